@@ -1,0 +1,60 @@
+package io.rewind.core.dump;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The canonical dump of a table's state at a time T: one line per visible cell version, sorted as
+ * {@link DumpCell#ORDER}; see docs/dump-format.md. Only formatting lives here: the restore and the
+ * simulator's expected-state model each compute their cells independently.
+ *
+ * <pre>
+ * # rewind-dump v1 table=ns:t time=2026-11-21T10:04:58.312Z cells=2
+ * row1\tcf:q\t1795000000000\tvalue
+ * </pre>
+ *
+ * Bytes are written as printable ASCII, with {@code \xHH} for any other byte and for the
+ * characters backslash, tab, colon (in families only) and newline, so every line parses back.
+ */
+public final class CellDump {
+
+  private CellDump() {}
+
+  /** The file name of a table's dump: namespace and qualifier joined by "__". */
+  public static String fileName(String table) {
+    return table.replace(":", "__") + ".cells";
+  }
+
+  public static void write(Path file, String table, String timeIso, List<DumpCell> sortedCells) throws IOException {
+    try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+      w.write("# rewind-dump v1 table=" + table + " time=" + timeIso + " cells=" + sortedCells.size());
+      w.newLine();
+      for (DumpCell c : sortedCells) {
+        w.write(line(c));
+        w.newLine();
+      }
+    }
+  }
+
+  public static String line(DumpCell c) {
+    return escape(c.row(), false) + '\t' + escape(c.family(), true) + ':' + escape(c.qualifier(), false)
+        + '\t' + c.timestamp() + '\t' + escape(c.value(), false);
+  }
+
+  static String escape(byte[] bytes, boolean escapeColon) {
+    StringBuilder sb = new StringBuilder(bytes.length);
+    for (byte b : bytes) {
+      int v = b & 0xff;
+      if (v >= 0x20 && v < 0x7f && v != '\\' && !(escapeColon && v == ':')) {
+        sb.append((char) v);
+      } else {
+        sb.append("\\x").append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+      }
+    }
+    return sb.toString();
+  }
+}

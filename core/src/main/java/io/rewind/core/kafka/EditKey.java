@@ -1,0 +1,20 @@
+package io.rewind.core.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Key of an edits record: the table name, a NUL byte (never part of a table name), the row. Every
+ * edit of a row therefore lands in one partition.
+ */
+public final class EditKey {
+
+  private EditKey() {}
+
+  public static byte[] of(String table, byte[] row) {
+    byte[] t = table.getBytes(StandardCharsets.UTF_8);
+    byte[] key = Arrays.copyOf(t, t.length + 1 + row.length);
+    System.arraycopy(row, 0, key, t.length + 1, row.length);
+    return key;
+  }
+}

@@ -1,0 +1,54 @@
+package io.rewind.core.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The commit record of one segment: a segment is visible only once its manifest exists. Written
+ * as self-checksummed JSON by {@link ManifestCodec}; a torn manifest is treated as absent.
+ * Fields are public and mutable for Jackson; treat instances as values once built.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder(alphabetic = true)
+public final class Manifest {
+
+  public static final int FORMAT_VERSION = 1;
+
+  public int formatVersion = FORMAT_VERSION;
+  public int partition;
+  /** First consumer position covered, inclusive. */
+  public long startOffset;
+  /** End of the covered range, exclusive. */
+  public long endOffset;
+  public String segmentPath;
+  public long sizeBytes;
+  public long recordCount;
+  /** Lowest record timestamp (the WAL write time), or null for a segment of markers only. */
+  public Long minWriteTime;
+  public Long maxWriteTime;
+  /** Records per table, from the table header; records without one count under "". */
+  public Map<String, Long> tables = new TreeMap<>();
+  /** Distinct schema ids seen in the schema header. */
+  public List<String> schemaIds = List.of();
+  /** Records that failed validation (copied to the dead-letter topic, archived as they are). */
+  public long invalidRecords;
+  /** SHA-256 of the segment file's bytes, lower-case hex. */
+  public String sha256;
+  public String codec;
+  /** Id of the client-side encryption key, or null when the segment is not encrypted. */
+  public String keyId;
+  public String archiver;
+  public long committedAt;
+
+  public long rangeLength() {
+    return endOffset - startOffset;
+  }
+
+  @Override
+  public String toString() {
+    return "manifest p=" + partition + " [" + startOffset + ", " + endOffset + ") " + segmentPath;
+  }
+}

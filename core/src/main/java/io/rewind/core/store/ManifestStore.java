@@ -1,0 +1,128 @@
+package io.rewind.core.store;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Reads and writes manifests; knows the contiguous chain of a partition. */
+public final class ManifestStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestStore.class);
+
+  private final ObjectStore store;
+
+  public ManifestStore(ObjectStore store) {
+    this.store = store;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  /** Commits a segment: one small write of its manifest to the final key. */
+  public void write(Manifest manifest) throws IOException {
+    store.write(StoreLayout.manifest(manifest.partition, manifest.startOffset), ManifestCodec.encode(manifest));
+  }
+
+  /** Partitions that have at least a manifest directory, ascending. */
+  public List<Integer> partitions() throws IOException {
+    TreeSet<Integer> partitions = new TreeSet<>();
+    for (FileStatus s : store.list(StoreLayout.MANIFESTS)) {
+      int p = StoreLayout.parsePartitionDir(s.getPath().getName());
+      if (p >= 0) {
+        partitions.add(p);
+      }
+    }
+    return new ArrayList<>(partitions);
+  }
+
+  /** Every valid manifest of a partition in start-offset order; torn ones are logged and skipped. */
+  public List<Manifest> list(int partition) throws IOException {
+    List<Manifest> manifests = new ArrayList<>();
+    for (FileStatus s : store.list(StoreLayout.manifestsDir(partition))) {
+      OptionalLong start = StoreLayout.parseManifestName(s.getPath().getName());
+      if (start.isEmpty()) {
+        continue;
+      }
+      String key = StoreLayout.manifest(partition, start.getAsLong());
+      Optional<Manifest> m = read(key);
+      if (m.isPresent()) {
+        manifests.add(m.get());
+      } else {
+        LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+      }
+    }
+    return manifests;
+  }
+
+  public Optional<Manifest> read(String key) throws IOException {
+    try {
+      return ManifestCodec.decode(store.read(key));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * The manifests of the contiguous chain: from the lowest start, each next one starting at or
+   * before the end so far. Overlaps (a zombie archiver's copies) are redundant, not conflicts.
+   */
+  public static Chain chain(List<Manifest> manifests) {
+    List<Manifest> inChain = new ArrayList<>();
+    long start = -1;
+    long end = -1;
+    for (Manifest m : manifests) {
+      if (end < 0) {
+        start = m.startOffset;
+        end = m.endOffset;
+        inChain.add(m);
+      } else if (m.startOffset <= end) {
+        if (m.endOffset > end) {
+          end = m.endOffset;
+        }
+        inChain.add(m);
+      } else {
+        break;
+      }
+    }
+    return new Chain(start, end, inChain);
+  }
+
+  /** A partition's unbroken run of committed segments, [start, end). */
+  public static final class Chain {
+    private final long start;
+    private final long end;
+    private final List<Manifest> manifests;
+
+    Chain(long start, long end, List<Manifest> manifests) {
+      this.start = start;
+      this.end = end;
+      this.manifests = List.copyOf(manifests);
+    }
+
+    public boolean isEmpty() {
+      return manifests.isEmpty();
+    }
+
+    /** First offset covered, or -1 when empty. */
+    public long start() {
+      return start;
+    }
+
+    /** The contiguous committed frontier (exclusive), or -1 when empty. */
+    public long end() {
+      return end;
+    }
+
+    public List<Manifest> manifests() {
+      return manifests;
+    }
+  }
+}

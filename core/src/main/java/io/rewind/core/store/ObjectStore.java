@@ -1,0 +1,168 @@
+package io.rewind.core.store;
+
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
+
+/**
+ * The object store behind Hadoop's FileSystem: file:// (through RawLocalFileSystem, so no .crc
+ * sidecars), s3a://, gs:// or anything with a Hadoop connector. Every write goes to its final key:
+ * nothing is ever renamed, because on S3 a rename is a copy plus a delete, O(size) and not atomic.
+ */
+public final class ObjectStore implements Closeable {
+
+  private final URI uri;
+  private final FileSystem fs;
+  private final Path root;
+
+  private ObjectStore(URI uri, FileSystem fs, Path root) {
+    this.uri = uri;
+    this.fs = fs;
+    this.root = root;
+  }
+
+  /**
+   * Opens a store. Hadoop settings (fs.s3a.*) come from {@code hadoopConf}; a bare path is taken
+   * as a local directory.
+   */
+  public static ObjectStore open(String storeUri, Map<String, String> hadoopConf) throws IOException {
+    if (storeUri == null || storeUri.isBlank()) {
+      throw new IllegalArgumentException(
+          "the store URI is empty: pass --store file:///path/to/dir or s3a://bucket/prefix");
+    }
+    URI uri = parse(storeUri.trim());
+    Configuration conf = new Configuration(false);
+    conf.addResource("core-default.xml");
+    // RawLocalFileSystem: no checksum sidecars, writes straight to the final file.
+    conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    hadoopConf.forEach(conf::set);
+    FileSystem fs;
+    try {
+      fs = FileSystem.newInstance(uri, conf);
+    } catch (IOException | RuntimeException e) {
+      throw new IOException(
+          "cannot open store " + uri + ": " + e.getMessage()
+              + " (check the URI scheme and that its Hadoop connector and credentials are configured)",
+          e);
+    }
+    Path root = new Path(uri);
+    return new ObjectStore(uri, fs, root);
+  }
+
+  static URI parse(String storeUri) {
+    try {
+      URI uri = new URI(storeUri);
+      if (uri.getScheme() == null) {
+        return new java.io.File(storeUri).getAbsoluteFile().toURI();
+      }
+      if (uri.getScheme().length() == 1) {
+        throw new IllegalArgumentException("store URI '" + storeUri + "' looks like a Windows path: use file:///...");
+      }
+      return uri;
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "store URI '" + storeUri + "' is not a valid URI (" + e.getReason()
+              + "): use file:///path/to/dir or s3a://bucket/prefix",
+          e);
+    }
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
+  public Path path(String relative) {
+    return new Path(root, relative);
+  }
+
+  /** Creates (or replaces) the object at its final key; the caller closes the stream. */
+  public FSDataOutputStream create(String relative) throws IOException {
+    return fs.create(path(relative), true);
+  }
+
+  /** Writes a small object in one request, durably (fsync on a local disk). */
+  public void write(String relative, byte[] bytes) throws IOException {
+    try (FSDataOutputStream out = create(relative)) {
+      out.write(bytes);
+      sync(out);
+    }
+  }
+
+  /** Forces the bytes written so far to disk where the store supports it (local, HDFS). */
+  public static void sync(FSDataOutputStream out) throws IOException {
+    if (out.hasCapability(StreamCapabilities.HSYNC)) {
+      out.hsync();
+    }
+  }
+
+  public InputStream open(String relative) throws IOException {
+    return fs.open(path(relative));
+  }
+
+  public byte[] read(String relative) throws IOException {
+    try (InputStream in = open(relative)) {
+      return in.readAllBytes();
+    }
+  }
+
+  public boolean exists(String relative) throws IOException {
+    return fs.exists(path(relative));
+  }
+
+  public long size(String relative) throws IOException {
+    return fs.getFileStatus(path(relative)).getLen();
+  }
+
+  /** The entries directly under a directory, sorted by name; empty when it does not exist. */
+  public List<FileStatus> list(String relativeDir) throws IOException {
+    try {
+      FileStatus[] statuses = fs.listStatus(path(relativeDir));
+      List<FileStatus> result = new ArrayList<>(List.of(statuses));
+      result.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
+      return result;
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+  }
+
+  public boolean delete(String relative) throws IOException {
+    return fs.delete(path(relative), false);
+  }
+
+  /** Fails with a clear message when the store cannot be reached or listed. */
+  public void checkReachable() throws IOException {
+    try {
+      fs.getFileStatus(root);
+    } catch (FileNotFoundException e) {
+      fs.mkdirs(root);
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    fs.close();
+  }
+
+  @Override
+  public String toString() {
+    return uri.toString();
+  }
+}

@@ -1,0 +1,95 @@
+package io.rewind.core.time;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses the times operators type: ISO-8601 instants with or without a zone (without one means
+ * UTC, and the result says so), epoch milliseconds, and times relative to now ({@code -15m},
+ * {@code -2h}, {@code -30s}, {@code -1d}, {@code -500ms}).
+ */
+public final class TimeParser {
+
+  private static final Pattern RELATIVE = Pattern.compile("-(\\d+)(ms|s|m|h|d)");
+  private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,15}");
+
+  private final Clock clock;
+
+  public TimeParser(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A parsed time and how it was read, for the report. */
+  public static final class ParsedTime {
+    private final Instant instant;
+    private final String interpretation;
+
+    ParsedTime(Instant instant, String interpretation) {
+      this.instant = instant;
+      this.interpretation = interpretation;
+    }
+
+    public Instant instant() {
+      return instant;
+    }
+
+    public long epochMillis() {
+      return instant.toEpochMilli();
+    }
+
+    /** E.g. "ISO-8601 without a zone, read as UTC"; null when nothing needed saying. */
+    public String interpretation() {
+      return interpretation;
+    }
+  }
+
+  public ParsedTime parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException(
+          "no time given: use an ISO-8601 instant (2026-11-21T10:05:00Z), epoch millis or a relative time (-15m)");
+    }
+    String t = text.trim();
+    Matcher rel = RELATIVE.matcher(t);
+    if (rel.matches()) {
+      long n = Long.parseLong(rel.group(1));
+      Duration d;
+      switch (rel.group(2)) {
+        case "ms": d = Duration.ofMillis(n); break;
+        case "s": d = Duration.ofSeconds(n); break;
+        case "m": d = Duration.ofMinutes(n); break;
+        case "h": d = Duration.ofHours(n); break;
+        default: d = Duration.ofDays(n); break;
+      }
+      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      return new ParsedTime(now.minus(d), "relative: " + t + " before " + now);
+    }
+    if (EPOCH_MILLIS.matcher(t).matches()) {
+      return new ParsedTime(Instant.ofEpochMilli(Long.parseLong(t)), "epoch milliseconds");
+    }
+    try {
+      return new ParsedTime(DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from), null);
+    } catch (DateTimeParseException ignored) {
+      // fall through: perhaps no zone
+    }
+    try {
+      LocalDateTime local = LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+      return new ParsedTime(local.toInstant(ZoneOffset.UTC), "ISO-8601 without a zone, read as UTC");
+    } catch (DateTimeParseException e) {
+      throw new IllegalArgumentException(
+          "cannot read the time '" + t + "': use an ISO-8601 instant (2026-11-21T10:05:00.000Z; without a zone it is UTC),"
+              + " epoch milliseconds (1795000000000) or a relative time (-15m, -2h, -30s, -1d)");
+    }
+  }
+
+  /** Formats millis as ISO-8601 with milliseconds, e.g. 10:04:58.312Z in context. */
+  public static String format(long epochMillis) {
+    return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(epochMillis));
+  }
+}
