@@ -1,6 +1,7 @@
 package io.rewind.core.kafka;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.schemas.serde.SerdeFactory;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -28,6 +29,17 @@ public final class KafkaClients {
 
   public RewindConfig config() {
     return config;
+  }
+
+  /** Serdes for Rewind's records: the registry's when registry.url is set (apicurio.* settings pass through). */
+  public SerdeFactory serdes() {
+    Map<String, String> apicurio = new HashMap<>();
+    config.asMap().forEach((k, v) -> {
+      if (k.startsWith("apicurio.")) {
+        apicurio.put(k, v);
+      }
+    });
+    return new SerdeFactory(config.registryUrl(), apicurio);
   }
 
   public Topics topics() {

@@ -1,21 +1,31 @@
 package io.rewind.core.store;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 
 /**
- * {@code checkpoints/latest.json}: the published checkpoint, so that a restore needs neither
- * Kafka nor the source cluster.
+ * {@code checkpoints/latest.json}: the published checkpoint, so that a restore needs neither Kafka
+ * nor the source cluster.
+ *
+ * <p>A rewrite in place is not atomic on every store (a local file is truncated first) and a
+ * rename is not allowed, so each value is written twice, first to {@code latest.backup.json} and
+ * then to {@code latest.json}, each with its own checksum. Whatever moment a reader or a crash
+ * hits, at least one of the two is whole, and a reader takes the newest whole one.
  */
 public final class CheckpointFile {
+
+  static final String BACKUP = "checkpoints/latest.backup.json";
 
   private CheckpointFile() {}
 
   /** The stored form. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @JsonPropertyOrder(alphabetic = true)
   public static final class Stored {
     /** C in epoch millis: every edit with write time at or before it is in a committed segment. */
     public long time;
@@ -26,6 +36,8 @@ public final class CheckpointFile {
     public String heldBy;
     public String rule;
     public int queues;
+    /** SHA-256 of this JSON without the checksum field. */
+    public String checksum;
 
     public static Stored of(long time, long computedAt, String heldBy, String rule, int queues) {
       Stored s = new Stored();
@@ -37,17 +49,48 @@ public final class CheckpointFile {
       s.queues = queues;
       return s;
     }
+
+    @JsonIgnore
+    String computeChecksum() throws IOException {
+      String saved = checksum;
+      checksum = null;
+      try {
+        return ManifestCodec.Sha256.hex(Json.MAPPER.writeValueAsBytes(this));
+      } finally {
+        checksum = saved;
+      }
+    }
   }
 
   public static void write(ObjectStore store, Stored checkpoint) throws IOException {
-    store.write(StoreLayout.CHECKPOINT, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoint));
+    checkpoint.checksum = checkpoint.computeChecksum();
+    byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoint);
+    store.write(BACKUP, bytes);
+    store.write(StoreLayout.CHECKPOINT, bytes);
   }
 
+  /** The newest whole checkpoint, or empty when none was ever written. */
   public static Optional<Stored> read(ObjectStore store) throws IOException {
+    Optional<Stored> latest = readOne(store, StoreLayout.CHECKPOINT);
+    Optional<Stored> backup = readOne(store, BACKUP);
+    if (latest.isPresent() && backup.isPresent()) {
+      return latest.get().computedAt >= backup.get().computedAt ? latest : backup;
+    }
+    return latest.isPresent() ? latest : backup;
+  }
+
+  private static Optional<Stored> readOne(ObjectStore store, String key) throws IOException {
+    byte[] bytes;
     try {
-      return Optional.of(Json.MAPPER.readValue(store.read(StoreLayout.CHECKPOINT), Stored.class));
+      bytes = store.read(key);
     } catch (FileNotFoundException e) {
       return Optional.empty();
+    }
+    try {
+      Stored s = Json.MAPPER.readValue(bytes, Stored.class);
+      return s.checksum != null && s.checksum.equals(s.computeChecksum()) ? Optional.of(s) : Optional.empty();
+    } catch (IOException e) {
+      return Optional.empty(); // torn: being rewritten, or a crash mid-write; the other copy is whole
     }
   }
 }

@@ -63,6 +63,17 @@ public final class ObjectStore implements Closeable {
     return new ObjectStore(uri, fs, root);
   }
 
+  /** Opens the configured store; every {@code fs.*} setting is passed to Hadoop as it is. */
+  public static ObjectStore open(io.rewind.core.config.RewindConfig config) throws IOException {
+    Map<String, String> hadoop = new java.util.HashMap<>();
+    config.asMap().forEach((k, v) -> {
+      if (k.startsWith("fs.")) {
+        hadoop.put(k, v);
+      }
+    });
+    return open(config.storeUri(), hadoop);
+  }
+
   static URI parse(String storeUri) {
     try {
       URI uri = new URI(storeUri);

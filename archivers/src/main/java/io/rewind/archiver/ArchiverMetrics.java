@@ -1,0 +1,80 @@
+package io.rewind.archiver;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counters of one archiver, readable from any thread (status, tests, the demo). */
+public final class ArchiverMetrics {
+
+  final AtomicLong recordsConsumed = new AtomicLong();
+  final AtomicLong recordsArchived = new AtomicLong();
+  final AtomicLong segmentsCommitted = new AtomicLong();
+  final AtomicLong bytesCommitted = new AtomicLong();
+  final AtomicLong invalidRecords = new AtomicLong();
+  final AtomicLong archivedPublished = new AtomicLong();
+  final AtomicLong rollRequestsAnswered = new AtomicLong();
+  final AtomicLong tablesArchived = new AtomicLong();
+  final AtomicLong commitsFenced = new AtomicLong();
+  final AtomicLong commitFailures = new AtomicLong();
+  final AtomicLong partitionsStopped = new AtomicLong();
+
+  /** Records taken into segments, committed or still open (re-reads after a failure count again). */
+  public long recordsConsumed() {
+    return recordsConsumed.get();
+  }
+
+  /** Records in segments whose offsets this archiver committed. */
+  public long recordsArchived() {
+    return recordsArchived.get();
+  }
+
+  public long segmentsCommitted() {
+    return segmentsCommitted.get();
+  }
+
+  /** Segment file bytes written by committed segments (compressed). */
+  public long bytesCommitted() {
+    return bytesCommitted.get();
+  }
+
+  /** Records that failed validation, archived anyway and copied to the dead-letter topic. */
+  public long invalidRecords() {
+    return invalidRecords.get();
+  }
+
+  /** Records sent to the archived topic, republished ones included. */
+  public long archivedPublished() {
+    return archivedPublished.get();
+  }
+
+  public long rollRequestsAnswered() {
+    return rollRequestsAnswered.get();
+  }
+
+  /** Table descriptors written to the store. */
+  public long tablesArchived() {
+    return tablesArchived.get();
+  }
+
+  /** Offset commits the group rejected (this archiver no longer owned the partition). */
+  public long commitsFenced() {
+    return commitsFenced.get();
+  }
+
+  /** Commits that failed for other reasons (store or Kafka unavailable) and were retried. */
+  public long commitFailures() {
+    return commitFailures.get();
+  }
+
+  /** Partitions stopped for data loss or log truncation. */
+  public long partitionsStopped() {
+    return partitionsStopped.get();
+  }
+
+  @Override
+  public String toString() {
+    return "consumed=" + recordsConsumed() + " archived=" + recordsArchived() + " segments=" + segmentsCommitted() + " bytes=" + bytesCommitted()
+        + " invalid=" + invalidRecords() + " published=" + archivedPublished() + " rolls=" + rollRequestsAnswered()
+        + " tables=" + tablesArchived() + " fenced=" + commitsFenced() + " failures=" + commitFailures()
+        + " stopped=" + partitionsStopped();
+  }
+}

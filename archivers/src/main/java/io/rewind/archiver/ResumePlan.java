@@ -1,0 +1,67 @@
+package io.rewind.archiver;
+
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where an archiver resumes a partition it is given, decided from the store (the truth), not from
+ * the group's committed offset: the end of the contiguous manifest chain, or the log start when
+ * nothing is archived yet. Manifests of the chain above the committed offset may never have been
+ * published to the archived topic (a crash between the two): they are published again, which is
+ * harmless when they were. Pure.
+ */
+public final class ResumePlan {
+
+  private final long startOffset;
+  private final List<Manifest> toRepublish;
+  private final boolean commitNeeded;
+
+  private ResumePlan(long startOffset, List<Manifest> toRepublish, boolean commitNeeded) {
+    this.startOffset = startOffset;
+    this.toRepublish = List.copyOf(toRepublish);
+    this.commitNeeded = commitNeeded;
+  }
+
+  /**
+   * @param committed the group's committed offset for the partition, or null when none
+   * @throws DataLossException when the chain ends below the log start: records expired unarchived
+   * @throws LogTruncationException when the chain ends beyond the log end
+   */
+  public static ResumePlan of(
+      String topic, int partition, ManifestStore.Chain chain, long logStart, long logEnd, Long committed) {
+    if (chain.isEmpty()) {
+      return new ResumePlan(logStart, List.of(), false);
+    }
+    long end = chain.end();
+    if (end < logStart) {
+      throw new DataLossException(topic, partition, end, logStart);
+    }
+    if (end > logEnd) {
+      throw new LogTruncationException(topic, partition, end, logEnd);
+    }
+    List<Manifest> republish = new ArrayList<>();
+    for (Manifest m : chain.manifests()) {
+      if (committed == null || m.endOffset > committed) {
+        republish.add(m);
+      }
+    }
+    return new ResumePlan(end, republish, committed == null || committed < end);
+  }
+
+  /** The consumer position to resume from: the first offset not yet archived. */
+  public long startOffset() {
+    return startOffset;
+  }
+
+  /** Manifests to publish again to the archived topic, in offset order. */
+  public List<Manifest> toRepublish() {
+    return toRepublish;
+  }
+
+  /** The group's committed offset is behind the archive and should be moved to {@link #startOffset}. */
+  public boolean commitNeeded() {
+    return commitNeeded;
+  }
+}

@@ -1,0 +1,133 @@
+package io.rewind.archiver;
+
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.StoreLayout;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A rolled segment: its complete Avro container bytes and what its manifest will say. */
+public final class SealedSegment {
+
+  private final int partition;
+  private final long startOffset;
+  private final long endOffset;
+  private final byte[] bytes;
+  private final long recordCount;
+  private final long recordBytes;
+  private final Long minWriteTime;
+  private final Long maxWriteTime;
+  private final Map<String, Long> tables;
+  private final List<String> schemaIds;
+  private final long invalidRecords;
+  private final String codec;
+
+  SealedSegment(
+      int partition,
+      long startOffset,
+      long endOffset,
+      byte[] bytes,
+      long recordCount,
+      long recordBytes,
+      Long minWriteTime,
+      Long maxWriteTime,
+      Map<String, Long> tables,
+      List<String> schemaIds,
+      long invalidRecords,
+      String codec) {
+    this.partition = partition;
+    this.startOffset = startOffset;
+    this.endOffset = endOffset;
+    this.bytes = bytes;
+    this.recordCount = recordCount;
+    this.recordBytes = recordBytes;
+    this.minWriteTime = minWriteTime;
+    this.maxWriteTime = maxWriteTime;
+    this.tables = Map.copyOf(tables);
+    this.schemaIds = List.copyOf(schemaIds);
+    this.invalidRecords = invalidRecords;
+    this.codec = codec;
+  }
+
+  public int partition() {
+    return partition;
+  }
+
+  public long startOffset() {
+    return startOffset;
+  }
+
+  /** End of the covered consumer positions, exclusive. */
+  public long endOffset() {
+    return endOffset;
+  }
+
+  /** The segment's key in the store: known only now that the end is. */
+  public String key() {
+    return StoreLayout.segment(partition, startOffset, endOffset);
+  }
+
+  /** The Avro container file, as it will be stored. Not copied: do not modify. */
+  public byte[] bytes() {
+    return bytes;
+  }
+
+  public long recordCount() {
+    return recordCount;
+  }
+
+  /** Uncompressed record bytes (keys, values, headers): what segment.max.bytes bounds. */
+  public long recordBytes() {
+    return recordBytes;
+  }
+
+  public Long minWriteTime() {
+    return minWriteTime;
+  }
+
+  public Long maxWriteTime() {
+    return maxWriteTime;
+  }
+
+  public Map<String, Long> tables() {
+    return tables;
+  }
+
+  public List<String> schemaIds() {
+    return schemaIds;
+  }
+
+  public long invalidRecords() {
+    return invalidRecords;
+  }
+
+  public String codec() {
+    return codec;
+  }
+
+  /** The manifest committing this segment once its bytes are stored with the given digest. */
+  public Manifest toManifest(String sha256, long sizeBytes, String archiver, long committedAt) {
+    Manifest m = new Manifest();
+    m.partition = partition;
+    m.startOffset = startOffset;
+    m.endOffset = endOffset;
+    m.segmentPath = key();
+    m.sizeBytes = sizeBytes;
+    m.recordCount = recordCount;
+    m.minWriteTime = minWriteTime;
+    m.maxWriteTime = maxWriteTime;
+    m.tables = new TreeMap<>(tables);
+    m.schemaIds = schemaIds;
+    m.invalidRecords = invalidRecords;
+    m.sha256 = sha256;
+    m.codec = codec;
+    m.archiver = archiver;
+    m.committedAt = committedAt;
+    return m;
+  }
+
+  @Override
+  public String toString() {
+    return "segment p=" + partition + " [" + startOffset + ", " + endOffset + ") " + recordCount + " records";
+  }
+}

@@ -1,0 +1,452 @@
+package io.rewind.archiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.kafka.TopicCreator;
+import io.rewind.core.kafka.Topics;
+import io.rewind.core.segment.CorruptSegmentException;
+import io.rewind.core.segment.SegmentReader;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.schemas.ArchivedRecord;
+import io.rewind.schemas.ArchivedSegment;
+import io.rewind.schemas.ControlEvent;
+import io.rewind.schemas.FamilyDescriptor;
+import io.rewind.schemas.RollAck;
+import io.rewind.schemas.RollRequest;
+import io.rewind.schemas.TableDescriptor;
+import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.stack.EmbeddedStack;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Archivers against a real KRaft broker and a local-directory store. One broker for the class;
+ * every test has its own topic prefix, consumer group and store, so tests do not see each other.
+ */
+class ArchiverIntegrationTest {
+
+  private static final int PARTITIONS = 3;
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final AtomicInteger RUN = new AtomicInteger();
+  private static EmbeddedStack stack;
+
+  @TempDir Path storeDir;
+  private RewindConfig config;
+  private Topics topics;
+  private KafkaClients clients;
+  private KafkaProducer<byte[], byte[]> producer;
+  private ObjectStore store;
+  private final List<Archiver> archivers = new ArrayList<>();
+
+  @BeforeAll
+  static void startStack() throws Exception {
+    stack = EmbeddedStack.builder().editsPartitions(PARTITIONS).start();
+  }
+
+  @AfterAll
+  static void stopStack() {
+    if (stack != null) {
+      stack.close();
+    }
+  }
+
+  private void setUp(Map<String, String> overrides) throws Exception {
+    int run = RUN.incrementAndGet();
+    RewindConfig c =
+        stack.config()
+            .with(RewindConfig.TOPIC_PREFIX, "t" + run + ".")
+            .with(RewindConfig.ARCHIVER_GROUP, "archivers-" + run)
+            .with(RewindConfig.STORE_URI, storeDir.toUri().toString())
+            .with(RewindConfig.EDITS_PARTITIONS, String.valueOf(PARTITIONS))
+            .with(RewindConfig.SEGMENT_MAX_AGE_MS, "200");
+    for (Map.Entry<String, String> e : overrides.entrySet()) {
+      c = c.with(e.getKey(), e.getValue());
+    }
+    config = c;
+    clients = new KafkaClients(config);
+    topics = clients.topics();
+    try (Admin admin = clients.admin("test-admin")) {
+      new TopicCreator(admin).createMissing(config);
+    }
+    producer = clients.producer("test-producer");
+    store = ObjectStore.open(config.storeUri(), Map.of());
+  }
+
+  @AfterEach
+  void tearDown() throws IOException {
+    archivers.forEach(Archiver::close);
+    if (producer != null) {
+      producer.close();
+    }
+    if (store != null) {
+      store.close();
+    }
+  }
+
+  private Archiver startArchiver(String id) throws IOException {
+    Archiver a = new Archiver(config, id);
+    archivers.add(a);
+    a.start();
+    return a;
+  }
+
+  // ---- producing ----
+
+  private static Headers editHeaders(String table) {
+    Headers h = new org.apache.kafka.common.header.internals.RecordHeaders();
+    h.add(new RecordHeader(RecordHeaders.TABLE, table.getBytes(StandardCharsets.UTF_8)));
+    h.add(new RecordHeader(RecordHeaders.SCHEMA, TestRecords.WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
+    return h;
+  }
+
+  /** Sends n edits round-robin over the partitions; returns every value sent by partition and offset. */
+  private Map<Integer, Map<Long, String>> produce(int n, String tag) throws Exception {
+    Map<Integer, Map<Long, String>> sent = new TreeMap<>();
+    List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String value = tag + "-" + i;
+      values.add(value);
+      acks.add(
+          producer.send(
+              new ProducerRecord<>(
+                  topics.edits(),
+                  i % PARTITIONS,
+                  1_700_000_000_000L + i,
+                  ("row-" + i).getBytes(StandardCharsets.UTF_8),
+                  value.getBytes(StandardCharsets.UTF_8),
+                  editHeaders(i % 2 == 0 ? "ns:even" : "ns:odd"))));
+    }
+    for (int i = 0; i < n; i++) {
+      var md = acks.get(i).get();
+      sent.computeIfAbsent(md.partition(), p -> new TreeMap<>()).put(md.offset(), values.get(i));
+    }
+    return sent;
+  }
+
+  private Map<Integer, Long> endOffsets() {
+    try (KafkaConsumer<byte[], byte[]> c = clients.consumer("test-ends", null)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (int p = 0; p < PARTITIONS; p++) {
+        tps.add(new TopicPartition(topics.edits(), p));
+      }
+      Map<Integer, Long> ends = new TreeMap<>();
+      c.endOffsets(tps).forEach((tp, end) -> ends.put(tp.partition(), end));
+      return ends;
+    }
+  }
+
+  /** Every record of a topic from its beginning, until at least `atLeast` arrived. */
+  private List<ConsumerRecord<byte[], byte[]>> readTopic(String topic, int atLeast) {
+    List<ConsumerRecord<byte[], byte[]>> all = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> c = clients.consumer("test-reader", null)) {
+      TopicPartition tp = new TopicPartition(topic, 0);
+      c.assign(List.of(tp));
+      c.seekToBeginning(List.of(tp));
+      long deadline = System.currentTimeMillis() + WAIT.toMillis();
+      while (all.size() < atLeast && System.currentTimeMillis() < deadline) {
+        c.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+      // Drain what else is already there, so "exactly" assertions see everything.
+      long end = c.endOffsets(List.of(tp)).get(tp);
+      while (c.position(tp) < end) {
+        c.poll(Duration.ofMillis(200)).forEach(all::add);
+      }
+    }
+    return all;
+  }
+
+  private List<ArchivedSegment> archivedRecords(int atLeast) {
+    var reader = new SerdeFactory(config.registryUrl()).deserializer(ArchivedSegment.class);
+    List<ArchivedSegment> out = new ArrayList<>();
+    for (ConsumerRecord<byte[], byte[]> r : readTopic(topics.archived(), atLeast)) {
+      out.add(reader.deserialize(r.topic(), r.headers(), r.value()));
+    }
+    return out;
+  }
+
+  // ---- checking the store ----
+
+  /** Reads every segment of the partition's chain back, checks contiguity, returns offset -> value. */
+  private Map<Long, String> readChain(int partition, long expectedEnd) throws IOException {
+    List<Manifest> manifests = new ManifestStore(store).list(partition);
+    ManifestStore.Chain chain = ManifestStore.chain(manifests);
+    assertThat(chain.manifests()).as("every manifest of p=%d is in the chain", partition).hasSameSizeAs(manifests);
+    assertThat(chain.start()).isZero();
+    assertThat(chain.end()).isEqualTo(expectedEnd);
+    long expectedStart = 0;
+    Map<Long, String> values = new TreeMap<>();
+    for (Manifest m : chain.manifests()) {
+      assertThat(m.startOffset).as("no gap and no overlap before %s", m).isEqualTo(expectedStart);
+      expectedStart = m.endOffset;
+      try (SegmentReader reader = SegmentReader.open(store, m)) {
+        while (reader.hasNext()) {
+          ArchivedRecord r = reader.next();
+          assertThat(values.put(r.getOffset(), utf8(r.getValue()))).as("offset %d read once", r.getOffset()).isNull();
+        }
+      }
+    }
+    return values;
+  }
+
+  private static String utf8(ByteBuffer b) {
+    return b == null ? null : StandardCharsets.UTF_8.decode(b.duplicate()).toString();
+  }
+
+  private long committedOffset(int partition) throws Exception {
+    try (Admin admin = clients.admin("test-admin")) {
+      OffsetAndMetadata o =
+          admin.listConsumerGroupOffsets(config.get(RewindConfig.ARCHIVER_GROUP))
+              .partitionsToOffsetAndMetadata().get()
+              .get(new TopicPartition(topics.edits(), partition));
+      return o == null ? -1 : o.offset();
+    }
+  }
+
+  // ---- tests ----
+
+  @Test
+  void archivesEveryOffsetThenANewArchiverResumesFromTheChain() throws Exception {
+    setUp(Map.of());
+    Map<Integer, Map<Long, String>> sent = produce(300, "first");
+    Map<Integer, Long> ends = endOffsets();
+
+    Archiver first = startArchiver("a1");
+    assertThat(first.awaitCommitted(ends, WAIT)).as("archived up to %s: %s", ends, first.metrics()).isTrue();
+
+    int segments = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      assertThat(readChain(p, ends.get(p))).isEqualTo(sent.get(p));
+      segments += new ManifestStore(store).list(p).size();
+    }
+    List<ArchivedSegment> published = archivedRecords(segments);
+    assertThat(published).hasSize(segments);
+    assertThat(published).allSatisfy(a -> assertThat(a.getArchiver()).isEqualTo("a1"));
+    assertThat(published.stream().mapToLong(ArchivedSegment::getRecordCount).sum()).isEqualTo(300);
+    assertThat(first.metrics().recordsArchived()).isEqualTo(300);
+    assertThat(first.metrics().invalidRecords()).isZero();
+
+    first.close();
+    for (int p = 0; p < PARTITIONS; p++) {
+      assertThat(committedOffset(p)).as("graceful close commits p=%d", p).isEqualTo(ends.get(p));
+    }
+
+    Map<Integer, Map<Long, String>> more = produce(90, "second");
+    Map<Integer, Long> newEnds = endOffsets();
+    Archiver second = startArchiver("a2");
+    assertThat(second.awaitCommitted(newEnds, WAIT)).as("resumed: %s", second.metrics()).isTrue();
+
+    assertThat(second.metrics().recordsArchived()).as("the second archiver re-archived nothing").isEqualTo(90);
+    for (int p = 0; p < PARTITIONS; p++) {
+      Map<Long, String> expected = new TreeMap<>(sent.get(p));
+      expected.putAll(more.get(p));
+      assertThat(readChain(p, newEnds.get(p))).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void twoArchiversShareThePartitionsAndHandThemOverOnRebalance() throws Exception {
+    setUp(Map.of());
+    Map<Integer, Map<Long, String>> sent = produce(150, "before");
+    startArchiver("a1");
+    Map<Integer, Map<Long, String>> during = produce(150, "during");
+    startArchiver("a2"); // the group rebalances: a1 rolls and commits what it revokes
+    Map<Integer, Map<Long, String>> after = produce(150, "after");
+    Map<Integer, Long> ends = endOffsets();
+
+    await().atMost(WAIT).until(() -> {
+      for (int p = 0; p < PARTITIONS; p++) {
+        if (ManifestStore.chain(new ManifestStore(store).list(p)).end() != ends.get(p)) {
+          return false;
+        }
+      }
+      return true;
+    });
+
+    for (int p = 0; p < PARTITIONS; p++) {
+      Map<Long, String> expected = new TreeMap<>(sent.get(p));
+      expected.putAll(during.get(p));
+      expected.putAll(after.get(p));
+      // Overlapping manifests would be redundant copies; here every offset is read from the chain once.
+      Map<Long, String> archived = new TreeMap<>();
+      for (Manifest m : ManifestStore.chain(new ManifestStore(store).list(p)).manifests()) {
+        try (SegmentReader reader = SegmentReader.open(store, m)) {
+          reader.forEachRemaining(r -> archived.put(r.getOffset(), utf8(r.getValue())));
+        }
+      }
+      assertThat(archived).isEqualTo(expected);
+    }
+    assertThat(archivers).allSatisfy(a -> assertThat(a.metrics().commitFailures()).isZero());
+  }
+
+  @Test
+  void resumesFromTheStoreRepublishesUnpublishedManifestsAndStopsOnDataLoss() throws Exception {
+    setUp(Map.of());
+    produce(30, "seed"); // 10 records per partition
+    // A previous archiver committed segments to the store but crashed before publishing and
+    // committing offsets: p0 holds [0, 4), p1 holds [0, 3).
+    seedSegment(0, 4);
+    seedSegment(1, 3);
+    try (Admin admin = clients.admin("test-admin")) {
+      admin.deleteRecords(Map.of(new TopicPartition(topics.edits(), 1), RecordsToDelete.beforeOffset(6))).all().get();
+    }
+
+    Archiver archiver = startArchiver("a1");
+    assertThat(archiver.awaitCommitted(Map.of(0, 10L, 2, 10L), WAIT)).as("%s", archiver.metrics()).isTrue();
+
+    List<Manifest> p0 = new ManifestStore(store).list(0);
+    assertThat(p0.get(0).archiver).isEqualTo("crashed");
+    assertThat(p0.get(1).startOffset).as("resumed from the chain end, not the (absent) committed offset").isEqualTo(4);
+    assertThat(readChain(0, 10)).hasSize(10);
+    List<ArchivedSegment> published = archivedRecords(1);
+    assertThat(published)
+        .filteredOn(a -> a.getArchiver().equals("crashed"))
+        .extracting(ArchivedSegment::getPartition)
+        .as("the unpublished seed manifest of p0 was published on resume")
+        .contains(0);
+
+    await().atMost(WAIT).until(() -> archiver.stoppedPartitions().containsKey(1));
+    assertThat(archiver.stoppedPartitions().get(1))
+        .isInstanceOf(DataLossException.class)
+        .hasMessageContaining("[3, 6)");
+    assertThat(new ManifestStore(store).list(1)).as("nothing archived past the gap").hasSize(1);
+    assertThat(archiver.metrics().partitionsStopped()).isEqualTo(1);
+  }
+
+  /** Archives [0, end) of a partition as a crashed archiver would have, without publishing. */
+  private void seedSegment(int partition, long end) throws IOException {
+    SegmentWriter writer = new SegmentWriter(partition, 0, new ArchiverSettings(config));
+    try (KafkaConsumer<byte[], byte[]> c = clients.consumer("test-seed", null)) {
+      TopicPartition tp = new TopicPartition(topics.edits(), partition);
+      c.assign(List.of(tp));
+      c.seek(tp, 0);
+      while (writer.endOffset() < end) {
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200)).records(tp)) {
+          if (r.offset() < end) {
+            writer.append(r, false, 0);
+          }
+        }
+      }
+    }
+    new SegmentCommitter(store, "crashed", System::currentTimeMillis).commit(writer.seal());
+  }
+
+  @Test
+  void aPoisonRecordGoesToTheDeadLetterTopicAndIsStillArchived() throws Exception {
+    setUp(Map.of(RewindConfig.SEGMENT_CODEC, "snappy"));
+    String edits = topics.edits();
+    producer.send(new ProducerRecord<>(edits, 0, 1L, "k0".getBytes(StandardCharsets.UTF_8), "good".getBytes(StandardCharsets.UTF_8), editHeaders("ns:t"))).get();
+    producer.send(new ProducerRecord<>(edits, 0, 2L, "k1".getBytes(StandardCharsets.UTF_8), "poison".getBytes(StandardCharsets.UTF_8))).get();
+    Headers unknownSchema = new org.apache.kafka.common.header.internals.RecordHeaders();
+    unknownSchema.add(RecordHeaders.TABLE, "ns:t".getBytes(StandardCharsets.UTF_8));
+    unknownSchema.add(RecordHeaders.SCHEMA, "00000000deadbeef".getBytes(StandardCharsets.UTF_8));
+    producer.send(new ProducerRecord<>(edits, 0, 3L, "k2".getBytes(StandardCharsets.UTF_8), "future".getBytes(StandardCharsets.UTF_8), unknownSchema)).get();
+
+    Archiver archiver = startArchiver("a1");
+    assertThat(archiver.awaitCommitted(Map.of(0, 3L), WAIT)).isTrue();
+
+    List<ConsumerRecord<byte[], byte[]>> dead = readTopic(topics.dlq(), 2);
+    assertThat(dead).hasSize(2);
+    assertThat(utf8(ByteBuffer.wrap(dead.get(0).value()))).isEqualTo("poison");
+    assertThat(RecordHeaders.lastString(dead.get(0).headers(), RecordHeaders.DLQ_REASON)).startsWith("missing header rewind.table");
+    assertThat(RecordHeaders.lastString(dead.get(0).headers(), RecordHeaders.DLQ_SOURCE)).isEqualTo(edits + "-0@1");
+    assertThat(RecordHeaders.lastString(dead.get(1).headers(), RecordHeaders.DLQ_REASON)).startsWith("unknown schema id 00000000deadbeef");
+    assertThat(RecordHeaders.lastString(dead.get(1).headers(), RecordHeaders.DLQ_SOURCE)).isEqualTo(edits + "-0@2");
+
+    assertThat(readChain(0, 3)).containsExactly(Map.entry(0L, "good"), Map.entry(1L, "poison"), Map.entry(2L, "future"));
+    List<Manifest> manifests = new ManifestStore(store).list(0);
+    assertThat(manifests.stream().mapToLong(m -> m.invalidRecords).sum()).isEqualTo(2);
+    assertThat(manifests).allSatisfy(m -> assertThat(m.codec).isEqualTo("snappy"));
+
+    // A flipped byte in a committed segment: the reader refuses it, naming the segment.
+    Manifest m = manifests.get(0);
+    Path file = storeDir.resolve(m.segmentPath);
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length - 20] ^= 0x40;
+    Files.write(file, bytes);
+    assertThatThrownBy(() -> SegmentReader.open(store, m))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining(m.segmentPath);
+  }
+
+  @Test
+  void aRollRequestClosesOpenSegmentsAndIsAnsweredAndTableDescriptorsAreArchived() throws Exception {
+    // Segments would otherwise stay open for a minute: only the request can close them.
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, "60000"));
+    SerdeFactory serdes = new SerdeFactory(config.registryUrl());
+    Archiver archiver = startArchiver("a1");
+    produce(12, "r");
+    Map<Integer, Long> ends = endOffsets();
+    TableDescriptor descriptor =
+        TableDescriptor.newBuilder()
+            .setTable("ns:orders")
+            .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").setMaxVersions(5).build()))
+            .setUpdatedAt(123)
+            .build();
+    producer.send(new ProducerRecord<>(topics.tables(), "ns:orders".getBytes(StandardCharsets.UTF_8),
+        serdes.serializer(TableDescriptor.class).serialize(topics.tables(), descriptor))).get();
+
+    await().atMost(WAIT).until(() -> archiver.metrics().tablesArchived() >= 1);
+    assertThat(TableDescriptorFile.read(store, "ns:orders")).contains(descriptor);
+
+    await().atMost(WAIT).until(() -> archiver.metrics().recordsConsumed() == 12);
+    assertThat(archiver.metrics().segmentsCommitted()).isZero();
+    RollRequest request = RollRequest.newBuilder().setRequestId("req-1").setRequestedAt(System.currentTimeMillis()).setRequester("test").build();
+    producer.send(new ProducerRecord<>(topics.control(), "req-1".getBytes(StandardCharsets.UTF_8),
+        serdes.serializer(ControlEvent.class).serialize(topics.control(), ControlEvent.newBuilder().setBody(request).build()))).get();
+
+    var reader = serdes.deserializer(ControlEvent.class);
+    RollAck ack = null;
+    long deadline = System.currentTimeMillis() + WAIT.toMillis();
+    while (ack == null && System.currentTimeMillis() < deadline) {
+      for (ConsumerRecord<byte[], byte[]> r : readTopic(topics.control(), 2)) {
+        ControlEvent e = reader.deserialize(r.topic(), r.headers(), r.value());
+        if (e.getBody() instanceof RollAck) {
+          ack = (RollAck) e.getBody();
+        }
+      }
+    }
+    assertThat(ack).isNotNull();
+    assertThat(ack.getRequestId()).isEqualTo("req-1");
+    assertThat(ack.getArchiver()).isEqualTo("a1");
+    Map<String, Long> expected = new HashMap<>();
+    ends.forEach((p, end) -> expected.put(String.valueOf(p), end));
+    assertThat(ack.getPartitions()).isEqualTo(expected);
+    for (int p = 0; p < PARTITIONS; p++) {
+      assertThat(readChain(p, ends.get(p))).hasSize(4);
+    }
+  }
+}

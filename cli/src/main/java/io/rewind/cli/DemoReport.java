@@ -1,0 +1,45 @@
+package io.rewind.cli;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code rewind demo --json}: field names are a contract read by users' scripts; add, never rename. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+final class DemoReport {
+  public boolean verified;
+  public String source;
+  public long seed;
+  public int servers;
+  public long durationSeconds;
+  public int targetEditsPerSecond;
+  public int partitions;
+  public long editsWritten;
+  public long editsPublished;
+  public int tables;
+  public String bootstrapServers;
+  public String storeUri;
+  public String workDir;
+  public long checkpoint;
+  public String checkpointIso;
+  public long rpoAtEndMs;
+  public long earliest;
+  public String earliestIso;
+  public List<RestoreResult> restores = new ArrayList<>();
+  public long durationMs;
+
+  /** One verified (or not) restore. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class RestoreResult {
+    public long time;
+    public String timeIso;
+    public long cells;
+    public long expectedCells;
+    public long editsApplied;
+    public long duplicatesSkipped;
+    public int segments;
+    public long durationMs;
+    public boolean verified;
+    public String mismatch;
+  }
+}

@@ -1,0 +1,29 @@
+package io.rewind.cli;
+
+import io.rewind.restore.RestoreRefusedException;
+import picocli.CommandLine;
+
+/**
+ * Turns failures into one clear line and an exit code: 2 for a request that was refused (bad input,
+ * a time outside the restorable range), 1 for a failure (a corrupt segment, an unreachable store).
+ */
+final class Errors implements CommandLine.IExecutionExceptionHandler {
+
+  static final int FAILED = 1;
+  static final int REFUSED = 2;
+
+  @Override
+  public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
+    boolean refused = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException;
+    cl.getErr().println("rewind " + cl.getCommandName() + ": " + (refused ? "refused: " : "error: ") + message(e));
+    if (System.getenv("REWIND_DEBUG") != null) {
+      e.printStackTrace(cl.getErr());
+    }
+    return refused ? REFUSED : FAILED;
+  }
+
+  private static String message(Throwable e) {
+    String m = e.getMessage();
+    return m == null ? e.getClass().getSimpleName() : m;
+  }
+}

@@ -1,0 +1,106 @@
+package io.rewind.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class RestoreCommandTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aTimePastTheCheckpointExitsNonZeroNamingTheCheckpoint() throws Exception {
+    String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
+
+    Result r = run("restore", "--store", store, "--to", "2026-11-19T07:07:00Z", "--out", dir.resolve("out").toString());
+
+    assertThat(r.exit).isEqualTo(Errors.REFUSED);
+    assertThat(r.err)
+        .contains("outside the restorable range 2026-11-18T06:26:40Z … 2026-11-18T06:26:50Z")
+        .contains("after the checkpoint 2026-11-18T06:26:50Z");
+  }
+
+  @Test
+  void aTimeBeforeTheFirstArchivedEditIsRefusedWithBothBounds() throws Exception {
+    String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
+
+    Result r = run("restore", "--store", store, "--to", "1794999999999", "--dry-run");
+
+    assertThat(r.exit).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("2026-11-18T06:26:39.999Z is outside the restorable range 2026-11-18T06:26:40Z … 2026-11-18T06:26:50Z");
+  }
+
+  @Test
+  void anEmptyStoreUriIsRefusedWithTheFix() {
+    Result r = run("restore", "--store", "", "--latest", "--dry-run");
+
+    assertThat(r.exit).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("--store");
+  }
+
+  @Test
+  void aStoreWithoutCheckpointSaysSo() {
+    Result r = run("restore", "--store", dir.toUri().toString(), "--to", "-1m", "--dry-run");
+
+    assertThat(r.exit).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("has no checkpoint");
+  }
+
+  @Test
+  void dryRunInsideTheRangePrintsThePlan() throws Exception {
+    String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
+
+    Result r = run("restore", "--store", store, "--to", "2026-11-18T06:26:45", "--dry-run");
+
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("restore to 2026-11-18T06:26:45Z (ISO-8601 without a zone, read as UTC)").contains("1 segments");
+  }
+
+  private String storeWithCheckpoint(long firstEdit, long checkpoint) throws Exception {
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      Manifest m = new Manifest();
+      m.partition = 0;
+      m.startOffset = 0;
+      m.endOffset = 10;
+      m.minWriteTime = firstEdit;
+      m.maxWriteTime = checkpoint;
+      m.segmentPath = "segments/p=0/00000000000000000000-00000000000000000010.avro";
+      m.sha256 = "00";
+      new ManifestStore(store).write(m);
+      CheckpointFile.write(store, CheckpointFile.Stored.of(checkpoint, checkpoint, null, "test", 1));
+    }
+    return dir.toUri().toString();
+  }
+
+  private static Result run(String... args) {
+    CommandLine cl = Rewind.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private static final class Result {
+    final int exit;
+    final String out;
+    final String err;
+
+    Result(int exit, String out, String err) {
+      this.exit = exit;
+      this.out = out;
+      this.err = err;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package io.rewind.core.segment;
+
+/** A segment named by a manifest cannot be used; the message names the segment and the fix. */
+public abstract class SegmentException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  private final String segmentPath;
+
+  protected SegmentException(String segmentPath, String message, Throwable cause) {
+    super(message, cause);
+    this.segmentPath = segmentPath;
+  }
+
+  /** The segment's key relative to the store root. */
+  public String segmentPath() {
+    return segmentPath;
+  }
+}

@@ -1,0 +1,142 @@
+package io.rewind.core.segment;
+
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreLayout;
+import io.rewind.schemas.ArchivedRecord;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.specific.SpecificDatumReader;
+
+/**
+ * Reads the records of one committed segment, the one its manifest names.
+ *
+ * <p>The file is read once, through a SHA-256 digest, into memory (a segment is bounded by
+ * segment.max.bytes before compression), and its size and digest are checked against the manifest
+ * before the first record is handed out: a corrupt segment never yields a record, so a restore
+ * cannot apply half of a damaged file. Records are then checked to lie in the manifest's range, in
+ * ascending offset order, and to number exactly the manifest's record count.
+ *
+ * <p>Records are read with the current {@link ArchivedRecord} schema; Avro resolves the writer
+ * schema stored in the file, so older segments stay readable.
+ */
+public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable {
+
+  private final Manifest manifest;
+  private final DataFileStream<ArchivedRecord> records;
+  private long count;
+  private long lastOffset = -1;
+
+  private SegmentReader(Manifest manifest, DataFileStream<ArchivedRecord> records) {
+    this.manifest = manifest;
+    this.records = records;
+  }
+
+  /**
+   * Opens the segment of a manifest after verifying its bytes.
+   *
+   * @throws MissingSegmentException when the store does not hold the segment
+   * @throws CorruptSegmentException when its size, SHA-256 or container header do not match
+   * @throws IOException when the store cannot be read
+   */
+  public static SegmentReader open(ObjectStore store, Manifest manifest) throws IOException {
+    String path = manifest.segmentPath;
+    byte[] bytes = readVerified(store, manifest);
+    try {
+      return new SegmentReader(
+          manifest,
+          new DataFileStream<>(new ByteArrayInputStream(bytes), new SpecificDatumReader<>(ArchivedRecord.class)));
+    } catch (IOException | AvroRuntimeException e) {
+      throw new CorruptSegmentException(path, "not an Avro container file (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** The segment's bytes, read once through a digest and checked against the manifest. */
+  static byte[] readVerified(ObjectStore store, Manifest manifest) throws IOException {
+    String path = manifest.segmentPath;
+    MessageDigest digest = ManifestCodec.Sha256.newDigest();
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(manifest.sizeBytes, 0), 1 << 26));
+    try (InputStream in = new DigestInputStream(store.open(path), digest)) {
+      in.transferTo(out);
+    } catch (FileNotFoundException e) {
+      throw new MissingSegmentException(path, StoreLayout.manifest(manifest.partition, manifest.startOffset), e);
+    }
+    if (out.size() != manifest.sizeBytes) {
+      throw new CorruptSegmentException(
+          path, "it holds " + out.size() + " bytes, its manifest says " + manifest.sizeBytes, null);
+    }
+    String actual = ManifestCodec.Sha256.toHex(digest.digest());
+    if (!actual.equalsIgnoreCase(manifest.sha256)) {
+      throw new CorruptSegmentException(
+          path, "its SHA-256 is " + actual + ", its manifest says " + manifest.sha256, null);
+    }
+    return out.toByteArray();
+  }
+
+  public Manifest manifest() {
+    return manifest;
+  }
+
+  /** The codec the segment was written with (zstandard, snappy, deflate, null). */
+  public String codec() {
+    String codec = records.getMetaString("avro.codec");
+    return codec == null ? "null" : codec;
+  }
+
+  @Override
+  public boolean hasNext() {
+    boolean more;
+    try {
+      more = records.hasNext();
+    } catch (AvroRuntimeException e) {
+      throw corrupt("a block does not decode (" + e.getMessage() + ")", e);
+    }
+    if (!more && count != manifest.recordCount) {
+      throw corrupt("it holds " + count + " records, its manifest says " + manifest.recordCount, null);
+    }
+    return more;
+  }
+
+  @Override
+  public ArchivedRecord next() {
+    if (!hasNext()) {
+      throw new NoSuchElementException("no more records in " + manifest.segmentPath);
+    }
+    ArchivedRecord record;
+    try {
+      record = records.next();
+    } catch (AvroRuntimeException e) {
+      throw corrupt("a record does not decode (" + e.getMessage() + ")", e);
+    }
+    long offset = record.getOffset();
+    if (offset < manifest.startOffset || offset >= manifest.endOffset || offset <= lastOffset) {
+      throw corrupt(
+          "record offset " + offset + " is outside the manifest range [" + manifest.startOffset + ", "
+              + manifest.endOffset + ") or out of order (previous " + lastOffset + ")",
+          null);
+    }
+    lastOffset = offset;
+    count++;
+    return record;
+  }
+
+  private CorruptSegmentException corrupt(String problem, Throwable cause) {
+    return new CorruptSegmentException(manifest.segmentPath, problem, cause);
+  }
+
+  @Override
+  public void close() throws IOException {
+    records.close();
+  }
+}

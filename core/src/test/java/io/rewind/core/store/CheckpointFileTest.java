@@ -1,0 +1,47 @@
+package io.rewind.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointFileTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void aTornLatestFileFallsBackToTheWholeBackup() throws Exception {
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      CheckpointFile.write(store, CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
+      CheckpointFile.write(store, CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
+      Files.write(dir.resolve(StoreLayout.CHECKPOINT), new byte[0]);
+
+      assertThat(CheckpointFile.read(store)).map(s -> s.time).hasValue(2_000L);
+
+      Files.writeString(dir.resolve(CheckpointFile.BACKUP), "{\"time\": 5");
+      assertThat(CheckpointFile.read(store)).isEmpty();
+    }
+  }
+
+  @Test
+  void aTamperedFileIsNotTrusted() throws Exception {
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      CheckpointFile.write(store, CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
+      Path latest = dir.resolve(StoreLayout.CHECKPOINT);
+      Files.writeString(latest, Files.readString(latest).replace("1000", "9000"));
+      Files.delete(dir.resolve(CheckpointFile.BACKUP));
+
+      assertThat(CheckpointFile.read(store)).isEmpty();
+    }
+  }
+
+  @Test
+  void noFileMeansNoCheckpoint() throws Exception {
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      assertThat(CheckpointFile.read(store)).isEmpty();
+    }
+  }
+}

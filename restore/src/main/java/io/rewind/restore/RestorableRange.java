@@ -1,0 +1,52 @@
+package io.rewind.restore;
+
+import io.rewind.core.time.TimeParser;
+
+/**
+ * The times a restore can reach: from the earliest archived edit (until base images exist, data
+ * older than the stream is not covered) to the checkpoint C, both inclusive.
+ */
+public final class RestorableRange {
+
+  private final long earliest;
+  private final long checkpoint;
+
+  public RestorableRange(long earliest, long checkpoint) {
+    this.earliest = earliest;
+    this.checkpoint = checkpoint;
+  }
+
+  public long earliest() {
+    return earliest;
+  }
+
+  public long checkpoint() {
+    return checkpoint;
+  }
+
+  public boolean contains(long t) {
+    return t >= earliest && t <= checkpoint;
+  }
+
+  /** Refuses a time outside the range, naming both bounds and what to do. */
+  public void check(long t) {
+    if (t > checkpoint) {
+      throw new RestoreRefusedException(
+          "requested " + TimeParser.format(t) + " is outside the restorable range " + TimeParser.format(earliest)
+              + " … " + TimeParser.format(checkpoint) + ": it is after the checkpoint " + TimeParser.format(checkpoint)
+              + ", so edits up to it are not proven archived. Choose a time at or before the checkpoint (--latest),"
+              + " or wait for the checkpoint to advance (rewind status).");
+    }
+    if (t < earliest) {
+      throw new RestoreRefusedException(
+          "requested " + TimeParser.format(t) + " is outside the restorable range " + TimeParser.format(earliest)
+              + " … " + TimeParser.format(checkpoint) + ": it is before the first archived edit, and data older than"
+              + " the backup stream is not covered. Choose a time at or after " + TimeParser.format(earliest) + ".");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return TimeParser.format(earliest) + " … " + TimeParser.format(checkpoint);
+  }
+}

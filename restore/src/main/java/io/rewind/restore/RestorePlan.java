@@ -1,0 +1,72 @@
+package io.rewind.restore;
+
+import io.rewind.core.store.Manifest;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What a restore to T reads: per partition, the manifests whose segments can hold edits at or
+ * before T, each with the first offset to take from it (overlapping copies are read once).
+ */
+public final class RestorePlan {
+
+  /** One segment to read, from {@code fromOffset} (inclusive) to its end. */
+  public static final class Step {
+    private final Manifest manifest;
+    private final long fromOffset;
+
+    Step(Manifest manifest, long fromOffset) {
+      this.manifest = manifest;
+      this.fromOffset = fromOffset;
+    }
+
+    public Manifest manifest() {
+      return manifest;
+    }
+
+    public long fromOffset() {
+      return fromOffset;
+    }
+  }
+
+  private final long time;
+  private final Map<Integer, List<Step>> stepsByPartition;
+
+  RestorePlan(long time, Map<Integer, List<Step>> stepsByPartition) {
+    this.time = time;
+    this.stepsByPartition = new TreeMap<>(stepsByPartition);
+  }
+
+  public long time() {
+    return time;
+  }
+
+  public Map<Integer, List<Step>> stepsByPartition() {
+    return stepsByPartition;
+  }
+
+  public int segments() {
+    return stepsByPartition.values().stream().mapToInt(List::size).sum();
+  }
+
+  public long bytes() {
+    return steps().mapToLong(s -> s.manifest().sizeBytes).sum();
+  }
+
+  /** Records in the planned segments (an upper bound on the edits replayed: some are after T). */
+  public long records() {
+    return steps().mapToLong(s -> s.manifest().endOffset - s.fromOffset()).sum();
+  }
+
+  public TreeSet<String> tables() {
+    TreeSet<String> tables = new TreeSet<>();
+    steps().forEach(s -> s.manifest().tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add));
+    return tables;
+  }
+
+  private java.util.stream.Stream<Step> steps() {
+    return stepsByPartition.values().stream().flatMap(List::stream);
+  }
+}

@@ -1,0 +1,53 @@
+package io.rewind.restore;
+
+import io.rewind.core.store.Manifest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Pure planning: which segments a restore to T reads. */
+public final class RestorePlanner {
+
+  private RestorePlanner() {}
+
+  /**
+   * @param manifestsByPartition every committed manifest per partition
+   * @param time T, inclusive
+   */
+  public static RestorePlan plan(Map<Integer, List<Manifest>> manifestsByPartition, long time) {
+    Map<Integer, List<RestorePlan.Step>> steps = new LinkedHashMap<>();
+    manifestsByPartition.forEach(
+        (partition, manifests) -> {
+          List<Manifest> sorted = new ArrayList<>(manifests);
+          sorted.sort(Comparator.comparingLong((Manifest m) -> m.startOffset).thenComparingLong(m -> -m.endOffset));
+          List<RestorePlan.Step> partitionSteps = new ArrayList<>();
+          long covered = Long.MIN_VALUE;
+          for (Manifest m : sorted) {
+            if (m.endOffset <= covered) {
+              continue; // a redundant copy (zombie archiver): every offset already planned
+            }
+            long from = Math.max(m.startOffset, covered);
+            covered = m.endOffset;
+            // A segment holding only edits after T is not needed; one without timestamps (no edits) neither.
+            if (m.minWriteTime != null && m.minWriteTime <= time) {
+              partitionSteps.add(new RestorePlan.Step(m, from));
+            }
+          }
+          if (!partitionSteps.isEmpty()) {
+            steps.put(partition, partitionSteps);
+          }
+        });
+    return new RestorePlan(time, steps);
+  }
+
+  /** The earliest write time over all manifests, or empty when nothing is archived. */
+  public static java.util.OptionalLong earliestWriteTime(Map<Integer, List<Manifest>> manifestsByPartition) {
+    return manifestsByPartition.values().stream()
+        .flatMap(List::stream)
+        .filter(m -> m.minWriteTime != null)
+        .mapToLong(m -> m.minWriteTime)
+        .min();
+  }
+}

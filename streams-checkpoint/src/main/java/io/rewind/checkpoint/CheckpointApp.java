@@ -1,0 +1,169 @@
+package io.rewind.checkpoint;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.Topics;
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.schemas.Checkpoint;
+import io.rewind.schemas.serde.SerdeFactory;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checkpoint stage: a Kafka Streams app (exactly-once) that computes the global checkpoint C
+ * from the progress and archived topics with {@link CheckpointRules}, publishes it to the
+ * checkpoints topic (key {@code global}, plus one row per queue) and writes it to the object
+ * store ({@code checkpoints/latest.json}). Its state lives in a changelogged store, so a killed
+ * instance resumes where it stopped.
+ */
+public final class CheckpointApp implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CheckpointApp.class);
+
+  /** Store writes at most this often; the checkpoint changes far more often under load. */
+  static final long FILE_WRITE_INTERVAL_MS = 100;
+  /** Counter of computed checkpoints lower than the previous one. */
+  public static final String DECREASES_METRIC = "rewind.checkpoint.decreases";
+
+  private final RewindConfig config;
+  private final Counter decreases;
+  private volatile Optional<CheckpointResult> latest = Optional.empty();
+  private ObjectStore store;
+  private CheckpointFileWriter fileWriter;
+  private Admin admin;
+  private KafkaStreams streams;
+
+  public CheckpointApp(RewindConfig config) {
+    this(config, new SimpleMeterRegistry());
+  }
+
+  public CheckpointApp(RewindConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.decreases =
+        Counter.builder(DECREASES_METRIC)
+            .description("Computed checkpoints lower than the previous one: broken promises")
+            .register(meters);
+  }
+
+  /** Starts the Streams app; returns at once (the checkpoint follows once state is restored). */
+  public synchronized void start() {
+    if (streams != null) {
+      throw new IllegalStateException("the checkpoint app is already started; close() it first");
+    }
+    try {
+      store = ObjectStore.open(config);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open the object store " + config.get(RewindConfig.STORE_URI), e);
+    }
+    fileWriter = new CheckpointFileWriter(store, FILE_WRITE_INTERVAL_MS);
+    KafkaClients clients = new KafkaClients(config);
+    Topics topics = clients.topics();
+    long pollMs = config.getLong(RewindConfig.CHECKPOINT_POLL_MS);
+    admin = clients.admin("rewind-checkpoint-end-offsets");
+    EndOffsets endOffsets = new AdminEndOffsets(admin, topics.edits(), Duration.ofMillis(Math.max(5_000, pollMs * 5)));
+    CheckpointListener listener =
+        new CheckpointListener() {
+          @Override
+          public void restored(Optional<CheckpointResult> checkpoint) {
+            latest = checkpoint;
+          }
+
+          @Override
+          public void published(CheckpointResult result, Checkpoint record) {
+            latest = Optional.of(result);
+            fileWriter.offer(
+                CheckpointFile.Stored.of(
+                    record.getTime(),
+                    record.getComputedAt(),
+                    result.heldBy() == null ? null : result.heldBy().toString(),
+                    record.getRule(),
+                    record.getQueues()));
+          }
+        };
+    streams =
+        new KafkaStreams(
+            CheckpointTopology.build(
+                topics, new SerdeFactory(config.registryUrl()), endOffsets, pollMs, config.marginMs(), listener, decreases),
+            streamsProperties());
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("the checkpoint app's stream thread failed; replacing it", e);
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    streams.start();
+    LOG.info("checkpoint app {} started against {}", config.get(RewindConfig.CHECKPOINT_APPLICATION_ID), config.bootstrapServers());
+  }
+
+  Properties streamsProperties() {
+    Properties p = new Properties();
+    p.putAll(config.withPrefix("kafka."));
+    p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+    p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(RewindConfig.CHECKPOINT_STATE_DIR));
+    p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(RewindConfig.REPLICATION_FACTOR));
+    p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
+    // After a crash the successor waits this long for the task: keep it short (the broker minimum is 6 s).
+    p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
+    // Skipping an undecodable record only withholds a claim or an archive range: C stays lower, never wrong.
+    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    p.putAll(config.withPrefix("streams."));
+    return p;
+  }
+
+  /** The newest checkpoint computed (or restored), if any. */
+  public Optional<CheckpointResult> latest() {
+    return latest;
+  }
+
+  /** How many computed checkpoints were lower than the previous one since start. */
+  public long decreases() {
+    return (long) decreases.count();
+  }
+
+  /** The Streams app's state, or empty before start. */
+  public Optional<KafkaStreams.State> state() {
+    KafkaStreams s = streams;
+    return s == null ? Optional.empty() : Optional.of(s.state());
+  }
+
+  @Override
+  public synchronized void close() {
+    if (streams != null) {
+      // Leave the group, so a successor gets the task now instead of after the session timeout.
+      streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+      streams = null;
+    }
+    if (admin != null) {
+      admin.close(Duration.ofSeconds(5));
+      admin = null;
+    }
+    if (fileWriter != null) {
+      fileWriter.close();
+      fileWriter = null;
+    }
+    if (store != null) {
+      try {
+        store.close();
+      } catch (IOException e) {
+        LOG.warn("cannot close the object store {}: {}", store, e.toString());
+      }
+      store = null;
+    }
+  }
+}
