@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       CheckpointCommand.class,
       RestoreCommand.class,
       DemoCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Rewind implements Runnable {

@@ -26,8 +26,8 @@ class RestoreCommandTest {
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
     assertThat(r.err)
-        .contains("outside the restorable range 2026-11-18T06:26:40Z … 2026-11-18T06:26:50Z")
-        .contains("after the checkpoint 2026-11-18T06:26:50Z");
+        .contains("outside the restorable range 2026-11-18T11:06:40Z … 2026-11-18T11:06:50Z")
+        .contains("after the checkpoint 2026-11-18T11:06:50Z");
   }
 
   @Test
@@ -37,7 +37,7 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", store, "--to", "1794999999999", "--dry-run");
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains("2026-11-18T06:26:39.999Z is outside the restorable range 2026-11-18T06:26:40Z … 2026-11-18T06:26:50Z");
+    assertThat(r.err).contains("2026-11-18T11:06:39.999Z is outside the restorable range 2026-11-18T11:06:40Z … 2026-11-18T11:06:50Z");
   }
 
   @Test
@@ -60,10 +60,10 @@ class RestoreCommandTest {
   void dryRunInsideTheRangePrintsThePlan() throws Exception {
     String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
 
-    Result r = run("restore", "--store", store, "--to", "2026-11-18T06:26:45", "--dry-run");
+    Result r = run("restore", "--store", store, "--to", "2026-11-18T11:06:45", "--dry-run");
 
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("restore to 2026-11-18T06:26:45Z (ISO-8601 without a zone, read as UTC)").contains("1 segments");
+    assertThat(r.out).contains("restore to 2026-11-18T11:06:45Z (ISO-8601 without a zone, read as UTC)").contains("1 segments");
   }
 
   private String storeWithCheckpoint(long firstEdit, long checkpoint) throws Exception {
