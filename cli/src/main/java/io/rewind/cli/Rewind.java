@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
     version = "rewind 0.1.0",
     description = "Continuous backup of Apache HBase through Apache Kafka; restore to any millisecond up to a proven checkpoint.",
     subcommands = {
+      InitCommand.class,
       SimulateCommand.class,
       ArchiveCommand.class,
       CheckpointCommand.class,

@@ -1,0 +1,4 @@
+#!/bin/sh
+# The rewind command inside the image.
+exec java ${REWIND_JAVA_OPTS:--Xmx1g} --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+  -cp "/opt/rewind/lib/*" io.rewind.cli.Rewind "$@"
