@@ -13,6 +13,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -22,8 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One archiver: a member of the archiver consumer group over the edits topic, writing segments and
  * manifests to the object store (see {@link ArchiverLoop} for the commit protocol), plus a listener
- * for roll requests and table descriptors. Runs on two threads of its own between {@link #start()}
- * and {@link #close()}.
+ * for roll requests and table descriptors. Runs between {@link #start()} and {@link #close()} on
+ * two threads of its own (the poll loop and the control listener) plus at most
+ * {@code archiver.worker.threads} workers that compress segment blocks and write segments.
  */
 public final class Archiver implements AutoCloseable {
 
@@ -42,6 +47,8 @@ public final class Archiver implements AutoCloseable {
   private ArchiverLoop loop;
   private Thread loopThread;
   private Thread controlThread;
+  private ExecutorService workers;
+  private ProtocolHook hook = ProtocolHook.fromSystemProperties();
   private volatile Throwable failure;
   private boolean closed;
 
@@ -78,13 +85,20 @@ public final class Archiver implements AutoCloseable {
       consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
       KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
       String topic = settings.topics().archived();
+      workers = Executors.newFixedThreadPool(settings.workerThreads(), new WorkerThreads(archiverId));
       loop =
           new ArchiverLoop(
               settings,
               archiverId,
               consumer,
               new ManifestStore(store),
-              new SegmentCommitter(store, archiverId, System::currentTimeMillis),
+              new SegmentCommitter(
+                  store,
+                  archiverId,
+                  System::currentTimeMillis,
+                  settings.segmentKey().orElse(null),
+                  new UploadThrottle(settings.uploadBytesPerSecond()),
+                  hook),
               new ArchivedPublisher(producer, topic, serdes.serializer(ArchivedSegment.class)),
               new DeadLetterPublisher(producer, settings.topics().dlq()),
               RecordValidator.ofReleasedSchemas(),
@@ -92,7 +106,9 @@ public final class Archiver implements AutoCloseable {
               metrics,
               System::currentTimeMillis,
               committedEnds,
-              stopped);
+              stopped,
+              workers,
+              hook);
     } catch (IOException | RuntimeException e) {
       if (control != null) {
         control.discard();
@@ -107,6 +123,16 @@ public final class Archiver implements AutoCloseable {
     controlThread.start();
     LOG.info("archiver {} started: {} -> {} (codec {}, roll at {} bytes or {} ms)", archiverId,
         settings.topics().edits(), store, settings.codec(), settings.segmentMaxBytes(), settings.segmentMaxAgeMs());
+  }
+
+  /** Test-only: a hook called at each point of the commit protocol; set before {@link #start()}. */
+  synchronized void protocolHook(ProtocolHook hook) {
+    this.hook = hook;
+  }
+
+  /** The open store, for tests that read its I/O statistics; null before start. */
+  ObjectStore store() {
+    return store;
   }
 
   private void runLoop() {
@@ -212,6 +238,9 @@ public final class Archiver implements AutoCloseable {
   }
 
   private void closeResources() {
+    if (workers != null) {
+      workers.shutdownNow();
+    }
     if (producer != null) {
       producer.close(Duration.ofSeconds(10));
     }
@@ -221,6 +250,23 @@ public final class Archiver implements AutoCloseable {
       } catch (IOException e) {
         LOG.warn("cannot close store {}: {}", store, e.toString());
       }
+    }
+  }
+
+  /** Names the worker threads after their archiver; daemons, so a stuck upload never holds the JVM. */
+  private static final class WorkerThreads implements ThreadFactory {
+    private final String archiverId;
+    private final AtomicInteger count = new AtomicInteger();
+
+    WorkerThreads(String archiverId) {
+      this.archiverId = archiverId;
+    }
+
+    @Override
+    public Thread newThread(Runnable r) {
+      Thread t = new Thread(r, "rewind-archiver-" + archiverId + "-worker-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
     }
   }
 }

@@ -4,15 +4,21 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.schemas.RollRequest;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -33,12 +39,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Commit protocol of a segment: write the segment to its final key, write its manifest (the
  * segment is now committed in the store), publish its {@code archived} record and wait for the
- * ack, then commit the consumer offset (its end). If the group rejects the commit, another
- * archiver owns the partition now (generation fencing): this one drops the partition's open
- * segment at once and writes nothing more for it until it is given the partition again. Any other
- * failure (store or Kafka unavailable) drops the open segment too, and the partition resumes from
- * the store after a back-off, re-reading the records from Kafka: the store is the truth, so every
- * step is safe to repeat.
+ * ack, then commit the consumer offset (its end). The store writes run on the worker threads while
+ * this thread polls on (at most two sealed segments per worker wait in memory); the rest happens
+ * here, oldest segment first. If the group rejects the commit, another archiver owns the partition
+ * now (generation fencing): this one drops the partition's open segment at once and writes nothing
+ * more for it until it is given the partition again. Any other failure (store or Kafka
+ * unavailable) drops the open segment too, and the partition resumes from the store after a
+ * back-off, re-reading the records from Kafka: the store is the truth, so every step is safe to
+ * repeat. Revocation, shutdown and roll requests wait for every write under way.
  */
 final class ArchiverLoop implements Runnable {
 
@@ -58,7 +66,10 @@ final class ArchiverLoop implements Runnable {
   private final LongSupplier clock;
   private final ConcurrentMap<Integer, Long> committedEnds;
   private final ConcurrentMap<Integer, RuntimeException> stopped;
+  private final ExecutorService workers;
+  private final ProtocolHook hook;
   private final Map<Integer, PartitionArchiver> partitions = new TreeMap<>();
+  private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private volatile boolean closing;
 
   ArchiverLoop(
@@ -74,7 +85,9 @@ final class ArchiverLoop implements Runnable {
       ArchiverMetrics metrics,
       LongSupplier clock,
       ConcurrentMap<Integer, Long> committedEnds,
-      ConcurrentMap<Integer, RuntimeException> stopped) {
+      ConcurrentMap<Integer, RuntimeException> stopped,
+      ExecutorService workers,
+      ProtocolHook hook) {
     this.settings = settings;
     this.archiverId = archiverId;
     this.topic = settings.topics().edits();
@@ -89,6 +102,8 @@ final class ArchiverLoop implements Runnable {
     this.clock = clock;
     this.committedEnds = committedEnds;
     this.stopped = stopped;
+    this.workers = workers;
+    this.hook = hook;
   }
 
   /** Asks the loop to finish: it rolls and commits open segments, then closes the consumer. */
@@ -104,6 +119,7 @@ final class ArchiverLoop implements Runnable {
         step();
       }
       roll(activePartitions(), "shutdown");
+      completeAllCommits();
     } catch (RuntimeException e) {
       LOG.error("archiver {} stopped on an unexpected error: {}", archiverId, e.toString(), e);
       throw e;
@@ -144,11 +160,12 @@ final class ArchiverLoop implements Runnable {
       answerRollRequests();
       List<PartitionArchiver> due = new ArrayList<>();
       for (PartitionArchiver pa : activePartitions()) {
-        if (pa.writer().isFull() || pa.writer().isOld(now)) {
+        if (pa.writer().isFull() || pa.writer().isOld(now) || (pa.writer().isOverdue(now) && caughtUp(pa))) {
           due.add(pa);
         }
       }
       roll(due, "age");
+      completeCommits(0);
       for (PartitionArchiver pa : new ArrayList<>(partitions.values())) {
         if (pa.resumeDue(clock.getAsLong())) {
           resume(pa);
@@ -182,6 +199,7 @@ final class ArchiverLoop implements Runnable {
     }
     pa.writer().append(record, problem != null, clock.getAsLong());
     metrics.recordsConsumed.incrementAndGet();
+    reached(ProtocolPoint.MID_SEGMENT, pa.partition());
     if (pa.writer().isFull()) {
       roll(List.of(pa), "size");
     }
@@ -190,6 +208,7 @@ final class ArchiverLoop implements Runnable {
   private void answerRollRequests() {
     for (Optional<RollRequest> r = control.nextRollRequest(); r.isPresent(); r = control.nextRollRequest()) {
       roll(activePartitions(), "roll request " + r.get().getRequestId());
+      completeAllCommits();
       Map<String, Long> ends = new TreeMap<>();
       for (PartitionArchiver pa : partitions.values()) {
         if (pa.isActive() && pa.committedEnd() >= 0) {
@@ -209,10 +228,12 @@ final class ArchiverLoop implements Runnable {
     }
   }
 
-  /** The commit protocol for the open segments of the given partitions, as one batch. */
+  /**
+   * Seals the open segments of the given partitions and hands them to the worker threads, which
+   * write each segment and its manifest to the store while the poll loop reads on; the loop
+   * publishes and commits them as they complete ({@link #completeCommits}), in roll order.
+   */
   private void roll(Collection<PartitionArchiver> candidates, String reason) {
-    List<PartitionArchiver> rolling = new ArrayList<>();
-    List<Manifest> written = new ArrayList<>();
     for (PartitionArchiver pa : candidates) {
       if (!pa.isActive() || !pa.writer().hasContent()) {
         continue;
@@ -220,24 +241,92 @@ final class ArchiverLoop implements Runnable {
       SealedSegment segment = pa.writer().seal();
       try {
         pa.awaitDeadLetters();
-        written.add(committer.commit(segment));
-        rolling.add(pa);
-        pa.openNext(new SegmentWriter(pa.partition(), segment.endOffset(), settings));
       } catch (Exception e) {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        failed(pa, "writing " + segment.key() + " and its manifest", e);
+        failed(pa, "sending the dead-letter copies of " + segment, e);
+        continue;
+      }
+      pa.openNext(new SegmentWriter(pa.partition(), segment.endOffset(), settings, workers));
+      Future<Manifest> upload = workers.submit(() -> {
+        long started = System.nanoTime();
+        Manifest m = committer.commit(segment);
+        metrics.storeCommitNanos.addAndGet(System.nanoTime() - started);
+        metrics.storeCommits.incrementAndGet();
+        return m;
+      });
+      inFlight.addLast(new InFlight(pa, pa.epoch(), segment, upload, reason));
+    }
+    // Sealed segments wait in memory until written: bound them.
+    while (inFlight.size() > maxInFlight()) {
+      completeCommits(1);
+    }
+    completeCommits(0);
+  }
+
+  /** Sealed segments the workers may hold at once: two per worker thread. */
+  private int maxInFlight() {
+    return 2 * settings.workerThreads();
+  }
+
+  /** Waits until every segment handed to the workers is written, then publishes and commits them. */
+  private void completeAllCommits() {
+    completeCommits(Integer.MAX_VALUE);
+  }
+
+  /**
+   * The rest of the commit protocol for the segments whose store writes completed, oldest first
+   * (so per partition in order): publish their {@code archived} records and wait for the ack, then
+   * commit the consumer offsets. Waits for at least {@code atLeast} writes still under way. If the
+   * group rejects the commit, another archiver owns the partition now (generation fencing): this
+   * one drops the partition's open segment and writes nothing more for it until it is given the
+   * partition again. A segment whose partition was dropped or retried since it was sealed is not
+   * published: the store holds it if its manifest was written, and resuming finds it there.
+   */
+  private void completeCommits(int atLeast) {
+    List<InFlight> done = new ArrayList<>();
+    List<Manifest> written = new ArrayList<>();
+    int waited = 0;
+    while (!inFlight.isEmpty() && (inFlight.peekFirst().upload().isDone() || waited < atLeast)) {
+      InFlight f = inFlight.pollFirst();
+      waited++;
+      try {
+        Manifest m = f.upload().get();
+        if (current(f)) {
+          done.add(f);
+          written.add(m);
+        } else {
+          LOG.info("{}: {} reached the store after the partition was dropped; not published (resuming finds it in the store)",
+              f.pa().topicPartition(), m);
+        }
+      } catch (ExecutionException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof SegmentCommitter.Superseded) {
+          metrics.segmentsSuperseded.incrementAndGet();
+          LOG.warn("{}: {}; stopped writing it until the group hands it over again", f.pa().topicPartition(), cause.getMessage());
+          if (current(f)) {
+            retryLater(f.pa());
+          }
+        } else if (!current(f)) {
+          LOG.info("{}: writing {} failed after the partition was dropped ({})", f.pa().topicPartition(), f.segment().key(), cause.toString());
+        } else {
+          failed(f.pa(), "writing " + f.segment().key() + " and its manifest", cause instanceof Exception ? (Exception) cause : e);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        closing = true;
+        return;
       }
     }
-    if (rolling.isEmpty()) {
+    if (done.isEmpty()) {
       return;
     }
     try {
       archived.publishAndWait(written);
       metrics.archivedPublished.addAndGet(written.size());
     } catch (Exception e) {
-      rolling.forEach(pa -> failed(pa, "publishing to " + settings.topics().archived(), e));
+      done.forEach(f -> failed(f.pa(), "publishing to " + settings.topics().archived(), e));
       return;
     }
     Map<TopicPartition, OffsetAndMetadata> offsets = new LinkedHashMap<>();
@@ -247,30 +336,46 @@ final class ArchiverLoop implements Runnable {
     try {
       consumer.commitSync(offsets);
     } catch (CommitFailedException | RebalanceInProgressException | FencedInstanceIdException e) {
-      for (PartitionArchiver pa : rolling) {
+      for (InFlight f : done) {
+        if (!current(f)) {
+          continue; // several segments of one partition: counted and logged once
+        }
         metrics.commitsFenced.incrementAndGet();
         LOG.warn("{}: the group rejected the offset commit ({}): another archiver may own the partition now"
                 + " (generation fencing); stopped writing it, its committed segments stay in the store",
-            pa.topicPartition(), e.toString());
-        retryLater(pa);
+            f.pa().topicPartition(), e.toString());
+        retryLater(f.pa());
       }
       return;
     } catch (RuntimeException e) {
-      rolling.forEach(pa -> failed(pa, "committing the consumer offset", e));
+      done.forEach(f -> {
+        if (current(f)) {
+          failed(f.pa(), "committing the consumer offset", e);
+        }
+      });
       return;
     }
-    for (int i = 0; i < rolling.size(); i++) {
-      PartitionArchiver pa = rolling.get(i);
+    for (int i = 0; i < done.size(); i++) {
+      PartitionArchiver pa = done.get(i).pa();
       Manifest m = written.get(i);
       pa.committed(m.endOffset);
       committedEnds.merge(m.partition, m.endOffset, Math::max);
       metrics.segmentsCommitted.incrementAndGet();
       metrics.recordsArchived.addAndGet(m.recordCount);
       metrics.bytesCommitted.addAndGet(m.sizeBytes);
+      metrics.lastSegmentBytes.set(m.sizeBytes);
       metrics.invalidRecords.addAndGet(m.invalidRecords);
-      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, reason);
+      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason());
     }
   }
+
+  /** The partition is still this archiver's, and not retried or stopped since the segment was sealed. */
+  private boolean current(InFlight f) {
+    return partitions.get(f.pa().partition()) == f.pa() && f.pa().epoch() == f.epoch();
+  }
+
+  /** A sealed segment handed to a worker, with the partition's epoch at sealing time. */
+  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, String reason) {}
 
   /** Reads the partition's chain from the store and positions the consumer at its end. */
   private void resume(PartitionArchiver pa) {
@@ -296,7 +401,7 @@ final class ArchiverLoop implements Runnable {
         consumer.commitSync(Map.of(tp, new OffsetAndMetadata(plan.startOffset())));
       }
       consumer.seek(tp, plan.startOffset());
-      pa.activate(new SegmentWriter(tp.partition(), plan.startOffset(), settings), chain.end());
+      pa.activate(new SegmentWriter(tp.partition(), plan.startOffset(), settings, workers), chain.end());
       if (!chain.isEmpty()) {
         committedEnds.merge(tp.partition(), chain.end(), Math::max);
       }
@@ -318,6 +423,22 @@ final class ArchiverLoop implements Runnable {
         Thread.currentThread().interrupt();
       }
       failed(pa, "resuming from the store", e);
+    }
+  }
+
+  /** The consumer has read the partition up to the end the broker last reported. */
+  private boolean caughtUp(PartitionArchiver pa) {
+    OptionalLong lag = consumer.currentLag(pa.topicPartition());
+    return lag.isPresent() && lag.getAsLong() == 0;
+  }
+
+  /** Announces a protocol point to the (test-only) hook; a hook that pauses holds this thread. */
+  private void reached(ProtocolPoint point, int partition) {
+    try {
+      hook.reached(point, partition);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closing = true;
     }
   }
 
@@ -365,6 +486,7 @@ final class ArchiverLoop implements Runnable {
       }
       try {
         roll(leaving, "revocation");
+        completeAllCommits();
       } catch (RuntimeException e) {
         LOG.warn("could not roll the segments of revoked partitions {} ({}); the next owner re-archives them", revoked, e.toString());
       }

@@ -15,7 +15,11 @@ public final class ArchiverMetrics {
   final AtomicLong tablesArchived = new AtomicLong();
   final AtomicLong commitsFenced = new AtomicLong();
   final AtomicLong commitFailures = new AtomicLong();
+  final AtomicLong segmentsSuperseded = new AtomicLong();
   final AtomicLong partitionsStopped = new AtomicLong();
+  final AtomicLong storeCommits = new AtomicLong();
+  final AtomicLong storeCommitNanos = new AtomicLong();
+  final AtomicLong lastSegmentBytes = new AtomicLong();
 
   /** Records taken into segments, committed or still open (re-reads after a failure count again). */
   public long recordsConsumed() {
@@ -60,9 +64,32 @@ public final class ArchiverMetrics {
     return commitsFenced.get();
   }
 
+  /**
+   * Segments not committed because another archiver had already committed one at the same start
+   * offset (this archiver had lost the partition): nothing was replaced.
+   */
+  public long segmentsSuperseded() {
+    return segmentsSuperseded.get();
+  }
+
   /** Commits that failed for other reasons (store or Kafka unavailable) and were retried. */
   public long commitFailures() {
     return commitFailures.get();
+  }
+
+  /** Segment-and-manifest writes to the store that finished (see {@link #storeCommitNanos()}). */
+  public long storeCommits() {
+    return storeCommits.get();
+  }
+
+  /** Time spent writing segments and their manifests to the store, summed over {@link #storeCommits()}. */
+  public long storeCommitNanos() {
+    return storeCommitNanos.get();
+  }
+
+  /** Size of the newest committed segment file, bytes. */
+  public long lastSegmentBytes() {
+    return lastSegmentBytes.get();
   }
 
   /** Partitions stopped for data loss or log truncation. */
@@ -74,7 +101,7 @@ public final class ArchiverMetrics {
   public String toString() {
     return "consumed=" + recordsConsumed() + " archived=" + recordsArchived() + " segments=" + segmentsCommitted() + " bytes=" + bytesCommitted()
         + " invalid=" + invalidRecords() + " published=" + archivedPublished() + " rolls=" + rollRequestsAnswered()
-        + " tables=" + tablesArchived() + " fenced=" + commitsFenced() + " failures=" + commitFailures()
+        + " tables=" + tablesArchived() + " fenced=" + commitsFenced() + " superseded=" + segmentsSuperseded() + " failures=" + commitFailures()
         + " stopped=" + partitionsStopped();
   }
 }

@@ -2,10 +2,11 @@ package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.Topics;
+import io.rewind.core.segment.SegmentKey;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.avro.file.CodecFactory;
+import java.util.Optional;
 
 /**
  * What an archiver reads from the shared configuration. Keys (defaults in {@link RewindConfig}):
@@ -19,25 +20,61 @@ import org.apache.avro.file.CodecFactory;
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
  *   <li>{@code archiver.group.id} (rewind-archivers): the consumer group over the edits topic;
  *   <li>{@code store.uri}, {@code registry.url}, {@code topic.prefix}, {@code bootstrap.servers};
- *   <li>{@code fs.*}: passed as they are to the store's Hadoop FileSystem (fs.s3a.endpoint...).
+ *   <li>{@value #UPLOAD_MAX_BYTES_PER_SEC} (0: unlimited): cap on the average upload bandwidth of
+ *       this archiver's segments, in bytes per second, shared by its upload threads;
+ *   <li>{@value #WORKER_THREADS} (2): worker threads that compress segment blocks while the poll
+ *       loop reads on, and write the segments of one roll to the store in parallel: the cap on
+ *       the archiver's threads besides its poll and control threads;
+ *   <li>{@code segment.encryption.key.file} / {@code segment.encryption.key.env} /
+ *       {@code segment.encryption.key.id}: optional client-side AES-GCM encryption of segments
+ *       (see {@link SegmentKey});
+ *   <li>{@value #GC_GRACE_MS} (1 h): an orphan segment (no manifest) is removed by {@code rewind gc}
+ *       only once it is this old;
+ *   <li>{@code fs.*}: passed as they are to the store's Hadoop FileSystem (fs.s3a.endpoint,
+ *       fs.s3a.encryption.algorithm...).
  * </ul>
  */
 public final class ArchiverSettings {
 
   /** Prefix of Hadoop FileSystem settings passed to the object store unchanged. */
   public static final String HADOOP_PREFIX = "fs.";
+  public static final String UPLOAD_MAX_BYTES_PER_SEC = "archiver.upload.max.bytes.per.sec";
+  public static final String WORKER_THREADS = "archiver.worker.threads";
+  public static final String GC_GRACE_MS = "gc.grace.ms";
 
   private final RewindConfig config;
   private final long segmentMaxBytes;
   private final long segmentMaxAgeMs;
   private final String codec;
+  private final long uploadBytesPerSecond;
+  private final int workerThreads;
+  private final long gcGraceMs;
+  private final SegmentKey segmentKey;
 
   public ArchiverSettings(RewindConfig config) {
     this.config = config;
     this.segmentMaxBytes = positive(config, RewindConfig.SEGMENT_MAX_BYTES);
     this.segmentMaxAgeMs = positive(config, RewindConfig.SEGMENT_MAX_AGE_MS);
     this.codec = config.get(RewindConfig.SEGMENT_CODEC).trim().toLowerCase(Locale.ROOT);
-    codecFactory(codec);
+    BlockCodecs.create(codec); // refuses an unknown name, listing the accepted ones
+    this.uploadBytesPerSecond = number(config, UPLOAD_MAX_BYTES_PER_SEC, 0, 0);
+    this.workerThreads = (int) number(config, WORKER_THREADS, 2, 1);
+    this.gcGraceMs = number(config, GC_GRACE_MS, 3_600_000L, 0);
+    this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
+  }
+
+  private static long number(RewindConfig config, String key, long fallback, long min) {
+    String text = config.getOrDefault(key, String.valueOf(fallback)).trim();
+    long v;
+    try {
+      v = Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("configuration '" + key + "' must be a whole number, got '" + text + "'");
+    }
+    if (v < min) {
+      throw new IllegalArgumentException("configuration '" + key + "' must be at least " + min + ", got " + v);
+    }
+    return v;
   }
 
   private static long positive(RewindConfig config, String key) {
@@ -46,23 +83,6 @@ public final class ArchiverSettings {
       throw new IllegalArgumentException("configuration '" + key + "' must be positive, got " + v);
     }
     return v;
-  }
-
-  /** Avro's codec for a segment.codec name; refuses unknown names with the accepted ones. */
-  public static CodecFactory codecFactory(String name) {
-    switch (name) {
-      case "zstd":
-        return CodecFactory.zstandardCodec(3);
-      case "snappy":
-        return CodecFactory.snappyCodec();
-      case "deflate":
-        return CodecFactory.deflateCodec(6);
-      case "none":
-        return CodecFactory.nullCodec();
-      default:
-        throw new IllegalArgumentException(
-            "segment.codec '" + name + "' is not supported: use zstd, snappy, deflate or none");
-    }
   }
 
   public RewindConfig config() {
@@ -80,10 +100,6 @@ public final class ArchiverSettings {
   /** The segment.codec name as configured (zstd, snappy, deflate, none). */
   public String codec() {
     return codec;
-  }
-
-  public CodecFactory codecFactory() {
-    return codecFactory(codec);
   }
 
   public String groupId() {
@@ -112,6 +128,26 @@ public final class ArchiverSettings {
           }
         });
     return conf;
+  }
+
+  /** Upload bandwidth cap in bytes per second; 0 means unlimited. */
+  public long uploadBytesPerSecond() {
+    return uploadBytesPerSecond;
+  }
+
+  /** Worker threads: block compression and segment uploads. */
+  public int workerThreads() {
+    return workerThreads;
+  }
+
+  /** Minimum age of an orphan segment before garbage collection removes it, in ms. */
+  public long gcGraceMs() {
+    return gcGraceMs;
+  }
+
+  /** The client-side segment encryption key, when configured. */
+  public Optional<SegmentKey> segmentKey() {
+    return Optional.ofNullable(segmentKey);
   }
 
   /** How long the poll loop blocks at most: bounds the latency of age rolls and roll requests. */

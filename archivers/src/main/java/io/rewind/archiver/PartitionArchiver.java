@@ -30,6 +30,7 @@ final class PartitionArchiver {
   private SegmentWriter writer;
   private long committedEnd = -1;
   private long resumeAt;
+  private long epoch;
 
   PartitionArchiver(TopicPartition topicPartition) {
     this.topicPartition = topicPartition;
@@ -79,9 +80,15 @@ final class PartitionArchiver {
   }
 
   /** Drops the open segment: the partition resumes from the store at the given time. */
+  /** Rises each time the partition drops its open segment: segments sealed before are stale. */
+  long epoch() {
+    return epoch;
+  }
+
   void resumeAt(long timeMs) {
+    epoch++;
     state = State.RESUMING;
-    writer = null;
+    dropWriter();
     deadLetters.clear();
     resumeAt = timeMs;
   }
@@ -91,9 +98,17 @@ final class PartitionArchiver {
   }
 
   void stop() {
+    epoch++;
     state = State.STOPPED;
-    writer = null;
+    dropWriter();
     deadLetters.clear();
+  }
+
+  private void dropWriter() {
+    if (writer != null) {
+      writer.discard();
+      writer = null;
+    }
   }
 
   void deadLetterSent(Future<RecordMetadata> ack) {

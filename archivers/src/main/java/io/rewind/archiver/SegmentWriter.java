@@ -1,25 +1,22 @@
 package io.rewind.archiver;
 
 import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.schemas.ArchivedHeader;
-import io.rewind.schemas.ArchivedRecord;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import io.rewind.core.store.ManifestCodec;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.specific.SpecificDatumWriter;
+import java.util.concurrent.Executor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
  * Accumulates the records of one partition for a contiguous range of consumer positions
- * [start, end) into one Avro container file of {@link ArchivedRecord}s, the bytes as Kafka had them.
+ * [start, end) into one Avro container file of {@link io.rewind.schemas.ArchivedRecord}s, the bytes
+ * as Kafka had them (built by {@link SegmentFileBuilder}, its blocks compressed off the poll thread).
  *
  * <p>Why in memory: a segment's key holds its end offset, which is known only when it rolls, and
  * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool
@@ -41,8 +38,7 @@ public final class SegmentWriter {
   private final long maxBytes;
   private final long maxAgeMs;
   private final String codec;
-  private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-  private final DataFileWriter<ArchivedRecord> file;
+  private final SegmentFileBuilder file;
 
   private long endOffset;
   private long openedAt = -1;
@@ -52,29 +48,49 @@ public final class SegmentWriter {
   private Long maxWriteTime;
   private final Map<String, Long> tables = new TreeMap<>();
   private final TreeSet<String> schemaIds = new TreeSet<>();
+  private final HeaderText tableNames = new HeaderText();
+  private final HeaderText schemaNames = new HeaderText();
+  // Consecutive records of one table are counted here and added to the map when the table changes.
+  private String runTable;
+  private long runCount;
+  private String lastSchema;
   private long invalidRecords;
   private boolean sealed;
 
   public SegmentWriter(int partition, long startOffset, ArchiverSettings settings) {
-    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.codec());
+    this(partition, startOffset, settings, Runnable::run);
+  }
+
+  /** @param compressor where full blocks are compressed: the archiver's worker threads */
+  public SegmentWriter(int partition, long startOffset, ArchiverSettings settings, Executor compressor) {
+    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.codec(), compressor);
   }
 
   public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec) {
+    this(partition, startOffset, maxBytes, maxAgeMs, codec, Runnable::run);
+  }
+
+  public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, Executor compressor) {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = startOffset;
     this.maxBytes = maxBytes;
     this.maxAgeMs = maxAgeMs;
     this.codec = codec;
-    this.file = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedRecord.class));
-    file.setCodec(ArchiverSettings.codecFactory(codec));
+    this.file = new SegmentFileBuilder(codec, syncMarker(partition, startOffset), compressor);
     file.setMeta("rewind.partition", partition);
     file.setMeta("rewind.start", startOffset);
-    try {
-      file.create(ArchivedRecord.getClassSchema(), buffer);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start an in-memory segment", e);
-    }
+  }
+
+  /**
+   * Avro's block separator, random by default, derived here from the partition and start offset:
+   * two archivers that archive the same range (a zombie and the partition's new owner) produce the
+   * same bytes under the same key, so one overwriting the other's committed segment changes nothing.
+   */
+  static byte[] syncMarker(int partition, long startOffset) {
+    byte[] digest = ManifestCodec.Sha256.newDigest()
+        .digest(("rewind segment " + partition + " " + startOffset).getBytes(StandardCharsets.UTF_8));
+    return Arrays.copyOf(digest, 16);
   }
 
   /** The bytes a record counts against segment.max.bytes. */
@@ -104,21 +120,7 @@ public final class SegmentWriter {
       throw new IllegalArgumentException(
           "record offset " + record.offset() + " is below the segment's end " + endOffset + " (partition " + partition + ")");
     }
-    List<ArchivedHeader> headers = new ArrayList<>();
-    for (Header h : record.headers()) {
-      headers.add(new ArchivedHeader(h.key(), h.value() == null ? null : ByteBuffer.wrap(h.value())));
-    }
-    try {
-      file.append(
-          new ArchivedRecord(
-              record.offset(),
-              record.timestamp(),
-              record.key() == null ? null : ByteBuffer.wrap(record.key()),
-              headers,
-              record.value() == null ? null : ByteBuffer.wrap(record.value())));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot append to an in-memory segment", e);
-    }
+    file.append(record);
     opened(nowMs);
     endOffset = record.offset() + 1;
     recordCount++;
@@ -126,11 +128,16 @@ public final class SegmentWriter {
     long ts = record.timestamp();
     minWriteTime = minWriteTime == null ? ts : Math.min(minWriteTime, ts);
     maxWriteTime = maxWriteTime == null ? ts : Math.max(maxWriteTime, ts);
-    String table = RecordHeaders.lastString(record.headers(), RecordHeaders.TABLE);
-    tables.merge(table == null ? "" : table, 1L, Long::sum);
-    String schema = RecordHeaders.lastString(record.headers(), RecordHeaders.SCHEMA);
-    if (schema != null) {
+    String table = tableNames.of(record.headers().lastHeader(RecordHeaders.TABLE), "");
+    if (table != runTable) { // identity: HeaderText returns the same String while the value repeats
+      flushTableRun();
+      runTable = table;
+    }
+    runCount++;
+    String schema = schemaNames.of(record.headers().lastHeader(RecordHeaders.SCHEMA), null);
+    if (schema != null && schema != lastSchema) {
       schemaIds.add(schema);
+      lastSchema = schema;
     }
     if (invalid) {
       invalidRecords++;
@@ -160,6 +167,15 @@ public final class SegmentWriter {
   /** Reached segment.max.bytes (a single record larger than it makes a segment of its own). */
   public boolean isFull() {
     return recordBytes >= maxBytes;
+  }
+
+  /**
+   * Holds a record written (its timestamp: the WAL write time) segment.max.age.ms ago or more. The
+   * loop rolls such a segment as soon as its partition has caught up with the log: after a backlog
+   * the last segment does not wait another full age to be committed.
+   */
+  public boolean isOverdue(long nowMs) {
+    return minWriteTime != null && nowMs - minWriteTime >= maxAgeMs;
   }
 
   /** Open for segment.max.age.ms since its first record (or first skipped offset). */
@@ -192,16 +208,12 @@ public final class SegmentWriter {
   public SealedSegment seal() {
     checkOpen();
     sealed = true;
-    try {
-      file.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot close an in-memory segment", e);
-    }
+    flushTableRun();
     return new SealedSegment(
         partition,
         startOffset,
         endOffset,
-        buffer.toByteArray(),
+        file.finish(),
         recordCount,
         recordBytes,
         minWriteTime,
@@ -212,9 +224,39 @@ public final class SegmentWriter {
         codec);
   }
 
+  private void flushTableRun() {
+    if (runCount > 0) {
+      tables.merge(runTable, runCount, Long::sum);
+      runCount = 0;
+    }
+  }
+
+  /** Drops the segment (the partition is retried or revoked): blocks being compressed are cancelled. */
+  public void discard() {
+    sealed = true;
+    file.discard();
+  }
+
   private void checkOpen() {
     if (sealed) {
       throw new IllegalStateException("segment p=" + partition + " [" + startOffset + ", " + endOffset + ") is sealed");
+    }
+  }
+
+  /** A header's text, decoded once per distinct value run (every record of a batch names the same few). */
+  private static final class HeaderText {
+    private byte[] lastBytes;
+    private String lastText;
+
+    String of(Header header, String absent) {
+      if (header == null || header.value() == null) {
+        return absent;
+      }
+      if (!Arrays.equals(header.value(), lastBytes)) {
+        lastBytes = header.value();
+        lastText = new String(lastBytes, StandardCharsets.UTF_8);
+      }
+      return lastText;
     }
   }
 }

@@ -51,6 +51,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Archivers against a real KRaft broker and a local-directory store. One broker for the class;
@@ -117,7 +119,12 @@ class ArchiverIntegrationTest {
   }
 
   private Archiver startArchiver(String id) throws IOException {
+    return startArchiver(id, ProtocolHook.NONE);
+  }
+
+  private Archiver startArchiver(String id, ProtocolHook hook) throws IOException {
     Archiver a = new Archiver(config, id);
+    a.protocolHook(hook);
     archivers.add(a);
     a.start();
     return a;
@@ -137,6 +144,8 @@ class ArchiverIntegrationTest {
     Map<Integer, Map<Long, String>> sent = new TreeMap<>();
     List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
     List<String> values = new ArrayList<>();
+    // Write times of now: older ones would make every segment overdue and roll at once.
+    long now = System.currentTimeMillis();
     for (int i = 0; i < n; i++) {
       String value = tag + "-" + i;
       values.add(value);
@@ -145,7 +154,7 @@ class ArchiverIntegrationTest {
               new ProducerRecord<>(
                   topics.edits(),
                   i % PARTITIONS,
-                  1_700_000_000_000L + i,
+                  now + i,
                   ("row-" + i).getBytes(StandardCharsets.UTF_8),
                   value.getBytes(StandardCharsets.UTF_8),
                   editHeaders(i % 2 == 0 ? "ns:even" : "ns:odd"))));
@@ -347,7 +356,7 @@ class ArchiverIntegrationTest {
   }
 
   /** Archives [0, end) of a partition as a crashed archiver would have, without publishing. */
-  private void seedSegment(int partition, long end) throws IOException {
+  private void seedSegment(int partition, long end) throws Exception {
     SegmentWriter writer = new SegmentWriter(partition, 0, new ArchiverSettings(config));
     try (KafkaConsumer<byte[], byte[]> c = clients.consumer("test-seed", null)) {
       TopicPartition tp = new TopicPartition(topics.edits(), partition);
@@ -447,6 +456,81 @@ class ArchiverIntegrationTest {
     assertThat(ack.getPartitions()).isEqualTo(expected);
     for (int p = 0; p < PARTITIONS; p++) {
       assertThat(readChain(p, ends.get(p))).hasSize(4);
+    }
+  }
+
+  @Test
+  void rollsOnSizeAloneWhenTheAgeLimitIsFarAway() throws Exception {
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_BYTES, "2000", RewindConfig.SEGMENT_MAX_AGE_MS, "600000"));
+    Archiver archiver = startArchiver("a1");
+    produce(150, "sized"); // ~50 records of ~70 bytes per partition: ~3.5 KB each, more than one segment
+
+    await().atMost(WAIT).until(() -> archiver.metrics().segmentsCommitted() >= PARTITIONS);
+    for (int p = 0; p < PARTITIONS; p++) {
+      List<Manifest> manifests = new ManifestStore(store).list(p);
+      assertThat(manifests).as("p=%d rolled on size", p).isNotEmpty();
+      for (Manifest m : manifests) {
+        long bytes = 0;
+        try (SegmentReader reader = SegmentReader.open(store, m)) {
+          while (reader.hasNext()) {
+            ArchivedRecord r = reader.next();
+            bytes += 16 + r.getKey().remaining() + r.getValue().remaining();
+            for (io.rewind.schemas.ArchivedHeader h : r.getHeaders()) {
+              bytes += h.getKey().length() + h.getValue().remaining();
+            }
+          }
+        }
+        assertThat(bytes).as("%s stays under segment.max.bytes", m).isLessThanOrEqualTo(2000);
+      }
+      assertThat(ManifestStore.chain(manifests).end()).as("the open tail stays open: no age roll").isLessThan(endOffsets().get(p));
+    }
+  }
+
+  /**
+   * The zombie wakes up before writing its segment (it finds the owner's manifest and stands down)
+   * or after writing its manifest (its copy is redundant, its offset commit is rejected).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"SEGMENT_SEALED", "MANIFEST_WRITTEN"})
+  void aZombieThatLostItsPartitionsNeverReplacesAManifestAndStandsDown(String pausedAt) throws Exception {
+    ProtocolPoint pausePoint = ProtocolPoint.valueOf(pausedAt);
+    // The poll loop of the zombie stops longer than max.poll.interval.ms: its consumer leaves the group.
+    setUp(Map.of("consumer.max.poll.interval.ms", "3000"));
+    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    Archiver zombie = startArchiver("zombie", (point, partition) -> {
+      if (point == pausePoint && armed.get()) {
+        paused.countDown();
+        release.await();
+      }
+    });
+    Map<Integer, Map<Long, String>> before = produce(90, "before");
+    assertThat(zombie.awaitCommitted(endOffsets(), WAIT)).isTrue();
+    long committedBefore = zombie.metrics().segmentsCommitted();
+
+    armed.set(true);
+    Map<Integer, Map<Long, String>> during = produce(30, "during");
+    assertThat(paused.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("the zombie sealed a segment").isTrue();
+
+    Archiver owner = startArchiver("owner");
+    Map<Integer, Long> ends = endOffsets();
+    assertThat(owner.awaitCommitted(ends, WAIT)).as("the new owner archives what the zombie holds: %s", owner.metrics()).isTrue();
+
+    release.countDown(); // the zombie wakes up and goes on with its commit
+    await().atMost(WAIT).until(() -> zombie.metrics().segmentsSuperseded() + zombie.metrics().commitsFenced() > 0);
+    assertThat(zombie.metrics().segmentsCommitted()).as("the zombie committed nothing after losing its partitions").isEqualTo(committedBefore);
+
+    for (int p = 0; p < PARTITIONS; p++) {
+      Map<Long, String> expected = new TreeMap<>(before.get(p));
+      expected.putAll(during.get(p));
+      assertThat(readChain(p, ends.get(p))).as("p=%d: each offset once, the owner's manifests intact", p).isEqualTo(expected);
+      if (pausePoint == ProtocolPoint.SEGMENT_SEALED) {
+        long resumedAt = before.get(p).size();
+        assertThat(new ManifestStore(store).list(p))
+            .filteredOn(m -> m.startOffset >= resumedAt)
+            .allSatisfy(m -> assertThat(m.archiver).isEqualTo("owner"));
+      }
     }
   }
 }

@@ -2,7 +2,10 @@ package io.rewind.archiver;
 
 import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.SegmentKeyException;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
@@ -28,7 +31,7 @@ class SegmentCommitterTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"zstd", "snappy", "deflate", "none"})
-  void writesTheSegmentThenItsManifestAndReadsBackTheSameBytes(String codec) throws IOException {
+  void writesTheSegmentThenItsManifestAndReadsBackTheSameBytes(String codec) throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SegmentWriter writer = new SegmentWriter(5, 40, 1 << 20, 1000, codec);
       List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
@@ -69,7 +72,7 @@ class SegmentCommitterTest {
   }
 
   @Test
-  void aSegmentOfGapsOnlyIsStillAValidContainer() throws IOException {
+  void aSegmentOfGapsOnlyIsStillAValidContainer() throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SegmentWriter writer = new SegmentWriter(0, 0, 1 << 20, 1000, "zstd");
       writer.advanceTo(3, 0);
@@ -80,6 +83,89 @@ class SegmentCommitterTest {
         assertThat(reader.hasNext()).isFalse();
       }
     }
+  }
+
+  @Test
+  void neverReplacesAManifestAnotherArchiverWroteAtTheSameStart() throws Exception {
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      Manifest owner = new SegmentCommitter(store, "owner", () -> 1).commit(segment(2, 10, 30));
+      SealedSegment zombie = segment(2, 10, 20);
+
+      assertThatThrownBy(() -> new SegmentCommitter(store, "zombie", () -> 2).commit(zombie))
+          .isInstanceOf(SegmentCommitter.Superseded.class)
+          .hasMessageContaining("archiver owner");
+
+      assertThat(new ManifestStore(store).list(2)).singleElement().satisfies(m -> {
+        assertThat(m.archiver).isEqualTo("owner");
+        assertThat(m.endOffset).isEqualTo(30);
+      });
+      assertThat(store.exists(zombie.key())).as("nothing written: the manifest was there before").isFalse();
+      try (SegmentReader reader = SegmentReader.open(store, owner)) {
+        reader.forEachRemaining(r -> { });
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"zstd", "snappy", "deflate", "none"})
+  void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(String codec) throws Exception {
+    java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, 1000, codec, workers);
+      for (long offset = 0; offset < 4000; offset++) {
+        ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
+        java.util.Arrays.fill(r.value(), (byte) (offset % 7));
+        writer.append(r, false, 0);
+      }
+      SealedSegment sealed = writer.seal();
+      assertThat(sealed.recordBytes()).isGreaterThan(3L * SegmentFileBuilder.BLOCK_BYTES);
+
+      Manifest m = new SegmentCommitter(store, "a1", () -> 1).commit(sealed);
+
+      List<Long> offsets = new ArrayList<>();
+      try (SegmentReader reader = SegmentReader.open(store, m)) {
+        reader.forEachRemaining(r -> {
+          offsets.add(r.getOffset());
+          assertThat(r.getValue().get(0)).isEqualTo((byte) (r.getOffset() % 7));
+        });
+      }
+      assertThat(offsets).hasSize(4000).isSorted();
+    } finally {
+      workers.shutdownNow();
+    }
+  }
+
+  @Test
+  void twoArchiversSealingTheSameRangeProduceTheSameBytes() {
+    assertThat(segment(1, 0, 50).bytes()).isEqualTo(segment(1, 0, 50).bytes());
+    assertThat(segment(1, 0, 50).bytes()).isNotEqualTo(segment(1, 1, 50).bytes());
+  }
+
+  @Test
+  void anEncryptedSegmentNamesItsKeyAndReadsBackOnlyWithIt() throws Exception {
+    SegmentKey key = SegmentKey.of("k-test", new byte[32]);
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      SealedSegment sealed = segment(3, 0, 20);
+      Manifest m = new SegmentCommitter(store, "a1", () -> 1, key, new UploadThrottle(0), ProtocolHook.NONE).commit(sealed);
+
+      assertThat(m.keyId).isEqualTo("k-test");
+      assertThat(m.sha256).as("the checksum covers the stored, encrypted bytes").isEqualTo(ManifestCodec.Sha256.hex(store.read(m.segmentPath)));
+      assertThat(store.read(m.segmentPath)).isNotEqualTo(sealed.bytes());
+      List<Long> offsets = new ArrayList<>();
+      try (SegmentReader reader = SegmentReader.open(store, m, key)) {
+        reader.forEachRemaining(r -> offsets.add(r.getOffset()));
+      }
+      assertThat(offsets).hasSize(20).startsWith(0L).endsWith(19L);
+      assertThatThrownBy(() -> SegmentReader.open(store, m)).isInstanceOf(SegmentKeyException.class);
+    }
+  }
+
+  private static SealedSegment segment(int partition, long start, long end) {
+    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
+    for (long offset = start; offset < end; offset++) {
+      writer.append(edit(partition, offset, 1_000 + offset, "ns:t", 50), false, 0);
+    }
+    return writer.seal();
   }
 
   private static byte[] bytes(java.nio.ByteBuffer b) {

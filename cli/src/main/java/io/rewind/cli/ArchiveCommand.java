@@ -1,6 +1,14 @@
 package io.rewind.cli;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rewind.archiver.Archiver;
+import io.rewind.archiver.ArchiverMeters;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.monitoring.MetricsServer;
+import io.rewind.monitoring.StatusCollector;
+import io.rewind.monitoring.StatusMeters;
+import io.rewind.monitoring.StatusSampler;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,12 +27,28 @@ final class ArchiveCommand implements Callable<Integer> {
   @Option(names = "--id", description = "This archiver's id, recorded in its manifests (default: host name and pid).")
   String id;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: a free port, logged; -1: off; default ${DEFAULT-VALUE}).")
+  int metricsPort = 0;
+
   @Override
   public Integer call() throws Exception {
     String archiverId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-    try (Archiver archiver = new Archiver(connection.config(), archiverId)) {
+    RewindConfig config = connection.config();
+    try (Archiver archiver = new Archiver(config, archiverId)) {
       archiver.start();
-      LongRunning.awaitShutdown();
+      if (metricsPort < 0) {
+        LongRunning.awaitShutdown();
+        return 0;
+      }
+      PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new ArchiverMeters(archiver).bindTo(prometheus);
+      try (StatusSampler sampler = new StatusSampler(new StatusCollector(config)).start();
+          MetricsServer metrics = MetricsServer.start(metricsPort, prometheus)) {
+        new StatusMeters(sampler, config).bindTo(prometheus);
+        System.err.println("archiver " + archiverId + ": metrics on " + metrics.url());
+        LongRunning.awaitShutdown();
+      }
     }
     return 0;
   }

@@ -1,11 +1,11 @@
 package io.rewind.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.checkpoint.CheckpointEvent;
 import io.rewind.checkpoint.CheckpointResult;
 import io.rewind.checkpoint.CheckpointRules;
 import io.rewind.checkpoint.CheckpointWorkload;
 import io.rewind.checkpoint.ReferenceCheckpoint;
-import io.rewind.core.store.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +34,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
 
   static final long GOAL_P99_US = 1_000;
   static final int GOAL_QUEUES = 10_000;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Option(names = "--sizes", split = ",", description = "Fleet sizes in queues (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes = List.of(100, 1_000, 10_000);
@@ -84,7 +85,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     report.put("sizes", results);
     boolean agree = (boolean) report.get("all_agree");
     if (json) {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       out.printf("%10s %12s %12s %12s %16s %14s%n", "queues", "p50 us", "p99 us", "max us", "reference p99", "ref samples");
       for (Map<String, Object> r : results) {
@@ -98,15 +99,18 @@ final class CheckpointBenchCommand implements Callable<Integer> {
   }
 
   private void warmUp() {
+    // As much as the run itself at most, so that a small run stays small.
+    int queues = Math.min(1_000, sizes.stream().mapToInt(Integer::intValue).max().orElse(1_000));
+    int ticks = Math.max(10, Math.min(events, 100_000) / queues);
     for (int round = 0; round < 3; round++) {
       CheckpointRules rules = new CheckpointRules();
-      for (CheckpointEvent e : CheckpointWorkload.generate(1_000, 100, seed + round)) {
+      for (CheckpointEvent e : CheckpointWorkload.generate(queues, ticks, seed + round)) {
         e.applyTo(rules);
         rules.drainChangedState();
       }
     }
     ReferenceCheckpoint reference = new ReferenceCheckpoint();
-    for (CheckpointEvent e : CheckpointWorkload.generate(50, 40, seed)) {
+    for (CheckpointEvent e : CheckpointWorkload.generate(20, 30, seed)) {
       reference.add(e);
     }
   }
@@ -118,7 +122,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     List<Optional<CheckpointResult>> expected = new ArrayList<>(compared);
     LatencySamples update = new LatencySamples();
     LatencySamples withState = new LatencySamples();
-    LatencySamples snapshots = new LatencySamples();
+    Map<String, LatencySamples> byKind = new java.util.TreeMap<>();
     long[] rulesNanos = new long[compared];
     CheckpointRules rules = new CheckpointRules();
     for (int i = 0; i < workload.size(); i++) {
@@ -130,9 +134,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
       long t2 = System.nanoTime();
       update.add(t1 - t0);
       withState.add(t2 - t0);
-      if (e instanceof CheckpointEvent.Snapshot) {
-        snapshots.add(t1 - t0);
-      }
+      byKind.computeIfAbsent(kind(e), k -> new LatencySamples()).add(t1 - t0);
       if (i < compared) {
         expected.add(c);
         rulesNanos[i] = t1 - t0;
@@ -163,7 +165,11 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     r.put("reference_us_p99", micros(reference.percentile(99)));
     r.put("update_us_max", micros(update.max()));
     r.put("update_with_state_us_p99", micros(withState.percentile(99)));
-    r.put("snapshot_us_p99", micros(snapshots.percentile(99)));
+    Map<String, Object> kinds = new LinkedHashMap<>();
+    byKind.forEach((kind, samples) -> kinds.put(kind, Map.of(
+        "count", samples.size(), "us_p50", micros(samples.percentile(50)), "us_p99", micros(samples.percentile(99)),
+        "us_max", micros(samples.max()))));
+    r.put("by_event", kinds);
     r.put("events", workload.size());
     r.put("reference_us_p50", micros(reference.percentile(50)));
     r.put("reference_samples", done);
@@ -173,6 +179,17 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     r.put("reference_p99_ratio", rulesP99 == 0 ? null : Math.round(reference.percentile(99) / rulesP99 * 10) / 10.0);
     r.put("agree", agree);
     return r;
+  }
+
+  private static String kind(CheckpointEvent e) {
+    if (e instanceof CheckpointEvent.Snapshot) {
+      return "snapshot";
+    } else if (e instanceof CheckpointEvent.Marker) {
+      return "marker";
+    } else if (e instanceof CheckpointEvent.Poll) {
+      return "end_offsets";
+    }
+    return "archived";
   }
 
   /** Nanoseconds as microseconds with two decimals. */

@@ -6,7 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
-/** Where Rewind's parts are: shared by every subcommand. Options override --config and REWIND_* variables. */
+/**
+ * Where Rewind's parts are: shared by every subcommand. Options override --config and REWIND_*
+ * variables. Given none of them (no --config, -b, --store, --registry-url, --topic-prefix, nor
+ * REWIND_BOOTSTRAP_SERVERS / REWIND_STORE_URI), the settings of a running {@code rewind demo} are
+ * used ({@link DemoConnectionFile}).
+ */
 final class ConnectionOptions {
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with Rewind settings (see docs/operations.md).")
@@ -33,7 +38,21 @@ final class ConnectionOptions {
     put(overrides, RewindConfig.STORE_URI, store);
     put(overrides, RewindConfig.REGISTRY_URL, registryUrl);
     put(overrides, RewindConfig.TOPIC_PREFIX, topicPrefix);
-    return RewindConfig.load(configFile, System.getenv(), overrides);
+    Path file = configFile;
+    if (file == null && !connectionGiven(overrides, System.getenv())) {
+      file = DemoConnectionFile.live().orElse(null);
+    }
+    return RewindConfig.load(file, System.getenv(), overrides);
+  }
+
+  /**
+   * Whether the command line or the environment says where Kafka or the store is; if neither does,
+   * a running demo's settings ({@code $REWIND_HOME/demo.properties}) are used.
+   */
+  static boolean connectionGiven(Map<String, String> overrides, Map<String, String> env) {
+    return overrides.containsKey(RewindConfig.BOOTSTRAP_SERVERS) || overrides.containsKey(RewindConfig.STORE_URI)
+        || overrides.containsKey(RewindConfig.REGISTRY_URL) || overrides.containsKey(RewindConfig.TOPIC_PREFIX)
+        || env.containsKey("REWIND_BOOTSTRAP_SERVERS") || env.containsKey("REWIND_STORE_URI");
   }
 
   private static void put(Map<String, String> m, String key, String value) {

@@ -1,7 +1,6 @@
 package io.rewind.cli;
 
 import io.rewind.archiver.Archiver;
-import io.rewind.checkpoint.CheckpointApp;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
@@ -23,24 +22,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rewind demo}: the whole pipeline on real parts in one process. Starts a KRaft broker and a
- * local object store, runs a simulated region-server fleet, the archiver and the checkpoint app,
- * then restores to random times inside the restorable range and verifies each restore against the
- * simulator's independent expected-state model.
+ * {@code rewind demo}: the whole pipeline on real parts in one process. Starts a KRaft broker, an
+ * object store and (by default) an HBase mini cluster with Rewind's replication endpoint as a peer,
+ * runs a workload through the HBase client ({@link HBaseDemo}: restores go into HBase tables and are
+ * verified against HBase's own snapshots) or, with {@code --source simulator}, a simulated fleet
+ * (restores to cell dumps, verified against the simulator's expected-state model), with the
+ * archiver and the checkpoint app running.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Start the embedded stack, back up a simulated fleet, restore to random times and verify each restore.")
+    description = "Start the embedded stack, back up an HBase workload (or a simulated fleet), restore to several times and verify each restore.")
 final class DemoCommand implements Callable<Integer> {
 
-  @Option(names = "--servers", description = "Simulated region servers (default: ${DEFAULT-VALUE}).")
+  /** Where the demo's writes come from. */
+  enum Source { hbase, simulator }
+
+  @Option(names = "--source", description = "hbase: a workload through the HBase client into an HBase mini cluster (restores verified"
+      + " against HBase's own snapshots); simulator: a simulated fleet (verified against its model). Default: ${DEFAULT-VALUE}.")
+  Source source = Source.hbase;
+
+  @Option(names = "--servers", description = "Simulated region servers, with --source simulator (default: ${DEFAULT-VALUE}).")
   int servers = 20;
 
-  @Option(names = "--duration", description = "Workload duration, e.g. 30s, 2m (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
-  Duration duration = Duration.ofSeconds(30);
+  @Option(names = "--duration", description = "Workload duration, e.g. 30s, 2m (default: 30s simulated, 20s HBase).", converter = DurationConverter.class)
+  Duration duration;
 
-  @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--rate", description = "Edits per second across the simulated fleet (default: ${DEFAULT-VALUE}); HBase writes as fast as it acknowledges.")
   int rate = 2_000;
 
   @Option(names = "--restores", description = "Random restore times to verify (default: ${DEFAULT-VALUE}).")
@@ -54,6 +62,12 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--work-dir", description = "Keep the broker log, store and restores here (default: a temporary directory, deleted at the end).")
   Path workDir;
+
+  @Option(names = "--s3", description = "Keep the object store in a bucket of S3Proxy (a real S3 API on 127.0.0.1, reached through S3A) instead of a local directory.")
+  boolean s3;
+
+  @Option(names = "--keep-running", description = "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
+  boolean keepRunning;
 
   @Option(names = "--json", description = "Print a machine-readable report on stdout.")
   boolean json;
@@ -72,7 +86,10 @@ final class DemoCommand implements Callable<Integer> {
     boolean tempDir = workDir == null;
     Path dir = tempDir ? Files.createTempDirectory("rewind-demo-") : Files.createDirectories(workDir);
     DemoReport report = new DemoReport();
-    report.source = "simulator";
+    report.source = source.name();
+    if (duration == null) {
+      duration = source == Source.hbase ? Duration.ofSeconds(20) : Duration.ofSeconds(30);
+    }
     report.seed = demoSeed;
     report.servers = servers;
     report.durationSeconds = duration.toSeconds();
@@ -81,40 +98,71 @@ final class DemoCommand implements Callable<Integer> {
     report.workDir = tempDir ? null : dir.toString();
     long started = System.currentTimeMillis();
 
-    say.line("starting the embedded stack: KRaft broker on 127.0.0.1, object store under " + dir);
-    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
+    say.line("starting the embedded stack: KRaft broker on 127.0.0.1, object store "
+        + (s3 ? "in an S3Proxy bucket (S3 API on 127.0.0.1, through S3A), data under " : "under ") + dir);
+    if (source == Source.hbase) {
+      say.line("  and an HBase mini cluster (2 region servers, ~20 s to start) with Rewind's replication endpoint as a peer");
+    }
+    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3)
+        .withHBase(source == Source.hbase).start()) {
       RewindConfig config = stack.config();
       report.bootstrapServers = stack.bootstrapServers();
       report.storeUri = stack.storeUri();
+      report.store = s3 ? "s3" : "local";
       say.line("  broker " + stack.bootstrapServers() + ", store " + stack.storeUri() + ", topics created");
-      try (CheckpointApp checkpoint = new CheckpointApp(config);
+      try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(config);
           Archiver archiver = new Archiver(config, "demo-archiver-1");
           EditPublisher publisher = new EditPublisher(config, "demo-fleet");
           ObjectStore store = ObjectStore.open(config)) {
         checkpoint.start();
         archiver.start();
-        SimulatorSettings settings =
-            SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).duration(duration).seed(demoSeed);
-        try (FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC())) {
-          say.line(String.format("simulating %d region servers at %,d edits/s for %ds (seed %d); archiver and checkpoint app running",
-              servers, rate, duration.toSeconds(), demoSeed));
-          fleet.start();
-          while (!fleet.awaitWorkloadDone(Duration.ofSeconds(5))) {
-            say.line(String.format("  %,d edits published; checkpoint %s", fleet.editsPublished(), checkpointText(store)));
+        Path connectionFile = DemoConnectionFile.write(config, checkpoint.statusUrl().orElse(null));
+        say.line("  status page " + checkpoint.statusUrl().orElse("off") + " (rewind status and the other subcommands use this demo"
+            + " while it runs: " + connectionFile + ")");
+        if (source == Source.hbase) {
+          try {
+            new HBaseDemo(stack.hbase().orElseThrow(), store, config, say).run(duration, restores, demoSeed, report);
+            if (keepRunning) {
+              say.line(String.format("%d of %d restores verified; still running: HBase (ZooKeeper %s), status page %s; Ctrl-C to stop",
+                  report.restores.stream().filter(r -> r.verified).count(), restores, stack.hbase().orElseThrow().zookeeperQuorum(),
+                  checkpoint.statusUrl().orElse("off")));
+              LongRunning.awaitShutdown();
+            }
+          } finally {
+            DemoConnectionFile.deleteIfOurs(connectionFile);
           }
-          var expected = fleet.expected();
-          report.editsWritten = expected.editCount();
-          report.editsPublished = fleet.editsPublished();
-          report.tables = expected.tables().size();
-          say.line(String.format("workload done: %,d edits written over %d tables (%,d records published, re-shipments included)",
-              expected.editCount(), expected.tables().size(), fleet.editsPublished()));
+        } else {
+          SimulatorSettings settings =
+              SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).duration(duration).seed(demoSeed);
+          try (FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC())) {
+            say.line(String.format("simulating %d region servers at %,d edits/s for %ds (seed %d); archiver and checkpoint app running",
+                servers, rate, duration.toSeconds(), demoSeed));
+            fleet.start();
+            while (!fleet.awaitWorkloadDone(Duration.ofSeconds(5))) {
+              say.line(String.format("  %,d edits published; checkpoint %s", fleet.editsPublished(), checkpointText(store)));
+            }
+            var expected = fleet.expected();
+            report.editsWritten = expected.editCount();
+            report.editsPublished = fleet.editsPublished();
+            report.tables = expected.tables().size();
+            say.line(String.format("workload done: %,d edits written over %d tables (%,d records published, re-shipments included)",
+                expected.editCount(), expected.tables().size(), fleet.editsPublished()));
 
-          long checkpointTime = awaitCheckpoint(store, expected.lastWriteTime(), Duration.ofSeconds(60), say);
-          report.checkpoint = checkpointTime;
-          report.checkpointIso = TimeParser.format(checkpointTime);
-          report.rpoAtEndMs = Math.max(0, expected.lastWriteTime() - checkpointTime);
-          new DemoVerifier(store, config, dir.resolve("restores"), expected, say)
-              .verify(restores, demoSeed, checkpointTime, report);
+            long checkpointTime = awaitCheckpoint(store, expected.lastWriteTime(), Duration.ofSeconds(60), say);
+            report.checkpoint = checkpointTime;
+            report.checkpointIso = TimeParser.format(checkpointTime);
+            report.rpoAtEndMs = Math.max(0, expected.lastWriteTime() - checkpointTime);
+            new DemoVerifier(store, config, dir.resolve("restores"), expected, say)
+                .verify(restores, demoSeed, checkpointTime, report);
+            if (keepRunning) {
+              say.line(String.format("%d of %d restores verified; still running: status page %s, `rewind status` in another shell;"
+                  + " Ctrl-C to stop", report.restores.stream().filter(r -> r.verified).count(), restores,
+                  checkpoint.statusUrl().orElse("off")));
+              LongRunning.awaitShutdown();
+            }
+          } finally {
+            DemoConnectionFile.deleteIfOurs(connectionFile);
+          }
         }
       }
     } finally {

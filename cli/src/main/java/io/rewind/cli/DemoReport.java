@@ -19,6 +19,8 @@ final class DemoReport {
   public int tables;
   public String bootstrapServers;
   public String storeUri;
+  /** Where the store was: "local" (a directory) or "s3" (S3Proxy through S3A). */
+  public String store;
   public String workDir;
   public long checkpoint;
   public String checkpointIso;

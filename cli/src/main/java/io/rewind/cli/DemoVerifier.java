@@ -1,6 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.dump.CellDump;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
@@ -47,7 +48,8 @@ final class DemoVerifier {
 
   void verify(int count, long seed, long checkpoint, DemoReport report) throws IOException {
     KafkaClients clients = new KafkaClients(config);
-    Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
+    Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
+        .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
     Map<Integer, List<Manifest>> manifests = restore.manifests();
     RestorableRange range = restore.range(manifests);
     report.earliest = range.earliest();

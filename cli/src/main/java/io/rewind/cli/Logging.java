@@ -14,6 +14,9 @@ final class Logging {
       level("io.rewind", Level.WARN);
       level("org.apache.kafka", Level.ERROR);
       level("kafka", Level.ERROR);
+      // The HBase mini cluster, its HDFS and ZooKeeper warn through every start, region move and stop.
+      level("org.apache.hadoop", Level.ERROR);
+      level("org.apache.zookeeper", Level.ERROR);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
@@ -8,16 +9,19 @@ import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
 import io.rewind.restore.DumpTarget;
+import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.restore.RestoreReport;
+import io.rewind.restore.TableMapping;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +34,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Restore the state at time T (every WAL edit with write time <= T) from the object store.",
-      "T must lie in the restorable range: from the first archived edit to the checkpoint."
+      "T must lie in the restorable range: from the first archived edit to the checkpoint.",
+      "Targets: cell dumps (--out DIR) or HBase tables (--hbase-zk QUORUM or --hbase-site FILE; default target",
+      "tables restored:<table>, see --map; an existing non-empty target table needs --force)."
     })
 final class RestoreCommand implements Callable<Integer> {
 
@@ -50,6 +56,15 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "DIR", description = "Write each table's state as a cell dump here (docs/dump-format.md).")
   Path out;
 
+  @Mixin HBaseConnectionOptions hbase;
+
+  @Option(names = "--map", split = ",", paramLabel = "NS:T=NS2:T2",
+      description = "HBase target of a source table (default: restored:<table>, prefixed by the namespace when two collide).")
+  List<String> map = new ArrayList<>();
+
+  @Option(names = "--force", description = "Write into HBase target tables that already hold cells (the state at T is written over them).")
+  boolean force;
+
   @Option(names = "--tables", split = ",", paramLabel = "NS:TABLE", description = "Restore only these tables.")
   List<String> tables = new ArrayList<>();
 
@@ -64,11 +79,21 @@ final class RestoreCommand implements Callable<Integer> {
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+  /** source -> HBase target table, once an HBase restore ran. */
+  private java.util.Map<String, String> targets;
+
   @Override
   public Integer call() throws Exception {
     RewindConfig config = connection.config();
-    if (out == null && !dryRun) {
-      throw new IllegalArgumentException("no target: pass --out <dir> for cell dumps (or --dry-run to see the plan)");
+    if (out == null && !hbase.given() && !dryRun) {
+      throw new IllegalArgumentException(
+          "no target: pass --out <dir> for cell dumps, --hbase-zk <quorum> (or --hbase-site <file>) for HBase tables, or --dry-run to see the plan");
+    }
+    if (out != null && hbase.given()) {
+      throw new IllegalArgumentException("two targets: pass either --out <dir> or an HBase cluster (--hbase-zk/--hbase-site), not both");
+    }
+    if (!map.isEmpty() && !hbase.given()) {
+      throw new IllegalArgumentException("--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
     PrintWriter stdout = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
@@ -84,13 +109,19 @@ final class RestoreCommand implements Callable<Integer> {
         time = parsed.epochMillis();
         interpretation = parsed.interpretation();
       }
-      Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits());
+      Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
+          .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
       var manifests = restore.manifests();
       var expected = tables.isEmpty() ? restore.knownTables(manifests) : tables;
-      RestoreReport report =
-          restore.run(
-              new RestoreOptions(time, tables, parallelism, dryRun),
-              dryRun ? new DryRunTarget() : new DumpTarget(out, time, expected));
+      RestoreOptions options = new RestoreOptions(time, tables, parallelism, dryRun);
+      RestoreReport report;
+      if (dryRun) {
+        report = restore.run(options, new DryRunTarget());
+      } else if (hbase.given()) {
+        report = restoreIntoHBase(restore, options, expected);
+      } else {
+        report = restore.run(options, new DumpTarget(out, time, expected));
+      }
       report.timeInterpretation = interpretation;
       if (json) {
         stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
@@ -99,6 +130,19 @@ final class RestoreCommand implements Callable<Integer> {
       }
       stdout.flush();
       return 0;
+    }
+  }
+
+  /** Into HBase tables: the range is checked before any target table is created or written. */
+  private RestoreReport restoreIntoHBase(Restore restore, RestoreOptions options, java.util.Collection<String> sources) throws Exception {
+    restore.range(restore.manifests()).check(options.time());
+    TableMapping mapping = TableMapping.of(sources, TableMapping.parse(map));
+    try (Connection connection = hbase.connect()) {
+      HBaseTarget target = HBaseTarget.open(connection, mapping, restore.descriptors(), force);
+      RestoreReport report = restore.run(options, target);
+      targets = mapping.targets();
+      report.targetTables = targets;
+      return report;
     }
   }
 
@@ -112,7 +156,8 @@ final class RestoreCommand implements Callable<Integer> {
     }
     w.printf("  applied %d edits (%d re-shipped duplicates skipped, %d records after T, %d invalid) in %d ms%n",
         r.editsApplied, r.duplicatesSkipped, r.recordsAfterTime, r.invalidRecords, r.durationMs);
-    r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n, out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
+    r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n,
+        targets != null ? "HBase table " + targets.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
   }
 
   /** Accepts nothing: a dry run never reaches the replay. */

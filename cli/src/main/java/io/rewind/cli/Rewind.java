@@ -14,9 +14,12 @@ import picocli.CommandLine.Command;
       InitCommand.class,
       SimulateCommand.class,
       ArchiveCommand.class,
+      GcCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,
+      StatusCommand.class,
       DemoCommand.class,
+      WorkloadCommand.class,
       BenchCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -23,7 +23,7 @@ class DemoEndToEndTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
 
-    int exit = cl.execute("demo", "--servers", "6", "--duration", "12s", "--rate", "1500", "--restores", "4",
+    int exit = cl.execute("demo", "--source", "simulator", "--servers", "6", "--duration", "12s", "--rate", "1500", "--restores", "4",
         "--partitions", "4", "--seed", "7", "--json");
 
     assertThat(exit).as(err.toString()).isZero();

@@ -1,6 +1,7 @@
 package io.rewind.restore;
 
 import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.schemas.ArchivedHeader;
@@ -31,24 +32,27 @@ final class PartitionReplayer {
   private final long time;
   private final Set<String> tables;
   private final RestoreTarget target;
+  private final SegmentKey segmentKey;
 
   long editsApplied;
   long duplicatesSkipped;
   long recordsAfterTime;
   long invalidRecords;
 
-  PartitionReplayer(ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target) {
+  PartitionReplayer(
+      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey) {
     this.store = store;
     this.decoder = decoder;
     this.time = time;
     this.tables = tables;
     this.target = target;
+    this.segmentKey = segmentKey;
   }
 
   void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
     Map<String, Map<ByteBuffer, List<WalEdit>>> rowsByTable = new HashMap<>();
     for (RestorePlan.Step step : steps) {
-      try (SegmentReader reader = SegmentReader.open(store, step.manifest())) {
+      try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
         while (reader.hasNext()) {
           ArchivedRecord record = reader.next();
           if (record.getOffset() < step.fromOffset()) {
@@ -87,7 +91,7 @@ final class PartitionReplayer {
         int duplicates = RowReplay.replay(row.getValue(), image);
         duplicatesSkipped += duplicates;
         editsApplied -= duplicates;
-        target.acceptRow(table.getKey(), image.visibleCells());
+        target.acceptRow(table.getKey(), image.toRestoredRow());
       }
     }
   }

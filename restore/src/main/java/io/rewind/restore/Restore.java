@@ -1,5 +1,6 @@
 package io.rewind.restore;
 
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
@@ -35,11 +36,18 @@ public final class Restore {
   private final ObjectStore store;
   private final SerdeFactory serdes;
   private final String editsTopic;
+  private SegmentKey segmentKey;
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
     this.serdes = serdes;
     this.editsTopic = editsTopic;
+  }
+
+  /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
+  public Restore withSegmentKey(SegmentKey key) {
+    this.segmentKey = key;
+    return this;
   }
 
   /** Every committed manifest per partition. */
@@ -88,6 +96,12 @@ public final class Restore {
     report.segments = plan.segments();
     report.bytes = plan.bytes();
     report.recordsPlanned = plan.records();
+    plan.stepsByPartition().values().forEach(steps -> steps.forEach(s -> report.invalidRecordsArchived += s.manifest().invalidRecords));
+    if (report.invalidRecordsArchived > 0) {
+      LOG.warn("{} records in the planned segments failed validation when they were archived (missing headers or an"
+          + " unknown schema id); copies with the reason are in the dlq topic; each one that cannot be decoded is named"
+          + " below by segment and offset and skipped", report.invalidRecordsArchived);
+    }
     LOG.info("restore to {}: {} segments, {} bytes, up to {} records, tables {}",
         report.timeIso, plan.segments(), plan.bytes(), plan.records(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
@@ -105,7 +119,7 @@ public final class Restore {
       List<Future<?>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target);
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey);
         replayers.add(replayer);
         futures.add(pool.submit(() -> {
           replayer.replay(partition.getValue(), editsTopic);
@@ -139,6 +153,15 @@ public final class Restore {
     report.cellsPerTable.putAll(target.finish());
     report.durationMs = System.currentTimeMillis() - started;
     return report;
+  }
+
+  /** The archived descriptor of every table the store knows ({@code tables/}), by table name. */
+  public Map<String, TableDescriptor> descriptors() throws IOException {
+    Map<String, TableDescriptor> byTable = new java.util.TreeMap<>();
+    for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
+      byTable.put(d.getTable(), d);
+    }
+    return byTable;
   }
 
   /** Tables to expect in the output: those asked for, else every table the store knows. */

@@ -22,6 +22,10 @@ public final class RestoreReport {
   public long duplicatesSkipped;
   public long recordsAfterTime;
   public long invalidRecords;
+  /** Records of the planned segments that failed validation when archived (their manifests count them). */
+  public long invalidRecordsArchived;
   public Map<String, Long> cellsPerTable = new TreeMap<>();
+  /** Source table -> HBase target table, for a restore into HBase. */
+  public Map<String, String> targetTables;
   public long durationMs;
 }

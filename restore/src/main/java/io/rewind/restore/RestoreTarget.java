@@ -4,11 +4,19 @@ import io.rewind.core.dump.DumpCell;
 import java.io.IOException;
 import java.util.List;
 
-/** Where restored rows go: a dump directory now, HBase tables next. Called from many threads. */
+/** Where restored rows go: a cell-dump directory or HBase tables. Called from many threads. */
 public interface RestoreTarget {
 
   /** The visible cells of one restored row of a table. */
   void acceptRow(String table, List<DumpCell> cells) throws IOException;
+
+  /**
+   * One restored row with its puts and delete markers, for targets that write mutations (HBase);
+   * by default only its visible cells are taken.
+   */
+  default void acceptRow(String table, RestoredRow row) throws IOException {
+    acceptRow(table, row.visibleCells());
+  }
 
   /** Called once after every row was accepted; returns cells written per table. */
   java.util.Map<String, Long> finish() throws IOException;

@@ -2,6 +2,7 @@ package io.rewind.restore;
 
 import io.rewind.core.dump.DumpCell;
 import io.rewind.schemas.Cell;
+import io.rewind.schemas.CellType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -56,6 +57,18 @@ final class RowImage {
       default:
         throw new IllegalArgumentException("unknown cell type " + cell.getType());
     }
+  }
+
+  /** The row for a target that writes mutations: winning puts, markers and the visible result. */
+  RestoredRow toRestoredRow() {
+    List<DumpCell> all = new ArrayList<>(puts.size());
+    puts.forEach((key, value) -> all.add(new DumpCell(row, key.family.array(), key.qualifier.array(), key.timestamp, value)));
+    List<DeleteMarker> markers = new ArrayList<>();
+    familyDeletes.forEach((family, ts) -> markers.add(new DeleteMarker(family.array(), new byte[0], ts, CellType.DELETE_FAMILY)));
+    familyVersionDeletes.forEach(fv -> markers.add(new DeleteMarker(fv.family.array(), new byte[0], fv.timestamp, CellType.DELETE_FAMILY_VERSION)));
+    columnDeletes.forEach((c, ts) -> markers.add(new DeleteMarker(c.family.array(), c.qualifier.array(), ts, CellType.DELETE_COLUMN)));
+    versionDeletes.forEach(k -> markers.add(new DeleteMarker(k.family.array(), k.qualifier.array(), k.timestamp, CellType.DELETE)));
+    return new RestoredRow(row, all, markers, visibleCells());
   }
 
   /** The versions a read with all versions would return. */

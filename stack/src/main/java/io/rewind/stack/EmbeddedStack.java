@@ -16,28 +16,44 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The real parts on this machine: a KRaft broker inside this JVM, the object store as a local
- * directory, and optionally the Apicurio Registry as a child process, all on 127.0.0.1 with free
- * ports. Work dir layout: {@code kafka/} (broker log dir), {@code store/} (the object-store root),
- * {@code registry/} (the registry's working dir and log), {@code streams/} (Streams state).
+ * directory or, with {@link Builder#withS3}, a bucket of a real S3 API server (S3Proxy, a child
+ * process, reached through S3A), and optionally the Apicurio Registry as a child process, all on
+ * 127.0.0.1 with free ports. Work dir layout: {@code kafka/} (broker log dir), {@code store/} (the
+ * object-store root), {@code s3/} (S3Proxy's data and log), {@code registry/} (the registry's
+ * working dir and log), {@code streams/} (Streams state), {@code hbase/} (the HBase mini cluster's
+ * ZooKeeper, HDFS and logs, with {@link Builder#withHBase}).
  */
 public final class EmbeddedStack implements RewindStack {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+  /** The bucket and key prefix of the store on S3Proxy: {@code s3a://rewind/store}. */
+  static final String S3_BUCKET = "rewind";
+  static final String S3_PREFIX = "store";
 
   private final Path workDir;
   private final boolean deleteWorkDir;
   private final KafkaBroker broker;
   private final ApicurioRegistry registry;
+  private final S3ProxyServer s3;
+  private final HBaseMiniCluster hbase;
   private final RewindConfig config;
   private final Thread shutdownHook = new Thread(this::close, "embedded-stack-shutdown");
   private boolean closed;
 
   private EmbeddedStack(
-      Path workDir, boolean deleteWorkDir, KafkaBroker broker, ApicurioRegistry registry, RewindConfig config) {
+      Path workDir,
+      boolean deleteWorkDir,
+      KafkaBroker broker,
+      ApicurioRegistry registry,
+      S3ProxyServer s3,
+      HBaseMiniCluster hbase,
+      RewindConfig config) {
+    this.hbase = hbase;
     this.workDir = workDir;
     this.deleteWorkDir = deleteWorkDir;
     this.broker = broker;
     this.registry = registry;
+    this.s3 = s3;
     this.config = config;
   }
 
@@ -55,9 +71,17 @@ public final class EmbeddedStack implements RewindStack {
     return config.storeUri();
   }
 
-  /** The object-store root as a local directory. */
+  /**
+   * The object-store root as a local directory: the store itself, or with S3 the directory where
+   * S3Proxy keeps the objects under the store prefix (one file per key).
+   */
   public Path storeDir() {
-    return workDir.resolve("store");
+    return s3 == null ? workDir.resolve("store") : s3.bucketDir().resolve(S3_PREFIX);
+  }
+
+  /** The S3 API server, when the stack was started with one. */
+  public Optional<S3ProxyServer> s3() {
+    return Optional.ofNullable(s3);
   }
 
   @Override
@@ -82,6 +106,11 @@ public final class EmbeddedStack implements RewindStack {
     return Optional.ofNullable(registry);
   }
 
+  /** The HBase mini cluster, when the stack was started with one ({@link Builder#withHBase}). */
+  public Optional<HBaseMiniCluster> hbase() {
+    return Optional.ofNullable(hbase);
+  }
+
   /** Stops Kafka only, as in a disaster: the store (and the registry) stay. */
   public void stopBroker() {
     broker.close();
@@ -95,7 +124,8 @@ public final class EmbeddedStack implements RewindStack {
     closed = true;
     removeShutdownHook();
     RuntimeException failure = null;
-    for (AutoCloseable part : new AutoCloseable[] {registry, broker}) {
+    // HBase first: its replication endpoints publish into the broker until they stop.
+    for (AutoCloseable part : new AutoCloseable[] {hbase, registry, s3, broker}) {
       try {
         if (part != null) {
           part.close();
@@ -145,7 +175,12 @@ public final class EmbeddedStack implements RewindStack {
     private Path workDir;
     private int editsPartitions = 12;
     private boolean withRegistry;
+    private boolean withS3;
+    private boolean withHBase;
+    private int hbaseRegionServers = 2;
+    private boolean hbasePeer = true;
     private final Map<String, String> brokerConfig = new LinkedHashMap<>();
+    private final Map<String, String> hbaseConfig = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -170,6 +205,46 @@ public final class EmbeddedStack implements RewindStack {
       return this;
     }
 
+    /**
+     * Keep the object store in a bucket of S3Proxy (a real S3 API server, child JVM, ~1 s to start)
+     * reached through S3A, instead of a local directory; default off.
+     */
+    public Builder withS3(boolean on) {
+      this.withS3 = on;
+      return this;
+    }
+
+    /**
+     * Also run an HBase mini cluster (~15 s to start) with replication, the marker chore and the
+     * backup peer; default off. The caller's classpath must hold hbase-testing-util (an optional
+     * dependency of the stack) and, for the peer, rewind-producers.
+     */
+    public Builder withHBase(boolean on) {
+      this.withHBase = on;
+      return this;
+    }
+
+    /** Region servers of the HBase mini cluster; default 2. */
+    public Builder hbaseRegionServers(int n) {
+      if (n < 1) {
+        throw new IllegalArgumentException("region servers must be at least 1, got " + n);
+      }
+      this.hbaseRegionServers = n;
+      return this;
+    }
+
+    /** Whether to add the backup peer (KafkaBackupEndpoint) to the mini cluster; default on. */
+    public Builder hbasePeer(boolean on) {
+      this.hbasePeer = on;
+      return this;
+    }
+
+    /** An extra HBase setting, applied over the mini cluster's defaults. */
+    public Builder hbaseConfig(String key, String value) {
+      hbaseConfig.put(key, value);
+      return this;
+    }
+
     /** An extra broker setting, applied over the embedded defaults. */
     public Builder brokerConfig(String key, String value) {
       brokerConfig.put(key, value);
@@ -182,33 +257,51 @@ public final class EmbeddedStack implements RewindStack {
       Path dir = temporary ? Files.createTempDirectory("rewind-stack-") : workDir.toAbsolutePath();
       Path store = Files.createDirectories(dir.resolve("store"));
       ApicurioRegistry registry = null;
+      S3ProxyServer s3 = null;
       KafkaBroker broker = null;
+      HBaseMiniCluster hbase = null;
       try {
-        // The registry is a separate JVM: launch it first so it boots while the broker starts here.
+        // Child JVMs first, so they boot while the broker starts here.
         if (withRegistry) {
           registry = ApicurioRegistry.launch(dir.resolve("registry"));
+        }
+        if (withS3) {
+          s3 = S3ProxyServer.launch(dir.resolve("s3"), S3_BUCKET);
         }
         broker = KafkaBroker.start(dir.resolve("kafka"), brokerConfig);
         if (registry != null) {
           registry.awaitReady();
         }
-        RewindConfig config = config(broker, store, registry, dir);
+        if (s3 != null) {
+          s3.awaitReady();
+        }
+        RewindConfig config = config(broker, store, registry, s3, dir);
         createTopics(config);
-        LOG.info("embedded stack ready: kafka {}, store {}{}", broker.bootstrapServers(), config.storeUri(),
-            registry == null ? "" : ", registry " + registry.apiUrl());
-        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, registry, config);
+        if (withHBase) {
+          // After the topics exist: the peer's endpoints publish as soon as it is added.
+          hbase = HBaseMiniCluster.start(dir.resolve("hbase"), hbaseRegionServers, config, hbasePeer, hbaseConfig);
+        }
+        LOG.info("embedded stack ready: kafka {}, store {}{}{}", broker.bootstrapServers(), config.storeUri(),
+            registry == null ? "" : ", registry " + registry.apiUrl(),
+            hbase == null ? "" : ", HBase ZooKeeper " + hbase.zookeeperQuorum());
+        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, registry, s3, hbase, config);
         stack.addShutdownHook();
         return stack;
       } catch (Exception | Error e) {
-        stopAfterFailedStart(e, registry, broker, temporary ? dir : null);
+        stopAfterFailedStart(e, hbase, registry, s3, broker, temporary ? dir : null);
         throw e;
       }
     }
 
-    private RewindConfig config(KafkaBroker broker, Path store, ApicurioRegistry registry, Path dir) {
+    private RewindConfig config(KafkaBroker broker, Path store, ApicurioRegistry registry, S3ProxyServer s3, Path dir) {
       Map<String, String> values = new LinkedHashMap<>();
       values.put(RewindConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-      values.put(RewindConfig.STORE_URI, "file://" + store.toAbsolutePath());
+      if (s3 == null) {
+        values.put(RewindConfig.STORE_URI, "file://" + store.toAbsolutePath());
+      } else {
+        values.put(RewindConfig.STORE_URI, s3.uri(S3_PREFIX));
+        values.putAll(s3.hadoopConf());
+      }
       values.put(RewindConfig.REGISTRY_URL, registry == null ? "" : registry.apiUrl());
       values.put(RewindConfig.EDITS_PARTITIONS, String.valueOf(editsPartitions));
       // Per stack, so two stacks (or test runs) never share Streams state.
@@ -224,10 +317,17 @@ public final class EmbeddedStack implements RewindStack {
   }
 
   /** Stops what did start; failures while doing so travel with the original one. */
-  private static void stopAfterFailedStart(Throwable cause, ApicurioRegistry registry, KafkaBroker broker, Path temporaryDir) {
+  private static void stopAfterFailedStart(
+      Throwable cause, HBaseMiniCluster hbase, ApicurioRegistry registry, S3ProxyServer s3, KafkaBroker broker, Path temporaryDir) {
     try {
+      if (hbase != null) {
+        hbase.close();
+      }
       if (registry != null) {
         registry.close();
+      }
+      if (s3 != null) {
+        s3.close();
       }
       if (broker != null) {
         broker.close();

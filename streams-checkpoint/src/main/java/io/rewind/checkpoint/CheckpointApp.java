@@ -1,8 +1,10 @@
 package io.rewind.checkpoint;
 
-import io.micrometer.core.instrument.Counter;
+import com.sun.net.httpserver.HttpHandler;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
@@ -12,7 +14,12 @@ import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
@@ -28,7 +35,12 @@ import org.slf4j.LoggerFactory;
  * from the progress and archived topics with {@link CheckpointRules}, publishes it to the
  * checkpoints topic (key {@code global}, plus one row per queue) and writes it to the object
  * store ({@code checkpoints/latest.json}). Its state lives in a changelogged store, so a killed
- * instance resumes where it stopped.
+ * instance resumes where it stopped. An HTTP endpoint ({@link CheckpointHttpServer}) serves the
+ * checkpoint, the per-queue table and the Prometheus metrics ({@link CheckpointMetrics}).
+ *
+ * <p>Settings besides the shared ones: {@code checkpoint.http.port} (default 0: a free port,
+ * logged and given by {@link #httpAddress()}; -1 turns the endpoint off) and
+ * {@code checkpoint.http.host} (default 127.0.0.1).
  */
 public final class CheckpointApp implements AutoCloseable {
 
@@ -37,26 +49,41 @@ public final class CheckpointApp implements AutoCloseable {
   /** Store writes at most this often; the checkpoint changes far more often under load. */
   static final long FILE_WRITE_INTERVAL_MS = 100;
   /** Counter of computed checkpoints lower than the previous one. */
-  public static final String DECREASES_METRIC = "rewind.checkpoint.decreases";
+  public static final String DECREASES_METRIC = CheckpointMetrics.DECREASES;
+  /** Streams commit interval unless streams.commit.interval.ms says otherwise: a checkpoint is visible once committed. */
+  public static final int COMMIT_INTERVAL_MS = 100;
+  /** Port of the HTTP endpoint: 0 picks a free port, -1 turns the endpoint off. */
+  public static final String HTTP_PORT = RewindConfig.CHECKPOINT_HTTP_PORT;
+  /** Address the HTTP endpoint binds. */
+  public static final String HTTP_HOST = RewindConfig.CHECKPOINT_HTTP_HOST;
+  static final String DEFAULT_HTTP_PORT = "0";
+  static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
   private final RewindConfig config;
-  private final Counter decreases;
-  private volatile Optional<CheckpointResult> latest = Optional.empty();
+  private final Clock clock = Clock.systemUTC();
+  private final CheckpointStatus status = new CheckpointStatus(clock);
+  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final CheckpointMetrics metrics;
+  private CheckpointHttpServer http;
+  /** Extra HTTP routes (the status page), registered when the endpoint starts. */
+  private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
   private ObjectStore store;
   private CheckpointFileWriter fileWriter;
   private Admin admin;
   private KafkaStreams streams;
 
   public CheckpointApp(RewindConfig config) {
-    this(config, new SimpleMeterRegistry());
+    this.config = config;
+    this.metrics = new CheckpointMetrics(prometheus, status, clock);
   }
 
+  /** With the meters also registered in {@code meters} (besides the app's own Prometheus registry). */
   public CheckpointApp(RewindConfig config, MeterRegistry meters) {
     this.config = config;
-    this.decreases =
-        Counter.builder(DECREASES_METRIC)
-            .description("Computed checkpoints lower than the previous one: broken promises")
-            .register(meters);
+    CompositeMeterRegistry both = new CompositeMeterRegistry();
+    both.add(prometheus);
+    both.add(meters);
+    this.metrics = new CheckpointMetrics(both, status, clock);
   }
 
   /** Starts the Streams app; returns at once (the checkpoint follows once state is restored). */
@@ -70,6 +97,11 @@ public final class CheckpointApp implements AutoCloseable {
       throw new UncheckedIOException("cannot open the object store " + config.get(RewindConfig.STORE_URI), e);
     }
     fileWriter = new CheckpointFileWriter(store, FILE_WRITE_INTERVAL_MS);
+    int httpPort = Integer.parseInt(config.getOrDefault(HTTP_PORT, DEFAULT_HTTP_PORT).trim());
+    if (httpPort >= 0) {
+      http = CheckpointHttpServer.start(config.getOrDefault(HTTP_HOST, DEFAULT_HTTP_HOST).trim(), httpPort, status, prometheus, clock);
+      routes.forEach(http::route);
+    }
     KafkaClients clients = new KafkaClients(config);
     Topics topics = clients.topics();
     long pollMs = config.getLong(RewindConfig.CHECKPOINT_POLL_MS);
@@ -78,26 +110,32 @@ public final class CheckpointApp implements AutoCloseable {
     CheckpointListener listener =
         new CheckpointListener() {
           @Override
-          public void restored(Optional<CheckpointResult> checkpoint) {
-            latest = checkpoint;
+          public void restored(Optional<CheckpointResult> checkpoint, List<QueueView> queues) {
+            status.restored(checkpoint, queues);
           }
 
           @Override
           public void published(CheckpointResult result, Checkpoint record) {
-            latest = Optional.of(result);
+            status.published(result, record);
             fileWriter.offer(
                 CheckpointFile.Stored.of(
                     record.getTime(),
                     record.getComputedAt(),
                     result.heldBy() == null ? null : result.heldBy().toString(),
                     record.getRule(),
-                    record.getQueues()));
+                    record.getQueues()),
+                result.decreased());
+          }
+
+          @Override
+          public void queuesChanged(Map<QueueKey, Optional<QueueView>> changes) {
+            status.queuesChanged(changes);
           }
         };
     streams =
         new KafkaStreams(
             CheckpointTopology.build(
-                topics, new SerdeFactory(config.registryUrl()), endOffsets, pollMs, config.marginMs(), listener, decreases),
+                topics, new SerdeFactory(config.registryUrl()), endOffsets, pollMs, config.marginMs(), listener, metrics),
             streamsProperties());
     streams.setUncaughtExceptionHandler(
         e -> {
@@ -114,7 +152,7 @@ public final class CheckpointApp implements AutoCloseable {
     p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
     p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+    p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, COMMIT_INTERVAL_MS);
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(RewindConfig.CHECKPOINT_STATE_DIR));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(RewindConfig.REPLICATION_FACTOR));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
@@ -128,12 +166,42 @@ public final class CheckpointApp implements AutoCloseable {
 
   /** The newest checkpoint computed (or restored), if any. */
   public Optional<CheckpointResult> latest() {
-    return latest;
+    return status.latest().map(CheckpointStatus.Latest::result);
+  }
+
+  /** The newest checkpoint with when it was computed, and the per-queue table. */
+  public CheckpointStatus status() {
+    return status;
+  }
+
+  public CheckpointMetrics metrics() {
+    return metrics;
   }
 
   /** How many computed checkpoints were lower than the previous one since start. */
   public long decreases() {
-    return (long) decreases.count();
+    return metrics.decreases();
+  }
+
+  /** The app's Prometheus registry, served on {@code /metrics}: other meters (the status's) can be bound to it. */
+  public MeterRegistry meterRegistry() {
+    return prometheus;
+  }
+
+  /**
+   * Serves {@code handler} under {@code path} (a more specific path than the app's own) on the HTTP
+   * endpoint, from its start on; the status page registers itself this way.
+   */
+  public synchronized void addRoute(String path, HttpHandler handler) {
+    routes.put(path, handler);
+    if (http != null) {
+      http.route(path, handler);
+    }
+  }
+
+  /** Where the HTTP endpoint listens, or empty when it is off or the app is not started. */
+  public synchronized Optional<InetSocketAddress> httpAddress() {
+    return http == null ? Optional.empty() : Optional.of(http.address());
   }
 
   /** The Streams app's state, or empty before start. */
@@ -148,6 +216,10 @@ public final class CheckpointApp implements AutoCloseable {
       // Leave the group, so a successor gets the task now instead of after the session timeout.
       streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
       streams = null;
+    }
+    if (http != null) {
+      http.close();
+      http = null;
     }
     if (admin != null) {
       admin.close(Duration.ofSeconds(5));

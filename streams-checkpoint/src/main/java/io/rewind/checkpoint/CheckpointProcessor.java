@@ -1,6 +1,5 @@
 package io.rewind.checkpoint;
 
-import io.micrometer.core.instrument.Counter;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ClusterSnapshot;
@@ -41,19 +40,19 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
   private final long pollMs;
   private final long markerMarginMs;
   private final CheckpointListener listener;
-  private final Counter decreases;
+  private final CheckpointMetrics metrics;
 
   private ProcessorContext<String, SpecificRecord> context;
   private KeyValueStore<String, byte[]> store;
   private CheckpointRules rules;
   private Long publishedTime;
 
-  CheckpointProcessor(EndOffsets endOffsets, long pollMs, long markerMarginMs, CheckpointListener listener, Counter decreases) {
+  CheckpointProcessor(EndOffsets endOffsets, long pollMs, long markerMarginMs, CheckpointListener listener, CheckpointMetrics metrics) {
     this.endOffsets = endOffsets;
     this.pollMs = pollMs;
     this.markerMarginMs = markerMarginMs;
     this.listener = listener;
-    this.decreases = decreases;
+    this.metrics = metrics;
   }
 
   @Override
@@ -68,7 +67,8 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
     publishedTime = rules.current().map(CheckpointResult::time).orElse(null);
     LOG.info("checkpoint state restored: {} entries, {} queues, checkpoint {}", entries.size(), rules.queueCount(),
         publishedTime);
-    listener.restored(rules.current());
+    listener.restored(rules.current(), rules.queues());
+    rules.drainChangedQueues();
     context.schedule(Duration.ofMillis(pollMs), PunctuationType.WALL_CLOCK_TIME, now -> poll());
   }
 
@@ -79,6 +79,7 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
       progress(event);
     } else if (value instanceof ArchivedSegment segment) {
       rules.onArchived(segment.getPartition(), segment.getStartOffset(), segment.getEndOffset());
+      metrics.count(CheckpointMetrics.ARCHIVED);
     } else if (value != null) {
       LOG.warn("ignoring a {} on the checkpoint app's input: only ProgressEvent and ArchivedSegment are expected",
           value.getClass().getSimpleName());
@@ -95,8 +96,10 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
         listings.add(new Listing(QueueKey.of(l.getQueue()), l.getBound()));
       }
       rules.onSnapshot(snapshot.getReadTime(), snapshot.getMarginMs(), listings);
+      metrics.count(CheckpointMetrics.SNAPSHOT);
     } else if (body instanceof Marker marker) {
       rules.onMarker(QueueKey.of(marker.getQueue()), marker.getBound(), event.getSendTime(), markerMarginMs);
+      metrics.count(CheckpointMetrics.MARKER);
     }
   }
 
@@ -109,6 +112,7 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
       return;
     }
     rules.onEndOffsets(end);
+    metrics.count(CheckpointMetrics.END_OFFSETS);
     persistAndPublish(true);
   }
 
@@ -120,12 +124,14 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
     boolean changed = current.isPresent() && !Long.valueOf(current.get().time()).equals(publishedTime);
     long now = context.currentSystemTimeMs();
     if (changed || withQueueRows) {
-      rules.drainChangedQueues().forEach((queue, view) -> forwardQueue(queue, view, now));
+      Map<QueueKey, Optional<QueueView>> rows = rules.drainChangedQueues();
+      rows.forEach((queue, view) -> forwardQueue(queue, view, now));
+      listener.queuesChanged(rows);
     }
     if (changed) {
       CheckpointResult c = current.get();
       if (c.decreased()) {
-        decreases.increment();
+        metrics.decreased();
         LOG.error(
             "critical: the checkpoint went back from {} to {} (held by {}, rule {}): a published promise is broken;"
                 + " check the clocks and the margin of the publishers, and the queue's claims",

@@ -1,6 +1,5 @@
 package io.rewind.checkpoint;
 
-import io.micrometer.core.instrument.Counter;
 import io.rewind.core.kafka.Topics;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
@@ -41,12 +40,12 @@ public final class CheckpointTopology {
       long pollMs,
       long markerMarginMs,
       CheckpointListener listener,
-      Counter decreases) {
+      CheckpointMetrics metrics) {
     Topology t = new Topology();
     t.addSource("progress", new ByteArrayDeserializer(), widen(serdes.deserializer(ProgressEvent.class)), topics.progress());
     t.addSource("archived", new ByteArrayDeserializer(), widen(serdes.deserializer(ArchivedSegment.class)), topics.archived());
     t.addProcessor(
-        PROCESSOR, () -> new CheckpointProcessor(endOffsets, pollMs, markerMarginMs, listener, decreases), "progress", "archived");
+        PROCESSOR, () -> new CheckpointProcessor(endOffsets, pollMs, markerMarginMs, listener, metrics), "progress", "archived");
     t.addStateStore(
         Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()), PROCESSOR);
     t.addSink(CHECKPOINT_SINK, topics.checkpoints(), new StringSerializer(), narrow(serdes.serializer(Checkpoint.class), Checkpoint.class), PROCESSOR);

@@ -2,11 +2,10 @@ package io.rewind.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.checkpoint.ReferenceCheckpoint.Archived;
-import io.rewind.checkpoint.ReferenceCheckpoint.Event;
-import io.rewind.checkpoint.ReferenceCheckpoint.Marker;
-import io.rewind.checkpoint.ReferenceCheckpoint.Poll;
-import io.rewind.checkpoint.ReferenceCheckpoint.Snapshot;
+import io.rewind.checkpoint.CheckpointEvent.Archived;
+import io.rewind.checkpoint.CheckpointEvent.Marker;
+import io.rewind.checkpoint.CheckpointEvent.Poll;
+import io.rewind.checkpoint.CheckpointEvent.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,13 +26,13 @@ class CheckpointRulesPropertyTest {
   /** (a) on any event sequence, true or not, the rules equal the brute-force reference. */
   @Property(tries = 1000)
   void rulesEqualReferenceOnArbitraryEvents(@ForAll @Size(max = 150) List<@IntRange(min = 0, max = 1_000_000) Integer> steps) {
-    List<Event> events = arbitraryEvents(steps);
+    List<CheckpointEvent> events = arbitraryEvents(steps);
     CheckpointRules rules = new CheckpointRules();
     ReferenceCheckpoint reference = new ReferenceCheckpoint();
     Map<String, byte[]> store = new HashMap<>();
     for (int i = 0; i < events.size(); i++) {
-      Event e = events.get(i);
-      assertThat(ReferenceCheckpoint.feed(rules, e)).as("after event %d: %s", i, e).isEqualTo(reference.add(e));
+      CheckpointEvent e = events.get(i);
+      assertThat(e.applyTo(rules)).as("after event %d: %s", i, e).isEqualTo(reference.add(e));
       apply(store, rules.drainChangedState());
       if (i % 25 == 24) {
         // A restart from the persisted entries changes nothing.
@@ -53,11 +52,11 @@ class CheckpointRulesPropertyTest {
     ReferenceCheckpoint reference = new ReferenceCheckpoint();
     Long previous = null;
     for (int step : steps) {
-      Event e = fleet.step(step);
+      CheckpointEvent e = fleet.step(step);
       if (e == null) {
         continue;
       }
-      Optional<CheckpointResult> c = ReferenceCheckpoint.feed(rules, e);
+      Optional<CheckpointResult> c = e.applyTo(rules);
       assertThat(c).as("after %s", e).isEqualTo(reference.add(e));
       if (c.isEmpty()) {
         assertThat(previous).as("a published checkpoint never disappears").isNull();
@@ -80,8 +79,8 @@ class CheckpointRulesPropertyTest {
     }
   }
 
-  private static List<Event> arbitraryEvents(List<Integer> steps) {
-    List<Event> events = new ArrayList<>();
+  private static List<CheckpointEvent> arbitraryEvents(List<Integer> steps) {
+    List<CheckpointEvent> events = new ArrayList<>();
     long clock = 1_000;
     for (int step : steps) {
       Random r = new Random(step);

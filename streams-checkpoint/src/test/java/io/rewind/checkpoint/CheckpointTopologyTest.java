@@ -5,7 +5,10 @@ import static io.rewind.checkpoint.ProgressRecords.marker;
 import static io.rewind.checkpoint.ProgressRecords.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.micrometer.core.instrument.Counter;
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.Topics;
@@ -15,12 +18,14 @@ import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.QueueCheckpoint;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,6 +40,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class CheckpointTopologyTest {
 
@@ -49,7 +55,8 @@ class CheckpointTopologyTest {
   private final SerdeFactory serdes = new SerdeFactory(null);
   private final AtomicReference<long[]> endOffsets = new AtomicReference<>(new long[] {0, 0});
   private final List<CheckpointResult> published = new ArrayList<>();
-  private final Counter decreases = Counter.builder("d").register(new SimpleMeterRegistry());
+  private final CheckpointStatus status = new CheckpointStatus(Clock.systemUTC());
+  private final CheckpointMetrics metrics = new CheckpointMetrics(new SimpleMeterRegistry(), status, Clock.systemUTC());
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], ProgressEvent> progress;
   private TestInputTopic<byte[], ArchivedSegment> archivedTopic;
@@ -57,7 +64,19 @@ class CheckpointTopologyTest {
 
   @BeforeEach
   void start() {
-    CheckpointListener listener = (result, record) -> published.add(result);
+    CheckpointListener listener =
+        new CheckpointListener() {
+          @Override
+          public void published(CheckpointResult result, Checkpoint record) {
+            published.add(result);
+            status.published(result, record);
+          }
+
+          @Override
+          public void queuesChanged(Map<QueueKey, Optional<QueueView>> changes) {
+            status.queuesChanged(changes);
+          }
+        };
     RewindConfig config =
         RewindConfig.of(
             Map.of(
@@ -68,7 +87,7 @@ class CheckpointTopologyTest {
     Properties p = new CheckpointApp(config).streamsProperties();
     driver =
         new TopologyTestDriver(
-            CheckpointTopology.build(topics, serdes, endOffsets::get, POLL_MS, MARGIN, listener, decreases),
+            CheckpointTopology.build(topics, serdes, endOffsets::get, POLL_MS, MARGIN, listener, metrics),
             p,
             Instant.ofEpochMilli(1_000_000));
     progress = driver.createInputTopic(topics.progress(), new ByteArraySerializer(), serdes.serializer(ProgressEvent.class));
@@ -139,7 +158,7 @@ class CheckpointTopologyTest {
     assertThat(rows).containsKey("queue:" + RS1);
     assertThat(rows.get("queue:" + RS1)).isNull();
     assertThat(published).extracting(CheckpointResult::time).containsExactly(8_499L, 11_499L, 12_499L);
-    assertThat(decreases.count()).isZero();
+    assertThat(metrics.decreases()).isZero();
   }
 
   @Test
@@ -160,6 +179,40 @@ class CheckpointTopologyTest {
     assertThat(restored.current().orElseThrow().time()).isEqualTo(9_000 - MARGIN - 1);
     restored.onEndOffsets(new long[] {4, 0});
     assertThat(restored.current().orElseThrow().time()).isEqualTo(10_000 - MARGIN - 1);
+  }
+
+  @Test
+  void decreaseIsPublishedRaisesCriticalAlertNamingTheQueueAndIsCounted() {
+    Logger log = (Logger) LoggerFactory.getLogger(CheckpointProcessor.class);
+    ListAppender<ILoggingEvent> alerts = new ListAppender<>();
+    alerts.start();
+    log.addAppender(alerts);
+    try {
+      progress.pipeInput(snapshot(10_000, MARGIN, RS1, 9_000L));
+      progress.pipeInput(marker(RS1, 20_000, MARGIN));
+      poll(0, 0);
+      progress.pipeInput(snapshot(11_000, MARGIN, RS1, 9_000L));
+      poll(0, 0);
+      assertThat(published).extracting(CheckpointResult::time).endsWith(11_000 - MARGIN - 1);
+
+      // The operator raised the margin: rs2, new, may hold edits from R' - 5000 on.
+      progress.pipeInput(snapshot(12_000, 5_000, RS1, 9_000L, RS2, 11_000L));
+
+      List<Checkpoint> globals = new ArrayList<>();
+      drainCheckpoints(globals);
+      Checkpoint last = globals.get(globals.size() - 1);
+      assertThat(last.getTime()).isEqualTo(11_000 - 5_000 - 1);
+      assertThat(last.getDecreased()).isTrue();
+      assertThat(last.getHeldBy().getServer()).isEqualTo(RS2.server());
+      assertThat(metrics.decreases()).isEqualTo(1);
+      assertThat(alerts.list)
+          .filteredOn(e -> e.getLevel() == Level.ERROR)
+          .singleElement()
+          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("critical").contains(RS2.toString()));
+      assertThat(metrics.processed()).isEqualTo(6);
+    } finally {
+      log.detachAppender(alerts);
+    }
   }
 
   @Test

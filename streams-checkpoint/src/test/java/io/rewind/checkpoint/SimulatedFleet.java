@@ -1,10 +1,9 @@
 package io.rewind.checkpoint;
 
-import io.rewind.checkpoint.ReferenceCheckpoint.Archived;
-import io.rewind.checkpoint.ReferenceCheckpoint.Event;
-import io.rewind.checkpoint.ReferenceCheckpoint.Marker;
-import io.rewind.checkpoint.ReferenceCheckpoint.Poll;
-import io.rewind.checkpoint.ReferenceCheckpoint.Snapshot;
+import io.rewind.checkpoint.CheckpointEvent.Archived;
+import io.rewind.checkpoint.CheckpointEvent.Marker;
+import io.rewind.checkpoint.CheckpointEvent.Poll;
+import io.rewind.checkpoint.CheckpointEvent.Snapshot;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -54,15 +53,15 @@ final class SimulatedFleet {
   private final List<Queue> queues = new ArrayList<>();
   private final long[] endOffsets = new long[PARTITIONS];
   private final long[] archivedTo = new long[PARTITIONS];
-  private final Deque<Event> progress = new ArrayDeque<>();
-  private final Deque<Event> archived = new ArrayDeque<>();
+  private final Deque<CheckpointEvent> progress = new ArrayDeque<>();
+  private final Deque<CheckpointEvent> archived = new ArrayDeque<>();
 
   SimulatedFleet(boolean markers) {
     this.markers = markers;
   }
 
   /** Applies one step; returns the event the checkpoint app consumed, or null. */
-  Event step(int value) {
+  CheckpointEvent step(int value) {
     int kind = value % 13;
     int arg = value / 13;
     switch (kind) {

@@ -50,6 +50,11 @@ public final class RewindConfig {
   /** Kafka Streams state directory of the checkpoint app. */
   public static final String CHECKPOINT_STATE_DIR = "checkpoint.state.dir";
 
+  /** Port of the checkpoint app's HTTP endpoint (status page, /checkpoint, /queues, /metrics); 0 = a free port, -1 = off. */
+  public static final String CHECKPOINT_HTTP_PORT = "checkpoint.http.port";
+  /** Address the checkpoint app's HTTP endpoint binds: loopback unless it runs in a container. */
+  public static final String CHECKPOINT_HTTP_HOST = "checkpoint.http.host";
+
   private static final Map<String, String> DEFAULTS;
 
   static {
@@ -67,8 +72,11 @@ public final class RewindConfig {
     d.put(SEGMENT_CODEC, "zstd");
     d.put(ARCHIVER_GROUP, "rewind-archivers");
     d.put(CHECKPOINT_APPLICATION_ID, "rewind-checkpoint");
-    d.put(CHECKPOINT_POLL_MS, "200");
+    // A claim waits for the first poll after it: the interval adds up to itself to the RPO.
+    d.put(CHECKPOINT_POLL_MS, "100");
     d.put(CHECKPOINT_STATE_DIR, System.getProperty("java.io.tmpdir") + "/rewind-streams");
+    d.put(CHECKPOINT_HTTP_PORT, "0");
+    d.put(CHECKPOINT_HTTP_HOST, "127.0.0.1");
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 

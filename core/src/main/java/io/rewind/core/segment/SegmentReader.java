@@ -51,8 +51,28 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * @throws IOException when the store cannot be read
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest) throws IOException {
+    return open(store, manifest, null);
+  }
+
+  /**
+   * Opens the segment of a manifest after verifying its bytes, decrypting them first when the
+   * manifest names a key id (the checksum covers the stored, encrypted bytes).
+   *
+   * @param key the segment encryption key, or null when none is configured
+   * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
+   */
+  public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
     String path = manifest.segmentPath;
     byte[] bytes = readVerified(store, manifest);
+    if (manifest.keyId != null) {
+      if (key == null) {
+        throw new SegmentKeyException(path, manifest.keyId, "no segment encryption key is configured", null);
+      }
+      if (!key.id().equals(manifest.keyId)) {
+        throw new SegmentKeyException(path, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
+      }
+      bytes = key.decrypt(bytes, path);
+    }
     try {
       return new SegmentReader(
           manifest,

@@ -14,7 +14,6 @@ import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
@@ -46,9 +45,16 @@ public final class ObjectStore implements Closeable {
     URI uri = parse(storeUri.trim());
     Configuration conf = new Configuration(false);
     conf.addResource("core-default.xml");
-    // RawLocalFileSystem: no checksum sidecars, writes straight to the final file.
-    conf.set("fs.file.impl", RawLocalFileSystem.class.getName());
-    conf.setBoolean("fs.file.impl.disable.cache", true);
+    if ("file".equals(uri.getScheme())) {
+      // RawLocalFileSystem (LocalStoreFileSystem: without a chmod process per file): no checksum
+      // sidecars, writes straight to the final file. Only for the store itself: S3A's block
+      // buffers need Hadoop's own local file system (it casts to it).
+      conf.set("fs.file.impl", LocalStoreFileSystem.class.getName());
+      conf.setBoolean("fs.file.impl.disable.cache", true);
+    }
+    // Every object Rewind writes is already in memory: S3A buffers it on the heap, never on a
+    // local disk where a crash could strand a spool file. Overridable like any fs.* setting.
+    conf.set("fs.s3a.fast.upload.buffer", "array");
     hadoopConf.forEach(conf::set);
     FileSystem fs;
     try {

@@ -116,6 +116,67 @@ class SegmentReaderTest {
     assertThatThrownBy(() -> readAll(m)).isInstanceOf(CorruptSegmentException.class).hasMessageContaining("3 records");
   }
 
+  @Test
+  void anEncryptedSegmentIsReadWithItsKeyAndRefusedWithoutItOrWithAnother() throws IOException {
+    SegmentKey key = SegmentKey.of("k1", new byte[32]);
+    Manifest m = writeSegment(4, 0, 5, CodecFactory.zstandardCodec(3), key);
+    assertThat(m.keyId).isEqualTo("k1");
+    assertThat(new String(store.read(m.segmentPath), StandardCharsets.ISO_8859_1)).doesNotContain("value-3");
+
+    try (SegmentReader reader = SegmentReader.open(store, m, key)) {
+      List<ArchivedRecord> read = new ArrayList<>();
+      reader.forEachRemaining(read::add);
+      assertThat(read).extracting(ArchivedRecord::getOffset).containsExactly(0L, 1L, 2L, 3L, 4L);
+    }
+    assertThatThrownBy(() -> SegmentReader.open(store, m))
+        .isInstanceOf(SegmentKeyException.class)
+        .hasMessageContaining(m.segmentPath)
+        .hasMessageContaining("'k1'")
+        .hasMessageContaining("no segment encryption key is configured")
+        .hasMessageContaining(SegmentKey.KEY_FILE);
+    assertThatThrownBy(() -> SegmentReader.open(store, m, SegmentKey.of("k2", new byte[32])))
+        .isInstanceOf(SegmentKeyException.class)
+        .hasMessageContaining("the configured key has id 'k2'");
+    byte[] other = new byte[32];
+    other[0] = 1;
+    assertThatThrownBy(() -> SegmentReader.open(store, m, SegmentKey.of("k1", other)))
+        .isInstanceOf(SegmentKeyException.class)
+        .hasMessageContaining("wrong key material");
+  }
+
+  @Test
+  void sealingIsDeterministicAndBoundToTheSegmentPath() {
+    SegmentKey key = SegmentKey.ofBase64(null, java.util.Base64.getEncoder().encodeToString(new byte[16]));
+    byte[] plain = "segment bytes".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(key.id()).startsWith("sha256:").hasSize("sha256:".length() + 16);
+    assertThat(key.encrypt(plain, "segments/p=0/a.avro")).isEqualTo(key.encrypt(plain, "segments/p=0/a.avro"));
+    assertThat(key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/a.avro")).isEqualTo(plain);
+    assertThatThrownBy(() -> key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/b.avro"))
+        .isInstanceOf(SegmentKeyException.class);
+    assertThatThrownBy(() -> SegmentKey.of("short", new byte[10]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("16, 24 or 32 bytes");
+  }
+
+  @Test
+  void theKeyComesFromAFileOrAnEnvironmentVariable() throws IOException {
+    String b64 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Path file = dir.resolve("segment.key");
+    java.nio.file.Files.writeString(file, b64 + "\n");
+    io.rewind.core.config.RewindConfig fromFile =
+        io.rewind.core.config.RewindConfig.of(Map.of(SegmentKey.KEY_FILE, file.toString(), SegmentKey.KEY_ID, "prod-1"));
+    assertThat(SegmentKey.fromConfig(fromFile, Map.of()).orElseThrow().id()).isEqualTo("prod-1");
+
+    io.rewind.core.config.RewindConfig fromEnv =
+        io.rewind.core.config.RewindConfig.of(Map.of(SegmentKey.KEY_ENV, "MY_SEGMENT_KEY"));
+    assertThat(SegmentKey.fromConfig(fromEnv, Map.of("MY_SEGMENT_KEY", b64))).isPresent();
+    assertThatThrownBy(() -> SegmentKey.fromConfig(fromEnv, Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MY_SEGMENT_KEY");
+    assertThat(SegmentKey.fromConfig(io.rewind.core.config.RewindConfig.of(Map.of()), Map.of())).isEmpty();
+  }
+
   private List<ArchivedRecord> readAll(Manifest m) throws IOException {
     List<ArchivedRecord> read = new ArrayList<>();
     try (SegmentReader reader = SegmentReader.open(store, m)) {
@@ -125,6 +186,10 @@ class SegmentReaderTest {
   }
 
   private Manifest writeSegment(int partition, long start, long end, CodecFactory codec) throws IOException {
+    return writeSegment(partition, start, end, codec, null);
+  }
+
+  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec, SegmentKey key) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DataFileWriter<ArchivedRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedRecord.class))) {
       writer.setCodec(codec);
@@ -140,8 +205,10 @@ class SegmentReaderTest {
                 .build());
       }
     }
-    byte[] bytes = out.toByteArray();
+    String path = StoreLayout.segment(partition, start, end);
+    byte[] bytes = key == null ? out.toByteArray() : key.encrypt(out.toByteArray(), path);
     Manifest m = new Manifest();
+    m.keyId = key == null ? null : key.id();
     m.partition = partition;
     m.startOffset = start;
     m.endOffset = end;

@@ -1,5 +1,9 @@
 package io.rewind.checkpoint;
 
+import io.rewind.checkpoint.CheckpointEvent.Archived;
+import io.rewind.checkpoint.CheckpointEvent.Marker;
+import io.rewind.checkpoint.CheckpointEvent.Poll;
+import io.rewind.checkpoint.CheckpointEvent.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,35 +13,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A brute-force statement of the checkpoint rules for tests: after each event it rescans the
- * whole history (every archive range, every poll, every claim, every queue) with no ordered
- * structures, epochs or merging, so that {@link CheckpointRules} can be checked against it.
+ * A brute-force statement of the checkpoint rules: after each event it rescans the whole history
+ * (every archive range, every poll, every claim, every queue) with no ordered structures, epochs
+ * or merging. It is the oracle {@link CheckpointRules} is checked against in the property tests,
+ * and the baseline of {@code rewind bench checkpoint}; its cost grows with the history, so it is
+ * never run in the checkpoint app.
  */
-final class ReferenceCheckpoint {
-
-  sealed interface Event permits Snapshot, Marker, Poll, Archived {}
-
-  record Snapshot(long readTime, long marginMs, List<Listing> listings) implements Event {}
-
-  record Marker(QueueKey queue, long bound, long sendTime, long marginMs) implements Event {}
-
-  record Poll(long[] endOffsets) implements Event {}
-
-  record Archived(int partition, long start, long end) implements Event {}
-
-  /** Feeds one event to the rules under test. */
-  static Optional<CheckpointResult> feed(CheckpointRules rules, Event e) {
-    if (e instanceof Snapshot s) {
-      return rules.onSnapshot(s.readTime(), s.marginMs(), s.listings());
-    } else if (e instanceof Marker m) {
-      return rules.onMarker(m.queue(), m.bound(), m.sendTime(), m.marginMs());
-    } else if (e instanceof Poll p) {
-      return rules.onEndOffsets(p.endOffsets().clone());
-    } else {
-      Archived a = (Archived) e;
-      return rules.onArchived(a.partition(), a.start(), a.end());
-    }
-  }
+public final class ReferenceCheckpoint {
 
   private static final class Queue {
     Long floor;
@@ -51,7 +33,7 @@ final class ReferenceCheckpoint {
   /** A bound or a removal for a queue, or (queue null) a snapshot's membership guard R − margin. */
   private record Claim(int id, int receivedAt, QueueKey queue, Long bound, boolean removal) {}
 
-  private final List<Event> history = new ArrayList<>();
+  private final List<CheckpointEvent> history = new ArrayList<>();
   private final Map<QueueKey, Queue> queues = new HashMap<>();
   private final Set<QueueKey> removed = new HashSet<>();
   private final List<Claim> claims = new ArrayList<>();
@@ -61,7 +43,8 @@ final class ReferenceCheckpoint {
   private Long lastC;
   private Long effectiveGuard;
 
-  Optional<CheckpointResult> add(Event e) {
+  /** Adds one event to the history; returns the checkpoint the rules give after it. */
+  public Optional<CheckpointResult> add(CheckpointEvent e) {
     int index = history.size();
     history.add(e);
     if (e instanceof Snapshot s) {
@@ -125,7 +108,7 @@ final class ReferenceCheckpoint {
     List<long[]> pollVectors = new ArrayList<>();
     long[] seen = new long[0];
     for (int i = 0; i <= now; i++) {
-      Event e = history.get(i);
+      CheckpointEvent e = history.get(i);
       if (e instanceof Poll p) {
         seen = max(seen, p.endOffsets());
         pollIndexes.add(i);
@@ -186,7 +169,7 @@ final class ReferenceCheckpoint {
   }
 
   /** The end of the unbroken run from the first range seen, by fixpoint over every range so far. */
-  long frontier(int partition, int now) {
+  private long frontier(int partition, int now) {
     List<Archived> ranges = new ArrayList<>();
     for (int i = 0; i <= now && i < history.size(); i++) {
       if (history.get(i) instanceof Archived a && a.partition() == partition && a.end() > a.start()) {

@@ -1,0 +1,59 @@
+package io.rewind.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import picocli.CommandLine.Option;
+
+/**
+ * Where an HBase cluster is, for commands that write into one: its ZooKeeper quorum, or an
+ * hbase-site.xml, plus any client setting. Giving either selects HBase as the restore target.
+ */
+final class HBaseConnectionOptions {
+
+  @Option(names = "--hbase-zk", paramLabel = "QUORUM",
+      description = "ZooKeeper quorum of the target HBase cluster, host[:port][,host[:port]...] (hbase.zookeeper.quorum).")
+  String zookeeper;
+
+  @Option(names = "--hbase-site", paramLabel = "FILE", description = "hbase-site.xml of the target HBase cluster.")
+  Path site;
+
+  @Option(names = "--hbase-conf", paramLabel = "KEY=VALUE",
+      description = "Any HBase client setting, e.g. --hbase-conf zookeeper.znode.parent=/hbase-unsecure.")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  /** True when an HBase cluster was named. */
+  boolean given() {
+    return zookeeper != null || site != null;
+  }
+
+  Configuration configuration() {
+    Configuration conf = HBaseConfiguration.create();
+    if (site != null) {
+      if (!Files.isReadable(site)) {
+        throw new IllegalArgumentException("cannot read --hbase-site " + site + ": give the path of the cluster's hbase-site.xml");
+      }
+      conf.addResource(new org.apache.hadoop.fs.Path(site.toAbsolutePath().toUri()));
+    }
+    if (zookeeper != null) {
+      conf.set("hbase.zookeeper.quorum", zookeeper);
+    }
+    settings.forEach(conf::set);
+    return conf;
+  }
+
+  Connection connect() throws IOException {
+    try {
+      return ConnectionFactory.createConnection(configuration());
+    } catch (IOException e) {
+      throw new IOException("cannot connect to HBase at " + (zookeeper != null ? zookeeper : site) + ": " + e.getMessage()
+          + ". Check the quorum (--hbase-zk) or hbase-site.xml (--hbase-site)", e);
+    }
+  }
+}

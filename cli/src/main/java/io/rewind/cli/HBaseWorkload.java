@@ -1,0 +1,345 @@
+package io.rewind.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.hadoop.hbase.KeepDeletedCells;
+import org.apache.hadoop.hbase.NamespaceDescriptor;
+import org.apache.hadoop.hbase.NamespaceNotFoundException;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Delete;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.SnapshotDescription;
+import org.apache.hadoop.hbase.client.SnapshotType;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+
+/**
+ * A seeded random workload through the HBase client, built to exercise everything a restore must
+ * get right: three tables with different families, all keeping every version and deleted cells
+ * (KEEP_DELETED_CELLS TRUE, so a snapshot at T stays the state at T); puts of several versions,
+ * with implicit timestamps and explicit ones before and after their write time; every delete type,
+ * with explicit and server-resolved timestamps; a put and a delete with the same timestamp, in
+ * both orders; multi-row batches; binary row keys; one value of 1 MiB. The {@link #IMPLICIT} table
+ * is written with implicit timestamps only (every cell timestamp is its write time), so a scan of
+ * the source with time range [0, T+1) is a second oracle for it.
+ *
+ * <p>Single-threaded and synchronous: when {@link #step()} returns, the write is acknowledged.
+ * {@link #pause} finds a moment T with no write within {@link #QUIET_MS} either side and takes an
+ * HBase snapshot of every table: the snapshot is the state at T.
+ */
+final class HBaseWorkload {
+
+  /** Explicit and implicit timestamps, every delete type, two families. */
+  static final String EXPLICIT = "orders";
+  /** Implicit timestamps only: puts and deletes whose timestamps the server sets to the write time. */
+  static final String IMPLICIT = "events";
+  /** Mixed, three families, the 1 MiB value. */
+  static final String MIXED = "profiles";
+  /** No write lies within this many ms of a pause moment T. */
+  static final long QUIET_MS = 10;
+  static final int BIG_VALUE_BYTES = 1 << 20;
+
+  private static final long RECENT_TS = 6;
+
+  private final Connection connection;
+  private final String namespace;
+  private final Random rng;
+  private final Map<String, TableShape> shapes = new LinkedHashMap<>();
+  private final Map<String, Table> tables = new HashMap<>();
+  private final Map<String, ArrayDeque<Long>> recentTimestamps = new HashMap<>();
+  private long operations;
+  private long lastAckMillis;
+  private boolean bigValueWritten;
+
+  /** A table of the workload: its families and whether it only ever gets implicit timestamps. */
+  record TableShape(TableName name, List<byte[]> families, boolean implicitOnly, List<byte[]> rows) {}
+
+  /** A pause: the moment T and the snapshot of each table (source table name -> snapshot name). */
+  record Pause(int index, long time, Map<String, String> snapshots) {}
+
+  HBaseWorkload(Connection connection, String namespace, long seed) {
+    this.connection = connection;
+    this.namespace = namespace;
+    this.rng = new Random(seed);
+    shapes.put(EXPLICIT, shape(EXPLICIT, false, "d", "m"));
+    shapes.put(IMPLICIT, shape(IMPLICIT, true, "e"));
+    shapes.put(MIXED, shape(MIXED, false, "p", "x", "y"));
+  }
+
+  private TableShape shape(String name, boolean implicitOnly, String... families) {
+    List<byte[]> fs = new ArrayList<>();
+    for (String f : families) {
+      fs.add(bytes(f));
+    }
+    List<byte[]> rows = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      // Binary keys: any byte, 0x00 and 0xff included, 1 to 8 bytes long.
+      byte[] row = new byte[1 + rng.nextInt(8)];
+      rng.nextBytes(row);
+      row[0] = (byte) (i * 6);
+      rows.add(row);
+    }
+    return new TableShape(TableName.valueOf(namespace, name), fs, implicitOnly, rows);
+  }
+
+  /** Creates the namespace and the tables (pre-split in two, so both region servers host them). */
+  void createTables() throws IOException {
+    try (Admin admin = connection.getAdmin()) {
+      try {
+        admin.getNamespaceDescriptor(namespace);
+      } catch (NamespaceNotFoundException e) {
+        admin.createNamespace(NamespaceDescriptor.create(namespace).build());
+      }
+      for (TableShape s : shapes.values()) {
+        TableDescriptorBuilder b = TableDescriptorBuilder.newBuilder(s.name());
+        for (byte[] f : s.families()) {
+          b.setColumnFamily(
+              ColumnFamilyDescriptorBuilder.newBuilder(f)
+                  .setMaxVersions(Integer.MAX_VALUE)
+                  .setKeepDeletedCells(KeepDeletedCells.TRUE)
+                  .setScope(1)
+                  .build());
+        }
+        admin.createTable(b.build(), new byte[][] {{(byte) 0x80}});
+      }
+    }
+    for (TableShape s : shapes.values()) {
+      tables.put(s.name().getNameAsString(), connection.getTable(s.name()));
+    }
+  }
+
+  /** Source tables, {@code namespace:qualifier}. */
+  List<String> tableNames() {
+    List<String> names = new ArrayList<>();
+    shapes.values().forEach(s -> names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
+    return names;
+  }
+
+  /** Tables written with implicit timestamps only. */
+  List<String> implicitTables() {
+    List<String> names = new ArrayList<>();
+    shapes.values().stream().filter(TableShape::implicitOnly)
+        .forEach(s -> names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
+    return names;
+  }
+
+  long operations() {
+    return operations;
+  }
+
+  /** Whether the 1 MiB value was written yet (after the first 50 writes, into {@link #MIXED}). */
+  boolean bigValueWritten() {
+    return bigValueWritten;
+  }
+
+  /** One random write, acknowledged when this returns. */
+  void step() throws IOException {
+    List<TableShape> all = new ArrayList<>(shapes.values());
+    TableShape s = all.get(rng.nextInt(all.size()));
+    Table table = tables.get(s.name().getNameAsString());
+    if (s.implicitOnly()) {
+      implicitWrite(s, table);
+    } else {
+      explicitWrite(s, table);
+    }
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /** Writes for {@code millis}, returns the number of writes. */
+  long run(long millis) throws IOException {
+    long end = System.currentTimeMillis() + millis;
+    long n = 0;
+    while (System.currentTimeMillis() < end) {
+      step();
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Lets {@link #QUIET_MS} pass after the last acknowledged write, notes T, lets {@link #QUIET_MS}
+   * pass again and snapshots every table: no write has a write time (or implicit timestamp) within
+   * the quiet window around T, and writes resume only after the snapshots.
+   */
+  Pause pause(int index, String snapshotPrefix) throws IOException, InterruptedException {
+    sleepUntil(lastAckMillis + QUIET_MS + 1);
+    long t = System.currentTimeMillis();
+    sleepUntil(t + QUIET_MS + 1);
+    Map<String, String> snapshots = new LinkedHashMap<>();
+    List<java.util.concurrent.Future<Void>> taken = new ArrayList<>();
+    try (Admin admin = connection.getAdmin()) {
+      for (TableShape s : shapes.values()) {
+        String name = snapshotPrefix + "_" + index + "_" + s.name().getQualifierAsString();
+        // FLUSH: the memstore goes into the snapshot (a bare SnapshotDescription would be a DISABLED-table snapshot).
+        taken.add(admin.snapshotAsync(new SnapshotDescription(name, s.name(), SnapshotType.FLUSH)));
+        snapshots.put(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString(), name);
+      }
+      for (java.util.concurrent.Future<Void> f : taken) {
+        f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("snapshot of the workload's tables at pause " + index + " failed: " + e.getMessage(), e);
+    }
+    return new Pause(index, t, snapshots);
+  }
+
+  private void implicitWrite(TableShape s, Table table) throws IOException {
+    byte[] family = s.families().get(0);
+    int op = rng.nextInt(100);
+    if (op < 55) {
+      table.put(implicitPut(s, family, pickRow(s)));
+    } else if (op < 70) {
+      List<Put> batch = new ArrayList<>();
+      for (int i = 0; i < 2 + rng.nextInt(3); i++) {
+        batch.add(implicitPut(s, family, pickRow(s)));
+      }
+      table.put(batch);
+    } else if (op < 85) {
+      table.delete(new Delete(pickRow(s)).addColumns(family, qualifier()));
+    } else if (op < 95) {
+      table.delete(new Delete(pickRow(s)).addFamily(family));
+    } else {
+      table.delete(new Delete(pickRow(s)));
+    }
+  }
+
+  private Put implicitPut(TableShape s, byte[] family, byte[] row) {
+    Put p = new Put(row);
+    for (int i = 0; i < 1 + rng.nextInt(3); i++) {
+      p.addColumn(family, qualifier(), value(16 + rng.nextInt(64)));
+    }
+    return p;
+  }
+
+  private void explicitWrite(TableShape s, Table table) throws IOException {
+    byte[] row = pickRow(s);
+    byte[] family = s.families().get(rng.nextInt(s.families().size()));
+    byte[] q = qualifier();
+    String key = s.name() + "/" + new String(family, StandardCharsets.ISO_8859_1);
+    long now = System.currentTimeMillis();
+    int op = rng.nextInt(100);
+    if (!bigValueWritten && s.families().size() > 2 && operations > 50) {
+      table.put(new Put(row).addColumn(family, q, value(BIG_VALUE_BYTES)));
+      bigValueWritten = true;
+    } else if (op < 20) {
+      table.put(new Put(row).addColumn(family, q, value(8 + rng.nextInt(100))));
+    } else if (op < 35) {
+      long ts = explicitTimestamp(now, key);
+      table.put(new Put(row).addColumn(family, q, ts, value(8 + rng.nextInt(100))));
+    } else if (op < 45) {
+      Put p = new Put(row);
+      for (int v = 0; v < 2 + rng.nextInt(4); v++) {
+        p.addColumn(family, q, explicitTimestamp(now, key), value(8 + rng.nextInt(40)));
+      }
+      table.put(p);
+    } else if (op < 52) {
+      List<Put> batch = new ArrayList<>();
+      for (int i = 0; i < 2 + rng.nextInt(3); i++) {
+        batch.add(new Put(pickRow(s)).addColumn(family, qualifier(), explicitTimestamp(now, key), value(20)));
+      }
+      table.put(batch);
+    } else if (op < 60) {
+      table.delete(new Delete(row).addColumn(family, q, recent(key, now)));
+    } else if (op < 64) {
+      // One version, server-resolved: the marker gets the timestamp of the newest version.
+      table.delete(new Delete(row).addColumn(family, q));
+    } else if (op < 71) {
+      Delete d = new Delete(row);
+      if (rng.nextBoolean()) {
+        d.addColumns(family, q, recent(key, now));
+      } else {
+        d.addColumns(family, q);
+      }
+      table.delete(d);
+    } else if (op < 76) {
+      Delete d = new Delete(row);
+      if (rng.nextBoolean()) {
+        d.addFamily(family, recent(key, now) - rng.nextInt(50));
+      } else {
+        d.addFamily(family);
+      }
+      table.delete(d);
+    } else if (op < 84) {
+      table.delete(new Delete(row).addFamilyVersion(family, recent(key, now)));
+    } else if (op < 92) {
+      // A put and a delete with the same timestamp: the delete masks the put whatever the order.
+      long ts = explicitTimestamp(now, key);
+      Put p = new Put(row).addColumn(family, q, ts, value(12));
+      Delete d = rng.nextBoolean() ? new Delete(row).addColumn(family, q, ts) : new Delete(row).addColumns(family, q, ts);
+      if (rng.nextBoolean()) {
+        table.put(p);
+        table.delete(d);
+      } else {
+        table.delete(d);
+        table.put(p);
+      }
+    } else {
+      // Another version at a timestamp already used: the later put of the same cell and timestamp wins.
+      table.put(new Put(row).addColumn(family, q, recent(key, now), value(10)));
+    }
+  }
+
+  /** Before the write time (up to 100 s), after it (up to 100 s), or one already used. */
+  private long explicitTimestamp(long now, String key) {
+    int kind = rng.nextInt(3);
+    long ts = kind == 0 ? now - 1 - rng.nextInt(100_000) : kind == 1 ? now + 1 + rng.nextInt(100_000) : recent(key, now);
+    ArrayDeque<Long> recent = recentTimestamps.computeIfAbsent(key, k -> new ArrayDeque<>());
+    recent.addLast(ts);
+    if (recent.size() > RECENT_TS) {
+      recent.removeFirst();
+    }
+    return ts;
+  }
+
+  private long recent(String key, long now) {
+    ArrayDeque<Long> recent = recentTimestamps.get(key);
+    if (recent == null || recent.isEmpty()) {
+      return now - rng.nextInt(1000);
+    }
+    List<Long> list = new ArrayList<>(recent);
+    return list.get(rng.nextInt(list.size()));
+  }
+
+  private byte[] pickRow(TableShape s) {
+    return s.rows().get(rng.nextInt(s.rows().size()));
+  }
+
+  private byte[] qualifier() {
+    return bytes("q" + rng.nextInt(4));
+  }
+
+  private byte[] value(int size) {
+    byte[] v = new byte[size];
+    rng.nextBytes(v);
+    return v;
+  }
+
+  private static void sleepUntil(long millis) throws InterruptedException {
+    long wait = millis - System.currentTimeMillis();
+    while (wait > 0) {
+      Thread.sleep(wait);
+      wait = millis - System.currentTimeMillis();
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  void close() throws IOException {
+    for (Table t : tables.values()) {
+      t.close();
+    }
+  }
+}

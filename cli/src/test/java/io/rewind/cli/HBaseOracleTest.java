@@ -1,0 +1,253 @@
+package io.rewind.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rewind.archiver.Archiver;
+import io.rewind.checkpoint.CheckpointApp;
+import io.rewind.core.dump.DumpCell;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.time.TimeParser;
+import io.rewind.schemas.ClusterSnapshot;
+import io.rewind.schemas.ProgressEvent;
+import io.rewind.schemas.TableDescriptor;
+import io.rewind.stack.EmbeddedStack;
+import io.rewind.stack.HBaseMiniCluster;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.hadoop.hbase.ServerName;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+/**
+ * HBase itself as the oracle. A seeded random workload ({@link HBaseWorkload}: every delete type,
+ * explicit timestamps before and after the write time, many versions, binary keys, a 1 MiB value)
+ * runs through the HBase client into a two-region-server mini cluster whose WAL edits the
+ * KafkaBackupEndpoint ships to Kafka, with the archiver and checkpoint app running. One region
+ * server is killed midway, so a survivor claims and ships its queue. At random pause moments T (no
+ * write within a few ms either side) every table is snapshotted. Afterwards `rewind restore --to T`
+ * writes each state into fresh HBase tables, which must read exactly like the snapshot cloned into a
+ * scratch table, cell for cell, all versions; the implicit-timestamp table must also read like the
+ * source scanned with time range [0, T+1).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HBaseOracleTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HBaseOracleTest.class);
+  private static final long SEED = 20261121L;
+  private static final int PAUSES = 10;
+  private static final int KILL_AFTER_PAUSE = 4;
+
+  private EmbeddedStack stack;
+  private HBaseMiniCluster hbase;
+  private CheckpointApp checkpoint;
+  private Archiver archiver;
+  private ObjectStore store;
+  private HBaseWorkload workload;
+  private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
+  private ServerName killed;
+
+  @BeforeAll
+  void backUpARandomWorkloadWithAServerKilledMidway() throws Exception {
+    // HBase's and Hadoop's own threads may die noisily during the kill: theirs to log, not a test failure.
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    stack = EmbeddedStack.builder().editsPartitions(4).withHBase(true).hbaseRegionServers(2).start();
+    hbase = stack.hbase().orElseThrow();
+    checkpoint = new CheckpointApp(stack.config());
+    checkpoint.start();
+    archiver = new Archiver(stack.config(), "oracle-archiver");
+    archiver.start();
+    store = ObjectStore.open(stack.config());
+    long started = System.currentTimeMillis();
+
+    workload = new HBaseWorkload(hbase.connection(), "src", SEED);
+    workload.createTables();
+    Random random = new Random(SEED);
+    for (int i = 0; i < PAUSES; i++) {
+      workload.run(200 + random.nextInt(600));
+      if (i == KILL_AFTER_PAUSE) {
+        ServerName meta = hbase.serverHoldingMeta();
+        killed = hbase.liveRegionServers().stream().filter(s -> !s.equals(meta)).findFirst().orElseThrow();
+        // Right after a burst: the dead server's queue still holds edits the survivor must ship.
+        hbase.killRegionServer(killed);
+        long killedAt = System.currentTimeMillis();
+        workload.run(500);
+        hbase.awaitNoRegionsInTransition(Duration.ofSeconds(120));
+        LOG.info("killed {}; its regions are back {} ms later", killed, System.currentTimeMillis() - killedAt);
+      }
+      long pauseStarted = System.currentTimeMillis();
+      pauses.add(workload.pause(i, "oracle"));
+      LOG.info("pause {} at T={} ({} writes so far, snapshots took {} ms)", i, TimeParser.format(pauses.get(i).time()),
+          workload.operations(), System.currentTimeMillis() - pauseStarted);
+    }
+    workload.run(300);
+    workload.close();
+
+    long lastT = pauses.get(pauses.size() - 1).time();
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+        .until(() -> CheckpointFile.read(store).map(c -> c.time >= lastT).orElse(false));
+    await().atMost(Duration.ofSeconds(60)).until(() -> TableDescriptorFile.readAll(store).size() >= workload.tableNames().size());
+    LOG.info("workload of {} writes backed up; checkpoint past the last pause {} ms after the workload began", workload.operations(),
+        System.currentTimeMillis() - started);
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    for (AutoCloseable c : new AutoCloseable[] {archiver, checkpoint, store, stack}) {
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theKilledServersQueueWasClaimedAndTheWorkloadCoversEverything() throws Exception {
+    assertThat(killed).isNotNull();
+    assertThat(hbase.liveRegionServers()).doesNotContain(killed).hasSize(1);
+    assertThat(workload.operations()).isGreaterThan(300);
+    assertThat(workload.bigValueWritten()).isTrue();
+    // The dead server's queue was listed, then claimed by the survivor, shipped to its end and removed.
+    String dead = killed.getServerName();
+    assertThat(snapshotServers()).anySatisfy(servers -> assertThat(servers).contains(dead));
+    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+      List<List<String>> all = snapshotServers();
+      assertThat(all.get(all.size() - 1)).doesNotContain(dead).isNotEmpty();
+    });
+    for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
+      assertThat(d.getFamilies()).allSatisfy(f -> assertThat(f.getKeepDeletedCells()).isEqualTo("TRUE"));
+    }
+    long c = CheckpointFile.read(store).orElseThrow().time;
+    assertThat(pauses).allSatisfy(p -> assertThat(p.time()).isLessThanOrEqualTo(c));
+  }
+
+  @Test
+  @Order(2)
+  void everyRestoreReadsExactlyLikeTheSnapshotAtItsTime() throws Exception {
+    Connection conn = hbase.connection();
+    List<String> mismatches = new ArrayList<>();
+    long cellsCompared = 0;
+    for (HBaseWorkload.Pause p : pauses) {
+      String ns = "r" + p.index();
+      long restoreStarted = System.currentTimeMillis();
+      Result r = restore(p.time(), ns);
+      LOG.info("restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - restoreStarted);
+      assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
+      Map<String, TableName> scratch = new LinkedHashMap<>();
+      for (String source : workload.tableNames()) {
+        scratch.put(p.snapshots().get(source), TableName.valueOf("s" + p.index(), source.substring(source.indexOf(':') + 1)));
+      }
+      SnapshotOracle.cloneSnapshots(conn, scratch);
+      for (String source : workload.tableNames()) {
+        String qualifier = source.substring(source.indexOf(':') + 1);
+        List<DumpCell> expected = SnapshotOracle.cells(conn, scratch.get(p.snapshots().get(source)));
+        List<DumpCell> restored = SnapshotOracle.cells(conn, TableName.valueOf(ns, qualifier));
+        cellsCompared += expected.size();
+        String diff = SnapshotOracle.firstDifference(expected, restored);
+        if (diff != null) {
+          mismatches.add("T=" + TimeParser.format(p.time()) + " (pause " + p.index() + ") " + source + ": " + diff);
+        }
+        if (workload.implicitTables().contains(source)) {
+          String sourceDiff = SnapshotOracle.firstDifference(SnapshotOracle.cellsUpTo(conn, TableName.valueOf(source), p.time()), restored);
+          if (sourceDiff != null) {
+            mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + " vs source scan [0, T+1): " + sourceDiff);
+          }
+        }
+      }
+    }
+    assertThat(mismatches).as("restores that differ from HBase's own state at T").isEmpty();
+    assertThat(cellsCompared).isGreaterThan(1000);
+  }
+
+  @Test
+  @Order(3)
+  void aSecondRestoreToTheSameTimeWithForceLeavesTheTargetUnchanged() throws Exception {
+    Connection conn = hbase.connection();
+    HBaseWorkload.Pause last = pauses.get(pauses.size() - 1);
+    String ns = "r" + last.index();
+    List<List<DumpCell>> before = new ArrayList<>();
+    for (String source : workload.tableNames()) {
+      before.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
+    }
+
+    Result refused = restore(last.time(), ns);
+    assertThat(refused.exit).isEqualTo(Errors.REFUSED);
+    assertThat(refused.err).contains("already holds cells").contains("--force");
+
+    Result again = restore(last.time(), ns, "--force");
+    assertThat(again.exit).as(again.err).isZero();
+    List<List<DumpCell>> after = new ArrayList<>();
+    for (String source : workload.tableNames()) {
+      after.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
+    }
+    for (int i = 0; i < before.size(); i++) {
+      assertThat(SnapshotOracle.firstDifference(before.get(i), after.get(i))).as(workload.tableNames().get(i)).isNull();
+    }
+  }
+
+  /** The originating servers of the queues each cluster snapshot on the progress topic lists, in order. */
+  private List<List<String>> snapshotServers() {
+    KafkaClients clients = new KafkaClients(stack.config());
+    var decoder = clients.serdes().deserializer(ProgressEvent.class);
+    List<List<String>> snapshots = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("oracle-progress-reader", null)) {
+      TopicPartition tp = new TopicPartition(clients.topics().progress(), 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      long end = consumer.endOffsets(List.of(tp)).get(tp);
+      while (consumer.position(tp) < end) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          ProgressEvent e = decoder.deserialize(r.topic(), r.headers(), r.value());
+          if (e.getBody() instanceof ClusterSnapshot cs) {
+            snapshots.add(cs.getQueues().stream().map(q -> q.getQueue().getServer()).collect(Collectors.toList()));
+          }
+        }
+      }
+    }
+    return snapshots;
+  }
+
+  private Result restore(long t, String targetNamespace, String... extra) {
+    List<String> args = new ArrayList<>(List.of("restore", "--store", stack.storeUri(), "--to", String.valueOf(t),
+        "--hbase-zk", hbase.zookeeperQuorum(), "--hbase-conf", "hbase.client.pause=20", "--parallelism", "2"));
+    args.add("--map");
+    args.add(workload.tableNames().stream()
+        .map(s -> s + "=" + targetNamespace + ":" + s.substring(s.indexOf(':') + 1))
+        .collect(Collectors.joining(",")));
+    args.addAll(List.of(extra));
+    CommandLine cl = Rewind.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args.toArray(new String[0]));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  private record Result(int exit, String out, String err) {}
+}

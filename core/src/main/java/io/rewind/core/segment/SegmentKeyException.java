@@ -1,0 +1,26 @@
+package io.rewind.core.segment;
+
+/**
+ * An encrypted segment cannot be decrypted: no key configured, a key with another id, or key
+ * material that does not open it. The message names the segment, the key id and the settings.
+ */
+public final class SegmentKeyException extends SegmentException {
+  private static final long serialVersionUID = 1L;
+
+  private final String keyId;
+
+  public SegmentKeyException(String segmentPath, String keyId, String problem, Throwable cause) {
+    super(
+        segmentPath,
+        "segment " + segmentPath + " is encrypted with key id '" + keyId + "' and " + problem
+            + ". Configure that key with " + SegmentKey.KEY_FILE + " (a file holding the base64 key) or "
+            + SegmentKey.KEY_ENV + " (the name of an environment variable holding it), and "
+            + SegmentKey.KEY_ID + " if it was given an id",
+        cause);
+    this.keyId = keyId;
+  }
+
+  public String keyId() {
+    return keyId;
+  }
+}

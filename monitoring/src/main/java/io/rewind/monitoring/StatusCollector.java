@@ -1,0 +1,534 @@
+package io.rewind.monitoring;
+
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.Topics;
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.time.TimeParser;
+import io.rewind.schemas.Checkpoint;
+import io.rewind.schemas.ProgressEvent;
+import io.rewind.schemas.QueueCheckpoint;
+import io.rewind.schemas.QueueId;
+import io.rewind.schemas.serde.SerdeFactory;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.LogDirDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.ReplicaInfo;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.Node;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gathers the status of a Rewind deployment from Kafka (Admin client and plain consumers, no
+ * consumer group of its own) and the object store: topics, the pipeline's consumer groups and their
+ * lag, the checkpoint and the per-queue table, the archive against the edits topic's retention, the
+ * committed segments, the restorable range per table, clock skew and bulk-load markers; then the
+ * alerts ({@link AlertRules}). One instance can collect again and again (the status page, the
+ * metrics): the checkpoints and progress topics and the manifests are then read incrementally.
+ * Thread-safe ({@link #collect()} is serialized).
+ */
+public final class StatusCollector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(StatusCollector.class);
+  private static final long ADMIN_TIMEOUT_MS = 15_000;
+  private static final long REACH_TIMEOUT_MS = 10_000;
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+  static final String ARCHIVERS = "archivers";
+  static final String CHECKPOINT = "checkpoint";
+  static final String TABLE_BASIS = "first archived edit (no base images yet: older data of the table is not covered)";
+
+  private final RewindConfig config;
+  private final MonitorSettings settings;
+  private final Clock clock;
+  private final Topics topics;
+  private final AlertRules rules;
+  private final Admin admin;
+  private final KafkaConsumer<byte[], byte[]> timestampConsumer;
+  private final KafkaConsumer<byte[], byte[]> checkpointsConsumer;
+  private final KafkaConsumer<byte[], byte[]> progressConsumer;
+  private final CheckpointTopicReader checkpoints;
+  private final ProgressWatcher progress;
+  private ObjectStore store;
+  private ManifestCatalog catalog;
+
+  public StatusCollector(RewindConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public StatusCollector(RewindConfig config, Clock clock) {
+    this.config = config;
+    this.settings = MonitorSettings.of(config);
+    this.clock = clock;
+    KafkaClients clients = new KafkaClients(config);
+    this.topics = clients.topics();
+    this.rules = new AlertRules(settings, topics);
+    SerdeFactory serdes = clients.serdes();
+    this.admin = clients.admin("rewind-status");
+    this.timestampConsumer = consumer(clients, "rewind-status-timestamps", 256 * 1024);
+    this.checkpointsConsumer = consumer(clients, "rewind-status-checkpoints", 1 << 20);
+    this.progressConsumer = consumer(clients, "rewind-status-progress", 1 << 20);
+    this.checkpoints = new CheckpointTopicReader(checkpointsConsumer, topics.checkpoints(),
+        serdes.deserializer(Checkpoint.class), serdes.deserializer(QueueCheckpoint.class));
+    this.progress = new ProgressWatcher(progressConsumer, topics.progress(), serdes.deserializer(ProgressEvent.class), settings);
+  }
+
+  private static KafkaConsumer<byte[], byte[]> consumer(KafkaClients clients, String clientId, int maxPartitionFetchBytes) {
+    Map<String, Object> props = clients.consumerProps(clientId, null);
+    props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxPartitionFetchBytes);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+    return new KafkaConsumer<>(props);
+  }
+
+  public MonitorSettings settings() {
+    return settings;
+  }
+
+  /** Collects everything once; parts that cannot be read are left empty and named in the notes. */
+  public synchronized StatusReport collect() throws InterruptedException {
+    checkReachable();
+    long now = clock.millis();
+    List<String> notes = new ArrayList<>();
+    Map<String, TopicDescription> described = describeTopics(notes);
+    Map<String, Long> retention = retention(described.keySet(), notes);
+    Map<TopicPartition, Long> sizes = sizes(notes);
+
+    List<String> groupIds = List.of(config.get(RewindConfig.ARCHIVER_GROUP), config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    Map<String, ConsumerGroupDescription> groups = new LinkedHashMap<>();
+    Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new LinkedHashMap<>();
+    for (String g : groupIds) {
+      describeGroup(g, groups, committed, notes);
+    }
+
+    Set<TopicPartition> partitions = new TreeSet<>(StatusCollector::compare);
+    described.values().forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+    committed.values().forEach(m -> partitions.addAll(m.keySet()));
+    groups.values().forEach(d -> d.members().forEach(m -> partitions.addAll(m.assignment().topicPartitions())));
+    Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest(), notes);
+    Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest(), notes);
+
+    Map<Integer, ManifestStore.Chain> chains = chains(notes);
+
+    // Record timestamps: the committed and the last record of every lagging group partition, and
+    // the first unarchived record of every edits partition.
+    Set<OffsetTimestamps.Request> wanted = new HashSet<>();
+    committed.forEach((g, offsets) -> offsets.forEach((tp, om) -> {
+      long end = ends.getOrDefault(tp, 0L);
+      if (om != null && om.offset() < end) {
+        wanted.add(new OffsetTimestamps.Request(tp, om.offset(), end));
+        wanted.add(new OffsetTimestamps.Request(tp, end - 1, end));
+      }
+    }));
+    Map<Integer, Long> firstUnarchived = new TreeMap<>();
+    TopicDescription edits = described.get(topics.edits());
+    if (edits != null && chains != null) {
+      for (var p : edits.partitions()) {
+        TopicPartition tp = new TopicPartition(topics.edits(), p.partition());
+        ManifestStore.Chain chain = chains.get(p.partition());
+        long logStart = starts.getOrDefault(tp, 0L);
+        long first = chain == null || chain.isEmpty() ? logStart : Math.max(chain.end(), logStart);
+        firstUnarchived.put(p.partition(), first);
+        wanted.add(new OffsetTimestamps.Request(tp, first, ends.getOrDefault(tp, 0L)));
+      }
+    }
+    Map<OffsetTimestamps.Request, Long> timestamps = new OffsetTimestamps(timestampConsumer, READ_TIMEOUT).read(wanted);
+
+    List<TopicStatus> topicStatuses = topicStatuses(described, retention, sizes, starts, ends);
+    List<GroupStatus> groupStatuses = new ArrayList<>();
+    for (String g : groupIds) {
+      groupStatuses.add(groupStatus(g, groups.get(g), committed.getOrDefault(g, Map.of()), ends, timestamps, now));
+    }
+    ArchiveLag archive = edits == null || chains == null ? null
+        : archiveLag(edits, chains, firstUnarchived, starts, ends, timestamps, retention.get(topics.edits()), now);
+
+    CheckpointState checkpoint = null;
+    List<QueueRow> queues = List.of();
+    try {
+      checkpoints.catchUp(READ_TIMEOUT);
+      // The RPO and the marker ages against the time the topic was read, not the start of the collection.
+      long readAt = clock.millis();
+      checkpoint = checkpointState(readAt, notes);
+      queues = queueRows(checkpoint, readAt);
+    } catch (RuntimeException e) {
+      notes.add("cannot read " + topics.checkpoints() + ": " + e.getMessage());
+    }
+    List<PublisherSkew> skew = List.of();
+    List<BulkLoadMarker> bulkLoads = List.of();
+    try {
+      progress.catchUp(now, READ_TIMEOUT);
+      skew = progress.skew();
+      bulkLoads = progress.bulkLoads();
+      if (progress.skewUnmeasurable()) {
+        notes.add(topics.progress() + " does not use LogAppendTime: clock skew cannot be measured (set message.timestamp.type=LogAppendTime)");
+      }
+    } catch (RuntimeException e) {
+      notes.add("cannot read " + topics.progress() + ": " + e.getMessage());
+    }
+    notes.add("tables: the earliest restorable point is the " + TABLE_BASIS);
+    notes.add("clockSkew: broker append time minus send time; the estimate is the minimum over "
+        + Durations.text(settings.skewWindowMs()) + " (the delivery delay only adds to it)");
+
+    StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
+        groupStatuses, checkpoint, queues, archive, segments(chains), tables(), skew, bulkLoads, List.of(), notes);
+    return facts.withAlerts(rules.evaluate(facts));
+  }
+
+  /** Fails fast (one short wait instead of one timeout per Admin call) when no broker answers. */
+  private void checkReachable() throws InterruptedException {
+    try {
+      admin.describeCluster().clusterId().get(REACH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new KafkaUnreachableException(config.bootstrapServers(), REACH_TIMEOUT_MS, e.getCause());
+    } catch (TimeoutException e) {
+      throw new KafkaUnreachableException(config.bootstrapServers(), REACH_TIMEOUT_MS, e);
+    }
+  }
+
+  private String storeUriOrNull() {
+    return config.get(RewindConfig.STORE_URI).isBlank() ? null : config.get(RewindConfig.STORE_URI);
+  }
+
+  private Map<String, TopicDescription> describeTopics(List<String> notes) throws InterruptedException {
+    Map<String, TopicDescription> described = new LinkedHashMap<>();
+    Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics.all()).topicNameValues();
+    for (String name : topics.all()) {
+      try {
+        described.put(name, get(futures.get(name)));
+      } catch (ExecutionException e) {
+        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+          notes.add("cannot describe topic " + name + ": " + e.getCause());
+        }
+      }
+    }
+    return described;
+  }
+
+  private Map<String, Long> retention(Set<String> names, List<String> notes) throws InterruptedException {
+    Map<String, Long> retention = new HashMap<>();
+    List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    try {
+      Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all());
+      configs.forEach((r, c) -> {
+        var entry = c.get(TopicConfig.RETENTION_MS_CONFIG);
+        if (entry != null && entry.value() != null) {
+          retention.put(r.name(), Long.parseLong(entry.value()));
+        }
+      });
+    } catch (ExecutionException e) {
+      notes.add("cannot read topic configurations: " + e.getCause());
+    }
+    return retention;
+  }
+
+  private Map<TopicPartition, Long> sizes(List<String> notes) throws InterruptedException {
+    Map<TopicPartition, Long> sizes = new HashMap<>();
+    try {
+      List<Integer> brokers = get(admin.describeCluster().nodes()).stream().map(Node::id).toList();
+      Map<Integer, Map<String, LogDirDescription>> dirs = get(admin.describeLogDirs(brokers).allDescriptions());
+      for (Map<String, LogDirDescription> perBroker : dirs.values()) {
+        for (LogDirDescription dir : perBroker.values()) {
+          for (Map.Entry<TopicPartition, ReplicaInfo> e : dir.replicaInfos().entrySet()) {
+            sizes.merge(e.getKey(), e.getValue().size(), Long::sum);
+          }
+        }
+      }
+    } catch (ExecutionException e) {
+      notes.add("cannot read log dir sizes (describeLogDirs needs DESCRIBE on the cluster): " + e.getCause());
+    }
+    return sizes;
+  }
+
+  private void describeGroup(
+      String groupId,
+      Map<String, ConsumerGroupDescription> groups,
+      Map<String, Map<TopicPartition, OffsetAndMetadata>> committed,
+      List<String> notes) throws InterruptedException {
+    try {
+      groups.put(groupId, get(admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)));
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        notes.add("cannot describe group " + groupId + ": " + e.getCause());
+      }
+    }
+    try {
+      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()));
+      offsets.values().removeIf(v -> v == null);
+      committed.put(groupId, offsets);
+    } catch (ExecutionException e) {
+      if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+        notes.add("cannot read the committed offsets of group " + groupId + ": " + e.getCause());
+      }
+    }
+  }
+
+  private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec, List<String> notes) throws InterruptedException {
+    Map<TopicPartition, Long> result = new HashMap<>();
+    if (partitions.isEmpty()) {
+      return result;
+    }
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    partitions.forEach(tp -> request.put(tp, spec));
+    ListOffsetsResult r = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+    for (TopicPartition tp : partitions) {
+      try {
+        result.put(tp, get(r.partitionResult(tp)).offset());
+      } catch (ExecutionException e) {
+        notes.add("cannot read the offsets of " + tp + ": " + e.getCause());
+      }
+    }
+    return result;
+  }
+
+  private Map<Integer, ManifestStore.Chain> chains(List<String> notes) {
+    try {
+      if (catalog == null) {
+        store = ObjectStore.open(config);
+        catalog = new ManifestCatalog(store);
+      }
+      catalog.refresh();
+      Map<Integer, ManifestStore.Chain> chains = new TreeMap<>();
+      for (int p : catalog.partitions()) {
+        chains.put(p, catalog.chain(p));
+      }
+      return chains;
+    } catch (IOException | RuntimeException e) {
+      notes.add("cannot read the object store's manifests: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private List<TopicStatus> topicStatuses(
+      Map<String, TopicDescription> described, Map<String, Long> retention, Map<TopicPartition, Long> sizes,
+      Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends) {
+    List<TopicStatus> result = new ArrayList<>();
+    for (String name : topics.all()) {
+      TopicDescription d = described.get(name);
+      if (d == null) {
+        result.add(TopicStatus.missing(name));
+        continue;
+      }
+      List<TopicStatus.Partition> parts = new ArrayList<>();
+      long size = 0;
+      long records = 0;
+      for (var p : d.partitions()) {
+        TopicPartition tp = new TopicPartition(name, p.partition());
+        long start = starts.getOrDefault(tp, 0L);
+        long end = ends.getOrDefault(tp, 0L);
+        long bytes = sizes.getOrDefault(tp, 0L);
+        parts.add(new TopicStatus.Partition(p.partition(), start, end, bytes));
+        size += bytes;
+        records += Math.max(0, end - start);
+      }
+      parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+      result.add(new TopicStatus(name, true, parts.size(), retention.get(name), size, records, parts));
+    }
+    return result;
+  }
+
+  private GroupStatus groupStatus(
+      String groupId, ConsumerGroupDescription description, Map<TopicPartition, OffsetAndMetadata> committed,
+      Map<TopicPartition, Long> ends, Map<OffsetTimestamps.Request, Long> timestamps, long now) {
+    String role = groupId.equals(config.get(RewindConfig.ARCHIVER_GROUP)) ? ARCHIVERS : CHECKPOINT;
+    List<GroupStatus.Member> members = new ArrayList<>();
+    String state = "ABSENT";
+    if (description != null) {
+      state = description.groupState() == null ? "UNKNOWN" : description.groupState().name();
+      for (MemberDescription m : description.members()) {
+        List<String> assignment = m.assignment().topicPartitions().stream().sorted(StatusCollector::compare).map(TopicPartition::toString).toList();
+        members.add(new GroupStatus.Member(m.consumerId(), m.clientId(), m.host(), assignment));
+      }
+    }
+    List<GroupStatus.PartitionLag> lags = new ArrayList<>();
+    long totalRecords = 0;
+    double maxSeconds = 0;
+    List<TopicPartition> sorted = new ArrayList<>(committed.keySet());
+    sorted.sort(StatusCollector::compare);
+    for (TopicPartition tp : sorted) {
+      long c = committed.get(tp).offset();
+      long end = ends.getOrDefault(tp, c);
+      long lagRecords = Math.max(0, end - c);
+      double lagSeconds = 0;
+      if (lagRecords > 0) {
+        Long oldest = timestamps.get(new OffsetTimestamps.Request(tp, c, end));
+        Long newest = timestamps.get(new OffsetTimestamps.Request(tp, end - 1, end));
+        if (oldest != null) {
+          lagSeconds = Math.max(0, ((newest != null ? newest : now) - oldest) / 1000.0);
+        }
+      }
+      lags.add(new GroupStatus.PartitionLag(tp.topic(), tp.partition(), c, end, lagRecords, lagSeconds));
+      totalRecords += lagRecords;
+      maxSeconds = Math.max(maxSeconds, lagSeconds);
+    }
+    return new GroupStatus(groupId, role, state, members, totalRecords, maxSeconds, lags);
+  }
+
+  private ArchiveLag archiveLag(
+      TopicDescription edits, Map<Integer, ManifestStore.Chain> chains, Map<Integer, Long> firstUnarchived,
+      Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Map<OffsetTimestamps.Request, Long> timestamps,
+      Long retentionMs, long now) {
+    List<ArchiveLag.Partition> partitions = new ArrayList<>();
+    long unarchived = 0;
+    long oldestAge = 0;
+    double used = 0;
+    for (var p : edits.partitions()) {
+      TopicPartition tp = new TopicPartition(edits.name(), p.partition());
+      ManifestStore.Chain chain = chains.get(p.partition());
+      long logStart = starts.getOrDefault(tp, 0L);
+      long end = ends.getOrDefault(tp, 0L);
+      long first = firstUnarchived.get(p.partition());
+      boolean lost = chain != null && !chain.isEmpty() && chain.end() < logStart;
+      long records = Math.max(0, end - first);
+      Long oldest = records == 0 ? null : timestamps.get(new OffsetTimestamps.Request(tp, first, end));
+      long age = oldest == null ? 0 : Math.max(0, now - oldest);
+      double ratio = retentionMs == null || retentionMs <= 0 ? 0 : (double) age / retentionMs;
+      partitions.add(new ArchiveLag.Partition(p.partition(), logStart, end, chain == null || chain.isEmpty() ? -1 : chain.end(),
+          records, oldest, age, ratio, lost));
+      unarchived += records;
+      oldestAge = Math.max(oldestAge, age);
+      used = Math.max(used, ratio);
+    }
+    partitions.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
+    return new ArchiveLag(retentionMs, unarchived, oldestAge, used, partitions);
+  }
+
+  private CheckpointState checkpointState(long now, List<String> notes) {
+    Optional<CheckpointTopicReader.Published> published = checkpoints.latest();
+    if (published.isPresent()) {
+      Checkpoint c = published.get().checkpoint();
+      return new CheckpointState(c.getTime(), TimeParser.format(c.getTime()), c.getComputedAt(), now - c.getTime(),
+          queueName(c.getHeldBy()), c.getRule(), c.getQueues(), c.getDecreased(), "kafka");
+    }
+    if (store == null) {
+      return null;
+    }
+    try {
+      Optional<CheckpointFile.Stored> stored = CheckpointFile.read(store);
+      if (stored.isPresent()) {
+        CheckpointFile.Stored s = stored.get();
+        notes.add("checkpoint: read from the store (" + topics.checkpoints() + " holds none)");
+        return new CheckpointState(s.time, TimeParser.format(s.time), s.computedAt, now - s.time, s.heldBy, s.rule, s.queues, false, "store");
+      }
+    } catch (IOException e) {
+      notes.add("cannot read the store's checkpoint: " + e.getMessage());
+    }
+    return null;
+  }
+
+  private List<QueueRow> queueRows(CheckpointState checkpoint, long now) {
+    List<QueueRow> rows = new ArrayList<>();
+    String holder = checkpoint == null ? null : checkpoint.heldBy();
+    checkpoints.queues().forEach((name, q) -> {
+      Long contribution = q.getContribution();
+      Long marker = q.getLastMarkerSendTime();
+      rows.add(new QueueRow(name, q.getQueue().getServer(), q.getQueue().getWalGroup(), contribution,
+          contribution == null ? null : TimeParser.format(contribution), q.getRule(), marker, marker == null ? null : now - marker,
+          q.getUpdatedAt(), name.equals(holder)));
+    });
+    return rows;
+  }
+
+  private static String queueName(QueueId q) {
+    return q == null ? null : q.getServer() + "/" + q.getWalGroup();
+  }
+
+  private List<PartitionSegments> segments(Map<Integer, ManifestStore.Chain> chains) {
+    if (chains == null) {
+      return List.of();
+    }
+    List<PartitionSegments> result = new ArrayList<>();
+    chains.forEach((p, chain) -> {
+      List<Manifest> all = catalog.manifests(p);
+      Manifest newest = all.isEmpty() ? null : all.get(all.size() - 1);
+      PartitionSegments.Segment segment = newest == null ? null
+          : new PartitionSegments.Segment(newest.startOffset, newest.endOffset, newest.recordCount, newest.sizeBytes,
+              newest.maxWriteTime, newest.committedAt, TimeParser.format(newest.committedAt), newest.segmentPath, newest.archiver);
+      result.add(new PartitionSegments(p, chain.start(), chain.end(), all.size(), segment));
+    });
+    return result;
+  }
+
+  private List<TableRange> tables() {
+    if (catalog == null) {
+      return List.of();
+    }
+    Map<String, long[]> tables = new TreeMap<>(); // earliest, edits
+    for (int p : catalog.partitions()) {
+      for (Manifest m : catalog.manifests(p)) {
+        m.tables.forEach((table, count) -> {
+          if (table.isEmpty() || m.minWriteTime == null) {
+            return;
+          }
+          long[] t = tables.computeIfAbsent(table, k -> new long[] {Long.MAX_VALUE, 0});
+          t[0] = Math.min(t[0], m.minWriteTime);
+          t[1] += count;
+        });
+      }
+    }
+    List<TableRange> result = new ArrayList<>();
+    tables.forEach((table, t) -> result.add(new TableRange(table, t[0], TimeParser.format(t[0]), t[1], TABLE_BASIS)));
+    return result;
+  }
+
+  private static int compare(TopicPartition a, TopicPartition b) {
+    int c = a.topic().compareTo(b.topic());
+    return c != 0 ? c : Integer.compare(a.partition(), b.partition());
+  }
+
+  private static <T> T get(KafkaFuture<T> future) throws InterruptedException, ExecutionException {
+    try {
+      return future.get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ExecutionException(new TimeoutException("no answer from Kafka within " + ADMIN_TIMEOUT_MS + " ms"));
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    admin.close(Duration.ofSeconds(5));
+    timestampConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    checkpointsConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    progressConsumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    if (store != null) {
+      try {
+        store.close();
+      } catch (IOException e) {
+        LOG.warn("cannot close the store {}: {}", store, e.toString());
+      }
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package io.rewind.monitoring;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.Topics;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The status as meters, for every long-running process (Prometheus names in brackets):
+ * {@code rewind_status_rpo_seconds} (now minus the published checkpoint),
+ * {@code rewind_archive_lag_seconds} (age of the oldest unarchived edit),
+ * {@code rewind_archive_unarchived_records}, {@code rewind_archive_retention_used_ratio} (that age
+ * over the edits topic's retention), {@code rewind_group_members{group}},
+ * {@code rewind_group_lag_records{group}}, {@code rewind_group_lag_seconds{group}},
+ * {@code rewind_dlq_records}, {@code rewind_clock_skew_seconds} (largest estimated skew of any
+ * publisher, absolute), {@code rewind_bulkload_markers}, {@code rewind_alert_state{alert}} (0 none,
+ * 1 warning, 2 critical, one series per alert id) and {@code rewind_status_collection_failures_total}.
+ * Values are NaN before the first collection.
+ */
+public final class StatusMeters implements MeterBinder {
+
+  private final StatusSampler sampler;
+  private final List<String> groups;
+  private final String dlqTopic;
+
+  /** Meters over the sampler's reports for the pipeline {@code config} describes (its groups and topics). */
+  public StatusMeters(StatusSampler sampler, RewindConfig config) {
+    this.sampler = sampler;
+    this.groups = List.of(config.get(RewindConfig.ARCHIVER_GROUP), config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    this.dlqTopic = new Topics(config.topicPrefix()).dlq();
+  }
+
+  @Override
+  public void bindTo(MeterRegistry registry) {
+    gauge(registry, "rewind.status.rpo", "seconds", "Now minus the published checkpoint C: the RPO this instant",
+        r -> r.checkpoint() == null ? Double.NaN : r.checkpoint().rpoMs() / 1000.0);
+    gauge(registry, "rewind.archive.lag", "seconds", "Age of the oldest edit not yet in a committed segment",
+        r -> r.archive() == null ? Double.NaN : r.archive().oldestUnarchivedAgeMs() / 1000.0);
+    gauge(registry, "rewind.archive.unarchived.records", null, "Edits above the archived frontier, all partitions",
+        r -> r.archive() == null ? Double.NaN : r.archive().unarchivedRecords());
+    gauge(registry, "rewind.archive.retention.used.ratio", null,
+        "Age of the oldest unarchived edit over retention.ms of the edits topic (1 = expiring unarchived)",
+        r -> r.archive() == null ? Double.NaN : r.archive().retentionUsed());
+    gauge(registry, "rewind.dlq.records", null, "Records in the dead-letter topic",
+        r -> r.topic(dlqTopic).map(TopicStatus::records).orElse(0L));
+    gauge(registry, "rewind.clock.skew", "seconds", "Largest estimated clock skew of a progress publisher against the broker (absolute)",
+        r -> r.clockSkew().stream().mapToLong(s -> Math.abs(s.estimatedSkewMs())).max().orElse(0) / 1000.0);
+    gauge(registry, "rewind.bulkload.markers", null, "Bulk-load markers seen in the progress window",
+        r -> r.bulkLoads().size());
+    for (String group : groups) {
+      groupGauge(registry, group, "rewind.group.members", null, "Active members of the pipeline's consumer group", GroupStatus::memberCount);
+      groupGauge(registry, group, "rewind.group.lag.records", null, "Records between the group's committed and end offsets", GroupStatus::lagRecords);
+      groupGauge(registry, group, "rewind.group.lag", "seconds", "Largest per-partition lag of the group in seconds (record timestamps)",
+          GroupStatus::lagSeconds);
+    }
+    for (String id : AlertRules.IDS) {
+      Gauge.builder("rewind.alert.state", sampler, s -> s.latest().map(r -> (double) r.alertLevel(id).map(Severity::level).orElse(0)).orElse(Double.NaN))
+          .description("Alert state: 0 none, 1 warning, 2 critical")
+          .tag("alert", id)
+          .register(registry);
+    }
+    FunctionCounter.builder("rewind.status.collection.failures", sampler, StatusSampler::failures)
+        .description("Status collections that failed (Kafka or the store unreachable)")
+        .register(registry);
+  }
+
+  private void gauge(MeterRegistry registry, String name, String unit, String description, ToDoubleFunction<StatusReport> value) {
+    Gauge.builder(name, sampler, s -> s.latest().map(value::applyAsDouble).orElse(Double.NaN))
+        .description(description)
+        .baseUnit(unit)
+        .register(registry);
+  }
+
+  private void groupGauge(
+      MeterRegistry registry, String group, String name, String unit, String description, ToDoubleFunction<GroupStatus> value) {
+    Gauge.builder(name, sampler,
+            s -> s.latest().flatMap(r -> r.group(group)).map(value::applyAsDouble).orElse(Double.NaN))
+        .description(description)
+        .baseUnit(unit)
+        .tag("group", group)
+        .register(registry);
+  }
+}

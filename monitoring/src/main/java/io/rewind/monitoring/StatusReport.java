@@ -1,0 +1,53 @@
+package io.rewind.monitoring;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything {@code rewind status} and the status page show, as one value. Its JSON form is a
+ * contract: the top-level fields {@code topics}, {@code groups}, {@code checkpoint}, {@code queues}
+ * and {@code alerts} keep their names.
+ *
+ * @param checkpoint the published checkpoint, null before the first one
+ * @param notes caveats a reader needs (what a figure means, what could not be read)
+ */
+@JsonPropertyOrder({
+  "generatedAt", "generatedAtIso", "bootstrapServers", "storeUri", "alerts", "checkpoint", "queues", "topics", "groups", "archive",
+  "segments", "tables", "clockSkew", "bulkLoads", "notes"
+})
+public record StatusReport(
+    long generatedAt,
+    String generatedAtIso,
+    String bootstrapServers,
+    String storeUri,
+    List<TopicStatus> topics,
+    List<GroupStatus> groups,
+    CheckpointState checkpoint,
+    List<QueueRow> queues,
+    ArchiveLag archive,
+    List<PartitionSegments> segments,
+    List<TableRange> tables,
+    List<PublisherSkew> clockSkew,
+    List<BulkLoadMarker> bulkLoads,
+    List<Alert> alerts,
+    List<String> notes) {
+
+  public StatusReport withAlerts(List<Alert> newAlerts) {
+    return new StatusReport(generatedAt, generatedAtIso, bootstrapServers, storeUri, topics, groups, checkpoint, queues, archive,
+        segments, tables, clockSkew, bulkLoads, List.copyOf(newAlerts), notes);
+  }
+
+  public Optional<TopicStatus> topic(String name) {
+    return topics.stream().filter(t -> t.name().equals(name)).findFirst();
+  }
+
+  public Optional<GroupStatus> group(String groupId) {
+    return groups.stream().filter(g -> g.groupId().equals(groupId)).findFirst();
+  }
+
+  /** The highest severity among the alerts with this id, if any. */
+  public Optional<Severity> alertLevel(String id) {
+    return alerts.stream().filter(a -> a.id().equals(id)).map(Alert::severity).max(Enum::compareTo);
+  }
+}

@@ -1,0 +1,120 @@
+package io.rewind.monitoring;
+
+import java.util.Locale;
+
+/** {@code rewind status} for people: alerts first, then the checkpoint, queues, topics, groups and the archive. */
+public final class StatusText {
+
+  private StatusText() {}
+
+  public static String render(StatusReport r) {
+    StringBuilder out = new StringBuilder();
+    out.append("Rewind status at ").append(r.generatedAtIso()).append("  (Kafka ").append(r.bootstrapServers())
+        .append(", store ").append(r.storeUri() == null ? "not configured" : r.storeUri()).append(")\n\n");
+
+    out.append("ALERTS\n");
+    if (r.alerts().isEmpty()) {
+      out.append("  none\n");
+    }
+    for (Alert a : r.alerts()) {
+      out.append("  ").append(a.severity().label().toUpperCase(Locale.ROOT)).append(' ').append(a.id())
+          .append(a.subject() == null ? "" : " [" + a.subject() + "]").append(": ").append(a.reason()).append('\n')
+          .append("    what to do: ").append(a.action()).append('\n');
+    }
+
+    out.append("\nCHECKPOINT\n");
+    CheckpointState c = r.checkpoint();
+    if (c == null) {
+      out.append("  none published yet\n");
+    } else {
+      out.append("  ").append(c.timeIso()).append("  RPO ").append(Durations.text(c.rpoMs()))
+          .append("  held by ").append(c.heldBy() == null ? "-" : c.heldBy()).append(" (rule ").append(c.rule()).append(")")
+          .append("  queues ").append(c.queues()).append("  from ").append(c.source())
+          .append(c.decreased() ? "  DECREASED" : "").append('\n');
+    }
+
+    out.append("\nQUEUES (").append(r.queues().size()).append(")\n");
+    TextTable queues = new TextTable("QUEUE", "CONTRIBUTION", "RULE", "LAST MARKER AGE", "");
+    r.queues().forEach(q -> queues.row(q.queue(), q.contributionIso(), q.rule(),
+        q.lastMarkerAgeMs() == null ? null : Durations.text(q.lastMarkerAgeMs()), q.holdsCheckpoint() ? "holds C" : ""));
+    queues.appendTo(out, "  ");
+
+    out.append("\nTOPICS\n");
+    TextTable topics = new TextTable("TOPIC", "PARTITIONS", "RECORDS", "END OFFSETS", "SIZE", "RETENTION");
+    for (TopicStatus t : r.topics()) {
+      if (!t.exists()) {
+        topics.row(t.name(), "missing");
+        continue;
+      }
+      long ends = t.partitions().stream().mapToLong(TopicStatus.Partition::endOffset).sum();
+      topics.row(t.name(), t.partitionCount(), t.records(), ends, bytes(t.sizeBytes()), retention(t.retentionMs()));
+    }
+    topics.appendTo(out, "  ");
+
+    out.append("\nGROUPS\n");
+    TextTable groups = new TextTable("GROUP", "ROLE", "STATE", "MEMBERS", "LAG RECORDS", "LAG SECONDS");
+    r.groups().forEach(g -> groups.row(g.groupId(), g.role(), g.state(), g.memberCount(), g.lagRecords(),
+        String.format(Locale.ROOT, "%.1f", g.lagSeconds())));
+    groups.appendTo(out, "  ");
+
+    out.append("\nARCHIVE\n");
+    ArchiveLag a = r.archive();
+    if (a == null) {
+      out.append("  unknown (the store cannot be read)\n");
+    } else {
+      out.append(String.format(Locale.ROOT, "  %d edits not archived yet, the oldest %s old (%.0f %% of the edits topic's retention %s)%n",
+          a.unarchivedRecords(), Durations.text(a.oldestUnarchivedAgeMs()), a.retentionUsed() * 100, retention(a.retentionMs())));
+    }
+
+    out.append("\nSEGMENTS (newest committed per partition)\n");
+    TextTable segments = new TextTable("PARTITION", "CHAIN", "MANIFESTS", "NEWEST", "RECORDS", "SIZE", "COMMITTED");
+    for (PartitionSegments s : r.segments()) {
+      PartitionSegments.Segment n = s.newest();
+      segments.row(s.partition(), "[" + s.chainStart() + ", " + s.chainEnd() + ")", s.manifests(),
+          n == null ? null : "[" + n.startOffset() + ", " + n.endOffset() + ")", n == null ? null : n.records(),
+          n == null ? null : bytes(n.sizeBytes()), n == null ? null : n.committedAtIso());
+    }
+    segments.appendTo(out, "  ");
+
+    out.append("\nTABLES (earliest restorable point: the first archived edit until base images exist)\n");
+    TextTable tables = new TextTable("TABLE", "EARLIEST RESTORABLE", "ARCHIVED EDITS");
+    r.tables().forEach(t -> tables.row(t.table(), t.earliestRestorableIso(), t.archivedEdits()));
+    tables.appendTo(out, "  ");
+
+    out.append("\nCLOCK SKEW (broker append time minus send time)\n");
+    TextTable skew = new TextTable("PUBLISHER", "ESTIMATED", "MAX", "SAMPLES");
+    r.clockSkew().forEach(s -> skew.row(s.publisher(), s.estimatedSkewMs() + " ms", s.maxSkewMs() + " ms", s.samples()));
+    skew.appendTo(out, "  ");
+
+    if (!r.bulkLoads().isEmpty()) {
+      out.append("\nBULK LOADS SEEN (their data is not in the backup)\n");
+      TextTable bulk = new TextTable("QUEUE", "PUBLISHER", "AT");
+      r.bulkLoads().forEach(b -> bulk.row(b.queue(), b.publisher(), b.brokerTimeIso()));
+      bulk.appendTo(out, "  ");
+    }
+
+    out.append("\nNOTES\n");
+    r.notes().forEach(n -> out.append("  - ").append(n).append('\n'));
+    return out.toString();
+  }
+
+  static String bytes(long b) {
+    if (b < 1024) {
+      return b + " B";
+    }
+    if (b < 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f KiB", b / 1024.0);
+    }
+    if (b < 1024L * 1024 * 1024) {
+      return String.format(Locale.ROOT, "%.1f MiB", b / (1024.0 * 1024));
+    }
+    return String.format(Locale.ROOT, "%.2f GiB", b / (1024.0 * 1024 * 1024));
+  }
+
+  static String retention(Long ms) {
+    if (ms == null) {
+      return "unknown";
+    }
+    return ms < 0 ? "unlimited" : Durations.text(ms);
+  }
+}

@@ -1,0 +1,63 @@
+package io.rewind.producer.hbase;
+
+import io.rewind.core.config.RewindConfig;
+import java.util.Map;
+
+/**
+ * The endpoint's settings, from the replication peer's configuration ({@code add_peer ... CONFIG =>
+ * {...}}): every Rewind key ({@code bootstrap.servers}, {@code topic.prefix}, {@code registry.url},
+ * {@code checkpoint.margin.ms}; Kafka security settings as {@code kafka.*}, producer tuning as
+ * {@code producer.*}) plus the endpoint's own {@code endpoint.*} keys below.
+ */
+final class EndpointSettings {
+
+  /** How often the cluster snapshot chore reads the queue storage, ms (default 300). */
+  static final String SNAPSHOT_INTERVAL_MS = "endpoint.snapshot.interval.ms";
+  /** Whether this endpoint publishes cluster snapshots at all (default true). */
+  static final String SNAPSHOTS_ENABLED = "endpoint.snapshots.enabled";
+
+  private final RewindConfig config;
+
+  EndpointSettings(Map<String, String> peerConfiguration) {
+    if (!peerConfiguration.containsKey(RewindConfig.BOOTSTRAP_SERVERS)) {
+      throw new IllegalArgumentException(
+          "the replication peer of KafkaBackupEndpoint has no '" + RewindConfig.BOOTSTRAP_SERVERS + "' in its configuration:"
+              + " add it with add_peer ..., CONFIG => { '" + RewindConfig.BOOTSTRAP_SERVERS + "' => 'broker1:9092,broker2:9092' }"
+              + " (docs/notes/hbase-endpoint.md)");
+    }
+    this.config = RewindConfig.of(relocateKafkaClassNames(peerConfiguration));
+  }
+
+  /**
+   * In the shaded endpoint jar Kafka lives under a relocated package, so class names in client
+   * settings (a JAAS login module in {@code kafka.sasl.jaas.config}, a callback handler) written the
+   * usual way, {@code org.apache.kafka...}, are rewritten to where the classes are. Built at run time:
+   * the shade plugin would rewrite a literal.
+   */
+  static Map<String, String> relocateKafkaClassNames(Map<String, String> settings) {
+    String original = String.join(".", "org", "apache", "kafka") + ".";
+    String actual = org.apache.kafka.clients.producer.KafkaProducer.class.getName().replace("clients.producer.KafkaProducer", "");
+    if (original.equals(actual)) {
+      return settings;
+    }
+    Map<String, String> relocated = new java.util.LinkedHashMap<>();
+    settings.forEach((k, v) -> relocated.put(k, v == null ? null : v.replace(original, actual)));
+    return relocated;
+  }
+
+  RewindConfig rewindConfig() {
+    return config;
+  }
+
+  long snapshotIntervalMs() {
+    long ms = Long.parseLong(config.getOrDefault(SNAPSHOT_INTERVAL_MS, "300").trim());
+    if (ms < 10) {
+      throw new IllegalArgumentException(SNAPSHOT_INTERVAL_MS + " must be at least 10 ms, got " + ms);
+    }
+    return ms;
+  }
+
+  boolean snapshotsEnabled() {
+    return Boolean.parseBoolean(config.getOrDefault(SNAPSHOTS_ENABLED, "true").trim());
+  }
+}

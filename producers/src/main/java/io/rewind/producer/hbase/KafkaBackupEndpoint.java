@@ -1,0 +1,214 @@
+package io.rewind.producer.hbase;
+
+import io.rewind.producer.EditPublisher;
+import io.rewind.producer.EditSink;
+import io.rewind.producer.WalEntry;
+import io.rewind.schemas.MarkerSource;
+import io.rewind.schemas.QueueId;
+import io.rewind.schemas.TableDescriptor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.hbase.Server;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.replication.BaseReplicationEndpoint;
+import org.apache.hadoop.hbase.wal.WAL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HBase side of Rewind: a replication endpoint (HBase 2.6) that ships every WAL entry of the
+ * peer's queues to Kafka through {@link EditPublisher}, one {@code edits} record per row. Add it as
+ * a replication peer on every RegionServer (docs/notes/hbase-endpoint.md); its settings come from
+ * the peer configuration ({@link EndpointSettings}).
+ *
+ * <p>HBase creates one instance per replication source: the region server's own queue of the peer,
+ * and one per queue it claimed from a dead server. Each instance:
+ *
+ * <ul>
+ *   <li>returns true from {@link #replicate} only once Kafka acknowledged the whole batch, so HBase
+ *       stores the queue position only then; false (logged) makes HBase retry the same batch;
+ *   <li>turns entries of HBase's replication marker chore into markers ({@link MarkerSource#CHORE}),
+ *       never into edits, and after each acknowledged batch of edits publishes a
+ *       {@link MarkerSource#BATCH} marker for the queue it shipped;
+ *   <li>publishes the descriptor of each table the first time it ships one of its edits and
+ *       whenever the descriptor changed;
+ *   <li>for the server's own queue, runs the {@link ClusterSnapshotChore} that publishes the
+ *       peer's queue storage as consistent cuts.
+ * </ul>
+ *
+ * <p>A queue is named (originating server with start code, WAL group) from
+ * {@code ReplicateContext.getWalGroupId()}, the WAL group's prefix: for a claimed queue it names the
+ * dead server, as the queue id of the claimed queue does ({@code <peer>-<dead server>}), so its
+ * identity survives the claim ({@link QueueIdentity}).
+ */
+public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
+
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaBackupEndpoint.class);
+  private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+  private EndpointSettings settings;
+  private String queueId;
+  private boolean recovered;
+  private String name;
+  private volatile EditSink sink;
+  private ClusterSnapshotChore snapshots;
+  /** Newest write time shipped per WAL group: several shipper threads (multiwal) may call replicate at once. */
+  private final Map<String, Long> newestShipped = new ConcurrentHashMap<>();
+  private final Map<String, TableDescriptor> publishedTables = new ConcurrentHashMap<>();
+  private final AtomicLong editsShipped = new AtomicLong();
+  private final AtomicLong markersShipped = new AtomicLong();
+  private final AtomicLong failedBatches = new AtomicLong();
+  private final Set<String> bulkLoadWarned = ConcurrentHashMap.newKeySet();
+
+  @Override
+  public void init(Context context) throws IOException {
+    super.init(context);
+    try {
+      this.settings = new EndpointSettings(context.getPeerConfig().getConfiguration());
+    } catch (IllegalArgumentException e) {
+      throw new IOException(e.getMessage(), e);
+    }
+    // The MetricsSource of an endpoint is named after its queue id: the peer id, or <peer>-<dead server> once claimed.
+    this.queueId = context.getMetrics() == null ? context.getPeerId() : context.getMetrics().getPeerID();
+    this.recovered = QueueIdentity.isRecovered(queueId, context.getPeerId());
+    String holder = context.getAbortable() instanceof Server ? ((Server) context.getAbortable()).getServerName().getServerName() : "unknown-server";
+    this.name = sanitize(holder + "-" + queueId) + "-" + INSTANCES.incrementAndGet();
+  }
+
+  @Override
+  public void start() {
+    startAsync();
+  }
+
+  @Override
+  public void stop() {
+    stopAsync();
+  }
+
+  @Override
+  protected void doStart() {
+    try {
+      sink = new EditPublisher(settings.rewindConfig(), name);
+      if (!recovered && settings.snapshotsEnabled()) {
+        snapshots = new ClusterSnapshotChore(ctx.getLocalConfiguration(), ctx.getPeerId(), name, sink, settings.snapshotIntervalMs());
+        snapshots.start();
+      }
+      LOG.info("Rewind backup endpoint {} started for {} queue {} of peer {}: Kafka {}, topics {}*", name, recovered ? "claimed" : "own",
+          queueId, ctx.getPeerId(), settings.rewindConfig().bootstrapServers(), settings.rewindConfig().topicPrefix());
+      notifyStarted();
+    } catch (RuntimeException e) {
+      LOG.error("Rewind backup endpoint {} cannot start: {}", name, e.toString(), e);
+      notifyFailed(e);
+    }
+  }
+
+  @Override
+  protected void doStop() {
+    if (snapshots != null) {
+      snapshots.close();
+    }
+    if (sink != null) {
+      sink.close();
+    }
+    LOG.info("Rewind backup endpoint {} stopped: {} edits and {} markers shipped, {} batches retried", name, editsShipped.get(),
+        markersShipped.get(), failedBatches.get());
+    notifyStopped();
+  }
+
+  /** A stable id of the sink "cluster": Kafka is no HBase cluster, so HBase must not see a cycle. */
+  @Override
+  public UUID getPeerUUID() {
+    return UUID.nameUUIDFromBytes(("rewind-kafka-backup:" + ctx.getPeerId()).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The sink is Kafka, not this cluster: a peer on the cluster it backs up is the normal case. */
+  @Override
+  public boolean canReplicateToSameCluster() {
+    return true;
+  }
+
+  @Override
+  public boolean replicate(ReplicateContext context) {
+    String walGroup = context.getWalGroupId();
+    QueueId queue = QueueIdentity.ofWalGroup(walGroup);
+    try {
+      List<WalEntry> edits = new ArrayList<>(context.getEntries().size());
+      Set<TableName> tables = new LinkedHashSet<>();
+      long newest = newestShipped.getOrDefault(walGroup, Long.MIN_VALUE);
+      for (WAL.Entry entry : context.getEntries()) {
+        newest = Math.max(newest, entry.getKey().getWriteTime());
+        if (WalEntries.isMarker(entry)) {
+          continue;
+        }
+        WalEntry edit = WalEntries.toWalEntry(entry, queue);
+        if (edit != null) {
+          edits.add(edit);
+          tables.add(entry.getKey().getTableName());
+        } else if (WalEntries.hasBulkLoad(entry) && bulkLoadWarned.add(entry.getKey().getTableName().getNameAsString())) {
+          LOG.warn("a bulk load into {} passed through the replication peer: bulk-loaded files are not in the WAL, so not in"
+              + " the backup; restores will miss that data until bulk loads are supported (see docs/operations.md)",
+              entry.getKey().getTableName());
+        }
+      }
+      EditSink s = sink;
+      publishChangedTables(s, tables);
+      if (!edits.isEmpty()) {
+        s.publish(edits);
+        editsShipped.addAndGet(edits.size());
+      }
+      if (newest != Long.MIN_VALUE) {
+        s.publishMarker(queue, newest, edits.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH);
+        markersShipped.incrementAndGet();
+        newestShipped.put(walGroup, newest);
+      }
+      return true;
+    } catch (RuntimeException e) {
+      failedBatches.incrementAndGet();
+      LOG.warn("Rewind backup endpoint {}: batch of {} WAL entries of queue {} was not acknowledged by Kafka; HBase will retry it: {}",
+          name, context.getEntries().size(), queue.getServer() + "/" + walGroup, e.toString());
+      return false;
+    }
+  }
+
+  private void publishChangedTables(EditSink s, Set<TableName> tables) {
+    if (tables.isEmpty() || ctx.getTableDescriptors() == null) {
+      return;
+    }
+    for (TableName t : tables) {
+      org.apache.hadoop.hbase.client.TableDescriptor hbaseDescriptor;
+      try {
+        hbaseDescriptor = ctx.getTableDescriptors().get(t);
+      } catch (IOException e) {
+        LOG.warn("cannot read the descriptor of {} to publish it: {}; will try with the next batch", t, e.toString());
+        continue;
+      }
+      if (hbaseDescriptor == null) {
+        continue;
+      }
+      TableDescriptor current = TableDescriptors.toAvro(hbaseDescriptor, System.currentTimeMillis());
+      if (!TableDescriptors.sameContent(publishedTables.get(current.getTable()), current)) {
+        s.publishTable(current);
+        publishedTables.put(current.getTable(), current);
+        LOG.info("published the descriptor of {} ({} families)", current.getTable(), current.getFamilies().size());
+      }
+    }
+  }
+
+  /** Edits shipped (WAL entries, before the per-row split) by this instance. */
+  public long editsShipped() {
+    return editsShipped.get();
+  }
+
+  private static String sanitize(String s) {
+    return s.replaceAll("[^A-Za-z0-9._-]", "_");
+  }
+}

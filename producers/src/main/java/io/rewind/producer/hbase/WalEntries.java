@@ -1,0 +1,80 @@
+package io.rewind.producer.hbase;
+
+import io.rewind.producer.WalCell;
+import io.rewind.producer.WalEntry;
+import io.rewind.schemas.CellType;
+import io.rewind.schemas.QueueId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.hadoop.hbase.Cell;
+import org.apache.hadoop.hbase.CellUtil;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.hadoop.hbase.wal.WAL;
+import org.apache.hadoop.hbase.wal.WALEdit;
+import org.apache.hadoop.hbase.wal.WALKeyImpl;
+
+/** HBase's WAL entries as Rewind's plain {@link WalEntry}s. */
+final class WalEntries {
+
+  private WalEntries() {}
+
+  /** A replication marker written by HBase's marker chore: a progress signal, never an edit. */
+  static boolean isMarker(WAL.Entry entry) {
+    return WALEdit.isReplicationMarkerEdit(entry.getEdit());
+  }
+
+  /** {@code namespace:qualifier}, the default namespace spelled out, as every Rewind record names tables. */
+  static String tableName(TableName table) {
+    return table.getNamespaceAsString() + ":" + table.getQualifierAsString();
+  }
+
+  /**
+   * The entry's data cells with the WALKey's write time and sequence id; null when it holds none
+   * (only WAL meta cells: flush, compaction, region event or bulk-load markers).
+   */
+  static WalEntry toWalEntry(WAL.Entry entry, QueueId queue) {
+    WALKeyImpl key = entry.getKey();
+    List<WalCell> cells = new ArrayList<>(entry.getEdit().size());
+    for (Cell c : entry.getEdit().getCells()) {
+      if (WALEdit.isMetaEditFamily(c)) {
+        continue;
+      }
+      cells.add(
+          new WalCell(
+              CellUtil.cloneRow(c), CellUtil.cloneFamily(c), CellUtil.cloneQualifier(c), c.getTimestamp(), typeOf(c), CellUtil.cloneValue(c)));
+    }
+    if (cells.isEmpty()) {
+      return null;
+    }
+    return new WalEntry(
+        tableName(key.getTableName()), Bytes.toString(key.getEncodedRegionName()), key.getWriteTime(), key.getSequenceId(), queue, cells);
+  }
+
+  /** True when the entry carries a bulk-load marker: the loaded files are not in the WAL, so not in the backup. */
+  static boolean hasBulkLoad(WAL.Entry entry) {
+    for (Cell c : entry.getEdit().getCells()) {
+      if (CellUtil.matchingColumn(c, WALEdit.METAFAMILY, WALEdit.BULK_LOAD)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  static CellType typeOf(Cell c) {
+    switch (c.getType()) {
+      case Put:
+        return CellType.PUT;
+      case Delete:
+        return CellType.DELETE;
+      case DeleteColumn:
+        return CellType.DELETE_COLUMN;
+      case DeleteFamily:
+        return CellType.DELETE_FAMILY;
+      case DeleteFamilyVersion:
+        return CellType.DELETE_FAMILY_VERSION;
+      default:
+        throw new IllegalArgumentException("WAL cell of unknown type " + c.getType() + ": " + c);
+    }
+  }
+}

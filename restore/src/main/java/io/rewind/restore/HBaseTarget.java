@@ -1,0 +1,126 @@
+package io.rewind.restore;
+
+import io.rewind.core.dump.DumpCell;
+import io.rewind.schemas.TableDescriptor;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.Connection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Restores into HBase tables: each row's winning puts and delete markers, with their original
+ * timestamps and delete types, through one BufferedMutator per target table. Target tables come
+ * from a {@link TableMapping}; a missing one is created from the archived descriptor (replication
+ * scope 0); an existing one that holds cells is refused unless {@code force}. With force, the
+ * state at T is written over what the table holds: cells of the backup are put back (a second
+ * restore to the same T changes nothing), other cells stay.
+ */
+public final class HBaseTarget implements RestoreTarget {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HBaseTarget.class);
+
+  private final Connection connection;
+  private final TableMapping mapping;
+  private final Map<String, BufferedMutator> mutators = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> visibleCells = new ConcurrentHashMap<>();
+
+  private HBaseTarget(Connection connection, TableMapping mapping) {
+    this.connection = connection;
+    this.mapping = mapping;
+  }
+
+  /**
+   * Checks and prepares every target table before anything is written.
+   *
+   * @param descriptors the archived descriptor of each source table (store {@code tables/})
+   * @throws RestoreRefusedException when a target table holds cells and {@code force} is off, or
+   *     a missing target has no archived descriptor to create it from
+   */
+  public static HBaseTarget open(Connection connection, TableMapping mapping, Map<String, TableDescriptor> descriptors, boolean force)
+      throws IOException {
+    try (Admin admin = connection.getAdmin()) {
+      for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
+        TableName target = TableName.valueOf(e.getValue());
+        if (admin.tableExists(target)) {
+          if (!force && HBaseTables.hasCells(connection, target)) {
+            throw new RestoreRefusedException(
+                "target table " + target + " (for " + e.getKey() + ") already holds cells: restoring into it would mix states."
+                    + " Choose another target with --map " + e.getKey() + "=<namespace:table>, or pass --force to write the state at T over it");
+          }
+          LOG.info("restoring {} into the existing table {}", e.getKey(), target);
+        } else {
+          TableDescriptor archived = descriptors.get(e.getKey());
+          if (archived == null) {
+            throw new RestoreRefusedException(
+                "no archived descriptor of " + e.getKey() + " in the store (tables/), so its target " + target
+                    + " cannot be created: create it yourself with the source's column families and pass --force");
+          }
+          HBaseTables.create(admin, target, archived);
+          LOG.info("created {} from the archived descriptor of {} ({} families, replication scope 0)", target, e.getKey(),
+              archived.getFamilies().size());
+        }
+      }
+    }
+    return new HBaseTarget(connection, mapping);
+  }
+
+  @Override
+  public void acceptRow(String table, RestoredRow row) throws IOException {
+    mutator(table).mutate(HBaseMutations.of(row));
+    visibleCells.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(row.visibleCells().size());
+  }
+
+  /** Only visible cells known (no markers): written as puts. */
+  @Override
+  public void acceptRow(String table, List<DumpCell> cells) throws IOException {
+    acceptRow(table, new RestoredRow(cells.isEmpty() ? new byte[0] : cells.get(0).row(), cells, List.of(), cells));
+  }
+
+  @Override
+  public Map<String, Long> finish() throws IOException {
+    IOException failure = null;
+    for (Map.Entry<String, BufferedMutator> e : mutators.entrySet()) {
+      try {
+        e.getValue().close();
+      } catch (IOException ex) {
+        failure = failure == null ? ex : failure;
+      }
+    }
+    mutators.clear();
+    if (failure != null) {
+      throw new IOException("writing the restored rows into HBase failed: " + failure.getMessage()
+          + ". The target tables are incomplete: fix the cause and restore again with --force", failure);
+    }
+    Map<String, Long> written = new TreeMap<>();
+    mapping.targets().keySet().forEach(t -> written.put(t, visibleCells.containsKey(t) ? visibleCells.get(t).get() : 0L));
+    return written;
+  }
+
+  /** source table -> target table. */
+  public TableMapping mapping() {
+    return mapping;
+  }
+
+  private BufferedMutator mutator(String sourceTable) throws IOException {
+    BufferedMutator m = mutators.get(sourceTable);
+    if (m != null) {
+      return m;
+    }
+    synchronized (mutators) {
+      m = mutators.get(sourceTable);
+      if (m == null) {
+        m = connection.getBufferedMutator(TableName.valueOf(mapping.target(sourceTable)));
+        mutators.put(sourceTable, m);
+      }
+      return m;
+    }
+  }
+}
