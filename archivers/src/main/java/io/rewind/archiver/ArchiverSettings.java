@@ -18,10 +18,12 @@ import java.util.Optional;
  *   <li>{@code segment.max.age.ms} (1000): a segment rolls this long after its first record (the
  *       RPO knob, with the marker interval and the checkpoint margin);
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
+ *   <li>{@value #ZSTD_LEVEL} (3): zstd's level, -7 (fastest) to 22; on simulated edits level 1
+ *       stores ~2% more bytes than 3 (docs/notes/archivers.md);
  *   <li>{@code archiver.group.id} (rewind-archivers): the consumer group over the edits topic;
  *   <li>{@code store.uri}, {@code registry.url}, {@code topic.prefix}, {@code bootstrap.servers};
  *   <li>{@value #UPLOAD_MAX_BYTES_PER_SEC} (0: unlimited): cap on the average upload bandwidth of
- *       this archiver's segments, in bytes per second, shared by its upload threads;
+ *       this archiver's segments, in bytes per second, shared by its worker threads;
  *   <li>{@value #WORKER_THREADS} (2): worker threads that compress segment blocks while the poll
  *       loop reads on, and write the segments of one roll to the store in parallel: the cap on
  *       the archiver's threads besides its poll and control threads;
@@ -41,6 +43,7 @@ public final class ArchiverSettings {
   public static final String UPLOAD_MAX_BYTES_PER_SEC = "archiver.upload.max.bytes.per.sec";
   public static final String WORKER_THREADS = "archiver.worker.threads";
   public static final String GC_GRACE_MS = "gc.grace.ms";
+  public static final String ZSTD_LEVEL = "segment.zstd.level";
 
   private final RewindConfig config;
   private final long segmentMaxBytes;
@@ -49,6 +52,7 @@ public final class ArchiverSettings {
   private final long uploadBytesPerSecond;
   private final int workerThreads;
   private final long gcGraceMs;
+  private final int zstdLevel;
   private final SegmentKey segmentKey;
 
   public ArchiverSettings(RewindConfig config) {
@@ -60,6 +64,10 @@ public final class ArchiverSettings {
     this.uploadBytesPerSecond = number(config, UPLOAD_MAX_BYTES_PER_SEC, 0, 0);
     this.workerThreads = (int) number(config, WORKER_THREADS, 2, 1);
     this.gcGraceMs = number(config, GC_GRACE_MS, 3_600_000L, 0);
+    this.zstdLevel = (int) number(config, ZSTD_LEVEL, BlockCodecs.DEFAULT_ZSTD_LEVEL, -7);
+    if (zstdLevel > 22) {
+      throw new IllegalArgumentException("configuration '" + ZSTD_LEVEL + "' must be at most 22, got " + zstdLevel);
+    }
     this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
   }
 
@@ -138,6 +146,11 @@ public final class ArchiverSettings {
   /** Worker threads: block compression and segment uploads. */
   public int workerThreads() {
     return workerThreads;
+  }
+
+  /** Zstandard level of segment blocks (with segment.codec=zstd). */
+  public int zstdLevel() {
+    return zstdLevel;
   }
 
   /** Minimum age of an orphan segment before garbage collection removes it, in ms. */

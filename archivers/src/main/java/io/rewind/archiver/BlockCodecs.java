@@ -18,10 +18,17 @@ final class BlockCodecs {
 
   private BlockCodecs() {}
 
+  /** Zstandard's level unless configured (Avro's and zstd's own default). */
+  static final int DEFAULT_ZSTD_LEVEL = 3;
+
   static Codec create(String name) {
+    return create(name, DEFAULT_ZSTD_LEVEL);
+  }
+
+  static Codec create(String name, int zstdLevel) {
     switch (name) {
       case "zstd":
-        return new ZstandardCodec(3, false, false);
+        return new ZstandardCodec(zstdLevel, false, false);
       case "deflate":
         return new DeflateCodec(6);
       case "snappy":

@@ -35,6 +35,7 @@ final class SegmentFileBuilder {
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
 
   private final String codec;
+  private final int zstdLevel;
   private final String codecName;
   private final byte[] sync;
   private final Map<String, byte[]> meta = new LinkedHashMap<>();
@@ -46,8 +47,9 @@ final class SegmentFileBuilder {
   private long blockCount;
 
   /** @param codec the segment.codec name: zstd, snappy, deflate or none */
-  SegmentFileBuilder(String codec, byte[] sync, Executor compressor) {
+  SegmentFileBuilder(String codec, int zstdLevel, byte[] sync, Executor compressor) {
     this.codec = codec;
+    this.zstdLevel = zstdLevel;
     this.codecName = BlockCodecs.create(codec).getName();
     this.sync = sync.clone();
     this.compressor = compressor;
@@ -115,7 +117,7 @@ final class SegmentFileBuilder {
   private ByteBuffer compress(ByteBuffer raw) {
     try {
       // A codec instance per block: instances keep buffers and are not thread-safe.
-      ByteBuffer compressed = BlockCodecs.create(codec).compress(raw);
+      ByteBuffer compressed = BlockCodecs.create(codec, zstdLevel).compress(raw);
       // Avro's codecs may return a view of a reused buffer: keep a copy of exactly the block.
       byte[] copy = new byte[compressed.remaining()];
       compressed.get(copy);

@@ -63,7 +63,7 @@ public final class SegmentWriter {
 
   /** @param compressor where full blocks are compressed: the archiver's worker threads */
   public SegmentWriter(int partition, long startOffset, ArchiverSettings settings, Executor compressor) {
-    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.codec(), compressor);
+    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.codec(), settings.zstdLevel(), compressor);
   }
 
   public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec) {
@@ -71,13 +71,18 @@ public final class SegmentWriter {
   }
 
   public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, Executor compressor) {
+    this(partition, startOffset, maxBytes, maxAgeMs, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
+  }
+
+  public SegmentWriter(
+      int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, int zstdLevel, Executor compressor) {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = startOffset;
     this.maxBytes = maxBytes;
     this.maxAgeMs = maxAgeMs;
     this.codec = codec;
-    this.file = new SegmentFileBuilder(codec, syncMarker(partition, startOffset), compressor);
+    this.file = new SegmentFileBuilder(codec, zstdLevel, syncMarker(partition, startOffset), compressor);
     file.setMeta("rewind.partition", partition);
     file.setMeta("rewind.start", startOffset);
   }

@@ -2,7 +2,7 @@ package io.rewind.archiver;
 
 /**
  * A token bucket over the bytes an archiver uploads ({@code archiver.upload.max.bytes.per.sec}),
- * shared by its upload threads, so backup traffic on a shared host stays under a cap. Bytes may be
+ * shared by its worker threads, so backup traffic on a shared host stays under a cap. Bytes may be
  * taken on credit: a caller that takes more than the bucket holds waits until the debt is repaid
  * at the configured rate. Pure: the caller passes the time and does the waiting.
  */

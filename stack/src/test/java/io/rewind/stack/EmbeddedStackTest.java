@@ -104,7 +104,10 @@ class EmbeddedStackTest {
     assertThat(broker.get("transaction.state.log.min.isr").value()).isEqualTo("1");
     assertThat(broker.get("offsets.topic.replication.factor").value()).isEqualTo("1");
     assertThat(broker.get("group.initial.rebalance.delay.ms").value()).isEqualTo("0");
-    assertThat(broker.get("listeners").value()).doesNotContain("0.0.0.0").contains("127.0.0.1");
+    for (String listener : broker.get("listeners").value().split(",")) {
+      String host = listener.substring(listener.indexOf("://") + 3, listener.lastIndexOf(':'));
+      assertThat(java.net.InetAddress.getByName(host).isLoopbackAddress()).as(listener + " binds loopback only").isTrue();
+    }
   }
 
   @Test
