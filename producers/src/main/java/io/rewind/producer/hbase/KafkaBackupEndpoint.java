@@ -144,6 +144,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       List<WalEntry> edits = new ArrayList<>(context.getEntries().size());
       Set<TableName> tables = new LinkedHashSet<>();
       long newest = newestShipped.getOrDefault(walGroup, Long.MIN_VALUE);
+      boolean bulkLoad = false;
       for (WAL.Entry entry : context.getEntries()) {
         newest = Math.max(newest, entry.getKey().getWriteTime());
         if (WalEntries.isMarker(entry)) {
@@ -153,10 +154,13 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         if (edit != null) {
           edits.add(edit);
           tables.add(entry.getKey().getTableName());
-        } else if (WalEntries.hasBulkLoad(entry) && bulkLoadWarned.add(entry.getKey().getTableName().getNameAsString())) {
-          LOG.warn("a bulk load into {} passed through the replication peer: bulk-loaded files are not in the WAL, so not in"
-              + " the backup; restores will miss that data until bulk loads are supported (see docs/operations.md)",
-              entry.getKey().getTableName());
+        } else if (WalEntries.hasBulkLoad(entry)) {
+          bulkLoad = true;
+          if (bulkLoadWarned.add(entry.getKey().getTableName().getNameAsString())) {
+            LOG.warn("a bulk load into {} passed through the replication peer: bulk-loaded files are not in the WAL, so not in"
+                + " the backup; restores will miss that data until bulk loads are supported (see docs/operations.md)",
+                entry.getKey().getTableName());
+          }
         }
       }
       EditSink s = sink;
@@ -166,7 +170,9 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         editsShipped.addAndGet(edits.size());
       }
       if (newest != Long.MIN_VALUE) {
-        s.publishMarker(queue, newest, edits.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH);
+        // A BULK_LOAD marker is a claim like the others, and tells `rewind status` that bulk-loaded data is not backed up.
+        MarkerSource source = bulkLoad ? MarkerSource.BULK_LOAD : edits.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH;
+        s.publishMarker(queue, newest, source);
         markersShipped.incrementAndGet();
         newestShipped.put(walGroup, newest);
       }
