@@ -167,6 +167,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     report.put("archiver_loop_cpu_seconds", round3(archived.loopCpuSeconds));
     report.put("archiver_worker_cpu_seconds", round3(archived.workerCpuSeconds));
     report.put("codec", archiverSettings.codec());
+    report.put("zstd_level", archiverSettings.zstdLevel());
     report.put("segment_max_age_ms", archiverSettings.segmentMaxAgeMs());
     report.put("worker_threads", archiverSettings.workerThreads());
     report.put("store", s3 ? "s3" : "local");

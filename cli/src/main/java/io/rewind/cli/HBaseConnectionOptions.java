@@ -48,11 +48,19 @@ final class HBaseConnectionOptions {
     return conf;
   }
 
+  /**
+   * Connects after checking, with bounded retries and low client timeouts, that the cluster answers:
+   * an unreachable cluster fails in seconds naming the quorum, instead of the client's default
+   * retries (minutes) hanging a restore.
+   */
   Connection connect() throws IOException {
+    Configuration conf = configuration();
+    String where = zookeeper != null ? "--hbase-zk " + zookeeper : "--hbase-site " + site + " (quorum " + conf.get("hbase.zookeeper.quorum") + ")";
+    HBaseReachability.check(conf, where);
     try {
-      return ConnectionFactory.createConnection(configuration());
+      return ConnectionFactory.createConnection(conf);
     } catch (IOException e) {
-      throw new IOException("cannot connect to HBase at " + (zookeeper != null ? zookeeper : site) + ": " + e.getMessage()
+      throw new IOException("cannot connect to HBase at " + where + ": " + e.getMessage()
           + ". Check the quorum (--hbase-zk) or hbase-site.xml (--hbase-site)", e);
     }
   }

@@ -62,6 +62,18 @@ final class RestoreCommand implements Callable<Integer> {
       description = "HBase target of a source table (default: restored:<table>, prefixed by the namespace when two collide).")
   List<String> map = new ArrayList<>();
 
+  /** How rows reach HBase. */
+  enum Mode { puts, bulkload }
+
+  @Option(names = "--mode", paramLabel = "MODE",
+      description = "Into HBase: puts (BufferedMutator, default) or bulkload (HFiles per region, loaded with HBase's bulk-load API).")
+  Mode mode = Mode.puts;
+
+  @Option(names = "--bulkload-dir", paramLabel = "URI",
+      description = "Staging directory of --mode bulkload's HFiles, readable by the region servers (default: a local temp directory,"
+          + " enough only when they run on this machine; e.g. hdfs://nn/tmp/rewind-bulkload).")
+  String bulkloadDir;
+
   @Option(names = "--force", description = "Write into HBase target tables that already hold cells (the state at T is written over them).")
   boolean force;
 
@@ -74,10 +86,18 @@ final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Print the plan; write nothing.")
   boolean dryRun;
 
+  @Option(names = "--verify",
+      description = "After the replay, read every target back (dump lines, or an all-versions scan of the HBase tables) and compare"
+          + " its cells per table with the replay's count; exit 1 on a mismatch. Segment checksums are always verified.")
+  boolean verify;
+
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  /** Between progress log lines when stdout is not a terminal. */
+  static final java.time.Duration PROGRESS_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
 
   /** source -> HBase target table, once an HBase restore ran. */
   private java.util.Map<String, String> targets;
@@ -92,11 +112,14 @@ final class RestoreCommand implements Callable<Integer> {
     if (out != null && hbase.given()) {
       throw new IllegalArgumentException("two targets: pass either --out <dir> or an HBase cluster (--hbase-zk/--hbase-site), not both");
     }
+    if ((mode == Mode.bulkload || bulkloadDir != null) && !hbase.given()) {
+      throw new IllegalArgumentException("--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
+    }
     if (!map.isEmpty() && !hbase.given()) {
       throw new IllegalArgumentException("--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
     PrintWriter stdout = spec.commandLine().getOut();
-    try (ObjectStore store = ObjectStore.open(config)) {
+    try (ObjectStore store = openStore(config)) {
       long time;
       String interpretation = null;
       if (when.latest) {
@@ -110,7 +133,8 @@ final class RestoreCommand implements Callable<Integer> {
         interpretation = parsed.interpretation();
       }
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
-          .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
+          .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
+          .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       var manifests = restore.manifests();
       var expected = tables.isEmpty() ? restore.knownTables(manifests) : tables;
       RestoreOptions options = new RestoreOptions(time, tables, parallelism, dryRun);
@@ -120,7 +144,11 @@ final class RestoreCommand implements Callable<Integer> {
       } else if (hbase.given()) {
         report = restoreIntoHBase(restore, options, expected);
       } else {
-        report = restore.run(options, new DumpTarget(out, time, expected));
+        DumpTarget target = new DumpTarget(out, time, expected);
+        report = restore.run(options, target);
+        if (verify) {
+          report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack());
+        }
       }
       report.timeInterpretation = interpretation;
       if (json) {
@@ -129,17 +157,63 @@ final class RestoreCommand implements Callable<Integer> {
         print(stdout, report);
       }
       stdout.flush();
+      if (report.verification != null && !report.verification.ok) {
+        spec.commandLine().getErr().println("rewind restore: error: verification failed: the cells read back differ from the"
+            + " replay's count (see the report); the target is incomplete, restore again (with --force into HBase)");
+        return Errors.FAILED;
+      }
       return 0;
     }
   }
 
+  /**
+   * Opens the store, refusing a URI whose scheme no connector serves and a local directory that
+   * does not exist (a restore reads; it never creates a store).
+   */
+  static ObjectStore openStore(RewindConfig config) throws java.io.IOException {
+    ObjectStore store;
+    try {
+      store = ObjectStore.open(config);
+    } catch (java.io.IOException e) {
+      if (e.getCause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException) {
+        throw new RestoreRefusedException("the store URI " + config.storeUri() + " has a scheme no connector serves: pass"
+            + " --store file:///path/to/store or s3a://bucket/prefix");
+      }
+      throw e;
+    }
+    if ("file".equals(store.uri().getScheme()) && !java.nio.file.Files.isDirectory(java.nio.file.Paths.get(store.uri()))) {
+      store.close();
+      throw new RestoreRefusedException("the store " + store.uri() + " does not exist: check --store (the directory the"
+          + " archivers write, e.g. file:///var/lib/rewind/store)");
+    }
+    return store;
+  }
+
   /** Into HBase tables: the range is checked before any target table is created or written. */
   private RestoreReport restoreIntoHBase(Restore restore, RestoreOptions options, java.util.Collection<String> sources) throws Exception {
-    restore.range(restore.manifests()).check(options.time());
+    var manifests = restore.manifests();
+    restore.range(manifests).check(options.time());
+    restore.checkTablesKnown(options.tables(), manifests);
     TableMapping mapping = TableMapping.of(sources, TableMapping.parse(map));
     try (Connection connection = hbase.connect()) {
-      HBaseTarget target = HBaseTarget.open(connection, mapping, restore.descriptors(), force);
-      RestoreReport report = restore.run(options, target);
+      HBaseTarget tables = HBaseTarget.open(connection, mapping, restore.descriptors(), force);
+      Path tempStaging = mode == Mode.bulkload && bulkloadDir == null ? java.nio.file.Files.createTempDirectory("rewind-bulkload") : null;
+      io.rewind.restore.RestoreTarget target = mode == Mode.bulkload
+          ? io.rewind.restore.BulkLoadTarget.open(tables,
+              new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString() : bulkloadDir))
+          : tables;
+      RestoreReport report;
+      try {
+        report = restore.run(options, target);
+      } finally {
+        if (tempStaging != null) {
+          java.nio.file.Files.deleteIfExists(tempStaging);
+        }
+      }
+      report.mode = mode.name();
+      if (verify) {
+        report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack());
+      }
       targets = mapping.targets();
       report.targetTables = targets;
       return report;
@@ -151,6 +225,10 @@ final class RestoreCommand implements Callable<Integer> {
     w.printf("  restorable range %s … %s (checkpoint)%n", r.earliestIso, r.checkpointIso);
     w.printf("  plan: %d segments, %d bytes, up to %d records%n", r.segments, r.bytes, r.recordsPlanned);
     if (r.dryRun) {
+      w.printf("  tables: %s%n", r.tables == null || r.tables.isEmpty() ? "none" : String.join(", ", r.tables));
+      w.printf("  edits cover %s … %s%n", r.coversFromIso == null ? "-" : r.coversFromIso, r.coversToIso == null ? "-" : r.coversToIso);
+      w.printf("  estimated duration %s with --parallelism %d (%s)%n",
+          java.time.Duration.ofMillis(r.estimatedDurationMs), r.parallelism, r.estimateAssumption);
       w.println("  dry run: nothing written");
       return;
     }
@@ -158,6 +236,10 @@ final class RestoreCommand implements Callable<Integer> {
         r.editsApplied, r.duplicatesSkipped, r.recordsAfterTime, r.invalidRecords, r.durationMs);
     r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n,
         targets != null ? "HBase table " + targets.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
+    if (r.verification != null) {
+      w.printf("  verify: %s%n", r.verification.ok ? "every table holds the cells the replay wrote" : "MISMATCH");
+      r.verification.tables.forEach((t, c) -> w.printf("  %-40s expected %10d found %10d %s%n", t, c.expected, c.found, c.ok ? "ok" : "MISMATCH"));
+    }
   }
 
   /** Accepts nothing: a dry run never reaches the replay. */

@@ -32,9 +32,13 @@ public final class HBaseTarget implements RestoreTarget {
   private final Map<String, BufferedMutator> mutators = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> visibleCells = new ConcurrentHashMap<>();
 
-  private HBaseTarget(Connection connection, TableMapping mapping) {
+  /** Source table -> family -> max versions of its target: a read returns at most that many per column. */
+  private final Map<String, Map<String, Integer>> maxVersions;
+
+  private HBaseTarget(Connection connection, TableMapping mapping, Map<String, Map<String, Integer>> maxVersions) {
     this.connection = connection;
     this.mapping = mapping;
+    this.maxVersions = maxVersions;
   }
 
   /**
@@ -69,13 +73,60 @@ public final class HBaseTarget implements RestoreTarget {
         }
       }
     }
-    return new HBaseTarget(connection, mapping);
+    Map<String, Map<String, Integer>> maxVersions = new TreeMap<>();
+    try (Admin admin = connection.getAdmin()) {
+      for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
+        Map<String, Integer> families = new TreeMap<>();
+        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f : admin.getDescriptor(TableName.valueOf(e.getValue())).getColumnFamilies()) {
+          families.put(f.getNameAsString(), f.getMaxVersions());
+        }
+        maxVersions.put(e.getKey(), families);
+      }
+    }
+    return new HBaseTarget(connection, mapping, maxVersions);
+  }
+
+  /**
+   * The cells a read of the row returns: its visible cells, at most the family's max versions per
+   * column (HBase applies the limit at read time). TTL expiry is not modelled (docs/notes/restore.md).
+   */
+  static long readableCells(List<DumpCell> visible, Map<String, Integer> maxVersions) {
+    Map<String, Integer> perColumn = new java.util.HashMap<>();
+    long readable = 0;
+    for (DumpCell c : visible) {
+      String family = new String(c.family(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      String column = family + '\u0000' + new String(c.qualifier(), java.nio.charset.StandardCharsets.ISO_8859_1);
+      int seen = perColumn.merge(column, 1, Integer::sum);
+      if (seen <= maxVersions.getOrDefault(new String(c.family(), java.nio.charset.StandardCharsets.UTF_8), Integer.MAX_VALUE)) {
+        readable++;
+      }
+    }
+    return readable;
+  }
+
+  /** Scans every target table, all versions, and counts the cells a client reads. */
+  @Override
+  public Map<String, Long> readBack() throws IOException {
+    Map<String, Long> found = new TreeMap<>();
+    for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
+      long cells = 0;
+      try (org.apache.hadoop.hbase.client.Table t = connection.getTable(TableName.valueOf(e.getValue()));
+          org.apache.hadoop.hbase.client.ResultScanner scanner =
+              t.getScanner(new org.apache.hadoop.hbase.client.Scan().readAllVersions().setCaching(1000))) {
+        for (org.apache.hadoop.hbase.client.Result r : scanner) {
+          cells += r.size();
+        }
+      }
+      found.put(e.getKey(), cells);
+    }
+    return found;
   }
 
   @Override
   public void acceptRow(String table, RestoredRow row) throws IOException {
     mutator(table).mutate(HBaseMutations.of(row));
-    visibleCells.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(row.visibleCells().size());
+    visibleCells.computeIfAbsent(table, t -> new AtomicLong())
+        .addAndGet(readableCells(row.visibleCells(), maxVersions.getOrDefault(table, Map.of())));
   }
 
   /** Only visible cells known (no markers): written as puts. */
@@ -102,6 +153,15 @@ public final class HBaseTarget implements RestoreTarget {
     Map<String, Long> written = new TreeMap<>();
     mapping.targets().keySet().forEach(t -> written.put(t, visibleCells.containsKey(t) ? visibleCells.get(t).get() : 0L));
     return written;
+  }
+
+  /** Family -> max versions of the target of a source table. */
+  Map<String, Integer> maxVersions(String sourceTable) {
+    return maxVersions.getOrDefault(sourceTable, Map.of());
+  }
+
+  Connection connection() {
+    return connection;
   }
 
   /** source table -> target table. */

@@ -33,6 +33,7 @@ final class PartitionReplayer {
   private final Set<String> tables;
   private final RestoreTarget target;
   private final SegmentKey segmentKey;
+  private final RestoreProgress progress;
 
   long editsApplied;
   long duplicatesSkipped;
@@ -40,13 +41,15 @@ final class PartitionReplayer {
   long invalidRecords;
 
   PartitionReplayer(
-      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey) {
+      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey,
+      RestoreProgress progress) {
     this.store = store;
     this.decoder = decoder;
     this.time = time;
     this.tables = tables;
     this.target = target;
     this.segmentKey = segmentKey;
+    this.progress = progress;
   }
 
   void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
@@ -55,6 +58,7 @@ final class PartitionReplayer {
       try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
         while (reader.hasNext()) {
           ArchivedRecord record = reader.next();
+          progress.recordRead();
           if (record.getOffset() < step.fromOffset()) {
             continue;
           }
@@ -81,6 +85,7 @@ final class PartitionReplayer {
           editsApplied++;
         }
       }
+      progress.segmentRead(step.manifest().sizeBytes);
     }
     for (Map.Entry<String, Map<ByteBuffer, List<WalEdit>>> table : rowsByTable.entrySet()) {
       for (Map.Entry<ByteBuffer, List<WalEdit>> row : table.getValue().entrySet()) {

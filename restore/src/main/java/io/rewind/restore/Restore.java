@@ -37,6 +37,7 @@ public final class Restore {
   private final SerdeFactory serdes;
   private final String editsTopic;
   private SegmentKey segmentKey;
+  private RestoreProgress progress = RestoreProgress.none();
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
@@ -47,6 +48,12 @@ public final class Restore {
   /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
   public Restore withSegmentKey(SegmentKey key) {
     this.segmentKey = key;
+    return this;
+  }
+
+  /** Where the replay reports records and bytes read; none by default. */
+  public Restore withProgress(RestoreProgress progress) {
+    this.progress = progress;
     return this;
   }
 
@@ -96,6 +103,12 @@ public final class Restore {
     report.segments = plan.segments();
     report.bytes = plan.bytes();
     report.recordsPlanned = plan.records();
+    report.tables = new ArrayList<>(tables.isEmpty() ? plan.tables() : tables);
+    report.coversFromIso = plan.firstWriteTime() == null ? null : TimeParser.format(plan.firstWriteTime());
+    report.coversToIso = plan.lastWriteTime() == null ? null : TimeParser.format(plan.lastWriteTime());
+    report.parallelism = options.parallelism();
+    report.estimatedDurationMs = RestoreEstimate.durationMs(plan.records(), plan.stepsByPartition().size(), options.parallelism());
+    report.estimateAssumption = RestoreEstimate.assumption();
     plan.stepsByPartition().values().forEach(steps -> steps.forEach(s -> report.invalidRecordsArchived += s.manifest().invalidRecords));
     if (report.invalidRecordsArchived > 0) {
       LOG.warn("{} records in the planned segments failed validation when they were archived (missing headers or an"
@@ -110,6 +123,7 @@ public final class Restore {
     }
 
     List<PartitionReplayer> replayers = new ArrayList<>();
+    progress.start(plan.records(), plan.bytes());
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r, "rewind-restore");
       t.setDaemon(true);
@@ -119,7 +133,7 @@ public final class Restore {
       List<Future<?>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey);
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress);
         replayers.add(replayer);
         futures.add(pool.submit(() -> {
           replayer.replay(partition.getValue(), editsTopic);
@@ -143,6 +157,7 @@ public final class Restore {
       throw new UncheckedIOException(new IOException(cause));
     } finally {
       pool.shutdownNow();
+      progress.close();
     }
     for (PartitionReplayer r : replayers) {
       report.editsApplied += r.editsApplied;
@@ -174,7 +189,11 @@ public final class Restore {
     return known;
   }
 
-  private void checkTablesKnown(Set<String> requested, Map<Integer, List<Manifest>> manifests) throws IOException {
+  /**
+   * Refuses tables the store has no backup of, naming those it has; call before preparing a
+   * target ({@link #run} checks again).
+   */
+  public void checkTablesKnown(java.util.Collection<String> requested, Map<Integer, List<Manifest>> manifests) throws IOException {
     if (requested.isEmpty()) {
       return;
     }

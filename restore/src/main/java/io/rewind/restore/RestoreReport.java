@@ -24,8 +24,20 @@ public final class RestoreReport {
   public long invalidRecords;
   /** Records of the planned segments that failed validation when archived (their manifests count them). */
   public long invalidRecordsArchived;
+  /** Tables in the plan (or those asked for with --tables). */
+  public java.util.List<String> tables;
+  /** Time range the planned edits cover: first write time in the plan … min(T, newest write time). */
+  public String coversFromIso;
+  public String coversToIso;
+  public int parallelism;
+  public long estimatedDurationMs;
+  public String estimateAssumption;
   public Map<String, Long> cellsPerTable = new TreeMap<>();
+  /** Into HBase: puts or bulkload. */
+  public String mode;
   /** Source table -> HBase target table, for a restore into HBase. */
   public Map<String, String> targetTables;
+  /** With --verify: cells read back from the target against the replay's count, per table. */
+  public RestoreVerification verification;
   public long durationMs;
 }

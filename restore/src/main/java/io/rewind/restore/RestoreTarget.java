@@ -20,4 +20,12 @@ public interface RestoreTarget {
 
   /** Called once after every row was accepted; returns cells written per table. */
   java.util.Map<String, Long> finish() throws IOException;
+
+  /**
+   * After {@link #finish}: the cells each table holds, read back from where they were written
+   * ({@code --verify}).
+   */
+  default java.util.Map<String, Long> readBack() throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read back what it wrote");
+  }
 }

@@ -1,0 +1,176 @@
+package io.rewind.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.restore.BulkLoadTarget;
+import io.rewind.restore.HBaseTarget;
+import io.rewind.restore.Restore;
+import io.rewind.restore.RestoreOptions;
+import io.rewind.restore.RestoreReport;
+import io.rewind.restore.RestoreTarget;
+import io.rewind.restore.TableMapping;
+import io.rewind.schemas.Cell;
+import io.rewind.schemas.WalEdit;
+import io.rewind.stack.EmbeddedStack;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Put;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewind bench restore}: restore throughput against its baseline on the embedded stack's
+ * HBase mini cluster. The same archived edits ({@link SyntheticArchive}, written into the store)
+ * are written, in one run: by a plain BufferedMutator loop straight into a table (the baseline,
+ * timed from the first put to the mutator's close, after an untimed warm-up pass of the same loop
+ * into a scratch table), by a restore through the put path, and by a restore through the bulk-load
+ * path (each timed from reading the store to the last cell written). Every target table is created
+ * from the same descriptor (four regions). The restore's put path sends one Put per row (all its
+ * versions), the baseline one per edit, as a plain client writing the edits would.
+ */
+@Command(
+    name = "restore",
+    mixinStandardHelpOptions = true,
+    description = "Restore throughput (put path and bulk-load path) against a plain BufferedMutator loop over the same edits.")
+final class RestoreBenchCommand implements Callable<Integer> {
+
+  static final double GOAL_RATIO_PUTS = 0.9;
+  static final double GOAL_RATIO_BULKLOAD = 3;
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  @Option(names = "--edits", description = "Archived edits to restore (default: ${DEFAULT-VALUE}).")
+  int edits = 200_000;
+
+  @Option(names = "--value-bytes", description = "Bytes per cell value (default: ${DEFAULT-VALUE}).")
+  int valueBytes = 100;
+
+  @Option(names = "--partitions", description = "Partitions of the edits topic, replayed in parallel (default: ${DEFAULT-VALUE}).")
+  int partitions = 4;
+
+  @Option(names = "--parallelism", description = "Restore parallelism (default: cores).")
+  int parallelism = Runtime.getRuntime().availableProcessors();
+
+  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
+  long seed = 42;
+
+  @Option(names = "--work-dir", description = "Keep the stack's files here (default: a temporary directory, deleted at the end).")
+  Path workDir;
+
+  @Option(names = "--json", description = "Print the results as JSON on stdout.")
+  boolean json;
+
+  @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
+  boolean verbose;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    Logging.quiet(!verbose);
+    PrintWriter out = spec.commandLine().getOut();
+    boolean tempDir = workDir == null;
+    Path dir = tempDir ? Files.createTempDirectory("rewind-bench-restore-") : Files.createDirectories(workDir);
+    Map<String, Object> report = new LinkedHashMap<>();
+    // HBase's mini cluster prints thread dumps to System.out while it stops: keep stdout for the JSON.
+    java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions)
+            .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
+        ObjectStore store = ObjectStore.open(stack.config())) {
+      KafkaClients clients = new KafkaClients(stack.config());
+      List<WalEdit> archived = SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed);
+      Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
+      Connection connection = stack.hbase().orElseThrow().connection();
+      Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
+      long time = restore.range(restore.manifests()).checkpoint();
+
+      // Warm-up (JIT, connection, region locations): the same loop into a scratch table, untimed.
+      HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();
+      rawPuts(connection, "bench_warmup:t", archived);
+      HBaseTarget.open(connection, mapping("bench_raw:t"), descriptors, false).finish();
+      double rawSeconds = rawPuts(connection, "bench_raw:t", archived);
+
+      HBaseTarget puts = HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
+      double putSeconds = timedRestore(restore, time, puts);
+
+      HBaseTarget bulkTables = HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
+      Path staging = Files.createDirectories(dir.resolve("bulkload"));
+      double bulkSeconds = timedRestore(restore, time, BulkLoadTarget.open(bulkTables, new org.apache.hadoop.fs.Path(staging.toUri().toString())));
+
+      double rawRate = edits / rawSeconds;
+      double putRate = edits / putSeconds;
+      double bulkRate = edits / bulkSeconds;
+      report.put("edits", edits);
+      report.put("value_bytes", valueBytes);
+      report.put("partitions", partitions);
+      report.put("parallelism", parallelism);
+      report.put("raw_puts_per_sec", Math.round(rawRate));
+      report.put("restore_puts_per_sec", Math.round(putRate));
+      report.put("restore_bulkload_per_sec", Math.round(bulkRate));
+      report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
+      report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
+    } finally {
+      System.setOut(stdout);
+      if (tempDir) {
+        DemoVerifier.deleteRecursively(dir);
+      }
+    }
+    if (json) {
+      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+    } else {
+      out.printf("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)%n",
+          report.get("raw_puts_per_sec"), report.get("restore_puts_per_sec"), report.get("ratio_puts"), GOAL_RATIO_PUTS,
+          report.get("restore_bulkload_per_sec"), report.get("ratio_bulkload"), GOAL_RATIO_BULKLOAD);
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static TableMapping mapping(String target) {
+    return TableMapping.of(List.of(SyntheticArchive.TABLE), Map.of(SyntheticArchive.TABLE, target));
+  }
+
+  /** The baseline: one Put per edit, its cells at their timestamps, through one BufferedMutator. */
+  private static double rawPuts(Connection connection, String table, List<WalEdit> archived) throws Exception {
+    long started = System.nanoTime();
+    try (BufferedMutator mutator = connection.getBufferedMutator(TableName.valueOf(table))) {
+      for (WalEdit e : archived) {
+        Put put = new Put(bytes(e.getRow()));
+        for (Cell c : e.getCells()) {
+          put.addColumn(bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), bytes(c.getValue()));
+        }
+        mutator.mutate(put);
+      }
+    }
+    return (System.nanoTime() - started) / 1e9;
+  }
+
+  private double timedRestore(Restore restore, long time, RestoreTarget target) throws Exception {
+    long started = System.nanoTime();
+    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), parallelism, false), target);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    if (r.editsApplied != edits) {
+      throw new IllegalStateException("the restore applied " + r.editsApplied + " edits, the archive holds " + edits
+          + ": the bench's archive is inconsistent, rerun with --verbose");
+    }
+    return seconds;
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    ByteBuffer d = b.duplicate();
+    byte[] out = new byte[d.remaining()];
+    d.get(out);
+    return out;
+  }
+}

@@ -1,0 +1,104 @@
+package io.rewind.cli;
+
+import io.rewind.archiver.SealedSegment;
+import io.rewind.archiver.SegmentCommitter;
+import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.schemas.Cell;
+import io.rewind.schemas.CellType;
+import io.rewind.schemas.FamilyDescriptor;
+import io.rewind.schemas.QueueId;
+import io.rewind.schemas.TableDescriptor;
+import io.rewind.schemas.WalEdit;
+import io.rewind.schemas.serde.SchemaHistory;
+import io.rewind.schemas.serde.SerdeFactory;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Archived edits for the restore bench, written straight into a store the way the archiver writes
+ * them (SegmentWriter, SegmentCommitter), without Kafka: one table with one family, pre-split in
+ * four, one put per edit on random hex rows (each row's edits in one partition, sequence ids
+ * rising), its descriptor and a checkpoint at the last write time. The edits are also returned, so
+ * the baseline writes exactly the same cells.
+ */
+final class SyntheticArchive {
+
+  static final String TABLE = "bench:t";
+  static final byte[] FAMILY = "f".getBytes(StandardCharsets.UTF_8);
+  private static final long SEGMENT_BYTES = 8L << 20;
+
+  private SyntheticArchive() {}
+
+  /** @return the edits archived, in write order */
+  static List<WalEdit> write(ObjectStore store, SerdeFactory serdes, int partitions, int edits, int valueBytes, long seed)
+      throws IOException, InterruptedException {
+    Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
+    String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
+    Random rng = new Random(seed);
+    long first = System.currentTimeMillis() - edits - 60_000;
+    List<WalEdit> all = new ArrayList<>(edits);
+    SegmentWriter[] writers = new SegmentWriter[partitions];
+    long[] offsets = new long[partitions];
+    SegmentCommitter committer = new SegmentCommitter(store, "bench", System::currentTimeMillis);
+    for (int p = 0; p < partitions; p++) {
+      writers[p] = new SegmentWriter(p, 0, SEGMENT_BYTES, Long.MAX_VALUE, "zstd");
+    }
+    for (int i = 0; i < edits; i++) {
+      String row = String.format("%08x", rng.nextInt(Math.max(1, edits / 2)) * 0x9E3779B1);
+      int partition = Math.floorMod(row.hashCode(), partitions);
+      long writeTime = first + i;
+      byte[] value = new byte[valueBytes];
+      rng.nextBytes(value);
+      WalEdit edit = WalEdit.newBuilder()
+          .setTable(TABLE).setRegion("region-" + partition).setRow(ByteBuffer.wrap(row.getBytes(StandardCharsets.UTF_8)))
+          .setWriteTime(writeTime).setSequenceId(i + 1L)
+          .setQueue(QueueId.newBuilder().setServer("bench-rs").setWalGroup("g").build())
+          .setCells(List.of(Cell.newBuilder().setFamily(ByteBuffer.wrap(FAMILY))
+              .setQualifier(ByteBuffer.wrap(("q" + (i & 3)).getBytes(StandardCharsets.UTF_8)))
+              .setTimestamp(writeTime).setType(CellType.PUT).setValue(ByteBuffer.wrap(value)).build()))
+          .build();
+      all.add(edit);
+      byte[] bytes = serializer.serialize("rewind.edits", edit);
+      byte[] key = (TABLE + "\0" + row).getBytes(StandardCharsets.UTF_8);
+      org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+      headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
+      headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
+      ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("rewind.edits", partition, offsets[partition]++, writeTime,
+          TimestampType.CREATE_TIME, key.length, bytes.length, key, bytes, headers, Optional.empty());
+      if (writers[partition].wouldOverflow(record)) {
+        SealedSegment sealed = writers[partition].seal();
+        committer.commit(sealed);
+        writers[partition] = new SegmentWriter(partition, sealed.endOffset(), SEGMENT_BYTES, Long.MAX_VALUE, "zstd");
+      }
+      writers[partition].append(record, false, 0);
+    }
+    for (SegmentWriter w : writers) {
+      if (w.hasContent()) {
+        committer.commit(w.seal());
+      }
+    }
+    List<ByteBuffer> splits = new ArrayList<>();
+    for (String s : new String[] {"4", "8", "c"}) {
+      splits.add(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
+    }
+    TableDescriptorFile.write(store, TableDescriptor.newBuilder().setTable(TABLE)
+        .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").setMaxVersions(Integer.MAX_VALUE).build()))
+        .setSplitKeys(splits).setUpdatedAt(first).build());
+    long last = first + edits - 1;
+    CheckpointFile.write(store, CheckpointFile.Stored.of(last, last, null, "bench", 1));
+    return all;
+  }
+}

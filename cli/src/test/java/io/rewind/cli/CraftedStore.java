@@ -1,0 +1,99 @@
+package io.rewind.cli;
+
+import io.rewind.archiver.SegmentCommitter;
+import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.store.CheckpointFile;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.schemas.Cell;
+import io.rewind.schemas.CellType;
+import io.rewind.schemas.FamilyDescriptor;
+import io.rewind.schemas.QueueId;
+import io.rewind.schemas.TableDescriptor;
+import io.rewind.schemas.WalEdit;
+import io.rewind.schemas.serde.SchemaHistory;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A real store on a local directory for fast CLI tests: one segment per partition, written by the
+ * archiver's own SegmentWriter and SegmentCommitter, one put per row, the table's descriptor and a
+ * checkpoint at the last write time.
+ */
+final class CraftedStore {
+
+  static final String TABLE = "ns:orders";
+  static final long FIRST_WRITE = 1_795_000_000_000L;
+
+  final String uri;
+  final List<Manifest> manifests;
+  final long checkpoint;
+
+  private CraftedStore(String uri, List<Manifest> manifests, long checkpoint) {
+    this.uri = uri;
+    this.manifests = manifests;
+    this.checkpoint = checkpoint;
+  }
+
+  /** {@code partitions} segments of {@code rowsPerPartition} edits each, write times 1 ms apart. */
+  static CraftedStore write(Path dir, int partitions, int rowsPerPartition) throws Exception {
+    String uri = dir.toUri().toString();
+    Serializer<WalEdit> serializer =
+        new KafkaClients(RewindConfig.of(Map.of(RewindConfig.STORE_URI, uri))).serdes().serializer(WalEdit.class);
+    String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
+    List<Manifest> manifests = new java.util.ArrayList<>();
+    long last = FIRST_WRITE;
+    try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
+      for (int p = 0; p < partitions; p++) {
+        SegmentWriter writer = new SegmentWriter(p, 0, 1 << 20, 1000, "zstd");
+        for (int i = 0; i < rowsPerPartition; i++) {
+          long writeTime = FIRST_WRITE + p * rowsPerPartition + i;
+          last = Math.max(last, writeTime);
+          String row = "p" + p + "-row" + i;
+          WalEdit edit = WalEdit.newBuilder()
+              .setTable(TABLE)
+              .setRegion("region-" + p)
+              .setRow(bytes(row))
+              .setWriteTime(writeTime)
+              .setSequenceId(i + 1)
+              .setQueue(QueueId.newBuilder().setServer("rs1").setWalGroup("g").build())
+              .setCells(List.of(Cell.newBuilder()
+                  .setFamily(bytes("f")).setQualifier(bytes("q")).setTimestamp(writeTime)
+                  .setType(CellType.PUT).setValue(bytes("v" + i)).build()))
+              .build();
+          byte[] value = serializer.serialize("rewind.edits", edit);
+          byte[] key = (TABLE + "\0" + row).getBytes(StandardCharsets.UTF_8);
+          org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+          headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
+          headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
+          writer.append(new ConsumerRecord<>("rewind.edits", p, i, writeTime, TimestampType.CREATE_TIME, key.length,
+              value.length, key, value, headers, Optional.empty()), false, 0);
+        }
+        manifests.add(new SegmentCommitter(store, "crafted", () -> 1).commit(writer.seal()));
+      }
+      TableDescriptorFile.write(store, TableDescriptor.newBuilder()
+          .setTable(TABLE)
+          .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").build()))
+          .setUpdatedAt(FIRST_WRITE)
+          .build());
+      CheckpointFile.write(store, CheckpointFile.Stored.of(last, last, null, "test", 1));
+    }
+    return new CraftedStore(uri, manifests, last);
+  }
+
+  private static ByteBuffer bytes(String s) {
+    return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+  }
+}

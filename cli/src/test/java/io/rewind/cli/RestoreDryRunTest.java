@@ -1,0 +1,55 @@
+package io.rewind.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.rewind.core.store.Json;
+import io.rewind.core.time.TimeParser;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code --dry-run} prints the plan (segments, bytes, edits, tables, range, estimate) and writes nothing. */
+class RestoreDryRunTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void printsThePlanForPeopleAndWritesNothing() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 3, 10);
+    Path out = dir.resolve("out");
+
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--parallelism", "2");
+
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out)
+        .contains("plan: 3 segments")
+        .contains("up to 30 records")
+        .contains("tables: ns:orders")
+        .contains("edits cover " + TimeParser.format(CraftedStore.FIRST_WRITE) + " … " + TimeParser.format(store.checkpoint))
+        .contains("estimated duration")
+        .contains("--parallelism 2")
+        .contains("dry run: nothing written");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void printsThePlanAsJson() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 10);
+    long t = CraftedStore.FIRST_WRITE + 4;
+
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--to", Long.toString(t), "--dry-run", "--json");
+
+    assertThat(r.exit).as(r.err).isZero();
+    JsonNode plan = Json.MAPPER.readTree(r.out);
+    assertThat(plan.get("dryRun").asBoolean()).isTrue();
+    assertThat(plan.get("segments").asInt()).as("partition 1's edits all come after T").isEqualTo(1);
+    assertThat(plan.get("bytes").asLong()).isEqualTo(store.manifests.get(0).sizeBytes);
+    assertThat(plan.get("recordsPlanned").asLong()).isEqualTo(10);
+    assertThat(plan.get("tables").get(0).asText()).isEqualTo("ns:orders");
+    assertThat(plan.get("coversFromIso").asText()).isEqualTo(TimeParser.format(CraftedStore.FIRST_WRITE));
+    assertThat(plan.get("coversToIso").asText()).isEqualTo(TimeParser.format(t));
+    assertThat(plan.get("estimatedDurationMs").asLong()).isPositive();
+    assertThat(plan.get("editsApplied").asLong()).isZero();
+  }
+}

@@ -1,0 +1,150 @@
+package io.rewind.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.rewind.core.store.Manifest;
+import io.rewind.stack.LoopbackPorts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.net.URI;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** Every restore error the operator can meet: a non-zero exit and one line naming the problem and the fix. */
+class RestoreErrorsTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void theCraftedStoreRestoresCleanly() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 20);
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--verify");
+
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(r.out).contains("ns:orders").contains("40 cells").contains("verify: every table holds the cells the replay wrote");
+    assertThat(r.out).containsPattern("ns:orders +expected +40 found +40 ok");
+  }
+
+  @Test
+  void verifyReportsPerTableCountsAsJson() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5);
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--verify", "--json");
+
+    assertThat(r.exit).as(r.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode v = io.rewind.core.store.Json.MAPPER.readTree(r.out).get("verification");
+    assertThat(v.get("ok").asBoolean()).isTrue();
+    assertThat(v.get("tables").get("ns:orders").get("found").asLong()).isEqualTo(10);
+  }
+
+  @Test
+  void anUnknownTableIsRefusedNamingTheTablesBackedUp() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--tables", "ns:nope", "--dry-run");
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("unknown table ns:nope").contains("Tables backed up: ns:orders");
+  }
+
+  @Test
+  void anUnknownTableIsRefusedBeforeAnyHBaseTargetIsTouched() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--tables", "ns:nope", "--hbase-zk", "127.0.0.1:" + LoopbackPorts.free());
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("unknown table ns:nope");
+  }
+
+  @Test
+  void aStoreUriWithAnUnknownSchemeIsRefused() {
+    Result r = run("restore", "--store", "bogus://x", "--latest", "--dry-run");
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("bogus://x").contains("--store");
+  }
+
+  @Test
+  void aLocalStoreThatDoesNotExistIsRefused() {
+    String missing = dir.resolve("no-such-store").toUri().toString();
+
+    Result r = run("restore", "--store", missing, "--latest", "--dry-run");
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("does not exist").contains("--store");
+    assertThat(dir.resolve("no-such-store")).as("a restore creates no store").doesNotExist();
+  }
+
+  @Test
+  void aMissingSegmentFailsNamingTheSegmentAndItsManifest() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5);
+    Manifest m = store.manifests.get(1);
+    Files.delete(local(store, m.segmentPath));
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
+    assertThat(r.err).contains("segment " + m.segmentPath + " is missing").contains("manifests/p=1/");
+  }
+
+  @Test
+  void aSegmentWithOneFlippedByteFailsNamingTheSegment() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5);
+    Manifest m = store.manifests.get(0);
+    Path segment = local(store, m.segmentPath);
+    byte[] bytes = Files.readAllBytes(segment);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(segment, bytes);
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
+    assertThat(r.err).contains("segment " + m.segmentPath + " is corrupt").contains("SHA-256");
+  }
+
+  @Test
+  void anUnreachableHBaseFailsFastNamingTheQuorum() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
+    String quorum = "127.0.0.1:" + LoopbackPorts.free();
+
+    long started = System.nanoTime();
+    Result r = run("restore", "--store", store.uri, "--latest", "--hbase-zk", quorum);
+    long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
+    assertThat(r.err).contains("cannot reach HBase").contains(quorum).contains("--hbase-zk");
+    assertThat(seconds).as("fails within the bounded retry").isLessThan(60);
+  }
+
+  private static Path local(CraftedStore store, String relative) {
+    return Paths.get(URI.create(store.uri)).resolve(relative);
+  }
+
+  static Result run(String... args) {
+    CommandLine cl = Rewind.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+    int exit = cl.execute(args);
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  static final class Result {
+    final int exit;
+    final String out;
+    final String err;
+
+    Result(int exit, String out, String err) {
+      this.exit = exit;
+      this.out = out;
+      this.err = err;
+    }
+  }
+}
