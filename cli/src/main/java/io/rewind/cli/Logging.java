@@ -17,6 +17,8 @@ final class Logging {
       // The HBase mini cluster, its HDFS and ZooKeeper warn through every start, region move and stop.
       level("org.apache.hadoop", Level.ERROR);
       level("org.apache.zookeeper", Level.ERROR);
+      // The mini cluster's DataNode reports its own orderly shutdown as an error.
+      level("org.apache.hadoop.hdfs.server.datanode", Level.OFF);
     }
   }
 
