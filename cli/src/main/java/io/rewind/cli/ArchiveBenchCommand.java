@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -92,8 +91,8 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    boolean tempDir = workDir == null;
-    Path dir = tempDir ? Files.createTempDirectory("rewind-bench-archive-") : Files.createDirectories(workDir);
+    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-archive-");
+    Path dir = scratch.path();
     Map<String, Object> report;
     try (EmbeddedStack stack =
         EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3).start()) {
@@ -103,9 +102,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
       }
       report = run(config, say);
     } finally {
-      if (tempDir) {
-        DemoVerifier.deleteRecursively(dir);
-      }
+      scratch.close();
     }
     if (json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));

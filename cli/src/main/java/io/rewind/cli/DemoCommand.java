@@ -11,7 +11,6 @@ import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.SimulatorSettings;
 import io.rewind.stack.EmbeddedStack;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -83,8 +82,8 @@ final class DemoCommand implements Callable<Integer> {
     long demoSeed = seed != null ? seed : System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     Narrator say = new Narrator(json ? new PrintWriter(System.err, true) : out);
-    boolean tempDir = workDir == null;
-    Path dir = tempDir ? Files.createTempDirectory("rewind-demo-") : Files.createDirectories(workDir);
+    ScratchDir scratch = ScratchDir.of(workDir, "rewind-demo-");
+    Path dir = scratch.path();
     DemoReport report = new DemoReport();
     report.source = source.name();
     if (duration == null) {
@@ -95,7 +94,7 @@ final class DemoCommand implements Callable<Integer> {
     report.durationSeconds = duration.toSeconds();
     report.targetEditsPerSecond = rate;
     report.partitions = partitions;
-    report.workDir = tempDir ? null : dir.toString();
+    report.workDir = scratch.temporary() ? null : dir.toString();
     long started = System.currentTimeMillis();
 
     say.line("starting the embedded stack: KRaft broker on 127.0.0.1, object store "
@@ -167,9 +166,7 @@ final class DemoCommand implements Callable<Integer> {
       }
     } finally {
       report.durationMs = System.currentTimeMillis() - started;
-      if (tempDir) {
-        DemoVerifier.deleteRecursively(dir);
-      }
+      scratch.close();
     }
     report.verified = report.restores.size() == restores && report.restores.stream().allMatch(r -> r.verified);
     if (json) {

@@ -79,8 +79,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
-    boolean tempDir = workDir == null;
-    Path dir = tempDir ? Files.createTempDirectory("rewind-bench-restore-") : Files.createDirectories(workDir);
+    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-restore-");
+    Path dir = scratch.path();
     Map<String, Object> report = new LinkedHashMap<>();
     // HBase's mini cluster prints thread dumps to System.out while it stops: keep stdout for the JSON.
     java.io.PrintStream stdout = System.out;
@@ -122,9 +122,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
       report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
     } finally {
       System.setOut(stdout);
-      if (tempDir) {
-        DemoVerifier.deleteRecursively(dir);
-      }
+      scratch.close();
     }
     if (json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));

@@ -16,7 +16,6 @@ import io.rewind.stack.EmbeddedStack;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -96,8 +95,8 @@ final class RpoBenchCommand implements Callable<Integer> {
     Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    boolean tempDir = workDir == null;
-    Path dir = tempDir ? Files.createTempDirectory("rewind-bench-rpo-") : Files.createDirectories(workDir);
+    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-rpo-");
+    Path dir = scratch.path();
     Map<String, Object> report;
     try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
       RewindConfig config = stack.config();
@@ -106,9 +105,7 @@ final class RpoBenchCommand implements Callable<Integer> {
       }
       report = run(config, say);
     } finally {
-      if (tempDir) {
-        DemoVerifier.deleteRecursively(dir);
-      }
+      scratch.close();
     }
     if (json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));

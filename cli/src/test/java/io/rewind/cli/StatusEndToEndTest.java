@@ -93,7 +93,7 @@ class StatusEndToEndTest {
       System.setProperty(RewindHome.PROPERTY, previousHome);
     }
     if (home != null) {
-      DemoVerifier.deleteRecursively(home);
+      ScratchDir.deleteRecursively(home);
     }
   }
 
