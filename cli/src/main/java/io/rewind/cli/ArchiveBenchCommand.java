@@ -27,6 +27,7 @@ import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -75,23 +76,15 @@ final class ArchiveBenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for the archiver, e.g. --set segment.codec=snappy.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--work-dir", description = "Keep the broker log and store here (default: a temporary directory, deleted at the end).")
-  Path workDir;
-
-  @Option(names = "--json", description = "Print the results as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-archive-");
+    ScratchDir scratch = run.start("rewind-bench-archive-");
     Path dir = scratch.path();
     Map<String, Object> report;
     try (EmbeddedStack stack =
@@ -104,7 +97,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     } finally {
       scratch.close();
     }
-    if (json) {
+    if (run.json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       out.printf("plain consumer %,.0f records/s, archiver %,.0f records/s: ratio %.2f (goal >= %.1f); store bytes per Kafka byte %.3f (goal <= %.1f)%n",

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -59,30 +60,22 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--partitions", description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
   int partitions = 12;
 
-  @Option(names = "--work-dir", description = "Keep the broker log, store and restores here (default: a temporary directory, deleted at the end).")
-  Path workDir;
-
   @Option(names = "--s3", description = "Keep the object store in a bucket of S3Proxy (a real S3 API on 127.0.0.1, reached through S3A) instead of a local directory.")
   boolean s3;
 
   @Option(names = "--keep-running", description = "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
   boolean keepRunning;
 
-  @Option(names = "--json", description = "Print a machine-readable report on stdout.")
-  boolean json;
-
-  @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Logging.quiet(!verbose);
     long demoSeed = seed != null ? seed : System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
-    Narrator say = new Narrator(json ? new PrintWriter(System.err, true) : out);
-    ScratchDir scratch = ScratchDir.of(workDir, "rewind-demo-");
+    Narrator say = new Narrator(run.json ? new PrintWriter(System.err, true) : out);
+    ScratchDir scratch = run.start("rewind-demo-");
     Path dir = scratch.path();
     DemoReport report = new DemoReport();
     report.source = source.name();
@@ -169,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
       scratch.close();
     }
     report.verified = report.restores.size() == restores && report.restores.stream().allMatch(r -> r.verified);
-    if (json) {
+    if (run.json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       say.line(report.verified

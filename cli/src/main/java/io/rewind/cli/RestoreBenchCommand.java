@@ -26,6 +26,7 @@ import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Put;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -64,22 +65,14 @@ final class RestoreBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--work-dir", description = "Keep the stack's files here (default: a temporary directory, deleted at the end).")
-  Path workDir;
-
-  @Option(names = "--json", description = "Print the results as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
-    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-restore-");
+    ScratchDir scratch = run.start("rewind-bench-restore-");
     Path dir = scratch.path();
     Map<String, Object> report = new LinkedHashMap<>();
     // HBase's mini cluster prints thread dumps to System.out while it stops: keep stdout for the JSON.
@@ -124,7 +117,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
       System.setOut(stdout);
       scratch.close();
     }
-    if (json) {
+    if (run.json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       out.printf("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)%n",

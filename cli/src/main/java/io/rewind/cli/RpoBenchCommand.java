@@ -33,6 +33,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.Deserializer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -79,23 +80,15 @@ final class RpoBenchCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for this run, e.g. --set segment.max.age.ms=500.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  @Option(names = "--work-dir", description = "Keep the broker log and store here (default: a temporary directory, deleted at the end).")
-  Path workDir;
-
-  @Option(names = "--json", description = "Print the results as JSON on stdout.")
-  boolean json;
-
-  @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
-  boolean verbose;
+  @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    Logging.quiet(!verbose);
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    ScratchDir scratch = ScratchDir.of(workDir, "rewind-bench-rpo-");
+    ScratchDir scratch = run.start("rewind-bench-rpo-");
     Path dir = scratch.path();
     Map<String, Object> report;
     try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
@@ -107,7 +100,7 @@ final class RpoBenchCommand implements Callable<Integer> {
     } finally {
       scratch.close();
     }
-    if (json) {
+    if (run.json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
       out.printf("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s%n",
@@ -144,7 +137,7 @@ final class RpoBenchCommand implements Callable<Integer> {
         editsAtStart = fleet.editsPublished();
         long start = System.currentTimeMillis();
         long end = start + duration.toMillis();
-        long reportEvery = verbose ? 1_000 : 10_000;
+        long reportEvery = run.verbose ? 1_000 : 10_000;
         long nextReport = start + reportEvery;
         for (long next = start; next < end; next += sampleInterval.toMillis()) {
           long wait = next - System.currentTimeMillis();

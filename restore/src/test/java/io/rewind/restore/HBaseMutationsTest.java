@@ -1,13 +1,13 @@
 package io.rewind.restore;
 
+import static io.rewind.restore.TestEdits.cell;
+import static io.rewind.restore.TestEdits.put;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
-import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.hbase.CellUtil;
@@ -75,26 +75,6 @@ class HBaseMutationsTest {
   }
 
   private static WalEdit edit(String region, long seq, Cell... cells) {
-    return WalEdit.newBuilder()
-        .setTable("ns:t")
-        .setRegion(region)
-        .setRow(ByteBuffer.wrap(ROW))
-        .setWriteTime(1000 + seq)
-        .setSequenceId(seq)
-        .setQueue(new QueueId("rs1,16020,1", "rs1%2C16020%2C1"))
-        .setCells(List.of(cells))
-        .build();
-  }
-
-  private static Cell put(String qualifier, long ts, String value) {
-    return cell(qualifier, ts, CellType.PUT, value);
-  }
-
-  private static Cell cell(String qualifier, long ts, CellType type, String value) {
-    return new Cell(ByteBuffer.wrap(bytes("f")), ByteBuffer.wrap(bytes(qualifier)), ts, type, ByteBuffer.wrap(bytes(value)));
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
+    return TestEdits.edit(ROW, region, seq, cells);
   }
 }

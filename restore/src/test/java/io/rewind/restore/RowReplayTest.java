@@ -1,14 +1,14 @@
 package io.rewind.restore;
 
+import static io.rewind.restore.TestEdits.bytes;
+import static io.rewind.restore.TestEdits.put;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.core.dump.DumpCell;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
-import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -30,7 +30,7 @@ class RowReplayTest {
   @Test
   void reshippedDuplicateIsAppliedOnce() {
     WalEdit put = edit("region-a", 10, put("q", 100, "v"));
-    WalEdit delete = edit("region-a", 11, cellOf("q", 100, CellType.DELETE, ""));
+    WalEdit delete = edit("region-a", 11, TestEdits.cell("q", 100, CellType.DELETE, ""));
     WalEdit reshipped = edit("region-a", 10, put("q", 100, "v"));
     RowImage image = new RowImage(ROW);
 
@@ -56,23 +56,23 @@ class RowReplayTest {
     edits.add(edit("r", 1, put("a", 100, "a100"), put("a", 200, "a200"), put("b", 100, "b100"), put("b", 200, "b200")));
     edits.add(edit("r", 2, put("c", 100, "c100"), put("c", 200, "c200"), put("d", 100, "d100")));
     // DeleteColumn masks a's versions at or below 150; Delete masks exactly b@100.
-    edits.add(edit("r", 3, cellOf("a", 150, CellType.DELETE_COLUMN, ""), cellOf("b", 100, CellType.DELETE, "")));
+    edits.add(edit("r", 3, TestEdits.cell("a", 150, CellType.DELETE_COLUMN, ""), TestEdits.cell("b", 100, CellType.DELETE, "")));
     // DeleteFamilyVersion masks exactly timestamp 200 in every column.
-    edits.add(edit("r", 4, cellOf("", 200, CellType.DELETE_FAMILY_VERSION, "")));
+    edits.add(edit("r", 4, TestEdits.cell("", 200, CellType.DELETE_FAMILY_VERSION, "")));
     // A put with an older timestamp written after a DeleteColumn stays masked.
     edits.add(edit("r", 5, put("a", 120, "late")));
 
     assertThat(replay(edits)).containsExactlyInAnyOrder(cell("c", 100, "c100"), cell("d", 100, "d100"));
 
-    edits.add(edit("r", 6, cellOf("", 100, CellType.DELETE_FAMILY, "")));
+    edits.add(edit("r", 6, TestEdits.cell("", 100, CellType.DELETE_FAMILY, "")));
     assertThat(replay(edits)).isEmpty();
   }
 
   @Test
   void putAndDeleteWithSameTimestampDeleteWins() {
-    assertThat(replay(List.of(edit("r", 2, cellOf("q", 100, CellType.DELETE, "")), edit("r", 1, put("q", 100, "v")))))
+    assertThat(replay(List.of(edit("r", 2, TestEdits.cell("q", 100, CellType.DELETE, "")), edit("r", 1, put("q", 100, "v")))))
         .isEmpty();
-    assertThat(replay(List.of(edit("r", 1, cellOf("q", 100, CellType.DELETE, "")), edit("r", 2, put("q", 100, "v")))))
+    assertThat(replay(List.of(edit("r", 1, TestEdits.cell("q", 100, CellType.DELETE, "")), edit("r", 2, put("q", 100, "v")))))
         .isEmpty();
   }
 
@@ -85,30 +85,10 @@ class RowReplayTest {
   }
 
   private static WalEdit edit(String region, long seq, Cell... cells) {
-    return WalEdit.newBuilder()
-        .setTable("ns:t")
-        .setRegion(region)
-        .setRow(ByteBuffer.wrap(ROW))
-        .setWriteTime(1000 + seq)
-        .setSequenceId(seq)
-        .setQueue(new QueueId("rs1,16020,1", "rs1%2C16020%2C1"))
-        .setCells(List.of(cells))
-        .build();
-  }
-
-  private static Cell put(String qualifier, long ts, String value) {
-    return cellOf(qualifier, ts, CellType.PUT, value);
-  }
-
-  private static Cell cellOf(String qualifier, long ts, CellType type, String value) {
-    return new Cell(ByteBuffer.wrap(bytes("f")), ByteBuffer.wrap(bytes(qualifier)), ts, type, ByteBuffer.wrap(bytes(value)));
+    return TestEdits.edit(ROW, region, seq, cells);
   }
 
   private static DumpCell cell(String qualifier, long ts, String value) {
     return new DumpCell(ROW, bytes("f"), bytes(qualifier), ts, bytes(value));
-  }
-
-  private static byte[] bytes(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }
