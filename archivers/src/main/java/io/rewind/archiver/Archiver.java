@@ -1,5 +1,6 @@
 package io.rewind.archiver;
 
+import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.ManifestStore;

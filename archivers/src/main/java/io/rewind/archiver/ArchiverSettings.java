@@ -15,11 +15,13 @@ import java.util.Optional;
  *   <li>{@code segment.max.bytes} (64 MiB): a segment rolls before its record bytes (key, value,
  *       headers, uncompressed) would pass this; it is also the bound on the memory a partition's
  *       open segment holds, since segments are buffered until they roll;
- *   <li>{@code segment.max.age.ms} (1000): a segment rolls this long after its first record (the
- *       RPO knob, with the marker interval and the checkpoint margin);
+ *   <li>{@code segment.max.age.ms} (500): a segment rolls this long after its first record (the
+ *       RPO knob, with the marker interval and the checkpoint margin; 1000 until the RPO bench
+ *       showed p99 above 2 s at 50,000 edits/s: twice the segments and manifests of 1000);
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
  *   <li>{@value #ZSTD_LEVEL} (3): zstd's level, -7 (fastest) to 22; on simulated edits level 1
- *       stores ~2% more bytes than 3 (docs/notes/archivers.md);
+ *       stores ~4% more bytes than 3, level 6 ~8% fewer at a third of the speed, level 9 ~12% fewer
+ *       at a fifth (docs/archivers.md);
  *   <li>{@code archiver.group.id} (rewind-archivers): the consumer group over the edits topic;
  *   <li>{@code store.uri}, {@code registry.url}, {@code topic.prefix}, {@code bootstrap.servers};
  *   <li>{@value #UPLOAD_MAX_BYTES_PER_SEC} (0: unlimited): cap on the average upload bandwidth of

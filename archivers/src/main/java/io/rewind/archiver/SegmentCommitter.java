@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.io.ThrottledOutputStream;
+import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;

@@ -22,7 +22,7 @@ import org.apache.kafka.common.header.Header;
  * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool
  * that a crash could strand. So the compressed container is built in memory and written in one
  * create() to its final key at roll time; memory per partition is bounded by segment.max.bytes
- * (less after compression, plus one Avro block of 64 KB being filled).
+ * (less after compression, plus one Avro block of up to 4 MiB being filled).
  *
  * <p>The range is one of consumer positions, not of record offsets: {@link #advanceTo} takes the
  * consumer's position after a poll, so gaps in the log (transaction markers, aborted records)

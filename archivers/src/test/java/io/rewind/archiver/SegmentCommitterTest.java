@@ -1,5 +1,6 @@
 package io.rewind.archiver;
 
+import io.rewind.core.io.UploadThrottle;
 import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -112,7 +113,7 @@ class SegmentCommitterTest {
     java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, 1000, codec, workers);
-      for (long offset = 0; offset < 4000; offset++) {
+      for (long offset = 0; offset < 32_000; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
         java.util.Arrays.fill(r.value(), (byte) (offset % 7));
         writer.append(r, false, 0);
@@ -129,7 +130,7 @@ class SegmentCommitterTest {
           assertThat(r.getValue().get(0)).isEqualTo((byte) (r.getOffset() % 7));
         });
       }
-      assertThat(offsets).hasSize(4000).isSorted();
+      assertThat(offsets).hasSize(32_000).isSorted();
     } finally {
       workers.shutdownNow();
     }

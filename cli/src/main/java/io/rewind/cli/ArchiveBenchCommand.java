@@ -5,6 +5,7 @@ import io.rewind.archiver.Archiver;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
+import io.rewind.producer.CellValues;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.SimulatorSettings;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
@@ -26,6 +28,7 @@ import org.apache.kafka.clients.admin.LogDirDescription;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -37,9 +40,14 @@ import picocli.CommandLine.Spec;
  * simulator through the producers' publisher); then, in the same run and over the same data, a
  * KafkaConsumer of its own group reads the whole topic and does nothing, and an archiver archives
  * it to the store until every partition's manifest chain reaches the end offsets. Both are timed
- * from subscribing (group join included) to the end. The store's bytes are compared with the
- * topic's size on disk as the broker reports it (Admin describeLogDirs). A last pass archives
- * the topic again under an upload bandwidth cap and reports the rate it kept.
+ * from subscribing (group join included) to the end. A last pass archives the topic again under an
+ * upload bandwidth cap and reports the rate it kept.
+ *
+ * <p>Bytes: the store's bytes (segment files as written) are compared with the topic's size on the
+ * broker's disk (Admin describeLogDirs): the record batches as the publishers sent them, already
+ * compressed with their lz4 (the topic keeps the producer's compression), not the records' raw
+ * size. The workload's cell values are realistic (counters, words, JSON) unless {@code --values
+ * random} asks for the former incompressible worst case; the JSON's {@code values} says which.
  */
 @Command(
     name = "archive",
@@ -72,6 +80,9 @@ final class ArchiveBenchCommand implements Callable<Integer> {
 
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
+
+  @Option(names = "--values", description = "Cell values of the workload: realistic (counters, text, JSON) or random (3%% of cells hold 256-4096 incompressible bytes: the worst case) (default: ${DEFAULT-VALUE}).")
+  String values = "realistic";
 
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for the archiver, e.g. --set segment.codec=snappy.")
   Map<String, String> settings = new LinkedHashMap<>();
@@ -115,7 +126,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     long fillStart = System.nanoTime();
     SimulatorSettings workload = SimulatorSettings.defaults()
         .servers(servers).editsPerSecond(fillRate).duration(Duration.ofMillis(Math.max(1, edits * 1000 / fillRate)))
-        .deaths(0).seed(seed);
+        .deaths(0).seed(seed).values(cellValues()).keepExpected(false);
     try (EditPublisher publisher = new EditPublisher(config, "bench-fill");
         FleetSimulator fleet = new FleetSimulator(workload, publisher, Clock.systemUTC())) {
       fleet.start();
@@ -156,6 +167,9 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     report.put("raw_consumer_cpu_seconds", round3(rawCpu));
     report.put("archiver_loop_cpu_seconds", round3(archived.loopCpuSeconds));
     report.put("archiver_worker_cpu_seconds", round3(archived.workerCpuSeconds));
+    report.put("values", workload.values().name().toLowerCase(Locale.ROOT));
+    report.put("kafka_bytes_meaning", "the edits topic's log segments on the broker's disk (describeLogDirs), record batches"
+        + " as the producers sent them: compression.type=" + clients.producerProps("bench").get("compression.type"));
     report.put("codec", archiverSettings.codec());
     report.put("zstd_level", archiverSettings.zstdLevel());
     report.put("segment_max_age_ms", archiverSettings.segmentMaxAgeMs());
@@ -181,6 +195,14 @@ final class ArchiveBenchCommand implements Callable<Integer> {
       report.put("unthrottled_upload_bytes_per_sec", round(archived.storeBytes / archived.seconds));
     }
     return report;
+  }
+
+  private CellValues cellValues() {
+    try {
+      return CellValues.valueOf(values.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--values must be realistic or random, got '" + values + "'");
+    }
   }
 
   /** A consumer of its own group that reads every record and does nothing with it; seconds taken. */

@@ -17,6 +17,9 @@ final class DemoReport {
   public long editsWritten;
   public long editsPublished;
   public int tables;
+  /** Bases taken (HBase demo: one per table when it joins the backup) and their HFile bytes. */
+  public int bases;
+  public long baseBytes;
   public String bootstrapServers;
   public String storeUri;
   /** Where the store was: "local" (a directory) or "s3" (S3Proxy through S3A). */

@@ -1,5 +1,8 @@
 package io.rewind.cli;
 
+import io.rewind.base.BaseReport;
+import io.rewind.base.BaseSettings;
+import io.rewind.base.BaseTaker;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
@@ -8,6 +11,7 @@ import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
+import io.rewind.restore.BaseLoader;
 import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.Restore;
@@ -16,6 +20,8 @@ import io.rewind.restore.RestoreReport;
 import io.rewind.restore.TableMapping;
 import io.rewind.stack.HBaseMiniCluster;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,9 +37,10 @@ import org.apache.kafka.common.TopicPartition;
 
 /**
  * The demo with HBase as its source: the {@link HBaseWorkload} writes through the HBase client into
- * the stack's mini cluster (two region servers, KafkaBackupEndpoint as the replication peer); at
- * the moments it will restore to it pauses and snapshots every table, as the oracle test does.
- * Each restore goes into fresh HBase tables and must read, cell for cell and all versions, like
+ * the stack's mini cluster (two region servers, KafkaBackupEndpoint as the replication peer), first
+ * with the tables outside the backup; when they join it, a base of each is taken. At the moments it
+ * will restore to it pauses and snapshots every table, as the oracle test does. Each restore (base,
+ * then the stream) goes into fresh HBase tables and must read, cell for cell and all versions, like
  * the snapshot cloned into a scratch table.
  */
 final class HBaseDemo {
@@ -55,15 +62,23 @@ final class HBaseDemo {
   void run(Duration duration, int restores, long seed, DemoReport report) throws Exception {
     Connection connection = hbase.connection();
     HBaseWorkload workload = new HBaseWorkload(connection, NAMESPACE, seed);
-    workload.createTables();
+    // The tables hold data before they join the backup: only their bases can restore it.
+    workload.createTables(0);
     report.servers = hbase.liveRegionServers().size();
     report.tables = workload.tableNames().size();
+    long slice = Math.max(200, duration.toMillis() / (restores + 1));
     say.line(String.format("writing a random workload (every delete type, explicit timestamps, many versions, binary keys, a 1 MiB value)"
-        + " into %d tables of HBase (%d region servers) for %ds (seed %d); pausing %d times to snapshot the state to restore to",
-        report.tables, report.servers, duration.toSeconds(), seed, restores));
+        + " into %d tables of HBase (%d region servers), first outside the backup (replication scope 0)", report.tables, report.servers));
+    workload.run(slice / 2);
+    workload.flush();
+    workload.run(slice / 4);
+    workload.joinBackup();
+    say.line(String.format("  %,d writes so far; the tables join the backup (scope 1): a base of each, from an HBase snapshot", workload.operations()));
+    takeBases(connection, workload, report);
+    say.line(String.format("writing on for %ds (seed %d); pausing %d times to snapshot the state to restore to", duration.toSeconds(), seed,
+        restores));
     List<HBaseWorkload.Pause> pauses = new ArrayList<>();
     Random random = new Random(seed);
-    long slice = Math.max(200, duration.toMillis() / (restores + 1));
     for (int i = 0; i < restores; i++) {
       workload.run(slice / 2 + random.nextInt((int) slice));
       HBaseWorkload.Pause p = workload.pause(i, "demo");
@@ -95,6 +110,17 @@ final class HBaseDemo {
     }
   }
 
+  private void takeBases(Connection connection, HBaseWorkload workload, DemoReport report) throws IOException {
+    BaseTaker taker = new BaseTaker(connection, hbase.configuration(), store, BaseSettings.from(config));
+    for (String table : workload.tableNames()) {
+      BaseReport b = taker.take(table);
+      report.bases++;
+      report.baseBytes += b.bytes;
+      say.line(String.format("  base %s of %s: %d HFiles, %,d bytes (%,d stored, zstd), serves restores to %s and later", b.id, table, b.files,
+          b.bytes, b.storedBytesWritten, TimeParser.format(b.completedAt)));
+    }
+  }
+
   private DemoReport.RestoreResult restoreAndCompare(Restore restore, Connection connection, HBaseWorkload workload, HBaseWorkload.Pause p)
       throws IOException {
     Map<String, String> targets = new LinkedHashMap<>();
@@ -104,8 +130,16 @@ final class HBaseDemo {
       targets.put(source, TableMapping.DEFAULT_NAMESPACE + "_" + (p.index() + 1) + ":" + qualifier);
       scratch.put(p.snapshots().get(source), TableName.valueOf("snapshot_" + (p.index() + 1), qualifier));
     }
-    HBaseTarget target = HBaseTarget.open(connection, TableMapping.of(workload.tableNames(), targets), restore.descriptors(), false);
-    RestoreReport r = restore.run(new RestoreOptions(p.time(), workload.tableNames(), Runtime.getRuntime().availableProcessors(), false), target);
+    TableMapping mapping = TableMapping.of(workload.tableNames(), targets);
+    HBaseTarget target = HBaseTarget.open(connection, mapping, restore.descriptorsAt(p.time(), restore.bases()), false);
+    Path staging = Files.createTempDirectory("rewind-demo-bases");
+    RestoreReport r;
+    try {
+      restore.withBaseLoader(new BaseLoader(connection, mapping, store, new org.apache.hadoop.fs.Path(staging.toUri())));
+      r = restore.run(new RestoreOptions(p.time(), workload.tableNames(), Runtime.getRuntime().availableProcessors(), false), target);
+    } finally {
+      ScratchDir.deleteRecursively(staging);
+    }
     SnapshotOracle.cloneSnapshots(connection, scratch);
 
     DemoReport.RestoreResult result = new DemoReport.RestoreResult();
@@ -127,8 +161,8 @@ final class HBaseDemo {
         result.mismatch = source + " restored into " + targets.get(source) + ": " + diff;
       }
     }
-    say.line(String.format("  restore %d to %s: %,d cells in %d tables from %d segments (%,d edits) in %d ms: %s",
-        p.index() + 1, result.timeIso, result.cells, targets.size(), r.segments, r.editsApplied, r.durationMs,
+    say.line(String.format("  restore %d to %s: %,d cells in %d tables from %d bases and %d segments (%,d edits) in %d ms: %s",
+        p.index() + 1, result.timeIso, result.cells, targets.size(), r.bases.size(), r.segments, r.editsApplied, r.durationMs,
         result.verified ? "equal to HBase's snapshot, cell for cell" : "MISMATCH " + result.mismatch));
     return result;
   }

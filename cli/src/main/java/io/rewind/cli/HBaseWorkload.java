@@ -92,8 +92,16 @@ final class HBaseWorkload {
     return new TableShape(TableName.valueOf(namespace, name), fs, implicitOnly, rows);
   }
 
-  /** Creates the namespace and the tables (pre-split in two, so both region servers host them). */
+  /** Creates the namespace and the tables (pre-split in two, so both region servers host them), in the backup. */
   void createTables() throws IOException {
+    createTables(1);
+  }
+
+  /**
+   * Creates the tables with this replication scope on every family: 0 keeps them out of the
+   * backup until {@link #joinBackup}, so they hold data the stream never saw.
+   */
+  void createTables(int scope) throws IOException {
     try (Admin admin = connection.getAdmin()) {
       try {
         admin.getNamespaceDescriptor(namespace);
@@ -107,7 +115,7 @@ final class HBaseWorkload {
               ColumnFamilyDescriptorBuilder.newBuilder(f)
                   .setMaxVersions(Integer.MAX_VALUE)
                   .setKeepDeletedCells(KeepDeletedCells.TRUE)
-                  .setScope(1)
+                  .setScope(scope)
                   .build());
         }
         admin.createTable(b.build(), new byte[][] {{(byte) 0x80}});
@@ -115,6 +123,29 @@ final class HBaseWorkload {
     }
     for (TableShape s : shapes.values()) {
       tables.put(s.name().getNameAsString(), connection.getTable(s.name()));
+    }
+  }
+
+  /** Sets replication scope 1 on every family: from now on the tables' edits reach the backup. */
+  void joinBackup() throws IOException {
+    try (Admin admin = connection.getAdmin()) {
+      for (TableShape s : shapes.values()) {
+        org.apache.hadoop.hbase.client.TableDescriptor current = admin.getDescriptor(s.name());
+        TableDescriptorBuilder b = TableDescriptorBuilder.newBuilder(current);
+        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f : current.getColumnFamilies()) {
+          b.modifyColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(f).setScope(1).build());
+        }
+        admin.modifyTable(b.build());
+      }
+    }
+  }
+
+  /** Flushes every table: their data so far goes into HFiles (a base then has several per store). */
+  void flush() throws IOException {
+    try (Admin admin = connection.getAdmin()) {
+      for (TableShape s : shapes.values()) {
+        admin.flush(s.name());
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package io.rewind.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.restore.BulkLoadTarget;
@@ -13,16 +12,14 @@ import io.rewind.restore.TableMapping;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.WalEdit;
 import io.rewind.stack.EmbeddedStack;
-import java.io.PrintWriter;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.CompactionState;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Put;
 import picocli.CommandLine.Command;
@@ -36,9 +33,13 @@ import picocli.CommandLine.Spec;
  * are written, in one run: by a plain BufferedMutator loop straight into a table (the baseline,
  * timed from the first put to the mutator's close, after an untimed warm-up pass of the same loop
  * into a scratch table), by a restore through the put path, and by a restore through the bulk-load
- * path (each timed from reading the store to the last cell written). Every target table is created
- * from the same descriptor (four regions). The restore's put path sends one Put per row (all its
- * versions), the baseline one per edit, as a plain client writing the edits would.
+ * path (each timed from reading the store to the last cell written). Between the runs, untimed, the
+ * table just written is flushed and its compactions awaited, so that no run pays for the previous
+ * one's deferred work. Every target table is created from the same descriptor (four regions). The
+ * restore's put path sends one Put per row (all its versions), the baseline one per edit, as a
+ * plain client writing the edits would. The bulk path stages its HFiles on the cluster's file
+ * system, as an operator passes --bulkload-dir, so the region server moves them into the table
+ * instead of copying them.
  */
 @Command(
     name = "restore",
@@ -48,10 +49,11 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   static final double GOAL_RATIO_PUTS = 0.9;
   static final double GOAL_RATIO_BULKLOAD = 3;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final java.time.Duration SETTLE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
+  /** A large restore, what the bulk-load path is for: its fixed costs (the load, JIT) are small against it. */
   @Option(names = "--edits", description = "Archived edits to restore (default: ${DEFAULT-VALUE}).")
-  int edits = 200_000;
+  int edits = 1_000_000;
 
   @Option(names = "--value-bytes", description = "Bytes per cell value (default: ${DEFAULT-VALUE}).")
   int valueBytes = 100;
@@ -71,65 +73,72 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
-    ScratchDir scratch = run.start("rewind-bench-restore-");
-    Path dir = scratch.path();
-    Map<String, Object> report = new LinkedHashMap<>();
-    // HBase's mini cluster prints thread dumps to System.out while it stops: keep stdout for the JSON.
-    java.io.PrintStream stdout = System.out;
-    System.setOut(System.err);
-    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions)
-            .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
-        ObjectStore store = ObjectStore.open(stack.config())) {
-      KafkaClients clients = new KafkaClients(stack.config());
-      List<WalEdit> archived = SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed);
-      Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
-      Connection connection = stack.hbase().orElseThrow().connection();
-      Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
-      long time = restore.range(restore.manifests()).checkpoint();
+    return run.runHBaseBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
+      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions)
+              .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
+          ObjectStore store = ObjectStore.open(stack.config())) {
+        KafkaClients clients = new KafkaClients(stack.config());
+        List<WalEdit> archived = SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed);
+        Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
+        Connection connection = stack.hbase().orElseThrow().connection();
+        Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
+        long time = restore.range(restore.manifests()).checkpoint();
 
-      // Warm-up (JIT, connection, region locations): the same loop into a scratch table, untimed.
-      HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();
-      rawPuts(connection, "bench_warmup:t", archived);
-      HBaseTarget.open(connection, mapping("bench_raw:t"), descriptors, false).finish();
-      double rawSeconds = rawPuts(connection, "bench_raw:t", archived);
+        // Warm-up (JIT, connection, region locations): the same loop into a scratch table, untimed.
+        HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();
+        rawPuts(connection, "bench_warmup:t", archived);
+        settle(connection, "bench_warmup:t");
+        HBaseTarget.open(connection, mapping("bench_raw:t"), descriptors, false).finish();
+        double rawSeconds = rawPuts(connection, "bench_raw:t", archived);
+        settle(connection, "bench_raw:t");
+        // Only the baseline reads the edits from memory; a restore starts from the store alone.
+        archived = null;
 
-      HBaseTarget puts = HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
-      double putSeconds = timedRestore(restore, time, puts);
+        HBaseTarget puts = HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
+        double putSeconds = timedRestore(restore, time, puts);
+        settle(connection, "bench_puts:t");
 
-      HBaseTarget bulkTables = HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
-      Path staging = Files.createDirectories(dir.resolve("bulkload"));
-      double bulkSeconds = timedRestore(restore, time, BulkLoadTarget.open(bulkTables, new org.apache.hadoop.fs.Path(staging.toUri().toString())));
+        HBaseTarget bulkTables = HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
+        // Staged on the cluster's file system, as an operator would (--bulkload-dir hdfs://...): the load moves the files.
+        org.apache.hadoop.fs.Path staging = org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
+            .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+        double bulkSeconds = timedRestore(restore, time, BulkLoadTarget.open(bulkTables, staging));
 
-      double rawRate = edits / rawSeconds;
-      double putRate = edits / putSeconds;
-      double bulkRate = edits / bulkSeconds;
-      report.put("edits", edits);
-      report.put("value_bytes", valueBytes);
-      report.put("partitions", partitions);
-      report.put("parallelism", parallelism);
-      report.put("raw_puts_per_sec", Math.round(rawRate));
-      report.put("restore_puts_per_sec", Math.round(putRate));
-      report.put("restore_bulkload_per_sec", Math.round(bulkRate));
-      report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
-      report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
-    } finally {
-      System.setOut(stdout);
-      scratch.close();
-    }
-    if (run.json) {
-      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-    } else {
-      out.printf("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)%n",
+        double rawRate = edits / rawSeconds;
+        double putRate = edits / putSeconds;
+        double bulkRate = edits / bulkSeconds;
+        report.put("edits", edits);
+        report.put("value_bytes", valueBytes);
+        report.put("partitions", partitions);
+        report.put("parallelism", parallelism);
+        report.put("raw_puts_per_sec", Math.round(rawRate));
+        report.put("restore_puts_per_sec", Math.round(putRate));
+        report.put("restore_bulkload_per_sec", Math.round(bulkRate));
+        report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
+        report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
+      }
+    }, report -> String.format("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
           report.get("raw_puts_per_sec"), report.get("restore_puts_per_sec"), report.get("ratio_puts"), GOAL_RATIO_PUTS,
-          report.get("restore_bulkload_per_sec"), report.get("ratio_bulkload"), GOAL_RATIO_BULKLOAD);
-    }
-    out.flush();
-    return 0;
+          report.get("restore_bulkload_per_sec"), report.get("ratio_bulkload"), GOAL_RATIO_BULKLOAD));
   }
 
   private static TableMapping mapping(String target) {
     return TableMapping.of(List.of(SyntheticArchive.TABLE), Map.of(SyntheticArchive.TABLE, target));
+  }
+
+  /**
+   * Untimed, between the runs: flushes the table just written and waits for its compactions, so
+   * that no run pays for the previous one's deferred work (each run's own flushes stay its own).
+   */
+  private static void settle(Connection connection, String table) throws Exception {
+    TableName name = TableName.valueOf(table);
+    try (Admin admin = connection.getAdmin()) {
+      admin.flush(name);
+      long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
+      while (admin.getCompactionState(name) != CompactionState.NONE && System.nanoTime() < deadline) {
+        Thread.sleep(100);
+      }
+    }
   }
 
   /** The baseline: one Put per edit, its cells at their timestamps, through one BufferedMutator. */

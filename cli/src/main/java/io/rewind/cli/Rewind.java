@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       ArchiveCommand.class,
       GcCommand.class,
+      BaseCommand.class,
+      RetentionCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,
       StatusCommand.class,

@@ -26,12 +26,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -62,8 +65,14 @@ final class RpoBenchCommand implements Callable<Integer> {
   @Option(names = "--duration", converter = DurationConverter.class, description = "Measured time, after the warm-up (default: ${DEFAULT-VALUE}).")
   Duration duration = Duration.ofSeconds(60);
 
+  /**
+   * Long enough for a cold JVM: in the first ~20 s the JIT compiles the broker, clients, archiver
+   * and fleet and the heap grows while the fleet already writes at full rate, so the archiver falls
+   * behind and drains that backlog only at the headroom left on two cores. With 10 s that start-up
+   * backlog was sampled as RPO (p99 26 s in a run whose steady state stayed under 2 s).
+   */
   @Option(names = "--warmup", converter = DurationConverter.class, description = "Load before sampling starts (default: ${DEFAULT-VALUE}).")
-  Duration warmup = Duration.ofSeconds(10);
+  Duration warmup = Duration.ofSeconds(30);
 
   @Option(names = "--sample-interval", converter = DurationConverter.class, description = "How often the RPO is sampled (default: ${DEFAULT-VALUE}).")
   Duration sampleInterval = Duration.ofMillis(100);
@@ -113,13 +122,19 @@ final class RpoBenchCommand implements Callable<Integer> {
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
     SimulatorSettings workload = SimulatorSettings.defaults()
-        .servers(servers).editsPerSecond(rate).duration(warmup.plus(duration).plusSeconds(5)).deaths(deaths).seed(seed);
+        .servers(servers).editsPerSecond(rate).duration(warmup.plus(duration).plusSeconds(5)).deaths(deaths).seed(seed)
+        // Nothing here reads the simulator's model of every edit; keeping it costs GC pauses that stall the pipeline.
+        .keepExpected(false);
     LatencySamples rpo = new LatencySamples();
     LatencySamples computed = new LatencySamples();
     int missing = 0;
     long editsAtStart;
     long editsAtEnd;
     long measuredMs;
+    long cpuAtStart;
+    long cpuAtEnd;
+    long gcAtStart;
+    long gcAtEnd;
     Map<String, Object> archiverFigures = new LinkedHashMap<>();
     Map<String, Object> checkpointFigures = new LinkedHashMap<>();
     try (CheckpointApp checkpoint = new CheckpointApp(config);
@@ -129,12 +144,17 @@ final class RpoBenchCommand implements Callable<Integer> {
       checkpoint.start();
       archiver.start();
       committed.start();
+      // Load starts once the archiver group and the app own their partitions: edits written while they
+      // join would be a backlog of the bench's start-up, which the loaded machine then takes long to drain.
+      awaitConsumersReady(config, checkpoint, say);
       try (FleetSimulator fleet = new FleetSimulator(workload, publisher, Clock.systemUTC())) {
         say.printf("fleet of %d servers at %,d edits/s: %d s warm-up, then %d s sampled every %d ms%n",
             servers, rate, warmup.toSeconds(), duration.toSeconds(), sampleInterval.toMillis());
         fleet.start();
         Thread.sleep(warmup.toMillis());
         editsAtStart = fleet.editsPublished();
+        cpuAtStart = processCpuNanos();
+        gcAtStart = gcMillis();
         long start = System.currentTimeMillis();
         long end = start + duration.toMillis();
         long reportEvery = run.verbose ? 1_000 : 10_000;
@@ -161,6 +181,8 @@ final class RpoBenchCommand implements Callable<Integer> {
         }
         measuredMs = System.currentTimeMillis() - start;
         editsAtEnd = fleet.editsPublished();
+        cpuAtEnd = processCpuNanos();
+        gcAtEnd = gcMillis();
       }
       archiverFigures.put("records_archived", archiver.metrics().recordsArchived());
       archiverFigures.put("segments_committed", archiver.metrics().segmentsCommitted());
@@ -177,6 +199,7 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put("target_edits_per_second", rate);
     r.put("servers", servers);
     r.put("duration_s", duration.toSeconds());
+    r.put("warmup_s", warmup.toSeconds());
     r.put("edits_per_second", Math.round((editsAtEnd - editsAtStart) * 1000.0 / measuredMs));
     r.put("rpo_ms_p50", rpo.percentile(50));
     r.put("rpo_ms_p99", rpo.percentile(99));
@@ -188,6 +211,14 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put("goal", "rpo_ms_p99 <= " + GOAL_P99_MS);
     r.put("goal_met", rpo.size() > 0 && missing == 0 && rpo.percentile(99) <= GOAL_P99_MS);
     r.put("cores", Runtime.getRuntime().availableProcessors());
+    // What this JVM (broker, fleet, archiver, app) used of the machine in the sampled window: unlike
+    // the RPO, it does not depend on what else runs, so runs on a busy machine stay comparable.
+    r.put("process_cpu_seconds", Math.round((cpuAtEnd - cpuAtStart) / 1e6) / 1000.0);
+    r.put("process_cpu_cores_used", Math.round((cpuAtEnd - cpuAtStart) / 1e4 / measuredMs) / 100.0);
+    r.put("cpu_ms_per_1000_edits", editsAtEnd > editsAtStart ? Math.round((double) (cpuAtEnd - cpuAtStart) / (editsAtEnd - editsAtStart)) / 1000.0 : null);
+    r.put("gc_ms", gcAtEnd - gcAtStart);
+    r.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
+    r.put("jvm_gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
     // Other work on the machine shows in the figures: say how busy it was.
     r.put("load_average_1m_at_end", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
     Map<String, Object> knobs = new LinkedHashMap<>();
@@ -204,6 +235,42 @@ final class RpoBenchCommand implements Callable<Integer> {
         + " in the sampled window (re-shipments after deaths included). Everything (broker, fleet, archiver, checkpoint app)"
         + " shares this JVM and machine.");
     return r;
+  }
+
+  private static void awaitConsumersReady(RewindConfig config, CheckpointApp checkpoint, PrintWriter say) throws Exception {
+    String group = config.get(RewindConfig.ARCHIVER_GROUP);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    try (Admin admin = new KafkaClients(config).admin("bench-rpo-ready")) {
+      while (true) {
+        boolean streamsRunning = checkpoint.state().map(s -> s == KafkaStreams.State.RUNNING).orElse(false);
+        ConsumerGroupDescription archivers = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        boolean archiversAssigned = archivers.groupState() == GroupState.STABLE
+            && archivers.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        if (streamsRunning && archiversAssigned) {
+          return;
+        }
+        if (System.nanoTime() > deadline) {
+          say.printf("warning: starting the load before the consumers are ready (checkpoint app running: %s, archiver group %s stable and assigned: %s)%n",
+              streamsRunning, group, archiversAssigned);
+          return;
+        }
+        Thread.sleep(100);
+      }
+    }
+  }
+
+  private static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+  }
+
+  /** Milliseconds the collectors spent collecting (for G1, its pauses). */
+  private static long gcMillis() {
+    long ms = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      ms += Math.max(0, gc.getCollectionTime());
+    }
+    return ms;
   }
 
   private static long progressEndOffset(RewindConfig config) throws Exception {

@@ -16,6 +16,33 @@ final class RunOptions {
   @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
   boolean verbose;
 
+  /** A bench's measurements, run in its work directory, filling the report's fields. */
+  interface Measurement {
+    void run(Path dir, java.util.Map<String, Object> report) throws Exception;
+  }
+
+  /**
+   * Runs a bench on an HBase mini cluster and prints its report: JSON with --json, else the text
+   * line. System.out goes to stderr meanwhile: the mini cluster prints thread dumps there while it
+   * stops, and stdout must hold the report alone.
+   */
+  int runHBaseBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
+      java.util.function.Function<java.util.Map<String, Object>, String> text) throws Exception {
+    ScratchDir scratch = start(tempPrefix);
+    java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
+    java.io.PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      measurement.run(scratch.path(), report);
+    } finally {
+      System.setOut(stdout);
+      scratch.close();
+    }
+    out.println(json ? io.rewind.core.store.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report) : text.apply(report));
+    out.flush();
+    return 0;
+  }
+
   /** Sets the log levels for the run and returns its work directory. */
   ScratchDir start(String tempPrefix) throws IOException {
     Logging.quiet(!verbose);

@@ -3,8 +3,6 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.archiver.Archiver;
-import io.rewind.checkpoint.CheckpointApp;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.CheckpointFile;
@@ -16,13 +14,9 @@ import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.hadoop.hbase.ServerName;
@@ -41,7 +35,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * HBase itself as the oracle. A seeded random workload ({@link HBaseWorkload}: every delete type,
@@ -63,10 +56,9 @@ class HBaseOracleTest {
   private static final int PAUSES = 10;
   private static final int KILL_AFTER_PAUSE = 4;
 
+  private OraclePipeline pipeline;
   private EmbeddedStack stack;
   private HBaseMiniCluster hbase;
-  private CheckpointApp checkpoint;
-  private Archiver archiver;
   private ObjectStore store;
   private HBaseWorkload workload;
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
@@ -76,13 +68,10 @@ class HBaseOracleTest {
   void backUpARandomWorkloadWithAServerKilledMidway() throws Exception {
     // HBase's and Hadoop's own threads may die noisily during the kill: theirs to log, not a test failure.
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    stack = EmbeddedStack.builder().editsPartitions(4).withHBase(true).hbaseRegionServers(2).start();
-    hbase = stack.hbase().orElseThrow();
-    checkpoint = new CheckpointApp(stack.config());
-    checkpoint.start();
-    archiver = new Archiver(stack.config(), "oracle-archiver");
-    archiver.start();
-    store = ObjectStore.open(stack.config());
+    pipeline = OraclePipeline.start(4, 2, "oracle-archiver");
+    stack = pipeline.stack;
+    hbase = pipeline.hbase;
+    store = pipeline.store;
     long started = System.currentTimeMillis();
 
     workload = new HBaseWorkload(hbase.connection(), "src", SEED);
@@ -109,8 +98,7 @@ class HBaseOracleTest {
     workload.close();
 
     long lastT = pauses.get(pauses.size() - 1).time();
-    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
-        .until(() -> CheckpointFile.read(store).map(c -> c.time >= lastT).orElse(false));
+    pipeline.awaitCheckpointAtOrAfter(lastT, Duration.ofSeconds(180));
     await().atMost(Duration.ofSeconds(60)).until(() -> TableDescriptorFile.readAll(store).size() >= workload.tableNames().size());
     LOG.info("workload of {} writes backed up; checkpoint past the last pause {} ms after the workload began", workload.operations(),
         System.currentTimeMillis() - started);
@@ -118,10 +106,8 @@ class HBaseOracleTest {
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {archiver, checkpoint, store, stack}) {
-      if (c != null) {
-        c.close();
-      }
+    if (pipeline != null) {
+      pipeline.close();
     }
   }
 
@@ -155,28 +141,17 @@ class HBaseOracleTest {
     for (HBaseWorkload.Pause p : pauses) {
       String ns = "r" + p.index();
       long restoreStarted = System.currentTimeMillis();
-      Result r = restore(p.time(), ns);
+      RestoreErrorsTest.Result r = restore(p.time(), ns);
       LOG.info("restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - restoreStarted);
       assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
-      Map<String, TableName> scratch = new LinkedHashMap<>();
-      for (String source : workload.tableNames()) {
-        scratch.put(p.snapshots().get(source), TableName.valueOf("s" + p.index(), source.substring(source.indexOf(':') + 1)));
-      }
-      SnapshotOracle.cloneSnapshots(conn, scratch);
-      for (String source : workload.tableNames()) {
-        String qualifier = source.substring(source.indexOf(':') + 1);
-        List<DumpCell> expected = SnapshotOracle.cells(conn, scratch.get(p.snapshots().get(source)));
-        List<DumpCell> restored = SnapshotOracle.cells(conn, TableName.valueOf(ns, qualifier));
-        cellsCompared += expected.size();
-        String diff = SnapshotOracle.firstDifference(expected, restored);
-        if (diff != null) {
-          mismatches.add("T=" + TimeParser.format(p.time()) + " (pause " + p.index() + ") " + source + ": " + diff);
-        }
-        if (workload.implicitTables().contains(source)) {
-          String sourceDiff = SnapshotOracle.firstDifference(SnapshotOracle.cellsUpTo(conn, TableName.valueOf(source), p.time()), restored);
-          if (sourceDiff != null) {
-            mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + " vs source scan [0, T+1): " + sourceDiff);
-          }
+      OracleRestores.Comparison c = OracleRestores.compare(conn, p, workload.tableNames(), ns);
+      mismatches.addAll(c.mismatches());
+      cellsCompared += c.cellsCompared();
+      for (String source : workload.implicitTables()) {
+        List<DumpCell> restored = SnapshotOracle.cells(conn, TableName.valueOf(ns, OracleRestores.qualifier(source)));
+        String sourceDiff = SnapshotOracle.firstDifference(SnapshotOracle.cellsUpTo(conn, TableName.valueOf(source), p.time()), restored);
+        if (sourceDiff != null) {
+          mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + " vs source scan [0, T+1): " + sourceDiff);
         }
       }
     }
@@ -195,11 +170,11 @@ class HBaseOracleTest {
       before.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
     }
 
-    Result refused = restore(last.time(), ns);
+    RestoreErrorsTest.Result refused = restore(last.time(), ns);
     assertThat(refused.exit).isEqualTo(Errors.REFUSED);
     assertThat(refused.err).contains("already holds cells").contains("--force");
 
-    Result again = restore(last.time(), ns, "--force");
+    RestoreErrorsTest.Result again = restore(last.time(), ns, "--force");
     assertThat(again.exit).as(again.err).isZero();
     List<List<DumpCell>> after = new ArrayList<>();
     for (String source : workload.tableNames()) {
@@ -232,22 +207,7 @@ class HBaseOracleTest {
     return snapshots;
   }
 
-  private Result restore(long t, String targetNamespace, String... extra) {
-    List<String> args = new ArrayList<>(List.of("restore", "--store", stack.storeUri(), "--to", String.valueOf(t),
-        "--hbase-zk", hbase.zookeeperQuorum(), "--hbase-conf", "hbase.client.pause=20", "--parallelism", "2"));
-    args.add("--map");
-    args.add(workload.tableNames().stream()
-        .map(s -> s + "=" + targetNamespace + ":" + s.substring(s.indexOf(':') + 1))
-        .collect(Collectors.joining(",")));
-    args.addAll(List.of(extra));
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args.toArray(new String[0]));
-    return new Result(exit, out.toString(), err.toString());
+  private RestoreErrorsTest.Result restore(long t, String targetNamespace, String... extra) {
+    return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace, extra);
   }
-
-  private record Result(int exit, String out, String err) {}
 }

@@ -71,7 +71,8 @@ public final class StatusCollector implements AutoCloseable {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
   static final String ARCHIVERS = "archivers";
   static final String CHECKPOINT = "checkpoint";
-  static final String TABLE_BASIS = "first archived edit (no base images yet: older data of the table is not covered)";
+  static final String TABLE_BASIS = "first archived edit (no base: data the table held before it joined the backup is not covered;"
+      + " rewind base --tables <table>)";
 
   private final RewindConfig config;
   private final MonitorSettings settings;
@@ -199,7 +200,7 @@ public final class StatusCollector implements AutoCloseable {
     } catch (RuntimeException e) {
       notes.add("cannot read " + topics.progress() + ": " + e.getMessage());
     }
-    notes.add("tables: the earliest restorable point is the " + TABLE_BASIS);
+    notes.add("tables: the earliest restorable point is the oldest base's completion, or for a table without a base the " + TABLE_BASIS);
     notes.add("clockSkew: broker append time minus send time; the estimate is the minimum over "
         + Durations.text(settings.skewWindowMs()) + " (the delivery delay only adds to it)");
 
@@ -499,8 +500,26 @@ public final class StatusCollector implements AutoCloseable {
         });
       }
     }
+    Map<String, io.rewind.core.base.TableBases> bases = Map.of();
+    try {
+      bases = new io.rewind.core.base.BaseStore(store).all();
+    } catch (java.io.IOException e) {
+      LOG.warn("cannot list the store's bases: {}", e.toString());
+    }
+    bases.keySet().forEach(t -> tables.computeIfAbsent(t, k -> new long[] {Long.MAX_VALUE, 0}));
     List<TableRange> result = new ArrayList<>();
-    tables.forEach((table, t) -> result.add(new TableRange(table, t[0], TimeParser.format(t[0]), t[1], TABLE_BASIS)));
+    for (Map.Entry<String, long[]> e : tables.entrySet()) {
+      long[] t = e.getValue();
+      io.rewind.core.base.TableBases b = bases.get(e.getKey());
+      if (b != null && !b.isEmpty()) {
+        long earliest = b.earliest().getAsLong();
+        io.rewind.core.base.BaseManifest newest = b.all().get(b.all().size() - 1);
+        result.add(new TableRange(e.getKey(), earliest, TimeParser.format(earliest), t[1], "oldest base " + b.all().get(0).id,
+            b.all().size(), TimeParser.format(newest.completedAt)));
+      } else if (t[0] != Long.MAX_VALUE) {
+        result.add(new TableRange(e.getKey(), t[0], TimeParser.format(t[0]), t[1], TABLE_BASIS, 0, null));
+      }
+    }
     return result;
   }
 

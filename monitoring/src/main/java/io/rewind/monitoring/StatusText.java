@@ -76,9 +76,10 @@ public final class StatusText {
     }
     segments.appendTo(out, "  ");
 
-    out.append("\nTABLES (earliest restorable point: the first archived edit until base images exist)\n");
-    TextTable tables = new TextTable("TABLE", "EARLIEST RESTORABLE", "ARCHIVED EDITS");
-    r.tables().forEach(t -> tables.row(t.table(), t.earliestRestorableIso(), t.archivedEdits()));
+    out.append("\nTABLES (earliest restorable point: the oldest base's completion, else the first archived edit)\n");
+    TextTable tables = new TextTable("TABLE", "EARLIEST RESTORABLE", "ARCHIVED EDITS", "BASES", "NEWEST BASE");
+    r.tables().forEach(t -> tables.row(t.table(), t.earliestRestorableIso(), t.archivedEdits(), t.bases(),
+        t.latestBaseIso() == null ? "-" : t.latestBaseIso()));
     tables.appendTo(out, "  ");
 
     out.append("\nCLOCK SKEW (broker append time minus send time)\n");

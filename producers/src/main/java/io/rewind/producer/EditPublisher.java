@@ -25,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -46,6 +47,8 @@ public final class EditPublisher implements EditSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(EditPublisher.class);
   private static final String SNAPSHOT_KEY = "snapshot";
+  /** Linger of the publisher's producer unless producer.linger.ms is set (see the constructor). */
+  static final int PUBLISH_LINGER_MS = 20;
 
   private final String publisherName;
   private final Clock clock;
@@ -78,6 +81,13 @@ public final class EditPublisher implements EditSink {
     this.claims = new ProgressClaims(config.marginMs());
     this.splitter = new EditSplitter(options.maxRecordBytes());
     Map<String, Object> props = clients.producerProps("rewind-publisher-" + publisherName);
+    // One producer serves every replication source of the server, each waiting for its batch: a longer
+    // linger than the clients' 5 ms gathers their records into fewer, larger batches per partition
+    // (per-batch costs dominate: a 64 KB lz4 buffer, the broker's validation) for at most 20 ms more
+    // per publish, well inside the RPO budget. producer.linger.ms still decides when set.
+    if (!config.asMap().containsKey("producer." + ProducerConfig.LINGER_MS_CONFIG)) {
+      props.put(ProducerConfig.LINGER_MS_CONFIG, PUBLISH_LINGER_MS);
+    }
     this.producer = new KafkaProducer<>(props);
     SerdeFactory serdes = clients.serdes();
     this.editSerializer = serdes.serializer(WalEdit.class);

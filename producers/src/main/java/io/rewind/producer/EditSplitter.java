@@ -4,7 +4,6 @@ import io.rewind.schemas.Cell;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -74,19 +73,12 @@ public final class EditSplitter {
     }
     parts.add(current);
     List<WalEdit> edits = new ArrayList<>(parts.size());
+    // All-args constructors, not builders: a builder validates and deep-copies every field, and this
+    // runs for every edit a region server ships. The records are only serialized, never changed.
+    QueueId queue = entry.queue();
     for (int i = 0; i < parts.size(); i++) {
-      edits.add(
-          WalEdit.newBuilder()
-              .setTable(entry.table())
-              .setRegion(entry.encodedRegion())
-              .setRow(ByteBuffer.wrap(row))
-              .setWriteTime(entry.writeTime())
-              .setSequenceId(entry.sequenceId())
-              .setQueue(QueueId.newBuilder(entry.queue()).build())
-              .setCells(parts.get(i))
-              .setPart(i)
-              .setParts(parts.size())
-              .build());
+      edits.add(new WalEdit(entry.table(), entry.encodedRegion(), ByteBuffer.wrap(row), entry.writeTime(), entry.sequenceId(),
+          queue, parts.get(i), i, parts.size()));
     }
     return edits;
   }
@@ -96,16 +88,27 @@ public final class EditSplitter {
   }
 
   private static Cell toAvro(WalCell c) {
-    return Cell.newBuilder()
-        .setFamily(ByteBuffer.wrap(c.family()))
-        .setQualifier(ByteBuffer.wrap(c.qualifier()))
-        .setTimestamp(c.timestamp())
-        .setType(c.type())
-        .setValue(ByteBuffer.wrap(c.value()))
-        .build();
+    return new Cell(ByteBuffer.wrap(c.family()), ByteBuffer.wrap(c.qualifier()), c.timestamp(), c.type(), ByteBuffer.wrap(c.value()));
   }
 
-  private static int utf8Length(String s) {
-    return s.getBytes(StandardCharsets.UTF_8).length;
+  /** The UTF-8 length, counted without encoding (this runs for every edit shipped). */
+  static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        n += 4;
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        n++; // an unpaired surrogate is encoded as '?'
+      } else {
+        n += 3;
+      }
+    }
+    return n;
   }
 }

@@ -62,8 +62,14 @@ final class SimTable {
     return regions;
   }
 
+  /** "r" and the index, zero-padded to 5 digits (as "r%05d"; String.format was a hot spot of the writer). */
   static byte[] rowKey(int index) {
-    return String.format("r%05d", index).getBytes(StandardCharsets.UTF_8);
+    String digits = Integer.toString(index);
+    StringBuilder key = new StringBuilder(6).append('r');
+    for (int i = digits.length(); i < 5; i++) {
+      key.append('0');
+    }
+    return key.append(digits).toString().getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] qualifier(int index) {

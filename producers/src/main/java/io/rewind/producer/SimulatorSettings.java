@@ -17,9 +17,11 @@ public final class SimulatorSettings {
   private final long marginMs;
   private final int walGroups;
   private final Duration walRollInterval;
+  private final CellValues values;
+  private final boolean keepExpected;
 
   private SimulatorSettings(int servers, int editsPerSecond, Duration duration, long seed, int tables, int deaths,
-      long marginMs, int walGroups, Duration walRollInterval) {
+      long marginMs, int walGroups, Duration walRollInterval, CellValues values, boolean keepExpected) {
     this.servers = servers;
     this.editsPerSecond = editsPerSecond;
     this.duration = duration;
@@ -29,11 +31,16 @@ public final class SimulatorSettings {
     this.marginMs = marginMs;
     this.walGroups = walGroups;
     this.walRollInterval = walRollInterval;
+    this.values = values;
+    this.keepExpected = keepExpected;
   }
 
-  /** 20 servers, 2,000 edits/s for 30 s over 3 tables, 2 server deaths, seed 42, 500 ms margin, 1 WAL group, WAL roll every 2 s. */
+  /**
+   * 20 servers, 2,000 edits/s for 30 s over 3 tables, 2 server deaths, seed 42, 500 ms margin, 1 WAL
+   * group, WAL roll every 2 s, realistic cell values, the expected state kept.
+   */
   public static SimulatorSettings defaults() {
-    return new SimulatorSettings(20, 2000, Duration.ofSeconds(30), 42L, 3, 2, 500, 1, Duration.ofSeconds(2));
+    return new SimulatorSettings(20, 2000, Duration.ofSeconds(30), 42L, 3, 2, 500, 1, Duration.ofSeconds(2), CellValues.REALISTIC, true);
   }
 
   public int servers() {
@@ -41,7 +48,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings servers(int n) {
-    return copy(n, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval);
+    return copy(n, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** Edits (one per WAL entry and row, as the edits topic counts them) per second of the workload. */
@@ -50,7 +57,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings editsPerSecond(int n) {
-    return copy(servers, n, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval);
+    return copy(servers, n, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** How long the workload writes; heartbeats go on after it until the simulator is closed. */
@@ -59,7 +66,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings duration(Duration d) {
-    return copy(servers, editsPerSecond, d, seed, tables, deaths, marginMs, walGroups, walRollInterval);
+    return copy(servers, editsPerSecond, d, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** Same seed, same edits (write times relative to the start). */
@@ -68,7 +75,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings seed(long s) {
-    return copy(servers, editsPerSecond, duration, s, tables, deaths, marginMs, walGroups, walRollInterval);
+    return copy(servers, editsPerSecond, duration, s, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** Number of tables; the first three have different families (orders: d,m; users: info; events: e,meta,x). */
@@ -77,7 +84,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings tables(int n) {
-    return copy(servers, editsPerSecond, duration, seed, n, deaths, marginMs, walGroups, walRollInterval);
+    return copy(servers, editsPerSecond, duration, seed, n, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** Region servers that die during the workload (their queues are claimed by survivors). */
@@ -86,7 +93,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings deaths(int n) {
-    return copy(servers, editsPerSecond, duration, seed, tables, n, marginMs, walGroups, walRollInterval);
+    return copy(servers, editsPerSecond, duration, seed, tables, n, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** The out-of-order window of appends; must not exceed the sink's checkpoint margin. */
@@ -95,7 +102,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings marginMs(long ms) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, ms, walGroups, walRollInterval);
+    return copy(servers, editsPerSecond, duration, seed, tables, deaths, ms, walGroups, walRollInterval, values, keepExpected);
   }
 
   /** WAL groups (and so replication queues) per server: more than one is HBase's multiwal. */
@@ -104,7 +111,7 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings walGroups(int n) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, n, walRollInterval);
+    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, n, walRollInterval, values, keepExpected);
   }
 
   public Duration walRollInterval() {
@@ -112,7 +119,29 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings walRollInterval(Duration d) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, d);
+    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, d, values, keepExpected);
+  }
+
+  /** What put cells hold: realistic (compressible) values, or the incompressible worst case. */
+  public CellValues values() {
+    return values;
+  }
+
+  public SimulatorSettings values(CellValues v) {
+    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, v, keepExpected);
+  }
+
+  /**
+   * Whether the simulator keeps every edit in its {@link ExpectedState} (what restores are checked
+   * against). Benchmarks that never read it turn it off: at 50,000 edits/s it holds gigabytes, and
+   * its garbage collection pauses stall everything else in the JVM.
+   */
+  public boolean keepExpected() {
+    return keepExpected;
+  }
+
+  public SimulatorSettings keepExpected(boolean keep) {
+    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keep);
   }
 
   /** Edits the whole workload writes. */
@@ -121,7 +150,7 @@ public final class SimulatorSettings {
   }
 
   private static SimulatorSettings copy(int servers, int editsPerSecond, Duration duration, long seed, int tables, int deaths,
-      long marginMs, int walGroups, Duration walRollInterval) {
+      long marginMs, int walGroups, Duration walRollInterval, CellValues values, boolean keepExpected) {
     if (servers < 1) {
       throw new IllegalArgumentException("servers must be >= 1, got " + servers);
     }
@@ -147,13 +176,13 @@ public final class SimulatorSettings {
     if (walRollInterval.toMillis() < 10) {
       throw new IllegalArgumentException("walRollInterval must be at least 10 ms, got " + walRollInterval);
     }
-    return new SimulatorSettings(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval);
+    return new SimulatorSettings(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
   }
 
   @Override
   public String toString() {
     return "servers=" + servers + " editsPerSecond=" + editsPerSecond + " duration=" + duration + " seed=" + seed
         + " tables=" + tables + " deaths=" + deaths + " marginMs=" + marginMs + " walGroups=" + walGroups
-        + " walRollInterval=" + walRollInterval;
+        + " walRollInterval=" + walRollInterval + " values=" + values + " keepExpected=" + keepExpected;
   }
 }

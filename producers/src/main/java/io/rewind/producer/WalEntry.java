@@ -23,7 +23,9 @@ public final class WalEntry {
     this.encodedRegion = Objects.requireNonNull(encodedRegion, "encodedRegion");
     this.writeTime = writeTime;
     this.sequenceId = sequenceId;
-    this.queue = QueueId.newBuilder(Objects.requireNonNull(queue, "queue")).build();
+    Objects.requireNonNull(queue, "queue");
+    // A copy (Avro records are mutable) by constructor: a builder's validating deep copy cost more than the entry.
+    this.queue = new QueueId(queue.getServer(), queue.getWalGroup());
     this.cells = List.copyOf(cells);
   }
 

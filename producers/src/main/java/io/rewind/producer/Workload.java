@@ -1,14 +1,11 @@
 package io.rewind.producer;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 
 /**
  * The seeded source of the simulator's writes: which table, region and rows each entry touches and
@@ -23,6 +20,8 @@ import java.util.Set;
 final class Workload {
 
   private static final int RECENT_TIMESTAMPS = 4;
+  private static final long MAX_ROWS = 1L << 31;
+  private static final long MAX_FAMILIES = 16;
 
   /** One planned WAL entry. */
   static final class Planned {
@@ -40,12 +39,19 @@ final class Workload {
   private final Random rng;
   private final List<SimTable> tables;
   private final long maxJitterMs;
-  private final Map<String, ArrayDeque<Long>> recentTimestamps = new HashMap<>();
+  private final Map<Long, ArrayDeque<Long>> recentTimestamps = new HashMap<>();
+  private final Map<SimTable, Integer> tableIndex = new HashMap<>();
+  private final CellValues values;
   private long valueCounter;
 
   /** @param marginMs appends run out of write-time order by less than this */
   Workload(long seed, List<SimTable> tables, long marginMs) {
+    this(seed, tables, marginMs, CellValues.REALISTIC);
+  }
+
+  Workload(long seed, List<SimTable> tables, long marginMs, CellValues values) {
     this.rng = new Random(seed);
+    this.values = values;
     this.tables = tables;
     this.maxJitterMs = marginMs * 4 / 5;
   }
@@ -80,50 +86,64 @@ final class Workload {
     }
     List<WalCell> cells = new ArrayList<>();
     for (int r : picked) {
-      rowCells(table, SimTable.rowKey(r), writeTime, cells);
+      rowCells(table, r, writeTime, cells);
     }
     return new Planned(region, cells, rows);
   }
 
-  private void rowCells(SimTable table, byte[] row, long wt, List<WalCell> out) {
-    byte[] family = table.families().get(rng.nextInt(table.families().size()));
+  private void rowCells(SimTable table, int rowIndex, long wt, List<WalCell> out) {
+    byte[] row = SimTable.rowKey(rowIndex);
+    int f = rng.nextInt(table.families().size());
+    byte[] family = table.families().get(f);
+    long cellBase = cellBase(table, rowIndex, f);
     int kind = rng.nextInt(100);
     if (kind < 55) {
-      Set<String> written = new HashSet<>();
       int n = 1 + rng.nextInt(3);
+      List<Long> written = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        byte[] q = SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS));
-        long ts = putTimestamp(table, row, family, q, wt);
+        int q = rng.nextInt(SimTable.QUALIFIERS);
+        long ts = putTimestamp(cellBase + q, wt);
         // One entry never holds two puts of one cell and timestamp: they would share a sequence id.
-        if (written.add(new String(q, StandardCharsets.UTF_8) + "@" + ts)) {
-          out.add(WalCell.put(row, family, q, ts, value()));
-          remember(table, row, family, q, ts);
+        if (!contains(written, q, ts)) {
+          written.add((long) q);
+          written.add(ts);
+          out.add(WalCell.put(row, family, SimTable.qualifier(q), ts, value()));
+          remember(cellBase + q, ts);
         }
       }
     } else if (kind < 63) {
-      byte[] q = SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS));
-      long ts = putTimestamp(table, row, family, q, wt);
-      out.add(WalCell.put(row, family, q, ts, value()));
-      out.add(rng.nextBoolean() ? WalCell.delete(row, family, q, ts) : WalCell.deleteColumn(row, family, q, ts));
-      remember(table, row, family, q, ts);
+      int q = rng.nextInt(SimTable.QUALIFIERS);
+      long ts = putTimestamp(cellBase + q, wt);
+      out.add(WalCell.put(row, family, SimTable.qualifier(q), ts, value()));
+      out.add(rng.nextBoolean() ? WalCell.delete(row, family, SimTable.qualifier(q), ts) : WalCell.deleteColumn(row, family, SimTable.qualifier(q), ts));
+      remember(cellBase + q, ts);
     } else if (kind < 73) {
-      byte[] q = SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS));
-      out.add(WalCell.delete(row, family, q, known(table, row, family, q, wt)));
+      int q = rng.nextInt(SimTable.QUALIFIERS);
+      out.add(WalCell.delete(row, family, SimTable.qualifier(q), known(cellBase + q, wt)));
     } else if (kind < 83) {
-      byte[] q = SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS));
-      long ts = rng.nextInt(100) < 75 ? wt : known(table, row, family, q, wt - 1 - rng.nextInt(5000));
-      out.add(WalCell.deleteColumn(row, family, q, ts));
-      remember(table, row, family, q, ts);
+      int q = rng.nextInt(SimTable.QUALIFIERS);
+      long ts = rng.nextInt(100) < 75 ? wt : known(cellBase + q, wt - 1 - rng.nextInt(5000));
+      out.add(WalCell.deleteColumn(row, family, SimTable.qualifier(q), ts));
+      remember(cellBase + q, ts);
     } else if (kind < 91) {
-      long ts = rng.nextInt(100) < 75 ? wt : known(table, row, family, SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS)), wt - 1 - rng.nextInt(5000));
+      long ts = rng.nextInt(100) < 75 ? wt : known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt - 1 - rng.nextInt(5000));
       out.add(WalCell.deleteFamily(row, family, ts));
     } else {
-      out.add(WalCell.deleteFamilyVersion(row, family, known(table, row, family, SimTable.qualifier(rng.nextInt(SimTable.QUALIFIERS)), wt)));
+      out.add(WalCell.deleteFamilyVersion(row, family, known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt)));
     }
   }
 
+  private static boolean contains(List<Long> qualifierTimestampPairs, int q, long ts) {
+    for (int i = 0; i < qualifierTimestampPairs.size(); i += 2) {
+      if (qualifierTimestampPairs.get(i) == q && qualifierTimestampPairs.get(i + 1) == ts) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Usually the write time (an implicit timestamp); sometimes explicit: older, newer, or one the cell already has. */
-  private long putTimestamp(SimTable table, byte[] row, byte[] family, byte[] q, long wt) {
+  private long putTimestamp(long cell, long wt) {
     int r = rng.nextInt(100);
     if (r < 78) {
       return wt;
@@ -134,11 +154,11 @@ final class Workload {
     if (r < 92) {
       return wt + 1 + rng.nextInt(3000);
     }
-    return known(table, row, family, q, wt);
+    return known(cell, wt);
   }
 
-  private long known(SimTable table, byte[] row, byte[] family, byte[] q, long fallback) {
-    ArrayDeque<Long> recent = recentTimestamps.get(key(table, row, family, q));
+  private long known(long cell, long fallback) {
+    ArrayDeque<Long> recent = recentTimestamps.get(cell);
     if (recent == null || recent.isEmpty()) {
       return fallback;
     }
@@ -151,8 +171,8 @@ final class Workload {
     return fallback;
   }
 
-  private void remember(SimTable table, byte[] row, byte[] family, byte[] q, long ts) {
-    ArrayDeque<Long> recent = recentTimestamps.computeIfAbsent(key(table, row, family, q), k -> new ArrayDeque<>());
+  private void remember(long cell, long ts) {
+    ArrayDeque<Long> recent = recentTimestamps.computeIfAbsent(cell, k -> new ArrayDeque<>());
     if (recent.contains(ts)) {
       return;
     }
@@ -163,17 +183,16 @@ final class Workload {
   }
 
   private byte[] value() {
-    long n = valueCounter++;
-    if (rng.nextInt(100) < 3) {
-      byte[] big = new byte[256 + rng.nextInt(3840)];
-      rng.nextBytes(big);
-      return big;
-    }
-    return ("v" + n).getBytes(StandardCharsets.UTF_8);
+    return values.next(rng, valueCounter++);
   }
 
-  private static String key(SimTable table, byte[] row, byte[] family, byte[] q) {
-    return table.name() + '\u0000' + new String(row, StandardCharsets.UTF_8) + '\u0000'
-        + new String(family, StandardCharsets.UTF_8) + '\u0000' + new String(q, StandardCharsets.UTF_8);
+  /**
+   * A cell's identity as a number (cheaper than a string key: this map is touched for most cells):
+   * the first qualifier's; add the qualifier index for the others.
+   */
+  private long cellBase(SimTable table, int rowIndex, int familyIndex) {
+    long t = tableIndex.computeIfAbsent(table, x -> tableIndex.size());
+    return ((t * MAX_ROWS + rowIndex) * MAX_FAMILIES + familyIndex) * SimTable.QUALIFIERS;
   }
+
 }

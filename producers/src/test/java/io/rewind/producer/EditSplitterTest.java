@@ -82,6 +82,13 @@ class EditSplitterTest {
     return out;
   }
 
+  @Test
+  void utf8LengthCountsWhatTheEncoderWrites() {
+    for (String s : List.of("", "ns:table", "caf\u00e9", "\u20ac-\u4e2d", "\ud83d\ude00 emoji", "lone \ud83d surrogate")) {
+      assertThat(EditSplitter.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+    }
+  }
+
   private static byte[] b(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

@@ -1,6 +1,7 @@
 package io.rewind.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import io.rewind.schemas.MarkerSource;
@@ -310,6 +311,19 @@ class FleetSimulatorTest {
     assertThat(first).hasSize(second.size());
     assertThat(first).isEqualTo(second);
     assertThat(other).isNotEqualTo(first);
+  }
+
+  @Test
+  void withoutTheExpectedStateTheWorkloadStillCompletesWithEveryEditCounted() throws Exception {
+    SimulatorSettings small = SETTINGS.duration(Duration.ofMillis(800)).editsPerSecond(1000).walRollInterval(Duration.ofMillis(200));
+    CapturingSink capture = new CapturingSink(MARGIN);
+    try (FleetSimulator s = new FleetSimulator(small.keepExpected(false), capture, Clock.systemUTC())) {
+      s.start();
+      assertThat(s.awaitWorkloadDone(Duration.ofSeconds(60))).as("workload done").isTrue();
+      // Re-shipments after the deaths count again, so at least every written edit.
+      assertThat(s.editsPublished()).isGreaterThanOrEqualTo(small.totalEdits());
+      assertThatThrownBy(s::expected).isInstanceOf(IllegalStateException.class).hasMessageContaining("keepExpected(true)");
+    }
   }
 
   private static Map<String, String> normalizedRun(SimulatorSettings settings) throws InterruptedException {

@@ -2,23 +2,29 @@ package io.rewind.restore;
 
 import io.rewind.core.dump.DumpCell;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellComparator;
+import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.KeyValue;
 import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.RegionLocator;
+import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.io.hfile.CacheConfig;
 import org.apache.hadoop.hbase.io.hfile.HFileContext;
 import org.apache.hadoop.hbase.io.hfile.HFileContextBuilder;
@@ -26,39 +32,55 @@ import org.apache.hadoop.hbase.regionserver.BloomType;
 import org.apache.hadoop.hbase.regionserver.HStoreFile;
 import org.apache.hadoop.hbase.regionserver.StoreFileWriter;
 import org.apache.hadoop.hbase.tool.BulkLoadHFiles;
+import org.apache.hadoop.hbase.tool.BulkLoadHFilesTool;
 import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.hadoop.hbase.util.CommonFSUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code --mode bulkload}: the same cells as {@link HBaseTarget} (each row's winning puts and its
- * delete markers, original timestamps and types), written as one HFile per region and family at
- * the target table's region boundaries, then handed to HBase's bulk-load API. The rows are held in
- * memory until {@link #finish} (like the dump target); the staging directory must be readable by
- * the region servers (a local directory only works when they run on this machine: pass
- * {@code --bulkload-dir hdfs://...} otherwise).
+ * delete markers, original timestamps and types), written as HFiles at the target table's region
+ * boundaries, then handed to HBase's bulk-load API at {@link #finish}.
+ *
+ * <p>Each partition's rows are complete when its replay ends, so they are written right then, by
+ * the replay thread, while other partitions are still being read: one HFile per region, family and
+ * partition (rows sorted by key, each row's cells by {@link CellComparator}; no compression, no
+ * bloom filter: the files are loaded once and compacted later by HBase). Nothing is held in memory
+ * until the end, and the load itself only moves files when the staging directory is on the
+ * cluster's file system (otherwise the region servers copy each file). The staging directory must
+ * be readable by the region servers: a local directory only works when they run on this machine;
+ * pass {@code --bulkload-dir hdfs://...} otherwise.
  */
 public final class BulkLoadTarget implements RestoreTarget {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoadTarget.class);
+  private static final Comparator<RestoredRow> BY_ROW = (a, b) -> Bytes.compareTo(a.row(), b.row());
+  /** The HFile check the loader would do again on files this class just wrote. */
+  private static final String VALIDATE_HFILES = "hbase.loadincremental.validate.hfile";
+  /** Regions the loader loads at once (default: cores); the region server does the work. */
+  private static final String LOADER_THREADS = "hbase.loadincremental.threads.max";
+  private static final int MAX_LOADER_THREADS = 16;
+  private static final String COMPLETE_FILE_FIRST_DELAY_MS = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
 
   private final HBaseTarget tables;
   private final Path staging;
+  private final Configuration conf;
+  private final FileSystem fs;
   private final Map<String, byte[][]> startKeys;
-  private final Map<String, List<List<Cell>>> cellsByRegion = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> readable = new ConcurrentHashMap<>();
+  /** Source table -> family -> the HFiles written. */
+  private final Map<String, Map<byte[], List<Path>>> files = new ConcurrentHashMap<>();
+  private final AtomicInteger batches = new AtomicInteger();
+  /** Rows handed over one at a time rather than by partition: written at {@link #finish}. */
+  private final Map<String, List<RestoredRow>> singleRows = new ConcurrentHashMap<>();
 
-  private BulkLoadTarget(HBaseTarget tables, Path staging, Map<String, byte[][]> startKeys) {
+  private BulkLoadTarget(HBaseTarget tables, Path staging, FileSystem fs, Map<String, byte[][]> startKeys) {
     this.tables = tables;
     this.staging = staging;
+    this.conf = tables.connection().getConfiguration();
+    this.fs = fs;
     this.startKeys = startKeys;
-    startKeys.forEach((source, keys) -> {
-      List<List<Cell>> regions = new ArrayList<>();
-      for (int i = 0; i < keys.length; i++) {
-        regions.add(new ArrayList<>());
-      }
-      cellsByRegion.put(source, regions);
-    });
   }
 
   /**
@@ -74,24 +96,32 @@ public final class BulkLoadTarget implements RestoreTarget {
         startKeys.put(e.getKey(), keys);
       }
     }
-    return new BulkLoadTarget(tables, staging.suffix("/" + UUID.randomUUID()), startKeys);
+    Configuration conf = tables.connection().getConfiguration();
+    Configuration writing = new Configuration(conf);
+    // Closing an HDFS file asks the NameNode whether it is complete; when the DataNode has not reported the
+    // last block yet, the client waits 400 ms (default) before asking again, per file: poll sooner.
+    writing.setInt(COMPLETE_FILE_FIRST_DELAY_MS, 10);
+    FileSystem fs = FileSystem.newInstance(staging.toUri(), writing);
+    if (conf.get("hbase.rootdir") != null) {
+      java.net.URI cluster = CommonFSUtils.getRootDirFileSystem(conf).getUri();
+      if (!cluster.equals(fs.getUri())) {
+        LOG.info("bulk-load staging on {}, the cluster's files on {}: the region servers copy every HFile"
+            + " (a --bulkload-dir on the cluster's file system makes the load a move)", fs.getUri(), cluster);
+      }
+    }
+    return new BulkLoadTarget(tables, staging.suffix("/" + UUID.randomUUID()), fs, startKeys);
+  }
+
+  @Override
+  public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
+    count(table, rows);
+    write(table, rows);
   }
 
   @Override
   public void acceptRow(String table, RestoredRow row) {
-    List<Cell> cells = new ArrayList<>(row.puts().size() + row.deleteMarkers().size());
-    for (DumpCell c : row.puts()) {
-      cells.add(new KeyValue(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
-    }
-    for (DeleteMarker m : row.deleteMarkers()) {
-      cells.add(new KeyValue(row.row(), m.family(), m.qualifier(), m.timestamp(), type(m)));
-    }
-    List<Cell> region = cellsByRegion.get(table).get(regionOf(startKeys.get(table), row.row()));
-    synchronized (region) {
-      region.addAll(cells);
-    }
-    readable.computeIfAbsent(table, t -> new AtomicLong())
-        .addAndGet(HBaseTarget.readableCells(row.visibleCells(), tables.maxVersions(table)));
+    count(table, List.of(row));
+    singleRows.computeIfAbsent(table, t -> Collections.synchronizedList(new ArrayList<>())).add(row);
   }
 
   @Override
@@ -101,32 +131,20 @@ public final class BulkLoadTarget implements RestoreTarget {
 
   @Override
   public Map<String, Long> finish() throws IOException {
-    Configuration conf = tables.connection().getConfiguration();
-    FileSystem fs = staging.getFileSystem(conf);
     try {
-      for (Map.Entry<String, List<List<Cell>>> e : cellsByRegion.entrySet()) {
-        Path tableDir = new Path(staging, e.getKey().replace(':', '_'));
-        List<List<Cell>> regions = e.getValue();
-        int files = writeRegions(conf, fs, tableDir, regions);
-        if (files == 0) {
-          continue;
-        }
-        TableName target = TableName.valueOf(tables.mapping().target(e.getKey()));
-        long started = System.nanoTime();
-        Configuration load = new Configuration(conf);
-        // A restore writes one file per region and family; more only when a region is split meanwhile.
-        load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
-        try {
-          BulkLoadHFiles.create(load).bulkLoad(target, tableDir);
-        } catch (IOException ex) {
-          throw new IOException("bulk-loading the HFiles of " + e.getKey() + " into " + target + " failed: " + ex.getMessage()
-              + ". The target table is incomplete: check that the region servers can read " + staging
-              + " (--bulkload-dir), then restore again with --force", ex);
-        }
-        LOG.info("bulk-loaded {} HFiles into {} in {} ms", files, target, (System.nanoTime() - started) / 1_000_000);
+      for (Map.Entry<String, List<RestoredRow>> e : singleRows.entrySet()) {
+        write(e.getKey(), e.getValue());
+      }
+      singleRows.clear();
+      for (Map.Entry<String, Map<byte[], List<Path>>> e : new TreeMap<>(files).entrySet()) {
+        load(e.getKey(), e.getValue());
       }
     } finally {
-      fs.delete(staging, true);
+      try {
+        fs.delete(staging, true);
+      } finally {
+        fs.close();
+      }
     }
     Map<String, Long> written = new TreeMap<>();
     tables.mapping().targets().keySet().forEach(t -> written.put(t, readable.containsKey(t) ? readable.get(t).get() : 0L));
@@ -138,49 +156,78 @@ public final class BulkLoadTarget implements RestoreTarget {
     return tables.readBack();
   }
 
-  /** Writes every region's HFiles, regions in parallel (sorting dominates); returns the number of files. */
-  private static int writeRegions(Configuration conf, FileSystem fs, Path tableDir, List<List<Cell>> regions) throws IOException {
+  private void count(String table, List<RestoredRow> rows) {
+    Map<String, Integer> maxVersions = tables.maxVersions(table);
+    long cells = 0;
+    for (RestoredRow row : rows) {
+      cells += HBaseTarget.readableCells(row.visibleCells(), maxVersions);
+    }
+    readable.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(cells);
+  }
+
+  /** Writes the rows as HFiles, one per region and family they touch, under the table's staging directory. */
+  private void write(String table, List<RestoredRow> rows) throws IOException {
+    if (rows.isEmpty()) {
+      return;
+    }
+    List<RestoredRow> sorted = new ArrayList<>(rows);
+    sorted.sort(BY_ROW);
+    byte[][] keys = startKeys.get(table);
+    int batch = batches.getAndIncrement();
+    Path tableDir = tableDir(table);
+    RegionFiles region = null;
     try {
-      return java.util.stream.IntStream.range(0, regions.size()).parallel().map(r -> {
-        try {
-          int files = writeRegion(conf, fs, tableDir, r, regions.get(r));
-          regions.set(r, new ArrayList<>());
-          return files;
-        } catch (IOException ex) {
-          throw new java.io.UncheckedIOException(ex);
+      for (RestoredRow row : sorted) {
+        // Rows are sorted, so each region's rows are contiguous and its files written one after the other.
+        if (region == null || !region.holds(row.row())) {
+          if (region != null) {
+            region.close();
+          }
+          int r = regionOf(keys, row.row());
+          region = new RegionFiles(table, r, batch, r + 1 < keys.length ? keys[r + 1] : null);
         }
-      }).sum();
-    } catch (java.io.UncheckedIOException ex) {
-      throw new IOException("writing the HFiles of " + tableDir.getName() + " under " + tableDir + " failed: " + ex.getCause().getMessage()
-          + ". Check that the staging directory (--bulkload-dir) is writable and has space", ex.getCause());
+        region.append(row);
+      }
+      region.close();
+      region = null;
+    } catch (IOException | RuntimeException e) {
+      if (region != null) {
+        region.abort();
+      }
+      throw new IOException("writing the HFiles of " + table + " under " + tableDir + " failed: " + e.getMessage()
+          + ". Check that the staging directory (--bulkload-dir) is writable and has space, delete " + staging
+          + " and restore again with --force", e);
     }
   }
 
-  /** Writes the region's cells, one sorted HFile per family; returns the number of files. */
-  private static int writeRegion(Configuration conf, FileSystem fs, Path tableDir, int region, List<Cell> cells) throws IOException {
-    Map<String, List<Cell>> byFamily = new TreeMap<>();
-    for (Cell c : cells) {
-      String family = new String(c.getFamilyArray(), c.getFamilyOffset(), c.getFamilyLength(), StandardCharsets.UTF_8);
-      byFamily.computeIfAbsent(family, f -> new ArrayList<>()).add(c);
-    }
-    HFileContext context = new HFileContextBuilder().withBlockSize(64 * 1024).withIncludesTags(false).build();
-    for (Map.Entry<String, List<Cell>> e : byFamily.entrySet()) {
-      List<Cell> familyCells = e.getValue();
-      familyCells.sort(CellComparator.getInstance());
-      Path file = new Path(new Path(tableDir, e.getKey()), String.format("region-%05d", region));
-      StoreFileWriter writer = new StoreFileWriter.Builder(conf, CacheConfig.DISABLED, fs)
-          .withFilePath(file).withFileContext(context).withBloomType(BloomType.NONE).build();
-      try {
-        for (Cell c : familyCells) {
-          writer.append(c);
-        }
-      } finally {
-        writer.appendFileInfo(HStoreFile.BULKLOAD_TIME_KEY, Bytes.toBytes(System.currentTimeMillis()));
-        writer.appendTrackedTimestampsToMetadata();
-        writer.close();
+  /** Loads the table's HFiles, every region at once: each file lies in one region, so none is split. */
+  private void load(String table, Map<byte[], List<Path>> byFamily) throws IOException {
+    TableName target = TableName.valueOf(tables.mapping().target(table));
+    long started = System.nanoTime();
+    Configuration load = new Configuration(conf);
+    // One file per region, family and partition; more only when a region is split meanwhile.
+    load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
+    load.setBoolean(VALIDATE_HFILES, false);
+    int regions = Math.min(startKeys.get(table).length, MAX_LOADER_THREADS);
+    load.setInt(LOADER_THREADS, Math.max(load.getInt(LOADER_THREADS, Runtime.getRuntime().availableProcessors()), regions));
+    int fileCount = byFamily.values().stream().mapToInt(List::size).sum();
+    try {
+      // Through the restore's connection: BulkLoadHFiles.bulkLoad would open and close one of its own per call.
+      try (Admin admin = tables.connection().getAdmin();
+          Table t = tables.connection().getTable(target);
+          RegionLocator locator = tables.connection().getRegionLocator(target)) {
+        new BulkLoadHFilesTool(load).doBulkLoad(byFamily, admin, t, locator, false, false);
       }
+    } catch (IOException ex) {
+      throw new IOException("bulk-loading the HFiles of " + table + " into " + target + " failed: " + ex.getMessage()
+          + ". The target table is incomplete: check that the region servers can read " + staging
+          + " (--bulkload-dir), then restore again with --force", ex);
     }
-    return byFamily.size();
+    LOG.info("bulk-loaded {} HFiles into {} in {} ms", fileCount, target, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private Path tableDir(String table) {
+    return new Path(staging, table.replace(':', '_'));
   }
 
   /** The index of the region holding the row: the last start key at or below it. */
@@ -198,6 +245,21 @@ public final class BulkLoadTarget implements RestoreTarget {
     return lo;
   }
 
+  /** The cells of a restored row in HFile order: winning puts and delete markers with their original timestamps and types. */
+  static List<Cell> cells(RestoredRow row) {
+    List<Cell> cells = new ArrayList<>(row.puts().size() + row.deleteMarkers().size());
+    for (DumpCell c : row.puts()) {
+      cells.add(new KeyValue(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
+    }
+    for (DeleteMarker m : row.deleteMarkers()) {
+      cells.add(new KeyValue(row.row(), m.family(), m.qualifier(), m.timestamp(), type(m)));
+    }
+    if (cells.size() > 1) {
+      cells.sort(CellComparator.getInstance());
+    }
+    return cells;
+  }
+
   private static KeyValue.Type type(DeleteMarker m) {
     switch (m.type()) {
       case DELETE:
@@ -210,6 +272,77 @@ public final class BulkLoadTarget implements RestoreTarget {
         return KeyValue.Type.DeleteFamilyVersion;
       default:
         throw new IllegalArgumentException("not a delete marker: " + m.type());
+    }
+  }
+
+  /** The HFiles of one region from one batch of rows: a writer per family, opened on its first cell. */
+  private final class RegionFiles {
+    private final String table;
+    private final Path tableDir;
+    private final int region;
+    private final int batch;
+    /** The next region's start key; null for the last region. */
+    private final byte[] end;
+    private final Map<byte[], StoreFileWriter> writers = new TreeMap<>(Bytes.BYTES_COMPARATOR);
+    private byte[] lastFamily;
+    private StoreFileWriter lastWriter;
+
+    RegionFiles(String table, int region, int batch, byte[] end) {
+      this.table = table;
+      this.tableDir = tableDir(table);
+      this.region = region;
+      this.batch = batch;
+      this.end = end;
+    }
+
+    boolean holds(byte[] row) {
+      return end == null || Bytes.compareTo(row, end) < 0;
+    }
+
+    void append(RestoredRow row) throws IOException {
+      for (Cell c : cells(row)) {
+        writer(c).append(c);
+      }
+    }
+
+    private StoreFileWriter writer(Cell c) throws IOException {
+      if (lastFamily != null && CellUtil.matchingFamily(c, lastFamily)) {
+        return lastWriter;
+      }
+      byte[] family = CellUtil.cloneFamily(c);
+      StoreFileWriter w = writers.get(family);
+      if (w == null) {
+        Path file = new Path(new Path(tableDir, Bytes.toString(family)), String.format("r%05d-b%05d", region, batch));
+        HFileContext context = new HFileContextBuilder().withBlockSize(64 * 1024).withIncludesTags(false).build();
+        w = new StoreFileWriter.Builder(conf, CacheConfig.DISABLED, fs)
+            .withFilePath(file).withFileContext(context).withBloomType(BloomType.NONE).build();
+        writers.put(family, w);
+        Map<byte[], List<Path>> byFamily = files.computeIfAbsent(table, t -> new ConcurrentSkipListMap<>(Bytes.BYTES_COMPARATOR));
+        byFamily.computeIfAbsent(family, f -> Collections.synchronizedList(new ArrayList<>())).add(file);
+      }
+      lastFamily = family;
+      lastWriter = w;
+      return w;
+    }
+
+    void close() throws IOException {
+      for (StoreFileWriter w : writers.values()) {
+        w.appendFileInfo(HStoreFile.BULKLOAD_TIME_KEY, Bytes.toBytes(System.currentTimeMillis()));
+        w.appendTrackedTimestampsToMetadata();
+        w.close();
+      }
+      writers.clear();
+    }
+
+    void abort() {
+      for (StoreFileWriter w : writers.values()) {
+        try {
+          w.close();
+        } catch (IOException e) {
+          LOG.debug("closing a staging HFile after a failure", e);
+        }
+      }
+      writers.clear();
     }
   }
 }

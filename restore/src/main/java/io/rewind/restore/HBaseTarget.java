@@ -7,6 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
@@ -26,11 +33,21 @@ import org.slf4j.LoggerFactory;
 public final class HBaseTarget implements RestoreTarget {
 
   private static final Logger LOG = LoggerFactory.getLogger(HBaseTarget.class);
+  private static final int PENDING_BATCHES = 2;
 
   private final Connection connection;
   private final TableMapping mapping;
   private final Map<String, BufferedMutator> mutators = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> visibleCells = new ConcurrentHashMap<>();
+  /**
+   * Writes the partitions' row batches, so that a replay thread reads its next partition while
+   * the mutator waits on the region servers (with the replay thread writing, HBase idled while it
+   * read and it idled while HBase caught up). At most {@link #PENDING_BATCHES} batches wait.
+   */
+  private final ThreadPoolExecutor writer;
+  private final Semaphore pending = new Semaphore(PENDING_BATCHES);
+  private final List<Future<?>> writes = new CopyOnWriteArrayList<>();
+  private volatile Throwable writeFailure;
 
   /** Source table -> family -> max versions of its target: a read returns at most that many per column. */
   private final Map<String, Map<String, Integer>> maxVersions;
@@ -38,6 +55,13 @@ public final class HBaseTarget implements RestoreTarget {
   private HBaseTarget(Connection connection, TableMapping mapping, Map<String, Map<String, Integer>> maxVersions) {
     this.connection = connection;
     this.mapping = mapping;
+    this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "rewind-restore-writer");
+      t.setDaemon(true);
+      return t;
+    });
+    // The thread ends when idle, also when a failed restore never calls finish().
+    writer.allowCoreThreadTimeOut(true);
     this.maxVersions = maxVersions;
   }
 
@@ -91,6 +115,14 @@ public final class HBaseTarget implements RestoreTarget {
    * column (HBase applies the limit at read time). TTL expiry is not modelled (docs/notes/restore.md).
    */
   static long readableCells(List<DumpCell> visible, Map<String, Integer> maxVersions) {
+    int fewestVersions = Integer.MAX_VALUE;
+    for (int v : maxVersions.values()) {
+      fewestVersions = Math.min(fewestVersions, v);
+    }
+    if (visible.size() <= fewestVersions) {
+      // No column can hold more versions than its family keeps: every visible cell is read.
+      return visible.size();
+    }
     Map<String, Integer> perColumn = new java.util.HashMap<>();
     long readable = 0;
     for (DumpCell c : visible) {
@@ -129,6 +161,40 @@ public final class HBaseTarget implements RestoreTarget {
         .addAndGet(readableCells(row.visibleCells(), maxVersions.getOrDefault(table, Map.of())));
   }
 
+  /** Hands the batch to the writer thread; waits only while {@link #PENDING_BATCHES} batches are still unwritten. */
+  @Override
+  public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
+    Throwable failed = writeFailure;
+    if (failed != null) {
+      throw new IOException("writing the restored rows into HBase failed: " + failed.getMessage()
+          + ". The target tables are incomplete: fix the cause and restore again with --force", failed);
+    }
+    try {
+      pending.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("restore interrupted while waiting to write into HBase");
+    }
+    try {
+      writes.add(writer.submit(() -> {
+        try {
+          for (RestoredRow row : rows) {
+            acceptRow(table, row);
+          }
+        } catch (IOException | RuntimeException e) {
+          writeFailure = e;
+          throw e;
+        } finally {
+          pending.release();
+        }
+        return null;
+      }));
+    } catch (RuntimeException e) {
+      pending.release();
+      throw e;
+    }
+  }
+
   /** Only visible cells known (no markers): written as puts. */
   @Override
   public void acceptRow(String table, List<DumpCell> cells) throws IOException {
@@ -138,6 +204,18 @@ public final class HBaseTarget implements RestoreTarget {
   @Override
   public Map<String, Long> finish() throws IOException {
     IOException failure = null;
+    writer.shutdown();
+    for (Future<?> w : writes) {
+      try {
+        w.get();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("restore interrupted while writing into HBase");
+      } catch (ExecutionException e) {
+        failure = failure == null ? asIOException(e.getCause()) : failure;
+      }
+    }
+    writes.clear();
     for (Map.Entry<String, BufferedMutator> e : mutators.entrySet()) {
       try {
         e.getValue().close();
@@ -153,6 +231,10 @@ public final class HBaseTarget implements RestoreTarget {
     Map<String, Long> written = new TreeMap<>();
     mapping.targets().keySet().forEach(t -> written.put(t, visibleCells.containsKey(t) ? visibleCells.get(t).get() : 0L));
     return written;
+  }
+
+  private static IOException asIOException(Throwable t) {
+    return t instanceof IOException ? (IOException) t : new IOException(t.getMessage(), t);
   }
 
   /** Family -> max versions of the target of a source table. */

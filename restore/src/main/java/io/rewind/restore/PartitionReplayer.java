@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,12 +29,14 @@ final class PartitionReplayer {
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReplayer.class);
 
   private final ObjectStore store;
-  private final Deserializer<WalEdit> decoder;
+  private final EditDecoder decoder;
   private final long time;
   private final Set<String> tables;
   private final RestoreTarget target;
   private final SegmentKey segmentKey;
   private final RestoreProgress progress;
+  /** Per table restored from a base: its edits written at or before this time are in the base. */
+  private Map<String, Long> replayAfter = Map.of();
 
   long editsApplied;
   long duplicatesSkipped;
@@ -44,12 +47,17 @@ final class PartitionReplayer {
       ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey,
       RestoreProgress progress) {
     this.store = store;
-    this.decoder = decoder;
+    this.decoder = new EditDecoder(decoder);
     this.time = time;
     this.tables = tables;
     this.target = target;
     this.segmentKey = segmentKey;
     this.progress = progress;
+  }
+
+  PartitionReplayer withReplayAfter(Map<String, Long> replayAfter) {
+    this.replayAfter = replayAfter;
+    return this;
   }
 
   void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
@@ -66,9 +74,11 @@ final class PartitionReplayer {
             recordsAfterTime++;
             continue;
           }
-          String table = header(record, RecordHeaders.TABLE);
-          if (table != null && !tables.isEmpty() && !tables.contains(table)) {
-            continue;
+          if (!tables.isEmpty()) {
+            String table = header(record, RecordHeaders.TABLE);
+            if (table != null && !tables.contains(table)) {
+              continue;
+            }
           }
           WalEdit edit = decode(record, step, topic);
           if (edit == null || (!tables.isEmpty() && !tables.contains(edit.getTable()))) {
@@ -78,9 +88,14 @@ final class PartitionReplayer {
             recordsAfterTime++;
             continue;
           }
+          // Already in the base the table is restored from.
+          Long inBase = replayAfter.get(edit.getTable());
+          if (inBase != null && edit.getWriteTime() <= inBase) {
+            continue;
+          }
           rowsByTable
               .computeIfAbsent(edit.getTable(), t -> new HashMap<>())
-              .computeIfAbsent(edit.getRow(), r -> new ArrayList<>())
+              .computeIfAbsent(edit.getRow(), r -> new ArrayList<>(2))
               .add(edit);
           editsApplied++;
         }
@@ -88,16 +103,18 @@ final class PartitionReplayer {
       progress.segmentRead(step.manifest().sizeBytes);
     }
     for (Map.Entry<String, Map<ByteBuffer, List<WalEdit>>> table : rowsByTable.entrySet()) {
-      for (Map.Entry<ByteBuffer, List<WalEdit>> row : table.getValue().entrySet()) {
-        ByteBuffer r = row.getKey().duplicate();
-        byte[] rowBytes = new byte[r.remaining()];
-        r.get(rowBytes);
-        RowImage image = new RowImage(rowBytes);
+      List<RestoredRow> rows = new ArrayList<>(table.getValue().size());
+      // Each row's edits are dropped once replayed: a partition's edits and rows are not all held at once.
+      for (Iterator<Map.Entry<ByteBuffer, List<WalEdit>>> it = table.getValue().entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<ByteBuffer, List<WalEdit>> row = it.next();
+        RowImage image = new RowImage(RowImage.bytes(row.getKey()));
         int duplicates = RowReplay.replay(row.getValue(), image);
         duplicatesSkipped += duplicates;
         editsApplied -= duplicates;
-        target.acceptRow(table.getKey(), image.toRestoredRow());
+        rows.add(image.toRestoredRow());
+        it.remove();
       }
+      target.acceptRows(table.getKey(), rows);
     }
   }
 
@@ -109,10 +126,8 @@ final class PartitionReplayer {
           step.manifest().segmentPath, record.getOffset());
       return null;
     }
-    byte[] bytes = new byte[value.remaining()];
-    value.duplicate().get(bytes);
     try {
-      return decoder.deserialize(topic, bytes);
+      return decoder.decode(topic, value);
     } catch (RuntimeException e) {
       invalidRecords++;
       LOG.warn("{} offset {}: cannot decode the edit ({}); skipped, counted in the report as invalid",

@@ -3,17 +3,25 @@ package io.rewind.restore;
 import io.rewind.core.time.TimeParser;
 
 /**
- * The times a restore can reach: from the earliest archived edit (until base images exist, data
- * older than the stream is not covered) to the checkpoint C, both inclusive.
+ * The times a restore can reach, both inclusive: from the earliest restorable point (the oldest
+ * base of a table restored from bases, else the first archived edit: a table's data older than the
+ * stream is covered only by a base) to the checkpoint C.
  */
 public final class RestorableRange {
 
   private final long earliest;
   private final long checkpoint;
+  /** Why the range starts where it does, for the refusal. */
+  private final String earliestReason;
 
   public RestorableRange(long earliest, long checkpoint) {
+    this(earliest, checkpoint, "it is before the first archived edit, and data older than the backup stream is not covered");
+  }
+
+  public RestorableRange(long earliest, long checkpoint, String earliestReason) {
     this.earliest = earliest;
     this.checkpoint = checkpoint;
+    this.earliestReason = earliestReason;
   }
 
   public long earliest() {
@@ -40,8 +48,8 @@ public final class RestorableRange {
     if (t < earliest) {
       throw new RestoreRefusedException(
           "requested " + TimeParser.format(t) + " is outside the restorable range " + TimeParser.format(earliest)
-              + " … " + TimeParser.format(checkpoint) + ": it is before the first archived edit, and data older than"
-              + " the backup stream is not covered. Choose a time at or after " + TimeParser.format(earliest) + ".");
+              + " … " + TimeParser.format(checkpoint) + ": " + earliestReason + ". Choose a time at or after "
+              + TimeParser.format(earliest) + ".");
     }
   }
 

@@ -1,5 +1,9 @@
 package io.rewind.restore;
 
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.TableBases;
+import io.rewind.core.io.Futures;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
@@ -11,14 +15,12 @@ import io.rewind.schemas.TableDescriptor;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -26,8 +28,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restore to T from the object store alone: the checkpoint, the manifests and the segments. Reads
- * no Kafka and no source cluster, so it works after both are gone.
+ * Restore to T from the object store alone: the checkpoint, the bases, the manifests and the
+ * segments. Reads no Kafka and no source cluster, so it works after both are gone. A table with a
+ * base completed at or before T is loaded from the newest such base, then the stream's edits
+ * written after the base's start (less the margin) are replayed on top.
  */
 public final class Restore {
 
@@ -38,6 +42,7 @@ public final class Restore {
   private final String editsTopic;
   private SegmentKey segmentKey;
   private RestoreProgress progress = RestoreProgress.none();
+  private BaseLoader baseLoader;
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
@@ -57,6 +62,17 @@ public final class Restore {
     return this;
   }
 
+  /** Loads bases into the target (an HBase restore); without one, tables served by a base are refused. */
+  public Restore withBaseLoader(BaseLoader loader) {
+    this.baseLoader = loader;
+    return this;
+  }
+
+  /** The committed bases of every table that has one. */
+  public Map<String, TableBases> bases() throws IOException {
+    return new BaseStore(store).all();
+  }
+
   /** Every committed manifest per partition. */
   public Map<Integer, List<Manifest>> manifests() throws IOException {
     ManifestStore manifests = new ManifestStore(store);
@@ -67,30 +83,77 @@ public final class Restore {
     return byPartition;
   }
 
-  /** The restorable range; refuses when the store has no checkpoint or nothing archived. */
+  /** The restorable range of every table; refuses when the store has no checkpoint or nothing archived. */
   public RestorableRange range(Map<Integer, List<Manifest>> manifests) throws IOException {
+    return range(manifests, List.of(), bases());
+  }
+
+  /**
+   * The restorable range of the given tables (empty: every table the store knows). It starts at the
+   * latest of the tables' earliest points: a table with bases from its oldest base's completion,
+   * one without from the first archived edit.
+   */
+  public RestorableRange range(Map<Integer, List<Manifest>> manifests, java.util.Collection<String> tables, Map<String, TableBases> bases)
+      throws IOException {
     CheckpointFile.Stored checkpoint =
         CheckpointFile.read(store)
             .orElseThrow(
                 () -> new RestoreRefusedException(
                     "the store " + store + " has no checkpoint (checkpoints/latest.json): either it is not a Rewind store"
                         + " (check --store) or the checkpoint app has not published yet (run `rewind checkpoint`)"));
-    long earliest =
-        RestorePlanner.earliestWriteTime(manifests)
-            .orElseThrow(
-                () -> new RestoreRefusedException(
-                    "the store " + store + " holds no archived edits yet: run `rewind archive` and wait for a segment"));
-    return new RestorableRange(earliest, checkpoint.time);
+    Set<String> restored = new TreeSet<>(tables.isEmpty() ? knownTables(manifests, bases) : tables);
+    java.util.OptionalLong streamStart = RestorePlanner.earliestWriteTime(manifests);
+    Long earliest = null;
+    String reason = null;
+    boolean needsStream = false;
+    for (String t : restored) {
+      TableBases b = bases.get(t);
+      if (b != null && !b.isEmpty()) {
+        long oldest = b.earliest().getAsLong();
+        if (earliest == null || oldest > earliest) {
+          earliest = oldest;
+          reason = "it is before the oldest base of " + t + " (completed " + TimeParser.format(oldest) + "), and " + t
+              + "'s data older than its bases is not covered";
+        }
+      } else {
+        needsStream = true;
+      }
+    }
+    if (needsStream || earliest == null) {
+      long start = streamStart.orElseThrow(
+          () -> new RestoreRefusedException(
+              "the store " + store + " holds no archived edits yet: run `rewind archive` and wait for a segment"));
+      if (earliest == null || start > earliest) {
+        earliest = start;
+        reason = "it is before the first archived edit, and data older than the backup stream is not covered (take a base of a"
+            + " table that held data before it joined the backup: rewind base --tables ns:table)";
+      }
+    }
+    return new RestorableRange(earliest, checkpoint.time, reason);
   }
 
   public RestoreReport run(RestoreOptions options, RestoreTarget target) throws IOException {
     long started = System.currentTimeMillis();
     Map<Integer, List<Manifest>> manifests = manifests();
-    RestorableRange range = range(manifests);
-    range.check(options.time());
-    RestorePlan plan = RestorePlanner.plan(manifests, options.time());
+    Map<String, TableBases> bases = bases();
     Set<String> tables = new TreeSet<>(options.tables());
     checkTablesKnown(tables, manifests);
+    RestorableRange range = range(manifests, tables, bases);
+    range.check(options.time());
+    Map<String, BaseManifest> serving = new java.util.TreeMap<>();
+    Set<String> restored = tables.isEmpty() ? knownTables(manifests, bases) : tables;
+    for (String t : restored) {
+      TableBases b = bases.get(t);
+      if (b != null) {
+        b.servingAt(options.time()).ifPresent(base -> serving.put(t, base));
+      }
+    }
+    Map<String, Long> replayAfter = new java.util.TreeMap<>();
+    serving.forEach((t, b) -> replayAfter.put(t, b.replayAfter));
+    long floor = serving.keySet().containsAll(restored) && !serving.isEmpty()
+        ? java.util.Collections.min(replayAfter.values())
+        : Long.MIN_VALUE;
+    RestorePlan plan = RestorePlanner.plan(manifests, options.time(), floor);
 
     RestoreReport report = new RestoreReport();
     report.time = options.time();
@@ -103,7 +166,10 @@ public final class Restore {
     report.segments = plan.segments();
     report.bytes = plan.bytes();
     report.recordsPlanned = plan.records();
-    report.tables = new ArrayList<>(tables.isEmpty() ? plan.tables() : tables);
+    Set<String> reported = new TreeSet<>(tables.isEmpty() ? plan.tables() : tables);
+    reported.addAll(serving.keySet());
+    report.tables = new ArrayList<>(reported);
+    serving.forEach((t, b) -> report.bases.add(RestoreReport.BaseUsed.of(t, b)));
     report.coversFromIso = plan.firstWriteTime() == null ? null : TimeParser.format(plan.firstWriteTime());
     report.coversToIso = plan.lastWriteTime() == null ? null : TimeParser.format(plan.lastWriteTime());
     report.parallelism = options.parallelism();
@@ -121,40 +187,40 @@ public final class Restore {
       report.durationMs = System.currentTimeMillis() - started;
       return report;
     }
+    if (!serving.isEmpty()) {
+      if (baseLoader == null) {
+        throw new RestoreRefusedException("restoring " + String.join(", ", serving.keySet()) + " to " + report.timeIso + " starts from"
+            + " a base (an HBase snapshot's HFiles), which only an HBase target can load: pass --hbase-zk or --hbase-site instead of"
+            + " --out, or restore other tables (--tables)");
+      }
+    }
 
     List<PartitionReplayer> replayers = new ArrayList<>();
-    progress.start(plan.records(), plan.bytes());
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r, "rewind-restore");
       t.setDaemon(true);
       return t;
     });
     try {
-      List<Future<?>> futures = new ArrayList<>();
+      // Bases first, tables in parallel: the stream's edits must land on top of them.
+      List<Future<Integer>> loads = new ArrayList<>();
+      for (Map.Entry<String, BaseManifest> e : serving.entrySet()) {
+        loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue())));
+      }
+      Futures.awaitAll(loads);
+      progress.start(plan.records(), plan.bytes());
+      List<Future<Void>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress);
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress)
+                .withReplayAfter(replayAfter);
         replayers.add(replayer);
         futures.add(pool.submit(() -> {
           replayer.replay(partition.getValue(), editsTopic);
           return null;
         }));
       }
-      for (Future<?> f : futures) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("restore interrupted", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException) {
-        throw (IOException) cause;
-      }
-      if (cause instanceof RuntimeException) {
-        throw (RuntimeException) cause;
-      }
-      throw new UncheckedIOException(new IOException(cause));
+      Futures.awaitAll(futures);
     } finally {
       pool.shutdownNow();
       progress.close();
@@ -179,9 +245,32 @@ public final class Restore {
     return byTable;
   }
 
+  /**
+   * The archived descriptors, each table restored from a base split at the base's region boundaries
+   * (unless its descriptor names split keys), so the target starts with the source's regions.
+   */
+  public Map<String, TableDescriptor> descriptorsAt(long time, Map<String, TableBases> bases) throws IOException {
+    Map<String, TableDescriptor> byTable = descriptors();
+    for (Map.Entry<String, TableDescriptor> e : byTable.entrySet()) {
+      TableBases b = bases.get(e.getKey());
+      java.util.Optional<BaseManifest> base = b == null ? java.util.Optional.empty() : b.servingAt(time);
+      if (base.isPresent() && e.getValue().getSplitKeys().isEmpty() && base.get().regions.size() > 1) {
+        List<java.nio.ByteBuffer> splits = new ArrayList<>();
+        base.get().regions.stream().skip(1)
+            .forEach(r -> splits.add(java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(r.startKey))));
+        e.setValue(TableDescriptor.newBuilder(e.getValue()).setSplitKeys(splits).build());
+      }
+    }
+    return byTable;
+  }
+
   /** Tables to expect in the output: those asked for, else every table the store knows. */
   public Set<String> knownTables(Map<Integer, List<Manifest>> manifests) throws IOException {
-    Set<String> known = new TreeSet<>();
+    return knownTables(manifests, bases());
+  }
+
+  private Set<String> knownTables(Map<Integer, List<Manifest>> manifests, Map<String, TableBases> bases) throws IOException {
+    Set<String> known = new TreeSet<>(bases.keySet());
     for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
       known.add(d.getTable());
     }

@@ -17,6 +17,14 @@ public final class RestorePlanner {
    * @param time T, inclusive
    */
   public static RestorePlan plan(Map<Integer, List<Manifest>> manifestsByPartition, long time) {
+    return plan(manifestsByPartition, time, Long.MIN_VALUE);
+  }
+
+  /**
+   * @param replayAfter edits written at or before it are not replayed (every restored table is
+   *     served by a base that holds them): segments holding only such edits are left out
+   */
+  public static RestorePlan plan(Map<Integer, List<Manifest>> manifestsByPartition, long time, long replayAfter) {
     Map<Integer, List<RestorePlan.Step>> steps = new LinkedHashMap<>();
     manifestsByPartition.forEach(
         (partition, manifests) -> {
@@ -30,8 +38,8 @@ public final class RestorePlanner {
             }
             long from = Math.max(m.startOffset, covered);
             covered = m.endOffset;
-            // A segment holding only edits after T is not needed; one without timestamps (no edits) neither.
-            if (m.minWriteTime != null && m.minWriteTime <= time) {
+            // A segment holding only edits after T, or only edits in the bases, is not needed; one without edits neither.
+            if (m.minWriteTime != null && m.minWriteTime <= time && m.maxWriteTime > replayAfter) {
               partitionSteps.add(new RestorePlan.Step(m, from));
             }
           }

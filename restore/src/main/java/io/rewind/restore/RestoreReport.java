@@ -40,4 +40,28 @@ public final class RestoreReport {
   /** With --verify: cells read back from the target against the replay's count, per table. */
   public RestoreVerification verification;
   public long durationMs;
+  /** The base each table restored from one was loaded from (before the stream was replayed on top). */
+  public java.util.List<BaseUsed> bases = new java.util.ArrayList<>();
+
+  /** A base a restore loads. */
+  public static final class BaseUsed {
+    public String table;
+    public String id;
+    public String completedAtIso;
+    /** The stream is replayed from edits written after this time. */
+    public String replayAfterIso;
+    public int files;
+    public long bytes;
+
+    static BaseUsed of(String table, io.rewind.core.base.BaseManifest b) {
+      BaseUsed u = new BaseUsed();
+      u.table = table;
+      u.id = b.id;
+      u.completedAtIso = io.rewind.core.time.TimeParser.format(b.completedAt);
+      u.replayAfterIso = io.rewind.core.time.TimeParser.format(b.replayAfter);
+      u.files = b.files.size();
+      u.bytes = b.bytes();
+      return u;
+    }
+  }
 }

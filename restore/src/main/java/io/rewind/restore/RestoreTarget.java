@@ -18,6 +18,18 @@ public interface RestoreTarget {
     acceptRow(table, row.visibleCells());
   }
 
+  /**
+   * Every restored row of a table from one partition's replay (each row complete, no row twice),
+   * in no particular order; by default each is passed to {@link #acceptRow(String, RestoredRow)}.
+   * Targets that write sorted files override it to write the batch while other partitions are
+   * still being read.
+   */
+  default void acceptRows(String table, List<RestoredRow> rows) throws IOException {
+    for (RestoredRow row : rows) {
+      acceptRow(table, row);
+    }
+  }
+
   /** Called once after every row was accepted; returns cells written per table. */
   java.util.Map<String, Long> finish() throws IOException;
 

@@ -5,6 +5,7 @@ import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,43 +17,59 @@ import java.util.Set;
  * (family, qualifier, timestamp), a later put of the same key replacing an earlier one; delete
  * markers kept beside them and applied when the row is read, as HBase does, so that a marker also
  * masks a put with an older timestamp that arrives after it.
+ *
+ * <p>Built once per restored row, so it allocates little: the decoded edit's byte arrays are taken
+ * as they are when they are exactly their buffer's content, and the delete structures exist only
+ * for rows that have markers.
  */
 final class RowImage {
 
   private final byte[] row;
-  private final Map<CellKey, byte[]> puts = new HashMap<>();
+  private final Map<CellKey, byte[]> puts = new HashMap<>(4);
   /** DeleteColumn: masks versions of (family, qualifier) at or below the timestamp. */
-  private final Map<ColumnKey, Long> columnDeletes = new HashMap<>();
+  private Map<CellKey, Long> columnDeletes;
   /** DeleteFamily: masks versions of every column of the family at or below the timestamp. */
-  private final Map<ByteBuffer, Long> familyDeletes = new HashMap<>();
+  private Map<CellKey, Long> familyDeletes;
   /** Delete (one version): masks exactly (family, qualifier, timestamp). */
-  private final Set<CellKey> versionDeletes = new HashSet<>();
+  private Set<CellKey> versionDeletes;
   /** DeleteFamilyVersion: masks exactly the timestamp in every column of the family. */
-  private final Set<FamilyVersion> familyVersionDeletes = new HashSet<>();
+  private Set<CellKey> familyVersionDeletes;
 
   RowImage(byte[] row) {
     this.row = row;
   }
 
   void apply(Cell cell) {
-    ByteBuffer family = ByteBuffer.wrap(bytes(cell.getFamily()));
-    ByteBuffer qualifier = ByteBuffer.wrap(bytes(cell.getQualifier()));
+    byte[] family = bytes(cell.getFamily());
+    byte[] qualifier = bytes(cell.getQualifier());
     long ts = cell.getTimestamp();
     switch (cell.getType()) {
       case PUT:
         puts.put(new CellKey(family, qualifier, ts), bytes(cell.getValue()));
         break;
       case DELETE:
+        if (versionDeletes == null) {
+          versionDeletes = new HashSet<>();
+        }
         versionDeletes.add(new CellKey(family, qualifier, ts));
         break;
       case DELETE_COLUMN:
-        columnDeletes.merge(new ColumnKey(family, qualifier), ts, Math::max);
+        if (columnDeletes == null) {
+          columnDeletes = new HashMap<>();
+        }
+        columnDeletes.merge(CellKey.column(family, qualifier), ts, Math::max);
         break;
       case DELETE_FAMILY:
-        familyDeletes.merge(family, ts, Math::max);
+        if (familyDeletes == null) {
+          familyDeletes = new HashMap<>();
+        }
+        familyDeletes.merge(CellKey.family(family), ts, Math::max);
         break;
       case DELETE_FAMILY_VERSION:
-        familyVersionDeletes.add(new FamilyVersion(family, ts));
+        if (familyVersionDeletes == null) {
+          familyVersionDeletes = new HashSet<>();
+        }
+        familyVersionDeletes.add(new CellKey(family, CellKey.NONE, ts));
         break;
       default:
         throw new IllegalArgumentException("unknown cell type " + cell.getType());
@@ -62,108 +79,106 @@ final class RowImage {
   /** The row for a target that writes mutations: winning puts, markers and the visible result. */
   RestoredRow toRestoredRow() {
     List<DumpCell> all = new ArrayList<>(puts.size());
-    puts.forEach((key, value) -> all.add(new DumpCell(row, key.family.array(), key.qualifier.array(), key.timestamp, value)));
+    puts.forEach((key, value) -> all.add(new DumpCell(row, key.family, key.qualifier, key.timestamp, value)));
+    if (!hasMarkers()) {
+      return new RestoredRow(row, all, List.of(), all);
+    }
     List<DeleteMarker> markers = new ArrayList<>();
-    familyDeletes.forEach((family, ts) -> markers.add(new DeleteMarker(family.array(), new byte[0], ts, CellType.DELETE_FAMILY)));
-    familyVersionDeletes.forEach(fv -> markers.add(new DeleteMarker(fv.family.array(), new byte[0], fv.timestamp, CellType.DELETE_FAMILY_VERSION)));
-    columnDeletes.forEach((c, ts) -> markers.add(new DeleteMarker(c.family.array(), c.qualifier.array(), ts, CellType.DELETE_COLUMN)));
-    versionDeletes.forEach(k -> markers.add(new DeleteMarker(k.family.array(), k.qualifier.array(), k.timestamp, CellType.DELETE)));
+    if (familyDeletes != null) {
+      familyDeletes.forEach((f, ts) -> markers.add(new DeleteMarker(f.family, new byte[0], ts, CellType.DELETE_FAMILY)));
+    }
+    if (familyVersionDeletes != null) {
+      familyVersionDeletes.forEach(fv -> markers.add(new DeleteMarker(fv.family, new byte[0], fv.timestamp, CellType.DELETE_FAMILY_VERSION)));
+    }
+    if (columnDeletes != null) {
+      columnDeletes.forEach((c, ts) -> markers.add(new DeleteMarker(c.family, c.qualifier, ts, CellType.DELETE_COLUMN)));
+    }
+    if (versionDeletes != null) {
+      versionDeletes.forEach(k -> markers.add(new DeleteMarker(k.family, k.qualifier, k.timestamp, CellType.DELETE)));
+    }
     return new RestoredRow(row, all, markers, visibleCells());
   }
 
   /** The versions a read with all versions would return. */
   List<DumpCell> visibleCells() {
-    List<DumpCell> cells = new ArrayList<>();
+    List<DumpCell> cells = new ArrayList<>(puts.size());
+    boolean markers = hasMarkers();
     puts.forEach(
         (key, value) -> {
-          if (!masked(key)) {
-            cells.add(new DumpCell(row, key.family.array(), key.qualifier.array(), key.timestamp, value));
+          if (!markers || !masked(key)) {
+            cells.add(new DumpCell(row, key.family, key.qualifier, key.timestamp, value));
           }
         });
     return cells;
   }
 
+  private boolean hasMarkers() {
+    return familyDeletes != null || columnDeletes != null || versionDeletes != null || familyVersionDeletes != null;
+  }
+
   private boolean masked(CellKey key) {
-    Long family = familyDeletes.get(key.family);
+    Long family = familyDeletes == null ? null : familyDeletes.get(CellKey.family(key.family));
     if (family != null && key.timestamp <= family) {
       return true;
     }
-    Long column = columnDeletes.get(new ColumnKey(key.family, key.qualifier));
+    Long column = columnDeletes == null ? null : columnDeletes.get(CellKey.column(key.family, key.qualifier));
     if (column != null && key.timestamp <= column) {
       return true;
     }
-    return versionDeletes.contains(key) || familyVersionDeletes.contains(new FamilyVersion(key.family, key.timestamp));
+    return (versionDeletes != null && versionDeletes.contains(key))
+        || (familyVersionDeletes != null && familyVersionDeletes.contains(new CellKey(key.family, CellKey.NONE, key.timestamp)));
   }
 
-  private static byte[] bytes(ByteBuffer buffer) {
+  /** The buffer's bytes: its backing array when that is exactly its content (as Avro decodes), else a copy. */
+  static byte[] bytes(ByteBuffer buffer) {
+    if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0 && buffer.remaining() == buffer.array().length) {
+      return buffer.array();
+    }
     ByteBuffer b = buffer.duplicate();
     byte[] out = new byte[b.remaining()];
     b.get(out);
     return out;
   }
 
+  /**
+   * (family, qualifier, timestamp) with its hash computed once; column keys use timestamp 0 and
+   * family keys also an empty qualifier, each kind in its own map.
+   */
   private static final class CellKey {
-    final ByteBuffer family;
-    final ByteBuffer qualifier;
-    final long timestamp;
+    static final byte[] NONE = new byte[0];
 
-    CellKey(ByteBuffer family, ByteBuffer qualifier, long timestamp) {
+    final byte[] family;
+    final byte[] qualifier;
+    final long timestamp;
+    private final int hash;
+
+    CellKey(byte[] family, byte[] qualifier, long timestamp) {
       this.family = family;
       this.qualifier = qualifier;
       this.timestamp = timestamp;
+      this.hash = (Arrays.hashCode(family) * 31 + Arrays.hashCode(qualifier)) * 31 + Long.hashCode(timestamp);
+    }
+
+    static CellKey column(byte[] family, byte[] qualifier) {
+      return new CellKey(family, qualifier, 0);
+    }
+
+    static CellKey family(byte[] family) {
+      return new CellKey(family, NONE, 0);
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CellKey
-          && ((CellKey) o).timestamp == timestamp
-          && ((CellKey) o).family.equals(family)
-          && ((CellKey) o).qualifier.equals(qualifier);
+      if (!(o instanceof CellKey)) {
+        return false;
+      }
+      CellKey k = (CellKey) o;
+      return k.hash == hash && k.timestamp == timestamp && Arrays.equals(k.family, family) && Arrays.equals(k.qualifier, qualifier);
     }
 
     @Override
     public int hashCode() {
-      return (family.hashCode() * 31 + qualifier.hashCode()) * 31 + Long.hashCode(timestamp);
-    }
-  }
-
-  private static final class ColumnKey {
-    final ByteBuffer family;
-    final ByteBuffer qualifier;
-
-    ColumnKey(ByteBuffer family, ByteBuffer qualifier) {
-      this.family = family;
-      this.qualifier = qualifier;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof ColumnKey && ((ColumnKey) o).family.equals(family) && ((ColumnKey) o).qualifier.equals(qualifier);
-    }
-
-    @Override
-    public int hashCode() {
-      return family.hashCode() * 31 + qualifier.hashCode();
-    }
-  }
-
-  private static final class FamilyVersion {
-    final ByteBuffer family;
-    final long timestamp;
-
-    FamilyVersion(ByteBuffer family, long timestamp) {
-      this.family = family;
-      this.timestamp = timestamp;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof FamilyVersion && ((FamilyVersion) o).timestamp == timestamp && ((FamilyVersion) o).family.equals(family);
-    }
-
-    @Override
-    public int hashCode() {
-      return family.hashCode() * 31 + Long.hashCode(timestamp);
+      return hash;
     }
   }
 }

@@ -4,10 +4,7 @@ import io.rewind.schemas.Cell;
 import io.rewind.schemas.WalEdit;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
-import java.util.Set;
 
 /**
  * The replay rules for the edits of one row: applied in sequence-id order (a region's sequence
@@ -23,45 +20,45 @@ final class RowReplay {
 
   /** Applies the edits to the image; returns how many duplicates were skipped. */
   static int replay(List<WalEdit> edits, RowImage image) {
+    if (edits.size() == 1) {
+      apply(edits.get(0), image);
+      return 0;
+    }
     List<WalEdit> ordered = new ArrayList<>(edits);
     ordered.sort(ORDER);
-    Set<EntryId> seen = new HashSet<>();
     int duplicates = 0;
-    for (WalEdit edit : ordered) {
-      if (!seen.add(new EntryId(edit.getRegion(), edit.getSequenceId(), edit.getPart()))) {
+    for (int i = 0; i < ordered.size(); i++) {
+      WalEdit edit = ordered.get(i);
+      if (isRepeat(ordered, i)) {
         duplicates++;
         continue;
       }
-      for (Cell cell : edit.getCells()) {
-        image.apply(cell);
-      }
+      apply(edit, image);
     }
     return duplicates;
   }
 
-  private static final class EntryId {
-    final String region;
-    final long sequenceId;
-    final int part;
-
-    EntryId(String region, long sequenceId, int part) {
-      this.region = region;
-      this.sequenceId = sequenceId;
-      this.part = part;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      if (!(o instanceof EntryId)) {
+  /**
+   * True when an earlier edit in the order has the same (region, sequence id, part): a re-shipped
+   * copy. Equal (sequence id, part) are adjacent in the order, so only those are compared.
+   */
+  private static boolean isRepeat(List<WalEdit> ordered, int i) {
+    WalEdit edit = ordered.get(i);
+    for (int j = i - 1; j >= 0; j--) {
+      WalEdit earlier = ordered.get(j);
+      if (earlier.getSequenceId() != edit.getSequenceId() || earlier.getPart() != edit.getPart()) {
         return false;
       }
-      EntryId e = (EntryId) o;
-      return sequenceId == e.sequenceId && part == e.part && region.equals(e.region);
+      if (earlier.getRegion().equals(edit.getRegion())) {
+        return true;
+      }
     }
+    return false;
+  }
 
-    @Override
-    public int hashCode() {
-      return Objects.hash(region, sequenceId, part);
+  private static void apply(WalEdit edit, RowImage image) {
+    for (Cell cell : edit.getCells()) {
+      image.apply(cell);
     }
   }
 }

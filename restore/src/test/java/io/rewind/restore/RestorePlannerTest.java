@@ -50,6 +50,13 @@ class RestorePlannerTest {
     range.check(2_000);
   }
 
+  @Test
+  void segmentsHoldingOnlyEditsInTheBasesAreNotRead() {
+    RestorePlan plan = RestorePlanner.plan(Map.of(0, List.of(m(0, 0, 10, 100, 200), m(0, 10, 20, 150, 300), m(0, 20, 30, 301, 400))), 350, 200);
+
+    assertThat(plan.stepsByPartition().get(0)).extracting(s -> s.manifest().startOffset).containsExactly(10L, 20L);
+  }
+
   private static Manifest m(int partition, long start, long end, long minTime, long maxTime) {
     Manifest m = new Manifest();
     m.partition = partition;

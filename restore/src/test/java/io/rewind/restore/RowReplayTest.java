@@ -51,6 +51,18 @@ class RowReplayTest {
   }
 
   @Test
+  void aReshippedEditAmongOthersWithTheSameSequenceIdIsAppliedOnce() {
+    WalEdit a = edit("region-a", 10, put("q", 100, "a"));
+    WalEdit b = edit("region-b", 10, put("q", 101, "b"));
+    WalEdit c = edit("region-c", 10, put("q", 102, "c"));
+    WalEdit aAgain = edit("region-a", 10, put("q", 100, "a"));
+    RowImage image = new RowImage(ROW);
+
+    assertThat(RowReplay.replay(List.of(a, b, c, aAgain, edit("region-c", 10, put("q", 102, "c"))), image)).isEqualTo(2);
+    assertThat(image.visibleCells()).hasSize(3);
+  }
+
+  @Test
   void deleteTypesMaskAsHBaseDoes() {
     List<WalEdit> edits = new ArrayList<>();
     edits.add(edit("r", 1, put("a", 100, "a100"), put("a", 200, "a200"), put("b", 100, "b100"), put("b", 200, "b200")));

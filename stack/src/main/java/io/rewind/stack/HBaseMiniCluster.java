@@ -157,6 +157,17 @@ public final class HBaseMiniCluster implements AutoCloseable {
     return util.getConnection();
   }
 
+  /**
+   * Where the cluster keeps its files (hbase.rootdir on the mini HDFS, and fs.defaultFS): what a
+   * base copy reads HFiles from, as an hbase-site.xml would tell it.
+   */
+  public Map<String, String> rootDirSettings() {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("hbase.rootdir", util.getConfiguration().get("hbase.rootdir"));
+    settings.put("fs.defaultFS", util.getConfiguration().get("fs.defaultFS"));
+    return settings;
+  }
+
   /** The ZooKeeper quorum clients connect to, {@code 127.0.0.1:<port>}. */
   public String zookeeperQuorum() {
     return "127.0.0.1:" + util.getConfiguration().get("hbase.zookeeper.property.clientPort");

@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
@@ -52,6 +53,8 @@ public final class CheckpointApp implements AutoCloseable {
   public static final String DECREASES_METRIC = CheckpointMetrics.DECREASES;
   /** Streams commit interval unless streams.commit.interval.ms says otherwise: a checkpoint is visible once committed. */
   public static final int COMMIT_INTERVAL_MS = 100;
+  /** The Streams producer's retry back-off (see {@link #streamsProperties()}); streams.producer.retry.backoff.ms changes it. */
+  static final int PRODUCER_RETRY_BACKOFF_MS = 20;
   /** Port of the HTTP endpoint: 0 picks a free port, -1 turns the endpoint off. */
   public static final String HTTP_PORT = RewindConfig.CHECKPOINT_HTTP_PORT;
   /** Address the HTTP endpoint binds. */
@@ -160,6 +163,13 @@ public final class CheckpointApp implements AutoCloseable {
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
     // Skipping an undecodable record only withholds a claim or an archive range: C stays lower, never wrong.
     p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Transactions v2 (Kafka 4.x): a transaction's first produce answers CONCURRENT_TRANSACTIONS while
+    // the previous commit's markers are still being written; the batch retries after retry.backoff.ms
+    // (100 ms by default, every commit interval under load) and batches already in flight behind it
+    // fail with a retriable OutOfOrderSequenceException and back off too. No task is reset, but each
+    // occurrence delayed the checkpoint's commit by 100-500 ms. Retry sooner, one request at a time.
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
+    p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
     p.putAll(config.withPrefix("streams."));
     return p;
   }

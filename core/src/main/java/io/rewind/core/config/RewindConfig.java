@@ -68,7 +68,8 @@ public final class RewindConfig {
     d.put(REGISTRY_URL, "");
     d.put(CHECKPOINT_MARGIN_MS, "500");
     d.put(SEGMENT_MAX_BYTES, String.valueOf(64L << 20));
-    d.put(SEGMENT_MAX_AGE_MS, "1000");
+    // The RPO knob: the archive of a partition lags its log by up to this age (docs/checkpoint.md).
+    d.put(SEGMENT_MAX_AGE_MS, "500");
     d.put(SEGMENT_CODEC, "zstd");
     d.put(ARCHIVER_GROUP, "rewind-archivers");
     d.put(CHECKPOINT_APPLICATION_ID, "rewind-checkpoint");

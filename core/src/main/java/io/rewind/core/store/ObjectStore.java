@@ -13,6 +13,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
 
@@ -158,6 +160,27 @@ public final class ObjectStore implements Closeable {
     } catch (FileNotFoundException e) {
       return List.of();
     }
+  }
+
+  /**
+   * Every file under a directory, recursively (one listing request per page on S3), as keys
+   * relative to the store's root; empty when the directory does not exist.
+   */
+  public List<StoredObject> listFiles(String relativeDir) throws IOException {
+    List<StoredObject> files = new ArrayList<>();
+    String rootPrefix = fs.makeQualified(root).toUri().getPath();
+    String prefix = rootPrefix.endsWith("/") ? rootPrefix : rootPrefix + "/";
+    try {
+      RemoteIterator<LocatedFileStatus> it = fs.listFiles(path(relativeDir), true);
+      while (it.hasNext()) {
+        LocatedFileStatus f = it.next();
+        String p = f.getPath().toUri().getPath();
+        files.add(new StoredObject(p.startsWith(prefix) ? p.substring(prefix.length()) : p, f.getLen(), f.getModificationTime()));
+      }
+    } catch (FileNotFoundException e) {
+      return List.of();
+    }
+    return files;
   }
 
   public boolean delete(String relative) throws IOException {

@@ -10,11 +10,11 @@ import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.util.Bytes;
 
 /** HBase table descriptors as the Avro {@link TableDescriptor} the {@code tables} topic carries. */
-final class TableDescriptors {
+public final class TableDescriptors {
 
   private TableDescriptors() {}
 
-  static TableDescriptor toAvro(org.apache.hadoop.hbase.client.TableDescriptor d, long readTime) {
+  public static TableDescriptor toAvro(org.apache.hadoop.hbase.client.TableDescriptor d, long readTime) {
     List<FamilyDescriptor> families = new ArrayList<>();
     for (ColumnFamilyDescriptor f : d.getColumnFamilies()) {
       families.add(

@@ -1,4 +1,4 @@
-package io.rewind.archiver;
+package io.rewind.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

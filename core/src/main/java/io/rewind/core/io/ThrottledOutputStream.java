@@ -1,4 +1,4 @@
-package io.rewind.archiver;
+package io.rewind.core.io;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -7,12 +7,12 @@ import java.io.OutputStream;
 import java.util.concurrent.TimeUnit;
 
 /** Writes through an {@link UploadThrottle} in chunks of at most 64 KiB, sleeping off the debt. */
-final class ThrottledOutputStream extends FilterOutputStream {
+public final class ThrottledOutputStream extends FilterOutputStream {
 
   private static final int CHUNK = 64 * 1024;
   private final UploadThrottle throttle;
 
-  ThrottledOutputStream(OutputStream out, UploadThrottle throttle) {
+  public ThrottledOutputStream(OutputStream out, UploadThrottle throttle) {
     super(out);
     this.throttle = throttle;
   }

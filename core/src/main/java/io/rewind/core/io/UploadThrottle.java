@@ -1,12 +1,11 @@
-package io.rewind.archiver;
+package io.rewind.core.io;
 
 /**
- * A token bucket over the bytes an archiver uploads ({@code archiver.upload.max.bytes.per.sec}),
- * shared by its worker threads, so backup traffic on a shared host stays under a cap. Bytes may be
- * taken on credit: a caller that takes more than the bucket holds waits until the debt is repaid
+ * A token bucket over the bytes an archiver or a base copy uploads, shared by its worker threads,
+ * so backup traffic on a shared host stays under a cap. Bytes may be taken on credit: a caller that takes more than the bucket holds waits until the debt is repaid
  * at the configured rate. Pure: the caller passes the time and does the waiting.
  */
-final class UploadThrottle {
+public final class UploadThrottle {
 
   /** Tokens the bucket holds at most: a quarter second of traffic, at least one 64 KiB chunk. */
   private final long capacity;
@@ -16,21 +15,21 @@ final class UploadThrottle {
   private boolean started;
 
   /** @param bytesPerSecond the cap; 0 or less means unlimited */
-  UploadThrottle(long bytesPerSecond) {
+  public UploadThrottle(long bytesPerSecond) {
     this.bytesPerSecond = bytesPerSecond;
     this.capacity = Math.max(64 * 1024, bytesPerSecond / 4);
   }
 
-  boolean isLimited() {
+  public boolean isLimited() {
     return bytesPerSecond > 0;
   }
 
-  long bytesPerSecond() {
+  public long bytesPerSecond() {
     return bytesPerSecond;
   }
 
   /** Takes {@code bytes} from the bucket; returns how long to wait before sending them, in ns. */
-  synchronized long take(long bytes, long nowNanos) {
+  public synchronized long take(long bytes, long nowNanos) {
     if (!isLimited()) {
       return 0;
     }

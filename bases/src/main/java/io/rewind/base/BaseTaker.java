@@ -1,0 +1,238 @@
+package io.rewind.base;
+
+import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.io.Futures;
+import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoredObject;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.producer.hbase.TableDescriptors;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.SnapshotDescription;
+import org.apache.hadoop.hbase.client.SnapshotType;
+import org.apache.hadoop.hbase.snapshot.SnapshotDescriptionUtils;
+import org.apache.hadoop.hbase.util.CommonFSUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes a base of a table: an HBase snapshot (flushed), then its manifest and every HFile it
+ * references copied from HBase's root directory to {@code bases/} in the store, in parallel under
+ * the thread and bandwidth caps. An HFile an earlier base of the table already stored (same name,
+ * size and checksum) is not copied again. Protocol: intent (naming every file) → copies → check
+ * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted.
+ * A crash anywhere leaves at most an intent and unreferenced files, which garbage collection removes.
+ */
+public final class BaseTaker {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseTaker.class);
+
+  private final Connection connection;
+  private final Configuration conf;
+  private final BaseStore bases;
+  private final BaseSettings settings;
+
+  /**
+   * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
+   *     system, as the cluster's hbase-site.xml does
+   */
+  public BaseTaker(Connection connection, Configuration conf, ObjectStore store, BaseSettings settings) {
+    this.connection = connection;
+    this.conf = conf;
+    this.bases = new BaseStore(store);
+    this.settings = settings;
+  }
+
+  public BaseReport take(String table) throws IOException {
+    long began = System.currentTimeMillis();
+    TableName name = TableName.valueOf(table);
+    String qualified = name.getNameWithNamespaceInclAsString();
+    Path rootDir = rootDir();
+    FileSystem fs = rootDir.getFileSystem(conf);
+    try (Admin admin = connection.getAdmin()) {
+      if (!admin.tableExists(name)) {
+        throw new BaseException("table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
+            + " check the name with `list` in the HBase shell");
+      }
+      long startedAt = System.currentTimeMillis();
+      String snapshot = "rewind-" + name.getNamespaceAsString() + "-" + name.getQualifierAsString() + "-" + startedAt;
+      admin.snapshot(new SnapshotDescription(snapshot, name, SnapshotType.FLUSH));
+      long completedAt = System.currentTimeMillis();
+      try {
+        Path snapshotDir = SnapshotDescriptionUtils.getCompletedSnapshotDir(snapshot, rootDir);
+        SnapshotContents contents = SnapshotContents.read(conf, fs, snapshotDir);
+        long created = contents.description.getCreationTime();
+        // The master stamps the snapshot when it starts it: take the earlier of the two clocks.
+        if (created > 0 && created < startedAt) {
+          startedAt = created;
+        }
+        BaseManifest base = new BaseManifest();
+        base.table = qualified;
+        base.id = BaseStore.baseId(startedAt);
+        base.snapshot = snapshot;
+        base.startedAt = startedAt;
+        base.marginMs = settings.marginMs();
+        base.replayAfter = startedAt - settings.marginMs();
+        base.completedAt = completedAt;
+        base.regions = contents.regions;
+        BaseReport report = copy(base, contents, fs, snapshotDir);
+        if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
+          TableDescriptorFile.write(bases.store(), TableDescriptors.toAvro(admin.getDescriptor(name), completedAt));
+        }
+        base.committedAt = System.currentTimeMillis();
+        bases.commit(base);
+        bases.deleteIntent(base);
+        report.durationMs = System.currentTimeMillis() - began;
+        LOG.info("base {} of {} committed: {} files ({} copied, {} reused), {} bytes copied at {} MB/s", base.id, qualified,
+            report.files, report.filesCopied, report.filesReused, report.bytesCopied, String.format("%.1f", report.copyMbPerSec));
+        return report;
+      } finally {
+        if (!settings.keepSnapshot()) {
+          admin.deleteSnapshot(snapshot);
+        }
+      }
+    }
+  }
+
+  private Path rootDir() throws IOException {
+    if (conf.get("hbase.rootdir") == null) {
+      throw new BaseException("HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
+          + " (--hbase-site) or --hbase-conf hbase.rootdir=hdfs://<namenode>/hbase (and fs.defaultFS)");
+    }
+    return CommonFSUtils.getRootDir(conf);
+  }
+
+  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir) throws IOException {
+    HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec());
+    Map<String, BaseFile> stored = new HashMap<>();
+    for (BaseManifest earlier : bases.bases(base.table).all()) {
+      earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
+      Thread t = new Thread(r, "rewind-base-copy");
+      t.setDaemon(true);
+      return t;
+    });
+    BaseReport report = new BaseReport();
+    report.table = base.table;
+    report.id = base.id;
+    report.snapshot = base.snapshot;
+    report.startedAt = base.startedAt;
+    report.completedAt = base.completedAt;
+    report.replayAfter = base.replayAfter;
+    report.threads = settings.threads();
+    try {
+      // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
+      List<Future<BaseFile>> planned = new ArrayList<>();
+      for (SnapshotHFile f : contents.files) {
+        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table)));
+      }
+      List<BaseFile> files = Futures.awaitAll(planned);
+      base.files = files;
+      bases.writeIntent(base);
+
+      long copyStarted = System.nanoTime();
+      List<Future<BaseFile>> copies = new ArrayList<>();
+      for (int i = 0; i < files.size(); i++) {
+        BaseFile entry = files.get(i);
+        SnapshotHFile source = contents.files.get(i);
+        copies.add(pool.submit(() -> {
+          if (entry.sha256 != null && bases.store().exists(entry.key) && bases.store().size(entry.key) == entry.storedBytes) {
+            return entry;
+          }
+          BaseFile copied = copier.copy(source, entry.key);
+          copied.region = entry.region;
+          copied.family = entry.family;
+          copied.sourceChecksum = entry.sourceChecksum;
+          copied.maxSeqId = copier.maxSeqId(source);
+          return copied;
+        }));
+      }
+      base.files = Futures.awaitAll(copies);
+      long copyNanos = System.nanoTime() - copyStarted;
+      base.snapshotFiles = copySnapshotManifest(fs, snapshotDir, BaseStore.baseDir(base.table, base.id) + "/snapshot");
+
+      report.files = base.files.size();
+      for (int i = 0; i < base.files.size(); i++) {
+        BaseFile f = base.files.get(i);
+        report.bytes += f.size;
+        if (files.get(i).sha256 != null) {
+          report.filesReused++;
+          report.bytesReused += f.size;
+        } else {
+          report.filesCopied++;
+          report.bytesCopied += f.size;
+          report.storedBytesWritten += f.storedBytes;
+        }
+      }
+      report.copyMs = copyNanos / 1_000_000;
+      report.copyMbPerSec = copyNanos == 0 ? 0 : report.bytesCopied / 1e6 / (copyNanos / 1e9);
+      return report;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
+  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table) throws IOException {
+    String checksum = copier.sourceChecksum(f);
+    BaseFile entry = new BaseFile();
+    if (earlier != null && earlier.name.equals(f.name) && earlier.size == f.size && checksum.equals(earlier.sourceChecksum)) {
+      entry.sha256 = earlier.sha256;
+      entry.key = earlier.key;
+      entry.storedBytes = earlier.storedBytes;
+      entry.codec = earlier.codec;
+      entry.maxSeqId = earlier.maxSeqId;
+    } else {
+      String key = BaseStore.fileKey(table, f.family, f.name);
+      // Same name, different content (never seen from HBase, whose names are unique): never overwrite a stored file.
+      entry.key = earlier == null ? key : key + "-" + io.rewind.core.store.ManifestCodec.Sha256.hex(checksum.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
+    }
+    entry.region = f.region;
+    entry.family = f.family;
+    entry.name = f.name;
+    entry.size = f.size;
+    entry.sourceChecksum = checksum;
+    return entry;
+  }
+
+  /** The snapshot's own files (.snapshotinfo, data.manifest), copied under the base's directory. */
+  private List<String> copySnapshotManifest(FileSystem fs, Path snapshotDir, String target) throws IOException {
+    List<String> keys = new ArrayList<>();
+    String prefix = fs.makeQualified(snapshotDir).toUri().getPath() + "/";
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(snapshotDir, true);
+    while (it.hasNext()) {
+      Path p = it.next().getPath();
+      String relative = p.toUri().getPath().substring(prefix.length());
+      String key = target + "/" + relative;
+      try (InputStream in = fs.open(p)) {
+        bases.store().write(key, in.readAllBytes());
+      }
+      keys.add(key);
+    }
+    return keys;
+  }
+
+  /** Every stored object under the store's base files: for tests and the bench. */
+  public static long storedFileBytes(ObjectStore store) throws IOException {
+    return store.listFiles(BaseStore.ROOT + "/files").stream().mapToLong(StoredObject::size).sum();
+  }
+}

@@ -1,0 +1,88 @@
+package io.rewind.base;
+
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.TableBases;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreLayout;
+import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.time.TimeParser;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a {@link RetentionPolicy} to the store: deletes the bases no restore inside the window
+ * needs (manifest first, so no restore picks a half-deleted base), the HFiles no remaining base
+ * names, and the prefix of each partition's segments (manifest first, then the segment).
+ */
+public final class Retention {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+
+  private final ObjectStore store;
+  private final long intentExpiryMs;
+
+  public Retention(ObjectStore store, long intentExpiryMs) {
+    this.store = store;
+    this.intentExpiryMs = intentExpiryMs;
+  }
+
+  /** The plan for a window starting at {@code windowStart}, without deleting anything. */
+  public RetentionPlan plan(long windowStart) throws IOException {
+    BaseStore bases = new BaseStore(store);
+    Map<String, TableBases> all = bases.all();
+    ManifestStore manifests = new ManifestStore(store);
+    Map<Integer, List<Manifest>> byPartition = new LinkedHashMap<>();
+    Set<String> tables = new TreeSet<>();
+    for (int p : manifests.partitions()) {
+      List<Manifest> list = manifests.list(p);
+      byPartition.put(p, list);
+      list.forEach(m -> m.tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add));
+    }
+    TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
+    return RetentionPolicy.plan(windowStart, all, tables, byPartition);
+  }
+
+  /** Plans and applies; {@code dryRun} only plans. */
+  public RetentionReport run(long windowStart, boolean dryRun) throws IOException {
+    RetentionPlan plan = plan(windowStart);
+    RetentionReport report = new RetentionReport();
+    report.windowStart = windowStart;
+    report.windowStartIso = TimeParser.format(windowStart);
+    report.segmentCutoffIso = plan.segmentCutoff == Long.MIN_VALUE ? null : TimeParser.format(plan.segmentCutoff);
+    report.tables = plan.reasons;
+    report.dryRun = dryRun;
+    for (BaseManifest b : plan.basesToDelete) {
+      report.basesDeleted.add(b.table + " " + b.id);
+    }
+    for (Manifest m : plan.allManifestsToDelete()) {
+      report.segmentsDeleted++;
+      report.segmentBytesDeleted += m.sizeBytes;
+    }
+    if (dryRun) {
+      return report;
+    }
+    BaseStore bases = new BaseStore(store);
+    for (BaseManifest b : plan.basesToDelete) {
+      bases.delete(b);
+    }
+    BaseStore.GarbageReport garbage = bases.collectGarbage(System.currentTimeMillis(), intentExpiryMs);
+    report.baseFilesDeleted = garbage.filesDeleted;
+    report.baseBytesDeleted = garbage.bytesDeleted;
+    for (Manifest m : plan.allManifestsToDelete()) {
+      store.delete(StoreLayout.manifest(m.partition, m.startOffset));
+      store.delete(m.segmentPath);
+    }
+    LOG.info("retention from {}: deleted {} bases, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,
+        report.basesDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted);
+    return report;
+  }
+}

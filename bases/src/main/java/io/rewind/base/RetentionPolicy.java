@@ -1,0 +1,83 @@
+package io.rewind.base;
+
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.TableBases;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.time.TimeParser;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/**
+ * Pure retention: what no restore to a time at or after the window's start W needs. Per table the
+ * newest base completed at or before W and every newer base stay; older bases go. A restore from
+ * the kept base replays the stream from that base's replay start, so segments whose every edit was
+ * written at or before the earliest replay start any table still needs can go — only as a prefix of
+ * each partition's chain, never its newest manifest (the archivers resume from there). A table
+ * without a base needs the whole stream: nothing is deleted from it.
+ */
+public final class RetentionPolicy {
+
+  private RetentionPolicy() {}
+
+  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
+      Map<Integer, List<Manifest>> manifests) {
+    List<BaseManifest> basesToDelete = new ArrayList<>();
+    Map<String, String> reasons = new HashMap<>();
+    long cutoff = Long.MAX_VALUE;
+    TreeSet<String> tables = new TreeSet<>(knownTables);
+    tables.addAll(bases.keySet());
+    for (String table : tables) {
+      TableBases b = bases.get(table);
+      if (b == null || b.isEmpty()) {
+        cutoff = Long.MIN_VALUE;
+        reasons.put(table, "no base: every segment stays (take one with rewind base --tables " + table + ")");
+        continue;
+      }
+      Optional<BaseManifest> anchor = b.servingAt(windowStart);
+      BaseManifest kept = anchor.orElse(b.all().get(0));
+      for (BaseManifest m : b.all()) {
+        if (m.completedAt < kept.completedAt) {
+          basesToDelete.add(m);
+        }
+      }
+      cutoff = Math.min(cutoff, kept.replayAfter);
+      reasons.put(table, anchor.isPresent()
+          ? "keeps base " + kept.id + " (completed " + TimeParser.format(kept.completedAt) + ", the newest at or before the window's start)"
+              + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer; the stream from " + TimeParser.format(kept.replayAfter)
+          : "no base at or before the window's start: keeps every base and the stream from its oldest base's replay start "
+              + TimeParser.format(kept.replayAfter));
+    }
+    if (tables.isEmpty()) {
+      cutoff = Long.MIN_VALUE;
+    }
+    Map<Integer, List<Manifest>> manifestsToDelete = new HashMap<>();
+    if (cutoff != Long.MIN_VALUE) {
+      for (Map.Entry<Integer, List<Manifest>> e : manifests.entrySet()) {
+        List<Manifest> sorted = new ArrayList<>(e.getValue());
+        sorted.sort(Comparator.comparingLong((Manifest m) -> m.startOffset).thenComparingLong(m -> m.endOffset));
+        List<Manifest> prefix = new ArrayList<>();
+        for (int i = 0; i < sorted.size() - 1; i++) {
+          Manifest m = sorted.get(i);
+          if (m.maxWriteTime != null && m.maxWriteTime > cutoff) {
+            break;
+          }
+          prefix.add(m);
+        }
+        if (!prefix.isEmpty()) {
+          manifestsToDelete.put(e.getKey(), prefix);
+        }
+      }
+    }
+    return new RetentionPlan(windowStart, cutoff, basesToDelete, manifestsToDelete, reasons);
+  }
+
+  private static int countOlder(TableBases b, BaseManifest kept) {
+    return (int) b.all().stream().filter(m -> m.completedAt < kept.completedAt).count();
+  }
+}

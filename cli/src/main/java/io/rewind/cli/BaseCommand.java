@@ -1,0 +1,192 @@
+package io.rewind.cli;
+
+import io.rewind.base.BaseReport;
+import io.rewind.base.BaseSettings;
+import io.rewind.base.BaseTaker;
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.TableBases;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.store.Json;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.time.TimeParser;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.hbase.client.Connection;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewind base}: full copies of tables from HBase snapshots ("base images"), so data older
+ * than the stream is restorable and retention can expire old segments.
+ */
+@Command(
+    name = "base",
+    mixinStandardHelpOptions = true,
+    subcommands = {BaseCommand.ListBases.class, BaseCommand.DeleteBase.class, BaseFollowCommand.class},
+    description = {
+      "Take a base of each table: an HBase snapshot, then its manifest and every HFile it references copied",
+      "from HBase's root directory to bases/ in the store (no rename, no intermediate cluster), HFiles an",
+      "earlier base already stored not copied again. Needs the cluster's hbase-site.xml (or hbase.rootdir",
+      "and fs.defaultFS through --hbase-conf) to read the HFiles."
+    })
+final class BaseCommand implements Callable<Integer> {
+
+  @Mixin ConnectionOptions connection;
+
+  @Mixin HBaseConnectionOptions hbase;
+
+  // Not required by picocli: the subcommands (list, delete, follow) would inherit the requirement.
+  @Option(names = "--tables", split = ",", paramLabel = "NS:TABLE", description = "Tables to take a base of.")
+  List<String> tables = new ArrayList<>();
+
+  @Option(names = "--threads", description = "Copy threads (default: base.copy.threads, else a quarter of the cores, at least 1).")
+  Integer threads;
+
+  @Option(names = "--max-bytes-per-sec", description = "Upload bandwidth cap over all copy threads (default: base.copy.max.bytes.per.sec, 0 = none).")
+  Long maxBytesPerSec;
+
+  @Option(names = "--json", description = "Print the reports as JSON.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RewindConfig config = connection.config();
+    if (tables.isEmpty()) {
+      throw new IllegalArgumentException("no tables: pass --tables ns:t1,ns:t2 (or run `rewind base follow` to take a base of every"
+          + " table as it joins the backup)");
+    }
+    if (!hbase.given()) {
+      throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> (or --hbase-zk with --hbase-conf"
+          + " hbase.rootdir=... and fs.defaultFS=...) of the cluster whose tables to copy");
+    }
+    BaseSettings settings = settings(config, threads, maxBytesPerSec);
+    PrintWriter out = spec.commandLine().getOut();
+    List<BaseReport> reports = new ArrayList<>();
+    try (ObjectStore store = ObjectStore.open(config);
+        Connection conn = hbase.connect()) {
+      BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, settings);
+      for (String table : tables) {
+        BaseReport r = taker.take(table);
+        reports.add(r);
+        if (!json) {
+          print(out, r);
+        }
+      }
+    }
+    if (json) {
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reports.size() == 1 ? reports.get(0) : reports));
+    }
+    out.flush();
+    return 0;
+  }
+
+  static BaseSettings settings(RewindConfig config, Integer threads, Long maxBytesPerSec) {
+    BaseSettings s = BaseSettings.from(config);
+    if (threads != null) {
+      s = s.withThreads(threads);
+    }
+    if (maxBytesPerSec != null) {
+      s = s.withBytesPerSecond(maxBytesPerSec);
+    }
+    return s;
+  }
+
+  static void print(PrintWriter out, BaseReport r) {
+    out.printf("base %s of %s: snapshot %s, serves restores to %s and later (stream replayed after %s)%n", r.id, r.table, r.snapshot,
+        TimeParser.format(r.completedAt), TimeParser.format(r.replayAfter));
+    out.printf("  %d HFiles, %,d bytes: %d copied (%,d bytes, %,d stored), %d reused from earlier bases (%,d bytes);"
+            + " copy %.1f MB/s with %d threads; %d ms in all%n",
+        r.files, r.bytes, r.filesCopied, r.bytesCopied, r.storedBytesWritten, r.filesReused, r.bytesReused, r.copyMbPerSec, r.threads,
+        r.durationMs);
+  }
+
+  /** {@code rewind base list}: every committed base, per table. */
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List the committed bases of every table (or of --tables).")
+  static final class ListBases implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+
+    @Option(names = "--tables", split = ",", paramLabel = "NS:TABLE", description = "Only these tables.")
+    List<String> tables = new ArrayList<>();
+
+    @Option(names = "--json", description = "Print the bases as JSON.")
+    boolean json;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      try (ObjectStore store = ObjectStore.open(connection.config())) {
+        Map<String, TableBases> all = new BaseStore(store).all();
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (TableBases tb : all.values()) {
+          if (!tables.isEmpty() && !tables.contains(tb.table())) {
+            continue;
+          }
+          for (BaseManifest b : tb.all()) {
+            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            row.put("table", b.table);
+            row.put("id", b.id);
+            row.put("completedAt", TimeParser.format(b.completedAt));
+            row.put("replayAfter", TimeParser.format(b.replayAfter));
+            row.put("files", b.files.size());
+            row.put("bytes", b.bytes());
+            row.put("storedBytes", b.storedBytes());
+            rows.add(row);
+            if (!json) {
+              out.printf("%-30s %s  completed %s  %5d HFiles  %,15d bytes%n", b.table, b.id, row.get("completedAt"), b.files.size(), b.bytes());
+            }
+          }
+        }
+        if (json) {
+          out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        } else if (rows.isEmpty()) {
+          out.println("no bases in " + store);
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  /** {@code rewind base delete}: deletes one base and the HFiles no other base names. */
+  @Command(name = "delete", mixinStandardHelpOptions = true,
+      description = "Delete a base; its HFiles go only when no remaining base names them. Restores to times it served then use an"
+          + " older base, or are refused.")
+  static final class DeleteBase implements Callable<Integer> {
+    @Mixin ConnectionOptions connection;
+
+    @Parameters(index = "0", paramLabel = "NS:TABLE") String table;
+
+    @Parameters(index = "1", paramLabel = "ID", description = "The base's id (rewind base list).") String id;
+
+    @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      RewindConfig config = connection.config();
+      try (ObjectStore store = ObjectStore.open(config)) {
+        BaseStore bases = new BaseStore(store);
+        TableBases tb = bases.bases(table);
+        BaseManifest base = tb.all().stream().filter(b -> b.id.equals(id)).findFirst()
+            .orElseThrow(() -> new IllegalArgumentException("no base " + id + " of " + table + " in " + store + "; its bases: "
+                + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
+        bases.delete(base);
+        BaseStore.GarbageReport g = bases.collectGarbage(System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
+        spec.commandLine().getOut().printf("deleted base %s of %s; %d HFiles (%,d bytes) no other base names were removed, %d kept%n",
+            id, table, g.filesDeleted, g.bytesDeleted, g.filesKept);
+      }
+      spec.commandLine().getOut().flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,92 @@
+package io.rewind.cli;
+
+import io.rewind.base.BaseReport;
+import io.rewind.base.BaseTaker;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.schemas.TableDescriptor;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewind base follow}: takes a base of every table when it first joins the backup (its
+ * descriptor appears on the tables topic) and the store has none of it; runs until stopped.
+ */
+@Command(name = "follow", mixinStandardHelpOptions = true,
+    description = "Run until stopped: take a base of each table as it joins the backup (first seen on the tables topic) when the store"
+        + " has no base of it yet.")
+final class BaseFollowCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseFollowCommand.class);
+
+  @Mixin ConnectionOptions connection;
+
+  @Mixin HBaseConnectionOptions hbase;
+
+  @Option(names = "--threads", description = "Copy threads (default: base.copy.threads, else a quarter of the cores, at least 1).")
+  Integer threads;
+
+  @Option(names = "--max-bytes-per-sec", description = "Upload bandwidth cap (default: base.copy.max.bytes.per.sec, 0 = none).")
+  Long maxBytesPerSec;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RewindConfig config = connection.config();
+    if (!hbase.given()) {
+      throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    KafkaClients clients = new KafkaClients(config);
+    Deserializer<TableDescriptor> decoder = clients.serdes().deserializer(TableDescriptor.class);
+    Thread main = Thread.currentThread();
+    Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt, "rewind-base-follow-stop"));
+    try (ObjectStore store = ObjectStore.open(config);
+        Connection conn = hbase.connect();
+        KafkaConsumer<byte[], byte[]> consumer = clients.consumer("rewind-base-follow", null)) {
+      BaseStore bases = new BaseStore(store);
+      BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, BaseCommand.settings(config, threads, maxBytesPerSec));
+      TopicPartition tp = new TopicPartition(clients.topics().tables(), 0);
+      consumer.assign(List.of(tp));
+      consumer.seekToBeginning(List.of(tp));
+      LOG.info("following {} for tables that join the backup", tp);
+      while (!Thread.currentThread().isInterrupted()) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+          if (r.value() == null) {
+            continue;
+          }
+          String table = decoder.deserialize(r.topic(), r.headers(), r.value()).getTable();
+          if (bases.bases(table).isEmpty()) {
+            try {
+              BaseReport report = taker.take(table);
+              BaseCommand.print(out, report);
+              out.flush();
+            } catch (RuntimeException | java.io.IOException e) {
+              LOG.error("taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
+                  + " rewind base --tables {}", table, e.getMessage(), table, e);
+            }
+          }
+        }
+      }
+    } catch (org.apache.kafka.common.errors.InterruptException e) {
+      Thread.interrupted();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,280 @@
+package io.rewind.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.TableBases;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoredObject;
+import io.rewind.core.time.TimeParser;
+import io.rewind.stack.EmbeddedStack;
+import io.rewind.stack.HBaseMiniCluster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tables that held data before they joined the backup, restored from bases plus the stream, with
+ * HBase as the oracle. The seeded workload (every delete type, explicit timestamps, many versions)
+ * first writes with replication scope 0, so the stream never sees that data; then the tables join
+ * the backup, `rewind base` copies them, the workload goes on with snapshots at pause moments T, a
+ * second base is taken midway. Every restore to a T after the first base equals the snapshot at T.
+ * Then retention with a window starting after the second base deletes the first base and the
+ * segments no restore needs, and restores inside the window are still exact while a time before it
+ * is refused with both bounds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BaseOracleTest {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseOracleTest.class);
+  private static final long SEED = 20261122L;
+
+  private OraclePipeline pipeline;
+  private EmbeddedStack stack;
+  private HBaseMiniCluster hbase;
+  private ObjectStore store;
+  private HBaseWorkload workload;
+  private long joinedAt;
+  private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
+  private final List<Long> baseCompletions = new ArrayList<>();
+  private volatile int followerExit = -1;
+
+  @BeforeAll
+  void backUpTablesThatHeldDataBeforeJoining() throws Exception {
+    Awaitility.doNotCatchUncaughtExceptionsByDefault();
+    pipeline = OraclePipeline.start(2, 1, "base-oracle-archiver");
+    stack = pipeline.stack;
+    hbase = pipeline.hbase;
+    store = pipeline.store;
+
+    // No compaction, so the second base finds the first's HFiles unchanged (dedup is asserted below).
+    try (org.apache.hadoop.hbase.client.Admin admin = hbase.connection().getAdmin()) {
+      admin.compactionSwitch(false, List.of());
+    }
+    workload = new HBaseWorkload(hbase.connection(), "pre", SEED);
+    workload.createTables(0);
+    // Outside the backup: two flushed HFiles per store and some data still in the memstores.
+    workload.run(400);
+    workload.flush();
+    workload.run(400);
+    workload.flush();
+    workload.run(300);
+    // `rewind base follow` takes the first bases by itself, as each table's descriptor reaches the tables topic.
+    Thread follower = new Thread(() -> followerExit = RestoreErrorsTest.run(baseArgs("base", "follow", "-b", stack.bootstrapServers())).exit,
+        "base-follow");
+    follower.start();
+    workload.joinBackup();
+    joinedAt = System.currentTimeMillis();
+    workload.run(300);
+    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      Map<String, TableBases> bases = new BaseStore(store).all();
+      return bases.keySet().containsAll(workload.tableNames()) && bases.values().stream().noneMatch(TableBases::isEmpty);
+    });
+    follower.interrupt();
+    follower.join(30_000);
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(followerExit).isZero();
+    baseCompletions.add(latestBaseCompletion());
+    for (int i = 0; i < 3; i++) {
+      workload.run(300);
+      pauses.add(workload.pause(i, "base_oracle"));
+    }
+    workload.flush();
+    baseCompletions.add(takeBases());
+    for (int i = 3; i < 6; i++) {
+      workload.run(300);
+      pauses.add(workload.pause(i, "base_oracle"));
+    }
+    workload.run(200);
+    workload.close();
+    long lastT = pauses.get(pauses.size() - 1).time();
+    pipeline.awaitCheckpointAtOrAfter(lastT, Duration.ofSeconds(120));
+  }
+
+  @AfterAll
+  void stop() throws Exception {
+    if (pipeline != null) {
+      pipeline.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void theBasesHoldEveryTableAndTheSecondReusesTheFirstsHFiles() throws Exception {
+    Map<String, TableBases> bases = new BaseStore(store).all();
+    assertThat(bases.keySet()).containsExactlyInAnyOrderElementsOf(workload.tableNames());
+    for (TableBases tb : bases.values()) {
+      assertThat(tb.all()).hasSize(2);
+      BaseManifest first = tb.all().get(0);
+      BaseManifest second = tb.all().get(1);
+      assertThat(first.files).isNotEmpty();
+      assertThat(first.replayAfter).isEqualTo(first.startedAt - stack.config().marginMs());
+      assertThat(first.completedAt).isGreaterThanOrEqualTo(first.startedAt);
+      Set<String> firstKeys = first.files.stream().map(f -> f.key).collect(Collectors.toSet());
+      // Nothing compacts between the bases: every HFile of the first is in the second, stored once.
+      assertThat(second.files.stream().map(f -> f.key).collect(Collectors.toSet())).containsAll(firstKeys);
+    }
+  }
+
+  @Test
+  @Order(1)
+  void statusReportsEachTablesEarliestRestorablePointFromItsOldestBase() throws Exception {
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
+    assertThat(r.exit).as(r.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
+    Map<String, TableBases> bases = new BaseStore(store).all();
+    assertThat(tables).hasSize(workload.tableNames().size());
+    for (com.fasterxml.jackson.databind.JsonNode t : tables) {
+      TableBases tb = bases.get(t.get("table").asText());
+      assertThat(t.get("earliestRestorable").asLong()).isEqualTo(tb.earliest().getAsLong());
+      assertThat(t.get("basis").asText()).contains("oldest base " + tb.all().get(0).id);
+      assertThat(t.get("bases").asInt()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  @Order(2)
+  void everyRestoreAfterTheFirstBaseReadsExactlyLikeTheSnapshotAtItsTime() throws Exception {
+    List<String> mismatches = new ArrayList<>();
+    for (HBaseWorkload.Pause p : pauses) {
+      mismatches.addAll(restoreAndCompare(p, "r" + p.index()));
+    }
+    assertThat(mismatches).as("restores from base + stream that differ from HBase's own state at T").isEmpty();
+  }
+
+  @Test
+  @Order(3)
+  void aTimeBeforeTheFirstBaseIsRefusedWithBothBounds() {
+    RestoreErrorsTest.Result r = restore(joinedAt, "refused");
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("outside the restorable range " + TimeParser.format(baseCompletions.get(0)))
+        .contains("oldest base of pre:");
+  }
+
+  @Test
+  @Order(4)
+  void retentionKeepsEveryRestoreInsideTheWindowExact() throws Exception {
+    long windowStart = baseCompletions.get(1) + 1;
+    int segmentsBefore = committedSegments();
+    Set<String> filesBefore = storedBaseFiles();
+
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("retention", "--store", stack.storeUri(), "--window-start",
+        String.valueOf(windowStart), "--json");
+    assertThat(r.exit).as(r.err).isZero();
+    LOG.info("retention: {}", r.out);
+
+    Map<String, TableBases> bases = new BaseStore(store).all();
+    // Each table keeps only its second base: the newest completed at or before the window's start.
+    assertThat(bases.values()).allSatisfy(tb -> assertThat(tb.all()).singleElement()
+        .satisfies(b -> assertThat(b.completedAt).isGreaterThan(baseCompletions.get(0)).isLessThan(windowStart)));
+    assertThat(committedSegments()).as("segments before the kept bases' replay start are deleted").isLessThan(segmentsBefore);
+    // No dangling reference: every HFile a remaining base names is stored, and nothing else is.
+    Set<String> named = new HashSet<>();
+    bases.values().forEach(tb -> tb.all().forEach(b -> b.files.forEach(f -> named.add(f.key))));
+    assertThat(storedBaseFiles()).isEqualTo(named);
+    assertThat(filesBefore).containsAll(named);
+
+    List<String> mismatches = new ArrayList<>();
+    for (HBaseWorkload.Pause p : pauses.subList(3, pauses.size())) {
+      mismatches.addAll(restoreAndCompare(p, "k" + p.index()));
+    }
+    assertThat(mismatches).as("restores inside the window after retention").isEmpty();
+
+    RestoreErrorsTest.Result tooOld = restore(pauses.get(1).time(), "old");
+    assertThat(tooOld.exit).as(tooOld.err).isEqualTo(Errors.REFUSED);
+    assertThat(tooOld.err).contains(TimeParser.format(pauses.get(1).time()))
+        .contains("outside the restorable range " + TimeParser.format(baseCompletions.get(1)));
+  }
+
+  @Test
+  @Order(5)
+  void aCorruptBaseFileFailsTheRestoreNamingIt() throws Exception {
+    BaseManifest base = new BaseStore(store).bases(workload.tableNames().get(0)).all().get(0);
+    String key = base.files.get(0).key;
+    Path file = Paths.get(store.path(key).toUri());
+    byte[] bytes = Files.readAllBytes(file);
+    bytes[bytes.length / 2] ^= 0x01;
+    Files.write(file, bytes);
+
+    RestoreErrorsTest.Result r = restore(pauses.get(pauses.size() - 1).time(), "corrupt");
+    assertThat(r.exit).isEqualTo(Errors.FAILED);
+    assertThat(r.err).contains(key.substring(key.lastIndexOf('/') + 1));
+  }
+
+  /** Takes a base of every table with `rewind base`; returns the latest completion time. */
+  private long takeBases() throws Exception {
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run(baseArgs("base", "--tables", String.join(",", workload.tableNames())));
+    assertThat(r.exit).as(r.err).isZero();
+    LOG.info("bases taken:\n{}", r.out);
+    return latestBaseCompletion();
+  }
+
+  /** The command line of a `rewind base` command against the mini cluster, reading HFiles from its HDFS. */
+  private String[] baseArgs(String... command) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of("--store", stack.storeUri(), "--hbase-zk", hbase.zookeeperQuorum(), "--hbase-conf", "hbase.client.pause=20",
+        "--threads", "2"));
+    hbase.rootDirSettings().forEach((k, v) -> args.addAll(List.of("--hbase-conf", k + "=" + v)));
+    return args.toArray(new String[0]);
+  }
+
+  private long latestBaseCompletion() throws IOException {
+    long latest = 0;
+    for (TableBases tb : new BaseStore(store).all().values()) {
+      latest = Math.max(latest, tb.all().get(tb.all().size() - 1).completedAt);
+    }
+    return latest;
+  }
+
+  private List<String> restoreAndCompare(HBaseWorkload.Pause p, String ns) throws IOException {
+    RestoreErrorsTest.Result r = restore(p.time(), ns);
+    assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
+    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    assertThat(c.cellsCompared()).isPositive();
+    return c.mismatches();
+  }
+
+  private RestoreErrorsTest.Result restore(long t, String targetNamespace) {
+    return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace);
+  }
+
+  private int committedSegments() throws IOException {
+    ManifestStore manifests = new ManifestStore(store);
+    int n = 0;
+    for (int p : manifests.partitions()) {
+      List<Manifest> list = manifests.list(p);
+      n += list.size();
+      for (Manifest m : list) {
+        assertThat(store.exists(m.segmentPath)).as(m.segmentPath).isTrue();
+      }
+    }
+    return n;
+  }
+
+  private Set<String> storedBaseFiles() throws IOException {
+    return store.listFiles(BaseStore.ROOT + "/files").stream().map(StoredObject::key).collect(Collectors.toSet());
+  }
+}

@@ -1,0 +1,191 @@
+package io.rewind.core.base;
+
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.SelfChecksummedJson;
+import io.rewind.core.store.StoredObject;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Base images in the object store.
+ *
+ * <pre>
+ * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/base.json      commits the base (self-checksummed)
+ * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/pending.json   the intent, while the base is being copied
+ * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/snapshot/...  the HBase snapshot's own manifest
+ * bases/files/&lt;ns&gt;/&lt;qualifier&gt;/&lt;family&gt;/&lt;hfile&gt;     HFiles, shared by every base naming them
+ * </pre>
+ *
+ * <p>A file is deleted only when no committed base and no live intent names it, so deleting bases in
+ * any order never leaves a dangling reference.
+ */
+public final class BaseStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseStore.class);
+
+  public static final String ROOT = "bases";
+  static final String TABLES = ROOT + "/tables";
+  static final String FILES = ROOT + "/files";
+  static final String MANIFEST = "base.json";
+  static final String INTENT = "pending.json";
+
+  private final ObjectStore store;
+
+  public BaseStore(ObjectStore store) {
+    this.store = store;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  public static String tableDir(String table) {
+    int colon = table.indexOf(':');
+    String ns = colon < 0 ? "default" : table.substring(0, colon);
+    String qualifier = colon < 0 ? table : table.substring(colon + 1);
+    return ns + "/" + qualifier;
+  }
+
+  public static String baseDir(String table, String id) {
+    return TABLES + "/" + tableDir(table) + "/" + id;
+  }
+
+  public static String fileKey(String table, String family, String hfile) {
+    return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile;
+  }
+
+  public static String baseId(long startedAt) {
+    return String.format(java.util.Locale.ROOT, "b-%013d", startedAt);
+  }
+
+  /** Commits a base: its manifest, one PUT, written after every file it names is stored. */
+  public void commit(BaseManifest base) throws IOException {
+    store.write(baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base));
+  }
+
+  /** Records the intent to copy a base's files, before the first of them is read or reused. */
+  public void writeIntent(BaseManifest planned) throws IOException {
+    store.write(baseDir(planned.table, planned.id) + "/" + INTENT, SelfChecksummedJson.encode(planned));
+  }
+
+  public void deleteIntent(BaseManifest base) throws IOException {
+    store.delete(baseDir(base.table, base.id) + "/" + INTENT);
+  }
+
+  /** Tables with a base directory, namespace:qualifier. */
+  public List<String> tables() throws IOException {
+    List<String> tables = new ArrayList<>();
+    for (FileStatus ns : store.list(TABLES)) {
+      for (FileStatus q : store.list(TABLES + "/" + ns.getPath().getName())) {
+        tables.add(ns.getPath().getName() + ":" + q.getPath().getName());
+      }
+    }
+    return tables;
+  }
+
+  /** The committed bases of a table, oldest first; a torn manifest is skipped (and logged). */
+  public TableBases bases(String table) throws IOException {
+    return new TableBases(table, read(table, MANIFEST));
+  }
+
+  /** The committed bases of every table. */
+  public Map<String, TableBases> all() throws IOException {
+    Map<String, TableBases> all = new TreeMap<>();
+    for (String t : tables()) {
+      all.put(t, bases(t));
+    }
+    return all;
+  }
+
+  /** The intents of bases being copied (or abandoned by a crash). */
+  public List<BaseManifest> intents(String table) throws IOException {
+    return read(table, INTENT);
+  }
+
+  private List<BaseManifest> read(String table, String name) throws IOException {
+    List<BaseManifest> bases = new ArrayList<>();
+    String dir = TABLES + "/" + tableDir(table);
+    for (FileStatus base : store.list(dir)) {
+      String key = dir + "/" + base.getPath().getName() + "/" + name;
+      Optional<BaseManifest> m;
+      try {
+        m = SelfChecksummedJson.decode(store.read(key), BaseManifest.class);
+      } catch (FileNotFoundException e) {
+        continue;
+      }
+      if (m.isPresent()) {
+        bases.add(m.get());
+      } else if (name.equals(MANIFEST)) {
+        LOG.warn("{} is torn or tampered with (its checksum does not match): that base is treated as absent", key);
+      }
+    }
+    return bases;
+  }
+
+  /**
+   * Deletes a base: its manifest first (from then on no restore uses it), then its own directory.
+   * Its HFiles stay until {@link #collectGarbage} finds no other base naming them.
+   */
+  public void delete(BaseManifest base) throws IOException {
+    String dir = baseDir(base.table, base.id);
+    store.delete(dir + "/" + MANIFEST);
+    for (StoredObject o : store.listFiles(dir)) {
+      store.delete(o.key());
+    }
+    store.fileSystem().delete(store.path(dir), true);
+    LOG.info("deleted {} ({} files named, {} bytes)", base, base.files.size(), base.bytes());
+  }
+
+  /**
+   * Deletes stored HFiles that no committed base names and no intent younger than
+   * {@code intentExpiryMs} names; expired intents (a copy that crashed) are deleted with them.
+   */
+  public GarbageReport collectGarbage(long now, long intentExpiryMs) throws IOException {
+    Set<String> referenced = new HashSet<>();
+    GarbageReport report = new GarbageReport();
+    for (String table : tables()) {
+      for (BaseManifest b : bases(table).all()) {
+        b.files.forEach(f -> referenced.add(f.key));
+      }
+      for (BaseManifest intent : intents(table)) {
+        if (now - intent.startedAt > intentExpiryMs) {
+          deleteIntent(intent);
+          report.expiredIntents++;
+          LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+        } else {
+          intent.files.forEach(f -> referenced.add(f.key));
+        }
+      }
+    }
+    for (StoredObject o : store.listFiles(FILES)) {
+      if (referenced.contains(o.key())) {
+        report.filesKept++;
+        report.bytesKept += o.size();
+      } else {
+        store.delete(o.key());
+        report.filesDeleted++;
+        report.bytesDeleted += o.size();
+      }
+    }
+    return report;
+  }
+
+  /** What a garbage collection of base files did. */
+  public static final class GarbageReport {
+    public long filesDeleted;
+    public long bytesDeleted;
+    public long filesKept;
+    public long bytesKept;
+    public long expiredIntents;
+  }
+}

@@ -1,0 +1,145 @@
+package io.rewind.restore;
+
+import com.github.luben.zstd.ZstdInputStream;
+import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseManifest;
+import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.store.ObjectStore;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.tool.BulkLoadHFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads a base into its target table before the stream is replayed on top: each HFile is read from
+ * the store (SHA-256 checked, decompressed) into a staging directory the region servers can read,
+ * then handed to HBase's bulk-load API. A store's HFiles are loaded oldest first, one layer per
+ * call, because a bulk load gives every file of a call the same new sequence id: loaded together,
+ * two versions of a cell with the same timestamp in two files would tie, and the older could win.
+ */
+public final class BaseLoader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BaseLoader.class);
+
+  private final Connection connection;
+  private final TableMapping mapping;
+  private final ObjectStore store;
+  private final Path staging;
+
+  /**
+   * @param staging a directory on a file system the target's region servers can read (as for
+   *     {@code --bulkload-dir})
+   */
+  public BaseLoader(Connection connection, TableMapping mapping, ObjectStore store, Path staging) {
+    this.connection = connection;
+    this.mapping = mapping;
+    this.store = store;
+    this.staging = staging;
+  }
+
+  /** Loads the base of {@code table} into its mapped target; returns the HFiles loaded. */
+  public int load(String table, BaseManifest base) throws IOException {
+    TableName target = TableName.valueOf(mapping.target(table));
+    Configuration conf = connection.getConfiguration();
+    Path dir = staging.suffix("/" + UUID.randomUUID());
+    FileSystem fs = dir.getFileSystem(conf);
+    long started = System.nanoTime();
+    try {
+      List<List<BaseFile>> layers = layers(base);
+      for (int i = 0; i < layers.size(); i++) {
+        Path layerDir = new Path(dir, "layer-" + i);
+        for (BaseFile f : layers.get(i)) {
+          stage(f, fs, new Path(new Path(layerDir, f.family), f.name));
+        }
+        Configuration load = new Configuration(conf);
+        load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
+        try {
+          BulkLoadHFiles.create(load).bulkLoad(target, layerDir);
+        } catch (IOException e) {
+          throw new IOException("bulk-loading " + base + " into " + target + " failed: " + e.getMessage() + ". The target table is"
+              + " incomplete: check that the region servers can read " + staging + " (--bulkload-dir), then restore again with --force", e);
+        }
+      }
+      LOG.info("loaded {} ({} HFiles, {} bytes, {} layers) into {} in {} ms", base, base.files.size(), base.bytes(), layers.size(), target,
+          (System.nanoTime() - started) / 1_000_000);
+      return base.files.size();
+    } finally {
+      fs.delete(dir, true);
+    }
+  }
+
+  /**
+   * The base's distinct files in load order: per region and family oldest (lowest MAX_SEQ_ID) first,
+   * layer i holding each store's i-th file. The files of split parents come first: the daughters'
+   * own files were written after the split.
+   */
+  static List<List<BaseFile>> layers(BaseManifest base) {
+    Set<String> live = new HashSet<>();
+    base.regions.forEach(r -> live.add(r.encodedName));
+    Map<String, List<BaseFile>> byStore = new TreeMap<>();
+    Set<String> keys = new HashSet<>();
+    for (BaseFile f : base.files) {
+      if (keys.add(f.key)) {
+        byStore.computeIfAbsent(f.region + "/" + f.family, k -> new ArrayList<>()).add(f);
+      }
+    }
+    List<List<BaseFile>> parents = new ArrayList<>();
+    List<List<BaseFile>> daughters = new ArrayList<>();
+    byStore.forEach((store, files) -> {
+      files.sort(Comparator.comparingLong((BaseFile f) -> f.maxSeqId).thenComparing(f -> f.name));
+      List<List<BaseFile>> into = live.contains(store.substring(0, store.indexOf('/'))) ? daughters : parents;
+      for (int i = 0; i < files.size(); i++) {
+        while (into.size() <= i) {
+          into.add(new ArrayList<>());
+        }
+        into.get(i).add(files.get(i));
+      }
+    });
+    List<List<BaseFile>> layers = new ArrayList<>(parents);
+    layers.addAll(daughters);
+    return layers;
+  }
+
+  private void stage(BaseFile f, FileSystem fs, Path to) throws IOException {
+    MessageDigest digest = ManifestCodec.Sha256.newDigest();
+    long size = 0;
+    try (InputStream raw = store.open(f.key);
+        InputStream in = "zstd".equals(f.codec) ? new ZstdInputStream(raw) : raw;
+        OutputStream out = fs.create(to, true)) {
+      byte[] buf = new byte[256 * 1024];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        digest.update(buf, 0, n);
+        out.write(buf, 0, n);
+        size += n;
+      }
+    } catch (FileNotFoundException e) {
+      throw new BaseFileException("the base file " + store.path(f.key) + " is missing (named by a base of the store): the base is"
+          + " damaged. Restore to a time served by another base, or take a new base (rewind base) and restore to a time after it");
+    } catch (IOException e) {
+      throw new IOException("reading the base file " + store.path(f.key) + " failed: " + e.getMessage(), e);
+    }
+    String sha = ManifestCodec.Sha256.toHex(digest.digest());
+    if (size != f.size || !sha.equals(f.sha256)) {
+      throw new BaseFileException("the base file " + store.path(f.key) + " is corrupt: " + size + " bytes with SHA-256 " + sha
+          + ", its base names " + f.size + " bytes with SHA-256 " + f.sha256 + ". Restore to a time served by another base, or take a"
+          + " new base (rewind base) and restore to a time after it");
+    }
+  }
+}
