@@ -48,6 +48,8 @@ import picocli.CommandLine.Spec;
  * compressed with their lz4 (the topic keeps the producer's compression), not the records' raw
  * size. The workload's cell values are realistic (counters, words, JSON) unless {@code --values
  * random} asks for the former incompressible worst case; the JSON's {@code values} says which.
+ * Both sides run twice, alternating, each from the first byte (the archiver's group join
+ * included), and each side's faster pass is reported.
  */
 @Command(
     name = "archive",
@@ -59,6 +61,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
   static final double GOAL_STORE_BYTES_PER_KAFKA_BYTE = 0.5;
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
+  private static final int PASSES = 2;
 
   @Option(names = "--edits", description = "Simulated edits to fill the topic with (default: ${DEFAULT-VALUE}).")
   long edits = 1_000_000;
@@ -140,13 +143,29 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     long kafkaBytes = topicBytesOnDisk(clients);
     say.printf("filled in %.1f s: %,d records, %,d bytes on the broker's disk%n", fillSeconds, records, kafkaBytes);
 
-    long rawCpuBefore = threadCpu(Thread.currentThread().getName());
-    double rawSeconds = plainConsumer(clients, ends);
-    double rawCpu = (threadCpu(Thread.currentThread().getName()) - rawCpuBefore) / 1e9;
-    say.printf("plain consumer: %,d records in %.2f s (%.2f s CPU on its thread)%n", records, rawSeconds, rawCpu);
+    // Each side runs PASSES times, alternating, and its fastest pass counts: a pass of a few seconds on
+    // a shared 2-core machine is easily doubled by a neighbour or a GC, never halved.
+    double rawSeconds = Double.MAX_VALUE;
+    double rawCpu = 0;
+    Pass archived = null;
+    for (int pass = 0; pass < PASSES; pass++) {
+      long rawCpuBefore = threadCpu(Thread.currentThread().getName());
+      double seconds = plainConsumer(clients, ends);
+      double cpu = (threadCpu(Thread.currentThread().getName()) - rawCpuBefore) / 1e9;
+      say.printf("plain consumer: %,d records in %.2f s (%.2f s CPU on its thread)%n", records, seconds, cpu);
+      if (seconds < rawSeconds) {
+        rawSeconds = seconds;
+        rawCpu = cpu;
+      }
+      Pass p = archive(config.with(RewindConfig.ARCHIVER_GROUP, "bench-archivers-" + pass)
+          .with(RewindConfig.STORE_URI, config.storeUri() + (pass == 0 ? "" : "-pass" + pass)), "bench-archiver-" + pass, ends);
+      say.printf("archiver: %,d records in %.2f s%n", records, p.seconds);
+      if (archived == null || p.seconds < archived.seconds) {
+        archived = p;
+      }
+    }
 
     ArchiverSettings archiverSettings = new ArchiverSettings(config);
-    Pass archived = archive(config.with(RewindConfig.ARCHIVER_GROUP, "bench-archivers"), "bench-archiver", ends);
     say.printf("archiver: %,d records in %.2f s, %,d store bytes in %d segments (CPU: %.2f s poll loop, %.2f s workers)%n",
         records, archived.seconds, archived.storeBytes, archived.segments, archived.loopCpuSeconds, archived.workerCpuSeconds);
 
@@ -161,6 +180,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     report.put("kafka_bytes_on_disk", kafkaBytes);
     report.put("store_bytes", archived.storeBytes);
     report.put("segments", archived.segments);
+    report.put("passes", PASSES);
     report.put("raw_consumer_seconds", round3(rawSeconds));
     report.put("archiver_seconds", round3(archived.seconds));
     // CPU seconds, unlike wall time, do not depend on what else the machine runs.
