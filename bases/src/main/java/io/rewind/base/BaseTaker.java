@@ -5,12 +5,13 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoredObject;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.producer.hbase.TableDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -193,9 +194,13 @@ public final class BaseTaker {
 
   /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
   private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table) throws IOException {
-    String checksum = copier.sourceChecksum(f);
     BaseFile entry = new BaseFile();
-    if (earlier != null && earlier.name.equals(f.name) && earlier.size == f.size && checksum.equals(earlier.sourceChecksum)) {
+    entry.region = f.region;
+    entry.family = f.family;
+    entry.name = f.name;
+    entry.size = f.size;
+    entry.sourceChecksum = copier.sourceChecksum(f);
+    if (earlier != null && entry.sameContentAs(earlier)) {
       entry.sha256 = earlier.sha256;
       entry.key = earlier.key;
       entry.storedBytes = earlier.storedBytes;
@@ -204,13 +209,8 @@ public final class BaseTaker {
     } else {
       String key = BaseStore.fileKey(table, f.family, f.name);
       // Same name, different content (never seen from HBase, whose names are unique): never overwrite a stored file.
-      entry.key = earlier == null ? key : key + "-" + io.rewind.core.store.ManifestCodec.Sha256.hex(checksum.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 12);
+      entry.key = earlier == null ? key : key + "-" + ManifestCodec.Sha256.hex(entry.sourceChecksum.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     }
-    entry.region = f.region;
-    entry.family = f.family;
-    entry.name = f.name;
-    entry.size = f.size;
-    entry.sourceChecksum = checksum;
     return entry;
   }
 
@@ -229,10 +229,5 @@ public final class BaseTaker {
       keys.add(key);
     }
     return keys;
-  }
-
-  /** Every stored object under the store's base files: for tests and the bench. */
-  public static long storedFileBytes(ObjectStore store) throws IOException {
-    return store.listFiles(BaseStore.ROOT + "/files").stream().mapToLong(StoredObject::size).sum();
   }
 }

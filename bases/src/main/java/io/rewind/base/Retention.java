@@ -10,7 +10,6 @@ import io.rewind.core.store.StoreLayout;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,14 +38,8 @@ public final class Retention {
   public RetentionPlan plan(long windowStart) throws IOException {
     BaseStore bases = new BaseStore(store);
     Map<String, TableBases> all = bases.all();
-    ManifestStore manifests = new ManifestStore(store);
-    Map<Integer, List<Manifest>> byPartition = new LinkedHashMap<>();
-    Set<String> tables = new TreeSet<>();
-    for (int p : manifests.partitions()) {
-      List<Manifest> list = manifests.list(p);
-      byPartition.put(p, list);
-      list.forEach(m -> m.tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add));
-    }
+    Map<Integer, List<Manifest>> byPartition = new ManifestStore(store).all();
+    Set<String> tables = new TreeSet<>(ManifestStore.tables(byPartition));
     TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
     return RetentionPolicy.plan(windowStart, all, tables, byPartition);
   }

@@ -1,6 +1,5 @@
 package io.rewind.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.archiver.Archiver;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.core.config.RewindConfig;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +57,6 @@ final class ArchiveBenchCommand implements Callable<Integer> {
 
   static final double GOAL_RATIO = 0.8;
   static final double GOAL_STORE_BYTES_PER_KAFKA_BYTE = 0.5;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Duration TIMEOUT = Duration.ofMinutes(10);
   private static final int PASSES = 2;
 
@@ -96,30 +93,14 @@ final class ArchiveBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    ScratchDir scratch = run.start("rewind-bench-archive-");
-    Path dir = scratch.path();
-    Map<String, Object> report;
-    try (EmbeddedStack stack =
-        EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3).start()) {
-      RewindConfig config = stack.config();
-      for (Map.Entry<String, String> e : settings.entrySet()) {
-        config = config.with(e.getKey(), e.getValue());
+    return run.runBench(spec.commandLine().getOut(), "rewind-bench-archive-", (dir, report) -> {
+      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3).start()) {
+        report.putAll(run(stack.config().withAll(settings), say));
       }
-      report = run(config, say);
-    } finally {
-      scratch.close();
-    }
-    if (run.json) {
-      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-    } else {
-      out.printf("plain consumer %,.0f records/s, archiver %,.0f records/s: ratio %.2f (goal >= %.1f); store bytes per Kafka byte %.3f (goal <= %.1f)%n",
+    }, report -> String.format("plain consumer %,.0f records/s, archiver %,.0f records/s: ratio %.2f (goal >= %.1f); store bytes per Kafka byte %.3f (goal <= %.1f)",
           report.get("raw_consumer_records_per_sec"), report.get("archiver_records_per_sec"), report.get("ratio"), GOAL_RATIO,
-          report.get("store_bytes_per_kafka_byte"), GOAL_STORE_BYTES_PER_KAFKA_BYTE);
-    }
-    out.flush();
-    return 0;
+          report.get("store_bytes_per_kafka_byte"), GOAL_STORE_BYTES_PER_KAFKA_BYTE));
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
@@ -150,7 +131,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     Pass archived = null;
     for (int pass = 0; pass < PASSES; pass++) {
       long rawCpuBefore = threadCpu(Thread.currentThread().getName());
-      double seconds = plainConsumer(clients, ends);
+      double seconds = plainConsumer(clients, ends, "bench-raw-consumer-" + pass);
       double cpu = (threadCpu(Thread.currentThread().getName()) - rawCpuBefore) / 1e9;
       say.printf("plain consumer: %,d records in %.2f s (%.2f s CPU on its thread)%n", records, seconds, cpu);
       if (seconds < rawSeconds) {
@@ -225,10 +206,10 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     }
   }
 
-  /** A consumer of its own group that reads every record and does nothing with it; seconds taken. */
-  private static double plainConsumer(KafkaClients clients, Map<TopicPartition, Long> ends) {
+  /** A consumer of a new group (as each archiver pass joins one) that reads every record and does nothing with it; seconds taken. */
+  private static double plainConsumer(KafkaClients clients, Map<TopicPartition, Long> ends, String group) {
     long start = System.nanoTime();
-    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("bench-raw-consumer", "bench-raw-consumer")) {
+    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer(group, group)) {
       consumer.subscribe(List.of(clients.topics().edits()));
       long deadline = System.nanoTime() + TIMEOUT.toNanos();
       while (!reached(consumer, ends)) {

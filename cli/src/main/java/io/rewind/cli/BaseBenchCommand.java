@@ -75,7 +75,7 @@ final class BaseBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run.runHBaseBench(spec.commandLine().getOut(), "rewind-bench-base-", (dir, report) -> {
+    return run.runBench(spec.commandLine().getOut(), "rewind-bench-base-", (dir, report) -> {
       try (HBaseMiniCluster hbase = HBaseMiniCluster.start(dir.resolve("hbase"), 1, RewindConfig.of(Map.of()), false, Map.of());
           ObjectStore store = ObjectStore.open(dir.resolve("store").toUri().toString(), Map.of())) {
         Connection connection = hbase.connection();

@@ -184,18 +184,10 @@ final class DemoCommand implements Callable<Integer> {
 
   /** Waits until the checkpoint covers the last edit written, or the timeout; returns C. */
   private static long awaitCheckpoint(ObjectStore store, long lastWriteTime, Duration timeout, Narrator say) throws Exception {
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    long c = Long.MIN_VALUE;
-    while (System.currentTimeMillis() < deadline) {
-      Optional<CheckpointFile.Stored> stored = CheckpointFile.read(store);
-      if (stored.isPresent()) {
-        c = stored.get().time;
-        if (c >= lastWriteTime) {
-          say.line("checkpoint " + TimeParser.format(c) + " covers the last edit (" + TimeParser.format(lastWriteTime) + ")");
-          return c;
-        }
-      }
-      Thread.sleep(200);
+    long c = CheckpointFile.awaitAtOrAfter(store, lastWriteTime, timeout);
+    if (c >= lastWriteTime) {
+      say.line("checkpoint " + TimeParser.format(c) + " covers the last edit (" + TimeParser.format(lastWriteTime) + ")");
+      return c;
     }
     if (c == Long.MIN_VALUE) {
       throw new IllegalStateException("no checkpoint was published within " + timeout.toSeconds() + " s: is the checkpoint app running?");

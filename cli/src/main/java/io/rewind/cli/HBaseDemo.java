@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
@@ -169,18 +168,10 @@ final class HBaseDemo {
 
   /** Waits until the checkpoint passes the last write (or at least the last pause); returns C. */
   private long awaitCheckpoint(long lastPause, long lastWrite, Duration timeout) throws Exception {
-    long deadline = System.currentTimeMillis() + timeout.toMillis();
-    long c = Long.MIN_VALUE;
-    while (System.currentTimeMillis() < deadline) {
-      Optional<CheckpointFile.Stored> stored = CheckpointFile.read(store);
-      if (stored.isPresent()) {
-        c = stored.get().time;
-        if (c >= lastWrite) {
-          say.line("checkpoint " + TimeParser.format(c) + " covers the last write (" + TimeParser.format(lastWrite) + ")");
-          return c;
-        }
-      }
-      Thread.sleep(200);
+    long c = CheckpointFile.awaitAtOrAfter(store, lastWrite, timeout);
+    if (c >= lastWrite) {
+      say.line("checkpoint " + TimeParser.format(c) + " covers the last write (" + TimeParser.format(lastWrite) + ")");
+      return c;
     }
     if (c < lastPause) {
       throw new IllegalStateException("the checkpoint (" + (c == Long.MIN_VALUE ? "none" : TimeParser.format(c)) + ") did not reach the last"

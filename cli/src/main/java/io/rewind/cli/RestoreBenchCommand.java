@@ -73,7 +73,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run.runHBaseBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
+    return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
       try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions)
               .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
           ObjectStore store = ObjectStore.open(stack.config())) {

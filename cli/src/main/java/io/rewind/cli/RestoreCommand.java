@@ -142,7 +142,7 @@ final class RestoreCommand implements Callable<Integer> {
       if (dryRun) {
         report = restore.run(options, new DryRunTarget());
       } else if (hbase.given()) {
-        report = restoreIntoHBase(restore, store, options, expected);
+        report = restoreIntoHBase(restore, store, manifests, options, expected);
       } else {
         DumpTarget target = new DumpTarget(out, time, expected);
         report = restore.run(options, target);
@@ -190,9 +190,8 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /** Into HBase tables: the range is checked before any target table is created or written. */
-  private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, RestoreOptions options, java.util.Collection<String> sources)
-      throws Exception {
-    var manifests = restore.manifests();
+  private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, java.util.Map<Integer, List<io.rewind.core.store.Manifest>> manifests,
+      RestoreOptions options, java.util.Collection<String> sources) throws Exception {
     var bases = restore.bases();
     restore.checkTablesKnown(options.tables(), manifests);
     restore.range(manifests, options.tables(), bases).check(options.time());

@@ -1,6 +1,5 @@
 package io.rewind.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.archiver.Archiver;
 import io.rewind.checkpoint.CheckpointApp;
 import io.rewind.checkpoint.CheckpointMetrics;
@@ -16,7 +15,6 @@ import io.rewind.stack.EmbeddedStack;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -54,7 +52,6 @@ import picocli.CommandLine.Spec;
 final class RpoBenchCommand implements Callable<Integer> {
 
   static final long GOAL_P99_MS = 2_000;
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
   int rate = 50_000;
@@ -95,29 +92,14 @@ final class RpoBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    PrintWriter out = spec.commandLine().getOut();
     PrintWriter say = new PrintWriter(System.err, true);
-    ScratchDir scratch = run.start("rewind-bench-rpo-");
-    Path dir = scratch.path();
-    Map<String, Object> report;
-    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
-      RewindConfig config = stack.config();
-      for (Map.Entry<String, String> e : settings.entrySet()) {
-        config = config.with(e.getKey(), e.getValue());
+    return run.runBench(spec.commandLine().getOut(), "rewind-bench-rpo-", (dir, report) -> {
+      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
+        report.putAll(run(stack.config().withAll(settings), say));
       }
-      report = run(config, say);
-    } finally {
-      scratch.close();
-    }
-    if (run.json) {
-      out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
-    } else {
-      out.printf("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s%n",
+    }, report -> String.format("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s",
           report.get("edits_per_second"), rate, report.get("rpo_ms_p50"), report.get("rpo_ms_p99"), report.get("rpo_ms_max"),
-          report.get("samples"), GOAL_P99_MS, report.get("goal_met"));
-    }
-    out.flush();
-    return 0;
+          report.get("samples"), GOAL_P99_MS, report.get("goal_met")));
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {

@@ -25,11 +25,11 @@ final class RunOptions {
   }
 
   /**
-   * Runs a bench on an HBase mini cluster and prints its report: JSON with --json, else the text
-   * line. System.out goes to stderr meanwhile: the mini cluster prints thread dumps there while it
-   * stops, and stdout must hold the report alone.
+   * Runs a bench in its work directory and prints its report: JSON with --json, else the text line.
+   * System.out goes to stderr meanwhile: stdout must hold the report alone, and the embedded parts
+   * (HBase's mini cluster prints thread dumps while it stops) write there.
    */
-  int runHBaseBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
+  int runBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
       java.util.function.Function<java.util.Map<String, Object>, String> text) throws Exception {
     ScratchDir scratch = start(tempPrefix);
     java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();

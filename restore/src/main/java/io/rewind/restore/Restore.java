@@ -16,7 +16,6 @@ import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -75,12 +74,7 @@ public final class Restore {
 
   /** Every committed manifest per partition. */
   public Map<Integer, List<Manifest>> manifests() throws IOException {
-    ManifestStore manifests = new ManifestStore(store);
-    Map<Integer, List<Manifest>> byPartition = new LinkedHashMap<>();
-    for (int p : manifests.partitions()) {
-      byPartition.put(p, manifests.list(p));
-    }
-    return byPartition;
+    return new ManifestStore(store).all();
   }
 
   /** The restorable range of every table; refuses when the store has no checkpoint or nothing archived. */
@@ -95,12 +89,20 @@ public final class Restore {
    */
   public RestorableRange range(Map<Integer, List<Manifest>> manifests, java.util.Collection<String> tables, Map<String, TableBases> bases)
       throws IOException {
-    CheckpointFile.Stored checkpoint =
-        CheckpointFile.read(store)
-            .orElseThrow(
-                () -> new RestoreRefusedException(
-                    "the store " + store + " has no checkpoint (checkpoints/latest.json): either it is not a Rewind store"
-                        + " (check --store) or the checkpoint app has not published yet (run `rewind checkpoint`)"));
+    return range(checkpoint(), manifests, tables, bases);
+  }
+
+  /** The store's checkpoint; refuses when there is none. */
+  private CheckpointFile.Stored checkpoint() throws IOException {
+    return CheckpointFile.read(store)
+        .orElseThrow(
+            () -> new RestoreRefusedException(
+                "the store " + store + " has no checkpoint (checkpoints/latest.json): either it is not a Rewind store"
+                    + " (check --store) or the checkpoint app has not published yet (run `rewind checkpoint`)"));
+  }
+
+  private RestorableRange range(CheckpointFile.Stored checkpoint, Map<Integer, List<Manifest>> manifests, java.util.Collection<String> tables,
+      Map<String, TableBases> bases) throws IOException {
     Set<String> restored = new TreeSet<>(tables.isEmpty() ? knownTables(manifests, bases) : tables);
     java.util.OptionalLong streamStart = RestorePlanner.earliestWriteTime(manifests);
     Long earliest = null;
@@ -134,11 +136,14 @@ public final class Restore {
 
   public RestoreReport run(RestoreOptions options, RestoreTarget target) throws IOException {
     long started = System.currentTimeMillis();
+    // The checkpoint first: every segment it covers was committed before it was published, so the
+    // listing that follows holds them all, whatever the archivers commit meanwhile.
+    CheckpointFile.Stored checkpoint = checkpoint();
     Map<Integer, List<Manifest>> manifests = manifests();
     Map<String, TableBases> bases = bases();
     Set<String> tables = new TreeSet<>(options.tables());
     checkTablesKnown(tables, manifests);
-    RestorableRange range = range(manifests, tables, bases);
+    RestorableRange range = range(checkpoint, manifests, tables, bases);
     range.check(options.time());
     Map<String, BaseManifest> serving = new java.util.TreeMap<>();
     Set<String> restored = tables.isEmpty() ? knownTables(manifests, bases) : tables;
@@ -148,7 +153,7 @@ public final class Restore {
         b.servingAt(options.time()).ifPresent(base -> serving.put(t, base));
       }
     }
-    Map<String, Long> replayAfter = new java.util.TreeMap<>();
+    Map<String, Long> replayAfter = new java.util.HashMap<>();
     serving.forEach((t, b) -> replayAfter.put(t, b.replayAfter));
     long floor = serving.keySet().containsAll(restored) && !serving.isEmpty()
         ? java.util.Collections.min(replayAfter.values())
@@ -274,7 +279,7 @@ public final class Restore {
     for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
       known.add(d.getTable());
     }
-    manifests.values().forEach(ms -> ms.forEach(m -> m.tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(known::add)));
+    known.addAll(ManifestStore.tables(manifests));
     return known;
   }
 

@@ -139,9 +139,6 @@ public final class BaseStore {
   public void delete(BaseManifest base) throws IOException {
     String dir = baseDir(base.table, base.id);
     store.delete(dir + "/" + MANIFEST);
-    for (StoredObject o : store.listFiles(dir)) {
-      store.delete(o.key());
-    }
     store.fileSystem().delete(store.path(dir), true);
     LOG.info("deleted {} ({} files named, {} bytes)", base, base.files.size(), base.bytes());
   }

@@ -131,6 +131,13 @@ public final class RewindConfig {
     return new RewindConfig(v);
   }
 
+  /** This configuration with every one of {@code overrides} set. */
+  public RewindConfig withAll(Map<String, String> overrides) {
+    Map<String, String> v = new LinkedHashMap<>(values);
+    v.putAll(overrides);
+    return new RewindConfig(v);
+  }
+
   public String get(String key) {
     String v = values.get(key);
     if (v == null) {

@@ -69,6 +69,28 @@ public final class CheckpointFile {
     store.write(StoreLayout.CHECKPOINT, bytes);
   }
 
+  /**
+   * Polls the store until its checkpoint is at or after T, or the timeout passes; returns the last
+   * checkpoint time read (at or after T when reached), or Long.MIN_VALUE when none was published.
+   */
+  public static long awaitAtOrAfter(ObjectStore store, long t, java.time.Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    long last = Long.MIN_VALUE;
+    while (true) {
+      Optional<Stored> stored = read(store);
+      if (stored.isPresent()) {
+        last = stored.get().time;
+        if (last >= t) {
+          return last;
+        }
+      }
+      if (System.currentTimeMillis() >= deadline) {
+        return last;
+      }
+      Thread.sleep(200);
+    }
+  }
+
   /** The newest whole checkpoint, or empty when none was ever written. */
   public static Optional<Stored> read(ObjectStore store) throws IOException {
     Optional<Stored> latest = readOne(store, StoreLayout.CHECKPOINT);

@@ -43,6 +43,22 @@ public final class ManifestStore {
     return new ArrayList<>(partitions);
   }
 
+  /** Every valid manifest of every partition, by partition. */
+  public java.util.Map<Integer, List<Manifest>> all() throws IOException {
+    java.util.Map<Integer, List<Manifest>> byPartition = new java.util.LinkedHashMap<>();
+    for (int p : partitions()) {
+      byPartition.put(p, list(p));
+    }
+    return byPartition;
+  }
+
+  /** The tables whose edits the manifests count (records without a table header left out). */
+  public static java.util.Set<String> tables(java.util.Map<Integer, List<Manifest>> manifests) {
+    java.util.Set<String> tables = new TreeSet<>();
+    manifests.values().forEach(ms -> ms.forEach(m -> m.tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add)));
+    return tables;
+  }
+
   /** Every valid manifest of a partition in start-offset order; torn ones are logged and skipped. */
   public List<Manifest> list(int partition) throws IOException {
     List<Manifest> manifests = new ArrayList<>();
