@@ -377,53 +377,89 @@ final class ArchiverLoop implements Runnable {
   /** A sealed segment handed to a worker, with the partition's epoch at sealing time. */
   private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, String reason) {}
 
-  /** Reads the partition's chain from the store and positions the consumer at its end. */
   private void resume(PartitionArchiver pa) {
-    TopicPartition tp = pa.topicPartition();
-    consumer.pause(Set.of(tp));
+    resume(List.of(pa));
+  }
+
+  /**
+   * Reads each partition's chain from the store and positions the consumer at its end. The log
+   * bounds and committed offsets of all the partitions come in one request each: a rebalance that
+   * hands over many partitions costs three round trips, not three per partition.
+   */
+  private void resume(Collection<PartitionArchiver> resuming) {
+    Map<TopicPartition, PartitionArchiver> byTp = new LinkedHashMap<>();
+    resuming.forEach(pa -> byTp.put(pa.topicPartition(), pa));
+    Set<TopicPartition> tps = byTp.keySet();
+    consumer.pause(tps);
     // A placeholder position, never fetched while paused: without one, poll() fails for the whole
-    // consumer (no reset policy) when this partition ends stopped or waiting for a retry.
-    consumer.seekToBeginning(Set.of(tp));
+    // consumer (no reset policy) when a partition ends stopped or waiting for a retry.
+    consumer.seekToBeginning(tps);
+    Map<TopicPartition, Long> logStarts;
+    Map<TopicPartition, Long> logEnds;
+    Map<TopicPartition, OffsetAndMetadata> committed;
     try {
-      ManifestStore.Chain chain = ManifestStore.chain(manifests.list(tp.partition()));
-      long logStart = consumer.beginningOffsets(Set.of(tp)).get(tp);
-      long logEnd = consumer.endOffsets(Set.of(tp)).get(tp);
-      OffsetAndMetadata committed = consumer.committed(Set.of(tp)).get(tp);
-      ResumePlan plan =
-          ResumePlan.of(topic, tp.partition(), chain, logStart, logEnd, committed == null ? null : committed.offset());
-      if (!plan.toRepublish().isEmpty()) {
-        archived.publishAndWait(plan.toRepublish());
-        metrics.archivedPublished.addAndGet(plan.toRepublish().size());
-        LOG.info("{}: republished {} manifests above the committed offset {} to {}",
-            tp, plan.toRepublish().size(), committed == null ? "(none)" : committed.offset(), settings.topics().archived());
+      logStarts = consumer.beginningOffsets(tps);
+      logEnds = consumer.endOffsets(tps);
+      committed = consumer.committed(tps);
+    } catch (RuntimeException e) {
+      byTp.values().forEach(pa -> failed(pa, "reading the log bounds and committed offset", e));
+      return;
+    }
+    Map<TopicPartition, OffsetAndMetadata> commits = new LinkedHashMap<>();
+    Map<PartitionArchiver, ResumePlan> plans = new LinkedHashMap<>();
+    for (PartitionArchiver pa : byTp.values()) {
+      TopicPartition tp = pa.topicPartition();
+      try {
+        ManifestStore.Chain chain = ManifestStore.chain(manifests.list(tp.partition()));
+        OffsetAndMetadata c = committed.get(tp);
+        ResumePlan plan = ResumePlan.of(topic, tp.partition(), chain, logStarts.get(tp), logEnds.get(tp), c == null ? null : c.offset());
+        if (!plan.toRepublish().isEmpty()) {
+          archived.publishAndWait(plan.toRepublish());
+          metrics.archivedPublished.addAndGet(plan.toRepublish().size());
+          LOG.info("{}: republished {} manifests above the committed offset {} to {}",
+              tp, plan.toRepublish().size(), c == null ? "(none)" : c.offset(), settings.topics().archived());
+        }
+        if (plan.commitNeeded()) {
+          commits.put(tp, new OffsetAndMetadata(plan.startOffset()));
+        }
+        plans.put(pa, plan);
+      } catch (DataLossException | LogTruncationException e) {
+        pa.stop();
+        stopped.put(tp.partition(), e);
+        metrics.partitionsStopped.incrementAndGet();
+        LOG.error("{}", e.getMessage());
+      } catch (Exception e) {
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        failed(pa, "resuming from the store", e);
       }
-      if (plan.commitNeeded()) {
-        consumer.commitSync(Map.of(tp, new OffsetAndMetadata(plan.startOffset())));
+    }
+    try {
+      if (!commits.isEmpty()) {
+        consumer.commitSync(commits);
       }
+    } catch (CommitFailedException | RebalanceInProgressException | FencedInstanceIdException e) {
+      metrics.commitsFenced.incrementAndGet();
+      LOG.warn("{}: the group rejected the offset commit while resuming ({}); retrying after the rebalance", commits.keySet(), e.toString());
+      plans.keySet().forEach(this::retryLater);
+      return;
+    } catch (RuntimeException e) {
+      plans.keySet().forEach(pa -> failed(pa, "committing the resume position", e));
+      return;
+    }
+    plans.forEach((pa, plan) -> {
+      TopicPartition tp = pa.topicPartition();
       consumer.seek(tp, plan.startOffset());
-      pa.activate(new SegmentWriter(tp.partition(), plan.startOffset(), settings, workers), chain.end());
-      if (!chain.isEmpty()) {
-        committedEnds.merge(tp.partition(), chain.end(), Math::max);
+      pa.activate(new SegmentWriter(tp.partition(), plan.startOffset(), settings, workers), plan.archivedEnd());
+      if (plan.archivedEnd() >= 0) {
+        committedEnds.merge(tp.partition(), plan.archivedEnd(), Math::max);
       }
       stopped.remove(tp.partition());
       consumer.resume(Set.of(tp));
       LOG.info("{}: archiving from offset {} ({})", tp, plan.startOffset(),
-          chain.isEmpty() ? "nothing archived yet: the log start" : "the end of the manifest chain");
-    } catch (DataLossException | LogTruncationException e) {
-      pa.stop();
-      stopped.put(tp.partition(), e);
-      metrics.partitionsStopped.incrementAndGet();
-      LOG.error("{}", e.getMessage());
-    } catch (CommitFailedException | RebalanceInProgressException | FencedInstanceIdException e) {
-      metrics.commitsFenced.incrementAndGet();
-      LOG.warn("{}: the group rejected the offset commit while resuming ({}); retrying after the rebalance", tp, e.toString());
-      retryLater(pa);
-    } catch (Exception e) {
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      failed(pa, "resuming from the store", e);
-    }
+          plan.archivedEnd() < 0 ? "nothing archived yet: the log start" : "the end of the manifest chain");
+    });
   }
 
   /** The consumer has read the partition up to the end the broker last reported. */
@@ -506,14 +542,14 @@ final class ArchiverLoop implements Runnable {
 
     @Override
     public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      List<PartitionArchiver> joining = new ArrayList<>();
       for (TopicPartition tp : assigned) {
         PartitionArchiver pa = new PartitionArchiver(tp);
         partitions.put(tp.partition(), pa);
-        try {
-          resume(pa);
-        } catch (RuntimeException e) {
-          failed(pa, "resuming after assignment", e);
-        }
+        joining.add(pa);
+      }
+      if (!joining.isEmpty()) {
+        resume(joining);
       }
       if (!assigned.isEmpty()) {
         LOG.info("archiver {}: partitions assigned {}", archiverId, assigned);

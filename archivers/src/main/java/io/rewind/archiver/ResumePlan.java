@@ -15,11 +15,13 @@ import java.util.List;
 public final class ResumePlan {
 
   private final long startOffset;
+  private final long archivedEnd;
   private final List<Manifest> toRepublish;
   private final boolean commitNeeded;
 
-  private ResumePlan(long startOffset, List<Manifest> toRepublish, boolean commitNeeded) {
+  private ResumePlan(long startOffset, long archivedEnd, List<Manifest> toRepublish, boolean commitNeeded) {
     this.startOffset = startOffset;
+    this.archivedEnd = archivedEnd;
     this.toRepublish = List.copyOf(toRepublish);
     this.commitNeeded = commitNeeded;
   }
@@ -32,7 +34,7 @@ public final class ResumePlan {
   public static ResumePlan of(
       String topic, int partition, ManifestStore.Chain chain, long logStart, long logEnd, Long committed) {
     if (chain.isEmpty()) {
-      return new ResumePlan(logStart, List.of(), false);
+      return new ResumePlan(logStart, -1, List.of(), false);
     }
     long end = chain.end();
     if (end < logStart) {
@@ -47,12 +49,17 @@ public final class ResumePlan {
         republish.add(m);
       }
     }
-    return new ResumePlan(end, republish, committed == null || committed < end);
+    return new ResumePlan(end, end, republish, committed == null || committed < end);
   }
 
   /** The consumer position to resume from: the first offset not yet archived. */
   public long startOffset() {
     return startOffset;
+  }
+
+  /** The end of the partition's manifest chain (exclusive), or -1 when nothing is archived yet. */
+  public long archivedEnd() {
+    return archivedEnd;
   }
 
   /** Manifests to publish again to the archived topic, in offset order. */

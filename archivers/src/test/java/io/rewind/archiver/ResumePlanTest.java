@@ -26,6 +26,7 @@ class ResumePlanTest {
     ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 0, 100, 10L);
 
     assertThat(plan.startOffset()).isEqualTo(40);
+    assertThat(plan.archivedEnd()).isEqualTo(40);
     assertThat(plan.toRepublish()).extracting(m -> m.startOffset).containsExactly(10L, 25L);
     assertThat(plan.commitNeeded()).isTrue();
   }
@@ -52,6 +53,7 @@ class ResumePlanTest {
     ResumePlan plan = ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, 30L);
 
     assertThat(plan.startOffset()).isEqualTo(17);
+    assertThat(plan.archivedEnd()).isEqualTo(-1);
     assertThat(plan.toRepublish()).isEmpty();
     assertThat(plan.commitNeeded()).isFalse();
   }
