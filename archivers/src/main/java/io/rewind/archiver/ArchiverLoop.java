@@ -134,11 +134,20 @@ final class ArchiverLoop implements Runnable {
       try {
         records = consumer.poll(Duration.ofMillis(settings.pollMs()));
       } catch (OffsetOutOfRangeException e) {
-        // Resuming re-reads the log bounds: data loss or truncation is then named and stops the partition.
+        List<PartitionArchiver> outOfRange = new ArrayList<>();
         for (TopicPartition tp : e.partitions()) {
           PartitionArchiver pa = partitions.get(tp.partition());
-          if (pa != null) {
+          if (pa != null && pa.isActive()) {
             LOG.warn("{}: position {} is out of the log's range; resuming from the store", tp, e.offsetOutOfRangePartitions().get(tp));
+            outOfRange.add(pa);
+          }
+        }
+        // Records already read are not lost: commit them first, so the chain ends where reading stopped.
+        // Resuming re-reads the log bounds: data loss or truncation is then named and stops the partition.
+        roll(outOfRange, "out of range");
+        completeAllCommits();
+        for (PartitionArchiver pa : outOfRange) {
+          if (pa.isActive()) {
             resume(pa);
           }
         }
@@ -197,7 +206,7 @@ final class ArchiverLoop implements Runnable {
       LOG.warn("{}: {}; archived as it is and copied to {}", DeadLetterPublisher.source(record), problem, settings.topics().dlq());
       pa.deadLetterSent(deadLetters.send(record, problem));
     }
-    pa.writer().append(record, problem != null, clock.getAsLong());
+    pa.writer().append(record, problem, clock.getAsLong());
     metrics.recordsConsumed.incrementAndGet();
     reached(ProtocolPoint.MID_SEGMENT, pa.partition());
     if (pa.writer().isFull()) {

@@ -170,7 +170,9 @@ final class ControlListener implements Runnable {
       return true;
     }
     try {
-      if (storedUpdatedAt(descriptor.getTable()) > descriptor.getUpdatedAt()) {
+      // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a good
+      // file (a local store writes in place) if the archiver dies mid-write.
+      if (storedUpdatedAt(descriptor.getTable()) >= descriptor.getUpdatedAt()) {
         return true;
       }
       TableDescriptorFile.write(store, descriptor);

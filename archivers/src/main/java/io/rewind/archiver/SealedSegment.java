@@ -20,6 +20,7 @@ public final class SealedSegment {
   private final Map<String, Long> tables;
   private final List<String> schemaIds;
   private final long invalidRecords;
+  private final List<Manifest.InvalidRecord> invalidListed;
   private final String codec;
 
   SealedSegment(
@@ -34,6 +35,7 @@ public final class SealedSegment {
       Map<String, Long> tables,
       List<String> schemaIds,
       long invalidRecords,
+      List<Manifest.InvalidRecord> invalidListed,
       String codec) {
     this.partition = partition;
     this.startOffset = startOffset;
@@ -46,6 +48,7 @@ public final class SealedSegment {
     this.tables = Map.copyOf(tables);
     this.schemaIds = List.copyOf(schemaIds);
     this.invalidRecords = invalidRecords;
+    this.invalidListed = List.copyOf(invalidListed);
     this.codec = codec;
   }
 
@@ -97,10 +100,6 @@ public final class SealedSegment {
     return schemaIds;
   }
 
-  public long invalidRecords() {
-    return invalidRecords;
-  }
-
   public String codec() {
     return codec;
   }
@@ -119,6 +118,7 @@ public final class SealedSegment {
     m.tables = new TreeMap<>(tables);
     m.schemaIds = schemaIds;
     m.invalidRecords = invalidRecords;
+    m.invalid = invalidListed.isEmpty() ? null : invalidListed;
     m.sha256 = sha256;
     m.codec = codec;
     m.archiver = archiver;

@@ -1,6 +1,7 @@
 package io.rewind.archiver;
 
 import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -55,6 +56,7 @@ public final class SegmentWriter {
   private long runCount;
   private String lastSchema;
   private long invalidRecords;
+  private final List<Manifest.InvalidRecord> invalidListed = new ArrayList<>();
   private boolean sealed;
 
   public SegmentWriter(int partition, long startOffset, ArchiverSettings settings) {
@@ -117,9 +119,10 @@ public final class SegmentWriter {
   /**
    * Appends a record at or after the current end.
    *
-   * @param invalid the record failed validation: archived all the same, counted in the manifest
+   * @param problem why the record failed validation, or null when it passed: archived all the same,
+   *     counted (and the first ones named) in the manifest
    */
-  public void append(ConsumerRecord<byte[], byte[]> record, boolean invalid, long nowMs) {
+  public void append(ConsumerRecord<byte[], byte[]> record, String problem, long nowMs) {
     checkOpen();
     if (record.offset() < endOffset) {
       throw new IllegalArgumentException(
@@ -144,8 +147,11 @@ public final class SegmentWriter {
       schemaIds.add(schema);
       lastSchema = schema;
     }
-    if (invalid) {
+    if (problem != null) {
       invalidRecords++;
+      if (invalidListed.size() < Manifest.MAX_INVALID_LISTED) {
+        invalidListed.add(new Manifest.InvalidRecord(record.offset(), problem));
+      }
     }
   }
 
@@ -226,6 +232,7 @@ public final class SegmentWriter {
         tables,
         new ArrayList<>(schemaIds),
         invalidRecords,
+        invalidListed,
         codec);
   }
 

@@ -14,6 +14,7 @@ import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreLayout;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
@@ -29,12 +30,18 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -42,7 +49,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -142,7 +151,7 @@ class ArchiverIntegrationTest {
   /** Sends n edits round-robin over the partitions; returns every value sent by partition and offset. */
   private Map<Integer, Map<Long, String>> produce(int n, String tag) throws Exception {
     Map<Integer, Map<Long, String>> sent = new TreeMap<>();
-    List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
     List<String> values = new ArrayList<>();
     // Write times of now: older ones would make every segment overdue and roll at once.
     long now = System.currentTimeMillis();
@@ -162,6 +171,22 @@ class ArchiverIntegrationTest {
     for (int i = 0; i < n; i++) {
       var md = acks.get(i).get();
       sent.computeIfAbsent(md.partition(), p -> new TreeMap<>()).put(md.offset(), values.get(i));
+    }
+    return sent;
+  }
+
+  /** Sends n edits written at writeTime to one partition and flushes the producer; returns offset -> value. */
+  private Map<Long, String> produceTo(KafkaProducer<byte[], byte[]> p, int partition, int n, String tag, long writeTime)
+      throws Exception {
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      byte[] value = (tag + "-" + i).getBytes(StandardCharsets.UTF_8);
+      acks.add(p.send(new ProducerRecord<>(topics.edits(), partition, writeTime, value, value, editHeaders("ns:t"))));
+    }
+    p.flush();
+    Map<Long, String> sent = new TreeMap<>();
+    for (int i = 0; i < n; i++) {
+      sent.put(acks.get(i).get().offset(), tag + "-" + i);
     }
     return sent;
   }
@@ -243,6 +268,17 @@ class ArchiverIntegrationTest {
               .get(new TopicPartition(topics.edits(), partition));
       return o == null ? -1 : o.offset();
     }
+  }
+
+  /** Every segment file of the store with its size and modification time: a rewrite of the same key shows too. */
+  private Map<Path, String> segmentFiles() throws IOException {
+    Map<Path, String> files = new TreeMap<>();
+    try (var paths = Files.walk(storeDir.resolve(StoreLayout.SEGMENTS))) {
+      for (Path f : paths.filter(Files::isRegularFile).toList()) {
+        files.put(f, Files.size(f) + " bytes, modified " + Files.getLastModifiedTime(f).toInstant());
+      }
+    }
+    return files;
   }
 
   // ---- tests ----
@@ -365,7 +401,7 @@ class ArchiverIntegrationTest {
       while (writer.endOffset() < end) {
         for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200)).records(tp)) {
           if (r.offset() < end) {
-            writer.append(r, false, 0);
+            writer.append(r, null, 0);
           }
         }
       }
@@ -496,9 +532,9 @@ class ArchiverIntegrationTest {
     ProtocolPoint pausePoint = ProtocolPoint.valueOf(pausedAt);
     // The poll loop of the zombie stops longer than max.poll.interval.ms: its consumer leaves the group.
     setUp(Map.of("consumer.max.poll.interval.ms", "3000"));
-    java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.CountDownLatch paused = new java.util.concurrent.CountDownLatch(1);
-    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    AtomicBoolean armed = new AtomicBoolean();
+    CountDownLatch paused = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
     Archiver zombie = startArchiver("zombie", (point, partition) -> {
       if (point == pausePoint && armed.get()) {
         paused.countDown();
@@ -511,15 +547,24 @@ class ArchiverIntegrationTest {
 
     armed.set(true);
     Map<Integer, Map<Long, String>> during = produce(30, "during");
-    assertThat(paused.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).as("the zombie sealed a segment").isTrue();
+    assertThat(paused.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the zombie sealed a segment").isTrue();
 
     Archiver owner = startArchiver("owner");
     Map<Integer, Long> ends = endOffsets();
     assertThat(owner.awaitCommitted(ends, WAIT)).as("the new owner archives what the zombie holds: %s", owner.metrics()).isTrue();
 
+    Map<Path, String> segmentsBefore = segmentFiles();
     release.countDown(); // the zombie wakes up and goes on with its commit
-    await().atMost(WAIT).until(() -> zombie.metrics().segmentsSuperseded() + zombie.metrics().commitsFenced() > 0);
+    if (pausePoint == ProtocolPoint.SEGMENT_SEALED) {
+      // Its segment starts where the owner resumed: the owner's manifest is there, so it stands down before writing.
+      await().atMost(WAIT).until(() -> zombie.metrics().segmentsSuperseded() > 0);
+    } else {
+      // Its manifest was in the store before the owner resumed (after it), so only its offset commit remains: rejected.
+      await().atMost(WAIT).until(() -> zombie.metrics().commitsFenced() > 0);
+    }
     assertThat(zombie.metrics().segmentsCommitted()).as("the zombie committed nothing after losing its partitions").isEqualTo(committedBefore);
+    zombie.close(); // waits for every store write under way
+    assertThat(segmentFiles()).as("the zombie wrote no segment after it stood down").isEqualTo(segmentsBefore);
 
     for (int p = 0; p < PARTITIONS; p++) {
       Map<Long, String> expected = new TreeMap<>(before.get(p));
@@ -532,5 +577,156 @@ class ArchiverIntegrationTest {
             .allSatisfy(m -> assertThat(m.archiver).isEqualTo("owner"));
       }
     }
+  }
+
+  @Test
+  void retentionOvertakingARunningArchiverStopsThatPartitionOnDataLossWhileTheOthersArchiveOn() throws Exception {
+    // Records written now stay in an open segment for a minute; records written earlier roll once their
+    // partition is caught up. One record per poll: the consumer fetches p0 again only after taking its batch.
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, "60000", "consumer.max.poll.records", "1"));
+    long earlier = System.currentTimeMillis() - 120_000;
+    AtomicBoolean armed = new AtomicBoolean();
+    CountDownLatch paused = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Archiver archiver = startArchiver("a1", (point, partition) -> {
+      if (point == ProtocolPoint.MID_SEGMENT && partition == 0 && armed.getAndSet(false)) {
+        paused.countDown();
+        release.await();
+      }
+    });
+    Map<Integer, Map<Long, String>> archived = new TreeMap<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      archived.put(p, produceTo(producer, p, 5, "before", earlier));
+    }
+    assertThat(archiver.awaitCommitted(endOffsets(), WAIT)).as("%s", archiver.metrics()).isTrue();
+
+    armed.set(true);
+    long held = endOffsets().get(0);
+    Map<String, Object> lingering = clients.producerProps("test-batch");
+    lingering.put(ProducerConfig.LINGER_MS_CONFIG, 60_000); // nothing leaves before flush(): both records in one batch
+    try (KafkaProducer<byte[], byte[]> batch = new KafkaProducer<>(lingering)) {
+      archived.get(0).putAll(produceTo(batch, 0, 2, "held", System.currentTimeMillis()));
+    }
+    assertThat(paused.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the loop took the first held record").isTrue();
+    // The loop holds both records; retention deletes what it never fetched, and then some.
+    produceTo(producer, 0, 10, "expired", earlier);
+    TopicPartition p0 = new TopicPartition(topics.edits(), 0);
+    try (Admin admin = clients.admin("test-admin")) {
+      admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(held + 7))).all().get();
+    }
+    release.countDown();
+
+    await().atMost(WAIT).until(() -> archiver.stoppedPartitions().containsKey(0));
+    assertThat(archiver.stoppedPartitions().get(0))
+        .isInstanceOf(DataLossException.class)
+        .hasMessageContaining("data loss on " + p0 + ": offsets [" + (held + 2) + ", " + (held + 7) + ")");
+    DataLossException loss = (DataLossException) archiver.stoppedPartitions().get(0);
+    assertThat(loss.partition()).isZero();
+    assertThat(loss.archivedEnd()).as("the records read before retention struck are archived").isEqualTo(held + 2);
+    assertThat(loss.logStart()).isEqualTo(held + 7);
+    assertThat(readChain(0, held + 2)).isEqualTo(archived.get(0));
+    assertThat(archiver.metrics().partitionsStopped()).isEqualTo(1);
+
+    Map<Integer, Long> ends = new TreeMap<>();
+    for (int p = 1; p < PARTITIONS; p++) {
+      archived.get(p).putAll(produceTo(producer, p, 5, "after", earlier));
+      ends.put(p, endOffsets().get(p));
+    }
+    assertThat(archiver.awaitCommitted(ends, WAIT)).as("the other partitions archive on: %s", archiver.metrics()).isTrue();
+    for (int p = 1; p < PARTITIONS; p++) {
+      assertThat(readChain(p, ends.get(p))).isEqualTo(archived.get(p));
+    }
+    assertThat(archiver.stoppedPartitions()).containsOnlyKeys(0);
+    assertThat(archiver.isRunning()).isTrue();
+  }
+
+  @Test
+  void anUploadCapPacesTheSegmentWritesAndOneWorkerThreadIsAllItStarts() throws Exception {
+    long cap = 100_000;
+    long burst = 64 * 1024; // UploadThrottle: a quarter second of the cap, at least 64 KiB
+    setUp(Map.of(ArchiverSettings.UPLOAD_MAX_BYTES_PER_SEC, String.valueOf(cap), ArchiverSettings.WORKER_THREADS, "1"));
+    Archiver archiver = startArchiver("capped");
+    produce(PARTITIONS, "warm-up"); // the archiver joins the group first: only uploads are timed
+    Map<Integer, Long> warm = endOffsets();
+    assertThat(archiver.awaitCommitted(warm, WAIT)).isTrue();
+
+    long started = System.nanoTime();
+    Random random = new Random(5);
+    List<Future<RecordMetadata>> acks = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      byte[] value = new byte[1000];
+      random.nextBytes(value); // incompressible: segments as large as the records
+      acks.add(producer.send(new ProducerRecord<>(topics.edits(), i % PARTITIONS, System.currentTimeMillis(),
+          ("row-" + i).getBytes(StandardCharsets.UTF_8), value, editHeaders("ns:t"))));
+    }
+    for (Future<RecordMetadata> ack : acks) {
+      ack.get();
+    }
+    Map<Integer, Long> ends = endOffsets();
+    assertThat(archiver.awaitCommitted(ends, WAIT)).isTrue();
+    double seconds = (System.nanoTime() - started) / 1e9;
+
+    long bytes = 0;
+    for (int p = 0; p < PARTITIONS; p++) {
+      for (Manifest m : new ManifestStore(store).list(p)) {
+        bytes += m.startOffset >= warm.get(p) ? m.sizeBytes : 0;
+      }
+    }
+    assertThat(bytes).as("far more than the burst").isGreaterThan(4 * burst);
+    // The bucket held at most a burst when the timing started; a lower bound: noise only adds time.
+    assertThat(seconds).as("%d bytes under a cap of %d bytes/s", bytes, cap).isGreaterThanOrEqualTo((bytes - burst) / (double) cap);
+
+    List<String> workers = Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(name -> name.startsWith("rewind-archiver-capped-worker-"))
+        .toList();
+    assertThat(workers).as("segments of three partitions were written; one worker thread wrote them").hasSize(1);
+  }
+
+  @Test
+  void rollsOnTheAgeOfItsFirstRecordAloneWhenNoRecordIsOverdueAndSizeIsFarAway() throws Exception {
+    long age = 1500;
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, String.valueOf(age))); // segment.max.bytes: 64 MiB
+    Archiver archiver = startArchiver("a1");
+    long produced = System.currentTimeMillis();
+    // Written ten minutes ahead (the broker accepts up to an hour): never overdue, so only the segment's age rolls it.
+    Map<Long, String> sent = produceTo(producer, 0, 5, "aged", produced + 600_000);
+
+    assertThat(archiver.awaitCommitted(Map.of(0, 5L), WAIT)).as("%s", archiver.metrics()).isTrue();
+    List<Manifest> manifests = new ManifestStore(store).list(0);
+    assertThat(manifests).hasSize(1);
+    assertThat(manifests.get(0).committedAt - produced).as("committed once its first record was %d ms old", age).isGreaterThanOrEqualTo(age);
+    assertThat(readChain(0, 5)).isEqualTo(sent);
+  }
+
+  @Test
+  void aRestartedArchiverLeavesUnchangedTableDescriptorsAsTheyAre() throws Exception {
+    setUp(Map.of());
+    Archiver first = startArchiver("a1");
+    TableDescriptor kept = publishDescriptor("ns:kept");
+    await().atMost(WAIT).until(() -> first.metrics().tablesArchived() == 1);
+    first.close();
+    Path keptFile = storeDir.resolve(StoreLayout.table("ns:kept"));
+    FileTime written = Files.getLastModifiedTime(keptFile);
+
+    Archiver second = startArchiver("a2"); // reads the tables topic from its start: ns:kept, then ns:added
+    TableDescriptor added = publishDescriptor("ns:added");
+    await().atMost(WAIT).until(() -> second.metrics().tablesArchived() >= 1);
+    assertThat(TableDescriptorFile.read(store, "ns:added")).contains(added);
+    assertThat(Files.getLastModifiedTime(keptFile)).as("an unchanged descriptor is not written again").isEqualTo(written);
+    assertThat(TableDescriptorFile.read(store, "ns:kept")).contains(kept);
+  }
+
+  private TableDescriptor publishDescriptor(String table) throws Exception {
+    TableDescriptor descriptor =
+        TableDescriptor.newBuilder()
+            .setTable(table)
+            .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").setMaxVersions(1).build()))
+            .setUpdatedAt(System.currentTimeMillis())
+            .build();
+    byte[] value = new SerdeFactory(config.registryUrl()).serializer(TableDescriptor.class).serialize(topics.tables(), descriptor);
+    producer.send(new ProducerRecord<>(topics.tables(), table.getBytes(StandardCharsets.UTF_8), value)).get();
+    return descriptor;
   }
 }

@@ -218,7 +218,7 @@ class S3ArchiverIntegrationTest {
   private static SealedSegment segment(int partition, long start, long end) {
     SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
     for (long offset = start; offset < end; offset++) {
-      writer.append(TestRecords.edit(partition, offset, 1_000 + offset, "ns:t", 40), false, 0);
+      writer.append(TestRecords.edit(partition, offset, 1_000 + offset, "ns:t", 40), null, 0);
     }
     return writer.seal();
   }

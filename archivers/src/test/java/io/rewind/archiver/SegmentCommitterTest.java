@@ -39,7 +39,7 @@ class SegmentCommitterTest {
       for (long offset = 40; offset < 60; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(5, offset, 1_000 + offset, "ns:t", 100);
         r.value()[0] = (byte) offset;
-        writer.append(r, false, 0);
+        writer.append(r, null, 0);
         written.add(r);
       }
       SealedSegment sealed = writer.seal();
@@ -116,7 +116,7 @@ class SegmentCommitterTest {
       for (long offset = 0; offset < 32_000; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
         java.util.Arrays.fill(r.value(), (byte) (offset % 7));
-        writer.append(r, false, 0);
+        writer.append(r, null, 0);
       }
       SealedSegment sealed = writer.seal();
       assertThat(sealed.recordBytes()).isGreaterThan(3L * SegmentFileBuilder.BLOCK_BYTES);
@@ -164,7 +164,7 @@ class SegmentCommitterTest {
   private static SealedSegment segment(int partition, long start, long end) {
     SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
     for (long offset = start; offset < end; offset++) {
-      writer.append(edit(partition, offset, 1_000 + offset, "ns:t", 50), false, 0);
+      writer.append(edit(partition, offset, 1_000 + offset, "ns:t", 50), null, 0);
     }
     return writer.seal();
   }

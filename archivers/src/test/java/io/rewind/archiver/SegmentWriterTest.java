@@ -32,7 +32,7 @@ class SegmentWriterTest {
         assertThat(s.recordBytes()).isLessThanOrEqualTo(MAX_BYTES);
         w = new SegmentWriter(3, s.endOffset(), MAX_BYTES, MAX_AGE, "zstd");
       }
-      w.append(r, false, 0);
+      w.append(r, null, 0);
     }
     assertThat(rolledAt).containsExactly(103L, 106L, 109L);
   }
@@ -42,7 +42,7 @@ class SegmentWriterTest {
     ConsumerRecord<byte[], byte[]> big = edit(3, 100, 1, "ns:t", (int) MAX_BYTES * 2);
 
     assertThat(writer.wouldOverflow(big)).isFalse();
-    writer.append(big, false, 0);
+    writer.append(big, null, 0);
 
     assertThat(writer.isFull()).isTrue();
     assertThat(writer.seal().recordCount()).isEqualTo(1);
@@ -52,8 +52,8 @@ class SegmentWriterTest {
   void rollsOnAgeMeasuredFromTheFirstRecord() {
     assertThat(writer.isOld(1_000_000)).as("an empty segment never ages").isFalse();
 
-    writer.append(edit(3, 100, 1, "ns:t", 10), false, 5_000);
-    writer.append(edit(3, 101, 2, "ns:t", 10), false, 5_900);
+    writer.append(edit(3, 100, 1, "ns:t", 10), null, 5_000);
+    writer.append(edit(3, 101, 2, "ns:t", 10), null, 5_900);
 
     assertThat(writer.isOld(5_999)).isFalse();
     assertThat(writer.isOld(6_000)).isTrue();
@@ -61,8 +61,8 @@ class SegmentWriterTest {
 
   @Test
   void aGapInTheLogStaysInsideTheRangeAndStartsTheAgeClock() {
-    writer.append(edit(3, 100, 1, "ns:t", 10), false, 0);
-    writer.append(edit(3, 102, 2, "ns:t", 10), false, 0);
+    writer.append(edit(3, 100, 1, "ns:t", 10), null, 0);
+    writer.append(edit(3, 102, 2, "ns:t", 10), null, 0);
     writer.advanceTo(105, 0);
 
     SealedSegment s = writer.seal();
@@ -80,31 +80,31 @@ class SegmentWriterTest {
 
   @Test
   void rollsOnRequestWithWhateverItHolds() {
-    writer.append(edit(3, 100, 1, "ns:t", 10), false, 0);
+    writer.append(edit(3, 100, 1, "ns:t", 10), null, 0);
 
     SealedSegment s = writer.seal();
 
     assertThat(s.recordCount()).isEqualTo(1);
     assertThat(s.key()).isEqualTo(StoreLayout.segment(3, 100, 101));
-    assertThatThrownBy(() -> writer.append(edit(3, 101, 1, "ns:t", 10), false, 0))
+    assertThatThrownBy(() -> writer.append(edit(3, 101, 1, "ns:t", 10), null, 0))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void refusesARecordBelowItsEnd() {
-    writer.append(edit(3, 100, 1, "ns:t", 10), false, 0);
+    writer.append(edit(3, 100, 1, "ns:t", 10), null, 0);
 
-    assertThatThrownBy(() -> writer.append(edit(3, 100, 1, "ns:t", 10), false, 0))
+    assertThatThrownBy(() -> writer.append(edit(3, 100, 1, "ns:t", 10), null, 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("below the segment's end 101");
   }
 
   @Test
   void theManifestSaysWhatTheSegmentHolds() {
-    writer.append(edit(3, 100, 7_000, "ns:a", 10), false, 0);
-    writer.append(edit(3, 101, 5_000, "ns:b", 10), false, 0);
-    writer.append(edit(3, 102, 9_000, "ns:a", 10), false, 0);
-    writer.append(TestRecords.withoutHeaders(3, 103, 8_000), true, 0);
+    writer.append(edit(3, 100, 7_000, "ns:a", 10), null, 0);
+    writer.append(edit(3, 101, 5_000, "ns:b", 10), null, 0);
+    writer.append(edit(3, 102, 9_000, "ns:a", 10), null, 0);
+    writer.append(TestRecords.withoutHeaders(3, 103, 8_000), "missing header rewind.table", 0);
 
     SealedSegment s = writer.seal();
     Manifest m = s.toManifest("ab12", s.bytes().length, "archiver-1", 42);
@@ -119,11 +119,37 @@ class SegmentWriterTest {
     assertThat(m.tables).isEqualTo(Map.of("ns:a", 2L, "ns:b", 1L, "", 1L));
     assertThat(m.schemaIds).containsExactly(TestRecords.WAL_EDIT_SCHEMA);
     assertThat(m.invalidRecords).isEqualTo(1);
+    assertThat(m.invalid).singleElement().satisfies(i -> {
+      assertThat(i.offset).isEqualTo(103);
+      assertThat(i.reason).isEqualTo("missing header rewind.table");
+    });
     assertThat(m.codec).isEqualTo("zstd");
     assertThat(m.sha256).isEqualTo("ab12");
     assertThat(m.sizeBytes).isEqualTo(s.bytes().length);
     assertThat(m.archiver).isEqualTo("archiver-1");
     assertThat(m.committedAt).isEqualTo(42);
+  }
+
+  @Test
+  void aFloodOfInvalidRecordsIsCountedInFullAndTheFirstOnesNamed() {
+    int flood = Manifest.MAX_INVALID_LISTED + 5;
+    for (int i = 0; i < flood; i++) {
+      writer.append(TestRecords.withoutHeaders(3, 100 + i, 8_000), "bad " + i, 0);
+    }
+
+    Manifest m = writer.seal().toManifest("x", 1, "a", 0);
+
+    assertThat(m.invalidRecords).isEqualTo(flood);
+    assertThat(m.invalid).hasSize(Manifest.MAX_INVALID_LISTED);
+    assertThat(m.invalid.get(0).offset).isEqualTo(100);
+    assertThat(m.invalid.get(0).reason).isEqualTo("bad 0");
+  }
+
+  @Test
+  void aValidSegmentListsNoInvalidRecords() {
+    writer.append(edit(3, 100, 1, "ns:t", 10), null, 0);
+
+    assertThat(writer.seal().toManifest("x", 1, "a", 0).invalid).isNull();
   }
 
   @Test

@@ -83,7 +83,7 @@ final class SyntheticArchive {
         committer.commit(sealed);
         writers[partition] = new SegmentWriter(partition, sealed.endOffset(), SEGMENT_BYTES, Long.MAX_VALUE, "zstd");
       }
-      writers[partition].append(record, false, 0);
+      writers[partition].append(record, null, 0);
     }
     for (SegmentWriter w : writers) {
       if (w.hasContent()) {

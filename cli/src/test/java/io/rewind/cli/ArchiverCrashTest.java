@@ -39,6 +39,8 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -89,6 +91,7 @@ class ArchiverCrashTest {
       try (FleetSimulator fleet = new FleetSimulator(load, publisher, Clock.systemUTC())) {
         fleet.start();
         ChildProcess[] slots = {launch("a1", WINDOWS.get(0)), launch("a2", WINDOWS.get(1))};
+        Set<String> orphansAtKill = new HashSet<>();
         for (int kill = 0; kill < KILLS; kill++) {
           int slot = kill % 2;
           ChildProcess victim = slots[slot];
@@ -99,6 +102,9 @@ class ArchiverCrashTest {
             Thread.sleep(200 + random.nextInt(2500));
           }
           sigkill(victim);
+          if (kill < WINDOWS.size() && WINDOWS.get(kill).equals("segment-written")) {
+            orphansAtKill.addAll(segmentsWithoutManifest(store, pausedPartitions(victim, WINDOWS.get(kill))));
+          }
           System.out.printf("kill %d: SIGKILL %s (%s)%n", kill + 1, victim.name(), kill < WINDOWS.size() ? WINDOWS.get(kill) : "random moment");
           // The next archiver in this slot stops at the next named window, if one is left.
           int nextKillOfSlot = kill + 2;
@@ -122,6 +128,14 @@ class ArchiverCrashTest {
         OrphanSegmentCollector.Report gc = Json.MAPPER.readValue(gcJson, OrphanSegmentCollector.Report.class);
         System.out.printf("gc removed %d orphan segments: %s%n", gc.removed.size(), gc.removed);
         assertThat(gc.removed).as("gc removes exactly the orphans below the frontier").containsExactlyInAnyOrderElementsOf(orphans);
+        assertThat(gc.removed).as("gc removed the crashes' orphans").isNotEmpty();
+        // The segment-written kill left its segment without a manifest; the restarted archiver almost surely
+        // rolled that range differently, so gc removed it, unless a later commit named that very key.
+        assertThat(orphansAtKill).as("segments without a manifest at the segment-written kill").isNotEmpty();
+        Set<String> named = new HashSet<>();
+        new ManifestStore(store).all().values().forEach(ms -> ms.forEach(m -> named.add(m.segmentPath)));
+        assertThat(orphansAtKill).allSatisfy(key -> assertThat(gc.removed.contains(key) || named.contains(key))
+            .as("%s was removed by gc or committed later", key).isTrue());
         for (int p = 0; p < PARTITIONS; p++) {
           for (Manifest m : new ManifestStore(store).list(p)) {
             assertThat(store.exists(m.segmentPath)).as("gc kept committed %s", m.segmentPath).isTrue();
@@ -185,6 +199,32 @@ class ArchiverCrashTest {
       throw new AssertionError(child.name() + " did not log '" + text + "' within " + WAIT.toSeconds() + " s; its log ends with:\n"
           + child.logTail(), e);
     }
+  }
+
+  /** The partitions the child paused at the point in (each worker logs {@code rewind-test: paused at <point> p=<n>}). */
+  private static Set<Integer> pausedPartitions(ChildProcess child, String point) throws IOException {
+    Set<Integer> partitions = new HashSet<>();
+    Matcher m = Pattern.compile("rewind-test: paused at " + Pattern.quote(point) + " p=(\\d+)").matcher(Files.readString(child.logFile(), StandardCharsets.ISO_8859_1));
+    while (m.find()) {
+      partitions.add(Integer.parseInt(m.group(1)));
+    }
+    assertThat(partitions).as("%s logged where it paused", child.name()).isNotEmpty();
+    return partitions;
+  }
+
+  private static Set<String> segmentsWithoutManifest(ObjectStore store, Set<Integer> partitions) throws IOException {
+    Set<String> keys = new HashSet<>();
+    for (int p : partitions) {
+      Set<String> named = new HashSet<>();
+      new ManifestStore(store).list(p).forEach(m -> named.add(m.segmentPath));
+      for (FileStatus s : store.list(StoreLayout.segmentsDir(p))) {
+        String key = StoreLayout.segmentsDir(p) + "/" + s.getPath().getName();
+        if (!named.contains(key)) {
+          keys.add(key);
+        }
+      }
+    }
+    return keys;
   }
 
   private static void sigkill(ChildProcess child) throws InterruptedException {

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /** The JSON contracts of the bench commands, on small runs (the figures themselves are not asserted: never timed tests). */
@@ -45,6 +50,43 @@ class BenchCommandsTest {
     }
     assertThat(report.get("rpo_ms_p50").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_p99").asLong());
     assertThat(report.get("rpo_ms_p99").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_max").asLong());
+  }
+
+  @Test
+  void benchArchivePrintsThroughputRatioStoreBytesAndAThrottledPassWithinItsCap(@TempDir Path workDir) throws Exception {
+    // A cap far below a small run's unthrottled upload rate, so an unpaced pass cannot pass for a throttled one.
+    long cap = 64 * 1024;
+    JsonNode report = run("bench", "archive", "--json", "--edits", "3000", "--fill-rate", "3000", "--partitions", "2",
+        "--throttle", String.valueOf(cap), "--work-dir", workDir.toString());
+
+    for (String field : List.of("raw_consumer_records_per_sec", "archiver_records_per_sec", "ratio", "store_bytes_per_kafka_byte")) {
+      assertThat(report.get(field).isNumber()).as(field).isTrue();
+      assertThat(report.get(field).asDouble()).as(field).isPositive();
+    }
+    // The first pass's store (kept in the work dir) archived the whole topic: its chains end at the topic's end offsets.
+    long records = report.get("records").asLong();
+    long archived = 0;
+    try (ObjectStore store = ObjectStore.open("file://" + workDir.resolve("stack/store").toAbsolutePath(), Map.of())) {
+      ManifestStore manifests = new ManifestStore(store);
+      for (int p : manifests.partitions()) {
+        ManifestStore.Chain chain = ManifestStore.chain(manifests.list(p));
+        assertThat(chain.start()).isZero();
+        archived += chain.end();
+      }
+    }
+    assertThat(records).isPositive().isEqualTo(archived);
+
+    assertThat(report.get("throttle_cap_bytes_per_sec").asLong()).isEqualTo(cap);
+    assertThat(report.get("unthrottled_upload_bytes_per_sec").asDouble()).isPositive();
+    // UploadThrottle's bucket starts full (burst: a quarter second of the cap, at least 64 KiB), so in T seconds
+    // at most cap * T + burst bytes pass: rate <= cap + burst / T. Rates are rounded to whole numbers (±0.5);
+    // T is records / throttled records per second.
+    long burst = Math.max(64 * 1024, cap / 4);
+    double throttledRecordsPerSec = report.get("throttled_archiver_records_per_sec").asDouble();
+    double shortestSeconds = records / (throttledRecordsPerSec + 0.5);
+    assertThat(report.get("throttled_upload_bytes_per_sec").asDouble())
+        .isPositive()
+        .isLessThanOrEqualTo(cap + burst / shortestSeconds + 0.5);
   }
 
   private static JsonNode run(String... args) throws Exception {

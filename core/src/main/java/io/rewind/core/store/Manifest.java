@@ -17,6 +17,9 @@ public final class Manifest {
 
   public static final int FORMAT_VERSION = 1;
 
+  /** Bounds a manifest's size when a producer floods the topic with bad records (all are counted, all are in dlq). */
+  public static final int MAX_INVALID_LISTED = 100;
+
   public int formatVersion = FORMAT_VERSION;
   public int partition;
   /** First consumer position covered, inclusive. */
@@ -35,6 +38,11 @@ public final class Manifest {
   public List<String> schemaIds = List.of();
   /** Records that failed validation (copied to the dead-letter topic, archived as they are). */
   public long invalidRecords;
+  /**
+   * The first {@link #MAX_INVALID_LISTED} of them by offset with the reason, so a restore can name
+   * them; null when there are none (manifests written before this field read the same).
+   */
+  public List<InvalidRecord> invalid;
   /** SHA-256 of the segment file's bytes, lower-case hex. */
   public String sha256;
   public String codec;
@@ -42,6 +50,20 @@ public final class Manifest {
   public String keyId;
   public String archiver;
   public long committedAt;
+
+  /** A record archived although it failed validation. */
+  @JsonPropertyOrder(alphabetic = true)
+  public static final class InvalidRecord {
+    public long offset;
+    public String reason;
+
+    public InvalidRecord() {}
+
+    public InvalidRecord(long offset, String reason) {
+      this.offset = offset;
+      this.reason = reason;
+    }
+  }
 
   public long rangeLength() {
     return endOffset - startOffset;
