@@ -98,6 +98,8 @@ final class RestoreCommand implements Callable<Integer> {
 
   /** Between progress log lines when stdout is not a terminal. */
   static final java.time.Duration PROGRESS_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
+  /** Invalid archived records the human report lists; JSON has them all. */
+  private static final int INVALID_SHOWN = 20;
 
   /** source -> HBase target table, once an HBase restore ran. */
   private java.util.Map<String, String> targets;
@@ -114,6 +116,9 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if ((mode == Mode.bulkload || bulkloadDir != null) && !hbase.given()) {
       throw new IllegalArgumentException("--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
+    }
+    if (parallelism < 1) {
+      throw new IllegalArgumentException("--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
     }
     if (!map.isEmpty() && !hbase.given()) {
       throw new IllegalArgumentException("--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
@@ -231,7 +236,17 @@ final class RestoreCommand implements Callable<Integer> {
     r.bases.forEach(b -> w.printf("  %s: base %s (completed %s, %d HFiles, %,d bytes), then the stream after %s%n", b.table, b.id,
         b.completedAtIso, b.files, b.bytes, b.replayAfterIso));
     w.printf("  plan: %d segments, %d bytes, up to %d records%n", r.segments, r.bytes, r.recordsPlanned);
+    if (r.invalidRecordsArchived > 0) {
+      w.printf("  %d records of these segments failed validation when archived (each copied with the reason to the dlq topic):%n",
+          r.invalidRecordsArchived);
+      r.invalidRecordsNamed.stream().limit(INVALID_SHOWN).forEach(i -> w.printf("    %s offset %d: %s%n", i.segment, i.offset, i.reason));
+      if (r.invalidRecordsArchived > INVALID_SHOWN) {
+        w.printf("    … %d more (--json names the first %d of each segment)%n", r.invalidRecordsArchived - INVALID_SHOWN,
+            io.rewind.core.store.Manifest.MAX_INVALID_LISTED);
+      }
+    }
     if (r.dryRun) {
+      w.printf("  edits to replay: %d (at or before T; %d segments straddling it read to count them)%n", r.editsPlanned, r.segmentsReadToCount);
       w.printf("  tables: %s%n", r.tables == null || r.tables.isEmpty() ? "none" : String.join(", ", r.tables));
       w.printf("  edits cover %s … %s%n", r.coversFromIso == null ? "-" : r.coversFromIso, r.coversToIso == null ? "-" : r.coversToIso);
       w.printf("  estimated duration %s with --parallelism %d (%s)%n",

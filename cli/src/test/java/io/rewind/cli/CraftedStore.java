@@ -1,5 +1,6 @@
 package io.rewind.cli;
 
+import io.rewind.archiver.RecordValidator;
 import io.rewind.archiver.SegmentCommitter;
 import io.rewind.archiver.SegmentWriter;
 import io.rewind.core.config.RewindConfig;
@@ -36,6 +37,7 @@ final class CraftedStore {
 
   static final String TABLE = "ns:orders";
   static final long FIRST_WRITE = 1_795_000_000_000L;
+  private static final RecordValidator VALIDATOR = RecordValidator.ofReleasedSchemas();
 
   final String uri;
   final List<Manifest> manifests;
@@ -49,6 +51,14 @@ final class CraftedStore {
 
   /** {@code partitions} segments of {@code rowsPerPartition} edits each, write times 1 ms apart. */
   static CraftedStore write(Path dir, int partitions, int rowsPerPartition) throws Exception {
+    return write(dir, partitions, rowsPerPartition, -1);
+  }
+
+  /**
+   * The same, where partition 0's record at {@code invalidOffset} lacks its schema header: the
+   * archiver's validator rejects it, so it is archived as invalid, its edit intact.
+   */
+  static CraftedStore write(Path dir, int partitions, int rowsPerPartition, long invalidOffset) throws Exception {
     String uri = dir.toUri().toString();
     Serializer<WalEdit> serializer =
         new KafkaClients(RewindConfig.of(Map.of(RewindConfig.STORE_URI, uri))).serdes().serializer(WalEdit.class);
@@ -77,9 +87,12 @@ final class CraftedStore {
           byte[] key = (TABLE + "\0" + row).getBytes(StandardCharsets.UTF_8);
           org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
           headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
-          headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
-          writer.append(new ConsumerRecord<>("rewind.edits", p, i, writeTime, TimestampType.CREATE_TIME, key.length,
-              value.length, key, value, headers, Optional.empty()), false, 0);
+          if (p != 0 || i != invalidOffset) {
+            headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
+          }
+          ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("rewind.edits", p, i, writeTime, TimestampType.CREATE_TIME,
+              key.length, value.length, key, value, headers, Optional.empty());
+          writer.append(record, VALIDATOR.problem(record.headers()), 0);
         }
         manifests.add(new SegmentCommitter(store, "crafted", () -> 1).commit(writer.seal()));
       }

@@ -45,7 +45,47 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", "", "--latest", "--dry-run");
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains("--store");
+    assertThat(r.err).contains("no object store configured: pass --store <uri>");
+  }
+
+  @Test
+  void aParallelismBelowOneIsRefused() throws Exception {
+    String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
+
+    Result r = run("restore", "--store", store, "--latest", "--dry-run", "--parallelism", "0");
+
+    assertThat(r.exit).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains("--parallelism 0 replays nothing: give at least 1");
+  }
+
+  @Test
+  void theJsonReportSaysHowTheTimeWasRead() throws Exception {
+    String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
+
+    Result noZone = run("restore", "--store", store, "--to", "2026-11-18T11:06:45", "--dry-run", "--json");
+    Result latest = run("restore", "--store", store, "--latest", "--dry-run", "--json");
+
+    assertThat(noZone.exit).as(noZone.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode report = io.rewind.core.store.Json.MAPPER.readTree(noZone.out);
+    assertThat(report.get("timeIso").asText()).isEqualTo("2026-11-18T11:06:45Z");
+    assertThat(report.get("timeInterpretation").asText()).isEqualTo("ISO-8601 without a zone, read as UTC");
+    assertThat(latest.exit).as(latest.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode toCheckpoint = io.rewind.core.store.Json.MAPPER.readTree(latest.out);
+    assertThat(toCheckpoint.get("time").asLong()).isEqualTo(1_795_000_010_000L).isEqualTo(toCheckpoint.get("checkpoint").asLong());
+    assertThat(toCheckpoint.get("timeInterpretation").asText()).isEqualTo("--latest: the checkpoint");
+  }
+
+  @Test
+  void aRelativeTimeCountsBackFromNow() throws Exception {
+    long now = System.currentTimeMillis();
+    String store = storeWithCheckpoint(now - 3 * 3_600_000L, now);
+
+    Result r = run("restore", "--store", store, "--to", "-2h", "--dry-run", "--json");
+
+    assertThat(r.exit).as(r.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode report = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    assertThat(report.get("time").asLong()).isBetween(now - 2 * 3_600_000L, System.currentTimeMillis() - 2 * 3_600_000L);
+    assertThat(report.get("timeInterpretation").asText()).startsWith("relative: -2h before ");
   }
 
   @Test

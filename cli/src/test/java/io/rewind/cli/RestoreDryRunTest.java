@@ -19,18 +19,31 @@ class RestoreDryRunTest {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 3, 10);
     Path out = dir.resolve("out");
 
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--parallelism", "2");
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--parallelism", "2",
+        "--out", out.toString());
 
     assertThat(r.exit).as(r.err).isZero();
     assertThat(r.out)
         .contains("plan: 3 segments")
         .contains("up to 30 records")
+        .contains("edits to replay: 30 (at or before T; 0 segments straddling it read to count them)")
         .contains("tables: ns:orders")
         .contains("edits cover " + TimeParser.format(CraftedStore.FIRST_WRITE) + " … " + TimeParser.format(store.checkpoint))
         .contains("estimated duration")
         .contains("--parallelism 2")
         .contains("dry run: nothing written");
-    assertThat(out).doesNotExist();
+    assertThat(out).as("the dump directory a real run would write").doesNotExist();
+  }
+
+  @Test
+  void countsOnlyTheEditsOfTheTablesAskedFor() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 10);
+
+    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--json",
+        "--tables", CraftedStore.TABLE);
+
+    assertThat(r.exit).as(r.err).isZero();
+    assertThat(Json.MAPPER.readTree(r.out).get("editsPlanned").asLong()).isEqualTo(20);
   }
 
   @Test
@@ -46,6 +59,8 @@ class RestoreDryRunTest {
     assertThat(plan.get("segments").asInt()).as("partition 1's edits all come after T").isEqualTo(1);
     assertThat(plan.get("bytes").asLong()).isEqualTo(store.manifests.get(0).sizeBytes);
     assertThat(plan.get("recordsPlanned").asLong()).isEqualTo(10);
+    assertThat(plan.get("editsPlanned").asLong()).as("partition 0's edits at or before T").isEqualTo(5);
+    assertThat(plan.get("segmentsReadToCount").asInt()).as("its segment straddles T").isEqualTo(1);
     assertThat(plan.get("tables").get(0).asText()).isEqualTo("ns:orders");
     assertThat(plan.get("coversFromIso").asText()).isEqualTo(TimeParser.format(CraftedStore.FIRST_WRITE));
     assertThat(plan.get("coversToIso").asText()).isEqualTo(TimeParser.format(t));

@@ -43,6 +43,28 @@ class RestoreErrorsTest {
   }
 
   @Test
+  void recordsArchivedAsInvalidAreNamedBySegmentOffsetAndReasonAndStillRestored() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5, 2);
+    String segment = store.manifests.get(0).segmentPath;
+
+    Result human = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+    Result json = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out-json").toString(), "--json");
+
+    assertThat(human.exit).as(human.err).isZero();
+    assertThat(human.out).contains("1 records of these segments failed validation when archived")
+        .contains(segment + " offset 2: missing header rewind.schema");
+    assertThat(json.exit).as(json.err).isZero();
+    com.fasterxml.jackson.databind.JsonNode report = io.rewind.core.store.Json.MAPPER.readTree(json.out);
+    assertThat(report.get("invalidRecordsArchived").asLong()).isEqualTo(1);
+    com.fasterxml.jackson.databind.JsonNode named = report.get("invalidRecordsNamed");
+    assertThat(named).hasSize(1);
+    assertThat(named.get(0).get("segment").asText()).isEqualTo(segment);
+    assertThat(named.get(0).get("offset").asLong()).isEqualTo(2);
+    assertThat(named.get(0).get("reason").asText()).startsWith("missing header rewind.schema");
+    assertThat(report.get("editsApplied").asLong()).as("its edit decodes: restored, not dropped").isEqualTo(10);
+  }
+
+  @Test
   void anUnknownTableIsRefusedNamingTheTablesBackedUp() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
 

@@ -112,7 +112,7 @@ public final class HBaseTarget implements RestoreTarget {
 
   /**
    * The cells a read of the row returns: its visible cells, at most the family's max versions per
-   * column (HBase applies the limit at read time). TTL expiry is not modelled (docs/notes/restore.md).
+   * column (HBase applies the limit at read time). TTL expiry is not modelled (docs/restore.md).
    */
   static long readableCells(List<DumpCell> visible, Map<String, Integer> maxVersions) {
     int fewestVersions = Integer.MAX_VALUE;

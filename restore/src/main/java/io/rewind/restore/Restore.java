@@ -180,15 +180,28 @@ public final class Restore {
     report.parallelism = options.parallelism();
     report.estimatedDurationMs = RestoreEstimate.durationMs(plan.records(), plan.stepsByPartition().size(), options.parallelism());
     report.estimateAssumption = RestoreEstimate.assumption();
-    plan.stepsByPartition().values().forEach(steps -> steps.forEach(s -> report.invalidRecordsArchived += s.manifest().invalidRecords));
+    for (List<RestorePlan.Step> steps : plan.stepsByPartition().values()) {
+      for (RestorePlan.Step step : steps) {
+        Manifest m = step.manifest();
+        report.invalidRecordsArchived += m.invalidRecords;
+        if (m.invalid != null) {
+          m.invalid.forEach(r -> report.invalidRecordsNamed.add(RestoreReport.InvalidRecordArchived.of(m, r)));
+        }
+      }
+    }
     if (report.invalidRecordsArchived > 0) {
       LOG.warn("{} records in the planned segments failed validation when they were archived (missing headers or an"
-          + " unknown schema id); copies with the reason are in the dlq topic; each one that cannot be decoded is named"
-          + " below by segment and offset and skipped", report.invalidRecordsArchived);
+          + " unknown schema id); copies with the reason are in the dlq topic; each one that cannot be decoded is skipped",
+          report.invalidRecordsArchived);
+      report.invalidRecordsNamed.forEach(r -> LOG.warn("{} offset {}: archived invalid: {}", r.segment, r.offset, r.reason));
     }
     LOG.info("restore to {}: {} segments, {} bytes, up to {} records, tables {}",
         report.timeIso, plan.segments(), plan.bytes(), plan.records(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
+      PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, replayAfter)
+          .count(store, segmentKey, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
+      report.editsPlanned = edits.edits();
+      report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
       return report;
     }

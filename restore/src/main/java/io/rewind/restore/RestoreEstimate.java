@@ -2,7 +2,7 @@ package io.rewind.restore;
 
 /**
  * The duration a dry run announces: the planned records over an assumed replay rate per
- * partition replayed at once. The rate is an assumption, not a measurement (docs/notes/restore.md):
+ * partition replayed at once. The rate is an assumption, not a measurement (docs/restore.md):
  * {@value #ASSUMED_RECORDS_PER_SECOND_PER_PARTITION} records/s per replay thread, the order of what
  * one thread decodes, replays and hands to a BufferedMutator on a small machine. Pure.
  */

@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Progress of a replay: records read and segment bytes read against the plan. On a terminal a
- * progress bar (edits, rate, ETA, bytes); otherwise a log line every {@code logInterval}. The
+ * progress bar (records, rate, ETA, bytes); otherwise a log line every {@code logInterval}. The
  * replay threads only bump counters; one reporter thread renders.
  */
 public final class RestoreProgress implements AutoCloseable {
@@ -49,7 +49,7 @@ public final class RestoreProgress implements AutoCloseable {
     bytes.set(0);
     if (terminal) {
       bar = new ProgressBarBuilder().setTaskName("restore").setInitialMax(Math.max(1, plannedRecords))
-          .setUnit(" edits", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+          .setUnit(" records", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
     }
     if (terminal || !logInterval.isZero()) {
       reporter = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -18,12 +18,18 @@ public final class RestoreReport {
   public int segments;
   public long bytes;
   public long recordsPlanned;
+  /** Dry run: the edits the restore would replay (at or before T, of the tables restored, after their bases). */
+  public Long editsPlanned;
+  /** Dry run: segments read to count {@link #editsPlanned} (those straddling T or a base); the others' manifests told. */
+  public Integer segmentsReadToCount;
   public long editsApplied;
   public long duplicatesSkipped;
   public long recordsAfterTime;
   public long invalidRecords;
   /** Records of the planned segments that failed validation when archived (their manifests count them). */
   public long invalidRecordsArchived;
+  /** Those records by segment and offset with the reason (the first ones of each segment: see Manifest.invalid). */
+  public java.util.List<InvalidRecordArchived> invalidRecordsNamed = new java.util.ArrayList<>();
   /** Tables in the plan (or those asked for with --tables). */
   public java.util.List<String> tables;
   /** Time range the planned edits cover: first write time in the plan … min(T, newest write time). */
@@ -42,6 +48,23 @@ public final class RestoreReport {
   public long durationMs;
   /** The base each table restored from one was loaded from (before the stream was replayed on top). */
   public java.util.List<BaseUsed> bases = new java.util.ArrayList<>();
+
+  /** A record archived although it failed validation; its copy with the reason is in the dlq topic. */
+  public static final class InvalidRecordArchived {
+    public String segment;
+    public int partition;
+    public long offset;
+    public String reason;
+
+    static InvalidRecordArchived of(io.rewind.core.store.Manifest m, io.rewind.core.store.Manifest.InvalidRecord r) {
+      InvalidRecordArchived a = new InvalidRecordArchived();
+      a.segment = m.segmentPath;
+      a.partition = m.partition;
+      a.offset = r.offset;
+      a.reason = r.reason;
+      return a;
+    }
+  }
 
   /** A base a restore loads. */
   public static final class BaseUsed {

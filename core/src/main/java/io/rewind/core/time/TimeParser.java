@@ -3,6 +3,7 @@ package io.rewind.core.time;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -18,7 +19,9 @@ import java.util.regex.Pattern;
 public final class TimeParser {
 
   private static final Pattern RELATIVE = Pattern.compile("-(\\d+)(ms|s|m|h|d)");
-  private static final Pattern EPOCH_MILLIS = Pattern.compile("\\d{1,15}");
+  private static final Pattern DIGITS = Pattern.compile("\\d+");
+  /** Epoch millis of every time since 2001-09-09 have 13 digits; fewer are seconds or a typo, not a restore time. */
+  private static final int MIN_EPOCH_MILLIS_DIGITS = 12;
 
   private final Clock clock;
 
@@ -70,9 +73,15 @@ public final class TimeParser {
       Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
       return new ParsedTime(now.minus(d), "relative: " + t + " before " + now);
     }
-    if (EPOCH_MILLIS.matcher(t).matches()) {
+    if (DIGITS.matcher(t).matches()) {
+      if (t.length() < MIN_EPOCH_MILLIS_DIGITS || t.length() > 15) {
+        throw new IllegalArgumentException("cannot read the time '" + t + "' as epoch milliseconds: they have 13 digits"
+            + " (1795000000000); for epoch seconds append 000, or give an ISO-8601 instant (2026-11-21T10:05:00Z)");
+      }
       return new ParsedTime(Instant.ofEpochMilli(Long.parseLong(t)), "epoch milliseconds");
     }
+    // A space between date and time, as people type it and as logs print it.
+    t = t.replaceFirst("^(\\d{4}-\\d{2}-\\d{2}) (\\d)", "$1T$2");
     try {
       return new ParsedTime(DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(t, Instant::from), null);
     } catch (DateTimeParseException ignored) {
@@ -81,6 +90,12 @@ public final class TimeParser {
     try {
       LocalDateTime local = LocalDateTime.parse(t, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
       return new ParsedTime(local.toInstant(ZoneOffset.UTC), "ISO-8601 without a zone, read as UTC");
+    } catch (DateTimeParseException ignored) {
+      // fall through: perhaps a date alone
+    }
+    try {
+      LocalDate date = LocalDate.parse(t, DateTimeFormatter.ISO_LOCAL_DATE);
+      return new ParsedTime(date.atStartOfDay(ZoneOffset.UTC).toInstant(), "ISO-8601 date without a time, read as 00:00:00.000 UTC");
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException(
           "cannot read the time '" + t + "': use an ISO-8601 instant (2026-11-21T10:05:00.000Z; without a zone it is UTC),"
