@@ -421,7 +421,8 @@ final class ArchiverLoop implements Runnable {
       try {
         ManifestStore.Chain chain = ManifestStore.chain(manifests.list(tp.partition()));
         OffsetAndMetadata c = committed.get(tp);
-        ResumePlan plan = ResumePlan.of(topic, tp.partition(), chain, logStarts.get(tp), logEnds.get(tp), c == null ? null : c.offset());
+        ResumePlan plan = ResumePlan.of(topic, tp.partition(), chain, logStarts.get(tp), logEnds.get(tp), c == null ? null : c.offset(),
+            settings.newStoreFromLogStart());
         if (!plan.toRepublish().isEmpty()) {
           archived.publishAndWait(plan.toRepublish());
           metrics.archivedPublished.addAndGet(plan.toRepublish().size());
@@ -432,7 +433,7 @@ final class ArchiverLoop implements Runnable {
           commits.put(tp, new OffsetAndMetadata(plan.startOffset()));
         }
         plans.put(pa, plan);
-      } catch (DataLossException | LogTruncationException e) {
+      } catch (DataLossException | LogTruncationException | UnarchivedStartException e) {
         pa.stop();
         stopped.put(tp.partition(), e);
         metrics.partitionsStopped.incrementAndGet();

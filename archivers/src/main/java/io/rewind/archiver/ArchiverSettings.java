@@ -46,6 +46,8 @@ public final class ArchiverSettings {
   public static final String WORKER_THREADS = "archiver.worker.threads";
   public static final String GC_GRACE_MS = "gc.grace.ms";
   public static final String ZSTD_LEVEL = "segment.zstd.level";
+  /** Where a partition the store holds nothing of starts when its log no longer starts at 0: refuse, or log-start. */
+  public static final String NEW_STORE_START = "archiver.new.store.start";
 
   private final RewindConfig config;
   private final long segmentMaxBytes;
@@ -56,6 +58,7 @@ public final class ArchiverSettings {
   private final long gcGraceMs;
   private final int zstdLevel;
   private final SegmentKey segmentKey;
+  private final boolean newStoreFromLogStart;
 
   public ArchiverSettings(RewindConfig config) {
     this.config = config;
@@ -71,6 +74,16 @@ public final class ArchiverSettings {
       throw new IllegalArgumentException("configuration '" + ZSTD_LEVEL + "' must be at most 22, got " + zstdLevel);
     }
     this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
+    String start = config.getOrDefault(NEW_STORE_START, "refuse").trim().toLowerCase(Locale.ROOT);
+    if (!start.equals("refuse") && !start.equals("log-start")) {
+      throw new IllegalArgumentException("configuration '" + NEW_STORE_START + "' must be refuse or log-start, got '" + start + "'");
+    }
+    this.newStoreFromLogStart = start.equals("log-start");
+  }
+
+  /** An empty store may begin a partition at its log start although offsets below it were never archived here. */
+  public boolean newStoreFromLogStart() {
+    return newStoreFromLogStart;
   }
 
   private static long number(RewindConfig config, String key, long fallback, long min) {

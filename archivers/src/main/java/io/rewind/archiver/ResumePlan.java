@@ -28,12 +28,20 @@ public final class ResumePlan {
 
   /**
    * @param committed the group's committed offset for the partition, or null when none
+   * @param newStoreFromLogStart an empty store may start at a log start above 0 (the operator's
+   *     explicit choice: see {@link ArchiverSettings#NEW_STORE_START})
    * @throws DataLossException when the chain ends below the log start: records expired unarchived
    * @throws LogTruncationException when the chain ends beyond the log end
+   * @throws UnarchivedStartException when the store holds nothing of a partition whose earlier
+   *     offsets are gone from the log or were committed by the group (archived to another store)
    */
   public static ResumePlan of(
-      String topic, int partition, ManifestStore.Chain chain, long logStart, long logEnd, Long committed) {
+      String topic, int partition, ManifestStore.Chain chain, long logStart, long logEnd, Long committed,
+      boolean newStoreFromLogStart) {
     if (chain.isEmpty()) {
+      if (!newStoreFromLogStart && (logStart > 0 || (committed != null && committed > logStart))) {
+        throw new UnarchivedStartException(topic, partition, logStart, committed);
+      }
       return new ResumePlan(logStart, -1, List.of(), false);
     }
     long end = chain.end();

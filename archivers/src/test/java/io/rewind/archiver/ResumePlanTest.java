@@ -23,7 +23,7 @@ class ResumePlanTest {
 
   @Test
   void resumesFromTheEndOfTheContiguousChainNotFromTheCommittedOffset() {
-    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 0, 100, 10L);
+    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 0, 100, 10L, false);
 
     assertThat(plan.startOffset()).isEqualTo(40);
     assertThat(plan.archivedEnd()).isEqualTo(40);
@@ -33,7 +33,7 @@ class ResumePlanTest {
 
   @Test
   void republishesTheWholeChainWhenTheGroupNeverCommitted() {
-    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 0, 100, null);
+    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 0, 100, null, false);
 
     assertThat(plan.toRepublish()).hasSize(3);
     assertThat(plan.commitNeeded()).isTrue();
@@ -41,7 +41,7 @@ class ResumePlanTest {
 
   @Test
   void nothingToRepublishWhenTheCommittedOffsetIsTheChainEnd() {
-    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 5, 100, 40L);
+    ResumePlan plan = ResumePlan.of("edits", 2, CHAIN, 5, 100, 40L, false);
 
     assertThat(plan.startOffset()).isEqualTo(40);
     assertThat(plan.toRepublish()).isEmpty();
@@ -49,8 +49,33 @@ class ResumePlanTest {
   }
 
   @Test
-  void startsAtTheLogStartWhenNothingIsArchived() {
-    ResumePlan plan = ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, 30L);
+  void aNewStoreStartsAtOffsetZero() {
+    ResumePlan plan = ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, null, false);
+
+    assertThat(plan.startOffset()).isZero();
+    assertThat(plan.archivedEnd()).isEqualTo(-1);
+    assertThat(plan.commitNeeded()).isFalse();
+  }
+
+  @Test
+  void aNewStoreForALogThatNoLongerStartsAtZeroIsRefusedUnlessTheOperatorChoseSo() {
+    assertThatThrownBy(() -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, null, false))
+        .isInstanceOf(UnarchivedStartException.class)
+        .hasMessageContaining("the store holds nothing of edits-2, but the log starts at offset 17")
+        .hasMessageContaining(ArchiverSettings.NEW_STORE_START + "=log-start");
+  }
+
+  @Test
+  void aNewStoreForAGroupThatCommittedBeforeIsRefused() {
+    assertThatThrownBy(() -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, 30L, false))
+        .isInstanceOf(UnarchivedStartException.class)
+        .hasMessageContaining("the archiver group has committed offset 30")
+        .hasMessageContaining("point store.uri back at it");
+  }
+
+  @Test
+  void startsAtTheLogStartWhenNothingIsArchivedAndTheOperatorChoseSo() {
+    ResumePlan plan = ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, 30L, true);
 
     assertThat(plan.startOffset()).isEqualTo(17);
     assertThat(plan.archivedEnd()).isEqualTo(-1);
@@ -60,7 +85,7 @@ class ResumePlanTest {
 
   @Test
   void aChainEndingBelowTheLogStartIsDataLoss() {
-    assertThatThrownBy(() -> ResumePlan.of("edits", 2, CHAIN, 41, 100, 40L))
+    assertThatThrownBy(() -> ResumePlan.of("edits", 2, CHAIN, 41, 100, 40L, false))
         .isInstanceOf(DataLossException.class)
         .hasMessageContaining("edits-2")
         .hasMessageContaining("[40, 41)")
@@ -69,12 +94,12 @@ class ResumePlanTest {
 
   @Test
   void aChainEndingAtTheLogStartIsNoLoss() {
-    assertThat(ResumePlan.of("edits", 2, CHAIN, 40, 100, 40L).startOffset()).isEqualTo(40);
+    assertThat(ResumePlan.of("edits", 2, CHAIN, 40, 100, 40L, false).startOffset()).isEqualTo(40);
   }
 
   @Test
   void aChainBeyondTheLogEndIsTruncation() {
-    assertThatThrownBy(() -> ResumePlan.of("edits", 2, CHAIN, 0, 39, 39L))
+    assertThatThrownBy(() -> ResumePlan.of("edits", 2, CHAIN, 0, 39, 39L, false))
         .isInstanceOf(LogTruncationException.class)
         .hasMessageContaining("edits-2")
         .hasMessageContaining("ends at 39");
