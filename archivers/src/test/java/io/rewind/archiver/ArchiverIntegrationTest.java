@@ -428,6 +428,8 @@ class ArchiverIntegrationTest {
     assertThat(utf8(ByteBuffer.wrap(dead.get(0).value()))).isEqualTo("poison");
     assertThat(RecordHeaders.lastString(dead.get(0).headers(), RecordHeaders.DLQ_REASON)).startsWith("missing header rewind.table");
     assertThat(RecordHeaders.lastString(dead.get(0).headers(), RecordHeaders.DLQ_SOURCE)).isEqualTo(edits + "-0@1");
+    assertThat(RecordHeaders.lastString(dead.get(0).headers(), RecordHeaders.DLQ_TIMESTAMP)).isEqualTo("2");
+    assertThat(dead.get(0).timestamp()).as("stamped when copied, so the dlq's retention keeps it").isGreaterThan(2L);
     assertThat(RecordHeaders.lastString(dead.get(1).headers(), RecordHeaders.DLQ_REASON)).startsWith("unknown schema id 00000000deadbeef");
     assertThat(RecordHeaders.lastString(dead.get(1).headers(), RecordHeaders.DLQ_SOURCE)).isEqualTo(edits + "-0@2");
 

@@ -15,6 +15,8 @@ public final class RecordHeaders {
   public static final String DLQ_REASON = "rewind.dlq.reason";
   /** On dead-letter copies: where the original lives (topic-partition@offset). */
   public static final String DLQ_SOURCE = "rewind.dlq.source";
+  /** The original record's timestamp (its WAL write time), epoch millis, on a dead-letter copy. */
+  public static final String DLQ_TIMESTAMP = "rewind.dlq.timestamp";
 
   private RecordHeaders() {}
 

@@ -2,11 +2,11 @@ package io.rewind.core.store;
 
 import io.rewind.schemas.TableDescriptor;
 import java.io.ByteArrayOutputStream;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.io.JsonEncoder;
@@ -14,8 +14,14 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.hadoop.fs.FileStatus;
 
-/** Table descriptors archived under {@code tables/} as Avro JSON, for disaster recovery. */
+/**
+ * Table descriptors archived under {@code tables/} as Avro JSON, for disaster recovery. Each is
+ * written twice, a backup copy first: on a store where a write replaces the file in place (local
+ * disk, HDFS), a crash mid-write tears one copy, and readers take the other.
+ */
 public final class TableDescriptorFile {
+
+  private static final String BACKUP_SUFFIX = ".backup";
 
   private TableDescriptorFile() {}
 
@@ -24,15 +30,14 @@ public final class TableDescriptorFile {
     JsonEncoder encoder = EncoderFactory.get().jsonEncoder(TableDescriptor.getClassSchema(), out, true);
     new SpecificDatumWriter<>(TableDescriptor.class).write(descriptor, encoder);
     encoder.flush();
-    store.write(StoreLayout.table(descriptor.getTable()), out.toByteArray());
+    String key = StoreLayout.table(descriptor.getTable());
+    store.write(key + BACKUP_SUFFIX, out.toByteArray());
+    store.write(key, out.toByteArray());
   }
 
   public static Optional<TableDescriptor> read(ObjectStore store, String table) throws IOException {
-    try {
-      return Optional.of(decode(store.read(StoreLayout.table(table))));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    }
+    String key = StoreLayout.table(table);
+    return store.exists(key) ? Optional.of(readWhole(store, key)) : Optional.empty();
   }
 
   public static List<TableDescriptor> readAll(ObjectStore store) throws IOException {
@@ -40,11 +45,26 @@ public final class TableDescriptorFile {
     for (FileStatus ns : store.list(StoreLayout.TABLES)) {
       for (FileStatus f : store.list(StoreLayout.TABLES + "/" + ns.getPath().getName())) {
         if (f.getPath().getName().endsWith(".json")) {
-          all.add(decode(store.read(StoreLayout.TABLES + "/" + ns.getPath().getName() + "/" + f.getPath().getName())));
+          all.add(readWhole(store, StoreLayout.TABLES + "/" + ns.getPath().getName() + "/" + f.getPath().getName()));
         }
       }
     }
     return all;
+  }
+
+  /** The descriptor at {@code key}, or its backup copy when that one is torn. */
+  private static TableDescriptor readWhole(ObjectStore store, String key) throws IOException {
+    try {
+      return decode(store.read(key));
+    } catch (IOException | AvroRuntimeException torn) {
+      try {
+        return decode(store.read(key + BACKUP_SUFFIX));
+      } catch (IOException | AvroRuntimeException e) {
+        throw new IOException("the table descriptor " + key + " and its copy " + key + BACKUP_SUFFIX + " cannot be read ("
+            + torn.getMessage() + "): restoring that table needs its families; start an archiver (it rewrites every"
+            + " descriptor from the tables topic) or create the target table yourself", torn);
+      }
+    }
   }
 
   static TableDescriptor decode(byte[] json) throws IOException {
