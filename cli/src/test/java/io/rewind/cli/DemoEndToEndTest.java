@@ -39,4 +39,23 @@ class DemoEndToEndTest {
     }
     assertThat(report.get("restores").get(3).get("cells").asLong()).isPositive();
   }
+
+  @Test
+  void demoOnS3ArchivesThroughS3aToAnS3ApiServerAndRestoresFromIt() throws Exception {
+    CommandLine cl = Rewind.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out));
+    cl.setErr(new PrintWriter(err));
+
+    int exit = cl.execute("demo", "--source", "simulator", "--s3", "--servers", "3", "--duration", "6s", "--rate", "800", "--restores", "2",
+        "--partitions", "2", "--seed", "11", "--json");
+
+    assertThat(exit).as(err.toString()).isZero();
+    JsonNode report = Json.MAPPER.readTree(out.toString());
+    assertThat(report.get("storeUri").asText()).startsWith("s3a://");
+    assertThat(report.get("store").asText()).isEqualTo("s3");
+    assertThat(report.get("verified").asBoolean()).isTrue();
+    assertThat(report.get("restores")).hasSize(2).allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
+  }
 }
