@@ -20,6 +20,7 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellComparator;
 import org.apache.hadoop.hbase.CellUtil;
+import org.apache.hadoop.hbase.IndividualBytesFieldCell;
 import org.apache.hadoop.hbase.KeyValue;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
@@ -55,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class BulkLoadTarget implements RestoreTarget {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoadTarget.class);
+  private static final byte[] NO_VALUE = new byte[0];
   private static final Comparator<RestoredRow> BY_ROW = (a, b) -> Bytes.compareTo(a.row(), b.row());
   /** The HFile check the loader would do again on files this class just wrote. */
   private static final String VALIDATE_HFILES = "hbase.loadincremental.validate.hfile";
@@ -118,6 +120,12 @@ public final class BulkLoadTarget implements RestoreTarget {
     write(table, rows);
   }
 
+  private static List<RestoredRow> sorted(List<RestoredRow> rows) {
+    List<RestoredRow> sorted = new ArrayList<>(rows);
+    sorted.sort(BY_ROW);
+    return sorted;
+  }
+
   @Override
   public void acceptRow(String table, RestoredRow row) {
     count(table, List.of(row));
@@ -133,7 +141,7 @@ public final class BulkLoadTarget implements RestoreTarget {
   public Map<String, Long> finish() throws IOException {
     try {
       for (Map.Entry<String, List<RestoredRow>> e : singleRows.entrySet()) {
-        write(e.getKey(), e.getValue());
+        write(e.getKey(), sorted(e.getValue()));
       }
       singleRows.clear();
       for (Map.Entry<String, Map<byte[], List<Path>>> e : new TreeMap<>(files).entrySet()) {
@@ -165,13 +173,14 @@ public final class BulkLoadTarget implements RestoreTarget {
     readable.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(cells);
   }
 
-  /** Writes the rows as HFiles, one per region and family they touch, under the table's staging directory. */
-  private void write(String table, List<RestoredRow> rows) throws IOException {
-    if (rows.isEmpty()) {
+  /**
+   * Writes the rows, sorted by row, as HFiles, one per region and family they touch, under the
+   * table's staging directory.
+   */
+  private void write(String table, List<RestoredRow> sorted) throws IOException {
+    if (sorted.isEmpty()) {
       return;
     }
-    List<RestoredRow> sorted = new ArrayList<>(rows);
-    sorted.sort(BY_ROW);
     byte[][] keys = startKeys.get(table);
     int batch = batches.getAndIncrement();
     Path tableDir = tableDir(table);
@@ -245,14 +254,17 @@ public final class BulkLoadTarget implements RestoreTarget {
     return lo;
   }
 
-  /** The cells of a restored row in HFile order: winning puts and delete markers with their original timestamps and types. */
+  /**
+   * The cells of a restored row in HFile order: winning puts and delete markers with their original
+   * timestamps and types, over the row's own arrays (the writer copies each into its block once).
+   */
   static List<Cell> cells(RestoredRow row) {
     List<Cell> cells = new ArrayList<>(row.puts().size() + row.deleteMarkers().size());
     for (DumpCell c : row.puts()) {
-      cells.add(new KeyValue(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
+      cells.add(new IndividualBytesFieldCell(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
     }
     for (DeleteMarker m : row.deleteMarkers()) {
-      cells.add(new KeyValue(row.row(), m.family(), m.qualifier(), m.timestamp(), type(m)));
+      cells.add(new IndividualBytesFieldCell(row.row(), m.family(), m.qualifier(), m.timestamp(), type(m), NO_VALUE));
     }
     if (cells.size() > 1) {
       cells.sort(CellComparator.getInstance());

@@ -11,11 +11,12 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,7 @@ final class PartitionReplayer {
   }
 
   void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
-    Map<String, Map<ByteBuffer, List<WalEdit>>> rowsByTable = new HashMap<>();
+    Map<String, List<PendingEdit>> editsByTable = new HashMap<>();
     for (RestorePlan.Step step : steps) {
       try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
         while (reader.hasNext()) {
@@ -93,28 +94,73 @@ final class PartitionReplayer {
           if (inBase != null && edit.getWriteTime() <= inBase) {
             continue;
           }
-          rowsByTable
-              .computeIfAbsent(edit.getTable(), t -> new HashMap<>())
-              .computeIfAbsent(edit.getRow(), r -> new ArrayList<>(2))
-              .add(edit);
+          editsByTable.computeIfAbsent(edit.getTable(), t -> new ArrayList<>()).add(new PendingEdit(RowImage.bytes(edit.getRow()), edit));
           editsApplied++;
         }
       }
       progress.segmentRead(step.manifest().sizeBytes);
     }
-    for (Map.Entry<String, Map<ByteBuffer, List<WalEdit>>> table : rowsByTable.entrySet()) {
-      List<RestoredRow> rows = new ArrayList<>(table.getValue().size());
-      // Each row's edits are dropped once replayed: a partition's edits and rows are not all held at once.
-      for (Iterator<Map.Entry<ByteBuffer, List<WalEdit>>> it = table.getValue().entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<ByteBuffer, List<WalEdit>> row = it.next();
-        RowImage image = new RowImage(RowImage.bytes(row.getKey()));
-        int duplicates = RowReplay.replay(row.getValue(), image);
-        duplicatesSkipped += duplicates;
-        editsApplied -= duplicates;
-        rows.add(image.toRestoredRow());
-        it.remove();
+    for (Map.Entry<String, List<PendingEdit>> table : editsByTable.entrySet()) {
+      target.acceptRows(table.getKey(), replayRows(table.getValue()));
+    }
+  }
+
+  /**
+   * Groups a table's edits by row by sorting them (stable, so a row's edits keep their log order),
+   * which also hands the rows over in the order HBase stores them; each row's edits are dropped
+   * once replayed, so a partition's edits and rows are not all held at once.
+   */
+  private List<RestoredRow> replayRows(List<PendingEdit> pending) {
+    pending.sort(PendingEdit.BY_ROW);
+    List<RestoredRow> rows = new ArrayList<>();
+    List<WalEdit> rowEdits = new ArrayList<>();
+    for (int i = 0; i < pending.size(); ) {
+      rowEdits.clear();
+      PendingEdit first = pending.get(i);
+      for (; i < pending.size() && PendingEdit.BY_ROW.compare(pending.get(i), first) == 0; i++) {
+        rowEdits.add(pending.get(i).edit());
+        pending.set(i, null);
       }
-      target.acceptRows(table.getKey(), rows);
+      byte[] row = first.row();
+      RestoredRow puts = rowEdits.size() == 1 ? RowImage.ofDistinctPuts(row, rowEdits.get(0).getCells()) : null;
+      if (puts != null) {
+        rows.add(puts);
+        continue;
+      }
+      RowImage image = new RowImage(row);
+      int duplicates = RowReplay.replay(rowEdits, image);
+      duplicatesSkipped += duplicates;
+      editsApplied -= duplicates;
+      rows.add(image.toRestoredRow());
+    }
+    return rows;
+  }
+
+  /**
+   * An edit waiting for its row's turn, with the row's bytes taken out once for sorting, their first
+   * eight as an unsigned number and their length: comparing rows of up to eight bytes (and most
+   * longer ones) ends there, without touching the arrays.
+   */
+  record PendingEdit(byte[] row, long prefix, int length, WalEdit edit) {
+    static final Comparator<PendingEdit> BY_ROW = (a, b) -> {
+      int c = Long.compareUnsigned(a.prefix, b.prefix);
+      if (c != 0) {
+        return c;
+      }
+      return a.length <= 8 && b.length <= 8 ? Integer.compare(a.length, b.length) : Bytes.compareTo(a.row, b.row);
+    };
+
+    PendingEdit(byte[] row, WalEdit edit) {
+      this(row, prefix(row), row.length, edit);
+    }
+
+    /** The row's first eight bytes, big-endian, zero-padded: ordered as the rows are, unsigned. */
+    static long prefix(byte[] row) {
+      long p = 0;
+      for (int i = 0; i < 8; i++) {
+        p = (p << 8) | (i < row.length ? row[i] & 0xff : 0);
+      }
+      return p;
     }
   }
 

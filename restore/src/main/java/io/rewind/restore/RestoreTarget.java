@@ -20,7 +20,8 @@ public interface RestoreTarget {
 
   /**
    * Every restored row of a table from one partition's replay (each row complete, no row twice),
-   * in no particular order; by default each is passed to {@link #acceptRow(String, RestoredRow)}.
+   * in row order (unsigned bytes, as HBase sorts them); by default each is passed to
+   * {@link #acceptRow(String, RestoredRow)}.
    * Targets that write sorted files override it to write the batch while other partitions are
    * still being read.
    */

@@ -24,6 +24,9 @@ import java.util.Set;
  */
 final class RowImage {
 
+  /** Cells of one edit checked pairwise for a repeated key; wider edits take the general path. */
+  private static final int MAX_CELLS_COMPARED = 16;
+
   private final byte[] row;
   private final Map<CellKey, byte[]> puts = new HashMap<>(4);
   /** DeleteColumn: masks versions of (family, qualifier) at or below the timestamp. */
@@ -74,6 +77,31 @@ final class RowImage {
       default:
         throw new IllegalArgumentException("unknown cell type " + cell.getType());
     }
+  }
+
+  /**
+   * The row of a single edit holding only puts of distinct cells (the most common row of a
+   * restore): every put wins and is visible, so no image is built. Null for any other edit.
+   */
+  static RestoredRow ofDistinctPuts(byte[] row, List<Cell> cells) {
+    if (cells.size() > MAX_CELLS_COMPARED) {
+      return null;
+    }
+    List<DumpCell> puts = new ArrayList<>(cells.size());
+    for (Cell c : cells) {
+      if (c.getType() != CellType.PUT) {
+        return null;
+      }
+      DumpCell put = new DumpCell(row, bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), bytes(c.getValue()));
+      for (DumpCell earlier : puts) {
+        if (earlier.timestamp() == put.timestamp() && Arrays.equals(earlier.qualifier(), put.qualifier())
+            && Arrays.equals(earlier.family(), put.family())) {
+          return null;
+        }
+      }
+      puts.add(put);
+    }
+    return new RestoredRow(row, puts, List.of(), puts);
   }
 
   /** The row for a target that writes mutations: winning puts, markers and the visible result. */
