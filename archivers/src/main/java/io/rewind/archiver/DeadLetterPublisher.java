@@ -12,7 +12,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Copies a record that failed validation to the dead-letter topic, key, value and headers
- * unchanged, with the reason, its origin and its timestamp in headers. The original is archived all the same: nothing consumed is dropped.
+ * unchanged, with the reason, its origin and its timestamp in headers. The original is archived
+ * all the same: nothing consumed is dropped.
  */
 public final class DeadLetterPublisher {
 
