@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.core.store.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -17,17 +19,9 @@ class DemoEndToEndTest {
 
   @Test
   void demoBacksUpRestoresAndVerifiesEveryRestore() throws Exception {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
+    JsonNode report = demo("--source", "simulator", "--servers", "6", "--duration", "12s", "--rate", "1500", "--restores", "4",
+        "--partitions", "4", "--seed", "7");
 
-    int exit = cl.execute("demo", "--source", "simulator", "--servers", "6", "--duration", "12s", "--rate", "1500", "--restores", "4",
-        "--partitions", "4", "--seed", "7", "--json");
-
-    assertThat(exit).as(err.toString()).isZero();
-    JsonNode report = Json.MAPPER.readTree(out.toString());
     assertThat(report.get("verified").asBoolean()).isTrue();
     assertThat(report.get("source").asText()).isEqualTo("simulator");
     assertThat(report.get("editsWritten").asLong()).isGreaterThan(5_000);
@@ -42,20 +36,26 @@ class DemoEndToEndTest {
 
   @Test
   void demoOnS3ArchivesThroughS3aToAnS3ApiServerAndRestoresFromIt() throws Exception {
+    JsonNode report = demo("--source", "simulator", "--s3", "--servers", "3", "--duration", "6s", "--rate", "800", "--restores", "2",
+        "--partitions", "2", "--seed", "11");
+
+    assertThat(report.get("storeUri").asText()).startsWith("s3a://");
+    assertThat(report.get("store").asText()).isEqualTo("s3");
+    assertThat(report.get("verified").asBoolean()).isTrue();
+    assertThat(report.get("restores")).hasSize(2).allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
+  }
+
+  /** {@code rewind demo <args> --json}: its report, once it exited 0. */
+  private static JsonNode demo(String... args) throws Exception {
     CommandLine cl = Rewind.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(err));
-
-    int exit = cl.execute("demo", "--source", "simulator", "--s3", "--servers", "3", "--duration", "6s", "--rate", "800", "--restores", "2",
-        "--partitions", "2", "--seed", "11", "--json");
-
-    assertThat(exit).as(err.toString()).isZero();
-    JsonNode report = Json.MAPPER.readTree(out.toString());
-    assertThat(report.get("storeUri").asText()).startsWith("s3a://");
-    assertThat(report.get("store").asText()).isEqualTo("s3");
-    assertThat(report.get("verified").asBoolean()).isTrue();
-    assertThat(report.get("restores")).hasSize(2).allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
+    List<String> command = new ArrayList<>(List.of("demo"));
+    command.addAll(List.of(args));
+    command.add("--json");
+    assertThat(cl.execute(command.toArray(String[]::new))).as(err.toString()).isZero();
+    return Json.MAPPER.readTree(out.toString());
   }
 }
