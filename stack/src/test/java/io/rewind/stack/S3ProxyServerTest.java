@@ -2,10 +2,14 @@ package io.rewind.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +37,40 @@ class S3ProxyServerTest {
       }
       // S3Proxy's filesystem backend keeps one file per key: the stack's storeDir shows it.
       assertThat(Files.readString(stack.storeDir().resolve("segments/p=0/a.avro"))).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void theCheckpointReadsWholeWhileTheCheckpointAppReplacesIt() throws Exception {
+    try (EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(1).withS3(true).start();
+        ObjectStore writer = ObjectStore.open(stack.config());
+        ObjectStore reader = ObjectStore.open(stack.config())) {
+      long first = 1_795_000_000_000L;
+      CheckpointFile.write(writer, CheckpointFile.Stored.of(first, first, null, "test", 1));
+      AtomicBoolean writing = new AtomicBoolean(true);
+      Thread app = new Thread(() -> {
+        for (long c = first + 1; writing.get(); c++) {
+          try {
+            CheckpointFile.write(writer, CheckpointFile.Stored.of(c, c, null, "test", 1));
+            Thread.sleep(5);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      });
+      app.start();
+      try {
+        // The app replaces it every few hundred ms while restores and status read it; here every few ms.
+        // S3A fails a read that meets a replacement (412 on its If-Match GET): ObjectStore reads again.
+        for (int i = 0; i < 300; i++) {
+          assertThat(CheckpointFile.read(reader)).get().satisfies(c -> assertThat(c.time).isGreaterThanOrEqualTo(first));
+        }
+      } finally {
+        writing.set(false);
+        app.join();
+      }
     }
   }
 }

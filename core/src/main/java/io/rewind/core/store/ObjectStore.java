@@ -136,10 +136,39 @@ public final class ObjectStore implements Closeable {
     return fs.open(path(relative));
   }
 
+  /**
+   * The whole object. A read that meets the object being replaced (the checkpoint is, every few
+   * hundred milliseconds) starts again and returns one whole version: S3A's change detection fails
+   * such a read rather than mixing two versions.
+   */
   public byte[] read(String relative) throws IOException {
-    try (InputStream in = open(relative)) {
-      return in.readAllBytes();
+    for (int attempt = 1; ; attempt++) {
+      try (InputStream in = open(relative)) {
+        return in.readAllBytes();
+      } catch (IOException e) {
+        if (attempt >= READ_ATTEMPTS || !replacedWhileRead(e)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(10L * attempt); // out of step with the writer
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
+  }
+
+  private static final int READ_ATTEMPTS = 10;
+
+  /** S3A's RemoteFileChangedException (by name: core does not carry hadoop-aws), also as a cause. */
+  private static boolean replacedWhileRead(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals("RemoteFileChangedException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public boolean exists(String relative) throws IOException {
