@@ -182,7 +182,8 @@ final class PartitionReplayer {
     }
   }
 
-  private static String header(ArchivedRecord record, String key) {
+  /** The value of the record's first header named {@code key}, or null without one. */
+  static String header(ArchivedRecord record, String key) {
     for (ArchivedHeader h : record.getHeaders()) {
       if (h.getKey().equals(key) && h.getValue() != null) {
         ByteBuffer v = h.getValue().duplicate();

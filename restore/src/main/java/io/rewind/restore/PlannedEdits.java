@@ -5,11 +5,8 @@ import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -98,14 +95,7 @@ final class PlannedEdits {
 
   /** The table header's value, or "" without one (as manifests count such records). */
   private static String table(ArchivedRecord r) {
-    for (ArchivedHeader h : r.getHeaders()) {
-      if (h.getKey().equals(RecordHeaders.TABLE) && h.getValue() != null) {
-        ByteBuffer v = h.getValue().duplicate();
-        byte[] b = new byte[v.remaining()];
-        v.get(b);
-        return new String(b, StandardCharsets.UTF_8);
-      }
-    }
-    return "";
+    String table = PartitionReplayer.header(r, RecordHeaders.TABLE);
+    return table == null ? "" : table;
   }
 }

@@ -25,6 +25,9 @@ import org.apache.hadoop.fs.StreamCapabilities;
  */
 public final class ObjectStore implements Closeable {
 
+  /** Reads of an object that keeps being replaced before one sees a whole version. */
+  private static final int READ_ATTEMPTS = 10;
+
   private final URI uri;
   private final FileSystem fs;
   private final Path root;
@@ -158,8 +161,6 @@ public final class ObjectStore implements Closeable {
       }
     }
   }
-
-  private static final int READ_ATTEMPTS = 10;
 
   /** S3A's RemoteFileChangedException (by name: core does not carry hadoop-aws), also as a cause. */
   private static boolean replacedWhileRead(Throwable e) {
