@@ -195,7 +195,8 @@ final class ArchiverLoop implements Runnable {
   }
 
   private void take(PartitionArchiver pa, ConsumerRecord<byte[], byte[]> record) {
-    if (pa.writer().wouldOverflow(record)) {
+    long size = SegmentWriter.sizeOf(record);
+    if (pa.writer().wouldOverflow(size)) {
       roll(List.of(pa), "size");
       if (!pa.isActive()) {
         return;
@@ -206,7 +207,7 @@ final class ArchiverLoop implements Runnable {
       LOG.warn("{}: {}; archived as it is and copied to {}", DeadLetterPublisher.source(record), problem, settings.topics().dlq());
       pa.deadLetterSent(deadLetters.send(record, problem));
     }
-    pa.writer().append(record, problem, clock.getAsLong());
+    pa.writer().append(record, size, problem, clock.getAsLong());
     metrics.recordsConsumed.incrementAndGet();
     reached(ProtocolPoint.MID_SEGMENT, pa.partition());
     if (pa.writer().isFull()) {

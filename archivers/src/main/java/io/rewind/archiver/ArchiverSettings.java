@@ -19,6 +19,9 @@ import java.util.Optional;
  *       RPO knob, with the marker interval and the checkpoint margin; 1000 until the RPO bench
  *       showed p99 above 2 s at 50,000 edits/s: twice the segments and manifests of 1000);
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
+ *   <li>{@value #SEGMENT_FORMAT} (columnar): columnar (format 2: blocks of columns, records sorted by
+ *       key, ~15% fewer bytes) or records (format 1: one Avro record per Kafka record, for a store
+ *       that Rewind versions before format 2 must still restore from); restores read both;
  *   <li>{@value #ZSTD_LEVEL} (3): zstd's level, -7 (fastest) to 22; on simulated edits level 1
  *       stores ~4% more bytes than 3, level 6 ~8% fewer at a third of the speed, level 9 ~12% fewer
  *       at a fifth (docs/archivers.md);
@@ -46,6 +49,7 @@ public final class ArchiverSettings {
   public static final String WORKER_THREADS = "archiver.worker.threads";
   public static final String GC_GRACE_MS = "gc.grace.ms";
   public static final String ZSTD_LEVEL = "segment.zstd.level";
+  public static final String SEGMENT_FORMAT = "segment.format";
   /** Where a partition the store holds nothing of starts when its log no longer starts at 0: refuse, or log-start. */
   public static final String NEW_STORE_START = "archiver.new.store.start";
 
@@ -53,6 +57,7 @@ public final class ArchiverSettings {
   private final long segmentMaxBytes;
   private final long segmentMaxAgeMs;
   private final String codec;
+  private final SegmentFormat format;
   private final long uploadBytesPerSecond;
   private final int workerThreads;
   private final long gcGraceMs;
@@ -66,6 +71,7 @@ public final class ArchiverSettings {
     this.segmentMaxAgeMs = positive(config, RewindConfig.SEGMENT_MAX_AGE_MS);
     this.codec = config.get(RewindConfig.SEGMENT_CODEC).trim().toLowerCase(Locale.ROOT);
     BlockCodecs.create(codec); // refuses an unknown name, listing the accepted ones
+    this.format = SegmentFormat.of(config.getOrDefault(SEGMENT_FORMAT, "columnar"));
     this.uploadBytesPerSecond = number(config, UPLOAD_MAX_BYTES_PER_SEC, 0, 0);
     this.workerThreads = (int) number(config, WORKER_THREADS, 2, 1);
     this.gcGraceMs = number(config, GC_GRACE_MS, 3_600_000L, 0);
@@ -123,6 +129,15 @@ public final class ArchiverSettings {
   /** The segment.codec name as configured (zstd, snappy, deflate, none). */
   public String codec() {
     return codec;
+  }
+
+  SegmentFormat format() {
+    return format;
+  }
+
+  /** The segment.format name: columnar or records. */
+  public String segmentFormat() {
+    return format.name().toLowerCase(Locale.ROOT);
   }
 
   public String groupId() {

@@ -5,14 +5,16 @@ import io.rewind.core.store.StoreLayout;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
-/** A rolled segment: its complete Avro container bytes and what its manifest will say. */
+/** A rolled segment: its Avro container bytes (completed on first use) and what its manifest will say. */
 public final class SealedSegment {
 
   private final int partition;
   private final long startOffset;
   private final long endOffset;
-  private final byte[] bytes;
+  private final Supplier<byte[]> file;
+  private byte[] bytes;
   private final long recordCount;
   private final long recordBytes;
   private final Long minWriteTime;
@@ -27,7 +29,7 @@ public final class SealedSegment {
       int partition,
       long startOffset,
       long endOffset,
-      byte[] bytes,
+      Supplier<byte[]> file,
       long recordCount,
       long recordBytes,
       Long minWriteTime,
@@ -40,7 +42,7 @@ public final class SealedSegment {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = endOffset;
-    this.bytes = bytes;
+    this.file = file;
     this.recordCount = recordCount;
     this.recordBytes = recordBytes;
     this.minWriteTime = minWriteTime;
@@ -70,8 +72,15 @@ public final class SealedSegment {
     return StoreLayout.segment(partition, startOffset, endOffset);
   }
 
-  /** The Avro container file, as it will be stored. Not copied: do not modify. */
-  public byte[] bytes() {
+  /**
+   * The Avro container file, as it will be stored; the first call completes it (waiting for or
+   * doing the compression of its last blocks), so make it on a worker thread. Not copied: do not
+   * modify.
+   */
+  public synchronized byte[] bytes() {
+    if (bytes == null) {
+      bytes = file.get();
+    }
     return bytes;
   }
 

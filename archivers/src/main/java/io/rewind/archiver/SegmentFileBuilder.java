@@ -1,6 +1,10 @@
 package io.rewind.archiver;
 
+import io.rewind.core.segment.ColumnarBlock;
+import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
+import com.github.luben.zstd.NoPool;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,30 +21,26 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Builds one Avro object container file of {@link ArchivedRecord}s (the format of the Avro spec,
- * readable by any Avro reader), writing each record's fields straight from the Kafka record with a
- * binary encoder, and compressing each full block on the given executor while the poll thread
- * goes on: the archiver's CPU work runs beside its consumer instead of after it.
+ * Builds one Avro object container file (the format of the Avro spec, readable by any Avro reader)
+ * of the records of one segment, in the given {@link SegmentFormat}. The poll thread only collects
+ * the records; each full block is encoded and compressed on the given executor while the poll
+ * thread goes on, and {@link #finish} (called by a worker at upload time) assembles the file: the
+ * archiver's CPU work runs beside its consumer instead of after it.
  *
- * <p>Deterministic: the same records give the same bytes (block boundaries depend on encoded sizes
+ * <p>Deterministic: the same records give the same bytes (block boundaries depend on record sizes
  * only; the sync marker is derived from the partition and start offset).
  */
 final class SegmentFileBuilder {
 
-  /**
-   * Uncompressed bytes per block: large enough for zstd to find repetition across records, small
-   * enough that blocks are compressed in parallel while the poll loop goes on. 4 MiB blocks store
-   * ~4% fewer bytes, but a segment rolled every 500 ms is then often one block compressed at the
-   * roll, and the archiver fell from ~330,000 to ~223,000 records/s (docs/archivers.md).
-   */
-  static final int BLOCK_BYTES = 512 * 1024;
-
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
+  private static final EncoderFactory ZSTD_INPUT = new EncoderFactory().configureBufferSize(64 * 1024);
 
+  private final SegmentFormat format;
   private final String codec;
   private final int zstdLevel;
   private final String codecName;
@@ -48,52 +48,151 @@ final class SegmentFileBuilder {
   private final Map<String, byte[]> meta = new LinkedHashMap<>();
   private final Executor compressor;
   private final List<BlockTask> blocks = new ArrayList<>();
-  private final List<Long> blockCounts = new ArrayList<>();
-  private final PagedBuffer block = new PagedBuffer();
-  private BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(block, null);
-  private long blockCount;
+  private OpenBlock block;
+  private long blockBytes;
 
   /** @param codec the segment.codec name: zstd, snappy, deflate or none */
-  SegmentFileBuilder(String codec, int zstdLevel, byte[] sync, Executor compressor) {
+  SegmentFileBuilder(SegmentFormat format, String codec, int zstdLevel, byte[] sync, Executor compressor) {
+    this.format = format;
     this.codec = codec;
     this.zstdLevel = zstdLevel;
     this.codecName = BlockCodecs.create(codec).getName();
     this.sync = sync.clone();
     this.compressor = compressor;
-    meta.put("avro.schema", ArchivedRecord.getClassSchema().toString().getBytes(StandardCharsets.UTF_8));
+    meta.put("avro.schema", format.schema().toString().getBytes(StandardCharsets.UTF_8));
     meta.put("avro.codec", codecName.getBytes(StandardCharsets.UTF_8));
+    block = newBlock();
   }
 
   void setMeta(String key, long value) {
     meta.put(key, Long.toString(value).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** Encodes the record as an {@link ArchivedRecord} (field order and unions of its schema). */
-  void append(ConsumerRecord<byte[], byte[]> record) {
-    try {
-      encoder.writeLong(record.offset());
-      encoder.writeLong(record.timestamp());
-      writeNullableBytes(record.key());
-      Header[] headers = record.headers().toArray();
-      encoder.writeArrayStart();
-      encoder.setItemCount(headers.length);
-      for (Header h : headers) {
-        encoder.startItem();
-        encoder.writeString(h.key());
-        writeNullableBytes(h.value());
-      }
-      encoder.writeArrayEnd();
-      writeNullableBytes(record.value());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode a record in memory", e);
-    }
-    blockCount++;
-    if (block.size() + encoder.bytesBuffered() >= BLOCK_BYTES) {
+  /**
+   * Takes a record (kept by reference until its block is encoded: Kafka does not reuse it).
+   *
+   * @param size what the record counts against the block size (SegmentWriter.sizeOf)
+   */
+  void append(ConsumerRecord<byte[], byte[]> record, long size) {
+    block.add(record);
+    blockBytes += size;
+    if (blockBytes >= format.blockBytes()) {
       cutBlock();
     }
   }
 
-  private void writeNullableBytes(byte[] bytes) throws IOException {
+  private void cutBlock() {
+    if (block.isEmpty()) {
+      return;
+    }
+    BlockTask task = new BlockTask(block, blockBytes);
+    blocks.add(task);
+    block = newBlock();
+    blockBytes = 0;
+    compressor.execute(task);
+  }
+
+  private OpenBlock newBlock() {
+    return format == SegmentFormat.COLUMNAR ? new ColumnsBlock() : new RecordsBlock();
+  }
+
+  /** The records of the block being filled, in the segment's format. */
+  private interface OpenBlock {
+    /** On the poll thread. */
+    void add(ConsumerRecord<byte[], byte[]> record);
+
+    boolean isEmpty();
+
+    /** The count the container states for the block: Avro records, not Kafka records. */
+    long avroRecords();
+
+    /** On a worker thread. */
+    void writeTo(BinaryEncoder encoder) throws IOException;
+  }
+
+  /** Format 2: one {@link ArchivedBlock}, its small columns filled as records arrive. */
+  private static final class ColumnsBlock implements OpenBlock {
+    private final ColumnarBlock.Builder columns = new ColumnarBlock.Builder();
+
+    @Override
+    public void add(ConsumerRecord<byte[], byte[]> record) {
+      columns.add(record);
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return columns.count() == 0;
+    }
+
+    @Override
+    public long avroRecords() {
+      return 1;
+    }
+
+    @Override
+    public void writeTo(BinaryEncoder encoder) throws IOException {
+      new SpecificDatumWriter<>(ArchivedBlock.class).write(columns.build(), encoder);
+    }
+  }
+
+  /** Format 1: one {@link ArchivedRecord} per record. */
+  private static final class RecordsBlock implements OpenBlock {
+    private final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+
+    @Override
+    public void add(ConsumerRecord<byte[], byte[]> record) {
+      records.add(record);
+    }
+
+    @Override
+    public boolean isEmpty() {
+      return records.isEmpty();
+    }
+
+    @Override
+    public long avroRecords() {
+      return records.size();
+    }
+
+    @Override
+    public void writeTo(BinaryEncoder encoder) throws IOException {
+      for (ConsumerRecord<byte[], byte[]> r : records) {
+        writeRecord(encoder, r);
+      }
+    }
+  }
+
+  /** The Avro encoding of a block: the data of one container block, before compression. */
+  private static byte[] encode(OpenBlock block, long sizeHint) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizeHint + 1024));
+    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+    try {
+      block.writeTo(encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot encode a segment block in memory", e);
+    }
+    return out.toByteArray();
+  }
+
+  /** One {@link ArchivedRecord}, in the field order and unions of its schema. */
+  private static void writeRecord(BinaryEncoder encoder, ConsumerRecord<byte[], byte[]> record) throws IOException {
+    encoder.writeLong(record.offset());
+    encoder.writeLong(record.timestamp());
+    writeNullableBytes(encoder, record.key());
+    Header[] headers = record.headers().toArray();
+    encoder.writeArrayStart();
+    encoder.setItemCount(headers.length);
+    for (Header h : headers) {
+      encoder.startItem();
+      encoder.writeString(h.key());
+      writeNullableBytes(encoder, h.value());
+    }
+    encoder.writeArrayEnd();
+    writeNullableBytes(encoder, record.value());
+  }
+
+  private static void writeNullableBytes(BinaryEncoder encoder, byte[] bytes) throws IOException {
     if (bytes == null) {
       encoder.writeIndex(0);
     } else {
@@ -102,23 +201,22 @@ final class SegmentFileBuilder {
     }
   }
 
-  private void cutBlock() {
-    if (blockCount == 0) {
-      return;
-    }
-    try {
+  /**
+   * Encodes a block straight into a zstd stream (the frame Avro's zstandard codec reads): the
+   * block's encoding is never whole in memory, which spares a copy and a multi-MiB allocation per
+   * block (G1 allocates those outside its regions).
+   */
+  private ByteBuffer encodeZstd(OpenBlock block, long sizeHint) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizeHint / 4 + 1024));
+    try (OutputStream z = new ZstdOutputStreamNoFinalizer(out, NoPool.INSTANCE, zstdLevel)) {
+      // Buffered: the compressor is called per 64 KiB of small fields, not per field.
+      BinaryEncoder encoder = ZSTD_INPUT.binaryEncoder(z, null);
+      block.writeTo(encoder);
       encoder.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode a record in memory", e);
+      throw new UncheckedIOException("cannot compress a segment block with " + codecName, e);
     }
-    ByteBuffer raw = ByteBuffer.wrap(block.toByteArray());
-    block.reset();
-    blockCounts.add(blockCount);
-    BlockTask task = new BlockTask(raw);
-    blocks.add(task);
-    compressor.execute(task);
-    encoder = EncoderFactory.get().binaryEncoder(block, encoder);
-    blockCount = 0;
+    return ByteBuffer.wrap(out.toByteArray());
   }
 
   private ByteBuffer compress(ByteBuffer raw) {
@@ -134,7 +232,10 @@ final class SegmentFileBuilder {
     }
   }
 
-  /** The complete container: header, then every block in order once compressed. */
+  /**
+   * The complete container: header, then every block in order once compressed. Blocks no worker
+   * has started are encoded here: call it on a worker thread.
+   */
   byte[] finish() {
     cutBlock();
     try {
@@ -150,9 +251,9 @@ final class SegmentFileBuilder {
       }
       e.writeMapEnd();
       out.write(sync);
-      for (int i = 0; i < blocks.size(); i++) {
-        ByteBuffer data = blocks.get(i).result();
-        e.writeLong(blockCounts.get(i));
+      for (BlockTask block : blocks) {
+        ByteBuffer data = block.result();
+        e.writeLong(block.avroRecords);
         e.writeLong(data.remaining());
         out.write(data.array());
         out.write(sync);
@@ -169,26 +270,32 @@ final class SegmentFileBuilder {
   }
 
   /**
-   * One block's compression. Whoever claims it first runs it: a worker, or {@link #finish} itself
-   * when no worker has started it yet, so sealing never waits behind segment uploads queued on
-   * the same threads.
+   * One block's encoding and compression. Whoever claims it first runs it: a worker, or
+   * {@link #finish} itself when no worker has started it yet, so a segment's upload never waits
+   * behind other segments' work queued on the same threads.
    */
   private final class BlockTask implements Runnable {
-    private final ByteBuffer raw;
+    private OpenBlock records;
+    private final long sizeHint;
+    private final long avroRecords;
     private final AtomicBoolean claimed = new AtomicBoolean();
     private final CompletableFuture<ByteBuffer> done = new CompletableFuture<>();
 
-    BlockTask(ByteBuffer raw) {
-      this.raw = raw;
+    BlockTask(OpenBlock records, long sizeHint) {
+      this.records = records;
+      this.sizeHint = sizeHint;
+      this.avroRecords = records.avroRecords();
     }
 
     @Override
     public void run() {
       if (claimed.compareAndSet(false, true)) {
         try {
-          done.complete(compress(raw));
+          done.complete(codec.equals("zstd") ? encodeZstd(records, sizeHint) : compress(ByteBuffer.wrap(encode(records, sizeHint))));
         } catch (RuntimeException e) {
           done.completeExceptionally(e);
+        } finally {
+          records = null; // the block's records are garbage once encoded
         }
       }
     }
@@ -201,59 +308,6 @@ final class SegmentFileBuilder {
     void cancel() {
       claimed.set(true);
       done.cancel(false);
-    }
-  }
-
-  /**
-   * The block being encoded, in pages of 256 KiB: a ByteArrayOutputStream would copy it at every
-   * doubling (the archiver's largest allocation).
-   * Pages are reused from block to block; {@link #toByteArray} makes the one copy compression needs.
-   */
-  static final class PagedBuffer extends OutputStream {
-    private static final int PAGE = 256 * 1024;
-    private final List<byte[]> pages = new ArrayList<>();
-    private int size;
-
-    @Override
-    public void write(int b) {
-      page()[size++ % PAGE] = (byte) b;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      while (len > 0) {
-        int at = size % PAGE;
-        int n = Math.min(len, PAGE - at);
-        System.arraycopy(b, off, page(), at, n);
-        size += n;
-        off += n;
-        len -= n;
-      }
-    }
-
-    /** The page the next byte goes to, added when the last one is full. */
-    private byte[] page() {
-      int index = size / PAGE;
-      if (index == pages.size()) {
-        pages.add(new byte[PAGE]);
-      }
-      return pages.get(index);
-    }
-
-    int size() {
-      return size;
-    }
-
-    byte[] toByteArray() {
-      byte[] all = new byte[size];
-      for (int i = 0, at = 0; at < size; i++, at += PAGE) {
-        System.arraycopy(pages.get(i), 0, all, at, Math.min(PAGE, size - at));
-      }
-      return all;
-    }
-
-    void reset() {
-      size = 0;
     }
   }
 

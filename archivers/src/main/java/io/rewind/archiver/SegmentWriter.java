@@ -16,8 +16,9 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Accumulates the records of one partition for a contiguous range of consumer positions
- * [start, end) into one Avro container file of {@link io.rewind.schemas.ArchivedRecord}s, the bytes
- * as Kafka had them (built by {@link SegmentFileBuilder}, its blocks compressed off the poll thread).
+ * [start, end) into one Avro container file in the configured {@link SegmentFormat}, the bytes as
+ * Kafka had them (built by {@link SegmentFileBuilder}, its blocks encoded and compressed off the
+ * poll thread).
  *
  * <p>Why in memory: a segment's key holds its end offset, which is known only when it rolls, and
  * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool
@@ -65,7 +66,8 @@ public final class SegmentWriter {
 
   /** @param compressor where full blocks are compressed: the archiver's worker threads */
   public SegmentWriter(int partition, long startOffset, ArchiverSettings settings, Executor compressor) {
-    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.codec(), settings.zstdLevel(), compressor);
+    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.format(), settings.codec(),
+        settings.zstdLevel(), compressor);
   }
 
   public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec) {
@@ -73,18 +75,19 @@ public final class SegmentWriter {
   }
 
   public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, Executor compressor) {
-    this(partition, startOffset, maxBytes, maxAgeMs, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
+    this(partition, startOffset, maxBytes, maxAgeMs, SegmentFormat.COLUMNAR, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
   }
 
-  public SegmentWriter(
-      int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, int zstdLevel, Executor compressor) {
+  SegmentWriter(
+      int partition, long startOffset, long maxBytes, long maxAgeMs, SegmentFormat format, String codec, int zstdLevel,
+      Executor compressor) {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = startOffset;
     this.maxBytes = maxBytes;
     this.maxAgeMs = maxAgeMs;
     this.codec = codec;
-    this.file = new SegmentFileBuilder(codec, zstdLevel, syncMarker(partition, startOffset), compressor);
+    this.file = new SegmentFileBuilder(format, codec, zstdLevel, syncMarker(partition, startOffset), compressor);
     file.setMeta("rewind.partition", partition);
     file.setMeta("rewind.start", startOffset);
   }
@@ -113,7 +116,12 @@ public final class SegmentWriter {
 
   /** True when appending the record would pass segment.max.bytes: roll first. */
   public boolean wouldOverflow(ConsumerRecord<byte[], byte[]> record) {
-    return recordCount > 0 && recordBytes + sizeOf(record) > maxBytes;
+    return wouldOverflow(sizeOf(record));
+  }
+
+  /** @param size the record's {@link #sizeOf} */
+  public boolean wouldOverflow(long size) {
+    return recordCount > 0 && recordBytes + size > maxBytes;
   }
 
   /**
@@ -123,16 +131,21 @@ public final class SegmentWriter {
    *     counted (and the first ones named) in the manifest
    */
   public void append(ConsumerRecord<byte[], byte[]> record, String problem, long nowMs) {
+    append(record, sizeOf(record), problem, nowMs);
+  }
+
+  /** {@link #append(ConsumerRecord, String, long)} with the record's {@link #sizeOf} already known. */
+  public void append(ConsumerRecord<byte[], byte[]> record, long size, String problem, long nowMs) {
     checkOpen();
     if (record.offset() < endOffset) {
       throw new IllegalArgumentException(
           "record offset " + record.offset() + " is below the segment's end " + endOffset + " (partition " + partition + ")");
     }
-    file.append(record);
+    file.append(record, size);
     opened(nowMs);
     endOffset = record.offset() + 1;
     recordCount++;
-    recordBytes += sizeOf(record);
+    recordBytes += size;
     long ts = record.timestamp();
     minWriteTime = minWriteTime == null ? ts : Math.min(minWriteTime, ts);
     maxWriteTime = maxWriteTime == null ? ts : Math.max(maxWriteTime, ts);
@@ -215,7 +228,10 @@ public final class SegmentWriter {
     return recordBytes;
   }
 
-  /** Closes the container; the writer takes nothing more. */
+  /**
+   * Closes the segment; the writer takes nothing more. Cheap: the file is completed by the first
+   * call of {@link SealedSegment#bytes}, on a worker thread.
+   */
   public SealedSegment seal() {
     checkOpen();
     sealed = true;
@@ -224,7 +240,7 @@ public final class SegmentWriter {
         partition,
         startOffset,
         endOffset,
-        file.finish(),
+        file::finish,
         recordCount,
         recordBytes,
         minWriteTime,

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class SegmentCommitterTest {
@@ -107,24 +108,31 @@ class SegmentCommitterTest {
     }
   }
 
+  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> codecsAndFormats() {
+    return java.util.stream.Stream.of("zstd", "snappy", "deflate", "none")
+        .flatMap(codec -> java.util.stream.Stream.of(SegmentFormat.values())
+            .map(format -> org.junit.jupiter.params.provider.Arguments.of(codec, format)));
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"zstd", "snappy", "deflate", "none"})
-  void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(String codec) throws Exception {
+  @MethodSource("codecsAndFormats")
+  void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(String codec, SegmentFormat format) throws Exception {
     java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
-      SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, 1000, codec, workers);
+      SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, 1000, format, codec, 3, workers);
       for (long offset = 0; offset < 32_000; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
         java.util.Arrays.fill(r.value(), (byte) (offset % 7));
         writer.append(r, null, 0);
       }
       SealedSegment sealed = writer.seal();
-      assertThat(sealed.recordBytes()).isGreaterThan(3L * SegmentFileBuilder.BLOCK_BYTES);
+      assertThat(sealed.recordBytes()).isGreaterThan(3L * format.blockBytes());
 
       Manifest m = new SegmentCommitter(store, "a1", () -> 1).commit(sealed);
 
       List<Long> offsets = new ArrayList<>();
       try (SegmentReader reader = SegmentReader.open(store, m)) {
+        assertThat(reader.format()).isEqualTo(format == SegmentFormat.COLUMNAR ? 2 : 1);
         reader.forEachRemaining(r -> {
           offsets.add(r.getOffset());
           assertThat(r.getValue().get(0)).isEqualTo((byte) (r.getOffset() % 7));

@@ -173,6 +173,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
         + " as the producers sent them: compression.type=" + clients.producerProps("bench").get("compression.type"));
     report.put("codec", archiverSettings.codec());
     report.put("zstd_level", archiverSettings.zstdLevel());
+    report.put("segment_format", archiverSettings.segmentFormat());
     report.put("segment_max_age_ms", archiverSettings.segmentMaxAgeMs());
     report.put("worker_threads", archiverSettings.workerThreads());
     report.put("store", s3 ? "s3" : "local");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
 import java.io.PrintWriter;
@@ -72,9 +73,13 @@ class BenchCommandsTest {
         ManifestStore.Chain chain = ManifestStore.chain(manifests.list(p));
         assertThat(chain.start()).isZero();
         archived += chain.end();
+        try (SegmentReader reader = SegmentReader.open(store, manifests.list(p).get(0))) {
+          assertThat(reader.format()).as("segments are columnar by default").isEqualTo(2);
+        }
       }
     }
     assertThat(records).isPositive().isEqualTo(archived);
+    assertThat(report.get("segment_format").asText()).isEqualTo("columnar");
 
     assertThat(report.get("throttle_cap_bytes_per_sec").asLong()).isEqualTo(cap);
     assertThat(report.get("unthrottled_upload_bytes_per_sec").asDouble()).isPositive();

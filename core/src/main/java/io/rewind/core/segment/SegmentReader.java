@@ -4,6 +4,7 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
+import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,11 +14,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.Decoder;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Reads the records of one committed segment, the one its manifest names.
@@ -28,17 +35,20 @@ import org.apache.avro.specific.SpecificDatumReader;
  * cannot apply half of a damaged file. Records are then checked to lie in the manifest's range, in
  * ascending offset order, and to number exactly the manifest's record count.
  *
- * <p>Records are read with the current {@link ArchivedRecord} schema; Avro resolves the writer
- * schema stored in the file, so older segments stay readable.
+ * <p>Two formats, told apart by the writer schema the file names: format 1 holds one
+ * {@link ArchivedRecord} per Avro record, format 2 one {@link ArchivedBlock} of many (see
+ * {@link ColumnarBlock}). Either is read with the current schema of its record; Avro resolves the
+ * writer schema stored in the file, so older segments stay readable.
  */
 public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable {
 
   private final Manifest manifest;
-  private final DataFileStream<ArchivedRecord> records;
+  private final DataFileStream<SpecificRecord> records;
+  private Iterator<ArchivedRecord> block = Collections.emptyIterator();
   private long count;
   private long lastOffset = -1;
 
-  private SegmentReader(Manifest manifest, DataFileStream<ArchivedRecord> records) {
+  private SegmentReader(Manifest manifest, DataFileStream<SpecificRecord> records) {
     this.manifest = manifest;
     this.records = records;
   }
@@ -76,7 +86,7 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     try {
       return new SegmentReader(
           manifest,
-          new DataFileStream<>(new ByteArrayInputStream(bytes), new SpecificDatumReader<>(ArchivedRecord.class)));
+          new DataFileStream<>(new ByteArrayInputStream(bytes), new EitherFormat()));
     } catch (IOException | AvroRuntimeException e) {
       throw new CorruptSegmentException(path, "not an Avro container file (" + e.getMessage() + ")", e);
     }
@@ -114,12 +124,23 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     return codec == null ? "null" : codec;
   }
 
+  /** 2 when the segment holds {@link ArchivedBlock}s, 1 when it holds one {@link ArchivedRecord} per Avro record. */
+  public int format() {
+    return isBlocks(records.getSchema()) ? 2 : 1;
+  }
+
   @Override
   public boolean hasNext() {
-    boolean more;
+    boolean more = block.hasNext();
     try {
-      more = records.hasNext();
-    } catch (AvroRuntimeException e) {
+      while (!more && records.hasNext()) {
+        SpecificRecord next = records.next();
+        block = next instanceof ArchivedBlock
+            ? ColumnarBlock.decode((ArchivedBlock) next).iterator()
+            : List.of((ArchivedRecord) next).iterator();
+        more = block.hasNext();
+      }
+    } catch (AvroRuntimeException | IllegalArgumentException e) {
       throw corrupt("a block does not decode (" + e.getMessage() + ")", e);
     }
     if (!more && count != manifest.recordCount) {
@@ -133,12 +154,7 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     if (!hasNext()) {
       throw new NoSuchElementException("no more records in " + manifest.segmentPath);
     }
-    ArchivedRecord record;
-    try {
-      record = records.next();
-    } catch (AvroRuntimeException e) {
-      throw corrupt("a record does not decode (" + e.getMessage() + ")", e);
-    }
+    ArchivedRecord record = block.next();
     long offset = record.getOffset();
     if (offset < manifest.startOffset || offset >= manifest.endOffset || offset <= lastOffset) {
       throw corrupt(
@@ -149,6 +165,26 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     lastOffset = offset;
     count++;
     return record;
+  }
+
+  private static boolean isBlocks(Schema writer) {
+    return writer.getFullName().equals(ArchivedBlock.getClassSchema().getFullName());
+  }
+
+  /** Reads each Avro record as the current class of the record the file's writer schema names. */
+  private static final class EitherFormat implements DatumReader<SpecificRecord> {
+    private DatumReader<? extends SpecificRecord> delegate;
+
+    @Override
+    public void setSchema(Schema writer) {
+      delegate = isBlocks(writer) ? new SpecificDatumReader<>(ArchivedBlock.class) : new SpecificDatumReader<>(ArchivedRecord.class);
+      delegate.setSchema(writer);
+    }
+
+    @Override
+    public SpecificRecord read(SpecificRecord reuse, Decoder in) throws IOException {
+      return delegate.read(null, in);
+    }
   }
 
   private CorruptSegmentException corrupt(String problem, Throwable cause) {

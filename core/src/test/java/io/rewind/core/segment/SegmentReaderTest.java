@@ -7,6 +7,7 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
+import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.ByteArrayOutputStream;
@@ -17,9 +18,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
 import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -177,12 +182,64 @@ class SegmentReaderTest {
     assertThat(SegmentKey.fromConfig(io.rewind.core.config.RewindConfig.of(Map.of()), Map.of())).isEmpty();
   }
 
+  @Test
+  void readsColumnarBlocksInOffsetOrderAndNamesTheSegmentOfAMalformedOne() throws IOException {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (long offset = 20; offset < 26; offset++) {
+      RecordHeaders headers = new RecordHeaders();
+      headers.add("rewind.table", "ns:t".getBytes(StandardCharsets.UTF_8));
+      records.add(new ConsumerRecord<>("t", 4, offset, 1000 + offset, TimestampType.CREATE_TIME, -1, -1,
+          ("key-" + (30 - offset)).getBytes(StandardCharsets.UTF_8), ("value-" + offset).getBytes(StandardCharsets.UTF_8),
+          headers, Optional.empty()));
+    }
+    ArchivedBlock first = ColumnarBlock.encode(records.subList(0, 3));
+    ArchivedBlock second = ColumnarBlock.encode(records.subList(3, 6));
+    Manifest m = writeBlocks(4, 20, 26, List.of(first, second));
+
+    try (SegmentReader reader = SegmentReader.open(store, m)) {
+      assertThat(reader.format()).isEqualTo(2);
+    }
+    List<ArchivedRecord> read = readAll(m);
+    assertThat(read).extracting(ArchivedRecord::getOffset).containsExactly(20L, 21L, 22L, 23L, 24L, 25L);
+    assertThat(StandardCharsets.UTF_8.decode(read.get(4).getValue()).toString()).isEqualTo("value-24");
+
+    ArchivedBlock malformed = ArchivedBlock.newBuilder(second).setOrder(ByteBuffer.wrap(new byte[] {0, 0, 0})).build();
+    Manifest bad = writeBlocks(5, 20, 26, List.of(first, malformed));
+    assertThatThrownBy(() -> readAll(bad))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining(bad.segmentPath)
+        .hasMessageContaining("does not decode");
+  }
+
   private List<ArchivedRecord> readAll(Manifest m) throws IOException {
     List<ArchivedRecord> read = new ArrayList<>();
     try (SegmentReader reader = SegmentReader.open(store, m)) {
       reader.forEachRemaining(read::add);
     }
     return read;
+  }
+
+  /** A format 2 segment as any Avro writer would write it. */
+  private Manifest writeBlocks(int partition, long start, long end, List<ArchivedBlock> blocks) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (DataFileWriter<ArchivedBlock> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedBlock.class))) {
+      writer.setCodec(CodecFactory.zstandardCodec(3));
+      writer.create(ArchivedBlock.getClassSchema(), out);
+      for (ArchivedBlock b : blocks) {
+        writer.append(b);
+      }
+    }
+    byte[] bytes = out.toByteArray();
+    Manifest m = new Manifest();
+    m.partition = partition;
+    m.startOffset = start;
+    m.endOffset = end;
+    m.segmentPath = StoreLayout.segment(partition, start, end);
+    m.sizeBytes = bytes.length;
+    m.recordCount = end - start;
+    m.sha256 = ManifestCodec.Sha256.hex(bytes);
+    store.write(m.segmentPath, bytes);
+    return m;
   }
 
   private Manifest writeSegment(int partition, long start, long end, CodecFactory codec) throws IOException {

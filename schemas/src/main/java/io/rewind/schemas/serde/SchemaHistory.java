@@ -1,5 +1,6 @@
 package io.rewind.schemas.serde;
 
+import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
@@ -43,7 +44,8 @@ public final class SchemaHistory {
           Checkpoint.class,
           QueueCheckpoint.class,
           ControlEvent.class,
-          ArchivedRecord.class);
+          ArchivedRecord.class,
+          ArchivedBlock.class);
 
   private static final int MAX_VERSIONS = 1000;
   private static final SchemaHistory INSTANCE = load();

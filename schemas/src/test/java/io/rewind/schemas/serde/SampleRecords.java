@@ -1,8 +1,10 @@
 package io.rewind.schemas.serde;
 
+import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
+import io.rewind.schemas.BlockHeader;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.Checkpoint;
@@ -46,7 +48,8 @@ final class SampleRecords {
         queueCheckpoint(),
         rollRequest(),
         rollAck(),
-        archivedRecord());
+        archivedRecord(),
+        archivedBlock());
   }
 
   static WalEdit walEdit() {
@@ -172,6 +175,24 @@ final class SampleRecords {
                 ArchivedHeader.newBuilder().setKey("rewind.table").setValue(bytes("ns:orders")).build(),
                 ArchivedHeader.newBuilder().setKey("rewind.schema").setValue(null).build()))
         .setValue(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}))
+        .build();
+  }
+
+  static ArchivedBlock archivedBlock() {
+    ByteBuffer none = ByteBuffer.allocate(0);
+    return ArchivedBlock.newBuilder()
+        .setCount(1)
+        .setFirstOffset(249)
+        .setOffsetGaps(none)
+        .setTimestamps(ByteBuffer.wrap(new byte[] {2}))
+        .setHeaderSets(List.of(List.of(BlockHeader.newBuilder().setKey("rewind.table").setValue(bytes("ns:orders")).build())))
+        .setHeaderSetOfRecord(ByteBuffer.wrap(new byte[] {0}))
+        .setOrder(ByteBuffer.wrap(new byte[] {0}))
+        .setKeyLengths(ByteBuffer.wrap(new byte[] {4}))
+        .setKeys(bytes("row"))
+        .setValueShared(ByteBuffer.wrap(new byte[] {0}))
+        .setValueLengths(ByteBuffer.wrap(new byte[] {3}))
+        .setValues(bytes("ab"))
         .build();
   }
 

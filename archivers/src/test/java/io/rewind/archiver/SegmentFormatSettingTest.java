@@ -1,0 +1,27 @@
+package io.rewind.archiver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rewind.core.config.RewindConfig;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SegmentFormatSettingTest {
+
+  @Test
+  void columnarByDefaultAndRecordsOnRequest() {
+    assertThat(new ArchiverSettings(RewindConfig.of(Map.of())).format()).isEqualTo(SegmentFormat.COLUMNAR);
+    assertThat(new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, " Records "))).format())
+        .isEqualTo(SegmentFormat.RECORDS);
+  }
+
+  @Test
+  void anUnknownFormatIsRefusedNamingTheAcceptedOnes() {
+    assertThatThrownBy(() -> new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("segment.format 'parquet'")
+        .hasMessageContaining("columnar")
+        .hasMessageContaining("records");
+  }
+}

@@ -1,0 +1,525 @@
+package io.rewind.core.segment;
+
+import io.rewind.schemas.ArchivedBlock;
+import io.rewind.schemas.ArchivedHeader;
+import io.rewind.schemas.ArchivedRecord;
+import io.rewind.schemas.BlockHeader;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Segment format 2 ({@link ArchivedBlock}): records turned into columns and back, byte for byte.
+ *
+ * <p>Why columns: a record's offset, timestamp and headers barely change from one record to the
+ * next, and a WAL edit's value repeats its table, region, row and server names. Interleaved, those
+ * cost the compressor a match per field per record; as columns they cost almost nothing, and
+ * sorting by key puts the edits of one row side by side, where each value shares a long prefix with
+ * the one before it. On simulated edits this stores ~15% fewer bytes than format 1 at the same
+ * zstd level and hands the compressor ~30% fewer bytes (docs/archivers.md). Values are never
+ * decoded: only their bytes are compared.
+ *
+ * <p>Pure and deterministic: the same records give the same block.
+ */
+public final class ColumnarBlock {
+
+  private ColumnarBlock() {}
+
+  /** The block of the given records, which must be in ascending offset order. */
+  public static ArchivedBlock encode(List<ConsumerRecord<byte[], byte[]>> records) {
+    Builder builder = new Builder();
+    records.forEach(builder::add);
+    return builder.build();
+  }
+
+  /**
+   * Builds one block in two steps: {@link #add} takes what is small from each record while it is
+   * fresh in the CPU's cache (the poll thread: offsets, timestamps and header lists go straight to
+   * their columns, keys and values by reference), and {@link #build} sorts and writes the rest (a
+   * worker thread). Not thread-safe; hand it over after the last add.
+   */
+  public static final class Builder {
+    private final Columns offsetGaps = new Columns(4096);
+    private final Columns timestamps = new Columns(8192);
+    private final Columns headerSetOfRecord = new Columns(4096);
+    private final List<List<BlockHeader>> headerSets = new ArrayList<>();
+    private final Map<HeaderSet, Integer> setIndex = new HashMap<>();
+    /** The last distinct header lists, most recent first: records of a few tables interleave. */
+    private final Header[][] recentSets = new Header[RECENT_SETS][];
+    private final int[] recentIndex = new int[RECENT_SETS];
+    private int recentCount;
+    private byte[][] keys = new byte[1024][];
+    private byte[][] values = new byte[1024][];
+    private long keyBytes;
+    private long valueBytes;
+    private int count;
+    private long firstOffset;
+    private long previousOffset;
+    private long previousTimestamp;
+
+    private static final int RECENT_SETS = 8;
+
+    /** Takes the next record, at an offset above the last one's. */
+    public void add(ConsumerRecord<byte[], byte[]> r) {
+      if (count == 0) {
+        firstOffset = r.offset();
+      } else {
+        long gap = r.offset() - previousOffset - 1;
+        if (gap < 0) {
+          throw new IllegalArgumentException("records must be in ascending offset order: " + r.offset() + " after " + previousOffset);
+        }
+        offsetGaps.writeVarint(gap);
+      }
+      previousOffset = r.offset();
+      timestamps.writeVarint(zigZag(r.timestamp() - previousTimestamp));
+      previousTimestamp = r.timestamp();
+      headerSetOfRecord.writeVarint(headerSet(r.headers().toArray()));
+      if (count == keys.length) {
+        keys = Arrays.copyOf(keys, count * 2);
+        values = Arrays.copyOf(values, count * 2);
+      }
+      keys[count] = r.key();
+      values[count] = r.value();
+      keyBytes += r.key() == null ? 0 : r.key().length;
+      valueBytes += r.value() == null ? 0 : r.value().length;
+      count++;
+    }
+
+    public int count() {
+      return count;
+    }
+
+    private int headerSet(Header[] headers) {
+      for (int k = 0; k < recentCount; k++) {
+        if (sameHeaders(headers, recentSets[k])) {
+          return touch(k, recentSets[k], recentIndex[k]);
+        }
+      }
+      HeaderSet set = new HeaderSet(headers);
+      Integer index = setIndex.get(set);
+      if (index == null) {
+        index = headerSets.size();
+        setIndex.put(set, index);
+        headerSets.add(set.toBlockHeaders());
+      }
+      if (recentCount < RECENT_SETS) {
+        recentCount++;
+      }
+      return touch(recentCount - 1, headers, index);
+    }
+
+    /** Moves a header list to the front of the recent ones. */
+    private int touch(int at, Header[] headers, int index) {
+      System.arraycopy(recentSets, 0, recentSets, 1, at);
+      System.arraycopy(recentIndex, 0, recentIndex, 1, at);
+      recentSets[0] = headers;
+      recentIndex[0] = index;
+      return index;
+    }
+
+    /** The block of the records added. */
+    public ArchivedBlock build() {
+      int n = count;
+      if (n == 0) {
+        throw new IllegalArgumentException("a block holds at least one record");
+      }
+      int[] order = keyOrder(keys, n);
+      Columns orderColumn = new Columns(2L * n);
+      Columns keyLengths = new Columns(n);
+      Columns keyColumn = new Columns(keyBytes);
+      Columns valueShared = new Columns(n);
+      Columns valueLengths = new Columns(2L * n);
+      Columns valueColumn = new Columns(valueBytes);
+      byte[] previousValue = null;
+      for (int i : order) {
+        orderColumn.writeVarint(i);
+        byte[] key = keys[i];
+        keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
+        if (key != null) {
+          keyColumn.write(key, 0, key.length);
+        }
+        byte[] value = values[i];
+        int shared = value == null || previousValue == null ? 0 : sharedPrefix(previousValue, value);
+        valueShared.writeVarint(shared);
+        valueLengths.writeVarint(value == null ? 0 : value.length - shared + 1L);
+        if (value != null) {
+          valueColumn.write(value, shared, value.length - shared);
+        }
+        previousValue = value;
+      }
+      return ArchivedBlock.newBuilder()
+          .setCount(n)
+          .setFirstOffset(firstOffset)
+          .setOffsetGaps(offsetGaps.toBuffer())
+          .setTimestamps(timestamps.toBuffer())
+          .setHeaderSets(headerSets)
+          .setHeaderSetOfRecord(headerSetOfRecord.toBuffer())
+          .setOrder(orderColumn.toBuffer())
+          .setKeyLengths(keyLengths.toBuffer())
+          .setKeys(keyColumn.toBuffer())
+          .setValueShared(valueShared.toBuffer())
+          .setValueLengths(valueLengths.toBuffer())
+          .setValues(valueColumn.toBuffer())
+          .build();
+    }
+  }
+
+  /**
+   * The records of a block, in offset order. Records of one header list share its
+   * {@link ArchivedHeader} list: read it, do not modify it.
+   *
+   * @throws IllegalArgumentException naming what does not add up when the block is malformed
+   */
+  public static List<ArchivedRecord> decode(ArchivedBlock block) {
+    int n = block.getCount();
+    if (n <= 0) {
+      throw new IllegalArgumentException("block record count " + n + " is not positive");
+    }
+    Reader gaps = new Reader(block.getOffsetGaps(), "offsetGaps");
+    Reader timestamps = new Reader(block.getTimestamps(), "timestamps");
+    Reader setOfRecord = new Reader(block.getHeaderSetOfRecord(), "headerSetOfRecord");
+    List<List<ArchivedHeader>> sets = new ArrayList<>();
+    for (List<BlockHeader> set : block.getHeaderSets()) {
+      List<ArchivedHeader> headers = new ArrayList<>(set.size());
+      for (BlockHeader h : set) {
+        headers.add(new ArchivedHeader(h.getKey(), h.getValue()));
+      }
+      sets.add(headers);
+    }
+    ArchivedRecord[] records = new ArchivedRecord[n];
+    long offset = block.getFirstOffset();
+    long timestamp = 0;
+    for (int i = 0; i < n; i++) {
+      if (i > 0) {
+        offset += gaps.varint() + 1;
+      }
+      timestamp += unZigZag(timestamps.varint());
+      long set = setOfRecord.varint();
+      if (set >= sets.size()) {
+        throw new IllegalArgumentException("record " + i + " names header list " + set + " of " + sets.size());
+      }
+      records[i] = new ArchivedRecord(offset, timestamp, null, sets.get((int) set), null);
+    }
+    Reader order = new Reader(block.getOrder(), "order");
+    Reader keyLengths = new Reader(block.getKeyLengths(), "keyLengths");
+    Reader keys = new Reader(block.getKeys(), "keys");
+    Reader valueShared = new Reader(block.getValueShared(), "valueShared");
+    Reader valueLengths = new Reader(block.getValueLengths(), "valueLengths");
+    Reader values = new Reader(block.getValues(), "values");
+    boolean[] placed = new boolean[n];
+    byte[] previousValue = null;
+    for (int p = 0; p < n; p++) {
+      long i = order.varint();
+      if (i >= n || placed[(int) i]) {
+        throw new IllegalArgumentException("stored position " + p + " names record " + i + ", out of range or named twice");
+      }
+      placed[(int) i] = true;
+      ArchivedRecord r = records[(int) i];
+      long keyLength = keyLengths.varint();
+      r.setKey(keyLength == 0 ? null : ByteBuffer.wrap(keys.bytes(keyLength - 1)));
+      long shared = valueShared.varint();
+      long rest = valueLengths.varint();
+      byte[] value = null;
+      if (rest > 0) {
+        if (shared > (previousValue == null ? 0 : previousValue.length)) {
+          throw new IllegalArgumentException("stored position " + p + " shares " + shared + " bytes with a shorter value");
+        }
+        value = new byte[Math.toIntExact(shared + rest - 1)];
+        if (shared > 0) {
+          System.arraycopy(previousValue, 0, value, 0, (int) shared);
+        }
+        values.read(value, (int) shared, (int) (rest - 1));
+        r.setValue(ByteBuffer.wrap(value));
+      }
+      previousValue = value;
+    }
+    for (Reader column : List.of(gaps, timestamps, setOfRecord, order, keyLengths, keys, valueShared, valueLengths, values)) {
+      column.expectEnd();
+    }
+    return Arrays.asList(records);
+  }
+
+  /**
+   * Record indexes sorted by key, then index (stable). Each distinct key is compared once per sort
+   * step instead of each record: a block holds a few edits of each of many rows, and comparing
+   * boxed indexes through their records cost more than compressing the block.
+   */
+  private static int[] keyOrder(byte[][] keys, int n) {
+    Map<Key, Integer> ids = new HashMap<>();
+    List<byte[]> distinct = new ArrayList<>();
+    int[] keyId = new int[n];
+    for (int i = 0; i < n; i++) {
+      byte[] key = keys[i];
+      Integer id = ids.putIfAbsent(new Key(key), distinct.size());
+      if (id == null) {
+        id = distinct.size();
+        distinct.add(key);
+      }
+      keyId[i] = id;
+    }
+    int[] byKey = sortedKeyIds(distinct);
+    int[] rank = new int[byKey.length];
+    for (int r = 0; r < byKey.length; r++) {
+      rank[byKey[r]] = r;
+    }
+    long[] packed = new long[n];
+    for (int i = 0; i < n; i++) {
+      packed[i] = (long) rank[keyId[i]] << 32 | i;
+    }
+    Arrays.sort(packed);
+    int[] order = new int[n];
+    for (int p = 0; p < n; p++) {
+      order[p] = (int) packed[p];
+    }
+    return order;
+  }
+
+  /**
+   * Ids of the distinct keys in key order. Compared first by two 8-byte words taken after the
+   * prefix all keys share (the table name, most often), as unsigned longs: row keys of a few tens
+   * of bytes are then ordered without a byte-wise comparison.
+   */
+  private static int[] sortedKeyIds(List<byte[]> distinct) {
+    int shared = Integer.MAX_VALUE;
+    byte[] first = null;
+    for (byte[] key : distinct) {
+      if (key == null) {
+        continue;
+      }
+      if (first == null) {
+        first = key;
+        shared = key.length;
+      } else {
+        shared = Math.min(shared, sharedPrefix(first, key));
+      }
+    }
+    SortKey[] sort = new SortKey[distinct.size()];
+    for (int id = 0; id < sort.length; id++) {
+      sort[id] = new SortKey(distinct.get(id), shared == Integer.MAX_VALUE ? 0 : shared, id);
+    }
+    Arrays.sort(sort);
+    int[] ids = new int[sort.length];
+    for (int k = 0; k < sort.length; k++) {
+      ids[k] = sort[k].id;
+    }
+    return ids;
+  }
+
+  /** A key with the 16 bytes after the shared prefix as two big-endian words (zero-padded). */
+  private static final class SortKey implements Comparable<SortKey> {
+    private final byte[] key;
+    private final long high;
+    private final long low;
+    private final int id;
+
+    SortKey(byte[] key, int from, int id) {
+      this.key = key;
+      this.id = id;
+      this.high = key == null ? 0 : word(key, from);
+      this.low = key == null ? 0 : word(key, from + 8);
+    }
+
+    private static long word(byte[] key, int from) {
+      long w = 0;
+      for (int i = 0; i < 8; i++) {
+        int at = from + i;
+        w = w << 8 | (at < key.length ? key[at] & 0xFF : 0);
+      }
+      return w;
+    }
+
+    @Override
+    public int compareTo(SortKey o) {
+      if (key == null || o.key == null) {
+        return key == null ? (o.key == null ? 0 : -1) : 1;
+      }
+      int c = Long.compareUnsigned(high, o.high);
+      if (c == 0) {
+        c = Long.compareUnsigned(low, o.low);
+      }
+      // Equal words: the keys may still differ past them, or in length (zero padding).
+      return c != 0 ? c : Arrays.compareUnsigned(key, o.key);
+    }
+  }
+
+  /** A key (or null) as a map key, by content. */
+  private static final class Key {
+    private final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && Arrays.equals(bytes, ((Key) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  private static boolean sameHeaders(Header[] a, Header[] b) {
+    if (a.length != b.length) {
+      return false;
+    }
+    for (int i = 0; i < a.length; i++) {
+      if (!a[i].key().equals(b[i].key()) || !Arrays.equals(a[i].value(), b[i].value())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static int sharedPrefix(byte[] a, byte[] b) {
+    int max = Math.min(a.length, b.length);
+    int mismatch = Arrays.mismatch(a, 0, max, b, 0, max);
+    return mismatch < 0 ? max : mismatch;
+  }
+
+  private static long zigZag(long v) {
+    return (v << 1) ^ (v >> 63);
+  }
+
+  private static long unZigZag(long v) {
+    return (v >>> 1) ^ -(v & 1);
+  }
+
+  /** A header list as a map key: keys and values compared by content. */
+  private static final class HeaderSet {
+    private final String[] keys;
+    private final byte[][] values;
+    private final int hash;
+
+    HeaderSet(Header[] headers) {
+      keys = new String[headers.length];
+      values = new byte[headers.length][];
+      int h = 1;
+      for (int i = 0; i < headers.length; i++) {
+        keys[i] = headers[i].key();
+        values[i] = headers[i].value();
+        h = 31 * (31 * h + keys[i].hashCode()) + Arrays.hashCode(values[i]);
+      }
+      hash = h;
+    }
+
+    List<BlockHeader> toBlockHeaders() {
+      List<BlockHeader> list = new ArrayList<>(keys.length);
+      for (int i = 0; i < keys.length; i++) {
+        list.add(new BlockHeader(keys[i], values[i] == null ? null : ByteBuffer.wrap(values[i])));
+      }
+      return list;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      if (!(o instanceof HeaderSet)) {
+        return false;
+      }
+      HeaderSet other = (HeaderSet) o;
+      return Arrays.equals(keys, other.keys) && Arrays.deepEquals(values, other.values);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
+  /** One column being written: a growable byte array with LEB128 varints. */
+  private static final class Columns {
+    private byte[] bytes;
+    private int size;
+
+    Columns(long capacity) {
+      bytes = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(16, capacity))];
+    }
+
+    void writeVarint(long v) {
+      if (v >= 0 && v < 0x80 && size < bytes.length) {
+        bytes[size++] = (byte) v; // most: gaps, lengths and indexes below 128
+        return;
+      }
+      ensure(10);
+      while ((v & ~0x7FL) != 0) {
+        bytes[size++] = (byte) ((v & 0x7F) | 0x80);
+        v >>>= 7;
+      }
+      bytes[size++] = (byte) v;
+    }
+
+    void write(byte[] b, int off, int len) {
+      ensure(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void ensure(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(size + more, bytes.length * 2));
+      }
+    }
+
+    ByteBuffer toBuffer() {
+      return ByteBuffer.wrap(bytes, 0, size);
+    }
+  }
+
+  /** One column being read, with its name for errors. */
+  private static final class Reader {
+    private final ByteBuffer in;
+    private final String name;
+
+    Reader(ByteBuffer in, String name) {
+      this.in = in.duplicate();
+      this.name = name;
+    }
+
+    long varint() {
+      long v = 0;
+      for (int shift = 0; shift < 64; shift += 7) {
+        if (!in.hasRemaining()) {
+          throw new IllegalArgumentException("column " + name + " ends inside a number");
+        }
+        byte b = in.get();
+        v |= (long) (b & 0x7F) << shift;
+        if (b >= 0) {
+          return v;
+        }
+      }
+      throw new IllegalArgumentException("column " + name + " holds a number longer than 64 bits");
+    }
+
+    byte[] bytes(long length) {
+      byte[] b = new byte[checkLength(length)];
+      in.get(b);
+      return b;
+    }
+
+    void read(byte[] into, int at, int length) {
+      in.get(into, at, checkLength(length));
+    }
+
+    private int checkLength(long length) {
+      if (length < 0 || length > in.remaining()) {
+        throw new IllegalArgumentException("column " + name + " holds " + in.remaining() + " more bytes, a record needs " + length);
+      }
+      return (int) length;
+    }
+
+    void expectEnd() {
+      if (in.hasRemaining()) {
+        throw new IllegalArgumentException("column " + name + " has " + in.remaining() + " bytes left after the last record");
+      }
+    }
+  }
+}

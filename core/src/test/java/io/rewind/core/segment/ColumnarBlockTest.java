@@ -1,0 +1,156 @@
+package io.rewind.core.segment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.rewind.schemas.ArchivedBlock;
+import io.rewind.schemas.ArchivedHeader;
+import io.rewind.schemas.ArchivedRecord;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class ColumnarBlockTest {
+
+  @Test
+  void recordsComeBackByteForByteInOffsetOrder() {
+    List<ConsumerRecord<byte[], byte[]>> records = randomRecords(new Random(7), 2_000);
+
+    List<ArchivedRecord> back = ColumnarBlock.decode(ColumnarBlock.encode(records));
+
+    assertThat(back).hasSameSizeAs(records);
+    for (int i = 0; i < records.size(); i++) {
+      ConsumerRecord<byte[], byte[]> r = records.get(i);
+      ArchivedRecord a = back.get(i);
+      assertThat(a.getOffset()).isEqualTo(r.offset());
+      assertThat(a.getTimestamp()).isEqualTo(r.timestamp());
+      assertThat(bytes(a.getKey())).isEqualTo(r.key());
+      assertThat(bytes(a.getValue())).isEqualTo(r.value());
+      List<String> headers = new ArrayList<>();
+      for (Header h : r.headers()) {
+        headers.add(h.key() + "=" + (h.value() == null ? "null" : new String(h.value(), StandardCharsets.ISO_8859_1)));
+      }
+      List<String> archived = new ArrayList<>();
+      for (ArchivedHeader h : a.getHeaders()) {
+        archived.add(h.getKey() + "=" + (h.getValue() == null ? "null" : new String(bytes(h.getValue()), StandardCharsets.ISO_8859_1)));
+      }
+      assertThat(archived).as("headers of offset %d", r.offset()).isEqualTo(headers);
+    }
+  }
+
+  @Test
+  void storesRecordsSortedByKeyWithEachValueSharingItsPrefixWithThePrevious() {
+    List<ConsumerRecord<byte[], byte[]>> records = List.of(
+        record(10, "row-b", "table/region-1/row-b/1", "t"),
+        record(11, "row-a", "table/region-1/row-a/1", "t"),
+        record(12, "row-b", "table/region-1/row-b/2", "t"));
+
+    ArchivedBlock block = ColumnarBlock.encode(records);
+
+    assertThat(bytes(block.getOrder())).as("row-a, then row-b in offset order").containsExactly(1, 0, 2);
+    assertThat(bytes(block.getKeys())).asString().isEqualTo("row-arow-brow-b");
+    assertThat(bytes(block.getValueShared())).containsExactly(0, 19, 21);
+    assertThat(bytes(block.getValues())).asString().isEqualTo("table/region-1/row-a/1b/12");
+    assertThat(block.getHeaderSets()).as("one distinct header list").hasSize(1);
+  }
+
+  @Test
+  void keysAreStoredInUnsignedByteOrderWhateverTheirLengthAndSharedPrefix() {
+    List<String> keys = List.of("t:\u00ff", "t:row-0000000000000000b", "t:row-0000000000000000a", "t:row", "t:row\u0000",
+        "t:row-00000000000", "t:", "t:row-0000000000000000", "t:\u0001");
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    for (int i = 0; i < keys.size(); i++) {
+      records.add(record(i, keys.get(i), "v", "t"));
+    }
+    records.add(new ConsumerRecord<>("t", 0, keys.size(), 0, TimestampType.CREATE_TIME, -1, -1, null, null, new RecordHeaders(), Optional.empty()));
+
+    ArchivedBlock block = ColumnarBlock.encode(records);
+
+    List<String> stored = new ArrayList<>();
+    for (byte i : bytes(block.getOrder())) {
+      byte[] key = records.get(i).key();
+      stored.add(key == null ? null : new String(key, StandardCharsets.ISO_8859_1));
+    }
+    List<String> expected = new ArrayList<>();
+    expected.add(null);
+    keys.stream().sorted((a, b) -> java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.ISO_8859_1), b.getBytes(StandardCharsets.ISO_8859_1)))
+        .forEach(expected::add);
+    assertThat(stored).isEqualTo(expected);
+  }
+
+  @Test
+  void theSameRecordsGiveTheSameBlock() {
+    assertThat(ColumnarBlock.encode(randomRecords(new Random(3), 500)))
+        .isEqualTo(ColumnarBlock.encode(randomRecords(new Random(3), 500)));
+  }
+
+  @Test
+  void aMalformedBlockIsRefusedNamingItsColumn() {
+    ArchivedBlock block = ColumnarBlock.encode(List.of(record(1, "a", "x", "t"), record(2, "b", "y", "t")));
+
+    ArchivedBlock twice = ArchivedBlock.newBuilder(block).setOrder(ByteBuffer.wrap(new byte[] {0, 0})).build();
+    assertThatThrownBy(() -> ColumnarBlock.decode(twice)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named twice");
+
+    ArchivedBlock shortKeys = ArchivedBlock.newBuilder(block).setKeys(ByteBuffer.wrap(new byte[] {'a'})).build();
+    assertThatThrownBy(() -> ColumnarBlock.decode(shortKeys)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column keys");
+
+    ArchivedBlock extra = ArchivedBlock.newBuilder(block).setTimestamps(ByteBuffer.wrap(new byte[] {2, 2, 2})).build();
+    assertThatThrownBy(() -> ColumnarBlock.decode(extra)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("column timestamps has 1 bytes left");
+  }
+
+  private static List<ConsumerRecord<byte[], byte[]>> randomRecords(Random random, int n) {
+    List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+    long offset = 1L << 40;
+    for (int i = 0; i < n; i++) {
+      offset += 1 + (random.nextInt(10) == 0 ? random.nextInt(1000) : 0); // gaps, as after transaction markers
+      long timestamp = 1_790_000_000_000L + random.nextInt(5_000) - 2_500; // out of order
+      byte[] key = random.nextInt(20) == 0 ? null : ("row-" + random.nextInt(50)).getBytes(StandardCharsets.UTF_8);
+      byte[] value;
+      int kind = random.nextInt(20);
+      if (kind == 0) {
+        value = null;
+      } else if (kind == 1) {
+        value = new byte[0];
+      } else {
+        value = new byte[random.nextInt(300)];
+        random.nextBytes(value);
+        if (key != null && value.length > key.length) {
+          System.arraycopy(key, 0, value, 0, key.length); // shared prefixes of several lengths
+        }
+      }
+      RecordHeaders headers = new RecordHeaders();
+      headers.add(new RecordHeader("rewind.table", ("ns:t" + random.nextInt(3)).getBytes(StandardCharsets.UTF_8)));
+      if (random.nextInt(10) == 0) {
+        headers.add(new RecordHeader("odd", random.nextBoolean() ? null : new byte[] {(byte) random.nextInt()}));
+      }
+      records.add(new ConsumerRecord<>("t", 0, offset, timestamp, TimestampType.CREATE_TIME, -1, -1, key, value, headers, Optional.empty()));
+    }
+    return records;
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(long offset, String key, String value, String table) {
+    RecordHeaders headers = new RecordHeaders();
+    headers.add(new RecordHeader("rewind.table", table.getBytes(StandardCharsets.UTF_8)));
+    return new ConsumerRecord<>("t", 0, offset, offset, TimestampType.CREATE_TIME, -1, -1,
+        key.getBytes(StandardCharsets.ISO_8859_1), value.getBytes(StandardCharsets.UTF_8), headers, Optional.empty());
+  }
+
+  private static byte[] bytes(ByteBuffer b) {
+    if (b == null) {
+      return null;
+    }
+    byte[] out = new byte[b.remaining()];
+    b.duplicate().get(out);
+    return out;
+  }
+}
