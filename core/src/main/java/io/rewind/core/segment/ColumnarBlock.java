@@ -18,15 +18,18 @@ import org.apache.kafka.common.header.Header;
  *
  * <p>Why columns: a record's offset, timestamp and headers barely change from one record to the
  * next, and a WAL edit's value repeats its table, region, row and server names. Interleaved, those
- * cost the compressor a match per field per record; as columns they cost almost nothing, and
- * sorting by key puts the edits of one row side by side, where each value shares a long prefix with
- * the one before it. On simulated edits this stores ~15% fewer bytes than format 1 at the same
- * zstd level and hands the compressor ~30% fewer bytes (docs/archivers.md). Values are never
- * decoded: only their bytes are compared.
+ * cost the compressor a match per field per record; as columns they cost almost nothing. Sorting
+ * by key puts the edits of one row side by side, and each value is stored as its difference from
+ * the one before it, byte for byte at the same positions, so the compressor sees only the few
+ * fields that changed. Values are never decoded: only their bytes are compared. Figures in
+ * docs/archivers.md.
  *
  * <p>Pure and deterministic: the same records give the same block.
  */
 public final class ColumnarBlock {
+
+  /** Equal bytes shorter than this stay inside a run of differing ones. */
+  private static final int MIN_EQUAL_RUN = 4;
 
   private ColumnarBlock() {}
 
@@ -132,8 +135,9 @@ public final class ColumnarBlock {
       Columns orderColumn = new Columns(2L * n);
       Columns keyLengths = new Columns(n);
       Columns keyColumn = new Columns(keyBytes);
-      Columns valueShared = new Columns(n);
       Columns valueLengths = new Columns(2L * n);
+      Columns valueShared = new Columns(n);
+      Columns valueRuns = new Columns(4L * n);
       Columns valueColumn = new Columns(valueBytes);
       byte[] previousValue = null;
       for (int i : order) {
@@ -144,11 +148,11 @@ public final class ColumnarBlock {
           keyColumn.write(key, 0, key.length);
         }
         byte[] value = values[i];
-        int shared = value == null || previousValue == null ? 0 : sharedPrefix(previousValue, value);
-        valueShared.writeVarint(shared);
-        valueLengths.writeVarint(value == null ? 0 : value.length - shared + 1L);
-        if (value != null) {
-          valueColumn.write(value, shared, value.length - shared);
+        valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
+        if (value == null) {
+          valueShared.writeVarint(0);
+        } else {
+          writeDifference(previousValue, value, valueShared, valueRuns, valueColumn);
         }
         previousValue = value;
       }
@@ -162,8 +166,9 @@ public final class ColumnarBlock {
           .setOrder(orderColumn.toBuffer())
           .setKeyLengths(keyLengths.toBuffer())
           .setKeys(keyColumn.toBuffer())
-          .setValueShared(valueShared.toBuffer())
           .setValueLengths(valueLengths.toBuffer())
+          .setValueShared(valueShared.toBuffer())
+          .setValueRuns(valueRuns.toBuffer())
           .setValues(valueColumn.toBuffer())
           .build();
     }
@@ -208,8 +213,9 @@ public final class ColumnarBlock {
     Reader order = new Reader(block.getOrder(), "order");
     Reader keyLengths = new Reader(block.getKeyLengths(), "keyLengths");
     Reader keys = new Reader(block.getKeys(), "keys");
-    Reader valueShared = new Reader(block.getValueShared(), "valueShared");
     Reader valueLengths = new Reader(block.getValueLengths(), "valueLengths");
+    Reader valueShared = new Reader(block.getValueShared(), "valueShared");
+    Reader valueRuns = new Reader(block.getValueRuns(), "valueRuns");
     Reader values = new Reader(block.getValues(), "values");
     boolean[] placed = new boolean[n];
     byte[] previousValue = null;
@@ -222,23 +228,18 @@ public final class ColumnarBlock {
       ArchivedRecord r = records[(int) i];
       long keyLength = keyLengths.varint();
       r.setKey(keyLength == 0 ? null : ByteBuffer.wrap(keys.bytes(keyLength - 1)));
+      long length = valueLengths.varint();
       long shared = valueShared.varint();
-      long rest = valueLengths.varint();
       byte[] value = null;
-      if (rest > 0) {
-        if (shared > (previousValue == null ? 0 : previousValue.length)) {
-          throw new IllegalArgumentException("stored position " + p + " shares " + shared + " bytes with a shorter value");
-        }
-        value = new byte[Math.toIntExact(shared + rest - 1)];
-        if (shared > 0) {
-          System.arraycopy(previousValue, 0, value, 0, (int) shared);
-        }
-        values.read(value, (int) shared, (int) (rest - 1));
+      if (length > 0) {
+        value = readDifference(previousValue, length - 1, shared, valueRuns, values, p);
         r.setValue(ByteBuffer.wrap(value));
+      } else if (shared != 0) {
+        throw new IllegalArgumentException("stored position " + p + " has a null value sharing " + shared + " bytes");
       }
       previousValue = value;
     }
-    for (Reader column : List.of(gaps, timestamps, setOfRecord, order, keyLengths, keys, valueShared, valueLengths, values)) {
+    for (Reader column : List.of(gaps, timestamps, setOfRecord, order, keyLengths, keys, valueLengths, valueShared, valueRuns, values)) {
       column.expectEnd();
     }
     return Arrays.asList(records);
@@ -378,6 +379,63 @@ public final class ColumnarBlock {
       }
     }
     return true;
+  }
+
+  /**
+   * A value as its difference from the value stored before it, compared byte for byte at the same
+   * positions: the shared prefix, then alternating runs of differing bytes (stored) and equal bytes
+   * (not stored) up to the shorter value's end, then the rest. Edits of one row differ mostly in a
+   * few fields (write time, sequence id, cell values) between long equal stretches (table, region
+   * and server names): this stores the few and leaves the compressor a third fewer bytes.
+   */
+  private static void writeDifference(byte[] previous, byte[] value, Columns shared, Columns runs, Columns literals) {
+    int common = previous == null ? 0 : Math.min(previous.length, value.length);
+    int at = common == 0 ? 0 : sharedPrefix(previous, value);
+    shared.writeVarint(at);
+    while (at < common) {
+      int differEnd = at;
+      int equalEnd;
+      while (true) {
+        while (differEnd < common && value[differEnd] != previous[differEnd]) {
+          differEnd++;
+        }
+        int mismatch = Arrays.mismatch(previous, differEnd, common, value, differEnd, common);
+        equalEnd = mismatch < 0 ? common : differEnd + mismatch;
+        if (equalEnd - differEnd >= MIN_EQUAL_RUN || equalEnd == common) {
+          break;
+        }
+        differEnd = equalEnd; // too short to pay for its two run lengths: stored with the differing bytes
+      }
+      runs.writeVarint(differEnd - at);
+      runs.writeVarint(equalEnd - differEnd);
+      literals.write(value, at, differEnd - at);
+      at = equalEnd;
+    }
+    literals.write(value, common, value.length - common);
+  }
+
+  private static byte[] readDifference(byte[] previous, long length, long shared, Reader runs, Reader literals, int p) {
+    byte[] value = new byte[Math.toIntExact(length)];
+    int common = previous == null ? 0 : Math.min(previous.length, value.length);
+    if (shared > common) {
+      throw new IllegalArgumentException("stored position " + p + " shares " + shared + " bytes with a shorter value");
+    }
+    int at = (int) shared;
+    System.arraycopy(previous == null ? value : previous, 0, value, 0, at);
+    while (at < common) {
+      long differ = runs.varint();
+      long equal = runs.varint();
+      if (differ + equal == 0 || differ + equal > common - at) {
+        throw new IllegalArgumentException("stored position " + p + " has runs of " + differ + " and " + equal
+            + " bytes at byte " + at + " of the " + common + " it can share");
+      }
+      literals.read(value, at, (int) differ);
+      at += (int) differ;
+      System.arraycopy(previous, at, value, at, (int) equal);
+      at += (int) equal;
+    }
+    literals.read(value, common, value.length - common);
+    return value;
   }
 
   private static int sharedPrefix(byte[] a, byte[] b) {

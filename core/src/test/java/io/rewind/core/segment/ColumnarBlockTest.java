@@ -48,18 +48,21 @@ class ColumnarBlockTest {
   }
 
   @Test
-  void storesRecordsSortedByKeyWithEachValueSharingItsPrefixWithThePrevious() {
+  void storesRecordsSortedByKeyWithEachValueAsItsDifferenceFromThePrevious() {
     List<ConsumerRecord<byte[], byte[]>> records = List.of(
-        record(10, "row-b", "table/region-1/row-b/1", "t"),
-        record(11, "row-a", "table/region-1/row-a/1", "t"),
-        record(12, "row-b", "table/region-1/row-b/2", "t"));
+        record(10, "row-b", "table/region-1/row-b/t=1/server-7/x", "t"),
+        record(11, "row-a", "table/region-1/row-a/t=1/server-7/x", "t"),
+        record(12, "row-b", "table/region-1/row-b/t=2/server-7/yz", "t"));
 
     ArchivedBlock block = ColumnarBlock.encode(records);
 
     assertThat(bytes(block.getOrder())).as("row-a, then row-b in offset order").containsExactly(1, 0, 2);
     assertThat(bytes(block.getKeys())).asString().isEqualTo("row-arow-brow-b");
-    assertThat(bytes(block.getValueShared())).containsExactly(0, 19, 21);
-    assertThat(bytes(block.getValues())).asString().isEqualTo("table/region-1/row-a/1b/12");
+    assertThat(bytes(block.getValueLengths())).containsExactly(36, 36, 37);
+    assertThat(bytes(block.getValueShared())).containsExactly(0, 19, 23);
+    // row-b after row-a: 1 byte differs, then the rest is equal; t=2 after t=1: 1 byte, 10 equal, then "y" and the tail "z".
+    assertThat(bytes(block.getValueRuns())).containsExactly(1, 15, 1, 10, 1, 0);
+    assertThat(bytes(block.getValues())).asString().isEqualTo("table/region-1/row-a/t=1/server-7/xb2yz");
     assertThat(block.getHeaderSets()).as("one distinct header list").hasSize(1);
   }
 
@@ -121,6 +124,13 @@ class ColumnarBlockTest {
         value = null;
       } else if (kind == 1) {
         value = new byte[0];
+      } else if (kind < 12 && !records.isEmpty() && records.get(records.size() - 1).value() != null) {
+        // An edit like the one before: equal stretches between a few changed bytes, longer or shorter.
+        byte[] before = records.get(records.size() - 1).value();
+        value = java.util.Arrays.copyOf(before, Math.max(0, before.length + random.nextInt(9) - 4));
+        for (int changes = random.nextInt(6); changes > 0 && value.length > 0; changes--) {
+          value[random.nextInt(value.length)] ^= (byte) (1 + random.nextInt(255));
+        }
       } else {
         value = new byte[random.nextInt(300)];
         random.nextBytes(value);

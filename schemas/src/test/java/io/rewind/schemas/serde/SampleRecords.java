@@ -190,8 +190,9 @@ final class SampleRecords {
         .setOrder(ByteBuffer.wrap(new byte[] {0}))
         .setKeyLengths(ByteBuffer.wrap(new byte[] {4}))
         .setKeys(bytes("row"))
-        .setValueShared(ByteBuffer.wrap(new byte[] {0}))
         .setValueLengths(ByteBuffer.wrap(new byte[] {3}))
+        .setValueShared(ByteBuffer.wrap(new byte[] {0}))
+        .setValueRuns(none)
         .setValues(bytes("ab"))
         .build();
   }
