@@ -4,7 +4,10 @@ import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BlockHeader;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -31,6 +34,8 @@ public final class ColumnarBlock {
   /** Equal bytes shorter than this stay inside a run of differing ones. */
   private static final int MIN_EQUAL_RUN = 4;
 
+  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
   private ColumnarBlock() {}
 
   /** The block of the given records, which must be in ascending offset order. */
@@ -41,10 +46,12 @@ public final class ColumnarBlock {
   }
 
   /**
-   * Builds one block in two steps: {@link #add} takes what is small from each record while it is
-   * fresh in the CPU's cache (the poll thread: offsets, timestamps and header lists go straight to
-   * their columns, keys and values by reference), and {@link #build} sorts and writes the rest (a
-   * worker thread). Not thread-safe; hand it over after the last add.
+   * Builds one block in two steps: {@link #add} takes each record while it is fresh in the CPU's
+   * cache (the poll thread: offsets, timestamps and header lists go straight to their columns, keys
+   * and values are copied into pages), and {@link #build} sorts and writes the rest (a worker
+   * thread). Copying costs the poll thread little and lets the record die young: holding Kafka's
+   * records until a worker got to them made every young collection copy the blocks in flight, and
+   * made the worker chase them through the heap. Not thread-safe; hand it over after the last add.
    */
   public static final class Builder {
     private final Columns offsetGaps = new Columns(4096);
@@ -56,10 +63,10 @@ public final class ColumnarBlock {
     private final Header[][] recentSets = new Header[RECENT_SETS][];
     private final int[] recentIndex = new int[RECENT_SETS];
     private int recentCount;
-    private byte[][] keys = new byte[1024][];
-    private byte[][] values = new byte[1024][];
-    private long keyBytes;
-    private long valueBytes;
+    private final Pages keyPages = new Pages(64 * 1024);
+    private final Pages valuePages = new Pages(256 * 1024);
+    private final Slices keys = new Slices();
+    private final Slices values = new Slices();
     private int count;
     private long firstOffset;
     private long previousOffset;
@@ -82,14 +89,8 @@ public final class ColumnarBlock {
       timestamps.writeVarint(zigZag(r.timestamp() - previousTimestamp));
       previousTimestamp = r.timestamp();
       headerSetOfRecord.writeVarint(headerSet(r.headers().toArray()));
-      if (count == keys.length) {
-        keys = Arrays.copyOf(keys, count * 2);
-        values = Arrays.copyOf(values, count * 2);
-      }
-      keys[count] = r.key();
-      values[count] = r.value();
-      keyBytes += r.key() == null ? 0 : r.key().length;
-      valueBytes += r.value() == null ? 0 : r.value().length;
+      keyPages.copy(r.key(), keys, count);
+      valuePages.copy(r.value(), values, count);
       count++;
     }
 
@@ -134,27 +135,27 @@ public final class ColumnarBlock {
       int[] order = keyOrder(keys, n);
       Columns orderColumn = new Columns(2L * n);
       Columns keyLengths = new Columns(n);
-      Columns keyColumn = new Columns(keyBytes);
+      Columns keyColumn = new Columns(keyPages.bytes());
       Columns valueLengths = new Columns(2L * n);
       Columns valueShared = new Columns(n);
       Columns valueRuns = new Columns(4L * n);
-      Columns valueColumn = new Columns(valueBytes);
-      byte[] previousValue = null;
+      Columns valueColumn = new Columns(valuePages.bytes() / 2);
+      int previous = -1;
       for (int i : order) {
         orderColumn.writeVarint(i);
-        byte[] key = keys[i];
-        keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
-        if (key != null) {
-          keyColumn.write(key, 0, key.length);
+        int keyLength = keys.length[i];
+        keyLengths.writeVarint(keyLength + 1L);
+        if (keyLength > 0) {
+          keyColumn.write(keys.page[i], keys.offset[i], keyLength);
         }
-        byte[] value = values[i];
-        valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
-        if (value == null) {
+        valueLengths.writeVarint(values.length[i] + 1L);
+        if (values.length[i] < 0) {
           valueShared.writeVarint(0);
+          previous = -1;
         } else {
-          writeDifference(previousValue, value, valueShared, valueRuns, valueColumn);
+          writeDifference(values, previous, i, valueShared, valueRuns, valueColumn);
+          previous = i;
         }
-        previousValue = value;
       }
       return ArchivedBlock.newBuilder()
           .setCount(n)
@@ -246,126 +247,151 @@ public final class ColumnarBlock {
   }
 
   /**
-   * Record indexes sorted by key, then index (stable). Each distinct key is compared once per sort
-   * step instead of each record: a block holds a few edits of each of many rows, and comparing
-   * boxed indexes through their records cost more than compressing the block.
+   * Record indexes sorted by key, then index. Each record's key is read once, into two 8-byte
+   * words taken after the prefix all keys share (the table name, most often); the sort compares
+   * those words as unsigned longs and reads the keys again only where they tie past 16 bytes.
+   * Comparing the keys themselves cost more than compressing the block.
    */
-  private static int[] keyOrder(byte[][] keys, int n) {
-    Map<Key, Integer> ids = new HashMap<>();
-    List<byte[]> distinct = new ArrayList<>();
-    int[] keyId = new int[n];
+  private static int[] keyOrder(Slices keys, int n) {
+    int from = Integer.MAX_VALUE;
+    int first = -1;
     for (int i = 0; i < n; i++) {
-      byte[] key = keys[i];
-      Integer id = ids.putIfAbsent(new Key(key), distinct.size());
-      if (id == null) {
-        id = distinct.size();
-        distinct.add(key);
+      if (keys.length[i] < 0) {
+        continue;
       }
-      keyId[i] = id;
+      if (first < 0) {
+        first = i;
+        from = keys.length[i];
+      } else if (from > 0) {
+        from = Math.min(from, keys.sharedPrefix(first, i));
+      }
     }
-    int[] byKey = sortedKeyIds(distinct);
-    int[] rank = new int[byKey.length];
-    for (int r = 0; r < byKey.length; r++) {
-      rank[byKey[r]] = r;
-    }
-    long[] packed = new long[n];
+    from = from == Integer.MAX_VALUE ? 0 : from;
+    SortKey[] sort = new SortKey[n];
     for (int i = 0; i < n; i++) {
-      packed[i] = (long) rank[keyId[i]] << 32 | i;
+      sort[i] = new SortKey(keys, i, from);
     }
-    Arrays.sort(packed);
+    Arrays.sort(sort); // stable: equal keys stay in offset order
     int[] order = new int[n];
     for (int p = 0; p < n; p++) {
-      order[p] = (int) packed[p];
+      order[p] = sort[p].index;
     }
     return order;
   }
 
-  /**
-   * Ids of the distinct keys in key order. Compared first by two 8-byte words taken after the
-   * prefix all keys share (the table name, most often), as unsigned longs: row keys of a few tens
-   * of bytes are then ordered without a byte-wise comparison.
-   */
-  private static int[] sortedKeyIds(List<byte[]> distinct) {
-    int shared = Integer.MAX_VALUE;
-    byte[] first = null;
-    for (byte[] key : distinct) {
-      if (key == null) {
-        continue;
-      }
-      if (first == null) {
-        first = key;
-        shared = key.length;
-      } else {
-        shared = Math.min(shared, sharedPrefix(first, key));
-      }
-    }
-    SortKey[] sort = new SortKey[distinct.size()];
-    for (int id = 0; id < sort.length; id++) {
-      sort[id] = new SortKey(distinct.get(id), shared == Integer.MAX_VALUE ? 0 : shared, id);
-    }
-    Arrays.sort(sort);
-    int[] ids = new int[sort.length];
-    for (int k = 0; k < sort.length; k++) {
-      ids[k] = sort[k].id;
-    }
-    return ids;
-  }
-
-  /** A key with the 16 bytes after the shared prefix as two big-endian words (zero-padded). */
+  /** A record's key, with the 16 bytes after the shared prefix as two big-endian words (zero-padded). */
   private static final class SortKey implements Comparable<SortKey> {
-    private final byte[] key;
+    private final byte[] page;
+    private final int offset;
+    private final int length;
+    private final int from;
     private final long high;
     private final long low;
-    private final int id;
+    private final int index;
 
-    SortKey(byte[] key, int from, int id) {
-      this.key = key;
-      this.id = id;
-      this.high = key == null ? 0 : word(key, from);
-      this.low = key == null ? 0 : word(key, from + 8);
+    SortKey(Slices keys, int index, int from) {
+      this.page = keys.page[index];
+      this.offset = keys.offset[index];
+      this.length = keys.length[index];
+      this.from = from;
+      this.index = index;
+      this.high = length < 0 ? 0 : word(from);
+      this.low = length < 0 ? 0 : word(from + 8);
     }
 
-    private static long word(byte[] key, int from) {
+    private long word(int at) {
+      if (at + 8 <= length) {
+        return (long) BIG_ENDIAN_LONG.get(page, offset + at);
+      }
       long w = 0;
-      for (int i = 0; i < 8; i++) {
-        int at = from + i;
-        w = w << 8 | (at < key.length ? key[at] & 0xFF : 0);
+      for (int i = at; i < at + 8; i++) {
+        w = w << 8 | (i < length ? page[offset + i] & 0xFF : 0);
       }
       return w;
     }
 
     @Override
     public int compareTo(SortKey o) {
-      if (key == null || o.key == null) {
-        return key == null ? (o.key == null ? 0 : -1) : 1;
+      if (length < 0 || o.length < 0) {
+        return length < 0 ? (o.length < 0 ? 0 : -1) : 1;
       }
       int c = Long.compareUnsigned(high, o.high);
       if (c == 0) {
         c = Long.compareUnsigned(low, o.low);
       }
-      // Equal words: the keys may still differ past them, or in length (zero padding).
-      return c != 0 ? c : Arrays.compareUnsigned(key, o.key);
+      if (c != 0) {
+        return c;
+      }
+      // Equal words: equal keys when both end within them, else the bytes past them (or the lengths) decide.
+      int end = from + 16;
+      if (length <= end && o.length <= end) {
+        return Integer.compare(length, o.length);
+      }
+      return Arrays.compareUnsigned(page, offset, offset + length, o.page, o.offset, o.offset + o.length);
     }
   }
 
-  /** A key (or null) as a map key, by content. */
-  private static final class Key {
-    private final byte[] bytes;
-    private final int hash;
+  /** Where each record's key or value lies: a page, an offset in it and a length (-1: null). */
+  private static final class Slices {
+    byte[][] page = new byte[1024][];
+    int[] offset = new int[1024];
+    int[] length = new int[1024];
 
-    Key(byte[] bytes) {
-      this.bytes = bytes;
-      this.hash = Arrays.hashCode(bytes);
+    void set(int i, byte[] in, int at, int len) {
+      if (i == page.length) {
+        page = Arrays.copyOf(page, i * 2);
+        offset = Arrays.copyOf(offset, i * 2);
+        length = Arrays.copyOf(length, i * 2);
+      }
+      page[i] = in;
+      offset[i] = at;
+      length[i] = len;
     }
 
-    @Override
-    public boolean equals(Object o) {
-      return o instanceof Key && Arrays.equals(bytes, ((Key) o).bytes);
+    int sharedPrefix(int a, int b) {
+      int max = Math.min(length[a], length[b]);
+      int mismatch = Arrays.mismatch(page[a], offset[a], offset[a] + max, page[b], offset[b], offset[b] + max);
+      return mismatch < 0 ? max : mismatch;
+    }
+  }
+
+  /**
+   * Pages the keys or values of a block are copied into, back to back. Large ones keep their own
+   * array (Kafka's, never modified): few, and copying them would only waste a page.
+   */
+  private static final class Pages {
+    private final int size;
+    private byte[] page;
+    private int used;
+    private long bytes;
+
+    Pages(int size) {
+      this.size = size;
+      this.page = new byte[size];
     }
 
-    @Override
-    public int hashCode() {
-      return hash;
+    void copy(byte[] b, Slices into, int i) {
+      if (b == null) {
+        into.set(i, null, 0, -1);
+        return;
+      }
+      bytes += b.length;
+      if (b.length > size / 4) {
+        into.set(i, b, 0, b.length);
+        return;
+      }
+      if (used + b.length > size) {
+        page = new byte[size];
+        used = 0;
+      }
+      System.arraycopy(b, 0, page, used, b.length);
+      into.set(i, page, used, b.length);
+      used += b.length;
+    }
+
+    /** Bytes taken in. */
+    long bytes() {
+      return bytes;
     }
   }
 
@@ -388,30 +414,37 @@ public final class ColumnarBlock {
    * few fields (write time, sequence id, cell values) between long equal stretches (table, region
    * and server names): this stores the few and leaves the compressor a third fewer bytes.
    */
-  private static void writeDifference(byte[] previous, byte[] value, Columns shared, Columns runs, Columns literals) {
-    int common = previous == null ? 0 : Math.min(previous.length, value.length);
-    int at = common == 0 ? 0 : sharedPrefix(previous, value);
+  private static void writeDifference(Slices values, int previous, int current, Columns shared, Columns runs, Columns literals) {
+    byte[] value = values.page[current];
+    int base = values.offset[current];
+    int length = values.length[current];
+    int common = previous < 0 ? 0 : Math.min(values.length[previous], length);
+    int at = common == 0 ? 0 : values.sharedPrefix(previous, current);
     shared.writeVarint(at);
-    while (at < common) {
-      int differEnd = at;
-      int equalEnd;
-      while (true) {
-        while (differEnd < common && value[differEnd] != previous[differEnd]) {
-          differEnd++;
+    if (at < common) {
+      byte[] before = values.page[previous];
+      int delta = values.offset[previous] - base; // position in before = position in value + delta
+      while (at < common) {
+        int differEnd = at;
+        int equalEnd;
+        while (true) {
+          while (differEnd < common && value[base + differEnd] != before[base + delta + differEnd]) {
+            differEnd++;
+          }
+          int mismatch = Arrays.mismatch(before, base + delta + differEnd, base + delta + common, value, base + differEnd, base + common);
+          equalEnd = mismatch < 0 ? common : differEnd + mismatch;
+          if (equalEnd - differEnd >= MIN_EQUAL_RUN || equalEnd == common) {
+            break;
+          }
+          differEnd = equalEnd; // too short to pay for its two run lengths: stored with the differing bytes
         }
-        int mismatch = Arrays.mismatch(previous, differEnd, common, value, differEnd, common);
-        equalEnd = mismatch < 0 ? common : differEnd + mismatch;
-        if (equalEnd - differEnd >= MIN_EQUAL_RUN || equalEnd == common) {
-          break;
-        }
-        differEnd = equalEnd; // too short to pay for its two run lengths: stored with the differing bytes
+        runs.writeVarint(differEnd - at);
+        runs.writeVarint(equalEnd - differEnd);
+        literals.write(value, base + at, differEnd - at);
+        at = equalEnd;
       }
-      runs.writeVarint(differEnd - at);
-      runs.writeVarint(equalEnd - differEnd);
-      literals.write(value, at, differEnd - at);
-      at = equalEnd;
     }
-    literals.write(value, common, value.length - common);
+    literals.write(value, base + common, length - common);
   }
 
   private static byte[] readDifference(byte[] previous, long length, long shared, Reader runs, Reader literals, int p) {
