@@ -1,10 +1,10 @@
 package io.rewind.archiver;
 
+import com.github.luben.zstd.NoPool;
+import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import io.rewind.core.segment.ColumnarBlock;
 import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
-import com.github.luben.zstd.NoPool;
-import com.github.luben.zstd.ZstdOutputStreamNoFinalizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,10 +27,11 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Builds one Avro object container file (the format of the Avro spec, readable by any Avro reader)
- * of the records of one segment, in the given {@link SegmentFormat}. The poll thread only collects
- * the records; each full block is encoded and compressed on the given executor while the poll
- * thread goes on, and {@link #finish} (called by a worker at upload time) assembles the file: the
- * archiver's CPU work runs beside its consumer instead of after it.
+ * of the records of one segment, in the given {@link SegmentFormat}. The poll thread collects each
+ * block (format 2: straight into its columns and pages); each full block is encoded and compressed
+ * on the given executor while the poll thread goes on, and {@link #finish} (called by a worker at
+ * upload time) assembles the file: the archiver's CPU work runs beside its consumer instead of
+ * after it.
  *
  * <p>Deterministic: the same records give the same bytes (block boundaries depend on record sizes
  * only; the sync marker is derived from the partition and start offset).

@@ -1,5 +1,6 @@
 package io.rewind.cli;
 
+import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.RecordValidator;
 import io.rewind.archiver.SegmentCommitter;
 import io.rewind.archiver.SegmentWriter;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
@@ -59,6 +61,12 @@ final class CraftedStore {
    * archiver's validator rejects it, so it is archived as invalid, its edit intact.
    */
   static CraftedStore write(Path dir, int partitions, int rowsPerPartition, long invalidOffset) throws Exception {
+    return write(dir, partitions, rowsPerPartition, invalidOffset, p -> "columnar");
+  }
+
+  /** The same, each partition's segment in the given segment.format (columnar or records). */
+  static CraftedStore write(Path dir, int partitions, int rowsPerPartition, long invalidOffset, IntFunction<String> format)
+      throws Exception {
     String uri = dir.toUri().toString();
     Serializer<WalEdit> serializer =
         new KafkaClients(RewindConfig.of(Map.of(RewindConfig.STORE_URI, uri))).serdes().serializer(WalEdit.class);
@@ -67,7 +75,8 @@ final class CraftedStore {
     long last = FIRST_WRITE;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       for (int p = 0; p < partitions; p++) {
-        SegmentWriter writer = new SegmentWriter(p, 0, 1 << 20, 1000, "zstd");
+        SegmentWriter writer = new SegmentWriter(p, 0, new ArchiverSettings(RewindConfig.of(Map.of(
+            RewindConfig.SEGMENT_MAX_BYTES, String.valueOf(1 << 20), ArchiverSettings.SEGMENT_FORMAT, format.apply(p)))));
         for (int i = 0; i < rowsPerPartition; i++) {
           long writeTime = FIRST_WRITE + p * rowsPerPartition + i;
           last = Math.max(last, writeTime);

@@ -31,6 +31,29 @@ class RestoreErrorsTest {
   }
 
   @Test
+  void aStoreOfBothSegmentFormatsRestoresTheSameCellsAsAColumnarOne() throws Exception {
+    // An upgrade: partitions archived in format 1 by an older archiver next to format 2 ones.
+    CraftedStore mixed = CraftedStore.write(dir.resolve("mixed"), 3, 20, -1, p -> p == 1 ? "columnar" : "records");
+    CraftedStore columnar = CraftedStore.write(dir.resolve("columnar"), 3, 20, -1, p -> "columnar");
+    try (io.rewind.core.store.ObjectStore store = io.rewind.core.store.ObjectStore.open(mixed.uri, java.util.Map.of());
+        io.rewind.core.segment.SegmentReader first = io.rewind.core.segment.SegmentReader.open(store, mixed.manifests.get(0));
+        io.rewind.core.segment.SegmentReader second = io.rewind.core.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
+      assertThat(first.format()).isEqualTo(1);
+      assertThat(second.format()).isEqualTo(2);
+    }
+
+    Result fromMixed = run("restore", "--store", mixed.uri, "--latest", "--out", dir.resolve("out-mixed").toString(), "--verify");
+    Result fromColumnar = run("restore", "--store", columnar.uri, "--latest", "--out", dir.resolve("out-columnar").toString());
+
+    assertThat(fromMixed.exit).as(fromMixed.err).isZero();
+    assertThat(fromColumnar.exit).as(fromColumnar.err).isZero();
+    assertThat(fromMixed.out).containsPattern("ns:orders +expected +60 found +60 ok");
+    String dump = io.rewind.core.dump.CellDump.fileName(CraftedStore.TABLE);
+    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("out-mixed").resolve(dump)))
+        .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("out-columnar").resolve(dump)));
+  }
+
+  @Test
   void verifyReportsPerTableCountsAsJson() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5);
 
