@@ -304,10 +304,10 @@ public final class ColumnarBlock {
         return (long) BIG_ENDIAN_LONG.get(page, offset + at);
       }
       long w = 0;
-      for (int i = at; i < at + 8; i++) {
-        w = w << 8 | (i < length ? page[offset + i] & 0xFF : 0);
+      for (int i = at; i < length; i++) {
+        w = w << 8 | (page[offset + i] & 0xFF);
       }
-      return w;
+      return at >= length ? 0 : w << 8 * (at + 8 - length);
     }
 
     @Override
@@ -425,18 +425,22 @@ public final class ColumnarBlock {
       byte[] before = values.page[previous];
       int delta = values.offset[previous] - base; // position in before = position in value + delta
       while (at < common) {
+        // The differing run ends where MIN_EQUAL_RUN equal bytes begin: shorter equal stretches
+        // are too short to pay for two run lengths and stay inside it.
         int differEnd = at;
-        int equalEnd;
-        while (true) {
-          while (differEnd < common && value[base + differEnd] != before[base + delta + differEnd]) {
-            differEnd++;
+        int equal = 0;
+        while (equal < MIN_EQUAL_RUN && differEnd + equal < common) {
+          if (value[base + differEnd + equal] == before[base + delta + differEnd + equal]) {
+            equal++;
+          } else {
+            differEnd += equal + 1;
+            equal = 0;
           }
-          int mismatch = Arrays.mismatch(before, base + delta + differEnd, base + delta + common, value, base + differEnd, base + common);
-          equalEnd = mismatch < 0 ? common : differEnd + mismatch;
-          if (equalEnd - differEnd >= MIN_EQUAL_RUN || equalEnd == common) {
-            break;
-          }
-          differEnd = equalEnd; // too short to pay for its two run lengths: stored with the differing bytes
+        }
+        int equalEnd = differEnd + equal;
+        if (equal == MIN_EQUAL_RUN && equalEnd < common) {
+          int mismatch = Arrays.mismatch(before, base + delta + equalEnd, base + delta + common, value, base + equalEnd, base + common);
+          equalEnd = mismatch < 0 ? common : equalEnd + mismatch;
         }
         runs.writeVarint(differEnd - at);
         runs.writeVarint(equalEnd - differEnd);
