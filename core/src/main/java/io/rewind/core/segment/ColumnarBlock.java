@@ -4,10 +4,7 @@ import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BlockHeader;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -21,11 +18,12 @@ import org.apache.kafka.common.header.Header;
  *
  * <p>Why columns: a record's offset, timestamp and headers barely change from one record to the
  * next, and a WAL edit's value repeats its table, region, row and server names. Interleaved, those
- * cost the compressor a match per field per record; as columns they cost almost nothing. Sorting
- * by key puts the edits of one row side by side, and each value is stored as its difference from
- * the one before it, byte for byte at the same positions, so the compressor sees only the few
- * fields that changed. Values are never decoded: only their bytes are compared. Figures in
- * docs/archivers.md.
+ * cost the compressor a match per field per record; as columns they cost almost nothing. A key
+ * seen before in the block is stored as a reference to it, and each value as its difference from
+ * the last value of the same key (the row's previous edit), byte for byte at the same positions,
+ * so the compressor sees only the few fields that changed. Records stay in offset order, and all
+ * of it is done as each record arrives, while it is in the CPU's cache. Values are never decoded:
+ * only their bytes are compared. Figures in docs/archivers.md.
  *
  * <p>Pure and deterministic: the same records give the same block.
  */
@@ -33,8 +31,6 @@ public final class ColumnarBlock {
 
   /** Equal bytes shorter than this stay inside a run of differing ones. */
   private static final int MIN_EQUAL_RUN = 4;
-
-  private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
   private ColumnarBlock() {}
 
@@ -46,14 +42,14 @@ public final class ColumnarBlock {
   }
 
   /**
-   * Builds one block in two steps: {@link #add} takes each record while it is fresh in the CPU's
-   * cache (the poll thread: offsets, timestamps and header lists go straight to their columns, keys
-   * and values are copied into pages), and {@link #build} sorts and writes the rest (a worker
-   * thread). Copying costs the poll thread little and lets the record die young: holding Kafka's
-   * records until a worker got to them made every young collection copy the blocks in flight, and
-   * made the worker chase them through the heap. Not thread-safe; hand it over after the last add.
+   * Builds one block: {@link #add} writes each record to the columns while it is fresh in the CPU's
+   * cache (the poll thread), {@link #build} hands the columns over. Kafka's records are not kept:
+   * only the last value of each key, which the next value of that key is compared with. Not
+   * thread-safe; hand it over after the last add.
    */
   public static final class Builder {
+    private static final int RECENT_SETS = 8;
+
     private final Columns offsetGaps = new Columns(4096);
     private final Columns timestamps = new Columns(8192);
     private final Columns headerSetOfRecord = new Columns(4096);
@@ -63,16 +59,21 @@ public final class ColumnarBlock {
     private final Header[][] recentSets = new Header[RECENT_SETS][];
     private final int[] recentIndex = new int[RECENT_SETS];
     private int recentCount;
-    private final Pages keyPages = new Pages(64 * 1024);
-    private final Pages valuePages = new Pages(256 * 1024);
-    private final Slices keys = new Slices();
-    private final Slices values = new Slices();
+    private final Map<Key, Integer> keyIds = new HashMap<>();
+    /** Per distinct key, the last non-null value of a record with it (null: none yet). */
+    private final List<byte[]> lastValueOfKey = new ArrayList<>();
+    private byte[] lastValue;
+    private final Columns keyRefs = new Columns(4096);
+    private final Columns keyLengths = new Columns(4096);
+    private final Columns keys = new Columns(64 * 1024);
+    private final Columns valueLengths = new Columns(8192);
+    private final Columns valueShared = new Columns(4096);
+    private final Columns valueRuns = new Columns(16 * 1024);
+    private final Columns values = new Columns(1024 * 1024);
     private int count;
     private long firstOffset;
     private long previousOffset;
     private long previousTimestamp;
-
-    private static final int RECENT_SETS = 8;
 
     /** Takes the next record, at an offset above the last one's. */
     public void add(ConsumerRecord<byte[], byte[]> r) {
@@ -89,8 +90,29 @@ public final class ColumnarBlock {
       timestamps.writeVarint(zigZag(r.timestamp() - previousTimestamp));
       previousTimestamp = r.timestamp();
       headerSetOfRecord.writeVarint(headerSet(r.headers().toArray()));
-      keyPages.copy(r.key(), keys, count);
-      valuePages.copy(r.value(), values, count);
+
+      byte[] key = r.key();
+      Integer id = keyIds.putIfAbsent(new Key(key), lastValueOfKey.size());
+      if (id == null) {
+        id = lastValueOfKey.size();
+        lastValueOfKey.add(null);
+        keyRefs.writeVarint(0);
+        keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
+        if (key != null) {
+          keys.write(key, 0, key.length);
+        }
+      } else {
+        keyRefs.writeVarint(lastValueOfKey.size() - id);
+      }
+
+      byte[] value = r.value();
+      valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
+      if (value != null) {
+        byte[] reference = lastValueOfKey.get(id);
+        writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
+        lastValueOfKey.set(id, value);
+        lastValue = value;
+      }
       count++;
     }
 
@@ -128,49 +150,23 @@ public final class ColumnarBlock {
 
     /** The block of the records added. */
     public ArchivedBlock build() {
-      int n = count;
-      if (n == 0) {
+      if (count == 0) {
         throw new IllegalArgumentException("a block holds at least one record");
       }
-      int[] order = keyOrder(keys, n);
-      Columns orderColumn = new Columns(2L * n);
-      Columns keyLengths = new Columns(n);
-      Columns keyColumn = new Columns(keyPages.bytes());
-      Columns valueLengths = new Columns(2L * n);
-      Columns valueShared = new Columns(n);
-      Columns valueRuns = new Columns(4L * n);
-      Columns valueColumn = new Columns(valuePages.bytes() / 2);
-      int previous = -1;
-      for (int i : order) {
-        orderColumn.writeVarint(i);
-        int keyLength = keys.length[i];
-        keyLengths.writeVarint(keyLength + 1L);
-        if (keyLength > 0) {
-          keyColumn.write(keys.page[i], keys.offset[i], keyLength);
-        }
-        valueLengths.writeVarint(values.length[i] + 1L);
-        if (values.length[i] < 0) {
-          valueShared.writeVarint(0);
-          previous = -1;
-        } else {
-          writeDifference(values, previous, i, valueShared, valueRuns, valueColumn);
-          previous = i;
-        }
-      }
       return ArchivedBlock.newBuilder()
-          .setCount(n)
+          .setCount(count)
           .setFirstOffset(firstOffset)
           .setOffsetGaps(offsetGaps.toBuffer())
           .setTimestamps(timestamps.toBuffer())
           .setHeaderSets(headerSets)
           .setHeaderSetOfRecord(headerSetOfRecord.toBuffer())
-          .setOrder(orderColumn.toBuffer())
+          .setKeyRefs(keyRefs.toBuffer())
           .setKeyLengths(keyLengths.toBuffer())
-          .setKeys(keyColumn.toBuffer())
+          .setKeys(keys.toBuffer())
           .setValueLengths(valueLengths.toBuffer())
           .setValueShared(valueShared.toBuffer())
           .setValueRuns(valueRuns.toBuffer())
-          .setValues(valueColumn.toBuffer())
+          .setValues(values.toBuffer())
           .build();
     }
   }
@@ -189,6 +185,13 @@ public final class ColumnarBlock {
     Reader gaps = new Reader(block.getOffsetGaps(), "offsetGaps");
     Reader timestamps = new Reader(block.getTimestamps(), "timestamps");
     Reader setOfRecord = new Reader(block.getHeaderSetOfRecord(), "headerSetOfRecord");
+    Reader keyRefs = new Reader(block.getKeyRefs(), "keyRefs");
+    Reader keyLengths = new Reader(block.getKeyLengths(), "keyLengths");
+    Reader keys = new Reader(block.getKeys(), "keys");
+    Reader valueLengths = new Reader(block.getValueLengths(), "valueLengths");
+    Reader valueShared = new Reader(block.getValueShared(), "valueShared");
+    Reader valueRuns = new Reader(block.getValueRuns(), "valueRuns");
+    Reader values = new Reader(block.getValues(), "values");
     List<List<ArchivedHeader>> sets = new ArrayList<>();
     for (List<BlockHeader> set : block.getHeaderSets()) {
       List<ArchivedHeader> headers = new ArrayList<>(set.size());
@@ -197,7 +200,10 @@ public final class ColumnarBlock {
       }
       sets.add(headers);
     }
-    ArchivedRecord[] records = new ArchivedRecord[n];
+    List<byte[]> distinctKeys = new ArrayList<>();
+    List<byte[]> lastValueOfKey = new ArrayList<>();
+    byte[] lastValue = null;
+    List<ArchivedRecord> records = new ArrayList<>(n);
     long offset = block.getFirstOffset();
     long timestamp = 0;
     for (int i = 0; i < n; i++) {
@@ -209,190 +215,34 @@ public final class ColumnarBlock {
       if (set >= sets.size()) {
         throw new IllegalArgumentException("record " + i + " names header list " + set + " of " + sets.size());
       }
-      records[i] = new ArchivedRecord(offset, timestamp, null, sets.get((int) set), null);
-    }
-    Reader order = new Reader(block.getOrder(), "order");
-    Reader keyLengths = new Reader(block.getKeyLengths(), "keyLengths");
-    Reader keys = new Reader(block.getKeys(), "keys");
-    Reader valueLengths = new Reader(block.getValueLengths(), "valueLengths");
-    Reader valueShared = new Reader(block.getValueShared(), "valueShared");
-    Reader valueRuns = new Reader(block.getValueRuns(), "valueRuns");
-    Reader values = new Reader(block.getValues(), "values");
-    boolean[] placed = new boolean[n];
-    byte[] previousValue = null;
-    for (int p = 0; p < n; p++) {
-      long i = order.varint();
-      if (i >= n || placed[(int) i]) {
-        throw new IllegalArgumentException("stored position " + p + " names record " + i + ", out of range or named twice");
+      long back = keyRefs.varint();
+      int id;
+      if (back == 0) {
+        long keyLength = keyLengths.varint();
+        id = distinctKeys.size();
+        distinctKeys.add(keyLength == 0 ? null : keys.bytes(keyLength - 1));
+        lastValueOfKey.add(null);
+      } else if (back <= distinctKeys.size()) {
+        id = distinctKeys.size() - (int) back;
+      } else {
+        throw new IllegalArgumentException("record " + i + " refers to key " + back + " back of " + distinctKeys.size());
       }
-      placed[(int) i] = true;
-      ArchivedRecord r = records[(int) i];
-      long keyLength = keyLengths.varint();
-      r.setKey(keyLength == 0 ? null : ByteBuffer.wrap(keys.bytes(keyLength - 1)));
+      byte[] key = distinctKeys.get(id);
       long length = valueLengths.varint();
-      long shared = valueShared.varint();
       byte[] value = null;
       if (length > 0) {
-        value = readDifference(previousValue, length - 1, shared, valueRuns, values, p);
-        r.setValue(ByteBuffer.wrap(value));
-      } else if (shared != 0) {
-        throw new IllegalArgumentException("stored position " + p + " has a null value sharing " + shared + " bytes");
+        byte[] reference = lastValueOfKey.get(id);
+        value = readDifference(reference != null ? reference : lastValue, length - 1, valueShared, valueRuns, values, i);
+        lastValueOfKey.set(id, value);
+        lastValue = value;
       }
-      previousValue = value;
+      records.add(new ArchivedRecord(offset, timestamp, key == null ? null : ByteBuffer.wrap(key), sets.get((int) set),
+          value == null ? null : ByteBuffer.wrap(value)));
     }
-    for (Reader column : List.of(gaps, timestamps, setOfRecord, order, keyLengths, keys, valueLengths, valueShared, valueRuns, values)) {
+    for (Reader column : List.of(gaps, timestamps, setOfRecord, keyRefs, keyLengths, keys, valueLengths, valueShared, valueRuns, values)) {
       column.expectEnd();
     }
-    return Arrays.asList(records);
-  }
-
-  /**
-   * Record indexes sorted by key, then index. Each record's key is read once, into two 8-byte
-   * words taken after the prefix all keys share (the table name, most often); the sort compares
-   * those words as unsigned longs and reads the keys again only where they tie past 16 bytes.
-   * Comparing the keys themselves cost more than compressing the block.
-   */
-  private static int[] keyOrder(Slices keys, int n) {
-    int from = Integer.MAX_VALUE;
-    int first = -1;
-    for (int i = 0; i < n; i++) {
-      if (keys.length[i] < 0) {
-        continue;
-      }
-      if (first < 0) {
-        first = i;
-        from = keys.length[i];
-      } else if (from > 0) {
-        from = Math.min(from, keys.sharedPrefix(first, i));
-      }
-    }
-    from = from == Integer.MAX_VALUE ? 0 : from;
-    SortKey[] sort = new SortKey[n];
-    for (int i = 0; i < n; i++) {
-      sort[i] = new SortKey(keys, i, from);
-    }
-    Arrays.sort(sort); // stable: equal keys stay in offset order
-    int[] order = new int[n];
-    for (int p = 0; p < n; p++) {
-      order[p] = sort[p].index;
-    }
-    return order;
-  }
-
-  /** A record's key, with the 16 bytes after the shared prefix as two big-endian words (zero-padded). */
-  private static final class SortKey implements Comparable<SortKey> {
-    private final byte[] page;
-    private final int offset;
-    private final int length;
-    private final int from;
-    private final long high;
-    private final long low;
-    private final int index;
-
-    SortKey(Slices keys, int index, int from) {
-      this.page = keys.page[index];
-      this.offset = keys.offset[index];
-      this.length = keys.length[index];
-      this.from = from;
-      this.index = index;
-      this.high = length < 0 ? 0 : word(from);
-      this.low = length < 0 ? 0 : word(from + 8);
-    }
-
-    private long word(int at) {
-      if (at + 8 <= length) {
-        return (long) BIG_ENDIAN_LONG.get(page, offset + at);
-      }
-      long w = 0;
-      for (int i = at; i < length; i++) {
-        w = w << 8 | (page[offset + i] & 0xFF);
-      }
-      return at >= length ? 0 : w << 8 * (at + 8 - length);
-    }
-
-    @Override
-    public int compareTo(SortKey o) {
-      if (length < 0 || o.length < 0) {
-        return length < 0 ? (o.length < 0 ? 0 : -1) : 1;
-      }
-      int c = Long.compareUnsigned(high, o.high);
-      if (c == 0) {
-        c = Long.compareUnsigned(low, o.low);
-      }
-      if (c != 0) {
-        return c;
-      }
-      // Equal words: equal keys when both end within them, else the bytes past them (or the lengths) decide.
-      int end = from + 16;
-      if (length <= end && o.length <= end) {
-        return Integer.compare(length, o.length);
-      }
-      return Arrays.compareUnsigned(page, offset, offset + length, o.page, o.offset, o.offset + o.length);
-    }
-  }
-
-  /** Where each record's key or value lies: a page, an offset in it and a length (-1: null). */
-  private static final class Slices {
-    byte[][] page = new byte[1024][];
-    int[] offset = new int[1024];
-    int[] length = new int[1024];
-
-    void set(int i, byte[] in, int at, int len) {
-      if (i == page.length) {
-        page = Arrays.copyOf(page, i * 2);
-        offset = Arrays.copyOf(offset, i * 2);
-        length = Arrays.copyOf(length, i * 2);
-      }
-      page[i] = in;
-      offset[i] = at;
-      length[i] = len;
-    }
-
-    int sharedPrefix(int a, int b) {
-      int max = Math.min(length[a], length[b]);
-      int mismatch = Arrays.mismatch(page[a], offset[a], offset[a] + max, page[b], offset[b], offset[b] + max);
-      return mismatch < 0 ? max : mismatch;
-    }
-  }
-
-  /**
-   * Pages the keys or values of a block are copied into, back to back. Large ones keep their own
-   * array (Kafka's, never modified): few, and copying them would only waste a page.
-   */
-  private static final class Pages {
-    private final int size;
-    private byte[] page;
-    private int used;
-    private long bytes;
-
-    Pages(int size) {
-      this.size = size;
-      this.page = new byte[size];
-    }
-
-    void copy(byte[] b, Slices into, int i) {
-      if (b == null) {
-        into.set(i, null, 0, -1);
-        return;
-      }
-      bytes += b.length;
-      if (b.length > size / 4) {
-        into.set(i, b, 0, b.length);
-        return;
-      }
-      if (used + b.length > size) {
-        page = new byte[size];
-        used = 0;
-      }
-      System.arraycopy(b, 0, page, used, b.length);
-      into.set(i, page, used, b.length);
-      used += b.length;
-    }
-
-    /** Bytes taken in. */
-    long bytes() {
-      return bytes;
-    }
+    return records;
   }
 
   private static boolean sameHeaders(Header[] a, Header[] b) {
@@ -408,77 +258,92 @@ public final class ColumnarBlock {
   }
 
   /**
-   * A value as its difference from the value stored before it, compared byte for byte at the same
-   * positions: the shared prefix, then alternating runs of differing bytes (stored) and equal bytes
-   * (not stored) up to the shorter value's end, then the rest. Edits of one row differ mostly in a
-   * few fields (write time, sequence id, cell values) between long equal stretches (table, region
-   * and server names): this stores the few and leaves the compressor a third fewer bytes.
+   * A value as its difference from a reference value (the last one of the same key), compared byte
+   * for byte at the same positions: the shared prefix, then alternating runs of differing bytes
+   * (stored) and equal bytes (not stored) up to the shorter value's end, then the rest. Edits of one
+   * row differ mostly in a few fields (write time, sequence id, cell values) between long equal
+   * stretches (table, region and server names): this stores the few.
    */
-  private static void writeDifference(Slices values, int previous, int current, Columns shared, Columns runs, Columns literals) {
-    byte[] value = values.page[current];
-    int base = values.offset[current];
-    int length = values.length[current];
-    int common = previous < 0 ? 0 : Math.min(values.length[previous], length);
-    int at = common == 0 ? 0 : values.sharedPrefix(previous, current);
-    shared.writeVarint(at);
-    if (at < common) {
-      byte[] before = values.page[previous];
-      int delta = values.offset[previous] - base; // position in before = position in value + delta
-      while (at < common) {
-        // The differing run ends where MIN_EQUAL_RUN equal bytes begin: shorter equal stretches
-        // are too short to pay for two run lengths and stay inside it.
-        int differEnd = at;
-        int equal = 0;
-        while (equal < MIN_EQUAL_RUN && differEnd + equal < common) {
-          if (value[base + differEnd + equal] == before[base + delta + differEnd + equal]) {
-            equal++;
-          } else {
-            differEnd += equal + 1;
-            equal = 0;
-          }
-        }
-        int equalEnd = differEnd + equal;
-        if (equal == MIN_EQUAL_RUN && equalEnd < common) {
-          int mismatch = Arrays.mismatch(before, base + delta + equalEnd, base + delta + common, value, base + equalEnd, base + common);
-          equalEnd = mismatch < 0 ? common : equalEnd + mismatch;
-        }
-        runs.writeVarint(differEnd - at);
-        runs.writeVarint(equalEnd - differEnd);
-        literals.write(value, base + at, differEnd - at);
-        at = equalEnd;
-      }
+  private static void writeDifference(byte[] before, byte[] value, Columns shared, Columns runs, Columns literals) {
+    int common = before == null ? 0 : Math.min(before.length, value.length);
+    int at = 0;
+    if (common > 0) {
+      int mismatch = Arrays.mismatch(before, 0, common, value, 0, common);
+      at = mismatch < 0 ? common : mismatch;
     }
-    literals.write(value, base + common, length - common);
+    shared.writeVarint(at);
+    while (at < common) {
+      // The differing run ends where MIN_EQUAL_RUN equal bytes begin: shorter equal stretches are
+      // too short to pay for two run lengths and stay inside it.
+      int differEnd = at;
+      int equal = 0;
+      while (equal < MIN_EQUAL_RUN && differEnd + equal < common) {
+        if (value[differEnd + equal] == before[differEnd + equal]) {
+          equal++;
+        } else {
+          differEnd += equal + 1;
+          equal = 0;
+        }
+      }
+      int equalEnd = differEnd + equal;
+      if (equal == MIN_EQUAL_RUN && equalEnd < common) {
+        int mismatch = Arrays.mismatch(before, equalEnd, common, value, equalEnd, common);
+        equalEnd = mismatch < 0 ? common : equalEnd + mismatch;
+      }
+      runs.writeVarint(differEnd - at);
+      runs.writeVarint(equalEnd - differEnd);
+      literals.write(value, at, differEnd - at);
+      at = equalEnd;
+    }
+    literals.write(value, common, value.length - common);
   }
 
-  private static byte[] readDifference(byte[] previous, long length, long shared, Reader runs, Reader literals, int p) {
+  private static byte[] readDifference(byte[] before, long length, Reader shared, Reader runs, Reader literals, int i) {
     byte[] value = new byte[Math.toIntExact(length)];
-    int common = previous == null ? 0 : Math.min(previous.length, value.length);
-    if (shared > common) {
-      throw new IllegalArgumentException("stored position " + p + " shares " + shared + " bytes with a shorter value");
+    int common = before == null ? 0 : Math.min(before.length, value.length);
+    long prefix = shared.varint();
+    if (prefix > common) {
+      throw new IllegalArgumentException("record " + i + " shares " + prefix + " bytes with a value of " + common);
     }
-    int at = (int) shared;
-    System.arraycopy(previous == null ? value : previous, 0, value, 0, at);
+    int at = (int) prefix;
+    if (at > 0) {
+      System.arraycopy(before, 0, value, 0, at);
+    }
     while (at < common) {
       long differ = runs.varint();
       long equal = runs.varint();
       if (differ + equal == 0 || differ + equal > common - at) {
-        throw new IllegalArgumentException("stored position " + p + " has runs of " + differ + " and " + equal
+        throw new IllegalArgumentException("record " + i + " has runs of " + differ + " and " + equal
             + " bytes at byte " + at + " of the " + common + " it can share");
       }
       literals.read(value, at, (int) differ);
       at += (int) differ;
-      System.arraycopy(previous, at, value, at, (int) equal);
+      System.arraycopy(before, at, value, at, (int) equal);
       at += (int) equal;
     }
     literals.read(value, common, value.length - common);
     return value;
   }
 
-  private static int sharedPrefix(byte[] a, byte[] b) {
-    int max = Math.min(a.length, b.length);
-    int mismatch = Arrays.mismatch(a, 0, max, b, 0, max);
-    return mismatch < 0 ? max : mismatch;
+  /** A key (or null) as a map key, by content. */
+  private static final class Key {
+    private final byte[] bytes;
+    private final int hash;
+
+    Key(byte[] bytes) {
+      this.bytes = bytes;
+      this.hash = Arrays.hashCode(bytes);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Key && Arrays.equals(bytes, ((Key) o).bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
   }
 
   private static long zigZag(long v) {

@@ -48,7 +48,7 @@ class ColumnarBlockTest {
   }
 
   @Test
-  void storesRecordsSortedByKeyWithEachValueAsItsDifferenceFromThePrevious() {
+  void storesEachValueAsItsDifferenceFromTheLastValueOfItsKey() {
     List<ConsumerRecord<byte[], byte[]>> records = List.of(
         record(10, "row-b", "table/region-1/row-b/t=1/server-7/x", "t"),
         record(11, "row-a", "table/region-1/row-a/t=1/server-7/x", "t"),
@@ -56,38 +56,33 @@ class ColumnarBlockTest {
 
     ArchivedBlock block = ColumnarBlock.encode(records);
 
-    assertThat(bytes(block.getOrder())).as("row-a, then row-b in offset order").containsExactly(1, 0, 2);
-    assertThat(bytes(block.getKeys())).asString().isEqualTo("row-arow-brow-b");
+    assertThat(bytes(block.getKeyRefs())).as("row-b new, row-a new, row-b 2 keys back").containsExactly(0, 0, 2);
+    assertThat(bytes(block.getKeys())).asString().isEqualTo("row-brow-a");
     assertThat(bytes(block.getValueLengths())).containsExactly(36, 36, 37);
+    // row-a's first value against the block's last one (row-b's): 1 byte differs, the rest is equal.
+    // row-b's second against row-b's first: "2" differs, 10 bytes equal, "y" differs, then the tail "z".
     assertThat(bytes(block.getValueShared())).containsExactly(0, 19, 23);
-    // row-b after row-a: 1 byte differs, then the rest is equal; t=2 after t=1: 1 byte, 10 equal, then "y" and the tail "z".
     assertThat(bytes(block.getValueRuns())).containsExactly(1, 15, 1, 10, 1, 0);
-    assertThat(bytes(block.getValues())).asString().isEqualTo("table/region-1/row-a/t=1/server-7/xb2yz");
+    assertThat(bytes(block.getValues())).asString().isEqualTo("table/region-1/row-b/t=1/server-7/xa2yz");
     assertThat(block.getHeaderSets()).as("one distinct header list").hasSize(1);
   }
 
   @Test
-  void keysAreStoredInUnsignedByteOrderWhateverTheirLengthAndSharedPrefix() {
-    List<String> keys = List.of("t:\u00ff", "t:row-0000000000000000b", "t:row-0000000000000000a", "t:row", "t:row\u0000",
-        "t:row-00000000000", "t:", "t:row-0000000000000000", "t:\u0001");
+  void aKeySeenBeforeIsAReferenceToItNullKeysIncluded() {
     List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-    for (int i = 0; i < keys.size(); i++) {
-      records.add(record(i, keys.get(i), "v", "t"));
+    String[] keys = {"a", "b", "a", null, "b", null};
+    for (int i = 0; i < keys.length; i++) {
+      records.add(new ConsumerRecord<>("t", 0, i, 0, TimestampType.CREATE_TIME, -1, -1,
+          keys[i] == null ? null : keys[i].getBytes(StandardCharsets.UTF_8), null, new RecordHeaders(), Optional.empty()));
     }
-    records.add(new ConsumerRecord<>("t", 0, keys.size(), 0, TimestampType.CREATE_TIME, -1, -1, null, null, new RecordHeaders(), Optional.empty()));
 
     ArchivedBlock block = ColumnarBlock.encode(records);
 
-    List<String> stored = new ArrayList<>();
-    for (byte i : bytes(block.getOrder())) {
-      byte[] key = records.get(i).key();
-      stored.add(key == null ? null : new String(key, StandardCharsets.ISO_8859_1));
-    }
-    List<String> expected = new ArrayList<>();
-    expected.add(null);
-    keys.stream().sorted((a, b) -> java.util.Arrays.compareUnsigned(a.getBytes(StandardCharsets.ISO_8859_1), b.getBytes(StandardCharsets.ISO_8859_1)))
-        .forEach(expected::add);
-    assertThat(stored).isEqualTo(expected);
+    assertThat(bytes(block.getKeyRefs())).containsExactly(0, 0, 2, 0, 2, 1);
+    assertThat(bytes(block.getKeyLengths())).containsExactly(2, 2, 0);
+    assertThat(bytes(block.getKeys())).asString().isEqualTo("ab");
+    assertThat(ColumnarBlock.decode(block)).extracting(r -> r.getKey() == null ? null : StandardCharsets.UTF_8.decode(r.getKey()).toString())
+        .containsExactly(keys);
   }
 
   @Test
@@ -100,8 +95,9 @@ class ColumnarBlockTest {
   void aMalformedBlockIsRefusedNamingItsColumn() {
     ArchivedBlock block = ColumnarBlock.encode(List.of(record(1, "a", "x", "t"), record(2, "b", "y", "t")));
 
-    ArchivedBlock twice = ArchivedBlock.newBuilder(block).setOrder(ByteBuffer.wrap(new byte[] {0, 0})).build();
-    assertThatThrownBy(() -> ColumnarBlock.decode(twice)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("named twice");
+    ArchivedBlock farBack = ArchivedBlock.newBuilder(block).setKeyRefs(ByteBuffer.wrap(new byte[] {0, 5})).build();
+    assertThatThrownBy(() -> ColumnarBlock.decode(farBack)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("refers to key 5 back of 1");
 
     ArchivedBlock shortKeys = ArchivedBlock.newBuilder(block).setKeys(ByteBuffer.wrap(new byte[] {'a'})).build();
     assertThatThrownBy(() -> ColumnarBlock.decode(shortKeys)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("column keys");

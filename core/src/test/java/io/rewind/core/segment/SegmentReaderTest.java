@@ -203,7 +203,7 @@ class SegmentReaderTest {
     assertThat(read).extracting(ArchivedRecord::getOffset).containsExactly(20L, 21L, 22L, 23L, 24L, 25L);
     assertThat(StandardCharsets.UTF_8.decode(read.get(4).getValue()).toString()).isEqualTo("value-24");
 
-    ArchivedBlock malformed = ArchivedBlock.newBuilder(second).setOrder(ByteBuffer.wrap(new byte[] {0, 0, 0})).build();
+    ArchivedBlock malformed = ArchivedBlock.newBuilder(second).setKeyRefs(ByteBuffer.wrap(new byte[] {0, 0, 9})).build();
     Manifest bad = writeBlocks(5, 20, 26, List.of(first, malformed));
     assertThatThrownBy(() -> readAll(bad))
         .isInstanceOf(CorruptSegmentException.class)

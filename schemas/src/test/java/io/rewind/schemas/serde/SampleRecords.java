@@ -187,7 +187,7 @@ final class SampleRecords {
         .setTimestamps(ByteBuffer.wrap(new byte[] {2}))
         .setHeaderSets(List.of(List.of(BlockHeader.newBuilder().setKey("rewind.table").setValue(bytes("ns:orders")).build())))
         .setHeaderSetOfRecord(ByteBuffer.wrap(new byte[] {0}))
-        .setOrder(ByteBuffer.wrap(new byte[] {0}))
+        .setKeyRefs(ByteBuffer.wrap(new byte[] {0}))
         .setKeyLengths(ByteBuffer.wrap(new byte[] {4}))
         .setKeys(bytes("row"))
         .setValueLengths(ByteBuffer.wrap(new byte[] {3}))
