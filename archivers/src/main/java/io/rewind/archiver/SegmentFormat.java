@@ -13,7 +13,7 @@ import org.apache.avro.Schema;
 enum SegmentFormat {
   /** Format 1: one {@link ArchivedRecord} per Kafka record. */
   RECORDS(ArchivedRecord.getClassSchema(), 512 * 1024),
-  /** Format 2, the default: {@link ArchivedBlock}s of columns, records sorted by key (see ColumnarBlock). */
+  /** Format 2, the default: {@link ArchivedBlock}s of columns, values as differences (see ColumnarBlock). */
   COLUMNAR(ArchivedBlock.getClassSchema(), 4 * 1024 * 1024);
 
   private final Schema schema;
@@ -29,9 +29,10 @@ enum SegmentFormat {
   }
 
   /**
-   * Record bytes per block. Columnar blocks are larger: sorting and shared prefixes find more in
-   * a larger block (4 MiB stores ~5% fewer bytes than 512 KiB), and blocks are encoded and
-   * compressed on the worker threads, so a large last block no longer holds up the poll loop.
+   * Record bytes per block. Columnar blocks are larger: a row's previous edit is more often in the
+   * same block, and zstd finds more in a larger one (4 MiB stores ~5% fewer bytes than 512 KiB).
+   * Blocks are compressed on the worker threads, so a large last block does not hold up the poll
+   * loop.
    */
   int blockBytes() {
     return blockBytes;
