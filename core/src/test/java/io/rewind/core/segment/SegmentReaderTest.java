@@ -229,17 +229,7 @@ class SegmentReaderTest {
         writer.append(b);
       }
     }
-    byte[] bytes = out.toByteArray();
-    Manifest m = new Manifest();
-    m.partition = partition;
-    m.startOffset = start;
-    m.endOffset = end;
-    m.segmentPath = StoreLayout.segment(partition, start, end);
-    m.sizeBytes = bytes.length;
-    m.recordCount = end - start;
-    m.sha256 = ManifestCodec.Sha256.hex(bytes);
-    store.write(m.segmentPath, bytes);
-    return m;
+    return store(partition, start, end, out.toByteArray(), null);
   }
 
   private Manifest writeSegment(int partition, long start, long end, CodecFactory codec) throws IOException {
@@ -262,8 +252,13 @@ class SegmentReaderTest {
                 .build());
       }
     }
+    return store(partition, start, end, out.toByteArray(), key);
+  }
+
+  /** Writes a segment's bytes (encrypted when a key is given) and returns the manifest that commits them. */
+  private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key) throws IOException {
     String path = StoreLayout.segment(partition, start, end);
-    byte[] bytes = key == null ? out.toByteArray() : key.encrypt(out.toByteArray(), path);
+    byte[] bytes = key == null ? file : key.encrypt(file, path);
     Manifest m = new Manifest();
     m.keyId = key == null ? null : key.id();
     m.partition = partition;
