@@ -17,14 +17,15 @@ import org.apache.kafka.common.header.Header;
 /**
  * Accumulates the records of one partition for a contiguous range of consumer positions
  * [start, end) into one Avro container file in the configured {@link SegmentFormat}, the bytes as
- * Kafka had them (built by {@link SegmentFileBuilder}, its blocks encoded and compressed off the
- * poll thread).
+ * Kafka had them (built by {@link SegmentFileBuilder}: its blocks are built as records arrive and
+ * compressed off the poll thread).
  *
  * <p>Why in memory: a segment's key holds its end offset, which is known only when it rolls, and
  * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool
  * that a crash could strand. So the compressed container is built in memory and written in one
  * create() to its final key at roll time; memory per partition is bounded by segment.max.bytes
- * (less after compression, plus one Avro block of up to 4 MiB being filled).
+ * (less after compression, plus the block being filled: up to 4 MiB of records and, in format 2, the
+ * last value of each of its keys).
  *
  * <p>The range is one of consumer positions, not of record offsets: {@link #advanceTo} takes the
  * consumer's position after a poll, so gaps in the log (transaction markers, aborted records)
