@@ -20,8 +20,9 @@ import java.util.Optional;
  *       showed p99 above 2 s at 50,000 edits/s: twice the segments and manifests of 1000);
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
  *   <li>{@value #SEGMENT_FORMAT} (columnar): columnar (format 2: blocks of columns, each value stored
- *       as its difference from its row's previous edit, ~20% fewer bytes) or records (format 1: one Avro record per Kafka record, for a store
- *       that Rewind versions before format 2 must still restore from); restores read both;
+ *       as its difference from its row's previous edit, ~20% fewer bytes) or records (format 1:
+ *       one Avro record per Kafka record, for a store that Rewind versions before format 2 must
+ *       still restore from); restores read both;
  *   <li>{@value #ZSTD_LEVEL} (3): zstd's level, -7 (fastest) to 22; on simulated edits in format 2
  *       level 1 stores ~10% more bytes than 3, level 6 ~7% fewer at 2.6 times the compression CPU
  *       (docs/archivers.md);

@@ -27,11 +27,11 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Builds one Avro object container file (the format of the Avro spec, readable by any Avro reader)
- * of the records of one segment, in the given {@link SegmentFormat}. The poll thread collects each
- * block (format 2: straight into its columns and pages); each full block is encoded and compressed
- * on the given executor while the poll thread goes on, and {@link #finish} (called by a worker at
- * upload time) assembles the file: the archiver's CPU work runs beside its consumer instead of
- * after it.
+ * of the records of one segment, in the given {@link SegmentFormat}. The poll thread fills each
+ * block (format 2: its small columns and the key and value arrays); each full block is encoded and
+ * compressed on the given executor while the poll thread goes on, and {@link #finish} (called by a
+ * worker at upload time) assembles the file: the archiver's CPU work runs beside its consumer
+ * instead of after it.
  *
  * <p>Deterministic: the same records give the same bytes (block boundaries depend on record sizes
  * only; the sync marker is derived from the partition and start offset).
@@ -39,7 +39,7 @@ import org.apache.kafka.common.header.Header;
 final class SegmentFileBuilder {
 
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
-  private static final EncoderFactory ZSTD_INPUT = new EncoderFactory().configureBufferSize(64 * 1024);
+  private static final EncoderFactory BLOCK_ENCODER = new EncoderFactory().configureBufferSize(64 * 1024);
 
   private final SegmentFormat format;
   private final String codec;
@@ -172,19 +172,6 @@ final class SegmentFileBuilder {
     }
   }
 
-  /** The Avro encoding of a block: the data of one container block, before compression. */
-  private static byte[] encode(OpenBlock block, long sizeHint) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizeHint + 1024));
-    BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
-    try {
-      block.writeTo(encoder);
-      encoder.flush();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot encode a segment block in memory", e);
-    }
-    return out.toByteArray();
-  }
-
   /** One {@link ArchivedRecord}, in the field order and unions of its schema. */
   private static void writeRecord(BinaryEncoder encoder, ConsumerRecord<byte[], byte[]> record) throws IOException {
     encoder.writeLong(record.offset());
@@ -212,21 +199,24 @@ final class SegmentFileBuilder {
   }
 
   /**
-   * Encodes a block straight into a zstd stream (the frame Avro's zstandard codec reads): the
-   * block's encoding is never whole in memory, which spares a copy and a multi-MiB allocation per
-   * block (G1 allocates those outside its regions).
+   * A block's Avro encoding, compressed: the data of one container block. With zstd it is encoded
+   * straight into a zstd stream (the frame Avro's zstandard codec reads), never whole in memory,
+   * which spares a copy and a multi-MiB allocation per block (G1 allocates those outside its
+   * regions); the other codecs take the whole encoding.
    */
-  private ByteBuffer encodeZstd(OpenBlock block, long sizeHint) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, sizeHint / 4 + 1024));
-    try (OutputStream z = new ZstdOutputStreamNoFinalizer(out, NoPool.INSTANCE, zstdLevel)) {
+  private ByteBuffer encodeAndCompress(OpenBlock block, long sizeHint) {
+    boolean zstd = codec.equals("zstd");
+    long expected = (zstd ? sizeHint / 4 : sizeHint) + 1024;
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, expected));
+    try (OutputStream target = zstd ? new ZstdOutputStreamNoFinalizer(out, NoPool.INSTANCE, zstdLevel) : out) {
       // Buffered: the compressor is called per 64 KiB of small fields, not per field.
-      BinaryEncoder encoder = ZSTD_INPUT.binaryEncoder(z, null);
+      BinaryEncoder encoder = BLOCK_ENCODER.binaryEncoder(target, null);
       block.writeTo(encoder);
       encoder.flush();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot compress a segment block with " + codecName, e);
+      throw new UncheckedIOException("cannot encode a segment block with " + codecName, e);
     }
-    return ByteBuffer.wrap(out.toByteArray());
+    return zstd ? ByteBuffer.wrap(out.toByteArray()) : compress(ByteBuffer.wrap(out.toByteArray()));
   }
 
   private ByteBuffer compress(ByteBuffer raw) {
@@ -301,7 +291,7 @@ final class SegmentFileBuilder {
     public void run() {
       if (claimed.compareAndSet(false, true)) {
         try {
-          done.complete(codec.equals("zstd") ? encodeZstd(records, sizeHint) : compress(ByteBuffer.wrap(encode(records, sizeHint))));
+          done.complete(encodeAndCompress(records, sizeHint));
         } catch (RuntimeException e) {
           done.completeExceptionally(e);
         } finally {

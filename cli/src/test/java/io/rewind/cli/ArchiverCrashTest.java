@@ -48,7 +48,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Exactly once across crashes: two archivers run as child JVMs ({@code rewind archive}, the real
@@ -124,7 +123,7 @@ class ArchiverCrashTest {
         }
 
         List<String> orphans = orphansBelowFrontier(store);
-        String gcJson = run("gc", "--store", config.storeUri(), "--grace", "0s", "--json");
+        String gcJson = CliRun.succeed("gc", "--store", config.storeUri(), "--grace", "0s", "--json");
         OrphanSegmentCollector.Report gc = Json.MAPPER.readValue(gcJson, OrphanSegmentCollector.Report.class);
         System.out.printf("gc removed %d orphan segments: %s%n", gc.removed.size(), gc.removed);
         assertThat(gc.removed).as("gc removes exactly the orphans below the frontier").containsExactlyInAnyOrderElementsOf(orphans);
@@ -327,16 +326,6 @@ class ArchiverCrashTest {
       return c.isPresent() && c.get().time >= lastWriteTime;
     });
     return seen.get("c");
-  }
-
-  private static String run(String... args) {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    assertThat(cl.execute(args)).as(err.toString()).isZero();
-    return out.toString();
   }
 
   private static byte[] bytes(ByteBuffer b) {

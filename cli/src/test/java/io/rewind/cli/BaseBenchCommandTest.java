@@ -12,7 +12,7 @@ class BaseBenchCommandTest {
 
   @Test
   void printsStoredAgainstNaiveBytesAndTheCopyThroughput() throws Exception {
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("bench", "base", "--json", "--bases", "3", "--regions", "2",
+    CliRun.Result r = CliRun.run("bench", "base", "--json", "--bases", "3", "--regions", "2",
         "--files-per-region", "2", "--rows-per-file", "300");
 
     assertThat(r.exit).as(r.err).isZero();

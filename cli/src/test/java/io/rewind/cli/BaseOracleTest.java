@@ -83,7 +83,7 @@ class BaseOracleTest {
     workload.flush();
     workload.run(300);
     // `rewind base follow` takes the first bases by itself, as each table's descriptor reaches the tables topic.
-    Thread follower = new Thread(() -> followerExit = RestoreErrorsTest.run(baseArgs("base", "follow", "-b", stack.bootstrapServers())).exit,
+    Thread follower = new Thread(() -> followerExit = CliRun.run(baseArgs("base", "follow", "-b", stack.bootstrapServers())).exit,
         "base-follow");
     follower.start();
     workload.joinBackup();
@@ -142,7 +142,7 @@ class BaseOracleTest {
   @Test
   @Order(1)
   void statusReportsEachTablesEarliestRestorablePointFromItsOldestBase() throws Exception {
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
+    CliRun.Result r = CliRun.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
     assertThat(r.exit).as(r.err).isZero();
     com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
     Map<String, TableBases> bases = new BaseStore(store).all();
@@ -168,7 +168,7 @@ class BaseOracleTest {
   @Test
   @Order(3)
   void aTimeBeforeTheFirstBaseIsRefusedWithBothBounds() {
-    RestoreErrorsTest.Result r = restore(joinedAt, "refused");
+    CliRun.Result r = restore(joinedAt, "refused");
     assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
     assertThat(r.err).contains("outside the restorable range " + TimeParser.format(baseCompletions.get(0)))
         .contains("oldest base of pre:");
@@ -181,7 +181,7 @@ class BaseOracleTest {
     int segmentsBefore = committedSegments();
     Set<String> filesBefore = storedBaseFiles();
 
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("retention", "--store", stack.storeUri(), "--window-start",
+    CliRun.Result r = CliRun.run("retention", "--store", stack.storeUri(), "--window-start",
         String.valueOf(windowStart), "--json");
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("retention: {}", r.out);
@@ -203,7 +203,7 @@ class BaseOracleTest {
     }
     assertThat(mismatches).as("restores inside the window after retention").isEmpty();
 
-    RestoreErrorsTest.Result tooOld = restore(pauses.get(1).time(), "old");
+    CliRun.Result tooOld = restore(pauses.get(1).time(), "old");
     assertThat(tooOld.exit).as(tooOld.err).isEqualTo(Errors.REFUSED);
     assertThat(tooOld.err).contains(TimeParser.format(pauses.get(1).time()))
         .contains("outside the restorable range " + TimeParser.format(baseCompletions.get(1)));
@@ -219,14 +219,14 @@ class BaseOracleTest {
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(file, bytes);
 
-    RestoreErrorsTest.Result r = restore(pauses.get(pauses.size() - 1).time(), "corrupt");
+    CliRun.Result r = restore(pauses.get(pauses.size() - 1).time(), "corrupt");
     assertThat(r.exit).isEqualTo(Errors.FAILED);
     assertThat(r.err).contains(key.substring(key.lastIndexOf('/') + 1));
   }
 
   /** Takes a base of every table with `rewind base`; returns the latest completion time. */
   private long takeBases() throws Exception {
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run(baseArgs("base", "--tables", String.join(",", workload.tableNames())));
+    CliRun.Result r = CliRun.run(baseArgs("base", "--tables", String.join(",", workload.tableNames())));
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("bases taken:\n{}", r.out);
     return latestBaseCompletion();
@@ -250,14 +250,14 @@ class BaseOracleTest {
   }
 
   private List<String> restoreAndCompare(HBaseWorkload.Pause p, String ns) throws IOException {
-    RestoreErrorsTest.Result r = restore(p.time(), ns);
+    CliRun.Result r = restore(p.time(), ns);
     assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
     OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
     assertThat(c.cellsCompared()).isPositive();
     return c.mismatches();
   }
 
-  private RestoreErrorsTest.Result restore(long t, String targetNamespace) {
+  private CliRun.Result restore(long t, String targetNamespace) {
     return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace);
   }
 

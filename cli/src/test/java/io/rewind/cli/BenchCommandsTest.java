@@ -3,28 +3,22 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The JSON contracts of the bench commands, on small runs (the figures themselves are not asserted: never timed tests). */
 class BenchCommandsTest {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-
   @Test
   void benchCheckpointPrintsPerSizeFiguresOfRulesAndReference() throws Exception {
-    JsonNode report = run("bench", "checkpoint", "--json", "--sizes", "20,200", "--events", "4000", "--reference-events", "500");
+    JsonNode report = CliRun.json("bench", "checkpoint", "--json", "--sizes", "20,200", "--events", "4000", "--reference-events", "500");
 
     assertThat(report.get("all_agree").asBoolean()).as("rules and reference agree on every compared event").isTrue();
     List<Integer> sizes = new ArrayList<>();
@@ -41,7 +35,7 @@ class BenchCommandsTest {
 
   @Test
   void benchRpoPrintsEditRateAndRpoPercentiles() throws Exception {
-    JsonNode report = run("bench", "rpo", "--json", "--rate", "300", "--servers", "3", "--partitions", "2",
+    JsonNode report = CliRun.json("bench", "rpo", "--json", "--rate", "300", "--servers", "3", "--partitions", "2",
         "--warmup", "4s", "--duration", "3s", "--sample-interval", "200ms");
 
     assertThat(report.get("edits_per_second").asDouble()).isPositive();
@@ -57,7 +51,7 @@ class BenchCommandsTest {
   void benchArchivePrintsThroughputRatioStoreBytesAndAThrottledPassWithinItsCap(@TempDir Path workDir) throws Exception {
     // A cap far below a small run's unthrottled upload rate, so an unpaced pass cannot pass for a throttled one.
     long cap = 64 * 1024;
-    JsonNode report = run("bench", "archive", "--json", "--edits", "3000", "--fill-rate", "3000", "--partitions", "2",
+    JsonNode report = CliRun.json("bench", "archive", "--json", "--edits", "3000", "--fill-rate", "3000", "--partitions", "2",
         "--throttle", String.valueOf(cap), "--work-dir", workDir.toString());
 
     for (String field : List.of("raw_consumer_records_per_sec", "archiver_records_per_sec", "ratio", "store_bytes_per_kafka_byte")) {
@@ -92,16 +86,5 @@ class BenchCommandsTest {
     assertThat(report.get("throttled_upload_bytes_per_sec").asDouble())
         .isPositive()
         .isLessThanOrEqualTo(cap + burst / shortestSeconds + 0.5);
-  }
-
-  private static JsonNode run(String... args) throws Exception {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    assertThat(exit).as("exit code; stderr: %s", err).isZero();
-    return MAPPER.readTree(out.toString());
   }
 }

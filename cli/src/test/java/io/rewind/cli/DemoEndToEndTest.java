@@ -3,13 +3,9 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.store.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /**
  * The whole pipeline on real parts: KRaft broker, simulated fleet with a server death, archiver,
@@ -47,15 +43,9 @@ class DemoEndToEndTest {
 
   /** {@code rewind demo <args> --json}: its report, once it exited 0. */
   private static JsonNode demo(String... args) throws Exception {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
     List<String> command = new ArrayList<>(List.of("demo"));
     command.addAll(List.of(args));
     command.add("--json");
-    assertThat(cl.execute(command.toArray(String[]::new))).as(err.toString()).isZero();
-    return Json.MAPPER.readTree(out.toString());
+    return CliRun.json(command.toArray(String[]::new));
   }
 }

@@ -82,7 +82,7 @@ class DisasterRecoveryTest {
       stack.stopBroker();
 
       try (HBaseMiniCluster fresh = HBaseMiniCluster.start(dir.resolve("fresh-hbase"), 1, stack.config(), false, Map.of())) {
-        RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", storeUri, "--to", Long.toString(t),
+        CliRun.Result r = CliRun.run("restore", "--store", storeUri, "--to", Long.toString(t),
             "--hbase-zk", fresh.zookeeperQuorum(), "--parallelism", "2", "--verify", "--json");
 
         assertThat(r.exit).as(r.err).isZero();
@@ -99,7 +99,7 @@ class DisasterRecoveryTest {
 
         // The bulk-load path into other tables of the same fresh cluster reads exactly like the put path.
         String map = tables.stream().map(s -> s + "=bulk:" + qualifier(s)).collect(java.util.stream.Collectors.joining(","));
-        RestoreErrorsTest.Result bulk = RestoreErrorsTest.run("restore", "--store", storeUri, "--to", Long.toString(t),
+        CliRun.Result bulk = CliRun.run("restore", "--store", storeUri, "--to", Long.toString(t),
             "--hbase-zk", fresh.zookeeperQuorum(), "--mode", "bulkload", "--map", map, "--verify", "--json");
 
         for (String table : tables) {

@@ -141,7 +141,7 @@ class HBaseOracleTest {
     for (HBaseWorkload.Pause p : pauses) {
       String ns = "r" + p.index();
       long restoreStarted = System.currentTimeMillis();
-      RestoreErrorsTest.Result r = restore(p.time(), ns);
+      CliRun.Result r = restore(p.time(), ns);
       LOG.info("restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - restoreStarted);
       assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
       OracleRestores.Comparison c = OracleRestores.compare(conn, p, workload.tableNames(), ns);
@@ -170,11 +170,11 @@ class HBaseOracleTest {
       before.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
     }
 
-    RestoreErrorsTest.Result refused = restore(last.time(), ns);
+    CliRun.Result refused = restore(last.time(), ns);
     assertThat(refused.exit).isEqualTo(Errors.REFUSED);
     assertThat(refused.err).contains("already holds cells").contains("--force");
 
-    RestoreErrorsTest.Result again = restore(last.time(), ns, "--force");
+    CliRun.Result again = restore(last.time(), ns, "--force");
     assertThat(again.exit).as(again.err).isZero();
     List<List<DumpCell>> after = new ArrayList<>();
     for (String source : workload.tableNames()) {
@@ -207,7 +207,7 @@ class HBaseOracleTest {
     return snapshots;
   }
 
-  private RestoreErrorsTest.Result restore(long t, String targetNamespace, String... extra) {
+  private CliRun.Result restore(long t, String targetNamespace, String... extra) {
     return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace, extra);
   }
 }

@@ -20,13 +20,13 @@ final class OracleRestores {
   record Comparison(List<String> mismatches, long cellsCompared) {}
 
   /** Restores the tables as of T into {@code targetNamespace} (same qualifiers) with `rewind restore`. */
-  static RestoreErrorsTest.Result restore(String storeUri, String zookeeper, long t, List<String> tables, String targetNamespace,
+  static CliRun.Result restore(String storeUri, String zookeeper, long t, List<String> tables, String targetNamespace,
       String... extra) {
     List<String> args = new ArrayList<>(List.of("restore", "--store", storeUri, "--to", String.valueOf(t), "--hbase-zk", zookeeper,
         "--hbase-conf", "hbase.client.pause=20", "--parallelism", "2", "--map",
         tables.stream().map(s -> s + "=" + targetNamespace + ":" + qualifier(s)).collect(Collectors.joining(","))));
     args.addAll(List.of(extra));
-    return RestoreErrorsTest.run(args.toArray(new String[0]));
+    return CliRun.run(args.toArray(new String[0]));
   }
 
   /**

@@ -12,7 +12,7 @@ class RestoreBenchCommandTest {
 
   @Test
   void printsRatesOfTheBaselineAndBothRestorePaths() throws Exception {
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("bench", "restore", "--json", "--edits", "3000", "--partitions", "2");
+    CliRun.Result r = CliRun.run("bench", "restore", "--json", "--edits", "3000", "--partitions", "2");
 
     assertThat(r.exit).as(r.err).isZero();
     JsonNode report = Json.MAPPER.readTree(r.out);

@@ -1,18 +1,17 @@
 package io.rewind.cli;
 
+import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.cli.CliRun.Result;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class RestoreCommandTest {
 
@@ -120,27 +119,5 @@ class RestoreCommandTest {
       CheckpointFile.write(store, CheckpointFile.Stored.of(checkpoint, checkpoint, null, "test", 1));
     }
     return dir.toUri().toString();
-  }
-
-  private static Result run(String... args) {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
-  private static final class Result {
-    final int exit;
-    final String out;
-    final String err;
-
-    Result(int exit, String out, String err) {
-      this.exit = exit;
-      this.out = out;
-      this.err = err;
-    }
   }
 }

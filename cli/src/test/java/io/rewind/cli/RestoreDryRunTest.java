@@ -19,7 +19,7 @@ class RestoreDryRunTest {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 3, 10);
     Path out = dir.resolve("out");
 
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--parallelism", "2",
+    CliRun.Result r = CliRun.run("restore", "--store", store.uri, "--latest", "--dry-run", "--parallelism", "2",
         "--out", out.toString());
 
     assertThat(r.exit).as(r.err).isZero();
@@ -39,7 +39,7 @@ class RestoreDryRunTest {
   void countsOnlyTheEditsOfTheTablesAskedFor() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 10);
 
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--latest", "--dry-run", "--json",
+    CliRun.Result r = CliRun.run("restore", "--store", store.uri, "--latest", "--dry-run", "--json",
         "--tables", CraftedStore.TABLE);
 
     assertThat(r.exit).as(r.err).isZero();
@@ -51,7 +51,7 @@ class RestoreDryRunTest {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 10);
     long t = CraftedStore.FIRST_WRITE + 4;
 
-    RestoreErrorsTest.Result r = RestoreErrorsTest.run("restore", "--store", store.uri, "--to", Long.toString(t), "--dry-run", "--json");
+    CliRun.Result r = CliRun.run("restore", "--store", store.uri, "--to", Long.toString(t), "--dry-run", "--json");
 
     assertThat(r.exit).as(r.err).isZero();
     JsonNode plan = Json.MAPPER.readTree(r.out);

@@ -1,18 +1,17 @@
 package io.rewind.cli;
 
+import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.cli.CliRun.Result;
 import io.rewind.core.store.Manifest;
 import io.rewind.stack.LoopbackPorts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** Every restore error the operator can meet: a non-zero exit and one line naming the problem and the fix. */
 class RestoreErrorsTest {
@@ -169,27 +168,5 @@ class RestoreErrorsTest {
 
   private static Path local(CraftedStore store, String relative) {
     return Paths.get(URI.create(store.uri)).resolve(relative);
-  }
-
-  static Result run(String... args) {
-    CommandLine cl = Rewind.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out));
-    cl.setErr(new PrintWriter(err));
-    int exit = cl.execute(args);
-    return new Result(exit, out.toString(), err.toString());
-  }
-
-  static final class Result {
-    final int exit;
-    final String out;
-    final String err;
-
-    Result(int exit, String out, String err) {
-      this.exit = exit;
-      this.out = out;
-      this.err = err;
-    }
   }
 }

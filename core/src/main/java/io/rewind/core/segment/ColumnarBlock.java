@@ -61,20 +61,8 @@ public final class ColumnarBlock {
     private final Header[][] recentSets = new Header[RECENT_SETS][];
     private final int[] recentIndex = new int[RECENT_SETS];
     private int recentCount;
-    private final Map<Key, Integer> keyIds = new HashMap<>();
-    /** Per distinct key, the last non-null value of a record with it (null: none yet). */
-    private final List<byte[]> lastValueOfKey = new ArrayList<>();
-    private byte[] lastValue;
-    private boolean built;
     private byte[][] recordKeys = new byte[1024][];
     private byte[][] recordValues = new byte[1024][];
-    private final Columns keyRefs = new Columns(4096);
-    private final Columns keyLengths = new Columns(4096);
-    private final Columns keys = new Columns(64 * 1024);
-    private final Columns valueLengths = new Columns(8192);
-    private final Columns valueShared = new Columns(4096);
-    private final Columns valueRuns = new Columns(16 * 1024);
-    private final Columns values = new Columns(1024 * 1024);
     private int count;
     private long firstOffset;
     private long previousOffset;
@@ -102,33 +90,6 @@ public final class ColumnarBlock {
       recordKeys[count] = r.key();
       recordValues[count] = r.value();
       count++;
-    }
-
-    /** Writes the key and value columns: on the worker, in offset order. */
-    private void writeKeysAndValues() {
-      for (int i = 0; i < count; i++) {
-        byte[] key = recordKeys[i];
-        Integer id = keyIds.putIfAbsent(new Key(key), lastValueOfKey.size());
-        if (id == null) {
-          id = lastValueOfKey.size();
-          lastValueOfKey.add(null);
-          keyRefs.writeVarint(0);
-          keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
-          if (key != null) {
-            keys.write(key, 0, key.length);
-          }
-        } else {
-          keyRefs.writeVarint(lastValueOfKey.size() - id);
-        }
-        byte[] value = recordValues[i];
-        valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
-        if (value != null) {
-          byte[] reference = lastValueOfKey.get(id);
-          writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
-          lastValueOfKey.set(id, value);
-          lastValue = value;
-        }
-      }
     }
 
     public int count() {
@@ -163,16 +124,45 @@ public final class ColumnarBlock {
       return index;
     }
 
-    /** The block of the records added. */
+    /** The block of the records added: writes the key and value columns (on the worker), in offset order. */
     public ArchivedBlock build() {
       if (count == 0) {
         throw new IllegalArgumentException("a block holds at least one record");
       }
-      if (built) {
-        throw new IllegalStateException("a block is built once");
+      Columns keyRefs = new Columns(count);
+      Columns keyLengths = new Columns(count);
+      Columns keys = new Columns(64 * 1024);
+      Columns valueLengths = new Columns(2L * count);
+      Columns valueShared = new Columns(count);
+      Columns valueRuns = new Columns(4L * count);
+      Columns values = new Columns(1024 * 1024);
+      Map<Key, Integer> keyIds = new HashMap<>();
+      // Per distinct key, the last non-null value of a record with it (null: none yet).
+      List<byte[]> lastValueOfKey = new ArrayList<>();
+      byte[] lastValue = null;
+      for (int i = 0; i < count; i++) {
+        byte[] key = recordKeys[i];
+        Integer id = keyIds.putIfAbsent(new Key(key), lastValueOfKey.size());
+        if (id == null) {
+          id = lastValueOfKey.size();
+          lastValueOfKey.add(null);
+          keyRefs.writeVarint(0);
+          keyLengths.writeVarint(key == null ? 0 : key.length + 1L);
+          if (key != null) {
+            keys.write(key, 0, key.length);
+          }
+        } else {
+          keyRefs.writeVarint(lastValueOfKey.size() - id);
+        }
+        byte[] value = recordValues[i];
+        valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
+        if (value != null) {
+          byte[] reference = lastValueOfKey.get(id);
+          writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
+          lastValueOfKey.set(id, value);
+          lastValue = value;
+        }
       }
-      built = true;
-      writeKeysAndValues();
       return ArchivedBlock.newBuilder()
           .setCount(count)
           .setFirstOffset(firstOffset)
