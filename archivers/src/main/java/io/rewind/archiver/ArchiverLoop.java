@@ -1,6 +1,7 @@
 package io.rewind.archiver;
 
 import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.schemas.RollRequest;
 import java.time.Duration;
@@ -417,11 +418,13 @@ final class ArchiverLoop implements Runnable {
     }
     Map<TopicPartition, OffsetAndMetadata> commits = new LinkedHashMap<>();
     Map<PartitionArchiver, ResumePlan> plans = new LinkedHashMap<>();
+    ManifestIndex index = new ManifestIndex(manifests.store());
     for (PartitionArchiver pa : byTp.values()) {
       TopicPartition tp = pa.topicPartition();
       try {
-        ManifestStore.Chain chain = ManifestStore.chain(manifests.list(tp.partition()));
         OffsetAndMetadata c = committed.get(tp);
+        // Through the index: a head, a listing and the manifests committed since the compactor's last pass.
+        ManifestStore.Chain chain = index.open(tp.partition()).chainFrom(c == null ? -1 : c.offset());
         ResumePlan plan = ResumePlan.of(topic, tp.partition(), chain, logStarts.get(tp), logEnds.get(tp), c == null ? null : c.offset(),
             settings.newStoreFromLogStart());
         if (!plan.toRepublish().isEmpty()) {

@@ -93,7 +93,7 @@ public final class ArchiverSettings {
     return newStoreFromLogStart;
   }
 
-  private static long number(RewindConfig config, String key, long fallback, long min) {
+  static long number(RewindConfig config, String key, long fallback, long min) {
     String text = config.getOrDefault(key, String.valueOf(fallback)).trim();
     long v;
     try {

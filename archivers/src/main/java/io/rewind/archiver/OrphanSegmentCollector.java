@@ -1,13 +1,18 @@
 package io.rewind.archiver;
 
+import io.rewind.core.store.IndexHead;
 import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.StoreLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
@@ -16,10 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The garbage-collection pass ({@code rewind gc}): removes the orphan segments that crashed or
- * superseded archivers left (a segment written, its manifest never), by the rule of
- * {@link OrphanSegments}. Never touches a segment that a manifest names, nor a manifest. Safe to
- * run while archivers run, and from several places at once (deleting a deleted key is a no-op).
+ * The garbage-collection pass ({@code rewind gc}): removes what crashed or superseded writers left,
+ * older than the grace period. Orphan segments (written, never committed by a manifest) by the rule
+ * of {@link OrphanSegments}; manifests the index does not name whose every offset the indexed chain
+ * already covers (a merged manifest a compactor wrote before it died and then wrote again, a
+ * zombie archiver's copy, what a crashed retention left below its floor); index pages the head does
+ * not name. What the index names, and what a manifest the index names refers to, is never touched;
+ * neither are the merged-away manifests the compactor deletes itself once their grace has passed.
+ * Safe to run while archivers and the compactor run (deleting a deleted key is a no-op).
  */
 public final class OrphanSegmentCollector {
 
@@ -49,13 +58,17 @@ public final class OrphanSegmentCollector {
     public List<String> keptTooYoung = new ArrayList<>();
     /** Orphans reaching past the contiguous frontier: kept until the chain passes them. */
     public List<String> keptAboveFrontier = new ArrayList<>();
+    /** Manifests no index names whose offsets the chain covers (removed before their segments). */
+    public List<String> manifestsRemoved = new ArrayList<>();
+    /** Index pages the head does not name. */
+    public List<String> pagesRemoved = new ArrayList<>();
     public boolean dryRun;
   }
 
   /** One pass over every partition; with {@code dryRun} nothing is deleted. */
   public Report collect(boolean dryRun) throws IOException {
-    ManifestStore manifests = new ManifestStore(store);
-    Set<Integer> partitions = new TreeSet<>(manifests.partitions());
+    ManifestIndex index = new ManifestIndex(store);
+    Set<Integer> partitions = new TreeSet<>(index.partitions());
     for (FileStatus dir : store.list(StoreLayout.SEGMENTS)) {
       int p = StoreLayout.parsePartitionDir(dir.getPath().getName());
       if (p >= 0) {
@@ -66,39 +79,149 @@ public final class OrphanSegmentCollector {
     report.dryRun = dryRun;
     report.partitions = partitions.size();
     for (int p : partitions) {
-      // Segments listed first, manifests second: a segment committed in between is then seen
-      // with its manifest, never as an orphan.
-      List<OrphanSegments.SegmentFile> segments = listSegments(p);
-      List<Manifest> committed = manifests.list(p);
-      Set<String> referenced = new HashSet<>();
-      committed.forEach(m -> referenced.add(m.segmentPath));
-      long frontier = ManifestStore.chain(committed).end();
-      OrphanSegments.Plan plan = OrphanSegments.plan(segments, referenced, frontier, clock.getAsLong(), graceMs);
-      report.segmentsSeen += segments.size();
-      report.segmentsCommitted += segments.stream().filter(s -> referenced.contains(s.key())).count();
-      plan.keepTooYoung().forEach(s -> report.keptTooYoung.add(s.key()));
-      plan.keepAboveFrontier().forEach(s -> report.keptAboveFrontier.add(s.key()));
-      for (OrphanSegments.SegmentFile s : plan.remove()) {
+      collect(index, p, report);
+    }
+    return report;
+  }
+
+  private void collect(ManifestIndex index, int p, Report report) throws IOException {
+    long now = clock.getAsLong();
+    boolean dryRun = report.dryRun;
+    // Segments listed first, manifests second: a segment committed in between is then seen with its
+    // manifest, never as an orphan.
+    List<OrphanSegments.SegmentFile> segments = listSegments(p);
+    PartitionView view = index.open(p);
+    Set<String> referenced = new HashSet<>();
+    Set<String> manifestKeys = new HashSet<>();
+    for (Manifest m : view.all()) {
+      know(m, referenced, manifestKeys);
+    }
+    view.readFromStore().forEach(m -> know(m, referenced, manifestKeys));
+    IndexHead head = view.indexed() ? view.head() : null;
+    if (head != null) {
+      for (IndexHead.Retired r : head.retired) {
+        referenced.add(r.segmentKey(p));
+        manifestKeys.add(r.manifestKey(p));
+      }
+      collectStrayManifests(p, head, now, referenced, manifestKeys, report);
+      collectStrayPages(p, head, now, report);
+    }
+    long frontier = view.chain().end();
+    List<OrphanSegments.SegmentFile> levelZero = new ArrayList<>();
+    List<OrphanSegments.SegmentFile> merged = new ArrayList<>();
+    for (OrphanSegments.SegmentFile s : segments) {
+      (s.key().startsWith(StoreLayout.segmentsDir(p) + "/L") ? merged : levelZero).add(s);
+    }
+    OrphanSegments.Plan plan = OrphanSegments.plan(levelZero, referenced, frontier, now, graceMs);
+    // A merged segment always lies inside the chain it was merged from: no frontier applies.
+    OrphanSegments.Plan mergedPlan = OrphanSegments.plan(merged, referenced, Long.MAX_VALUE, now, graceMs);
+    report.segmentsSeen += segments.size();
+    report.segmentsCommitted += segments.stream().filter(s -> referenced.contains(s.key())).count();
+    for (OrphanSegments.Plan pl : List.of(plan, mergedPlan)) {
+      pl.keepTooYoung().forEach(s -> report.keptTooYoung.add(s.key()));
+      pl.keepAboveFrontier().forEach(s -> report.keptAboveFrontier.add(s.key()));
+      for (OrphanSegments.SegmentFile s : pl.remove()) {
         if (!dryRun) {
           store.delete(s.key());
-          LOG.info("removed orphan segment {} ([{}, {}) below the frontier {} of p={}, no manifest)",
-              s.key(), s.startOffset(), s.endOffset(), frontier, p);
+          LOG.info("removed orphan segment {} ([{}, {}) of p={}, no manifest; frontier {})", s.key(), s.startOffset(), s.endOffset(), p,
+              frontier);
         }
         report.removed.add(s.key());
         report.bytesRemoved += s.sizeBytes();
       }
     }
-    return report;
+  }
+
+  private static void know(Manifest m, Set<String> referenced, Set<String> manifestKeys) {
+    referenced.add(m.segmentPath);
+    manifestKeys.add(m.key());
+  }
+
+  /**
+   * Manifests the index does not name, below its indexed end: read, and removed when the indexed
+   * chain covers every offset they hold (their segments then become orphans); one that reaches past
+   * the indexed end keeps its segment.
+   */
+  private void collectStrayManifests(int p, IndexHead head, long now, Set<String> referenced, Set<String> manifestKeys, Report report)
+      throws IOException {
+    ManifestStore manifests = new ManifestStore(store);
+    List<FileStatus> candidates = new ArrayList<>();
+    for (FileStatus s : store.list(StoreLayout.manifestsDir(p))) {
+      String name = s.getPath().getName();
+      OptionalLong start = StoreLayout.parseManifestName(name);
+      if (start.isPresent() && start.getAsLong() < head.indexedEnd && !manifestKeys.contains(StoreLayout.manifest(p, start.getAsLong()))) {
+        candidates.add(s);
+      }
+      int level = StoreLayout.parseLevelDir(name);
+      if (level > 0) {
+        for (FileStatus l : store.list(StoreLayout.levelManifestsDir(p, level))) {
+          long[] range = StoreLayout.parseRangeName(l.getPath().getName());
+          if (range != null && !manifestKeys.contains(StoreLayout.levelManifest(p, level, range[0], range[1]))) {
+            candidates.add(l);
+          }
+        }
+      }
+    }
+    for (FileStatus s : candidates) {
+      String key = relative(p, s);
+      Optional<Manifest> m = manifests.read(key);
+      if (m.isPresent() && m.get().endOffset > head.indexedEnd) {
+        referenced.add(m.get().segmentPath);
+        continue;
+      }
+      if (now - s.getModificationTime() < graceMs) {
+        m.ifPresent(x -> referenced.add(x.segmentPath));
+        continue;
+      }
+      if (!report.dryRun) {
+        store.delete(key);
+        LOG.info("removed manifest {} of p={}: the index does not name it and its offsets are covered", key, p);
+      }
+      report.manifestsRemoved.add(key);
+    }
+  }
+
+  /** Index pages the head does not name (written by a compactor that died before its head). */
+  private void collectStrayPages(int p, IndexHead head, long now, Report report) throws IOException {
+    Set<String> named = new HashSet<>();
+    head.pages.forEach(ref -> named.add(ref.key));
+    for (FileStatus s : store.list(StoreLayout.indexPagesDir(p))) {
+      String key = StoreLayout.indexPagesDir(p) + "/" + s.getPath().getName();
+      if (named.contains(key) || now - s.getModificationTime() < graceMs) {
+        continue;
+      }
+      if (!report.dryRun) {
+        store.delete(key);
+      }
+      report.pagesRemoved.add(key);
+    }
+  }
+
+  private static String relative(int p, FileStatus s) {
+    String name = s.getPath().getName();
+    String parent = s.getPath().getParent().getName();
+    int level = StoreLayout.parseLevelDir(parent);
+    return (level > 0 ? StoreLayout.levelManifestsDir(p, level) : StoreLayout.manifestsDir(p)) + "/" + name;
   }
 
   private List<OrphanSegments.SegmentFile> listSegments(int partition) throws IOException {
     List<OrphanSegments.SegmentFile> files = new ArrayList<>();
-    String dir = StoreLayout.segmentsDir(partition);
-    for (FileStatus s : store.list(dir)) {
-      long[] range = StoreLayout.parseSegmentName(s.getPath().getName());
+    for (FileStatus s : store.list(StoreLayout.segmentsDir(partition))) {
+      String name = s.getPath().getName();
+      long[] range = StoreLayout.parseSegmentName(name);
       if (range != null) {
         files.add(new OrphanSegments.SegmentFile(
             StoreLayout.segment(partition, range[0], range[1]), range[0], range[1], s.getLen(), s.getModificationTime()));
+      }
+      int level = StoreLayout.parseLevelDir(name);
+      if (level > 0) {
+        String dir = StoreLayout.levelSegmentsDir(partition, level);
+        for (FileStatus l : store.list(dir)) {
+          long[] r = StoreLayout.parseLevelSegmentName(l.getPath().getName());
+          if (r != null) {
+            files.add(new OrphanSegments.SegmentFile(dir + "/" + l.getPath().getName(), r[0], r[1], l.getLen(), l.getModificationTime()));
+          }
+        }
       }
     }
     return files;

@@ -28,11 +28,7 @@ interface ProtocolHook {
     PrintStream err = System.err;
     return (point, partition) -> {
       if (point == target) {
-        err.println("rewind-test: paused at " + point.label() + " p=" + partition);
-        err.flush();
-        while (true) {
-          Thread.sleep(60_000);
-        }
+        TestPause.forever(err, point.label(), partition);
       }
     };
   }

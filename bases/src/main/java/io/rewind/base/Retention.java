@@ -4,15 +4,18 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ArchiveCatalog;
+import io.rewind.core.store.ManifestIndex;
+import io.rewind.core.store.PartitionView;
+import io.rewind.core.store.RetentionFloor;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,10 +41,18 @@ public final class Retention {
   public RetentionPlan plan(long windowStart) throws IOException {
     BaseStore bases = new BaseStore(store);
     Map<String, TableBases> all = bases.all();
-    Map<Integer, List<Manifest>> byPartition = new ManifestStore(store).all();
-    Set<String> tables = new TreeSet<>(ManifestStore.tables(byPartition));
+    ArchiveCatalog catalog = ArchiveCatalog.read(store);
+    Set<String> tables = new TreeSet<>(catalog.tables());
     TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
-    return RetentionPolicy.plan(windowStart, all, tables, byPartition);
+    long cutoff = RetentionPolicy.segmentCutoff(windowStart, all, tables);
+    // Each partition's oldest manifests up to the first one retention keeps: what it deletes, not the history.
+    Map<Integer, List<Manifest>> prefixes = new TreeMap<>();
+    if (cutoff != Long.MIN_VALUE) {
+      for (PartitionView p : catalog.partitions()) {
+        prefixes.put(p.partition(), p.oldestThrough(m -> m.maxWriteTime == null || m.maxWriteTime <= cutoff));
+      }
+    }
+    return RetentionPolicy.plan(windowStart, all, tables, prefixes);
   }
 
   /** Plans and applies; {@code dryRun} only plans. */
@@ -70,8 +81,17 @@ public final class Retention {
     BaseStore.GarbageReport garbage = bases.collectGarbage(System.currentTimeMillis(), intentExpiryMs);
     report.baseFilesDeleted = garbage.filesDeleted;
     report.baseBytesDeleted = garbage.bytesDeleted;
+    // The floor first: from then on no reader plans what follows, and the compactor drops it from the index.
+    ManifestIndex index = new ManifestIndex(store);
+    RetentionFloor floor = index.floor();
+    plan.manifestsToDelete.forEach((p, ms) -> floor.partitions.merge(p, ms.stream().mapToLong(m -> m.endOffset).max().getAsLong(), Math::max));
+    if (!plan.manifestsToDelete.isEmpty()) {
+      floor.windowStart = windowStart;
+      floor.writtenAt = System.currentTimeMillis();
+      index.writeFloor(floor);
+    }
     for (Manifest m : plan.allManifestsToDelete()) {
-      store.delete(StoreLayout.manifest(m.partition, m.startOffset));
+      store.delete(m.key());
       store.delete(m.segmentPath);
     }
     LOG.info("retention from {}: deleted {} bases, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,

@@ -25,6 +25,10 @@ public final class RetentionPolicy {
 
   private RetentionPolicy() {}
 
+  /**
+   * @param manifests per partition, its oldest covering manifests in offset order: all of them, or
+   *     at least up to and including the first one holding an edit written after the cutoff
+   */
   public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
       Map<Integer, List<Manifest>> manifests) {
     List<BaseManifest> basesToDelete = new ArrayList<>();
@@ -75,6 +79,11 @@ public final class RetentionPolicy {
       }
     }
     return new RetentionPlan(windowStart, cutoff, basesToDelete, manifestsToDelete, reasons);
+  }
+
+  /** The time at or before which a segment's edits no restore in the window needs (Long.MIN_VALUE: keep every segment). */
+  public static long segmentCutoff(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables) {
+    return plan(windowStart, bases, knownTables, Map.of()).segmentCutoff;
   }
 
   private static int countOlder(TableBases b, BaseManifest kept) {

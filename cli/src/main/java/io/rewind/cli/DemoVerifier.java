@@ -48,8 +48,8 @@ final class DemoVerifier {
     KafkaClients clients = new KafkaClients(config);
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
         .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
-    Map<Integer, List<Manifest>> manifests = restore.manifests();
-    RestorableRange range = restore.range(manifests);
+    var catalog = restore.catalog();
+    RestorableRange range = restore.range(catalog);
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
     say.line("restorable range " + range + "; restoring to " + count + " random times in it");

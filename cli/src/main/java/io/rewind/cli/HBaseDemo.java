@@ -100,7 +100,7 @@ final class HBaseDemo {
     KafkaClients clients = new KafkaClients(config);
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
         .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
-    RestorableRange range = restore.range(restore.manifests());
+    RestorableRange range = restore.range(restore.catalog());
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
     say.line("restorable range " + range + "; restoring to each pause into new HBase tables and comparing with its snapshot");

@@ -82,7 +82,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
         Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
         Connection connection = stack.hbase().orElseThrow().connection();
         Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
-        long time = restore.range(restore.manifests()).checkpoint();
+        long time = restore.range(restore.catalog()).checkpoint();
 
         // Warm-up (JIT, connection, region locations): the same loop into a scratch table, untimed.
         HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();

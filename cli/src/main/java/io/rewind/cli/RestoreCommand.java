@@ -140,14 +140,14 @@ final class RestoreCommand implements Callable<Integer> {
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
           .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
-      var manifests = restore.manifests();
-      var expected = tables.isEmpty() ? restore.knownTables(manifests) : tables;
+      var catalog = restore.catalog();
+      var expected = tables.isEmpty() ? restore.knownTables(catalog) : tables;
       RestoreOptions options = new RestoreOptions(time, tables, parallelism, dryRun);
       RestoreReport report;
       if (dryRun) {
         report = restore.run(options, new DryRunTarget());
       } else if (hbase.given()) {
-        report = restoreIntoHBase(restore, store, manifests, options, expected);
+        report = restoreIntoHBase(restore, store, catalog, options, expected);
       } else {
         DumpTarget target = new DumpTarget(out, time, expected);
         report = restore.run(options, target);
@@ -195,11 +195,11 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /** Into HBase tables: the range is checked before any target table is created or written. */
-  private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, java.util.Map<Integer, List<io.rewind.core.store.Manifest>> manifests,
+  private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, io.rewind.core.store.ArchiveCatalog catalog,
       RestoreOptions options, java.util.Collection<String> sources) throws Exception {
     var bases = restore.bases();
-    restore.checkTablesKnown(options.tables(), manifests);
-    restore.range(manifests, options.tables(), bases).check(options.time());
+    restore.checkTablesKnown(options.tables(), catalog);
+    restore.range(catalog, options.tables(), bases).check(options.time());
     TableMapping mapping = TableMapping.of(sources, TableMapping.parse(map));
     try (Connection connection = hbase.connect()) {
       HBaseTarget tables = HBaseTarget.open(connection, mapping, restore.descriptorsAt(options.time(), bases), force);

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       SimulateCommand.class,
       ArchiveCommand.class,
       GcCommand.class,
+      CompactCommand.class,
       BaseCommand.class,
       RetentionCommand.class,
       CheckpointCommand.class,

@@ -5,7 +5,10 @@ import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ArchiveCatalog;
+import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
 import io.rewind.schemas.Checkpoint;
@@ -86,7 +89,9 @@ public final class StatusCollector implements AutoCloseable {
   private final CheckpointTopicReader checkpoints;
   private final ProgressWatcher progress;
   private ObjectStore store;
-  private ManifestCatalog catalog;
+  /** The archive as the index showed it at the last refresh. */
+  private ArchiveCatalog catalog;
+  private ManifestIndex index;
 
   public StatusCollector(RewindConfig config) {
     this(config, Clock.systemUTC());
@@ -317,14 +322,15 @@ public final class StatusCollector implements AutoCloseable {
 
   private Map<Integer, ManifestStore.Chain> chains(List<String> notes) {
     try {
-      if (catalog == null) {
+      if (store == null) {
         store = ObjectStore.open(config);
-        catalog = new ManifestCatalog(store);
+        index = new ManifestIndex(store, true);
       }
-      catalog.refresh();
+      // Through the index: per partition a head, a listing and the manifests not read at an earlier refresh.
+      catalog = ArchiveCatalog.read(index);
       Map<Integer, ManifestStore.Chain> chains = new TreeMap<>();
-      for (int p : catalog.partitions()) {
-        chains.put(p, catalog.chain(p));
+      for (PartitionView p : catalog.partitions()) {
+        chains.put(p.partition(), p.chain());
       }
       return chains;
     } catch (IOException | RuntimeException e) {
@@ -472,14 +478,14 @@ public final class StatusCollector implements AutoCloseable {
       return List.of();
     }
     List<PartitionSegments> result = new ArrayList<>();
-    chains.forEach((p, chain) -> {
-      List<Manifest> all = catalog.manifests(p);
-      Manifest newest = all.isEmpty() ? null : all.get(all.size() - 1);
+    for (PartitionView view : catalog.partitions()) {
+      ManifestStore.Chain chain = chains.get(view.partition());
+      Manifest newest = view.newest().orElse(null);
       PartitionSegments.Segment segment = newest == null ? null
           : new PartitionSegments.Segment(newest.startOffset, newest.endOffset, newest.recordCount, newest.sizeBytes,
               newest.maxWriteTime, newest.committedAt, TimeParser.format(newest.committedAt), newest.segmentPath, newest.archiver);
-      result.add(new PartitionSegments(p, chain.start(), chain.end(), all.size(), segment));
-    });
+      result.add(new PartitionSegments(view.partition(), chain.start(), chain.end(), (int) view.manifestCount(), segment));
+    }
     return result;
   }
 
@@ -488,18 +494,11 @@ public final class StatusCollector implements AutoCloseable {
       return List.of();
     }
     Map<String, long[]> tables = new TreeMap<>(); // earliest, edits
-    for (int p : catalog.partitions()) {
-      for (Manifest m : catalog.manifests(p)) {
-        m.tables.forEach((table, count) -> {
-          if (table.isEmpty() || m.minWriteTime == null) {
-            return;
-          }
-          long[] t = tables.computeIfAbsent(table, k -> new long[] {Long.MAX_VALUE, 0});
-          t[0] = Math.min(t[0], m.minWriteTime);
-          t[1] += count;
-        });
+    catalog.tableStats().forEach((table, stats) -> {
+      if (!table.isEmpty() && stats.minWriteTime != null) {
+        tables.put(table, new long[] {stats.minWriteTime, stats.edits});
       }
-    }
+    });
     Map<String, io.rewind.core.base.TableBases> bases = Map.of();
     try {
       bases = new io.rewind.core.base.BaseStore(store).all();

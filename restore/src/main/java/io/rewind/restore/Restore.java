@@ -7,7 +7,7 @@ import io.rewind.core.io.Futures;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ArchiveCatalog;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
@@ -72,14 +72,14 @@ public final class Restore {
     return new BaseStore(store).all();
   }
 
-  /** Every committed manifest per partition. */
-  public Map<Integer, List<Manifest>> manifests() throws IOException {
-    return new ManifestStore(store).all();
+  /** The archive as the manifest index describes it (a head and the recent manifests per partition, not the history). */
+  public ArchiveCatalog catalog() throws IOException {
+    return ArchiveCatalog.read(store);
   }
 
   /** The restorable range of every table; refuses when the store has no checkpoint or nothing archived. */
-  public RestorableRange range(Map<Integer, List<Manifest>> manifests) throws IOException {
-    return range(manifests, List.of(), bases());
+  public RestorableRange range(ArchiveCatalog catalog) throws IOException {
+    return range(catalog, List.of(), bases());
   }
 
   /**
@@ -87,9 +87,9 @@ public final class Restore {
    * latest of the tables' earliest points: a table with bases from its oldest base's completion,
    * one without from the first archived edit.
    */
-  public RestorableRange range(Map<Integer, List<Manifest>> manifests, java.util.Collection<String> tables, Map<String, TableBases> bases)
+  public RestorableRange range(ArchiveCatalog catalog, java.util.Collection<String> tables, Map<String, TableBases> bases)
       throws IOException {
-    return range(checkpoint(), manifests, tables, bases);
+    return range(checkpoint(), catalog, tables, bases);
   }
 
   /** The store's checkpoint; refuses when there is none. */
@@ -101,10 +101,10 @@ public final class Restore {
                     + " (check --store) or the checkpoint app has not published yet (run `rewind checkpoint`)"));
   }
 
-  private RestorableRange range(CheckpointFile.Stored checkpoint, Map<Integer, List<Manifest>> manifests, java.util.Collection<String> tables,
+  private RestorableRange range(CheckpointFile.Stored checkpoint, ArchiveCatalog catalog, java.util.Collection<String> tables,
       Map<String, TableBases> bases) throws IOException {
-    Set<String> restored = new TreeSet<>(tables.isEmpty() ? knownTables(manifests, bases) : tables);
-    java.util.OptionalLong streamStart = RestorePlanner.earliestWriteTime(manifests);
+    Set<String> restored = new TreeSet<>(tables.isEmpty() ? knownTables(catalog, bases) : tables);
+    java.util.OptionalLong streamStart = catalog.minWriteTime();
     Long earliest = null;
     String reason = null;
     boolean needsStream = false;
@@ -139,14 +139,14 @@ public final class Restore {
     // The checkpoint first: every segment it covers was committed before it was published, so the
     // listing that follows holds them all, whatever the archivers commit meanwhile.
     CheckpointFile.Stored checkpoint = checkpoint();
-    Map<Integer, List<Manifest>> manifests = manifests();
+    ArchiveCatalog catalog = catalog();
     Map<String, TableBases> bases = bases();
     Set<String> tables = new TreeSet<>(options.tables());
-    checkTablesKnown(tables, manifests);
-    RestorableRange range = range(checkpoint, manifests, tables, bases);
+    checkTablesKnown(tables, catalog);
+    RestorableRange range = range(checkpoint, catalog, tables, bases);
     range.check(options.time());
     Map<String, BaseManifest> serving = new java.util.TreeMap<>();
-    Set<String> restored = tables.isEmpty() ? knownTables(manifests, bases) : tables;
+    Set<String> restored = tables.isEmpty() ? knownTables(catalog, bases) : tables;
     for (String t : restored) {
       TableBases b = bases.get(t);
       if (b != null) {
@@ -158,7 +158,7 @@ public final class Restore {
     long floor = serving.keySet().containsAll(restored) && !serving.isEmpty()
         ? java.util.Collections.min(replayAfter.values())
         : Long.MIN_VALUE;
-    RestorePlan plan = RestorePlanner.plan(manifests, options.time(), floor);
+    RestorePlan plan = RestorePlanner.plan(catalog.overlappingWriteTimes(floor, options.time()), options.time(), floor);
 
     RestoreReport report = new RestoreReport();
     report.time = options.time();
@@ -283,16 +283,16 @@ public final class Restore {
   }
 
   /** Tables to expect in the output: those asked for, else every table the store knows. */
-  public Set<String> knownTables(Map<Integer, List<Manifest>> manifests) throws IOException {
-    return knownTables(manifests, bases());
+  public Set<String> knownTables(ArchiveCatalog catalog) throws IOException {
+    return knownTables(catalog, bases());
   }
 
-  private Set<String> knownTables(Map<Integer, List<Manifest>> manifests, Map<String, TableBases> bases) throws IOException {
+  private Set<String> knownTables(ArchiveCatalog catalog, Map<String, TableBases> bases) throws IOException {
     Set<String> known = new TreeSet<>(bases.keySet());
     for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
       known.add(d.getTable());
     }
-    known.addAll(ManifestStore.tables(manifests));
+    known.addAll(catalog.tables());
     return known;
   }
 
@@ -300,11 +300,11 @@ public final class Restore {
    * Refuses tables the store has no backup of, naming those it has; call before preparing a
    * target ({@link #run} checks again).
    */
-  public void checkTablesKnown(java.util.Collection<String> requested, Map<Integer, List<Manifest>> manifests) throws IOException {
+  public void checkTablesKnown(java.util.Collection<String> requested, ArchiveCatalog catalog) throws IOException {
     if (requested.isEmpty()) {
       return;
     }
-    Set<String> known = knownTables(manifests);
+    Set<String> known = knownTables(catalog);
     List<String> unknown = new ArrayList<>();
     for (String t : requested) {
       if (!known.contains(t)) {

@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
+import io.rewind.core.store.Covering;
 import io.rewind.core.store.Manifest;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +29,7 @@ public final class RestorePlanner {
     manifestsByPartition.forEach(
         (partition, manifests) -> {
           List<Manifest> sorted = new ArrayList<>(manifests);
-          sorted.sort(Comparator.comparingLong((Manifest m) -> m.startOffset).thenComparingLong(m -> -m.endOffset));
+          sorted.sort(Covering.ORDER);
           List<RestorePlan.Step> partitionSteps = new ArrayList<>();
           long covered = Long.MIN_VALUE;
           for (Manifest m : sorted) {
@@ -48,14 +48,5 @@ public final class RestorePlanner {
           }
         });
     return new RestorePlan(time, steps);
-  }
-
-  /** The earliest write time over all manifests, or empty when nothing is archived. */
-  public static java.util.OptionalLong earliestWriteTime(Map<Integer, List<Manifest>> manifestsByPartition) {
-    return manifestsByPartition.values().stream()
-        .flatMap(List::stream)
-        .filter(m -> m.minWriteTime != null)
-        .mapToLong(m -> m.minWriteTime)
-        .min();
   }
 }

@@ -32,12 +32,6 @@ class RestorePlannerTest {
   }
 
   @Test
-  void earliestIsTheOldestArchivedWriteTime() {
-    assertThat(RestorePlanner.earliestWriteTime(Map.of(0, List.of(m(0, 0, 1, 500, 600)), 1, List.of(m(1, 0, 1, 400, 700)))))
-        .hasValue(400);
-  }
-
-  @Test
   void aTimePastTheCheckpointIsRefusedNamingBothBounds() {
     RestorableRange range = new RestorableRange(1_000, 2_000);
 

@@ -50,6 +50,15 @@ public final class Manifest {
   public String keyId;
   public String archiver;
   public long committedAt;
+  /**
+   * The compaction level: null (read as 0) for a segment an archiver rolled, 1, 2... for one a
+   * compactor merged from finer ones (docs/archivers.md, "Compaction").
+   */
+  public Integer level;
+  /** For a merged segment, the earliest commit time among the segments it merged; null at level 0. */
+  public Long firstCommittedAt;
+  /** For a merged segment, how many level-0 segments it holds; null at level 0. */
+  public Long sources;
 
   /** A record archived although it failed validation. */
   @JsonPropertyOrder(alphabetic = true)
@@ -67,6 +76,26 @@ public final class Manifest {
 
   public long rangeLength() {
     return endOffset - startOffset;
+  }
+
+  /** The compaction level, 0 for a segment an archiver rolled. */
+  public int level() {
+    return level == null ? 0 : level;
+  }
+
+  /** When the oldest level-0 segment this one holds was committed: the time compaction windows are cut by. */
+  public long archivedFrom() {
+    return firstCommittedAt == null ? committedAt : firstCommittedAt;
+  }
+
+  /** The level-0 segments this one holds (1 for a level-0 segment). */
+  public long sourceCount() {
+    return sources == null ? 1 : sources;
+  }
+
+  /** The key of this manifest in the store. */
+  public String key() {
+    return level() == 0 ? StoreLayout.manifest(partition, startOffset) : StoreLayout.levelManifest(partition, level(), startOffset, endOffset);
   }
 
   @Override

@@ -28,7 +28,7 @@ public final class ManifestStore {
 
   /** Commits a segment: one small write of its manifest to the final key. */
   public void write(Manifest manifest) throws IOException {
-    store.write(StoreLayout.manifest(manifest.partition, manifest.startOffset), ManifestCodec.encode(manifest));
+    store.write(manifest.key(), ManifestCodec.encode(manifest));
   }
 
   /** Partitions that have at least a manifest directory, ascending. */
@@ -59,23 +59,41 @@ public final class ManifestStore {
     return tables;
   }
 
-  /** Every valid manifest of a partition in start-offset order; torn ones are logged and skipped. */
+  /**
+   * Every valid manifest of a partition, of every compaction level, in {@link Covering#ORDER}; torn
+   * ones are logged and skipped. Reads the partition's whole history: routine readers go through the
+   * {@link ManifestIndex} instead.
+   */
   public List<Manifest> list(int partition) throws IOException {
     List<Manifest> manifests = new ArrayList<>();
     for (FileStatus s : store.list(StoreLayout.manifestsDir(partition))) {
-      OptionalLong start = StoreLayout.parseManifestName(s.getPath().getName());
-      if (start.isEmpty()) {
+      String name = s.getPath().getName();
+      OptionalLong start = StoreLayout.parseManifestName(name);
+      if (start.isPresent()) {
+        readInto(StoreLayout.manifest(partition, start.getAsLong()), manifests);
         continue;
       }
-      String key = StoreLayout.manifest(partition, start.getAsLong());
-      Optional<Manifest> m = read(key);
-      if (m.isPresent()) {
-        manifests.add(m.get());
-      } else {
-        LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+      int level = StoreLayout.parseLevelDir(name);
+      if (level > 0) {
+        for (FileStatus l : store.list(StoreLayout.levelManifestsDir(partition, level))) {
+          long[] range = StoreLayout.parseRangeName(l.getPath().getName());
+          if (range != null) {
+            readInto(StoreLayout.levelManifest(partition, level, range[0], range[1]), manifests);
+          }
+        }
       }
     }
+    manifests.sort(Covering.ORDER);
     return manifests;
+  }
+
+  private void readInto(String key, List<Manifest> manifests) throws IOException {
+    Optional<Manifest> m = read(key);
+    if (m.isPresent()) {
+      manifests.add(m.get());
+    } else {
+      LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+    }
   }
 
   public Optional<Manifest> read(String key) throws IOException {
@@ -88,27 +106,12 @@ public final class ManifestStore {
 
   /**
    * The manifests of the contiguous chain: from the lowest start, each next one starting at or
-   * before the end so far. Overlaps (a zombie archiver's copies) are redundant, not conflicts.
+   * before the end so far. Overlaps (a zombie archiver's copies, a compaction's sources) are
+   * redundant, not conflicts: the chain names the coarsest covering copies.
    */
   public static Chain chain(List<Manifest> manifests) {
-    List<Manifest> inChain = new ArrayList<>();
-    long start = -1;
-    long end = -1;
-    for (Manifest m : manifests) {
-      if (end < 0) {
-        start = m.startOffset;
-        end = m.endOffset;
-        inChain.add(m);
-      } else if (m.startOffset <= end) {
-        if (m.endOffset > end) {
-          end = m.endOffset;
-        }
-        inChain.add(m);
-      } else {
-        break;
-      }
-    }
-    return new Chain(start, end, inChain);
+    Covering c = Covering.extend(-1, manifests);
+    return new Chain(c.start(), c.end(), c.covering());
   }
 
   /** A partition's unbroken run of committed segments, [start, end). */
@@ -123,8 +126,9 @@ public final class ManifestStore {
       this.manifests = List.copyOf(manifests);
     }
 
+    /** Nothing committed: no manifest starts the chain. */
     public boolean isEmpty() {
-      return manifests.isEmpty();
+      return end < 0;
     }
 
     /** First offset covered, or -1 when empty. */
@@ -137,6 +141,7 @@ public final class ManifestStore {
       return end;
     }
 
+    /** The covering manifests it was built with: all of them, or those a reader asked for (see PartitionView#chainFrom). */
     public List<Manifest> manifests() {
       return manifests;
     }

@@ -18,10 +18,18 @@ public final class SelfChecksummedJson {
   private SelfChecksummedJson() {}
 
   public static byte[] encode(Object value) {
+    return encode(value, true);
+  }
+
+  /**
+   * @param pretty indented for people reading the store; large records (index heads and pages)
+   *     are written compact
+   */
+  public static byte[] encode(Object value, boolean pretty) {
     ObjectNode node = Json.MAPPER.valueToTree(value);
     node.put(CHECKSUM, checksum(node));
     try {
-      return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+      return (pretty ? Json.MAPPER.writerWithDefaultPrettyPrinter() : Json.MAPPER.writer()).writeValueAsBytes(node);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + value, e);
     }

@@ -1,0 +1,264 @@
+package io.rewind.archiver;
+
+import io.rewind.core.segment.SegmentException;
+import io.rewind.core.store.Covering;
+import io.rewind.core.store.IndexHead;
+import io.rewind.core.store.IndexPage;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestIndex;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreLayout;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The compactor ({@code rewind compact}), the only writer of the manifest index. A pass, for each
+ * partition: index the level-0 manifests the archivers committed since the last pass (or rebuild the
+ * head from every manifest when it is missing or torn); merge the level windows that ended
+ * ({@link CompactionPolicy}, {@link SegmentMerger}); delete the manifests and segments merged away
+ * once their grace period has passed; move finished entries into index pages; drop what retention
+ * put below its floor.
+ *
+ * <p>Crash safety: a merged segment is written, then its manifest, then the head that names it and
+ * retires its sources, and only a later pass deletes the sources (manifest first). A crash before
+ * the head is written leaves a segment and perhaps a manifest the head does not name: the next pass
+ * merges again under a new segment key, and {@code rewind gc} removes the leftovers. Whatever the
+ * moment, every offset stays covered by a manifest whose segment exists, so a restore is exact.
+ */
+public final class Compactor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Compactor.class);
+
+  private final ObjectStore store;
+  private final CompactionSettings settings;
+  private final CompactionPolicy policy;
+  private final LongSupplier clock;
+  private final CompactionHook hook;
+  private final SegmentMerger merger;
+
+  public Compactor(ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock) {
+    this(store, settings, compactorId, clock, CompactionHook.fromSystemProperties());
+  }
+
+  Compactor(ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock, CompactionHook hook) {
+    this.store = store;
+    this.settings = settings;
+    this.policy = CompactionPolicy.of(settings);
+    this.clock = clock;
+    this.hook = hook;
+    this.merger = new SegmentMerger(store, settings.segmentKey().orElse(null), compactorId, clock, hook);
+  }
+
+  /** What a pass did. Field names are the JSON of {@code rewind compact --json}. */
+  public static final class Report {
+    public int partitions;
+    /** Partitions whose head was missing or torn and was rebuilt from every manifest. */
+    public int headsRebuilt;
+    public long manifestsIndexed;
+    public long mergedSegmentsWritten;
+    public long segmentsMerged;
+    public long bytesWritten;
+    public long retiredDeleted;
+    public long pagesWritten;
+    public long headsWritten;
+    /** Runs that could not be merged (a missing or corrupt source), each named; retried on the next pass. */
+    public List<String> errors = new ArrayList<>();
+
+    void add(Report r) {
+      partitions += r.partitions;
+      headsRebuilt += r.headsRebuilt;
+      manifestsIndexed += r.manifestsIndexed;
+      mergedSegmentsWritten += r.mergedSegmentsWritten;
+      segmentsMerged += r.segmentsMerged;
+      bytesWritten += r.bytesWritten;
+      retiredDeleted += r.retiredDeleted;
+      pagesWritten += r.pagesWritten;
+      headsWritten += r.headsWritten;
+      errors.addAll(r.errors);
+    }
+  }
+
+  /** One pass over every partition with manifests. */
+  public Report pass() throws IOException, InterruptedException {
+    ManifestIndex index = new ManifestIndex(store);
+    Report total = new Report();
+    for (int p : index.partitions()) {
+      total.add(pass(index, p));
+    }
+    return total;
+  }
+
+  Report pass(ManifestIndex index, int partition) throws IOException, InterruptedException {
+    Report report = new Report();
+    report.partitions = 1;
+    long now = clock.getAsLong();
+    long floor = index.floor().of(partition);
+    Optional<IndexHead> read = index.readHead(partition);
+    IndexHead head;
+    boolean changed;
+    if (read.isEmpty()) {
+      head = IndexHead.empty(partition);
+      List<Manifest> all = index.readAllManifests(partition);
+      changed = absorb(head, all, floor, now, report);
+      report.headsRebuilt = 1;
+      LOG.info("p={}: no index head: built one from its {} manifests", partition, all.size());
+    } else {
+      head = read.get();
+      changed = absorb(head, index.levelZeroFrom(partition, head.indexedEnd), floor, now, report);
+    }
+    List<String> pagesBelowFloor = new ArrayList<>();
+    changed |= dropBelowFloor(head, floor, pagesBelowFloor);
+    for (CompactionPolicy.Run run : policy.runs(head.entries, now)) {
+      List<SegmentMerger.Merged> merged;
+      try {
+        merged = merger.merge(run.level(), run.sources());
+      } catch (SegmentException e) {
+        report.errors.add("p=" + partition + " level " + run.level() + " [" + run.sources().get(0).startOffset + ", "
+            + run.sources().get(run.sources().size() - 1).endOffset + "): " + e.getMessage());
+        LOG.error("p={}: cannot merge {} segments into level {}: {}", partition, run.sources().size(), run.level(), e.getMessage());
+        continue;
+      }
+      for (SegmentMerger.Merged m : merged) {
+        replace(head, m, now);
+        report.mergedSegmentsWritten++;
+        report.segmentsMerged += m.sources().size();
+        report.bytesWritten += m.manifest().sizeBytes;
+      }
+      if (!merged.isEmpty()) {
+        write(index, head, now, report);
+        changed = false;
+        hook.reached(CompactionPoint.HEAD_WRITTEN, partition);
+      }
+    }
+    changed |= deleteRetired(head, now, report);
+    changed |= page(index, head, now, report);
+    if (changed) {
+      write(index, head, now, report);
+    }
+    for (String page : pagesBelowFloor) {
+      store.delete(page);
+    }
+    return report;
+  }
+
+  /** Adds the manifests that extend the head's chain; retires those another covers. */
+  private boolean absorb(IndexHead head, List<Manifest> manifests, long floor, long now, Report report) {
+    List<Manifest> above = new ArrayList<>();
+    for (Manifest m : manifests) {
+      if (m.endOffset > floor) {
+        above.add(m);
+      }
+    }
+    Covering c = Covering.extend(head.indexedEnd, above);
+    head.entries.addAll(c.covering());
+    head.indexedEnd = c.end();
+    c.redundant().forEach(m -> head.retired.add(IndexHead.Retired.of(m, now)));
+    report.manifestsIndexed += c.covering().size();
+    return !c.covering().isEmpty() || !c.redundant().isEmpty();
+  }
+
+  /** Entries and pages retention put below its floor leave the head (retention deletes their objects). */
+  private static boolean dropBelowFloor(IndexHead head, long floor, List<String> pagesBelowFloor) {
+    if (floor < 0) {
+      return false;
+    }
+    boolean changed = head.entries.removeIf(m -> m.endOffset <= floor);
+    for (Iterator<IndexHead.PageRef> it = head.pages.iterator(); it.hasNext(); ) {
+      IndexHead.PageRef p = it.next();
+      if (p.endOffset <= floor) {
+        pagesBelowFloor.add(p.key);
+        it.remove();
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** The merged manifest takes its sources' place in the head; the sources are retired. */
+  private static void replace(IndexHead head, SegmentMerger.Merged merged, long now) {
+    int at = head.entries.indexOf(merged.sources().get(0));
+    head.entries.subList(at, at + merged.sources().size()).clear();
+    head.entries.add(at, merged.manifest());
+    merged.sources().forEach(s -> head.retired.add(IndexHead.Retired.of(s, now)));
+  }
+
+  /**
+   * Deletes the retired manifests and segments whose grace period has passed: manifest first, so a
+   * crash leaves at worst an orphan segment for gc. A level-0 manifest key can have been rewritten
+   * by a zombie archiver with a longer range since; such a one is kept until the chain covers it.
+   */
+  private boolean deleteRetired(IndexHead head, long now, Report report) throws IOException, InterruptedException {
+    Set<String> live = new HashSet<>();
+    for (Manifest m : head.entries) {
+      live.add(m.key());
+      live.add(m.segmentPath);
+    }
+    boolean changed = false;
+    ManifestStore manifests = new ManifestStore(store);
+    for (Iterator<IndexHead.Retired> it = head.retired.iterator(); it.hasNext(); ) {
+      IndexHead.Retired r = it.next();
+      if (r.retiredAt + settings.graceMs() > now) {
+        continue;
+      }
+      String manifestKey = r.manifestKey(head.partition);
+      String segmentKey = r.segmentKey(head.partition);
+      Optional<Manifest> current = live.contains(manifestKey) ? Optional.empty() : manifests.read(manifestKey);
+      if (current.isPresent() && current.get().endOffset > head.indexedEnd) {
+        continue;
+      }
+      if (current.isPresent()) {
+        store.delete(manifestKey);
+        hook.reached(CompactionPoint.RETIRED_MANIFEST_DELETED, head.partition);
+        if (!live.contains(current.get().segmentPath)) {
+          store.delete(current.get().segmentPath);
+        }
+      }
+      if (!live.contains(segmentKey)) {
+        store.delete(segmentKey);
+      }
+      it.remove();
+      report.retiredDeleted++;
+      changed = true;
+    }
+    return changed;
+  }
+
+  /** Moves finished entries from the head into a page once the head holds half a page more of them than a page. */
+  private boolean page(ManifestIndex index, IndexHead head, long now, Report report) throws IOException, InterruptedException {
+    int size = settings.pageEntries();
+    int finished = policy.finishedPrefix(head.entries, now);
+    boolean changed = false;
+    while (finished >= size + size / 2) {
+      List<Manifest> entries = new ArrayList<>(head.entries.subList(0, size));
+      IndexPage page = new IndexPage();
+      page.partition = head.partition;
+      page.startOffset = entries.get(0).startOffset;
+      page.endOffset = entries.get(entries.size() - 1).endOffset;
+      page.entries = entries;
+      index.writePage(page);
+      hook.reached(CompactionPoint.PAGE_WRITTEN, head.partition);
+      head.pages.add(IndexHead.PageRef.of(StoreLayout.indexPage(head.partition, page.startOffset, page.endOffset), entries));
+      head.entries.subList(0, size).clear();
+      finished -= size;
+      report.pagesWritten++;
+      changed = true;
+    }
+    return changed;
+  }
+
+  private static void write(ManifestIndex index, IndexHead head, long now, Report report) throws IOException {
+    head.version++;
+    head.writtenAt = now;
+    index.writeHead(head);
+    report.headsWritten++;
+  }
+}

@@ -1,0 +1,305 @@
+package io.rewind.archiver;
+
+import io.rewind.core.segment.CorruptSegmentException;
+import io.rewind.core.segment.MissingSegmentException;
+import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.store.Manifest;
+import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.store.ManifestStore;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreLayout;
+import java.io.ByteArrayInputStream;
+import java.io.FileNotFoundException;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongSupplier;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.file.CodecFactory;
+import org.apache.avro.file.DataFileStream;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.hadoop.fs.Abortable;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes one merged segment from consecutive committed ones, and its manifest. The sources' Avro
+ * container blocks are copied as they are into one new container (same schema and codec: nothing
+ * is decoded, decompressed or compressed again), streamed straight to the final key through a
+ * SHA-256 digest, so memory does not depend on the merged segment's size. Every source is checked
+ * against its manifest (size and SHA-256) as it is copied; a mismatch abandons the merged segment
+ * before its manifest is written. The commit protocol is the archivers': segment, then manifest,
+ * no rename.
+ */
+final class SegmentMerger {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SegmentMerger.class);
+
+  private final ObjectStore store;
+  private final ManifestStore manifests;
+  private final SegmentKey key;
+  private final String compactorId;
+  private final LongSupplier clock;
+  private final CompactionHook hook;
+
+  SegmentMerger(ObjectStore store, SegmentKey key, String compactorId, LongSupplier clock, CompactionHook hook) {
+    this.store = store;
+    this.manifests = new ManifestStore(store);
+    this.key = key;
+    this.compactorId = compactorId;
+    this.clock = clock;
+    this.hook = hook;
+  }
+
+  /** A merged manifest and the sources it replaces. */
+  record Merged(Manifest manifest, List<Manifest> sources) {}
+
+  /**
+   * Merges the sources (consecutive, at least two) into segments of {@code level}: one, unless the
+   * sources' container schemas differ (written by different Rewind versions or segment formats),
+   * where each stretch of one schema becomes its own merged segment; a stretch of one source is
+   * left as it is.
+   *
+   * @throws MissingSegmentException when a source is gone (nothing is committed)
+   * @throws CorruptSegmentException when a source does not match its manifest (nothing is committed)
+   */
+  List<Merged> merge(int level, List<Manifest> sources) throws IOException, InterruptedException {
+    List<Merged> merged = new ArrayList<>();
+    if (sources.size() < 2) {
+      return merged;
+    }
+    int split = write(level, sources, merged);
+    if (split > 0) {
+      merged.addAll(merge(level, sources.subList(0, split)));
+      merged.addAll(merge(level, sources.subList(split, sources.size())));
+    }
+    return merged;
+  }
+
+  /** Writes one merged segment; returns 0, or the index of the first source whose schema differs (nothing written). */
+  private int write(int level, List<Manifest> sources, List<Merged> merged) throws IOException, InterruptedException {
+    Manifest first = sources.get(0);
+    Manifest last = sources.get(sources.size() - 1);
+    int partition = first.partition;
+    String segmentKey = StoreLayout.levelSegment(partition, level, first.startOffset, last.endOffset,
+        String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt()));
+    FSDataOutputStream raw = store.create(segmentKey);
+    DigestOutputStream stored = new DigestOutputStream(raw);
+    boolean done = false;
+    try {
+      DataFileWriter<Object> writer = null;
+      Schema schema = null;
+      for (int i = 0; i < sources.size(); i++) {
+        Manifest source = sources.get(i);
+        VerifiedInput in = VerifiedInput.open(store, source, key);
+        try (DataFileStream<Object> blocks = new DataFileStream<>(in.stream(), new GenericDatumReader<>())) {
+          if (writer == null) {
+            schema = blocks.getSchema();
+            writer = new DataFileWriter<>(new GenericDatumWriter<>())
+                .setCodec(CodecFactory.fromString(codecOf(blocks)));
+            writer.setMeta("rewind.partition", partition);
+            writer.setMeta("rewind.start", first.startOffset);
+            writer.setMeta("rewind.level", level);
+            writer.create(schema, stored);
+          } else if (!schema.equals(blocks.getSchema())) {
+            LOG.info("p={}: {} has another container schema than {}: merged separately", partition, source.segmentPath, first.segmentPath);
+            return i;
+          }
+          writer.appendAllFrom(blocks, false);
+          in.verify();
+        } catch (AvroRuntimeException | IOException e) {
+          if (e instanceof MissingSegmentException || e instanceof CorruptSegmentException) {
+            throw e;
+          }
+          throw new CorruptSegmentException(source.segmentPath, "its blocks do not read (" + e.getMessage() + ")", e);
+        }
+      }
+      writer.close();
+      done = true;
+    } finally {
+      if (!done) {
+        abandon(raw, segmentKey);
+      }
+    }
+    hook.reached(CompactionPoint.MERGED_SEGMENT_WRITTEN, partition);
+    Manifest manifest = manifest(level, sources, segmentKey, stored);
+    manifests.write(manifest);
+    hook.reached(CompactionPoint.MERGED_MANIFEST_WRITTEN, partition);
+    merged.add(new Merged(manifest, List.copyOf(sources)));
+    return 0;
+  }
+
+  /** Drops an unfinished merged segment: an aborted upload leaves nothing; a local file is deleted (gc would too). */
+  private void abandon(FSDataOutputStream raw, String segmentKey) {
+    try {
+      if (raw.hasCapability("fs.capability.outputstream.abortable")) {
+        ((Abortable) raw).abort();
+      } else {
+        raw.close();
+        store.delete(segmentKey);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot drop the unfinished merged segment {} ({}): rewind gc removes it", segmentKey, e.toString());
+    }
+  }
+
+  private static String codecOf(DataFileStream<Object> blocks) {
+    String codec = blocks.getMetaString("avro.codec");
+    return codec == null ? "null" : codec;
+  }
+
+  private Manifest manifest(int level, List<Manifest> sources, String segmentKey, DigestOutputStream stored) {
+    Manifest first = sources.get(0);
+    Manifest m = new Manifest();
+    m.partition = first.partition;
+    m.startOffset = first.startOffset;
+    m.endOffset = sources.get(sources.size() - 1).endOffset;
+    m.segmentPath = segmentKey;
+    m.sizeBytes = stored.count;
+    m.sha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
+    m.codec = first.codec;
+    m.keyId = first.keyId;
+    m.level = level;
+    m.archiver = compactorId;
+    m.committedAt = clock.getAsLong();
+    m.tables = new TreeMap<>();
+    TreeSet<String> schemaIds = new TreeSet<>();
+    List<Manifest.InvalidRecord> invalid = new ArrayList<>();
+    long firstCommitted = Long.MAX_VALUE;
+    long sourceCount = 0;
+    for (Manifest s : sources) {
+      m.recordCount += s.recordCount;
+      m.minWriteTime = min(m.minWriteTime, s.minWriteTime);
+      m.maxWriteTime = s.maxWriteTime == null ? m.maxWriteTime : m.maxWriteTime == null ? s.maxWriteTime : Math.max(m.maxWriteTime, s.maxWriteTime);
+      s.tables.forEach((t, n) -> m.tables.merge(t, n, Long::sum));
+      schemaIds.addAll(s.schemaIds);
+      m.invalidRecords += s.invalidRecords;
+      if (s.invalid != null) {
+        s.invalid.stream().limit(Math.max(0, Manifest.MAX_INVALID_LISTED - invalid.size())).forEach(invalid::add);
+      }
+      firstCommitted = Math.min(firstCommitted, s.archivedFrom());
+      sourceCount += s.sourceCount();
+    }
+    m.schemaIds = List.copyOf(schemaIds);
+    m.invalid = invalid.isEmpty() ? null : invalid;
+    m.firstCommittedAt = firstCommitted;
+    m.sources = sourceCount;
+    return m;
+  }
+
+  private static Long min(Long a, Long b) {
+    return a == null ? b : b == null ? a : Math.min(a, b);
+  }
+
+  /** Counts and digests what is written to the store. */
+  private static final class DigestOutputStream extends FilterOutputStream {
+    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
+    long count;
+
+    DigestOutputStream(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      digest.update((byte) b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      digest.update(b, off, len);
+      count += len;
+    }
+  }
+
+  /** A source segment's bytes, checked against its manifest once read to the end. */
+  private static final class VerifiedInput {
+    private final Manifest manifest;
+    private final InputStream stream;
+    private final DigestInputStream digested;
+    private final long[] count;
+    private boolean checked;
+
+    private VerifiedInput(Manifest manifest, InputStream stream, DigestInputStream digested, long[] count) {
+      this.manifest = manifest;
+      this.stream = stream;
+      this.digested = digested;
+      this.count = count;
+    }
+
+    static VerifiedInput open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
+      InputStream in;
+      try {
+        in = store.open(manifest.segmentPath);
+      } catch (FileNotFoundException e) {
+        throw new MissingSegmentException(manifest.segmentPath, manifest.key(), e);
+      }
+      long[] count = new long[1];
+      DigestInputStream digested = new DigestInputStream(new java.io.FilterInputStream(in) {
+        @Override
+        public int read() throws IOException {
+          int b = super.read();
+          if (b >= 0) {
+            count[0]++;
+          }
+          return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n > 0) {
+            count[0] += n;
+          }
+          return n;
+        }
+      }, ManifestCodec.Sha256.newDigest());
+      if (manifest.keyId == null) {
+        return new VerifiedInput(manifest, digested, digested, count);
+      }
+      // Level-0 segments are sealed whole (segment.max.bytes bounds them): checked, then opened.
+      byte[] sealed = digested.readAllBytes();
+      VerifiedInput verified = new VerifiedInput(manifest, null, digested, count);
+      verified.verify();
+      VerifiedInput opened = new VerifiedInput(manifest, new ByteArrayInputStream(key.decrypt(sealed, manifest.segmentPath)), digested, count);
+      opened.checked = true;
+      return opened;
+    }
+
+    InputStream stream() {
+      return stream;
+    }
+
+    /** Reads to the end and checks size and SHA-256 against the manifest. */
+    void verify() throws IOException {
+      if (checked) {
+        return;
+      }
+      checked = true;
+      digested.transferTo(OutputStream.nullOutputStream());
+      if (count[0] != manifest.sizeBytes) {
+        throw new CorruptSegmentException(manifest.segmentPath, "it holds " + count[0] + " bytes, its manifest says " + manifest.sizeBytes, null);
+      }
+      String actual = ManifestCodec.Sha256.toHex(digested.getMessageDigest().digest());
+      if (!actual.equalsIgnoreCase(manifest.sha256)) {
+        throw new CorruptSegmentException(manifest.segmentPath, "its SHA-256 is " + actual + ", its manifest says " + manifest.sha256, null);
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package io.rewind.cli;
+
+import io.rewind.archiver.CompactionSettings;
+import io.rewind.archiver.Compactor;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.store.Json;
+import io.rewind.core.store.ObjectStore;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code rewind compact}: keeps the store small and fast to read as it ages. Runs until stopped
+ * (one per store), a pass every compaction.interval.ms; {@code --once} runs one pass.
+ */
+@Command(
+    name = "compact",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Index what the archivers committed and merge their segments by levels (default: the segments of each",
+      "minute into one, then those of each hour), deleting the merged-away ones after compaction.grace.ms.",
+      "Needs only the store. Run one per store, until stopped; --once runs a single pass."
+    })
+final class CompactCommand implements Callable<Integer> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CompactCommand.class);
+
+  @Mixin ConnectionOptions connection;
+
+  @Option(names = "--once", description = "Run one pass and exit (exit code 1 when a run could not be merged).")
+  boolean once;
+
+  @Option(names = "--json", description = "Print each pass's report as JSON.")
+  boolean json;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    RewindConfig config = connection.config();
+    CompactionSettings settings = new CompactionSettings(config);
+    PrintWriter out = spec.commandLine().getOut();
+    String id = "compactor " + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    Thread main = Thread.currentThread();
+    if (!once) {
+      Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt, "rewind-compact-stop"));
+    }
+    try (ObjectStore store = ObjectStore.open(config)) {
+      store.checkReachable();
+      Compactor compactor = new Compactor(store, settings, id, System::currentTimeMillis);
+      while (true) {
+        Compactor.Report report;
+        try {
+          report = compactor.pass();
+        } catch (InterruptedException e) {
+          LOG.info("compactor stopped");
+          return 0;
+        }
+        print(out, store, report);
+        if (once) {
+          return report.errors.isEmpty() ? 0 : Errors.FAILED;
+        }
+        try {
+          Thread.sleep(settings.intervalMs());
+        } catch (InterruptedException e) {
+          LOG.info("compactor stopped");
+          return 0;
+        }
+      }
+    }
+  }
+
+  private void print(PrintWriter out, ObjectStore store, Compactor.Report r) throws Exception {
+    if (json) {
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    } else if (once || r.mergedSegmentsWritten > 0 || r.retiredDeleted > 0 || !r.errors.isEmpty()) {
+      out.printf("%s: %d partitions, %d manifests indexed, %d segments merged into %d (%,d bytes), %d merged-away deleted,"
+              + " %d index pages written%s%n",
+          store, r.partitions, r.manifestsIndexed, r.segmentsMerged, r.mergedSegmentsWritten, r.bytesWritten, r.retiredDeleted,
+          r.pagesWritten, r.headsRebuilt > 0 ? ", " + r.headsRebuilt + " index heads rebuilt" : "");
+      r.errors.forEach(e -> out.println("  not merged: " + e));
+    }
+    out.flush();
+  }
+}

@@ -1,0 +1,184 @@
+package io.rewind.core.store;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeSet;
+import org.apache.hadoop.fs.FileStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The manifest index of a store: per partition a head ({@link IndexHead}) naming the manifests that
+ * cover the committed chain, with older entries in immutable pages ({@link IndexPage}), and the
+ * retention floor ({@link RetentionFloor}). Every reader of manifests goes through it
+ * ({@link #open}): one read of the head, one listing of the partition's level-0 manifests and a
+ * read of those committed since the compactor last indexed, plus the pages a range needs — a
+ * number of requests that does not grow with the store's age. A partition without a head (the
+ * compactor never ran, or its head is lost) is read the old way, every manifest, and the compactor
+ * rebuilds its head from them.
+ */
+public final class ManifestIndex {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ManifestIndex.class);
+
+  private final ObjectStore store;
+  private final ManifestStore manifests;
+  private RetentionFloor floor;
+  /** Level-0 manifests already read, by key, for a reader that opens the index again and again; null: none kept. */
+  private final Map<Integer, Map<String, Manifest>> levelZeroRead;
+
+  public ManifestIndex(ObjectStore store) {
+    this(store, false);
+  }
+
+  /**
+   * @param keepLevelZero keep the level-0 manifests read, so that reading the index again (the status
+   *     page refreshes) reads only those committed since: they are immutable once whole
+   */
+  public ManifestIndex(ObjectStore store, boolean keepLevelZero) {
+    this.store = store;
+    this.manifests = new ManifestStore(store);
+    this.levelZeroRead = keepLevelZero ? new HashMap<>() : null;
+  }
+
+  public ObjectStore store() {
+    return store;
+  }
+
+  /** Partitions with manifests, ascending (one listing). */
+  public List<Integer> partitions() throws IOException {
+    return manifests.partitions();
+  }
+
+  /** A partition's manifests as its index and the level-0 manifests committed since describe them. */
+  public PartitionView open(int partition) throws IOException {
+    Optional<IndexHead> head = readHead(partition);
+    long floor = floor().of(partition);
+    if (head.isEmpty()) {
+      return PartitionView.unindexed(partition, floor, manifests.list(partition));
+    }
+    IndexHead h = head.get();
+    return PartitionView.indexed(this, h, floor, levelZeroFrom(partition, h.indexedEnd));
+  }
+
+  /** Every partition's view, with the retention floor read again. */
+  public List<PartitionView> openAll() throws IOException {
+    floor = null;
+    List<PartitionView> views = new ArrayList<>();
+    for (int p : partitions()) {
+      views.add(open(p));
+    }
+    return views;
+  }
+
+  /** The level-0 manifests starting at or after {@code from}: those the index does not hold yet. */
+  public List<Manifest> levelZeroFrom(int partition, long from) throws IOException {
+    List<Manifest> result = new ArrayList<>();
+    Map<String, Manifest> kept = levelZeroRead == null ? null : levelZeroRead.computeIfAbsent(partition, p -> new HashMap<>());
+    Map<String, Manifest> stillListed = new HashMap<>();
+    for (FileStatus s : store.list(StoreLayout.manifestsDir(partition))) {
+      OptionalLong start = StoreLayout.parseManifestName(s.getPath().getName());
+      if (start.isEmpty() || start.getAsLong() < from) {
+        continue;
+      }
+      String key = StoreLayout.manifest(partition, start.getAsLong());
+      Manifest known = kept == null ? null : kept.get(key);
+      Optional<Manifest> m = known != null ? Optional.of(known) : manifests.read(key);
+      if (m.isPresent()) {
+        result.add(m.get());
+        stillListed.put(key, m.get());
+      } else {
+        LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+      }
+    }
+    if (kept != null) {
+      // Only what is still listed: manifests the compactor deleted are forgotten.
+      kept.clear();
+      kept.putAll(stillListed);
+    }
+    return result;
+  }
+
+  /** The newest whole copy of a partition's head, or empty when it has none. */
+  public Optional<IndexHead> readHead(int partition) throws IOException {
+    Optional<IndexHead> main = readRecord(StoreLayout.indexHead(partition), IndexHead.class);
+    if (main.isPresent()) {
+      // The backup is written first: a whole main copy is at least as new as it.
+      return main;
+    }
+    return readRecord(StoreLayout.indexHeadBackup(partition), IndexHead.class);
+  }
+
+  /**
+   * Writes a head: first its backup copy, then the head itself, each whole or torn on its own, so a
+   * crash at any moment leaves one whole copy of the previous or the new version.
+   */
+  public void writeHead(IndexHead head) throws IOException {
+    byte[] bytes = SelfChecksummedJson.encode(head, false);
+    store.write(StoreLayout.indexHeadBackup(head.partition), bytes);
+    store.write(StoreLayout.indexHead(head.partition), bytes);
+  }
+
+  /**
+   * The entries of a page the head names.
+   *
+   * @throws IndexPageException when the page is missing or torn: the head must be rebuilt
+   */
+  public IndexPage readPage(IndexHead.PageRef ref) throws IOException {
+    return readRecord(ref.key, IndexPage.class)
+        .orElseThrow(() -> new IndexPageException(ref.key));
+  }
+
+  /** Writes a page to its final key (once: pages never change). */
+  public void writePage(IndexPage page) throws IOException {
+    store.write(StoreLayout.indexPage(page.partition, page.startOffset, page.endOffset), SelfChecksummedJson.encode(page, false));
+  }
+
+  /** The retention floor, read once per index instance; an empty one when retention never deleted. */
+  public RetentionFloor floor() throws IOException {
+    if (floor == null) {
+      Optional<RetentionFloor> main = readRecord(StoreLayout.RETENTION_FLOOR, RetentionFloor.class);
+      floor = main.isPresent() ? main.get() : readRecord(StoreLayout.RETENTION_FLOOR_BACKUP, RetentionFloor.class).orElseGet(RetentionFloor::new);
+    }
+    return floor;
+  }
+
+  /** Writes the floor (backup copy first), before retention deletes what lies below it. */
+  public void writeFloor(RetentionFloor value) throws IOException {
+    byte[] bytes = SelfChecksummedJson.encode(value);
+    store.write(StoreLayout.RETENTION_FLOOR_BACKUP, bytes);
+    store.write(StoreLayout.RETENTION_FLOOR, bytes);
+    floor = value;
+  }
+
+  /** Every manifest of every level of a partition, read from the store: what a head is rebuilt from. */
+  public List<Manifest> readAllManifests(int partition) throws IOException {
+    return manifests.list(partition);
+  }
+
+  private <T> Optional<T> readRecord(String key, Class<T> type) throws IOException {
+    try {
+      return SelfChecksummedJson.decode(store.read(key), type);
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Partitions that have a head, ascending. */
+  public List<Integer> indexedPartitions() throws IOException {
+    TreeSet<Integer> partitions = new TreeSet<>();
+    for (FileStatus s : store.list(StoreLayout.INDEX)) {
+      int p = StoreLayout.parsePartitionDir(s.getPath().getName());
+      if (p >= 0) {
+        partitions.add(p);
+      }
+    }
+    return new ArrayList<>(partitions);
+  }
+}
