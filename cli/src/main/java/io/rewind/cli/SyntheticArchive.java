@@ -62,22 +62,9 @@ final class SyntheticArchive {
       long writeTime = first + i;
       byte[] value = new byte[valueBytes];
       rng.nextBytes(value);
-      WalEdit edit = WalEdit.newBuilder()
-          .setTable(TABLE).setRegion("region-" + partition).setRow(ByteBuffer.wrap(row.getBytes(StandardCharsets.UTF_8)))
-          .setWriteTime(writeTime).setSequenceId(i + 1L)
-          .setQueue(QueueId.newBuilder().setServer("bench-rs").setWalGroup("g").build())
-          .setCells(List.of(Cell.newBuilder().setFamily(ByteBuffer.wrap(FAMILY))
-              .setQualifier(ByteBuffer.wrap(("q" + (i & 3)).getBytes(StandardCharsets.UTF_8)))
-              .setTimestamp(writeTime).setType(CellType.PUT).setValue(ByteBuffer.wrap(value)).build()))
-          .build();
+      WalEdit edit = edit(row, "region-" + partition, writeTime, i + 1L, "q" + (i & 3), value);
       all.add(edit);
-      byte[] bytes = serializer.serialize("rewind.edits", edit);
-      byte[] key = (TABLE + "\0" + row).getBytes(StandardCharsets.UTF_8);
-      org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
-      headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
-      headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
-      ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("rewind.edits", partition, offsets[partition]++, writeTime,
-          TimestampType.CREATE_TIME, key.length, bytes.length, key, bytes, headers, Optional.empty());
+      ConsumerRecord<byte[], byte[]> record = record(partition, offsets[partition]++, edit, serializer.serialize("rewind.edits", edit), schema);
       if (writers[partition].wouldOverflow(record)) {
         SealedSegment sealed = writers[partition].seal();
         committer.commit(sealed);
@@ -90,6 +77,39 @@ final class SyntheticArchive {
         committer.commit(w.seal());
       }
     }
+    long last = first + edits - 1;
+    describeAndCheckpoint(store, first, last);
+    return all;
+  }
+
+  /** One put of one cell at its write time, on the bench table. */
+  static WalEdit edit(String row, String region, long writeTime, long sequenceId, String qualifier, byte[] value) {
+    return WalEdit.newBuilder()
+        .setTable(TABLE).setRegion(region).setRow(ByteBuffer.wrap(row.getBytes(StandardCharsets.UTF_8)))
+        .setWriteTime(writeTime).setSequenceId(sequenceId)
+        .setQueue(QueueId.newBuilder().setServer("bench-rs").setWalGroup("g").build())
+        .setCells(List.of(Cell.newBuilder().setFamily(ByteBuffer.wrap(FAMILY))
+            .setQualifier(ByteBuffer.wrap(qualifier.getBytes(StandardCharsets.UTF_8)))
+            .setTimestamp(writeTime).setType(CellType.PUT).setValue(ByteBuffer.wrap(value)).build()))
+        .build();
+  }
+
+  /** The edits-topic record of an edit, as the publisher writes it (key table 0x00 row, table and schema headers). */
+  static ConsumerRecord<byte[], byte[]> record(int partition, long offset, WalEdit edit, byte[] value, String schema) {
+    byte[] row = new byte[edit.getRow().remaining()];
+    edit.getRow().duplicate().get(row);
+    byte[] table = (TABLE + "\0").getBytes(StandardCharsets.UTF_8);
+    byte[] key = java.util.Arrays.copyOf(table, table.length + row.length);
+    System.arraycopy(row, 0, key, table.length, row.length);
+    org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
+    return new ConsumerRecord<>("rewind.edits", partition, offset, edit.getWriteTime(), TimestampType.CREATE_TIME, key.length, value.length,
+        key, value, headers, Optional.empty());
+  }
+
+  /** The bench table's descriptor (one family, pre-split in four) and a checkpoint at the last write time. */
+  static void describeAndCheckpoint(ObjectStore store, long first, long last) throws IOException {
     List<ByteBuffer> splits = new ArrayList<>();
     for (String s : new String[] {"4", "8", "c"}) {
       splits.add(ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8)));
@@ -97,8 +117,6 @@ final class SyntheticArchive {
     TableDescriptorFile.write(store, TableDescriptor.newBuilder().setTable(TABLE)
         .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").setMaxVersions(Integer.MAX_VALUE).build()))
         .setSplitKeys(splits).setUpdatedAt(first).build());
-    long last = first + edits - 1;
     CheckpointFile.write(store, CheckpointFile.Stored.of(last, last, null, "bench", 1));
-    return all;
   }
 }

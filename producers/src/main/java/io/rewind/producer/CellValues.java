@@ -35,7 +35,7 @@ public enum CellValues {
   private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "JPY", "CHF"};
 
   /** A put's value; {@code n} counts values so far (the former small values were "v" + n). */
-  byte[] next(Random rng, long n) {
+  public byte[] next(Random rng, long n) {
     if (this == RANDOM) {
       if (rng.nextInt(100) < 3) {
         byte[] big = new byte[256 + rng.nextInt(3840)];

@@ -1,0 +1,97 @@
+package io.rewind.cli;
+
+import io.rewind.archiver.SegmentCommitter;
+import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.io.Futures;
+import io.rewind.core.store.ObjectStore;
+import io.rewind.producer.CellValues;
+import io.rewind.schemas.WalEdit;
+import io.rewind.schemas.serde.SchemaHistory;
+import io.rewind.schemas.serde.SerdeFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * A store holding a span of history as archivers leave it, written straight to the store without
+ * Kafka ({@code rewind bench history}, compaction tests): per partition, one level-0 segment per
+ * roll period (what the archivers roll at the default settings under the RPO bench's load),
+ * committed just after its period ends, together holding {@code editsPerSecond} edits a second of
+ * the bench table: one put per edit with realistic values, each partition's rows its own. The
+ * archiver's own SegmentWriter and SegmentCommitter write them; partitions are written in
+ * parallel, and nothing is held but the segments being built.
+ */
+final class HistoryArchive {
+
+  /** What to write: a span starting at {@code firstWriteTime}, {@code durationMs} long. */
+  record Shape(int partitions, long durationMs, long editsPerSecond, long rollMs, long firstWriteTime, int rowsPerPartition, long seed) {
+    long segmentsPerPartition() {
+      return durationMs / rollMs;
+    }
+
+    int editsPerSegment() {
+      return (int) Math.max(1, editsPerSecond * rollMs / 1000 / partitions);
+    }
+  }
+
+  /** What was written. */
+  record Written(long edits, long segments, long lastWriteTime) {}
+
+  private HistoryArchive() {}
+
+  static Written write(ObjectStore store, SerdeFactory serdes, Shape shape) throws IOException, InterruptedException {
+    AtomicLong edits = new AtomicLong();
+    AtomicLong segments = new AtomicLong();
+    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    try {
+      List<Future<Void>> futures = new ArrayList<>();
+      for (int p = 0; p < shape.partitions(); p++) {
+        int partition = p;
+        futures.add(pool.submit(() -> {
+          writePartition(store, serdes, shape, partition, edits, segments);
+          return null;
+        }));
+      }
+      Futures.awaitAll(futures);
+    } finally {
+      pool.shutdownNow();
+    }
+    long last = shape.firstWriteTime() + shape.segmentsPerPartition() * shape.rollMs() - 1;
+    SyntheticArchive.describeAndCheckpoint(store, shape.firstWriteTime(), last);
+    return new Written(edits.get(), segments.get(), last);
+  }
+
+  private static void writePartition(ObjectStore store, SerdeFactory serdes, Shape shape, int partition, AtomicLong edits,
+      AtomicLong segments) throws IOException, InterruptedException {
+    Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
+    String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
+    Random rng = new Random(shape.seed() * 31 + partition);
+    AtomicLong commitTime = new AtomicLong();
+    SegmentCommitter committer = new SegmentCommitter(store, "bench-history", commitTime::get);
+    int perSegment = shape.editsPerSegment();
+    long offset = 0;
+    for (long s = 0; s < shape.segmentsPerPartition(); s++) {
+      long windowStart = shape.firstWriteTime() + s * shape.rollMs();
+      SegmentWriter writer = new SegmentWriter(partition, offset, Long.MAX_VALUE, Long.MAX_VALUE, "zstd");
+      for (int i = 0; i < perSegment; i++) {
+        long writeTime = windowStart + i * shape.rollMs() / perSegment;
+        String row = String.format("%02x%07x", partition, rng.nextInt(shape.rowsPerPartition()));
+        WalEdit edit = SyntheticArchive.edit(row, "region-" + partition, writeTime, offset + 1, "q" + (offset & 3),
+            CellValues.REALISTIC.next(rng, offset));
+        writer.append(SyntheticArchive.record(partition, offset, edit, serializer.serialize("rewind.edits", edit), schema), null, writeTime);
+        offset++;
+      }
+      // Committed just after its roll period, as an archiver rolling by age commits it.
+      commitTime.set(windowStart + shape.rollMs() + 50);
+      committer.commit(writer.seal());
+      segments.incrementAndGet();
+      edits.addAndGet(perSegment);
+    }
+  }
+}
