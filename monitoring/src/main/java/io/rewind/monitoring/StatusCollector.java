@@ -4,11 +4,7 @@ import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ArchiveCatalog;
-import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
 import io.rewind.schemas.Checkpoint;
@@ -74,8 +70,6 @@ public final class StatusCollector implements AutoCloseable {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
   static final String ARCHIVERS = "archivers";
   static final String CHECKPOINT = "checkpoint";
-  static final String TABLE_BASIS = "first archived edit (no base: data the table held before it joined the backup is not covered;"
-      + " rewind base --tables <table>)";
 
   private final RewindConfig config;
   private final MonitorSettings settings;
@@ -89,9 +83,7 @@ public final class StatusCollector implements AutoCloseable {
   private final CheckpointTopicReader checkpoints;
   private final ProgressWatcher progress;
   private ObjectStore store;
-  /** The archive as the index showed it at the last refresh. */
-  private ArchiveCatalog catalog;
-  private ManifestIndex index;
+  private StoreStatus storeStatus;
 
   public StatusCollector(RewindConfig config) {
     this(config, Clock.systemUTC());
@@ -148,7 +140,8 @@ public final class StatusCollector implements AutoCloseable {
     Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest(), notes);
     Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest(), notes);
 
-    Map<Integer, ManifestStore.Chain> chains = chains(notes);
+    StoreStatus.Snapshot stored = storeStatus(notes);
+    Map<Integer, ManifestStore.Chain> chains = stored == null ? null : stored.chains();
 
     // Record timestamps: the committed and the last record of every lagging group partition, and
     // the first unarchived record of every edits partition.
@@ -205,12 +198,13 @@ public final class StatusCollector implements AutoCloseable {
     } catch (RuntimeException e) {
       notes.add("cannot read " + topics.progress() + ": " + e.getMessage());
     }
-    notes.add("tables: the earliest restorable point is the oldest base's completion, or for a table without a base the " + TABLE_BASIS);
+    notes.add("tables: the earliest restorable point is the oldest base's completion, or for a table without a base the " + StoreStatus.TABLE_BASIS);
     notes.add("clockSkew: broker append time minus send time; the estimate is the minimum over "
         + Durations.text(settings.skewWindowMs()) + " (the delivery delay only adds to it)");
 
     StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
-        groupStatuses, checkpoint, queues, archive, segments(chains), tables(), skew, bulkLoads, List.of(), notes);
+        groupStatuses, checkpoint, queues, archive,
+        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, List.of(), notes);
     return facts.withAlerts(rules.evaluate(facts));
   }
 
@@ -320,19 +314,13 @@ public final class StatusCollector implements AutoCloseable {
     return result;
   }
 
-  private Map<Integer, ManifestStore.Chain> chains(List<String> notes) {
+  private StoreStatus.Snapshot storeStatus(List<String> notes) {
     try {
       if (store == null) {
         store = ObjectStore.open(config);
-        index = new ManifestIndex(store, true);
+        storeStatus = new StoreStatus(store);
       }
-      // Through the index: per partition a head, a listing and the manifests not read at an earlier refresh.
-      catalog = ArchiveCatalog.read(index);
-      Map<Integer, ManifestStore.Chain> chains = new TreeMap<>();
-      for (PartitionView p : catalog.partitions()) {
-        chains.put(p.partition(), p.chain());
-      }
-      return chains;
+      return storeStatus.read();
     } catch (IOException | RuntimeException e) {
       notes.add("cannot read the object store's manifests: " + e.getMessage());
       return null;
@@ -471,55 +459,6 @@ public final class StatusCollector implements AutoCloseable {
 
   private static String queueName(QueueId q) {
     return q == null ? null : q.getServer() + "/" + q.getWalGroup();
-  }
-
-  private List<PartitionSegments> segments(Map<Integer, ManifestStore.Chain> chains) {
-    if (chains == null) {
-      return List.of();
-    }
-    List<PartitionSegments> result = new ArrayList<>();
-    for (PartitionView view : catalog.partitions()) {
-      ManifestStore.Chain chain = chains.get(view.partition());
-      Manifest newest = view.newest().orElse(null);
-      PartitionSegments.Segment segment = newest == null ? null
-          : new PartitionSegments.Segment(newest.startOffset, newest.endOffset, newest.recordCount, newest.sizeBytes,
-              newest.maxWriteTime, newest.committedAt, TimeParser.format(newest.committedAt), newest.segmentPath, newest.archiver);
-      result.add(new PartitionSegments(view.partition(), chain.start(), chain.end(), (int) view.manifestCount(), segment));
-    }
-    return result;
-  }
-
-  private List<TableRange> tables() {
-    if (catalog == null) {
-      return List.of();
-    }
-    Map<String, long[]> tables = new TreeMap<>(); // earliest, edits
-    catalog.tableStats().forEach((table, stats) -> {
-      if (!table.isEmpty() && stats.minWriteTime != null) {
-        tables.put(table, new long[] {stats.minWriteTime, stats.edits});
-      }
-    });
-    Map<String, io.rewind.core.base.TableBases> bases = Map.of();
-    try {
-      bases = new io.rewind.core.base.BaseStore(store).all();
-    } catch (java.io.IOException e) {
-      LOG.warn("cannot list the store's bases: {}", e.toString());
-    }
-    bases.keySet().forEach(t -> tables.computeIfAbsent(t, k -> new long[] {Long.MAX_VALUE, 0}));
-    List<TableRange> result = new ArrayList<>();
-    for (Map.Entry<String, long[]> e : tables.entrySet()) {
-      long[] t = e.getValue();
-      io.rewind.core.base.TableBases b = bases.get(e.getKey());
-      if (b != null && !b.isEmpty()) {
-        long earliest = b.earliest().getAsLong();
-        io.rewind.core.base.BaseManifest newest = b.all().get(b.all().size() - 1);
-        result.add(new TableRange(e.getKey(), earliest, TimeParser.format(earliest), t[1], "oldest base " + b.all().get(0).id,
-            b.all().size(), TimeParser.format(newest.completedAt)));
-      } else if (t[0] != Long.MAX_VALUE) {
-        result.add(new TableRange(e.getKey(), t[0], TimeParser.format(t[0]), t[1], TABLE_BASIS, 0, null));
-      }
-    }
-    return result;
   }
 
   private static int compare(TopicPartition a, TopicPartition b) {
