@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,7 +119,7 @@ final class ArchiverLoop implements Runnable {
       while (!closing) {
         step();
       }
-      roll(activePartitions(), "shutdown");
+      roll(activePartitions(), RollReason.SHUTDOWN);
       completeAllCommits();
     } catch (RuntimeException e) {
       LOG.error("archiver {} stopped on an unexpected error: {}", archiverId, e.toString(), e);
@@ -144,7 +145,7 @@ final class ArchiverLoop implements Runnable {
         }
         // Records already read are not lost: commit them first, so the chain ends where reading stopped.
         // Resuming re-reads the log bounds: data loss or truncation is then named and stops the partition.
-        roll(outOfRange, "out of range");
+        roll(outOfRange, RollReason.OUT_OF_RANGE);
         completeAllCommits();
         for (PartitionArchiver pa : outOfRange) {
           if (pa.isActive()) {
@@ -167,13 +168,17 @@ final class ArchiverLoop implements Runnable {
         pa.writer().advanceTo(consumer.position(pa.topicPartition()), now);
       }
       answerRollRequests();
-      List<PartitionArchiver> due = new ArrayList<>();
+      Map<RollReason, List<PartitionArchiver>> due = new EnumMap<>(RollReason.class);
       for (PartitionArchiver pa : activePartitions()) {
-        if (pa.writer().isFull() || pa.writer().isOld(now) || (pa.writer().isOverdue(now) && caughtUp(pa))) {
-          due.add(pa);
+        RollReason reason = pa.writer().isFull() ? RollReason.SIZE
+            : pa.writer().isOld(now) ? RollReason.AGE
+            : pa.writer().isOverdue(now) && caughtUp(pa) ? RollReason.OVERDUE
+            : null;
+        if (reason != null) {
+          due.computeIfAbsent(reason, r -> new ArrayList<>()).add(pa);
         }
       }
-      roll(due, "age");
+      due.forEach((reason, rolling) -> roll(rolling, reason));
       completeCommits(0);
       for (PartitionArchiver pa : new ArrayList<>(partitions.values())) {
         if (pa.resumeDue(clock.getAsLong())) {
@@ -197,7 +202,7 @@ final class ArchiverLoop implements Runnable {
   private void take(PartitionArchiver pa, ConsumerRecord<byte[], byte[]> record) {
     long size = SegmentWriter.sizeOf(record);
     if (pa.writer().wouldOverflow(size)) {
-      roll(List.of(pa), "size");
+      roll(List.of(pa), RollReason.SIZE);
       if (!pa.isActive()) {
         return;
       }
@@ -211,13 +216,13 @@ final class ArchiverLoop implements Runnable {
     metrics.recordsConsumed.incrementAndGet();
     reached(ProtocolPoint.MID_SEGMENT, pa.partition());
     if (pa.writer().isFull()) {
-      roll(List.of(pa), "size");
+      roll(List.of(pa), RollReason.SIZE);
     }
   }
 
   private void answerRollRequests() {
     for (Optional<RollRequest> r = control.nextRollRequest(); r.isPresent(); r = control.nextRollRequest()) {
-      roll(activePartitions(), "roll request " + r.get().getRequestId());
+      roll(activePartitions(), RollReason.ROLL_REQUEST);
       completeAllCommits();
       Map<String, Long> ends = new TreeMap<>();
       for (PartitionArchiver pa : partitions.values()) {
@@ -243,12 +248,13 @@ final class ArchiverLoop implements Runnable {
    * write each segment and its manifest to the store while the poll loop reads on; the loop
    * publishes and commits them as they complete ({@link #completeCommits}), in roll order.
    */
-  private void roll(Collection<PartitionArchiver> candidates, String reason) {
+  private void roll(Collection<PartitionArchiver> candidates, RollReason reason) {
     for (PartitionArchiver pa : candidates) {
       if (!pa.isActive() || !pa.writer().hasContent()) {
         continue;
       }
       SealedSegment segment = pa.writer().seal();
+      metrics.rolled(reason);
       try {
         pa.awaitDeadLetters();
       } catch (Exception e) {
@@ -375,7 +381,7 @@ final class ArchiverLoop implements Runnable {
       metrics.bytesCommitted.addAndGet(m.sizeBytes);
       metrics.lastSegmentBytes.set(m.sizeBytes);
       metrics.invalidRecords.addAndGet(m.invalidRecords);
-      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason());
+      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason().label());
     }
   }
 
@@ -385,7 +391,7 @@ final class ArchiverLoop implements Runnable {
   }
 
   /** A sealed segment handed to a worker, with the partition's epoch at sealing time. */
-  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, String reason) {}
+  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, RollReason reason) {}
 
   private void resume(PartitionArchiver pa) {
     resume(List.of(pa));
@@ -532,7 +538,7 @@ final class ArchiverLoop implements Runnable {
         }
       }
       try {
-        roll(leaving, "revocation");
+        roll(leaving, RollReason.REVOCATION);
         completeAllCommits();
       } catch (RuntimeException e) {
         LOG.warn("could not roll the segments of revoked partitions {} ({}); the next owner re-archives them", revoked, e.toString());

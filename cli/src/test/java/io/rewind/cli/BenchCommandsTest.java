@@ -45,6 +45,12 @@ class BenchCommandsTest {
     }
     assertThat(report.get("rpo_ms_p50").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_p99").asLong());
     assertThat(report.get("rpo_ms_p99").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_max").asLong());
+    assertThat(report.get("segments_per_partition_per_second").asDouble()).isPositive();
+    long rolls = 0;
+    for (JsonNode count : report.get("archiver").get("segment_rolls")) {
+      rolls += count.asLong();
+    }
+    assertThat(rolls).as("every committed segment was rolled for a reason").isGreaterThanOrEqualTo(report.get("archiver").get("segments_committed").asLong());
   }
 
   @Test
