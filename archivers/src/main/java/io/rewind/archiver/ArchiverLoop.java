@@ -8,12 +8,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Deque;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
@@ -69,6 +67,7 @@ final class ArchiverLoop implements Runnable {
   private final ConcurrentMap<Integer, RuntimeException> stopped;
   private final ExecutorService workers;
   private final ProtocolHook hook;
+  private final RollRule rollRule;
   private final Map<Integer, PartitionArchiver> partitions = new TreeMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private volatile boolean closing;
@@ -105,6 +104,7 @@ final class ArchiverLoop implements Runnable {
     this.stopped = stopped;
     this.workers = workers;
     this.hook = hook;
+    this.rollRule = new RollRule(settings.segmentMaxAgeMs());
   }
 
   /** Asks the loop to finish: it rolls and commits open segments, then closes the consumer. */
@@ -133,7 +133,8 @@ final class ArchiverLoop implements Runnable {
     try {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(Duration.ofMillis(settings.pollMs()));
+        // Wakes up for the next tick of the roll rule: an idle partition's segment rolls on time too.
+        records = consumer.poll(Duration.ofMillis(Math.min(settings.pollMs(), rollRule.untilNextTick(clock.getAsLong()))));
       } catch (OffsetOutOfRangeException e) {
         List<PartitionArchiver> outOfRange = new ArrayList<>();
         for (TopicPartition tp : e.partitions()) {
@@ -168,17 +169,13 @@ final class ArchiverLoop implements Runnable {
         pa.writer().advanceTo(consumer.position(pa.topicPartition()), now);
       }
       answerRollRequests();
-      Map<RollReason, List<PartitionArchiver>> due = new EnumMap<>(RollReason.class);
+      List<PartitionArchiver> due = new ArrayList<>();
       for (PartitionArchiver pa : activePartitions()) {
-        RollReason reason = pa.writer().isFull() ? RollReason.SIZE
-            : pa.writer().isOld(now) ? RollReason.AGE
-            : pa.writer().isOverdue(now) && caughtUp(pa) ? RollReason.OVERDUE
-            : null;
-        if (reason != null) {
-          due.computeIfAbsent(reason, r -> new ArrayList<>()).add(pa);
+        if (rollRule.due(pa.writer().openedAt(), now)) {
+          due.add(pa);
         }
       }
-      due.forEach((reason, rolling) -> roll(rolling, reason));
+      roll(due, RollReason.AGE);
       completeCommits(0);
       for (PartitionArchiver pa : new ArrayList<>(partitions.values())) {
         if (pa.resumeDue(clock.getAsLong())) {
@@ -477,12 +474,6 @@ final class ArchiverLoop implements Runnable {
       LOG.info("{}: archiving from offset {} ({})", tp, plan.startOffset(),
           plan.archivedEnd() < 0 ? "nothing archived yet: the log start" : "the end of the manifest chain");
     });
-  }
-
-  /** The consumer has read the partition up to the end the broker last reported. */
-  private boolean caughtUp(PartitionArchiver pa) {
-    OptionalLong lag = consumer.currentLag(pa.topicPartition());
-    return lag.isPresent() && lag.getAsLong() == 0;
   }
 
   /** Announces a protocol point to the (test-only) hook; a hook that pauses holds this thread. */

@@ -6,10 +6,8 @@ import java.util.Locale;
 public enum RollReason {
   /** The next record would pass segment.max.bytes, or one record alone reached it. */
   SIZE,
-  /** Open for segment.max.age.ms since its first record. */
+  /** The first tick of segment.max.age.ms on the wall clock after the segment opened ({@link RollRule}). */
   AGE,
-  /** Holds a record written segment.max.age.ms ago and the partition has caught up with the log. */
-  OVERDUE,
   /** A roll request on the control topic. */
   ROLL_REQUEST,
   /** The group took the partition away: what was read is committed before it goes. */

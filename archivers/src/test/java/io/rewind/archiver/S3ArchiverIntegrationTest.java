@@ -216,7 +216,7 @@ class S3ArchiverIntegrationTest {
   }
 
   private static SealedSegment segment(int partition, long start, long end) {
-    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
+    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, "zstd");
     for (long offset = start; offset < end; offset++) {
       writer.append(TestRecords.edit(partition, offset, 1_000 + offset, "ns:t", 40), null, 0);
     }

@@ -51,6 +51,7 @@ class BenchCommandsTest {
       rolls += count.asLong();
     }
     assertThat(rolls).as("every committed segment was rolled for a reason").isGreaterThanOrEqualTo(report.get("archiver").get("segments_committed").asLong());
+    assertThat(report.get("archiver").get("segment_rolls").get("age").asLong()).as("a light load rolls on time").isPositive();
   }
 
   @Test
