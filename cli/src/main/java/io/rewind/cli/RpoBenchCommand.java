@@ -6,6 +6,7 @@ import io.rewind.checkpoint.CheckpointMetrics;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.SimulatorSettings;
@@ -120,6 +121,8 @@ final class RpoBenchCommand implements Callable<Integer> {
     long gcAtEnd;
     long segmentsAtStart;
     long segmentsAtEnd;
+    StoreRequests archiverRequests;
+    StoreRequests checkpointRequests;
     Map<String, Object> archiverFigures = new LinkedHashMap<>();
     Map<String, Object> checkpointFigures = new LinkedHashMap<>();
     try (CheckpointApp checkpoint = new CheckpointApp(config);
@@ -141,6 +144,8 @@ final class RpoBenchCommand implements Callable<Integer> {
         cpuAtStart = processCpuNanos();
         gcAtStart = gcMillis();
         segmentsAtStart = archiver.metrics().segmentsCommitted();
+        StoreRequests archiverAtStart = archiver.storeRequests();
+        StoreRequests checkpointAtStart = checkpoint.storeRequests();
         long start = System.currentTimeMillis();
         long end = start + duration.toMillis();
         long reportEvery = run.verbose ? 1_000 : 10_000;
@@ -170,17 +175,21 @@ final class RpoBenchCommand implements Callable<Integer> {
         cpuAtEnd = processCpuNanos();
         gcAtEnd = gcMillis();
         segmentsAtEnd = archiver.metrics().segmentsCommitted();
+        archiverRequests = archiver.storeRequests().minus(archiverAtStart);
+        checkpointRequests = checkpoint.storeRequests().minus(checkpointAtStart);
       }
       archiverFigures.put("records_archived", archiver.metrics().recordsArchived());
       archiverFigures.put("segments_committed", archiver.metrics().segmentsCommitted());
       // Each roll costs a segment and a manifest PUT: what rolled them, over the whole run.
       archiverFigures.put("segment_rolls", archiver.metrics().rollsByReason());
+      archiverFigures.put("store_requests", archiverRequests);
       checkpointFigures.put("events_processed", checkpoint.metrics().processed());
       long progressProcessed = checkpoint.metrics().processed(CheckpointMetrics.MARKER) + checkpoint.metrics().processed(CheckpointMetrics.SNAPSHOT);
       checkpointFigures.put("progress_records_processed", progressProcessed);
       // Against what was published: a lag here means the app, not the archive, holds C back.
       checkpointFigures.put("progress_records_published", progressEndOffset(config));
       checkpointFigures.put("decreases", checkpoint.decreases());
+      checkpointFigures.put("store_requests", checkpointRequests);
     }
 
     Map<String, Object> r = new LinkedHashMap<>();
@@ -220,12 +229,14 @@ final class RpoBenchCommand implements Callable<Integer> {
     knobs.put("streams.commit.interval.ms", config.getOrDefault("streams.commit.interval.ms", String.valueOf(CheckpointApp.COMMIT_INTERVAL_MS)));
     knobs.putAll(settings);
     r.put("settings", knobs);
+    // The archiver's and the checkpoint app's, in the sampled window.
+    r.put(StoreRequestsField.NAME, archiverRequests.plus(checkpointRequests));
     r.put("archiver", archiverFigures);
     r.put("checkpoint_app", checkpointFigures);
     r.put("note", "RPO sample = wall clock now - the newest global checkpoint committed to the checkpoints topic (read_committed),"
         + " every sample interval after the warm-up; computed_rpo_* uses the checkpoint the app computed, before its commit; edits_per_second counts edit records the fleet had acknowledged by Kafka"
         + " in the sampled window (re-shipments after deaths included). Everything (broker, fleet, archiver, checkpoint app)"
-        + " shares this JVM and machine.");
+        + " shares this JVM and machine. storeRequests and store_requests count the sampled window; segment_rolls the whole run.");
     return r;
   }
 
