@@ -15,7 +15,7 @@ package io.rewind.archiver;
  *       also rolled a segment holding a record written {@code segment.max.age.ms} ago as soon as
  *       the partition caught up; records reach the archiver up to a second after they were written
  *       (shipping batches, appends out of write-time order), so most new segments held such a
- *       record at once and the RPO bench rolled 7.8 segments per partition per second instead of
+ *       record at once and the RPO bench rolled 5-8 segments per partition per second instead of
  *       two (docs/archivers.md);
  *   <li>no record waits in an open segment longer than {@code segment.max.age.ms};
  *   <li>every partition rolls at the same moment, in every archiver whose clock is in step. The

@@ -81,6 +81,13 @@ class BenchCommandsTest {
     }
     assertThat(records).isPositive().isEqualTo(archived);
     assertThat(report.get("segment_format").asText()).isEqualTo("columnar");
+    // Each segment and its manifest are written, and the manifest is looked for twice before: on a file:// store
+    // the reads fail (absent), each one a get all the same.
+    JsonNode requests = report.get("storeRequests");
+    long segments = report.get("segments").asLong();
+    assertThat(requests.get("put").asLong()).isGreaterThanOrEqualTo(2 * segments);
+    assertThat(requests.get("get").asLong()).isGreaterThanOrEqualTo(2 * segments);
+    assertThat(requests.get("delete").asLong()).isZero();
 
     assertThat(report.get("throttle_cap_bytes_per_sec").asLong()).isEqualTo(cap);
     assertThat(report.get("unthrottled_upload_bytes_per_sec").asDouble()).isPositive();
