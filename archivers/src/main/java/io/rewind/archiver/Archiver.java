@@ -5,6 +5,7 @@ import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;
@@ -129,6 +130,12 @@ public final class Archiver implements AutoCloseable {
   /** Test-only: a hook called at each point of the commit protocol; set before {@link #start()}. */
   synchronized void protocolHook(ProtocolHook hook) {
     this.hook = hook;
+  }
+
+  /** The requests this archiver made to the object store (docs/operations.md, "Requests"); none before start. */
+  public StoreRequests storeRequests() {
+    ObjectStore s = store;
+    return s == null ? StoreRequests.NONE : s.requests();
   }
 
   /** The open store, for tests that read its I/O statistics; null before start. */

@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentMap;
@@ -69,6 +68,7 @@ final class ArchiverLoop implements Runnable {
   private final ConcurrentMap<Integer, RuntimeException> stopped;
   private final ExecutorService workers;
   private final ProtocolHook hook;
+  private final RollRule rollRule;
   private final Map<Integer, PartitionArchiver> partitions = new TreeMap<>();
   private final Deque<InFlight> inFlight = new ArrayDeque<>();
   private volatile boolean closing;
@@ -105,6 +105,7 @@ final class ArchiverLoop implements Runnable {
     this.stopped = stopped;
     this.workers = workers;
     this.hook = hook;
+    this.rollRule = new RollRule(settings.segmentMaxAgeMs());
   }
 
   /** Asks the loop to finish: it rolls and commits open segments, then closes the consumer. */
@@ -119,7 +120,7 @@ final class ArchiverLoop implements Runnable {
       while (!closing) {
         step();
       }
-      roll(activePartitions(), "shutdown");
+      roll(activePartitions(), RollReason.SHUTDOWN);
       completeAllCommits();
     } catch (RuntimeException e) {
       LOG.error("archiver {} stopped on an unexpected error: {}", archiverId, e.toString(), e);
@@ -133,7 +134,8 @@ final class ArchiverLoop implements Runnable {
     try {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        records = consumer.poll(Duration.ofMillis(settings.pollMs()));
+        // Wakes up for the next tick of the roll rule: an idle partition's segment rolls on time too.
+        records = consumer.poll(Duration.ofMillis(Math.min(settings.pollMs(), rollRule.untilNextTick(clock.getAsLong()))));
       } catch (OffsetOutOfRangeException e) {
         List<PartitionArchiver> outOfRange = new ArrayList<>();
         for (TopicPartition tp : e.partitions()) {
@@ -145,7 +147,7 @@ final class ArchiverLoop implements Runnable {
         }
         // Records already read are not lost: commit them first, so the chain ends where reading stopped.
         // Resuming re-reads the log bounds: data loss or truncation is then named and stops the partition.
-        roll(outOfRange, "out of range");
+        roll(outOfRange, RollReason.OUT_OF_RANGE);
         completeAllCommits();
         for (PartitionArchiver pa : outOfRange) {
           if (pa.isActive()) {
@@ -170,11 +172,11 @@ final class ArchiverLoop implements Runnable {
       answerRollRequests();
       List<PartitionArchiver> due = new ArrayList<>();
       for (PartitionArchiver pa : activePartitions()) {
-        if (pa.writer().isFull() || pa.writer().isOld(now) || (pa.writer().isOverdue(now) && caughtUp(pa))) {
+        if (rollRule.due(pa.writer().openedAt(), now)) {
           due.add(pa);
         }
       }
-      roll(due, "age");
+      roll(due, RollReason.AGE);
       completeCommits(0);
       for (PartitionArchiver pa : new ArrayList<>(partitions.values())) {
         if (pa.resumeDue(clock.getAsLong())) {
@@ -198,7 +200,7 @@ final class ArchiverLoop implements Runnable {
   private void take(PartitionArchiver pa, ConsumerRecord<byte[], byte[]> record) {
     long size = SegmentWriter.sizeOf(record);
     if (pa.writer().wouldOverflow(size)) {
-      roll(List.of(pa), "size");
+      roll(List.of(pa), RollReason.SIZE);
       if (!pa.isActive()) {
         return;
       }
@@ -212,13 +214,13 @@ final class ArchiverLoop implements Runnable {
     metrics.recordsConsumed.incrementAndGet();
     reached(ProtocolPoint.MID_SEGMENT, pa.partition());
     if (pa.writer().isFull()) {
-      roll(List.of(pa), "size");
+      roll(List.of(pa), RollReason.SIZE);
     }
   }
 
   private void answerRollRequests() {
     for (Optional<RollRequest> r = control.nextRollRequest(); r.isPresent(); r = control.nextRollRequest()) {
-      roll(activePartitions(), "roll request " + r.get().getRequestId());
+      roll(activePartitions(), RollReason.ROLL_REQUEST);
       completeAllCommits();
       Map<String, Long> ends = new TreeMap<>();
       for (PartitionArchiver pa : partitions.values()) {
@@ -244,12 +246,13 @@ final class ArchiverLoop implements Runnable {
    * write each segment and its manifest to the store while the poll loop reads on; the loop
    * publishes and commits them as they complete ({@link #completeCommits}), in roll order.
    */
-  private void roll(Collection<PartitionArchiver> candidates, String reason) {
+  private void roll(Collection<PartitionArchiver> candidates, RollReason reason) {
     for (PartitionArchiver pa : candidates) {
       if (!pa.isActive() || !pa.writer().hasContent()) {
         continue;
       }
       SealedSegment segment = pa.writer().seal();
+      metrics.rolled(reason);
       try {
         pa.awaitDeadLetters();
       } catch (Exception e) {
@@ -376,7 +379,7 @@ final class ArchiverLoop implements Runnable {
       metrics.bytesCommitted.addAndGet(m.sizeBytes);
       metrics.lastSegmentBytes.set(m.sizeBytes);
       metrics.invalidRecords.addAndGet(m.invalidRecords);
-      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason());
+      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason().label());
     }
   }
 
@@ -386,7 +389,7 @@ final class ArchiverLoop implements Runnable {
   }
 
   /** A sealed segment handed to a worker, with the partition's epoch at sealing time. */
-  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, String reason) {}
+  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, RollReason reason) {}
 
   private void resume(PartitionArchiver pa) {
     resume(List.of(pa));
@@ -476,12 +479,6 @@ final class ArchiverLoop implements Runnable {
     });
   }
 
-  /** The consumer has read the partition up to the end the broker last reported. */
-  private boolean caughtUp(PartitionArchiver pa) {
-    OptionalLong lag = consumer.currentLag(pa.topicPartition());
-    return lag.isPresent() && lag.getAsLong() == 0;
-  }
-
   /** Announces a protocol point to the (test-only) hook; a hook that pauses holds this thread. */
   private void reached(ProtocolPoint point, int partition) {
     try {
@@ -535,7 +532,7 @@ final class ArchiverLoop implements Runnable {
         }
       }
       try {
-        roll(leaving, "revocation");
+        roll(leaving, RollReason.REVOCATION);
         completeAllCommits();
       } catch (RuntimeException e) {
         LOG.warn("could not roll the segments of revoked partitions {} ({}); the next owner re-archives them", revoked, e.toString());

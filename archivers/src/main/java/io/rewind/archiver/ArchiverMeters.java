@@ -16,6 +16,7 @@ import java.util.function.ToDoubleFunction;
  * {@code rewind_archiver_committed_bytes_total} (segment file bytes),
  * {@code rewind_archiver_invalid_records_total}, {@code rewind_archiver_commits_fenced_total},
  * {@code rewind_archiver_segments_superseded_total}, {@code rewind_archiver_commit_failures_total},
+ * {@code rewind_archiver_segment_rolls_total{reason=size|age|...}} (see {@link RollReason}),
  * {@code rewind_archiver_partitions_stopped}, {@code rewind_archiver_segment_last_bytes} and
  * {@code rewind_archiver_store_commit_seconds_count/_sum} (writing a segment and its manifest; the
  * mean is rate(_sum) / rate(_count)).
@@ -45,6 +46,12 @@ public final class ArchiverMeters implements MeterBinder {
         ArchiverMetrics::segmentsSuperseded);
     counter(registry, "rewind.archiver.commit.failures", null, "Commits that failed (store or Kafka unavailable) and were retried",
         ArchiverMetrics::commitFailures);
+    for (RollReason reason : RollReason.values()) {
+      FunctionCounter.builder("rewind.archiver.segment.rolls", metrics, m -> m.rolls(reason))
+          .description("Segments sealed, by what rolled them: each costs a segment and a manifest PUT")
+          .tags(tags.and("reason", reason.label()))
+          .register(registry);
+    }
     Gauge.builder("rewind.archiver.partitions.stopped", metrics, ArchiverMetrics::partitionsStopped)
         .description("Partitions stopped for data loss or log truncation")
         .tags(tags)

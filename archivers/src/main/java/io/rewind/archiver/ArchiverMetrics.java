@@ -1,6 +1,9 @@
 package io.rewind.archiver;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /** Counters of one archiver, readable from any thread (status, tests, the demo). */
 public final class ArchiverMetrics {
@@ -20,6 +23,25 @@ public final class ArchiverMetrics {
   final AtomicLong storeCommits = new AtomicLong();
   final AtomicLong storeCommitNanos = new AtomicLong();
   final AtomicLong lastSegmentBytes = new AtomicLong();
+  private final AtomicLongArray rolls = new AtomicLongArray(RollReason.values().length);
+
+  void rolled(RollReason reason) {
+    rolls.incrementAndGet(reason.ordinal());
+  }
+
+  /** Segments sealed for this reason (committed, or still being written; a failed write is not taken back). */
+  public long rolls(RollReason reason) {
+    return rolls.get(reason.ordinal());
+  }
+
+  /** {@link #rolls(RollReason)} of every reason, keyed by {@link RollReason#label()}, in declaration order. */
+  public Map<String, Long> rollsByReason() {
+    Map<String, Long> byReason = new LinkedHashMap<>();
+    for (RollReason r : RollReason.values()) {
+      byReason.put(r.label(), rolls(r));
+    }
+    return byReason;
+  }
 
   /** Records taken into segments, committed or still open (re-reads after a failure count again). */
   public long recordsConsumed() {
@@ -102,6 +124,6 @@ public final class ArchiverMetrics {
     return "consumed=" + recordsConsumed() + " archived=" + recordsArchived() + " segments=" + segmentsCommitted() + " bytes=" + bytesCommitted()
         + " invalid=" + invalidRecords() + " published=" + archivedPublished() + " rolls=" + rollRequestsAnswered()
         + " tables=" + tablesArchived() + " fenced=" + commitsFenced() + " superseded=" + segmentsSuperseded() + " failures=" + commitFailures()
-        + " stopped=" + partitionsStopped();
+        + " stopped=" + partitionsStopped() + " rollsByReason=" + rollsByReason();
   }
 }

@@ -15,9 +15,11 @@ import java.util.Optional;
  *   <li>{@code segment.max.bytes} (64 MiB): a segment rolls before its record bytes (key, value,
  *       headers, uncompressed) would pass this; it is also the bound on the memory a partition's
  *       open segment holds, since segments are buffered until they roll;
- *   <li>{@code segment.max.age.ms} (500): a segment rolls this long after its first record (the
- *       RPO knob, with the marker interval and the checkpoint margin; 1000 until the RPO bench
- *       showed p99 above 2 s at 50,000 edits/s: twice the segments and manifests of 1000);
+ *   <li>{@code segment.max.age.ms} (500): segments roll at every multiple of it on the wall clock,
+ *       so a record waits at most this long in an open segment and a partition rolls on time at
+ *       most once per this long ({@link RollRule}; the RPO knob, with the marker interval and the
+ *       checkpoint margin; 1000 until the RPO bench showed p99 above 2 s at 50,000 edits/s: twice
+ *       the segments and manifests of 1000);
  *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
  *   <li>{@value #SEGMENT_FORMAT} (columnar): columnar (format 2: blocks of columns, each value stored
  *       as its difference from its row's previous edit, ~20% fewer bytes) or records (format 1:
@@ -194,7 +196,7 @@ public final class ArchiverSettings {
     return Optional.ofNullable(segmentKey);
   }
 
-  /** How long the poll loop blocks at most: bounds the latency of age rolls and roll requests. */
+  /** How long the poll loop blocks at most: bounds the latency of roll requests (age rolls wake it at their tick). */
   public long pollMs() {
     return Math.max(10, Math.min(100, segmentMaxAgeMs / 4));
   }

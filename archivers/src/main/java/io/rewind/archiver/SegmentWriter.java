@@ -39,7 +39,6 @@ public final class SegmentWriter {
   private final int partition;
   private final long startOffset;
   private final long maxBytes;
-  private final long maxAgeMs;
   private final String codec;
   private final SegmentFileBuilder file;
 
@@ -67,26 +66,22 @@ public final class SegmentWriter {
 
   /** @param compressor where full blocks are compressed: the archiver's worker threads */
   public SegmentWriter(int partition, long startOffset, ArchiverSettings settings, Executor compressor) {
-    this(partition, startOffset, settings.segmentMaxBytes(), settings.segmentMaxAgeMs(), settings.format(), settings.codec(),
-        settings.zstdLevel(), compressor);
+    this(partition, startOffset, settings.segmentMaxBytes(), settings.format(), settings.codec(), settings.zstdLevel(), compressor);
   }
 
-  public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec) {
-    this(partition, startOffset, maxBytes, maxAgeMs, codec, Runnable::run);
+  public SegmentWriter(int partition, long startOffset, long maxBytes, String codec) {
+    this(partition, startOffset, maxBytes, codec, Runnable::run);
   }
 
-  public SegmentWriter(int partition, long startOffset, long maxBytes, long maxAgeMs, String codec, Executor compressor) {
-    this(partition, startOffset, maxBytes, maxAgeMs, SegmentFormat.COLUMNAR, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
+  public SegmentWriter(int partition, long startOffset, long maxBytes, String codec, Executor compressor) {
+    this(partition, startOffset, maxBytes, SegmentFormat.COLUMNAR, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
   }
 
-  SegmentWriter(
-      int partition, long startOffset, long maxBytes, long maxAgeMs, SegmentFormat format, String codec, int zstdLevel,
-      Executor compressor) {
+  SegmentWriter(int partition, long startOffset, long maxBytes, SegmentFormat format, String codec, int zstdLevel, Executor compressor) {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = startOffset;
     this.maxBytes = maxBytes;
-    this.maxAgeMs = maxAgeMs;
     this.codec = codec;
     this.file = new SegmentFileBuilder(format, codec, zstdLevel, syncMarker(partition, startOffset), compressor);
     file.setMeta("rewind.partition", partition);
@@ -194,18 +189,9 @@ public final class SegmentWriter {
     return recordBytes >= maxBytes;
   }
 
-  /**
-   * Holds a record written (its timestamp: the WAL write time) segment.max.age.ms ago or more. The
-   * loop rolls such a segment as soon as its partition has caught up with the log: after a backlog
-   * the last segment does not wait another full age to be committed.
-   */
-  public boolean isOverdue(long nowMs) {
-    return minWriteTime != null && nowMs - minWriteTime >= maxAgeMs;
-  }
-
-  /** Open for segment.max.age.ms since its first record (or first skipped offset). */
-  public boolean isOld(long nowMs) {
-    return openedAt >= 0 && nowMs - openedAt >= maxAgeMs;
+  /** When the segment took its first record or skipped offset (the time passed then); -1 while empty. */
+  public long openedAt() {
+    return openedAt;
   }
 
   public int partition() {

@@ -153,7 +153,6 @@ class ArchiverIntegrationTest {
     Map<Integer, Map<Long, String>> sent = new TreeMap<>();
     List<Future<RecordMetadata>> acks = new ArrayList<>();
     List<String> values = new ArrayList<>();
-    // Write times of now: older ones would make every segment overdue and roll at once.
     long now = System.currentTimeMillis();
     for (int i = 0; i < n; i++) {
       String value = tag + "-" + i;
@@ -451,8 +450,8 @@ class ArchiverIntegrationTest {
 
   @Test
   void aRollRequestClosesOpenSegmentsAndIsAnsweredAndTableDescriptorsAreArchived() throws Exception {
-    // Segments would otherwise stay open for a minute: only the request can close them.
-    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, "60000"));
+    // One tick from the epoch to the end of time: only the request can close the segments.
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, String.valueOf(Long.MAX_VALUE)));
     SerdeFactory serdes = new SerdeFactory(config.registryUrl());
     Archiver archiver = startArchiver("a1");
     produce(12, "r");
@@ -499,7 +498,7 @@ class ArchiverIntegrationTest {
 
   @Test
   void rollsOnSizeAloneWhenTheAgeLimitIsFarAway() throws Exception {
-    setUp(Map.of(RewindConfig.SEGMENT_MAX_BYTES, "2000", RewindConfig.SEGMENT_MAX_AGE_MS, "600000"));
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_BYTES, "2000", RewindConfig.SEGMENT_MAX_AGE_MS, String.valueOf(Long.MAX_VALUE)));
     Archiver archiver = startArchiver("a1");
     produce(150, "sized"); // ~50 records of ~70 bytes per partition: ~3.5 KB each, more than one segment
 
@@ -583,9 +582,10 @@ class ArchiverIntegrationTest {
 
   @Test
   void retentionOvertakingARunningArchiverStopsThatPartitionOnDataLossWhileTheOthersArchiveOn() throws Exception {
-    // Records written now stay in an open segment for a minute; records written earlier roll once their
-    // partition is caught up. One record per poll: the consumer fetches p0 again only after taking its batch.
-    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, "60000", "consumer.max.poll.records", "1"));
+    // Segments roll every 5 s; the held records are taken just after a roll, so only retention can end their
+    // segment. One record per poll: the consumer fetches p0 again only after taking its batch.
+    long tick = 5_000;
+    setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, String.valueOf(tick), "consumer.max.poll.records", "1"));
     long earlier = System.currentTimeMillis() - 120_000;
     AtomicBoolean armed = new AtomicBoolean();
     CountDownLatch paused = new CountDownLatch(1);
@@ -602,6 +602,7 @@ class ArchiverIntegrationTest {
     }
     assertThat(archiver.awaitCommitted(endOffsets(), WAIT)).as("%s", archiver.metrics()).isTrue();
 
+    Thread.sleep(new RollRule(tick).untilNextTick(System.currentTimeMillis()) + 50);
     armed.set(true);
     long held = endOffsets().get(0);
     Map<String, Object> lingering = clients.producerProps("test-batch");
@@ -627,6 +628,7 @@ class ArchiverIntegrationTest {
     assertThat(loss.archivedEnd()).as("the records read before retention struck are archived").isEqualTo(held + 2);
     assertThat(loss.logStart()).isEqualTo(held + 7);
     assertThat(readChain(0, held + 2)).isEqualTo(archived.get(0));
+    assertThat(archiver.metrics().rolls(RollReason.OUT_OF_RANGE)).as("the held records' segment was committed when retention struck").isEqualTo(1);
     assertThat(archiver.metrics().partitionsStopped()).isEqualTo(1);
 
     Map<Integer, Long> ends = new TreeMap<>();
@@ -687,18 +689,26 @@ class ArchiverIntegrationTest {
   }
 
   @Test
-  void rollsOnTheAgeOfItsFirstRecordAloneWhenNoRecordIsOverdueAndSizeIsFarAway() throws Exception {
-    long age = 1500;
+  void rollsAtTheNextTickOfTheWallClockWhateverTheRecordsWriteTimesAndSizeIsFarAway() throws Exception {
+    long age = 3000;
     setUp(Map.of(RewindConfig.SEGMENT_MAX_AGE_MS, String.valueOf(age))); // segment.max.bytes: 64 MiB
     Archiver archiver = startArchiver("a1");
+    produceTo(producer, 1, 1, "warm-up", System.currentTimeMillis()); // the archiver owns its partitions before the timing
+    assertThat(archiver.awaitCommitted(Map.of(1, 1L), WAIT)).isTrue();
+    RollRule rule = new RollRule(age);
     long produced = System.currentTimeMillis();
-    // Written ten minutes ahead (the broker accepts up to an hour): never overdue, so only the segment's age rolls it.
-    Map<Long, String> sent = produceTo(producer, 0, 5, "aged", produced + 600_000);
+    // Written an hour ago: the rule before rolled such a segment as soon as the partition was caught up.
+    Map<Long, String> sent = produceTo(producer, 0, 5, "late", produced - 3_600_000);
+    long acknowledged = System.currentTimeMillis();
 
     assertThat(archiver.awaitCommitted(Map.of(0, 5L), WAIT)).as("%s", archiver.metrics()).isTrue();
     List<Manifest> manifests = new ManifestStore(store).list(0);
     assertThat(manifests).hasSize(1);
-    assertThat(manifests.get(0).committedAt - produced).as("committed once its first record was %d ms old", age).isGreaterThanOrEqualTo(age);
+    assertThat(manifests.get(0).committedAt).as("not before the tick after the records arrived")
+        .isGreaterThanOrEqualTo(produced + rule.untilNextTick(produced));
+    long secondTick = acknowledged + rule.untilNextTick(acknowledged) + age;
+    assertThat(manifests.get(0).committedAt).as("at the first tick after they arrived, not a tick later").isLessThan(secondTick);
+    assertThat(archiver.metrics().rolls(RollReason.AGE)).as("the warm-up's segment and this one").isEqualTo(2);
     assertThat(readChain(0, 5)).isEqualTo(sent);
   }
 

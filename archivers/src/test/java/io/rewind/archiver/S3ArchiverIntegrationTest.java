@@ -15,6 +15,7 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.stack.EmbeddedStack;
 import java.nio.charset.StandardCharsets;
@@ -215,8 +216,30 @@ class S3ArchiverIntegrationTest {
     }
   }
 
+  /** What one roll costs in S3 requests (docs/archivers.md, "What rolls a segment, and what each roll costs"). */
+  @Test
+  void committingASegmentCostsTwoPutsAndTheLooksAroundThem() throws Exception {
+    try (ObjectStore store = ObjectStore.open(config("cost"))) {
+      StoreRequests before = store.requests();
+      new SegmentCommitter(store, "s3-cost", System::currentTimeMillis).commit(segment(0, 0, 10));
+      StoreRequests commit = store.requests().minus(before);
+
+      // The manifest is looked for twice (a HEAD each: absent), then the segment and the manifest are
+      // PUT, each after the LIST with which S3A checks that no directory holds its key.
+      assertThat(commit).isEqualTo(new StoreRequests(0, 2, 2, 2, 0, 0));
+
+      StoreRequests beforeRead = store.requests();
+      Manifest m = new ManifestStore(store).list(0).get(0);
+      try (SegmentReader reader = SegmentReader.open(store, m)) {
+        reader.forEachRemaining(r -> { });
+      }
+      // A restore's reads: the partition's listing, then a HEAD and a GET per object (manifest, segment).
+      assertThat(store.requests().minus(beforeRead)).isEqualTo(new StoreRequests(2, 0, 1, 2, 0, 0));
+    }
+  }
+
   private static SealedSegment segment(int partition, long start, long end) {
-    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
+    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, "zstd");
     for (long offset = start; offset < end; offset++) {
       writer.append(TestRecords.edit(partition, offset, 1_000 + offset, "ns:t", 40), null, 0);
     }

@@ -35,7 +35,7 @@ class SegmentCommitterTest {
   @ValueSource(strings = {"zstd", "snappy", "deflate", "none"})
   void writesTheSegmentThenItsManifestAndReadsBackTheSameBytes(String codec) throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
-      SegmentWriter writer = new SegmentWriter(5, 40, 1 << 20, 1000, codec);
+      SegmentWriter writer = new SegmentWriter(5, 40, 1 << 20, codec);
       List<ConsumerRecord<byte[], byte[]>> written = new ArrayList<>();
       for (long offset = 40; offset < 60; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(5, offset, 1_000 + offset, "ns:t", 100);
@@ -76,7 +76,7 @@ class SegmentCommitterTest {
   @Test
   void aSegmentOfGapsOnlyIsStillAValidContainer() throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
-      SegmentWriter writer = new SegmentWriter(0, 0, 1 << 20, 1000, "zstd");
+      SegmentWriter writer = new SegmentWriter(0, 0, 1 << 20, "zstd");
       writer.advanceTo(3, 0);
 
       Manifest m = new SegmentCommitter(store, "a1", () -> 1).commit(writer.seal());
@@ -119,7 +119,7 @@ class SegmentCommitterTest {
   void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(String codec, SegmentFormat format) throws Exception {
     java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
-      SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, 1000, format, codec, 3, workers);
+      SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, format, codec, 3, workers);
       for (long offset = 0; offset < 32_000; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
         java.util.Arrays.fill(r.value(), (byte) (offset % 7));
@@ -170,7 +170,7 @@ class SegmentCommitterTest {
   }
 
   private static SealedSegment segment(int partition, long start, long end) {
-    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, 1000, "zstd");
+    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 20, "zstd");
     for (long offset = start; offset < end; offset++) {
       writer.append(edit(partition, offset, 1_000 + offset, "ns:t", 50), null, 0);
     }

@@ -15,9 +15,8 @@ import org.junit.jupiter.api.Test;
 class SegmentWriterTest {
 
   private static final long MAX_BYTES = 10_000;
-  private static final long MAX_AGE = 1000;
 
-  private final SegmentWriter writer = new SegmentWriter(3, 100, MAX_BYTES, MAX_AGE, "zstd");
+  private final SegmentWriter writer = new SegmentWriter(3, 100, MAX_BYTES, "zstd");
 
   @Test
   void rollsBeforeARecordWouldPassTheSizeLimit() {
@@ -30,7 +29,7 @@ class SegmentWriterTest {
         SealedSegment s = w.seal();
         rolledAt.add(s.endOffset());
         assertThat(s.recordBytes()).isLessThanOrEqualTo(MAX_BYTES);
-        w = new SegmentWriter(3, s.endOffset(), MAX_BYTES, MAX_AGE, "zstd");
+        w = new SegmentWriter(3, s.endOffset(), MAX_BYTES, "zstd");
       }
       w.append(r, null, 0);
     }
@@ -49,18 +48,17 @@ class SegmentWriterTest {
   }
 
   @Test
-  void rollsOnAgeMeasuredFromTheFirstRecord() {
-    assertThat(writer.isOld(1_000_000)).as("an empty segment never ages").isFalse();
+  void opensWithItsFirstRecord() {
+    assertThat(writer.openedAt()).as("empty").isEqualTo(-1);
 
     writer.append(edit(3, 100, 1, "ns:t", 10), null, 5_000);
     writer.append(edit(3, 101, 2, "ns:t", 10), null, 5_900);
 
-    assertThat(writer.isOld(5_999)).isFalse();
-    assertThat(writer.isOld(6_000)).isTrue();
+    assertThat(writer.openedAt()).isEqualTo(5_000);
   }
 
   @Test
-  void aGapInTheLogStaysInsideTheRangeAndStartsTheAgeClock() {
+  void aGapInTheLogStaysInsideTheRangeAndOpensTheSegment() {
     writer.append(edit(3, 100, 1, "ns:t", 10), null, 0);
     writer.append(edit(3, 102, 2, "ns:t", 10), null, 0);
     writer.advanceTo(105, 0);
@@ -71,11 +69,13 @@ class SegmentWriterTest {
     assertThat(s.endOffset()).as("the consumer position after the last record").isEqualTo(105);
     assertThat(s.recordCount()).isEqualTo(2);
 
-    SegmentWriter onlyGap = new SegmentWriter(3, 105, MAX_BYTES, MAX_AGE, "zstd");
-    assertThat(onlyGap.hasContent()).isFalse();
+    SegmentWriter onlyGap = new SegmentWriter(3, 105, MAX_BYTES, "zstd");
+    onlyGap.advanceTo(105, 1_000);
+    assertThat(onlyGap.hasContent()).as("no offset skipped yet").isFalse();
+    assertThat(onlyGap.openedAt()).isEqualTo(-1);
     onlyGap.advanceTo(107, 2_000);
     assertThat(onlyGap.hasContent()).isTrue();
-    assertThat(onlyGap.isOld(3_000)).isTrue();
+    assertThat(onlyGap.openedAt()).isEqualTo(2_000);
   }
 
   @Test

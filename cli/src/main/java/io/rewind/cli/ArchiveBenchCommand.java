@@ -4,6 +4,7 @@ import io.rewind.archiver.Archiver;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.producer.CellValues;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.FleetSimulator;
@@ -181,6 +182,8 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     report.put("goal_ratio", GOAL_RATIO);
     report.put("goal_store_bytes_per_kafka_byte", GOAL_STORE_BYTES_PER_KAFKA_BYTE);
     report.put("goals_met", archiverRate / rawRate >= GOAL_RATIO && (double) archived.storeBytes / kafkaBytes <= GOAL_STORE_BYTES_PER_KAFKA_BYTE);
+    // Of the pass that counts, like segments and store_bytes.
+    report.put(StoreRequestsField.NAME, archived.requests);
 
     if (throttle >= 0) {
       long cap = throttle > 0 ? throttle : Math.max(64 * 1024, (long) (archived.storeBytes / archived.seconds / 2));
@@ -235,7 +238,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
     return true;
   }
 
-  private record Pass(double seconds, long storeBytes, long segments, double loopCpuSeconds, double workerCpuSeconds) {}
+  private record Pass(double seconds, long storeBytes, long segments, double loopCpuSeconds, double workerCpuSeconds, StoreRequests requests) {}
 
   /** One archiver from start() until every partition's committed chain reaches its end offset. */
   private static Pass archive(RewindConfig config, String id, Map<TopicPartition, Long> ends) throws Exception {
@@ -250,7 +253,7 @@ final class ArchiveBenchCommand implements Callable<Integer> {
       double seconds = (System.nanoTime() - start) / 1e9;
       String loop = "rewind-archiver-" + id;
       return new Pass(seconds, archiver.metrics().bytesCommitted(), archiver.metrics().segmentsCommitted(),
-          threadCpu(loop) / 1e9, threadCpu(loop + "-worker-") / 1e9);
+          threadCpu(loop) / 1e9, threadCpu(loop + "-worker-") / 1e9, archiver.storeRequests());
     }
   }
 

@@ -122,6 +122,8 @@ final class BaseBenchCommand implements Callable<Integer> {
         report.put("hfiles_copied_after_first", reports.stream().skip(1).mapToInt(r -> r.filesCopied).sum());
         report.put("codec", BaseSettings.from(RewindConfig.of(Map.of())).codec());
         report.put("threads", threads);
+        // The plain copy's writes, then every base.
+        report.put(StoreRequestsField.NAME, store.requests());
       }
     }, report -> String.format("%d bases: %,d bytes stored against %,d for naive full copies: dedup ratio %.2f (goal >= %.0f; dedup alone %.2f,"
               + " zstd %.2f); first base copied at %.1f MB/s, a plain copy at %.1f MB/s (ratio %.2f)",

@@ -1,5 +1,6 @@
 package io.rewind.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rewind.base.BaseReport;
 import io.rewind.base.BaseSettings;
 import io.rewind.base.BaseTaker;
@@ -9,6 +10,7 @@ import io.rewind.core.base.TableBases;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -70,13 +72,15 @@ final class BaseCommand implements Callable<Integer> {
     }
     BaseSettings settings = settings(config, threads, maxBytesPerSec);
     PrintWriter out = spec.commandLine().getOut();
-    List<BaseReport> reports = new ArrayList<>();
+    // Each table's report carries the store requests of its own copy.
+    List<ObjectNode> reports = new ArrayList<>();
     try (ObjectStore store = ObjectStore.open(config);
         Connection conn = hbase.connect()) {
       BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, settings);
       for (String table : tables) {
+        StoreRequests before = store.requests();
         BaseReport r = taker.take(table);
-        reports.add(r);
+        reports.add(StoreRequestsField.added(Json.MAPPER, r, store.requests().minus(before)));
         if (!json) {
           print(out, r);
         }
@@ -169,6 +173,9 @@ final class BaseCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "ID", description = "The base's id (rewind base list).") String id;
 
+    @Option(names = "--json", description = "Print the report as JSON.")
+    boolean json;
+
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
@@ -182,8 +189,21 @@ final class BaseCommand implements Callable<Integer> {
                 + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
         bases.delete(base);
         BaseStore.GarbageReport g = bases.collectGarbage(System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
-        spec.commandLine().getOut().printf("deleted base %s of %s; %d HFiles (%,d bytes) no other base names were removed, %d kept%n",
-            id, table, g.filesDeleted, g.bytesDeleted, g.filesKept);
+        if (json) {
+          Map<String, Object> report = new java.util.LinkedHashMap<>();
+          report.put("table", table);
+          report.put("id", id);
+          report.put("filesDeleted", g.filesDeleted);
+          report.put("bytesDeleted", g.bytesDeleted);
+          report.put("filesKept", g.filesKept);
+          report.put("bytesKept", g.bytesKept);
+          report.put("expiredIntents", g.expiredIntents);
+          report.put(StoreRequestsField.NAME, store.requests());
+          spec.commandLine().getOut().println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        } else {
+          spec.commandLine().getOut().printf("deleted base %s of %s; %d HFiles (%,d bytes) no other base names were removed, %d kept%n",
+              id, table, g.filesDeleted, g.bytesDeleted, g.filesKept);
+        }
       }
       spec.commandLine().getOut().flush();
       return 0;

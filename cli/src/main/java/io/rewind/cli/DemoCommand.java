@@ -156,6 +156,7 @@ final class DemoCommand implements Callable<Integer> {
             DemoConnectionFile.deleteIfOurs(connectionFile);
           }
         }
+        report.storeRequests = archiver.storeRequests().plus(checkpoint.app().storeRequests()).plus(store.requests());
       }
     } finally {
       report.durationMs = System.currentTimeMillis() - started;

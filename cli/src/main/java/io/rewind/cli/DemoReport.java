@@ -1,6 +1,7 @@
 package io.rewind.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.rewind.core.store.StoreRequests;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -32,6 +33,8 @@ final class DemoReport {
   public String earliestIso;
   public List<RestoreResult> restores = new ArrayList<>();
   public long durationMs;
+  /** Requests to the object store: the archiver's, the checkpoint app's and the demo's own (restores, checkpoint reads). */
+  public StoreRequests storeRequests;
 
   /** One verified (or not) restore. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -44,6 +47,8 @@ final class DemoReport {
     public long duplicatesSkipped;
     public int segments;
     public long durationMs;
+    /** The requests of this restore alone. */
+    public StoreRequests storeRequests;
     public boolean verified;
     public String mismatch;
   }

@@ -7,6 +7,7 @@ import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
 import io.rewind.producer.ExpectedState;
 import io.rewind.restore.DumpTarget;
@@ -64,10 +65,12 @@ final class DemoVerifier {
       i++;
       Path dir = restoresDir.resolve(String.format("%02d-%d", i, t));
       TreeSet<String> tables = new TreeSet<>(expected.tables());
+      StoreRequests before = store.requests();
       RestoreReport r = restore.run(
           new RestoreOptions(t, List.of(), Runtime.getRuntime().availableProcessors(), false),
           new DumpTarget(dir, t, tables));
       DemoReport.RestoreResult result = new DemoReport.RestoreResult();
+      result.storeRequests = store.requests().minus(before);
       result.time = t;
       result.timeIso = TimeParser.format(t);
       result.cells = r.cellsPerTable.values().stream().mapToLong(Long::longValue).sum();

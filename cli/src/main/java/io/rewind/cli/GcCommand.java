@@ -46,7 +46,7 @@ final class GcCommand implements Callable<Integer> {
     try (ObjectStore store = ObjectStore.open(config)) {
       OrphanSegmentCollector.Report report = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis).collect(dryRun);
       if (json) {
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
         report.removed.forEach(k -> out.println((dryRun ? "would remove " : "removed ") + k));
         out.printf("%s: %d partitions, %d segments (%d committed), %d orphans %s (%,d bytes), %d kept within the %s grace"

@@ -9,6 +9,7 @@ import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
 import io.rewind.restore.BaseLoader;
@@ -122,6 +123,7 @@ final class HBaseDemo {
 
   private DemoReport.RestoreResult restoreAndCompare(Restore restore, Connection connection, HBaseWorkload workload, HBaseWorkload.Pause p)
       throws IOException {
+    StoreRequests before = store.requests();
     Map<String, String> targets = new LinkedHashMap<>();
     Map<String, TableName> scratch = new LinkedHashMap<>();
     for (String source : workload.tableNames()) {
@@ -139,6 +141,7 @@ final class HBaseDemo {
     } finally {
       ScratchDir.deleteRecursively(staging);
     }
+    StoreRequests requests = store.requests().minus(before);
     SnapshotOracle.cloneSnapshots(connection, scratch);
 
     DemoReport.RestoreResult result = new DemoReport.RestoreResult();
@@ -148,6 +151,7 @@ final class HBaseDemo {
     result.duplicatesSkipped = r.duplicatesSkipped;
     result.segments = r.segments;
     result.durationMs = r.durationMs;
+    result.storeRequests = requests;
     result.verified = true;
     for (String source : workload.tableNames()) {
       List<DumpCell> expected = SnapshotOracle.cells(connection, scratch.get(p.snapshots().get(source)));

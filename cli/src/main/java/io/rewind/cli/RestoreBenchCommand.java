@@ -2,6 +2,7 @@ package io.rewind.cli;
 
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.restore.BulkLoadTarget;
 import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.Restore;
@@ -95,7 +96,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
         archived = null;
 
         HBaseTarget puts = HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
+        StoreRequests beforeRestore = store.requests();
         double putSeconds = timedRestore(restore, time, puts);
+        StoreRequests oneRestore = store.requests().minus(beforeRestore);
         settle(connection, "bench_puts:t");
 
         HBaseTarget bulkTables = HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
@@ -116,6 +119,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
         report.put("restore_bulkload_per_sec", Math.round(bulkRate));
         report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
         report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
+        report.put("restore_store_requests", oneRestore);
+        // Writing the synthetic archive, then both restores.
+        report.put(StoreRequestsField.NAME, store.requests());
       }
     }, report -> String.format("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
           report.get("raw_puts_per_sec"), report.get("restore_puts_per_sec"), report.get("ratio_puts"), GOAL_RATIO_PUTS,

@@ -157,7 +157,7 @@ final class RestoreCommand implements Callable<Integer> {
       }
       report.timeInterpretation = interpretation;
       if (json) {
-        stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
+        stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
         print(stdout, report);
       }

@@ -6,6 +6,7 @@ import io.rewind.base.RetentionReport;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -74,8 +75,9 @@ final class RetentionCommand implements Callable<Integer> {
         long start = window.start != null
             ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()
             : System.currentTimeMillis() - window.length.toMillis();
+        StoreRequests before = store.requests();
         RetentionReport report = retention.run(start, dryRun);
-        print(out, report);
+        print(out, report, store.requests().minus(before));
         if (every == null) {
           return 0;
         }
@@ -89,9 +91,10 @@ final class RetentionCommand implements Callable<Integer> {
     }
   }
 
-  private void print(PrintWriter out, RetentionReport r) throws Exception {
+  /** @param requests the requests of this run (with --every, each run reports its own) */
+  private void print(PrintWriter out, RetentionReport r, StoreRequests requests) throws Exception {
     if (json) {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, r, requests)));
     } else {
       out.printf("retention %sfrom %s: %s %d bases, %d base HFiles (%,d bytes), %d segments (%,d bytes)%s%n", r.dryRun ? "(dry run) " : "",
           r.windowStartIso, r.dryRun ? "would delete" : "deleted", r.basesDeleted.size(), r.baseFilesDeleted, r.baseBytesDeleted,

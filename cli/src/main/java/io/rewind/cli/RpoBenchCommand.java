@@ -6,6 +6,7 @@ import io.rewind.checkpoint.CheckpointMetrics;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.SimulatorSettings;
@@ -97,9 +98,10 @@ final class RpoBenchCommand implements Callable<Integer> {
       try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
         report.putAll(run(stack.config().withAll(settings), say));
       }
-    }, report -> String.format("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s",
+    }, report -> String.format("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s;"
+              + " %s segments per partition per second",
           report.get("edits_per_second"), rate, report.get("rpo_ms_p50"), report.get("rpo_ms_p99"), report.get("rpo_ms_max"),
-          report.get("samples"), GOAL_P99_MS, report.get("goal_met")));
+          report.get("samples"), GOAL_P99_MS, report.get("goal_met"), report.get("segments_per_partition_per_second")));
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
@@ -117,6 +119,10 @@ final class RpoBenchCommand implements Callable<Integer> {
     long cpuAtEnd;
     long gcAtStart;
     long gcAtEnd;
+    long segmentsAtStart;
+    long segmentsAtEnd;
+    StoreRequests archiverRequests;
+    StoreRequests checkpointRequests;
     Map<String, Object> archiverFigures = new LinkedHashMap<>();
     Map<String, Object> checkpointFigures = new LinkedHashMap<>();
     try (CheckpointApp checkpoint = new CheckpointApp(config);
@@ -137,6 +143,9 @@ final class RpoBenchCommand implements Callable<Integer> {
         editsAtStart = fleet.editsPublished();
         cpuAtStart = processCpuNanos();
         gcAtStart = gcMillis();
+        segmentsAtStart = archiver.metrics().segmentsCommitted();
+        StoreRequests archiverAtStart = archiver.storeRequests();
+        StoreRequests checkpointAtStart = checkpoint.storeRequests();
         long start = System.currentTimeMillis();
         long end = start + duration.toMillis();
         long reportEvery = run.verbose ? 1_000 : 10_000;
@@ -165,15 +174,22 @@ final class RpoBenchCommand implements Callable<Integer> {
         editsAtEnd = fleet.editsPublished();
         cpuAtEnd = processCpuNanos();
         gcAtEnd = gcMillis();
+        segmentsAtEnd = archiver.metrics().segmentsCommitted();
+        archiverRequests = archiver.storeRequests().minus(archiverAtStart);
+        checkpointRequests = checkpoint.storeRequests().minus(checkpointAtStart);
       }
       archiverFigures.put("records_archived", archiver.metrics().recordsArchived());
       archiverFigures.put("segments_committed", archiver.metrics().segmentsCommitted());
+      // Each roll costs a segment and a manifest PUT: what rolled them, over the whole run.
+      archiverFigures.put("segment_rolls", archiver.metrics().rollsByReason());
+      archiverFigures.put("store_requests", archiverRequests);
       checkpointFigures.put("events_processed", checkpoint.metrics().processed());
       long progressProcessed = checkpoint.metrics().processed(CheckpointMetrics.MARKER) + checkpoint.metrics().processed(CheckpointMetrics.SNAPSHOT);
       checkpointFigures.put("progress_records_processed", progressProcessed);
       // Against what was published: a lag here means the app, not the archive, holds C back.
       checkpointFigures.put("progress_records_published", progressEndOffset(config));
       checkpointFigures.put("decreases", checkpoint.decreases());
+      checkpointFigures.put("store_requests", checkpointRequests);
     }
 
     Map<String, Object> r = new LinkedHashMap<>();
@@ -190,6 +206,9 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put("computed_rpo_ms_p50", computed.percentile(50));
     r.put("computed_rpo_ms_p99", computed.percentile(99));
     r.put("samples_without_checkpoint", missing);
+    r.put("partitions", partitions);
+    // Level-0 objects: segments (each with its manifest) committed in the sampled window.
+    r.put("segments_per_partition_per_second", Math.round((segmentsAtEnd - segmentsAtStart) * 100_000.0 / measuredMs / partitions) / 100.0);
     r.put("goal", "rpo_ms_p99 <= " + GOAL_P99_MS);
     r.put("goal_met", rpo.size() > 0 && missing == 0 && rpo.percentile(99) <= GOAL_P99_MS);
     r.put("cores", Runtime.getRuntime().availableProcessors());
@@ -210,12 +229,14 @@ final class RpoBenchCommand implements Callable<Integer> {
     knobs.put("streams.commit.interval.ms", config.getOrDefault("streams.commit.interval.ms", String.valueOf(CheckpointApp.COMMIT_INTERVAL_MS)));
     knobs.putAll(settings);
     r.put("settings", knobs);
+    // The archiver's and the checkpoint app's, in the sampled window.
+    r.put(StoreRequestsField.NAME, archiverRequests.plus(checkpointRequests));
     r.put("archiver", archiverFigures);
     r.put("checkpoint_app", checkpointFigures);
     r.put("note", "RPO sample = wall clock now - the newest global checkpoint committed to the checkpoints topic (read_committed),"
         + " every sample interval after the warm-up; computed_rpo_* uses the checkpoint the app computed, before its commit; edits_per_second counts edit records the fleet had acknowledged by Kafka"
         + " in the sampled window (re-shipments after deaths included). Everything (broker, fleet, archiver, checkpoint app)"
-        + " shares this JVM and machine.");
+        + " shares this JVM and machine. storeRequests and store_requests count the sampled window; segment_rolls the whole run.");
     return r;
   }
 

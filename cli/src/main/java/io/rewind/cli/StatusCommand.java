@@ -1,5 +1,7 @@
 package io.rewind.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.monitoring.StatusCollector;
 import io.rewind.monitoring.StatusJson;
 import io.rewind.monitoring.StatusReport;
@@ -44,9 +46,12 @@ final class StatusCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     try (StatusCollector collector = new StatusCollector(connection.config())) {
       do {
+        StoreRequests before = collector.storeRequests();
         StatusReport report = collector.collect();
         if (json) {
-          out.println(watch == null ? StatusJson.pretty(report) : new String(StatusJson.bytes(report), StandardCharsets.UTF_8));
+          // Each document carries the store requests of its own collection.
+          ObjectNode document = StoreRequestsField.added(StatusJson.MAPPER, report, collector.storeRequests().minus(before));
+          out.println(watch == null ? StatusJson.pretty(document) : new String(StatusJson.bytes(document), StandardCharsets.UTF_8));
         } else {
           out.print((watch == null ? "" : CLEAR_SCREEN) + StatusText.render(report));
         }

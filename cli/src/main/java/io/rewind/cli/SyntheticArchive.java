@@ -54,7 +54,7 @@ final class SyntheticArchive {
     long[] offsets = new long[partitions];
     SegmentCommitter committer = new SegmentCommitter(store, "bench", System::currentTimeMillis);
     for (int p = 0; p < partitions; p++) {
-      writers[p] = new SegmentWriter(p, 0, SEGMENT_BYTES, Long.MAX_VALUE, "zstd");
+      writers[p] = new SegmentWriter(p, 0, SEGMENT_BYTES, "zstd");
     }
     for (int i = 0; i < edits; i++) {
       String row = String.format("%08x", rng.nextInt(Math.max(1, edits / 2)) * 0x9E3779B1);
@@ -68,7 +68,7 @@ final class SyntheticArchive {
       if (writers[partition].wouldOverflow(record)) {
         SealedSegment sealed = writers[partition].seal();
         committer.commit(sealed);
-        writers[partition] = new SegmentWriter(partition, sealed.endOffset(), SEGMENT_BYTES, Long.MAX_VALUE, "zstd");
+        writers[partition] = new SegmentWriter(partition, sealed.endOffset(), SEGMENT_BYTES, "zstd");
       }
       writers[partition].append(record, null, 0);
     }

@@ -45,6 +45,13 @@ class BenchCommandsTest {
     }
     assertThat(report.get("rpo_ms_p50").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_p99").asLong());
     assertThat(report.get("rpo_ms_p99").asLong()).isLessThanOrEqualTo(report.get("rpo_ms_max").asLong());
+    assertThat(report.get("segments_per_partition_per_second").asDouble()).isPositive();
+    long rolls = 0;
+    for (JsonNode count : report.get("archiver").get("segment_rolls")) {
+      rolls += count.asLong();
+    }
+    assertThat(rolls).as("every committed segment was rolled for a reason").isGreaterThanOrEqualTo(report.get("archiver").get("segments_committed").asLong());
+    assertThat(report.get("archiver").get("segment_rolls").get("age").asLong()).as("a light load rolls on time").isPositive();
   }
 
   @Test
@@ -74,6 +81,13 @@ class BenchCommandsTest {
     }
     assertThat(records).isPositive().isEqualTo(archived);
     assertThat(report.get("segment_format").asText()).isEqualTo("columnar");
+    // Each segment and its manifest are written, and the manifest is looked for twice before: on a file:// store
+    // the reads fail (absent), each one a get all the same.
+    JsonNode requests = report.get("storeRequests");
+    long segments = report.get("segments").asLong();
+    assertThat(requests.get("put").asLong()).isGreaterThanOrEqualTo(2 * segments);
+    assertThat(requests.get("get").asLong()).isGreaterThanOrEqualTo(2 * segments);
+    assertThat(requests.get("delete").asLong()).isZero();
 
     assertThat(report.get("throttle_cap_bytes_per_sec").asLong()).isEqualTo(cap);
     assertThat(report.get("unthrottled_upload_bytes_per_sec").asDouble()).isPositive();

@@ -39,6 +39,16 @@ class DemoEndToEndTest {
     assertThat(report.get("store").asText()).isEqualTo("s3");
     assertThat(report.get("verified").asBoolean()).isTrue();
     assertThat(report.get("restores")).hasSize(2).allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
+    // S3A's counts: segments, manifests and checkpoints were PUT, restores read them, nothing was copied.
+    JsonNode requests = report.get("storeRequests");
+    assertThat(requests.get("put").asLong()).isPositive();
+    assertThat(requests.get("copy").asLong()).isZero();
+    assertThat(report.get("restores")).allSatisfy(r -> {
+      assertThat(r.get("storeRequests").get("get").asLong()).as("a restore reads its manifests and segments").isPositive();
+      assertThat(r.get("storeRequests").get("put").asLong()).as("and writes nothing to the store").isZero();
+    });
+    assertThat(requests.get("get").asLong()).isGreaterThanOrEqualTo(
+        report.get("restores").get(0).get("storeRequests").get("get").asLong() + report.get("restores").get(1).get("storeRequests").get("get").asLong());
   }
 
   /** {@code rewind demo <args> --json}: its report, once it exited 0. */

@@ -150,6 +150,11 @@ class StatusEndToEndTest {
     assertThat(find(s.get("clockSkew"), "publisher", "status-test-fleet").get("samples").asInt()).isPositive();
     assertThat(s.get("segments")).hasSize(3).allSatisfy(p -> assertThat(p.get("newest").get("endOffset").asLong()).isPositive());
     assertThat(s.get("archive").get("partitions")).hasSize(3);
+    // The store part of the collection: the manifests of three partitions read, nothing written.
+    JsonNode requests = s.get("storeRequests");
+    assertThat(requests.get("list").asLong()).isGreaterThanOrEqualTo(3);
+    assertThat(requests.get("get").asLong()).isGreaterThanOrEqualTo(3);
+    assertThat(requests.get("put").asLong()).isZero();
   }
 
   @Test

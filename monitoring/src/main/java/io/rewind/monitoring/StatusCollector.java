@@ -6,6 +6,7 @@ import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ProgressEvent;
@@ -217,6 +218,11 @@ public final class StatusCollector implements AutoCloseable {
     } catch (TimeoutException e) {
       throw new KafkaUnreachableException(config.bootstrapServers(), REACH_TIMEOUT_MS, e);
     }
+  }
+
+  /** The requests this collector made to the object store so far; none before a collection opened it. */
+  public synchronized StoreRequests storeRequests() {
+    return store == null ? StoreRequests.NONE : store.requests();
   }
 
   private String storeUriOrNull() {

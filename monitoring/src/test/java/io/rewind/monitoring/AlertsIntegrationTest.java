@@ -154,7 +154,8 @@ class AlertsIntegrationTest {
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.body()).contains("rewind_archiver_records_archived_total{archiver=\"alerts-test-archiver\"}",
         "rewind_archiver_store_commit_seconds_count", "rewind_archiver_segment_last_bytes", "rewind_alert_state{alert=\"data-loss\"}",
-        "rewind_archive_lag_seconds", "rewind_group_lag_records");
+        "rewind_archive_lag_seconds", "rewind_group_lag_records",
+        "rewind_archiver_segment_rolls_total{archiver=\"alerts-test-archiver\",reason=\"size\"}");
     assertThat(scrape("rewind_archiver_segments_committed_total", null)).isPositive();
     assertThat(scrape("rewind_archiver_store_commit_seconds_sum", null)).isPositive();
   }

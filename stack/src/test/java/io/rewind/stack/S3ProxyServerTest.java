@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,33 @@ class S3ProxyServerTest {
       }
       // S3Proxy's filesystem backend keeps one file per key: the stack's storeDir shows it.
       assertThat(Files.readString(stack.storeDir().resolve("segments/p=0/a.avro"))).isEqualTo("hello");
+    }
+  }
+
+  @Test
+  void theStoreReportsTheRequestsS3aMade() throws Exception {
+    try (EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(1).withS3(true).start();
+        ObjectStore store = ObjectStore.open(stack.config())) {
+      for (int i = 0; i < 3; i++) {
+        store.write("segments/p=0/" + i + ".avro", ("segment " + i).getBytes(StandardCharsets.UTF_8));
+      }
+      assertThat(store.list("segments/p=0")).hasSize(3);
+      StoreRequests listed = store.requests();
+      store.read("segments/p=0/0.avro");
+      store.read("segments/p=0/1.avro");
+      StoreRequests read = store.requests().minus(listed);
+      store.delete("segments/p=0/2.avro");
+      StoreRequests all = store.requests();
+
+      assertThat(all.put()).isEqualTo(3);
+      assertThat(all.list()).isGreaterThanOrEqualTo(1);
+      assertThat(all.get()).isEqualTo(2);
+      assertThat(all.delete()).isEqualTo(1);
+      assertThat(all.copy()).isZero();
+      // S3A's own counts, not the store's calls: it looks at each object (HEAD) before reading it.
+      assertThat(read).isEqualTo(new StoreRequests(2, 0, 0, 2, 0, 0));
+      Map<String, Long> counters = ((IOStatisticsSource) store.fileSystem()).getIOStatistics().counters();
+      assertThat(all.list()).isEqualTo(counters.get("object_list_request") + counters.get("object_continue_list_request"));
     }
   }
 

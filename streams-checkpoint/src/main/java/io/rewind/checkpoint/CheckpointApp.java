@@ -10,6 +10,7 @@ import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
+import io.rewind.core.store.StoreRequests;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;
@@ -186,6 +187,11 @@ public final class CheckpointApp implements AutoCloseable {
 
   public CheckpointMetrics metrics() {
     return metrics;
+  }
+
+  /** The requests the app made to the object store (writing checkpoints/latest.json); none before start and after close. */
+  public synchronized StoreRequests storeRequests() {
+    return store == null ? StoreRequests.NONE : store.requests();
   }
 
   /** How many computed checkpoints were lower than the previous one since start. */

@@ -139,7 +139,7 @@ public final class BaseStore {
   public void delete(BaseManifest base) throws IOException {
     String dir = baseDir(base.table, base.id);
     store.delete(dir + "/" + MANIFEST);
-    store.fileSystem().delete(store.path(dir), true);
+    store.deleteDirectory(dir);
     LOG.info("deleted {} ({} files named, {} bytes)", base, base.files.size(), base.bytes());
   }
 

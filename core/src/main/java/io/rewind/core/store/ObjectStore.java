@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileStatus;
@@ -17,6 +18,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
+import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 
 /**
  * The object store behind Hadoop's FileSystem: file:// (through RawLocalFileSystem, so no .crc
@@ -31,6 +33,13 @@ public final class ObjectStore implements Closeable {
   private final URI uri;
   private final FileSystem fs;
   private final Path root;
+  // This store's calls, by the request each stands for: the counts of requests() where the file
+  // system keeps none of its own (Hadoop's local file system does not).
+  private final LongAdder gets = new LongAdder();
+  private final LongAdder puts = new LongAdder();
+  private final LongAdder lists = new LongAdder();
+  private final LongAdder heads = new LongAdder();
+  private final LongAdder deletes = new LongAdder();
 
   private ObjectStore(URI uri, FileSystem fs, Path root) {
     this.uri = uri;
@@ -107,8 +116,24 @@ public final class ObjectStore implements Closeable {
     return uri;
   }
 
+  /** Hadoop's file system behind the store; calls made on it directly are not in {@link #requests()} of a file:// store. */
   public FileSystem fileSystem() {
     return fs;
+  }
+
+  /**
+   * The requests made through this store since it was opened. On s3a:// S3A's own counts of what
+   * went over the wire ({@link StoreRequests#ofS3aCounters}), so the HEADs and listings S3A makes
+   * around an open, create or delete and every page of a listing are in them. Elsewhere this
+   * store's calls, each counted as the request it stands for: open or read (each attempt) = get,
+   * create or write = put, list or listFiles = list, exists, size or checkReachable = head, delete
+   * or deleteDirectory = delete.
+   */
+  public StoreRequests requests() {
+    if ("s3a".equals(uri.getScheme()) && fs instanceof IOStatisticsSource && ((IOStatisticsSource) fs).getIOStatistics() != null) {
+      return StoreRequests.ofS3aCounters(((IOStatisticsSource) fs).getIOStatistics().counters());
+    }
+    return new StoreRequests(gets.sum(), puts.sum(), lists.sum(), heads.sum(), deletes.sum(), 0);
   }
 
   public Path path(String relative) {
@@ -117,6 +142,7 @@ public final class ObjectStore implements Closeable {
 
   /** Creates (or replaces) the object at its final key; the caller closes the stream. */
   public FSDataOutputStream create(String relative) throws IOException {
+    puts.increment();
     return fs.create(path(relative), true);
   }
 
@@ -136,6 +162,7 @@ public final class ObjectStore implements Closeable {
   }
 
   public InputStream open(String relative) throws IOException {
+    gets.increment();
     return fs.open(path(relative));
   }
 
@@ -173,15 +200,18 @@ public final class ObjectStore implements Closeable {
   }
 
   public boolean exists(String relative) throws IOException {
+    heads.increment();
     return fs.exists(path(relative));
   }
 
   public long size(String relative) throws IOException {
+    heads.increment();
     return fs.getFileStatus(path(relative)).getLen();
   }
 
   /** The entries directly under a directory, sorted by name; empty when it does not exist. */
   public List<FileStatus> list(String relativeDir) throws IOException {
+    lists.increment();
     try {
       FileStatus[] statuses = fs.listStatus(path(relativeDir));
       List<FileStatus> result = new ArrayList<>(List.of(statuses));
@@ -200,6 +230,7 @@ public final class ObjectStore implements Closeable {
     List<StoredObject> files = new ArrayList<>();
     String rootPrefix = fs.makeQualified(root).toUri().getPath();
     String prefix = rootPrefix.endsWith("/") ? rootPrefix : rootPrefix + "/";
+    lists.increment();
     try {
       RemoteIterator<LocatedFileStatus> it = fs.listFiles(path(relativeDir), true);
       while (it.hasNext()) {
@@ -214,14 +245,23 @@ public final class ObjectStore implements Closeable {
   }
 
   public boolean delete(String relative) throws IOException {
+    deletes.increment();
     return fs.delete(path(relative), false);
+  }
+
+  /** Deletes a directory and everything under it (on S3: a listing, then bulk deletes of its keys). */
+  public boolean deleteDirectory(String relative) throws IOException {
+    deletes.increment();
+    return fs.delete(path(relative), true);
   }
 
   /** Fails with a clear message when the store cannot be reached or listed. */
   public void checkReachable() throws IOException {
+    heads.increment();
     try {
       fs.getFileStatus(root);
     } catch (FileNotFoundException e) {
+      puts.increment();
       fs.mkdirs(root);
     }
   }
