@@ -39,7 +39,7 @@ final class LevelZeroSegments {
 
   /** A segment of {@code records} records from {@code start}, committed at {@code committedAt}; their lines are added to {@code lines}. */
   Manifest commit(int partition, long start, int records, long committedAt, List<String> lines) throws IOException, InterruptedException {
-    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 24, Long.MAX_VALUE, SegmentFormat.of(format), "zstd", 3, Runnable::run);
+    SegmentWriter writer = new SegmentWriter(partition, start, 1 << 24, SegmentFormat.of(format), "zstd", 3, Runnable::run);
     for (int i = 0; i < records; i++) {
       ConsumerRecord<byte[], byte[]> r = record(partition, start + i, committedAt - 400 + i);
       writer.append(r, null, committedAt);

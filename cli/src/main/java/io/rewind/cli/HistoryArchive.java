@@ -78,7 +78,7 @@ final class HistoryArchive {
     long offset = 0;
     for (long s = 0; s < shape.segmentsPerPartition(); s++) {
       long windowStart = shape.firstWriteTime() + s * shape.rollMs();
-      SegmentWriter writer = new SegmentWriter(partition, offset, Long.MAX_VALUE, Long.MAX_VALUE, "zstd");
+      SegmentWriter writer = new SegmentWriter(partition, offset, Long.MAX_VALUE, "zstd");
       for (int i = 0; i < perSegment; i++) {
         long writeTime = windowStart + i * shape.rollMs() / perSegment;
         String row = String.format("%02x%07x", partition, rng.nextInt(shape.rowsPerPartition()));
