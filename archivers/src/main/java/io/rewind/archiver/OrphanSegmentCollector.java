@@ -98,13 +98,15 @@ public final class OrphanSegmentCollector {
     }
     view.readFromStore().forEach(m -> know(m, referenced, manifestKeys));
     IndexHead head = view.indexed() ? view.head() : null;
+    List<String> strayManifests = new ArrayList<>();
+    List<String> strayPages = new ArrayList<>();
     if (head != null) {
       for (IndexHead.Retired r : head.retired) {
         referenced.add(r.segmentKey(p));
         manifestKeys.add(r.manifestKey(p));
       }
-      collectStrayManifests(p, head, now, referenced, manifestKeys, report);
-      collectStrayPages(p, head, now, report);
+      strayManifests = strayManifests(p, head, now, referenced, manifestKeys);
+      strayPages = strayPages(p, head, now);
     }
     long frontier = view.chain().end();
     List<OrphanSegments.SegmentFile> levelZero = new ArrayList<>();
@@ -117,17 +119,26 @@ public final class OrphanSegmentCollector {
     OrphanSegments.Plan mergedPlan = OrphanSegments.plan(merged, referenced, Long.MAX_VALUE, now, graceMs);
     report.segmentsSeen += segments.size();
     report.segmentsCommitted += segments.stream().filter(s -> referenced.contains(s.key())).count();
+    List<String> orphans = new ArrayList<>();
     for (OrphanSegments.Plan pl : List.of(plan, mergedPlan)) {
       pl.keepTooYoung().forEach(s -> report.keptTooYoung.add(s.key()));
       pl.keepAboveFrontier().forEach(s -> report.keptAboveFrontier.add(s.key()));
       for (OrphanSegments.SegmentFile s : pl.remove()) {
-        if (!dryRun) {
-          store.delete(s.key());
-          LOG.info("removed orphan segment {} ([{}, {}) of p={}, no manifest; frontier {})", s.key(), s.startOffset(), s.endOffset(), p,
-              frontier);
-        }
-        report.removed.add(s.key());
+        orphans.add(s.key());
         report.bytesRemoved += s.sizeBytes();
+      }
+    }
+    report.manifestsRemoved.addAll(strayManifests);
+    report.removed.addAll(orphans);
+    report.pagesRemoved.addAll(strayPages);
+    if (!dryRun) {
+      // Manifests before the segments they name.
+      store.deleteAll(strayManifests);
+      store.deleteAll(orphans);
+      store.deleteAll(strayPages);
+      if (!strayManifests.isEmpty() || !orphans.isEmpty() || !strayPages.isEmpty()) {
+        LOG.info("p={}: removed {} manifests the index does not name, {} orphan segments, {} index pages (frontier {})", p,
+            strayManifests.size(), orphans.size(), strayPages.size(), frontier);
       }
     }
   }
@@ -138,11 +149,11 @@ public final class OrphanSegmentCollector {
   }
 
   /**
-   * Manifests the index does not name, below its indexed end: read, and removed when the indexed
-   * chain covers every offset they hold (their segments then become orphans); one that reaches past
-   * the indexed end keeps its segment.
+   * Manifests the index does not name, below its indexed end and older than the grace period: read,
+   * and removed when the indexed chain covers every offset they hold (their segments then become
+   * orphans); one that reaches past the indexed end keeps its segment.
    */
-  private void collectStrayManifests(int p, IndexHead head, long now, Set<String> referenced, Set<String> manifestKeys, Report report)
+  private List<String> strayManifests(int p, IndexHead head, long now, Set<String> referenced, Set<String> manifestKeys)
       throws IOException {
     ManifestStore manifests = new ManifestStore(store);
     List<FileStatus> candidates = new ArrayList<>();
@@ -162,39 +173,31 @@ public final class OrphanSegmentCollector {
         }
       }
     }
+    List<String> stray = new ArrayList<>();
     for (FileStatus s : candidates) {
       String key = relative(p, s);
       Optional<Manifest> m = manifests.read(key);
-      if (m.isPresent() && m.get().endOffset > head.indexedEnd) {
+      if (m.isPresent() && (m.get().endOffset > head.indexedEnd || now - s.getModificationTime() < graceMs)) {
         referenced.add(m.get().segmentPath);
-        continue;
+      } else if (now - s.getModificationTime() >= graceMs) {
+        stray.add(key);
       }
-      if (now - s.getModificationTime() < graceMs) {
-        m.ifPresent(x -> referenced.add(x.segmentPath));
-        continue;
-      }
-      if (!report.dryRun) {
-        store.delete(key);
-        LOG.info("removed manifest {} of p={}: the index does not name it and its offsets are covered", key, p);
-      }
-      report.manifestsRemoved.add(key);
     }
+    return stray;
   }
 
-  /** Index pages the head does not name (written by a compactor that died before its head). */
-  private void collectStrayPages(int p, IndexHead head, long now, Report report) throws IOException {
+  /** Index pages the head does not name (written by a compactor that died before its head), older than the grace period. */
+  private List<String> strayPages(int p, IndexHead head, long now) throws IOException {
     Set<String> named = new HashSet<>();
     head.pages.forEach(ref -> named.add(ref.key));
+    List<String> stray = new ArrayList<>();
     for (FileStatus s : store.list(StoreLayout.indexPagesDir(p))) {
       String key = StoreLayout.indexPagesDir(p) + "/" + s.getPath().getName();
-      if (named.contains(key) || now - s.getModificationTime() < graceMs) {
-        continue;
+      if (!named.contains(key) && now - s.getModificationTime() >= graceMs) {
+        stray.add(key);
       }
-      if (!report.dryRun) {
-        store.delete(key);
-      }
-      report.pagesRemoved.add(key);
     }
+    return stray;
   }
 
   private static String relative(int p, FileStatus s) {

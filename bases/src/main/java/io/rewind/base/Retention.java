@@ -90,10 +90,10 @@ public final class Retention {
       floor.writtenAt = System.currentTimeMillis();
       index.writeFloor(floor);
     }
-    for (Manifest m : plan.allManifestsToDelete()) {
-      store.delete(m.key());
-      store.delete(m.segmentPath);
-    }
+    // Manifests first: a crash in between leaves segments no manifest names, below the floor (rewind gc).
+    List<Manifest> doomed = plan.allManifestsToDelete();
+    store.deleteAll(doomed.stream().map(Manifest::key).toList());
+    store.deleteAll(doomed.stream().map(m -> m.segmentPath).toList());
     LOG.info("retention from {}: deleted {} bases, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,
         report.basesDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted);
     return report;

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
@@ -65,6 +66,27 @@ class S3ProxyServerTest {
       assertThat(read).isEqualTo(new StoreRequests(2, 0, 0, 2, 0, 0));
       Map<String, Long> counters = ((IOStatisticsSource) store.fileSystem()).getIOStatistics().counters();
       assertThat(all.list()).isEqualTo(counters.get("object_list_request") + counters.get("object_continue_list_request"));
+    }
+  }
+
+  @Test
+  void manyObjectsAreDeletedInBulkRequestsWithoutALookAtEach() throws Exception {
+    try (EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(1).withS3(true).start();
+        ObjectStore store = ObjectStore.open(stack.config())) {
+      List<String> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < 300; i++) {
+        keys.add("segments/p=0/" + i + ".avro");
+        store.write(keys.get(i), new byte[] {(byte) i});
+      }
+      keys.add("segments/p=0/never-written.avro");
+      StoreRequests before = store.requests();
+
+      store.deleteAll(keys);
+
+      StoreRequests deleting = store.requests().minus(before);
+      // Two pages of fs.s3a.bulk.delete.page.size (250) keys, where deleting one by one costs a HEAD, a LIST and a DELETE each.
+      assertThat(deleting).isEqualTo(new StoreRequests(0, 0, 0, 0, 2, 0));
+      assertThat(store.list("segments/p=0")).isEmpty();
     }
   }
 

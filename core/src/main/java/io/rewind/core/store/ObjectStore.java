@@ -249,6 +249,36 @@ public final class ObjectStore implements Closeable {
     return fs.delete(path(relative), false);
   }
 
+  /**
+   * Deletes many objects, in the order given: in bulk requests where the store offers them (on S3 up
+   * to {@code fs.s3a.bulk.delete.page.size} keys a request, with no look at each key first), one
+   * request each elsewhere. A key that is already gone is no error.
+   *
+   * @throws IOException naming the keys the store refused to delete
+   */
+  public void deleteAll(java.util.Collection<String> keys) throws IOException {
+    if (keys.isEmpty()) {
+      return;
+    }
+    List<Path> paths = new ArrayList<>(keys.size());
+    keys.forEach(k -> paths.add(path(k)));
+    List<String> failed = new ArrayList<>();
+    try (org.apache.hadoop.fs.BulkDelete bulk = fs.createBulkDelete(fs.makeQualified(root))) {
+      int page = Math.max(1, bulk.pageSize());
+      for (int i = 0; i < paths.size(); i += page) {
+        bulk.bulkDelete(paths.subList(i, Math.min(paths.size(), i + page))).forEach(f -> failed.add(f.getKey() + " (" + f.getValue() + ")"));
+        // The local file system keeps no statistics: each key is one delete, as with delete().
+        if (!"s3a".equals(uri.getScheme())) {
+          deletes.add(Math.min(page, paths.size() - i));
+        }
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new IOException("the store " + uri + " did not delete " + failed.size() + " objects: "
+          + String.join(", ", failed.subList(0, Math.min(5, failed.size()))) + (failed.size() > 5 ? ", ..." : ""));
+    }
+  }
+
   /** Deletes a directory and everything under it (on S3: a listing, then bulk deletes of its keys). */
   public boolean deleteDirectory(String relative) throws IOException {
     deletes.increment();
