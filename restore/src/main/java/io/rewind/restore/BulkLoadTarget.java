@@ -44,12 +44,12 @@ import org.slf4j.LoggerFactory;
  * delete markers, original timestamps and types), written as HFiles at the target table's region
  * boundaries, then handed to HBase's bulk-load API at {@link #finish}.
  *
- * <p>Each partition's rows are complete when its replay ends, so they are written right then, by
- * the replay thread, while other partitions are still being read: one HFile per region, family and
- * partition (rows sorted by key, each row's cells by {@link CellComparator}; no compression, no
- * bloom filter: the files are loaded once and compacted later by HBase). Nothing is held in memory
- * until the end, and the load itself only moves files when the staging directory is on the
- * cluster's file system (otherwise the region servers copy each file). The staging directory must
+ * <p>A partition's rows come in batches in row order, each written right then, by the replay
+ * thread, while other partitions are still being read: one HFile per region, family and batch
+ * (rows in key order, each row's cells by {@link CellComparator}; no compression, no bloom filter:
+ * the files are loaded once and compacted later by HBase). Nothing is held in memory until the
+ * end, and the load itself only moves files when the staging directory is on the cluster's file
+ * system (otherwise the region servers copy each file). The staging directory must
  * be readable by the region servers: a local directory only works when they run on this machine;
  * pass {@code --bulkload-dir hdfs://...} otherwise.
  */
@@ -157,6 +157,20 @@ public final class BulkLoadTarget implements RestoreTarget {
     Map<String, Long> written = new TreeMap<>();
     tables.mapping().targets().keySet().forEach(t -> written.put(t, readable.containsKey(t) ? readable.get(t).get() : 0L));
     return written;
+  }
+
+  /** Deletes the HFiles staged so far: a failed replay never reaches {@link #finish}. */
+  @Override
+  public void abort() {
+    try {
+      try {
+        fs.delete(staging, true);
+      } finally {
+        fs.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the staged HFiles under {} after the failed restore ({}): delete them by hand", staging, e.toString());
+    }
   }
 
   @Override

@@ -31,13 +31,18 @@ public final class CellDump {
 
   public static void write(Path file, String table, String timeIso, List<DumpCell> sortedCells) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("# rewind-dump v1 table=" + table + " time=" + timeIso + " cells=" + sortedCells.size());
+      w.write(header(table, timeIso, sortedCells.size()));
       w.newLine();
       for (DumpCell c : sortedCells) {
         w.write(line(c));
         w.newLine();
       }
     }
+  }
+
+  /** The first line of a dump (without its line separator). */
+  public static String header(String table, String timeIso, long cells) {
+    return "# rewind-dump v1 table=" + table + " time=" + timeIso + " cells=" + cells;
   }
 
   public static String line(DumpCell c) {
