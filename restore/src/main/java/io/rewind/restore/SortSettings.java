@@ -36,6 +36,11 @@ public record SortSettings(long memoryBytes, Path spillDirectory) {
     return of(RewindConfig.of(java.util.Map.of()));
   }
 
+  /** This with another memory budget. */
+  public SortSettings withMemoryBytes(long bytes) {
+    return new SortSettings(bytes, spillDirectory);
+  }
+
   /** This with another spill directory. */
   public SortSettings withSpillDirectory(Path directory) {
     return new SortSettings(memoryBytes, directory);
