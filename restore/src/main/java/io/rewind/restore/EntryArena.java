@@ -90,7 +90,8 @@ final class EntryArena {
     }
     long newEntries = position.length;
     if (entries > position.length) {
-      newEntries = Math.max(entries, Math.min(Math.max(FIRST_ENTRIES, 2L * position.length), fitting));
+      long room = (budget - newData) / INDEX_BYTES;
+      newEntries = Math.max(entries, Math.min(Math.min(Math.max(FIRST_ENTRIES, 2L * position.length), fitting), Math.max(room, 0)));
     }
     if (newData + newEntries * INDEX_BYTES > budget && size > 0) {
       return false;
