@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class DumpTarget implements RestoreTarget {
 
   private static final Logger LOG = LoggerFactory.getLogger(DumpTarget.class);
-  private static final byte[] LINE_END = System.lineSeparator().getBytes(StandardCharsets.UTF_8);
+  private static final String LINE_SEPARATOR = System.lineSeparator();
+  private static final byte[] LINE_END = LINE_SEPARATOR.getBytes(StandardCharsets.UTF_8);
   private static final int OUTPUT_BUFFER = 1 << 20;
 
   private final Path directory;
@@ -88,17 +89,8 @@ public final class DumpTarget implements RestoreTarget {
       sorted = new ArrayList<>(rowCells);
       sorted.sort(DumpCell.ORDER);
     }
-    part.append(row, lines(sorted));
+    part.append(row, sorted);
     cells.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rowCells.size());
-  }
-
-  /** A row's dump lines, each with its line separator, as {@link CellDump#write} writes them. */
-  private static byte[] lines(List<DumpCell> sorted) {
-    StringBuilder text = new StringBuilder(64 * sorted.size());
-    for (DumpCell c : sorted) {
-      text.append(CellDump.line(c)).append(System.lineSeparator());
-    }
-    return text.toString().getBytes(StandardCharsets.UTF_8);
   }
 
   private Path newPart(String table) throws IOException {
@@ -201,6 +193,7 @@ public final class DumpTarget implements RestoreTarget {
     private final String table;
     private final OutputStream out;
     private final SortedRun.Writer writer;
+    private final StringBuilder text = new StringBuilder(1024);
     private byte[] lastRow;
 
     Part(String table, Path file) throws IOException {
@@ -214,7 +207,14 @@ public final class DumpTarget implements RestoreTarget {
       return table.equals(rowTable) && (lastRow == null || Arrays.compareUnsigned(lastRow, row) < 0);
     }
 
-    void append(byte[] row, byte[] lines) throws IOException {
+    /** Appends a row with its cells, sorted, as their dump lines: each with its line separator, as {@link CellDump#write} writes them. */
+    void append(byte[] row, List<DumpCell> sorted) throws IOException {
+      text.setLength(0);
+      for (DumpCell c : sorted) {
+        CellDump.appendLine(c, text);
+        text.append(LINE_SEPARATOR);
+      }
+      byte[] lines = text.toString().getBytes(StandardCharsets.UTF_8);
       writer.add(row, 0, row.length, 0, lines, 0, lines.length);
       lastRow = row;
     }

@@ -46,20 +46,30 @@ public final class CellDump {
   }
 
   public static String line(DumpCell c) {
-    return escape(c.row(), false) + '\t' + escape(c.family(), true) + ':' + escape(c.qualifier(), false)
-        + '\t' + c.timestamp() + '\t' + escape(c.value(), false);
+    StringBuilder line = new StringBuilder(64);
+    appendLine(c, line);
+    return line.toString();
   }
 
-  static String escape(byte[] bytes, boolean escapeColon) {
-    StringBuilder sb = new StringBuilder(bytes.length);
+  /** Appends the cell's line (without its line separator): for writers that build many lines in one builder. */
+  public static void appendLine(DumpCell c, StringBuilder out) {
+    escape(c.row(), false, out);
+    out.append('\t');
+    escape(c.family(), true, out);
+    out.append(':');
+    escape(c.qualifier(), false, out);
+    out.append('\t').append(c.timestamp()).append('\t');
+    escape(c.value(), false, out);
+  }
+
+  private static void escape(byte[] bytes, boolean escapeColon, StringBuilder sb) {
     for (byte b : bytes) {
       int v = b & 0xff;
       if (v >= 0x20 && v < 0x7f && v != '\\' && !(escapeColon && v == ':')) {
         sb.append((char) v);
       } else {
-        sb.append("\\x").append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+        sb.append('\\').append('x').append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
       }
     }
-    return sb.toString();
   }
 }
