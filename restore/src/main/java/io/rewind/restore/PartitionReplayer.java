@@ -79,7 +79,7 @@ final class PartitionReplayer {
         scan(step, sorter);
       }
       SortedReplay replay = new SortedReplay(decoder, topic, time, tables, replayAfter, target, offset -> segmentOf(steps, offset),
-          SortedReplay.BATCH_BYTES);
+          SortedReplay.batchBytes(sortMemoryBytes));
       replay.replay(sorter.sorted());
       editsApplied += replay.editsApplied;
       duplicatesSkipped += replay.duplicatesSkipped;

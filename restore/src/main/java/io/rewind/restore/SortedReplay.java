@@ -20,14 +20,14 @@ import org.slf4j.LoggerFactory;
  * name order. Each row's edits are decoded, checked (table asked for, written at or before T, after
  * the table's base, key matching the edit's table and row) and replayed with {@link RowReplay} and
  * {@link RowImage} (a single edit of distinct puts is its own row), and the rows are handed to the
- * target in batches of about {@link #BATCH_BYTES} of edits, each batch of one table, in row order.
+ * target in batches of one table, in row order, of about {@link #batchBytes} of edits.
  * Holds one row's edits and one batch of rows, whatever the partition's size.
  */
 final class SortedReplay {
 
   private static final Logger LOG = LoggerFactory.getLogger(SortedReplay.class);
-  /** Edit bytes per batch of rows: enough that a bulk load's HFiles are not tiny, little enough to hold a few at once. */
-  static final long BATCH_BYTES = 4L << 20;
+  private static final long MIN_BATCH_BYTES = 64 * 1024;
+  private static final long MAX_BATCH_BYTES = 4L << 20;
 
   private final EditDecoder decoder;
   private final String topic;
@@ -68,6 +68,16 @@ final class SortedReplay {
     this.target = target;
     this.segmentOf = segmentOf;
     this.batchBytes = batchBytes;
+  }
+
+  /**
+   * Edit bytes per batch of rows for a partition sorted in {@code sortMemoryBytes}: an eighth of it,
+   * 64 KiB to 4 MiB. Rows in flight (their objects take a few times their edits' bytes, and a target
+   * may hold a few batches) then stay small beside the sort, which bounds the replay's memory;
+   * 4 MiB is already enough that writing them is not dominated by per-batch costs.
+   */
+  static long batchBytes(long sortMemoryBytes) {
+    return Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, sortMemoryBytes / 8));
   }
 
   /** Replays every entry of the cursor and hands the last batch over. */
