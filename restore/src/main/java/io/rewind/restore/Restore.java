@@ -223,13 +223,13 @@ public final class Restore {
     }
 
     List<PartitionReplayer> replayers = new ArrayList<>();
+    long sortMemory = sort.perPartition(Math.min(options.parallelism(), Math.max(1, plan.stepsByPartition().size())));
+    SpillDirectory spill = sort.createSpillDirectory();
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r, "rewind-restore");
       t.setDaemon(true);
       return t;
     });
-    long sortMemory = sort.perPartition(Math.min(options.parallelism(), Math.max(1, plan.stepsByPartition().size())));
-    SpillDirectory spill = sort.createSpillDirectory();
     boolean finished = false;
     try {
       // Bases first, tables in parallel: the stream's edits must land on top of them.
