@@ -20,7 +20,10 @@ class ReplayBenchCommandTest {
     assertThat(report.get("sort_bytes_spilled").asLong()).isPositive();
     assertThat(report.get("spilling_edits_per_sec").asDouble()).isPositive();
     assertThat(report.get("in_memory_edits_per_sec").asDouble()).isPositive();
+    assertThat(report.get("spilling_cpu_seconds").asDouble()).isPositive();
+    assertThat(report.get("in_memory_cpu_seconds").asDouble()).isPositive();
     assertThat(report.get("ratio").asDouble()).isPositive();
+    assertThat(report.get("cpu_ratio").asDouble()).isPositive();
     assertThat(report.get("dumps_identical").asBoolean()).isTrue();
   }
 }
