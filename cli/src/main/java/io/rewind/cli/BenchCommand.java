@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that measure a baseline and Rewind in the same run and print ratios.",
-    subcommands = {CheckpointBenchCommand.class, RpoBenchCommand.class, ArchiveBenchCommand.class, RestoreBenchCommand.class, BaseBenchCommand.class,
-        HistoryBenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {CheckpointBenchCommand.class, RpoBenchCommand.class, ArchiveBenchCommand.class, RestoreBenchCommand.class, ReplayBenchCommand.class,
+        BaseBenchCommand.class, HistoryBenchCommand.class, CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -68,6 +68,13 @@ final class RestoreBenchCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
+  @Option(names = "--sort-memory", paramLabel = "BYTES",
+      description = "restore.sort.memory.bytes of the restores (default: ${DEFAULT-VALUE}, the setting's; more than the edits' bytes sorts in memory).")
+  long sortMemory = Long.parseLong(io.rewind.core.config.RewindConfig.defaults().get(io.rewind.core.config.RewindConfig.RESTORE_SORT_MEMORY_BYTES));
+
+  /** Sorted runs the last timed restore spilled. */
+  private long runsSpilled;
+
   @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -79,8 +86,10 @@ final class RestoreBenchCommand implements Callable<Integer> {
               .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
           ObjectStore store = ObjectStore.open(stack.config())) {
         KafkaClients clients = new KafkaClients(stack.config());
-        List<WalEdit> archived = SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed);
-        Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
+        List<WalEdit> archived = new java.util.ArrayList<>(edits);
+        SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed, archived::add);
+        Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
+            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(sortMemory));
         Connection connection = stack.hbase().orElseThrow().connection();
         Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
         long time = restore.range(restore.catalog()).checkpoint();
@@ -114,6 +123,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
         report.put("value_bytes", valueBytes);
         report.put("partitions", partitions);
         report.put("parallelism", parallelism);
+        report.put("sort_memory_bytes", sortMemory);
+        report.put("sort_runs_spilled", runsSpilled);
         report.put("raw_puts_per_sec", Math.round(rawRate));
         report.put("restore_puts_per_sec", Math.round(putRate));
         report.put("restore_bulkload_per_sec", Math.round(bulkRate));
@@ -166,6 +177,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
     long started = System.nanoTime();
     RestoreReport r = restore.run(new RestoreOptions(time, List.of(), parallelism, false), target);
     double seconds = (System.nanoTime() - started) / 1e9;
+    runsSpilled = r.sortRunsSpilled;
     if (r.editsApplied != edits) {
       throw new IllegalStateException("the restore applied " + r.editsApplied + " edits, the archive holds " + edits
           + ": the bench's archive is inconsistent, rerun with --verbose");

@@ -74,6 +74,11 @@ final class RestoreCommand implements Callable<Integer> {
           + " enough only when they run on this machine; e.g. hdfs://nn/tmp/rewind-bulkload).")
   String bulkloadDir;
 
+  @Option(names = "--spill-dir", paramLabel = "DIR",
+      description = "Where the replay writes the sorted runs that do not fit in restore.sort.memory.bytes, in a directory of its own"
+          + " removed at the end (default: restore.spill.dir, else java.io.tmpdir).")
+  Path spillDir;
+
   @Option(names = "--force", description = "Write into HBase target tables that already hold cells (the state at T is written over them).")
   boolean force;
 
@@ -123,6 +128,13 @@ final class RestoreCommand implements Callable<Integer> {
     if (!map.isEmpty() && !hbase.given()) {
       throw new IllegalArgumentException("--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
+    io.rewind.restore.SortSettings sort = io.rewind.restore.SortSettings.of(config);
+    if (spillDir != null) {
+      sort = sort.withSpillDirectory(spillDir);
+    }
+    if (!dryRun) {
+      sort.checkSpillDirectory();
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     try (ObjectStore store = openStore(config)) {
       long time;
@@ -139,6 +151,7 @@ final class RestoreCommand implements Callable<Integer> {
       }
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
           .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
+          .withSort(sort)
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       var catalog = restore.catalog();
       var expected = tables.isEmpty() ? restore.knownTables(catalog) : tables;
@@ -256,6 +269,10 @@ final class RestoreCommand implements Callable<Integer> {
     }
     w.printf("  applied %d edits (%d re-shipped duplicates skipped, %d records after T, %d invalid) in %d ms%n",
         r.editsApplied, r.duplicatesSkipped, r.recordsAfterTime, r.invalidRecords, r.durationMs);
+    if (r.sortRunsSpilled > 0) {
+      w.printf("  sorted through %d runs on disk (%,d bytes; restore.sort.memory.bytes bounds the memory)%n", r.sortRunsSpilled,
+          r.sortBytesSpilled);
+    }
     r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n,
         targets != null ? "HBase table " + targets.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
     if (r.verification != null) {

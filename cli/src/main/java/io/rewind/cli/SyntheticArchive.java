@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
@@ -31,8 +32,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * Archived edits for the restore bench, written straight into a store the way the archiver writes
  * them (SegmentWriter, SegmentCommitter), without Kafka: one table with one family, pre-split in
  * four, one put per edit on random hex rows (each row's edits in one partition, sequence ids
- * rising), its descriptor and a checkpoint at the last write time. The edits are also returned, so
- * the baseline writes exactly the same cells.
+ * rising), its descriptor and a checkpoint at the last write time. Each edit is also handed to a
+ * consumer as it is archived, so that the restore bench's baseline writes exactly the same cells;
+ * nothing is kept, so the store can be far larger than the heap.
  */
 final class SyntheticArchive {
 
@@ -42,14 +44,13 @@ final class SyntheticArchive {
 
   private SyntheticArchive() {}
 
-  /** @return the edits archived, in write order */
-  static List<WalEdit> write(ObjectStore store, SerdeFactory serdes, int partitions, int edits, int valueBytes, long seed)
-      throws IOException, InterruptedException {
+  /** @param archived takes each edit archived, in write order */
+  static void write(ObjectStore store, SerdeFactory serdes, int partitions, int edits, int valueBytes, long seed,
+      Consumer<WalEdit> archived) throws IOException, InterruptedException {
     Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
     String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
     Random rng = new Random(seed);
     long first = System.currentTimeMillis() - edits - 60_000;
-    List<WalEdit> all = new ArrayList<>(edits);
     SegmentWriter[] writers = new SegmentWriter[partitions];
     long[] offsets = new long[partitions];
     SegmentCommitter committer = new SegmentCommitter(store, "bench", System::currentTimeMillis);
@@ -63,7 +64,7 @@ final class SyntheticArchive {
       byte[] value = new byte[valueBytes];
       rng.nextBytes(value);
       WalEdit edit = edit(row, "region-" + partition, writeTime, i + 1L, "q" + (i & 3), value);
-      all.add(edit);
+      archived.accept(edit);
       ConsumerRecord<byte[], byte[]> record = record(partition, offsets[partition]++, edit, serializer.serialize("rewind.edits", edit), schema);
       if (writers[partition].wouldOverflow(record)) {
         SealedSegment sealed = writers[partition].seal();
@@ -79,7 +80,6 @@ final class SyntheticArchive {
     }
     long last = first + edits - 1;
     describeAndCheckpoint(store, first, last);
-    return all;
   }
 
   /** One put of one cell at its write time, on the bench table. */

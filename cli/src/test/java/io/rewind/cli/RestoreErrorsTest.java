@@ -146,10 +146,28 @@ class RestoreErrorsTest {
     bytes[bytes.length / 2] ^= 0x01;
     Files.write(segment, bytes);
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+    Path spill = Files.createDirectories(dir.resolve("spill"));
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--spill-dir", spill.toString());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
     assertThat(r.err).contains("segment " + m.segmentPath + " is corrupt").contains("SHA-256");
+    try (java.util.stream.Stream<Path> left = Files.list(spill)) {
+      assertThat(left).as("the restore's scratch directory is removed").isEmpty();
+    }
+  }
+
+  @Test
+  void anUnwritableSpillDirectoryIsRefusedNamingTheSettingBeforeAnythingIsWritten() throws Exception {
+    CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
+    Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
+
+    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(),
+        "--spill-dir", file.resolve("spill").toString());
+
+    assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
+    assertThat(r.err).contains(file.toString()).contains("restore.spill.dir").contains("--spill-dir");
+    assertThat(dir.resolve("out")).as("no dump directory created").doesNotExist();
   }
 
   @Test

@@ -44,9 +44,10 @@ import org.slf4j.LoggerFactory;
  * delete markers, original timestamps and types), written as HFiles at the target table's region
  * boundaries, then handed to HBase's bulk-load API at {@link #finish}.
  *
- * <p>Each partition's rows are complete when its replay ends, so they are written right then, by
- * the replay thread, while other partitions are still being read: one HFile per region, family and
- * partition (rows sorted by key, each row's cells by {@link CellComparator}; no compression, no
+ * <p>A partition's rows of a table come in consecutive batches in row order, each written right
+ * then, by the replay thread, while other partitions are still being read: the thread's HFiles stay
+ * open from one batch to the next, so there is one HFile per region, family and partition whatever
+ * the batch size (rows in key order, each row's cells by {@link CellComparator}; no compression, no
  * bloom filter: the files are loaded once and compacted later by HBase). Nothing is held in memory
  * until the end, and the load itself only moves files when the staging directory is on the
  * cluster's file system (otherwise the region servers copy each file). The staging directory must
@@ -74,6 +75,8 @@ public final class BulkLoadTarget implements RestoreTarget {
   /** Source table -> family -> the HFiles written. */
   private final Map<String, Map<byte[], List<Path>>> files = new ConcurrentHashMap<>();
   private final AtomicInteger batches = new AtomicInteger();
+  /** The files each replay thread is writing. */
+  private final Map<Thread, Sequence> sequences = new ConcurrentHashMap<>();
   /** Rows handed over one at a time rather than by partition: written at {@link #finish}. */
   private final Map<String, List<RestoredRow>> singleRows = new ConcurrentHashMap<>();
 
@@ -114,10 +117,29 @@ public final class BulkLoadTarget implements RestoreTarget {
     return new BulkLoadTarget(tables, staging.suffix("/" + UUID.randomUUID()), fs, startKeys);
   }
 
+  /** Appends the rows to the thread's open HFiles when they continue its last batch, else to new ones. */
   @Override
   public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
     count(table, rows);
-    write(table, rows);
+    if (rows.isEmpty()) {
+      return;
+    }
+    Sequence sequence = sequences.get(Thread.currentThread());
+    if (sequence != null && !sequence.continuedBy(table, rows.get(0).row())) {
+      sequences.remove(Thread.currentThread());
+      sequence.close();
+      sequence = null;
+    }
+    if (sequence == null) {
+      sequence = new Sequence(table);
+      sequences.put(Thread.currentThread(), sequence);
+    }
+    try {
+      sequence.write(rows);
+    } catch (IOException e) {
+      sequences.remove(Thread.currentThread());
+      throw e;
+    }
   }
 
   private static List<RestoredRow> sorted(List<RestoredRow> rows) {
@@ -140,8 +162,14 @@ public final class BulkLoadTarget implements RestoreTarget {
   @Override
   public Map<String, Long> finish() throws IOException {
     try {
+      for (Sequence sequence : sequences.values()) {
+        sequence.close();
+      }
+      sequences.clear();
       for (Map.Entry<String, List<RestoredRow>> e : singleRows.entrySet()) {
-        write(e.getKey(), sorted(e.getValue()));
+        Sequence sequence = new Sequence(e.getKey());
+        sequence.write(sorted(e.getValue()));
+        sequence.close();
       }
       singleRows.clear();
       for (Map.Entry<String, Map<byte[], List<Path>>> e : new TreeMap<>(files).entrySet()) {
@@ -159,6 +187,22 @@ public final class BulkLoadTarget implements RestoreTarget {
     return written;
   }
 
+  /** Deletes the HFiles staged so far: a failed replay never reaches {@link #finish}. */
+  @Override
+  public void abort() {
+    sequences.values().forEach(Sequence::abort);
+    sequences.clear();
+    try {
+      try {
+        fs.delete(staging, true);
+      } finally {
+        fs.close();
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the staged HFiles under {} after the failed restore ({}): delete them by hand", staging, e.toString());
+    }
+  }
+
   @Override
   public Map<String, Long> readBack() throws IOException {
     return tables.readBack();
@@ -174,38 +218,60 @@ public final class BulkLoadTarget implements RestoreTarget {
   }
 
   /**
-   * Writes the rows, sorted by row, as HFiles, one per region and family they touch, under the
-   * table's staging directory.
+   * HFiles of one table written from rows in ascending order, batch after batch, under the table's
+   * staging directory: one per region and family the rows touch. A region's files are closed when
+   * the rows move past it.
    */
-  private void write(String table, List<RestoredRow> sorted) throws IOException {
-    if (sorted.isEmpty()) {
-      return;
+  private final class Sequence {
+    private final String table;
+    private final byte[][] keys;
+    private final int batch = batches.getAndIncrement();
+    private RegionFiles region;
+    private byte[] lastRow;
+
+    Sequence(String table) {
+      this.table = table;
+      this.keys = startKeys.get(table);
     }
-    byte[][] keys = startKeys.get(table);
-    int batch = batches.getAndIncrement();
-    Path tableDir = tableDir(table);
-    RegionFiles region = null;
-    try {
-      for (RestoredRow row : sorted) {
-        // Rows are sorted, so each region's rows are contiguous and its files written one after the other.
-        if (region == null || !region.holds(row.row())) {
-          if (region != null) {
-            region.close();
+
+    /** Whether rows of {@code rowTable} from {@code row} on can follow those written. */
+    boolean continuedBy(String rowTable, byte[] row) {
+      return table.equals(rowTable) && lastRow != null && Bytes.compareTo(lastRow, row) < 0;
+    }
+
+    void write(List<RestoredRow> sorted) throws IOException {
+      try {
+        for (RestoredRow row : sorted) {
+          // Rows ascend, so each region's rows are contiguous and its files written one after the other.
+          if (region == null || !region.holds(row.row())) {
+            close();
+            int r = regionOf(keys, row.row());
+            region = new RegionFiles(table, r, batch, r + 1 < keys.length ? keys[r + 1] : null);
           }
-          int r = regionOf(keys, row.row());
-          region = new RegionFiles(table, r, batch, r + 1 < keys.length ? keys[r + 1] : null);
+          region.append(row);
+          lastRow = row.row();
         }
-        region.append(row);
+      } catch (IOException | RuntimeException e) {
+        abort();
+        throw new IOException("writing the HFiles of " + table + " under " + tableDir(table) + " failed: " + e.getMessage()
+            + ". Check that the staging directory (--bulkload-dir) is writable and has space, delete " + staging
+            + " and restore again with --force", e);
       }
-      region.close();
-      region = null;
-    } catch (IOException | RuntimeException e) {
+    }
+
+    void close() throws IOException {
+      if (region != null) {
+        RegionFiles closing = region;
+        region = null;
+        closing.close();
+      }
+    }
+
+    void abort() {
       if (region != null) {
         region.abort();
+        region = null;
       }
-      throw new IOException("writing the HFiles of " + table + " under " + tableDir + " failed: " + e.getMessage()
-          + ". Check that the staging directory (--bulkload-dir) is writable and has space, delete " + staging
-          + " and restore again with --force", e);
     }
   }
 

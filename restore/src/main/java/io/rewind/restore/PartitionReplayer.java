@@ -8,15 +8,12 @@ import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +21,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Replays one partition's planned segments. Every edit of a row lives in one partition (the key is
  * table + row), so a partition's rows are complete and partitions replay independently.
+ *
+ * <p>Two phases. The scan reads the segments in offset order and keeps, undecoded, each record
+ * written at or before T, of a table asked for and after its base, in an external sort by key
+ * ({@link EditSorter}: bounded memory, spilling sorted runs to disk). Nothing reaches the target
+ * before the scan has read, and so verified, every segment of the partition: a damaged segment
+ * fails the restore before any of its partition's rows are applied. The replay then reads the
+ * sorted records back ({@link SortedReplay}): one row after the other, in row order.
  */
 final class PartitionReplayer {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReplayer.class);
+  /** Records read between two checks for a cancelled restore. */
+  private static final int CHECK_EVERY = 4096;
 
   private final ObjectStore store;
   private final EditDecoder decoder;
@@ -36,6 +42,8 @@ final class PartitionReplayer {
   private final RestoreTarget target;
   private final SegmentKey segmentKey;
   private final RestoreProgress progress;
+  private final SpillDirectory spill;
+  private final long sortMemoryBytes;
   /** Per table restored from a base: its edits written at or before this time are in the base. */
   private Map<String, Long> replayAfter = Map.of();
 
@@ -43,10 +51,12 @@ final class PartitionReplayer {
   long duplicatesSkipped;
   long recordsAfterTime;
   long invalidRecords;
+  int runsSpilled;
+  long bytesSpilled;
 
   PartitionReplayer(
       ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey,
-      RestoreProgress progress) {
+      RestoreProgress progress, SpillDirectory spill, long sortMemoryBytes) {
     this.store = store;
     this.decoder = new EditDecoder(decoder);
     this.time = time;
@@ -54,6 +64,8 @@ final class PartitionReplayer {
     this.target = target;
     this.segmentKey = segmentKey;
     this.progress = progress;
+    this.spill = spill;
+    this.sortMemoryBytes = sortMemoryBytes;
   }
 
   PartitionReplayer withReplayAfter(Map<String, Long> replayAfter) {
@@ -62,124 +74,78 @@ final class PartitionReplayer {
   }
 
   void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
-    Map<String, List<PendingEdit>> editsByTable = new HashMap<>();
-    for (RestorePlan.Step step : steps) {
-      try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
-        while (reader.hasNext()) {
-          ArchivedRecord record = reader.next();
-          progress.recordRead();
-          if (record.getOffset() < step.fromOffset()) {
-            continue;
+    try (EditSorter sorter = new EditSorter(sortMemoryBytes, spill)) {
+      for (RestorePlan.Step step : steps) {
+        scan(step, sorter);
+      }
+      SortedReplay replay = new SortedReplay(decoder, topic, time, tables, replayAfter, target, offset -> segmentOf(steps, offset),
+          SortedReplay.batchBytes(sortMemoryBytes));
+      replay.replay(sorter.sorted());
+      editsApplied += replay.editsApplied;
+      duplicatesSkipped += replay.duplicatesSkipped;
+      recordsAfterTime += replay.recordsAfterTime;
+      invalidRecords += replay.invalidRecords;
+      runsSpilled = sorter.runsWritten();
+      bytesSpilled = sorter.spilledBytes();
+      if (runsSpilled > 0 && !steps.isEmpty()) {
+        LOG.info("partition {}: sorted through {} runs, {} bytes spilled to {}", steps.get(0).manifest().partition, runsSpilled,
+            bytesSpilled, spill.path());
+      }
+    }
+  }
+
+  /** Reads one segment, keeping its records to replay in the sorter; the segment is verified when this returns. */
+  private void scan(RestorePlan.Step step, EditSorter sorter) throws IOException {
+    boolean filterTables = !tables.isEmpty();
+    boolean filterBases = !replayAfter.isEmpty();
+    try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
+      int sinceCheck = 0;
+      while (reader.hasNext()) {
+        ArchivedRecord record = reader.next();
+        progress.recordRead();
+        if (++sinceCheck == CHECK_EVERY) {
+          sinceCheck = 0;
+          if (Thread.currentThread().isInterrupted()) {
+            throw new InterruptedIOException("restore interrupted while reading " + step.manifest().segmentPath);
           }
-          if (record.getTimestamp() > time) {
-            recordsAfterTime++;
-            continue;
-          }
-          if (!tables.isEmpty()) {
-            String table = header(record, RecordHeaders.TABLE);
-            if (table != null && !tables.contains(table)) {
-              continue;
-            }
-          }
-          WalEdit edit = decode(record, step, topic);
-          if (edit == null || (!tables.isEmpty() && !tables.contains(edit.getTable()))) {
-            continue;
-          }
-          if (edit.getWriteTime() > time) {
-            recordsAfterTime++;
-            continue;
-          }
-          // Already in the base the table is restored from.
-          Long inBase = replayAfter.get(edit.getTable());
-          if (inBase != null && edit.getWriteTime() <= inBase) {
-            continue;
-          }
-          editsByTable.computeIfAbsent(edit.getTable(), t -> new ArrayList<>()).add(new PendingEdit(RowImage.bytes(edit.getRow()), edit));
-          editsApplied++;
         }
+        if (record.getOffset() < step.fromOffset()) {
+          continue;
+        }
+        if (record.getTimestamp() > time) {
+          recordsAfterTime++;
+          continue;
+        }
+        // The record's timestamp is its edit's write time, its table header the edit's table: both
+        // are checked again once decoded; here they spare the sort the records not replayed.
+        String table = filterTables || filterBases ? header(record, RecordHeaders.TABLE) : null;
+        if (filterTables && table != null && !tables.contains(table)) {
+          continue;
+        }
+        Long inBase = table == null ? null : replayAfter.get(table);
+        if (inBase != null && record.getTimestamp() <= inBase) {
+          continue;
+        }
+        if (record.getValue() == null) {
+          invalidRecords++;
+          LOG.warn("{} offset {}: record without a value, not an edit; skipped (it was also sent to the dead-letter topic when archived)",
+              step.manifest().segmentPath, record.getOffset());
+          continue;
+        }
+        sorter.add(record.getKey(), record.getOffset(), record.getValue());
       }
-      progress.segmentRead(step.manifest().sizeBytes);
     }
-    for (Map.Entry<String, List<PendingEdit>> table : editsByTable.entrySet()) {
-      target.acceptRows(table.getKey(), replayRows(table.getValue()));
-    }
+    progress.segmentRead(step.manifest().sizeBytes);
   }
 
-  /**
-   * Groups a table's edits by row by sorting them (stable, so a row's edits keep their log order),
-   * which also hands the rows over in the order HBase stores them; each row's edits are dropped
-   * once replayed, so a partition's edits and rows are not all held at once.
-   */
-  private List<RestoredRow> replayRows(List<PendingEdit> pending) {
-    pending.sort(PendingEdit.BY_ROW);
-    List<RestoredRow> rows = new ArrayList<>();
-    List<WalEdit> rowEdits = new ArrayList<>();
-    for (int i = 0; i < pending.size(); ) {
-      rowEdits.clear();
-      PendingEdit first = pending.get(i);
-      for (; i < pending.size() && PendingEdit.BY_ROW.compare(pending.get(i), first) == 0; i++) {
-        rowEdits.add(pending.get(i).edit());
-        pending.set(i, null);
+  /** The segment a record at this offset was read from: the step whose range holds it. */
+  static String segmentOf(List<RestorePlan.Step> steps, long offset) {
+    for (RestorePlan.Step step : steps) {
+      if (offset >= step.fromOffset() && offset < step.manifest().endOffset) {
+        return step.manifest().segmentPath;
       }
-      byte[] row = first.row();
-      RestoredRow puts = rowEdits.size() == 1 ? RowImage.ofDistinctPuts(row, rowEdits.get(0).getCells()) : null;
-      if (puts != null) {
-        rows.add(puts);
-        continue;
-      }
-      RowImage image = new RowImage(row);
-      int duplicates = RowReplay.replay(rowEdits, image);
-      duplicatesSkipped += duplicates;
-      editsApplied -= duplicates;
-      rows.add(image.toRestoredRow());
     }
-    return rows;
-  }
-
-  /**
-   * An edit waiting for its row's turn, with the row's bytes taken out once for sorting, their first
-   * eight as an unsigned number and their length: comparing rows of up to eight bytes (and most
-   * longer ones) ends there, without touching the arrays.
-   */
-  record PendingEdit(byte[] row, long prefix, int length, WalEdit edit) {
-    static final Comparator<PendingEdit> BY_ROW = (a, b) -> {
-      int c = Long.compareUnsigned(a.prefix, b.prefix);
-      if (c != 0) {
-        return c;
-      }
-      return a.length <= 8 && b.length <= 8 ? Integer.compare(a.length, b.length) : Bytes.compareTo(a.row, b.row);
-    };
-
-    PendingEdit(byte[] row, WalEdit edit) {
-      this(row, prefix(row), row.length, edit);
-    }
-
-    /** The row's first eight bytes, big-endian, zero-padded: ordered as the rows are, unsigned. */
-    static long prefix(byte[] row) {
-      long p = 0;
-      for (int i = 0; i < 8; i++) {
-        p = (p << 8) | (i < row.length ? row[i] & 0xff : 0);
-      }
-      return p;
-    }
-  }
-
-  private WalEdit decode(ArchivedRecord record, RestorePlan.Step step, String topic) {
-    ByteBuffer value = record.getValue();
-    if (value == null) {
-      invalidRecords++;
-      LOG.warn("{} offset {}: record without a value, not an edit; skipped (it was also sent to the dead-letter topic when archived)",
-          step.manifest().segmentPath, record.getOffset());
-      return null;
-    }
-    try {
-      return decoder.decode(topic, value);
-    } catch (RuntimeException e) {
-      invalidRecords++;
-      LOG.warn("{} offset {}: cannot decode the edit ({}); skipped, counted in the report as invalid",
-          step.manifest().segmentPath, record.getOffset(), e.getMessage());
-      return null;
-    }
+    throw new IllegalStateException("offset " + offset + " lies in no planned segment of the partition");
   }
 
   /** The value of the record's first header named {@code key}, or null without one. */

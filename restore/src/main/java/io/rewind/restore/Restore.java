@@ -23,6 +23,7 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class Restore {
 
   private static final Logger LOG = LoggerFactory.getLogger(Restore.class);
+  private static final long STOP_TIMEOUT_SECONDS = 60;
 
   private final ObjectStore store;
   private final SerdeFactory serdes;
@@ -42,6 +44,7 @@ public final class Restore {
   private SegmentKey segmentKey;
   private RestoreProgress progress = RestoreProgress.none();
   private BaseLoader baseLoader;
+  private SortSettings sort = SortSettings.defaults();
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
@@ -64,6 +67,12 @@ public final class Restore {
   /** Loads bases into the target (an HBase restore); without one, tables served by a base are refused. */
   public Restore withBaseLoader(BaseLoader loader) {
     this.baseLoader = loader;
+    return this;
+  }
+
+  /** How partitions are sorted: memory and spill directory ({@link SortSettings#defaults()} by default). */
+  public Restore withSort(SortSettings sort) {
+    this.sort = sort;
     return this;
   }
 
@@ -214,11 +223,14 @@ public final class Restore {
     }
 
     List<PartitionReplayer> replayers = new ArrayList<>();
+    long sortMemory = sort.perPartition(Math.min(options.parallelism(), Math.max(1, plan.stepsByPartition().size())));
+    SpillDirectory spill = sort.createSpillDirectory();
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r, "rewind-restore");
       t.setDaemon(true);
       return t;
     });
+    boolean finished = false;
     try {
       // Bases first, tables in parallel: the stream's edits must land on top of them.
       List<Future<Integer>> loads = new ArrayList<>();
@@ -230,7 +242,8 @@ public final class Restore {
       List<Future<Void>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress)
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress, spill,
+                sortMemory)
                 .withReplayAfter(replayAfter);
         replayers.add(replayer);
         futures.add(pool.submit(() -> {
@@ -239,19 +252,45 @@ public final class Restore {
         }));
       }
       Futures.awaitAll(futures);
+      finished = true;
     } finally {
-      pool.shutdownNow();
+      stop(pool);
       progress.close();
+      try {
+        if (!finished) {
+          target.abort();
+        }
+      } finally {
+        spill.close();
+      }
     }
     for (PartitionReplayer r : replayers) {
       report.editsApplied += r.editsApplied;
       report.duplicatesSkipped += r.duplicatesSkipped;
       report.recordsAfterTime += r.recordsAfterTime;
       report.invalidRecords += r.invalidRecords;
+      report.sortRunsSpilled += r.runsSpilled;
+      report.sortBytesSpilled += r.bytesSpilled;
     }
     report.cellsPerTable.putAll(target.finish());
     report.durationMs = System.currentTimeMillis() - started;
     return report;
+  }
+
+  /**
+   * Stops the replay threads and waits for them, so that none still writes into the spill directory
+   * or the target when they are cleaned up after a failure (they stop at their next check for an
+   * interrupt: every few thousand records, each spill and each batch of rows).
+   */
+  private static void stop(ExecutorService pool) {
+    pool.shutdownNow();
+    try {
+      if (!pool.awaitTermination(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        LOG.warn("replay threads still running {} s after the restore stopped; cleaning up anyway", STOP_TIMEOUT_SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** The archived descriptor of every table the store knows ({@code tables/}), by table name. */

@@ -26,6 +26,10 @@ public final class RestoreReport {
   public long duplicatesSkipped;
   public long recordsAfterTime;
   public long invalidRecords;
+  /** Sorted runs written to the spill directory (0: every partition was sorted in memory). */
+  public long sortRunsSpilled;
+  /** Bytes of those runs. */
+  public long sortBytesSpilled;
   /** Records of the planned segments that failed validation when archived (their manifests count them). */
   public long invalidRecordsArchived;
   /** Those records by segment and offset with the reason (the first ones of each segment: see Manifest.invalid). */

@@ -19,11 +19,14 @@ public interface RestoreTarget {
   }
 
   /**
-   * Every restored row of a table from one partition's replay (each row complete, no row twice),
-   * in row order (unsigned bytes, as HBase sorts them); by default each is passed to
-   * {@link #acceptRow(String, RestoredRow)}.
-   * Targets that write sorted files override it to write the batch while other partitions are
-   * still being read.
+   * A batch of restored rows of a table from one partition's replay, in row order (unsigned bytes,
+   * as HBase sorts them), each row complete (a row never spans batches nor partitions). A
+   * partition's rows of a table come in several consecutive batches, each starting after the last
+   * row of the one before; batches of different partitions come from different threads at once,
+   * and one thread replays partitions one after the other. By default each row is passed to {@link
+   * #acceptRow(String, RestoredRow)}. Targets that write sorted files override it to write each
+   * batch while other partitions are still being read. The list is the target's: the caller does
+   * not touch it again.
    */
   default void acceptRows(String table, List<RestoredRow> rows) throws IOException {
     for (RestoredRow row : rows) {
@@ -33,6 +36,13 @@ public interface RestoreTarget {
 
   /** Called once after every row was accepted; returns cells written per table. */
   java.util.Map<String, Long> finish() throws IOException;
+
+  /**
+   * Called instead of {@link #finish} when the restore failed after the target was prepared, once
+   * no thread accepts rows any more: removes what the target staged to write at {@code finish}. It
+   * must not throw. By default nothing.
+   */
+  default void abort() {}
 
   /**
    * After {@link #finish}: the cells each table holds, read back from where they were written

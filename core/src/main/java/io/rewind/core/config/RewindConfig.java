@@ -55,6 +55,14 @@ public final class RewindConfig {
   /** Address the checkpoint app's HTTP endpoint binds: loopback unless it runs in a container. */
   public static final String CHECKPOINT_HTTP_HOST = "checkpoint.http.host";
 
+  /**
+   * Memory of a restore's sorts, in bytes, shared by the partitions replayed at once: beyond it
+   * their edits are sorted through files in {@link #RESTORE_SPILL_DIR}.
+   */
+  public static final String RESTORE_SORT_MEMORY_BYTES = "restore.sort.memory.bytes";
+  /** Where a restore writes its sorted runs, in a directory of its own removed at the end. */
+  public static final String RESTORE_SPILL_DIR = "restore.spill.dir";
+
   private static final Map<String, String> DEFAULTS;
 
   static {
@@ -78,6 +86,9 @@ public final class RewindConfig {
     d.put(CHECKPOINT_STATE_DIR, System.getProperty("java.io.tmpdir") + "/rewind-streams");
     d.put(CHECKPOINT_HTTP_PORT, "0");
     d.put(CHECKPOINT_HTTP_HOST, "127.0.0.1");
+    // Well inside a 512 MiB heap beside the rows in flight to the target (docs/restore.md).
+    d.put(RESTORE_SORT_MEMORY_BYTES, String.valueOf(64L << 20));
+    d.put(RESTORE_SPILL_DIR, System.getProperty("java.io.tmpdir"));
     DEFAULTS = Collections.unmodifiableMap(d);
   }
 

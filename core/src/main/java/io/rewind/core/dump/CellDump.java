@@ -31,7 +31,7 @@ public final class CellDump {
 
   public static void write(Path file, String table, String timeIso, List<DumpCell> sortedCells) throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      w.write("# rewind-dump v1 table=" + table + " time=" + timeIso + " cells=" + sortedCells.size());
+      w.write(header(table, timeIso, sortedCells.size()));
       w.newLine();
       for (DumpCell c : sortedCells) {
         w.write(line(c));
@@ -40,21 +40,36 @@ public final class CellDump {
     }
   }
 
-  public static String line(DumpCell c) {
-    return escape(c.row(), false) + '\t' + escape(c.family(), true) + ':' + escape(c.qualifier(), false)
-        + '\t' + c.timestamp() + '\t' + escape(c.value(), false);
+  /** The first line of a dump (without its line separator). */
+  public static String header(String table, String timeIso, long cells) {
+    return "# rewind-dump v1 table=" + table + " time=" + timeIso + " cells=" + cells;
   }
 
-  static String escape(byte[] bytes, boolean escapeColon) {
-    StringBuilder sb = new StringBuilder(bytes.length);
+  public static String line(DumpCell c) {
+    StringBuilder line = new StringBuilder(64);
+    appendLine(c, line);
+    return line.toString();
+  }
+
+  /** Appends the cell's line (without its line separator): for writers that build many lines in one builder. */
+  public static void appendLine(DumpCell c, StringBuilder out) {
+    escape(c.row(), false, out);
+    out.append('\t');
+    escape(c.family(), true, out);
+    out.append(':');
+    escape(c.qualifier(), false, out);
+    out.append('\t').append(c.timestamp()).append('\t');
+    escape(c.value(), false, out);
+  }
+
+  private static void escape(byte[] bytes, boolean escapeColon, StringBuilder sb) {
     for (byte b : bytes) {
       int v = b & 0xff;
       if (v >= 0x20 && v < 0x7f && v != '\\' && !(escapeColon && v == ':')) {
         sb.append((char) v);
       } else {
-        sb.append("\\x").append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+        sb.append('\\').append('x').append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
       }
     }
-    return sb.toString();
   }
 }

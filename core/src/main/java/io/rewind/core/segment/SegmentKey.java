@@ -3,6 +3,8 @@ package io.rewind.core.segment;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.ManifestCodec;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -34,6 +36,12 @@ import javax.crypto.spec.SecretKeySpec;
  * IV is derived from the plaintext (HMAC-SHA-256 under a key derived from this one, as in SIV
  * schemes): two archivers sealing the same range produce the same bytes, so a zombie overwriting a
  * committed segment with its copy cannot change it, and an IV never repeats for different data.
+ * {@code RWE1} seals a whole buffer: the writer and the reader hold the object in memory.
+ *
+ * <p>{@link #encryptingStream} and {@link #decryptingStream} seal and open {@code RWE2} objects
+ * instead, chunk by chunk, in memory independent of their size (layout and guarantees in {@link
+ * SealedChunks}): for objects too large to hold. Their bytes are not a function of the plaintext
+ * (each object has a random salt), so a second writer of the same path writes different bytes.
  */
 public final class SegmentKey {
 
@@ -48,6 +56,9 @@ public final class SegmentKey {
   private final String id;
   private final SecretKeySpec key;
   private final SecretKeySpec ivKey;
+  /** The key the keys of RWE2 objects are derived from, never used to seal directly. */
+  private final byte[] streamKey;
+  private final int keyBytes;
 
   private SegmentKey(String id, byte[] material) {
     if (material.length != 16 && material.length != 24 && material.length != 32) {
@@ -58,6 +69,8 @@ public final class SegmentKey {
     this.id = id == null || id.isBlank() ? fingerprint(material) : id.trim();
     this.key = new SecretKeySpec(material.clone(), "AES");
     this.ivKey = new SecretKeySpec(hmac(new SecretKeySpec(material, "HmacSHA256"), "rewind segment iv".getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+    this.streamKey = SealedChunks.hmac(material, "rewind segment stream".getBytes(StandardCharsets.UTF_8));
+    this.keyBytes = material.length;
   }
 
   /** A key from its raw bytes; a null or blank id means the fingerprint. */
@@ -151,6 +164,51 @@ public final class SegmentKey {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every JRE", e);
     }
+  }
+
+  /**
+   * A stream that seals what is written to it as an {@code RWE2} object bound to {@code path} (its
+   * key in the store) and writes it to {@code out}, in chunks of 1 MiB; {@code close()} seals the
+   * last chunk and closes {@code out}. Holds two chunks, whatever the object's size.
+   */
+  public OutputStream encryptingStream(OutputStream out, String path) throws IOException {
+    return encryptingStream(out, path, SealedChunks.DEFAULT_CHUNK_BYTES);
+  }
+
+  /** The same with another chunk size (at most 16 MiB): for tests of chunk boundaries. */
+  OutputStream encryptingStream(OutputStream out, String path, int chunkBytes) throws IOException {
+    if (chunkBytes < 1 || chunkBytes > SealedChunks.MAX_CHUNK_BYTES) {
+      throw new IllegalArgumentException("RWE2 chunks hold 1 byte to 16 MiB, not " + chunkBytes);
+    }
+    byte[] header = new byte[SealedChunks.HEADER_BYTES];
+    SealedChunks chunks = SealedChunks.forWriting(streamKey, keyBytes, chunkBytes, path, header);
+    return new SealingOutputStream(out, chunks, header);
+  }
+
+  /**
+   * The plaintext of an {@code RWE2} object read from {@code in}, each chunk authenticated before
+   * any of its bytes is returned, the end returned only after the last chunk; closing it closes
+   * {@code in}. Holds two chunks, whatever the object's size. Its reads throw {@link
+   * SegmentKeyException} when this key did not seal the object and {@link CorruptSegmentException}
+   * naming {@code path} when the object is damaged, truncated, reordered, extended or was sealed
+   * under another path.
+   */
+  public InputStream decryptingStream(InputStream in, String path) {
+    return new OpeningInputStream(in, this, path);
+  }
+
+  /** Whether sealed bytes start like an {@code RWE2} object (else they are {@code RWE1} or not sealed). */
+  static boolean isStreaming(byte[] start) {
+    return start.length >= SealedChunks.MAGIC.length && Arrays.equals(Arrays.copyOf(start, SealedChunks.MAGIC.length), SealedChunks.MAGIC);
+  }
+
+  /** The opener of the chunks of an RWE2 object with this header. */
+  SealedChunks openerOf(byte[] header, String path) {
+    SealedChunks chunks = SealedChunks.forReading(streamKey, keyBytes, header, path);
+    if (chunks == null) {
+      throw new SegmentKeyException(path, id, "the configured key with that id did not seal it (wrong key material, or a damaged header)", null);
+    }
+    return chunks;
   }
 
   private static String fingerprint(byte[] material) {

@@ -1,24 +1,22 @@
 package io.rewind.core.segment;
 
 import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
 import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
+import java.io.BufferedInputStream;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
+import java.io.PushbackInputStream;
+import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.io.DatumReader;
@@ -29,11 +27,21 @@ import org.apache.avro.specific.SpecificRecord;
 /**
  * Reads the records of one committed segment, the one its manifest names.
  *
- * <p>The file is read once, through a SHA-256 digest, into memory (a segment is bounded by
- * segment.max.bytes before compression), and its size and digest are checked against the manifest
- * before the first record is handed out: a corrupt segment never yields a record, so a restore
- * cannot apply half of a damaged file. Records are then checked to lie in the manifest's range, in
- * ascending offset order, and to number exactly the manifest's record count.
+ * <p>The file is streamed, never held: its bytes pass through a counter and a SHA-256 digest on
+ * their way to the Avro decoder, and once the last record has been read ({@link #hasNext()}
+ * returning false) their size and digest are checked against the manifest. <b>A record handed out
+ * is therefore not yet verified</b>: a caller that must not act on a damaged segment holds what it
+ * reads until {@code hasNext()} has returned false (the restore scans a whole partition before it
+ * applies any of it). Any failure on the way (Avro cannot decode a block, a record lies outside the
+ * manifest's range) first reads the rest of the file through the digest, so that damage is
+ * reported as such: always a {@link CorruptSegmentException} naming the segment. Records are
+ * checked to lie in the manifest's range, in ascending offset order, and to number exactly the
+ * manifest's record count.
+ *
+ * <p>Encrypted segments: {@code RWE2} objects ({@link SegmentKey#decryptingStream}) are streamed
+ * too, each chunk authenticated before its bytes reach the decoder; {@code RWE1} objects (whole
+ * buffer AES-GCM, bounded by segment.max.bytes) are read into memory, checked against the manifest
+ * and decrypted before the first record, as they always were.
  *
  * <p>Two formats, told apart by the writer schema the file names: format 1 holds one
  * {@link ArchivedRecord} per Avro record, format 2 one {@link ArchivedBlock} of many (see
@@ -42,22 +50,29 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable {
 
+  /** Read from the store in large requests; the decoder asks for 8 KiB at a time. */
+  private static final int READ_BUFFER = 64 * 1024;
+
   private final Manifest manifest;
+  private final SegmentBytes stored;
   private final DataFileStream<SpecificRecord> records;
   private Iterator<ArchivedRecord> block = Collections.emptyIterator();
   private long count;
   private long lastOffset = -1;
+  private boolean verified;
 
-  private SegmentReader(Manifest manifest, DataFileStream<SpecificRecord> records) {
+  private SegmentReader(Manifest manifest, SegmentBytes stored, DataFileStream<SpecificRecord> records) {
     this.manifest = manifest;
+    this.stored = stored;
     this.records = records;
   }
 
   /**
-   * Opens the segment of a manifest after verifying its bytes.
+   * Opens the segment of a manifest.
    *
    * @throws MissingSegmentException when the store does not hold the segment
-   * @throws CorruptSegmentException when its size, SHA-256 or container header do not match
+   * @throws CorruptSegmentException when its container header does not decode (the size and SHA-256
+   *     are checked when the last record has been read)
    * @throws IOException when the store cannot be read
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest) throws IOException {
@@ -65,15 +80,14 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
   }
 
   /**
-   * Opens the segment of a manifest after verifying its bytes, decrypting them first when the
-   * manifest names a key id (the checksum covers the stored, encrypted bytes).
+   * Opens the segment of a manifest, decrypting it as it is read when the manifest names a key id
+   * (the checksum covers the stored, encrypted bytes).
    *
    * @param key the segment encryption key, or null when none is configured
    * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
     String path = manifest.segmentPath;
-    byte[] bytes = readVerified(store, manifest);
     if (manifest.keyId != null) {
       if (key == null) {
         throw new SegmentKeyException(path, manifest.keyId, "no segment encryption key is configured", null);
@@ -81,37 +95,84 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
       if (!key.id().equals(manifest.keyId)) {
         throw new SegmentKeyException(path, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
       }
-      bytes = key.decrypt(bytes, path);
+    }
+    InputStream in;
+    try {
+      in = store.open(path);
+    } catch (FileNotFoundException e) {
+      throw missing(manifest, e);
+    }
+    SegmentBytes stored = new SegmentBytes(new BufferedInputStream(in, READ_BUFFER), manifest);
+    InputStream plain = stored;
+    try {
+      if (manifest.keyId != null) {
+        plain = decrypting(stored, key, manifest);
+      }
+    } catch (IOException | RuntimeException e) {
+      stored.close();
+      throw e;
     }
     try {
-      return new SegmentReader(
-          manifest,
-          new DataFileStream<>(new ByteArrayInputStream(bytes), new EitherFormat()));
-    } catch (IOException | AvroRuntimeException e) {
-      throw new CorruptSegmentException(path, "not an Avro container file (" + e.getMessage() + ")", e);
+      return new SegmentReader(manifest, stored, new DataFileStream<>(plain, new EitherFormat()));
+    } catch (IOException | RuntimeException | OutOfMemoryError e) {
+      try {
+        throw failure(manifest, stored, "not an Avro container file (" + e.getMessage() + ")", e);
+      } finally {
+        stored.close();
+      }
     }
   }
 
-  /** The segment's bytes, read once through a digest and checked against the manifest. */
-  static byte[] readVerified(ObjectStore store, Manifest manifest) throws IOException {
-    String path = manifest.segmentPath;
-    MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Math.max(manifest.sizeBytes, 0), 1 << 26));
-    try (InputStream in = new DigestInputStream(store.open(path), digest)) {
-      in.transferTo(out);
-    } catch (FileNotFoundException e) {
-      throw new MissingSegmentException(path, StoreLayout.manifest(manifest.partition, manifest.startOffset), e);
+  /** The plaintext of an encrypted segment: streamed for RWE2, read whole and checked first for RWE1. */
+  private static InputStream decrypting(SegmentBytes stored, SegmentKey key, Manifest manifest) throws IOException {
+    PushbackInputStream in = new PushbackInputStream(stored, 4);
+    byte[] magic = in.readNBytes(4);
+    in.unread(magic);
+    if (SegmentKey.isStreaming(magic)) {
+      return key.decryptingStream(in, manifest.segmentPath);
     }
-    if (out.size() != manifest.sizeBytes) {
-      throw new CorruptSegmentException(
-          path, "it holds " + out.size() + " bytes, its manifest says " + manifest.sizeBytes, null);
+    byte[] sealed = in.readAllBytes();
+    String mismatch = stored.mismatch();
+    if (mismatch != null) {
+      throw new CorruptSegmentException(manifest.segmentPath, mismatch, null);
     }
-    String actual = ManifestCodec.Sha256.toHex(digest.digest());
-    if (!actual.equalsIgnoreCase(manifest.sha256)) {
-      throw new CorruptSegmentException(
-          path, "its SHA-256 is " + actual + ", its manifest says " + manifest.sha256, null);
+    return new ByteArrayInputStream(key.decrypt(sealed, manifest.segmentPath));
+  }
+
+  /**
+   * The exception for a failure met while reading (null cause: a check of this class failed): the
+   * segment's own damage when its size or digest differ from the manifest (the failure was only its
+   * consequence), else the failure itself, as a CorruptSegmentException unless it is a segment
+   * exception already or memory ran out with the segment intact. A damaged length can make Avro
+   * allocate up to 2 GiB, so an OutOfMemoryError is first checked against the digest too.
+   */
+  private static RuntimeException failure(Manifest manifest, SegmentBytes stored, String problem, Throwable cause) throws IOException {
+    if (cause instanceof FileNotFoundException) {
+      return missing(manifest, (FileNotFoundException) cause);
     }
-    return out.toByteArray();
+    String mismatch;
+    try {
+      mismatch = stored.mismatch();
+    } catch (IOException e) {
+      if (cause != null) {
+        e.addSuppressed(cause);
+      }
+      throw e;
+    }
+    if (mismatch != null) {
+      return new CorruptSegmentException(manifest.segmentPath, mismatch + "; reading it failed: " + problem, cause);
+    }
+    if (cause instanceof SegmentException) {
+      return (SegmentException) cause;
+    }
+    if (cause instanceof OutOfMemoryError) {
+      throw (OutOfMemoryError) cause;
+    }
+    return new CorruptSegmentException(manifest.segmentPath, problem, cause);
+  }
+
+  private static MissingSegmentException missing(Manifest manifest, FileNotFoundException e) {
+    return new MissingSegmentException(manifest.segmentPath, StoreLayout.manifest(manifest.partition, manifest.startOffset), e);
   }
 
   public Manifest manifest() {
@@ -131,22 +192,39 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
 
   @Override
   public boolean hasNext() {
-    boolean more = block.hasNext();
+    if (block.hasNext()) {
+      return true;
+    }
+    if (verified) {
+      return false;
+    }
     try {
-      while (!more && records.hasNext()) {
+      while (records.hasNext()) {
         SpecificRecord next = records.next();
         block = next instanceof ArchivedBlock
             ? ColumnarBlock.decode((ArchivedBlock) next).iterator()
             : List.of((ArchivedRecord) next).iterator();
-        more = block.hasNext();
+        if (block.hasNext()) {
+          return true;
+        }
       }
-    } catch (AvroRuntimeException | IllegalArgumentException e) {
-      throw corrupt("a block does not decode (" + e.getMessage() + ")", e);
+    } catch (RuntimeException | OutOfMemoryError e) {
+      throw rethrown("a block does not decode (" + e.getMessage() + ")", e);
     }
-    if (!more && count != manifest.recordCount) {
+    String mismatch;
+    try {
+      mismatch = stored.mismatch();
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
+    }
+    if (mismatch != null) {
+      throw corrupt(mismatch, null);
+    }
+    if (count != manifest.recordCount) {
       throw corrupt("it holds " + count + " records, its manifest says " + manifest.recordCount, null);
     }
-    return more;
+    verified = true;
+    return false;
   }
 
   @Override
@@ -157,7 +235,7 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     ArchivedRecord record = block.next();
     long offset = record.getOffset();
     if (offset < manifest.startOffset || offset >= manifest.endOffset || offset <= lastOffset) {
-      throw corrupt(
+      throw rethrown(
           "record offset " + offset + " is outside the manifest range [" + manifest.startOffset + ", "
               + manifest.endOffset + ") or out of order (previous " + lastOffset + ")",
           null);
@@ -165,6 +243,15 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     lastOffset = offset;
     count++;
     return record;
+  }
+
+  /** A failure while reading, as {@link #failure} explains it. */
+  private RuntimeException rethrown(String problem, Throwable cause) {
+    try {
+      return failure(manifest, stored, problem, cause);
+    } catch (IOException e) {
+      return new UncheckedIOException("reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
+    }
   }
 
   private static boolean isBlocks(Schema writer) {

@@ -72,10 +72,47 @@ class SegmentReaderTest {
     bytes[bytes.length / 2] ^= 0x01;
     store.write(m.segmentPath, bytes);
 
-    assertThatThrownBy(() -> SegmentReader.open(store, m))
+    assertThatThrownBy(() -> readAll(m))
         .isInstanceOf(CorruptSegmentException.class)
         .hasMessageContaining(m.segmentPath)
         .hasMessageContaining("SHA-256");
+  }
+
+  @Test
+  void aDamagedTailYieldsTheFirstRecordsThenFailsNamingTheSegment() throws IOException {
+    // Uncompressed, so the damage only changes a value: the reader streams, and only the digest
+    // checked after the last record can tell.
+    Manifest m = writeSegment(2, 0, 50, CodecFactory.nullCodec());
+    byte[] bytes = store.read(m.segmentPath);
+    int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("value-48");
+    bytes[at + 6] = '9';
+    store.write(m.segmentPath, bytes);
+    List<ArchivedRecord> read = new ArrayList<>();
+
+    try (SegmentReader reader = SegmentReader.open(store, m)) {
+      assertThatThrownBy(() -> reader.forEachRemaining(read::add))
+          .isInstanceOf(CorruptSegmentException.class)
+          .hasMessageContaining(m.segmentPath)
+          .hasMessageContaining("SHA-256");
+    }
+    assertThat(read).hasSize(50);
+    assertThat(StandardCharsets.UTF_8.decode(read.get(48).getValue()).toString()).isEqualTo("value-98");
+  }
+
+  @Test
+  void aDecodingFailureCausedByDamageIsReportedAsTheDamage() throws IOException {
+    Manifest m = writeSegment(2, 0, 50, CodecFactory.zstandardCodec(3));
+    byte[] bytes = store.read(m.segmentPath);
+    for (int i = bytes.length / 2; i < bytes.length / 2 + 40; i++) {
+      bytes[i] ^= 0x55;
+    }
+    store.write(m.segmentPath, bytes);
+
+    assertThatThrownBy(() -> readAll(m))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining(m.segmentPath)
+        .hasMessageContaining("SHA-256")
+        .hasMessageContaining("reading it failed");
   }
 
   @Test
@@ -84,7 +121,7 @@ class SegmentReaderTest {
     byte[] bytes = store.read(m.segmentPath);
     store.write(m.segmentPath, java.util.Arrays.copyOf(bytes, bytes.length - 1));
 
-    assertThatThrownBy(() -> SegmentReader.open(store, m))
+    assertThatThrownBy(() -> readAll(m))
         .isInstanceOf(CorruptSegmentException.class)
         .hasMessageContaining(m.segmentPath)
         .hasMessageContaining("bytes");
@@ -147,6 +184,35 @@ class SegmentReaderTest {
     assertThatThrownBy(() -> SegmentReader.open(store, m, SegmentKey.of("k1", other)))
         .isInstanceOf(SegmentKeyException.class)
         .hasMessageContaining("wrong key material");
+  }
+
+  @Test
+  void aStreamingSealedSegmentIsReadWithItsKeyAndItsDamageNamed() throws IOException {
+    SegmentKey key = SegmentKey.of("k1", new byte[32]);
+    Manifest m = writeSegment(4, 0, 40_000, CodecFactory.nullCodec(), key, true);
+    assertThat(new String(store.read(m.segmentPath), 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("RWE2");
+
+    try (SegmentReader reader = SegmentReader.open(store, m, key)) {
+      List<ArchivedRecord> read = new ArrayList<>();
+      reader.forEachRemaining(read::add);
+      assertThat(read).hasSize(40_000);
+      assertThat(StandardCharsets.UTF_8.decode(read.get(321).getValue()).toString()).isEqualTo("value-321");
+    }
+    byte[] other = new byte[32];
+    other[0] = 1;
+    assertThatThrownBy(() -> SegmentReader.open(store, m, SegmentKey.of("k1", other)))
+        .isInstanceOf(SegmentKeyException.class)
+        .hasMessageContaining(m.segmentPath)
+        .hasMessageContaining("wrong key material");
+
+    byte[] bytes = store.read(m.segmentPath);
+    bytes[bytes.length - 20] ^= 0x01;
+    store.write(m.segmentPath, bytes);
+    assertThatThrownBy(() -> {
+      try (SegmentReader reader = SegmentReader.open(store, m, key)) {
+        reader.forEachRemaining(r -> { });
+      }
+    }).isInstanceOf(CorruptSegmentException.class).hasMessageContaining(m.segmentPath).hasMessageContaining("SHA-256");
   }
 
   @Test
@@ -219,6 +285,14 @@ class SegmentReaderTest {
     return read;
   }
 
+  private static byte[] sealStreaming(SegmentKey key, byte[] file, String path) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (java.io.OutputStream sealing = key.encryptingStream(out, path)) {
+      sealing.write(file);
+    }
+    return out.toByteArray();
+  }
+
   /** A format 2 segment as any Avro writer would write it. */
   private Manifest writeBlocks(int partition, long start, long end, List<ArchivedBlock> blocks) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -237,6 +311,11 @@ class SegmentReaderTest {
   }
 
   private Manifest writeSegment(int partition, long start, long end, CodecFactory codec, SegmentKey key) throws IOException {
+    return writeSegment(partition, start, end, codec, key, false);
+  }
+
+  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec, SegmentKey key, boolean streaming)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (DataFileWriter<ArchivedRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedRecord.class))) {
       writer.setCodec(codec);
@@ -252,13 +331,20 @@ class SegmentReaderTest {
                 .build());
       }
     }
-    return store(partition, start, end, out.toByteArray(), key);
+    return store(partition, start, end, out.toByteArray(), key, streaming);
   }
 
-  /** Writes a segment's bytes (encrypted when a key is given) and returns the manifest that commits them. */
   private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key) throws IOException {
+    return store(partition, start, end, file, key, false);
+  }
+
+  /**
+   * Writes a segment's bytes (encrypted when a key is given: RWE2 when streaming, else RWE1) and
+   * returns the manifest that commits them.
+   */
+  private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key, boolean streaming) throws IOException {
     String path = StoreLayout.segment(partition, start, end);
-    byte[] bytes = key == null ? file : key.encrypt(file, path);
+    byte[] bytes = key == null ? file : streaming ? sealStreaming(key, file, path) : key.encrypt(file, path);
     Manifest m = new Manifest();
     m.keyId = key == null ? null : key.id();
     m.partition = partition;
