@@ -2,6 +2,7 @@ package io.rewind.restore;
 
 import io.rewind.core.kafka.RecordHeaders;
 import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.MissingSegmentException;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.schemas.ArchivedHeader;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -53,6 +55,13 @@ final class PartitionReplayer {
   long invalidRecords;
   int runsSpilled;
   long bytesSpilled;
+  int segmentsMergedAway;
+
+  /** Plans the rest of a partition again, from the index as it is now, from an offset on. */
+  @FunctionalInterface
+  interface Replanner {
+    List<RestorePlan.Step> stepsFrom(long offset) throws IOException;
+  }
 
   PartitionReplayer(
       ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey,
@@ -73,10 +82,30 @@ final class PartitionReplayer {
     return this;
   }
 
-  void replay(List<RestorePlan.Step> steps, String topic) throws IOException {
+  /**
+   * @param replanner asked for the rest of the partition's steps when a planned segment is gone
+   *     because the compactor merged it away meanwhile: its offsets are then read from the merged one
+   */
+  void replay(List<RestorePlan.Step> planned, String topic, Replanner replanner) throws IOException {
     try (EditSorter sorter = new EditSorter(sortMemoryBytes, spill)) {
-      for (RestorePlan.Step step : steps) {
-        scan(step, sorter);
+      List<RestorePlan.Step> steps = new ArrayList<>();
+      List<RestorePlan.Step> remaining = planned;
+      for (int i = 0; i < remaining.size(); i++) {
+        RestorePlan.Step step = remaining.get(i);
+        try {
+          scan(step, sorter);
+          steps.add(step);
+        } catch (MissingSegmentException e) {
+          List<RestorePlan.Step> replanned = replanner.stepsFrom(step.fromOffset());
+          if (replanned.isEmpty() || replanned.get(0).manifest().segmentPath.equals(step.manifest().segmentPath)) {
+            throw e; // not merged away: the store lost it
+          }
+          LOG.info("{} was merged into {} since the restore was planned: read from there", step.manifest().segmentPath,
+              replanned.get(0).manifest().segmentPath);
+          segmentsMergedAway++;
+          remaining = replanned;
+          i = -1;
+        }
       }
       SortedReplay replay = new SortedReplay(decoder, topic, time, tables, replayAfter, target, offset -> segmentOf(steps, offset),
           SortedReplay.batchBytes(sortMemoryBytes));

@@ -8,6 +8,8 @@ import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ArchiveCatalog;
+import io.rewind.core.store.ManifestIndex;
+import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
@@ -246,8 +248,9 @@ public final class Restore {
                 sortMemory)
                 .withReplayAfter(replayAfter);
         replayers.add(replayer);
+        int p = partition.getKey();
         futures.add(pool.submit(() -> {
-          replayer.replay(partition.getValue(), editsTopic);
+          replayer.replay(partition.getValue(), editsTopic, from -> replan(p, from, options.time(), floor));
           return null;
         }));
       }
@@ -270,6 +273,7 @@ public final class Restore {
       report.recordsAfterTime += r.recordsAfterTime;
       report.invalidRecords += r.invalidRecords;
       report.sortRunsSpilled += r.runsSpilled;
+      report.segmentsMergedAway += r.segmentsMergedAway;
       report.sortBytesSpilled += r.bytesSpilled;
     }
     report.cellsPerTable.putAll(target.finish());
@@ -291,6 +295,20 @@ public final class Restore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** A partition's steps from {@code offset} on, planned again from its index as it is now. */
+  private List<RestorePlan.Step> replan(int partition, long offset, long time, long floor) throws IOException {
+    PartitionView view = new ManifestIndex(store).open(partition);
+    List<RestorePlan.Step> steps = RestorePlanner.plan(Map.of(partition, view.overlappingWriteTimes(floor, time)), time, floor)
+        .stepsByPartition().getOrDefault(partition, List.of());
+    List<RestorePlan.Step> rest = new ArrayList<>();
+    for (RestorePlan.Step s : steps) {
+      if (s.manifest().endOffset > offset) {
+        rest.add(new RestorePlan.Step(s.manifest(), Math.max(offset, s.fromOffset())));
+      }
+    }
+    return rest;
   }
 
   /** The archived descriptor of every table the store knows ({@code tables/}), by table name. */

@@ -30,6 +30,11 @@ public final class RestoreReport {
   public long sortRunsSpilled;
   /** Bytes of those runs. */
   public long sortBytesSpilled;
+  /**
+   * Planned segments the compactor merged away while the restore ran: their offsets were read from
+   * the segment that merged them.
+   */
+  public long segmentsMergedAway;
   /** Records of the planned segments that failed validation when archived (their manifests count them). */
   public long invalidRecordsArchived;
   /** Those records by segment and offset with the reason (the first ones of each segment: see Manifest.invalid). */
