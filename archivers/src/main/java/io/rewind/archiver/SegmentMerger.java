@@ -3,6 +3,7 @@ package io.rewind.archiver;
 import io.rewind.core.segment.CorruptSegmentException;
 import io.rewind.core.segment.MissingSegmentException;
 import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.SegmentStream;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ManifestStore;
@@ -100,12 +101,15 @@ final class SegmentMerger {
     DigestOutputStream stored = new DigestOutputStream(raw);
     boolean done = false;
     try {
+      // Sealed like its sources (the policy merges one key's segments only), streamed in chunks.
+      // Closed only once whole (the writer closes it): an unfinished upload is aborted, never completed.
+      OutputStream container = first.keyId == null ? stored : key.encryptingStream(stored, segmentKey);
       DataFileWriter<Object> writer = null;
       Schema schema = null;
       for (int i = 0; i < sources.size(); i++) {
         Manifest source = sources.get(i);
-        VerifiedInput in = VerifiedInput.open(store, source, key);
-        try (DataFileStream<Object> blocks = new DataFileStream<>(in.stream(), new GenericDatumReader<>())) {
+        try (SegmentStream in = SegmentStream.open(store, source, key);
+            DataFileStream<Object> blocks = new DataFileStream<>(in.plain(), new GenericDatumReader<>())) {
           if (writer == null) {
             schema = blocks.getSchema();
             writer = new DataFileWriter<>(new GenericDatumWriter<>())
@@ -113,16 +117,23 @@ final class SegmentMerger {
             writer.setMeta("rewind.partition", partition);
             writer.setMeta("rewind.start", first.startOffset);
             writer.setMeta("rewind.level", level);
-            writer.create(schema, stored);
+            writer.create(schema, container);
           } else if (!schema.equals(blocks.getSchema())) {
             LOG.info("p={}: {} has another container schema than {}: merged separately", partition, source.segmentPath, first.segmentPath);
             return i;
           }
           writer.appendAllFrom(blocks, false);
-          in.verify();
+          String mismatch = in.mismatch();
+          if (mismatch != null) {
+            throw new CorruptSegmentException(source.segmentPath, mismatch, null);
+          }
         } catch (AvroRuntimeException | IOException e) {
           if (e instanceof MissingSegmentException || e instanceof CorruptSegmentException) {
             throw e;
+          }
+          if (e instanceof FileNotFoundException) {
+            // Opened by its known length, a missing segment shows at the first read.
+            throw new MissingSegmentException(source.segmentPath, source.key(), e);
           }
           throw new CorruptSegmentException(source.segmentPath, "its blocks do not read (" + e.getMessage() + ")", e);
         }
@@ -171,7 +182,7 @@ final class SegmentMerger {
     m.sizeBytes = stored.count;
     m.sha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
     m.codec = first.codec;
-    m.keyId = first.keyId;
+    m.keyId = first.keyId == null ? null : key.id();
     m.level = level;
     m.archiver = compactorId;
     m.committedAt = clock.getAsLong();
@@ -225,81 +236,6 @@ final class SegmentMerger {
       out.write(b, off, len);
       digest.update(b, off, len);
       count += len;
-    }
-  }
-
-  /** A source segment's bytes, checked against its manifest once read to the end. */
-  private static final class VerifiedInput {
-    private final Manifest manifest;
-    private final InputStream stream;
-    private final DigestInputStream digested;
-    private final long[] count;
-    private boolean checked;
-
-    private VerifiedInput(Manifest manifest, InputStream stream, DigestInputStream digested, long[] count) {
-      this.manifest = manifest;
-      this.stream = stream;
-      this.digested = digested;
-      this.count = count;
-    }
-
-    static VerifiedInput open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
-      InputStream in;
-      try {
-        in = store.open(manifest.segmentPath);
-      } catch (FileNotFoundException e) {
-        throw new MissingSegmentException(manifest.segmentPath, manifest.key(), e);
-      }
-      long[] count = new long[1];
-      DigestInputStream digested = new DigestInputStream(new java.io.FilterInputStream(in) {
-        @Override
-        public int read() throws IOException {
-          int b = super.read();
-          if (b >= 0) {
-            count[0]++;
-          }
-          return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-          int n = super.read(b, off, len);
-          if (n > 0) {
-            count[0] += n;
-          }
-          return n;
-        }
-      }, ManifestCodec.Sha256.newDigest());
-      if (manifest.keyId == null) {
-        return new VerifiedInput(manifest, digested, digested, count);
-      }
-      // Level-0 segments are sealed whole (segment.max.bytes bounds them): checked, then opened.
-      byte[] sealed = digested.readAllBytes();
-      VerifiedInput verified = new VerifiedInput(manifest, null, digested, count);
-      verified.verify();
-      VerifiedInput opened = new VerifiedInput(manifest, new ByteArrayInputStream(key.decrypt(sealed, manifest.segmentPath)), digested, count);
-      opened.checked = true;
-      return opened;
-    }
-
-    InputStream stream() {
-      return stream;
-    }
-
-    /** Reads to the end and checks size and SHA-256 against the manifest. */
-    void verify() throws IOException {
-      if (checked) {
-        return;
-      }
-      checked = true;
-      digested.transferTo(OutputStream.nullOutputStream());
-      if (count[0] != manifest.sizeBytes) {
-        throw new CorruptSegmentException(manifest.segmentPath, "it holds " + count[0] + " bytes, its manifest says " + manifest.sizeBytes, null);
-      }
-      String actual = ManifestCodec.Sha256.toHex(digested.getMessageDigest().digest());
-      if (!actual.equalsIgnoreCase(manifest.sha256)) {
-        throw new CorruptSegmentException(manifest.segmentPath, "its SHA-256 is " + actual + ", its manifest says " + manifest.sha256, null);
-      }
     }
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.IndexHead;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;
@@ -254,8 +255,8 @@ class CompactorTest {
 
   @Test
   void segmentsOfDifferentFormatsMergeSeparately() throws Exception {
-    new LevelZeroSegments(store, "records").commitMany(0, 0, 3, 10, T0, 500, expected);
-    new LevelZeroSegments(store, "columnar").commitMany(0, 30, 3, 10, T0 + 1_500, 500, expected);
+    new LevelZeroSegments(store, "records", null).commitMany(0, 0, 3, 10, T0, 500, expected);
+    new LevelZeroSegments(store, "columnar", null).commitMany(0, 30, 3, 10, T0 + 1_500, 500, expected);
     now.set(T0 + MINUTE + SETTLE);
 
     Compactor.Report report = compactor().pass();
@@ -264,6 +265,26 @@ class CompactorTest {
     assertThat(new ManifestIndex(store).readHead(0).orElseThrow().entries).extracting(m -> m.startOffset + "-" + m.endOffset)
         .containsExactly("0-30", "30-60");
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
+  }
+
+  @Test
+  void encryptedSegmentsMergeIntoOneSealedInChunksWithTheKeyThatOpensThem() throws Exception {
+    byte[] material = new byte[32];
+    new java.util.Random(5).nextBytes(material);
+    Path keyFile = dir.resolve("segment.key");
+    Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(material));
+    SegmentKey key = SegmentKey.of(null, material);
+    new LevelZeroSegments(store, "columnar", key).commitMany(0, 0, 6, 10, T0, 500, expected);
+    now.set(T0 + MINUTE + SETTLE);
+    assertThat(compactor().pass().mergedSegmentsWritten).as("a compactor without the key leaves them as they are").isZero();
+
+    Compactor.Report report = compactor(Map.of(SegmentKey.KEY_FILE, keyFile.toString())).pass();
+
+    assertThat(report.mergedSegmentsWritten).isEqualTo(1);
+    Manifest merged = new ManifestIndex(store).readHead(0).orElseThrow().entries.get(0);
+    assertThat(merged.keyId).isEqualTo(key.id());
+    assertThat(new String(store.read(merged.segmentPath), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RWE2");
+    assertThat(LevelZeroSegments.readThroughIndex(store, 0, key)).isEqualTo(expected);
   }
 
   @Test

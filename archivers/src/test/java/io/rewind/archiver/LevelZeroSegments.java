@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.Covering;
 import io.rewind.core.store.Manifest;
@@ -27,14 +29,17 @@ final class LevelZeroSegments {
   private final ObjectStore store;
   private final Random random = new Random(42);
   private final String format;
+  private final SegmentKey key;
 
   LevelZeroSegments(ObjectStore store) {
-    this(store, "columnar");
+    this(store, "columnar", null);
   }
 
-  LevelZeroSegments(ObjectStore store, String format) {
+  /** @param key seals the segments (RWE1, as archivers do) when not null */
+  LevelZeroSegments(ObjectStore store, String format, SegmentKey key) {
     this.store = store;
     this.format = format;
+    this.key = key;
   }
 
   /** A segment of {@code records} records from {@code start}, committed at {@code committedAt}; their lines are added to {@code lines}. */
@@ -45,7 +50,7 @@ final class LevelZeroSegments {
       writer.append(r, null, committedAt);
       lines.add(line(r.offset(), r.timestamp(), r.key(), r.value()));
     }
-    return new SegmentCommitter(store, "a1", () -> committedAt).commit(writer.seal());
+    return new SegmentCommitter(store, "a1", () -> committedAt, key, new UploadThrottle(0), ProtocolHook.NONE).commit(writer.seal());
   }
 
   /** {@code count} consecutive segments from offset {@code start}, one every {@code everyMs} from {@code firstCommit}. */
@@ -84,11 +89,15 @@ final class LevelZeroSegments {
 
   /** Every record of the partition's chain as the index shows it, each offset once, in offset order. */
   static List<String> readThroughIndex(ObjectStore store, int partition) throws IOException {
+    return readThroughIndex(store, partition, null);
+  }
+
+  static List<String> readThroughIndex(ObjectStore store, int partition, SegmentKey key) throws IOException {
     List<Manifest> covering = Covering.extend(-1, new ManifestIndex(store).open(partition).all()).covering();
     List<String> lines = new ArrayList<>();
     long next = -1;
     for (Manifest m : covering) {
-      try (SegmentReader reader = SegmentReader.open(store, m)) {
+      try (SegmentReader reader = SegmentReader.open(store, m, key)) {
         while (reader.hasNext()) {
           ArchivedRecord r = reader.next();
           if (r.getOffset() < next) {

@@ -14,7 +14,6 @@ import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
 import io.rewind.schemas.ArchivedRecord;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;

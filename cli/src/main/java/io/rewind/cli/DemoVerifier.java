@@ -5,7 +5,6 @@ import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.dump.CellDump;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
@@ -21,7 +20,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
 

@@ -25,16 +25,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * committed just after its period ends, together holding {@code editsPerSecond} edits a second of
  * the bench table: one put per edit with realistic values, each partition's rows its own. The
  * archiver's own SegmentWriter and SegmentCommitter write them; partitions are written in
- * parallel, and nothing is held but the segments being built.
+ * parallel, and nothing is held but the segments being built. Written in one go ({@link #write}) or
+ * period by period ({@link #writeUntil}), as archiving goes on.
  */
 final class HistoryArchive {
 
   /** What to write: a span starting at {@code firstWriteTime}, {@code durationMs} long. */
   record Shape(int partitions, long durationMs, long editsPerSecond, long rollMs, long firstWriteTime, int rowsPerPartition, long seed) {
-    long segmentsPerPartition() {
-      return durationMs / rollMs;
-    }
-
     int editsPerSegment() {
       return (int) Math.max(1, editsPerSecond * rollMs / 1000 / partitions);
     }
@@ -43,18 +40,52 @@ final class HistoryArchive {
   /** What was written. */
   record Written(long edits, long segments, long lastWriteTime) {}
 
-  private HistoryArchive() {}
+  private final ObjectStore store;
+  private final SerdeFactory serdes;
+  private final Shape shape;
+  private final long[] offsets;
+  private final Random[] random;
+  /** The start of the next roll period to write. */
+  private long next;
+  private final AtomicLong edits = new AtomicLong();
+  private final AtomicLong segments = new AtomicLong();
 
+  HistoryArchive(ObjectStore store, SerdeFactory serdes, Shape shape) {
+    this.store = store;
+    this.serdes = serdes;
+    this.shape = shape;
+    this.offsets = new long[shape.partitions()];
+    this.random = new Random[shape.partitions()];
+    for (int p = 0; p < shape.partitions(); p++) {
+      random[p] = new Random(shape.seed() * 31 + p);
+    }
+    this.next = shape.firstWriteTime();
+  }
+
+  /** The whole span, with the table's descriptor and a checkpoint at its last write. */
   static Written write(ObjectStore store, SerdeFactory serdes, Shape shape) throws IOException, InterruptedException {
-    AtomicLong edits = new AtomicLong();
-    AtomicLong segments = new AtomicLong();
-    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+    HistoryArchive archive = new HistoryArchive(store, serdes, shape);
+    archive.writeUntil(shape.firstWriteTime() + shape.durationMs());
+    long last = archive.next - 1;
+    SyntheticArchive.describeAndCheckpoint(store, shape.firstWriteTime(), last);
+    return new Written(archive.edits.get(), archive.segments.get(), last);
+  }
+
+  /** Writes every roll period that ends at or before {@code end}; returns the segments written. */
+  long writeUntil(long end) throws IOException, InterruptedException {
+    long periods = (end - next) / shape.rollMs();
+    if (periods <= 0) {
+      return 0;
+    }
+    long from = next;
+    next += periods * shape.rollMs();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(shape.partitions(), Runtime.getRuntime().availableProcessors()));
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (int p = 0; p < shape.partitions(); p++) {
         int partition = p;
         futures.add(pool.submit(() -> {
-          writePartition(store, serdes, shape, partition, edits, segments);
+          writePartition(partition, from, periods);
           return null;
         }));
       }
@@ -62,22 +93,19 @@ final class HistoryArchive {
     } finally {
       pool.shutdownNow();
     }
-    long last = shape.firstWriteTime() + shape.segmentsPerPartition() * shape.rollMs() - 1;
-    SyntheticArchive.describeAndCheckpoint(store, shape.firstWriteTime(), last);
-    return new Written(edits.get(), segments.get(), last);
+    return periods * shape.partitions();
   }
 
-  private static void writePartition(ObjectStore store, SerdeFactory serdes, Shape shape, int partition, AtomicLong edits,
-      AtomicLong segments) throws IOException, InterruptedException {
+  private void writePartition(int partition, long from, long periods) throws IOException, InterruptedException {
     Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
     String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
-    Random rng = new Random(shape.seed() * 31 + partition);
+    Random rng = random[partition];
     AtomicLong commitTime = new AtomicLong();
     SegmentCommitter committer = new SegmentCommitter(store, "bench-history", commitTime::get);
     int perSegment = shape.editsPerSegment();
-    long offset = 0;
-    for (long s = 0; s < shape.segmentsPerPartition(); s++) {
-      long windowStart = shape.firstWriteTime() + s * shape.rollMs();
+    long offset = offsets[partition];
+    for (long s = 0; s < periods; s++) {
+      long windowStart = from + s * shape.rollMs();
       SegmentWriter writer = new SegmentWriter(partition, offset, Long.MAX_VALUE, "zstd");
       for (int i = 0; i < perSegment; i++) {
         long writeTime = windowStart + i * shape.rollMs() / perSegment;
@@ -93,5 +121,6 @@ final class HistoryArchive {
       segments.incrementAndGet();
       edits.addAndGet(perSegment);
     }
+    offsets[partition] = offset;
   }
 }

@@ -49,8 +49,12 @@ final class HistoryBenchCommand implements Callable<Integer> {
   static final double GOAL_REQUEST_GROWTH = 1.5;
   static final double GOAL_RESTORE_SPEED = 0.8;
 
-  @Option(names = "--minutes", split = ",", description = "History spans to generate, in minutes (default: 3,10,30).")
-  List<Integer> minutes = List.of(3, 10, 30);
+  @Option(names = "--minutes", split = ",", description = "History spans to generate, in minutes (default: 2,7,20).")
+  List<Integer> minutes = List.of(2, 7, 20);
+
+  @Option(names = "--steady-minutes", description = "Minutes of steady archiving simulated beside a running compactor, for the"
+      + " requests per hour (default: ${DEFAULT-VALUE}).")
+  int steadyMinutes = 3;
 
   @Option(names = "--rate", description = "Edits a second in the history (default: ${DEFAULT-VALUE}, the RPO bench's load).")
   long rate = 50_000;
@@ -84,6 +88,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
           edits.put(m, measureSize(s3, clients, m, size, sizes.isEmpty()));
           sizes.add(size);
         }
+        report.put("steady", steady(s3, clients));
         report.put("partitions", partitions);
         report.put("edits_per_sec", rate);
         report.put("level0_segments_per_partition_per_sec", 1000.0 / rollMs);
@@ -127,15 +132,6 @@ final class HistoryBenchCommand implements Callable<Integer> {
     try (ObjectStore direct = ObjectStore.open(local.toUri().toString(), Map.of())) {
       written = HistoryArchive.write(direct, clients.serdes(),
           new HistoryArchive.Shape(partitions, m * MINUTE, rate, rollMs, first, 1_000_000, m));
-      BaseManifest base = new BaseManifest();
-      base.table = SyntheticArchive.TABLE;
-      // A base a quarter in, so that retention has a cutoff to walk to.
-      base.id = BaseStore.baseId(first + m * MINUTE / 4);
-      base.startedAt = first + m * MINUTE / 4;
-      base.replayAfter = base.startedAt - 500;
-      base.completedAt = base.startedAt + 1_000;
-      base.committedAt = base.completedAt;
-      new BaseStore(direct).commit(base);
     }
     tagForS3Proxy(local);
     size.put("minutes", m);
@@ -148,6 +144,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
       if (smallest) {
         put(size, "uncompacted_resume", HistoryCosts.resume(store));
         put(size, "uncompacted_plan", HistoryCosts.plan(store, restore, middle));
+        size.put("uncompacted_restore_requests", restoreRequests(s3, prefix));
       }
       StoreRequests before = store.requests();
       long compactStarted = System.nanoTime();
@@ -165,9 +162,105 @@ final class HistoryBenchCommand implements Callable<Integer> {
       put(size, "resume", HistoryCosts.resume(store));
       put(size, "plan", HistoryCosts.plan(store, restore, middle));
       put(size, "status", HistoryCosts.status(store));
+      // A base a quarter in, so that retention has a cutoff to walk to; only retention needs it (a
+      // restore into cell dumps cannot load a base).
+      BaseManifest base = new BaseManifest();
+      base.table = SyntheticArchive.TABLE;
+      base.startedAt = first + m * MINUTE / 4;
+      base.id = BaseStore.baseId(base.startedAt);
+      base.replayAfter = base.startedAt - 500;
+      base.completedAt = base.startedAt + 1_000;
+      base.committedAt = base.completedAt;
+      new BaseStore(store).commit(base);
       put(size, "retention", HistoryCosts.retention(store, middle + 2_000));
+      new BaseStore(store).delete(base);
+    }
+    if (smallest) {
+      size.put("restore_requests", restoreRequests(s3, prefix));
     }
     return written.edits();
+  }
+
+  /** The requests of a whole restore of the store to its checkpoint into cell dumps (run here, in this JVM). */
+  private static long restoreRequests(S3ProxyServer s3, String prefix) throws IOException {
+    Path out = Files.createTempDirectory("rewind-bench-history-restore");
+    try {
+      List<String> args = new ArrayList<>(List.of("restore", "--store", s3.uri(prefix), "--latest", "--out", out.toString(), "--json"));
+      s3.hadoopConf().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
+      java.io.StringWriter json = new java.io.StringWriter();
+      picocli.CommandLine cl = Rewind.commandLine();
+      cl.setOut(new java.io.PrintWriter(json));
+      if (cl.execute(args.toArray(String[]::new)) != 0) {
+        throw new IllegalStateException("the restore of " + prefix + " failed");
+      }
+      JsonNode requests = Json.MAPPER.readTree(json.toString()).get(StoreRequestsField.NAME);
+      long total = 0;
+      for (JsonNode n : requests) {
+        total += n.asLong();
+      }
+      return total;
+    } finally {
+      try (Stream<Path> files = Files.walk(out)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+      }
+    }
+  }
+
+  /**
+   * Steady archiving at the level-0 pattern for a few simulated minutes, with a compactor pass every
+   * compaction.interval.ms (the clock simulated), then the top level's merge an hour later: the
+   * requests per hour of the archivers (one roll's requests, measured through S3A, times the rolls
+   * of an hour) and of the compactor (its passes' requests scaled to an hour). Requests depend on the
+   * objects, not on the edits in them, so the segments here hold few edits.
+   */
+  private Map<String, Object> steady(S3ProxyServer s3, KafkaClients clients) throws Exception {
+    String prefix = "steady";
+    Path local = s3.bucketDir().resolve(prefix);
+    long first = Math.floorDiv(System.currentTimeMillis() - 3 * HOUR, HOUR) * HOUR;
+    CompactionSettings settings = new CompactionSettings(RewindConfig.of(Map.of()));
+    Map<String, Object> steady = new LinkedHashMap<>();
+    try (ObjectStore direct = ObjectStore.open(local.toUri().toString(), Map.of());
+        ObjectStore archiving = ObjectStore.open(s3.uri(prefix + "-rolls"), s3.hadoopConf());
+        ObjectStore compacting = ObjectStore.open(s3.uri(prefix), s3.hadoopConf())) {
+      HistoryArchive.Shape shape = new HistoryArchive.Shape(partitions, steadyMinutes * MINUTE, 100L * partitions, rollMs, first, 1_000, 5);
+      // One roll period of every partition through S3A: what one roll costs an archiver.
+      HistoryArchive throughS3 = new HistoryArchive(archiving, clients.serdes(), shape);
+      long rolls = throughS3.writeUntil(first + rollMs);
+      StoreRequests perRoll = archiving.requests();
+      HistoryArchive archive = new HistoryArchive(direct, clients.serdes(), shape);
+      java.util.concurrent.atomic.AtomicLong clock = new java.util.concurrent.atomic.AtomicLong(first);
+      Compactor compactor = new Compactor(compacting, settings, "bench", clock::get);
+      int passes = 0;
+      for (long t = first + settings.intervalMs(); t <= first + shape.durationMs(); t += settings.intervalMs()) {
+        archive.writeUntil(t);
+        tagForS3Proxy(local);
+        clock.set(t + 100);
+        compactor.pass();
+        passes++;
+      }
+      // The last minutes' merges, once they have settled.
+      clock.set(first + shape.durationMs() + settings.settleMs() + 1);
+      compactor.pass();
+      StoreRequests indexing = compacting.requests();
+      clock.set(first + HOUR + settings.settleMs() + settings.graceMs() + 1);
+      Compactor.Report top = compactor.pass();
+      StoreRequests topLevel = compacting.requests().minus(indexing);
+      double hours = shape.durationMs() / (double) HOUR;
+      long rollsPerHour = Math.round(partitions * 3_600_000.0 / rollMs);
+      steady.put("minutes", steadyMinutes);
+      steady.put("compactor_passes", passes);
+      steady.put("roll_requests", perRoll.total() / (double) rolls);
+      steady.put("archiver_requests_per_hour", scaled(perRoll, rollsPerHour / (double) rolls));
+      // The hour's merge reads every minute's segment of it: scaled from the minutes simulated to 60.
+      steady.put("compactor_requests_per_hour", scaled(indexing, 1 / hours).plus(scaled(topLevel, 60.0 / steadyMinutes)));
+      steady.put("top_level_segments_merged", top.segmentsMerged);
+    }
+    return steady;
+  }
+
+  private static StoreRequests scaled(StoreRequests r, double factor) {
+    return new StoreRequests(Math.round(r.get() * factor), Math.round(r.put() * factor), Math.round(r.list() * factor),
+        Math.round(r.head() * factor), Math.round(r.delete() * factor), Math.round(r.copy() * factor));
   }
 
   private static void put(Map<String, Object> size, String name, HistoryCosts.Cost cost) {
@@ -232,6 +325,11 @@ final class HistoryBenchCommand implements Callable<Integer> {
   private static void tagForS3Proxy(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
+        java.nio.file.attribute.UserDefinedFileAttributeView view =
+            Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        if (view.list().contains("user.content-md5")) {
+          continue;
+        }
         java.security.MessageDigest md5;
         try {
           md5 = java.security.MessageDigest.getInstance("MD5");
@@ -242,8 +340,6 @@ final class HistoryBenchCommand implements Callable<Integer> {
           in.transferTo(java.io.OutputStream.nullOutputStream());
         }
         // Named as S3Proxy names it, through a view that adds the "user." namespace itself.
-        java.nio.file.attribute.UserDefinedFileAttributeView view =
-            Files.getFileAttributeView(f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
         view.write("user.content-md5", java.nio.ByteBuffer.wrap(md5.digest()));
         view.write("user.content-type", java.nio.ByteBuffer.wrap("application/octet-stream".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
       }

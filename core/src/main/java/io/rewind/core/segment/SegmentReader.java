@@ -2,16 +2,11 @@ package io.rewind.core.segment;
 
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
 import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.util.Collections;
 import java.util.Iterator;
@@ -50,9 +45,6 @@ import org.apache.avro.specific.SpecificRecord;
  */
 public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable {
 
-  /** Read from the store in large requests; the decoder asks for 8 KiB at a time. */
-  private static final int READ_BUFFER = 64 * 1024;
-
   private final Manifest manifest;
   private final SegmentBytes stored;
   private final DataFileStream<SpecificRecord> records;
@@ -87,56 +79,17 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
-    String path = manifest.segmentPath;
-    if (manifest.keyId != null) {
-      if (key == null) {
-        throw new SegmentKeyException(path, manifest.keyId, "no segment encryption key is configured", null);
-      }
-      if (!key.id().equals(manifest.keyId)) {
-        throw new SegmentKeyException(path, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
-      }
-    }
-    InputStream in;
+    SegmentStream segment = SegmentStream.open(store, manifest, key);
+    SegmentBytes stored = segment.stored();
     try {
-      in = store.open(path);
-    } catch (FileNotFoundException e) {
-      throw missing(manifest, e);
-    }
-    SegmentBytes stored = new SegmentBytes(new BufferedInputStream(in, READ_BUFFER), manifest);
-    InputStream plain = stored;
-    try {
-      if (manifest.keyId != null) {
-        plain = decrypting(stored, key, manifest);
-      }
-    } catch (IOException | RuntimeException e) {
-      stored.close();
-      throw e;
-    }
-    try {
-      return new SegmentReader(manifest, stored, new DataFileStream<>(plain, new EitherFormat()));
+      return new SegmentReader(manifest, stored, new DataFileStream<>(segment.plain(), new EitherFormat()));
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       try {
         throw failure(manifest, stored, "not an Avro container file (" + e.getMessage() + ")", e);
       } finally {
-        stored.close();
+        segment.close();
       }
     }
-  }
-
-  /** The plaintext of an encrypted segment: streamed for RWE2, read whole and checked first for RWE1. */
-  private static InputStream decrypting(SegmentBytes stored, SegmentKey key, Manifest manifest) throws IOException {
-    PushbackInputStream in = new PushbackInputStream(stored, 4);
-    byte[] magic = in.readNBytes(4);
-    in.unread(magic);
-    if (SegmentKey.isStreaming(magic)) {
-      return key.decryptingStream(in, manifest.segmentPath);
-    }
-    byte[] sealed = in.readAllBytes();
-    String mismatch = stored.mismatch();
-    if (mismatch != null) {
-      throw new CorruptSegmentException(manifest.segmentPath, mismatch, null);
-    }
-    return new ByteArrayInputStream(key.decrypt(sealed, manifest.segmentPath));
   }
 
   /**
@@ -148,7 +101,7 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    */
   private static RuntimeException failure(Manifest manifest, SegmentBytes stored, String problem, Throwable cause) throws IOException {
     if (cause instanceof FileNotFoundException) {
-      return missing(manifest, (FileNotFoundException) cause);
+      return SegmentStream.missing(manifest, (FileNotFoundException) cause);
     }
     String mismatch;
     try {
@@ -169,10 +122,6 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
       throw (OutOfMemoryError) cause;
     }
     return new CorruptSegmentException(manifest.segmentPath, problem, cause);
-  }
-
-  private static MissingSegmentException missing(Manifest manifest, FileNotFoundException e) {
-    return new MissingSegmentException(manifest.segmentPath, StoreLayout.manifest(manifest.partition, manifest.startOffset), e);
   }
 
   public Manifest manifest() {

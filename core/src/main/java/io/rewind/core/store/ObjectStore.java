@@ -66,9 +66,13 @@ public final class ObjectStore implements Closeable {
       conf.set("fs.file.impl", LocalStoreFileSystem.class.getName());
       conf.setBoolean("fs.file.impl.disable.cache", true);
     }
-    // Every object Rewind writes is already in memory: S3A buffers it on the heap, never on a
-    // local disk where a crash could strand a spool file. Overridable like any fs.* setting.
+    // S3A buffers uploads on the heap, never on a local disk where a crash could strand a spool
+    // file: most objects are already in memory, and a merged segment streams through at most
+    // fs.s3a.fast.upload.active.blocks parts of fs.s3a.multipart.size. Overridable like any fs.* setting.
     conf.set("fs.s3a.fast.upload.buffer", "array");
+    // No look at the key before each PUT (a LIST, billed like a PUT): Rewind writes objects to final
+    // keys under prefixes it owns, never over a directory.
+    conf.set("fs.s3a.create.performance", "true");
     hadoopConf.forEach(conf::set);
     FileSystem fs;
     try {
@@ -164,6 +168,26 @@ public final class ObjectStore implements Closeable {
   public InputStream open(String relative) throws IOException {
     gets.increment();
     return fs.open(path(relative));
+  }
+
+  /**
+   * Opens an object whose length is known (a segment, from its manifest) to be read from start to
+   * end: on S3 one GET, without the HEAD that a plain open makes first.
+   */
+  public InputStream open(String relative, long length) throws IOException {
+    gets.increment();
+    try {
+      return fs.openFile(path(relative))
+          .opt("fs.option.openfile.length", length)
+          .opt("fs.option.openfile.read.policy", "sequential")
+          .build()
+          .get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while opening " + relative);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+    }
   }
 
   /**
