@@ -72,7 +72,7 @@ public final class Compactor {
     /** Runs that could not be merged (a missing or corrupt source), each named; retried on the next pass. */
     public List<String> errors = new ArrayList<>();
 
-    void add(Report r) {
+    public void add(Report r) {
       partitions += r.partitions;
       headsRebuilt += r.headsRebuilt;
       manifestsIndexed += r.manifestsIndexed;
@@ -86,12 +86,21 @@ public final class Compactor {
     }
   }
 
-  /** One pass over every partition with manifests. */
+  /**
+   * One pass over every partition with manifests. A partition that cannot be read or written (the
+   * store failing) is named in the report's errors and tried again on the next pass; the others go on.
+   */
   public Report pass() throws IOException, InterruptedException {
     ManifestIndex index = new ManifestIndex(store);
     Report total = new Report();
     for (int p : index.partitions()) {
-      total.add(pass(index, p));
+      try {
+        total.add(pass(index, p));
+      } catch (IOException e) {
+        total.partitions++;
+        total.errors.add("p=" + p + ": " + e);
+        LOG.error("p={}: compaction pass failed, tried again on the next pass: {}", p, e.toString());
+      }
     }
     return total;
   }

@@ -105,9 +105,12 @@ final class DemoCommand implements Callable<Integer> {
       try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(config);
           Archiver archiver = new Archiver(config, "demo-archiver-1");
           EditPublisher publisher = new EditPublisher(config, "demo-fleet");
-          ObjectStore store = ObjectStore.open(config)) {
+          ObjectStore store = ObjectStore.open(config);
+          DemoCompactor compactor = new DemoCompactor(config)) {
         checkpoint.start();
         archiver.start();
+        say.line("  compactor merging segments by 5 s and by minute (rewind compact; 1 min and 1 h outside the demo), restores read"
+            + " through its index");
         Path connectionFile = DemoConnectionFile.write(config, checkpoint.statusUrl().orElse(null));
         say.line("  status page " + checkpoint.statusUrl().orElse("off") + " (rewind status and the other subcommands use this demo"
             + " while it runs: " + connectionFile + ")");
@@ -156,7 +159,9 @@ final class DemoCommand implements Callable<Integer> {
             DemoConnectionFile.deleteIfOurs(connectionFile);
           }
         }
-        report.storeRequests = archiver.storeRequests().plus(checkpoint.app().storeRequests()).plus(store.requests());
+        report.compaction = compactor.summary();
+        report.storeRequests = archiver.storeRequests().plus(checkpoint.app().storeRequests()).plus(store.requests())
+            .plus(compactor.storeRequests());
       }
     } finally {
       report.durationMs = System.currentTimeMillis() - started;

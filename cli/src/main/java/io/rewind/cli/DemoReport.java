@@ -36,6 +36,18 @@ final class DemoReport {
   /** Requests to the object store: the archiver's, the checkpoint app's and the demo's own (restores, checkpoint reads). */
   public StoreRequests storeRequests;
 
+  /** What the demo's compactor did while the demo archived and restored. */
+  public Compaction compaction;
+
+  /** The demo compactor's totals (levels of 5 s and 1 min). */
+  static final class Compaction {
+    public long passes;
+    public long mergedSegmentsWritten;
+    public long segmentsMerged;
+    public long retiredDeleted;
+    public long errors;
+  }
+
   /** One verified (or not) restore. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   static final class RestoreResult {

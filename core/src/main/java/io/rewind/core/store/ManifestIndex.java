@@ -27,6 +27,9 @@ public final class ManifestIndex {
 
   private static final Logger LOG = LoggerFactory.getLogger(ManifestIndex.class);
 
+  /** Reads of a partition that meet a manifest merged away under them before one gives up. */
+  private static final int LISTING_ATTEMPTS = 5;
+
   private final ObjectStore store;
   private final ManifestStore manifests;
   private RetentionFloor floor;
@@ -56,8 +59,26 @@ public final class ManifestIndex {
     return manifests.partitions();
   }
 
-  /** A partition's manifests as its index and the level-0 manifests committed since describe them. */
+  /**
+   * A partition's manifests as its index and the level-0 manifests committed since describe them.
+   * When a listed manifest is gone by the time it is read (merged away meanwhile), reads again from
+   * the head, a few times.
+   */
   public PartitionView open(int partition) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return openOnce(partition);
+      } catch (ListingChangedException e) {
+        if (attempt == LISTING_ATTEMPTS) {
+          throw new IOException("p=" + partition + ": manifests kept disappearing while they were read (" + e.getMessage()
+              + "); is more than one compactor running against this store?", e);
+        }
+        LOG.info("p={}: {}", partition, e.getMessage());
+      }
+    }
+  }
+
+  private PartitionView openOnce(int partition) throws IOException {
     Optional<IndexHead> head = readHead(partition);
     long floor = floor().of(partition);
     if (head.isEmpty()) {
@@ -89,7 +110,7 @@ public final class ManifestIndex {
       }
       String key = StoreLayout.manifest(partition, start.getAsLong());
       Manifest known = kept == null ? null : kept.get(key);
-      Optional<Manifest> m = known != null ? Optional.of(known) : manifests.read(key);
+      Optional<Manifest> m = known != null ? Optional.of(known) : manifests.readListed(key);
       if (m.isPresent()) {
         result.add(m.get());
         stillListed.put(key, m.get());

@@ -63,6 +63,8 @@ public final class ManifestStore {
    * Every valid manifest of a partition, of every compaction level, in {@link Covering#ORDER}; torn
    * ones are logged and skipped. Reads the partition's whole history: routine readers go through the
    * {@link ManifestIndex} instead.
+   *
+   * @throws ListingChangedException when a listed manifest is gone by the time it is read
    */
   public List<Manifest> list(int partition) throws IOException {
     List<Manifest> manifests = new ArrayList<>();
@@ -88,11 +90,23 @@ public final class ManifestStore {
   }
 
   private void readInto(String key, List<Manifest> manifests) throws IOException {
-    Optional<Manifest> m = read(key);
+    Optional<Manifest> m = readListed(key);
     if (m.isPresent()) {
       manifests.add(m.get());
     } else {
       LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+    }
+  }
+
+  /**
+   * A manifest a listing named: empty when torn, {@link ListingChangedException} when gone (a
+   * listing with holes must not pass for the chain).
+   */
+  Optional<Manifest> readListed(String key) throws IOException {
+    try {
+      return ManifestCodec.decode(store.read(key));
+    } catch (FileNotFoundException e) {
+      throw new ListingChangedException(key);
     }
   }
 

@@ -287,7 +287,9 @@ public final class ObjectStore implements Closeable {
     List<Path> paths = new ArrayList<>(keys.size());
     keys.forEach(k -> paths.add(path(k)));
     List<String> failed = new ArrayList<>();
-    try (org.apache.hadoop.fs.BulkDelete bulk = fs.createBulkDelete(fs.makeQualified(root))) {
+    // The base path without a trailing slash: the keys' parents are compared with it as paths.
+    Path base = fs.makeQualified(new Path(uri.toString().replaceAll("(?<!/)/+$", "")));
+    try (org.apache.hadoop.fs.BulkDelete bulk = fs.createBulkDelete(base)) {
       int page = Math.max(1, bulk.pageSize());
       for (int i = 0; i < paths.size(); i += page) {
         bulk.bulkDelete(paths.subList(i, Math.min(paths.size(), i + page))).forEach(f -> failed.add(f.getKey() + " (" + f.getValue() + ")"));
