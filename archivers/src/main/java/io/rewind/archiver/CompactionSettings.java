@@ -1,6 +1,7 @@
 package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.segment.SegmentKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,7 @@ public final class CompactionSettings {
   private final long maxSegmentBytes;
   private final int pageEntries;
   private final SegmentKey segmentKey;
+  private final LeaseSettings leases;
 
   public CompactionSettings(RewindConfig config) {
     this.windows = windows(config.getOrDefault(LEVEL_WINDOWS_MS, "60000,3600000"));
@@ -52,6 +54,7 @@ public final class CompactionSettings {
     this.maxSegmentBytes = ArchiverSettings.number(config, MAX_SEGMENT_BYTES, 4L << 30, 1);
     this.pageEntries = (int) ArchiverSettings.number(config, PAGE_ENTRIES, 256, 2);
     this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
+    this.leases = LeaseSettings.from(config);
   }
 
   static long[] windows(String text) {
@@ -112,5 +115,10 @@ public final class CompactionSettings {
   /** The segment encryption key: merged segments of encrypted ones are encrypted with it. */
   public Optional<SegmentKey> segmentKey() {
     return Optional.ofNullable(segmentKey);
+  }
+
+  /** The lease settings (lease.*): a pass holds the stream's lease. */
+  public LeaseSettings leaseSettings() {
+    return leases;
   }
 }

@@ -1,6 +1,7 @@
 package io.rewind.base;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
 
 /**
  * How a base is copied. A base copy reads HFiles the region servers also read, so it runs with a
@@ -27,8 +28,10 @@ public final class BaseSettings {
   private final boolean keepSnapshot;
   private final long marginMs;
   private final long intentExpiryMs;
+  private final LeaseSettings leases;
 
-  private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs) {
+  private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
+      LeaseSettings leases) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
     }
@@ -41,6 +44,7 @@ public final class BaseSettings {
     this.keepSnapshot = keepSnapshot;
     this.marginMs = marginMs;
     this.intentExpiryMs = intentExpiryMs;
+    this.leases = leases;
   }
 
   public static BaseSettings from(RewindConfig config) {
@@ -58,15 +62,16 @@ public final class BaseSettings {
         config.getOrDefault(CODEC, "zstd"),
         Boolean.parseBoolean(config.getOrDefault(KEEP_SNAPSHOT, "false")),
         config.marginMs(),
-        Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))));
+        Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))),
+        LeaseSettings.from(config));
   }
 
   public BaseSettings withThreads(int n) {
-    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs);
+    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, leases);
   }
 
   public BaseSettings withBytesPerSecond(long n) {
-    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs);
+    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, leases);
   }
 
   public int threads() {
@@ -91,5 +96,10 @@ public final class BaseSettings {
 
   public long intentExpiryMs() {
     return intentExpiryMs;
+  }
+
+  /** lease.*: a base holds its table's lease while it copies and commits. */
+  public LeaseSettings leaseSettings() {
+    return leases;
   }
 }

@@ -5,13 +5,14 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.Leases;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.producer.hbase.TableDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * references copied from HBase's root directory to {@code bases/} in the store, in parallel under
  * the thread and bandwidth caps. An HFile an earlier base of the table already stored (same name,
  * size and checksum) is not copied again. Protocol: intent (naming every file) → copies → check
- * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted.
+ * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted,
+ * all under the table's lease.
  * A crash anywhere leaves at most an intent and unreferenced files, which garbage collection removes.
  */
 public final class BaseTaker {
@@ -50,6 +52,7 @@ public final class BaseTaker {
   private final Configuration conf;
   private final BaseStore bases;
   private final BaseSettings settings;
+  private final Leases leases;
 
   /**
    * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
@@ -60,13 +63,27 @@ public final class BaseTaker {
     this.conf = conf;
     this.bases = new BaseStore(store);
     this.settings = settings;
+    this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
-  public BaseReport take(String table) throws IOException {
-    long began = System.currentTimeMillis();
+  /**
+   * Takes a base of the table under the table's lease (waiting up to lease.wait.ms for another
+   * operation on it): the lease is checked before the intent is written and renewed just before the
+   * commit, so a copy paused past its lease commits nothing once another operation took the table.
+   *
+   * @throws io.rewind.core.lease.LeaseBusyException naming the holder when the table stays leased
+   */
+  public BaseReport take(String table) throws IOException, InterruptedException {
     TableName name = TableName.valueOf(table);
     String qualified = name.getNameWithNamespaceInclAsString();
     Path rootDir = rootDir();
+    try (Lease lease = leases.acquire("base", List.of(LeaseResources.table(qualified)))) {
+      return take(name, qualified, rootDir, lease);
+    }
+  }
+
+  private BaseReport take(TableName name, String qualified, Path rootDir, Lease lease) throws IOException {
+    long began = System.currentTimeMillis();
     FileSystem fs = rootDir.getFileSystem(conf);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(name)) {
@@ -94,11 +111,13 @@ public final class BaseTaker {
         base.replayAfter = startedAt - settings.marginMs();
         base.completedAt = completedAt;
         base.regions = contents.regions;
-        BaseReport report = copy(base, contents, fs, snapshotDir);
+        BaseReport report = copy(base, contents, fs, snapshotDir, lease);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
           TableDescriptorFile.write(bases.store(), TableDescriptors.toAvro(admin.getDescriptor(name), completedAt));
         }
+        lease.confirm();
         base.committedAt = System.currentTimeMillis();
+        base.leaseEpoch = lease.epoch();
         bases.commit(base);
         bases.deleteIntent(base);
         report.durationMs = System.currentTimeMillis() - began;
@@ -121,7 +140,7 @@ public final class BaseTaker {
     return CommonFSUtils.getRootDir(conf);
   }
 
-  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir) throws IOException {
+  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
     HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec());
     Map<String, BaseFile> stored = new HashMap<>();
     for (BaseManifest earlier : bases.bases(base.table).all()) {
@@ -144,10 +163,11 @@ public final class BaseTaker {
       // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
       List<Future<BaseFile>> planned = new ArrayList<>();
       for (SnapshotHFile f : contents.files) {
-        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table)));
+        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table, base.id)));
       }
       List<BaseFile> files = Futures.awaitAll(planned);
       base.files = files;
+      lease.check();
       bases.writeIntent(base);
 
       long copyStarted = System.nanoTime();
@@ -193,7 +213,7 @@ public final class BaseTaker {
   }
 
   /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
-  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table) throws IOException {
+  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table, String baseId) throws IOException {
     BaseFile entry = new BaseFile();
     entry.region = f.region;
     entry.family = f.family;
@@ -207,9 +227,7 @@ public final class BaseTaker {
       entry.codec = earlier.codec;
       entry.maxSeqId = earlier.maxSeqId;
     } else {
-      String key = BaseStore.fileKey(table, f.family, f.name);
-      // Same name, different content (never seen from HBase, whose names are unique): never overwrite a stored file.
-      entry.key = earlier == null ? key : key + "-" + ManifestCodec.Sha256.hex(entry.sourceChecksum.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+      entry.key = BaseStore.fileKey(table, f.family, f.name, baseId);
     }
     return entry;
   }

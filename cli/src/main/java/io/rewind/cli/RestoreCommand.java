@@ -1,6 +1,9 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.point.RestorePoint;
+import io.rewind.core.point.RestorePoints;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
@@ -51,6 +54,10 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--latest", description = "Restore to the checkpoint.")
     boolean latest;
+
+    @Option(names = "--to-point", paramLabel = "NAME",
+        description = "Restore to a named restore point (rewind restore-point list): its time, and its tables unless --tables is given.")
+    String point;
   }
 
   @Option(names = "--out", paramLabel = "DIR", description = "Write each table's state as a cell dump here (docs/dump-format.md).")
@@ -144,6 +151,16 @@ final class RestoreCommand implements Callable<Integer> {
             .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"))
             .time;
         interpretation = "--latest: the checkpoint";
+      } else if (when.point != null) {
+        RestorePoint point = new RestorePoints(store).read(RestorePoints.checkName(when.point))
+            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no restore point " + when.point
+                + ": list them with rewind restore-point list"));
+        time = point.time;
+        if (tables.isEmpty()) {
+          tables = new ArrayList<>(point.tables);
+        }
+        interpretation = "restore point " + point.name + " (" + TimeParser.format(point.time)
+            + (point.tables.isEmpty() ? ", every table" : ", tables " + String.join(",", point.tables)) + ")";
       } else {
         TimeParser.ParsedTime parsed = new TimeParser(Clock.systemUTC()).parse(when.to);
         time = parsed.epochMillis();
@@ -152,6 +169,7 @@ final class RestoreCommand implements Callable<Integer> {
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
           .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
           .withSort(sort)
+          .withLeaseSettings(LeaseSettings.from(config))
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       var catalog = restore.catalog();
       var expected = tables.isEmpty() ? restore.knownTables(catalog) : tables;

@@ -17,6 +17,12 @@ public final class LeaseBusyException extends RuntimeException {
     this.holders = List.copyOf(holders);
   }
 
+  /** Busy for another reason than a lease (what holds it, and what to do, in the message). */
+  public LeaseBusyException(String message) {
+    super(message);
+    this.holders = List.of();
+  }
+
   public List<LeaseEntry> holders() {
     return holders;
   }
