@@ -10,11 +10,12 @@ import java.util.Optional;
  * and {@code alerts} keep their names.
  *
  * @param checkpoint the published checkpoint, null before the first one
+ * @param walBacklog the source's WAL backlog per queue from the newest cluster snapshot, null when none was read
  * @param notes caveats a reader needs (what a figure means, what could not be read)
  */
 @JsonPropertyOrder({
   "generatedAt", "generatedAtIso", "bootstrapServers", "storeUri", "alerts", "checkpoint", "queues", "topics", "groups", "archive",
-  "segments", "tables", "clockSkew", "bulkLoads", "notes"
+  "segments", "tables", "clockSkew", "bulkLoads", "walBacklog", "notes"
 })
 public record StatusReport(
     long generatedAt,
@@ -30,12 +31,13 @@ public record StatusReport(
     List<TableRange> tables,
     List<PublisherSkew> clockSkew,
     List<BulkLoadMarker> bulkLoads,
+    WalBacklog walBacklog,
     List<Alert> alerts,
     List<String> notes) {
 
   public StatusReport withAlerts(List<Alert> newAlerts) {
     return new StatusReport(generatedAt, generatedAtIso, bootstrapServers, storeUri, topics, groups, checkpoint, queues, archive,
-        segments, tables, clockSkew, bulkLoads, List.copyOf(newAlerts), notes);
+        segments, tables, clockSkew, bulkLoads, walBacklog, List.copyOf(newAlerts), notes);
   }
 
   public Optional<TopicStatus> topic(String name) {
