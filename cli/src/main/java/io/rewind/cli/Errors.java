@@ -20,7 +20,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     boolean busy = e instanceof LeaseBusyException;
     boolean refused = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException;
-    cl.getErr().println("rewind " + cl.getCommandName() + ": " + (busy ? "busy: " : refused ? "refused: " : "error: ") + message(e));
+    cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + (busy ? "busy: " : refused ? "refused: " : "error: ") + message(e));
     if (System.getenv("REWIND_DEBUG") != null) {
       e.printStackTrace(cl.getErr());
     }
