@@ -121,7 +121,7 @@ public final class OrphanSegmentCollector {
       if (lease != null) {
         fence(index, p, lease);
       }
-      collect(index, p, report, Pins.firstPinnedOffset(pins, p));
+      collect(index, p, report, Pins.firstPinnedOffset(pins, p), lease);
     }
     return report;
   }
@@ -155,7 +155,7 @@ public final class OrphanSegmentCollector {
         + " attempts): is a compactor running without the stream's lease?");
   }
 
-  private void collect(ManifestIndex index, int p, Report report, long firstPinned) throws IOException {
+  private void collect(ManifestIndex index, int p, Report report, long firstPinned, Lease lease) throws IOException {
     long now = clock.getAsLong();
     boolean dryRun = report.dryRun;
     // Segments listed first, manifests second: a segment committed in between is then seen with its
@@ -209,6 +209,9 @@ public final class OrphanSegmentCollector {
     report.removed.addAll(orphans);
     report.pagesRemoved.addAll(strayPages);
     if (!dryRun) {
+      if (!strayManifests.isEmpty() || !orphans.isEmpty() || !strayPages.isEmpty()) {
+        lease.confirm();
+      }
       // Manifests before the segments they name.
       store.deleteAll(strayManifests);
       store.deleteAll(orphans);

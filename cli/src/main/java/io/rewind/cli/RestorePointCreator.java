@@ -51,7 +51,7 @@ final class RestorePointCreator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RestorePointCreator.class);
   /** How often the store's checkpoint is read while waiting: the point's latency is at most this more. */
-  private static final long CHECKPOINT_POLL_MS = 20;
+  static final long CHECKPOINT_POLL_MS = 20;
 
   private final RewindConfig config;
   private final ObjectStore store;

@@ -26,6 +26,9 @@ public final class PointRequests implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PointRequests.class);
 
+  private static final long RETRY_MS = 5_000;
+
+  private final TopicPartition control;
   private final KafkaConsumer<byte[], byte[]> consumer;
   private final Deserializer<ControlEvent> reader;
   private final Consumer<RollRequest> onPoint;
@@ -33,31 +36,47 @@ public final class PointRequests implements AutoCloseable {
   private volatile boolean closed;
 
   /**
-   * Starts listening from the control topic's end: a request sent after this returns is seen.
+   * Starts listening from the control topic's end, on a thread of its own: a missing topic or an
+   * unreachable broker delays the listener (it keeps trying), never its owner's start.
    *
    * @param onPoint called with each restore-point request (pointName set), on this listener's thread
    */
   public PointRequests(RewindConfig config, String clientId, Consumer<RollRequest> onPoint) {
     KafkaClients clients = new KafkaClients(config);
-    TopicPartition control = new TopicPartition(clients.topics().control(), 0);
+    this.control = new TopicPartition(clients.topics().control(), 0);
     this.consumer = clients.consumer(clientId, null);
     this.reader = clients.serdes().deserializer(ControlEvent.class);
     this.onPoint = onPoint;
-    try {
-      consumer.assign(List.of(control));
-      consumer.seekToEnd(List.of(control));
-      consumer.position(control, Duration.ofSeconds(30));
-    } catch (RuntimeException e) {
-      consumer.close();
-      throw e;
-    }
     this.thread = new Thread(this::run, "rewind-point-requests-" + clientId);
     this.thread.setDaemon(true);
     this.thread.start();
   }
 
+  /** Positions at the topic's end, trying again every few seconds until it can. */
+  private void position() throws InterruptedException {
+    boolean warned = false;
+    while (!closed) {
+      try {
+        consumer.assign(List.of(control));
+        consumer.seekToEnd(List.of(control));
+        consumer.position(control, Duration.ofSeconds(10));
+        return;
+      } catch (WakeupException | InterruptException e) {
+        throw e;
+      } catch (RuntimeException e) {
+        if (!warned) {
+          LOG.warn("cannot follow {} for restore-point requests ({}); trying again every {} ms (points are answered by the regular"
+              + " claims meanwhile; create the topic with rewind init)", control, e.toString(), RETRY_MS);
+          warned = true;
+        }
+        Thread.sleep(RETRY_MS);
+      }
+    }
+  }
+
   private void run() {
     try {
+      position();
       while (!closed) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           RollRequest request = pointRequest(r);
@@ -74,6 +93,8 @@ public final class PointRequests implements AutoCloseable {
       }
     } catch (WakeupException | InterruptException e) {
       // closing
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       LOG.error("the restore-point listener stopped: points are answered by the regular claims only ({})", e.toString(), e);
     } finally {
