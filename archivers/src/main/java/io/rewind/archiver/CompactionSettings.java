@@ -85,10 +85,6 @@ public final class CompactionSettings {
     return windows.clone();
   }
 
-  public int topLevel() {
-    return windows.length;
-  }
-
   public long settleMs() {
     return settleMs;
   }
