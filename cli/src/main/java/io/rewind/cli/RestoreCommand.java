@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
@@ -150,7 +150,7 @@ final class RestoreCommand implements Callable<Integer> {
         interpretation = parsed.interpretation();
       }
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
-          .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
+          .withKeyRing(KeyRing.fromConfig(config))
           .withSort(sort)
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       var catalog = restore.catalog();
