@@ -29,14 +29,9 @@ final class CompactionPolicy {
   private final java.util.Set<String> keyIds;
 
   /**
-   * @param keyId the id of the only segment key the compactor holds, or null: encrypted segments are
-   *     merged only with the key that opens them
+   * @param keyIds the ids of the keys the compactor's key ring holds: encrypted segments are merged
+   *     only with a key that opens them
    */
-  CompactionPolicy(long[] windows, long settleMs, long maxBytes, String keyId) {
-    this(windows, settleMs, maxBytes, keyId == null ? java.util.Set.of() : java.util.Set.of(keyId));
-  }
-
-  /** @param keyIds the ids of the keys the compactor's key ring holds: it merges the segments they open */
   CompactionPolicy(long[] windows, long settleMs, long maxBytes, java.util.Set<String> keyIds) {
     this.windows = windows.clone();
     this.settleMs = settleMs;

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       RetentionCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,
+      VerifyCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       WorkloadCommand.class,
