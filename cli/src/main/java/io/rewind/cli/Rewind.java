@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       CheckpointCommand.class,
       RestoreCommand.class,
       VerifyCommand.class,
+      AuditCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       WorkloadCommand.class,

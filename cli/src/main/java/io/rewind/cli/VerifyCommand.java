@@ -66,7 +66,13 @@ final class VerifyCommand implements Callable<Integer> {
     Long from = since == null ? null : new TimeParser(Clock.systemUTC()).parse(since).epochMillis();
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = RestoreCommand.openStore(config)) {
-      VerifyReport report = new StoreVerifier(store, KeyRing.fromConfig(config), n, cap).verify(tables, from);
+      StoreVerifier verifier = new StoreVerifier(store, KeyRing.fromConfig(config), n, cap);
+      VerifyReport report;
+      try (Audited audit = Audited.begin(config, store, "verify", tables,
+          from == null ? "verify the whole store" : "verify data written after " + TimeParser.format(from))) {
+        report = audit.run(() -> verifier.verify(tables, from), r -> java.util.Map.of("ok", r.ok, "problems", r.problems.size(),
+            "segmentsChecked", r.segmentsChecked, "baseFilesChecked", r.baseFilesChecked, "durationMs", r.durationMs));
+      }
       if (json) {
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
