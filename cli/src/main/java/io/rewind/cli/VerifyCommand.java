@@ -27,7 +27,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Check the store without restoring: every partition's committed chain (holes named by offsets and times), every segment",
       "and base file read back against its size and SHA-256 (decrypted when the key ring holds its key), every file a base",
-      "names present, the checkpoint and the table descriptors. Exit 0 when all is well, 1 when a problem was found."
+      "names present, the checkpoint and the table descriptors. Exit 0 when all is well, 1 when a problem was found.",
+      "With --restore-test: restore a sample of tables (random unless --tables) to a time (random in their restorable range",
+      "unless --to) into an isolated namespace rewind_test_<id> of --hbase-zk's cluster (or cell dumps without one), compare",
+      "each with its source where the source can be an oracle, else read it back (counts and a content hash), record the",
+      "outcome and the restore time in the store (rewind status shows them), drop what it restored; --every repeats it."
     })
 final class VerifyCommand implements Callable<Integer> {
 
@@ -55,6 +59,31 @@ final class VerifyCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
 
+  @Option(names = "--restore-test", description = "Run a restore test instead of the integrity check (see above).")
+  boolean restoreTest;
+
+  @Option(names = "--to", paramLabel = "T", description = "With --restore-test: the time to restore to (default: random in the range).")
+  String to;
+
+  @Option(names = "--sample", paramLabel = "N", description = "With --restore-test: tables drawn when --tables is not given (default: ${DEFAULT-VALUE}).")
+  int sample = 2;
+
+  @Option(names = "--no-oracle", description = "With --restore-test: compare no table with its source, read every one back (counts and hash).")
+  boolean noOracle;
+
+  @Option(names = "--no-oracle-tables", split = ",", paramLabel = "NS:TABLE",
+      description = "With --restore-test: tables written with explicit cell timestamps, whose source scan at T is no oracle.")
+  List<String> noOracleTables = new ArrayList<>();
+
+  @Option(names = "--seed", description = "With --restore-test: seed of the sample and the time (default: random).")
+  Long seed;
+
+  @Option(names = "--every", converter = DurationConverter.class,
+      description = "With --restore-test: run until stopped, one test this often (e.g. 24h); each outcome is recorded.")
+  java.time.Duration every;
+
+  @picocli.CommandLine.Mixin HBaseConnectionOptions hbase;
+
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -65,6 +94,12 @@ final class VerifyCommand implements Callable<Integer> {
         : Long.parseLong(config.getOrDefault(MAX_BYTES_PER_SEC, String.valueOf(DEFAULT_MAX_BYTES_PER_SEC)));
     Long from = since == null ? null : new TimeParser(Clock.systemUTC()).parse(since).epochMillis();
     PrintWriter out = spec.commandLine().getOut();
+    if (restoreTest) {
+      return restoreTests(config, out);
+    }
+    if (to != null || every != null || hbase.given()) {
+      throw new IllegalArgumentException("--to, --every and --hbase-zk/--hbase-site belong to --restore-test: add it, or drop them");
+    }
     try (ObjectStore store = RestoreCommand.openStore(config)) {
       StoreVerifier verifier = new StoreVerifier(store, KeyRing.fromConfig(config), n, cap);
       VerifyReport report;
@@ -86,6 +121,61 @@ final class VerifyCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  private int restoreTests(RewindConfig config, PrintWriter out) throws Exception {
+    if (since != null) {
+      throw new IllegalArgumentException("--since belongs to the integrity check: a restore test restores to --to (or a random time)");
+    }
+    if (sample < 1) {
+      throw new IllegalArgumentException("--sample " + sample + " restores nothing: give at least 1");
+    }
+    Long time = to == null ? null : new TimeParser(Clock.systemUTC()).parse(to).epochMillis();
+    try (ObjectStore store = RestoreCommand.openStore(config);
+        ScratchDir scratch = ScratchDir.of(null, "rewind-restore-test-");
+        org.apache.hadoop.hbase.client.Connection connection = hbase.given() ? hbase.connect() : null) {
+      RestoreTester tester = new RestoreTester(store, config, connection, scratch.path());
+      long round = 0;
+      while (true) {
+        long testSeed = seed != null ? seed + round : System.nanoTime();
+        RestoreTester.Request request = new RestoreTester.Request(tables, time, sample, new java.util.HashSet<>(noOracleTables), !noOracle,
+            testSeed);
+        io.rewind.core.verify.RestoreTestRecord record;
+        io.rewind.core.store.StoreRequests before = store.requests();
+        try (Audited audit = Audited.begin(config, store, "restore-test", tables, "restore test of "
+            + (tables.isEmpty() ? sample + " random tables" : String.join(", ", tables)) + " to " + (to == null ? "a random time" : to))) {
+          record = audit.run(() -> tester.run(request), r -> java.util.Map.of("ok", r.ok, "time", r.timeIso, "tables", r.tables,
+              "restoreMs", r.restoreMs, "target", r.target));
+        }
+        if (json) {
+          out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
+              StoreRequestsField.added(Json.MAPPER, record, store.requests().minus(before))));
+        } else {
+          printTest(out, record);
+        }
+        out.flush();
+        if (every == null) {
+          if (!record.ok) {
+            spec.commandLine().getErr().println("rewind verify: error: the restore test failed: " + record.error);
+          }
+          return record.ok ? 0 : Errors.FAILED;
+        }
+        round++;
+        try {
+          Thread.sleep(every.toMillis());
+        } catch (InterruptedException e) {
+          return 0;
+        }
+      }
+    }
+  }
+
+  static void printTest(PrintWriter w, io.rewind.core.verify.RestoreTestRecord r) {
+    w.printf("restore test %s at %s: %s%n", r.id, r.startedAtIso, r.ok ? "OK" : "FAILED: " + r.error);
+    w.printf("  restored %s to %s into %s in %d ms (%d bases, %d segments, %,d bytes, %,d bytes/s, %,d edits)%n",
+        String.join(", ", r.tables), r.timeIso, r.target, r.restoreMs, r.bases, r.segments, r.bytes, r.bytesPerSecond, r.editsApplied);
+    r.results.forEach((t, c) -> w.printf("  %-30s %-16s %10d cells%s sha256 %s %s%n", t, c.mode, c.cells,
+        c.expectedCells == null ? "" : " (expected " + c.expectedCells + ")", c.sha256, c.ok ? "ok" : "MISMATCH " + c.mismatch));
   }
 
   static void print(PrintWriter w, VerifyReport r) {
