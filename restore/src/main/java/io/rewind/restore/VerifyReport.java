@@ -22,6 +22,8 @@ public final class VerifyReport {
   public long manifests;
   public long segmentsChecked;
   public long segmentBytesRead;
+  /** Segments the compactor merged away while verify ran: the segment that merged them was read instead. */
+  public long segmentsMergedAway;
   public int bases;
   public long baseFilesChecked;
   public long baseFileBytesRead;
