@@ -54,7 +54,7 @@ public final class Compactor {
     this.policy = CompactionPolicy.of(settings);
     this.clock = clock;
     this.hook = hook;
-    this.merger = new SegmentMerger(store, settings.segmentKey().orElse(null), compactorId, clock, hook);
+    this.merger = new SegmentMerger(store, settings.keys(), compactorId, clock, hook);
   }
 
   /** What a pass did. Field names are the JSON of {@code rewind compact --json}. */

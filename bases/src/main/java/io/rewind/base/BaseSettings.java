@@ -1,6 +1,9 @@
 package io.rewind.base;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.KeyRing;
+import io.rewind.core.segment.SegmentKey;
+import java.util.Optional;
 
 /**
  * How a base is copied. A base copy reads HFiles the region servers also read, so it runs with a
@@ -27,8 +30,10 @@ public final class BaseSettings {
   private final boolean keepSnapshot;
   private final long marginMs;
   private final long intentExpiryMs;
+  private final SegmentKey sealWith;
 
-  private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs) {
+  private BaseSettings(
+      int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs, SegmentKey sealWith) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
     }
@@ -41,6 +46,7 @@ public final class BaseSettings {
     this.keepSnapshot = keepSnapshot;
     this.marginMs = marginMs;
     this.intentExpiryMs = intentExpiryMs;
+    this.sealWith = sealWith;
   }
 
   public static BaseSettings from(RewindConfig config) {
@@ -58,15 +64,21 @@ public final class BaseSettings {
         config.getOrDefault(CODEC, "zstd"),
         Boolean.parseBoolean(config.getOrDefault(KEEP_SNAPSHOT, "false")),
         config.marginMs(),
-        Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))));
+        Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))),
+        KeyRing.fromConfig(config).writer().orElse(null));
   }
 
   public BaseSettings withThreads(int n) {
-    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs);
+    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith);
   }
 
   public BaseSettings withBytesPerSecond(long n) {
-    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs);
+    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith);
+  }
+
+  /** The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one is configured. */
+  public Optional<SegmentKey> sealWith() {
+    return Optional.ofNullable(sealWith);
   }
 
   public int threads() {

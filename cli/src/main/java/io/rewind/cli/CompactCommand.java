@@ -54,25 +54,56 @@ final class CompactCommand implements Callable<Integer> {
     try (ObjectStore store = ObjectStore.open(config)) {
       store.checkReachable();
       Compactor compactor = new Compactor(store, settings, id, System::currentTimeMillis);
-      while (true) {
-        Compactor.Report report;
-        try {
-          report = compactor.pass();
-        } catch (InterruptedException e) {
-          LOG.info("compactor stopped");
-          return 0;
-        }
-        print(out, store, report);
-        if (once) {
-          return report.errors.isEmpty() ? 0 : Errors.FAILED;
-        }
-        try {
-          Thread.sleep(settings.intervalMs());
-        } catch (InterruptedException e) {
-          LOG.info("compactor stopped");
-          return 0;
-        }
+      // One audit record per process (a long-running compactor's end record holds its totals), not one per pass.
+      try (Audited audit = Audited.begin(config, store, "compact", java.util.List.of(), once ? "one compaction pass" : "compact until stopped")) {
+        Totals totals = new Totals();
+        return audit.run(() -> loop(compactor, settings, out, store, totals), exit -> totals.asMap());
       }
+    }
+  }
+
+  private int loop(Compactor compactor, CompactionSettings settings, PrintWriter out, ObjectStore store, Totals totals) throws Exception {
+    while (true) {
+      Compactor.Report report;
+      try {
+        report = compactor.pass();
+      } catch (InterruptedException e) {
+        LOG.info("compactor stopped");
+        return 0;
+      }
+      totals.add(report);
+      print(out, store, report);
+      if (once) {
+        return report.errors.isEmpty() ? 0 : Errors.FAILED;
+      }
+      try {
+        Thread.sleep(settings.intervalMs());
+      } catch (InterruptedException e) {
+        LOG.info("compactor stopped");
+        return 0;
+      }
+    }
+  }
+
+  /** What the passes of this process did, for its audit record. */
+  private static final class Totals {
+    long passes;
+    long mergedSegmentsWritten;
+    long segmentsMerged;
+    long retiredDeleted;
+    long errors;
+
+    void add(Compactor.Report r) {
+      passes++;
+      mergedSegmentsWritten += r.mergedSegmentsWritten;
+      segmentsMerged += r.segmentsMerged;
+      retiredDeleted += r.retiredDeleted;
+      errors += r.errors.size();
+    }
+
+    java.util.Map<String, Object> asMap() {
+      return java.util.Map.of("passes", passes, "mergedSegmentsWritten", mergedSegmentsWritten, "segmentsMerged", segmentsMerged,
+          "retiredDeleted", retiredDeleted, "errors", errors);
     }
   }
 

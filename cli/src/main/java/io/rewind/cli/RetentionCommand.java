@@ -76,7 +76,16 @@ final class RetentionCommand implements Callable<Integer> {
             ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()
             : System.currentTimeMillis() - window.length.toMillis();
         StoreRequests before = store.requests();
-        RetentionReport report = retention.run(start, dryRun);
+        RetentionReport report;
+        if (dryRun) {
+          report = retention.run(start, true);
+        } else {
+          try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
+              "delete what no restore at or after " + io.rewind.core.time.TimeParser.format(start) + " needs")) {
+            report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
+                "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted));
+          }
+        }
         print(out, report, store.requests().minus(before));
         if (every == null) {
           return 0;

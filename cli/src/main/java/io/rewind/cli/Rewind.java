@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       RetentionCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,
+      VerifyCommand.class,
+      AuditCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       WorkloadCommand.class,

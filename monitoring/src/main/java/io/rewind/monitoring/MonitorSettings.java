@@ -14,6 +14,9 @@ import java.time.Duration;
  *   <li>{@code monitor.progress.window.ms} (3600000): how far back the progress topic is read for
  *       bulk-load markers (at most the newest {@code monitor.progress.max.records}, 50000, at a start);
  *   <li>{@code monitor.skew.window.ms} (60000): the recent progress records that clock skew is estimated from;
+ *   <li>{@code monitor.restore.test.max.age.ms} (172800000, 48 h): the age beyond which the last restore test
+ *       ({@code rewind verify --restore-test}) is stale, and the age of the backup's oldest data beyond which
+ *       a store that never had one is;
  *   <li>{@code monitor.sample.interval.ms} (5000) and {@code monitor.history.ms} (3600000): how often a
  *       long-running process collects the status for its metrics and its status page chart, and how
  *       much history the chart keeps.
@@ -28,7 +31,8 @@ public record MonitorSettings(
     long skewWindowMs,
     long marginMs,
     Duration sampleInterval,
-    Duration history) {
+    Duration history,
+    long restoreTestMaxAgeMs) {
 
   public static final String STALL_MS = "monitor.checkpoint.stall.ms";
   public static final String RETENTION_WARN = "monitor.retention.warn.ratio";
@@ -38,6 +42,7 @@ public record MonitorSettings(
   public static final String SKEW_WINDOW_MS = "monitor.skew.window.ms";
   public static final String SAMPLE_INTERVAL_MS = "monitor.sample.interval.ms";
   public static final String HISTORY_MS = "monitor.history.ms";
+  public static final String RESTORE_TEST_MAX_AGE_MS = "monitor.restore.test.max.age.ms";
 
   public static MonitorSettings of(RewindConfig config) {
     return new MonitorSettings(
@@ -49,7 +54,8 @@ public record MonitorSettings(
         number(config, SKEW_WINDOW_MS, 60_000),
         config.marginMs(),
         Duration.ofMillis(number(config, SAMPLE_INTERVAL_MS, 5_000)),
-        Duration.ofMillis(number(config, HISTORY_MS, 3_600_000)));
+        Duration.ofMillis(number(config, HISTORY_MS, 3_600_000)),
+        number(config, RESTORE_TEST_MAX_AGE_MS, 48L * 3_600_000));
   }
 
   private static long number(RewindConfig config, String key, long fallback) {

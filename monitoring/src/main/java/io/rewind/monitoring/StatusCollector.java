@@ -205,7 +205,8 @@ public final class StatusCollector implements AutoCloseable {
 
     StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
         groupStatuses, checkpoint, queues, archive,
-        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, List.of(), notes);
+        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, List.of(), notes,
+        stored == null ? null : stored.restoreTest());
     return facts.withAlerts(rules.evaluate(facts));
   }
 

@@ -4,6 +4,7 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.io.Futures;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
@@ -43,7 +44,7 @@ public final class Restore {
   private final ObjectStore store;
   private final SerdeFactory serdes;
   private final String editsTopic;
-  private SegmentKey segmentKey;
+  private KeyRing keys = KeyRing.none();
   private RestoreProgress progress = RestoreProgress.none();
   private BaseLoader baseLoader;
   private SortSettings sort = SortSettings.defaults();
@@ -56,7 +57,12 @@ public final class Restore {
 
   /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
   public Restore withSegmentKey(SegmentKey key) {
-    this.segmentKey = key;
+    return withKeyRing(KeyRing.of(key));
+  }
+
+  /** The keys that open client-side encrypted segments and base files (segment.encryption.*). */
+  public Restore withKeyRing(KeyRing keys) {
+    this.keys = keys;
     return this;
   }
 
@@ -210,7 +216,7 @@ public final class Restore {
         report.timeIso, plan.segments(), plan.bytes(), plan.records(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
       PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, replayAfter)
-          .count(store, segmentKey, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
+          .count(store, keys, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
       report.editsPlanned = edits.edits();
       report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
@@ -236,6 +242,9 @@ public final class Restore {
     try {
       // Bases first, tables in parallel: the stream's edits must land on top of them.
       List<Future<Integer>> loads = new ArrayList<>();
+      if (!serving.isEmpty()) {
+        baseLoader.withKeyRing(keys);
+      }
       for (Map.Entry<String, BaseManifest> e : serving.entrySet()) {
         loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue())));
       }
@@ -244,7 +253,7 @@ public final class Restore {
       List<Future<Void>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress, spill,
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, keys, progress, spill,
                 sortMemory)
                 .withReplayAfter(replayAfter);
         replayers.add(replayer);
