@@ -87,6 +87,16 @@ public final class PartitionView {
     return head;
   }
 
+  /** The first offset retention keeps, or -1. */
+  public long floor() {
+    return floor;
+  }
+
+  /** Manifests read from the store for this view that no chain covers (past a gap). */
+  public List<Manifest> beyondGap() {
+    return tail.beyondGap();
+  }
+
   /** The level-0 manifests committed after the head's indexed end that extend the chain. */
   public List<Manifest> tail() {
     return indexed() ? tail.covering() : List.of();
