@@ -2,6 +2,7 @@ package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.Topics;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -82,7 +83,7 @@ public final class ArchiverSettings {
     if (zstdLevel > 22) {
       throw new IllegalArgumentException("configuration '" + ZSTD_LEVEL + "' must be at most 22, got " + zstdLevel);
     }
-    this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
+    this.segmentKey = KeyRing.fromConfig(config).writer().orElse(null);
     String start = config.getOrDefault(NEW_STORE_START, "refuse").trim().toLowerCase(Locale.ROOT);
     if (!start.equals("refuse") && !start.equals("log-start")) {
       throw new IllegalArgumentException("configuration '" + NEW_STORE_START + "' must be refuse or log-start, got '" + start + "'");
@@ -191,7 +192,7 @@ public final class ArchiverSettings {
     return gcGraceMs;
   }
 
-  /** The client-side segment encryption key, when configured. */
+  /** The key segments are sealed with: the newest of the configured key ring, when there is one. */
   public Optional<SegmentKey> segmentKey() {
     return Optional.ofNullable(segmentKey);
   }

@@ -26,22 +26,22 @@ final class CompactionPolicy {
   private final long[] windows;
   private final long settleMs;
   private final long maxBytes;
-  private final String keyId;
+  private final java.util.Set<String> keyIds;
 
   /**
-   * @param keyId the id of the segment key the compactor holds, or null: encrypted segments are
-   *     merged only with the key that opens them
+   * @param keyIds the ids of the keys the compactor's key ring holds: encrypted segments are merged
+   *     only with a key that opens them
    */
-  CompactionPolicy(long[] windows, long settleMs, long maxBytes, String keyId) {
+  CompactionPolicy(long[] windows, long settleMs, long maxBytes, java.util.Set<String> keyIds) {
     this.windows = windows.clone();
     this.settleMs = settleMs;
     this.maxBytes = maxBytes;
-    this.keyId = keyId;
+    this.keyIds = java.util.Set.copyOf(keyIds);
   }
 
   static CompactionPolicy of(CompactionSettings settings) {
     return new CompactionPolicy(settings.windows(), settings.settleMs(), settings.maxSegmentBytes(),
-        settings.segmentKey().map(k -> k.id()).orElse(null));
+        java.util.Set.copyOf(settings.keys().ids()));
   }
 
   /** The runs to merge now among {@code entries} (covering, in offset order). */
@@ -78,7 +78,7 @@ final class CompactionPolicy {
   }
 
   private boolean candidate(Manifest m, boolean taken, int level, long now) {
-    return !taken && m.level() < level && (m.keyId == null || m.keyId.equals(keyId)) && ended(window(m, level), level, now);
+    return !taken && m.level() < level && (m.keyId == null || keyIds.contains(m.keyId)) && ended(window(m, level), level, now);
   }
 
   /** The level's window a manifest falls in: its oldest level-0 segment's commit time over the window. */

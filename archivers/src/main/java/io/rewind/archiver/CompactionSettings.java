@@ -2,10 +2,9 @@ package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * What the compactor ({@code rewind compact}) reads from the shared configuration:
@@ -43,7 +42,7 @@ public final class CompactionSettings {
   private final long intervalMs;
   private final long maxSegmentBytes;
   private final int pageEntries;
-  private final SegmentKey segmentKey;
+  private final KeyRing keys;
   private final LeaseSettings leases;
 
   public CompactionSettings(RewindConfig config) {
@@ -53,7 +52,7 @@ public final class CompactionSettings {
     this.intervalMs = ArchiverSettings.number(config, INTERVAL_MS, 10_000, 1);
     this.maxSegmentBytes = ArchiverSettings.number(config, MAX_SEGMENT_BYTES, 4L << 30, 1);
     this.pageEntries = (int) ArchiverSettings.number(config, PAGE_ENTRIES, 256, 2);
-    this.segmentKey = SegmentKey.fromConfig(config).orElse(null);
+    this.keys = KeyRing.fromConfig(config);
     this.leases = LeaseSettings.from(config);
   }
 
@@ -88,10 +87,6 @@ public final class CompactionSettings {
     return windows.clone();
   }
 
-  public int topLevel() {
-    return windows.length;
-  }
-
   public long settleMs() {
     return settleMs;
   }
@@ -112,9 +107,9 @@ public final class CompactionSettings {
     return pageEntries;
   }
 
-  /** The segment encryption key: merged segments of encrypted ones are encrypted with it. */
-  public Optional<SegmentKey> segmentKey() {
-    return Optional.ofNullable(segmentKey);
+  /** The key ring: merged segments are read with the key each source names and sealed with the newest. */
+  public KeyRing keys() {
+    return keys;
   }
 
   /** The lease settings (lease.*): a pass holds the stream's lease. */

@@ -64,7 +64,7 @@ public final class Compactor {
     this.policy = CompactionPolicy.of(settings);
     this.clock = clock;
     this.hook = hook;
-    this.merger = new SegmentMerger(store, settings.segmentKey().orElse(null), compactorId, clock, hook);
+    this.merger = new SegmentMerger(store, settings.keys(), compactorId, clock, hook);
     // Lease expiries are wall-clock times other hosts compare with theirs, whatever clock drives the windows.
     this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }

@@ -41,6 +41,11 @@ public final class SegmentCommitter {
     this(store, archiverId, clock, null, new UploadThrottle(0), ProtocolHook.NONE);
   }
 
+  /** Sealing each segment with {@code key} (null: unencrypted), as an archiver configured with it does. */
+  public SegmentCommitter(ObjectStore store, String archiverId, LongSupplier clock, SegmentKey key) {
+    this(store, archiverId, clock, key, new UploadThrottle(0), ProtocolHook.NONE);
+  }
+
   SegmentCommitter(
       ObjectStore store, String archiverId, LongSupplier clock, SegmentKey key, UploadThrottle throttle, ProtocolHook hook) {
     this.store = store;

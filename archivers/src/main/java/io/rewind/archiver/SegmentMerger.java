@@ -2,6 +2,7 @@ package io.rewind.archiver;
 
 import io.rewind.core.segment.CorruptSegmentException;
 import io.rewind.core.segment.MissingSegmentException;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentStream;
 import io.rewind.core.store.Manifest;
@@ -51,15 +52,18 @@ final class SegmentMerger {
 
   private final ObjectStore store;
   private final ManifestStore manifests;
-  private final SegmentKey key;
+  private final KeyRing keys;
+  /** Seals every merged segment: the ring's newest key, or null when encryption is off. */
+  private final SegmentKey writer;
   private final String compactorId;
   private final LongSupplier clock;
   private final CompactionHook hook;
 
-  SegmentMerger(ObjectStore store, SegmentKey key, String compactorId, LongSupplier clock, CompactionHook hook) {
+  SegmentMerger(ObjectStore store, KeyRing keys, String compactorId, LongSupplier clock, CompactionHook hook) {
     this.store = store;
     this.manifests = new ManifestStore(store);
-    this.key = key;
+    this.keys = keys;
+    this.writer = keys.writer().orElse(null);
     this.compactorId = compactorId;
     this.clock = clock;
     this.hook = hook;
@@ -101,14 +105,14 @@ final class SegmentMerger {
     DigestOutputStream stored = new DigestOutputStream(raw);
     boolean done = false;
     try {
-      // Sealed like its sources (the policy merges one key's segments only), streamed in chunks.
-      // Closed only once whole (the writer closes it): an unfinished upload is aborted, never completed.
-      OutputStream container = first.keyId == null ? stored : key.encryptingStream(stored, segmentKey);
+      // Sealed with the newest key when encryption is on (so compaction moves history to it), streamed in
+      // chunks. Closed only once whole (the writer closes it): an unfinished upload is aborted, never completed.
+      OutputStream container = writer == null ? stored : writer.encryptingStream(stored, segmentKey);
       DataFileWriter<Object> writer = null;
       Schema schema = null;
       for (int i = 0; i < sources.size(); i++) {
         Manifest source = sources.get(i);
-        try (SegmentStream in = SegmentStream.open(store, source, key);
+        try (SegmentStream in = SegmentStream.open(store, source, keys);
             DataFileStream<Object> blocks = new DataFileStream<>(in.plain(), new GenericDatumReader<>())) {
           if (writer == null) {
             schema = blocks.getSchema();
@@ -182,7 +186,7 @@ final class SegmentMerger {
     m.sizeBytes = stored.count;
     m.sha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
     m.codec = first.codec;
-    m.keyId = first.keyId == null ? null : key.id();
+    m.keyId = writer == null ? null : writer.id();
     m.level = level;
     m.archiver = compactorId;
     m.committedAt = clock.getAsLong();

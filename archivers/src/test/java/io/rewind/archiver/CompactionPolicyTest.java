@@ -12,7 +12,7 @@ class CompactionPolicyTest {
   private static final long MINUTE = 60_000;
   private static final long HOUR = 60 * MINUTE;
   private static final long T0 = 1_795_003_200_000L; // an hour boundary
-  private final CompactionPolicy policy = new CompactionPolicy(new long[] {MINUTE, HOUR}, 1_000, 1_000_000, "k1");
+  private final CompactionPolicy policy = new CompactionPolicy(new long[] {MINUTE, HOUR}, 1_000, 1_000_000, java.util.Set.of("k1"));
 
   private static Manifest m(long start, long end, long committedAt) {
     Manifest m = new Manifest();
@@ -81,7 +81,7 @@ class CompactionPolicyTest {
     otherKey.forEach(m -> m.keyId = "old");
     assertThat(policy.runs(otherKey, T0 + MINUTE + 1_000)).as("a key the compactor does not hold").isEmpty();
 
-    CompactionPolicy capped = new CompactionPolicy(new long[] {MINUTE}, 0, 250, null);
+    CompactionPolicy capped = new CompactionPolicy(new long[] {MINUTE}, 0, 250, java.util.Set.of());
     assertThat(describe(capped.runs(segments(5, T0, 1_000), T0 + MINUTE))).containsExactly("L1:0-20", "L1:20-40");
   }
 

@@ -2,6 +2,9 @@ package io.rewind.base;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.segment.KeyRing;
+import io.rewind.core.segment.SegmentKey;
+import java.util.Optional;
 
 /**
  * How a base is copied. A base copy reads HFiles the region servers also read, so it runs with a
@@ -28,10 +31,11 @@ public final class BaseSettings {
   private final boolean keepSnapshot;
   private final long marginMs;
   private final long intentExpiryMs;
+  private final SegmentKey sealWith;
   private final LeaseSettings leases;
 
   private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
-      LeaseSettings leases) {
+      SegmentKey sealWith, LeaseSettings leases) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
     }
@@ -44,6 +48,7 @@ public final class BaseSettings {
     this.keepSnapshot = keepSnapshot;
     this.marginMs = marginMs;
     this.intentExpiryMs = intentExpiryMs;
+    this.sealWith = sealWith;
     this.leases = leases;
   }
 
@@ -63,15 +68,21 @@ public final class BaseSettings {
         Boolean.parseBoolean(config.getOrDefault(KEEP_SNAPSHOT, "false")),
         config.marginMs(),
         Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))),
+        KeyRing.fromConfig(config).writer().orElse(null),
         LeaseSettings.from(config));
   }
 
   public BaseSettings withThreads(int n) {
-    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, leases);
+    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
   public BaseSettings withBytesPerSecond(long n) {
-    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, leases);
+    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
+  }
+
+  /** The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one is configured. */
+  public Optional<SegmentKey> sealWith() {
+    return Optional.ofNullable(sealWith);
   }
 
   public int threads() {

@@ -118,6 +118,7 @@ public final class BaseTaker {
         lease.confirm();
         base.committedAt = System.currentTimeMillis();
         base.leaseEpoch = lease.epoch();
+        report.leaseEpoch = base.leaseEpoch;
         bases.commit(base);
         bases.deleteIntent(base);
         report.durationMs = System.currentTimeMillis() - began;
@@ -141,7 +142,8 @@ public final class BaseTaker {
   }
 
   private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
-    HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec());
+    HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec(),
+        settings.sealWith().orElse(null));
     Map<String, BaseFile> stored = new HashMap<>();
     for (BaseManifest earlier : bases.bases(base.table).all()) {
       earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
@@ -225,6 +227,8 @@ public final class BaseTaker {
       entry.key = earlier.key;
       entry.storedBytes = earlier.storedBytes;
       entry.codec = earlier.codec;
+      entry.storedSha256 = earlier.storedSha256;
+      entry.keyId = earlier.keyId;
       entry.maxSeqId = earlier.maxSeqId;
     } else {
       entry.key = BaseStore.fileKey(table, f.family, f.name, baseId);

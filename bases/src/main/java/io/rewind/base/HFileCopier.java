@@ -1,15 +1,14 @@
 package io.rewind.base;
 
-import com.github.luben.zstd.ZstdOutputStream;
 import io.rewind.core.base.BaseFile;
-import io.rewind.core.io.ThrottledOutputStream;
+import io.rewind.core.base.StoredFiles;
 import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.security.MessageDigest;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
@@ -24,7 +23,8 @@ import org.apache.hadoop.hbase.util.Bytes;
 /**
  * Copies one HFile from HBase's file system straight to its final key in the store: one read, one
  * streamed write (no rename, no intermediate copy), SHA-256 over the HFile's bytes on the way,
- * zstd unless the codec is none, paced by the shared upload throttle.
+ * zstd unless the codec is none, sealed when a key ring is configured, paced by the shared upload
+ * throttle.
  */
 final class HFileCopier {
 
@@ -35,13 +35,16 @@ final class HFileCopier {
   private final ObjectStore store;
   private final UploadThrottle throttle;
   private final String codec;
+  private final SegmentKey sealWith;
 
-  HFileCopier(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, String codec) {
+  /** @param sealWith the key stored files are sealed with, or null to store them unencrypted */
+  HFileCopier(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, String codec, SegmentKey sealWith) {
     this.conf = conf;
     this.sourceFs = sourceFs;
     this.store = store;
     this.throttle = throttle;
     this.codec = codec;
+    this.sealWith = sealWith;
   }
 
   /**
@@ -80,25 +83,24 @@ final class HFileCopier {
     }
   }
 
-  /** Copies the file to {@code key}; returns its entry (the caller sets region, family and checksum). */
+  /**
+   * Copies the file to {@code key} in its stored form ({@link StoredFiles}: compressed, sealed with
+   * the key ring's newest key when there is one); returns its entry (the caller sets region, family
+   * and checksum).
+   */
   BaseFile copy(SnapshotHFile file, String key) throws IOException {
     MessageDigest digest = ManifestCodec.Sha256.newDigest();
     long read = 0;
     try (InputStream in = file.link.open(sourceFs);
         FSDataOutputStream raw = store.create(key)) {
-      CountingOutputStream counted = new CountingOutputStream(raw);
-      OutputStream paced = throttle.isLimited() ? new ThrottledOutputStream(counted, throttle) : counted;
-      OutputStream out = codec.equals("zstd") ? new ZstdOutputStream(paced, 3) : paced;
+      StoredFiles.Writer out = StoredFiles.writer(raw, key, codec, sealWith, throttle);
       byte[] buf = new byte[BUFFER];
       for (int n; (n = in.read(buf)) > 0; ) {
         digest.update(buf, 0, n);
         out.write(buf, 0, n);
         read += n;
       }
-      out.flush();
-      if (out instanceof ZstdOutputStream) {
-        ((ZstdOutputStream) out).close();
-      }
+      out.close();
       ObjectStore.sync(raw);
       if (read != file.size) {
         throw new BaseException("HFile " + file + " had " + read + " bytes where the snapshot manifest says " + file.size
@@ -111,34 +113,10 @@ final class HFileCopier {
       stored.sha256 = ManifestCodec.Sha256.toHex(digest.digest());
       stored.key = key;
       stored.codec = codec;
-      stored.storedBytes = counted.count;
+      stored.storedBytes = out.storedBytes();
+      stored.storedSha256 = out.storedSha256();
+      stored.keyId = out.keyId();
       return stored;
-    }
-  }
-
-  /** Counts the bytes that reach the store. */
-  private static final class CountingOutputStream extends java.io.FilterOutputStream {
-    long count;
-
-    CountingOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void close() {
-      // The raw stream is closed by its owner, after the sync.
     }
   }
 }

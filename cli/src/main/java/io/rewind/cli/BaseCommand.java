@@ -87,11 +87,14 @@ final class BaseCommand implements Callable<Integer> {
         Connection conn = hbase.connect()) {
       BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, settings);
       for (String table : tables) {
-        StoreRequests before = store.requests();
-        BaseReport r = taker.take(table);
-        reports.add(StoreRequestsField.added(Json.MAPPER, r, store.requests().minus(before)));
-        if (!json) {
-          print(out, r);
+        try (Audited audit = Audited.begin(config, store, "base", List.of(table), "take a base of " + table + " from an HBase snapshot")) {
+          StoreRequests before = store.requests();
+          BaseReport r = audit.run(() -> taker.take(table), b -> Map.of("base", b.id, "files", b.files, "filesCopied", b.filesCopied,
+              "bytes", b.bytes, "completedAt", TimeParser.format(b.completedAt), "leaseEpoch", b.leaseEpoch));
+          reports.add(StoreRequestsField.added(Json.MAPPER, r, store.requests().minus(before)));
+          if (!json) {
+            print(out, r);
+          }
         }
       }
     }
@@ -222,9 +225,15 @@ final class BaseCommand implements Callable<Integer> {
             .orElseThrow(() -> new IllegalArgumentException("no base " + id + " of " + table + " in " + store + "; its bases: "
                 + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
         awaitUnpinned(new Pins(store, leaseSettings, System::currentTimeMillis), leaseSettings);
-        held.confirm();
-        bases.delete(base);
-        BaseStore.GarbageReport g = bases.collectGarbage(table, System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
+        BaseStore.GarbageReport g;
+        try (Audited audit = Audited.begin(config, store, "base delete", List.of(table), "delete base " + id + " of " + table)) {
+          g = audit.run(() -> {
+            held.confirm();
+            bases.delete(base);
+            return bases.collectGarbage(table, System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
+          }, r -> Map.of("filesDeleted", r.filesDeleted, "bytesDeleted", r.bytesDeleted, "filesKept", r.filesKept, "leaseEpoch",
+              held.epoch()));
+        }
         if (json) {
           Map<String, Object> report = new java.util.LinkedHashMap<>();
           report.put("table", table);

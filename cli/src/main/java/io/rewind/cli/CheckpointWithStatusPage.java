@@ -21,9 +21,14 @@ final class CheckpointWithStatusPage implements AutoCloseable {
   private final StatusSampler sampler;
 
   CheckpointWithStatusPage(RewindConfig config) {
+    this(config, config);
+  }
+
+  /** The checkpoint app with {@code config}, the status collector with {@code statusConfig} (its own Kafka principal, when secure). */
+  CheckpointWithStatusPage(RewindConfig config, RewindConfig statusConfig) {
     this.app = new CheckpointApp(config);
-    this.sampler = new StatusSampler(new StatusCollector(config));
-    new StatusMeters(sampler, config).bindTo(app.meterRegistry());
+    this.sampler = new StatusSampler(new StatusCollector(statusConfig));
+    new StatusMeters(sampler, statusConfig).bindTo(app.meterRegistry());
     new StatusPage(sampler).routes().forEach(app::addRoute);
   }
 

@@ -59,37 +59,78 @@ final class CompactCommand implements Callable<Integer> {
     try (ObjectStore store = ObjectStore.open(config)) {
       store.checkReachable();
       Compactor compactor = new Compactor(store, settings, id, System::currentTimeMillis);
-      while (true) {
-        Compactor.Report report;
-        try {
-          report = compactor.pass();
-        } catch (InterruptedException e) {
-          LOG.info("compactor stopped");
-          return 0;
-        } catch (LeaseLostException e) {
-          if (once) {
-            throw e;
-          }
-          // Another holder took the stream over while this pass was paused: the next pass starts from what it wrote.
-          LOG.warn("compaction pass stopped: {}", e.getMessage());
-          report = null;
-        }
-        if (report != null) {
-          print(out, store, report);
-        }
-        if (once) {
-          if (report.skipped != null) {
-            throw new LeaseBusyException(report.skipped);
-          }
-          return report.errors.isEmpty() ? 0 : Errors.FAILED;
-        }
-        try {
-          Thread.sleep(settings.intervalMs());
-        } catch (InterruptedException e) {
-          LOG.info("compactor stopped");
-          return 0;
-        }
+      // One audit record per process (a long-running compactor's end record holds its totals), not one per pass.
+      try (Audited audit = Audited.begin(config, store, "compact", java.util.List.of(), once ? "one compaction pass" : "compact until stopped")) {
+        Totals totals = new Totals();
+        return audit.run(() -> loop(compactor, settings, out, store, totals), exit -> totals.asMap());
       }
+    }
+  }
+
+  private int loop(Compactor compactor, CompactionSettings settings, PrintWriter out, ObjectStore store, Totals totals) throws Exception {
+    while (true) {
+      Compactor.Report report;
+      try {
+        report = compactor.pass();
+      } catch (InterruptedException e) {
+        LOG.info("compactor stopped");
+        return 0;
+      } catch (LeaseLostException e) {
+        if (once) {
+          throw e;
+        }
+        // Another holder took the stream over while this pass was paused: the next pass starts from what it wrote.
+        LOG.warn("compaction pass stopped: {}", e.getMessage());
+        totals.leasesLost++;
+        report = null;
+      }
+      if (report != null) {
+        totals.add(report);
+        print(out, store, report);
+      }
+      if (once) {
+        if (report.skipped != null) {
+          throw new LeaseBusyException(report.skipped);
+        }
+        return report.errors.isEmpty() ? 0 : Errors.FAILED;
+      }
+      try {
+        Thread.sleep(settings.intervalMs());
+      } catch (InterruptedException e) {
+        LOG.info("compactor stopped");
+        return 0;
+      }
+    }
+  }
+
+  /** What the passes of this process did, for its audit record. */
+  private static final class Totals {
+    long passes;
+    long mergedSegmentsWritten;
+    long segmentsMerged;
+    long retiredDeleted;
+    long errors;
+    long skipped;
+    long leasesLost;
+    long lastLeaseEpoch;
+
+    void add(Compactor.Report r) {
+      if (r.skipped != null) {
+        skipped++;
+        return;
+      }
+      passes++;
+      lastLeaseEpoch = r.leaseEpoch;
+      mergedSegmentsWritten += r.mergedSegmentsWritten;
+      segmentsMerged += r.segmentsMerged;
+      retiredDeleted += r.retiredDeleted;
+      errors += r.errors.size();
+    }
+
+    java.util.Map<String, Object> asMap() {
+      return java.util.Map.of("passes", passes, "mergedSegmentsWritten", mergedSegmentsWritten, "segmentsMerged", segmentsMerged,
+          "retiredDeleted", retiredDeleted, "errors", errors, "passesSkipped", skipped, "leasesLost", leasesLost, "lastLeaseEpoch",
+          lastLeaseEpoch);
     }
   }
 

@@ -63,6 +63,10 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--s3", description = "Keep the object store in a bucket of S3Proxy (a real S3 API on 127.0.0.1, reached through S3A) instead of a local directory.")
   boolean s3;
 
+  @Option(names = "--secure", description = "Kafka over SASL_SSL with SCRAM (certificates made at start), one user per role holding only its"
+      + " ACLs (StandardAuthorizer), and every segment and base file encrypted with a key ring made at start; then rewind verify checks the store.")
+  boolean secure;
+
   @Option(names = "--keep-running", description = "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
   boolean keepRunning;
 
@@ -96,17 +100,23 @@ final class DemoCommand implements Callable<Integer> {
       say.line("  and an HBase mini cluster (2 region servers, ~20 s to start) with Rewind's replication endpoint as a peer");
     }
     try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3)
-        .withHBase(source == Source.hbase).start()) {
-      RewindConfig config = stack.config();
+        .withHBase(source == Source.hbase).secure(secure).start()) {
+      DemoRoles roles = DemoRoles.of(stack, secure ? dir : null);
+      RewindConfig config = roles.status();
       report.bootstrapServers = stack.bootstrapServers();
       report.storeUri = stack.storeUri();
       report.store = s3 ? "s3" : "local";
+      report.security = roles.report();
       say.line("  broker " + stack.bootstrapServers() + ", store " + stack.storeUri() + ", topics created");
-      try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(config);
-          Archiver archiver = new Archiver(config, "demo-archiver-1");
-          EditPublisher publisher = new EditPublisher(config, "demo-fleet");
+      if (secure) {
+        say.line("  Kafka over SASL_SSL (SCRAM-SHA-512, certificates made at start), one user per role with only its ACLs; segments and"
+            + " base files encrypted with the key ring " + roles.keyRingFile());
+      }
+      try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(roles.checkpoint(), roles.status());
+          Archiver archiver = new Archiver(roles.archiver(), "demo-archiver-1");
+          EditPublisher publisher = new EditPublisher(roles.endpoint(), "demo-fleet");
           ObjectStore store = ObjectStore.open(config);
-          DemoCompactor compactor = new DemoCompactor(config)) {
+          DemoCompactor compactor = new DemoCompactor(roles.restore())) {
         checkpoint.start();
         archiver.start();
         say.line("  compactor merging segments by 5 s and by minute (rewind compact; 1 min and 1 h outside the demo), restores read"
@@ -160,6 +170,7 @@ final class DemoCommand implements Callable<Integer> {
           }
         }
         report.compaction = compactor.summary();
+        report.storeVerify = DemoStoreCheck.verify(store, config, say);
         report.storeRequests = archiver.storeRequests().plus(checkpoint.app().storeRequests()).plus(store.requests())
             .plus(compactor.storeRequests());
       }
@@ -167,7 +178,8 @@ final class DemoCommand implements Callable<Integer> {
       report.durationMs = System.currentTimeMillis() - started;
       scratch.close();
     }
-    report.verified = report.restores.size() == restores && report.restores.stream().allMatch(r -> r.verified);
+    report.verified = report.restores.size() == restores && report.restores.stream().allMatch(r -> r.verified)
+        && (report.storeVerify == null || report.storeVerify.ok);
     if (run.json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {

@@ -42,7 +42,8 @@ final class DemoConnectionFile {
       values.put(key, config.get(key));
     }
     config.asMap().forEach((k, v) -> {
-      if (k.startsWith("fs.")) {
+      // The store's credentials, and with --secure the status role's Kafka credentials and the key ring.
+      if (k.startsWith("fs.") || k.startsWith("kafka.") || k.startsWith("segment.encryption.")) {
         values.put(k, v);
       }
     });

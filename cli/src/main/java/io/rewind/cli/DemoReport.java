@@ -36,6 +36,33 @@ final class DemoReport {
   /** Requests to the object store: the archiver's, the checkpoint app's and the demo's own (restores, checkpoint reads). */
   public StoreRequests storeRequests;
 
+  /** With --secure: how Kafka and the store were protected. */
+  public Security security;
+
+  /** rewind verify of the store after the restores (every chain, segment and base file read back). */
+  public StoreVerify storeVerify;
+
+  /** The demo's Kafka security and encryption (--secure). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  static final class Security {
+    public String protocol;
+    public String mechanism;
+    /** Role -> Kafka principal it ran as. */
+    public java.util.Map<String, String> principals = new java.util.TreeMap<>();
+    /** The key ring file (kept with --work-dir: rewind verify and rewind restore need it). */
+    public String keyRingFile;
+    public java.util.List<String> keyIds;
+  }
+
+  /** The store check after the restores. */
+  static final class StoreVerify {
+    public boolean ok;
+    public int problems;
+    public long segmentsChecked;
+    public long baseFilesChecked;
+    public long durationMs;
+  }
+
   /** What the demo's compactor did while the demo archived and restored. */
   public Compaction compaction;
 

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.dump.CellDump;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
@@ -46,7 +46,7 @@ final class DemoVerifier {
   void verify(int count, long seed, long checkpoint, DemoReport report) throws IOException {
     KafkaClients clients = new KafkaClients(config);
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-        .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
+        .withKeyRing(KeyRing.fromConfig(config));
     var catalog = restore.catalog();
     RestorableRange range = restore.range(catalog);
     report.earliest = range.earliest();

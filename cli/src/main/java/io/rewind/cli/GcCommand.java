@@ -49,8 +49,18 @@ final class GcCommand implements Callable<Integer> {
     long graceMs = grace != null ? grace.toMillis() : new ArchiverSettings(config).gcGraceMs();
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      OrphanSegmentCollector.Report report = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis, leaseSettings,
-          leaseSettings.waitDefault()).collect(dryRun);
+      OrphanSegmentCollector collector = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis, leaseSettings,
+          leaseSettings.waitDefault());
+      OrphanSegmentCollector.Report report;
+      if (dryRun) {
+        report = collector.collect(true);
+      } else {
+        try (Audited audit = Audited.begin(config, store, "gc", java.util.List.of(), "remove orphan segments older than " + Duration.ofMillis(graceMs))) {
+          report = audit.run(() -> collector.collect(false), r -> java.util.Map.of("segmentsRemoved", r.removed.size(), "bytesRemoved",
+              r.bytesRemoved, "manifestsRemoved", r.manifestsRemoved.size(), "pagesRemoved", r.pagesRemoved.size(), "keptPinned",
+              r.keptPinned.size(), "leaseEpoch", r.leaseEpoch));
+        }
+      }
       if (json) {
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {

@@ -6,7 +6,7 @@ import io.rewind.base.BaseTaker;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
@@ -100,7 +100,7 @@ final class HBaseDemo {
 
     KafkaClients clients = new KafkaClients(config);
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-        .withSegmentKey(SegmentKey.fromConfig(config).orElse(null));
+        .withKeyRing(KeyRing.fromConfig(config));
     RestorableRange range = restore.range(restore.catalog());
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());

@@ -1,6 +1,5 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
 import io.rewind.core.dump.CellDump;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
@@ -42,28 +41,14 @@ final class ReplayBenchCommand implements Callable<Integer> {
   @Option(names = "--edits", description = "Archived edits to restore (default: ${DEFAULT-VALUE}).")
   int edits = 2_000_000;
 
-  @Option(names = "--value-bytes", description = "Bytes per cell value (default: ${DEFAULT-VALUE}).")
-  int valueBytes = 100;
-
-  @Option(names = "--partitions", description = "Partitions of the archive, replayed in parallel (default: ${DEFAULT-VALUE}).")
-  int partitions = 4;
-
-  @Option(names = "--parallelism", description = "Restore parallelism (default: cores).")
-  int parallelism = Runtime.getRuntime().availableProcessors();
-
-  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
-  long seed = 42;
-
-  @Option(names = "--sort-memory", paramLabel = "BYTES",
-      description = "restore.sort.memory.bytes of the spilling run (default: ${DEFAULT-VALUE}, the setting's).")
-  long sortMemory = Long.parseLong(RewindConfig.defaults().get(RewindConfig.RESTORE_SORT_MEMORY_BYTES));
-
   @Option(names = "--in-memory", negatable = true, defaultValue = "true", fallbackValue = "true",
       description = "Also restore with sorts in memory and compare (default: on; --no-in-memory when the edits do not fit the heap).")
   boolean inMemory;
 
   @Option(names = "--rounds", description = "Times each restore runs, alternating; the best of each is reported (default: ${DEFAULT-VALUE}).")
   int rounds = 1;
+
+  @Mixin SyntheticRestoreOptions shape;
 
   @Mixin RunOptions run;
 
@@ -74,14 +59,11 @@ final class ReplayBenchCommand implements Callable<Integer> {
     return run.runBench(spec.commandLine().getOut(), "rewind-bench-replay-", (dir, report) -> {
       SerdeFactory serdes = new SerdeFactory(null);
       try (ObjectStore store = ObjectStore.open(dir.resolve("store").toUri().toString(), Map.of())) {
-        SyntheticArchive.write(store, serdes, partitions, edits, valueBytes, seed, e -> { });
+        SyntheticArchive.write(store, serdes, shape.partitions, edits, shape.valueBytes, shape.seed, e -> { });
         Restore restore = new Restore(store, serdes, "rewind.edits");
         long time = restore.range(restore.catalog()).checkpoint();
         report.put("edits", edits);
-        report.put("value_bytes", valueBytes);
-        report.put("partitions", partitions);
-        report.put("parallelism", parallelism);
-        report.put("sort_memory_bytes", sortMemory);
+        shape.report(report);
         report.put("rounds", rounds);
 
         Path spilled = dir.resolve("dump-spilled");
@@ -91,7 +73,7 @@ final class ReplayBenchCommand implements Callable<Integer> {
           if (inMemory && round % 2 == 1) {
             inMemory(restore, time, dir, held, report);
           }
-          RestoreReport r = timed(restore, time, sortMemory, dir.resolve("spill"), spilled, report, "spilling");
+          RestoreReport r = timed(restore, time, shape.sortMemory, dir.resolve("spill"), spilled, report, "spilling");
           report.put("sort_runs_spilled", r.sortRunsSpilled);
           report.put("sort_bytes_spilled", r.sortBytesSpilled);
           if (inMemory && round % 2 == 0) {
@@ -130,7 +112,7 @@ final class ReplayBenchCommand implements Callable<Integer> {
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpu = os.getProcessCpuTime();
     long started = System.nanoTime();
-    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), parallelism, false), new DumpTarget(out, time, List.of()));
+    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), new DumpTarget(out, time, List.of()));
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
     if (r.editsApplied != edits) {

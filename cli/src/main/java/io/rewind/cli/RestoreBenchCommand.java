@@ -56,24 +56,10 @@ final class RestoreBenchCommand implements Callable<Integer> {
   @Option(names = "--edits", description = "Archived edits to restore (default: ${DEFAULT-VALUE}).")
   int edits = 1_000_000;
 
-  @Option(names = "--value-bytes", description = "Bytes per cell value (default: ${DEFAULT-VALUE}).")
-  int valueBytes = 100;
-
-  @Option(names = "--partitions", description = "Partitions of the edits topic, replayed in parallel (default: ${DEFAULT-VALUE}).")
-  int partitions = 4;
-
-  @Option(names = "--parallelism", description = "Restore parallelism (default: cores).")
-  int parallelism = Runtime.getRuntime().availableProcessors();
-
-  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
-  long seed = 42;
-
-  @Option(names = "--sort-memory", paramLabel = "BYTES",
-      description = "restore.sort.memory.bytes of the restores (default: ${DEFAULT-VALUE}, the setting's; more than the edits' bytes sorts in memory).")
-  long sortMemory = Long.parseLong(io.rewind.core.config.RewindConfig.defaults().get(io.rewind.core.config.RewindConfig.RESTORE_SORT_MEMORY_BYTES));
-
   /** Sorted runs the last timed restore spilled. */
   private long runsSpilled;
+
+  @Mixin SyntheticRestoreOptions shape;
 
   @Mixin RunOptions run;
 
@@ -82,14 +68,14 @@ final class RestoreBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
-      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions)
+      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(shape.partitions)
               .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
           ObjectStore store = ObjectStore.open(stack.config())) {
         KafkaClients clients = new KafkaClients(stack.config());
         List<WalEdit> archived = new java.util.ArrayList<>(edits);
-        SyntheticArchive.write(store, clients.serdes(), partitions, edits, valueBytes, seed, archived::add);
+        SyntheticArchive.write(store, clients.serdes(), shape.partitions, edits, shape.valueBytes, shape.seed, archived::add);
         Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(sortMemory));
+            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(shape.sortMemory));
         Connection connection = stack.hbase().orElseThrow().connection();
         Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
         long time = restore.range(restore.catalog()).checkpoint();
@@ -120,10 +106,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
         double putRate = edits / putSeconds;
         double bulkRate = edits / bulkSeconds;
         report.put("edits", edits);
-        report.put("value_bytes", valueBytes);
-        report.put("partitions", partitions);
-        report.put("parallelism", parallelism);
-        report.put("sort_memory_bytes", sortMemory);
+        shape.report(report);
         report.put("sort_runs_spilled", runsSpilled);
         report.put("raw_puts_per_sec", Math.round(rawRate));
         report.put("restore_puts_per_sec", Math.round(putRate));
@@ -175,7 +158,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   private double timedRestore(Restore restore, long time, RestoreTarget target) throws Exception {
     long started = System.nanoTime();
-    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), parallelism, false), target);
+    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), target);
     double seconds = (System.nanoTime() - started) / 1e9;
     runsSpilled = r.sortRunsSpilled;
     if (r.editsApplied != edits) {

@@ -4,7 +4,7 @@ import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.point.RestorePoint;
 import io.rewind.core.point.RestorePoints;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
@@ -167,7 +167,7 @@ final class RestoreCommand implements Callable<Integer> {
         interpretation = parsed.interpretation();
       }
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
-          .withSegmentKey(SegmentKey.fromConfig(config).orElse(null))
+          .withKeyRing(KeyRing.fromConfig(config))
           .withSort(sort)
           .withLeaseSettings(LeaseSettings.from(config))
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
@@ -177,13 +177,12 @@ final class RestoreCommand implements Callable<Integer> {
       RestoreReport report;
       if (dryRun) {
         report = restore.run(options, new DryRunTarget());
-      } else if (hbase.given()) {
-        report = restoreIntoHBase(restore, store, catalog, options, expected);
       } else {
-        DumpTarget target = new DumpTarget(out, time, expected);
-        report = restore.run(options, target);
-        if (verify) {
-          report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack());
+        try (Audited audit = Audited.begin(config, store, "restore", tables, "restore to " + TimeParser.format(time)
+            + (when.point != null ? " (restore point " + when.point + ")" : "")
+            + (hbase.given() ? " into HBase tables (" + mode + ")" : " into cell dumps in " + out))) {
+          report = audit.run(() -> hbase.given() ? restoreIntoHBase(restore, store, catalog, options, expected)
+              : restoreIntoDumps(restore, options, expected), RestoreCommand::auditDetails);
         }
       }
       report.timeInterpretation = interpretation;
@@ -223,6 +222,33 @@ final class RestoreCommand implements Callable<Integer> {
           + " archivers write, e.g. file:///var/lib/rewind/store)");
     }
     return store;
+  }
+
+  private RestoreReport restoreIntoDumps(Restore restore, RestoreOptions options, java.util.Collection<String> expected) throws Exception {
+    DumpTarget target = new DumpTarget(out, options.time(), expected);
+    RestoreReport report = restore.run(options, target);
+    if (verify) {
+      report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack());
+    }
+    return report;
+  }
+
+  /** What the audit trail keeps of a restore. */
+  static java.util.Map<String, Object> auditDetails(RestoreReport r) {
+    java.util.Map<String, Object> d = new java.util.TreeMap<>();
+    d.put("time", r.timeIso);
+    d.put("tables", r.tables);
+    d.put("editsApplied", r.editsApplied);
+    d.put("segments", r.segments);
+    d.put("bases", r.bases.size());
+    d.put("durationMs", r.durationMs);
+    if (r.targetTables != null) {
+      d.put("targetTables", r.targetTables);
+    }
+    if (r.verification != null) {
+      d.put("verified", r.verification.ok);
+    }
+    return d;
   }
 
   /** Into HBase tables: the range is checked before any target table is created or written. */

@@ -70,7 +70,11 @@ final class RestorePointCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       try (ObjectStore store = ObjectStore.open(config);
           RestorePointCreator creator = new RestorePointCreator(config, store)) {
-        RestorePointCreator.Result r = creator.create(name, tables, timeout);
+        RestorePointCreator.Result r;
+        try (Audited audit = Audited.begin(config, store, "restore-point create", tables, "create restore point " + name)) {
+          r = audit.run(() -> creator.create(name, tables, timeout), res -> Map.of("time", res.point.timeIso, "latencyMs", res.latencyMs,
+              "checkpointAtCompletion", res.point.checkpointAtCompletionIso, "leaseEpoch", res.point.leaseEpoch));
+        }
         if (json) {
           out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, r, store.requests())));
         } else {
@@ -144,8 +148,13 @@ final class RestorePointCommand implements Runnable {
         RestorePoints points = new RestorePoints(store);
         RestorePoint point = points.read(name).orElseThrow(() -> new IllegalArgumentException("no restore point " + name + " in " + store
             + " (rewind restore-point list)"));
-        held.confirm();
-        points.delete(name);
+        try (Audited audit = Audited.begin(config, store, "restore-point delete", point.tables, "delete restore point " + name)) {
+          audit.run(() -> {
+            held.confirm();
+            points.delete(name);
+            return point;
+          }, p -> Map.of("time", p.timeIso, "leaseEpoch", held.epoch()));
+        }
         if (json) {
           Map<String, Object> report = new LinkedHashMap<>();
           report.put("deleted", point);

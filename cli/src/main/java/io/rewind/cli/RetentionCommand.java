@@ -85,7 +85,16 @@ final class RetentionCommand implements Callable<Integer> {
         StoreRequests before = store.requests();
         RetentionReport report;
         try {
-          report = retention.run(start, dryRun);
+          if (dryRun) {
+            report = retention.run(start, true);
+          } else {
+            try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
+                "delete what no restore at or after " + io.rewind.core.time.TimeParser.format(start) + " needs")) {
+              report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
+                  "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted,
+                  "keptPinned", r.keptPinned.size()));
+            }
+          }
         } catch (LeaseBusyException | LeaseLostException e) {
           if (every == null) {
             throw e;

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
       CheckpointCommand.class,
       RestoreCommand.class,
       RestorePointCommand.class,
+      VerifyCommand.class,
+      AuditCommand.class,
       StatusCommand.class,
       DemoCommand.class,
       WorkloadCommand.class,

@@ -54,7 +54,7 @@ class ComposeFileTest {
     List<String> services = new ArrayList<>();
     resolved.get("services").fieldNames().forEachRemaining(services::add);
     assertThat(services)
-        .contains("kafka", "apicurio", "minio", "minio-init", "hbase", "checkpoint", "archiver-1", "archiver-2", "workload");
+        .contains("kafka", "apicurio", "minio", "minio-init", "hbase", "checkpoint", "archiver-1", "archiver-2", "compactor", "workload");
   }
 
   @Test

@@ -115,6 +115,68 @@ final class CraftedStore {
     return new CraftedStore(uri, manifests, last);
   }
 
+  /**
+   * {@code segments} consecutive segments of {@code rowsPerSegment} edits per partition (a chain of
+   * several manifests), segment i of every partition sealed with {@code keyOf.apply(i)} (null: not
+   * encrypted), committed at time 1; the descriptor and a checkpoint at the last write time.
+   */
+  static CraftedStore chains(Path dir, int partitions, int segments, int rowsPerSegment,
+      IntFunction<io.rewind.core.segment.SegmentKey> keyOf) throws Exception {
+    String uri = dir.toUri().toString();
+    Serializer<WalEdit> serializer =
+        new KafkaClients(RewindConfig.of(Map.of(RewindConfig.STORE_URI, uri))).serdes().serializer(WalEdit.class);
+    String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
+    List<Manifest> manifests = new java.util.ArrayList<>();
+    long last = FIRST_WRITE;
+    try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
+      for (int s = 0; s < segments; s++) {
+        SegmentCommitter committer = new SegmentCommitter(store, "crafted", () -> 1, keyOf.apply(s));
+        for (int p = 0; p < partitions; p++) {
+          long first = (long) s * rowsPerSegment;
+          SegmentWriter writer = new SegmentWriter(p, first, new ArchiverSettings(RewindConfig.of(Map.of(
+              RewindConfig.SEGMENT_MAX_BYTES, String.valueOf(1 << 20)))));
+          for (int i = 0; i < rowsPerSegment; i++) {
+            long offset = first + i;
+            long writeTime = FIRST_WRITE + (offset * partitions + p) * 10;
+            last = Math.max(last, writeTime);
+            ConsumerRecord<byte[], byte[]> record = record(serializer, schema, p, offset, writeTime, "p" + p + "-row" + (offset % 7));
+            writer.append(record, VALIDATOR.problem(record.headers()), 0);
+          }
+          manifests.add(committer.commit(writer.seal()));
+        }
+      }
+      TableDescriptorFile.write(store, TableDescriptor.newBuilder()
+          .setTable(TABLE)
+          .setFamilies(List.of(FamilyDescriptor.newBuilder().setName("f").build()))
+          .setUpdatedAt(FIRST_WRITE)
+          .build());
+      CheckpointFile.write(store, CheckpointFile.Stored.of(last, last, null, "test", 1));
+    }
+    return new CraftedStore(uri, manifests, last);
+  }
+
+  private static ConsumerRecord<byte[], byte[]> record(Serializer<WalEdit> serializer, String schema, int p, long offset, long writeTime,
+      String row) {
+    WalEdit edit = WalEdit.newBuilder()
+        .setTable(TABLE)
+        .setRegion("region-" + p)
+        .setRow(bytes(row))
+        .setWriteTime(writeTime)
+        .setSequenceId(offset + 1)
+        .setQueue(QueueId.newBuilder().setServer("rs1").setWalGroup("g").build())
+        .setCells(List.of(Cell.newBuilder()
+            .setFamily(bytes("f")).setQualifier(bytes("q")).setTimestamp(writeTime)
+            .setType(CellType.PUT).setValue(bytes("v" + offset)).build()))
+        .build();
+    byte[] value = serializer.serialize("rewind.edits", edit);
+    byte[] key = (TABLE + "\0" + row).getBytes(StandardCharsets.UTF_8);
+    org.apache.kafka.common.header.internals.RecordHeaders headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(new RecordHeader(RecordHeaders.TABLE, TABLE.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(RecordHeaders.SCHEMA, schema.getBytes(StandardCharsets.UTF_8)));
+    return new ConsumerRecord<>("rewind.edits", p, offset, writeTime, TimestampType.CREATE_TIME,
+        key.length, value.length, key, value, headers, Optional.empty());
+  }
+
   private static ByteBuffer bytes(String s) {
     return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
   }

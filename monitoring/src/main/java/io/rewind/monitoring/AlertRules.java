@@ -2,6 +2,7 @@ package io.rewind.monitoring;
 
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.time.TimeParser;
+import io.rewind.core.verify.RestoreTestRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +24,13 @@ public final class AlertRules {
   public static final String CLOCK_SKEW = "clock-skew";
   public static final String BULK_LOAD = "bulk-load";
   public static final String WAL_BACKLOG = "wal-backlog";
+  public static final String RESTORE_TEST_FAILED = "restore-test-failed";
+  public static final String RESTORE_TEST_STALE = "restore-test-stale";
 
   /** Every alert id, in the order the status shows them; each has a {@code rewind_alert_state} gauge. */
   public static final List<String> IDS =
       List.of(DATA_LOSS, ARCHIVE_LAG_RETENTION, CHECKPOINT_DECREASED, CHECKPOINT_STALLED, CHECKPOINT_MISSING, GROUP_INACTIVE,
-          CLOCK_SKEW, WAL_BACKLOG, DLQ_NOT_EMPTY, BULK_LOAD);
+          CLOCK_SKEW, WAL_BACKLOG, DLQ_NOT_EMPTY, BULK_LOAD, RESTORE_TEST_FAILED, RESTORE_TEST_STALE);
 
   /** A stalled checkpoint turns critical at this multiple of the threshold. */
   static final int STALL_CRITICAL_FACTOR = 5;
@@ -51,6 +54,7 @@ public final class AlertRules {
     deadLetters(facts, alerts);
     bulkLoads(facts, alerts);
     walBacklog(facts, alerts);
+    restoreTest(facts, alerts);
     alerts.sort((a, b) -> b.severity().compareTo(a.severity()));
     return alerts;
   }
@@ -194,6 +198,36 @@ public final class AlertRules {
           records + " records in " + topics.dlq() + " failed validation (they were archived as they are, nothing was dropped)",
           "read them (headers rewind.dlq.reason and rewind.dlq.source name the reason and the original), fix the producer"
               + " that wrote them, then delete them (kafka-delete-records) so the next one stands out"));
+    }
+  }
+
+  private void restoreTest(StatusReport facts, List<Alert> alerts) {
+    RestoreTestRecord last = facts.restoreTest();
+    long maxAge = settings.restoreTestMaxAgeMs();
+    String run = "run rewind verify --restore-test (with --hbase-zk of a cluster to restore into, or into cell dumps), and schedule it:"
+        + " rewind verify --restore-test --every 24h";
+    if (last == null) {
+      long oldest = facts.tables().stream().mapToLong(TableRange::earliestRestorable).min().orElse(Long.MAX_VALUE);
+      if (oldest != Long.MAX_VALUE && facts.generatedAt() - oldest > maxAge) {
+        alerts.add(new Alert(RESTORE_TEST_STALE, Severity.WARNING, null,
+            "no restore test was ever recorded in the store, whose oldest restorable data is " + Durations.text(facts.generatedAt() - oldest)
+                + " old (threshold " + Durations.text(maxAge) + "): nothing shows the backup can be restored, nor how long it takes",
+            run + "; the threshold is " + MonitorSettings.RESTORE_TEST_MAX_AGE_MS));
+      }
+      return;
+    }
+    if (!last.ok) {
+      alerts.add(new Alert(RESTORE_TEST_FAILED, Severity.CRITICAL, last.id,
+          "the last restore test (" + last.startedAtIso + ", " + String.join(", ", last.tables) + " to " + last.timeIso + ") failed: "
+              + last.error,
+          "run rewind verify on the store (it names damaged or missing objects), fix what it names, and run the restore test again;"
+              + " until then restores of those tables may not be exact"));
+    }
+    long age = facts.generatedAt() - last.endedAt;
+    if (age > maxAge) {
+      alerts.add(new Alert(RESTORE_TEST_STALE, Severity.WARNING, last.id,
+          "the last restore test ran " + Durations.text(age) + " ago (" + last.endedAtIso + "; threshold " + Durations.text(maxAge) + ")",
+          run + "; the threshold is " + MonitorSettings.RESTORE_TEST_MAX_AGE_MS));
     }
   }
 

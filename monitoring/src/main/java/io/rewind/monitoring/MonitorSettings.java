@@ -18,6 +18,9 @@ import java.time.Duration;
  *       closed WALs a replication queue may hold unshipped before the {@code wal-backlog} alert warns
  *       and turns critical; set them from the disk the source has for WALs (the disk left for
  *       oldWALs divided by the WAL size, hbase.regionserver.logroll.multiplier × the HDFS block size);
+ *   <li>{@code monitor.restore.test.max.age.ms} (172800000, 48 h): the age beyond which the last restore test
+ *       ({@code rewind verify --restore-test}) is stale, and the age of the backup's oldest data beyond which
+ *       a store that never had one is;
  *   <li>{@code monitor.sample.interval.ms} (5000) and {@code monitor.history.ms} (3600000): how often a
  *       long-running process collects the status for its metrics and its status page chart, and how
  *       much history the chart keeps.
@@ -34,7 +37,8 @@ public record MonitorSettings(
     Duration sampleInterval,
     Duration history,
     long walBacklogWarnWals,
-    long walBacklogCriticalWals) {
+    long walBacklogCriticalWals,
+    long restoreTestMaxAgeMs) {
 
   public static final String STALL_MS = "monitor.checkpoint.stall.ms";
   public static final String RETENTION_WARN = "monitor.retention.warn.ratio";
@@ -46,6 +50,7 @@ public record MonitorSettings(
   public static final String HISTORY_MS = "monitor.history.ms";
   public static final String WAL_BACKLOG_WARN = "monitor.wal.backlog.warn.wals";
   public static final String WAL_BACKLOG_CRITICAL = "monitor.wal.backlog.critical.wals";
+  public static final String RESTORE_TEST_MAX_AGE_MS = "monitor.restore.test.max.age.ms";
 
   public static MonitorSettings of(RewindConfig config) {
     return new MonitorSettings(
@@ -59,7 +64,8 @@ public record MonitorSettings(
         Duration.ofMillis(number(config, SAMPLE_INTERVAL_MS, 5_000)),
         Duration.ofMillis(number(config, HISTORY_MS, 3_600_000)),
         number(config, WAL_BACKLOG_WARN, 8),
-        number(config, WAL_BACKLOG_CRITICAL, 32));
+        number(config, WAL_BACKLOG_CRITICAL, 32),
+        number(config, RESTORE_TEST_MAX_AGE_MS, 48L * 3_600_000));
   }
 
   private static long number(RewindConfig config, String key, long fallback) {

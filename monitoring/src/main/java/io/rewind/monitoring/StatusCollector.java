@@ -212,7 +212,7 @@ public final class StatusCollector implements AutoCloseable {
     StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
         groupStatuses, checkpoint, queues, archive,
         stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, walBacklog,
-        List.of(), notes);
+        List.of(), notes, stored == null ? null : stored.restoreTest());
     return facts.withAlerts(rules.evaluate(facts));
   }
 

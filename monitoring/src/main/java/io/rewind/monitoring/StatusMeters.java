@@ -69,6 +69,12 @@ public final class StatusMeters implements MeterBinder {
         .filter(q -> q.walsWaiting() > 0)
         .map(q -> MultiGauge.Row.of(Tags.of("queue", q.queue(), "holder", q.holder()), q.walsWaiting()))
         .collect(java.util.stream.Collectors.toList()), true));
+    gauge(registry, "rewind.restore.test.age", "seconds", "Age of the last restore test recorded in the store (NaN: none ran)",
+        r -> r.restoreTest() == null ? Double.NaN : (r.generatedAt() - r.restoreTest().endedAt) / 1000.0);
+    gauge(registry, "rewind.restore.test.ok", null, "Outcome of the last restore test: 1 passed, 0 failed (NaN: none ran)",
+        r -> r.restoreTest() == null ? Double.NaN : r.restoreTest().ok ? 1 : 0);
+    gauge(registry, "rewind.restore.test.rto", "seconds", "Restore time measured by the last restore test (its sample's RTO)",
+        r -> r.restoreTest() == null ? Double.NaN : r.restoreTest().restoreMs / 1000.0);
     for (String group : groups) {
       groupGauge(registry, group, "rewind.group.members", null, "Active members of the pipeline's consumer group", GroupStatus::memberCount);
       groupGauge(registry, group, "rewind.group.lag.records", null, "Records between the group's committed and end offsets", GroupStatus::lagRecords);

@@ -1,6 +1,7 @@
 package io.rewind.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.rewind.core.verify.RestoreTestRecord;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,10 +13,11 @@ import java.util.Optional;
  * @param checkpoint the published checkpoint, null before the first one
  * @param walBacklog the source's WAL backlog per queue from the newest cluster snapshot, null when none was read
  * @param notes caveats a reader needs (what a figure means, what could not be read)
+ * @param restoreTest the newest restore test recorded in the store ({@code rewind verify --restore-test}), null when none ran
  */
 @JsonPropertyOrder({
   "generatedAt", "generatedAtIso", "bootstrapServers", "storeUri", "alerts", "checkpoint", "queues", "topics", "groups", "archive",
-  "segments", "tables", "clockSkew", "bulkLoads", "walBacklog", "notes"
+  "segments", "tables", "restoreTest", "clockSkew", "bulkLoads", "walBacklog", "notes"
 })
 public record StatusReport(
     long generatedAt,
@@ -33,11 +35,12 @@ public record StatusReport(
     List<BulkLoadMarker> bulkLoads,
     WalBacklog walBacklog,
     List<Alert> alerts,
-    List<String> notes) {
+    List<String> notes,
+    RestoreTestRecord restoreTest) {
 
   public StatusReport withAlerts(List<Alert> newAlerts) {
     return new StatusReport(generatedAt, generatedAtIso, bootstrapServers, storeUri, topics, groups, checkpoint, queues, archive,
-        segments, tables, clockSkew, bulkLoads, walBacklog, List.copyOf(newAlerts), notes);
+        segments, tables, clockSkew, bulkLoads, walBacklog, List.copyOf(newAlerts), notes, restoreTest);
   }
 
   public Optional<TopicStatus> topic(String name) {

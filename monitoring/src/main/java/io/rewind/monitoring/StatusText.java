@@ -82,6 +82,19 @@ public final class StatusText {
         t.latestBaseIso() == null ? "-" : t.latestBaseIso()));
     tables.appendTo(out, "  ");
 
+    out.append("\nLAST RESTORE TEST (rewind verify --restore-test)\n");
+    io.rewind.core.verify.RestoreTestRecord t = r.restoreTest();
+    if (t == null) {
+      out.append("  none recorded in the store\n");
+    } else {
+      out.append("  ").append(t.endedAtIso).append("  ").append(t.ok ? "OK" : "FAILED").append("  ")
+          .append(Durations.text(r.generatedAt() - t.endedAt)).append(" ago  ").append(String.join(", ", t.tables)).append(" to ")
+          .append(t.timeIso).append("  restore time ").append(Durations.text(t.restoreMs)).append('\n');
+      if (!t.ok) {
+        out.append("  ").append(t.error).append('\n');
+      }
+    }
+
     out.append("\nCLOCK SKEW (broker append time minus send time)\n");
     TextTable skew = new TextTable("PUBLISHER", "ESTIMATED", "MAX", "SAMPLES");
     r.clockSkew().forEach(s -> skew.row(s.publisher(), s.estimatedSkewMs() + " ms", s.maxSkewMs() + " ms", s.samples()));

@@ -10,6 +10,8 @@ import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.PartitionView;
 import io.rewind.core.time.TimeParser;
+import io.rewind.core.verify.RestoreTestRecord;
+import io.rewind.core.verify.RestoreTests;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +38,8 @@ public final class StoreStatus {
   }
 
   /** What one refresh read. */
-  public record Snapshot(Map<Integer, ManifestStore.Chain> chains, List<PartitionSegments> segments, List<TableRange> tables) {}
+  public record Snapshot(Map<Integer, ManifestStore.Chain> chains, List<PartitionSegments> segments, List<TableRange> tables,
+      RestoreTestRecord restoreTest) {}
 
   public Snapshot read() throws IOException {
     ArchiveCatalog catalog = ArchiveCatalog.read(index);
@@ -51,7 +54,8 @@ public final class StoreStatus {
               newest.maxWriteTime, newest.committedAt, TimeParser.format(newest.committedAt), newest.segmentPath, newest.archiver);
       segments.add(new PartitionSegments(view.partition(), chain.start(), chain.end(), (int) view.manifestCount(), segment));
     }
-    return new Snapshot(chains, segments, tables(catalog));
+    // One small object (verify/restore-tests/latest.json and its backup), however many tests ran.
+    return new Snapshot(chains, segments, tables(catalog), RestoreTests.latest(store).orElse(null));
   }
 
   private List<TableRange> tables(ArchiveCatalog catalog) throws IOException {

@@ -155,6 +155,47 @@ class AlertRulesTest {
   }
 
   @Test
+  void aRestoreTestThatFailedIsCriticalAndOneTooOldIsStale() {
+    Facts f = new Facts();
+    f.restoreTest = restoreTest(Facts.NOW - 3_600_000, true);
+    assertThat(alerts(f)).isEmpty();
+
+    f.restoreTest = restoreTest(Facts.NOW - 3_600_000, false);
+    Alert failed = single(alerts(f), AlertRules.RESTORE_TEST_FAILED);
+    assertThat(failed.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(failed.reason()).contains("ns:t to", "p=3: offsets 10 to 19");
+    assertThat(failed.action()).contains("rewind verify");
+
+    f.restoreTest = restoreTest(Facts.NOW - 49 * 3_600_000L, true);
+    Alert stale = single(alerts(f), AlertRules.RESTORE_TEST_STALE);
+    assertThat(stale.severity()).isEqualTo(Severity.WARNING);
+    assertThat(stale.reason()).contains("49 h 0 min ago").doesNotContain("never");
+    assertThat(stale.action()).contains("--every 24h", MonitorSettings.RESTORE_TEST_MAX_AGE_MS);
+  }
+
+  @Test
+  void aStoreThatNeverHadARestoreTestIsStaleOnceItsDataIsOlderThanTheThreshold() {
+    Facts f = new Facts();
+    f.tables.add(new TableRange("ns:t", Facts.NOW - 3_600_000, "", 10, "first archived edit", 0, null));
+    assertThat(alerts(f)).as("a young store").isEmpty();
+    f.tables.add(new TableRange("ns:u", Facts.NOW - 72 * 3_600_000L, "", 10, "first archived edit", 0, null));
+    assertThat(single(alerts(f), AlertRules.RESTORE_TEST_STALE).reason()).contains("no restore test was ever recorded");
+  }
+
+  private static io.rewind.core.verify.RestoreTestRecord restoreTest(long endedAt, boolean ok) {
+    io.rewind.core.verify.RestoreTestRecord r = new io.rewind.core.verify.RestoreTestRecord();
+    r.id = "t1";
+    r.endedAt = endedAt;
+    r.endedAtIso = io.rewind.core.time.TimeParser.format(endedAt);
+    r.startedAtIso = r.endedAtIso;
+    r.tables = List.of("ns:t");
+    r.timeIso = "2026-01-01T00:00:00.000Z";
+    r.ok = ok;
+    r.error = ok ? null : "p=3: offsets 10 to 19 have no committed manifest";
+    return r;
+  }
+
+  @Test
   void criticalAlertsComeFirst() {
     Facts f = new Facts();
     f.replaceTopic(Facts.topic("rewind.dlq", 1));

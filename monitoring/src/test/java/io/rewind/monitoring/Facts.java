@@ -16,6 +16,8 @@ final class Facts {
   final List<PublisherSkew> skew = new ArrayList<>();
   final List<BulkLoadMarker> bulkLoads = new ArrayList<>();
   WalBacklog walBacklog;
+  final List<TableRange> tables = new ArrayList<>();
+  io.rewind.core.verify.RestoreTestRecord restoreTest;
 
   Facts() {
     for (String t : List.of("rewind.edits", "rewind.progress", "rewind.tables", "rewind.archived", "rewind.checkpoints", "rewind.control")) {
@@ -72,6 +74,6 @@ final class Facts {
 
   StatusReport report() {
     return new StatusReport(NOW, io.rewind.core.time.TimeParser.format(NOW), "127.0.0.1:9092", "file:///tmp/store", topics, groups,
-        checkpoint, queues, archive, List.of(), List.of(), skew, bulkLoads, walBacklog, List.of(), List.of());
+        checkpoint, queues, archive, List.of(), tables, skew, bulkLoads, walBacklog, List.of(), List.of(), restoreTest);
   }
 }

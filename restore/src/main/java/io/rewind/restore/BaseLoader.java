@@ -1,15 +1,14 @@
 package io.rewind.restore;
 
-import com.github.luben.zstd.ZstdInputStream;
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
-import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.base.StoredFiles;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -42,6 +41,7 @@ public final class BaseLoader {
   private final TableMapping mapping;
   private final ObjectStore store;
   private final Path staging;
+  private KeyRing keys = KeyRing.none();
 
   /**
    * @param staging a directory on a file system the target's region servers can read (as for
@@ -52,6 +52,12 @@ public final class BaseLoader {
     this.mapping = mapping;
     this.store = store;
     this.staging = staging;
+  }
+
+  /** The keys that open sealed base files (segment.encryption.*); none by default. */
+  public BaseLoader withKeyRing(KeyRing keys) {
+    this.keys = keys;
+    return this;
   }
 
   /** Loads the base of {@code table} into its mapped target; returns the HFiles loaded. */
@@ -118,28 +124,21 @@ public final class BaseLoader {
   }
 
   private void stage(BaseFile f, FileSystem fs, Path to) throws IOException {
-    MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    long size = 0;
-    try (InputStream raw = store.open(f.key);
-        InputStream in = "zstd".equals(f.codec) ? new ZstdInputStream(raw) : raw;
+    String mismatch;
+    try (InputStream raw = store.open(f.key, f.storedBytes);
+        StoredFiles.Reader in = StoredFiles.reader(raw, f, keys);
         OutputStream out = fs.create(to, true)) {
-      byte[] buf = new byte[256 * 1024];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        digest.update(buf, 0, n);
-        out.write(buf, 0, n);
-        size += n;
-      }
+      in.plain().transferTo(out);
+      mismatch = in.mismatch();
     } catch (FileNotFoundException e) {
       throw new BaseFileException("the base file " + store.path(f.key) + " is missing (named by a base of the store): the base is"
           + " damaged. Restore to a time served by another base, or take a new base (rewind base) and restore to a time after it");
     } catch (IOException e) {
       throw new IOException("reading the base file " + store.path(f.key) + " failed: " + e.getMessage(), e);
     }
-    String sha = ManifestCodec.Sha256.toHex(digest.digest());
-    if (size != f.size || !sha.equals(f.sha256)) {
-      throw new BaseFileException("the base file " + store.path(f.key) + " is corrupt: " + size + " bytes with SHA-256 " + sha
-          + ", its base names " + f.size + " bytes with SHA-256 " + f.sha256 + ". Restore to a time served by another base, or take a"
-          + " new base (rewind base) and restore to a time after it");
+    if (mismatch != null) {
+      throw new BaseFileException("the base file " + store.path(f.key) + " is corrupt: " + mismatch + ". Restore to a time served by"
+          + " another base, or take a new base (rewind base) and restore to a time after it");
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
 import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.MissingSegmentException;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ObjectStore;
@@ -42,7 +42,7 @@ final class PartitionReplayer {
   private final long time;
   private final Set<String> tables;
   private final RestoreTarget target;
-  private final SegmentKey segmentKey;
+  private final KeyRing keys;
   private final RestoreProgress progress;
   private final SpillDirectory spill;
   private final long sortMemoryBytes;
@@ -64,14 +64,14 @@ final class PartitionReplayer {
   }
 
   PartitionReplayer(
-      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, SegmentKey segmentKey,
+      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, KeyRing keys,
       RestoreProgress progress, SpillDirectory spill, long sortMemoryBytes) {
     this.store = store;
     this.decoder = new EditDecoder(decoder);
     this.time = time;
     this.tables = tables;
     this.target = target;
-    this.segmentKey = segmentKey;
+    this.keys = keys;
     this.progress = progress;
     this.spill = spill;
     this.sortMemoryBytes = sortMemoryBytes;
@@ -127,7 +127,7 @@ final class PartitionReplayer {
   private void scan(RestorePlan.Step step, EditSorter sorter) throws IOException {
     boolean filterTables = !tables.isEmpty();
     boolean filterBases = !replayAfter.isEmpty();
-    try (SegmentReader reader = SegmentReader.open(store, step.manifest(), segmentKey)) {
+    try (SegmentReader reader = SegmentReader.open(store, step.manifest(), keys)) {
       int sinceCheck = 0;
       while (reader.hasNext()) {
         ArchivedRecord record = reader.next();

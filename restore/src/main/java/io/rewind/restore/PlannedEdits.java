@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
 import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
@@ -36,7 +36,7 @@ final class PlannedEdits {
     this.replayAfter = replayAfter;
   }
 
-  Count count(ObjectStore store, SegmentKey key, List<RestorePlan.Step> steps) throws IOException {
+  Count count(ObjectStore store, KeyRing key, List<RestorePlan.Step> steps) throws IOException {
     long edits = 0;
     int read = 0;
     for (RestorePlan.Step step : steps) {
@@ -74,7 +74,7 @@ final class PlannedEdits {
     return edits;
   }
 
-  private long fromSegment(ObjectStore store, SegmentKey key, RestorePlan.Step step) throws IOException {
+  private long fromSegment(ObjectStore store, KeyRing key, RestorePlan.Step step) throws IOException {
     long edits = 0;
     try (SegmentReader reader = SegmentReader.open(store, step.manifest(), key)) {
       while (reader.hasNext()) {

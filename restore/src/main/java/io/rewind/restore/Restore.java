@@ -10,6 +10,7 @@ import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.lease.Leases;
 import io.rewind.core.lease.PinHandle;
 import io.rewind.core.lease.Pins;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
@@ -49,7 +50,7 @@ public final class Restore {
   private final ObjectStore store;
   private final SerdeFactory serdes;
   private final String editsTopic;
-  private SegmentKey segmentKey;
+  private KeyRing keys = KeyRing.none();
   private RestoreProgress progress = RestoreProgress.none();
   private BaseLoader baseLoader;
   private SortSettings sort = SortSettings.defaults();
@@ -69,7 +70,12 @@ public final class Restore {
 
   /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
   public Restore withSegmentKey(SegmentKey key) {
-    this.segmentKey = key;
+    return withKeyRing(KeyRing.of(key));
+  }
+
+  /** The keys that open client-side encrypted segments and base files (segment.encryption.*). */
+  public Restore withKeyRing(KeyRing keys) {
+    this.keys = keys;
     return this;
   }
 
@@ -281,7 +287,7 @@ public final class Restore {
         report.timeIso, plan.segments(), plan.bytes(), plan.records(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
       PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, replayAfter)
-          .count(store, segmentKey, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
+          .count(store, keys, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
       report.editsPlanned = edits.edits();
       report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
@@ -316,6 +322,9 @@ public final class Restore {
       if (pin != null) {
         pin.check();
       }
+      if (!serving.isEmpty()) {
+        baseLoader.withKeyRing(keys);
+      }
       for (Map.Entry<String, BaseManifest> e : serving.entrySet()) {
         loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue())));
       }
@@ -324,7 +333,7 @@ public final class Restore {
       List<Future<Void>> futures = new ArrayList<>();
       for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
         PartitionReplayer replayer =
-            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, segmentKey, progress, spill,
+            new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, keys, progress, spill,
                 sortMemory)
                 .withReplayAfter(replayAfter);
         replayers.add(replayer);

@@ -2,6 +2,7 @@ package io.rewind.stack;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.RoleAcls;
 import io.rewind.core.kafka.TopicCreator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +37,8 @@ public final class EmbeddedStack implements RewindStack {
   private final ApicurioRegistry registry;
   private final S3ProxyServer s3;
   private final HBaseMiniCluster hbase;
+  private final KafkaSecurity security;
+  /** Without Kafka client credentials; {@link #config()} adds the admin role's when secure. */
   private final RewindConfig config;
   private final Thread shutdownHook = new Thread(this::close, "embedded-stack-shutdown");
   private boolean closed;
@@ -47,8 +50,10 @@ public final class EmbeddedStack implements RewindStack {
       ApicurioRegistry registry,
       S3ProxyServer s3,
       HBaseMiniCluster hbase,
+      KafkaSecurity security,
       RewindConfig config) {
     this.hbase = hbase;
+    this.security = security;
     this.workDir = workDir;
     this.deleteWorkDir = deleteWorkDir;
     this.broker = broker;
@@ -89,9 +94,20 @@ public final class EmbeddedStack implements RewindStack {
     return Optional.ofNullable(registry).map(ApicurioRegistry::apiUrl);
   }
 
+  /** The stack's settings; when secure, with the admin role's Kafka credentials ({@link #config(RoleAcls.Role)} for the others). */
   @Override
   public RewindConfig config() {
-    return config;
+    return config(RoleAcls.Role.ADMIN);
+  }
+
+  /** The settings a process of {@code role} runs with: when secure, SASL_SSL as that role's user; else {@link #config()}'s. */
+  public RewindConfig config(RoleAcls.Role role) {
+    return security == null ? config : config.withAll(security.clientSettings(role));
+  }
+
+  /** The broker's security, when the stack was started {@link Builder#secure}. */
+  public Optional<KafkaSecurity> security() {
+    return Optional.ofNullable(security);
   }
 
   public Path workDir() {
@@ -177,6 +193,7 @@ public final class EmbeddedStack implements RewindStack {
     private boolean withRegistry;
     private boolean withS3;
     private boolean withHBase;
+    private boolean secure;
     private int hbaseRegionServers = 2;
     private boolean hbasePeer = true;
     private final Map<String, String> brokerConfig = new LinkedHashMap<>();
@@ -224,6 +241,15 @@ public final class EmbeddedStack implements RewindStack {
       return this;
     }
 
+    /**
+     * Secure Kafka: clients on SASL_SSL with SCRAM, one user per role ({@link RoleAcls.Role}) holding
+     * only its ACLs (StandardAuthorizer), certificates made at start ({@link KafkaSecurity}); default off.
+     */
+    public Builder secure(boolean on) {
+      this.secure = on;
+      return this;
+    }
+
     /** Region servers of the HBase mini cluster; default 2. */
     public Builder hbaseRegionServers(int n) {
       if (n < 1) {
@@ -260,6 +286,7 @@ public final class EmbeddedStack implements RewindStack {
       S3ProxyServer s3 = null;
       KafkaBroker broker = null;
       HBaseMiniCluster hbase = null;
+      KafkaSecurity security = secure ? KafkaSecurity.create(dir.resolve("tls")) : null;
       try {
         // Child JVMs first, so they boot while the broker starts here.
         if (withRegistry) {
@@ -268,7 +295,7 @@ public final class EmbeddedStack implements RewindStack {
         if (withS3) {
           s3 = S3ProxyServer.launch(dir.resolve("s3"), S3_BUCKET);
         }
-        broker = KafkaBroker.start(dir.resolve("kafka"), brokerConfig);
+        broker = KafkaBroker.start(dir.resolve("kafka"), brokerConfig, security);
         if (registry != null) {
           registry.awaitReady();
         }
@@ -276,15 +303,19 @@ public final class EmbeddedStack implements RewindStack {
           s3.awaitReady();
         }
         RewindConfig config = config(broker, store, registry, s3, dir);
-        createTopics(config);
+        if (security != null) {
+          createAcls(broker, security.acls(config));
+        }
+        createTopics(security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ADMIN)));
         if (withHBase) {
           // After the topics exist: the peer's endpoints publish as soon as it is added.
-          hbase = HBaseMiniCluster.start(dir.resolve("hbase"), hbaseRegionServers, config, hbasePeer, hbaseConfig);
+          hbase = HBaseMiniCluster.start(dir.resolve("hbase"), hbaseRegionServers,
+              security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ENDPOINT)), hbasePeer, hbaseConfig);
         }
         LOG.info("embedded stack ready: kafka {}, store {}{}{}", broker.bootstrapServers(), config.storeUri(),
             registry == null ? "" : ", registry " + registry.apiUrl(),
             hbase == null ? "" : ", HBase ZooKeeper " + hbase.zookeeperQuorum());
-        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, registry, s3, hbase, config);
+        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, registry, s3, hbase, security, config);
         stack.addShutdownHook();
         return stack;
       } catch (Exception | Error e) {
@@ -307,6 +338,13 @@ public final class EmbeddedStack implements RewindStack {
       // Per stack, so two stacks (or test runs) never share Streams state.
       values.put(RewindConfig.CHECKPOINT_STATE_DIR, dir.resolve("streams").toString());
       return RewindConfig.of(values);
+    }
+
+    /** Every role's ACLs, created as the super user (the broker's certificate). */
+    private static void createAcls(KafkaBroker broker, java.util.List<org.apache.kafka.common.acl.AclBinding> acls) throws Exception {
+      try (Admin admin = Admin.create(broker.superUserClient())) {
+        admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+      }
     }
 
     private static void createTopics(RewindConfig config) throws InterruptedException {

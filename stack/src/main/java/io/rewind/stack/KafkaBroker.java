@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -42,12 +43,15 @@ public final class KafkaBroker implements AutoCloseable {
   private final KafkaRaftServer server;
   private final int port;
   private final Path logDir;
+  /** What an Admin client of the broker's own (super user, when secure) connects with. */
+  private final Map<String, Object> superUserClient;
   private boolean stopped;
 
-  private KafkaBroker(KafkaRaftServer server, int port, Path logDir) {
+  private KafkaBroker(KafkaRaftServer server, int port, Path logDir, Map<String, Object> superUserClient) {
     this.server = server;
     this.port = port;
     this.logDir = logDir;
+    this.superUserClient = superUserClient;
   }
 
   /**
@@ -57,7 +61,15 @@ public final class KafkaBroker implements AutoCloseable {
    * @param overrides broker settings applied over the defaults of {@link #settings}
    */
   public static KafkaBroker start(Path logDir, Map<String, String> overrides) throws Exception {
-    return start(logDir, overrides, LoopbackPorts::free);
+    return start(logDir, overrides, null, LoopbackPorts::free);
+  }
+
+  /**
+   * The same, secured by {@code security} (null: plaintext): clients on SASL_SSL, the internal and
+   * controller listeners on TLS with the broker's certificate, ACLs enforced.
+   */
+  public static KafkaBroker start(Path logDir, Map<String, String> overrides, KafkaSecurity security) throws Exception {
+    return start(logDir, overrides, security, LoopbackPorts::free);
   }
 
   /**
@@ -65,9 +77,13 @@ public final class KafkaBroker implements AutoCloseable {
    * then the node starts again, on a freshly formatted log dir and new ports.
    */
   static KafkaBroker start(Path logDir, Map<String, String> overrides, IntSupplier ports) throws Exception {
+    return start(logDir, overrides, null, ports);
+  }
+
+  private static KafkaBroker start(Path logDir, Map<String, String> overrides, KafkaSecurity security, IntSupplier ports) throws Exception {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOnce(logDir, overrides, ports.getAsInt(), ports.getAsInt());
+        return startOnce(logDir, overrides, security, ports.getAsInt(), ports.getAsInt(), security == null ? -1 : ports.getAsInt());
       } catch (Exception e) {
         if (attempt >= BIND_ATTEMPTS || !isBindFailure(e)) {
           throw e;
@@ -78,17 +94,20 @@ public final class KafkaBroker implements AutoCloseable {
     }
   }
 
-  private static KafkaBroker startOnce(Path logDir, Map<String, String> overrides, int port, int controllerPort)
-      throws Exception {
+  private static KafkaBroker startOnce(Path logDir, Map<String, String> overrides, KafkaSecurity security, int port, int controllerPort,
+      int internalPort) throws Exception {
     Files.createDirectories(logDir);
-    Map<String, String> settings = settings(logDir, port, controllerPort, overrides);
+    Map<String, String> settings = settings(logDir, port, controllerPort,
+        security == null ? Map.of() : security.brokerSettings(port, internalPort, controllerPort), overrides);
     Properties props = new Properties();
     props.putAll(settings);
     KafkaConfig config = new KafkaConfig(props, false);
-    format(logDir, props);
+    format(logDir, props, security == null ? List.of() : security.formatArguments());
     long started = System.nanoTime();
     KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
-    KafkaBroker broker = new KafkaBroker(server, port, logDir);
+    Map<String, Object> client = security == null ? Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + port)
+        : security.superUserClient(internalPort);
+    KafkaBroker broker = new KafkaBroker(server, port, logDir, client);
     try {
       server.startup();
       broker.awaitReady();
@@ -112,6 +131,11 @@ public final class KafkaBroker implements AutoCloseable {
 
   /** The broker settings for one loopback node; pure, so the choices can be read and tested. */
   static Map<String, String> settings(Path logDir, int port, int controllerPort, Map<String, String> overrides) {
+    return settings(logDir, port, controllerPort, Map.of(), overrides);
+  }
+
+  /** With {@code security}'s listeners and settings ({@link KafkaSecurity#brokerSettings}) over the plaintext ones. */
+  static Map<String, String> settings(Path logDir, int port, int controllerPort, Map<String, String> security, Map<String, String> overrides) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("process.roles", "broker,controller");
     s.put("node.id", String.valueOf(NODE_ID));
@@ -139,12 +163,13 @@ public final class KafkaBroker implements AutoCloseable {
     s.put("auto.create.topics.enable", "false");
     // The log cleaner's 128 MiB default buffer is sized for production; compacted topics here are tiny.
     s.put("log.cleaner.dedupe.buffer.size", String.valueOf(8 << 20));
+    s.putAll(security);
     s.putAll(overrides);
     return s;
   }
 
   /** Writes meta.properties and the bootstrap metadata, as {@code kafka-storage.sh format} does. */
-  private static void format(Path logDir, Properties props) throws IOException {
+  private static void format(Path logDir, Properties props, List<String> extraArguments) throws IOException {
     Path configFile = logDir.resolveSibling(logDir.getFileName() + ".properties");
     try (Writer writer = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
       props.store(writer, "embedded KRaft node");
@@ -152,8 +177,9 @@ public final class KafkaBroker implements AutoCloseable {
     ByteArrayOutputStream output = new ByteArrayOutputStream();
     int exitCode;
     try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-      String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()};
-      exitCode = StorageTool.execute(args, print);
+      List<String> args = new java.util.ArrayList<>(List.of("format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+      args.addAll(extraArguments);
+      exitCode = StorageTool.execute(args.toArray(String[]::new), print);
     } catch (RuntimeException e) {
       throw new StackStartException(
           "cannot format the Kafka log dir " + logDir + ": " + e.getMessage()
@@ -170,11 +196,9 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    Map<String, Object> adminProps =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-            AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
+    Map<String, Object> adminProps = new java.util.HashMap<>(superUserClient);
+    adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+    adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
     try (Admin admin = Admin.create(adminProps)) {
       Exception last = null;
@@ -193,6 +217,11 @@ public final class KafkaBroker implements AutoCloseable {
               + READY_TIMEOUT.toSeconds() + " s; check the log for broker errors (log dir " + logDir + ")",
           last);
     }
+  }
+
+  /** Admin client settings of the broker's own identity: the super user when the broker is secure (for setting up ACLs). */
+  public Map<String, Object> superUserClient() {
+    return superUserClient;
   }
 
   /** {@code 127.0.0.1:<port>}. */

@@ -29,6 +29,13 @@ public final class BaseFile {
   public long storedBytes;
   /** zstd or none. */
   public String codec;
+  /**
+   * SHA-256 of the stored bytes (compressed, and sealed when {@link #keyId} is set), so the stored
+   * copy can be checked without its key; null for files stored before it was recorded.
+   */
+  public String storedSha256;
+  /** Id of the key that sealed the stored bytes ({@link StoredFiles}), or null when they are not encrypted. */
+  public String keyId;
   /** The file's MAX_SEQ_ID from its metadata: a restore loads a store's files oldest first. */
   public long maxSeqId;
 

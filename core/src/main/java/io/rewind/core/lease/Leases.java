@@ -183,7 +183,12 @@ public final class Leases {
   }
 
   private boolean write(Current current, LeaseRecord next) throws IOException {
-    return store.writeIfVersion(KEY, SelfChecksummedJson.encode(next), current.version);
+    try {
+      return store.writeIfVersion(KEY, SelfChecksummedJson.encode(next), current.version);
+    } catch (java.nio.file.AccessDeniedException e) {
+      throw new IOException("cannot write " + store.uri() + "/" + KEY + " (" + e.getMessage() + "): every operation that changes the store"
+          + " takes a lease there; grant this role PutObject and GetObject on " + DIR + "/* (docs/operations.md, \"Kafka security\")", e);
+    }
   }
 
   private synchronized void checkStore() throws IOException {

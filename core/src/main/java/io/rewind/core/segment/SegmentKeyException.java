@@ -13,7 +13,8 @@ public final class SegmentKeyException extends SegmentException {
     super(
         segmentPath,
         "segment " + segmentPath + " is encrypted with key id '" + keyId + "' and " + problem
-            + ". Configure that key with " + SegmentKey.KEY_FILE + " (a file holding the base64 key) or "
+            + ". Configure that key: a line '<id> <base64 key>' in the key ring file (" + KeyRing.KEYRING_FILE + "), or "
+            + SegmentKey.KEY_FILE + " (a file holding the base64 key) or "
             + SegmentKey.KEY_ENV + " (the name of an environment variable holding it), and "
             + SegmentKey.KEY_ID + " if it was given an id",
         cause);

@@ -68,7 +68,7 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * @throws IOException when the store cannot be read
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest) throws IOException {
-    return open(store, manifest, null);
+    return open(store, manifest, KeyRing.none());
   }
 
   /**
@@ -79,7 +79,19 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
    */
   public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
-    SegmentStream segment = SegmentStream.open(store, manifest, key);
+    if (manifest.keyId != null && key != null && !key.id().equals(manifest.keyId)) {
+      throw new SegmentKeyException(manifest.segmentPath, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
+    }
+    return open(store, manifest, KeyRing.of(key));
+  }
+
+  /**
+   * Opens the segment of a manifest, decrypting it with the key of the ring that sealed it.
+   *
+   * @throws SegmentKeyException when the segment is encrypted and the ring lacks its key id
+   */
+  public static SegmentReader open(ObjectStore store, Manifest manifest, KeyRing ring) throws IOException {
+    SegmentStream segment = SegmentStream.open(store, manifest, ring);
     SegmentBytes stored = segment.stored();
     try {
       return new SegmentReader(manifest, stored, new DataFileStream<>(segment.plain(), new EitherFormat()));

@@ -42,15 +42,20 @@ public final class SegmentStream implements Closeable {
    * @throws CorruptSegmentException when an RWE1 segment does not match its manifest
    */
   public static SegmentStream open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
-    String path = manifest.segmentPath;
-    if (manifest.keyId != null) {
-      if (key == null) {
-        throw new SegmentKeyException(path, manifest.keyId, "no segment encryption key is configured", null);
-      }
-      if (!key.id().equals(manifest.keyId)) {
-        throw new SegmentKeyException(path, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
-      }
+    if (manifest.keyId != null && key != null && !key.id().equals(manifest.keyId)) {
+      throw new SegmentKeyException(manifest.segmentPath, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
     }
+    return open(store, manifest, KeyRing.of(key));
+  }
+
+  /**
+   * Opens the segment of a manifest with the key of its ring that sealed it.
+   *
+   * @throws SegmentKeyException when the segment is encrypted and the ring lacks its key id
+   */
+  public static SegmentStream open(ObjectStore store, Manifest manifest, KeyRing ring) throws IOException {
+    String path = manifest.segmentPath;
+    SegmentKey key = manifest.keyId == null ? null : ring.opener(path, manifest.keyId);
     InputStream in;
     try {
       // Its length is in the manifest: one GET, no HEAD first; a missing object then shows at the first read.

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeSet;
 import org.apache.hadoop.fs.FileStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -240,17 +239,5 @@ public final class ManifestIndex {
     } catch (FileNotFoundException e) {
       return Optional.empty();
     }
-  }
-
-  /** Partitions that have a head, ascending. */
-  public List<Integer> indexedPartitions() throws IOException {
-    TreeSet<Integer> partitions = new TreeSet<>();
-    for (FileStatus s : store.list(StoreLayout.INDEX)) {
-      int p = StoreLayout.parsePartitionDir(s.getPath().getName());
-      if (p >= 0) {
-        partitions.add(p);
-      }
-    }
-    return new ArrayList<>(partitions);
   }
 }

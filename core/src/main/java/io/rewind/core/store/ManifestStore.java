@@ -43,22 +43,6 @@ public final class ManifestStore {
     return new ArrayList<>(partitions);
   }
 
-  /** Every valid manifest of every partition, by partition. */
-  public java.util.Map<Integer, List<Manifest>> all() throws IOException {
-    java.util.Map<Integer, List<Manifest>> byPartition = new java.util.LinkedHashMap<>();
-    for (int p : partitions()) {
-      byPartition.put(p, list(p));
-    }
-    return byPartition;
-  }
-
-  /** The tables whose edits the manifests count (records without a table header left out). */
-  public static java.util.Set<String> tables(java.util.Map<Integer, List<Manifest>> manifests) {
-    java.util.Set<String> tables = new TreeSet<>();
-    manifests.values().forEach(ms -> ms.forEach(m -> m.tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add)));
-    return tables;
-  }
-
   /**
    * Every valid manifest of a partition, of every compaction level, in {@link Covering#ORDER}; torn
    * ones are logged and skipped. Reads the partition's whole history: routine readers go through the

@@ -92,6 +92,11 @@ public final class PartitionView {
     return floor;
   }
 
+  /** Manifests read from the store for this view that no chain covers (past a gap). */
+  public List<Manifest> beyondGap() {
+    return tail.beyondGap();
+  }
+
   /** The level-0 manifests committed after the head's indexed end that extend the chain. */
   public List<Manifest> tail() {
     return indexed() ? tail.covering() : List.of();
@@ -100,11 +105,6 @@ public final class PartitionView {
   /** Every manifest this view read from the store besides the index: the tail, or all of them without a head. */
   public List<Manifest> readFromStore() {
     return loose;
-  }
-
-  /** Manifests read from the store for this view that no chain covers (past a gap). */
-  public List<Manifest> beyondGap() {
-    return tail.beyondGap();
   }
 
   /** The covering manifests not in pages, in offset order: the newest part of the chain. */

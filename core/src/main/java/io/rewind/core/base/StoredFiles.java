@@ -1,0 +1,246 @@
+package io.rewind.core.base;
+
+import com.github.luben.zstd.ZstdInputStream;
+import com.github.luben.zstd.ZstdOutputStream;
+import io.rewind.core.io.ThrottledOutputStream;
+import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.segment.KeyRing;
+import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.store.ManifestCodec;
+import java.io.Closeable;
+import java.io.FilterInputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+
+/**
+ * The stored form of a file copied whole into the store: a base's HFiles, and any file stored like
+ * them (bulk-loaded HFiles). The file's bytes are compressed by its codec ({@code zstd} or
+ * {@code none}), then, when a key ring is configured, sealed in {@code RWE2} chunks with its newest
+ * key, bound to the object's key in the store ({@link SegmentKey#encryptingStream}): memory does not
+ * depend on the file's size, writing or reading. {@link BaseFile} names the codec, the key id, and
+ * the size and SHA-256 of both the file and the stored bytes, so that {@code rewind verify} can check
+ * a stored file without its key, and a restore checks what it decrypted.
+ */
+public final class StoredFiles {
+
+  private static final int DRAIN_BUFFER = 64 * 1024;
+
+  private StoredFiles() {}
+
+  /**
+   * A stream that writes the stored form of what is written to it onto {@code stored} (not closed by
+   * it: the caller syncs and closes the object after {@link Writer#close()}).
+   *
+   * @param sealWith the key to seal with, or null to store the compressed bytes as they are
+   */
+  public static Writer writer(OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle)
+      throws IOException {
+    return new Writer(stored, key, codec, sealWith, throttle);
+  }
+
+  /**
+   * The plaintext of a stored file read from {@code stored}, through a digest of the stored bytes,
+   * the key that sealed it and its codec; check it with {@link Reader#mismatch()} once read.
+   *
+   * @throws io.rewind.core.segment.SegmentKeyException when the file is sealed with a key the ring lacks
+   */
+  public static Reader reader(InputStream stored, BaseFile file, KeyRing keys) throws IOException {
+    return new Reader(stored, file, keys);
+  }
+
+  /** Writes the stored form; {@link #close()} finishes compression and the last sealed chunk. */
+  public static final class Writer extends OutputStream {
+    private final Digesting counted;
+    private final OutputStream top;
+    private final String keyId;
+
+    private Writer(OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle) throws IOException {
+      this.counted = new Digesting(stored);
+      OutputStream paced = throttle != null && throttle.isLimited() ? new ThrottledOutputStream(counted, throttle) : counted;
+      OutputStream sealed = sealWith == null ? paced : sealWith.encryptingStream(paced, key);
+      this.top = "zstd".equals(codec) ? new ZstdOutputStream(sealed, 3) : sealed;
+      this.keyId = sealWith == null ? null : sealWith.id();
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      top.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      top.write(b, off, len);
+    }
+
+    @Override
+    public void close() throws IOException {
+      top.close();
+    }
+
+    /** Bytes written to the store (after {@link #close()}). */
+    public long storedBytes() {
+      return counted.count;
+    }
+
+    /** SHA-256 of the stored bytes, hex (after {@link #close()}). */
+    public String storedSha256() {
+      return ManifestCodec.Sha256.toHex(counted.digest.digest());
+    }
+
+    /** The id of the key that sealed it, or null. */
+    public String keyId() {
+      return keyId;
+    }
+  }
+
+  /** Reads the plaintext of a stored file and checks it against its entry. */
+  public static final class Reader implements Closeable {
+    private final BaseFile file;
+    private final Counted stored;
+    private final InputStream opened;
+    private final Counted plain;
+
+    private Reader(InputStream in, BaseFile file, KeyRing keys) throws IOException {
+      this.file = file;
+      this.stored = new Counted(in);
+      this.opened = file.keyId == null ? stored : keys.opener(file.key, file.keyId).decryptingStream(stored, file.key);
+      this.plain = new Counted("zstd".equals(file.codec) ? new ZstdInputStream(opened) : opened);
+    }
+
+    /** The file's own bytes (decrypted and decompressed). */
+    public InputStream plain() {
+      return plain;
+    }
+
+    /**
+     * Reads what is left and compares sizes and SHA-256 digests with the entry: null when they match,
+     * else the difference.
+     */
+    public String mismatch() throws IOException {
+      drain(plain);
+      // The codec may stop at its frame's end: the rest still passes the last chunk's check and the digest.
+      drain(opened);
+      drain(stored);
+      if (file.storedSha256 != null) {
+        String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
+        if (stored.count != file.storedBytes || !actual.equals(file.storedSha256)) {
+          return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its base names " + file.storedBytes
+              + " with SHA-256 " + file.storedSha256;
+        }
+      }
+      String sha = ManifestCodec.Sha256.toHex(plain.digest.digest());
+      if (plain.count != file.size || !sha.equals(file.sha256)) {
+        return plain.count + " bytes with SHA-256 " + sha + ", its base names " + file.size + " bytes with SHA-256 " + file.sha256;
+      }
+      return null;
+    }
+
+    @Override
+    public void close() throws IOException {
+      plain.close();
+    }
+  }
+
+  /**
+   * The size and SHA-256 of a stored file's stored bytes read from {@code in}, without opening it:
+   * what can be checked without its key. Returns the difference from the entry, or null.
+   */
+  public static String storedMismatch(InputStream in, BaseFile file) throws IOException {
+    Counted stored = new Counted(in);
+    drain(stored);
+    String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
+    if (stored.count != file.storedBytes || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
+      return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its base names " + file.storedBytes
+          + (file.storedSha256 == null ? "" : " with SHA-256 " + file.storedSha256);
+    }
+    return null;
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    byte[] buffer = new byte[DRAIN_BUFFER];
+    while (in.read(buffer, 0, buffer.length) >= 0) {
+      // through the digest
+    }
+  }
+
+  /** Counts and digests what is written through it; closing it leaves the stream under it open. */
+  private static final class Digesting extends FilterOutputStream {
+    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
+    long count;
+
+    Digesting(OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      out.write(b);
+      digest.update((byte) b);
+      count++;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      out.write(b, off, len);
+      digest.update(b, off, len);
+      count += len;
+    }
+
+    @Override
+    public void close() throws IOException {
+      out.flush();
+    }
+  }
+
+  /** Counts and digests what is read through it. */
+  private static final class Counted extends FilterInputStream {
+    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
+    long count;
+
+    Counted(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        digest.update((byte) b);
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        digest.update(b, off, n);
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      byte[] buffer = new byte[(int) Math.min(n, DRAIN_BUFFER)];
+      long skipped = 0;
+      while (skipped < n) {
+        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
+        if (r < 0) {
+          break;
+        }
+        skipped += r;
+      }
+      return skipped;
+    }
+
+    @Override
+    public boolean markSupported() {
+      return false;
+    }
+  }
+}
