@@ -4,6 +4,7 @@ import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollAck;
 import io.rewind.schemas.RollRequest;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code control}, read from its end as of start: roll requests are queued for the poll loop,
  *       which closes every open segment and answers with a {@link RollAck};
- *   <li>{@code tables} (compacted), read from its beginning: each table descriptor is written to
- *       the store (idempotent; every archiver may do it), never over a newer one.
+ *   <li>{@code tables} (compacted), read from its beginning: each table descriptor is kept in the
+ *       store among the table's versions ({@link TableHistory}: a version the master observer
+ *       recorded is there already) and as the table's newest descriptor, never over a newer one
+ *       (idempotent; every archiver may do it).
  * </ul>
  */
 final class ControlListener implements Runnable {
@@ -56,6 +59,7 @@ final class ControlListener implements Runnable {
   private final Serializer<ControlEvent> controlWriter;
   private final Deserializer<TableDescriptor> tableReader;
   private final ObjectStore store;
+  private final TableHistory history;
   private final ArchiverMetrics metrics;
   private final Queue<RollRequest> rollRequests = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
@@ -76,6 +80,7 @@ final class ControlListener implements Runnable {
     this.controlWriter = serdes.serializer(ControlEvent.class);
     this.tableReader = serdes.deserializer(TableDescriptor.class);
     this.store = store;
+    this.history = new TableHistory(store);
     this.metrics = metrics;
     this.consumer = clients.consumer(clientId, null);
     try {
@@ -170,6 +175,7 @@ final class ControlListener implements Runnable {
       return true;
     }
     try {
+      history.write(descriptor);
       // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a good
       // file (a local store writes in place) if the archiver dies mid-write.
       if (storedUpdatedAt(descriptor.getTable()) >= descriptor.getUpdatedAt()) {

@@ -132,7 +132,7 @@ final class HBaseDemo {
       scratch.put(p.snapshots().get(source), TableName.valueOf("snapshot_" + (p.index() + 1), qualifier));
     }
     TableMapping mapping = TableMapping.of(workload.tableNames(), targets);
-    HBaseTarget target = HBaseTarget.open(connection, mapping, restore.descriptorsAt(p.time(), restore.bases()), false);
+    HBaseTarget target = HBaseTarget.open(connection, mapping, Restore.descriptors(restore.tablesAt(p.time(), workload.tableNames())), false);
     Path staging = Files.createTempDirectory("rewind-demo-bases");
     RestoreReport r;
     try {
