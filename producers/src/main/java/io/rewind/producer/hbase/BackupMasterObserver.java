@@ -91,7 +91,8 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
   public void preCreateTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableDescriptor desc, RegionInfo[] regions)
       throws IOException {
     if (backedUp(desc)) {
-      record("CREATE", desc, List.of(), splitKeys(Arrays.asList(regions)));
+      // A clone of a snapshot creates the table without naming its regions here.
+      record("CREATE", desc, List.of(), regions == null ? null : splitKeys(Arrays.asList(regions)));
     }
   }
 
@@ -137,6 +138,8 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     TableDescriptor current;
     try (Admin admin = env.getConnection().getAdmin()) {
       current = admin.getDescriptor(table);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot read the descriptor of " + table + " to record its " + change + ": " + e, e);
     }
     if (backedUp(current)) {
       record(change, current, List.of(), null);
@@ -159,18 +162,21 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     }
   }
 
-  /** Writes the version to the store, then publishes it; refuses the change when either fails (unless not required). */
+  /**
+   * Writes the version to the store, then publishes it; refuses the change when either fails (unless
+   * not required). Never lets a runtime exception out: the master aborts on one from a coprocessor.
+   */
   private synchronized void record(String change, TableDescriptor descriptor, List<String> added, List<ByteBuffer> splitKeys)
       throws IOException {
     String table = WalEntries.tableName(descriptor.getTableName());
     long time = System.currentTimeMillis();
-    io.rewind.schemas.TableDescriptor version = io.rewind.schemas.TableDescriptor.newBuilder(TableDescriptors.toAvro(descriptor, time))
-        .setChange(change)
-        .setAddedFamilies(added)
-        .setSplitKeys(splitKeys == null ? List.of() : splitKeys)
-        .setRegionsKnown(splitKeys != null)
-        .build();
     try {
+      io.rewind.schemas.TableDescriptor version = io.rewind.schemas.TableDescriptor.newBuilder(TableDescriptors.toAvro(descriptor, time))
+          .setChange(change)
+          .setAddedFamilies(added)
+          .setSplitKeys(splitKeys == null ? List.of() : splitKeys)
+          .setRegionsKnown(splitKeys != null)
+          .build();
       if (!connect()) {
         return;
       }
