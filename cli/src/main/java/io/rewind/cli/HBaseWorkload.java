@@ -39,9 +39,9 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  *
  * <p>Besides writes, what never reaches the WAL as edits: {@link #bulkLoad} (HFiles of the table's
  * own rows, qualifiers and recent timestamps, so later puts and deletes meet the loaded cells),
- * {@link #truncate}, {@link #addFamily} and {@link #removeFamily}, {@link #lowerVersions} (the
- * family then gets puts only: a delete could uncover a version HBase may or may not have dropped
- * yet, which no backup can know), {@link #split} and {@link #drop}.
+ * {@link #truncate}, {@link #addFamily} and {@link #removeFamily}, {@link #lowerVersions} (of a family
+ * that only ever got puts: after a delete, which versions a read returns depends on when HBase
+ * compacted, which no backup can know), {@link #split} and {@link #drop}.
  */
 final class HBaseWorkload {
 
@@ -205,6 +205,13 @@ final class HBaseWorkload {
     lastAckMillis = System.currentTimeMillis();
   }
 
+  /** Makes {@code n} writes, each acknowledged: the same ones for the same seed, however fast the cluster is. */
+  void steps(int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      step();
+    }
+  }
+
   /** Writes for {@code millis}, returns the number of writes. */
   long run(long millis) throws IOException {
     long end = System.currentTimeMillis() + millis;
@@ -337,8 +344,11 @@ final class HBaseWorkload {
     lastAckMillis = System.currentTimeMillis();
   }
 
-  /** Adds a family (every version, deleted cells kept, backed up) and writes into it from now on. */
-  void addFamily(String table, String family) throws IOException {
+  /**
+   * Adds a family (every version, deleted cells kept, backed up) and writes into it from now on;
+   * with {@code putsOnly}, puts only (a family whose VERSIONS may be lowered later: see the class comment).
+   */
+  void addFamily(String table, String family, boolean putsOnly) throws IOException {
     TableShape s = shapes.get(table);
     try (Admin admin = connection.getAdmin()) {
       admin.addColumnFamily(s.name(), ColumnFamilyDescriptorBuilder.newBuilder(bytes(family)).setMaxVersions(Integer.MAX_VALUE)
@@ -346,7 +356,11 @@ final class HBaseWorkload {
     }
     List<byte[]> families = new ArrayList<>(s.families());
     families.add(bytes(family));
-    shapes.put(table, s.withFamilies(families));
+    List<byte[]> onlyPuts = new ArrayList<>(s.putsOnly());
+    if (putsOnly) {
+      onlyPuts.add(bytes(family));
+    }
+    shapes.put(table, new TableShape(s.name(), families, s.implicitOnly(), s.rows(), onlyPuts));
     operations++;
     lastAckMillis = System.currentTimeMillis();
   }
@@ -364,7 +378,11 @@ final class HBaseWorkload {
     lastAckMillis = System.currentTimeMillis();
   }
 
-  /** Lowers a family's VERSIONS; from now on it gets puts only (see the class comment). */
+  /**
+   * Lowers a family's VERSIONS; from now on it gets puts only. Lower it only on a family that never
+   * had a delete: HBase then drops the versions beyond it as it compacts, counting deleted ones with
+   * KEEP_DELETED_CELLS, so what a read returns after a delete depends on when it compacted.
+   */
   void lowerVersions(String table, String family, int versions) throws IOException {
     TableShape s = shapes.get(table);
     try (Admin admin = connection.getAdmin()) {

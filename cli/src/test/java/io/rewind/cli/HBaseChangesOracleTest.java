@@ -46,9 +46,9 @@ import org.slf4j.LoggerFactory;
  * HBase as the oracle of what never passes through the WAL as edits. The seeded workload of {@link
  * HBaseOracleTest} runs on one region server, and between its snapshot pauses: a bulk load into
  * {@code orders} followed by puts and deletes of the same rows (pause 1); a truncate of {@code
- * events}, a family of {@code profiles} removed and one of {@code orders} added, {@code profiles}'
- * {@code x} lowered to 2 versions (pause 2); {@code orders} split, the removed family added again
- * (its old cells stay gone), {@code events} dropped (pause 3). Every pause is restored into HBase
+ * events}, a family of {@code profiles} removed and one of {@code orders} added, written with puts
+ * only (pause 2); {@code orders} split and its new family lowered to 2 versions, the removed family
+ * added again (its old cells stay gone), {@code events} dropped (pause 3). Every pause is restored into HBase
  * and compared cell for cell with the snapshot taken at it, with the target split as the source
  * was; the cell dump of the same restore must equal the HBase target line for line.
  */
@@ -82,27 +82,27 @@ class HBaseChangesOracleTest {
     orders = workload.qualified(HBaseWorkload.EXPLICIT);
     events = workload.qualified(HBaseWorkload.IMPLICIT);
     profiles = workload.qualified(HBaseWorkload.MIXED);
-    workload.run(1000);
+    workload.steps(250);
     pause();
 
     bulkLoadedCells = workload.bulkLoad(HBaseWorkload.EXPLICIT);
-    workload.run(1200);
+    workload.steps(250);
     pause();
 
     workload.truncate(HBaseWorkload.IMPLICIT);
     workload.removeFamily(HBaseWorkload.MIXED, "y");
-    workload.addFamily(HBaseWorkload.EXPLICIT, "n");
-    workload.lowerVersions(HBaseWorkload.MIXED, "x", 2);
-    workload.run(1200);
+    workload.addFamily(HBaseWorkload.EXPLICIT, "n", true);
+    workload.steps(250);
     pause();
 
     workload.split(HBaseWorkload.EXPLICIT, new byte[] {0x40});
-    workload.addFamily(HBaseWorkload.MIXED, "y");
-    workload.run(600);
+    workload.lowerVersions(HBaseWorkload.EXPLICIT, "n", 2);
+    workload.addFamily(HBaseWorkload.MIXED, "y", false);
+    workload.steps(120);
     workload.drop(HBaseWorkload.IMPLICIT);
-    workload.run(600);
+    workload.steps(120);
     pause();
-    workload.run(200);
+    workload.steps(50);
     workload.close();
     pipeline.awaitCheckpointAtOrAfter(pauses.get(pauses.size() - 1).time(), Duration.ofSeconds(120));
     LOG.info("{} writes, {} bulk-loaded cells, 4 pauses backed up in {} ms", workload.operations(), bulkLoadedCells,
@@ -182,6 +182,7 @@ class HBaseChangesOracleTest {
       assertThat(out.resolve(CellDump.fileName(events))).as("a dropped table has no dump").matches(f -> p.index() < 3 || !Files.exists(f));
     }
     assertThat(mismatches).as("restores that differ from HBase's own state at T").isEmpty();
+    LOG.info("{} cells compared", cells);
     assertThat(cells).isGreaterThan(1000);
   }
 
