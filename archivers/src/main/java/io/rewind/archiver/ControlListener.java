@@ -60,6 +60,8 @@ final class ControlListener implements Runnable {
   private final Deserializer<TableDescriptor> tableReader;
   private final ObjectStore store;
   private final TableHistory history;
+  /** Per table, the newest version kept (null: none), read once from the store. */
+  private final Map<String, TableDescriptor> newestKept = new java.util.HashMap<>();
   private final ArchiverMetrics metrics;
   private final Queue<RollRequest> rollRequests = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
@@ -175,7 +177,7 @@ final class ControlListener implements Runnable {
       return true;
     }
     try {
-      history.write(descriptor);
+      keepVersion(descriptor);
       // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a good
       // file (a local store writes in place) if the archiver dies mid-write.
       if (storedUpdatedAt(descriptor.getTable()) >= descriptor.getUpdatedAt()) {
@@ -189,6 +191,30 @@ final class ControlListener implements Runnable {
       LOG.error("cannot archive the descriptor of {} to {} ({}); retrying in {} ms",
           descriptor.getTable(), store, e.toString(), RETRY_MS);
       return false;
+    }
+  }
+
+  /**
+   * Keeps the version among the table's: a change always (written once, by its content, whoever
+   * wrote it first), a reading (SEEN: every endpoint publishes one when it first ships the table)
+   * only when it differs from the newest kept, so restarts and many region servers do not grow the
+   * history.
+   */
+  private void keepVersion(TableDescriptor descriptor) throws IOException {
+    String table = descriptor.getTable();
+    if ("SEEN".equals(descriptor.getChange())) {
+      if (!newestKept.containsKey(table)) {
+        newestKept.put(table, history.newest(table).orElse(null));
+      }
+      TableDescriptor newest = newestKept.get(table);
+      if (newest != null && newest.getUpdatedAt() <= descriptor.getUpdatedAt() && TableHistory.sameShape(newest, descriptor)) {
+        return;
+      }
+    }
+    history.write(descriptor);
+    TableDescriptor newest = newestKept.get(table);
+    if (newest == null || newest.getUpdatedAt() <= descriptor.getUpdatedAt()) {
+      newestKept.put(table, descriptor);
     }
   }
 

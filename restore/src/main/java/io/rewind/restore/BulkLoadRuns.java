@@ -26,7 +26,6 @@ import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.io.hfile.CacheConfig;
 import org.apache.hadoop.hbase.io.hfile.HFile;
 import org.apache.hadoop.hbase.io.hfile.HFileScanner;
-import org.apache.kafka.common.utils.Utils;
 
 /**
  * The cells of captured bulk loads as edits of the replay: every cell of a loaded HFile becomes part
@@ -171,18 +170,13 @@ final class BulkLoadRuns {
         .build();
     ByteBuffer value = WalEdit.getEncoder().encode(edit);
     byte[] key = EditKey.of(load.table, row);
-    int partition = partitionOf(key, load.editsPartitions);
+    int partition = EditKey.partition(key, load.editsPartitions);
     RunFile run = open.get(partition);
     if (run == null) {
       run = new RunFile(spill.newFile("bulkload-run-"));
       open.put(partition, run);
     }
     run.writer.add(key, 0, key.length, nextOffset++, value.array(), value.arrayOffset() + value.position(), value.remaining());
-  }
-
-  /** The partition Kafka's producer sends a keyed record to (murmur2 of the key, as its built-in partitioner). */
-  static int partitionOf(byte[] key, int partitions) {
-    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
   private static CellType typeOf(Cell c, BaseFile f) throws IOException {

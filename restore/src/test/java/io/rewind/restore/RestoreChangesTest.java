@@ -213,7 +213,7 @@ class RestoreChangesTest {
   }
 
   private static int partition(String table, byte[] row) {
-    return BulkLoadRuns.partitionOf(EditKey.of(table, row), PARTITIONS);
+    return EditKey.partition(EditKey.of(table, row), PARTITIONS);
   }
 
   private static ArchivedHeader header(String key, String value) {

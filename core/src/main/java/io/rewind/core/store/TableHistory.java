@@ -92,6 +92,24 @@ public final class TableHistory {
     return entries;
   }
 
+  /** The newest readable version of a table, if any (one listing, and a read from the newest back past torn ones). */
+  public Optional<TableDescriptor> newest(String table) throws IOException {
+    List<Entry> entries = list(table);
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      Optional<TableDescriptor> v = read(entries.get(i));
+      if (v.isPresent()) {
+        return v;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Whether two versions describe the same table: families with their settings, table values and split keys. */
+  public static boolean sameShape(TableDescriptor a, TableDescriptor b) {
+    return a.getTable().equals(b.getTable()) && a.getFamilies().equals(b.getFamilies()) && a.getConfiguration().equals(b.getConfiguration())
+        && a.getSplitKeys().equals(b.getSplitKeys());
+  }
+
   /** The version at the entry; empty when it is torn (its bytes do not match the hash its name carries) or gone. */
   public Optional<TableDescriptor> read(Entry entry) throws IOException {
     byte[] json;
