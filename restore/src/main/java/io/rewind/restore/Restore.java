@@ -244,7 +244,10 @@ public final class Restore {
     LOG.info("restore to {}: {} segments, {} bytes, up to {} records, {} bulk loads, tables {}",
         report.timeIso, plan.segments(), plan.bytes(), plan.records(), bulkLoads.size(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
-      PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, replayAfter)
+      // A table that did not exist at T replays nothing.
+      Map<String, Long> counted = new java.util.HashMap<>(replayAfter);
+      absent.keySet().forEach(t -> counted.put(t, Long.MAX_VALUE));
+      PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, counted)
           .count(store, segmentKey, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
       // Each replayed bulk load has one record in the planned range of the stream: it is not an edit.
       report.editsPlanned = edits.edits() - bulkLoads.size();
@@ -387,9 +390,25 @@ public final class Restore {
   private Map<String, TableTimeline.TableAtTime> tablesAt(long time, java.util.Collection<String> requested, ArchiveCatalog catalog,
       Map<String, TableBases> bases) throws IOException {
     Set<String> tables = new TreeSet<>(requested.isEmpty() ? knownTables(catalog, bases) : requested);
-    if (cachedAt != null && cachedTime == time && cachedTables.equals(tables)) {
-      return cachedAt;
+    if (cachedAt == null || cachedTime != time || !cachedTables.equals(tables)) {
+      cachedAt = read(time, tables, bases);
+      cachedTime = time;
+      cachedTables = tables;
     }
+    if (!requested.isEmpty()) {
+      for (TableTimeline.TableAtTime a : cachedAt.values()) {
+        if (!a.exists()) {
+          throw new RestoreRefusedException(a.table() + " did not exist at " + TimeParser.format(time) + ": it was " + absence(a)
+              + (a.droppedAt().isPresent() ? ". Restore it to a time before its drop, e.g. --to " + TimeParser.format(a.droppedAt().get() - 1)
+                  : ". Restore it to a time after its creation") + ", or leave it out (--tables)");
+        }
+      }
+    }
+    return cachedAt;
+  }
+
+  /** Reads each table's versions and applies the timeline. */
+  private Map<String, TableTimeline.TableAtTime> read(long time, Set<String> tables, Map<String, TableBases> bases) throws IOException {
     TableHistory history = new TableHistory(store);
     Map<String, TableTimeline.TableAtTime> at = new TreeMap<>();
     for (String t : tables) {
@@ -404,17 +423,8 @@ public final class Restore {
         // A store written before versions were kept: the one descriptor it has.
         TableDescriptorFile.read(store, t).ifPresent(versions::add);
       }
-      TableTimeline.TableAtTime a = versions.isEmpty() ? TableTimeline.TableAtTime.unrecorded(t, base) : TableTimeline.at(t, versions, time, base);
-      if (!a.exists() && !requested.isEmpty()) {
-        throw new RestoreRefusedException(t + " did not exist at " + TimeParser.format(time) + ": it was " + absence(a)
-            + (a.droppedAt().isPresent() ? ". Restore it to a time before its drop, e.g. --to " + TimeParser.format(a.droppedAt().get() - 1)
-                : ". Restore it to a time after its creation") + ", or leave it out (--tables)");
-      }
-      at.put(t, a);
+      at.put(t, versions.isEmpty() ? TableTimeline.TableAtTime.unrecorded(t, base) : TableTimeline.at(t, versions, time, base));
     }
-    cachedTime = time;
-    cachedTables = tables;
-    cachedAt = at;
     return at;
   }
 

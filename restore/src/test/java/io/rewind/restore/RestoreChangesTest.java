@@ -119,6 +119,25 @@ class RestoreChangesTest {
     }
   }
 
+  @Test
+  void aTableDroppedBeforeTIsLeftOutOrRefusedWhenAskedFor() throws Exception {
+    try (TestStore store = new TestStore(dir.resolve("store"))) {
+      history(store, version(100, "CREATE", family("f", Integer.MAX_VALUE)));
+      history(store, version(600, "DROP", family("f", Integer.MAX_VALUE)));
+      archive(store, List.of(edit("a", 200, 1, cell("f", "q", 200, CellType.PUT, "v"))), List.of());
+      Restore restore = new Restore(store.store, store.serdes, TestStore.TOPIC);
+
+      RestoreReport plan = restore.run(new RestoreOptions(700, List.of(), 1, true), new DumpTarget(dir.resolve("none"), 700, List.of()));
+      assertThat(plan.tablesAbsentAtTime).containsOnlyKeys(TABLE);
+      assertThat(plan.tablesAbsentAtTime.get(TABLE)).startsWith("dropped at");
+      assertThat(plan.editsPlanned).isZero();
+      assertThatThrownBy(() -> restore.tablesAt(700, List.of(TABLE)))
+          .isInstanceOf(RestoreRefusedException.class).hasMessageContaining("dropped at").hasMessageContaining("--to");
+      assertThat(restore.run(new RestoreOptions(500, List.of(), 1, true), new DumpTarget(dir.resolve("none"), 500, List.of())).editsPlanned)
+          .isEqualTo(1);
+    }
+  }
+
   private List<String> dump(TestStore store, long t) throws IOException {
     Path out = dir.resolve("t" + t);
     restore(store, t, out);
