@@ -3,11 +3,14 @@ package io.rewind.base;
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.producer.hbase.TableDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -95,8 +98,10 @@ public final class BaseTaker {
         base.completedAt = completedAt;
         base.regions = contents.regions;
         BaseReport report = copy(base, contents, fs, snapshotDir);
+        io.rewind.schemas.TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
+        new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
-          TableDescriptorFile.write(bases.store(), TableDescriptors.toAvro(admin.getDescriptor(name), completedAt));
+          TableDescriptorFile.write(bases.store(), seen);
         }
         base.committedAt = System.currentTimeMillis();
         bases.commit(base);
@@ -128,6 +133,10 @@ public final class BaseTaker {
     for (BaseManifest earlier : bases.bases(base.table).all()) {
       earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
     }
+    // A bulk-loaded file the endpoint captured is the same file when a snapshot names it later.
+    for (BulkLoadManifest load : new BulkLoadStore(bases.store()).all(base.table)) {
+      load.files.forEach(f -> stored.putIfAbsent(f.name, f));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
       Thread t = new Thread(r, "rewind-base-copy");
       t.setDaemon(true);
@@ -145,7 +154,7 @@ public final class BaseTaker {
       // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
       List<Future<BaseFile>> planned = new ArrayList<>();
       for (SnapshotHFile f : contents.files) {
-        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table)));
+        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table, bases.store())));
       }
       List<BaseFile> files = Futures.awaitAll(planned);
       base.files = files;
@@ -194,7 +203,7 @@ public final class BaseTaker {
   }
 
   /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
-  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table) throws IOException {
+  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table, ObjectStore store) throws IOException {
     BaseFile entry = new BaseFile();
     entry.region = f.region;
     entry.family = f.family;
@@ -211,8 +220,10 @@ public final class BaseTaker {
       entry.maxSeqId = earlier.maxSeqId;
     } else {
       String key = BaseStore.fileKey(table, f.family, f.name);
-      // Same name, different content (never seen from HBase, whose names are unique): never overwrite a stored file.
-      entry.key = earlier == null ? key : key + "-" + ManifestCodec.Sha256.hex(entry.sourceChecksum.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+      // Same name, different content (never seen from HBase, whose names are unique), or a file nothing committed names yet
+      // (a bulk load being captured): never overwrite a stored file.
+      boolean taken = earlier != null || store.exists(key);
+      entry.key = taken ? key + "-" + ManifestCodec.Sha256.hex(entry.sourceChecksum.getBytes(StandardCharsets.UTF_8)).substring(0, 12) : key;
     }
     return entry;
   }

@@ -2,6 +2,8 @@ package io.rewind.base;
 
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ArchiveCatalog;
@@ -21,9 +23,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link RetentionPolicy} to the store: deletes the bases no restore inside the window
- * needs (manifest first, so no restore picks a half-deleted base), the HFiles no remaining base
- * names, and the prefix of each partition's segments (manifest first, then the segment).
+ * Applies a {@link RetentionPolicy} to the store: deletes the bases and captured bulk loads no
+ * restore inside the window needs (their records first, so no restore picks a half-deleted one),
+ * the HFiles no remaining base or bulk load names, and the prefix of each partition's segments
+ * (manifest first, then the segment).
  */
 public final class Retention {
 
@@ -67,6 +70,14 @@ public final class Retention {
     for (BaseManifest b : plan.basesToDelete) {
       report.basesDeleted.add(b.table + " " + b.id);
     }
+    BulkLoadStore bulkLoads = new BulkLoadStore(store);
+    List<BulkLoadManifest> doomedLoads = new java.util.ArrayList<>();
+    for (Map.Entry<String, Long> e : plan.bulkLoadCutoffs.entrySet()) {
+      for (BulkLoadManifest load : bulkLoads.between(e.getKey(), Long.MIN_VALUE, e.getValue())) {
+        doomedLoads.add(load);
+        report.bulkLoadsDeleted.add(load.table + " " + load.region + " " + load.sequenceId);
+      }
+    }
     for (Manifest m : plan.allManifestsToDelete()) {
       report.segmentsDeleted++;
       report.segmentBytesDeleted += m.sizeBytes;
@@ -77,6 +88,9 @@ public final class Retention {
     BaseStore bases = new BaseStore(store);
     for (BaseManifest b : plan.basesToDelete) {
       bases.delete(b);
+    }
+    for (BulkLoadManifest load : doomedLoads) {
+      bulkLoads.delete(load);
     }
     BaseStore.GarbageReport garbage = bases.collectGarbage(System.currentTimeMillis(), intentExpiryMs);
     report.baseFilesDeleted = garbage.filesDeleted;
@@ -94,8 +108,9 @@ public final class Retention {
     List<Manifest> doomed = plan.allManifestsToDelete();
     store.deleteAll(doomed.stream().map(Manifest::key).toList());
     store.deleteAll(doomed.stream().map(m -> m.segmentPath).toList());
-    LOG.info("retention from {}: deleted {} bases, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,
-        report.basesDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted);
+    LOG.info("retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,
+        report.basesDeleted.size(), report.bulkLoadsDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted,
+        report.segmentBytesDeleted);
     return report;
   }
 }

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * bases/files/&lt;ns&gt;/&lt;qualifier&gt;/&lt;family&gt;/&lt;hfile&gt;     HFiles, shared by every base naming them
  * </pre>
  *
- * <p>A file is deleted only when no committed base and no live intent names it, so deleting bases in
- * any order never leaves a dangling reference.
+ * <p>A file is deleted only when no committed base, no committed bulk load ({@link BulkLoadStore})
+ * and no live intent of either names it, so deleting bases in any order never leaves a dangling
+ * reference.
  */
 public final class BaseStore {
 
@@ -144,12 +145,27 @@ public final class BaseStore {
   }
 
   /**
-   * Deletes stored HFiles that no committed base names and no intent younger than
+   * Deletes stored HFiles that no committed base or bulk load names and no intent younger than
    * {@code intentExpiryMs} names; expired intents (a copy that crashed) are deleted with them.
    */
   public GarbageReport collectGarbage(long now, long intentExpiryMs) throws IOException {
     Set<String> referenced = new HashSet<>();
     GarbageReport report = new GarbageReport();
+    BulkLoadStore bulkLoads = new BulkLoadStore(store);
+    for (String table : bulkLoads.tables()) {
+      for (BulkLoadManifest load : bulkLoads.all(table)) {
+        load.files.forEach(f -> referenced.add(f.key));
+      }
+      for (BulkLoadManifest intent : bulkLoads.intents(table)) {
+        if (now - intent.startedAt > intentExpiryMs) {
+          bulkLoads.deleteIntent(intent);
+          report.expiredIntents++;
+          LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+        } else {
+          intent.files.forEach(f -> referenced.add(f.key));
+        }
+      }
+    }
     for (String table : tables()) {
       for (BaseManifest b : bases(table).all()) {
         b.files.forEach(f -> referenced.add(f.key));
