@@ -4,6 +4,7 @@ import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollAck;
 import io.rewind.schemas.RollRequest;
@@ -38,8 +39,10 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code control}, read from its end as of start: roll requests are queued for the poll loop,
  *       which closes every open segment and answers with a {@link RollAck};
- *   <li>{@code tables} (compacted), read from its beginning: each table descriptor is written to
- *       the store (idempotent; every archiver may do it), never over a newer one.
+ *   <li>{@code tables} (compacted), read from its beginning: each table descriptor is kept in the
+ *       store among the table's versions ({@link TableHistory}: a version the master observer
+ *       recorded is there already) and as the table's newest descriptor, never over a newer one
+ *       (idempotent; every archiver may do it).
  * </ul>
  */
 final class ControlListener implements Runnable {
@@ -56,6 +59,9 @@ final class ControlListener implements Runnable {
   private final Serializer<ControlEvent> controlWriter;
   private final Deserializer<TableDescriptor> tableReader;
   private final ObjectStore store;
+  private final TableHistory history;
+  /** Per table, the newest version kept (null: none), read once from the store. */
+  private final Map<String, TableDescriptor> newestKept = new java.util.HashMap<>();
   private final ArchiverMetrics metrics;
   private final Queue<RollRequest> rollRequests = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
@@ -76,6 +82,7 @@ final class ControlListener implements Runnable {
     this.controlWriter = serdes.serializer(ControlEvent.class);
     this.tableReader = serdes.deserializer(TableDescriptor.class);
     this.store = store;
+    this.history = new TableHistory(store);
     this.metrics = metrics;
     this.consumer = clients.consumer(clientId, null);
     try {
@@ -174,6 +181,7 @@ final class ControlListener implements Runnable {
       return true;
     }
     try {
+      keepVersion(descriptor);
       // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a good
       // file (a local store writes in place) if the archiver dies mid-write.
       if (storedUpdatedAt(descriptor.getTable()) >= descriptor.getUpdatedAt()) {
@@ -187,6 +195,30 @@ final class ControlListener implements Runnable {
       LOG.error("cannot archive the descriptor of {} to {} ({}); retrying in {} ms",
           descriptor.getTable(), store, e.toString(), RETRY_MS);
       return false;
+    }
+  }
+
+  /**
+   * Keeps the version among the table's: a change always (written once, by its content, whoever
+   * wrote it first), a reading (SEEN: every endpoint publishes one when it first ships the table)
+   * only when it differs from the newest kept, so restarts and many region servers do not grow the
+   * history.
+   */
+  private void keepVersion(TableDescriptor descriptor) throws IOException {
+    String table = descriptor.getTable();
+    if ("SEEN".equals(descriptor.getChange())) {
+      if (!newestKept.containsKey(table)) {
+        newestKept.put(table, history.newest(table).orElse(null));
+      }
+      TableDescriptor newest = newestKept.get(table);
+      if (newest != null && newest.getUpdatedAt() <= descriptor.getUpdatedAt() && TableHistory.sameShape(newest, descriptor)) {
+        return;
+      }
+    }
+    history.write(descriptor);
+    TableDescriptor newest = newestKept.get(table);
+    if (newest == null || newest.getUpdatedAt() <= descriptor.getUpdatedAt()) {
+      newestKept.put(table, descriptor);
     }
   }
 

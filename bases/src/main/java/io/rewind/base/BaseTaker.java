@@ -3,6 +3,8 @@ package io.rewind.base;
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.lease.Lease;
@@ -10,6 +12,7 @@ import io.rewind.core.lease.LeaseResources;
 import io.rewind.core.lease.Leases;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.producer.hbase.TableDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
@@ -112,8 +115,10 @@ public final class BaseTaker {
         base.completedAt = completedAt;
         base.regions = contents.regions;
         BaseReport report = copy(base, contents, fs, snapshotDir, lease);
+        io.rewind.schemas.TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
+        new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
-          TableDescriptorFile.write(bases.store(), TableDescriptors.toAvro(admin.getDescriptor(name), completedAt));
+          TableDescriptorFile.write(bases.store(), seen);
         }
         lease.confirm();
         base.committedAt = System.currentTimeMillis();
@@ -147,6 +152,10 @@ public final class BaseTaker {
     Map<String, BaseFile> stored = new HashMap<>();
     for (BaseManifest earlier : bases.bases(base.table).all()) {
       earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
+    }
+    // A bulk-loaded file the endpoint captured is the same file when a snapshot names it later.
+    for (BulkLoadManifest load : new BulkLoadStore(bases.store()).all(base.table)) {
+      load.files.forEach(f -> stored.putIfAbsent(f.name, f));
     }
     ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
       Thread t = new Thread(r, "rewind-base-copy");

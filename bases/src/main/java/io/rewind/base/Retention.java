@@ -2,6 +2,8 @@ package io.rewind.base;
 
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.Lease;
@@ -31,12 +33,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies a {@link RetentionPolicy} to the store: deletes the bases no restore inside the window
- * (or to a restore point) needs, manifest first so no restore picks a half-deleted base, and the
- * HFiles no remaining base names, each table under its own lease; then, under the stream's lease,
- * the prefix of each partition's segments (the floor first, then manifests, then segments). What a
- * running restore pinned stays: the pins are read after the lease (or the floor) is written, and a
- * restore writes its pin before it reads, so one of the two always sees the other.
+ * Applies a {@link RetentionPolicy} to the store: deletes the bases and captured bulk loads no
+ * restore inside the window (or to a restore point) needs, their records first so no restore picks
+ * a half-deleted one, and the HFiles no remaining base or bulk load names, each table under its own
+ * lease; then, under the stream's lease, the prefix of each partition's segments (the floor first,
+ * then manifests, then segments). What a running restore pinned stays: the pins are read after the
+ * lease (or the floor) is written, and a restore writes its pin before it reads, so one of the two
+ * always sees the other.
  */
 public final class Retention {
 
@@ -86,39 +89,56 @@ public final class Retention {
     report.segmentCutoffIso = plan.segmentCutoff == Long.MIN_VALUE ? null : TimeParser.format(plan.segmentCutoff);
     report.tables = plan.reasons;
     report.dryRun = dryRun;
+    BulkLoadStore bulkLoads = new BulkLoadStore(store);
+    Set<String> tablesToTrim = new TreeSet<>();
+    plan.basesToDelete.forEach(b -> tablesToTrim.add(b.table));
+    List<BulkLoadManifest> doomedLoads = new ArrayList<>();
+    for (Map.Entry<String, Long> e : plan.bulkLoadCutoffs.entrySet()) {
+      List<BulkLoadManifest> old = bulkLoads.between(e.getKey(), Long.MIN_VALUE, e.getValue());
+      doomedLoads.addAll(old);
+      if (!old.isEmpty()) {
+        tablesToTrim.add(e.getKey());
+      }
+    }
     if (dryRun) {
       for (BaseManifest b : plan.basesToDelete) {
         report.basesDeleted.add(b.table + " " + b.id);
       }
+      doomedLoads.forEach(load -> report.bulkLoadsDeleted.add(describe(load)));
       for (Manifest m : plan.allManifestsToDelete()) {
         report.segmentsDeleted++;
         report.segmentBytesDeleted += m.sizeBytes;
       }
       return report;
     }
-    Set<String> tablesWithDoomedBases = new TreeSet<>();
-    plan.basesToDelete.forEach(b -> tablesWithDoomedBases.add(b.table));
-    for (String table : tablesWithDoomedBases) {
-      deleteBases(table, windowStart, report);
+    for (String table : tablesToTrim) {
+      trimTable(table, windowStart, report);
     }
     if (!plan.manifestsToDelete.isEmpty()) {
       deleteSegments(windowStart, report);
     }
-    LOG.info("retention from {}: deleted {} bases, {} base files ({} bytes), {} segments ({} bytes); kept for running restores: {}",
-        report.windowStartIso, report.basesDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted,
-        report.segmentBytesDeleted, report.keptPinned);
+    LOG.info("retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes); kept for running"
+        + " restores: {}", report.windowStartIso, report.basesDeleted.size(), report.bulkLoadsDeleted.size(), report.baseFilesDeleted,
+        report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted, report.keptPinned);
     return report;
   }
 
-  /** One table's bases no restore in the window or to a point needs, and its HFiles no remaining base names, under the table's lease. */
-  private void deleteBases(String table, long windowStart, RetentionReport report) throws IOException, InterruptedException {
+  private static String describe(BulkLoadManifest load) {
+    return load.table + " " + load.region + " " + load.sequenceId;
+  }
+
+  /**
+   * One table's bases and bulk loads no restore in the window or to a point needs, and its HFiles
+   * nothing left names, under the table's lease.
+   */
+  private void trimTable(String table, long windowStart, RetentionReport report) throws IOException, InterruptedException {
     try (Lease lease = leases.acquire("retention", List.of(LeaseResources.table(table)))) {
       BaseStore bases = new BaseStore(store);
       // Planned again under the lease: another operation may have changed the table's bases since.
-      List<BaseManifest> doomed = RetentionPolicy.plan(windowStart, Map.of(table, bases.bases(table)), List.of(table), Map.of(),
-          new RestorePoints(store).all()).basesToDelete;
+      RetentionPlan plan = RetentionPolicy.plan(windowStart, Map.of(table, bases.bases(table)), List.of(table), Map.of(),
+          new RestorePoints(store).all());
       List<Pin> live = pins.live();
-      for (BaseManifest b : doomed) {
+      for (BaseManifest b : plan.basesToDelete) {
         if (Pins.basePinned(live, table, b.id)) {
           report.keptPinned.add(table + " " + b.id);
           continue;
@@ -126,6 +146,20 @@ public final class Retention {
         lease.check();
         bases.delete(b);
         report.basesDeleted.add(b.table + " " + b.id);
+      }
+      Long cutoff = plan.bulkLoadCutoffs.get(table);
+      if (cutoff != null) {
+        long pinnedAfter = Pins.bulkLoadsPinnedAfter(live, table);
+        BulkLoadStore bulkLoads = new BulkLoadStore(store);
+        for (BulkLoadManifest load : bulkLoads.between(table, Long.MIN_VALUE, cutoff)) {
+          if (load.writeTime > pinnedAfter) {
+            report.keptPinned.add("bulk load " + describe(load));
+            continue;
+          }
+          lease.check();
+          bulkLoads.delete(load);
+          report.bulkLoadsDeleted.add(describe(load));
+        }
       }
       lease.confirm();
       BaseStore.GarbageReport garbage = bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);

@@ -18,14 +18,20 @@ public final class RetentionPlan {
   public final Map<Integer, List<Manifest>> manifestsToDelete;
   /** Per table: what it keeps and why, for the report. */
   public final Map<String, String> reasons;
+  /**
+   * Per table restored from a kept base: captured bulk loads written at or before this time are in
+   * that base (its snapshot was requested after them) and go; tables not named keep every one.
+   */
+  public final Map<String, Long> bulkLoadCutoffs;
 
   RetentionPlan(long windowStart, long segmentCutoff, List<BaseManifest> basesToDelete, Map<Integer, List<Manifest>> manifestsToDelete,
-      Map<String, String> reasons) {
+      Map<String, String> reasons, Map<String, Long> bulkLoadCutoffs) {
     this.windowStart = windowStart;
     this.segmentCutoff = segmentCutoff;
     this.basesToDelete = List.copyOf(basesToDelete);
     this.manifestsToDelete = new TreeMap<>(manifestsToDelete);
     this.reasons = new TreeMap<>(reasons);
+    this.bulkLoadCutoffs = new TreeMap<>(bulkLoadCutoffs);
   }
 
   public List<Manifest> allManifestsToDelete() {

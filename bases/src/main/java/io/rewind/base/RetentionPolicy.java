@@ -19,9 +19,11 @@ import java.util.TreeSet;
  * newest base completed at or before W and every newer base stay; older bases go. A restore from
  * the kept base replays the stream from that base's replay start, so segments whose every edit was
  * written at or before the earliest replay start any table still needs can go — only as a prefix of
- * each partition's chain, never its newest manifest (the archivers resume from there). A table
- * without a base needs the whole stream: nothing is deleted from it. Restore points older than the
- * window keep the restore to their time possible as well.
+ * each partition's chain, never its newest manifest (the archivers resume from there). A captured
+ * bulk load is treated like the stream it sits in: one written at or before its table's kept replay
+ * start is in the kept base and goes. A table without a base needs the whole stream and every bulk
+ * load: nothing is deleted from it. Restore points older than the window keep the restore to their
+ * time possible as well.
  */
 public final class RetentionPolicy {
 
@@ -45,6 +47,7 @@ public final class RetentionPolicy {
       Map<Integer, List<Manifest>> manifests, List<RestorePoint> points) {
     List<BaseManifest> basesToDelete = new ArrayList<>();
     Map<String, String> reasons = new HashMap<>();
+    Map<String, Long> bulkLoadCutoffs = new HashMap<>();
     long cutoff = Long.MAX_VALUE;
     TreeSet<String> tables = new TreeSet<>(knownTables);
     tables.addAll(bases.keySet());
@@ -72,6 +75,7 @@ public final class RetentionPolicy {
         }
       }
       cutoff = Math.min(cutoff, replayFrom);
+      bulkLoadCutoffs.put(table, replayFrom);
       String reason = anchor.isPresent()
           ? "keeps base " + kept.id + " (completed " + TimeParser.format(kept.completedAt) + ", the newest at or before the window's start)"
               + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer"
@@ -102,7 +106,7 @@ public final class RetentionPolicy {
         }
       }
     }
-    return new RetentionPlan(windowStart, cutoff, basesToDelete, manifestsToDelete, reasons);
+    return new RetentionPlan(windowStart, cutoff, basesToDelete, manifestsToDelete, reasons, bulkLoadCutoffs);
   }
 
   /** The time at or before which a segment's edits no restore in the window needs (Long.MIN_VALUE: keep every segment). */

@@ -14,6 +14,8 @@ public final class RetentionReport {
   public boolean dryRun;
   /** "table id" of every base deleted. */
   public List<String> basesDeleted = new ArrayList<>();
+  /** "table region sequenceId" of every captured bulk load deleted (its files are in a kept base). */
+  public List<String> bulkLoadsDeleted = new ArrayList<>();
   public long baseFilesDeleted;
   public long baseBytesDeleted;
   public long segmentsDeleted;

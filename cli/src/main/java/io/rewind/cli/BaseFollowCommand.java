@@ -26,7 +26,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rewind base follow}: takes a base of every table when it first joins the backup (its
- * descriptor appears on the tables topic) and the store has none of it; runs until stopped.
+ * descriptor appears on the tables topic) and the store has none of it; runs until stopped. The
+ * master's CREATE and DROP records need none: a table created under the observer starts empty.
  */
 @Command(name = "follow", mixinStandardHelpOptions = true,
     description = "Run until stopped: take a base of each table as it joins the backup (first seen on the tables topic) when the store"
@@ -74,8 +75,11 @@ final class BaseFollowCommand implements Callable<Integer> {
           if (r.value() == null) {
             continue;
           }
-          String table = decoder.deserialize(r.topic(), r.headers(), r.value()).getTable();
-          if (bases.bases(table).isEmpty()) {
+          TableDescriptor version = decoder.deserialize(r.topic(), r.headers(), r.value());
+          String table = version.getTable();
+          // A table the master records being created starts empty (the stream holds all it will get), a dropped one is gone.
+          boolean needsBase = !version.getChange().equals("CREATE") && !version.getChange().equals("DROP");
+          if (needsBase && bases.bases(table).isEmpty()) {
             try {
               BaseReport report = taker.take(table);
               BaseCommand.print(out, report);

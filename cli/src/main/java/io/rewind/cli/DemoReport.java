@@ -18,6 +18,9 @@ final class DemoReport {
   public long editsWritten;
   public long editsPublished;
   public int tables;
+  /** HBase demo: bulk loads (HFiles loaded with HBase's tool, captured by the endpoint) and truncates in the workload. */
+  public int bulkLoads;
+  public int truncates;
   /** Bases taken (HBase demo: one per table when it joins the backup) and their HFile bytes. */
   public int bases;
   public long baseBytes;

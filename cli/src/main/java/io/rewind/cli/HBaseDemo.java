@@ -38,8 +38,9 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * The demo with HBase as its source: the {@link HBaseWorkload} writes through the HBase client into
  * the stack's mini cluster (two region servers, KafkaBackupEndpoint as the replication peer), first
- * with the tables outside the backup; when they join it, a base of each is taken. At the moments it
- * will restore to it pauses and snapshots every table, as the oracle test does. Each restore (base,
+ * with the tables outside the backup; when they join it, a base of each is taken. On the way it
+ * bulk-loads HFiles into one table and truncates another. At the moments it will restore to it
+ * pauses and snapshots every table, as the oracle test does. Each restore (base,
  * then the stream) goes into fresh HBase tables and must read, cell for cell and all versions, like
  * the snapshot cloned into a scratch table.
  */
@@ -81,6 +82,18 @@ final class HBaseDemo {
     Random random = new Random(seed);
     for (int i = 0; i < restores; i++) {
       workload.run(slice / 2 + random.nextInt((int) slice));
+      if (i == Math.min(1, restores - 1)) {
+        long cells = workload.bulkLoad(HBaseWorkload.EXPLICIT);
+        say.line(String.format("  bulk-loaded %,d cells into %s with HBase's bulk-load tool (the endpoint copies the files into the store);"
+            + " writes to the same rows go on", cells, workload.qualified(HBaseWorkload.EXPLICIT)));
+        workload.run(slice / 4);
+      }
+      if (restores > 1 && i == restores - 1) {
+        workload.truncate(HBaseWorkload.IMPLICIT);
+        say.line("  truncated " + workload.qualified(HBaseWorkload.IMPLICIT) + " (the master observer records it before it happens);"
+            + " writes go on");
+        workload.run(slice / 4);
+      }
       HBaseWorkload.Pause p = workload.pause(i, "demo");
       pauses.add(p);
       say.line(String.format("  pause %d at %s: %,d writes so far, every table snapshotted", i + 1, TimeParser.format(p.time()), workload.operations()));
@@ -89,6 +102,8 @@ final class HBaseDemo {
     long lastWrite = System.currentTimeMillis();
     workload.close();
     report.editsWritten = workload.operations();
+    report.bulkLoads = workload.bulkLoads();
+    report.truncates = workload.truncates();
     say.line(String.format("workload done: %,d writes through the HBase client", workload.operations()));
 
     long c = awaitCheckpoint(pauses.get(pauses.size() - 1).time(), lastWrite, Duration.ofSeconds(90));
@@ -132,7 +147,7 @@ final class HBaseDemo {
       scratch.put(p.snapshots().get(source), TableName.valueOf("snapshot_" + (p.index() + 1), qualifier));
     }
     TableMapping mapping = TableMapping.of(workload.tableNames(), targets);
-    HBaseTarget target = HBaseTarget.open(connection, mapping, restore.descriptorsAt(p.time(), restore.bases()), false);
+    HBaseTarget target = HBaseTarget.open(connection, mapping, Restore.descriptors(restore.tablesAt(p.time(), workload.tableNames())), false);
     Path staging = Files.createTempDirectory("rewind-demo-bases");
     RestoreReport r;
     try {

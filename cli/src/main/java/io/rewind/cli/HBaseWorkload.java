@@ -36,6 +36,12 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  * <p>Single-threaded and synchronous: when {@link #step()} returns, the write is acknowledged.
  * {@link #pause} finds a moment T with no write within {@link #QUIET_MS} either side and takes an
  * HBase snapshot of every table: the snapshot is the state at T.
+ *
+ * <p>Besides writes, what never reaches the WAL as edits: {@link #bulkLoad} (HFiles of the table's
+ * own rows, qualifiers and recent timestamps, so later puts and deletes meet the loaded cells),
+ * {@link #truncate}, {@link #addFamily} and {@link #removeFamily}, {@link #lowerVersions} (of a family
+ * that only ever got puts: after a delete, which versions a read returns depends on when HBase
+ * compacted, which no backup can know), {@link #split} and {@link #drop}.
  */
 final class HBaseWorkload {
 
@@ -60,9 +66,21 @@ final class HBaseWorkload {
   private long operations;
   private long lastAckMillis;
   private boolean bigValueWritten;
+  private int bulkLoads;
+  private long bulkLoadedCells;
+  private int truncates;
 
-  /** A table of the workload: its families and whether it only ever gets implicit timestamps. */
-  record TableShape(TableName name, List<byte[]> families, boolean implicitOnly, List<byte[]> rows) {}
+  /** A table of the workload: its families, whether it only ever gets implicit timestamps, and the families that get puts only. */
+  record TableShape(TableName name, List<byte[]> families, boolean implicitOnly, List<byte[]> rows, List<byte[]> putsOnly) {
+
+    TableShape withFamilies(List<byte[]> families) {
+      return new TableShape(name, families, implicitOnly, rows, putsOnly);
+    }
+
+    boolean putsOnly(byte[] family) {
+      return putsOnly.stream().anyMatch(f -> java.util.Arrays.equals(f, family));
+    }
+  }
 
   /** A pause: the moment T and the snapshot of each table (source table name -> snapshot name). */
   record Pause(int index, long time, Map<String, String> snapshots) {}
@@ -89,7 +107,7 @@ final class HBaseWorkload {
       row[0] = (byte) (i * 6);
       rows.add(row);
     }
-    return new TableShape(TableName.valueOf(namespace, name), fs, implicitOnly, rows);
+    return new TableShape(TableName.valueOf(namespace, name), fs, implicitOnly, rows, List.of());
   }
 
   /** Creates the namespace and the tables (pre-split in two, so both region servers host them), in the backup. */
@@ -187,6 +205,13 @@ final class HBaseWorkload {
     lastAckMillis = System.currentTimeMillis();
   }
 
+  /** Makes {@code n} writes, each acknowledged: the same ones for the same seed, however fast the cluster is. */
+  void steps(int n) throws IOException {
+    for (int i = 0; i < n; i++) {
+      step();
+    }
+  }
+
   /** Writes for {@code millis}, returns the number of writes. */
   long run(long millis) throws IOException {
     long end = System.currentTimeMillis() + millis;
@@ -225,6 +250,212 @@ final class HBaseWorkload {
     return new Pause(index, t, snapshots);
   }
 
+  /** Bulk loads done, and the cells they loaded. */
+  int bulkLoads() {
+    return bulkLoads;
+  }
+
+  long bulkLoadedCells() {
+    return bulkLoadedCells;
+  }
+
+  int truncates() {
+    return truncates;
+  }
+
+  /** The table's qualified name, {@code namespace:qualifier}, from its short name ({@link #EXPLICIT}, ...). */
+  String qualified(String table) {
+    TableName n = shapes.get(table).name();
+    return n.getNamespaceAsString() + ":" + n.getQualifierAsString();
+  }
+
+  /**
+   * Loads one HFile per family of the table with HBase's bulk-load tool: some of the table's rows,
+   * its qualifiers, timestamps it used recently (a loaded cell ties with an earlier put of the same
+   * timestamp, and wins; a later put of it wins over the loaded one), older and newer ones, and a
+   * few DeleteColumn markers. Staged on the cluster's default file system. Returns the cells loaded.
+   */
+  long bulkLoad(String table) throws IOException {
+    TableShape s = shapes.get(table);
+    org.apache.hadoop.conf.Configuration conf = connection.getConfiguration();
+    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(conf);
+    org.apache.hadoop.fs.Path dir = fs.makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-workload-bulkload-" + java.util.UUID.randomUUID()));
+    long now = System.currentTimeMillis();
+    long cells = 0;
+    try {
+      for (byte[] family : s.families()) {
+        List<org.apache.hadoop.hbase.KeyValue> kvs = new ArrayList<>();
+        String key = s.name() + "/" + new String(family, StandardCharsets.ISO_8859_1);
+        for (byte[] row : s.rows()) {
+          if (rng.nextInt(3) != 0) {
+            continue;
+          }
+          for (int q = 0; q < 4; q++) {
+            if (rng.nextBoolean()) {
+              long ts = s.implicitOnly() ? now : explicitTimestamp(now, key);
+              org.apache.hadoop.hbase.KeyValue.Type type = !s.implicitOnly() && !s.putsOnly(family) && rng.nextInt(10) == 0
+                  ? org.apache.hadoop.hbase.KeyValue.Type.DeleteColumn : org.apache.hadoop.hbase.KeyValue.Type.Put;
+              kvs.add(new org.apache.hadoop.hbase.KeyValue(row, family, bytes("q" + q), ts, type,
+                  type == org.apache.hadoop.hbase.KeyValue.Type.Put ? value(8 + rng.nextInt(40)) : new byte[0]));
+            }
+          }
+        }
+        kvs.sort(org.apache.hadoop.hbase.CellComparator.getInstance());
+        if (kvs.isEmpty()) {
+          continue;
+        }
+        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir, new String(family, StandardCharsets.UTF_8)),
+            "load-" + bulkLoads);
+        try (org.apache.hadoop.hbase.io.hfile.HFile.Writer w = org.apache.hadoop.hbase.io.hfile.HFile
+            .getWriterFactory(conf, org.apache.hadoop.hbase.io.hfile.CacheConfig.DISABLED).withPath(fs, file)
+            .withFileContext(new org.apache.hadoop.hbase.io.hfile.HFileContextBuilder().build()).create()) {
+          org.apache.hadoop.hbase.KeyValue previous = null;
+          for (org.apache.hadoop.hbase.KeyValue kv : kvs) {
+            // Two cells of one key and timestamp in one file: HBase keeps one, so the workload writes one.
+            if (previous == null || org.apache.hadoop.hbase.CellComparator.getInstance().compare(previous, kv, true) != 0) {
+              w.append(kv);
+              cells++;
+            }
+            previous = kv;
+          }
+        }
+      }
+      org.apache.hadoop.hbase.tool.BulkLoadHFiles.create(conf).bulkLoad(s.name(), dir);
+    } finally {
+      fs.delete(dir, true);
+    }
+    bulkLoads++;
+    bulkLoadedCells += cells;
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+    return cells;
+  }
+
+  /** Truncates the table, keeping its region boundaries (disabling it first, as HBase requires). */
+  void truncate(String table) throws IOException {
+    TableName name = shapes.get(table).name();
+    try (Admin admin = connection.getAdmin()) {
+      admin.disableTable(name);
+      admin.truncateTable(name, true);
+    }
+    reopen(table);
+    truncates++;
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * Adds a family (every version, deleted cells kept, backed up) and writes into it from now on;
+   * with {@code putsOnly}, puts only (a family whose VERSIONS may be lowered later: see the class comment).
+   */
+  void addFamily(String table, String family, boolean putsOnly) throws IOException {
+    TableShape s = shapes.get(table);
+    try (Admin admin = connection.getAdmin()) {
+      admin.addColumnFamily(s.name(), ColumnFamilyDescriptorBuilder.newBuilder(bytes(family)).setMaxVersions(Integer.MAX_VALUE)
+          .setKeepDeletedCells(KeepDeletedCells.TRUE).setScope(1).build());
+    }
+    List<byte[]> families = new ArrayList<>(s.families());
+    families.add(bytes(family));
+    List<byte[]> onlyPuts = new ArrayList<>(s.putsOnly());
+    if (putsOnly) {
+      onlyPuts.add(bytes(family));
+    }
+    shapes.put(table, new TableShape(s.name(), families, s.implicitOnly(), s.rows(), onlyPuts));
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /** Removes a family: its cells are gone, and nothing is written into it any more. */
+  void removeFamily(String table, String family) throws IOException {
+    TableShape s = shapes.get(table);
+    try (Admin admin = connection.getAdmin()) {
+      admin.deleteColumnFamily(s.name(), bytes(family));
+    }
+    List<byte[]> families = new ArrayList<>(s.families());
+    families.removeIf(f -> java.util.Arrays.equals(f, bytes(family)));
+    shapes.put(table, s.withFamilies(families));
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /**
+   * Lowers a family's VERSIONS; from now on it gets puts only. Lower it only on a family that never
+   * had a delete: HBase then drops the versions beyond it as it compacts, counting deleted ones with
+   * KEEP_DELETED_CELLS, so what a read returns after a delete depends on when it compacted.
+   */
+  void lowerVersions(String table, String family, int versions) throws IOException {
+    TableShape s = shapes.get(table);
+    try (Admin admin = connection.getAdmin()) {
+      org.apache.hadoop.hbase.client.ColumnFamilyDescriptor current = admin.getDescriptor(s.name()).getColumnFamily(bytes(family));
+      admin.modifyColumnFamily(s.name(), ColumnFamilyDescriptorBuilder.newBuilder(current).setMaxVersions(versions).build());
+    }
+    List<byte[]> putsOnly = new ArrayList<>(s.putsOnly());
+    putsOnly.add(bytes(family));
+    shapes.put(table, new TableShape(s.name(), s.families(), s.implicitOnly(), s.rows(), putsOnly));
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /** Splits the table at {@code at} and waits until its regions are back online. */
+  void split(String table, byte[] at) throws IOException {
+    TableName name = shapes.get(table).name();
+    try (Admin admin = connection.getAdmin()) {
+      int before = admin.getRegions(name).size();
+      admin.split(name, at);
+      long deadline = System.currentTimeMillis() + 60_000;
+      while (admin.getRegions(name).size() <= before || !admin.isTableAvailable(name)) {
+        if (System.currentTimeMillis() > deadline) {
+          throw new IOException("the split of " + name + " at " + org.apache.hadoop.hbase.util.Bytes.toStringBinary(at) + " did not finish in 60 s");
+        }
+        sleepUntil(System.currentTimeMillis() + 50);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while waiting for a split");
+    }
+    reopen(table);
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  /** The start keys of the table's regions but the first, in order. */
+  List<byte[]> splitKeys(String table) throws IOException {
+    try (Admin admin = connection.getAdmin()) {
+      return splitKeys(admin, shapes.get(table).name());
+    }
+  }
+
+  static List<byte[]> splitKeys(Admin admin, TableName table) throws IOException {
+    List<byte[]> keys = new ArrayList<>();
+    for (org.apache.hadoop.hbase.client.RegionInfo r : admin.getRegions(table)) {
+      if (r.getStartKey().length > 0 && !r.isSplitParent()) {
+        keys.add(r.getStartKey());
+      }
+    }
+    keys.sort(org.apache.hadoop.hbase.util.Bytes.BYTES_COMPARATOR);
+    return keys;
+  }
+
+  /** Drops the table: the workload writes only to the others from now on. */
+  void drop(String table) throws IOException {
+    TableShape s = shapes.remove(table);
+    tables.remove(s.name().getNameAsString()).close();
+    try (Admin admin = connection.getAdmin()) {
+      admin.disableTable(s.name());
+      admin.deleteTable(s.name());
+    }
+    operations++;
+    lastAckMillis = System.currentTimeMillis();
+  }
+
+  private void reopen(String table) throws IOException {
+    TableName name = shapes.get(table).name();
+    Table old = tables.put(name.getNameAsString(), connection.getTable(name));
+    if (old != null) {
+      old.close();
+    }
+  }
+
   private void implicitWrite(TableShape s, Table table) throws IOException {
     byte[] family = s.families().get(0);
     int op = rng.nextInt(100);
@@ -259,7 +490,7 @@ final class HBaseWorkload {
     byte[] q = qualifier();
     String key = s.name() + "/" + new String(family, StandardCharsets.ISO_8859_1);
     long now = System.currentTimeMillis();
-    int op = rng.nextInt(100);
+    int op = rng.nextInt(s.putsOnly(family) ? 52 : 100);
     if (!bigValueWritten && s.families().size() > 2 && operations > 50) {
       table.put(new Put(row).addColumn(family, q, value(BIG_VALUE_BYTES)));
       bigValueWritten = true;

@@ -146,10 +146,12 @@ final class RestoreCommand implements Callable<Integer> {
     try (ObjectStore store = openStore(config)) {
       long time;
       String interpretation = null;
+      CheckpointFile.Stored latest = null;
       if (when.latest) {
-        time = CheckpointFile.read(store)
-            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"))
-            .time;
+        // Read once: T is this checkpoint, and the restore reports this same one.
+        latest = CheckpointFile.read(store)
+            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"));
+        time = latest.time;
         interpretation = "--latest: the checkpoint";
       } else if (when.point != null) {
         RestorePoint point = new RestorePoints(store).read(RestorePoints.checkName(when.point))
@@ -171,8 +173,12 @@ final class RestoreCommand implements Callable<Integer> {
           .withSort(sort)
           .withLeaseSettings(LeaseSettings.from(config))
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
+      if (latest != null) {
+        restore.withCheckpoint(latest);
+      }
       var catalog = restore.catalog();
-      var expected = tables.isEmpty() ? restore.knownTables(catalog) : tables;
+      restore.checkTablesKnown(tables, catalog);
+      var expected = dryRun ? List.<String>of() : Restore.existing(restore.tablesAt(time, tables));
       RestoreOptions options = new RestoreOptions(time, tables, parallelism, dryRun);
       RestoreReport report;
       if (dryRun) {
@@ -254,13 +260,21 @@ final class RestoreCommand implements Callable<Integer> {
   /** Into HBase tables: the range is checked before any target table is created or written. */
   private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, io.rewind.core.store.ArchiveCatalog catalog,
       RestoreOptions options, java.util.Collection<String> sources) throws Exception {
-    var bases = restore.bases();
-    restore.checkTablesKnown(options.tables(), catalog);
-    restore.range(catalog, options.tables(), bases).check(options.time());
-    TableMapping mapping = TableMapping.of(sources, TableMapping.parse(map));
+    restore.range(catalog, options.tables(), restore.bases()).check(options.time());
+    var tablesAt = restore.tablesAt(options.time(), options.tables());
+    java.util.Map<String, String> explicit = TableMapping.parse(map);
+    for (String source : explicit.keySet()) {
+      var at = tablesAt.get(source);
+      if (at != null && !at.exists()) {
+        throw new RestoreRefusedException("--map names " + source + ", which did not exist at " + io.rewind.core.time.TimeParser.format(
+            options.time()) + " (" + (at.droppedAt().isPresent() ? "dropped at " + io.rewind.core.time.TimeParser.format(at.droppedAt().get())
+                : "created after it") + "): leave it out of --map, or restore to a time when it existed");
+      }
+    }
+    TableMapping mapping = TableMapping.of(sources, explicit);
     try (Connection connection = hbase.connect()) {
-      HBaseTarget tables = HBaseTarget.open(connection, mapping, restore.descriptorsAt(options.time(), bases), force);
-      boolean staged = mode == Mode.bulkload || bases.values().stream().anyMatch(b -> b.servingAt(options.time()).isPresent());
+      HBaseTarget tables = HBaseTarget.open(connection, mapping, Restore.descriptors(tablesAt), force);
+      boolean staged = mode == Mode.bulkload || tablesAt.values().stream().anyMatch(a -> a.exists() && a.base().isPresent());
       Path tempStaging = staged && bulkloadDir == null ? java.nio.file.Files.createTempDirectory("rewind-bulkload") : null;
       org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString()
           : bulkloadDir != null ? bulkloadDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
@@ -292,7 +306,14 @@ final class RestoreCommand implements Callable<Integer> {
     w.printf("  restorable range %s … %s (checkpoint)%n", r.earliestIso, r.checkpointIso);
     r.bases.forEach(b -> w.printf("  %s: base %s (completed %s, %d HFiles, %,d bytes), then the stream after %s%n", b.table, b.id,
         b.completedAtIso, b.files, b.bytes, b.replayAfterIso));
+    if (r.tablesAbsentAtTime != null) {
+      r.tablesAbsentAtTime.forEach((t, why) -> w.printf("  %s: not restored, it did not exist at T (%s)%n", t, why));
+    }
     w.printf("  plan: %d segments, %d bytes, up to %d records%n", r.segments, r.bytes, r.recordsPlanned);
+    if (!r.bulkLoadsReplayed.isEmpty()) {
+      w.printf("  %d captured bulk loads replayed with the stream%s%n", r.bulkLoadsReplayed.size(),
+          r.dryRun ? "" : String.format(" (%d HFiles, %,d cells)", r.bulkLoadFiles, r.bulkLoadCells));
+    }
     if (r.invalidRecordsArchived > 0) {
       w.printf("  %d records of these segments failed validation when archived (each copied with the reason to the dlq topic):%n",
           r.invalidRecordsArchived);

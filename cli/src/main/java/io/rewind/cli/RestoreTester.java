@@ -138,7 +138,7 @@ final class RestoreTester {
     r.tables.addAll(sample);
     RestoreOptions options = new RestoreOptions(time, sample, Runtime.getRuntime().availableProcessors(), false);
     if (hbase != null) {
-      intoHBase(restore, bases, options, request, r);
+      intoHBase(restore, options, request, r);
     } else {
       intoDumps(restore, options, r);
     }
@@ -149,7 +149,7 @@ final class RestoreTester {
     }
   }
 
-  private void intoHBase(Restore restore, Map<String, TableBases> bases, RestoreOptions options, Request request, RestoreTestRecord r)
+  private void intoHBase(Restore restore, RestoreOptions options, Request request, RestoreTestRecord r)
       throws IOException {
     String namespace = NAMESPACE_PREFIX + r.id;
     Map<String, String> targets = new LinkedHashMap<>();
@@ -159,7 +159,7 @@ final class RestoreTester {
     }
     r.target = "HBase namespace " + namespace + " (dropped after the test)";
     TableMapping mapping = TableMapping.of(options.tables(), targets);
-    Map<String, TableDescriptor> descriptors = restore.descriptorsAt(options.time(), bases);
+    Map<String, TableDescriptor> descriptors = Restore.descriptors(restore.tablesAt(options.time(), options.tables()));
     Path staging = Files.createTempDirectory(scratch, "bases-");
     try (Admin admin = hbase.getAdmin()) {
       admin.createNamespace(NamespaceDescriptor.create(namespace).build());

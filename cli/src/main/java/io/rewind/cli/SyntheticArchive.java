@@ -3,6 +3,7 @@ package io.rewind.cli;
 import io.rewind.archiver.SealedSegment;
 import io.rewind.archiver.SegmentCommitter;
 import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.kafka.EditKey;
 import io.rewind.core.kafka.RecordHeaders;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
@@ -31,8 +32,8 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * Archived edits for the restore bench, written straight into a store the way the archiver writes
  * them (SegmentWriter, SegmentCommitter), without Kafka: one table with one family, pre-split in
- * four, one put per edit on random hex rows (each row's edits in one partition, sequence ids
- * rising), its descriptor and a checkpoint at the last write time. Each edit is also handed to a
+ * four, one put per edit on random hex rows (each row's edits in the partition Kafka's producer
+ * would send them to, sequence ids rising), its descriptor and a checkpoint at the last write time. Each edit is also handed to a
  * consumer as it is archived, so that the restore bench's baseline writes exactly the same cells;
  * nothing is kept, so the store can be far larger than the heap.
  */
@@ -47,24 +48,58 @@ final class SyntheticArchive {
   /** @param archived takes each edit archived, in write order */
   static void write(ObjectStore store, SerdeFactory serdes, int partitions, int edits, int valueBytes, long seed,
       Consumer<WalEdit> archived) throws IOException, InterruptedException {
-    Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
-    String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
     Random rng = new Random(seed);
     long first = System.currentTimeMillis() - edits - 60_000;
-    SegmentWriter[] writers = new SegmentWriter[partitions];
-    long[] offsets = new long[partitions];
-    SegmentCommitter committer = new SegmentCommitter(store, "bench", System::currentTimeMillis);
-    for (int p = 0; p < partitions; p++) {
-      writers[p] = new SegmentWriter(p, 0, SEGMENT_BYTES, "zstd");
-    }
+    Segments segments = new Segments(store, serdes, partitions);
     for (int i = 0; i < edits; i++) {
       String row = String.format("%08x", rng.nextInt(Math.max(1, edits / 2)) * 0x9E3779B1);
-      int partition = Math.floorMod(row.hashCode(), partitions);
       long writeTime = first + i;
       byte[] value = new byte[valueBytes];
       rng.nextBytes(value);
-      WalEdit edit = edit(row, "region-" + partition, writeTime, i + 1L, "q" + (i & 3), value);
+      WalEdit edit = edit(row, "region-" + segments.partitionOf(row.getBytes(StandardCharsets.UTF_8)), writeTime, i + 1L, "q" + (i & 3), value);
       archived.accept(edit);
+      segments.append(edit);
+    }
+    segments.finish();
+    long last = first + edits - 1;
+    describeAndCheckpoint(store, first, last);
+  }
+
+  /** Archives the edits as they are (no descriptor, no checkpoint). */
+  static void archive(ObjectStore store, SerdeFactory serdes, int partitions, List<WalEdit> edits) throws IOException, InterruptedException {
+    Segments segments = new Segments(store, serdes, partitions);
+    for (WalEdit e : edits) {
+      segments.append(e);
+    }
+    segments.finish();
+  }
+
+  /** Each partition's open segment, committed when full: records go to their key's partition, as the producer sends them. */
+  private static final class Segments {
+    private final Serializer<WalEdit> serializer;
+    private final String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
+    private final SegmentWriter[] writers;
+    private final long[] offsets;
+    private final SegmentCommitter committer;
+
+    Segments(ObjectStore store, SerdeFactory serdes, int partitions) {
+      this.serializer = serdes.serializer(WalEdit.class);
+      this.writers = new SegmentWriter[partitions];
+      this.offsets = new long[partitions];
+      this.committer = new SegmentCommitter(store, "bench", System::currentTimeMillis);
+      for (int p = 0; p < partitions; p++) {
+        writers[p] = new SegmentWriter(p, 0, SEGMENT_BYTES, "zstd");
+      }
+    }
+
+    int partitionOf(byte[] row) {
+      return EditKey.partition(EditKey.of(TABLE, row), writers.length);
+    }
+
+    void append(WalEdit edit) throws IOException, InterruptedException {
+      byte[] row = new byte[edit.getRow().remaining()];
+      edit.getRow().duplicate().get(row);
+      int partition = partitionOf(row);
       ConsumerRecord<byte[], byte[]> record = record(partition, offsets[partition]++, edit, serializer.serialize("rewind.edits", edit), schema);
       if (writers[partition].wouldOverflow(record)) {
         SealedSegment sealed = writers[partition].seal();
@@ -73,13 +108,14 @@ final class SyntheticArchive {
       }
       writers[partition].append(record, null, 0);
     }
-    for (SegmentWriter w : writers) {
-      if (w.hasContent()) {
-        committer.commit(w.seal());
+
+    void finish() throws IOException, InterruptedException {
+      for (SegmentWriter w : writers) {
+        if (w.hasContent()) {
+          committer.commit(w.seal());
+        }
       }
     }
-    long last = first + edits - 1;
-    describeAndCheckpoint(store, first, last);
   }
 
   /** One put of one cell at its write time, on the bench table. */

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.archiver.OrphanSegmentCollector;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
+import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.lease.LeaseSettings;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * What a running restore pins stays while retention and gc run, and goes once the pin is gone: on a
  * store holding an hour of level-0 segments on two partitions and a base that lets retention delete
- * most of them.
+ * most of them; on a store holding captured bulk loads older than the table's base.
  */
 class PinnedStoreTest {
 
@@ -72,6 +75,56 @@ class PinnedStoreTest {
       assertThat(store.exists(orphan)).isFalse();
       assertThat(pins.live()).isEmpty();
     }
+  }
+
+  @Test
+  void retentionKeepsTheBulkLoadsAPinReadsAndTheirFiles() throws Exception {
+    LeaseSettings leases = LeaseSettings.from(RewindConfig.of(Map.of()));
+    long first = System.currentTimeMillis() - 2 * 60 * MINUTE;
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      commitBase(store, first + 50 * MINUTE);
+      BulkLoadManifest older = commitBulkLoad(store, first + 20 * MINUTE, "r1");
+      BulkLoadManifest read = commitBulkLoad(store, first + 30 * MINUTE, "r2");
+      BulkLoadStore loads = new BulkLoadStore(store);
+
+      Pins pins = new Pins(store, leases, System::currentTimeMillis);
+      RetentionReport report;
+      try (PinHandle pin = pins.pinEverything("restore to a test time", null)) {
+        // A restore replaying the table's stream (and its bulk loads) from 25 minutes in.
+        pin.narrow(Map.of(), List.of(), Map.of(SyntheticArchive.TABLE, first + 25 * MINUTE));
+        report = new Retention(store, Duration.ofDays(1).toMillis(), leases).run(first + 55 * MINUTE, false);
+      }
+      assertThat(report.bulkLoadsDeleted).hasSize(1);
+      assertThat(report.keptPinned).hasSize(1).allSatisfy(k -> assertThat(k).startsWith("bulk load ").contains(" r2 "));
+      assertThat(loads.all(SyntheticArchive.TABLE)).extracting(l -> l.region).containsExactly("r2");
+      assertThat(store.exists(older.files.get(0).key)).as("named by nothing left").isFalse();
+      assertThat(store.exists(read.files.get(0).key)).as("named by the pinned load").isTrue();
+
+      report = new Retention(store, Duration.ofDays(1).toMillis(), leases).run(first + 55 * MINUTE, false);
+      assertThat(report.bulkLoadsDeleted).as("unpinned").hasSize(1);
+      assertThat(loads.all(SyntheticArchive.TABLE)).isEmpty();
+      assertThat(store.exists(read.files.get(0).key)).isFalse();
+    }
+  }
+
+  /** A captured bulk load of the history's table, with one stored file. */
+  private static BulkLoadManifest commitBulkLoad(ObjectStore store, long writeTime, String region) throws Exception {
+    BulkLoadManifest load = new BulkLoadManifest();
+    load.table = SyntheticArchive.TABLE;
+    load.region = region;
+    load.sequenceId = 7;
+    load.writeTime = writeTime;
+    load.startedAt = writeTime;
+    load.editsPartitions = 2;
+    BaseFile f = new BaseFile();
+    f.family = "f";
+    f.name = "bulk-" + region;
+    f.key = BaseStore.fileKey(load.table, f.family, f.name);
+    f.size = 3;
+    store.write(f.key, new byte[] {1, 2, 3});
+    load.files.add(f);
+    new BulkLoadStore(store).commit(load);
+    return load;
   }
 
   /** A base of the history's table completed at {@code completedAt}: retention may then delete the stream before it. */

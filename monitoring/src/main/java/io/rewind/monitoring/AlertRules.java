@@ -236,12 +236,14 @@ public final class AlertRules {
       return;
     }
     BulkLoadMarker last = facts.bulkLoads().get(facts.bulkLoads().size() - 1);
+    String why = last.reason() == null || last.reason().isEmpty()
+        ? "the endpoint of " + last.publisher() + " does not capture bulk loads (upgrade it, see docs/hbase-endpoint.md)"
+        : last.reason();
     alerts.add(new Alert(BULK_LOAD, Severity.WARNING, last.queue(),
-        facts.bulkLoads().size() + " bulk-load marker(s) passed, the last one of queue " + last.queue() + " at "
-            + TimeParser.format(last.brokerTime()) + ": bulk-loaded files do not travel through the WAL, so their data is not"
-            + " in the backup",
-        "keep the bulk-loaded files and load them again into a restored table, or copy the table now (base images are planned);"
-            + " the alert clears once the marker is older than " + MonitorSettings.PROGRESS_WINDOW_MS));
+        facts.bulkLoads().size() + " bulk load(s) passed that the backup could not capture, the last one of queue " + last.queue()
+            + " at " + TimeParser.format(last.brokerTime()) + ": their data is not in the backup, because " + why,
+        "fix the cause, then take a base of each table loaded (rewind base --tables ns:table): restores to times after it hold the"
+            + " loaded data; the alert clears once the marker is older than " + MonitorSettings.PROGRESS_WINDOW_MS));
   }
 
   private void walBacklog(StatusReport facts, List<Alert> alerts) {

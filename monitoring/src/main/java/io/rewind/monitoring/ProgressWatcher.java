@@ -93,7 +93,7 @@ final class ProgressWatcher {
     }
     if (event.getBody() instanceof Marker m && m.getSource() == MarkerSource.BULK_LOAD) {
       String queue = m.getQueue().getServer() + "/" + m.getQueue().getWalGroup();
-      bulkLoads.addLast(new BulkLoadMarker(queue, event.getPublisher(), r.timestamp(), TimeParser.format(r.timestamp())));
+      bulkLoads.addLast(new BulkLoadMarker(queue, event.getPublisher(), r.timestamp(), TimeParser.format(r.timestamp()), m.getReason()));
     }
   }
 

@@ -117,16 +117,22 @@ public final class StatusText {
     }
 
     if (!r.bulkLoads().isEmpty()) {
-      out.append("\nBULK LOADS SEEN (their data is not in the backup)\n");
-      TextTable bulk = new TextTable("QUEUE", "PUBLISHER", "AT");
-      r.bulkLoads().forEach(b -> bulk.row(b.queue(), b.publisher(), b.brokerTimeIso()));
+      out.append("\nBULK LOADS NOT CAPTURED (their data is not in the backup)\n");
+      TextTable bulk = new TextTable("QUEUE", "PUBLISHER", "AT", "WHY");
+      r.bulkLoads().forEach(b -> bulk.row(b.queue(), b.publisher(), b.brokerTimeIso(), b.reason()));
       bulk.appendTo(out, "  ");
     }
 
     out.append("\nNOTES\n");
     r.notes().forEach(n -> out.append("  - ").append(n).append('\n'));
+    out.append("  - ").append(SKIP_WAL).append('\n');
     return out.toString();
   }
+
+  /** What no WAL-based backup can see, and what to do about it. */
+  static final String SKIP_WAL = "writes with Durability.SKIP_WAL never reach the WAL, so they are in no WAL-based backup and nothing"
+      + " can warn about them: keep them off backed-up tables, or take a base of each table such a job wrote once it is done"
+      + " (rewind base --tables ns:table)";
 
   static String bytes(long b) {
     if (b < 1024) {

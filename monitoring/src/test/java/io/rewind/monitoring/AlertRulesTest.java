@@ -146,12 +146,13 @@ class AlertRulesTest {
   }
 
   @Test
-  void aBulkLoadMarkerIsAWarning() {
+  void aBulkLoadTheEndpointCouldNotCaptureIsAWarningSayingWhy() {
     Facts f = new Facts();
-    f.bulkLoads.add(new BulkLoadMarker("rs1,16020,1/wg", "rs1", Facts.NOW - 5_000, "t"));
+    f.bulkLoads.add(new BulkLoadMarker("rs1,16020,1/wg", "rs1", Facts.NOW - 5_000, "t", "bulk-load replication is off on this region server"));
     Alert bulk = single(alerts(f), AlertRules.BULK_LOAD);
     assertThat(bulk.severity()).isEqualTo(Severity.WARNING);
-    assertThat(bulk.reason()).contains("rs1,16020,1/wg", "not in the backup");
+    assertThat(bulk.reason()).contains("rs1,16020,1/wg", "not in the backup", "bulk-load replication is off");
+    assertThat(bulk.action()).contains("rewind base --tables");
   }
 
   @Test

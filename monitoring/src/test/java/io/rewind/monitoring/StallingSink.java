@@ -48,9 +48,9 @@ final class StallingSink implements EditSink {
   }
 
   @Override
-  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source) {
+  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     check(queue);
-    delegate.publishMarker(queue, newestWriteTime, source);
+    delegate.publishMarker(queue, newestWriteTime, source, reason);
     seenServers.add(queue.getServer());
   }
 
@@ -68,6 +68,16 @@ final class StallingSink implements EditSink {
   @Override
   public void publishTable(TableDescriptor descriptor) {
     delegate.publishTable(descriptor);
+  }
+
+  @Override
+  public void publishBulkLoad(io.rewind.schemas.BulkLoad load) {
+    delegate.publishBulkLoad(load);
+  }
+
+  @Override
+  public int editsPartitions() {
+    return delegate.editsPartitions();
   }
 
   @Override

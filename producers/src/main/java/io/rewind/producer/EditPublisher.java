@@ -5,6 +5,7 @@ import io.rewind.core.kafka.EditKey;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.RecordHeaders;
 import io.rewind.core.kafka.Topics;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
@@ -38,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one publishing path into Kafka, shared by the fleet simulator and the HBase replication
- * endpoint: edits split per row (and per part for huge rows) to the edits topic, progress claims
- * to the progress topic, table descriptors to the tables topic. One idempotent acks=all producer;
+ * endpoint: edits split per row (and per part for huge rows) and captured bulk loads to the edits
+ * topic, progress claims to the progress topic, table descriptors to the tables topic. One idempotent acks=all producer;
  * every call returns only when Kafka acknowledged all of its records, retrying with backoff while
  * the broker is unreachable, then throwing {@link PublishFailedException}. Thread-safe.
  */
@@ -61,9 +62,11 @@ public final class EditPublisher implements EditSink {
   private final Serializer<WalEdit> editSerializer;
   private final Serializer<ProgressEvent> progressSerializer;
   private final Serializer<TableDescriptor> tableSerializer;
+  private final Serializer<BulkLoad> bulkLoadSerializer;
   private final byte[] editSchemaId;
   private final byte[] progressSchemaId;
   private final byte[] tableSchemaId;
+  private final byte[] bulkLoadSchemaId;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   /** @param publisherName who publishes (server name or simulator id), carried in every progress event */
@@ -93,9 +96,11 @@ public final class EditPublisher implements EditSink {
     this.editSerializer = serdes.serializer(WalEdit.class);
     this.progressSerializer = serdes.serializer(ProgressEvent.class);
     this.tableSerializer = serdes.serializer(TableDescriptor.class);
+    this.bulkLoadSerializer = serdes.serializer(BulkLoad.class);
     this.editSchemaId = utf8(SchemaHistory.schemaId(WalEdit.getClassSchema()));
     this.progressSchemaId = utf8(SchemaHistory.schemaId(ProgressEvent.getClassSchema()));
     this.tableSchemaId = utf8(SchemaHistory.schemaId(TableDescriptor.getClassSchema()));
+    this.bulkLoadSchemaId = utf8(SchemaHistory.schemaId(BulkLoad.getClassSchema()));
   }
 
   @Override
@@ -118,9 +123,31 @@ public final class EditPublisher implements EditSink {
   }
 
   @Override
-  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source) {
-    Marker marker = claims.marker(queue, newestWriteTime, source);
+  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
+    Marker marker = claims.marker(queue, newestWriteTime, source, reason);
     sendProgress(utf8(queue.getServer() + "/" + queue.getWalGroup()), marker, "marker of queue " + queue.getServer() + "/" + queue.getWalGroup());
+  }
+
+  /**
+   * Key {@code table 0x00} (no row: no edit has it), the table and the schema headers like an edit's,
+   * and {@link RecordHeaders#KIND} {@code bulk-load}, so an archiver counts it under its table and a
+   * restore tells it from the edits without decoding.
+   */
+  @Override
+  public void publishBulkLoad(BulkLoad load) {
+    String topic = topics.edits();
+    Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
+    headers.add(new RecordHeader(RecordHeaders.TABLE, utf8(load.getTable())));
+    headers.add(new RecordHeader(RecordHeaders.SCHEMA, bulkLoadSchemaId));
+    headers.add(new RecordHeader(RecordHeaders.KIND, utf8(RecordHeaders.KIND_BULK_LOAD)));
+    byte[] value = bulkLoadSerializer.serialize(topic, headers, load);
+    sendAll(List.of(new ProducerRecord<>(topic, null, load.getWriteTime(), EditKey.of(load.getTable(), new byte[0]), value, headers)),
+        "bulk load into " + load.getTable() + " region " + load.getRegion());
+  }
+
+  @Override
+  public int editsPartitions() {
+    return producer.partitionsFor(topics.edits()).size();
   }
 
   @Override
@@ -157,6 +184,7 @@ public final class EditPublisher implements EditSink {
       editSerializer.close();
       progressSerializer.close();
       tableSerializer.close();
+      bulkLoadSerializer.close();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.rewind.producer;
 
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.TableDescriptor;
@@ -20,7 +21,21 @@ public interface EditSink extends AutoCloseable {
    * Claims that every edit of {@code queue} with write time below {@code newestWriteTime - margin}
    * is acknowledged. Call only after the batches holding those edits were published.
    */
-  void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source);
+  default void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source) {
+    publishMarker(queue, newestWriteTime, source, "");
+  }
+
+  /** As {@link #publishMarker(QueueId, long, MarkerSource)}; {@code reason} says why a bulk load was not captured. */
+  void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason);
+
+  /**
+   * Publishes a captured bulk load at its place in the stream (the edits topic, at its write time).
+   * Call only once its files and its commit are in the store.
+   */
+  void publishBulkLoad(BulkLoad load);
+
+  /** Partitions of the edits topic: what the producer routes each row's key by. */
+  int editsPartitions();
 
   /** Publishes a consistent read of the queue storage taken at {@code readTime} (read time taken before the read). */
   void publishSnapshot(long readTime, List<ListedQueue> queues);

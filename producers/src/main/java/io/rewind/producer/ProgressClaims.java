@@ -29,11 +29,17 @@ public final class ProgressClaims {
 
   /** Every edit of the queue with write time below newest - margin has been acknowledged. */
   public Marker marker(QueueId queue, long newestWriteTime, MarkerSource source) {
+    return marker(queue, newestWriteTime, source, "");
+  }
+
+  /** @param reason for a {@link MarkerSource#BULK_LOAD} marker: why the bulk load was not captured, and the fix */
+  public Marker marker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     return Marker.newBuilder()
         .setQueue(QueueId.newBuilder(queue).build())
         .setNewestWriteTime(newestWriteTime)
         .setBound(newestWriteTime - marginMs)
         .setSource(source)
+        .setReason(reason)
         .build();
   }
 

@@ -39,8 +39,18 @@ final class CapturingSink implements EditSink {
   }
 
   @Override
-  public synchronized void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source) {
-    events.add(new Event(null, claims.marker(queue, newestWriteTime, source), null, null));
+  public synchronized void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
+    events.add(new Event(null, claims.marker(queue, newestWriteTime, source, reason), null, null));
+  }
+
+  @Override
+  public void publishBulkLoad(io.rewind.schemas.BulkLoad load) {
+    throw new UnsupportedOperationException("the simulator never bulk-loads");
+  }
+
+  @Override
+  public int editsPartitions() {
+    return 1;
   }
 
   @Override

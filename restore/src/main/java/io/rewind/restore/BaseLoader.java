@@ -2,13 +2,9 @@ package io.rewind.restore;
 
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.StoredFiles;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -62,17 +58,33 @@ public final class BaseLoader {
 
   /** Loads the base of {@code table} into its mapped target; returns the HFiles loaded. */
   public int load(String table, BaseManifest base) throws IOException {
+    return load(table, base, family -> true);
+  }
+
+  /**
+   * Loads the files of the families {@code loadsFamily} accepts (a family dropped since the base, or
+   * added again after it, is not loaded: see {@link TableTimeline}); returns the HFiles loaded.
+   */
+  public int load(String table, BaseManifest base, java.util.function.Predicate<String> loadsFamily) throws IOException {
     TableName target = TableName.valueOf(mapping.target(table));
     Configuration conf = connection.getConfiguration();
     Path dir = staging.suffix("/" + UUID.randomUUID());
     FileSystem fs = dir.getFileSystem(conf);
     long started = System.nanoTime();
     try {
-      List<List<BaseFile>> layers = layers(base);
+      List<List<BaseFile>> layers = new ArrayList<>();
+      for (List<BaseFile> layer : layers(base)) {
+        List<BaseFile> kept = new ArrayList<>();
+        layer.stream().filter(f -> loadsFamily.test(f.family)).forEach(kept::add);
+        if (!kept.isEmpty()) {
+          layers.add(kept);
+        }
+      }
+      int files = layers.stream().mapToInt(List::size).sum();
       for (int i = 0; i < layers.size(); i++) {
         Path layerDir = new Path(dir, "layer-" + i);
         for (BaseFile f : layers.get(i)) {
-          stage(f, fs, new Path(new Path(layerDir, f.family), f.name));
+          stage(base, f, fs, new Path(new Path(layerDir, f.family), f.name));
         }
         Configuration load = new Configuration(conf);
         load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
@@ -83,9 +95,9 @@ public final class BaseLoader {
               + " incomplete: check that the region servers can read " + staging + " (--bulkload-dir), then restore again with --force", e);
         }
       }
-      LOG.info("loaded {} ({} HFiles, {} bytes, {} layers) into {} in {} ms", base, base.files.size(), base.bytes(), layers.size(), target,
+      LOG.info("loaded {} ({} of its {} HFiles, {} layers) into {} in {} ms", base, files, base.files.size(), layers.size(), target,
           (System.nanoTime() - started) / 1_000_000);
-      return base.files.size();
+      return files;
     } finally {
       fs.delete(dir, true);
     }
@@ -123,22 +135,8 @@ public final class BaseLoader {
     return layers;
   }
 
-  private void stage(BaseFile f, FileSystem fs, Path to) throws IOException {
-    String mismatch;
-    try (InputStream raw = store.open(f.key, f.storedBytes);
-        StoredFiles.Reader in = StoredFiles.reader(raw, f, keys);
-        OutputStream out = fs.create(to, true)) {
-      in.plain().transferTo(out);
-      mismatch = in.mismatch();
-    } catch (FileNotFoundException e) {
-      throw new BaseFileException("the base file " + store.path(f.key) + " is missing (named by a base of the store): the base is"
-          + " damaged. Restore to a time served by another base, or take a new base (rewind base) and restore to a time after it");
-    } catch (IOException e) {
-      throw new IOException("reading the base file " + store.path(f.key) + " failed: " + e.getMessage(), e);
-    }
-    if (mismatch != null) {
-      throw new BaseFileException("the base file " + store.path(f.key) + " is corrupt: " + mismatch + ". Restore to a time served by"
-          + " another base, or take a new base (rewind base) and restore to a time after it");
-    }
+  private void stage(BaseManifest base, BaseFile f, FileSystem fs, Path to) throws IOException {
+    StagedFiles.stage(store, keys, f, fs, to, base.toString(), "Restore to a time served by another base, or take a new base (rewind base)"
+        + " and restore to a time after it");
   }
 }

@@ -209,10 +209,10 @@ public final class BulkLoadTarget implements RestoreTarget {
   }
 
   private void count(String table, List<RestoredRow> rows) {
-    Map<String, Integer> maxVersions = tables.maxVersions(table);
+    Map<String, io.rewind.schemas.FamilyDescriptor> families = tables.families(table);
     long cells = 0;
     for (RestoredRow row : rows) {
-      cells += HBaseTarget.readableCells(row.visibleCells(), maxVersions);
+      cells += HBaseTarget.readableCells(row.visibleCells(), families);
     }
     readable.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(cells);
   }

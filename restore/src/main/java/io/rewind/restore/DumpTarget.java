@@ -51,12 +51,22 @@ public final class DumpTarget implements RestoreTarget {
   /** The part each replay thread is writing. */
   private final Map<Thread, Part> open = new ConcurrentHashMap<>();
   private SpillDirectory scratch;
+  /** Per table, its families' settings at T: a dump lists what an all-versions read at T returns. */
+  private volatile Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> families = Map.of();
 
   public DumpTarget(Path directory, long time, Collection<String> expectedTables) throws IOException {
     this.directory = directory;
     this.time = time;
     Files.createDirectories(directory);
     tables.addAll(expectedTables);
+  }
+
+  /** Takes each family's VERSIONS, MIN_VERSIONS and TTL at T ({@link ReadableCells}, TTL counted from T). */
+  @Override
+  public void tablesAt(Map<String, TableTimeline.TableAtTime> tablesAt) {
+    Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> byTable = new java.util.HashMap<>();
+    tablesAt.forEach((t, a) -> byTable.put(t, a.familySettings()));
+    this.families = byTable;
   }
 
   @Override
@@ -89,8 +99,12 @@ public final class DumpTarget implements RestoreTarget {
       sorted = new ArrayList<>(rowCells);
       sorted.sort(DumpCell.ORDER);
     }
-    part.append(row, sorted);
-    cells.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(rowCells.size());
+    List<DumpCell> read = ReadableCells.of(sorted, families.getOrDefault(table, Map.of()), time);
+    if (read.isEmpty()) {
+      return;
+    }
+    part.append(row, read);
+    cells.computeIfAbsent(table, t -> new AtomicLong()).addAndGet(read.size());
   }
 
   private Path newPart(String table) throws IOException {
@@ -168,7 +182,7 @@ public final class DumpTarget implements RestoreTarget {
     }
   }
 
-  /** Counts the cell lines of each table's dump file as it is on disk (the header line excluded). */
+  /** Counts the cell lines of each table's dump file as it is on disk: every line after the header. */
   @Override
   public Map<String, Long> readBack() throws IOException {
     Map<String, Long> found = new TreeMap<>();
@@ -176,7 +190,7 @@ public final class DumpTarget implements RestoreTarget {
       Path file = fileOf(table);
       if (Files.exists(file)) {
         try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-          found.put(table, lines.filter(l -> !l.startsWith("#")).count());
+          found.put(table, lines.skip(1).count());
         }
       }
     }

@@ -29,6 +29,8 @@ final class EditSorter implements AutoCloseable {
   private final List<Path> runs = new ArrayList<>();
   /** Every run file this sorter created, deleted at {@link #close()} whatever became of it. */
   private final List<Path> written = new ArrayList<>();
+  /** Runs taken with {@link #addRun}, not written by this sorter. */
+  private int external;
   private EntryCursor result;
   private long spilledBytes;
 
@@ -55,6 +57,16 @@ final class EditSorter implements AutoCloseable {
   }
 
   /**
+   * Takes a run already sorted by (key, offset), written elsewhere (a bulk load's cells): merged with
+   * the rest by {@link #sorted()}, deleted by {@link #close()}.
+   */
+  void addRun(Path run) {
+    runs.add(run);
+    written.add(run);
+    external++;
+  }
+
+  /**
    * Every entry added, in (key, offset) order; call once, after the last {@link #add}. The cursor
    * reads the arena and the runs in place: close the sorter (which closes it) when done.
    */
@@ -73,7 +85,7 @@ final class EditSorter implements AutoCloseable {
 
   /** Runs written (each full arena, then each merge of runs into one). */
   int runsWritten() {
-    return written.size();
+    return written.size() - external;
   }
 
   /** Bytes written to run files. */

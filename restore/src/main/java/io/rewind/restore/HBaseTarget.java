@@ -1,6 +1,7 @@
 package io.rewind.restore;
 
 import io.rewind.core.dump.DumpCell;
+import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;
 import java.util.List;
@@ -49,10 +50,10 @@ public final class HBaseTarget implements RestoreTarget {
   private final List<Future<?>> writes = new CopyOnWriteArrayList<>();
   private volatile Throwable writeFailure;
 
-  /** Source table -> family -> max versions of its target: a read returns at most that many per column. */
-  private final Map<String, Map<String, Integer>> maxVersions;
+  /** Source table -> family -> its settings in the target (VERSIONS, TTL): what a read returns of each column. */
+  private final Map<String, Map<String, FamilyDescriptor>> families;
 
-  private HBaseTarget(Connection connection, TableMapping mapping, Map<String, Map<String, Integer>> maxVersions) {
+  private HBaseTarget(Connection connection, TableMapping mapping, Map<String, Map<String, FamilyDescriptor>> families) {
     this.connection = connection;
     this.mapping = mapping;
     this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
@@ -62,7 +63,7 @@ public final class HBaseTarget implements RestoreTarget {
     });
     // The thread ends when idle, also when a failed restore never calls finish().
     writer.allowCoreThreadTimeOut(true);
-    this.maxVersions = maxVersions;
+    this.families = families;
   }
 
   /**
@@ -97,43 +98,31 @@ public final class HBaseTarget implements RestoreTarget {
         }
       }
     }
-    Map<String, Map<String, Integer>> maxVersions = new TreeMap<>();
+    Map<String, Map<String, FamilyDescriptor>> families = new TreeMap<>();
     try (Admin admin = connection.getAdmin()) {
       for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
-        Map<String, Integer> families = new TreeMap<>();
+        Map<String, FamilyDescriptor> settings = new TreeMap<>();
         for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f : admin.getDescriptor(TableName.valueOf(e.getValue())).getColumnFamilies()) {
-          families.put(f.getNameAsString(), f.getMaxVersions());
+          settings.put(f.getNameAsString(), FamilyDescriptor.newBuilder().setName(f.getNameAsString()).setMaxVersions(f.getMaxVersions())
+              .setMinVersions(f.getMinVersions()).setTtlSeconds(f.getTimeToLive()).build());
         }
-        maxVersions.put(e.getKey(), families);
+        families.put(e.getKey(), settings);
       }
     }
-    return new HBaseTarget(connection, mapping, maxVersions);
+    return new HBaseTarget(connection, mapping, families);
   }
 
   /**
-   * The cells a read of the row returns: its visible cells, at most the family's max versions per
-   * column (HBase applies the limit at read time). TTL expiry is not modelled (docs/restore.md).
+   * The cells a read of the row returns: its visible cells, at most the family's VERSIONS per
+   * column, none its TTL expired now ({@link ReadableCells}): HBase applies both at read time.
    */
-  static long readableCells(List<DumpCell> visible, Map<String, Integer> maxVersions) {
-    int fewestVersions = Integer.MAX_VALUE;
-    for (int v : maxVersions.values()) {
-      fewestVersions = Math.min(fewestVersions, v);
+  static long readableCells(List<DumpCell> visible, Map<String, FamilyDescriptor> families) {
+    List<DumpCell> sorted = visible;
+    if (visible.size() > 1 && !families.isEmpty()) {
+      sorted = new java.util.ArrayList<>(visible);
+      sorted.sort(DumpCell.ORDER);
     }
-    if (visible.size() <= fewestVersions) {
-      // No column can hold more versions than its family keeps: every visible cell is read.
-      return visible.size();
-    }
-    Map<String, Integer> perColumn = new java.util.HashMap<>();
-    long readable = 0;
-    for (DumpCell c : visible) {
-      String family = new String(c.family(), java.nio.charset.StandardCharsets.ISO_8859_1);
-      String column = family + '\u0000' + new String(c.qualifier(), java.nio.charset.StandardCharsets.ISO_8859_1);
-      int seen = perColumn.merge(column, 1, Integer::sum);
-      if (seen <= maxVersions.getOrDefault(new String(c.family(), java.nio.charset.StandardCharsets.UTF_8), Integer.MAX_VALUE)) {
-        readable++;
-      }
-    }
-    return readable;
+    return ReadableCells.of(sorted, families, System.currentTimeMillis()).size();
   }
 
   /** Scans every target table, all versions, and counts the cells a client reads. */
@@ -158,7 +147,7 @@ public final class HBaseTarget implements RestoreTarget {
   public void acceptRow(String table, RestoredRow row) throws IOException {
     mutator(table).mutate(HBaseMutations.of(row));
     visibleCells.computeIfAbsent(table, t -> new AtomicLong())
-        .addAndGet(readableCells(row.visibleCells(), maxVersions.getOrDefault(table, Map.of())));
+        .addAndGet(readableCells(row.visibleCells(), families.getOrDefault(table, Map.of())));
   }
 
   /** Hands the batch to the writer thread; waits only while {@link #PENDING_BATCHES} batches are still unwritten. */
@@ -237,9 +226,9 @@ public final class HBaseTarget implements RestoreTarget {
     return t instanceof IOException ? (IOException) t : new IOException(t.getMessage(), t);
   }
 
-  /** Family -> max versions of the target of a source table. */
-  Map<String, Integer> maxVersions(String sourceTable) {
-    return maxVersions.getOrDefault(sourceTable, Map.of());
+  /** Family -> settings of the target of a source table. */
+  Map<String, FamilyDescriptor> families(String sourceTable) {
+    return families.getOrDefault(sourceTable, Map.of());
   }
 
   Connection connection() {

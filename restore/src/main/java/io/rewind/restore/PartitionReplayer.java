@@ -7,6 +7,7 @@ import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -46,8 +47,14 @@ final class PartitionReplayer {
   private final RestoreProgress progress;
   private final SpillDirectory spill;
   private final long sortMemoryBytes;
-  /** Per table restored from a base: its edits written at or before this time are in the base. */
-  private Map<String, Long> replayAfter = Map.of();
+  /** Per table: what it was at T (edits written at or before its replay start are in its base, or gone). */
+  private Map<String, TableTimeline.TableAtTime> tablesAt = Map.of();
+  /** Runs of bulk-loaded cells routed to this partition, and the file each range of their offsets comes from. */
+  private List<java.nio.file.Path> bulkRuns = List.of();
+  private java.util.NavigableMap<Long, String> bulkFiles = new java.util.TreeMap<>();
+  /** Commit keys of the bulk loads the restore replays: a bulk-load record of the stream in range must be one. */
+  private Set<String> bulkLoadsPlanned = Set.of();
+  private Deserializer<BulkLoad> bulkLoadDecoder;
 
   long editsApplied;
   long duplicatesSkipped;
@@ -77,8 +84,21 @@ final class PartitionReplayer {
     this.sortMemoryBytes = sortMemoryBytes;
   }
 
-  PartitionReplayer withReplayAfter(Map<String, Long> replayAfter) {
-    this.replayAfter = replayAfter;
+  PartitionReplayer withTables(Map<String, TableTimeline.TableAtTime> tablesAt) {
+    this.tablesAt = tablesAt;
+    return this;
+  }
+
+  /**
+   * @param runs this partition's runs of bulk-loaded cells ({@link BulkLoadRuns}), handed over: deleted when replayed
+   * @param planned commit keys of every bulk load the restore replays
+   */
+  PartitionReplayer withBulkLoads(List<java.nio.file.Path> runs, java.util.NavigableMap<Long, String> files, Set<String> planned,
+      Deserializer<BulkLoad> decoder) {
+    this.bulkRuns = runs;
+    this.bulkFiles = files;
+    this.bulkLoadsPlanned = planned;
+    this.bulkLoadDecoder = decoder;
     return this;
   }
 
@@ -88,6 +108,7 @@ final class PartitionReplayer {
    */
   void replay(List<RestorePlan.Step> planned, String topic, Replanner replanner) throws IOException {
     try (EditSorter sorter = new EditSorter(sortMemoryBytes, spill)) {
+      bulkRuns.forEach(sorter::addRun);
       List<RestorePlan.Step> steps = new ArrayList<>();
       List<RestorePlan.Step> remaining = planned;
       for (int i = 0; i < remaining.size(); i++) {
@@ -107,7 +128,7 @@ final class PartitionReplayer {
           i = -1;
         }
       }
-      SortedReplay replay = new SortedReplay(decoder, topic, time, tables, replayAfter, target, offset -> segmentOf(steps, offset),
+      SortedReplay replay = new SortedReplay(decoder, topic, time, tables, tablesAt, target, offset -> sourceOf(steps, offset),
           SortedReplay.batchBytes(sortMemoryBytes));
       replay.replay(sorter.sorted());
       editsApplied += replay.editsApplied;
@@ -126,7 +147,7 @@ final class PartitionReplayer {
   /** Reads one segment, keeping its records to replay in the sorter; the segment is verified when this returns. */
   private void scan(RestorePlan.Step step, EditSorter sorter) throws IOException {
     boolean filterTables = !tables.isEmpty();
-    boolean filterBases = !replayAfter.isEmpty();
+    boolean filterBases = tablesAt.values().stream().anyMatch(a -> a.replayAfter() != Long.MIN_VALUE);
     try (SegmentReader reader = SegmentReader.open(store, step.manifest(), keys)) {
       int sinceCheck = 0;
       while (reader.hasNext()) {
@@ -151,8 +172,12 @@ final class PartitionReplayer {
         if (filterTables && table != null && !tables.contains(table)) {
           continue;
         }
-        Long inBase = table == null ? null : replayAfter.get(table);
-        if (inBase != null && record.getTimestamp() <= inBase) {
+        TableTimeline.TableAtTime at = table == null ? null : tablesAt.get(table);
+        if (at != null && record.getTimestamp() <= at.replayAfter()) {
+          continue;
+        }
+        if (RecordHeaders.KIND_BULK_LOAD.equals(header(record, RecordHeaders.KIND))) {
+          checkPlanned(step, record);
           continue;
         }
         if (record.getValue() == null) {
@@ -165,6 +190,47 @@ final class PartitionReplayer {
       }
     }
     progress.segmentRead(step.manifest().sizeBytes);
+  }
+
+  /**
+   * A bulk-load record the stream holds within the replayed range of a restored table: the restore
+   * replays its cells from its commit in the store, which the endpoint wrote before it published the
+   * record, so a record without a planned commit means the store lost the commit.
+   */
+  private void checkPlanned(RestorePlan.Step step, ArchivedRecord record) throws IOException {
+    if (record.getValue() == null || bulkLoadDecoder == null) {
+      return;
+    }
+    BulkLoad load;
+    try {
+      byte[] value = new byte[record.getValue().remaining()];
+      record.getValue().duplicate().get(value);
+      load = bulkLoadDecoder.deserialize(RecordHeaders.KIND_BULK_LOAD, value);
+    } catch (RuntimeException e) {
+      invalidRecords++;
+      LOG.warn("{} offset {}: a bulk-load record that does not decode ({}); counted as invalid", step.manifest().segmentPath,
+          record.getOffset(), e.getMessage());
+      return;
+    }
+    TableTimeline.TableAtTime at = tablesAt.get(load.getTable());
+    boolean replayed = (tables.isEmpty() || tables.contains(load.getTable())) && at != null && at.exists()
+        && load.getWriteTime() > at.replayAfter();
+    if (replayed && !bulkLoadsPlanned.contains(load.getCommitKey())) {
+      throw new IOException(step.manifest().segmentPath + " offset " + record.getOffset() + " records a bulk load into " + load.getTable()
+          + " (region " + load.getRegion() + ", " + load.getFiles().size() + " files) whose commit " + load.getCommitKey()
+          + " is not in the store: its cells cannot be restored. Restore to a time before "
+          + io.rewind.core.time.TimeParser.format(load.getWriteTime()) + ", or take a base of " + load.getTable()
+          + " (rewind base) and restore to a time after it");
+    }
+  }
+
+  /** The segment or bulk-loaded file an entry at this offset was read from. */
+  private String sourceOf(List<RestorePlan.Step> steps, long offset) {
+    if (offset >= BulkLoadRuns.FIRST_OFFSET) {
+      Map.Entry<Long, String> file = bulkFiles.floorEntry(offset);
+      return file == null ? "a bulk-loaded file" : file.getValue();
+    }
+    return segmentOf(steps, offset);
   }
 
   /** The segment a record at this offset was read from: the step whose range holds it. */

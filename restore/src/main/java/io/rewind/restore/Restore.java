@@ -1,6 +1,8 @@
 package io.rewind.restore;
 
 import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.io.Futures;
@@ -19,7 +21,9 @@ import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.core.time.TimeParser;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
@@ -28,6 +32,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -37,10 +42,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Restore to T from the object store alone: the checkpoint, the bases, the manifests and the
- * segments. Reads no Kafka and no source cluster, so it works after both are gone. A table with a
- * base completed at or before T is loaded from the newest such base, then the stream's edits
- * written after the base's start (less the margin) are replayed on top.
+ * Restore to T from the object store alone: the checkpoint, the tables' versions, the bases, the
+ * captured bulk loads, the manifests and the segments. Reads no Kafka and no source cluster, so it
+ * works after both are gone. Each table is restored as it was at T ({@link TableTimeline}): from
+ * its descriptor at T, from the newest base completed at or before T when one serves, then the
+ * stream's edits and bulk-loaded cells written after the base's start (or its last truncate).
  */
 public final class Restore {
 
@@ -55,6 +61,11 @@ public final class Restore {
   private BaseLoader baseLoader;
   private SortSettings sort = SortSettings.defaults();
   private LeaseSettings leaseSettings = LeaseSettings.from(io.rewind.core.config.RewindConfig.of(Map.of()));
+  private CheckpointFile.Stored checkpoint;
+  /** The last {@link #tablesAt} computed, for the same time and tables: the command and the run share it. */
+  private long cachedTime;
+  private Set<String> cachedTables;
+  private Map<String, TableTimeline.TableAtTime> cachedAt;
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
@@ -97,6 +108,15 @@ public final class Restore {
     return this;
   }
 
+  /**
+   * The checkpoint this restore works with, as the caller read it (for {@code --latest}, T is this
+   * checkpoint): read once, so T and the report's checkpoint are the same value.
+   */
+  public Restore withCheckpoint(CheckpointFile.Stored checkpoint) {
+    this.checkpoint = checkpoint;
+    return this;
+  }
+
   /** The committed bases of every table that has one. */
   public Map<String, TableBases> bases() throws IOException {
     return new BaseStore(store).all();
@@ -122,8 +142,11 @@ public final class Restore {
     return range(checkpoint(), catalog, tables, bases);
   }
 
-  /** The store's checkpoint; refuses when there is none. */
+  /** The store's checkpoint (the one given, else read now); refuses when there is none. */
   private CheckpointFile.Stored checkpoint() throws IOException {
+    if (checkpoint != null) {
+      return checkpoint;
+    }
     return CheckpointFile.read(store)
         .orElseThrow(
             () -> new RestoreRefusedException(
@@ -233,20 +256,29 @@ public final class Restore {
     checkTablesKnown(tables, catalog);
     RestorableRange range = range(checkpoint, catalog, tables, bases);
     range.check(options.time());
-    Map<String, BaseManifest> serving = new java.util.TreeMap<>();
-    Set<String> restored = tables.isEmpty() ? knownTables(catalog, bases) : tables;
-    for (String t : restored) {
-      TableBases b = bases.get(t);
-      if (b != null) {
-        b.servingAt(options.time()).ifPresent(base -> serving.put(t, base));
+    Map<String, TableTimeline.TableAtTime> at = tablesAt(options.time(), tables, catalog, bases);
+    Set<String> restored = new TreeSet<>();
+    Map<String, String> absent = new TreeMap<>();
+    at.forEach((t, a) -> {
+      if (a.exists()) {
+        restored.add(t);
+      } else {
+        absent.put(t, absence(a));
       }
-    }
+    });
+    Map<String, BaseManifest> serving = new TreeMap<>();
     Map<String, Long> replayAfter = new java.util.HashMap<>();
-    serving.forEach((t, b) -> replayAfter.put(t, b.replayAfter));
-    long floor = serving.keySet().containsAll(restored) && !serving.isEmpty()
-        ? java.util.Collections.min(replayAfter.values())
-        : Long.MIN_VALUE;
+    for (String t : restored) {
+      at.get(t).base().ifPresent(base -> serving.put(t, base));
+      replayAfter.put(t, at.get(t).replayAfter());
+    }
+    long floor = restored.isEmpty() ? Long.MIN_VALUE : java.util.Collections.min(replayAfter.values());
     RestorePlan plan = RestorePlanner.plan(catalog.overlappingWriteTimes(floor, options.time()), options.time(), floor);
+    BulkLoadStore bulkLoadStore = new BulkLoadStore(store);
+    List<BulkLoadManifest> bulkLoads = new ArrayList<>();
+    for (String t : restored) {
+      bulkLoads.addAll(bulkLoadStore.between(t, at.get(t).replayAfter(), options.time()));
+    }
 
     RestoreReport report = new RestoreReport();
     report.time = options.time();
@@ -261,8 +293,11 @@ public final class Restore {
     report.recordsPlanned = plan.records();
     Set<String> reported = new TreeSet<>(tables.isEmpty() ? plan.tables() : tables);
     reported.addAll(serving.keySet());
+    reported.removeAll(absent.keySet());
     report.tables = new ArrayList<>(reported);
+    report.tablesAbsentAtTime = absent.isEmpty() ? null : absent;
     serving.forEach((t, b) -> report.bases.add(RestoreReport.BaseUsed.of(t, b)));
+    bulkLoads.forEach(l -> report.bulkLoadsReplayed.add(RestoreReport.BulkLoadUsed.of(l)));
     report.coversFromIso = plan.firstWriteTime() == null ? null : TimeParser.format(plan.firstWriteTime());
     report.coversToIso = plan.lastWriteTime() == null ? null : TimeParser.format(plan.lastWriteTime());
     report.parallelism = options.parallelism();
@@ -283,12 +318,16 @@ public final class Restore {
           report.invalidRecordsArchived);
       report.invalidRecordsNamed.forEach(r -> LOG.warn("{} offset {}: archived invalid: {}", r.segment, r.offset, r.reason));
     }
-    LOG.info("restore to {}: {} segments, {} bytes, up to {} records, tables {}",
-        report.timeIso, plan.segments(), plan.bytes(), plan.records(), tables.isEmpty() ? plan.tables() : tables);
+    LOG.info("restore to {}: {} segments, {} bytes, up to {} records, {} bulk loads, tables {}",
+        report.timeIso, plan.segments(), plan.bytes(), plan.records(), bulkLoads.size(), tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
-      PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, replayAfter)
+      // A table that did not exist at T replays nothing.
+      Map<String, Long> counted = new java.util.HashMap<>(replayAfter);
+      absent.keySet().forEach(t -> counted.put(t, Long.MAX_VALUE));
+      PlannedEdits.Count edits = new PlannedEdits(options.time(), tables, counted)
           .count(store, keys, plan.stepsByPartition().values().stream().flatMap(List::stream).toList());
-      report.editsPlanned = edits.edits();
+      // Each replayed bulk load has one record in the planned range of the stream: it is not an edit.
+      report.editsPlanned = edits.edits() - bulkLoads.size();
       report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
       return report;
@@ -297,7 +336,9 @@ public final class Restore {
       Map<Integer, Long> firstOffsets = new java.util.TreeMap<>();
       plan.stepsByPartition().forEach((p, steps) -> firstOffsets.put(p, steps.stream().mapToLong(st -> st.manifest().startOffset).min()
           .orElse(Long.MAX_VALUE)));
-      pin.narrow(firstOffsets, serving.values().stream().map(b -> b.table + " " + b.id).toList());
+      Map<String, Long> bulkLoadsAfter = new TreeMap<>();
+      restored.forEach(t -> bulkLoadsAfter.put(t, at.get(t).replayAfter()));
+      pin.narrow(firstOffsets, serving.values().stream().map(b -> b.table + " " + b.id).toList(), bulkLoadsAfter);
     }
     if (!serving.isEmpty()) {
       if (baseLoader == null) {
@@ -306,9 +347,11 @@ public final class Restore {
             + " --out, or restore other tables (--tables)");
       }
     }
+    Map<String, TableTimeline.TableAtTime> restoredAt = new TreeMap<>();
+    restored.forEach(t -> restoredAt.put(t, at.get(t)));
+    target.tablesAt(restoredAt);
 
     List<PartitionReplayer> replayers = new ArrayList<>();
-    long sortMemory = sort.perPartition(Math.min(options.parallelism(), Math.max(1, plan.stepsByPartition().size())));
     SpillDirectory spill = sort.createSpillDirectory();
     ExecutorService pool = Executors.newFixedThreadPool(options.parallelism(), r -> {
       Thread t = new Thread(r, "rewind-restore");
@@ -326,18 +369,28 @@ public final class Restore {
         baseLoader.withKeyRing(keys);
       }
       for (Map.Entry<String, BaseManifest> e : serving.entrySet()) {
-        loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue())));
+        TableTimeline.TableAtTime table = at.get(e.getKey());
+        loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue(), table::loadsBaseFamily)));
       }
       Futures.awaitAll(loads);
+      BulkLoadRuns.Written bulk = new BulkLoadRuns(store, keys, spill, org.apache.hadoop.hbase.HBaseConfiguration.create()).write(bulkLoads, at);
+      report.bulkLoadFiles = bulk.fileCount;
+      report.bulkLoadCells = bulk.cells;
+      Set<String> planned = new java.util.HashSet<>();
+      bulkLoads.forEach(l -> planned.add(BulkLoadStore.commitKey(l)));
+      Map<Integer, List<RestorePlan.Step>> partitions = new TreeMap<>(plan.stepsByPartition());
+      bulk.runs.keySet().forEach(p -> partitions.putIfAbsent(p, List.of()));
+      long sortMemory = sort.perPartition(Math.min(options.parallelism(), Math.max(1, partitions.size())));
       progress.start(plan.records(), plan.bytes());
       List<Future<Void>> futures = new ArrayList<>();
-      for (Map.Entry<Integer, List<RestorePlan.Step>> partition : plan.stepsByPartition().entrySet()) {
+      for (Map.Entry<Integer, List<RestorePlan.Step>> partition : partitions.entrySet()) {
+        int p = partition.getKey();
         PartitionReplayer replayer =
             new PartitionReplayer(store, serdes.deserializer(WalEdit.class), options.time(), tables, target, keys, progress, spill,
                 sortMemory)
-                .withReplayAfter(replayAfter);
+                .withTables(at)
+                .withBulkLoads(bulk.runs.getOrDefault(p, List.of()), bulk.files, planned, serdes.deserializer(BulkLoad.class));
         replayers.add(replayer);
-        int p = partition.getKey();
         futures.add(pool.submit(() -> {
           if (pin != null) {
             pin.check();
@@ -371,6 +424,12 @@ public final class Restore {
     report.cellsPerTable.putAll(target.finish());
     report.durationMs = System.currentTimeMillis() - started;
     return report;
+  }
+
+  /** Why a table is not restored at T, for the report. */
+  private static String absence(TableTimeline.TableAtTime a) {
+    return a.droppedAt().map(d -> "dropped at " + TimeParser.format(d))
+        .orElseGet(() -> "created at " + TimeParser.format(a.createdAfter().orElseThrow()) + ", after T");
   }
 
   /**
@@ -413,22 +472,76 @@ public final class Restore {
   }
 
   /**
-   * The archived descriptors, each table restored from a base split at the base's region boundaries
-   * (unless its descriptor names split keys), so the target starts with the source's regions.
+   * What each table was at T ({@link TableTimeline}): the tables asked for, or every table the store
+   * knows when none is. A table asked for that did not exist at T (dropped before it, or created
+   * after it) is refused, naming when; unasked, it is returned with {@code exists()} false. Reads
+   * per table one listing of its versions and the few {@link TableTimeline#needed} names.
    */
-  public Map<String, TableDescriptor> descriptorsAt(long time, Map<String, TableBases> bases) throws IOException {
-    Map<String, TableDescriptor> byTable = descriptors();
-    for (Map.Entry<String, TableDescriptor> e : byTable.entrySet()) {
-      TableBases b = bases.get(e.getKey());
-      java.util.Optional<BaseManifest> base = b == null ? java.util.Optional.empty() : b.servingAt(time);
-      if (base.isPresent() && e.getValue().getSplitKeys().isEmpty() && base.get().regions.size() > 1) {
-        List<java.nio.ByteBuffer> splits = new ArrayList<>();
-        base.get().regions.stream().skip(1)
-            .forEach(r -> splits.add(java.nio.ByteBuffer.wrap(java.util.Base64.getDecoder().decode(r.startKey))));
-        e.setValue(TableDescriptor.newBuilder(e.getValue()).setSplitKeys(splits).build());
+  public Map<String, TableTimeline.TableAtTime> tablesAt(long time, java.util.Collection<String> requested) throws IOException {
+    return tablesAt(time, requested, catalog(), bases());
+  }
+
+  private Map<String, TableTimeline.TableAtTime> tablesAt(long time, java.util.Collection<String> requested, ArchiveCatalog catalog,
+      Map<String, TableBases> bases) throws IOException {
+    Set<String> tables = new TreeSet<>(requested.isEmpty() ? knownTables(catalog, bases) : requested);
+    if (cachedAt == null || cachedTime != time || !cachedTables.equals(tables)) {
+      cachedAt = read(time, tables, bases);
+      cachedTime = time;
+      cachedTables = tables;
+    }
+    if (!requested.isEmpty()) {
+      for (TableTimeline.TableAtTime a : cachedAt.values()) {
+        if (!a.exists()) {
+          throw new RestoreRefusedException(a.table() + " did not exist at " + TimeParser.format(time) + ": it was " + absence(a)
+              + (a.droppedAt().isPresent() ? ". Restore it to a time before its drop, e.g. --to " + TimeParser.format(a.droppedAt().get() - 1)
+                  : ". Restore it to a time after its creation") + ", or leave it out (--tables)");
+        }
       }
     }
+    return cachedAt;
+  }
+
+  /** Reads each table's versions and applies the timeline. */
+  private Map<String, TableTimeline.TableAtTime> read(long time, Set<String> tables, Map<String, TableBases> bases) throws IOException {
+    TableHistory history = new TableHistory(store);
+    Map<String, TableTimeline.TableAtTime> at = new TreeMap<>();
+    for (String t : tables) {
+      TableBases b = bases.get(t);
+      java.util.Optional<BaseManifest> base = b == null ? java.util.Optional.empty() : b.servingAt(time);
+      List<TableDescriptor> versions = new ArrayList<>();
+      for (TableHistory.Entry e : TableTimeline.needed(history.list(t), time)) {
+        history.read(e).ifPresentOrElse(versions::add,
+            () -> LOG.warn("the version {} of {} is torn (its bytes do not match its name): left out", e, t));
+      }
+      if (versions.isEmpty()) {
+        // A store written before versions were kept: the one descriptor it has.
+        TableDescriptorFile.read(store, t).ifPresent(versions::add);
+      }
+      at.put(t, versions.isEmpty() ? TableTimeline.TableAtTime.unrecorded(t, base) : TableTimeline.at(t, versions, time, base));
+    }
+    return at;
+  }
+
+  /** The descriptor at T of each table that existed then, with its split keys at T: what a new target is created from. */
+  public static Map<String, TableDescriptor> descriptors(Map<String, TableTimeline.TableAtTime> tablesAt) {
+    Map<String, TableDescriptor> byTable = new java.util.TreeMap<>();
+    tablesAt.forEach((t, a) -> {
+      if (a.exists() && a.descriptor() != null) {
+        byTable.put(t, a.descriptor());
+      }
+    });
     return byTable;
+  }
+
+  /** The tables that existed at T among {@code tablesAt}: what a restore writes. */
+  public static List<String> existing(Map<String, TableTimeline.TableAtTime> tablesAt) {
+    List<String> existing = new ArrayList<>();
+    tablesAt.forEach((t, a) -> {
+      if (a.exists()) {
+        existing.add(t);
+      }
+    });
+    return existing;
   }
 
   /** Tables to expect in the output: those asked for, else every table the store knows. */

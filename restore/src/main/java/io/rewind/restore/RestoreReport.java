@@ -57,6 +57,13 @@ public final class RestoreReport {
   public long durationMs;
   /** The base each table restored from one was loaded from (before the stream was replayed on top). */
   public java.util.List<BaseUsed> bases = new java.util.ArrayList<>();
+  /** The captured bulk loads whose cells the restore replays (written after each table's replay start, at or before T). */
+  public java.util.List<BulkLoadUsed> bulkLoadsReplayed = new java.util.ArrayList<>();
+  /** Their HFiles read and cells replayed (not in a dry run). */
+  public long bulkLoadFiles;
+  public long bulkLoadCells;
+  /** Tables the store knows that did not exist at T, with why (dropped at …, created at … after T): not restored. */
+  public Map<String, String> tablesAbsentAtTime;
 
   /** A record archived although it failed validation; its copy with the reason is in the dlq topic. */
   public static final class InvalidRecordArchived {
@@ -72,6 +79,27 @@ public final class RestoreReport {
       a.offset = r.offset;
       a.reason = r.reason;
       return a;
+    }
+  }
+
+  /** A captured bulk load a restore replays. */
+  public static final class BulkLoadUsed {
+    public String table;
+    public String region;
+    public long sequenceId;
+    public String writeTimeIso;
+    public int files;
+    public long bytes;
+
+    static BulkLoadUsed of(io.rewind.core.base.BulkLoadManifest l) {
+      BulkLoadUsed u = new BulkLoadUsed();
+      u.table = l.table;
+      u.region = l.region;
+      u.sequenceId = l.sequenceId;
+      u.writeTimeIso = io.rewind.core.time.TimeParser.format(l.writeTime);
+      u.files = l.files.size();
+      u.bytes = l.bytes();
+      return u;
     }
   }
 

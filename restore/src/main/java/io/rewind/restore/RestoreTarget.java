@@ -7,6 +7,13 @@ import java.util.List;
 /** Where restored rows go: a cell-dump directory or HBase tables. Called from many threads. */
 public interface RestoreTarget {
 
+  /**
+   * Called once before the replay with what each restored table was at T (its descriptor, families
+   * and their settings): targets that shape what they write by it, as a cell dump applies each
+   * family's VERSIONS and TTL, take it here. By default nothing.
+   */
+  default void tablesAt(java.util.Map<String, TableTimeline.TableAtTime> tables) {}
+
   /** The visible cells of one restored row of a table. */
   void acceptRow(String table, List<DumpCell> cells) throws IOException;
 

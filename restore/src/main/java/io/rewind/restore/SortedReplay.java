@@ -33,7 +33,7 @@ final class SortedReplay {
   private final String topic;
   private final long time;
   private final Set<String> tables;
-  private final Map<String, Long> replayAfter;
+  private final Map<String, TableTimeline.TableAtTime> tablesAt;
   private final RestoreTarget target;
   private final LongFunction<String> segmentOf;
   private final long batchBytes;
@@ -55,16 +55,17 @@ final class SortedReplay {
 
   /**
    * @param tables the tables restored; empty for all
-   * @param replayAfter per table restored from a base: its edits written at or before this time are in the base
-   * @param segmentOf the segment an offset was read from, to name an invalid record
+   * @param tablesAt per table, what it was at T: its edits written at or before its replay start are in its base or gone, and
+   *     the cells of families it did not have then are not replayed
+   * @param segmentOf the segment (or bulk-loaded file) an offset was read from, to name an invalid record
    */
-  SortedReplay(EditDecoder decoder, String topic, long time, Set<String> tables, Map<String, Long> replayAfter, RestoreTarget target,
-      LongFunction<String> segmentOf, long batchBytes) {
+  SortedReplay(EditDecoder decoder, String topic, long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
+      RestoreTarget target, LongFunction<String> segmentOf, long batchBytes) {
     this.decoder = decoder;
     this.topic = topic;
     this.time = time;
     this.tables = tables;
-    this.replayAfter = replayAfter;
+    this.tablesAt = tablesAt;
     this.target = target;
     this.segmentOf = segmentOf;
     this.batchBytes = batchBytes;
@@ -129,9 +130,9 @@ final class SortedReplay {
       recordsAfterTime++;
       return null;
     }
-    // Already in the base the table is restored from.
-    Long inBase = replayAfter.get(edit.getTable());
-    if (inBase != null && edit.getWriteTime() <= inBase) {
+    // Already in the base the table is restored from, or gone with a truncate.
+    TableTimeline.TableAtTime at = tablesAt.get(edit.getTable());
+    if (at != null && edit.getWriteTime() <= at.replayAfter()) {
       return null;
     }
     if (!keyMatches(edit)) {
@@ -140,7 +141,21 @@ final class SortedReplay {
           segmentOf.apply(e.offset()), e.offset(), edit.getTable());
       return null;
     }
-    return edit;
+    return at != null && at.filtersCells() ? keptCells(edit, at) : edit;
+  }
+
+  /** The edit with only the cells of families the table had at T (and not added again since the edit); null when none is left. */
+  private static WalEdit keptCells(WalEdit edit, TableTimeline.TableAtTime at) {
+    List<io.rewind.schemas.Cell> kept = new ArrayList<>(edit.getCells().size());
+    for (io.rewind.schemas.Cell c : edit.getCells()) {
+      if (at.keepsCell(StandardCharsets.UTF_8.decode(c.getFamily().duplicate()).toString(), edit.getWriteTime())) {
+        kept.add(c);
+      }
+    }
+    if (kept.size() == edit.getCells().size()) {
+      return edit;
+    }
+    return kept.isEmpty() ? null : WalEdit.newBuilder(edit).setCells(kept).build();
   }
 
   /** Whether the row's key is {@code table 0x00 row} of the edit: rows are grouped by key, so an edit must be under its own. */

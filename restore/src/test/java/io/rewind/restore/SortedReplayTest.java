@@ -129,7 +129,9 @@ class SortedReplayTest {
   }
 
   private SortedReplay newReplay(long time, Set<String> tables, Map<String, Long> replayAfter, Collecting target) {
-    return new SortedReplay(new EditDecoder(serdes.deserializer(WalEdit.class)), "rewind.edits", time, tables, replayAfter, target,
+    Map<String, TableTimeline.TableAtTime> tablesAt = new java.util.HashMap<>();
+    replayAfter.forEach((t, after) -> tablesAt.put(t, TableTimeline.TableAtTime.replayingAfter(t, after)));
+    return new SortedReplay(new EditDecoder(serdes.deserializer(WalEdit.class)), "rewind.edits", time, tables, tablesAt, target,
         offset -> {
           named.add(offset);
           return "segments/p=0/0-100.avro";

@@ -23,8 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HBase mini cluster (hbase-testing-util: ZooKeeper, one HDFS datanode, one master, N region
- * servers) inside this JVM on 127.0.0.1, with replication and the replication marker chore on, and
- * {@code KafkaBackupEndpoint} added as the peer {@link #PEER_ID} pointing at the stack's Kafka.
+ * servers) inside this JVM on 127.0.0.1, with replication, bulk-load replication and the replication
+ * marker chore on, {@code KafkaBackupEndpoint} added as the peer {@link #PEER_ID} pointing at the
+ * stack's Kafka and store, and the master observer that records table changes (when its class is
+ * on the classpath).
  *
  * <p>Only {@link EmbeddedStack} loads this class, and only when asked for HBase: hbase-testing-util
  * is an optional dependency of the stack, so stack users without HBase never see it.
@@ -37,6 +39,8 @@ public final class HBaseMiniCluster implements AutoCloseable {
   public static final String PEER_ID = "rewind";
   /** The endpoint class, named rather than referenced: it lives in producers, which depends on the stack for its tests. */
   public static final String ENDPOINT_CLASS = "io.rewind.producer.hbase.KafkaBackupEndpoint";
+  /** The master observer that records table changes, named like the endpoint. */
+  public static final String OBSERVER_CLASS = "io.rewind.producer.hbase.BackupMasterObserver";
   /** The marker chore period: small, so idle queues prove progress often (the default is 30 s). */
   public static final long MARKER_PERIOD_MS = 500;
 
@@ -98,6 +102,12 @@ public final class HBaseMiniCluster implements AutoCloseable {
     s.put("hbase.replication", "true");
     s.put("hbase.regionserver.replication.marker.enabled", "true");
     s.put("hbase.regionserver.replication.marker.chore.duration", String.valueOf(MARKER_PERIOD_MS));
+    // Bulk loads reach the peer (their markers, and the files kept until shipped): the endpoint captures them.
+    s.put("hbase.replication.bulkload.enabled", "true");
+    s.put("hbase.replication.cluster.id", "rewind-mini");
+    if (observerOnClasspath()) {
+      s.put("hbase.coprocessor.master.classes", OBSERVER_CLASS);
+    }
     // Back-off between replication retries and while a source waits for new entries (default 1 s).
     s.put("replication.source.sleepforretries", "100");
     // A survivor claims a dead server's queues after this pause (default 30 s) ...
@@ -115,6 +125,16 @@ public final class HBaseMiniCluster implements AutoCloseable {
     s.putAll(overrides);
     s.forEach(conf::set);
     return conf;
+  }
+
+  /** Modules without producers on their classpath start the cluster without the observer: a master would not start without its class. */
+  private static boolean observerOnClasspath() {
+    try {
+      Class.forName(OBSERVER_CLASS, false, HBaseMiniCluster.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
+    }
   }
 
   private void addPeer(RewindConfig rewind) throws IOException {
@@ -141,6 +161,9 @@ public final class HBaseMiniCluster implements AutoCloseable {
         || key.equals(RewindConfig.TOPIC_PREFIX)
         || key.equals(RewindConfig.REGISTRY_URL)
         || key.equals(RewindConfig.CHECKPOINT_MARGIN_MS)
+        || key.equals(RewindConfig.STORE_URI)
+        || key.startsWith("fs.")
+        || key.startsWith("base.")
         || key.startsWith("kafka.")
         || key.startsWith("producer.")
         || key.startsWith("apicurio.")

@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * bases/files/&lt;ns&gt;/&lt;qualifier&gt;/&lt;family&gt;/&lt;hfile&gt;.&lt;id&gt; HFiles (id: the base that copied them), shared by every base naming them
  * </pre>
  *
- * <p>A file is deleted only when no committed base and no live intent names it, so deleting bases in
- * any order never leaves a dangling reference.
+ * <p>A file is deleted only when no committed base, no committed bulk load ({@link BulkLoadStore})
+ * and no live intent of either names it, so deleting bases in any order never leaves a dangling
+ * reference.
  */
 public final class BaseStore {
 
@@ -67,6 +68,15 @@ public final class BaseStore {
    */
   public static String fileKey(String table, String family, String hfile, String baseId) {
     return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile + "." + baseId;
+  }
+
+  /**
+   * Where the endpoint stores a bulk-loaded HFile it captures: under its own name, which HBase makes
+   * unique, so a batch shipped again finds the copy it made (a capture never reuses a copy while a
+   * lease on the table is present, so a garbage collection's decision cannot meet a reuse).
+   */
+  public static String fileKey(String table, String family, String hfile) {
+    return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile;
   }
 
   public static String baseId(long startedAt) {
@@ -155,14 +165,32 @@ public final class BaseStore {
   }
 
   /**
-   * Deletes the table's stored HFiles that none of its committed bases and none of its intents
-   * younger than {@code intentExpiryMs} names; expired intents (a copy that crashed) are deleted with
-   * them. A table's bases only ever name its own files (dedup is per table), so this reads and lists
-   * that table alone; the caller holds the table's lease.
+   * Deletes the table's stored HFiles that none of its committed bases and bulk loads and none of
+   * its intents younger than {@code intentExpiryMs} names; expired intents (a copy that crashed) are
+   * deleted with them. A table's bases and bulk loads only ever name its own files (dedup is per
+   * table), so this reads and lists that table alone; the caller holds the table's lease, which
+   * keeps bases away. The endpoint captures bulk loads without a lease (a worker never waits): the
+   * files are listed before the intents and records are read, and a capture writes its intent
+   * before its first file, so a file listed here is named by an intent or a commit read after.
    */
   public GarbageReport collectGarbage(String table, long now, long intentExpiryMs) throws IOException {
     Set<String> referenced = new HashSet<>();
     GarbageReport report = new GarbageReport();
+    // Listed first: see above.
+    List<StoredObject> listed = store.listFiles(FILES + "/" + tableDir(table));
+    BulkLoadStore bulkLoads = new BulkLoadStore(store);
+    for (BulkLoadManifest intent : bulkLoads.intents(table)) {
+      if (now - intent.startedAt > intentExpiryMs) {
+        bulkLoads.deleteIntent(intent);
+        report.expiredIntents++;
+        LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+      } else {
+        intent.files.forEach(f -> referenced.add(f.key));
+      }
+    }
+    for (BulkLoadManifest load : bulkLoads.all(table)) {
+      load.files.forEach(f -> referenced.add(f.key));
+    }
     for (BaseManifest b : bases(table).all()) {
       b.files.forEach(f -> referenced.add(f.key));
     }
@@ -176,7 +204,7 @@ public final class BaseStore {
       }
     }
     List<String> doomed = new ArrayList<>();
-    for (StoredObject o : store.listFiles(FILES + "/" + tableDir(table))) {
+    for (StoredObject o : listed) {
       if (referenced.contains(o.key())) {
         report.filesKept++;
         report.bytesKept += o.size();

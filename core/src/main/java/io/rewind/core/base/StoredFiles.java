@@ -6,7 +6,10 @@ import io.rewind.core.io.ThrottledOutputStream;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.SegmentKeyException;
 import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.store.ObjectStore;
+import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
@@ -14,6 +17,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 
 /**
  * The stored form of a file copied whole into the store: a base's HFiles, and any file stored like
@@ -27,6 +34,7 @@ import java.security.MessageDigest;
 public final class StoredFiles {
 
   private static final int DRAIN_BUFFER = 64 * 1024;
+  private static final byte[] ZSTD_MAGIC = {(byte) 0x28, (byte) 0xB5, (byte) 0x2F, (byte) 0xFD};
 
   private StoredFiles() {}
 
@@ -127,13 +135,13 @@ public final class StoredFiles {
       if (file.storedSha256 != null) {
         String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
         if (stored.count != file.storedBytes || !actual.equals(file.storedSha256)) {
-          return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its base names " + file.storedBytes
+          return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
               + " with SHA-256 " + file.storedSha256;
         }
       }
       String sha = ManifestCodec.Sha256.toHex(plain.digest.digest());
       if (plain.count != file.size || !sha.equals(file.sha256)) {
-        return plain.count + " bytes with SHA-256 " + sha + ", its base names " + file.size + " bytes with SHA-256 " + file.sha256;
+        return plain.count + " bytes with SHA-256 " + sha + ", its entry names " + file.size + " bytes with SHA-256 " + file.sha256;
       }
       return null;
     }
@@ -145,6 +153,52 @@ public final class StoredFiles {
   }
 
   /**
+   * The entry of a file already stored under {@code key}, found by reading it: sealed or not (opened
+   * with whichever key of the ring sealed it), zstd or not. Null when the ring holds no key that opens
+   * it. Lets a writer that finds its key taken (a batch shipped again after a crash) tell its own
+   * earlier copy from another file.
+   */
+  public static BaseFile identify(ObjectStore store, String key, KeyRing keys) throws IOException {
+    byte[] start;
+    try (InputStream in = store.open(key)) {
+      start = in.readNBytes(8);
+    }
+    List<String> ids = new ArrayList<>();
+    if (SegmentKey.isStreaming(start)) {
+      ids.addAll(keys.ids());
+      Collections.reverse(ids);
+    } else {
+      ids.add(null);
+    }
+    for (String id : ids) {
+      BaseFile f = new BaseFile();
+      f.key = key;
+      f.keyId = id;
+      try (InputStream raw = store.open(key)) {
+        Counted stored = new Counted(raw);
+        InputStream opened = id == null ? stored : keys.opener(key, id).decryptingStream(stored, key);
+        BufferedInputStream sniffed = new BufferedInputStream(opened);
+        sniffed.mark(4);
+        byte[] magic = sniffed.readNBytes(4);
+        sniffed.reset();
+        f.codec = Arrays.equals(magic, ZSTD_MAGIC) ? "zstd" : "none";
+        Counted plain = new Counted(f.codec.equals("zstd") ? new ZstdInputStream(sniffed) : sniffed);
+        drain(plain);
+        drain(sniffed);
+        drain(stored);
+        f.size = plain.count;
+        f.sha256 = ManifestCodec.Sha256.toHex(plain.digest.digest());
+        f.storedBytes = stored.count;
+        f.storedSha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
+        return f;
+      } catch (SegmentKeyException e) {
+        // Not this key: try the next.
+      }
+    }
+    return null;
+  }
+
+  /**
    * The size and SHA-256 of a stored file's stored bytes read from {@code in}, without opening it:
    * what can be checked without its key. Returns the difference from the entry, or null.
    */
@@ -153,7 +207,7 @@ public final class StoredFiles {
     drain(stored);
     String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
     if (stored.count != file.storedBytes || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
-      return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its base names " + file.storedBytes
+      return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
           + (file.storedSha256 == null ? "" : " with SHA-256 " + file.storedSha256);
     }
     return null;

@@ -18,7 +18,9 @@ import java.util.List;
  * </pre>
  *
  * Bytes are written as printable ASCII, with {@code \xHH} for any other byte and for the
- * characters backslash, tab, colon (in families only) and newline, so every line parses back.
+ * characters backslash, tab, colon (in families only) and newline, so every line parses back; a
+ * row's first byte is also escaped when it is {@code #}, so no cell line reads as the header or a
+ * comment.
  */
 public final class CellDump {
 
@@ -53,18 +55,24 @@ public final class CellDump {
 
   /** Appends the cell's line (without its line separator): for writers that build many lines in one builder. */
   public static void appendLine(DumpCell c, StringBuilder out) {
-    escape(c.row(), false, out);
+    byte[] row = c.row();
+    if (row.length > 0 && row[0] == '#') {
+      out.append("\\x23");
+      escape(row, 1, false, out);
+    } else {
+      escape(row, 0, false, out);
+    }
     out.append('\t');
-    escape(c.family(), true, out);
+    escape(c.family(), 0, true, out);
     out.append(':');
-    escape(c.qualifier(), false, out);
+    escape(c.qualifier(), 0, false, out);
     out.append('\t').append(c.timestamp()).append('\t');
-    escape(c.value(), false, out);
+    escape(c.value(), 0, false, out);
   }
 
-  private static void escape(byte[] bytes, boolean escapeColon, StringBuilder sb) {
-    for (byte b : bytes) {
-      int v = b & 0xff;
+  private static void escape(byte[] bytes, int from, boolean escapeColon, StringBuilder sb) {
+    for (int i = from; i < bytes.length; i++) {
+      int v = bytes[i] & 0xff;
       if (v >= 0x20 && v < 0x7f && v != '\\' && !(escapeColon && v == ':')) {
         sb.append((char) v);
       } else {

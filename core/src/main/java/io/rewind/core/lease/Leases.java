@@ -120,6 +120,21 @@ public final class Leases {
   }
 
   /**
+   * The entries holding {@code resource}, expired ones included: a holder past its expiry may only
+   * be paused, and still act once it resumes. For those who read leases without taking one (the
+   * endpoint, which must never wait) and step aside while anyone may be changing a table.
+   */
+  public List<LeaseEntry> present(String resource) throws IOException {
+    List<LeaseEntry> holding = new ArrayList<>();
+    for (LeaseEntry e : read().record.leases) {
+      if (e.resources.contains(resource) || e.resources.contains(LeaseResources.EVERYTHING)) {
+        holding.add(e);
+      }
+    }
+    return holding;
+  }
+
+  /**
    * Applies {@code change} to the record by compare-and-swap, reading again after a conflict.
    *
    * @param change the next record, or null to leave the record as it is

@@ -29,4 +29,9 @@ public final class Pin {
   public List<String> bases;
   /** The tables whose bases are pinned when {@link #bases} is null; null: every table. */
   public List<String> tables;
+  /**
+   * Per table, the write time after which the holder reads its captured bulk loads; null: every
+   * bulk load of {@link #tables} (or of every table when that is null too).
+   */
+  public Map<String, Long> bulkLoadsAfter;
 }

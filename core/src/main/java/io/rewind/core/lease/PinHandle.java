@@ -36,10 +36,19 @@ public final class PinHandle implements AutoCloseable {
     return pin.id;
   }
 
-  /** Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"). */
-  public synchronized void narrow(Map<Integer, Long> partitions, List<String> bases) throws IOException {
+  /** Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"), no bulk load. */
+  public void narrow(Map<Integer, Long> partitions, List<String> bases) throws IOException {
+    narrow(partitions, bases, Map.of());
+  }
+
+  /**
+   * Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"),
+   * per table the bulk loads written after this time.
+   */
+  public synchronized void narrow(Map<Integer, Long> partitions, List<String> bases, Map<String, Long> bulkLoadsAfter) throws IOException {
     pin.partitions = Pins.copy(partitions);
     pin.bases = new ArrayList<>(bases);
+    pin.bulkLoadsAfter = new java.util.TreeMap<>(bulkLoadsAfter);
     write();
   }
 

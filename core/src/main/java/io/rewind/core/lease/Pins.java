@@ -117,6 +117,24 @@ public final class Pins {
     return false;
   }
 
+  /**
+   * The write time after which {@code pins} hold a table's bulk loads: a load written later must
+   * stay. Long.MIN_VALUE when one pins them all, Long.MAX_VALUE when none pins any.
+   */
+  public static long bulkLoadsPinnedAfter(List<Pin> pins, String table) {
+    long after = Long.MAX_VALUE;
+    for (Pin p : pins) {
+      if (p.bulkLoadsAfter == null) {
+        if (p.tables == null || p.tables.contains(table)) {
+          return Long.MIN_VALUE;
+        }
+      } else if (p.bulkLoadsAfter.containsKey(table)) {
+        after = Math.min(after, p.bulkLoadsAfter.get(table));
+      }
+    }
+    return after;
+  }
+
   void write(Pin pin) throws IOException {
     store.write(key(pin.id), SelfChecksummedJson.encode(pin));
   }

@@ -198,7 +198,7 @@ public final class SegmentKey {
   }
 
   /** Whether sealed bytes start like an {@code RWE2} object (else they are {@code RWE1} or not sealed). */
-  static boolean isStreaming(byte[] start) {
+  public static boolean isStreaming(byte[] start) {
     return start.length >= SealedChunks.MAGIC.length && Arrays.equals(Arrays.copyOf(start, SealedChunks.MAGIC.length), SealedChunks.MAGIC);
   }
 

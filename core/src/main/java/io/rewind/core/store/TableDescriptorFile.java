@@ -1,17 +1,11 @@
 package io.rewind.core.store;
 
 import io.rewind.schemas.TableDescriptor;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.AvroRuntimeException;
-import org.apache.avro.io.DecoderFactory;
-import org.apache.avro.io.EncoderFactory;
-import org.apache.avro.io.JsonEncoder;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.hadoop.fs.FileStatus;
 
 /**
@@ -26,13 +20,10 @@ public final class TableDescriptorFile {
   private TableDescriptorFile() {}
 
   public static void write(ObjectStore store, TableDescriptor descriptor) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JsonEncoder encoder = EncoderFactory.get().jsonEncoder(TableDescriptor.getClassSchema(), out, true);
-    new SpecificDatumWriter<>(TableDescriptor.class).write(descriptor, encoder);
-    encoder.flush();
+    byte[] json = TableDescriptorJson.encode(descriptor, true);
     String key = StoreLayout.table(descriptor.getTable());
-    store.write(key + BACKUP_SUFFIX, out.toByteArray());
-    store.write(key, out.toByteArray());
+    store.write(key + BACKUP_SUFFIX, json);
+    store.write(key, json);
   }
 
   public static Optional<TableDescriptor> read(ObjectStore store, String table) throws IOException {
@@ -68,7 +59,6 @@ public final class TableDescriptorFile {
   }
 
   static TableDescriptor decode(byte[] json) throws IOException {
-    return new SpecificDatumReader<>(TableDescriptor.class)
-        .read(null, DecoderFactory.get().jsonDecoder(TableDescriptor.getClassSchema(), new String(json, java.nio.charset.StandardCharsets.UTF_8)));
+    return TableDescriptorJson.decode(json);
   }
 }

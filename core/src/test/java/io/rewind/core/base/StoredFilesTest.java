@@ -66,7 +66,7 @@ class StoredFilesTest {
     assertThat(f.keyId).isNull();
     byte[] damaged = out.toByteArray();
     damaged[damaged.length / 2] ^= 1;
-    assertThat(StoredFiles.storedMismatch(new ByteArrayInputStream(damaged), f)).contains("its base names");
+    assertThat(StoredFiles.storedMismatch(new ByteArrayInputStream(damaged), f)).contains("its entry names");
     f.storedSha256 = null; // a file stored before the field existed: its HFile digest still tells
     try (StoredFiles.Reader r = StoredFiles.reader(new ByteArrayInputStream(out.toByteArray()), f, KeyRing.none())) {
       r.plain().readAllBytes();

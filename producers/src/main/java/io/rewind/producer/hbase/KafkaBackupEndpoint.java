@@ -4,6 +4,7 @@ import io.rewind.producer.EditPublisher;
 import io.rewind.producer.EditSink;
 import io.rewind.producer.PointRequests;
 import io.rewind.producer.WalEntry;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.RollRequest;
@@ -25,6 +26,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.Server;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.replication.BaseReplicationEndpoint;
+import org.apache.hadoop.hbase.replication.ReplicationUtils;
+import org.apache.hadoop.hbase.replication.WALEntryFilter;
+import org.apache.hadoop.hbase.shaded.protobuf.generated.WALProtos.BulkLoadDescriptor;
 import org.apache.hadoop.hbase.wal.WAL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +50,11 @@ import org.slf4j.LoggerFactory;
  *       {@link MarkerSource#BATCH} marker for the queue it shipped;
  *   <li>publishes the descriptor of each table the first time it ships one of its edits and
  *       whenever the descriptor changed;
+ *   <li>on a bulk-load marker, copies the files it names into the store and commits the load
+ *       ({@link BulkLoadCapture}), then publishes it on the edits topic; with HBase's bulk-load
+ *       replication off (the marker then reaches only this endpoint, whose scope filter lets it
+ *       pass), or without {@code store.uri}, it cannot, and says so with a {@link
+ *       MarkerSource#BULK_LOAD} marker naming the fix;
  *   <li>for the server's own queue, runs the {@link ClusterSnapshotChore} that publishes the
  *       peer's queue storage as consistent cuts, and answers restore-point requests from the
  *       control topic ({@link PointRequests}) with replication markers in the server's WALs.
@@ -76,6 +85,10 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   private final AtomicLong markersShipped = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
   private final Set<String> bulkLoadWarned = ConcurrentHashMap.newKeySet();
+  private final AtomicLong bulkLoadsCaptured = new AtomicLong();
+  /** Null without {@code store.uri} in the peer's configuration: bulk loads cannot be captured. */
+  private BulkLoadCapture bulkLoads;
+  private boolean bulkLoadReplication;
 
   @Override
   public void init(Context context) throws IOException {
@@ -90,6 +103,17 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     this.recovered = QueueIdentity.isRecovered(queueId, context.getPeerId());
     String holder = context.getAbortable() instanceof Server ? ((Server) context.getAbortable()).getServerName().getServerName() : "unknown-server";
     this.name = sanitize(holder + "-" + queueId) + "-" + INSTANCES.incrementAndGet();
+    this.bulkLoadReplication = ReplicationUtils.isReplicationForBulkLoadDataEnabled(context.getLocalConfiguration());
+  }
+
+  /**
+   * HBase's scope filter, except that it lets a bulk-load marker through when HBase cleared its
+   * scopes, which it does when bulk-load replication is off: the endpoint can then tell that a bulk
+   * load it cannot capture happened ({@link ScopeFilter}).
+   */
+  @Override
+  protected WALEntryFilter getScopeWALEntryFilter() {
+    return new ScopeFilter(bulkLoadReplication);
   }
 
   @Override
@@ -106,6 +130,9 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   protected void doStart() {
     try {
       sink = new EditPublisher(settings.rewindConfig(), name);
+      if (settings.rewindConfig().get(io.rewind.core.config.RewindConfig.STORE_URI) != null) {
+        bulkLoads = new BulkLoadCapture(ctx.getLocalConfiguration(), settings.rewindConfig(), name);
+      }
       if (!recovered && settings.snapshotsEnabled()) {
         snapshots = new ClusterSnapshotChore(ctx.getLocalConfiguration(), ctx.getPeerId(), name, sink, settings.snapshotIntervalMs());
         snapshots.start();
@@ -137,8 +164,11 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     if (sink != null) {
       sink.close();
     }
-    LOG.info("Rewind backup endpoint {} stopped: {} edits and {} markers shipped, {} batches retried", name, editsShipped.get(),
-        markersShipped.get(), failedBatches.get());
+    if (bulkLoads != null) {
+      bulkLoads.close();
+    }
+    LOG.info("Rewind backup endpoint {} stopped: {} edits, {} bulk loads and {} markers shipped, {} batches retried", name,
+        editsShipped.get(), bulkLoadsCaptured.get(), markersShipped.get(), failedBatches.get());
     notifyStopped();
   }
 
@@ -182,7 +212,9 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       List<WalEntry> edits = new ArrayList<>(context.getEntries().size());
       Set<TableName> tables = new LinkedHashSet<>();
       long newest = newestShipped.getOrDefault(walGroup, Long.MIN_VALUE);
-      boolean bulkLoad = false;
+      List<BulkLoad> captured = new ArrayList<>();
+      String notCaptured = null;
+      EditSink s = sink;
       for (WAL.Entry entry : context.getEntries()) {
         newest = Math.max(newest, entry.getKey().getWriteTime());
         if (WalEntries.isMarker(entry)) {
@@ -192,35 +224,71 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         if (edit != null) {
           edits.add(edit);
           tables.add(entry.getKey().getTableName());
-        } else if (WalEntries.hasBulkLoad(entry)) {
-          bulkLoad = true;
-          if (bulkLoadWarned.add(entry.getKey().getTableName().getNameAsString())) {
-            LOG.warn("a bulk load into {} passed through the replication peer: bulk-loaded files are not in the WAL, so not in"
-                + " the backup; restores will miss that data until bulk loads are supported (see docs/operations.md)",
-                entry.getKey().getTableName());
+        }
+        for (BulkLoadDescriptor marker : WalEntries.bulkLoads(entry)) {
+          String table = WalEntries.tableName(entry.getKey().getTableName());
+          if (!backedUp(entry.getKey().getTableName())) {
+            continue; // let through by the scope filter while HBase clears every marker's scopes: a table outside the backup
+          }
+          String why = whyNotCaptured(table);
+          if (why == null) {
+            // The files go to the store, and only then anything of the batch to Kafka: a claim past this
+            // load implies its files are durable.
+            captured.add(bulkLoads.capture(marker, entry.getKey().getWriteTime(), queue, s.editsPartitions()));
+            tables.add(entry.getKey().getTableName());
+          } else {
+            notCaptured = why;
+            if (bulkLoadWarned.add(table)) {
+              LOG.warn("a bulk load into {} (region {}) passed through the replication peer and cannot be captured: {}", table,
+                  marker.getEncodedRegionName().toStringUtf8(), why);
+            }
           }
         }
       }
-      EditSink s = sink;
       publishChangedTables(s, tables);
       if (!edits.isEmpty()) {
         s.publish(edits);
         editsShipped.addAndGet(edits.size());
       }
+      for (BulkLoad load : captured) {
+        s.publishBulkLoad(load);
+        bulkLoadsCaptured.incrementAndGet();
+      }
       if (newest != Long.MIN_VALUE) {
-        // A BULK_LOAD marker is a claim like the others, and tells `rewind status` that bulk-loaded data is not backed up.
-        MarkerSource source = bulkLoad ? MarkerSource.BULK_LOAD : edits.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH;
-        s.publishMarker(queue, newest, source);
+        // A BULK_LOAD marker is a claim like the others, and tells `rewind status` that a bulk load's data is not backed up.
+        MarkerSource source = notCaptured != null ? MarkerSource.BULK_LOAD : edits.isEmpty() && captured.isEmpty() ? MarkerSource.CHORE
+            : MarkerSource.BATCH;
+        s.publishMarker(queue, newest, source, notCaptured == null ? "" : notCaptured);
         markersShipped.incrementAndGet();
         newestShipped.put(walGroup, newest);
       }
       return true;
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       failedBatches.incrementAndGet();
-      LOG.warn("Rewind backup endpoint {}: batch of {} WAL entries of queue {} was not acknowledged by Kafka; HBase will retry it: {}",
-          name, context.getEntries().size(), queue.getServer() + "/" + walGroup, e.toString());
+      LOG.warn("Rewind backup endpoint {}: batch of {} WAL entries of queue {} was not made durable (Kafka, or the store for a bulk"
+          + " load); HBase will retry it: {}", name, context.getEntries().size(), queue.getServer() + "/" + walGroup, e.toString());
       return false;
     }
+  }
+
+  /** Whether a family of the table has replication scope 1: the table is backed up. */
+  private boolean backedUp(TableName table) throws IOException {
+    org.apache.hadoop.hbase.client.TableDescriptor d = ctx.getTableDescriptors() == null ? null : ctx.getTableDescriptors().get(table);
+    return d != null && java.util.Arrays.stream(d.getColumnFamilies()).anyMatch(f -> f.getScope() != 0);
+  }
+
+  /** Null when a bulk load into the table can be captured; else why not, with the fix. */
+  private String whyNotCaptured(String table) {
+    if (!bulkLoadReplication) {
+      return "bulk-load replication is off on this region server, so HBase neither keeps the loaded files for the peer nor hands"
+          + " it their names: set hbase.replication.bulkload.enabled=true and hbase.replication.cluster.id in every hbase-site.xml,"
+          + " restart, then take a base of " + table + " (rewind base --tables " + table + ") to back up what was loaded";
+    }
+    if (bulkLoads == null) {
+      return "the replication peer has no store.uri, so the endpoint cannot copy the loaded files: add it with update_peer_config"
+          + " (docs/hbase-endpoint.md), then take a base of " + table + " (rewind base --tables " + table + ")";
+    }
+    return null;
   }
 
   private void publishChangedTables(EditSink s, Set<TableName> tables) {
@@ -245,6 +313,11 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         LOG.info("published the descriptor of {} ({} families)", current.getTable(), current.getFamilies().size());
       }
     }
+  }
+
+  /** Bulk loads captured and published by this instance. */
+  public long bulkLoadsCaptured() {
+    return bulkLoadsCaptured.get();
   }
 
   /** Edits shipped (WAL entries, before the per-row split) by this instance. */

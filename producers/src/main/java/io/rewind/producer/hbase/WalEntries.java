@@ -4,12 +4,14 @@ import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellUtil;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.hadoop.hbase.shaded.protobuf.generated.WALProtos.BulkLoadDescriptor;
 import org.apache.hadoop.hbase.wal.WAL;
 import org.apache.hadoop.hbase.wal.WALEdit;
 import org.apache.hadoop.hbase.wal.WALKeyImpl;
@@ -51,14 +53,20 @@ final class WalEntries {
         tableName(key.getTableName()), Bytes.toString(key.getEncodedRegionName()), key.getWriteTime(), key.getSequenceId(), queue, cells);
   }
 
-  /** True when the entry carries a bulk-load marker: the loaded files are not in the WAL, so not in the backup. */
-  static boolean hasBulkLoad(WAL.Entry entry) {
+  /** True when the cell is a bulk-load marker: the loaded files are not in the WAL, only their names. */
+  static boolean isBulkLoad(Cell c) {
+    return CellUtil.matchingColumn(c, WALEdit.METAFAMILY, WALEdit.BULK_LOAD);
+  }
+
+  /** The bulk loads the entry's markers describe (HBase writes one per load). */
+  static List<BulkLoadDescriptor> bulkLoads(WAL.Entry entry) throws IOException {
+    List<BulkLoadDescriptor> loads = new ArrayList<>();
     for (Cell c : entry.getEdit().getCells()) {
-      if (CellUtil.matchingColumn(c, WALEdit.METAFAMILY, WALEdit.BULK_LOAD)) {
-        return true;
+      if (isBulkLoad(c)) {
+        loads.add(WALEdit.getBulkLoadDescriptor(c));
       }
     }
-    return false;
+    return loads;
   }
 
   static CellType typeOf(Cell c) {

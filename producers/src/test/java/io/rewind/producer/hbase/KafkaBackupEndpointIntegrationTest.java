@@ -142,8 +142,9 @@ class KafkaBackupEndpointIntegrationTest {
     // Nothing but user tables reaches the edits topic: marker chore entries never become edits.
     assertThat(edits).allSatisfy(e -> assertThat(e.getTable()).isEqualTo("endpoint:orders"));
 
-    await().atMost(Duration.ofSeconds(30)).until(() -> !tables.isEmpty());
-    TableDescriptor descriptor = tables.get(0);
+    await().atMost(Duration.ofSeconds(30)).until(() -> tables.stream().anyMatch(d -> d.getChange().equals("SEEN")));
+    List<TableDescriptor> seen = tables.stream().filter(d -> d.getChange().equals("SEEN")).collect(Collectors.toList());
+    TableDescriptor descriptor = seen.get(0);
     assertThat(descriptor.getTable()).isEqualTo("endpoint:orders");
     assertThat(descriptor.getFamilies()).singleElement().satisfies(f -> {
       assertThat(f.getName()).isEqualTo("f");
@@ -151,7 +152,13 @@ class KafkaBackupEndpointIntegrationTest {
       assertThat(f.getMaxVersions()).isEqualTo(Integer.MAX_VALUE);
     });
     // Each endpoint shipping the table publishes it once, unchanged.
-    assertThat(tables).allSatisfy(d -> assertThat(TableDescriptors.sameContent(d, descriptor)).isTrue());
+    assertThat(seen).allSatisfy(d -> assertThat(TableDescriptors.sameContent(d, descriptor)).isTrue());
+    // The master observer recorded the creation, with the regions, before it took effect.
+    assertThat(tables).filteredOn(d -> d.getChange().equals("CREATE")).singleElement().satisfies(d -> {
+      assertThat(d.getRegionsKnown()).isTrue();
+      assertThat(d.getSplitKeys()).extracting(KafkaBackupEndpointIntegrationTest::bytes).containsExactly(Bytes.toBytes("m"));
+      assertThat(d.getUpdatedAt()).isLessThanOrEqualTo(descriptor.getUpdatedAt());
+    });
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.rewind.schemas.serde;
 import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.ProgressEvent;
@@ -45,7 +46,8 @@ public final class SchemaHistory {
           QueueCheckpoint.class,
           ControlEvent.class,
           ArchivedRecord.class,
-          ArchivedBlock.class);
+          ArchivedBlock.class,
+          BulkLoad.class);
 
   private static final int MAX_VERSIONS = 1000;
   private static final SchemaHistory INSTANCE = load();

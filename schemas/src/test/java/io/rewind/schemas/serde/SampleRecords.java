@@ -5,6 +5,8 @@ import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.BlockHeader;
+import io.rewind.schemas.BulkLoad;
+import io.rewind.schemas.BulkLoadFile;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.Checkpoint;
@@ -49,7 +51,8 @@ final class SampleRecords {
         rollRequest(),
         rollAck(),
         archivedRecord(),
-        archivedBlock());
+        archivedBlock(),
+        bulkLoad());
   }
 
   static WalEdit walEdit() {
@@ -92,7 +95,8 @@ final class SampleRecords {
     return ProgressEvent.newBuilder()
         .setPublisher("simulator")
         .setSendTime(T + 7)
-        .setBody(Marker.newBuilder().setQueue(QUEUE).setBound(T - 500).setNewestWriteTime(T).setSource(MarkerSource.CHORE).build())
+        .setBody(Marker.newBuilder().setQueue(QUEUE).setBound(T - 500).setNewestWriteTime(T).setSource(MarkerSource.BULK_LOAD)
+            .setReason("bulk-load replication is off").build())
         .build();
   }
 
@@ -111,6 +115,22 @@ final class SampleRecords {
         .setSplitKeys(List.of(bytes("m")))
         .setConfiguration(Map.of("REGION_REPLICATION", "1"))
         .setUpdatedAt(T)
+        .setChange("MODIFY")
+        .setAddedFamilies(List.of("f"))
+        .setRegionsKnown(true)
+        .build();
+  }
+
+  static BulkLoad bulkLoad() {
+    return BulkLoad.newBuilder()
+        .setTable("ns:orders")
+        .setRegion("d41d8cd98f00b204e9800998ecf8427e")
+        .setWriteTime(T)
+        .setSequenceId(4712)
+        .setQueue(QUEUE)
+        .setFiles(List.of(BulkLoadFile.newBuilder().setFamily("f").setName("3b1c9e_SeqId_4712_").setKey("bases/files/ns/orders/f/3b1c9e_SeqId_4712_")
+            .setSize(4096).setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").build()))
+        .setCommitKey("bulkloads/ns/orders/2023-11-14/01700000000123-d41d8cd98f00b204e9800998ecf8427e-4712.json")
         .build();
   }
 
