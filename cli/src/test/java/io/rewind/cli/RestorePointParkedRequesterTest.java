@@ -150,6 +150,9 @@ class RestorePointParkedRequesterTest {
       assertThat(DemoVerifier.compare(out.resolve(CellDump.fileName(table)), table, fleet.expected().cellsAt(table, t)))
           .as("the restore to the point against the fleet's state at T").isNull();
     }
+    // Beside the archive the store now holds leases/, pins/, restore-points/ and the audit trail: verify finds it sound.
+    JsonNode verified = CliRun.json("verify", "--store", stack.storeUri(), "--json");
+    assertThat(verified.get("ok").asBoolean()).as("%s", verified.get("problems")).isTrue();
   }
 
   @Test
