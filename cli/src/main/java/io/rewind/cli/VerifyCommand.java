@@ -106,7 +106,8 @@ final class VerifyCommand implements Callable<Integer> {
       try (Audited audit = Audited.begin(config, store, "verify", tables,
           from == null ? "verify the whole store" : "verify data written after " + TimeParser.format(from))) {
         report = audit.run(() -> verifier.verify(tables, from), r -> java.util.Map.of("ok", r.ok, "problems", r.problems.size(),
-            "segmentsChecked", r.segmentsChecked, "baseFilesChecked", r.baseFilesChecked, "durationMs", r.durationMs));
+            "segmentsChecked", r.segmentsChecked, "baseFilesChecked", r.baseFilesChecked, "bulkLoadFilesChecked", r.bulkLoadFilesChecked,
+            "durationMs", r.durationMs));
       }
       if (json) {
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
@@ -186,7 +187,10 @@ final class VerifyCommand implements Callable<Integer> {
         r.checkpointIso == null ? "MISSING" : r.checkpointIso, r.partitions, r.manifests, r.segmentsChecked, r.segmentBytesRead,
         r.baseFilesChecked, r.bases, r.baseFileBytesRead, r.durationMs / 1000.0, r.bytesPerSecond,
         r.maxBytesPerSecond > 0 ? r.maxBytesPerSecond + " bytes/s" : "none", r.threads);
-    r.keys.forEach((id, use) -> w.printf("  key %s: %d segments, %d base files, newest data %s%s%n", id, use.segments, use.baseFiles,
+    if (r.bulkLoads > 0) {
+      w.printf("  %d files of %d bulk loads (%,d bytes) read back%n", r.bulkLoadFilesChecked, r.bulkLoads, r.bulkLoadFileBytesRead);
+    }
+    r.keys.forEach((id, use) -> w.printf("  key %s: %d segments, %d stored HFiles, newest data %s%s%n", id, use.segments, use.baseFiles,
         use.newestDataTimeIso, use.configured ? "" : " (not in the configured key ring)"));
     for (VerifyReport.Problem p : r.problems) {
       w.printf("  PROBLEM %s %s%n    %s%n    what to do: %s%n", p.kind, p.object, p.message, p.fix);

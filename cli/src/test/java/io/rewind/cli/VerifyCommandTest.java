@@ -6,12 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
+import io.rewind.core.base.FileCopier;
 import io.rewind.core.base.StoredFiles;
+import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
+import java.io.ByteArrayInputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rewind verify} on a store written by the archiver's own writer and a base stored the way
- * {@code rewind base} stores its HFiles: clean, it verifies; with one segment corrupted, one base file
- * deleted and one manifest removed from a chain, it names all three and exits 1.
+ * {@code rewind base} stores its HFiles, and a captured bulk load: clean, it verifies; with one segment
+ * corrupted, one base file deleted, one bulk-loaded file damaged and one manifest removed from a
+ * chain, it names all four and exits 1.
  */
 class VerifyCommandTest {
 
@@ -36,6 +42,7 @@ class VerifyCommandTest {
     Path storeDir = dir.resolve("store");
     CraftedStore crafted = CraftedStore.chains(storeDir, 2, 4, 50, s -> null);
     BaseManifest base = craftedBase(crafted.uri);
+    BulkLoadManifest load = craftedBulkLoad(crafted.uri);
 
     JsonNode clean = CliRun.json("verify", "--store", crafted.uri, "--json");
     assertThat(clean.get("ok").asBoolean()).as(clean.toString()).isTrue();
@@ -43,6 +50,8 @@ class VerifyCommandTest {
     assertThat(clean.get("partitions").asInt()).isEqualTo(2);
     assertThat(clean.get("segmentsChecked").asLong()).isEqualTo(8);
     assertThat(clean.get("baseFilesChecked").asLong()).isEqualTo(2);
+    assertThat(clean.get("bulkLoads").asInt()).isEqualTo(1);
+    assertThat(clean.get("bulkLoadFilesChecked").asLong()).isEqualTo(1);
     assertThat(clean.get("checkpoint").asLong()).isEqualTo(crafted.checkpoint);
     assertThat(clean.get("storeRequests").get("get").asLong()).isPositive();
     assertThat(clean.get("storeRequests").get("put").asLong()).as("only the audit trail's start and end records").isEqualTo(2);
@@ -56,6 +65,10 @@ class VerifyCommandTest {
     Files.delete(storeDir.resolve(deleted.key));
     Manifest removed = manifest(crafted, 1, 2);
     Files.delete(storeDir.resolve(removed.key()));
+    BaseFile loaded = load.files.get(0);
+    byte[] stored = Files.readAllBytes(storeDir.resolve(loaded.key));
+    stored[stored.length - 1] ^= 0x01;
+    Files.write(storeDir.resolve(loaded.key), stored);
 
     CliRun.Result damaged = CliRun.run("verify", "--store", crafted.uri, "--json");
     assertThat(damaged.exit).as(damaged.err).isEqualTo(1);
@@ -66,6 +79,7 @@ class VerifyCommandTest {
     assertThat(named).containsExactlyInAnyOrder(
         "segment-corrupt " + corrupted.segmentPath,
         "base-file-missing " + deleted.key,
+        "bulk-load-file-corrupt " + loaded.key,
         "chain-gap manifests/p=1");
     JsonNode gap = find(report, "chain-gap");
     assertThat(gap.get("partition").asInt()).isEqualTo(1);
@@ -80,7 +94,7 @@ class VerifyCommandTest {
     assertThat(human.exit).isEqualTo(1);
     assertThat(human.out).contains(corrupted.segmentPath, deleted.key, "p=1: offsets " + removed.startOffset + " to " + (removed.endOffset - 1),
         "what to do:");
-    assertThat(human.err).contains("3 problem(s)");
+    assertThat(human.err).contains("4 problem(s)");
   }
 
   @Test
@@ -108,6 +122,30 @@ class VerifyCommandTest {
   /** The i-th segment of a partition (CraftedStore.chains commits segment by segment, partitions in turn). */
   static Manifest manifest(CraftedStore crafted, int partition, int index) {
     return crafted.manifests.stream().filter(m -> m.partition == partition).skip(index).findFirst().orElseThrow();
+  }
+
+  /** A committed bulk load of the crafted table with one file, stored as the endpoint's capture stores it. */
+  static BulkLoadManifest craftedBulkLoad(String uri) throws Exception {
+    try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
+      byte[] hfile = new byte[50_000];
+      new Random(5).nextBytes(hfile);
+      BaseFile f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(new ByteArrayInputStream(hfile), "loaded",
+          BaseStore.fileKey(CraftedStore.TABLE, "f", "loaded"));
+      f.region = "r1";
+      f.family = "f";
+      BulkLoadManifest load = new BulkLoadManifest();
+      load.table = CraftedStore.TABLE;
+      load.region = "r1";
+      load.sequenceId = 7;
+      load.writeTime = CraftedStore.FIRST_WRITE + 200;
+      load.queueServer = "rs1";
+      load.queueWalGroup = "g";
+      load.editsPartitions = 2;
+      load.files.add(f);
+      load.committedAt = load.writeTime + 10;
+      new BulkLoadStore(store).commit(load);
+      return load;
+    }
   }
 
   /** A committed base of the crafted table with two files stored as rewind base stores HFiles. */

@@ -3,6 +3,8 @@ package io.rewind.restore;
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.StoredFiles;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.ThrottledInputStream;
@@ -105,6 +107,7 @@ public final class StoreVerifier {
     Set<String> archived = new TreeSet<>();
     chains(report, wanted, since, checks, archived);
     bases(report, wanted, since, checks, archived);
+    bulkLoads(report, wanted, since, checks);
     for (String table : archived) {
       if (!table.isEmpty() && (wanted.isEmpty() || wanted.contains(table)) && !descriptors.containsKey(table)) {
         add(report, VerifyReport.Problem.of("descriptor-missing", StoreLayout.table(table),
@@ -116,7 +119,7 @@ public final class StoreVerifier {
     run(report, checks);
     report.ok = report.problems.isEmpty();
     report.durationMs = System.currentTimeMillis() - started;
-    long bytes = report.segmentBytesRead + report.baseFileBytesRead;
+    long bytes = report.segmentBytesRead + report.baseFileBytesRead + report.bulkLoadFileBytesRead;
     report.bytesPerSecond = report.durationMs == 0 ? bytes : bytes * 1000 / report.durationMs;
     return report;
   }
@@ -281,7 +284,31 @@ public final class StoreVerifier {
         for (BaseFile f : b.files) {
           if (filesQueued.add(f.key)) {
             useKey(report, f.keyId, b.completedAt, false);
-            checks.add(new Check(null, new BaseCheck(b, f)));
+            checks.add(new Check(null, new FileCheck("base", b.toString(), f,
+                "take a new base of " + b.table + " (rewind base --tables " + b.table + ") and delete " + b.id + " (rewind base delete "
+                    + b.table + " " + b.id + "): restores before the new base then start from an older base, if any")));
+          }
+        }
+      }
+    }
+  }
+
+  /** Every file of every committed bulk load (of the tables asked for, committed after {@code since}). */
+  private void bulkLoads(VerifyReport report, Set<String> wanted, Long since, List<Check> checks) throws IOException {
+    BulkLoadStore loads = new BulkLoadStore(store);
+    Set<String> filesQueued = new HashSet<>();
+    for (String table : loads.tables()) {
+      if (!wanted.isEmpty() && !wanted.contains(table)) {
+        continue;
+      }
+      for (BulkLoadManifest load : since == null ? loads.all(table) : loads.between(table, since, Long.MAX_VALUE)) {
+        report.bulkLoads++;
+        for (BaseFile f : load.files) {
+          if (filesQueued.add(f.key)) {
+            useKey(report, f.keyId, load.writeTime, false);
+            checks.add(new Check(null, new FileCheck("bulk-load", load.toString(), f,
+                "restores of " + table + " to " + TimeParser.format(load.writeTime) + " or later fail until then: take a new base of "
+                    + table + " (rewind base --tables " + table + ") and restore to times after it")));
           }
         }
       }
@@ -302,7 +329,7 @@ public final class StoreVerifier {
           if (c.segment != null) {
             segment(report, c.segment);
           } else {
-            baseFile(report, c.base);
+            storedFile(report, c.file);
           }
           return null;
         }));
@@ -402,7 +429,7 @@ public final class StoreVerifier {
     return p;
   }
 
-  private void baseFile(VerifyReport report, BaseCheck c) throws IOException {
+  private void storedFile(VerifyReport report, FileCheck c) throws IOException {
     BaseFile f = c.file;
     long read;
     String mismatch;
@@ -410,9 +437,9 @@ public final class StoreVerifier {
       if (f.keyId != null && !keys.holds(f.keyId)) {
         Digest d = Digest.of(raw);
         read = d.count;
-        mismatch = d.count != f.storedBytes ? "its stored bytes are " + d.count + ", its base names " + f.storedBytes
+        mismatch = d.count != f.storedBytes ? "its stored bytes are " + d.count + ", its entry names " + f.storedBytes
             : f.storedSha256 != null && !d.sha256.equals(f.storedSha256)
-                ? "its stored SHA-256 is " + d.sha256 + ", its base names " + f.storedSha256 : null;
+                ? "its stored SHA-256 is " + d.sha256 + ", its entry names " + f.storedSha256 : null;
       } else {
         try (StoredFiles.Reader in = StoredFiles.reader(raw, f, keys)) {
           drain(in.plain());
@@ -421,12 +448,10 @@ public final class StoreVerifier {
         read = f.storedBytes;
       }
     } catch (FileNotFoundException e) {
-      add(report, VerifyReport.Problem.of("base-file-missing", f.key,
-          c.base + " names this HFile (" + f.family + "/" + f.name + ", " + f.size + " bytes), which is not in the store: a restore"
-              + " from this base fails",
-          "restore the object from the bucket's versioning if there is one; otherwise take a new base of " + c.base.table
-              + " (rewind base --tables " + c.base.table + ") and delete " + c.base.id + " (rewind base delete " + c.base.table + " "
-              + c.base.id + "): restores before the new base then start from an older base, if any"));
+      add(report, VerifyReport.Problem.of(c.kind + "-file-missing", f.key,
+          c.owner + " names this HFile (" + f.family + "/" + f.name + ", " + f.size + " bytes), which is not in the store: a restore"
+              + " that needs it fails",
+          "restore the object from the bucket's versioning if there is one; otherwise " + c.fix));
       return;
     } catch (SegmentKeyException e) {
       add(report, VerifyReport.Problem.of("key-wrong", f.key, e.getMessage(),
@@ -444,15 +469,19 @@ public final class StoreVerifier {
       read = 0;
     }
     if (mismatch != null) {
-      add(report, VerifyReport.Problem.of("base-file-corrupt", f.key, c.base + " names this HFile (" + f.family + "/" + f.name
+      add(report, VerifyReport.Problem.of(c.kind + "-file-corrupt", f.key, c.owner + " names this HFile (" + f.family + "/" + f.name
           + "), whose stored copy does not match: " + mismatch,
-          "restore the object from the bucket's versioning if there is one; otherwise take a new base of " + c.base.table
-              + " (rewind base --tables " + c.base.table + ") and delete " + c.base.id));
+          "restore the object from the bucket's versioning if there is one; otherwise " + c.fix));
       return;
     }
     synchronized (report) {
-      report.baseFilesChecked++;
-      report.baseFileBytesRead += read;
+      if (c.kind.equals("base")) {
+        report.baseFilesChecked++;
+        report.baseFileBytesRead += read;
+      } else {
+        report.bulkLoadFilesChecked++;
+        report.bulkLoadFileBytesRead += read;
+      }
     }
     if (f.keyId != null && !keys.holds(f.keyId)) {
       missingKey(report, f.key, f.keyId);
@@ -520,10 +549,14 @@ public final class StoreVerifier {
     return time == null ? "(no edit)" : TimeParser.format(time);
   }
 
-  /** One object to read: a segment, or a base's file. */
-  private record Check(Manifest segment, BaseCheck base) {}
+  /** One object to read: a segment, or a stored HFile. */
+  private record Check(Manifest segment, FileCheck file) {}
 
-  private record BaseCheck(BaseManifest base, BaseFile file) {}
+  /**
+   * A stored HFile, named by {@code owner} (a base or a bulk load: {@code kind} names its problems),
+   * with what to do when it is damaged.
+   */
+  private record FileCheck(String kind, String owner, BaseFile file, String fix) {}
 
   /** Size and SHA-256 of a stream read to its end. */
   private record Digest(long count, String sha256) {

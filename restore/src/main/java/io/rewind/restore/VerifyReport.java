@@ -27,6 +27,9 @@ public final class VerifyReport {
   public int bases;
   public long baseFilesChecked;
   public long baseFileBytesRead;
+  public int bulkLoads;
+  public long bulkLoadFilesChecked;
+  public long bulkLoadFileBytesRead;
   /** Tables whose descriptor was read. */
   public int descriptors;
   /** Per key id, what it sealed: a key is needed while any object names it. */
@@ -71,6 +74,7 @@ public final class VerifyReport {
   /** Objects one key sealed. */
   public static final class KeyUse {
     public long segments;
+    /** Stored HFiles: files of bases and of captured bulk loads. */
     public long baseFiles;
     /** The newest edit (segments) or base completion sealed with it. */
     public Long newestDataTime;

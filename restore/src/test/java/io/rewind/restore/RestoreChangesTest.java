@@ -12,6 +12,8 @@ import io.rewind.core.dump.CellDump;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.kafka.EditKey;
 import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.segment.KeyRing;
+import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.TableHistory;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
@@ -83,6 +85,25 @@ class RestoreChangesTest {
       assertThat(report.bulkLoadsReplayed).hasSize(1);
       assertThat(report.bulkLoadCells).isEqualTo(4);
       assertThat(report.invalidRecords).isZero();
+    }
+  }
+
+  @Test
+  void aBulkLoadSealedWithTheKeyRingIsReplayedWithItAndRefusedWithoutItsKey() throws Exception {
+    SegmentKey key = SegmentKey.of("k1", new byte[32]);
+    try (TestStore store = new TestStore(dir.resolve("store"))) {
+      history(store, version(100, "CREATE", family("f", Integer.MAX_VALUE)));
+      BulkLoad load = bulkLoad(store, key, 2000, 10, new KeyValue(bytes("r1"), bytes("f"), bytes("q"), 1000, bytes("loaded")));
+      archive(store, List.of(edit("r1", 1000, 5, cell("f", "q", 900, CellType.PUT, "before"))), List.of(load));
+      assertThat(Files.readAllBytes(dir.resolve("store").resolve(load.getFiles().get(0).getKey()))).startsWith('R', 'W', 'E', '2');
+
+      Files.createDirectories(dir.resolve("spill"));
+      new Restore(store.store, store.serdes, TestStore.TOPIC).withKeyRing(KeyRing.of(key))
+          .withSort(new SortSettings(1 << 20, dir.resolve("spill")))
+          .run(new RestoreOptions(5000, List.of(), 2, false), new DumpTarget(dir.resolve("sealed"), 5000, List.of(TABLE)));
+      assertThat(lines(dir.resolve("sealed"))).containsExactly("r1\tf:q\t1000\tloaded", "r1\tf:q\t900\tbefore");
+      assertThatThrownBy(() -> restore(store, 5000, dir.resolve("no-key")))
+          .hasMessageContaining(load.getFiles().get(0).getKey()).hasMessageContaining("k1");
     }
   }
 
@@ -178,6 +199,10 @@ class RestoreChangesTest {
 
   /** Writes the cells as an HFile, stores it as the endpoint does, and commits the load; returns its stream record. */
   private BulkLoad bulkLoad(TestStore store, long writeTime, long seq, KeyValue... cells) throws IOException {
+    return bulkLoad(store, null, writeTime, seq, cells);
+  }
+
+  private BulkLoad bulkLoad(TestStore store, SegmentKey sealWith, long writeTime, long seq, KeyValue... cells) throws IOException {
     Configuration conf = new Configuration();
     FileSystem local = FileSystem.getLocal(conf).getRaw();
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(dir.resolve("hfile-" + seq).toUri());
@@ -191,7 +216,7 @@ class RestoreChangesTest {
     }
     BaseFile stored;
     try (InputStream in = local.open(file)) {
-      stored = new FileCopier(store.store, new UploadThrottle(0), "zstd", null).copy(in, "hfile-" + seq, BaseStore.fileKey(TABLE, "f", "hfile-" + seq));
+      stored = new FileCopier(store.store, new UploadThrottle(0), "zstd", sealWith).copy(in, "hfile-" + seq, BaseStore.fileKey(TABLE, "f", "hfile-" + seq));
     }
     stored.family = "f";
     BulkLoadManifest load = new BulkLoadManifest();

@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentKeyException;
+import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.store.ObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class StoredFilesTest {
 
@@ -82,5 +87,31 @@ class StoredFilesTest {
         .isInstanceOf(SegmentKeyException.class)
         .hasMessageContaining(KEY)
         .hasMessageContaining("'k2'");
+  }
+
+  @Test
+  void identifyTellsAStoredCopyFromItsBytesWithWhicheverKeyOfTheRingSealedIt(@TempDir Path dir) throws Exception {
+    byte[] plain = content();
+    try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
+      int i = 0;
+      for (SegmentKey seal : new SegmentKey[] {K1, null}) {
+        for (String codec : new String[] {"zstd", "none"}) {
+          String key = KEY + "-" + i++;
+          BaseFile copied = new FileCopier(store, new UploadThrottle(0), codec, seal).copy(new ByteArrayInputStream(plain), "hfile1", key);
+          BaseFile found = StoredFiles.identify(store, key, KeyRing.of(K2, K1));
+          assertThat(found).as(codec + ", sealed with " + seal).isNotNull();
+          assertThat(found.key).isEqualTo(key);
+          assertThat(found.codec).isEqualTo(codec);
+          assertThat(found.keyId).isEqualTo(copied.keyId);
+          assertThat(found.size).isEqualTo(plain.length);
+          assertThat(found.sha256).isEqualTo(copied.sha256).isEqualTo(ManifestCodec.Sha256.hex(plain));
+          assertThat(found.storedBytes).isEqualTo(copied.storedBytes);
+          assertThat(found.storedSha256).isEqualTo(copied.storedSha256);
+          if (seal != null) {
+            assertThat(StoredFiles.identify(store, key, KeyRing.of(K2))).as("no key of the ring opens it").isNull();
+          }
+        }
+      }
+    }
   }
 }
