@@ -35,10 +35,11 @@ final class ArchiveCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     String archiverId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
     RewindConfig config = connection.config();
+    LongRunning.Stop stop = LongRunning.onSignal(false);
     try (Archiver archiver = new Archiver(config, archiverId)) {
       archiver.start();
       if (metricsPort < 0) {
-        LongRunning.awaitShutdown();
+        stop.await();
         return 0;
       }
       PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -47,7 +48,7 @@ final class ArchiveCommand implements Callable<Integer> {
           MetricsServer metrics = MetricsServer.start(metricsPort, prometheus)) {
         new StatusMeters(sampler, config).bindTo(prometheus);
         System.err.println("archiver " + archiverId + ": metrics on " + metrics.url());
-        LongRunning.awaitShutdown();
+        stop.await();
       }
     }
     return 0;

@@ -59,8 +59,7 @@ final class BaseFollowCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     KafkaClients clients = new KafkaClients(config);
     Deserializer<TableDescriptor> decoder = clients.serdes().deserializer(TableDescriptor.class);
-    Thread main = Thread.currentThread();
-    Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt, "rewind-base-follow-stop"));
+    LongRunning.Stop stop = LongRunning.onSignal(true);
     try (ObjectStore store = ObjectStore.open(config);
         Connection conn = hbase.connect();
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer("rewind-base-follow", null)) {
@@ -70,7 +69,7 @@ final class BaseFollowCommand implements Callable<Integer> {
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       LOG.info("following {} for tables that join the backup", tp);
-      while (!Thread.currentThread().isInterrupted()) {
+      while (!stop.requested() && !Thread.currentThread().isInterrupted()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           if (r.value() == null) {
             continue;

@@ -19,10 +19,11 @@ final class CheckpointCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LongRunning.Stop stop = LongRunning.onSignal(false);
     try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(connection.config())) {
       checkpoint.start();
       checkpoint.statusUrl().ifPresent(url -> System.err.println("checkpoint app: status page on " + url));
-      LongRunning.awaitShutdown();
+      stop.await();
     }
     return 0;
   }

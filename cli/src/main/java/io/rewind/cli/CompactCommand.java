@@ -52,27 +52,28 @@ final class CompactCommand implements Callable<Integer> {
     CompactionSettings settings = new CompactionSettings(config);
     PrintWriter out = spec.commandLine().getOut();
     String id = "compactor " + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
-    Thread main = Thread.currentThread();
-    if (!once) {
-      Runtime.getRuntime().addShutdownHook(new Thread(main::interrupt, "rewind-compact-stop"));
-    }
+    LongRunning.Stop stop = once ? new LongRunning.Stop() : LongRunning.onSignal(true);
     try (ObjectStore store = ObjectStore.open(config)) {
       store.checkReachable();
       Compactor compactor = new Compactor(store, settings, id, System::currentTimeMillis);
       // One audit record per process (a long-running compactor's end record holds its totals), not one per pass.
       try (Audited audit = Audited.begin(config, store, "compact", java.util.List.of(), once ? "one compaction pass" : "compact until stopped")) {
         Totals totals = new Totals();
-        return audit.run(() -> loop(compactor, settings, out, store, totals), exit -> totals.asMap());
+        if (!once) {
+          LOG.info("{}: compacting {} every {} ms until stopped", id, store, settings.intervalMs());
+        }
+        return audit.run(() -> loop(compactor, settings, out, store, totals, stop), exit -> totals.asMap());
       }
     }
   }
 
-  private int loop(Compactor compactor, CompactionSettings settings, PrintWriter out, ObjectStore store, Totals totals) throws Exception {
-    while (true) {
+  private int loop(Compactor compactor, CompactionSettings settings, PrintWriter out, ObjectStore store, Totals totals,
+      LongRunning.Stop stop) throws Exception {
+    while (!stop.requested()) {
       Compactor.Report report;
       try {
         report = compactor.pass();
-      } catch (InterruptedException e) {
+      } catch (InterruptedException | java.io.InterruptedIOException e) {
         LOG.info("compactor stopped");
         return 0;
       } catch (LeaseLostException e) {
@@ -95,12 +96,13 @@ final class CompactCommand implements Callable<Integer> {
         return report.errors.isEmpty() ? 0 : Errors.FAILED;
       }
       try {
-        Thread.sleep(settings.intervalMs());
+        stop.awaitFor(settings.intervalMs());
       } catch (InterruptedException e) {
-        LOG.info("compactor stopped");
-        return 0;
+        break;
       }
     }
+    LOG.info("compactor stopped");
+    return 0;
   }
 
   /** What the passes of this process did, for its audit record. */

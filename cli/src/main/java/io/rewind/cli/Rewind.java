@@ -36,7 +36,9 @@ public final class Rewind implements Runnable {
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    System.exit(commandLine().execute(args));
+    int exit = commandLine().execute(args);
+    LongRunning.commandReturned();
+    System.exit(exit);
   }
 
   /** The command line with Rewind's error handling, as main and the tests use it. */

@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -97,7 +98,8 @@ class ArchiverCrashTest {
           if (kill < WINDOWS.size()) {
             awaitLog(victim, "rewind-test: paused at " + WINDOWS.get(kill));
           } else {
-            awaitLog(victim, "archiver " + slotId(slot) + " started");
+            // A kill before the archiver owns a partition would test nothing: wait until it archives one.
+            awaitLog(victim, "archiver " + slotId(slot) + ": partitions assigned [" + new io.rewind.core.kafka.Topics(config.topicPrefix()).edits());
             Thread.sleep(200 + random.nextInt(2500));
           }
           sigkill(victim);
@@ -298,6 +300,13 @@ class ArchiverCrashTest {
       ConsumerRecord<byte[], byte[]> original = log.get(r.getOffset());
       assertThat(bytes(r.getValue())).as("p=%d offset %d", partition, r.getOffset()).isEqualTo(original.value());
       assertThat(r.getTimestamp()).isEqualTo(original.timestamp());
+      assertThat(r.getKey() == null ? null : bytes(r.getKey())).as("p=%d offset %d: key", partition, r.getOffset()).isEqualTo(original.key());
+      List<String> archivedHeaders = new ArrayList<>();
+      r.getHeaders().forEach(h -> archivedHeaders.add(h.getKey() + "=" + (h.getValue() == null ? null : Arrays.toString(bytes(h.getValue())))));
+      List<String> originalHeaders = new ArrayList<>();
+      original.headers().forEach(h -> originalHeaders.add(h.key() + "=" + (h.value() == null ? null : Arrays.toString(h.value()))));
+      assertThat(archivedHeaders).as("p=%d offset %d: headers, in order", partition, r.getOffset()).isEqualTo(originalHeaders)
+          .isNotEmpty();
     }
   }
 

@@ -116,6 +116,8 @@ class BaseOracleTest {
 
   @AfterAll
   void stop() throws Exception {
+    // The setting is global: later classes in this JVM must fail on background exceptions again.
+    Awaitility.reset();
     if (pipeline != null) {
       pipeline.close();
     }

@@ -90,12 +90,34 @@ class ComposeFileTest {
       env.fieldNames().forEachRemaining(name -> {
         if (name.startsWith("REWIND_") && !name.equals("REWIND_HOME") && !name.equals("REWIND_JAVA_OPTS")) {
           String key = name.substring("REWIND_".length()).toLowerCase().replace('_', '.');
-          assertThat(RewindConfig.defaults().containsKey(key) || key.startsWith("fs.") || key.startsWith("kafka."))
-              .as(service.getKey() + ": " + name + " maps to '" + key + "', which is no Rewind setting")
+          assertThat(RewindConfig.defaults().containsKey(key) || passedThrough(key))
+              .as(service.getKey() + ": " + name + " maps to '" + key + "', which is no Rewind setting, S3A setting or Kafka client setting")
               .isTrue();
         }
       });
     }
+  }
+
+  /** A key Rewind passes through: an S3A setting Hadoop defines (fs.s3a.*), or a Kafka client's setting (kafka.*). */
+  private static boolean passedThrough(String key) {
+    if (key.startsWith("kafka.")) {
+      String k = key.substring("kafka.".length());
+      return org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)
+          || org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k)
+          || org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k);
+    }
+    if (key.startsWith("fs.s3a.")) {
+      for (java.lang.reflect.Field f : org.apache.hadoop.fs.s3a.Constants.class.getFields()) {
+        try {
+          if (f.getType() == String.class && key.equals(f.get(null))) {
+            return true;
+          }
+        } catch (IllegalAccessException e) {
+          throw new AssertionError(e);
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean isRewind(JsonNode service) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,6 +38,12 @@ class DisasterRecoveryTest {
   private static final long SEED = 20261122L;
 
   @TempDir Path dir;
+
+  @AfterEach
+  void resetAwaitility() {
+    // The setting is global: later classes in this JVM must fail on background exceptions again.
+    Awaitility.reset();
+  }
 
   @Test
   void restoresIntoAFreshClusterWithKafkaAndTheSourceGone() throws Exception {

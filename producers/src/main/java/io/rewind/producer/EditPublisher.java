@@ -223,7 +223,7 @@ public final class EditPublisher implements EditSink {
         "Kafka at " + bootstrapServers + " did not acknowledge " + pending.size() + " of " + records.size()
             + " records (" + what + ") after " + options.attempts() + " attempts, last error: " + lastFailure
             + ". Check that the brokers are running and reachable from this host and that the Rewind topics exist"
-            + " (rewind topics create); the batch was not acknowledged and must be retried",
+            + " (rewind init); the batch was not acknowledged and must be retried",
         lastFailure);
   }
 

@@ -30,6 +30,15 @@ class ExpectedStateTest {
   }
 
   @Test
+  void theLastOfTwoPutsOfOneCellInOneEntryWins() {
+    write(100, 1, put(Q1, 100, "first"), put(Q1, 100, "second"));
+    write(200, 2, put(Q2, 100, "older entry"));
+    write(150, 1, put(Q2, 100, "lower sequence id"));
+
+    assertThat(state.cellsAt(T, 1000)).containsExactly(cell(Q1, 100, "second"), cell(Q2, 100, "older entry"));
+  }
+
+  @Test
   void timeCutIsInclusiveOnWriteTime() {
     write(100, 1, put(Q1, 100, "a"));
     // An explicit timestamp in the future still belongs to the edit written at 200.

@@ -175,7 +175,7 @@ public final class S3ProxyServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** The S3A settings that reach this server: the same keys reach MinIO or AWS S3 (docs/notes/archivers.md). */
+  /** The S3A settings that reach this server: the same keys reach MinIO or AWS S3 (docs/archivers.md). */
   public Map<String, String> hadoopConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("fs.s3a.endpoint", endpoint());

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -98,29 +96,38 @@ class S3ProxyServerTest {
       long first = 1_795_000_000_000L;
       CheckpointFile.write(writer, CheckpointFile.Stored.of(first, first, null, "test", 1));
       AtomicBoolean writing = new AtomicBoolean(true);
+      java.util.concurrent.atomic.AtomicLong replaced = new java.util.concurrent.atomic.AtomicLong();
+      java.util.concurrent.atomic.AtomicReference<Throwable> writerFailed = new java.util.concurrent.atomic.AtomicReference<>();
       Thread app = new Thread(() -> {
-        for (long c = first + 1; writing.get(); c++) {
-          try {
+        try {
+          for (long c = first + 1; writing.get(); c++) {
             CheckpointFile.write(writer, CheckpointFile.Stored.of(c, c, null, "test", 1));
+            replaced.incrementAndGet();
             Thread.sleep(5);
-          } catch (IOException e) {
-            throw new UncheckedIOException(e);
-          } catch (InterruptedException e) {
-            return;
           }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+          writerFailed.set(e);
         }
       });
       app.start();
+      java.util.Set<Long> seen = new java.util.HashSet<>();
       try {
         // The app replaces it every few hundred ms while restores and status read it; here every few ms.
         // S3A fails a read that meets a replacement (412 on its If-Match GET): ObjectStore reads again.
         for (int i = 0; i < 300; i++) {
-          assertThat(CheckpointFile.read(reader)).get().satisfies(c -> assertThat(c.time).isGreaterThanOrEqualTo(first));
+          CheckpointFile.Stored c = CheckpointFile.read(reader).orElseThrow();
+          assertThat(c.time).isGreaterThanOrEqualTo(first);
+          seen.add(c.time);
         }
       } finally {
         writing.set(false);
         app.join();
       }
+      assertThat(writerFailed.get()).as("the writer kept replacing the checkpoint").isNull();
+      assertThat(replaced.get()).as("replacements during the reads").isGreaterThanOrEqualTo(10);
+      assertThat(seen).as("the reads met the replacements").hasSizeGreaterThan(1);
     }
   }
 }

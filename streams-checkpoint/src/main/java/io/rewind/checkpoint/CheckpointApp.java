@@ -228,6 +228,7 @@ public final class CheckpointApp implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    boolean started = streams != null;
     if (streams != null) {
       // Leave the group, so a successor gets the task now instead of after the session timeout.
       streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
@@ -252,6 +253,9 @@ public final class CheckpointApp implements AutoCloseable {
         LOG.warn("cannot close the object store {}: {}", store, e.toString());
       }
       store = null;
+    }
+    if (started) {
+      LOG.info("checkpoint app {} closed", config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
     }
   }
 }

@@ -39,7 +39,7 @@ import java.util.TreeSet;
  * starts); with markers off nothing else speaks for those edits. So R − margin caps C only once
  * the snapshot's epoch is effective, like any other claim.
  *
- * <p>One deliberate refinement of rule 2: a new queue keeps its floor R' − margin even after a
+ * <p>One deliberate refinement of the new-queue rule ({@link #RULE_NEW_QUEUE}): a new queue keeps its floor R' − margin even after a
  * claim becomes effective, contributing the higher of the two. The floor is a fact about the
  * queue's edits (none is older), so it stays true; dropping it would let a lower first marker
  * (an edit appended just after R' with an older write time) pull C backwards.

@@ -53,6 +53,8 @@ final class SimulatedFleet {
   private final List<Queue> queues = new ArrayList<>();
   private final long[] endOffsets = new long[PARTITIONS];
   private final long[] archivedTo = new long[PARTITIONS];
+  /** Per partition, the end of what the archived events handed to the app so far cover: the fleet's own record. */
+  private final long[] deliveredTo = new long[PARTITIONS];
   private final Deque<CheckpointEvent> progress = new ArrayDeque<>();
   private final Deque<CheckpointEvent> archived = new ArrayDeque<>();
 
@@ -100,12 +102,21 @@ final class SimulatedFleet {
       }
       default -> {
         if (arg % 2 == 0) {
-          return archived.pollFirst();
+          CheckpointEvent e = archived.pollFirst();
+          if (e instanceof Archived a && a.start() <= deliveredTo[a.partition()]) {
+            deliveredTo[a.partition()] = Math.max(deliveredTo[a.partition()], a.end());
+          }
+          return e;
         }
         return new Poll(endOffsets.clone());
       }
     }
     return null;
+  }
+
+  /** Whether the archived events handed to the app so far cover this offset of this partition. */
+  boolean archived(int partition, long offset) {
+    return offset < deliveredTo[partition];
   }
 
   private java.util.Optional<Queue> live(int arg) {

@@ -62,11 +62,24 @@ public final class CheckpointFile {
     }
   }
 
+  /**
+   * Writes both copies, the older first: while one is rewritten (torn on a store whose writes are
+   * not atomic, like a local disk) the other still holds the newest checkpoint. After a crash
+   * between the two writes the copies differ; rewriting the newer first would then leave readers
+   * only the older for a moment, and the checkpoint they read would go backwards.
+   */
   public static void write(ObjectStore store, Stored checkpoint) throws IOException {
     checkpoint.checksum = checkpoint.computeChecksum();
     byte[] bytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(checkpoint);
-    store.write(BACKUP, bytes);
-    store.write(StoreLayout.CHECKPOINT, bytes);
+    String first = firstToWrite(readOne(store, StoreLayout.CHECKPOINT), readOne(store, BACKUP));
+    store.write(first, bytes);
+    store.write(first.equals(BACKUP) ? StoreLayout.CHECKPOINT : BACKUP, bytes);
+  }
+
+  /** The key of the copy to rewrite first: the older one (a missing or torn copy is the oldest); the backup when they are alike. */
+  static String firstToWrite(Optional<Stored> latest, Optional<Stored> backup) {
+    boolean latestIsOlder = latest.isEmpty() || (backup.isPresent() && latest.get().computedAt < backup.get().computedAt);
+    return latestIsOlder ? StoreLayout.CHECKPOINT : BACKUP;
   }
 
   /**

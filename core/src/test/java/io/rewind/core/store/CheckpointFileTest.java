@@ -27,6 +27,18 @@ class CheckpointFileTest {
   }
 
   @Test
+  void theOlderCopyIsRewrittenFirstSoThatATornWriteNeverShowsAnOlderCheckpoint() {
+    java.util.Optional<CheckpointFile.Stored> older = java.util.Optional.of(CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
+    java.util.Optional<CheckpointFile.Stored> newer = java.util.Optional.of(CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
+    // A crash between the two writes left the backup newer: rewriting it first would leave readers only the older latest.
+    assertThat(CheckpointFile.firstToWrite(older, newer)).isEqualTo(StoreLayout.CHECKPOINT);
+    assertThat(CheckpointFile.firstToWrite(newer, older)).isEqualTo(CheckpointFile.BACKUP);
+    assertThat(CheckpointFile.firstToWrite(newer, newer)).isEqualTo(CheckpointFile.BACKUP);
+    assertThat(CheckpointFile.firstToWrite(java.util.Optional.empty(), newer)).as("a torn or missing latest").isEqualTo(StoreLayout.CHECKPOINT);
+    assertThat(CheckpointFile.firstToWrite(newer, java.util.Optional.empty())).as("a torn or missing backup").isEqualTo(CheckpointFile.BACKUP);
+  }
+
+  @Test
   void aTamperedFileIsNotTrusted() throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       CheckpointFile.write(store, CheckpointFile.Stored.of(1_000, 10, null, "r", 1));

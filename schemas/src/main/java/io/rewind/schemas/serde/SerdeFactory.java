@@ -89,6 +89,15 @@ public final class SerdeFactory {
         if (RecordCodec.isSingleObject(data)) {
           return codec.decode(data);
         }
+        if (data.length == 0 || data[0] != 0) {
+          // Neither Avro's single-object header nor a registry's framing (magic byte 0, then the schema id).
+          throw new UnknownSchemaException(
+              "a record on " + topic + " is not a " + type.getSimpleName() + " Rewind wrote: it starts with neither Avro's"
+                  + " single-object header (0xC3 0x01) nor a schema registry's framing (0x00), but "
+                  + (data.length == 0 ? "is empty" : "0x" + String.format("%02X", data[0] & 0xff) + " (" + data.length + " bytes)") + ". Something other than Rewind"
+                  + " writes to this topic",
+              null);
+        }
         if (apicurio == null) {
           throw new UnknownSchemaException(
               "a " + type.getSimpleName() + " on " + topic

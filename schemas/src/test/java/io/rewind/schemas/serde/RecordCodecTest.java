@@ -70,6 +70,16 @@ class RecordCodecTest {
   }
 
   @Test
+  void garbageBytesAreNamedAsNotRewindsWithoutSendingTheOperatorToTheRegistry() {
+    byte[] garbage = "hello, rewind".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> new SerdeFactory(null).deserializer(WalEdit.class).deserialize("rewind.edits", garbage))
+        .isInstanceOf(UnknownSchemaException.class)
+        .hasMessageContaining("rewind.edits")
+        .hasMessageContaining("0x68")
+        .hasMessageNotContaining("registry.url");
+  }
+
+  @Test
   void tombstonesPassThroughAsNull() {
     SerdeFactory serdes = new SerdeFactory("  ");
     assertThat(serdes.usesRegistry()).isFalse();
