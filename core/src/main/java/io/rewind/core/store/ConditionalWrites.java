@@ -27,6 +27,34 @@ public final class ConditionalWrites {
 
   private ConditionalWrites() {}
 
+  /**
+   * A holder keeps the lock for one read and one small write; one that keeps it this long was stopped
+   * inside (SIGSTOP, a frozen VM), and waiting on longer would stop this process with it.
+   */
+  static final long LOCK_WAIT_MS = 30_000;
+
+  private static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+    long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000;
+    while (true) {
+      FileLock held = channel.tryLock();
+      if (held != null) {
+        return held;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new IOException("the lock " + lockFile + " has been held by another process for " + LOCK_WAIT_MS + " ms: one stopped while"
+            + " writing " + lockFile.getFileName().toString().replaceFirst("^\\.", "").replaceFirst("\\.lock$", "")
+            + " (SIGSTOP, a frozen VM) holds up every operation on this store; resume or kill it (lsof " + lockFile + " names it),"
+            + " then run this again");
+      }
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for the lock " + lockFile);
+      }
+    }
+  }
+
   /** A local object's version: the SHA-256 of its bytes. */
   static String localVersion(byte[] bytes) {
     return ManifestCodec.Sha256.hex(bytes);
@@ -38,7 +66,7 @@ public final class ConditionalWrites {
     Object jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize().toString(), k -> new Object());
     synchronized (jvmLock) {
       try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock held = lockChannel.lock()) {
+          FileLock held = lock(lockChannel, lockFile)) {
         byte[] current;
         try {
           current = Files.readAllBytes(file);
