@@ -1,6 +1,7 @@
 package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.segment.KeyRing;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,6 +43,7 @@ public final class CompactionSettings {
   private final long maxSegmentBytes;
   private final int pageEntries;
   private final KeyRing keys;
+  private final LeaseSettings leases;
 
   public CompactionSettings(RewindConfig config) {
     this.windows = windows(config.getOrDefault(LEVEL_WINDOWS_MS, "60000,3600000"));
@@ -51,6 +53,7 @@ public final class CompactionSettings {
     this.maxSegmentBytes = ArchiverSettings.number(config, MAX_SEGMENT_BYTES, 4L << 30, 1);
     this.pageEntries = (int) ArchiverSettings.number(config, PAGE_ENTRIES, 256, 2);
     this.keys = KeyRing.fromConfig(config);
+    this.leases = LeaseSettings.from(config);
   }
 
   static long[] windows(String text) {
@@ -107,5 +110,10 @@ public final class CompactionSettings {
   /** The key ring: merged segments are read with the key each source names and sealed with the newest. */
   public KeyRing keys() {
     return keys;
+  }
+
+  /** The lease settings (lease.*): a pass holds the stream's lease. */
+  public LeaseSettings leaseSettings() {
+    return leases;
   }
 }

@@ -1,5 +1,9 @@
 package io.rewind.archiver;
 
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseBusyException;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.Leases;
 import io.rewind.core.segment.SegmentException;
 import io.rewind.core.store.Covering;
 import io.rewind.core.store.IndexHead;
@@ -27,6 +31,11 @@ import org.slf4j.LoggerFactory;
  * once their grace period has passed; move finished entries into index pages; drop what retention
  * put below its floor.
  *
+ * <p>A pass holds the lease on the stream ({@link LeaseResources#STREAM}): one compactor, gc or
+ * retention at a time; a pass that finds it held is skipped, naming the holder. Every head it
+ * writes carries the lease's epoch and replaces the version it read (compare-and-swap), so a
+ * compactor paused past its lease's expiry cannot write a head once another holder has.
+ *
  * <p>Crash safety: a merged segment is written, then its manifest, then the head that names it and
  * retires its sources, and only a later pass deletes the sources (manifest first). A crash before
  * the head is written leaves a segment and perhaps a manifest the head does not name: the next pass
@@ -43,6 +52,7 @@ public final class Compactor {
   private final LongSupplier clock;
   private final CompactionHook hook;
   private final SegmentMerger merger;
+  private final Leases leases;
 
   public Compactor(ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock) {
     this(store, settings, compactorId, clock, CompactionHook.fromSystemProperties());
@@ -55,6 +65,8 @@ public final class Compactor {
     this.clock = clock;
     this.hook = hook;
     this.merger = new SegmentMerger(store, settings.keys(), compactorId, clock, hook);
+    // Lease expiries are wall-clock times other hosts compare with theirs, whatever clock drives the windows.
+    this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
   /** What a pass did. Field names are the JSON of {@code rewind compact --json}. */
@@ -71,6 +83,10 @@ public final class Compactor {
     public long headsWritten;
     /** Runs that could not be merged (a missing or corrupt source), each named; retried on the next pass. */
     public List<String> errors = new ArrayList<>();
+    /** Why the pass did nothing: another operation held the stream's lease (named, with its expiry), or null. */
+    public String skipped;
+    /** The epoch of the stream lease the pass ran under (0 when skipped). */
+    public long leaseEpoch;
 
     public void add(Report r) {
       partitions += r.partitions;
@@ -91,26 +107,40 @@ public final class Compactor {
    * store failing) is named in the report's errors and tried again on the next pass; the others go on.
    */
   public Report pass() throws IOException, InterruptedException {
-    ManifestIndex index = new ManifestIndex(store);
-    Report total = new Report();
-    for (int p : index.partitions()) {
-      try {
-        total.add(pass(index, p));
-      } catch (IOException e) {
-        total.partitions++;
-        total.errors.add("p=" + p + ": " + e);
-        LOG.error("p={}: compaction pass failed, tried again on the next pass: {}", p, e.toString());
-      }
+    Lease lease;
+    try {
+      lease = leases.acquire("compaction", List.of(LeaseResources.STREAM));
+    } catch (LeaseBusyException e) {
+      Report skipped = new Report();
+      skipped.skipped = e.getMessage();
+      LOG.info("compaction pass skipped: {}", e.getMessage());
+      return skipped;
     }
-    return total;
+    try (lease) {
+      ManifestIndex index = new ManifestIndex(store);
+      Report total = new Report();
+      total.leaseEpoch = lease.epoch();
+      for (int p : index.partitions()) {
+        try {
+          total.add(pass(index, p, lease));
+        } catch (IOException e) {
+          total.partitions++;
+          total.errors.add("p=" + p + ": " + e);
+          LOG.error("p={}: compaction pass failed, tried again on the next pass: {}", p, e.toString());
+        }
+      }
+      return total;
+    }
   }
 
-  Report pass(ManifestIndex index, int partition) throws IOException, InterruptedException {
+  Report pass(ManifestIndex index, int partition, Lease lease) throws IOException, InterruptedException {
     Report report = new Report();
     report.partitions = 1;
+    lease.check();
     long now = clock.getAsLong();
     long floor = index.floor().of(partition);
-    Optional<IndexHead> read = index.readHead(partition);
+    HeadWriter writer = new HeadWriter(index, partition, lease);
+    Optional<IndexHead> read = writer.read();
     IndexHead head;
     boolean changed;
     if (read.isEmpty()) {
@@ -126,6 +156,7 @@ public final class Compactor {
     List<String> pagesBelowFloor = new ArrayList<>();
     changed |= dropBelowFloor(head, floor, pagesBelowFloor);
     for (CompactionPolicy.Run run : policy.runs(head.entries, now)) {
+      lease.check();
       List<SegmentMerger.Merged> merged;
       try {
         merged = merger.merge(run.level(), run.sources());
@@ -142,15 +173,16 @@ public final class Compactor {
         report.bytesWritten += m.manifest().sizeBytes;
       }
       if (!merged.isEmpty()) {
-        write(index, head, now, report);
+        writer.write(head, now, report);
         changed = false;
         hook.reached(CompactionPoint.HEAD_WRITTEN, partition);
       }
     }
+    lease.check();
     changed |= deleteRetired(head, now, report);
     changed |= page(index, head, now, report);
     if (changed) {
-      write(index, head, now, report);
+      writer.write(head, now, report);
     }
     for (String page : pagesBelowFloor) {
       store.delete(page);
@@ -265,10 +297,50 @@ public final class Compactor {
     return changed;
   }
 
-  private static void write(ManifestIndex index, IndexHead head, long now, Report report) throws IOException {
-    head.version++;
-    head.writtenAt = now;
-    index.writeHead(head);
-    report.headsWritten++;
+  /**
+   * The head of one partition, read and rewritten under the stream's lease: every write carries the
+   * lease's epoch and is a compare-and-swap over the version last read, so a compactor paused past
+   * its expiry writes nothing once another holder has written (or fenced) the head.
+   */
+  private static final class HeadWriter {
+    private final ManifestIndex index;
+    private final int partition;
+    private final Lease lease;
+    private ManifestIndex.HeadForWrite current;
+
+    HeadWriter(ManifestIndex index, int partition, Lease lease) {
+      this.index = index;
+      this.partition = partition;
+      this.lease = lease;
+    }
+
+    Optional<IndexHead> read() throws IOException {
+      current = index.readHeadForWrite(partition);
+      Optional<IndexHead> head = current.head();
+      if (head.isPresent() && head.get().leaseEpoch > lease.epoch()) {
+        throw lease.lostTo("the index head of p=" + partition + " was written under epoch " + head.get().leaseEpoch);
+      }
+      return head;
+    }
+
+    void write(IndexHead head, long now, Report report) throws IOException {
+      lease.check();
+      if (current == null) {
+        // After a write of ours the versions are the store's to tell: read again, and go on only from our own head.
+        Optional<IndexHead> stored = read();
+        if (stored.isEmpty() || stored.get().version != head.version || stored.get().leaseEpoch != lease.epoch()) {
+          throw lease.lostTo("the index head of p=" + partition + " changed under this compactor (now version "
+              + stored.map(h -> h.version + ", epoch " + h.leaseEpoch).orElse("absent") + ")");
+        }
+      }
+      head.version++;
+      head.writtenAt = now;
+      head.leaseEpoch = lease.epoch();
+      if (!index.writeHead(head, current)) {
+        throw lease.lostTo("the index head of p=" + partition + " was written by another writer since this compactor read it");
+      }
+      current = null;
+      report.headsWritten++;
+    }
   }
 }

@@ -159,6 +159,10 @@ final class ControlListener implements Runnable {
     }
     if (event != null && event.getBody() instanceof RollRequest) {
       RollRequest request = (RollRequest) event.getBody();
+      if (!request.getRoll()) {
+        // A restore point's announcement: the queues answer it; the requester sends a roll once they did.
+        return;
+      }
       LOG.info("roll request {} from '{}'", request.getRequestId(), request.getRequester());
       rollRequests.add(request);
     }

@@ -1,5 +1,12 @@
 package io.rewind.archiver;
 
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.lease.Leases;
+import io.rewind.core.lease.Pin;
+import io.rewind.core.lease.Pins;
 import io.rewind.core.store.IndexHead;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;
@@ -10,7 +17,9 @@ import io.rewind.core.store.StoreLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -28,23 +37,38 @@ import org.slf4j.LoggerFactory;
  * zombie archiver's copy, what a crashed retention left below its floor); index pages the head does
  * not name. What the index names, and what a manifest the index names refers to, is never touched;
  * neither are the merged-away manifests the compactor deletes itself once their grace has passed.
- * Safe to run while archivers and the compactor run (deleting a deleted key is a no-op).
+ * Safe to run while archivers run (deleting a deleted key is a no-op). It holds the lease on the
+ * stream, so no compaction pass or retention runs meanwhile, and before it deletes anything in a
+ * partition it rewrites the partition's index head under its own epoch (a fence): a compactor paused
+ * past its lease's expiry then cannot write a head naming what gc is about to delete. What a running
+ * restore pinned is left alone.
  */
 public final class OrphanSegmentCollector {
 
   private static final Logger LOG = LoggerFactory.getLogger(OrphanSegmentCollector.class);
 
+  private static final int FENCE_ATTEMPTS = 5;
+
   private final ObjectStore store;
   private final long graceMs;
   private final LongSupplier clock;
+  private final Leases leases;
+  private final Duration leaseWait;
 
   public OrphanSegmentCollector(ObjectStore store, long graceMs, LongSupplier clock) {
+    this(store, graceMs, clock, LeaseSettings.from(RewindConfig.of(Map.of())), Duration.ZERO);
+  }
+
+  /** @param leaseWait how long to wait for the stream's lease while another operation holds it */
+  public OrphanSegmentCollector(ObjectStore store, long graceMs, LongSupplier clock, LeaseSettings leaseSettings, Duration leaseWait) {
     if (graceMs < 0) {
       throw new IllegalArgumentException("the grace period must not be negative, got " + graceMs + " ms");
     }
     this.store = store;
     this.graceMs = graceMs;
     this.clock = clock;
+    this.leases = new Leases(store, leaseSettings, System::currentTimeMillis);
+    this.leaseWait = leaseWait;
   }
 
   /** What one pass found and did. Field names are the JSON of {@code rewind gc --json}. */
@@ -62,11 +86,24 @@ public final class OrphanSegmentCollector {
     public List<String> manifestsRemoved = new ArrayList<>();
     /** Index pages the head does not name. */
     public List<String> pagesRemoved = new ArrayList<>();
+    /** Objects left because a running restore pinned their range. */
+    public List<String> keptPinned = new ArrayList<>();
     public boolean dryRun;
+    /** The epoch of the stream lease the pass ran under (0 for a dry run, which takes none). */
+    public long leaseEpoch;
   }
 
   /** One pass over every partition; with {@code dryRun} nothing is deleted. */
-  public Report collect(boolean dryRun) throws IOException {
+  public Report collect(boolean dryRun) throws IOException, InterruptedException {
+    if (dryRun) {
+      return collect(null);
+    }
+    try (Lease lease = leases.acquire("gc", List.of(LeaseResources.STREAM), leaseWait)) {
+      return collect(lease);
+    }
+  }
+
+  private Report collect(Lease lease) throws IOException {
     ManifestIndex index = new ManifestIndex(store);
     Set<Integer> partitions = new TreeSet<>(index.partitions());
     for (FileStatus dir : store.list(StoreLayout.SEGMENTS)) {
@@ -76,15 +113,49 @@ public final class OrphanSegmentCollector {
       }
     }
     Report report = new Report();
-    report.dryRun = dryRun;
+    report.dryRun = lease == null;
+    report.leaseEpoch = lease == null ? 0 : lease.epoch();
     report.partitions = partitions.size();
+    List<Pin> pins = new Pins(store, leases.settings(), System::currentTimeMillis).live();
     for (int p : partitions) {
-      collect(index, p, report);
+      if (lease != null) {
+        fence(index, p, lease);
+      }
+      collect(index, p, report, Pins.firstPinnedOffset(pins, p), lease);
     }
     return report;
   }
 
-  private void collect(ManifestIndex index, int p, Report report) throws IOException {
+  /**
+   * Rewrites the partition's index head under this gc's epoch, by compare-and-swap: from then on a
+   * compactor holding an older epoch cannot write it, so nothing it wrote before its lease lapsed
+   * can become named by the index after gc judged it garbage.
+   */
+  private static void fence(ManifestIndex index, int p, Lease lease) throws IOException {
+    lease.check();
+    for (int attempt = 1; attempt <= FENCE_ATTEMPTS; attempt++) {
+      ManifestIndex.HeadForWrite read = index.readHeadForWrite(p);
+      if (read.head().isEmpty()) {
+        return;
+      }
+      IndexHead head = read.head().get();
+      if (head.leaseEpoch > lease.epoch()) {
+        throw lease.lostTo("the index head of p=" + p + " was written under epoch " + head.leaseEpoch);
+      }
+      if (head.leaseEpoch == lease.epoch()) {
+        return;
+      }
+      head.leaseEpoch = lease.epoch();
+      head.version++;
+      if (index.writeHead(head, read)) {
+        return;
+      }
+    }
+    throw new IOException("p=" + p + ": the index head kept changing while gc fenced it (" + FENCE_ATTEMPTS
+        + " attempts): is a compactor running without the stream's lease?");
+  }
+
+  private void collect(ManifestIndex index, int p, Report report, long firstPinned, Lease lease) throws IOException {
     long now = clock.getAsLong();
     boolean dryRun = report.dryRun;
     // Segments listed first, manifests second: a segment committed in between is then seen with its
@@ -124,14 +195,23 @@ public final class OrphanSegmentCollector {
       pl.keepTooYoung().forEach(s -> report.keptTooYoung.add(s.key()));
       pl.keepAboveFrontier().forEach(s -> report.keptAboveFrontier.add(s.key()));
       for (OrphanSegments.SegmentFile s : pl.remove()) {
-        orphans.add(s.key());
-        report.bytesRemoved += s.sizeBytes();
+        if (s.endOffset() > firstPinned) {
+          report.keptPinned.add(s.key());
+        } else {
+          orphans.add(s.key());
+          report.bytesRemoved += s.sizeBytes();
+        }
       }
     }
+    strayManifests = unpinned(strayManifests, firstPinned, report);
+    strayPages = unpinned(strayPages, firstPinned, report);
     report.manifestsRemoved.addAll(strayManifests);
     report.removed.addAll(orphans);
     report.pagesRemoved.addAll(strayPages);
     if (!dryRun) {
+      if (!strayManifests.isEmpty() || !orphans.isEmpty() || !strayPages.isEmpty()) {
+        lease.confirm();
+      }
       // Manifests before the segments they name.
       store.deleteAll(strayManifests);
       store.deleteAll(orphans);
@@ -141,6 +221,25 @@ public final class OrphanSegmentCollector {
             strayManifests.size(), orphans.size(), strayPages.size(), frontier);
       }
     }
+  }
+
+  /** The manifest and page keys whose range lies wholly below the first pinned offset; the others are reported as kept. */
+  private static List<String> unpinned(List<String> keys, long firstPinned, Report report) {
+    if (firstPinned == Long.MAX_VALUE) {
+      return keys;
+    }
+    List<String> free = new ArrayList<>();
+    for (String key : keys) {
+      // Merged manifests and pages name their range; a level-0 manifest only its start, so it stays while anything is pinned.
+      long[] range = StoreLayout.parseRangeName(key.substring(key.lastIndexOf('/') + 1));
+      long end = range != null ? range[1] : Long.MAX_VALUE;
+      if (end <= firstPinned) {
+        free.add(key);
+      } else {
+        report.keptPinned.add(key);
+      }
+    }
+    return free;
   }
 
   private static void know(Manifest m, Set<String> referenced, Set<String> manifestKeys) {

@@ -217,7 +217,8 @@ class CompactorTest {
     compactor().pass();
     RetentionFloor floor = new RetentionFloor();
     floor.partitions.put(0, 30L);
-    new ManifestIndex(store).writeFloor(floor);
+    ManifestIndex index = new ManifestIndex(store);
+    assertThat(index.writeFloor(floor, index.readFloorForWrite())).isTrue();
 
     PartitionView view = new ManifestIndex(store).open(0);
     assertThat(view.chain().start()).isEqualTo(30);

@@ -27,4 +27,6 @@ public final class BaseReport {
   /** HFile bytes copied per second of copy time, in MB (10^6 bytes). */
   public double copyMbPerSec;
   public int threads;
+  /** The epoch of the table's lease the base was committed under. */
+  public long leaseEpoch;
 }

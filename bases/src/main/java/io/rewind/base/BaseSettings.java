@@ -1,6 +1,7 @@
 package io.rewind.base;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import java.util.Optional;
@@ -31,9 +32,10 @@ public final class BaseSettings {
   private final long marginMs;
   private final long intentExpiryMs;
   private final SegmentKey sealWith;
+  private final LeaseSettings leases;
 
-  private BaseSettings(
-      int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs, SegmentKey sealWith) {
+  private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
+      SegmentKey sealWith, LeaseSettings leases) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
     }
@@ -47,6 +49,7 @@ public final class BaseSettings {
     this.marginMs = marginMs;
     this.intentExpiryMs = intentExpiryMs;
     this.sealWith = sealWith;
+    this.leases = leases;
   }
 
   public static BaseSettings from(RewindConfig config) {
@@ -65,15 +68,16 @@ public final class BaseSettings {
         Boolean.parseBoolean(config.getOrDefault(KEEP_SNAPSHOT, "false")),
         config.marginMs(),
         Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))),
-        KeyRing.fromConfig(config).writer().orElse(null));
+        KeyRing.fromConfig(config).writer().orElse(null),
+        LeaseSettings.from(config));
   }
 
   public BaseSettings withThreads(int n) {
-    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith);
+    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
   public BaseSettings withBytesPerSecond(long n) {
-    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith);
+    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
   /** The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one is configured. */
@@ -103,5 +107,10 @@ public final class BaseSettings {
 
   public long intentExpiryMs() {
     return intentExpiryMs;
+  }
+
+  /** lease.*: a base holds its table's lease while it copies and commits. */
+  public LeaseSettings leaseSettings() {
+    return leases;
   }
 }

@@ -7,14 +7,15 @@ import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.store.ManifestCodec;
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.Leases;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.store.TableHistory;
 import io.rewind.producer.hbase.TableDescriptors;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * references copied from HBase's root directory to {@code bases/} in the store, in parallel under
  * the thread and bandwidth caps. An HFile an earlier base of the table already stored (same name,
  * size and checksum) is not copied again. Protocol: intent (naming every file) → copies → check
- * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted.
+ * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted,
+ * all under the table's lease.
  * A crash anywhere leaves at most an intent and unreferenced files, which garbage collection removes.
  */
 public final class BaseTaker {
@@ -53,6 +55,7 @@ public final class BaseTaker {
   private final Configuration conf;
   private final BaseStore bases;
   private final BaseSettings settings;
+  private final Leases leases;
 
   /**
    * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
@@ -63,13 +66,27 @@ public final class BaseTaker {
     this.conf = conf;
     this.bases = new BaseStore(store);
     this.settings = settings;
+    this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
-  public BaseReport take(String table) throws IOException {
-    long began = System.currentTimeMillis();
+  /**
+   * Takes a base of the table under the table's lease (waiting up to lease.wait.ms for another
+   * operation on it): the lease is checked before the intent is written and renewed just before the
+   * commit, so a copy paused past its lease commits nothing once another operation took the table.
+   *
+   * @throws io.rewind.core.lease.LeaseBusyException naming the holder when the table stays leased
+   */
+  public BaseReport take(String table) throws IOException, InterruptedException {
     TableName name = TableName.valueOf(table);
     String qualified = name.getNameWithNamespaceInclAsString();
     Path rootDir = rootDir();
+    try (Lease lease = leases.acquire("base", List.of(LeaseResources.table(qualified)))) {
+      return take(name, qualified, rootDir, lease);
+    }
+  }
+
+  private BaseReport take(TableName name, String qualified, Path rootDir, Lease lease) throws IOException {
+    long began = System.currentTimeMillis();
     FileSystem fs = rootDir.getFileSystem(conf);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(name)) {
@@ -97,13 +114,16 @@ public final class BaseTaker {
         base.replayAfter = startedAt - settings.marginMs();
         base.completedAt = completedAt;
         base.regions = contents.regions;
-        BaseReport report = copy(base, contents, fs, snapshotDir);
+        BaseReport report = copy(base, contents, fs, snapshotDir, lease);
         io.rewind.schemas.TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
         new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
           TableDescriptorFile.write(bases.store(), seen);
         }
+        lease.confirm();
         base.committedAt = System.currentTimeMillis();
+        base.leaseEpoch = lease.epoch();
+        report.leaseEpoch = base.leaseEpoch;
         bases.commit(base);
         bases.deleteIntent(base);
         report.durationMs = System.currentTimeMillis() - began;
@@ -126,7 +146,7 @@ public final class BaseTaker {
     return CommonFSUtils.getRootDir(conf);
   }
 
-  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir) throws IOException {
+  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
     HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec(),
         settings.sealWith().orElse(null));
     Map<String, BaseFile> stored = new HashMap<>();
@@ -154,10 +174,11 @@ public final class BaseTaker {
       // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
       List<Future<BaseFile>> planned = new ArrayList<>();
       for (SnapshotHFile f : contents.files) {
-        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table, bases.store())));
+        planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table, base.id)));
       }
       List<BaseFile> files = Futures.awaitAll(planned);
       base.files = files;
+      lease.check();
       bases.writeIntent(base);
 
       long copyStarted = System.nanoTime();
@@ -203,7 +224,7 @@ public final class BaseTaker {
   }
 
   /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
-  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table, ObjectStore store) throws IOException {
+  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table, String baseId) throws IOException {
     BaseFile entry = new BaseFile();
     entry.region = f.region;
     entry.family = f.family;
@@ -219,11 +240,7 @@ public final class BaseTaker {
       entry.keyId = earlier.keyId;
       entry.maxSeqId = earlier.maxSeqId;
     } else {
-      String key = BaseStore.fileKey(table, f.family, f.name);
-      // Same name, different content (never seen from HBase, whose names are unique), or a file nothing committed names yet
-      // (a bulk load being captured): never overwrite a stored file.
-      boolean taken = earlier != null || store.exists(key);
-      entry.key = taken ? key + "-" + ManifestCodec.Sha256.hex(entry.sourceChecksum.getBytes(StandardCharsets.UTF_8)).substring(0, 12) : key;
+      entry.key = BaseStore.fileKey(table, f.family, f.name, baseId);
     }
     return entry;
   }

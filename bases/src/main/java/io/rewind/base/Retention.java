@@ -5,15 +5,25 @@ import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.TableBases;
-import io.rewind.core.store.Manifest;
+import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.lease.Leases;
+import io.rewind.core.lease.Pin;
+import io.rewind.core.lease.Pins;
+import io.rewind.core.point.RestorePoint;
+import io.rewind.core.point.RestorePoints;
 import io.rewind.core.store.ArchiveCatalog;
+import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;
+import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.RetentionFloor;
-import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -24,9 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Applies a {@link RetentionPolicy} to the store: deletes the bases and captured bulk loads no
- * restore inside the window needs (their records first, so no restore picks a half-deleted one),
- * the HFiles no remaining base or bulk load names, and the prefix of each partition's segments
- * (manifest first, then the segment).
+ * restore inside the window (or to a restore point) needs, their records first so no restore picks
+ * a half-deleted one, and the HFiles no remaining base or bulk load names, each table under its own
+ * lease; then, under the stream's lease, the prefix of each partition's segments (the floor first,
+ * then manifests, then segments). What a running restore pinned stays: the pins are read after the
+ * lease (or the floor) is written, and a restore writes its pin before it reads, so one of the two
+ * always sees the other.
  */
 public final class Retention {
 
@@ -34,20 +47,29 @@ public final class Retention {
 
   private final ObjectStore store;
   private final long intentExpiryMs;
+  private final Leases leases;
+  private final Pins pins;
 
   public Retention(ObjectStore store, long intentExpiryMs) {
+    this(store, intentExpiryMs, LeaseSettings.from(RewindConfig.of(Map.of())));
+  }
+
+  public Retention(ObjectStore store, long intentExpiryMs, LeaseSettings leaseSettings) {
     this.store = store;
     this.intentExpiryMs = intentExpiryMs;
+    this.leases = new Leases(store, leaseSettings, System::currentTimeMillis);
+    this.pins = new Pins(store, leaseSettings, System::currentTimeMillis);
   }
 
   /** The plan for a window starting at {@code windowStart}, without deleting anything. */
   public RetentionPlan plan(long windowStart) throws IOException {
     BaseStore bases = new BaseStore(store);
     Map<String, TableBases> all = bases.all();
+    List<RestorePoint> points = new RestorePoints(store).all();
     ArchiveCatalog catalog = ArchiveCatalog.read(store);
     Set<String> tables = new TreeSet<>(catalog.tables());
     TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
-    long cutoff = RetentionPolicy.segmentCutoff(windowStart, all, tables);
+    long cutoff = RetentionPolicy.plan(windowStart, all, tables, Map.of(), points).segmentCutoff;
     // Each partition's oldest manifests up to the first one retention keeps: what it deletes, not the history.
     Map<Integer, List<Manifest>> prefixes = new TreeMap<>();
     if (cutoff != Long.MIN_VALUE) {
@@ -55,11 +77,11 @@ public final class Retention {
         prefixes.put(p.partition(), p.oldestThrough(m -> m.maxWriteTime == null || m.maxWriteTime <= cutoff));
       }
     }
-    return RetentionPolicy.plan(windowStart, all, tables, prefixes);
+    return RetentionPolicy.plan(windowStart, all, tables, prefixes, points);
   }
 
-  /** Plans and applies; {@code dryRun} only plans. */
-  public RetentionReport run(long windowStart, boolean dryRun) throws IOException {
+  /** Plans and applies; {@code dryRun} only plans (and takes no lease). */
+  public RetentionReport run(long windowStart, boolean dryRun) throws IOException, InterruptedException {
     RetentionPlan plan = plan(windowStart);
     RetentionReport report = new RetentionReport();
     report.windowStart = windowStart;
@@ -67,50 +89,128 @@ public final class Retention {
     report.segmentCutoffIso = plan.segmentCutoff == Long.MIN_VALUE ? null : TimeParser.format(plan.segmentCutoff);
     report.tables = plan.reasons;
     report.dryRun = dryRun;
-    for (BaseManifest b : plan.basesToDelete) {
-      report.basesDeleted.add(b.table + " " + b.id);
-    }
     BulkLoadStore bulkLoads = new BulkLoadStore(store);
-    List<BulkLoadManifest> doomedLoads = new java.util.ArrayList<>();
+    Set<String> tablesToTrim = new TreeSet<>();
+    plan.basesToDelete.forEach(b -> tablesToTrim.add(b.table));
+    List<BulkLoadManifest> doomedLoads = new ArrayList<>();
     for (Map.Entry<String, Long> e : plan.bulkLoadCutoffs.entrySet()) {
-      for (BulkLoadManifest load : bulkLoads.between(e.getKey(), Long.MIN_VALUE, e.getValue())) {
-        doomedLoads.add(load);
-        report.bulkLoadsDeleted.add(load.table + " " + load.region + " " + load.sequenceId);
+      List<BulkLoadManifest> old = bulkLoads.between(e.getKey(), Long.MIN_VALUE, e.getValue());
+      doomedLoads.addAll(old);
+      if (!old.isEmpty()) {
+        tablesToTrim.add(e.getKey());
       }
     }
-    for (Manifest m : plan.allManifestsToDelete()) {
-      report.segmentsDeleted++;
-      report.segmentBytesDeleted += m.sizeBytes;
-    }
     if (dryRun) {
+      for (BaseManifest b : plan.basesToDelete) {
+        report.basesDeleted.add(b.table + " " + b.id);
+      }
+      doomedLoads.forEach(load -> report.bulkLoadsDeleted.add(describe(load)));
+      for (Manifest m : plan.allManifestsToDelete()) {
+        report.segmentsDeleted++;
+        report.segmentBytesDeleted += m.sizeBytes;
+      }
       return report;
     }
-    BaseStore bases = new BaseStore(store);
-    for (BaseManifest b : plan.basesToDelete) {
-      bases.delete(b);
+    for (String table : tablesToTrim) {
+      trimTable(table, windowStart, report);
     }
-    for (BulkLoadManifest load : doomedLoads) {
-      bulkLoads.delete(load);
-    }
-    BaseStore.GarbageReport garbage = bases.collectGarbage(System.currentTimeMillis(), intentExpiryMs);
-    report.baseFilesDeleted = garbage.filesDeleted;
-    report.baseBytesDeleted = garbage.bytesDeleted;
-    // The floor first: from then on no reader plans what follows, and the compactor drops it from the index.
-    ManifestIndex index = new ManifestIndex(store);
-    RetentionFloor floor = index.floor();
-    plan.manifestsToDelete.forEach((p, ms) -> floor.partitions.merge(p, ms.stream().mapToLong(m -> m.endOffset).max().getAsLong(), Math::max));
     if (!plan.manifestsToDelete.isEmpty()) {
+      deleteSegments(windowStart, report);
+    }
+    LOG.info("retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes); kept for running"
+        + " restores: {}", report.windowStartIso, report.basesDeleted.size(), report.bulkLoadsDeleted.size(), report.baseFilesDeleted,
+        report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted, report.keptPinned);
+    return report;
+  }
+
+  private static String describe(BulkLoadManifest load) {
+    return load.table + " " + load.region + " " + load.sequenceId;
+  }
+
+  /**
+   * One table's bases and bulk loads no restore in the window or to a point needs, and its HFiles
+   * nothing left names, under the table's lease.
+   */
+  private void trimTable(String table, long windowStart, RetentionReport report) throws IOException, InterruptedException {
+    try (Lease lease = leases.acquire("retention", List.of(LeaseResources.table(table)))) {
+      BaseStore bases = new BaseStore(store);
+      // Planned again under the lease: another operation may have changed the table's bases since.
+      RetentionPlan plan = RetentionPolicy.plan(windowStart, Map.of(table, bases.bases(table)), List.of(table), Map.of(),
+          new RestorePoints(store).all());
+      List<Pin> live = pins.live();
+      for (BaseManifest b : plan.basesToDelete) {
+        if (Pins.basePinned(live, table, b.id)) {
+          report.keptPinned.add(table + " " + b.id);
+          continue;
+        }
+        lease.check();
+        bases.delete(b);
+        report.basesDeleted.add(b.table + " " + b.id);
+      }
+      Long cutoff = plan.bulkLoadCutoffs.get(table);
+      if (cutoff != null) {
+        long pinnedAfter = Pins.bulkLoadsPinnedAfter(live, table);
+        BulkLoadStore bulkLoads = new BulkLoadStore(store);
+        for (BulkLoadManifest load : bulkLoads.between(table, Long.MIN_VALUE, cutoff)) {
+          if (load.writeTime > pinnedAfter) {
+            report.keptPinned.add("bulk load " + describe(load));
+            continue;
+          }
+          lease.check();
+          bulkLoads.delete(load);
+          report.bulkLoadsDeleted.add(describe(load));
+        }
+      }
+      lease.confirm();
+      BaseStore.GarbageReport garbage = bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);
+      report.baseFilesDeleted += garbage.filesDeleted;
+      report.baseBytesDeleted += garbage.bytesDeleted;
+    }
+  }
+
+  /** The prefix of each partition's segments no restore needs, under the stream's lease: the floor, then manifests, then segments. */
+  private void deleteSegments(long windowStart, RetentionReport report) throws IOException, InterruptedException {
+    try (Lease lease = leases.acquire("retention", List.of(LeaseResources.STREAM))) {
+      RetentionPlan plan = plan(windowStart);
+      if (plan.manifestsToDelete.isEmpty()) {
+        return;
+      }
+      // The floor first: from then on no reader plans what follows, and the compactor drops it from the index.
+      ManifestIndex index = new ManifestIndex(store);
+      ManifestIndex.FloorForWrite read = index.readFloorForWrite();
+      if (read.floor().leaseEpoch > lease.epoch()) {
+        throw lease.lostTo("the retention floor was written under epoch " + read.floor().leaseEpoch);
+      }
+      RetentionFloor floor = read.floor();
+      plan.manifestsToDelete.forEach((p, ms) -> floor.partitions.merge(p, ms.stream().mapToLong(m -> m.endOffset).max().getAsLong(), Math::max));
       floor.windowStart = windowStart;
       floor.writtenAt = System.currentTimeMillis();
-      index.writeFloor(floor);
+      floor.leaseEpoch = lease.epoch();
+      lease.check();
+      if (!index.writeFloor(floor, read)) {
+        throw lease.lostTo("the retention floor was written by another writer since this retention read it");
+      }
+      // Pins read after the floor: a restore that pinned later reads the new floor and plans above it.
+      List<Pin> live = pins.live();
+      List<Manifest> doomed = new ArrayList<>();
+      plan.manifestsToDelete.forEach((p, ms) -> {
+        long firstPinned = Pins.firstPinnedOffset(live, p);
+        for (Manifest m : ms) {
+          if (m.endOffset <= firstPinned) {
+            doomed.add(m);
+          } else {
+            report.keptPinned.add(m.key());
+          }
+        }
+      });
+      lease.confirm();
+      // Manifests first: a crash in between leaves segments no manifest names, below the floor (rewind gc).
+      store.deleteAll(doomed.stream().map(Manifest::key).toList());
+      store.deleteAll(doomed.stream().map(m -> m.segmentPath).toList());
+      for (Manifest m : doomed) {
+        report.segmentsDeleted++;
+        report.segmentBytesDeleted += m.sizeBytes;
+      }
     }
-    // Manifests first: a crash in between leaves segments no manifest names, below the floor (rewind gc).
-    List<Manifest> doomed = plan.allManifestsToDelete();
-    store.deleteAll(doomed.stream().map(Manifest::key).toList());
-    store.deleteAll(doomed.stream().map(m -> m.segmentPath).toList());
-    LOG.info("retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes)", report.windowStartIso,
-        report.basesDeleted.size(), report.bulkLoadsDeleted.size(), report.baseFilesDeleted, report.baseBytesDeleted, report.segmentsDeleted,
-        report.segmentBytesDeleted);
-    return report;
   }
 }

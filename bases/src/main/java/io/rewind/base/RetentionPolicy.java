@@ -2,6 +2,7 @@ package io.rewind.base;
 
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.TableBases;
+import io.rewind.core.point.RestorePoint;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.time.TimeParser;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.TreeSet;
  * each partition's chain, never its newest manifest (the archivers resume from there). A captured
  * bulk load is treated like the stream it sits in: one written at or before its table's kept replay
  * start is in the kept base and goes. A table without a base needs the whole stream and every bulk
- * load: nothing is deleted from it.
+ * load: nothing is deleted from it. Restore points older than the window keep the restore to their
+ * time possible as well.
  */
 public final class RetentionPolicy {
 
@@ -33,6 +35,16 @@ public final class RetentionPolicy {
    */
   public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
       Map<Integer, List<Manifest>> manifests) {
+    return plan(windowStart, bases, knownTables, manifests, List.of());
+  }
+
+  /**
+   * As above, keeping also every restore to a named point older than the window (like WAL-G's
+   * permanent backups): per table of the point, the newest base completed at or before its time,
+   * and the stream from that base's replay start.
+   */
+  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
+      Map<Integer, List<Manifest>> manifests, List<RestorePoint> points) {
     List<BaseManifest> basesToDelete = new ArrayList<>();
     Map<String, String> reasons = new HashMap<>();
     Map<String, Long> bulkLoadCutoffs = new HashMap<>();
@@ -48,18 +60,30 @@ public final class RetentionPolicy {
       }
       Optional<BaseManifest> anchor = b.servingAt(windowStart);
       BaseManifest kept = anchor.orElse(b.all().get(0));
+      Map<String, BaseManifest> forPoints = new java.util.TreeMap<>();
+      long replayFrom = kept.replayAfter;
+      for (RestorePoint p : points) {
+        if (p.time < windowStart && (p.tables.isEmpty() || p.tables.contains(table))) {
+          BaseManifest serving = b.servingAt(p.time).orElse(b.all().get(0));
+          forPoints.put(p.name, serving);
+          replayFrom = Math.min(replayFrom, serving.replayAfter);
+        }
+      }
       for (BaseManifest m : b.all()) {
-        if (m.completedAt < kept.completedAt) {
+        if (m.completedAt < kept.completedAt && !forPoints.containsValue(m)) {
           basesToDelete.add(m);
         }
       }
-      cutoff = Math.min(cutoff, kept.replayAfter);
-      bulkLoadCutoffs.put(table, kept.replayAfter);
-      reasons.put(table, anchor.isPresent()
+      cutoff = Math.min(cutoff, replayFrom);
+      bulkLoadCutoffs.put(table, replayFrom);
+      String reason = anchor.isPresent()
           ? "keeps base " + kept.id + " (completed " + TimeParser.format(kept.completedAt) + ", the newest at or before the window's start)"
-              + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer; the stream from " + TimeParser.format(kept.replayAfter)
-          : "no base at or before the window's start: keeps every base and the stream from its oldest base's replay start "
-              + TimeParser.format(kept.replayAfter));
+              + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer"
+          : "no base at or before the window's start: keeps every base";
+      for (Map.Entry<String, BaseManifest> e : forPoints.entrySet()) {
+        reason += ", base " + e.getValue().id + " for restore point " + e.getKey();
+      }
+      reasons.put(table, reason + "; the stream from " + TimeParser.format(replayFrom));
     }
     if (tables.isEmpty()) {
       cutoff = Long.MIN_VALUE;

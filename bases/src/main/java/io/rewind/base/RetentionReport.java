@@ -20,6 +20,8 @@ public final class RetentionReport {
   public long baseBytesDeleted;
   public long segmentsDeleted;
   public long segmentBytesDeleted;
+  /** What retention would have deleted but a running restore reads (its pin): "table id" of bases, keys of manifests. */
+  public List<String> keptPinned = new ArrayList<>();
   /** Per table: what it keeps and why. */
   public Map<String, String> tables = new TreeMap<>();
 }

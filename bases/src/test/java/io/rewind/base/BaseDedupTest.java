@@ -118,13 +118,13 @@ class BaseDedupTest {
 
     // The middle base first: only the file it alone named goes.
     bases.delete(all.get(1));
-    BaseStore.GarbageReport g = bases.collectGarbage(System.currentTimeMillis(), Duration.ofHours(1).toMillis());
+    BaseStore.GarbageReport g = bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
     assertThat(g.filesDeleted).isEqualTo(1);
     assertEveryNamedFileIsStoredAndNothingElse(bases);
     assertThat(stored()).hasSize(3);
 
     bases.delete(all.get(0));
-    g = bases.collectGarbage(System.currentTimeMillis(), Duration.ofHours(1).toMillis());
+    g = bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
     assertThat(g.filesDeleted).isEqualTo(2);
     assertEveryNamedFileIsStoredAndNothingElse(bases);
     assertThat(stored()).hasSize(1);
@@ -139,15 +139,15 @@ class BaseDedupTest {
     intent.startedAt = System.currentTimeMillis();
     BaseFile f = new BaseFile();
     f.name = "in-flight";
-    f.key = BaseStore.fileKey("dedup:other", "f", "in-flight");
+    f.key = BaseStore.fileKey("dedup:other", "f", "in-flight", intent.id);
     intent.files = List.of(f);
     bases.writeIntent(intent);
     store.write(f.key, new byte[] {1, 2, 3});
 
-    assertThat(bases.collectGarbage(System.currentTimeMillis(), 60_000).filesDeleted).isZero();
+    assertThat(bases.collectGarbage("dedup:other", System.currentTimeMillis(), 60_000).filesDeleted).isZero();
     assertThat(store.exists(f.key)).isTrue();
 
-    BaseStore.GarbageReport expired = bases.collectGarbage(System.currentTimeMillis() + 120_000, 60_000);
+    BaseStore.GarbageReport expired = bases.collectGarbage("dedup:other", System.currentTimeMillis() + 120_000, 60_000);
     assertThat(expired.expiredIntents).isEqualTo(1);
     assertThat(store.exists(f.key)).isFalse();
   }

@@ -92,4 +92,30 @@ class RetentionPolicyTest {
     RetentionPlan plan = RetentionPolicy.plan(26_000, Map.of("ns:a", new TableBases("ns:a", List.of(a1, a2))), List.of("ns:a"), outOfOrder);
     assertThat(plan.manifestsToDelete.get(0)).extracting(m -> m.startOffset).containsExactly(0L);
   }
+
+  @Test
+  void aRestorePointOlderThanTheWindowKeepsTheBaseServingItAndTheStreamFromItsReplayStart() {
+    io.rewind.core.point.RestorePoint point = new io.rewind.core.point.RestorePoint();
+    point.name = "before-migration";
+    point.time = 15_000;
+    point.tables = List.of("ns:a");
+    RetentionPlan plan = RetentionPolicy.plan(26_000, Map.of("ns:a", new TableBases("ns:a", List.of(a1, a2, a3)),
+        "ns:b", new TableBases("ns:b", List.of(b1, b2))), List.of("ns:a", "ns:b"), manifests, List.of(point));
+
+    // a1 serves the point (the newest base of ns:a at or before 15,000); a2 the window; ns:b is not the point's.
+    assertThat(plan.basesToDelete).containsExactly(b1);
+    assertThat(plan.segmentCutoff).isEqualTo(a1.replayAfter);
+    assertThat(plan.manifestsToDelete.get(0)).extracting(m -> m.startOffset).containsExactly(0L);
+    assertThat(plan.reasons.get("ns:a")).contains("base b1 for restore point before-migration");
+  }
+
+  @Test
+  void aRestorePointOfEveryTableKeepsEachTablesServingBase() {
+    io.rewind.core.point.RestorePoint point = new io.rewind.core.point.RestorePoint();
+    point.name = "all";
+    point.time = 13_000;
+    RetentionPlan plan = RetentionPolicy.plan(26_000, Map.of("ns:a", new TableBases("ns:a", List.of(a1, a2, a3)),
+        "ns:b", new TableBases("ns:b", List.of(b1, b2))), List.of("ns:a", "ns:b"), manifests, List.of(point));
+    assertThat(plan.basesToDelete).isEmpty();
+  }
 }

@@ -2,6 +2,7 @@ package io.rewind.cli;
 
 import io.rewind.core.audit.AuditLog;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseBusyException;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.restore.RestoreRefusedException;
 import java.io.IOException;
@@ -59,9 +60,10 @@ final class Audited implements AutoCloseable {
     this.details = details;
   }
 
-  /** The command failed (or was refused) with {@code e}; it is rethrown by the caller. */
+  /** The command failed (or was refused: bad input, or a lease another holds) with {@code e}; it is rethrown by the caller. */
   void failed(Throwable e, Map<String, Object> details) {
-    this.outcome = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException ? "refused" : "failed";
+    this.outcome = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException || e instanceof LeaseBusyException
+        ? "refused" : "failed";
     this.error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     this.details = details;
   }

@@ -8,6 +8,13 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.Lease;
+import io.rewind.core.lease.LeaseBusyException;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.lease.Leases;
+import io.rewind.core.lease.Pin;
+import io.rewind.core.lease.Pins;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
@@ -44,6 +51,8 @@ final class BaseCommand implements Callable<Integer> {
 
   @Mixin HBaseConnectionOptions hbase;
 
+  @Mixin LeaseOptions lease;
+
   // Not required by picocli: the subcommands (list, delete, follow) would inherit the requirement.
   @Option(names = "--tables", split = ",", paramLabel = "NS:TABLE", description = "Tables to take a base of.")
   List<String> tables = new ArrayList<>();
@@ -61,7 +70,7 @@ final class BaseCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewindConfig config = connection.config();
+    RewindConfig config = lease.apply(connection.config());
     if (tables.isEmpty()) {
       throw new IllegalArgumentException("no tables: pass --tables ns:t1,ns:t2 (or run `rewind base follow` to take a base of every"
           + " table as it joins the backup)");
@@ -81,7 +90,7 @@ final class BaseCommand implements Callable<Integer> {
         try (Audited audit = Audited.begin(config, store, "base", List.of(table), "take a base of " + table + " from an HBase snapshot")) {
           StoreRequests before = store.requests();
           BaseReport r = audit.run(() -> taker.take(table), b -> Map.of("base", b.id, "files", b.files, "filesCopied", b.filesCopied,
-              "bytes", b.bytes, "completedAt", TimeParser.format(b.completedAt)));
+              "bytes", b.bytes, "completedAt", TimeParser.format(b.completedAt), "leaseEpoch", b.leaseEpoch));
           reports.add(StoreRequestsField.added(Json.MAPPER, r, store.requests().minus(before)));
           if (!json) {
             print(out, r);
@@ -176,26 +185,54 @@ final class BaseCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "ID", description = "The base's id (rewind base list).") String id;
 
+    @Mixin LeaseOptions lease;
+
     @Option(names = "--json", description = "Print the report as JSON.")
     boolean json;
 
     @Spec picocli.CommandLine.Model.CommandSpec spec;
 
+    /**
+     * Waits (up to lease.wait.ms) while a running restore reads the base. The pins are read after the
+     * lease is written: a restore that pins later waits for this deletion before it reads the bases.
+     */
+    private void awaitUnpinned(Pins pins, LeaseSettings settings) throws Exception {
+      long deadline = System.nanoTime() + settings.waitDefault().toNanos();
+      while (true) {
+        List<Pin> readers = pins.live().stream().filter(p -> Pins.basePinned(List.of(p), table, id)).toList();
+        if (readers.isEmpty()) {
+          return;
+        }
+        if (System.nanoTime() - deadline >= 0) {
+          throw new LeaseBusyException("base " + id + " of " + table + " is being read by " + readers.stream()
+              .map(p -> p.purpose + " on host " + p.host + " (pid " + p.pid + ")").collect(java.util.stream.Collectors.joining("; "))
+              + ": delete it once that is done, or pass --wait DURATION (lease.wait.ms) to wait for it");
+        }
+        Thread.sleep(settings.pollMs());
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
-      RewindConfig config = connection.config();
-      try (ObjectStore store = ObjectStore.open(config)) {
+      RewindConfig config = lease.apply(connection.config());
+      LeaseSettings leaseSettings = LeaseSettings.from(config);
+      try (ObjectStore store = ObjectStore.open(config);
+          Lease held = new Leases(store, leaseSettings, System::currentTimeMillis).acquire("base delete",
+              List.of(LeaseResources.table(table)))) {
         BaseStore bases = new BaseStore(store);
         TableBases tb = bases.bases(table);
         BaseManifest base = tb.all().stream().filter(b -> b.id.equals(id)).findFirst()
             .orElseThrow(() -> new IllegalArgumentException("no base " + id + " of " + table + " in " + store + "; its bases: "
                 + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
+        awaitUnpinned(new Pins(store, leaseSettings, System::currentTimeMillis), leaseSettings);
         BaseStore.GarbageReport g;
         try (Audited audit = Audited.begin(config, store, "base delete", List.of(table), "delete base " + id + " of " + table)) {
           g = audit.run(() -> {
+            held.confirm();
             bases.delete(base);
-            return bases.collectGarbage(System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
-          }, r -> Map.of("filesDeleted", r.filesDeleted, "bytesDeleted", r.bytesDeleted, "filesKept", r.filesKept));
+            return bases.collectGarbage(table, System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
+          }, r -> Map.of("filesDeleted", r.filesDeleted, "bytesDeleted", r.bytesDeleted, "filesKept", r.filesKept, "leaseEpoch",
+              held.epoch()));
         }
         if (json) {
           Map<String, Object> report = new java.util.LinkedHashMap<>();

@@ -5,6 +5,7 @@ import io.rewind.base.BaseTaker;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.schemas.TableDescriptor;
 import java.io.PrintWriter;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Spec;
 final class BaseFollowCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseFollowCommand.class);
+  private static final Duration FOLLOW_WAIT = Duration.ofHours(24);
 
   @Mixin ConnectionOptions connection;
 
@@ -49,7 +51,8 @@ final class BaseFollowCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewindConfig config = connection.config();
+    // A follower runs unattended: it queues behind another operation on the table rather than skip the base.
+    RewindConfig config = connection.config().with(LeaseSettings.WAIT_MS, String.valueOf(FOLLOW_WAIT.toMillis()));
     if (!hbase.given()) {
       throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
     }
@@ -80,6 +83,9 @@ final class BaseFollowCommand implements Callable<Integer> {
               BaseReport report = taker.take(table);
               BaseCommand.print(out, report);
               out.flush();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+              break;
             } catch (RuntimeException | java.io.IOException e) {
               LOG.error("taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
                   + " rewind base --tables {}", table, e.getMessage(), table, e);

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that measure a baseline and Rewind in the same run and print ratios.",
     subcommands = {CheckpointBenchCommand.class, RpoBenchCommand.class, ArchiveBenchCommand.class, RestoreBenchCommand.class, ReplayBenchCommand.class,
-        BaseBenchCommand.class, HistoryBenchCommand.class, BulkLoadBenchCommand.class, CommandLine.HelpCommand.class})
+        BaseBenchCommand.class, HistoryBenchCommand.class, RestorePointBenchCommand.class, BulkLoadBenchCommand.class,
+        CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

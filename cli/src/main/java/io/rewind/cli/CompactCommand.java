@@ -3,6 +3,8 @@ package io.rewind.cli;
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.archiver.Compactor;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseBusyException;
+import io.rewind.core.lease.LeaseLostException;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import java.io.PrintWriter;
@@ -25,13 +27,16 @@ import picocli.CommandLine.Spec;
     description = {
       "Index what the archivers committed and merge their segments by levels (default: the segments of each",
       "minute into one, then those of each hour), deleting the merged-away ones after compaction.grace.ms.",
-      "Needs only the store. Run one per store, until stopped; --once runs a single pass."
+      "Needs only the store. Each pass holds the stream's lease: a second compactor, gc or retention waits its turn,",
+      "and a pass that finds the lease held is skipped (--once: exit 3). Runs until stopped; --once runs a single pass."
     })
 final class CompactCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CompactCommand.class);
 
   @Mixin ConnectionOptions connection;
+
+  @Mixin LeaseOptions lease;
 
   @Option(names = "--once", description = "Run one pass and exit (exit code 1 when a run could not be merged).")
   boolean once;
@@ -43,7 +48,7 @@ final class CompactCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewindConfig config = connection.config();
+    RewindConfig config = lease.apply(connection.config());
     CompactionSettings settings = new CompactionSettings(config);
     PrintWriter out = spec.commandLine().getOut();
     String id = "compactor " + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
@@ -71,10 +76,23 @@ final class CompactCommand implements Callable<Integer> {
       } catch (InterruptedException | java.io.InterruptedIOException e) {
         LOG.info("compactor stopped");
         return 0;
+      } catch (LeaseLostException e) {
+        if (once) {
+          throw e;
+        }
+        // Another holder took the stream over while this pass was paused: the next pass starts from what it wrote.
+        LOG.warn("compaction pass stopped: {}", e.getMessage());
+        totals.leasesLost++;
+        report = null;
       }
-      totals.add(report);
-      print(out, store, report);
+      if (report != null) {
+        totals.add(report);
+        print(out, store, report);
+      }
       if (once) {
+        if (report.skipped != null) {
+          throw new LeaseBusyException(report.skipped);
+        }
         return report.errors.isEmpty() ? 0 : Errors.FAILED;
       }
       try {
@@ -94,9 +112,17 @@ final class CompactCommand implements Callable<Integer> {
     long segmentsMerged;
     long retiredDeleted;
     long errors;
+    long skipped;
+    long leasesLost;
+    long lastLeaseEpoch;
 
     void add(Compactor.Report r) {
+      if (r.skipped != null) {
+        skipped++;
+        return;
+      }
       passes++;
+      lastLeaseEpoch = r.leaseEpoch;
       mergedSegmentsWritten += r.mergedSegmentsWritten;
       segmentsMerged += r.segmentsMerged;
       retiredDeleted += r.retiredDeleted;
@@ -105,13 +131,16 @@ final class CompactCommand implements Callable<Integer> {
 
     java.util.Map<String, Object> asMap() {
       return java.util.Map.of("passes", passes, "mergedSegmentsWritten", mergedSegmentsWritten, "segmentsMerged", segmentsMerged,
-          "retiredDeleted", retiredDeleted, "errors", errors);
+          "retiredDeleted", retiredDeleted, "errors", errors, "passesSkipped", skipped, "leasesLost", leasesLost, "lastLeaseEpoch",
+          lastLeaseEpoch);
     }
   }
 
   private void print(PrintWriter out, ObjectStore store, Compactor.Report r) throws Exception {
     if (json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(r));
+    } else if (r.skipped != null) {
+      out.println("pass skipped: " + r.skipped);
     } else if (once || r.mergedSegmentsWritten > 0 || r.retiredDeleted > 0 || !r.errors.isEmpty()) {
       out.printf("%s: %d partitions, %d manifests indexed, %d segments merged into %d (%,d bytes), %d merged-away deleted,"
               + " %d index pages written%s%n",

@@ -3,6 +3,7 @@ package io.rewind.cli;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.OrphanSegmentCollector;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import java.io.PrintWriter;
@@ -20,11 +21,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Remove orphan segments that crashed or superseded archivers left in the object store: a segment",
       "without a manifest, whose range lies below its partition's contiguous frontier and that is older",
-      "than the grace period. Committed segments and manifests are never touched; safe while archivers run."
+      "than the grace period. Committed segments and manifests are never touched; safe while archivers run.",
+      "Holds the stream's lease (no compaction pass or retention meanwhile); what a running restore reads stays."
     })
 final class GcCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
+
+  @Mixin LeaseOptions lease;
 
   @Option(names = "--grace", converter = DurationConverter.class,
       description = "Minimum age of an orphan before it is removed (default: gc.grace.ms, 1h).")
@@ -40,18 +44,21 @@ final class GcCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewindConfig config = connection.config();
+    RewindConfig config = lease.apply(connection.config());
+    LeaseSettings leaseSettings = LeaseSettings.from(config);
     long graceMs = grace != null ? grace.toMillis() : new ArchiverSettings(config).gcGraceMs();
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      OrphanSegmentCollector collector = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis);
+      OrphanSegmentCollector collector = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis, leaseSettings,
+          leaseSettings.waitDefault());
       OrphanSegmentCollector.Report report;
       if (dryRun) {
         report = collector.collect(true);
       } else {
         try (Audited audit = Audited.begin(config, store, "gc", java.util.List.of(), "remove orphan segments older than " + Duration.ofMillis(graceMs))) {
           report = audit.run(() -> collector.collect(false), r -> java.util.Map.of("segmentsRemoved", r.removed.size(), "bytesRemoved",
-              r.bytesRemoved, "manifestsRemoved", r.manifestsRemoved.size(), "pagesRemoved", r.pagesRemoved.size()));
+              r.bytesRemoved, "manifestsRemoved", r.manifestsRemoved.size(), "pagesRemoved", r.pagesRemoved.size(), "keptPinned",
+              r.keptPinned.size(), "leaseEpoch", r.leaseEpoch));
         }
       }
       if (json) {

@@ -125,7 +125,7 @@ final class HBaseDemo {
     }
   }
 
-  private void takeBases(Connection connection, HBaseWorkload workload, DemoReport report) throws IOException {
+  private void takeBases(Connection connection, HBaseWorkload workload, DemoReport report) throws IOException, InterruptedException {
     BaseTaker taker = new BaseTaker(connection, hbase.configuration(), store, BaseSettings.from(config));
     for (String table : workload.tableNames()) {
       BaseReport b = taker.take(table);

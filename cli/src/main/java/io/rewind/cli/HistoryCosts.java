@@ -68,6 +68,6 @@ final class HistoryCosts {
 
   /** A retention pass from {@code windowStart}, planned only. */
   static Cost retention(ObjectStore store, long windowStart) throws IOException {
-    return measure(store, () -> new Retention(store, 24 * 3_600_000L).run(windowStart, true));
+    return measure(store, () -> new Retention(store, 24 * 3_600_000L).plan(windowStart));
   }
 }

@@ -1,6 +1,9 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.point.RestorePoint;
+import io.rewind.core.point.RestorePoints;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.Topics;
@@ -51,6 +54,10 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--latest", description = "Restore to the checkpoint.")
     boolean latest;
+
+    @Option(names = "--to-point", paramLabel = "NAME",
+        description = "Restore to a named restore point (rewind restore-point list): its time, and its tables unless --tables is given.")
+    String point;
   }
 
   @Option(names = "--out", paramLabel = "DIR", description = "Write each table's state as a cell dump here (docs/dump-format.md).")
@@ -146,6 +153,16 @@ final class RestoreCommand implements Callable<Integer> {
             .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"));
         time = latest.time;
         interpretation = "--latest: the checkpoint";
+      } else if (when.point != null) {
+        RestorePoint point = new RestorePoints(store).read(RestorePoints.checkName(when.point))
+            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no restore point " + when.point
+                + ": list them with rewind restore-point list"));
+        time = point.time;
+        if (tables.isEmpty()) {
+          tables = new ArrayList<>(point.tables);
+        }
+        interpretation = "restore point " + point.name + " (" + TimeParser.format(point.time)
+            + (point.tables.isEmpty() ? ", every table" : ", tables " + String.join(",", point.tables)) + ")";
       } else {
         TimeParser.ParsedTime parsed = new TimeParser(Clock.systemUTC()).parse(when.to);
         time = parsed.epochMillis();
@@ -154,6 +171,7 @@ final class RestoreCommand implements Callable<Integer> {
       Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
           .withKeyRing(KeyRing.fromConfig(config))
           .withSort(sort)
+          .withLeaseSettings(LeaseSettings.from(config))
           .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       if (latest != null) {
         restore.withCheckpoint(latest);
@@ -167,6 +185,7 @@ final class RestoreCommand implements Callable<Integer> {
         report = restore.run(options, new DryRunTarget());
       } else {
         try (Audited audit = Audited.begin(config, store, "restore", tables, "restore to " + TimeParser.format(time)
+            + (when.point != null ? " (restore point " + when.point + ")" : "")
             + (hbase.given() ? " into HBase tables (" + mode + ")" : " into cell dumps in " + out))) {
           report = audit.run(() -> hbase.given() ? restoreIntoHBase(restore, store, catalog, options, expected)
               : restoreIntoDumps(restore, options, expected), RestoreCommand::auditDetails);

@@ -4,6 +4,9 @@ import io.rewind.base.BaseSettings;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.lease.LeaseBusyException;
+import io.rewind.core.lease.LeaseLostException;
+import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
@@ -31,13 +34,17 @@ import picocli.CommandLine.Spec;
       "Delete what no restore inside the window needs: per table the newest base completed at or before",
       "the window's start and everything after it stay; older bases, HFiles no remaining base names, and",
       "segments holding only edits older than every kept base's replay start go. A table without a base",
-      "keeps the whole stream. With --every, runs until stopped and applies the policy periodically."
+      "keeps the whole stream; restore points older than the window keep what a restore to them needs. Each table's",
+      "bases are deleted under its lease, segments under the stream's; what a running restore reads stays.",
+      "With --every, runs until stopped and applies the policy periodically."
     })
 final class RetentionCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(RetentionCommand.class);
 
   @Mixin ConnectionOptions connection;
+
+  @Mixin LeaseOptions lease;
 
   @ArgGroup(multiplicity = "1")
   Window window;
@@ -64,29 +71,41 @@ final class RetentionCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RewindConfig config = connection.config();
+    RewindConfig config = lease.apply(connection.config());
     if (every != null && window.start != null) {
       throw new IllegalArgumentException("--every applies a sliding window: pass --window, not a fixed --window-start");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      Retention retention = new Retention(store, BaseSettings.from(config).intentExpiryMs());
+      Retention retention = new Retention(store, BaseSettings.from(config).intentExpiryMs(), LeaseSettings.from(config));
       while (true) {
         long start = window.start != null
             ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()
             : System.currentTimeMillis() - window.length.toMillis();
         StoreRequests before = store.requests();
         RetentionReport report;
-        if (dryRun) {
-          report = retention.run(start, true);
-        } else {
-          try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
-              "delete what no restore at or after " + io.rewind.core.time.TimeParser.format(start) + " needs")) {
-            report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
-                "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted));
+        try {
+          if (dryRun) {
+            report = retention.run(start, true);
+          } else {
+            try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
+                "delete what no restore at or after " + io.rewind.core.time.TimeParser.format(start) + " needs")) {
+              report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
+                  "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted,
+                  "keptPinned", r.keptPinned.size()));
+            }
           }
+        } catch (LeaseBusyException | LeaseLostException e) {
+          if (every == null) {
+            throw e;
+          }
+          // What this run left undone, the next one (from the store as it is then) does.
+          LOG.warn("retention run stopped, next in {}: {}", every, e.getMessage());
+          report = null;
         }
-        print(out, report, store.requests().minus(before));
+        if (report != null) {
+          print(out, report, store.requests().minus(before));
+        }
         if (every == null) {
           return 0;
         }
@@ -110,6 +129,7 @@ final class RetentionCommand implements Callable<Integer> {
           r.segmentsDeleted, r.segmentBytesDeleted,
           r.segmentCutoffIso == null ? "" : "; segments with every edit at or before " + r.segmentCutoffIso + " are gone");
       r.basesDeleted.forEach(b -> out.println("  base deleted: " + b));
+      r.keptPinned.forEach(k -> out.println("  kept for a running restore: " + k));
       r.tables.forEach((t, why) -> out.printf("  %-30s %s%n", t, why));
     }
     out.flush();

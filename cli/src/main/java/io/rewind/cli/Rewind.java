@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       RetentionCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,
+      RestorePointCommand.class,
       VerifyCommand.class,
       AuditCommand.class,
       StatusCommand.class,

@@ -240,7 +240,7 @@ final class RpoBenchCommand implements Callable<Integer> {
     return r;
   }
 
-  private static void awaitConsumersReady(RewindConfig config, CheckpointApp checkpoint, PrintWriter say) throws Exception {
+  static void awaitConsumersReady(RewindConfig config, CheckpointApp checkpoint, PrintWriter say) throws Exception {
     String group = config.get(RewindConfig.ARCHIVER_GROUP);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     try (Admin admin = new KafkaClients(config).admin("bench-rpo-ready")) {

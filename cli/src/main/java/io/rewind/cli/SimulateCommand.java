@@ -2,6 +2,7 @@ package io.rewind.cli;
 
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.FleetSimulator;
+import io.rewind.producer.PointRequests;
 import io.rewind.producer.SimulatorSettings;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,8 +40,10 @@ final class SimulateCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SimulatorSettings settings =
         SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).duration(duration).seed(seed);
-    try (EditPublisher publisher = new EditPublisher(connection.config(), "simulator-" + ProcessHandle.current().pid());
-        FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC())) {
+    String name = "simulator-" + ProcessHandle.current().pid();
+    try (EditPublisher publisher = new EditPublisher(connection.config(), name);
+        FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC());
+        PointRequests points = new PointRequests(connection.config(), name + "-points", r -> fleet.answerPoint(r.getPointTime()))) {
       fleet.start();
       fleet.awaitWorkloadDone(duration.plusMinutes(5));
       Thread.sleep(linger.toMillis());

@@ -192,7 +192,8 @@ class BaseOracleTest {
     // Each table keeps only its second base: the newest completed at or before the window's start.
     assertThat(bases.values()).allSatisfy(tb -> assertThat(tb.all()).singleElement()
         .satisfies(b -> assertThat(b.completedAt).isGreaterThan(baseCompletions.get(0)).isLessThan(windowStart)));
-    assertThat(committedSegments()).as("segments before the kept bases' replay start are deleted").isLessThan(segmentsBefore);
+    assertThat(committedSegments()).as("segments before the kept bases' replay start are deleted; retention: %s", r.out)
+        .isLessThan(segmentsBefore);
     // No dangling reference: every HFile a remaining base names is stored, and nothing else is.
     Set<String> named = new HashSet<>();
     bases.values().forEach(tb -> tb.all().forEach(b -> b.files.forEach(f -> named.add(f.key))));

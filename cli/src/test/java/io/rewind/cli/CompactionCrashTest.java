@@ -104,7 +104,9 @@ class CompactionCrashTest {
     Map<String, String> latest = restore("--latest");
     List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-D" + PAUSE_PROPERTY + "=" + point,
         "-cp", testClassPath(), Rewind.class.getName(), "compact", "--once", "--store", uri,
-        "--set", "compaction.grace.ms=0", "--set", "compaction.settle.ms=0", "--set", "compaction.index.page.entries=2"));
+        "--set", "compaction.grace.ms=0", "--set", "compaction.settle.ms=0", "--set", "compaction.index.page.entries=2",
+        // Killed, it holds the stream's lease until this expires: gc below waits that long.
+        "--set", "lease.duration.ms=3000", "--set", "lease.clock.skew.ms=100"));
     ChildProcess child = ChildProcess.start("compactor-" + point, ChildProcess.javaCommand(args), dir.resolve("children"),
         dir.resolve("children").resolve(point + ".log"));
     children.add(child);
@@ -134,7 +136,8 @@ class CompactionCrashTest {
   }
 
   private void assertGcRemoves(int segments, int manifests, int pages) throws Exception {
-    JsonNode gc = CliRun.json("gc", "--store", uri, "--grace", "0s", "--json");
+    JsonNode gc = CliRun.json("gc", "--store", uri, "--grace", "0s", "--wait", "30s", "--set", "lease.clock.skew.ms=100",
+        "--set", "lease.poll.ms=200", "--json");
     assertThat(gc.get("removed")).as("orphan segments: %s", gc).hasSize(segments);
     gc.get("removed").forEach(k -> assertThat(k.asText()).contains("/L2/"));
     assertThat(gc.get("manifestsRemoved")).as("stray manifests: %s", gc).hasSize(manifests);

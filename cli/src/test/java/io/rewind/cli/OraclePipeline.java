@@ -28,7 +28,15 @@ final class OraclePipeline implements AutoCloseable {
   }
 
   static OraclePipeline start(int partitions, int regionServers, String archiverId) throws Exception {
-    EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(partitions).withHBase(true).hbaseRegionServers(regionServers).start();
+    return start(partitions, regionServers, archiverId, java.util.Map.of());
+  }
+
+  /** @param hbaseSettings region server settings over the mini cluster's own */
+  static OraclePipeline start(int partitions, int regionServers, String archiverId, java.util.Map<String, String> hbaseSettings)
+      throws Exception {
+    EmbeddedStack.Builder builder = EmbeddedStack.builder().editsPartitions(partitions).withHBase(true).hbaseRegionServers(regionServers);
+    hbaseSettings.forEach(builder::hbaseConfig);
+    EmbeddedStack stack = builder.start();
     CheckpointApp checkpoint = null;
     Archiver archiver = null;
     try {

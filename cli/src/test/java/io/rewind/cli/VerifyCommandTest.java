@@ -168,7 +168,7 @@ class VerifyCommandTest {
         f.size = hfile.length;
         f.sha256 = ManifestCodec.Sha256.hex(hfile);
         f.sourceChecksum = "SHA-256:" + f.sha256;
-        f.key = BaseStore.fileKey(base.table, f.family, f.name);
+        f.key = BaseStore.fileKey(base.table, f.family, f.name, base.id);
         f.codec = "zstd";
         try (OutputStream raw = store.create(f.key)) {
           StoredFiles.Writer w = StoredFiles.writer(raw, f.key, f.codec, null, null);

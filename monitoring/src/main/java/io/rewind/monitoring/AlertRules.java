@@ -23,13 +23,14 @@ public final class AlertRules {
   public static final String GROUP_INACTIVE = "group-inactive";
   public static final String CLOCK_SKEW = "clock-skew";
   public static final String BULK_LOAD = "bulk-load";
+  public static final String WAL_BACKLOG = "wal-backlog";
   public static final String RESTORE_TEST_FAILED = "restore-test-failed";
   public static final String RESTORE_TEST_STALE = "restore-test-stale";
 
   /** Every alert id, in the order the status shows them; each has a {@code rewind_alert_state} gauge. */
   public static final List<String> IDS =
       List.of(DATA_LOSS, ARCHIVE_LAG_RETENTION, CHECKPOINT_DECREASED, CHECKPOINT_STALLED, CHECKPOINT_MISSING, GROUP_INACTIVE,
-          CLOCK_SKEW, DLQ_NOT_EMPTY, BULK_LOAD, RESTORE_TEST_FAILED, RESTORE_TEST_STALE);
+          CLOCK_SKEW, WAL_BACKLOG, DLQ_NOT_EMPTY, BULK_LOAD, RESTORE_TEST_FAILED, RESTORE_TEST_STALE);
 
   /** A stalled checkpoint turns critical at this multiple of the threshold. */
   static final int STALL_CRITICAL_FACTOR = 5;
@@ -52,6 +53,7 @@ public final class AlertRules {
     clockSkew(facts, alerts);
     deadLetters(facts, alerts);
     bulkLoads(facts, alerts);
+    walBacklog(facts, alerts);
     restoreTest(facts, alerts);
     alerts.sort((a, b) -> b.severity().compareTo(a.severity()));
     return alerts;
@@ -242,5 +244,25 @@ public final class AlertRules {
             + " at " + TimeParser.format(last.brokerTime()) + ": their data is not in the backup, because " + why,
         "fix the cause, then take a base of each table loaded (rewind base --tables ns:table): restores to times after it hold the"
             + " loaded data; the alert clears once the marker is older than " + MonitorSettings.PROGRESS_WINDOW_MS));
+  }
+
+  private void walBacklog(StatusReport facts, List<Alert> alerts) {
+    WalBacklog backlog = facts.walBacklog();
+    if (backlog == null || backlog.walsWaitingMax() < settings.walBacklogWarnWals()) {
+      return;
+    }
+    List<WalBacklog.Queue> behind = backlog.queues().stream().filter(q -> q.walsWaiting() >= settings.walBacklogWarnWals()).toList();
+    WalBacklog.Queue worst = behind.get(0);
+    Severity severity = worst.walsWaiting() >= settings.walBacklogCriticalWals() ? Severity.CRITICAL : Severity.WARNING;
+    alerts.add(new Alert(WAL_BACKLOG, severity, worst.queue(),
+        String.format(Locale.ROOT, "replication queue %s (shipped by %s%s) holds %d closed WALs not yet shipped, the oldest created %s ago;"
+                + " %d queue(s) hold at least %d (cluster snapshot read %s ago): the region server keeps every one of them on its"
+                + " disk until the queue ships it, and a full disk stops HBase",
+            worst.queue(), worst.holder(), worst.recovered() ? ", claimed from a dead server" : "", worst.walsWaiting(),
+            Durations.text(worst.oldestWalAgeMs()), behind.size(), settings.walBacklogWarnWals(), Durations.text(backlog.snapshotAgeMs())),
+        "look at the replication source of that queue on " + worst.holder() + " (its region server log: Kafka unreachable, batches"
+            + " retried, a stuck shipper) and that Kafka and the archivers keep up (group lag); free the source's disk if needed."
+            + " Thresholds: " + MonitorSettings.WAL_BACKLOG_WARN + " and " + MonitorSettings.WAL_BACKLOG_CRITICAL
+            + " (WALs), set from the disk the source has for WALs"));
   }
 }

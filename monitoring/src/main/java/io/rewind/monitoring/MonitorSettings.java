@@ -14,6 +14,10 @@ import java.time.Duration;
  *   <li>{@code monitor.progress.window.ms} (3600000): how far back the progress topic is read for
  *       bulk-load markers (at most the newest {@code monitor.progress.max.records}, 50000, at a start);
  *   <li>{@code monitor.skew.window.ms} (60000): the recent progress records that clock skew is estimated from;
+ *   <li>{@code monitor.wal.backlog.warn.wals} (8) and {@code monitor.wal.backlog.critical.wals} (32):
+ *       closed WALs a replication queue may hold unshipped before the {@code wal-backlog} alert warns
+ *       and turns critical; set them from the disk the source has for WALs (the disk left for
+ *       oldWALs divided by the WAL size, hbase.regionserver.logroll.multiplier × the HDFS block size);
  *   <li>{@code monitor.restore.test.max.age.ms} (172800000, 48 h): the age beyond which the last restore test
  *       ({@code rewind verify --restore-test}) is stale, and the age of the backup's oldest data beyond which
  *       a store that never had one is;
@@ -32,6 +36,8 @@ public record MonitorSettings(
     long marginMs,
     Duration sampleInterval,
     Duration history,
+    long walBacklogWarnWals,
+    long walBacklogCriticalWals,
     long restoreTestMaxAgeMs) {
 
   public static final String STALL_MS = "monitor.checkpoint.stall.ms";
@@ -42,6 +48,8 @@ public record MonitorSettings(
   public static final String SKEW_WINDOW_MS = "monitor.skew.window.ms";
   public static final String SAMPLE_INTERVAL_MS = "monitor.sample.interval.ms";
   public static final String HISTORY_MS = "monitor.history.ms";
+  public static final String WAL_BACKLOG_WARN = "monitor.wal.backlog.warn.wals";
+  public static final String WAL_BACKLOG_CRITICAL = "monitor.wal.backlog.critical.wals";
   public static final String RESTORE_TEST_MAX_AGE_MS = "monitor.restore.test.max.age.ms";
 
   public static MonitorSettings of(RewindConfig config) {
@@ -55,6 +63,8 @@ public record MonitorSettings(
         config.marginMs(),
         Duration.ofMillis(number(config, SAMPLE_INTERVAL_MS, 5_000)),
         Duration.ofMillis(number(config, HISTORY_MS, 3_600_000)),
+        number(config, WAL_BACKLOG_WARN, 8),
+        number(config, WAL_BACKLOG_CRITICAL, 32),
         number(config, RESTORE_TEST_MAX_AGE_MS, 48L * 3_600_000));
   }
 

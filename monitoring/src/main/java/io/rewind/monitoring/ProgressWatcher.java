@@ -1,6 +1,7 @@
 package io.rewind.monitoring;
 
 import io.rewind.core.time.TimeParser;
+import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.ProgressEvent;
@@ -22,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the progress topic (one partition, LogAppendTime) for two things: clock skew (the broker's
- * append time against each record's send time) and bulk-load markers. At the first read it starts
+ * Follows the progress topic (one partition, LogAppendTime) for three things: clock skew (the
+ * broker's append time against each record's send time), bulk-load markers, and the newest cluster
+ * snapshot (the source's WAL backlog). At the first read it starts
  * {@code progressWindowMs} back (at most {@code progressMaxRecords} records); afterwards it reads only
  * what is new and forgets what left the windows.
  */
@@ -39,6 +41,7 @@ final class ProgressWatcher {
   private final MonitorSettings settings;
   private final Deque<Sample> samples = new ArrayDeque<>();
   private final Deque<BulkLoadMarker> bulkLoads = new ArrayDeque<>();
+  private ClusterSnapshot newestSnapshot;
   private boolean positioned;
   private boolean notLogAppendTime;
 
@@ -84,6 +87,10 @@ final class ProgressWatcher {
     } else {
       notLogAppendTime = true;
     }
+    if (event.getBody() instanceof ClusterSnapshot snapshot
+        && (newestSnapshot == null || snapshot.getReadTime() >= newestSnapshot.getReadTime())) {
+      newestSnapshot = snapshot;
+    }
     if (event.getBody() instanceof Marker m && m.getSource() == MarkerSource.BULK_LOAD) {
       String queue = m.getQueue().getServer() + "/" + m.getQueue().getWalGroup();
       bulkLoads.addLast(new BulkLoadMarker(queue, event.getPublisher(), r.timestamp(), TimeParser.format(r.timestamp()), m.getReason()));
@@ -115,6 +122,11 @@ final class ProgressWatcher {
     stats.forEach((p, st) -> result.add(new PublisherSkew(p, (int) st[0], st[1], st[2], st[3], st[4])));
     result.sort((a, b) -> a.publisher().compareTo(b.publisher()));
     return result;
+  }
+
+  /** The newest cluster snapshot read, if one was in the progress window. */
+  java.util.Optional<ClusterSnapshot> newestSnapshot() {
+    return java.util.Optional.ofNullable(newestSnapshot);
   }
 
   List<BulkLoadMarker> bulkLoads() {

@@ -189,10 +189,16 @@ public final class StatusCollector implements AutoCloseable {
     }
     List<PublisherSkew> skew = List.of();
     List<BulkLoadMarker> bulkLoads = List.of();
+    WalBacklog walBacklog = null;
     try {
       progress.catchUp(now, READ_TIMEOUT);
       skew = progress.skew();
       bulkLoads = progress.bulkLoads();
+      walBacklog = progress.newestSnapshot().map(snapshot -> WalBacklog.of(snapshot, now)).orElse(null);
+      if (walBacklog == null) {
+        notes.add("walBacklog: no cluster snapshot in " + topics.progress() + " within " + MonitorSettings.PROGRESS_WINDOW_MS
+            + ": no endpoint or simulator publishes them, so the source's WAL backlog is unknown");
+      }
       if (progress.skewUnmeasurable()) {
         notes.add(topics.progress() + " does not use LogAppendTime: clock skew cannot be measured (set message.timestamp.type=LogAppendTime)");
       }
@@ -205,8 +211,8 @@ public final class StatusCollector implements AutoCloseable {
 
     StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
         groupStatuses, checkpoint, queues, archive,
-        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, List.of(), notes,
-        stored == null ? null : stored.restoreTest());
+        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, walBacklog,
+        List.of(), notes, stored == null ? null : stored.restoreTest());
     return facts.withAlerts(rules.evaluate(facts));
   }
 

@@ -3,6 +3,8 @@ package io.rewind.monitoring;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.Topics;
@@ -18,8 +20,11 @@ import java.util.function.ToDoubleFunction;
  * {@code rewind_group_lag_records{group}}, {@code rewind_group_lag_seconds{group}},
  * {@code rewind_dlq_records}, {@code rewind_clock_skew_seconds} (largest estimated skew of any
  * publisher, absolute), {@code rewind_bulkload_markers}, {@code rewind_alert_state{alert}} (0 none,
- * 1 warning, 2 critical, one series per alert id) and {@code rewind_status_collection_failures_total}.
- * Values are NaN before the first collection.
+ * 1 warning, 2 critical, one series per alert id), the source's WAL backlog from the newest cluster
+ * snapshot ({@code rewind_source_wal_backlog_waiting_max}, {@code _waiting_total},
+ * {@code rewind_source_wal_oldest_age_seconds}, and {@code rewind_source_wal_backlog_waiting{queue}}
+ * for each queue holding at least one closed WAL, so the series grow with trouble, not with the
+ * cluster) and {@code rewind_status_collection_failures_total}. Values are NaN before the first collection.
  */
 public final class StatusMeters implements MeterBinder {
 
@@ -51,6 +56,19 @@ public final class StatusMeters implements MeterBinder {
         r -> r.clockSkew().stream().mapToLong(s -> Math.abs(s.estimatedSkewMs())).max().orElse(0) / 1000.0);
     gauge(registry, "rewind.bulkload.markers", null, "Bulk-load markers seen in the progress window",
         r -> r.bulkLoads().size());
+    gauge(registry, "rewind.source.wal.backlog.waiting.max", null, "Most closed WALs one replication queue holds unshipped (newest cluster snapshot)",
+        r -> r.walBacklog() == null ? Double.NaN : r.walBacklog().walsWaitingMax());
+    gauge(registry, "rewind.source.wal.backlog.waiting.total", null, "Closed WALs held unshipped over every replication queue",
+        r -> r.walBacklog() == null ? Double.NaN : r.walBacklog().walsWaitingTotal());
+    gauge(registry, "rewind.source.wal.oldest.age", "seconds", "Age of the oldest WAL a replication queue holds",
+        r -> r.walBacklog() == null ? Double.NaN : r.walBacklog().oldestWalAgeMs() / 1000.0);
+    MultiGauge perQueue = MultiGauge.builder("rewind.source.wal.backlog.waiting")
+        .description("Closed WALs the replication queue holds unshipped (queues holding none have no series)")
+        .register(registry);
+    sampler.onSample(r -> perQueue.register(r.walBacklog() == null ? List.of() : r.walBacklog().queues().stream()
+        .filter(q -> q.walsWaiting() > 0)
+        .map(q -> MultiGauge.Row.of(Tags.of("queue", q.queue(), "holder", q.holder()), q.walsWaiting()))
+        .collect(java.util.stream.Collectors.toList()), true));
     gauge(registry, "rewind.restore.test.age", "seconds", "Age of the last restore test recorded in the store (NaN: none ran)",
         r -> r.restoreTest() == null ? Double.NaN : (r.generatedAt() - r.restoreTest().endedAt) / 1000.0);
     gauge(registry, "rewind.restore.test.ok", null, "Outcome of the last restore test: 1 passed, 0 failed (NaN: none ran)",

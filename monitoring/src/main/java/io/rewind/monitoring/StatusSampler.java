@@ -23,6 +23,7 @@ public final class StatusSampler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private volatile StatusReport latest;
   private volatile long failures;
+  private final java.util.List<java.util.function.Consumer<StatusReport>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public StatusSampler(StatusCollector collector) {
     this.collector = collector;
@@ -46,12 +47,18 @@ public final class StatusSampler implements AutoCloseable {
       StatusReport report = collector.collect();
       latest = report;
       history.add(StatusHistory.Point.of(report));
+      listeners.forEach(l -> l.accept(report));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       failures++;
       LOG.warn("status collection failed (attempt again in {} ms): {}", interval.toMillis(), e.toString());
     }
+  }
+
+  /** Told about every new report, on the sampler's thread (meters whose series follow the report's rows). */
+  public void onSample(java.util.function.Consumer<StatusReport> listener) {
+    listeners.add(listener);
   }
 
   /** The newest report, empty before the first collection finished. */

@@ -100,6 +100,22 @@ public final class StatusText {
     r.clockSkew().forEach(s -> skew.row(s.publisher(), s.estimatedSkewMs() + " ms", s.maxSkewMs() + " ms", s.samples()));
     skew.appendTo(out, "  ");
 
+    WalBacklog w = r.walBacklog();
+    out.append("\nSOURCE WAL BACKLOG");
+    if (w == null) {
+      out.append("\n  unknown (no cluster snapshot in the progress window)\n");
+    } else {
+      out.append(" (cluster snapshot read ").append(w.snapshotReadTimeIso()).append(", ").append(Durations.text(w.snapshotAgeMs()))
+          .append(" ago: ").append(w.walsWaitingTotal()).append(" closed WALs waiting over ").append(w.queues().size()).append(" queues)\n");
+      TextTable wals = new TextTable("QUEUE", "SHIPPED BY", "WALS", "WAITING", "OLDEST WAL AGE");
+      w.queues().stream().limit(20).forEach(q -> wals.row(q.queue(), q.holder() + (q.recovered() ? " (claimed)" : ""), q.wals(),
+          q.walsWaiting(), Durations.text(q.oldestWalAgeMs())));
+      wals.appendTo(out, "  ");
+      if (w.queues().size() > 20) {
+        out.append("  ... and ").append(w.queues().size() - 20).append(" more queues (rewind status --json lists them all)\n");
+      }
+    }
+
     if (!r.bulkLoads().isEmpty()) {
       out.append("\nBULK LOADS NOT CAPTURED (their data is not in the backup)\n");
       TextTable bulk = new TextTable("QUEUE", "PUBLISHER", "AT", "WHY");

@@ -209,4 +209,57 @@ class AlertRulesTest {
     assertThat(matching).as("alerts %s", alerts).hasSize(1);
     return matching.get(0);
   }
+
+  @Test
+  void aQueueHoldingClosedWalsPastTheThresholdsWarnsThenTurnsCriticalNamingItAndItsHolder() {
+    Facts f = new Facts();
+    f.walBacklog = backlog(7, 1);
+    assertThat(alerts(f)).isEmpty();
+    f.walBacklog = backlog(8, 1);
+    assertThat(alerts(f)).singleElement().satisfies(a -> {
+      assertThat(a.id()).isEqualTo(AlertRules.WAL_BACKLOG);
+      assertThat(a.severity()).isEqualTo(Severity.WARNING);
+      assertThat(a.subject()).isEqualTo("rs2,16020,2/wg");
+      assertThat(a.reason()).contains("holds 8 closed WALs not yet shipped").contains("shipped by rs2,16020,2");
+      assertThat(a.action()).contains("on rs2,16020,2").contains(MonitorSettings.WAL_BACKLOG_WARN);
+    });
+    f.walBacklog = backlog(32, 2);
+    assertThat(alerts(f)).singleElement().satisfies(a -> {
+      assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(a.reason()).contains("2 queue(s) hold at least 8");
+    });
+  }
+
+  @Test
+  void theBacklogComesFromTheNewestSnapshotCountingEveryWalOfAClaimedQueue() {
+    io.rewind.schemas.ClusterSnapshot s = io.rewind.schemas.ClusterSnapshot.newBuilder().setReadTime(Facts.NOW - 300).setMarginMs(500)
+        .setQueues(List.of(listing("rs1,16020,1", "rs1,16020,1", 3, Facts.NOW - 60_000), listing("rs9,16020,9", "rs1,16020,1", 2,
+            Facts.NOW - 600_000)))
+        .build();
+    WalBacklog b = WalBacklog.of(s, Facts.NOW);
+    // Equal counts: the older oldest WAL first.
+    assertThat(b.queues()).extracting(WalBacklog.Queue::queue).containsExactly("rs9,16020,9/wg", "rs1,16020,1/wg");
+    assertThat(b.queues()).extracting(WalBacklog.Queue::walsWaiting).containsExactly(2, 2);
+    assertThat(b.queues().get(0).recovered()).as("claimed: both its WALs are closed").isTrue();
+    assertThat(b.walsWaitingTotal()).isEqualTo(4);
+    assertThat(b.oldestWalAgeMs()).isEqualTo(600_000);
+    assertThat(b.snapshotAgeMs()).isEqualTo(300);
+  }
+
+  private static io.rewind.schemas.QueueListing listing(String server, String holder, int wals, long oldest) {
+    return io.rewind.schemas.QueueListing.newBuilder()
+        .setQueue(io.rewind.schemas.QueueId.newBuilder().setServer(server).setWalGroup("wg").build())
+        .setHolder(holder).setOldestWalStart(oldest).setBound(oldest - 500).setWalCount(wals).build();
+  }
+
+  /** The worst queue holds {@code waiting} closed WALs; {@code behind} queues hold that many. */
+  private static WalBacklog backlog(int waiting, int behind) {
+    List<WalBacklog.Queue> queues = new java.util.ArrayList<>();
+    for (int i = 0; i < behind; i++) {
+      queues.add(new WalBacklog.Queue("rs" + (2 + i) + ",16020," + (2 + i) + "/wg", "rs" + (2 + i) + ",16020," + (2 + i), false,
+          waiting + 1, waiting, Facts.NOW - 3_600_000, "", 3_600_000));
+    }
+    queues.add(new WalBacklog.Queue("rs1,16020,1/wg", "rs1,16020,1", false, 1, 0, Facts.NOW - 60_000, "", 60_000));
+    return new WalBacklog(Facts.NOW - 300, "", 300, waiting * behind, waiting, 3_600_000, queues);
+  }
 }

@@ -15,6 +15,7 @@ final class Facts {
   ArchiveLag archive = new ArchiveLag(600_000L, 0, 0, 0, List.of(partition(0, 0, 100, 100, null, 600_000L)));
   final List<PublisherSkew> skew = new ArrayList<>();
   final List<BulkLoadMarker> bulkLoads = new ArrayList<>();
+  WalBacklog walBacklog;
   final List<TableRange> tables = new ArrayList<>();
   io.rewind.core.verify.RestoreTestRecord restoreTest;
 
@@ -73,6 +74,6 @@ final class Facts {
 
   StatusReport report() {
     return new StatusReport(NOW, io.rewind.core.time.TimeParser.format(NOW), "127.0.0.1:9092", "file:///tmp/store", topics, groups,
-        checkpoint, queues, archive, List.of(), tables, skew, bulkLoads, List.of(), List.of(), restoreTest);
+        checkpoint, queues, archive, List.of(), tables, skew, bulkLoads, walBacklog, List.of(), List.of(), restoreTest);
   }
 }

@@ -67,6 +67,8 @@ public final class FleetSimulator implements AutoCloseable {
   private volatile long startTime;
   /** The earliest roll or marker offset of any live WAL group (writer thread only): chores before it are no-ops. */
   private long nextChoreOffset;
+  /** Write times at which every live queue gets a marker entry on demand (restore points), soonest first. */
+  private final java.util.concurrent.ConcurrentSkipListSet<Long> pointMarkers = new java.util.concurrent.ConcurrentSkipListSet<>();
   private Thread writer;
   private ScheduledExecutorService snapshots;
 
@@ -277,6 +279,11 @@ public final class FleetSimulator implements AutoCloseable {
    * writer's CPU at 50,000 edits/s from 100 servers).
    */
   private void chores(long offset) {
+    Long due = pointMarkers.isEmpty() ? null : pointMarkers.first();
+    if (due != null && startTime + offset >= due) {
+      pointMarkers.headSet(startTime + offset, true).clear();
+      markEveryQueue(offset);
+    }
     if (offset < nextChoreOffset) {
       return;
     }
@@ -308,6 +315,38 @@ public final class FleetSimulator implements AutoCloseable {
       }
     }
     nextChoreOffset = earliest;
+  }
+
+  /**
+   * Answers a restore point at T the way HBase's marker chore would if it ran on request: once the
+   * fleet's clock passes T plus the margin, every live queue gets a marker entry, which its source
+   * ships at once and claims (bound = marker time - margin > T); a cluster snapshot read then follows.
+   * Nothing waits for the requester.
+   */
+  public void answerPoint(long pointTime) {
+    long at = pointTime + sink.marginMs() + 1;
+    pointMarkers.add(at);
+    ScheduledExecutorService s = snapshots;
+    if (s != null && !s.isShutdown()) {
+      try {
+        s.schedule(this::publishSnapshot, Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closing) {
+        LOG.debug("no snapshot for the point at {}: the simulator is closing", pointTime);
+      }
+    }
+  }
+
+  /** A marker entry in every live queue's current WAL at the virtual offset, and its source woken to ship it. */
+  private void markEveryQueue(long offset) {
+    for (SimServer server : servers) {
+      if (!server.alive()) {
+        continue;
+      }
+      for (SimServer.WalGroup g : server.groups()) {
+        g.current.append(WalRecord.marker(startTime + offset));
+      }
+      server.sources().forEach(ReplicationSource::shipNow);
+    }
   }
 
   private void kill(long offset) {

@@ -92,6 +92,11 @@ final class ReplicationSource {
     join();
   }
 
+  /** Ships what its WAL holds now instead of at the end of its pause (a restore point's marker). */
+  void shipNow() {
+    wakeUp();
+  }
+
   /** Requests a stop without waiting; see {@link #join()}. */
   void requestStop() {
     stopRequested = true;

@@ -6,6 +6,12 @@ import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.io.Futures;
+import io.rewind.core.lease.LeaseEntry;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.lease.Leases;
+import io.rewind.core.lease.PinHandle;
+import io.rewind.core.lease.Pins;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.store.CheckpointFile;
@@ -54,6 +60,7 @@ public final class Restore {
   private RestoreProgress progress = RestoreProgress.none();
   private BaseLoader baseLoader;
   private SortSettings sort = SortSettings.defaults();
+  private LeaseSettings leaseSettings = LeaseSettings.from(io.rewind.core.config.RewindConfig.of(Map.of()));
   private CheckpointFile.Stored checkpoint;
   /** The last {@link #tablesAt} computed, for the same time and tables: the command and the run share it. */
   private long cachedTime;
@@ -64,6 +71,12 @@ public final class Restore {
     this.store = store;
     this.serdes = serdes;
     this.editsTopic = editsTopic;
+  }
+
+  /** How long the restore's pin lasts between renewals and how clocks are trusted (lease.*). */
+  public Restore withLeaseSettings(LeaseSettings settings) {
+    this.leaseSettings = settings;
+    return this;
   }
 
   /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
@@ -174,7 +187,65 @@ public final class Restore {
     return new RestorableRange(earliest, checkpoint.time, reason);
   }
 
+  /**
+   * Restores. A restore that writes pins what it reads before it reads anything (every offset and
+   * the bases of its tables, narrowed to its plan once it has one) and renews the pin until it ends,
+   * so retention and gc delete none of it meanwhile; it also waits out a base deletion under way on
+   * its tables, which read the pins before this one was written.
+   */
   public RestoreReport run(RestoreOptions options, RestoreTarget target) throws IOException {
+    if (options.dryRun()) {
+      return run(options, target, null);
+    }
+    Pins pins = new Pins(store, leaseSettings, System::currentTimeMillis);
+    PinHandle pin;
+    try {
+      pin = pins.pinEverything("restore to " + TimeParser.format(options.time()), options.tables().isEmpty() ? null : options.tables());
+    } catch (IOException e) {
+      // A restore host may hold read-only credentials: restore all the same, and say what is not protected.
+      LOG.warn("cannot pin what this restore reads ({}): retention or gc running meanwhile may delete it, and the restore would then"
+          + " fail naming the missing segment or base file", e.toString());
+      return run(options, target, null);
+    }
+    try (pin) {
+      awaitBaseDeletions(options.tables());
+      return run(options, target, pin);
+    }
+  }
+
+  /** Waits until no retention or base delete holds the lease of a table restored (or of any table when all are). */
+  private void awaitBaseDeletions(java.util.Collection<String> tables) throws IOException {
+    Leases leases = new Leases(store, leaseSettings, System::currentTimeMillis);
+    Set<String> resources = new TreeSet<>();
+    tables.forEach(t -> resources.add(LeaseResources.table(t)));
+    long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2 * leaseSettings.durationMs());
+    while (true) {
+      List<LeaseEntry> deleting = new ArrayList<>();
+      for (LeaseEntry e : leases.live()) {
+        boolean deletes = e.operation.equals("retention") || e.operation.equals("base delete");
+        if (deletes && e.resources.stream().anyMatch(r -> r.startsWith("table:") && (resources.isEmpty() || resources.contains(r)))) {
+          deleting.add(e);
+        }
+      }
+      if (deleting.isEmpty()) {
+        return;
+      }
+      if (System.nanoTime() - deadline >= 0) {
+        throw new IOException("bases are being deleted on the tables restored (" + deleting.stream().map(LeaseEntry::describe)
+            .collect(java.util.stream.Collectors.joining("; ")) + ") for longer than " + 2 * leaseSettings.durationMs()
+            + " ms: run the restore again once they are done");
+      }
+      LOG.info("waiting for {} before reading the bases", deleting);
+      try {
+        Thread.sleep(Math.min(1000, leaseSettings.pollMs()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while waiting for a base deletion");
+      }
+    }
+  }
+
+  private RestoreReport run(RestoreOptions options, RestoreTarget target, PinHandle pin) throws IOException {
     long started = System.currentTimeMillis();
     // The checkpoint first: every segment it covers was committed before it was published, so the
     // listing that follows holds them all, whatever the archivers commit meanwhile.
@@ -261,6 +332,14 @@ public final class Restore {
       report.durationMs = System.currentTimeMillis() - started;
       return report;
     }
+    if (pin != null) {
+      Map<Integer, Long> firstOffsets = new java.util.TreeMap<>();
+      plan.stepsByPartition().forEach((p, steps) -> firstOffsets.put(p, steps.stream().mapToLong(st -> st.manifest().startOffset).min()
+          .orElse(Long.MAX_VALUE)));
+      Map<String, Long> bulkLoadsAfter = new TreeMap<>();
+      restored.forEach(t -> bulkLoadsAfter.put(t, at.get(t).replayAfter()));
+      pin.narrow(firstOffsets, serving.values().stream().map(b -> b.table + " " + b.id).toList(), bulkLoadsAfter);
+    }
     if (!serving.isEmpty()) {
       if (baseLoader == null) {
         throw new RestoreRefusedException("restoring " + String.join(", ", serving.keySet()) + " to " + report.timeIso + " starts from"
@@ -283,6 +362,9 @@ public final class Restore {
     try {
       // Bases first, tables in parallel: the stream's edits must land on top of them.
       List<Future<Integer>> loads = new ArrayList<>();
+      if (pin != null) {
+        pin.check();
+      }
       if (!serving.isEmpty()) {
         baseLoader.withKeyRing(keys);
       }
@@ -310,6 +392,9 @@ public final class Restore {
                 .withBulkLoads(bulk.runs.getOrDefault(p, List.of()), bulk.files, planned, serdes.deserializer(BulkLoad.class));
         replayers.add(replayer);
         futures.add(pool.submit(() -> {
+          if (pin != null) {
+            pin.check();
+          }
           replayer.replay(partition.getValue(), editsTopic, from -> replan(p, from, options.time(), floor));
           return null;
         }));

@@ -89,6 +89,18 @@ public final class ChildProcess implements AutoCloseable {
   }
 
   /**
+   * Waits for the process to exit and returns its exit code.
+   *
+   * @throws StackStartException naming the process and the end of its log when it is still running after {@code timeout}
+   */
+  public int awaitExit(Duration timeout) throws InterruptedException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new StackStartException(name + " still runs " + timeout.toSeconds() + " s later; its log ends with:\n" + logTail());
+    }
+    return process.exitValue();
+  }
+
+  /**
    * Polls {@code uri} with HTTP GET until it answers with a status {@code accepted} allows. Fails
    * as soon as the process exits, or at the timeout, with the end of its log in the message.
    */

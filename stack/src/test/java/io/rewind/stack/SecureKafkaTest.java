@@ -82,6 +82,8 @@ class SecureKafkaTest {
     produce(endpoint, topics.edits());
     produce(endpoint, topics.progress());
     produce(endpoint, topics.tables());
+    read(endpoint, topics.control());
+    refusedProducing(endpoint, topics.control());
     refusedProducing(endpoint, topics.checkpoints());
     assertThatThrownBy(() -> read(endpoint, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
   }
@@ -149,6 +151,16 @@ class SecureKafkaTest {
       a.createTopics(List.of(new NewTopic(topics.edits() + "-admin-test", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
     }
     assertThatThrownBy(() -> read(admin, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+  }
+
+  @Test
+  void aRestorePointRequesterAnnouncesOnControlAndReadsClaimsOnly() throws Exception {
+    KafkaClients requester = clients(Role.RESTORE_POINT);
+    produce(requester, topics.control());
+    read(requester, topics.progress());
+    refusedProducing(requester, topics.progress());
+    refusedProducing(requester, topics.edits());
+    assertThatThrownBy(() -> read(requester, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test

@@ -39,6 +39,8 @@ public final class BaseManifest {
   /** The snapshot's own manifest files, copied under the base's directory. */
   public List<String> snapshotFiles = new ArrayList<>();
   public long committedAt;
+  /** The epoch of the table's lease the base was committed under (0 before leases). */
+  public long leaseEpoch;
 
   /** One region of the snapshot; keys in base64 (empty for the table's first and last). */
   @JsonInclude(JsonInclude.Include.NON_NULL)

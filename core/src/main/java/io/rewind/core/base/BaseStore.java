@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/base.json      commits the base (self-checksummed)
  * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/pending.json   the intent, while the base is being copied
  * bases/tables/&lt;ns&gt;/&lt;qualifier&gt;/&lt;id&gt;/snapshot/...  the HBase snapshot's own manifest
- * bases/files/&lt;ns&gt;/&lt;qualifier&gt;/&lt;family&gt;/&lt;hfile&gt;     HFiles, shared by every base naming them
+ * bases/files/&lt;ns&gt;/&lt;qualifier&gt;/&lt;family&gt;/&lt;hfile&gt;.&lt;id&gt; HFiles (id: the base that copied them), shared by every base naming them
  * </pre>
  *
  * <p>A file is deleted only when no committed base, no committed bulk load ({@link BulkLoadStore})
@@ -61,6 +61,20 @@ public final class BaseStore {
     return TABLES + "/" + tableDir(table) + "/" + id;
   }
 
+  /**
+   * Where a base stores an HFile it copies: suffixed with the base's id, so a key is never written
+   * twice. A garbage collection that judged a key unreferenced (and was paused before deleting it)
+   * can then only ever delete that dead copy, never the same HFile copied again by a later base.
+   */
+  public static String fileKey(String table, String family, String hfile, String baseId) {
+    return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile + "." + baseId;
+  }
+
+  /**
+   * Where the endpoint stores a bulk-loaded HFile it captures: under its own name, which HBase makes
+   * unique, so a batch shipped again finds the copy it made (a capture never reuses a copy while a
+   * lease on the table is present, so a garbage collection's decision cannot meet a reuse).
+   */
   public static String fileKey(String table, String family, String hfile) {
     return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile;
   }
@@ -69,9 +83,15 @@ public final class BaseStore {
     return String.format(java.util.Locale.ROOT, "b-%013d", startedAt);
   }
 
-  /** Commits a base: its manifest, one PUT, written after every file it names is stored. */
+  /**
+   * Commits a base: its manifest, one conditional create, written after every file it names is
+   * stored. A base of that id committed already (the same snapshot taken twice) is never replaced.
+   */
   public void commit(BaseManifest base) throws IOException {
-    store.write(baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base));
+    if (!store.writeIfVersion(baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base), null)) {
+      throw new IOException(base + " is committed already: " + store.path(baseDir(base.table, base.id) + "/" + MANIFEST)
+          + " exists; take the base again");
+    }
   }
 
   /** Records the intent to copy a base's files, before the first of them is read or reused. */
@@ -145,51 +165,56 @@ public final class BaseStore {
   }
 
   /**
-   * Deletes stored HFiles that no committed base or bulk load names and no intent younger than
-   * {@code intentExpiryMs} names; expired intents (a copy that crashed) are deleted with them.
+   * Deletes the table's stored HFiles that none of its committed bases and bulk loads and none of
+   * its intents younger than {@code intentExpiryMs} names; expired intents (a copy that crashed) are
+   * deleted with them. A table's bases and bulk loads only ever name its own files (dedup is per
+   * table), so this reads and lists that table alone; the caller holds the table's lease, which
+   * keeps bases away. The endpoint captures bulk loads without a lease (a worker never waits): the
+   * files are listed before the intents and records are read, and a capture writes its intent
+   * before its first file, so a file listed here is named by an intent or a commit read after.
    */
-  public GarbageReport collectGarbage(long now, long intentExpiryMs) throws IOException {
+  public GarbageReport collectGarbage(String table, long now, long intentExpiryMs) throws IOException {
     Set<String> referenced = new HashSet<>();
     GarbageReport report = new GarbageReport();
+    // Listed first: see above.
+    List<StoredObject> listed = store.listFiles(FILES + "/" + tableDir(table));
     BulkLoadStore bulkLoads = new BulkLoadStore(store);
-    for (String table : bulkLoads.tables()) {
-      for (BulkLoadManifest load : bulkLoads.all(table)) {
-        load.files.forEach(f -> referenced.add(f.key));
-      }
-      for (BulkLoadManifest intent : bulkLoads.intents(table)) {
-        if (now - intent.startedAt > intentExpiryMs) {
-          bulkLoads.deleteIntent(intent);
-          report.expiredIntents++;
-          LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
-        } else {
-          intent.files.forEach(f -> referenced.add(f.key));
-        }
+    for (BulkLoadManifest intent : bulkLoads.intents(table)) {
+      if (now - intent.startedAt > intentExpiryMs) {
+        bulkLoads.deleteIntent(intent);
+        report.expiredIntents++;
+        LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+      } else {
+        intent.files.forEach(f -> referenced.add(f.key));
       }
     }
-    for (String table : tables()) {
-      for (BaseManifest b : bases(table).all()) {
-        b.files.forEach(f -> referenced.add(f.key));
-      }
-      for (BaseManifest intent : intents(table)) {
-        if (now - intent.startedAt > intentExpiryMs) {
-          deleteIntent(intent);
-          report.expiredIntents++;
-          LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
-        } else {
-          intent.files.forEach(f -> referenced.add(f.key));
-        }
+    for (BulkLoadManifest load : bulkLoads.all(table)) {
+      load.files.forEach(f -> referenced.add(f.key));
+    }
+    for (BaseManifest b : bases(table).all()) {
+      b.files.forEach(f -> referenced.add(f.key));
+    }
+    for (BaseManifest intent : intents(table)) {
+      if (now - intent.startedAt > intentExpiryMs) {
+        deleteIntent(intent);
+        report.expiredIntents++;
+        LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+      } else {
+        intent.files.forEach(f -> referenced.add(f.key));
       }
     }
-    for (StoredObject o : store.listFiles(FILES)) {
+    List<String> doomed = new ArrayList<>();
+    for (StoredObject o : listed) {
       if (referenced.contains(o.key())) {
         report.filesKept++;
         report.bytesKept += o.size();
       } else {
-        store.delete(o.key());
+        doomed.add(o.key());
         report.filesDeleted++;
         report.bytesDeleted += o.size();
       }
     }
+    store.deleteAll(doomed);
     return report;
   }
 

@@ -21,7 +21,10 @@ public final class RoleAcls {
 
   /** The roles of a deployment; each runs as its own principal. */
   public enum Role {
-    /** The HBase replication endpoint (and the simulator): publishes edits, progress and descriptors. */
+    /**
+     * The HBase replication endpoint (and the simulator): publishes edits, progress and descriptors;
+     * follows the control topic for restore-point requests (assigned, no group).
+     */
     ENDPOINT,
     /** {@code rewind archive}: consumes edits, descriptors and control; publishes archived, dlq and control answers. */
     ARCHIVER,
@@ -34,7 +37,12 @@ public final class RoleAcls {
     /** {@code rewind restore} and {@code rewind verify}: read only the object store, nothing in Kafka. */
     RESTORE,
     /** {@code rewind init}: creates and configures Rewind's topics. */
-    ADMIN;
+    ADMIN,
+    /**
+     * {@code rewind restore-point create}: announces a point on the control topic and watches the
+     * claims on progress (assigned, no group).
+     */
+    RESTORE_POINT;
 
     /** The user name of the role's principal in the demo and the tests ({@code User:<name>}). */
     public String user() {
@@ -55,6 +63,7 @@ public final class RoleAcls {
         for (String topic : List.of(t.edits(), t.progress(), t.tables())) {
           allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
         }
+        allow(acls, principal, ResourceType.TOPIC, t.control(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
         break;
       case ARCHIVER:
         for (String topic : List.of(t.edits(), t.tables())) {
@@ -97,6 +106,10 @@ public final class RoleAcls {
       case ADMIN:
         allow(acls, principal, ResourceType.TOPIC, config.topicPrefix(), PatternType.PREFIXED, AclOperation.CREATE, AclOperation.DESCRIBE,
             AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+        break;
+      case RESTORE_POINT:
+        allow(acls, principal, ResourceType.TOPIC, t.control(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
+        allow(acls, principal, ResourceType.TOPIC, t.progress(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
         break;
       default:
         throw new IllegalArgumentException("unknown role " + role);

@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * partition's committed chain, the newest held here and older ones in immutable pages named by
  * summaries, so that finding the manifests of an offset or write-time range costs one read of the
  * head plus the pages that overlap it, whatever the partition's age. Written only by the
- * compactor; rewritten in place with a backup copy (like the checkpoint file), self-checksummed.
+ * compactor holding the stream's lease; rewritten in place with a backup copy (like the checkpoint
+ * file), each copy by compare-and-swap ({@link FencedCopies}), self-checksummed.
  * Fields are public and mutable for Jackson; treat instances as values once read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -26,6 +27,11 @@ public final class IndexHead {
   /** Grows by one with every write: a reader takes the higher of the two copies. */
   public long version;
   public long writtenAt;
+  /**
+   * The epoch of the lease (on the stream) it was written under: a compactor that reads a higher one
+   * has lost its lease and writes nothing more. 0 before leases.
+   */
+  public long leaseEpoch;
   /**
    * End (exclusive) of the contiguous chain the pages and entries cover, or -1 when they cover
    * nothing; level-0 manifests starting at or after it are not indexed yet.

@@ -135,14 +135,37 @@ public final class ManifestIndex {
     return readRecord(StoreLayout.indexHeadBackup(partition), IndexHead.class);
   }
 
+  /** A partition's head as read before a rewrite: its newest whole copy and the versions a fenced write compares. */
+  public static final class HeadForWrite {
+    private final Optional<IndexHead> head;
+    private final FencedCopies copies;
+
+    private HeadForWrite(Optional<IndexHead> head, FencedCopies copies) {
+      this.head = head;
+      this.copies = copies;
+    }
+
+    public Optional<IndexHead> head() {
+      return head;
+    }
+  }
+
+  /** Reads a head for a rewrite ({@link #writeHead(IndexHead, HeadForWrite)}). */
+  public HeadForWrite readHeadForWrite(int partition) throws IOException {
+    FencedCopies copies = FencedCopies.read(store, StoreLayout.indexHead(partition), StoreLayout.indexHeadBackup(partition));
+    return new HeadForWrite(copies.decode(IndexHead.class), copies);
+  }
+
   /**
-   * Writes a head: first its backup copy, then the head itself, each whole or torn on its own, so a
-   * crash at any moment leaves one whole copy of the previous or the new version.
+   * Writes a head over the one read (first its backup copy, then the head itself, each whole or torn
+   * on its own, so a crash at any moment leaves one whole copy of the previous or the new version),
+   * each by compare-and-swap.
+   *
+   * @return false when another writer changed a copy since {@code over} was read: nothing more is written
    */
-  public void writeHead(IndexHead head) throws IOException {
-    byte[] bytes = SelfChecksummedJson.encode(head, false);
-    store.write(StoreLayout.indexHeadBackup(head.partition), bytes);
-    store.write(StoreLayout.indexHead(head.partition), bytes);
+  public boolean writeHead(IndexHead head, HeadForWrite over) throws IOException {
+    return over.copies.write(store, StoreLayout.indexHead(head.partition), StoreLayout.indexHeadBackup(head.partition),
+        SelfChecksummedJson.encode(head, false));
   }
 
   /**
@@ -169,12 +192,40 @@ public final class ManifestIndex {
     return floor;
   }
 
-  /** Writes the floor (backup copy first), before retention deletes what lies below it. */
-  public void writeFloor(RetentionFloor value) throws IOException {
-    byte[] bytes = SelfChecksummedJson.encode(value);
-    store.write(StoreLayout.RETENTION_FLOOR_BACKUP, bytes);
-    store.write(StoreLayout.RETENTION_FLOOR, bytes);
+  /** The retention floor as read before a rewrite: its newest whole copy and the versions a fenced write compares. */
+  public static final class FloorForWrite {
+    private final RetentionFloor floor;
+    private final FencedCopies copies;
+
+    private FloorForWrite(RetentionFloor floor, FencedCopies copies) {
+      this.floor = floor;
+      this.copies = copies;
+    }
+
+    /** The floor read (an empty one when retention never deleted). */
+    public RetentionFloor floor() {
+      return floor;
+    }
+  }
+
+  /** Reads the floor for a rewrite ({@link #writeFloor}). */
+  public FloorForWrite readFloorForWrite() throws IOException {
+    FencedCopies copies = FencedCopies.read(store, StoreLayout.RETENTION_FLOOR, StoreLayout.RETENTION_FLOOR_BACKUP);
+    return new FloorForWrite(copies.decode(RetentionFloor.class).orElseGet(RetentionFloor::new), copies);
+  }
+
+  /**
+   * Writes the floor over the one read (backup copy first), each copy by compare-and-swap, before
+   * retention deletes what lies below it.
+   *
+   * @return false when another writer changed it since {@code over} was read: nothing more is written
+   */
+  public boolean writeFloor(RetentionFloor value, FloorForWrite over) throws IOException {
+    if (!over.copies.write(store, StoreLayout.RETENTION_FLOOR, StoreLayout.RETENTION_FLOOR_BACKUP, SelfChecksummedJson.encode(value))) {
+      return false;
+    }
     floor = value;
+    return true;
   }
 
   /** Every manifest of every level of a partition, read from the store: what a head is rebuilt from. */

@@ -9,12 +9,16 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.StreamCapabilities;
@@ -40,6 +44,8 @@ public final class ObjectStore implements Closeable {
   private final LongAdder lists = new LongAdder();
   private final LongAdder heads = new LongAdder();
   private final LongAdder deletes = new LongAdder();
+  /** lease.require.conditional.writes=false: on a store without them, a conditional write compares, then writes. */
+  private volatile boolean unconditionalAllowed;
 
   private ObjectStore(URI uri, FileSystem fs, Path root) {
     this.uri = uri;
@@ -95,7 +101,10 @@ public final class ObjectStore implements Closeable {
         hadoop.put(k, v);
       }
     });
-    return open(config.storeUri(), hadoop);
+    ObjectStore store = open(config.storeUri(), hadoop);
+    store.unconditionalAllowed = !Boolean.parseBoolean(
+        config.getOrDefault(io.rewind.core.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES, "true").trim());
+    return store;
   }
 
   static URI parse(String storeUri) {
@@ -309,6 +318,115 @@ public final class ObjectStore implements Closeable {
   public boolean deleteDirectory(String relative) throws IOException {
     deletes.increment();
     return fs.delete(path(relative), true);
+  }
+
+  /**
+   * Whether {@link #writeIfVersion} is atomic on this store: s3a:// (S3's If-None-Match and If-Match
+   * on PUT, which S3A 3.4.2 sends; an S3-compatible server that ignores them is caught by
+   * {@link ConditionalWrites#probe}) and file:// (a POSIX lock held across the compare and the
+   * write). Other stores (hdfs://, gs://) offer no compare-and-swap through Hadoop's FileSystem.
+   */
+  public boolean conditionalWrites() {
+    return "s3a".equals(uri.getScheme()) || "file".equals(uri.getScheme());
+  }
+
+  /** Whether conditional writes may fall back to a read before a plain write (lease.require.conditional.writes=false). */
+  public boolean unconditionalAllowed() {
+    return unconditionalAllowed;
+  }
+
+  /**
+   * The whole object and the version it was read at (S3's ETag; on a local disk the SHA-256 of the
+   * bytes), or empty when it does not exist. On S3 the GET is conditional on the ETag of the HEAD
+   * before it, so bytes and version always belong together; a replacement in between reads again.
+   */
+  public Optional<Versioned> readVersioned(String relative) throws IOException {
+    if (!"s3a".equals(uri.getScheme())) {
+      try {
+        byte[] bytes = read(relative);
+        return bytes.length == 0 ? Optional.empty() : Optional.of(new Versioned(bytes, ConditionalWrites.localVersion(bytes)));
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
+      }
+    }
+    Path p = path(relative);
+    for (int attempt = 1; ; attempt++) {
+      FileStatus status;
+      try {
+        heads.increment();
+        status = fs.getFileStatus(p);
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
+      }
+      String etag = status instanceof EtagSource ? ((EtagSource) status).getEtag() : null;
+      if (etag == null) {
+        throw new IOException("the store " + uri + " gave no version (ETag) for " + relative + ": conditional writes cannot work on it");
+      }
+      try {
+        gets.increment();
+        try (InputStream in = fs.openFile(p).withFileStatus(status).build().get()) {
+          return Optional.of(new Versioned(in.readAllBytes(), etag));
+        }
+      } catch (FileNotFoundException e) {
+        return Optional.empty();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new java.io.InterruptedIOException("interrupted while reading " + relative);
+      } catch (java.util.concurrent.ExecutionException | IOException e) {
+        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        if (attempt >= READ_ATTEMPTS || !replacedWhileRead(cause)) {
+          throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
+        }
+      }
+    }
+  }
+
+  /**
+   * Writes the object only if it is still at {@code expectedVersion} (a version {@link
+   * #readVersioned} returned), or, with null, only if it does not exist: a compare-and-swap, atomic
+   * on the stores {@link #conditionalWrites()} names.
+   *
+   * @return false when the object changed (or appeared) since that version: nothing was written
+   * @throws IllegalStateException on a store without conditional writes, unless
+   *     lease.require.conditional.writes=false (then the version is compared by a read before a plain
+   *     write, which another writer can slip between)
+   */
+  public boolean writeIfVersion(String relative, byte[] bytes, String expectedVersion) throws IOException {
+    if ("file".equals(uri.getScheme())) {
+      puts.increment();
+      return ConditionalWrites.writeLocal(java.nio.file.Paths.get(path(relative).toUri()), bytes, expectedVersion);
+    }
+    if (!"s3a".equals(uri.getScheme())) {
+      if (!unconditionalAllowed) {
+        throw new IllegalStateException("the store " + uri + " offers no conditional writes through Hadoop's FileSystem, which leases"
+            + " and the records they protect are written with: use an s3a:// or file:// store, or set "
+            + io.rewind.core.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES + "=false to write them with a read before a plain write"
+            + " (then run one operation per table at a time yourself)");
+      }
+      Optional<Versioned> current = readVersioned(relative);
+      if (!java.util.Objects.equals(current.map(Versioned::version).orElse(null), expectedVersion)) {
+        return false;
+      }
+      write(relative, bytes);
+      return true;
+    }
+    puts.increment();
+    FSDataOutputStreamBuilder<FSDataOutputStream, ?> builder = fs.createFile(path(relative)).overwrite(true);
+    if (expectedVersion == null) {
+      builder.must(Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE, true);
+    } else {
+      builder.must(Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE_ETAG, expectedVersion);
+    }
+    try (FSDataOutputStream out = builder.build()) {
+      out.write(bytes);
+    } catch (IOException e) {
+      // S3 answers a failed If-None-Match or If-Match with 412, which S3A raises as RemoteFileChangedException.
+      if (replacedWhileRead(e) || e instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
+        return false;
+      }
+      throw e;
+    }
+    return true;
   }
 
   /** Fails with a clear message when the store cannot be reached or listed. */

@@ -53,7 +53,7 @@ class BulkLoadStoreTest {
       loads.writeIntent(copying);
       loads.writeIntent(crashed);
 
-      BaseStore.GarbageReport report = bases.collectGarbage(T0 + 1000, DAY);
+      BaseStore.GarbageReport report = bases.collectGarbage(TABLE, T0 + 1000, DAY);
 
       assertThat(store.exists(committed.files.get(0).key)).isTrue();
       assertThat(store.exists(copying.files.get(0).key)).isTrue();
@@ -63,7 +63,7 @@ class BulkLoadStoreTest {
       assertThat(loads.intents(TABLE)).extracting(l -> l.region).containsExactly("r2");
 
       loads.delete(committed);
-      bases.collectGarbage(T0 + 1000, DAY);
+      bases.collectGarbage(TABLE, T0 + 1000, DAY);
       assertThat(store.exists(committed.files.get(0).key)).as("no longer named").isFalse();
       assertThat(loads.all(TABLE)).isEmpty();
     }

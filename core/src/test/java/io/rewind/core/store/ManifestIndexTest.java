@@ -63,7 +63,8 @@ class ManifestIndexTest {
           IndexHead head = IndexHead.empty(0);
           head.entries.add(merged);
           head.indexedEnd = 20;
-          new ManifestIndex(store).writeHead(head);
+          ManifestIndex index = new ManifestIndex(store);
+          index.writeHead(head, index.readHeadForWrite(0));
           store.deleteAll(java.util.List.of(first.key(), second.key()));
         } catch (IOException e) {
           throw new java.io.UncheckedIOException(e);

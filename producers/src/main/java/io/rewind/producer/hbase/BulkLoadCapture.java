@@ -8,6 +8,9 @@ import io.rewind.core.base.FileCopier;
 import io.rewind.core.base.StoredFiles;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.lease.LeaseResources;
+import io.rewind.core.lease.LeaseSettings;
+import io.rewind.core.lease.Leases;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileChecksum;
 import org.apache.hadoop.fs.FileSystem;
@@ -44,9 +48,10 @@ import org.slf4j.LoggerFactory;
  * references hold a compacted file in the archive directory, where the file's link finds it).
  *
  * <p>Protocol, like a base's: intent naming every file → copies → commit → intent removed. A batch
- * HBase ships again finds the commit and copies nothing. A file already stored under its key (a
- * base took it first) is reused when its bytes are the source's, else copied beside it: a stored
- * file is never overwritten.
+ * HBase ships again finds the commit and copies nothing. A file already stored under its key (an
+ * earlier attempt copied it) is reused when its bytes are the source's and no lease on the table is
+ * present (retention and base deletes collect garbage under it), else copied beside it: a stored
+ * file is never overwritten. The endpoint only reads the leases, never waits on them.
  */
 final class BulkLoadCapture implements AutoCloseable {
 
@@ -58,6 +63,7 @@ final class BulkLoadCapture implements AutoCloseable {
   private final RewindConfig config;
   private final String publisher;
   private final KeyRing keys;
+  private final LeaseSettings leaseSettings;
   private ObjectStore store;
 
   /**
@@ -69,6 +75,7 @@ final class BulkLoadCapture implements AutoCloseable {
     this.config = config;
     this.publisher = publisher;
     this.keys = KeyRing.fromConfig(config);
+    this.leaseSettings = LeaseSettings.from(config);
   }
 
   /**
@@ -129,7 +136,18 @@ final class BulkLoadCapture implements AutoCloseable {
     long copied = 0;
     for (int i = 0; i < load.files.size(); i++) {
       BaseFile planned = load.files.get(i);
+      String intended = planned.key;
       BaseFile stored = storedCopy(s, planned, links.get(i), fs);
+      if (stored != null && !new Leases(s, leaseSettings, System::currentTimeMillis).present(LeaseResources.table(qualified)).isEmpty()) {
+        // Retention or a base delete may have judged that copy garbage before this intent named it: copy beside it instead.
+        LOG.info("{}: not reusing {} while a lease on {} is present; copying it anew", load, planned.key, qualified);
+        planned.key = intended + "-" + UUID.randomUUID().toString().substring(0, 8);
+        stored = null;
+      }
+      if (!planned.key.equals(intended)) {
+        // The intent names every key before its file is written: garbage collection reads intents after it lists files.
+        loads.writeIntent(load);
+      }
       if (stored == null) {
         try (InputStream in = links.get(i).open(fs)) {
           stored = copier.copy(in, planned.name, planned.key);

@@ -2,10 +2,12 @@ package io.rewind.producer.hbase;
 
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.EditSink;
+import io.rewind.producer.PointRequests;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.QueueId;
+import io.rewind.schemas.RollRequest;
 import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +18,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.Server;
@@ -51,7 +56,8 @@ import org.slf4j.LoggerFactory;
  *       pass), or without {@code store.uri}, it cannot, and says so with a {@link
  *       MarkerSource#BULK_LOAD} marker naming the fix;
  *   <li>for the server's own queue, runs the {@link ClusterSnapshotChore} that publishes the
- *       peer's queue storage as consistent cuts.
+ *       peer's queue storage as consistent cuts, and answers restore-point requests from the
+ *       control topic ({@link PointRequests}) with replication markers in the server's WALs.
  * </ul>
  *
  * <p>A queue is named (originating server with start code, WAL group) from
@@ -70,6 +76,8 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   private String name;
   private volatile EditSink sink;
   private ClusterSnapshotChore snapshots;
+  private PointRequests points;
+  private ScheduledExecutorService pointAnswers;
   /** Newest write time shipped per WAL group: several shipper threads (multiwal) may call replicate at once. */
   private final Map<String, Long> newestShipped = new ConcurrentHashMap<>();
   private final Map<String, TableDescriptor> publishedTables = new ConcurrentHashMap<>();
@@ -128,6 +136,12 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       if (!recovered && settings.snapshotsEnabled()) {
         snapshots = new ClusterSnapshotChore(ctx.getLocalConfiguration(), ctx.getPeerId(), name, sink, settings.snapshotIntervalMs());
         snapshots.start();
+        pointAnswers = Executors.newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "rewind-point-answers-" + name);
+          t.setDaemon(true);
+          return t;
+        });
+        points = new PointRequests(settings.rewindConfig(), name + "-points", this::answerPoint);
       }
       LOG.info("Rewind backup endpoint {} started for {} queue {} of peer {}: Kafka {}, topics {}*", name, recovered ? "claimed" : "own",
           queueId, ctx.getPeerId(), settings.rewindConfig().bootstrapServers(), settings.rewindConfig().topicPrefix());
@@ -140,6 +154,10 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
 
   @Override
   protected void doStop() {
+    if (points != null) {
+      points.close();
+      pointAnswers.shutdownNow();
+    }
     if (snapshots != null) {
       snapshots.close();
     }
@@ -152,6 +170,26 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     LOG.info("Rewind backup endpoint {} stopped: {} edits, {} bulk loads and {} markers shipped, {} batches retried", name,
         editsShipped.get(), bulkLoadsCaptured.get(), markersShipped.get(), failedBatches.get());
     notifyStopped();
+  }
+
+  /**
+   * Answers a restore point at T once this server's clock passes T plus the margin: a replication
+   * marker in each of its WALs (each queue's source ships it after everything appended before and
+   * its endpoint claims past T) and a cluster snapshot read then. On its own thread: the listener
+   * never waits, and nothing here replies to the requester.
+   */
+  private void answerPoint(RollRequest request) {
+    long delay = request.getPointTime() + settings.rewindConfig().marginMs() + 1 - System.currentTimeMillis();
+    pointAnswers.schedule(() -> {
+      try {
+        int wals = WalMarkers.write(ctx.getAbortable());
+        snapshots.publishNow();
+        LOG.info("restore point {}: replication markers written to {} WALs", request.getPointName(), wals);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("restore point {}: no replication marker written ({}); the marker chore's next one answers it", request.getPointName(),
+            e.toString());
+      }
+    }, Math.max(0, delay), TimeUnit.MILLISECONDS);
   }
 
   /** A stable id of the sink "cluster": Kafka is no HBase cluster, so HBase must not see a cycle. */
