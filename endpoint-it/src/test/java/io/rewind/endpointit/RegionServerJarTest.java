@@ -40,40 +40,40 @@ class RegionServerJarTest {
   private static final String ALLOWED_MISSING = "io.rewind.core.store.ObjectStore -> org.apache.hadoop.fs.BulkDelete";
 
   private static Path jar;
-  private static String hbase;
+  /** Every class the jar's classes use, as jdeps resolves them against HBase's classpath: user, used, where ("not found"). */
+  private static List<String[]> uses;
 
   @BeforeAll
-  static void locate() throws IOException {
+  static void analyse() throws IOException {
     jar = RegionServerJar.shadedJar();
-    hbase = RegionServerJar.hbaseClasspath();
+    String report = RegionServerJar.jdeps("-verbose:class", "-filter:none", "--multi-release", "11", "-cp",
+        RegionServerJar.hbaseClasspath(), jar.toString());
+    uses = report.lines()
+        .filter(l -> l.startsWith(" ") && l.contains(" -> ")) // a class's line, not an archive's summary
+        .map(l -> l.trim().split("\\s+", 4)) // user, ->, used, where (padding is one space after a long name)
+        .map(f -> new String[] {f[0], f[2], f.length > 3 ? f[3].trim() : ""})
+        .collect(Collectors.toList());
   }
 
   @Test
   void nothingItUsesIsMissingFromHBasesOwnClasspath() {
-    String report = RegionServerJar.jdeps("--missing-deps", "--multi-release", "11", "-cp", hbase, jar.toString());
-
-    List<String> missing = report.lines()
-        .filter(l -> l.startsWith(" ") && l.contains("->") && l.contains("not found")) // a class's line, not the jar's summary
-        .map(l -> l.trim().replaceAll("\\s+", " ").replace(" not found", ""))
+    List<String> missing = uses.stream()
+        .filter(u -> u[2].equals("not found"))
+        .map(u -> u[0] + " -> " + u[1])
         .filter(l -> !l.equals(ALLOWED_MISSING))
+        .distinct()
         .collect(Collectors.toList());
     assertThat(missing).as("classes the jar refers to that neither it nor HBase 2.6.1's classpath holds").isEmpty();
   }
 
   @Test
   void everyRewindClassInItIsReachedFromTheEndpointOrTheObserver() throws IOException {
-    Map<String, Set<String>> uses = new HashMap<>();
-    String report = RegionServerJar.jdeps("-verbose:class", "-filter:none", "--multi-release", "11", "-cp", hbase, jar.toString());
-    for (String line : report.lines().collect(Collectors.toList())) {
-      String[] f = line.trim().split("\\s+");
-      if (f.length >= 3 && f[1].equals("->")) {
-        uses.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[2]);
-      }
-    }
+    Map<String, Set<String>> graph = new HashMap<>();
+    uses.forEach(u -> graph.computeIfAbsent(u[0], k -> new HashSet<>()).add(u[1]));
     Set<String> reached = new HashSet<>(ENTRY_POINTS);
     Deque<String> todo = new ArrayDeque<>(ENTRY_POINTS);
     while (!todo.isEmpty()) {
-      for (String used : uses.getOrDefault(todo.pop(), Set.of())) {
+      for (String used : graph.getOrDefault(todo.pop(), Set.of())) {
         if (reached.add(used)) {
           todo.push(used);
         }
@@ -87,15 +87,16 @@ class RegionServerJarTest {
         unreached.add(c);
       }
     }
+    assertThat(reached).contains("io.rewind.producer.EditPublisher", "io.rewind.core.store.ObjectStore");
     assertThat(unreached).as("Rewind classes in the RegionServer jar that neither the endpoint nor the observer uses").isEmpty();
     assertThat(classes()).as("the fleet simulator").noneMatch(c -> c.matches("io\\.rewind\\.producer\\.(Sim|FleetSimulator|Workload|ExpectedState).*"));
   }
 
   @Test
   void librariesAreRelocatedWithTheirServiceFiles() throws IOException {
-    String report = RegionServerJar.jdeps("-verbose:package", "--multi-release", "11", "-cp", hbase, jar.toString());
-    List<String> unrelocated = report.lines()
-        .filter(l -> l.contains("->") && RELOCATED.stream().anyMatch(p -> l.contains("-> " + p)))
+    List<String> unrelocated = uses.stream()
+        .filter(u -> RELOCATED.stream().anyMatch(p -> u[1].startsWith(p + ".")))
+        .map(u -> u[0] + " -> " + u[1])
         .collect(Collectors.toList());
     assertThat(unrelocated).as("references to a library's original package").isEmpty();
 

@@ -2,11 +2,13 @@ package io.rewind.endpointit;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -67,7 +69,7 @@ public final class OperatorHBase {
       awaitStdinClosed();
     } catch (Throwable t) {
       StringWriter trace = new StringWriter();
-      t.printStackTrace(new java.io.PrintWriter(trace));
+      t.printStackTrace(new PrintWriter(trace));
       report(work, "failed.txt", trace.toString());
       throw t;
     } finally {
@@ -140,7 +142,7 @@ public final class OperatorHBase {
   private static void report(Path work, String name, String content) throws IOException {
     Path tmp = work.resolve(name + ".tmp");
     Files.write(tmp, content.getBytes(StandardCharsets.UTF_8));
-    Files.move(tmp, work.resolve(name), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, work.resolve(name), StandardCopyOption.ATOMIC_MOVE);
   }
 
   /** Until the test stops this process, or its own JVM is gone (stdin then closes): no cluster outlives the test. */

@@ -7,12 +7,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import javax.security.sasl.Sasl;
 import javax.security.sasl.SaslClientFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -49,7 +52,7 @@ final class KafkaClientCheck {
     Map<String, Object> producer = new KafkaClients(config).producerProps("rewind-check");
     checkCompression(String.valueOf(producer.get(ProducerConfig.COMPRESSION_TYPE_CONFIG)));
     String protocol = String.valueOf(producer.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT"));
-    if (protocol.trim().toUpperCase(java.util.Locale.ROOT).startsWith("SASL_")) {
+    if (protocol.trim().toUpperCase(Locale.ROOT).startsWith("SASL_")) {
       checkMechanism(String.valueOf(producer.getOrDefault(SaslConfigs.SASL_MECHANISM, SaslConfigs.DEFAULT_SASL_MECHANISM)).trim());
     }
   }
@@ -74,7 +77,7 @@ final class KafkaClientCheck {
   static void checkMechanism(String mechanism) {
     if (!KAFKA_MECHANISMS.contains(mechanism) && !offeredByJvm(mechanism)) {
       throw new IllegalArgumentException(MECHANISM_SETTING + "=" + mechanism + " is no SASL mechanism Kafka or this JVM offers:"
-          + " set it to one of " + new java.util.TreeSet<>(KAFKA_MECHANISMS) + " in the replication peer's configuration"
+          + " set it to one of " + new TreeSet<>(KAFKA_MECHANISMS) + " in the replication peer's configuration"
           + " (docs/hbase-endpoint.md)");
     }
     if (mechanism.equals("OAUTHBEARER")) {
@@ -83,7 +86,7 @@ final class KafkaClientCheck {
       } catch (ClassNotFoundException | LinkageError e) {
         throw new IllegalArgumentException(MECHANISM_SETTING + "=OAUTHBEARER needs the jose4j library, which this JVM cannot load ("
             + e + "): use the Rewind endpoint jar (it carries jose4j) or set " + MECHANISM_SETTING + " to another of "
-            + new java.util.TreeSet<>(KAFKA_MECHANISMS), e);
+            + new TreeSet<>(KAFKA_MECHANISMS), e);
       }
     }
   }
@@ -101,7 +104,7 @@ final class KafkaClientCheck {
 
   /** Null when bytes compressed with the codec come back the same; else what failed (a missing class or native library). */
   private static Throwable roundTrip(CompressionType type) {
-    byte[] sample = "rewind codec check, rewind codec check, rewind codec check".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] sample = "rewind codec check, rewind codec check, rewind codec check".getBytes(StandardCharsets.UTF_8);
     try {
       Compression compression = Compression.of(type).build();
       ByteBufferOutputStream compressed = new ByteBufferOutputStream(256);

@@ -12,6 +12,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class KafkaClientCheckTest {
   }
 
   private static RewindConfig config(Map<String, String> settings) {
-    Map<String, String> all = new java.util.HashMap<>(settings);
+    Map<String, String> all = new HashMap<>(settings);
     all.put(RewindConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9");
     return RewindConfig.of(all);
   }
