@@ -23,7 +23,7 @@ final class EndpointSettings {
       throw new IllegalArgumentException(
           "the replication peer of KafkaBackupEndpoint has no '" + RewindConfig.BOOTSTRAP_SERVERS + "' in its configuration:"
               + " add it with add_peer ..., CONFIG => { '" + RewindConfig.BOOTSTRAP_SERVERS + "' => 'broker1:9092,broker2:9092' }"
-              + " (docs/notes/hbase-endpoint.md)");
+              + " (docs/hbase-endpoint.md)");
     }
     this.config = RewindConfig.of(relocateKafkaClassNames(peerConfiguration));
   }

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The HBase side of Rewind: a replication endpoint (HBase 2.6) that ships every WAL entry of the
  * peer's queues to Kafka through {@link EditPublisher}, one {@code edits} record per row. Add it as
- * a replication peer on every RegionServer (docs/notes/hbase-endpoint.md); its settings come from
+ * a replication peer on every RegionServer (docs/hbase-endpoint.md); its settings come from
  * the peer configuration ({@link EndpointSettings}).
  *
  * <p>HBase creates one instance per replication source: the region server's own queue of the peer,

@@ -66,6 +66,16 @@ class KafkaClientCheckTest {
     assertThat(refused).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kafka.sasl.mechanism=OAUTHBEARER needs the jose4j library");
   }
 
+  /** What the master observer refuses add_peer with, and the endpoint its start, when the peer names no broker. */
+  @Test
+  void aPeerWithoutBootstrapServersIsRefusedNamingTheSettingAndTheDocs() {
+    assertThatThrownBy(() -> new EndpointSettings(Map.of("topic.prefix", "rewind.")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no 'bootstrap.servers'")
+        .hasMessageContaining("(docs/hbase-endpoint.md)");
+    assertThat(Paths.get("../docs/hbase-endpoint.md")).exists();
+  }
+
   private static RewindConfig config(Map<String, String> settings) {
     Map<String, String> all = new HashMap<>(settings);
     all.put(RewindConfig.BOOTSTRAP_SERVERS, "127.0.0.1:9");
