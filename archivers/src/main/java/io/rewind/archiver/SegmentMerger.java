@@ -1,23 +1,20 @@
 package io.rewind.archiver;
 
+import io.rewind.core.io.Sha256OutputStream;
 import io.rewind.core.segment.CorruptSegmentException;
 import io.rewind.core.segment.MissingSegmentException;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentStream;
 import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -102,7 +99,7 @@ final class SegmentMerger {
     String segmentKey = StoreLayout.levelSegment(partition, level, first.startOffset, last.endOffset,
         String.format(Locale.ROOT, "%08x", ThreadLocalRandom.current().nextInt()));
     FSDataOutputStream raw = store.create(segmentKey);
-    DigestOutputStream stored = new DigestOutputStream(raw);
+    Sha256OutputStream stored = new Sha256OutputStream(raw);
     boolean done = false;
     try {
       // Sealed with the newest key when encryption is on (so compaction moves history to it), streamed in
@@ -176,15 +173,15 @@ final class SegmentMerger {
     return codec == null ? "null" : codec;
   }
 
-  private Manifest manifest(int level, List<Manifest> sources, String segmentKey, DigestOutputStream stored) {
+  private Manifest manifest(int level, List<Manifest> sources, String segmentKey, Sha256OutputStream stored) {
     Manifest first = sources.get(0);
     Manifest m = new Manifest();
     m.partition = first.partition;
     m.startOffset = first.startOffset;
     m.endOffset = sources.get(sources.size() - 1).endOffset;
     m.segmentPath = segmentKey;
-    m.sizeBytes = stored.count;
-    m.sha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
+    m.sizeBytes = stored.count();
+    m.sha256 = stored.sha256();
     m.codec = first.codec;
     m.keyId = writer == null ? null : writer.id();
     m.level = level;
@@ -217,29 +214,5 @@ final class SegmentMerger {
 
   private static Long min(Long a, Long b) {
     return a == null ? b : b == null ? a : Math.min(a, b);
-  }
-
-  /** Counts and digests what is written to the store. */
-  private static final class DigestOutputStream extends FilterOutputStream {
-    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    long count;
-
-    DigestOutputStream(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      digest.update((byte) b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      digest.update(b, off, len);
-      count += len;
-    }
   }
 }

@@ -54,17 +54,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
   @Option(names = "--cells", description = "Cells restored each way (default: ${DEFAULT-VALUE}).")
   int cells = 1_000_000;
 
-  @Option(names = "--value-bytes", description = "Bytes per cell value (default: ${DEFAULT-VALUE}).")
-  int valueBytes = 100;
-
-  @Option(names = "--partitions", description = "Partitions of the edits topic, replayed in parallel (default: ${DEFAULT-VALUE}).")
-  int partitions = 4;
-
-  @Option(names = "--parallelism", description = "Restore parallelism (default: cores).")
-  int parallelism = Runtime.getRuntime().availableProcessors();
-
-  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
-  long seed = 42;
+  @Mixin SyntheticRestoreOptions shape;
 
   @Option(names = "--rounds", description = "Times each restore runs, alternating; the best of each is reported (default: ${DEFAULT-VALUE}).")
   int rounds = 1;
@@ -80,17 +70,15 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
       List<WalEdit> edits = new ArrayList<>(cells);
       try (ObjectStore stream = ObjectStore.open(dir.resolve("stream").toUri().toString(), Map.of());
           ObjectStore loaded = ObjectStore.open(dir.resolve("bulkload").toUri().toString(), Map.of())) {
-        SyntheticArchive.write(stream, serdes, partitions, cells, valueBytes, seed, edits::add);
+        SyntheticArchive.write(stream, serdes, shape.partitions, cells, shape.valueBytes, shape.seed, edits::add);
         long time = CheckpointFile.read(stream).orElseThrow().time;
         long first = edits.get(0).getWriteTime();
-        SyntheticArchive.archive(loaded, serdes, partitions, List.of(edits.get(0)));
+        SyntheticArchive.archive(loaded, serdes, shape.partitions, List.of(edits.get(0)));
         SyntheticArchive.describeAndCheckpoint(loaded, first, time);
         long storedBytes = storeBulkLoad(loaded, edits.subList(1, edits.size()), time, dir.resolve("hfiles"));
         edits.clear();
         report.put("cells", cells);
-        report.put("value_bytes", valueBytes);
-        report.put("partitions", partitions);
-        report.put("parallelism", parallelism);
+        shape.report(report);
         report.put("bulkload_stored_bytes", storedBytes);
 
         Path streamDump = dir.resolve("dump-stream");
@@ -163,7 +151,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
       load.writeTime = time;
       load.queueServer = "bench-rs";
       load.queueWalGroup = "g";
-      load.editsPartitions = partitions;
+      load.editsPartitions = shape.partitions;
       load.files.add(f);
       new BulkLoadStore(store).commit(load);
       stored += f.storedBytes;
@@ -180,9 +168,10 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
   /** Restores into dumps under {@code out}; keeps the best cells/s of the runs under {@code <run>_cells_per_sec}. */
   private void timed(ObjectStore store, SerdeFactory serdes, long time, Path dir, Path out, Map<String, Object> report, String run)
       throws Exception {
-    Restore restore = new Restore(store, serdes, "rewind.edits").withSort(SortSettings.defaults().withSpillDirectory(dir.resolve("spill")));
+    Restore restore = new Restore(store, serdes, "rewind.edits")
+        .withSort(SortSettings.defaults().withMemoryBytes(shape.sortMemory).withSpillDirectory(dir.resolve("spill")));
     long started = System.nanoTime();
-    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), parallelism, false), new DumpTarget(out, time, List.of()));
+    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), new DumpTarget(out, time, List.of()));
     double seconds = (System.nanoTime() - started) / 1e9;
     long restored = r.cellsPerTable.getOrDefault(SyntheticArchive.TABLE, 0L);
     if (restored != cells) {

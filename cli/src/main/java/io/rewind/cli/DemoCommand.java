@@ -2,6 +2,7 @@ package io.rewind.cli;
 
 import io.rewind.archiver.Archiver;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
@@ -11,6 +12,7 @@ import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.SimulatorSettings;
 import io.rewind.stack.EmbeddedStack;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,9 +101,15 @@ final class DemoCommand implements Callable<Integer> {
     if (source == Source.hbase) {
       say.line("  and an HBase mini cluster (2 region servers, ~20 s to start) with Rewind's replication endpoint as a peer");
     }
-    try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3)
-        .withHBase(source == Source.hbase).secure(secure).start()) {
-      DemoRoles roles = DemoRoles.of(stack, secure ? dir : null);
+    Files.createDirectories(dir);
+    Path keyRing = secure ? DemoRoles.makeKeyRing(dir) : null;
+    EmbeddedStack.Builder builder = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3)
+        .withHBase(source == Source.hbase).secure(secure);
+    if (keyRing != null) {
+      builder.peerSetting(KeyRing.KEYRING_FILE, keyRing.toString());
+    }
+    try (EmbeddedStack stack = builder.start()) {
+      DemoRoles roles = DemoRoles.of(stack, keyRing);
       RewindConfig config = roles.status();
       report.bootstrapServers = stack.bootstrapServers();
       report.storeUri = stack.storeUri();

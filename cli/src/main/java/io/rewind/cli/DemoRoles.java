@@ -14,7 +14,8 @@ import java.util.Base64;
 /**
  * The settings each part of the demo runs with: with {@code --secure}, its own Kafka user (the
  * stack's {@link Role}s, each holding only its ACLs) and the key ring the demo makes at start
- * ({@code <work dir>/keyring}, one 256-bit key, mode 0600), so segments and base files are sealed;
+ * ({@code <work dir>/keyring}, one 256-bit key, mode 0600), so segments, base files and captured
+ * bulk loads are sealed;
  * without it, the stack's plain settings for every part.
  */
 final class DemoRoles {
@@ -29,11 +30,16 @@ final class DemoRoles {
     this.keyRing = keyRing;
   }
 
-  /** @param secureDir where the key ring goes, or null for a demo without security */
-  static DemoRoles of(EmbeddedStack stack, Path secureDir) throws IOException {
-    if (secureDir == null) {
-      return new DemoRoles(stack, null);
-    }
+  /** @param keyRing the key ring {@link #makeKeyRing} made, or null for a demo without security */
+  static DemoRoles of(EmbeddedStack stack, Path keyRing) {
+    return new DemoRoles(stack, keyRing);
+  }
+
+  /**
+   * Makes the key ring in {@code secureDir}, before the stack starts: the replication peer's
+   * settings name it, so the bulk loads the endpoint captures are sealed too.
+   */
+  static Path makeKeyRing(Path secureDir) throws IOException {
     byte[] key = new byte[32];
     new SecureRandom().nextBytes(key);
     Path file = secureDir.resolve("keyring");
@@ -45,7 +51,7 @@ final class DemoRoles {
     }
     Files.writeString(file, "# made by rewind demo --secure: the last line seals, every line opens\n" + KEY_ID + " "
         + Base64.getEncoder().encodeToString(key) + "\n");
-    return new DemoRoles(stack, file);
+    return file;
   }
 
   private RewindConfig of(Role role) {

@@ -42,7 +42,11 @@ class SecureDemoTest {
     JsonNode verify = CliRun.json("verify", "--store", storeUri, "--set", KeyRing.KEYRING_FILE + "=" + keyRing, "--json");
     assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
     assertThat(verify.get("keys").get(DemoRoles.KEY_ID).get("segments").asLong()).isEqualTo(verify.get("segmentsChecked").asLong());
-    assertThat(verify.get("keys").get(DemoRoles.KEY_ID).get("baseFiles").asLong()).isEqualTo(verify.get("baseFilesChecked").asLong());
+    assertThat(report.get("bulkLoads").asInt()).as("the demo's workload bulk-loads").isPositive();
+    assertThat(report.get("truncates").asInt()).as("the demo's workload truncates").isPositive();
+    assertThat(verify.get("bulkLoadFilesChecked").asLong()).isPositive();
+    assertThat(verify.get("keys").get(DemoRoles.KEY_ID).get("baseFiles").asLong()).as("base files and captured bulk-loaded files, all sealed")
+        .isEqualTo(verify.get("baseFilesChecked").asLong() + verify.get("bulkLoadFilesChecked").asLong());
     JsonNode withoutKeys = CliRun.json("verify", "--store", storeUri, "--json");
     assertThat(withoutKeys.get("ok").asBoolean()).as("stored bytes checked without the keys").isTrue();
 

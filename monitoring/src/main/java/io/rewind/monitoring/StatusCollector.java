@@ -18,13 +18,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +33,6 @@ import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.ReplicaInfo;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -134,7 +131,7 @@ public final class StatusCollector implements AutoCloseable {
       describeGroup(g, groups, committed, notes);
     }
 
-    Set<TopicPartition> partitions = new TreeSet<>(StatusCollector::compare);
+    Set<TopicPartition> partitions = new TreeSet<>(StatusDerivation::compare);
     described.values().forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
     committed.values().forEach(m -> partitions.addAll(m.keySet()));
     groups.values().forEach(d -> d.members().forEach(m -> partitions.addAll(m.assignment().topicPartitions())));
@@ -144,37 +141,20 @@ public final class StatusCollector implements AutoCloseable {
     StoreStatus.Snapshot stored = storeStatus(notes);
     Map<Integer, ManifestStore.Chain> chains = stored == null ? null : stored.chains();
 
-    // Record timestamps: the committed and the last record of every lagging group partition, and
-    // the first unarchived record of every edits partition.
-    Set<OffsetTimestamps.Request> wanted = new HashSet<>();
-    committed.forEach((g, offsets) -> offsets.forEach((tp, om) -> {
-      long end = ends.getOrDefault(tp, 0L);
-      if (om != null && om.offset() < end) {
-        wanted.add(new OffsetTimestamps.Request(tp, om.offset(), end));
-        wanted.add(new OffsetTimestamps.Request(tp, end - 1, end));
-      }
-    }));
-    Map<Integer, Long> firstUnarchived = new TreeMap<>();
     TopicDescription edits = described.get(topics.edits());
-    if (edits != null && chains != null) {
-      for (var p : edits.partitions()) {
-        TopicPartition tp = new TopicPartition(topics.edits(), p.partition());
-        ManifestStore.Chain chain = chains.get(p.partition());
-        long logStart = starts.getOrDefault(tp, 0L);
-        long first = chain == null || chain.isEmpty() ? logStart : Math.max(chain.end(), logStart);
-        firstUnarchived.put(p.partition(), first);
-        wanted.add(new OffsetTimestamps.Request(tp, first, ends.getOrDefault(tp, 0L)));
-      }
-    }
+    Map<Integer, Long> firstUnarchived =
+        edits != null && chains != null ? StatusDerivation.firstUnarchived(edits, chains, starts) : Map.of();
+    Set<OffsetTimestamps.Request> wanted = StatusDerivation.timestampsWanted(committed, ends, topics.edits(), firstUnarchived);
     Map<OffsetTimestamps.Request, Long> timestamps = new OffsetTimestamps(timestampConsumer, READ_TIMEOUT).read(wanted);
 
-    List<TopicStatus> topicStatuses = topicStatuses(described, retention, sizes, starts, ends);
+    List<TopicStatus> topicStatuses = StatusDerivation.topicStatuses(topics.all(), described, retention, sizes, starts, ends);
     List<GroupStatus> groupStatuses = new ArrayList<>();
     for (String g : groupIds) {
-      groupStatuses.add(groupStatus(g, groups.get(g), committed.getOrDefault(g, Map.of()), ends, timestamps, now));
+      String role = g.equals(config.get(RewindConfig.ARCHIVER_GROUP)) ? ARCHIVERS : CHECKPOINT;
+      groupStatuses.add(StatusDerivation.groupStatus(g, role, groups.get(g), committed.getOrDefault(g, Map.of()), ends, timestamps, now));
     }
     ArchiveLag archive = edits == null || chains == null ? null
-        : archiveLag(edits, chains, firstUnarchived, starts, ends, timestamps, retention.get(topics.edits()), now);
+        : StatusDerivation.archiveLag(edits, chains, firstUnarchived, starts, ends, timestamps, retention.get(topics.edits()), now);
 
     CheckpointState checkpoint = null;
     List<QueueRow> queues = List.of();
@@ -340,100 +320,6 @@ public final class StatusCollector implements AutoCloseable {
     }
   }
 
-  private List<TopicStatus> topicStatuses(
-      Map<String, TopicDescription> described, Map<String, Long> retention, Map<TopicPartition, Long> sizes,
-      Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends) {
-    List<TopicStatus> result = new ArrayList<>();
-    for (String name : topics.all()) {
-      TopicDescription d = described.get(name);
-      if (d == null) {
-        result.add(TopicStatus.missing(name));
-        continue;
-      }
-      List<TopicStatus.Partition> parts = new ArrayList<>();
-      long size = 0;
-      long records = 0;
-      for (var p : d.partitions()) {
-        TopicPartition tp = new TopicPartition(name, p.partition());
-        long start = starts.getOrDefault(tp, 0L);
-        long end = ends.getOrDefault(tp, 0L);
-        long bytes = sizes.getOrDefault(tp, 0L);
-        parts.add(new TopicStatus.Partition(p.partition(), start, end, bytes));
-        size += bytes;
-        records += Math.max(0, end - start);
-      }
-      parts.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-      result.add(new TopicStatus(name, true, parts.size(), retention.get(name), size, records, parts));
-    }
-    return result;
-  }
-
-  private GroupStatus groupStatus(
-      String groupId, ConsumerGroupDescription description, Map<TopicPartition, OffsetAndMetadata> committed,
-      Map<TopicPartition, Long> ends, Map<OffsetTimestamps.Request, Long> timestamps, long now) {
-    String role = groupId.equals(config.get(RewindConfig.ARCHIVER_GROUP)) ? ARCHIVERS : CHECKPOINT;
-    List<GroupStatus.Member> members = new ArrayList<>();
-    String state = "ABSENT";
-    if (description != null) {
-      state = description.groupState() == null ? "UNKNOWN" : description.groupState().name();
-      for (MemberDescription m : description.members()) {
-        List<String> assignment = m.assignment().topicPartitions().stream().sorted(StatusCollector::compare).map(TopicPartition::toString).toList();
-        members.add(new GroupStatus.Member(m.consumerId(), m.clientId(), m.host(), assignment));
-      }
-    }
-    List<GroupStatus.PartitionLag> lags = new ArrayList<>();
-    long totalRecords = 0;
-    double maxSeconds = 0;
-    List<TopicPartition> sorted = new ArrayList<>(committed.keySet());
-    sorted.sort(StatusCollector::compare);
-    for (TopicPartition tp : sorted) {
-      long c = committed.get(tp).offset();
-      long end = ends.getOrDefault(tp, c);
-      long lagRecords = Math.max(0, end - c);
-      double lagSeconds = 0;
-      if (lagRecords > 0) {
-        Long oldest = timestamps.get(new OffsetTimestamps.Request(tp, c, end));
-        Long newest = timestamps.get(new OffsetTimestamps.Request(tp, end - 1, end));
-        if (oldest != null) {
-          lagSeconds = Math.max(0, ((newest != null ? newest : now) - oldest) / 1000.0);
-        }
-      }
-      lags.add(new GroupStatus.PartitionLag(tp.topic(), tp.partition(), c, end, lagRecords, lagSeconds));
-      totalRecords += lagRecords;
-      maxSeconds = Math.max(maxSeconds, lagSeconds);
-    }
-    return new GroupStatus(groupId, role, state, members, totalRecords, maxSeconds, lags);
-  }
-
-  private ArchiveLag archiveLag(
-      TopicDescription edits, Map<Integer, ManifestStore.Chain> chains, Map<Integer, Long> firstUnarchived,
-      Map<TopicPartition, Long> starts, Map<TopicPartition, Long> ends, Map<OffsetTimestamps.Request, Long> timestamps,
-      Long retentionMs, long now) {
-    List<ArchiveLag.Partition> partitions = new ArrayList<>();
-    long unarchived = 0;
-    long oldestAge = 0;
-    double used = 0;
-    for (var p : edits.partitions()) {
-      TopicPartition tp = new TopicPartition(edits.name(), p.partition());
-      ManifestStore.Chain chain = chains.get(p.partition());
-      long logStart = starts.getOrDefault(tp, 0L);
-      long end = ends.getOrDefault(tp, 0L);
-      long first = firstUnarchived.get(p.partition());
-      boolean lost = chain != null && !chain.isEmpty() && chain.end() < logStart;
-      long records = Math.max(0, end - first);
-      Long oldest = records == 0 ? null : timestamps.get(new OffsetTimestamps.Request(tp, first, end));
-      long age = oldest == null ? 0 : Math.max(0, now - oldest);
-      double ratio = retentionMs == null || retentionMs <= 0 ? 0 : (double) age / retentionMs;
-      partitions.add(new ArchiveLag.Partition(p.partition(), logStart, end, chain == null || chain.isEmpty() ? -1 : chain.end(),
-          records, oldest, age, ratio, lost));
-      unarchived += records;
-      oldestAge = Math.max(oldestAge, age);
-      used = Math.max(used, ratio);
-    }
-    partitions.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-    return new ArchiveLag(retentionMs, unarchived, oldestAge, used, partitions);
-  }
-
   private CheckpointState checkpointState(long now, List<String> notes) {
     Optional<CheckpointTopicReader.Published> published = checkpoints.latest();
     if (published.isPresent()) {
@@ -472,11 +358,6 @@ public final class StatusCollector implements AutoCloseable {
 
   private static String queueName(QueueId q) {
     return q == null ? null : q.getServer() + "/" + q.getWalGroup();
-  }
-
-  private static int compare(TopicPartition a, TopicPartition b) {
-    int c = a.topic().compareTo(b.topic());
-    return c != 0 ? c : Integer.compare(a.partition(), b.partition());
   }
 
   private static <T> T get(KafkaFuture<T> future) throws InterruptedException, ExecutionException {

@@ -198,6 +198,7 @@ public final class EmbeddedStack implements RewindStack {
     private boolean hbasePeer = true;
     private final Map<String, String> brokerConfig = new LinkedHashMap<>();
     private final Map<String, String> hbaseConfig = new LinkedHashMap<>();
+    private final Map<String, String> peerSettings = new LinkedHashMap<>();
 
     private Builder() {}
 
@@ -265,6 +266,12 @@ public final class EmbeddedStack implements RewindStack {
       return this;
     }
 
+    /** An extra setting of the backup peer (the endpoint's CONFIG), over the stack's own. */
+    public Builder peerSetting(String key, String value) {
+      peerSettings.put(key, value);
+      return this;
+    }
+
     /** An extra HBase setting, applied over the mini cluster's defaults. */
     public Builder hbaseConfig(String key, String value) {
       hbaseConfig.put(key, value);
@@ -310,7 +317,8 @@ public final class EmbeddedStack implements RewindStack {
         if (withHBase) {
           // After the topics exist: the peer's endpoints publish as soon as it is added.
           hbase = HBaseMiniCluster.start(dir.resolve("hbase"), hbaseRegionServers,
-              security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ENDPOINT)), hbasePeer, hbaseConfig);
+              (security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ENDPOINT))).withAll(peerSettings), hbasePeer,
+              hbaseConfig);
         }
         LOG.info("embedded stack ready: kafka {}, store {}{}{}", broker.bootstrapServers(), config.storeUri(),
             registry == null ? "" : ", registry " + registry.apiUrl(),

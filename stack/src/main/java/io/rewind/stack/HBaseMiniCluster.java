@@ -164,6 +164,7 @@ public final class HBaseMiniCluster implements AutoCloseable {
         || key.equals(RewindConfig.STORE_URI)
         || key.startsWith("fs.")
         || key.startsWith("base.")
+        || key.startsWith("segment.encryption.")
         || key.startsWith("kafka.")
         || key.startsWith("producer.")
         || key.startsWith("apicurio.")

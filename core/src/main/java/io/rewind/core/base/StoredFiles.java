@@ -2,21 +2,19 @@ package io.rewind.core.base;
 
 import com.github.luben.zstd.ZstdInputStream;
 import com.github.luben.zstd.ZstdOutputStream;
+import io.rewind.core.io.Sha256InputStream;
+import io.rewind.core.io.Sha256OutputStream;
 import io.rewind.core.io.ThrottledOutputStream;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentKeyException;
-import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
 import java.io.BufferedInputStream;
 import java.io.Closeable;
-import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -61,12 +59,18 @@ public final class StoredFiles {
 
   /** Writes the stored form; {@link #close()} finishes compression and the last sealed chunk. */
   public static final class Writer extends OutputStream {
-    private final Digesting counted;
+    private final Sha256OutputStream counted;
     private final OutputStream top;
     private final String keyId;
 
     private Writer(OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle) throws IOException {
-      this.counted = new Digesting(stored);
+      // Closing the writer finishes compression and sealing; the object under it is the caller's to close.
+      this.counted = new Sha256OutputStream(stored) {
+        @Override
+        public void close() throws IOException {
+          out.flush();
+        }
+      };
       OutputStream paced = throttle != null && throttle.isLimited() ? new ThrottledOutputStream(counted, throttle) : counted;
       OutputStream sealed = sealWith == null ? paced : sealWith.encryptingStream(paced, key);
       this.top = "zstd".equals(codec) ? new ZstdOutputStream(sealed, 3) : sealed;
@@ -90,12 +94,12 @@ public final class StoredFiles {
 
     /** Bytes written to the store (after {@link #close()}). */
     public long storedBytes() {
-      return counted.count;
+      return counted.count();
     }
 
     /** SHA-256 of the stored bytes, hex (after {@link #close()}). */
     public String storedSha256() {
-      return ManifestCodec.Sha256.toHex(counted.digest.digest());
+      return counted.sha256();
     }
 
     /** The id of the key that sealed it, or null. */
@@ -107,15 +111,15 @@ public final class StoredFiles {
   /** Reads the plaintext of a stored file and checks it against its entry. */
   public static final class Reader implements Closeable {
     private final BaseFile file;
-    private final Counted stored;
+    private final Sha256InputStream stored;
     private final InputStream opened;
-    private final Counted plain;
+    private final Sha256InputStream plain;
 
     private Reader(InputStream in, BaseFile file, KeyRing keys) throws IOException {
       this.file = file;
-      this.stored = new Counted(in);
+      this.stored = new Sha256InputStream(in);
       this.opened = file.keyId == null ? stored : keys.opener(file.key, file.keyId).decryptingStream(stored, file.key);
-      this.plain = new Counted("zstd".equals(file.codec) ? new ZstdInputStream(opened) : opened);
+      this.plain = new Sha256InputStream("zstd".equals(file.codec) ? new ZstdInputStream(opened) : opened);
     }
 
     /** The file's own bytes (decrypted and decompressed). */
@@ -128,20 +132,20 @@ public final class StoredFiles {
      * else the difference.
      */
     public String mismatch() throws IOException {
-      drain(plain);
+      plain.drain();
       // The codec may stop at its frame's end: the rest still passes the last chunk's check and the digest.
       drain(opened);
-      drain(stored);
+      stored.drain();
       if (file.storedSha256 != null) {
-        String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
-        if (stored.count != file.storedBytes || !actual.equals(file.storedSha256)) {
-          return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
+        String actual = stored.sha256();
+        if (stored.count() != file.storedBytes || !actual.equals(file.storedSha256)) {
+          return "its stored bytes are " + stored.count() + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
               + " with SHA-256 " + file.storedSha256;
         }
       }
-      String sha = ManifestCodec.Sha256.toHex(plain.digest.digest());
-      if (plain.count != file.size || !sha.equals(file.sha256)) {
-        return plain.count + " bytes with SHA-256 " + sha + ", its entry names " + file.size + " bytes with SHA-256 " + file.sha256;
+      String sha = plain.sha256();
+      if (plain.count() != file.size || !sha.equals(file.sha256)) {
+        return plain.count() + " bytes with SHA-256 " + sha + ", its entry names " + file.size + " bytes with SHA-256 " + file.sha256;
       }
       return null;
     }
@@ -175,21 +179,21 @@ public final class StoredFiles {
       f.key = key;
       f.keyId = id;
       try (InputStream raw = store.open(key)) {
-        Counted stored = new Counted(raw);
+        Sha256InputStream stored = new Sha256InputStream(raw);
         InputStream opened = id == null ? stored : keys.opener(key, id).decryptingStream(stored, key);
         BufferedInputStream sniffed = new BufferedInputStream(opened);
         sniffed.mark(4);
         byte[] magic = sniffed.readNBytes(4);
         sniffed.reset();
         f.codec = Arrays.equals(magic, ZSTD_MAGIC) ? "zstd" : "none";
-        Counted plain = new Counted(f.codec.equals("zstd") ? new ZstdInputStream(sniffed) : sniffed);
-        drain(plain);
+        Sha256InputStream plain = new Sha256InputStream(f.codec.equals("zstd") ? new ZstdInputStream(sniffed) : sniffed);
+        plain.drain();
         drain(sniffed);
-        drain(stored);
-        f.size = plain.count;
-        f.sha256 = ManifestCodec.Sha256.toHex(plain.digest.digest());
-        f.storedBytes = stored.count;
-        f.storedSha256 = ManifestCodec.Sha256.toHex(stored.digest.digest());
+        stored.drain();
+        f.size = plain.count();
+        f.sha256 = plain.sha256();
+        f.storedBytes = stored.count();
+        f.storedSha256 = stored.sha256();
         return f;
       } catch (SegmentKeyException e) {
         // Not this key: try the next.
@@ -203,11 +207,11 @@ public final class StoredFiles {
    * what can be checked without its key. Returns the difference from the entry, or null.
    */
   public static String storedMismatch(InputStream in, BaseFile file) throws IOException {
-    Counted stored = new Counted(in);
-    drain(stored);
-    String actual = ManifestCodec.Sha256.toHex(stored.digest.digest());
-    if (stored.count != file.storedBytes || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
-      return "its stored bytes are " + stored.count + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
+    Sha256InputStream stored = new Sha256InputStream(in);
+    stored.drain();
+    String actual = stored.sha256();
+    if (stored.count() != file.storedBytes || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
+      return "its stored bytes are " + stored.count() + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
           + (file.storedSha256 == null ? "" : " with SHA-256 " + file.storedSha256);
     }
     return null;
@@ -217,84 +221,6 @@ public final class StoredFiles {
     byte[] buffer = new byte[DRAIN_BUFFER];
     while (in.read(buffer, 0, buffer.length) >= 0) {
       // through the digest
-    }
-  }
-
-  /** Counts and digests what is written through it; closing it leaves the stream under it open. */
-  private static final class Digesting extends FilterOutputStream {
-    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    long count;
-
-    Digesting(OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      digest.update((byte) b);
-      count++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      digest.update(b, off, len);
-      count += len;
-    }
-
-    @Override
-    public void close() throws IOException {
-      out.flush();
-    }
-  }
-
-  /** Counts and digests what is read through it. */
-  private static final class Counted extends FilterInputStream {
-    final MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    long count;
-
-    Counted(InputStream in) {
-      super(in);
-    }
-
-    @Override
-    public int read() throws IOException {
-      int b = in.read();
-      if (b >= 0) {
-        digest.update((byte) b);
-        count++;
-      }
-      return b;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      int n = in.read(b, off, len);
-      if (n > 0) {
-        digest.update(b, off, n);
-        count += n;
-      }
-      return n;
-    }
-
-    @Override
-    public long skip(long n) throws IOException {
-      byte[] buffer = new byte[(int) Math.min(n, DRAIN_BUFFER)];
-      long skipped = 0;
-      while (skipped < n) {
-        int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-        if (r < 0) {
-          break;
-        }
-        skipped += r;
-      }
-      return skipped;
-    }
-
-    @Override
-    public boolean markSupported() {
-      return false;
     }
   }
 }

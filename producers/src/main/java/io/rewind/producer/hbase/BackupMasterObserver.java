@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.CoprocessorEnvironment;
+import org.apache.hadoop.hbase.DoNotRetryIOException;
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.ReplicationPeerNotFoundException;
 import org.apache.hadoop.hbase.TableName;
@@ -48,7 +49,10 @@ import org.slf4j.LoggerFactory;
  *       behind the archivers are. When it cannot record the change (store or Kafka unreachable) it
  *       refuses it, naming why, unless {@value #REQUIRED_SETTING} is false;
  *   <li>after a split, a merge or a truncate, records the table's region boundaries ({@code
- *       REGIONS}), so a restore pre-splits its target as the table was split at T.
+ *       REGIONS}), so a restore pre-splits its target as the table was split at T;
+ *   <li>refuses to add (or update) a {@link KafkaBackupEndpoint} peer whose Kafka client cannot
+ *       run here, a codec or SASL mechanism whose library is missing, naming the setting ({@link
+ *       KafkaClientCheck}), instead of a peer that would retry forever shipping nothing.
  * </ul>
  */
 public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
@@ -114,6 +118,30 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
   @Override
   public void preDeleteTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) throws IOException {
     recordCurrent("DROP", table);
+  }
+
+  /** Refuses a backup peer whose Kafka client could not run, so add_peer fails naming the setting ({@link KafkaClientCheck}). */
+  @Override
+  public void preAddReplicationPeer(ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
+      throws IOException {
+    checkBackupPeer(peer, config);
+  }
+
+  @Override
+  public void preUpdateReplicationPeerConfig(ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
+      throws IOException {
+    checkBackupPeer(peer, config);
+  }
+
+  private static void checkBackupPeer(String peer, ReplicationPeerConfig config) throws DoNotRetryIOException {
+    if (!KafkaBackupEndpoint.class.getName().equals(config.getReplicationEndpointImpl())) {
+      return;
+    }
+    try {
+      KafkaClientCheck.check(new EndpointSettings(config.getConfiguration()).rewindConfig());
+    } catch (IllegalArgumentException e) {
+      throw new DoNotRetryIOException("Rewind refuses replication peer '" + peer + "': " + e.getMessage(), e);
+    }
   }
 
   @Override

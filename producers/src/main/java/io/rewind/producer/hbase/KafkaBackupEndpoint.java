@@ -95,7 +95,10 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     super.init(context);
     try {
       this.settings = new EndpointSettings(context.getPeerConfig().getConfiguration());
+      KafkaClientCheck.check(settings.rewindConfig());
     } catch (IllegalArgumentException e) {
+      // HBase retries a failed init with a growing pause, logging this each time: the peer ships nothing until it is fixed.
+      LOG.error("Rewind backup endpoint of peer {} refused its settings: {}", context.getPeerId(), e.getMessage());
       throw new IOException(e.getMessage(), e);
     }
     // The MetricsSource of an endpoint is named after its queue id: the peer id, or <peer>-<dead server> once claimed.
@@ -146,7 +149,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       LOG.info("Rewind backup endpoint {} started for {} queue {} of peer {}: Kafka {}, topics {}*", name, recovered ? "claimed" : "own",
           queueId, ctx.getPeerId(), settings.rewindConfig().bootstrapServers(), settings.rewindConfig().topicPrefix());
       notifyStarted();
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
       LOG.error("Rewind backup endpoint {} cannot start: {}", name, e.toString(), e);
       notifyFailed(e);
     }
