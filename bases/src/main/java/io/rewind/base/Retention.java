@@ -21,6 +21,7 @@ import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.PartitionView;
 import io.rewind.core.store.RetentionFloor;
 import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.core.store.TableHistory;
 import io.rewind.core.time.TimeParser;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class Retention {
 
   private final ObjectStore store;
   private final long intentExpiryMs;
+  /** How far hosts' clocks may differ (lease.clock.skew.ms): a table's edits are kept from its creation less this. */
+  private final long clockSkewMs;
   private final Leases leases;
   private final Pins pins;
 
@@ -57,6 +60,7 @@ public final class Retention {
   public Retention(ObjectStore store, long intentExpiryMs, LeaseSettings leaseSettings) {
     this.store = store;
     this.intentExpiryMs = intentExpiryMs;
+    this.clockSkewMs = leaseSettings.skewMs();
     this.leases = new Leases(store, leaseSettings, System::currentTimeMillis);
     this.pins = new Pins(store, leaseSettings, System::currentTimeMillis);
   }
@@ -69,7 +73,8 @@ public final class Retention {
     ArchiveCatalog catalog = ArchiveCatalog.read(store);
     Set<String> tables = new TreeSet<>(catalog.tables());
     TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
-    long cutoff = RetentionPolicy.plan(windowStart, all, tables, Map.of(), points).segmentCutoff;
+    Map<String, Long> createdAt = createdAt(tables, all);
+    long cutoff = RetentionPolicy.plan(windowStart, all, tables, Map.of(), points, createdAt, clockSkewMs).segmentCutoff;
     // Each partition's oldest manifests up to the first one retention keeps: what it deletes, not the history.
     Map<Integer, List<Manifest>> prefixes = new TreeMap<>();
     if (cutoff != Long.MIN_VALUE) {
@@ -77,7 +82,28 @@ public final class Retention {
         prefixes.put(p.partition(), p.oldestThrough(m -> m.maxWriteTime == null || m.maxWriteTime <= cutoff));
       }
     }
-    return RetentionPolicy.plan(windowStart, all, tables, prefixes, points);
+    return RetentionPolicy.plan(windowStart, all, tables, prefixes, points, createdAt, clockSkewMs);
+  }
+
+  /**
+   * When each table without a base was created, where its recorded history begins with the master
+   * observer's CREATE (one listing per such table); a table seen before any recorded creation is
+   * left out: it needs the whole stream.
+   */
+  private Map<String, Long> createdAt(Set<String> tables, Map<String, TableBases> bases) throws IOException {
+    TableHistory history = new TableHistory(store);
+    Map<String, Long> created = new TreeMap<>();
+    for (String table : tables) {
+      TableBases b = bases.get(table);
+      if (b != null && !b.isEmpty()) {
+        continue;
+      }
+      List<TableHistory.Entry> versions = history.list(table);
+      if (!versions.isEmpty() && versions.get(0).change().equals("CREATE")) {
+        created.put(table, versions.get(0).time());
+      }
+    }
+    return created;
   }
 
   /** Plans and applies; {@code dryRun} only plans (and takes no lease). */

@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * written at or before the earliest replay start any table still needs can go — only as a prefix of
  * each partition's chain, never its newest manifest (the archivers resume from there). A captured
  * bulk load is treated like the stream it sits in: one written at or before its table's kept replay
- * start is in the kept base and goes. A table without a base needs the whole stream and every bulk
- * load: nothing is deleted from it. Restore points older than the window keep the restore to their
+ * start is in the kept base and goes. A table without a base needs the whole stream since it was
+ * created (all of it when its creation was not recorded) and every bulk load. Restore points older than the window keep the restore to their
  * time possible as well.
  */
 public final class RetentionPolicy {
@@ -45,6 +45,17 @@ public final class RetentionPolicy {
    */
   public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
       Map<Integer, List<Manifest>> manifests, List<RestorePoint> points) {
+    return plan(windowStart, bases, knownTables, manifests, points, Map.of(), 0);
+  }
+
+  /**
+   * As above, knowing when tables without a base were created (their recorded history begins with
+   * the master observer's CREATE): the stream before a table existed holds none of its edits, so
+   * such a table keeps the stream only from its creation, less {@code clockSkewMs} (the master's
+   * clock stamps the creation, the region servers' clocks its edits).
+   */
+  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
+      Map<Integer, List<Manifest>> manifests, List<RestorePoint> points, Map<String, Long> createdAt, long clockSkewMs) {
     List<BaseManifest> basesToDelete = new ArrayList<>();
     Map<String, String> reasons = new HashMap<>();
     Map<String, Long> bulkLoadCutoffs = new HashMap<>();
@@ -54,8 +65,16 @@ public final class RetentionPolicy {
     for (String table : tables) {
       TableBases b = bases.get(table);
       if (b == null || b.isEmpty()) {
-        cutoff = Long.MIN_VALUE;
-        reasons.put(table, "no base: every segment stays (take one with rewind base --tables " + table + ")");
+        Long created = createdAt.get(table);
+        if (created == null) {
+          cutoff = Long.MIN_VALUE;
+          reasons.put(table, "no base: every segment stays (take one with rewind base --tables " + table + ")");
+        } else {
+          long from = created - clockSkewMs;
+          cutoff = Math.min(cutoff, from);
+          reasons.put(table, "no base, created at " + TimeParser.format(created) + ": the stream from " + TimeParser.format(from)
+              + " stays, and every bulk load (take a base with rewind base --tables " + table + ")");
+        }
         continue;
       }
       Optional<BaseManifest> anchor = b.servingAt(windowStart);

@@ -86,6 +86,23 @@ class RetentionPolicyTest {
   }
 
   @Test
+  void aTableWithoutABaseCreatedUnderTheBackupKeepsTheStreamOnlyFromItsCreation() {
+    Map<String, TableBases> bases = Map.of("ns:a", new TableBases("ns:a", List.of(a1, a2, a3)));
+
+    // Created (the master observer's CREATE) at 15,000: nothing of it is older, less 1,000 of clock skew.
+    RetentionPlan created = RetentionPolicy.plan(26_000, bases, List.of("ns:a", "ns:new"), manifests, List.of(),
+        Map.of("ns:new", 15_000L), 1_000);
+    assertThat(created.segmentCutoff).isEqualTo(14_000);
+    assertThat(created.manifestsToDelete.get(0)).extracting(m -> m.startOffset).containsExactly(0L, 10L, 20L);
+    assertThat(created.reasons.get("ns:new")).contains("no base, created at").contains("every bulk load");
+    assertThat(created.bulkLoadCutoffs).as("its bulk loads all stay").doesNotContainKey("ns:new");
+
+    // Created after the kept base's replay start: the base bounds the cutoff.
+    assertThat(RetentionPolicy.plan(26_000, bases, List.of("ns:a", "ns:new"), manifests, List.of(), Map.of("ns:new", 40_000L), 1_000)
+        .segmentCutoff).isEqualTo(a2.replayAfter);
+  }
+
+  @Test
   void aSegmentWithAnEditPastTheCutoffStopsThePrefix() {
     Map<Integer, List<Manifest>> outOfOrder = Map.of(0, List.of(segment(0, 0, 10, 1_000L, 9_000L),
         segment(0, 10, 20, 9_000L, 30_000L), segment(0, 20, 30, 1_000L, 2_000L), segment(0, 30, 40, 40_000L, 41_000L)));
