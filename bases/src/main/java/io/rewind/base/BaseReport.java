@@ -27,4 +27,6 @@ public final class BaseReport {
   /** HFile bytes copied per second of copy time, in MB (10^6 bytes). */
   public double copyMbPerSec;
   public int threads;
+  /** Where the HFiles were copied: local (this process's threads) or mapreduce (a map-only job). */
+  public String copyEngine;
 }

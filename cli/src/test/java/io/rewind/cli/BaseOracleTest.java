@@ -13,6 +13,7 @@ import io.rewind.core.store.StoredObject;
 import io.rewind.core.time.TimeParser;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.stack.MapReduceMiniCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ class BaseOracleTest {
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
   private final List<Long> baseCompletions = new ArrayList<>();
   private volatile int followerExit = -1;
+  private MapReduceMiniCluster yarn;
 
   @BeforeAll
   void backUpTablesThatHeldDataBeforeJoining() throws Exception {
@@ -109,13 +111,18 @@ class BaseOracleTest {
       pauses.add(workload.pause(i, "base_oracle"));
     }
     workload.run(200);
-    workload.close();
     long lastT = pauses.get(pauses.size() - 1).time();
     pipeline.awaitCheckpointAtOrAfter(lastT, Duration.ofSeconds(120));
   }
 
   @AfterAll
   void stop() throws Exception {
+    if (yarn != null) {
+      yarn.close();
+    }
+    if (workload != null) {
+      workload.close();
+    }
     if (pipeline != null) {
       pipeline.close();
     }
@@ -166,6 +173,24 @@ class BaseOracleTest {
   }
 
   @Test
+  @Order(2)
+  void aRestoreFromABasePlusTheStreamThroughMapReduceReadsLikeTheSnapshot() throws Exception {
+    yarn = MapReduceMiniCluster.start(hbase, 1, 3072, hbase.dataDir().resolve("yarn-conf"));
+    HBaseWorkload.Pause p = pauses.get(pauses.size() - 1);
+    String ns = "m" + p.index();
+    CliRun.Result r = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), p.time(), workload.tableNames(), ns,
+        "--engine", "mapreduce", "--hadoop-conf", yarn.confDir().toString(), "--json");
+    assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
+    var json = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
+    assertThat(json.get("bases")).as("restored from bases").isNotEmpty();
+    assertThat(json.get("editsApplied").asLong()).as("and the stream on top").isPositive();
+    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    assertThat(c.mismatches()).isEmpty();
+    assertThat(c.cellsCompared()).isPositive();
+  }
+
+  @Test
   @Order(3)
   void aTimeBeforeTheFirstBaseIsRefusedWithBothBounds() {
     CliRun.Result r = restore(joinedAt, "refused");
@@ -211,6 +236,29 @@ class BaseOracleTest {
 
   @Test
   @Order(5)
+  void aBaseCopiedByAMapOnlyJobReusesStoredFilesAndRestoresLikeTheSnapshot() throws Exception {
+    workload.run(300);
+    workload.flush();
+    CliRun.Result r = CliRun.run(baseArgs("base", "--tables", String.join(",", workload.tableNames()), "--engine", "mapreduce",
+        "--hadoop-conf", yarn.confDir().toString(), "--tasks", "2", "--max-bytes-per-sec", "100000000", "--json"));
+    assertThat(r.exit).as(r.err).isZero();
+    var reports = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    long copied = 0;
+    long reused = 0;
+    for (var b : reports) {
+      copied += b.get("filesCopied").asLong();
+      reused += b.get("filesReused").asLong();
+    }
+    assertThat(copied).as("the new HFiles, copied by the job's tasks").isPositive();
+    assertThat(reused).as("the HFiles the kept bases hold already").isPositive();
+    workload.run(200);
+    HBaseWorkload.Pause p = workload.pause(pauses.size(), "base_oracle");
+    pipeline.awaitCheckpointAtOrAfter(p.time(), Duration.ofSeconds(120));
+    assertThat(restoreAndCompare(p, "mb")).as("a restore from the job's base plus the stream").isEmpty();
+  }
+
+  @Test
+  @Order(6)
   void aCorruptBaseFileFailsTheRestoreNamingIt() throws Exception {
     BaseManifest base = new BaseStore(store).bases(workload.tableNames().get(0)).all().get(0);
     String key = base.files.get(0).key;
