@@ -49,12 +49,20 @@ public final class SegmentInputFormat extends InputFormat<RowEditKey, BytesWrita
     Plan planned = Json.MAPPER.readValue(Path.of(plan).toFile(), Plan.class);
     List<InputSplit> splits = new ArrayList<>();
     planned.files().forEach(f -> splits.add(new BulkLoadFileSplit(f.load(), f.file(), f.firstOffset())));
-    long splitBytes = context.getConfiguration().getLong(SPLIT_BYTES, DEFAULT_SPLIT_BYTES);
+    groups(planned.segments(), context.getConfiguration().getLong(SPLIT_BYTES, DEFAULT_SPLIT_BYTES))
+        .forEach(g -> splits.add(new SegmentSplit(g)));
+    splits.sort((a, b) -> Long.compare(length(b), length(a)));
+    return splits;
+  }
+
+  /** Consecutive segments, in plan order, up to {@code splitBytes} a group; a larger segment alone. */
+  static List<List<PlannedSegment>> groups(List<PlannedSegment> segments, long splitBytes) {
+    List<List<PlannedSegment>> groups = new ArrayList<>();
     List<PlannedSegment> group = new ArrayList<>();
     long groupBytes = 0;
-    for (PlannedSegment s : planned.segments()) {
+    for (PlannedSegment s : segments) {
       if (!group.isEmpty() && groupBytes + s.manifest().sizeBytes > splitBytes) {
-        splits.add(new SegmentSplit(group));
+        groups.add(group);
         group = new ArrayList<>();
         groupBytes = 0;
       }
@@ -62,10 +70,9 @@ public final class SegmentInputFormat extends InputFormat<RowEditKey, BytesWrita
       groupBytes += s.manifest().sizeBytes;
     }
     if (!group.isEmpty()) {
-      splits.add(new SegmentSplit(group));
+      groups.add(group);
     }
-    splits.sort((a, b) -> Long.compare(length(b), length(a)));
-    return splits;
+    return groups;
   }
 
   private static long length(InputSplit split) {
