@@ -73,6 +73,11 @@ final class RestoreBenchCommand implements Callable<Integer> {
           + " path against the MapReduce engine on a mini YARN cluster.")
   RestoreCommand.Engine engine = RestoreCommand.Engine.local;
 
+  @Option(names = "--split-bytes", paramLabel = "BYTES",
+      description = "restore.mapreduce.split.bytes of the MapReduce restore: segment bytes per map task (default: ${DEFAULT-VALUE},"
+          + " about a partition's share of the default archive, so that the maps read in parallel).")
+  long splitBytes = 16L << 20;
+
   @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
@@ -158,7 +163,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
         settle(connection, "bench_local:t");
 
         io.rewind.restore.mapreduce.MapReduceEngine mr =
-            new io.rewind.restore.mapreduce.MapReduceEngine(yarn.configuration(), stack.config(), connection, null);
+            new io.rewind.restore.mapreduce.MapReduceEngine(yarn.configuration(),
+                stack.config().with(io.rewind.restore.mapreduce.MapReduceEngine.SPLIT_BYTES_SETTING, String.valueOf(splitBytes)), connection, null);
         Restore onYarn = new Restore(store, clients.serdes(), clients.topics().edits()).withEngine(mr);
         double mrSeconds = timedRestore(onYarn, time, HBaseTarget.open(connection, mapping("bench_mr:t"), descriptors, false));
 
@@ -169,6 +175,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
         report.put("local_edits_per_sec", Math.round(localRate));
         report.put("mapreduce_edits_per_sec", Math.round(mrRate));
         report.put("ratio", Math.round(mrRate / localRate * 1000) / 1000.0);
+        report.put("split_bytes", splitBytes);
         report.put("map_tasks", mr.stats().mapTasks());
         report.put("reduce_tasks", mr.stats().reduceTasks());
         report.put("job_overhead_ms", mr.stats().overheadMs());
