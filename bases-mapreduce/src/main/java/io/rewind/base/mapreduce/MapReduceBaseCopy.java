@@ -106,7 +106,11 @@ public final class MapReduceBaseCopy implements BaseCopyEngine {
       Path output = new Path(work, "entries");
       FileOutputFormat.setOutputPath(job, output);
       TableMapReduceUtil.addDependencyJars(job);
-      TableMapReduceUtil.addDependencyJarsForClasses(conf, CopyMapper.class, BaseCopyEngine.class, RewindConfig.class);
+      // Rewind's jars and the libraries its tasks load beside HBase's: the cluster need not have them.
+      TableMapReduceUtil.addDependencyJarsForClasses(job.getConfiguration(), CopyMapper.class, BaseCopyEngine.class, RewindConfig.class,
+          io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
+          com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+          com.fasterxml.jackson.annotation.JsonProperty.class);
       LOG.info("base of {}: copying {} HFiles on MapReduce, at most {} tasks{}", table, copies.size(), tasks,
           taskBytesPerSecond > 0 ? " of " + taskBytesPerSecond + " bytes/s each" : "");
       boolean ok;

@@ -247,8 +247,11 @@ public final class MapReduceEngine implements ReplayEngine {
     conf.set(TABLE_NAMES, String.join(";", new java.util.TreeSet<>(targets.values())));
     familySettings.forEach((k, v) -> conf.set(k, String.join("&", v)));
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJars(job);
+    // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships): the cluster need not have them.
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(conf, RestoreReducer.class, RestorePlan.class,
-        RewindConfig.class, io.rewind.schemas.WalEdit.class);
+        RewindConfig.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
+        org.apache.kafka.common.serialization.Deserializer.class, com.fasterxml.jackson.databind.ObjectMapper.class,
+        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.initCredentials(job);
     splitPoints.sort(RowEditKey::compareTo);
     // No row sorts before the first table's first region: its start is no split point.
