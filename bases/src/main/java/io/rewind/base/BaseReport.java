@@ -29,4 +29,6 @@ public final class BaseReport {
   public int threads;
   /** The epoch of the table's lease the base was committed under. */
   public long leaseEpoch;
+  /** Where the HFiles were copied: local (this process's threads) or mapreduce (a map-only job). */
+  public String copyEngine;
 }

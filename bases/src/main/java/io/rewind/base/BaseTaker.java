@@ -56,6 +56,7 @@ public final class BaseTaker {
   private final BaseStore bases;
   private final BaseSettings settings;
   private final Leases leases;
+  private BaseCopyEngine engine;
 
   /**
    * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
@@ -67,6 +68,12 @@ public final class BaseTaker {
     this.bases = new BaseStore(store);
     this.settings = settings;
     this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
+  }
+
+  /** Copies the HFiles through this engine (a MapReduce job) rather than on this process's threads. */
+  public BaseTaker withCopyEngine(BaseCopyEngine engine) {
+    this.engine = engine;
+    return this;
   }
 
   /**
@@ -170,6 +177,7 @@ public final class BaseTaker {
     report.completedAt = base.completedAt;
     report.replayAfter = base.replayAfter;
     report.threads = settings.threads();
+    report.copyEngine = engine == null ? "local" : "mapreduce";
     try {
       // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
       List<Future<BaseFile>> planned = new ArrayList<>();
@@ -182,23 +190,20 @@ public final class BaseTaker {
       bases.writeIntent(base);
 
       long copyStarted = System.nanoTime();
-      List<Future<BaseFile>> copies = new ArrayList<>();
-      for (int i = 0; i < files.size(); i++) {
-        BaseFile entry = files.get(i);
-        SnapshotHFile source = contents.files.get(i);
-        copies.add(pool.submit(() -> {
-          if (entry.sha256 != null && bases.store().exists(entry.key) && bases.store().size(entry.key) == entry.storedBytes) {
-            return entry;
-          }
-          BaseFile copied = copier.copy(source, entry.key);
-          copied.region = entry.region;
-          copied.family = entry.family;
-          copied.sourceChecksum = entry.sourceChecksum;
-          copied.maxSeqId = copier.maxSeqId(source);
-          return copied;
-        }));
+      if (engine != null) {
+        List<BaseCopyEngine.Source> sources = new ArrayList<>();
+        contents.files.forEach(f -> sources.add(f.source));
+        base.files = engine.copy(base.table, files, sources);
+      } else {
+        BaseFileCopy fileCopy = new BaseFileCopy(copier, bases.store());
+        List<Future<BaseFile>> copies = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+          BaseFile entry = files.get(i);
+          SnapshotHFile source = contents.files.get(i);
+          copies.add(pool.submit(() -> fileCopy.copy(entry, source)));
+        }
+        base.files = Futures.awaitAll(copies);
       }
-      base.files = Futures.awaitAll(copies);
       long copyNanos = System.nanoTime() - copyStarted;
       base.snapshotFiles = copySnapshotManifest(fs, snapshotDir, BaseStore.baseDir(base.table, base.id) + "/snapshot");
 

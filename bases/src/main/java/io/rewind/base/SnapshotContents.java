@@ -64,14 +64,19 @@ final class SnapshotContents {
           }
           HFileLink link;
           String stored;
+          BaseCopyEngine.Source source;
           if (HFileLink.isHFileLink(name)) {
             stored = HFileLink.getReferencedHFileName(name);
-            link = HFileLink.build(conf, HFileLink.getReferencedTableName(name), HFileLink.getReferencedRegionName(name), family, stored);
+            TableName linked = HFileLink.getReferencedTableName(name);
+            String linkedRegion = HFileLink.getReferencedRegionName(name);
+            link = HFileLink.build(conf, linked, linkedRegion, family, stored);
+            source = new BaseCopyEngine.Source(linked.getNameWithNamespaceInclAsString(), linkedRegion, region, family, stored, sf.getFileSize());
           } else {
             stored = name;
             link = HFileLink.build(conf, table, region, family, name);
+            source = new BaseCopyEngine.Source(table.getNameWithNamespaceInclAsString(), region, region, family, stored, sf.getFileSize());
           }
-          files.add(new SnapshotHFile(region, family, stored, sf.getFileSize(), link));
+          files.add(new SnapshotHFile(region, family, stored, sf.getFileSize(), link, source));
           filesByRegion.computeIfAbsent(region + "/" + family, k -> new HashSet<>()).add(stored);
         }
       }

@@ -1,5 +1,8 @@
 package io.rewind.base;
 
+import java.io.IOException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.io.HFileLink;
 
 /**
@@ -14,13 +17,23 @@ final class SnapshotHFile {
   final String name;
   final long size;
   final HFileLink link;
+  /** Where the file was written: the table and region the link is built from (another table's for a clone's link). */
+  final BaseCopyEngine.Source source;
 
-  SnapshotHFile(String region, String family, String name, long size, HFileLink link) {
+  SnapshotHFile(String region, String family, String name, long size, HFileLink link, BaseCopyEngine.Source source) {
     this.region = region;
     this.family = family;
     this.name = name;
     this.size = size;
     this.link = link;
+    this.source = source;
+  }
+
+  /** The file as another process finds it again ({@link BaseCopyEngine.Source}). */
+  static SnapshotHFile of(Configuration conf, BaseCopyEngine.Source source) throws IOException {
+    TableName table = TableName.valueOf(source.table());
+    return new SnapshotHFile(source.snapshotRegion(), source.family(), source.name(), source.size(),
+        HFileLink.build(conf, table, source.region(), source.family(), source.name()), source);
   }
 
   @Override

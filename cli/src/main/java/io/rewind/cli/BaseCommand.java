@@ -63,6 +63,18 @@ final class BaseCommand implements Callable<Integer> {
   @Option(names = "--max-bytes-per-sec", description = "Upload bandwidth cap over all copy threads (default: base.copy.max.bytes.per.sec, 0 = none).")
   Long maxBytesPerSec;
 
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "Where the HFiles are copied: local (this process's threads, default) or mapreduce (a map-only job on the YARN"
+          + " cluster of --hadoop-conf, one task per group of files, --max-bytes-per-sec per task).")
+  RestoreCommand.Engine engine = RestoreCommand.Engine.local;
+
+  @Option(names = "--hadoop-conf", paramLabel = "DIR",
+      description = "The YARN cluster's client configuration for --engine mapreduce (default: HADOOP_CONF_DIR).")
+  java.nio.file.Path hadoopConf;
+
+  @Option(names = "--tasks", paramLabel = "N", description = "Map tasks of --engine mapreduce at most (default: ${DEFAULT-VALUE}).")
+  int tasks = 16;
+
   @Option(names = "--json", description = "Print the reports as JSON.")
   boolean json;
 
@@ -79,6 +91,12 @@ final class BaseCommand implements Callable<Integer> {
       throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> (or --hbase-zk with --hbase-conf"
           + " hbase.rootdir=... and fs.defaultFS=...) of the cluster whose tables to copy");
     }
+    if (engine != RestoreCommand.Engine.mapreduce && (hadoopConf != null)) {
+      throw new IllegalArgumentException("--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
+    }
+    if (tasks < 1) {
+      throw new IllegalArgumentException("--tasks " + tasks + " copies nothing: give at least 1");
+    }
     BaseSettings settings = settings(config, threads, maxBytesPerSec);
     PrintWriter out = spec.commandLine().getOut();
     // Each table's report carries the store requests of its own copy.
@@ -86,6 +104,11 @@ final class BaseCommand implements Callable<Integer> {
     try (ObjectStore store = ObjectStore.open(config);
         Connection conn = hbase.connect()) {
       BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, settings);
+      if (engine == RestoreCommand.Engine.mapreduce) {
+        // The bandwidth cap applies per task: each copies from its own host.
+        taker.withCopyEngine(new io.rewind.base.mapreduce.MapReduceBaseCopy(HadoopConfDir.load(hadoopConf, conn.getConfiguration()),
+            config, tasks, settings.bytesPerSecond(), null));
+      }
       for (String table : tables) {
         try (Audited audit = Audited.begin(config, store, "base", List.of(table), "take a base of " + table + " from an HBase snapshot")) {
           StoreRequests before = store.requests();

@@ -86,6 +86,11 @@ final class BaseFollowCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               break;
+            } catch (java.io.InterruptedIOException e) {
+              // Stopped while taking it (HBase's client clears the interrupt when it throws this): stop, as asked.
+              LOG.info("stopped while taking the first base of {}: run rewind base --tables {} if it is not committed", table, table);
+              Thread.currentThread().interrupt();
+              break;
             } catch (RuntimeException | java.io.IOException e) {
               LOG.error("taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
                   + " rewind base --tables {}", table, e.getMessage(), table, e);

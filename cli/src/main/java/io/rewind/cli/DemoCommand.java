@@ -69,6 +69,11 @@ final class DemoCommand implements Callable<Integer> {
       + " ACLs (StandardAuthorizer), and every segment and base file encrypted with a key ring made at start; then rewind verify checks the store.")
   boolean secure;
 
+  @Option(names = "--restore-engine", paramLabel = "ENGINE",
+      description = "Where the HBase demo's restores run: local (default) or mapreduce (one MapReduce job each, on a mini YARN cluster"
+          + " the demo starts beside HBase).")
+  RestoreCommand.Engine restoreEngine = RestoreCommand.Engine.local;
+
   @Option(names = "--keep-running", description = "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
   boolean keepRunning;
 
@@ -83,7 +88,12 @@ final class DemoCommand implements Callable<Integer> {
     Narrator say = new Narrator(run.json ? new PrintWriter(System.err, true) : out);
     ScratchDir scratch = run.start("rewind-demo-");
     Path dir = scratch.path();
+    if (restoreEngine == RestoreCommand.Engine.mapreduce && source != Source.hbase) {
+      throw new IllegalArgumentException("--restore-engine mapreduce restores into HBase tables, which only the HBase demo has: drop"
+          + " --source simulator");
+    }
     DemoReport report = new DemoReport();
+    report.restoreEngine = restoreEngine.name();
     report.source = source.name();
     if (duration == null) {
       duration = source == Source.hbase ? Duration.ofSeconds(20) : Duration.ofSeconds(30);
@@ -134,7 +144,9 @@ final class DemoCommand implements Callable<Integer> {
             + " while it runs: " + connectionFile + ")");
         if (source == Source.hbase) {
           try {
-            new HBaseDemo(stack.hbase().orElseThrow(), store, config, say).run(duration, restores, demoSeed, report);
+            new HBaseDemo(stack.hbase().orElseThrow(), store, config, say)
+                .onMapReduce(restoreEngine == RestoreCommand.Engine.mapreduce ? dir.resolve("yarn") : null)
+                .run(duration, restores, demoSeed, report);
             if (keepRunning) {
               say.line(String.format("%d of %d restores verified; still running: HBase (ZooKeeper %s), status page %s; Ctrl-C to stop",
                   report.restores.stream().filter(r -> r.verified).count(), restores, stack.hbase().orElseThrow().zookeeperQuorum(),

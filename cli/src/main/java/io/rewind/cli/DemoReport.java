@@ -29,6 +29,8 @@ final class DemoReport {
   /** Where the store was: "local" (a directory) or "s3" (S3Proxy through S3A). */
   public String store;
   public String workDir;
+  /** Where the restores ran: local (this process) or mapreduce (a job on a mini YARN cluster the demo started). */
+  public String restoreEngine;
   public long checkpoint;
   public String checkpointIso;
   public long rpoAtEndMs;

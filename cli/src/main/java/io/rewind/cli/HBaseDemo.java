@@ -19,7 +19,9 @@ import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.TableMapping;
+import io.rewind.restore.mapreduce.MapReduceEngine;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.stack.MapReduceMiniCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,12 +54,20 @@ final class HBaseDemo {
   private final ObjectStore store;
   private final RewindConfig config;
   private final DemoCommand.Narrator say;
+  /** Where a mini YARN cluster keeps its client settings when the restores run on MapReduce; null for the local engine. */
+  private Path yarnDir;
 
   HBaseDemo(HBaseMiniCluster hbase, ObjectStore store, RewindConfig config, DemoCommand.Narrator say) {
     this.hbase = hbase;
     this.store = store;
     this.config = config;
     this.say = say;
+  }
+
+  /** Restores through the MapReduce engine, on a mini YARN cluster started beside HBase (its settings under {@code dir}). */
+  HBaseDemo onMapReduce(Path dir) {
+    this.yarnDir = dir;
+    return this;
   }
 
   void run(Duration duration, int restores, long seed, DemoReport report) throws Exception {
@@ -119,9 +129,21 @@ final class HBaseDemo {
     RestorableRange range = restore.range(restore.catalog());
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
-    say.line("restorable range " + range + "; restoring to each pause into new HBase tables and comparing with its snapshot");
-    for (HBaseWorkload.Pause p : pauses) {
-      report.restores.add(restoreAndCompare(restore, connection, workload, p));
+    if (yarnDir == null) {
+      say.line("restorable range " + range + "; restoring to each pause into new HBase tables and comparing with its snapshot");
+      for (HBaseWorkload.Pause p : pauses) {
+        report.restores.add(restoreAndCompare(restore, connection, workload, p));
+      }
+      return;
+    }
+    say.line("starting a mini YARN cluster (resource manager, 1 node manager, job history) on the mini cluster's HDFS, ~10 s");
+    try (MapReduceMiniCluster yarn = MapReduceMiniCluster.start(hbase, 1, 3072, yarnDir)) {
+      restore.withEngine(new MapReduceEngine(yarn.configuration(), config, connection, null));
+      say.line("restorable range " + range + "; restoring to each pause with one MapReduce job (segments in, HFiles per region out,"
+          + " bulk-loaded) into new HBase tables and comparing with its snapshot");
+      for (HBaseWorkload.Pause p : pauses) {
+        report.restores.add(restoreAndCompare(restore, connection, workload, p));
+      }
     }
   }
 

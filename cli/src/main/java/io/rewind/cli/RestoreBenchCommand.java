@@ -41,6 +41,11 @@ import picocli.CommandLine.Spec;
  * plain client writing the edits would. The bulk path stages its HFiles on the cluster's file
  * system, as an operator passes --bulkload-dir, so the region server moves them into the table
  * instead of copying them.
+ *
+ * <p>With {@code --engine mapreduce} the same edits are restored twice in one run, into tables of
+ * the same shape: by the local engine's bulk-load path and by the MapReduce engine's job on a mini
+ * YARN cluster started beside HBase (its HDFS), each timed from reading the store to the last HFile
+ * loaded; the report gives both rates, the job's tasks and its overhead (submission to first task).
  */
 @Command(
     name = "restore",
@@ -50,6 +55,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   static final double GOAL_RATIO_PUTS = 0.9;
   static final double GOAL_RATIO_BULKLOAD = 3;
+  /** The MapReduce engine against the local one on this machine: its overhead stays small beside what many hosts add. */
+  static final double GOAL_RATIO_MAPREDUCE = 0.5;
   private static final java.time.Duration SETTLE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
   /** A large restore, what the bulk-load path is for: its fixed costs (the load, JIT) are small against it. */
@@ -61,12 +68,25 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   @Mixin SyntheticRestoreOptions shape;
 
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "local (default): the put and bulk-load paths against a BufferedMutator loop; mapreduce: the local engine's bulk-load"
+          + " path against the MapReduce engine on a mini YARN cluster.")
+  RestoreCommand.Engine engine = RestoreCommand.Engine.local;
+
+  @Option(names = "--split-bytes", paramLabel = "BYTES",
+      description = "restore.mapreduce.split.bytes of the MapReduce restore: segment bytes per map task (default: ${DEFAULT-VALUE},"
+          + " about a partition's share of the default archive, so that the maps read in parallel).")
+  long splitBytes = 16L << 20;
+
   @Mixin RunOptions run;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
+    if (engine == RestoreCommand.Engine.mapreduce) {
+      return mapReduce();
+    }
     return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
       try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(shape.partitions)
               .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
@@ -120,6 +140,52 @@ final class RestoreBenchCommand implements Callable<Integer> {
     }, report -> String.format("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
           report.get("raw_puts_per_sec"), report.get("restore_puts_per_sec"), report.get("ratio_puts"), GOAL_RATIO_PUTS,
           report.get("restore_bulkload_per_sec"), report.get("ratio_bulkload"), GOAL_RATIO_BULKLOAD));
+  }
+
+  private Integer mapReduce() throws Exception {
+    return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-mr-", (dir, report) -> {
+      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(shape.partitions)
+              .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
+          ObjectStore store = ObjectStore.open(stack.config());
+          io.rewind.stack.MapReduceMiniCluster yarn = io.rewind.stack.MapReduceMiniCluster.start(stack.hbase().orElseThrow(), 1, 3072,
+              dir.resolve("yarn"))) {
+        KafkaClients clients = new KafkaClients(stack.config());
+        SyntheticArchive.write(store, clients.serdes(), shape.partitions, edits, shape.valueBytes, shape.seed, e -> { });
+        Connection connection = stack.hbase().orElseThrow().connection();
+        Restore local = new Restore(store, clients.serdes(), clients.topics().edits())
+            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(shape.sortMemory));
+        Map<String, io.rewind.schemas.TableDescriptor> descriptors = local.descriptors();
+        long time = local.range(local.catalog()).checkpoint();
+        org.apache.hadoop.fs.Path staging = org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
+            .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+        double localSeconds = timedRestore(local, time, BulkLoadTarget.open(HBaseTarget.open(connection, mapping("bench_local:t"),
+            descriptors, false), staging));
+        settle(connection, "bench_local:t");
+
+        io.rewind.restore.mapreduce.MapReduceEngine mr =
+            new io.rewind.restore.mapreduce.MapReduceEngine(yarn.configuration(),
+                stack.config().with(io.rewind.restore.mapreduce.MapReduceEngine.SPLIT_BYTES_SETTING, String.valueOf(splitBytes)), connection, null);
+        Restore onYarn = new Restore(store, clients.serdes(), clients.topics().edits()).withEngine(mr);
+        double mrSeconds = timedRestore(onYarn, time, HBaseTarget.open(connection, mapping("bench_mr:t"), descriptors, false));
+
+        double localRate = edits / localSeconds;
+        double mrRate = edits / mrSeconds;
+        report.put("edits", edits);
+        shape.report(report);
+        report.put("local_edits_per_sec", Math.round(localRate));
+        report.put("mapreduce_edits_per_sec", Math.round(mrRate));
+        report.put("ratio", Math.round(mrRate / localRate * 1000) / 1000.0);
+        report.put("split_bytes", splitBytes);
+        report.put("map_tasks", mr.stats().mapTasks());
+        report.put("reduce_tasks", mr.stats().reduceTasks());
+        report.put("job_overhead_ms", mr.stats().overheadMs());
+        report.put("job_ms", mr.stats().jobMs());
+        report.put("load_ms", mr.stats().loadMs());
+        report.put(StoreRequestsField.NAME, store.requests());
+      }
+    }, report -> String.format("local engine (bulk load) %,d edits/s; MapReduce engine %,d edits/s (ratio %.2f, goal >= %.1f): %d map and"
+        + " %d reduce tasks, %,d ms before the first task started", report.get("local_edits_per_sec"), report.get("mapreduce_edits_per_sec"),
+        report.get("ratio"), GOAL_RATIO_MAPREDUCE, report.get("map_tasks"), report.get("reduce_tasks"), report.get("job_overhead_ms")));
   }
 
   private static TableMapping mapping(String target) {

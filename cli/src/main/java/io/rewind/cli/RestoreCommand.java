@@ -76,6 +76,19 @@ final class RestoreCommand implements Callable<Integer> {
       description = "Into HBase: puts (BufferedMutator, default) or bulkload (HFiles per region, loaded with HBase's bulk-load API).")
   Mode mode = Mode.puts;
 
+  /** Where the replay runs. */
+  enum Engine { local, mapreduce }
+
+  @Option(names = "--engine", paramLabel = "ENGINE",
+      description = "Where the replay runs: local (this process, default) or mapreduce (one MapReduce job on the YARN cluster of"
+          + " --hadoop-conf, writing HFiles that are then bulk-loaded; HBase targets only).")
+  Engine engine = Engine.local;
+
+  @Option(names = "--hadoop-conf", paramLabel = "DIR",
+      description = "The YARN cluster's client configuration for --engine mapreduce (core-site.xml, hdfs-site.xml, yarn-site.xml,"
+          + " mapred-site.xml; default: HADOOP_CONF_DIR).")
+  Path hadoopConf;
+
   @Option(names = "--bulkload-dir", paramLabel = "URI",
       description = "Staging directory of --mode bulkload's HFiles, readable by the region servers (default: a local temp directory,"
           + " enough only when they run on this machine; e.g. hdfs://nn/tmp/rewind-bulkload).")
@@ -128,6 +141,13 @@ final class RestoreCommand implements Callable<Integer> {
     }
     if ((mode == Mode.bulkload || bulkloadDir != null) && !hbase.given()) {
       throw new IllegalArgumentException("--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
+    }
+    if (engine == Engine.mapreduce && out != null) {
+      throw new IllegalArgumentException("--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
+          + " --out, or restore into cell dumps with --engine local");
+    }
+    if (hadoopConf != null && engine != Engine.mapreduce) {
+      throw new IllegalArgumentException("--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
     }
     if (parallelism < 1) {
       throw new IllegalArgumentException("--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
@@ -187,11 +207,12 @@ final class RestoreCommand implements Callable<Integer> {
         try (Audited audit = Audited.begin(config, store, "restore", tables, "restore to " + TimeParser.format(time)
             + (when.point != null ? " (restore point " + when.point + ")" : "")
             + (hbase.given() ? " into HBase tables (" + mode + ")" : " into cell dumps in " + out))) {
-          report = audit.run(() -> hbase.given() ? restoreIntoHBase(restore, store, catalog, options, expected)
+          report = audit.run(() -> hbase.given() ? restoreIntoHBase(restore, config, store, catalog, options, expected)
               : restoreIntoDumps(restore, options, expected), RestoreCommand::auditDetails);
         }
       }
       report.timeInterpretation = interpretation;
+      report.restoreEngine = engine.name();
       if (json) {
         stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
@@ -258,7 +279,7 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   /** Into HBase tables: the range is checked before any target table is created or written. */
-  private RestoreReport restoreIntoHBase(Restore restore, ObjectStore store, io.rewind.core.store.ArchiveCatalog catalog,
+  private RestoreReport restoreIntoHBase(Restore restore, RewindConfig config, ObjectStore store, io.rewind.core.store.ArchiveCatalog catalog,
       RestoreOptions options, java.util.Collection<String> sources) throws Exception {
     restore.range(catalog, options.tables(), restore.bases()).check(options.time());
     var tablesAt = restore.tablesAt(options.time(), options.tables());
@@ -279,7 +300,12 @@ final class RestoreCommand implements Callable<Integer> {
       org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString()
           : bulkloadDir != null ? bulkloadDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
       restore.withBaseLoader(new io.rewind.restore.BaseLoader(connection, mapping, store, staging));
-      io.rewind.restore.RestoreTarget target = mode == Mode.bulkload ? io.rewind.restore.BulkLoadTarget.open(tables, staging) : tables;
+      io.rewind.restore.RestoreTarget target = mode == Mode.bulkload && engine == Engine.local
+          ? io.rewind.restore.BulkLoadTarget.open(tables, staging) : tables;
+      if (engine == Engine.mapreduce) {
+        restore.withEngine(new io.rewind.restore.mapreduce.MapReduceEngine(HadoopConfDir.load(hadoopConf, connection.getConfiguration()), config,
+            connection, bulkloadDir == null ? null : new org.apache.hadoop.fs.Path(bulkloadDir)));
+      }
       RestoreReport report;
       try {
         report = restore.run(options, target);
@@ -289,7 +315,8 @@ final class RestoreCommand implements Callable<Integer> {
           ScratchDir.deleteRecursively(tempStaging);
         }
       }
-      report.mode = mode.name();
+      // The job writes HFiles whatever --mode says.
+      report.mode = engine == Engine.mapreduce ? Mode.bulkload.name() : mode.name();
       if (verify) {
         java.util.Set<String> fromBase = new java.util.HashSet<>();
         report.bases.forEach(b -> fromBase.add(b.table));
@@ -302,7 +329,8 @@ final class RestoreCommand implements Callable<Integer> {
   }
 
   private void print(PrintWriter w, RestoreReport r) {
-    w.printf("restore to %s%s%n", r.timeIso, r.timeInterpretation == null ? "" : " (" + r.timeInterpretation + ")");
+    w.printf("restore to %s%s%s%n", r.timeIso, "mapreduce".equals(r.restoreEngine) ? " on MapReduce" : "",
+        r.timeInterpretation == null ? "" : " (" + r.timeInterpretation + ")");
     w.printf("  restorable range %s … %s (checkpoint)%n", r.earliestIso, r.checkpointIso);
     r.bases.forEach(b -> w.printf("  %s: base %s (completed %s, %d HFiles, %,d bytes), then the stream after %s%n", b.table, b.id,
         b.completedAtIso, b.files, b.bytes, b.replayAfterIso));

@@ -13,6 +13,7 @@ import io.rewind.core.store.StoredObject;
 import io.rewind.core.time.TimeParser;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.stack.MapReduceMiniCluster;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,6 +62,7 @@ class BaseOracleTest {
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
   private final List<Long> baseCompletions = new ArrayList<>();
   private volatile int followerExit = -1;
+  private MapReduceMiniCluster yarn;
 
   @BeforeAll
   void backUpTablesThatHeldDataBeforeJoining() throws Exception {
@@ -109,7 +111,6 @@ class BaseOracleTest {
       pauses.add(workload.pause(i, "base_oracle"));
     }
     workload.run(200);
-    workload.close();
     long lastT = pauses.get(pauses.size() - 1).time();
     pipeline.awaitCheckpointAtOrAfter(lastT, Duration.ofSeconds(120));
   }
@@ -118,6 +119,12 @@ class BaseOracleTest {
   void stop() throws Exception {
     // The setting is global: later classes in this JVM must fail on background exceptions again.
     Awaitility.reset();
+    if (yarn != null) {
+      yarn.close();
+    }
+    if (workload != null) {
+      workload.close();
+    }
     if (pipeline != null) {
       pipeline.close();
     }
@@ -165,6 +172,23 @@ class BaseOracleTest {
       mismatches.addAll(restoreAndCompare(p, "r" + p.index()));
     }
     assertThat(mismatches).as("restores from base + stream that differ from HBase's own state at T").isEmpty();
+  }
+
+  @Test
+  @Order(5)
+  void aRestoreFromABasePlusTheStreamThroughMapReduceReadsLikeTheSnapshot() throws Exception {
+    HBaseWorkload.Pause p = pauses.get(pauses.size() - 1);
+    String ns = "m" + p.index();
+    CliRun.Result r = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), p.time(), workload.tableNames(), ns,
+        "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(), "--json");
+    assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
+    var json = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
+    assertThat(json.get("bases")).as("restored from bases").isNotEmpty();
+    assertThat(json.get("editsApplied").asLong()).as("and the stream on top").isPositive();
+    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    assertThat(c.mismatches()).isEmpty();
+    assertThat(c.cellsCompared()).isPositive();
   }
 
   @Test
@@ -216,7 +240,27 @@ class BaseOracleTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
+  void aBaseCopiedByAMapOnlyJobReusesStoredFilesAndRestoresLikeTheSnapshot() throws Exception {
+    workload.run(300);
+    workload.flush();
+    // One table through the job (a job per table takes a minute here); the others restore from their kept base.
+    String table = workload.tableNames().get(0);
+    CliRun.Result r = CliRun.run(baseArgs("base", "--tables", table, "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(),
+        "--tasks", "2", "--max-bytes-per-sec", "100000000", "--json"));
+    assertThat(r.exit).as(r.err).isZero();
+    var report = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    assertThat(report.get("copyEngine").asText()).isEqualTo("mapreduce");
+    assertThat(report.get("filesCopied").asLong()).as("the new HFiles, copied by the job's tasks").isPositive();
+    assertThat(report.get("filesReused").asLong()).as("the HFiles the kept base holds already").isPositive();
+    workload.run(200);
+    HBaseWorkload.Pause p = workload.pause(pauses.size(), "base_oracle");
+    pipeline.awaitCheckpointAtOrAfter(p.time(), Duration.ofSeconds(120));
+    assertThat(restoreAndCompare(p, "mb")).as("a restore from the job's base plus the stream").isEmpty();
+  }
+
+  @Test
+  @Order(7)
   void aCorruptBaseFileFailsTheRestoreNamingIt() throws Exception {
     BaseManifest base = new BaseStore(store).bases(workload.tableNames().get(0)).all().get(0);
     String key = base.files.get(0).key;
@@ -236,6 +280,14 @@ class BaseOracleTest {
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("bases taken:\n{}", r.out);
     return latestBaseCompletion();
+  }
+
+  /** The MapReduce mini cluster beside HBase, started on first use. */
+  private MapReduceMiniCluster yarn() throws IOException {
+    if (yarn == null) {
+      yarn = MapReduceMiniCluster.start(hbase, 1, 3072, hbase.dataDir().resolve("yarn-conf"));
+    }
+    return yarn;
   }
 
   /** The command line of a `rewind base` command against the mini cluster, reading HFiles from its HDFS. */

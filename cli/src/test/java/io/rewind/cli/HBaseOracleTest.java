@@ -15,6 +15,7 @@ import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.stack.MapReduceMiniCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,10 @@ import org.slf4j.LoggerFactory;
  * writes each state into fresh HBase tables, which must read exactly like the snapshot cloned into a
  * scratch table, cell for cell, all versions; the implicit-timestamp table must also read like the
  * source scanned with time range [0, T+1).
+ *
+ * <p>The same restores through the MapReduce engine, on a MiniMRYarnCluster beside the mini cluster
+ * (its HDFS): equal to the snapshots, to the local engine's restores, and exact when a map task and a
+ * reduce task each fail once and are retried.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,6 +71,9 @@ class HBaseOracleTest {
   private HBaseWorkload workload;
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
   private ServerName killed;
+  private MapReduceMiniCluster yarn;
+  /** Restored through the MapReduce engine too: the last pause, after the kill (a job takes ~1 min on two cores). */
+  private static final int[] MAPREDUCE_PAUSES = {PAUSES - 1};
 
   @BeforeAll
   void backUpARandomWorkloadWithAServerKilledMidway() throws Exception {
@@ -111,6 +119,9 @@ class HBaseOracleTest {
   void stop() throws Exception {
     // The setting is global: later classes in this JVM must fail on background exceptions again.
     Awaitility.reset();
+    if (yarn != null) {
+      yarn.close();
+    }
     if (pipeline != null) {
       pipeline.close();
     }
@@ -204,6 +215,55 @@ class HBaseOracleTest {
     assertThat(r.exit).as(r.err).isZero();
     assertThat(Json.MAPPER.readTree(r.out).get("sortRunsSpilled").asLong()).as("the partitions sorted through files").isPositive();
     OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), last, workload.tableNames(), ns);
+    assertThat(c.mismatches()).isEmpty();
+    assertThat(c.cellsCompared()).isGreaterThan(100);
+  }
+
+  @Test
+  @Order(5)
+  void restoresThroughMapReduceReadLikeTheSnapshotsAndLikeTheLocalEngine() throws Exception {
+    yarn = MapReduceMiniCluster.start(hbase, 1, 3072, hbase.dataDir().resolve("yarn-conf"));
+    Connection conn = hbase.connection();
+    List<String> mismatches = new ArrayList<>();
+    long cellsCompared = 0;
+    for (int i : MAPREDUCE_PAUSES) {
+      HBaseWorkload.Pause p = pauses.get(i);
+      String ns = "m" + p.index();
+      long started = System.currentTimeMillis();
+      CliRun.Result r = restore(p.time(), ns, "--engine", "mapreduce", "--hadoop-conf", yarn.confDir().toString(), "--verify", "--json");
+      LOG.info("MapReduce restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - started);
+      assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
+      var json = Json.MAPPER.readTree(r.out);
+      assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
+      assertThat(json.get("verification").get("ok").asBoolean()).as(r.out).isTrue();
+      assertThat(json.get("editsApplied").asLong()).isPositive();
+      OracleRestores.Comparison c = OracleRestores.compare(conn, p, workload.tableNames(), ns);
+      mismatches.addAll(c.mismatches());
+      cellsCompared += c.cellsCompared();
+      // The differential: the local engine's restore of the same store and T (test 2), cell for cell.
+      for (String source : workload.tableNames()) {
+        String q = OracleRestores.qualifier(source);
+        String diff = SnapshotOracle.firstDifference(SnapshotOracle.cells(conn, TableName.valueOf("r" + p.index(), q)),
+            SnapshotOracle.cells(conn, TableName.valueOf(ns, q)));
+        if (diff != null) {
+          mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + ": mapreduce vs local engine: " + diff);
+        }
+      }
+    }
+    assertThat(mismatches).as("MapReduce restores that differ from HBase's state at T or from the local engine").isEmpty();
+    assertThat(cellsCompared).isGreaterThan(100);
+  }
+
+  @Test
+  @Order(6)
+  void aMapTaskAndAReduceTaskThatFailOnceLeaveTheRestoreExact() throws Exception {
+    HBaseWorkload.Pause p = pauses.get(PAUSES - 1);
+    String ns = "f" + p.index();
+    MapReduceFaults.Run run = MapReduceFaults.restore(stack.config(), hbase, yarn, p.time(), workload.tableNames(), ns);
+    assertThat(run.stats().failedMapAttempts()).as("map attempts failed and retried").isEqualTo(1);
+    assertThat(run.stats().failedReduceAttempts()).as("reduce attempts failed and retried").isEqualTo(1);
+    assertThat(run.report().restoreEngine).isEqualTo("mapreduce");
+    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
     assertThat(c.mismatches()).isEmpty();
     assertThat(c.cellsCompared()).isGreaterThan(100);
   }

@@ -324,7 +324,7 @@ public final class BulkLoadTarget implements RestoreTarget {
    * The cells of a restored row in HFile order: winning puts and delete markers with their original
    * timestamps and types, over the row's own arrays (the writer copies each into its block once).
    */
-  static List<Cell> cells(RestoredRow row) {
+  public static List<Cell> cells(RestoredRow row) {
     List<Cell> cells = new ArrayList<>(row.puts().size() + row.deleteMarkers().size());
     for (DumpCell c : row.puts()) {
       cells.add(new IndividualBytesFieldCell(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));

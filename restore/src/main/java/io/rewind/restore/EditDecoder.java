@@ -21,7 +21,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  * unknown schema or a registry-framed value, goes to the configured deserializer, which decodes
  * it or names why it cannot. One per replay thread: not thread-safe.
  */
-final class EditDecoder {
+public final class EditDecoder {
 
   private static final int HEADER = 10;
 
@@ -29,7 +29,7 @@ final class EditDecoder {
   private final Map<Long, SpecificDatumReader<WalEdit>> readers = new HashMap<>();
   private BinaryDecoder decoder;
 
-  EditDecoder(Deserializer<WalEdit> fallback) {
+  public EditDecoder(Deserializer<WalEdit> fallback) {
     this.fallback = fallback;
     Schema current = WalEdit.getClassSchema();
     for (Schema writer : SchemaHistory.get().versions(WalEdit.class)) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * unsigned bytes, offset) order. An entry's key and value are ranges of {@link #buffer()}, valid
  * until the next call to {@link #next()}: nothing is allocated per entry.
  */
-interface EntryCursor extends Closeable {
+public interface EntryCursor extends Closeable {
 
   /** Moves to the next entry; false when there is none. */
   boolean next() throws IOException;

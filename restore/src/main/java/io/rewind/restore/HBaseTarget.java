@@ -116,7 +116,7 @@ public final class HBaseTarget implements RestoreTarget {
    * The cells a read of the row returns: its visible cells, at most the family's VERSIONS per
    * column, none its TTL expired now ({@link ReadableCells}): HBase applies both at read time.
    */
-  static long readableCells(List<DumpCell> visible, Map<String, FamilyDescriptor> families) {
+  public static long readableCells(List<DumpCell> visible, Map<String, FamilyDescriptor> families) {
     List<DumpCell> sorted = visible;
     if (visible.size() > 1 && !families.isEmpty()) {
       sorted = new java.util.ArrayList<>(visible);
@@ -227,11 +227,11 @@ public final class HBaseTarget implements RestoreTarget {
   }
 
   /** Family -> settings of the target of a source table. */
-  Map<String, FamilyDescriptor> families(String sourceTable) {
+  public Map<String, FamilyDescriptor> families(String sourceTable) {
     return families.getOrDefault(sourceTable, Map.of());
   }
 
-  Connection connection() {
+  public Connection connection() {
     return connection;
   }
 

@@ -1,18 +1,14 @@
 package io.rewind.restore;
 
-import io.rewind.core.kafka.RecordHeaders;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.MissingSegmentException;
 import io.rewind.core.segment.SegmentReader;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +103,7 @@ final class PartitionReplayer {
    *     because the compactor merged it away meanwhile: its offsets are then read from the merged one
    */
   void replay(List<RestorePlan.Step> planned, String topic, Replanner replanner) throws IOException {
+    RecordFilter filter = new RecordFilter(time, tables, tablesAt, bulkLoadsPlanned, bulkLoadDecoder);
     try (EditSorter sorter = new EditSorter(sortMemoryBytes, spill)) {
       bulkRuns.forEach(sorter::addRun);
       List<RestorePlan.Step> steps = new ArrayList<>();
@@ -114,7 +111,7 @@ final class PartitionReplayer {
       for (int i = 0; i < remaining.size(); i++) {
         RestorePlan.Step step = remaining.get(i);
         try {
-          scan(step, sorter);
+          scan(step, sorter, filter);
           steps.add(step);
         } catch (MissingSegmentException e) {
           List<RestorePlan.Step> replanned = replanner.stepsFrom(step.fromOffset());
@@ -145,9 +142,8 @@ final class PartitionReplayer {
   }
 
   /** Reads one segment, keeping its records to replay in the sorter; the segment is verified when this returns. */
-  private void scan(RestorePlan.Step step, EditSorter sorter) throws IOException {
-    boolean filterTables = !tables.isEmpty();
-    boolean filterBases = tablesAt.values().stream().anyMatch(a -> a.replayAfter() != Long.MIN_VALUE);
+  private void scan(RestorePlan.Step step, EditSorter sorter, RecordFilter filter) throws IOException {
+    String segment = step.manifest().segmentPath;
     try (SegmentReader reader = SegmentReader.open(store, step.manifest(), keys)) {
       int sinceCheck = 0;
       while (reader.hasNext()) {
@@ -156,72 +152,18 @@ final class PartitionReplayer {
         if (++sinceCheck == CHECK_EVERY) {
           sinceCheck = 0;
           if (Thread.currentThread().isInterrupted()) {
-            throw new InterruptedIOException("restore interrupted while reading " + step.manifest().segmentPath);
+            throw new InterruptedIOException("restore interrupted while reading " + segment);
           }
         }
-        if (record.getOffset() < step.fromOffset()) {
-          continue;
+        switch (filter.classify(segment, step.fromOffset(), record)) {
+          case KEEP -> sorter.add(record.getKey(), record.getOffset(), record.getValue());
+          case AFTER_TIME -> recordsAfterTime++;
+          case INVALID -> invalidRecords++;
+          case SKIP, BULK_LOAD -> { }
         }
-        if (record.getTimestamp() > time) {
-          recordsAfterTime++;
-          continue;
-        }
-        // The record's timestamp is its edit's write time, its table header the edit's table: both
-        // are checked again once decoded; here they spare the sort the records not replayed.
-        String table = filterTables || filterBases ? header(record, RecordHeaders.TABLE) : null;
-        if (filterTables && table != null && !tables.contains(table)) {
-          continue;
-        }
-        TableTimeline.TableAtTime at = table == null ? null : tablesAt.get(table);
-        if (at != null && record.getTimestamp() <= at.replayAfter()) {
-          continue;
-        }
-        if (RecordHeaders.KIND_BULK_LOAD.equals(header(record, RecordHeaders.KIND))) {
-          checkPlanned(step, record);
-          continue;
-        }
-        if (record.getValue() == null) {
-          invalidRecords++;
-          LOG.warn("{} offset {}: record without a value, not an edit; skipped (it was also sent to the dead-letter topic when archived)",
-              step.manifest().segmentPath, record.getOffset());
-          continue;
-        }
-        sorter.add(record.getKey(), record.getOffset(), record.getValue());
       }
     }
     progress.segmentRead(step.manifest().sizeBytes);
-  }
-
-  /**
-   * A bulk-load record the stream holds within the replayed range of a restored table: the restore
-   * replays its cells from its commit in the store, which the endpoint wrote before it published the
-   * record, so a record without a planned commit means the store lost the commit.
-   */
-  private void checkPlanned(RestorePlan.Step step, ArchivedRecord record) throws IOException {
-    if (record.getValue() == null || bulkLoadDecoder == null) {
-      return;
-    }
-    BulkLoad load;
-    try {
-      byte[] value = new byte[record.getValue().remaining()];
-      record.getValue().duplicate().get(value);
-      load = bulkLoadDecoder.deserialize(RecordHeaders.KIND_BULK_LOAD, value);
-    } catch (RuntimeException e) {
-      invalidRecords++;
-      LOG.warn("{} offset {}: a bulk-load record that does not decode ({}); counted as invalid", step.manifest().segmentPath,
-          record.getOffset(), e.getMessage());
-      return;
-    }
-    TableTimeline.TableAtTime at = tablesAt.get(load.getTable());
-    boolean replayed = (tables.isEmpty() || tables.contains(load.getTable())) && at != null && at.exists()
-        && load.getWriteTime() > at.replayAfter();
-    if (replayed && !bulkLoadsPlanned.contains(load.getCommitKey())) {
-      throw new IOException(step.manifest().segmentPath + " offset " + record.getOffset() + " records a bulk load into " + load.getTable()
-          + " (region " + load.getRegion() + ", " + load.getFiles().size() + " files) whose commit " + load.getCommitKey()
-          + " is not in the store: its cells cannot be restored. Restore to a time before "
-          + io.rewind.core.time.TimeParser.format(load.getWriteTime()) + ", or take a base of " + load.getTable()
-          + " (rewind base) and restore to a time after it");
-    }
   }
 
   /** The segment or bulk-loaded file an entry at this offset was read from. */
@@ -241,18 +183,5 @@ final class PartitionReplayer {
       }
     }
     throw new IllegalStateException("offset " + offset + " lies in no planned segment of the partition");
-  }
-
-  /** The value of the record's first header named {@code key}, or null without one. */
-  static String header(ArchivedRecord record, String key) {
-    for (ArchivedHeader h : record.getHeaders()) {
-      if (h.getKey().equals(key) && h.getValue() != null) {
-        ByteBuffer v = h.getValue().duplicate();
-        byte[] b = new byte[v.remaining()];
-        v.get(b);
-        return new String(b, StandardCharsets.UTF_8);
-      }
-    }
-    return null;
   }
 }

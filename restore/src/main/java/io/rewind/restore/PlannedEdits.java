@@ -95,7 +95,7 @@ final class PlannedEdits {
 
   /** The table header's value, or "" without one (as manifests count such records). */
   private static String table(ArchivedRecord r) {
-    String table = PartitionReplayer.header(r, RecordHeaders.TABLE);
+    String table = RecordFilter.header(r, RecordHeaders.TABLE);
     return table == null ? "" : table;
   }
 }

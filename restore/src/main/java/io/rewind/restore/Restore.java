@@ -66,6 +66,7 @@ public final class Restore {
   private long cachedTime;
   private Set<String> cachedTables;
   private Map<String, TableTimeline.TableAtTime> cachedAt;
+  private ReplayEngine engine;
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this.store = store;
@@ -99,6 +100,15 @@ public final class Restore {
   /** Loads bases into the target (an HBase restore); without one, tables served by a base are refused. */
   public Restore withBaseLoader(BaseLoader loader) {
     this.baseLoader = loader;
+    return this;
+  }
+
+  /**
+   * Replays through this engine (a MapReduce job) rather than in this process; the target must then
+   * be the {@link HBaseTarget} the engine writes into.
+   */
+  public Restore withEngine(ReplayEngine engine) {
+    this.engine = engine;
     return this;
   }
 
@@ -288,6 +298,7 @@ public final class Restore {
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
     report.dryRun = options.dryRun();
+    report.restoreEngine = engine == null ? "local" : engine.name();
     report.segments = plan.segments();
     report.bytes = plan.bytes();
     report.recordsPlanned = plan.records();
@@ -373,6 +384,24 @@ public final class Restore {
         loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue(), table::loadsBaseFamily)));
       }
       Futures.awaitAll(loads);
+      if (engine != null) {
+        Set<String> planned = new java.util.HashSet<>();
+        bulkLoads.forEach(l -> planned.add(BulkLoadStore.commitKey(l)));
+        ReplayEngine.Replayed replayed = engine.replay(new ReplayEngine.Job(options.time(), tables, at, plan.stepsByPartition(), floor,
+            editsTopic, keys, plan.records(), plan.bytes(), bulkLoads, planned, (HBaseTarget) target));
+        target.finish();
+        finished = true;
+        report.editsApplied = replayed.editsApplied();
+        report.duplicatesSkipped = replayed.duplicatesSkipped();
+        report.recordsAfterTime = replayed.recordsAfterTime();
+        report.invalidRecords = replayed.invalidRecords();
+        report.segmentsMergedAway = replayed.segmentsMergedAway();
+        report.bulkLoadFiles = replayed.bulkLoadFiles();
+        report.bulkLoadCells = replayed.bulkLoadCells();
+        report.cellsPerTable.putAll(replayed.cellsPerTable());
+        report.durationMs = System.currentTimeMillis() - started;
+        return report;
+      }
       BulkLoadRuns.Written bulk = new BulkLoadRuns(store, keys, spill, org.apache.hadoop.hbase.HBaseConfiguration.create()).write(bulkLoads, at);
       report.bulkLoadFiles = bulk.fileCount;
       report.bulkLoadCells = bulk.cells;
@@ -450,6 +479,14 @@ public final class Restore {
 
   /** A partition's steps from {@code offset} on, planned again from its index as it is now. */
   private List<RestorePlan.Step> replan(int partition, long offset, long time, long floor) throws IOException {
+    return replan(store, partition, offset, time, floor);
+  }
+
+  /**
+   * A partition's steps from {@code offset} on, planned again from its index as it is now: where a
+   * planned segment the compactor merged away meanwhile is read from.
+   */
+  public static List<RestorePlan.Step> replan(ObjectStore store, int partition, long offset, long time, long floor) throws IOException {
     PartitionView view = new ManifestIndex(store).open(partition);
     List<RestorePlan.Step> steps = RestorePlanner.plan(Map.of(partition, view.overlappingWriteTimes(floor, time)), time, floor)
         .stepsByPartition().getOrDefault(partition, List.of());

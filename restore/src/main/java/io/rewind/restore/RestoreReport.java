@@ -50,6 +50,8 @@ public final class RestoreReport {
   public Map<String, Long> cellsPerTable = new TreeMap<>();
   /** Into HBase: puts or bulkload. */
   public String mode;
+  /** Where the replay ran: local (this process) or mapreduce (a job on YARN). */
+  public String restoreEngine;
   /** Source table -> HBase target table, for a restore into HBase. */
   public Map<String, String> targetTables;
   /** With --verify: cells read back from the target against the replay's count, per table. */

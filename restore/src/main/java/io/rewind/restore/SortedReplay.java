@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * target in batches of one table, in row order, of about {@link #batchBytes} of edits.
  * Holds one row's edits and one batch of rows, whatever the partition's size.
  */
-final class SortedReplay {
+public final class SortedReplay {
 
   private static final Logger LOG = LoggerFactory.getLogger(SortedReplay.class);
   private static final long MIN_BATCH_BYTES = 64 * 1024;
@@ -53,13 +53,29 @@ final class SortedReplay {
   long recordsAfterTime;
   long invalidRecords;
 
+  public long editsApplied() {
+    return editsApplied;
+  }
+
+  public long duplicatesSkipped() {
+    return duplicatesSkipped;
+  }
+
+  public long recordsAfterTime() {
+    return recordsAfterTime;
+  }
+
+  public long invalidRecords() {
+    return invalidRecords;
+  }
+
   /**
    * @param tables the tables restored; empty for all
    * @param tablesAt per table, what it was at T: its edits written at or before its replay start are in its base or gone, and
    *     the cells of families it did not have then are not replayed
    * @param segmentOf the segment (or bulk-loaded file) an offset was read from, to name an invalid record
    */
-  SortedReplay(EditDecoder decoder, String topic, long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
+  public SortedReplay(EditDecoder decoder, String topic, long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
       RestoreTarget target, LongFunction<String> segmentOf, long batchBytes) {
     this.decoder = decoder;
     this.topic = topic;
@@ -77,12 +93,12 @@ final class SortedReplay {
    * may hold a few batches) then stay small beside the sort, which bounds the replay's memory;
    * 4 MiB is already enough that writing them is not dominated by per-batch costs.
    */
-  static long batchBytes(long sortMemoryBytes) {
+  public static long batchBytes(long sortMemoryBytes) {
     return Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, sortMemoryBytes / 8));
   }
 
   /** Replays every entry of the cursor and hands the last batch over. */
-  void replay(EntryCursor entries) throws IOException {
+  public void replay(EntryCursor entries) throws IOException {
     while (entries.next()) {
       if (!sameKey(entries)) {
         endRow();

@@ -173,6 +173,8 @@ public final class TableTimeline {
     private final Set<String> families;
     private final boolean filtersCells;
     private final String splitKeysFrom;
+    /** Whether a descriptor was recorded: without one every family's cells are kept. */
+    private final boolean described;
 
     TableAtTime(String table, TableDescriptor descriptor, Long droppedAt, Long createdAt, long cut, long replayAfter, BaseManifest base,
         Map<String, Long> familyCuts, Set<String> families, boolean dropsFamilies, String splitKeysFrom) {
@@ -187,6 +189,36 @@ public final class TableTimeline {
       this.families = Set.copyOf(families);
       this.filtersCells = dropsFamilies || !familyCuts.isEmpty();
       this.splitKeysFrom = splitKeysFrom;
+      this.described = descriptor != null;
+    }
+
+    private TableAtTime(ReplayRules r) {
+      this.table = r.table();
+      this.descriptor = null;
+      this.droppedAt = r.exists() ? null : r.replayAfter();
+      this.createdAt = null;
+      this.cut = Long.MIN_VALUE;
+      this.replayAfter = r.replayAfter();
+      this.base = null;
+      this.familyCuts = Map.copyOf(r.familyCuts());
+      this.families = Set.copyOf(r.families());
+      this.filtersCells = r.filtersCells();
+      this.splitKeysFrom = null;
+      this.described = r.described();
+    }
+
+    /** What the replay of this table's edits needs, as a value another process can take ({@link #of(ReplayRules)}). */
+    public ReplayRules replayRules() {
+      return new ReplayRules(table, exists(), replayAfter, described, families, familyCuts, filtersCells);
+    }
+
+    /**
+     * The table as its edits are replayed elsewhere (a MapReduce task): {@link #exists}, {@link
+     * #replayAfter}, {@link #filtersCells} and {@link #keepsCell} as here; no descriptor, base nor
+     * split keys, which only the restore's driver uses.
+     */
+    public static TableAtTime of(ReplayRules rules) {
+      return new TableAtTime(rules);
     }
 
     static TableAtTime dropped(String table, long at) {
@@ -255,7 +287,7 @@ public final class TableTimeline {
 
     /** Whether a base file of this family is loaded: the family exists at T and was not added again after the base. */
     public boolean loadsBaseFamily(String family) {
-      if (descriptor != null && !families.contains(family)) {
+      if (described && !families.contains(family)) {
         return false;
       }
       Long familyCut = familyCuts.get(family);
@@ -269,7 +301,7 @@ public final class TableTimeline {
 
     /** Whether a cell of this family from an edit written at {@code writeTime} is replayed. */
     public boolean keepsCell(String family, long writeTime) {
-      if (descriptor != null && !families.contains(family)) {
+      if (described && !families.contains(family)) {
         return false;
       }
       Long familyCut = familyCuts.get(family);
@@ -291,4 +323,8 @@ public final class TableTimeline {
           + (base != null ? ", base " + base.id : "") + (familyCuts.isEmpty() ? "" : ", family cuts " + familyCuts);
     }
   }
+
+  /** The replay's rules of one table at T ({@link TableAtTime#replayRules()}): plain values, for JSON. */
+  public record ReplayRules(String table, boolean exists, long replayAfter, boolean described, Set<String> families,
+      Map<String, Long> familyCuts, boolean filtersCells) {}
 }

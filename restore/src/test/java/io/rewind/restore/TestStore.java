@@ -71,7 +71,7 @@ final class TestStore implements AutoCloseable {
         writer.append(r);
         m.minWriteTime = m.minWriteTime == null ? r.getTimestamp() : Math.min(m.minWriteTime, r.getTimestamp());
         m.maxWriteTime = m.maxWriteTime == null ? r.getTimestamp() : Math.max(m.maxWriteTime, r.getTimestamp());
-        String table = PartitionReplayer.header(r, RecordHeaders.TABLE);
+        String table = RecordFilter.header(r, RecordHeaders.TABLE);
         m.tables.merge(table == null ? "" : table, 1L, Long::sum);
       }
     }
