@@ -78,7 +78,10 @@ class RestorePointDeadServerTest {
     LOG.info("a point right after the kill: {}", early.err);
     assertThat(early.exit).as(early.out + early.err).isEqualTo(Errors.FAILED);
     assertThat(early.err).contains("restore point during-death").contains("was not created")
-        .contains("held back by queue " + victim.getServerName());
+        .contains("held back by queue ");
+    // The dead server's queue is named: as the one holding the checkpoint, or (while a survivor's claim is not effective yet)
+    // among the queues that have not claimed past the point.
+    assertThat(early.err).contains(victim.getServerName());
 
     JsonNode created = CliRun.json("restore-point", "create", "--name", "after-recovery", "-b", stack.bootstrapServers(), "--store",
         stack.storeUri(), "--timeout", "120s", "--json");
