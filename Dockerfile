@@ -7,7 +7,8 @@ WORKDIR /src
 # Dependencies first, so source edits do not re-download the world.
 COPY pom.xml ./
 COPY schemas/pom.xml schemas/
-COPY core/pom.xml core/
+COPY client/pom.xml client/
+COPY store/pom.xml store/
 COPY producers/pom.xml producers/
 COPY streams-checkpoint/pom.xml streams-checkpoint/
 COPY archivers/pom.xml archivers/

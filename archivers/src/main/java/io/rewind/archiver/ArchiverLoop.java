@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.segment.SealedSegment;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ManifestStore;
@@ -262,7 +264,7 @@ final class ArchiverLoop implements Runnable {
         failed(pa, "sending the dead-letter copies of " + segment, e);
         continue;
       }
-      pa.openNext(new SegmentWriter(pa.partition(), segment.endOffset(), settings, workers));
+      pa.openNext(newWriter(pa.partition(), segment.endOffset()));
       Future<Manifest> upload = workers.submit(() -> {
         long started = System.nanoTime();
         Manifest m = committer.commit(segment);
@@ -468,7 +470,7 @@ final class ArchiverLoop implements Runnable {
     plans.forEach((pa, plan) -> {
       TopicPartition tp = pa.topicPartition();
       consumer.seek(tp, plan.startOffset());
-      pa.activate(new SegmentWriter(tp.partition(), plan.startOffset(), settings, workers), plan.archivedEnd());
+      pa.activate(newWriter(tp.partition(), plan.startOffset()), plan.archivedEnd());
       if (plan.archivedEnd() >= 0) {
         committedEnds.merge(tp.partition(), plan.archivedEnd(), Math::max);
       }
@@ -480,6 +482,10 @@ final class ArchiverLoop implements Runnable {
   }
 
   /** Announces a protocol point to the (test-only) hook; a hook that pauses holds this thread. */
+  private SegmentWriter newWriter(int partition, long startOffset) {
+    return new SegmentWriter(partition, startOffset, settings.segmentMaxBytes(), settings.format(), settings.codec(), settings.zstdLevel(), workers);
+  }
+
   private void reached(ProtocolPoint point, int partition) {
     try {
       hook.reached(point, partition);

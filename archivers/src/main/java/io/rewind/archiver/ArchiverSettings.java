@@ -2,7 +2,9 @@ package io.rewind.archiver;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.Topics;
+import io.rewind.core.segment.BlockCodecs;
 import io.rewind.core.segment.KeyRing;
+import io.rewind.core.segment.SegmentFormat;
 import io.rewind.core.segment.SegmentKey;
 import java.util.LinkedHashMap;
 import java.util.Locale;

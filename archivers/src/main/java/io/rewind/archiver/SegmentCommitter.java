@@ -2,7 +2,9 @@ package io.rewind.archiver;
 
 import io.rewind.core.io.ThrottledOutputStream;
 import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.segment.SealedSegment;
 import io.rewind.core.segment.SegmentKey;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ManifestStore;

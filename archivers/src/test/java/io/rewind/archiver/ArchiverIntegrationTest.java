@@ -11,6 +11,7 @@ import io.rewind.core.kafka.TopicCreator;
 import io.rewind.core.kafka.Topics;
 import io.rewind.core.segment.CorruptSegmentException;
 import io.rewind.core.segment.SegmentReader;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.ObjectStore;
@@ -392,7 +393,9 @@ class ArchiverIntegrationTest {
 
   /** Archives [0, end) of a partition as a crashed archiver would have, without publishing. */
   private void seedSegment(int partition, long end) throws Exception {
-    SegmentWriter writer = new SegmentWriter(partition, 0, new ArchiverSettings(config));
+    ArchiverSettings settings = new ArchiverSettings(config);
+    SegmentWriter writer =
+        new SegmentWriter(partition, 0, settings.segmentMaxBytes(), settings.format(), settings.codec(), settings.zstdLevel(), Runnable::run);
     try (KafkaConsumer<byte[], byte[]> c = clients.consumer("test-seed", null)) {
       TopicPartition tp = new TopicPartition(topics.edits(), partition);
       c.assign(List.of(tp));

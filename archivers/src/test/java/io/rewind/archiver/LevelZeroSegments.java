@@ -1,8 +1,10 @@
 package io.rewind.archiver;
 
 import io.rewind.core.io.UploadThrottle;
+import io.rewind.core.segment.SegmentFormat;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentReader;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Covering;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;

@@ -5,9 +5,12 @@ import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.segment.SealedSegment;
+import io.rewind.core.segment.SegmentFormat;
 import io.rewind.core.segment.SegmentKey;
 import io.rewind.core.segment.SegmentKeyException;
 import io.rewind.core.segment.SegmentReader;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ManifestStore;

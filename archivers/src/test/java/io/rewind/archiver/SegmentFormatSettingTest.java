@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.segment.SegmentFormat;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -4,6 +4,8 @@ import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.segment.SealedSegment;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.StoreLayout;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.io.Futures;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.producer.CellValues;

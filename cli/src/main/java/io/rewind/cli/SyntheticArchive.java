@@ -1,8 +1,8 @@
 package io.rewind.cli;
 
-import io.rewind.archiver.SealedSegment;
+import io.rewind.core.segment.SealedSegment;
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.archiver.SegmentWriter;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.kafka.EditKey;
 import io.rewind.core.kafka.RecordHeaders;
 import io.rewind.core.store.CheckpointFile;

@@ -1,12 +1,13 @@
 package io.rewind.cli;
 
-import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.RecordValidator;
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.archiver.SegmentWriter;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.core.segment.BlockCodecs;
+import io.rewind.core.segment.SegmentFormat;
+import io.rewind.core.segment.SegmentWriter;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ObjectStore;
@@ -75,8 +76,7 @@ final class CraftedStore {
     long last = FIRST_WRITE;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       for (int p = 0; p < partitions; p++) {
-        SegmentWriter writer = new SegmentWriter(p, 0, new ArchiverSettings(RewindConfig.of(Map.of(
-            RewindConfig.SEGMENT_MAX_BYTES, String.valueOf(1 << 20), ArchiverSettings.SEGMENT_FORMAT, format.apply(p)))));
+        SegmentWriter writer = new SegmentWriter(p, 0, 1 << 20, SegmentFormat.of(format.apply(p)), "zstd", BlockCodecs.DEFAULT_ZSTD_LEVEL, Runnable::run);
         for (int i = 0; i < rowsPerPartition; i++) {
           long writeTime = FIRST_WRITE + p * rowsPerPartition + i;
           last = Math.max(last, writeTime);
@@ -133,8 +133,7 @@ final class CraftedStore {
         SegmentCommitter committer = new SegmentCommitter(store, "crafted", () -> 1, keyOf.apply(s));
         for (int p = 0; p < partitions; p++) {
           long first = (long) s * rowsPerSegment;
-          SegmentWriter writer = new SegmentWriter(p, first, new ArchiverSettings(RewindConfig.of(Map.of(
-              RewindConfig.SEGMENT_MAX_BYTES, String.valueOf(1 << 20)))));
+          SegmentWriter writer = new SegmentWriter(p, first, 1 << 20, "zstd");
           for (int i = 0; i < rowsPerSegment; i++) {
             long offset = first + i;
             long writeTime = FIRST_WRITE + (offset * partitions + p) * 10;

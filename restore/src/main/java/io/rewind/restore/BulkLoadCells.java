@@ -2,6 +2,7 @@ package io.rewind.restore;
 
 import io.rewind.core.base.BaseFile;
 import io.rewind.core.base.BulkLoadManifest;
+import io.rewind.core.hbase.CellTypes;
 import io.rewind.core.kafka.EditKey;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
@@ -139,21 +140,8 @@ public final class BulkLoadCells {
   }
 
   private static CellType typeOf(Cell c, BaseFile f) throws IOException {
-    switch (c.getType()) {
-      case Put:
-        return CellType.PUT;
-      case Delete:
-        return CellType.DELETE;
-      case DeleteColumn:
-        return CellType.DELETE_COLUMN;
-      case DeleteFamily:
-        return CellType.DELETE_FAMILY;
-      case DeleteFamilyVersion:
-        return CellType.DELETE_FAMILY_VERSION;
-      default:
-        throw new IOException("the bulk-loaded file " + f.key + " holds a cell of type " + c.getType() + ", which HBase never writes to an HFile"
-            + " it loads: the file is not an HFile of a table");
-    }
+    return CellTypes.toAvro(c.getType()).orElseThrow(() -> new IOException("the bulk-loaded file " + f.key + " holds a cell of type " + c.getType()
+        + ", which HBase never writes to an HFile it loads: the file is not an HFile of a table"));
   }
 
   private static String nullToEmpty(String s) {

@@ -1,6 +1,7 @@
 package io.rewind.producer.hbase;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.hbase.TableDescriptors;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableHistory;
 import io.rewind.producer.EditPublisher;
@@ -196,7 +197,7 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
    */
   private synchronized void record(String change, TableDescriptor descriptor, List<String> added, List<ByteBuffer> splitKeys)
       throws IOException {
-    String table = WalEntries.tableName(descriptor.getTableName());
+    String table = TableDescriptors.tableName(descriptor.getTableName());
     long time = System.currentTimeMillis();
     try {
       io.rewind.schemas.TableDescriptor version = io.rewind.schemas.TableDescriptor.newBuilder(TableDescriptors.toAvro(descriptor, time))

@@ -7,6 +7,7 @@ import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.FileCopier;
 import io.rewind.core.base.StoredFiles;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.hbase.TableDescriptors;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.lease.LeaseResources;
 import io.rewind.core.lease.LeaseSettings;
@@ -87,7 +88,7 @@ final class BulkLoadCapture implements AutoCloseable {
     ObjectStore s = store();
     BulkLoadStore loads = new BulkLoadStore(s);
     TableName table = ProtobufUtil.toTableName(marker.getTableName());
-    String qualified = WalEntries.tableName(table);
+    String qualified = TableDescriptors.tableName(table);
     String region = marker.getEncodedRegionName().toStringUtf8();
     String commitKey = BulkLoadStore.commitKey(qualified, writeTime, region, marker.getBulkloadSeqNum());
     Optional<BulkLoadManifest> committed = loads.read(commitKey);

@@ -1,5 +1,6 @@
 package io.rewind.producer.hbase;
 
+import io.rewind.core.hbase.TableDescriptors;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.EditSink;
 import io.rewind.producer.PointRequests;
@@ -229,7 +230,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
           tables.add(entry.getKey().getTableName());
         }
         for (BulkLoadDescriptor marker : WalEntries.bulkLoads(entry)) {
-          String table = WalEntries.tableName(entry.getKey().getTableName());
+          String table = TableDescriptors.tableName(entry.getKey().getTableName());
           if (!backedUp(entry.getKey().getTableName())) {
             continue; // let through by the scope filter while HBase clears every marker's scopes: a table outside the backup
           }

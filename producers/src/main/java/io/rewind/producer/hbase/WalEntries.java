@@ -1,5 +1,7 @@
 package io.rewind.producer.hbase;
 
+import io.rewind.core.hbase.CellTypes;
+import io.rewind.core.hbase.TableDescriptors;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.CellType;
@@ -9,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellUtil;
-import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.hbase.shaded.protobuf.generated.WALProtos.BulkLoadDescriptor;
 import org.apache.hadoop.hbase.wal.WAL;
@@ -24,11 +25,6 @@ final class WalEntries {
   /** A replication marker written by HBase's marker chore: a progress signal, never an edit. */
   static boolean isMarker(WAL.Entry entry) {
     return WALEdit.isReplicationMarkerEdit(entry.getEdit());
-  }
-
-  /** {@code namespace:qualifier}, the default namespace spelled out, as every Rewind record names tables. */
-  static String tableName(TableName table) {
-    return table.getNamespaceAsString() + ":" + table.getQualifierAsString();
   }
 
   /**
@@ -50,7 +46,7 @@ final class WalEntries {
       return null;
     }
     return new WalEntry(
-        tableName(key.getTableName()), Bytes.toString(key.getEncodedRegionName()), key.getWriteTime(), key.getSequenceId(), queue, cells);
+        TableDescriptors.tableName(key.getTableName()), Bytes.toString(key.getEncodedRegionName()), key.getWriteTime(), key.getSequenceId(), queue, cells);
   }
 
   /** True when the cell is a bulk-load marker: the loaded files are not in the WAL, only their names. */
@@ -70,19 +66,6 @@ final class WalEntries {
   }
 
   static CellType typeOf(Cell c) {
-    switch (c.getType()) {
-      case Put:
-        return CellType.PUT;
-      case Delete:
-        return CellType.DELETE;
-      case DeleteColumn:
-        return CellType.DELETE_COLUMN;
-      case DeleteFamily:
-        return CellType.DELETE_FAMILY;
-      case DeleteFamilyVersion:
-        return CellType.DELETE_FAMILY_VERSION;
-      default:
-        throw new IllegalArgumentException("WAL cell of unknown type " + c.getType() + ": " + c);
-    }
+    return CellTypes.toAvro(c.getType()).orElseThrow(() -> new IllegalArgumentException("WAL cell of unknown type " + c.getType() + ": " + c));
   }
 }

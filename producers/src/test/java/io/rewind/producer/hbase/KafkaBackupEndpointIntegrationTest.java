@@ -3,6 +3,7 @@ package io.rewind.producer.hbase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.rewind.core.hbase.TableDescriptors;
 import org.awaitility.Awaitility;
 
 import io.rewind.core.kafka.KafkaClients;
