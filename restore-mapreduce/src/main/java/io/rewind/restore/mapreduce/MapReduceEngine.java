@@ -249,7 +249,7 @@ public final class MapReduceEngine implements ReplayEngine {
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJars(job);
     // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships): the cluster need not have them.
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(conf, RestoreReducer.class, RestorePlan.class,
-        RewindConfig.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
+        RewindConfig.class, io.rewind.core.segment.SegmentReader.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
         org.apache.kafka.common.serialization.Deserializer.class, com.fasterxml.jackson.databind.ObjectMapper.class,
         com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.initCredentials(job);
