@@ -4,6 +4,7 @@ import io.rewind.core.error.RewindException;
 import io.rewind.core.error.RewindException.Kind;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 
 /**
@@ -52,9 +53,15 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     return exitCode(kind);
   }
 
-  /** The kind of {@code e}: its own if it is Rewind's, {@link Kind#FAILED} for anything else. */
+  /**
+   * The kind of {@code e}: its own if it is Rewind's; {@link Kind#REFUSED} for a {@link ConfigException}, how Kafka's
+   * ConfigDef refuses a value of a setting Rewind defines; {@link Kind#FAILED} for anything else.
+   */
   static Kind kind(Throwable e) {
-    return e instanceof RewindException ? ((RewindException) e).kind() : Kind.FAILED;
+    if (e instanceof RewindException) {
+      return ((RewindException) e).kind();
+    }
+    return e instanceof ConfigException ? Kind.REFUSED : Kind.FAILED;
   }
 
   static int exitCode(Kind kind) {

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,6 +46,8 @@ class ErrorsTest {
     assertThat(Errors.kind(new DataLossException("rewind.edits", 3, 10, 20))).isEqualTo(Kind.DATA_LOSS);
     assertThat(Errors.kind(new IllegalArgumentException("a library's"))).as("not Rewind's: a failure").isEqualTo(Kind.FAILED);
     assertThat(Errors.kind(new IllegalStateException("a bug"))).isEqualTo(Kind.FAILED);
+    assertThat(Errors.kind(new ConfigException("lease.wait.ms", "x", "not a number"))).as("a setting refused by its ConfigDef")
+        .isEqualTo(Kind.REFUSED);
   }
 
   @Test
