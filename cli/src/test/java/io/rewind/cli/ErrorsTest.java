@@ -108,6 +108,11 @@ class ErrorsTest {
 
     assertThat(r.exit).isEqualTo(CommandLine.ExitCode.USAGE).isEqualTo(Errors.REFUSED);
     assertThat(r.err).contains("Unknown option: '--no-such-option'");
+
+    Result unconverted = run("restore-point", "delete", "--store", "file:///nowhere", "--name", "p", "--wait", "soon");
+
+    assertThat(unconverted.exit).as("a converter's IllegalArgumentException is picocli's usage error").isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(unconverted.err).contains("'soon' is not a duration");
   }
 
   @Test

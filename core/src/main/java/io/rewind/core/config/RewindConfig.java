@@ -131,7 +131,7 @@ public final class RewindConfig {
     try (Reader r = Files.newBufferedReader(file)) {
       p.load(r);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new RewindException(Kind.REFUSED, "cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> m = new LinkedHashMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
