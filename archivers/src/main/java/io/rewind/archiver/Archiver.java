@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.kafka.KafkaClients;
@@ -60,7 +62,7 @@ public final class Archiver implements AutoCloseable {
 
   public Archiver(ArchiverSettings settings, String archiverId) {
     if (archiverId == null || archiverId.isBlank()) {
-      throw new IllegalArgumentException("an archiver needs an id (host name or instance name), got '" + archiverId + "'");
+      throw new RewindException(Kind.REFUSED, "an archiver needs an id (host name or instance name), got '" + archiverId + "'");
     }
     this.settings = settings;
     this.archiverId = archiverId;

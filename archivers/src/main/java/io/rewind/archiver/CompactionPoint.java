@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -26,7 +28,7 @@ public enum CompactionPoint {
 
   static CompactionPoint ofLabel(String label) {
     return Arrays.stream(values()).filter(p -> p.label().equals(label.trim())).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("unknown compaction point '" + label + "': use one of "
+        .orElseThrow(() -> new RewindException(Kind.REFUSED, "unknown compaction point '" + label + "': use one of "
             + Arrays.stream(values()).map(CompactionPoint::label).toList()));
   }
 }

@@ -1,10 +1,13 @@
 package io.rewind.archiver;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /**
  * Offsets of a partition were deleted by retention before they were archived: the backup has a
  * gap. Archiving stops for that partition so the gap cannot go unnoticed.
  */
-public final class DataLossException extends RuntimeException {
+public final class DataLossException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   private final int partition;
@@ -13,7 +16,7 @@ public final class DataLossException extends RuntimeException {
 
   public DataLossException(String topic, int partition, long archivedEnd, long logStart) {
     super(
-        "data loss on " + topic + "-" + partition + ": offsets [" + archivedEnd + ", " + logStart
+        Kind.DATA_LOSS, "data loss on " + topic + "-" + partition + ": offsets [" + archivedEnd + ", " + logStart
             + ") expired before they were archived (the archive ends at " + archivedEnd
             + ", the log now starts at " + logStart + "). Archiving of this partition is stopped;"
             + " restores are complete only up to the write times archived before the gap. Raise the"

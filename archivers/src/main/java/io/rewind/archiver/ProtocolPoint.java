@@ -1,5 +1,7 @@
 package io.rewind.archiver;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.util.Locale;
 
 /**
@@ -27,6 +29,6 @@ enum ProtocolPoint {
         return p;
       }
     }
-    throw new IllegalArgumentException("unknown protocol point '" + label + "': use mid-segment, segment-sealed, segment-written or manifest-written");
+    throw new RewindException(Kind.REFUSED, "unknown protocol point '" + label + "': use mid-segment, segment-sealed, segment-written or manifest-written");
   }
 }

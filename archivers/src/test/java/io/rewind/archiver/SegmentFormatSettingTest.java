@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.segment.SegmentFormat;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +22,7 @@ class SegmentFormatSettingTest {
   @Test
   void anUnknownFormatIsRefusedNamingTheAcceptedOnes() {
     assertThatThrownBy(() -> new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("segment.format 'parquet'")
         .hasMessageContaining("columnar")
         .hasMessageContaining("records");

@@ -6,6 +6,7 @@ import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.hbase.TableDescriptors;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.io.Futures;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.lease.Lease;
@@ -97,7 +98,7 @@ public final class BaseTaker {
     FileSystem fs = rootDir.getFileSystem(conf);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(name)) {
-        throw new BaseException("table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
+        throw new BaseException(Kind.REFUSED, "table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
             + " check the name with `list` in the HBase shell");
       }
       long startedAt = System.currentTimeMillis();
@@ -147,7 +148,7 @@ public final class BaseTaker {
 
   private Path rootDir() throws IOException {
     if (conf.get("hbase.rootdir") == null) {
-      throw new BaseException("HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
+      throw new BaseException(Kind.REFUSED, "HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
           + " (--hbase-site) or --hbase-conf hbase.rootdir=hdfs://<namenode>/hbase (and fs.defaultFS)");
     }
     return CommonFSUtils.getRootDir(conf);

@@ -2,9 +2,8 @@ package io.rewind.cli;
 
 import io.rewind.core.audit.AuditLog;
 import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseBusyException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.store.ObjectStore;
-import io.rewind.restore.RestoreRefusedException;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
@@ -62,8 +61,8 @@ final class Audited implements AutoCloseable {
 
   /** The command failed (or was refused: bad input, or a lease another holds) with {@code e}; it is rethrown by the caller. */
   void failed(Throwable e, Map<String, Object> details) {
-    this.outcome = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException || e instanceof LeaseBusyException
-        ? "refused" : "failed";
+    Kind kind = Errors.kind(e);
+    this.outcome = kind == Kind.REFUSED || kind == Kind.BUSY ? "refused" : "failed";
     this.error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     this.details = details;
   }

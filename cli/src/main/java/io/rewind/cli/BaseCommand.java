@@ -8,6 +8,8 @@ import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.lease.Lease;
 import io.rewind.core.lease.LeaseBusyException;
 import io.rewind.core.lease.LeaseResources;
@@ -84,18 +86,18 @@ final class BaseCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RewindConfig config = lease.apply(connection.config());
     if (tables.isEmpty()) {
-      throw new IllegalArgumentException("no tables: pass --tables ns:t1,ns:t2 (or run `rewind base follow` to take a base of every"
+      throw new RewindException(Kind.REFUSED, "no tables: pass --tables ns:t1,ns:t2 (or run `rewind base follow` to take a base of every"
           + " table as it joins the backup)");
     }
     if (!hbase.given()) {
-      throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> (or --hbase-zk with --hbase-conf"
+      throw new RewindException(Kind.REFUSED, "no HBase cluster: pass --hbase-site <hbase-site.xml> (or --hbase-zk with --hbase-conf"
           + " hbase.rootdir=... and fs.defaultFS=...) of the cluster whose tables to copy");
     }
     if (engine != RestoreCommand.Engine.mapreduce && (hadoopConf != null)) {
-      throw new IllegalArgumentException("--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
+      throw new RewindException(Kind.REFUSED, "--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
     }
     if (tasks < 1) {
-      throw new IllegalArgumentException("--tasks " + tasks + " copies nothing: give at least 1");
+      throw new RewindException(Kind.REFUSED, "--tasks " + tasks + " copies nothing: give at least 1");
     }
     BaseSettings settings = settings(config, threads, maxBytesPerSec);
     PrintWriter out = spec.commandLine().getOut();
@@ -245,7 +247,7 @@ final class BaseCommand implements Callable<Integer> {
         BaseStore bases = new BaseStore(store);
         TableBases tb = bases.bases(table);
         BaseManifest base = tb.all().stream().filter(b -> b.id.equals(id)).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no base " + id + " of " + table + " in " + store + "; its bases: "
+            .orElseThrow(() -> new RewindException(Kind.REFUSED, "no base " + id + " of " + table + " in " + store + "; its bases: "
                 + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
         awaitUnpinned(new Pins(store, leaseSettings, System::currentTimeMillis), leaseSettings);
         BaseStore.GarbageReport g;

@@ -4,6 +4,8 @@ import io.rewind.base.BaseReport;
 import io.rewind.base.BaseTaker;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.store.ObjectStore;
@@ -54,7 +56,7 @@ final class BaseFollowCommand implements Callable<Integer> {
     // A follower runs unattended: it queues behind another operation on the table rather than skip the base.
     RewindConfig config = connection.config().with(LeaseSettings.WAIT_MS, String.valueOf(FOLLOW_WAIT.toMillis()));
     if (!hbase.given()) {
-      throw new IllegalArgumentException("no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
+      throw new RewindException(Kind.REFUSED, "no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
     }
     PrintWriter out = spec.commandLine().getOut();
     KafkaClients clients = new KafkaClients(config);

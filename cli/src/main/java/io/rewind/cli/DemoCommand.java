@@ -2,6 +2,8 @@ package io.rewind.cli;
 
 import io.rewind.archiver.Archiver;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
@@ -89,7 +91,7 @@ final class DemoCommand implements Callable<Integer> {
     ScratchDir scratch = run.start("rewind-demo-");
     Path dir = scratch.path();
     if (restoreEngine == RestoreCommand.Engine.mapreduce && source != Source.hbase) {
-      throw new IllegalArgumentException("--restore-engine mapreduce restores into HBase tables, which only the HBase demo has: drop"
+      throw new RewindException(Kind.REFUSED, "--restore-engine mapreduce restores into HBase tables, which only the HBase demo has: drop"
           + " --source simulator");
     }
     DemoReport report = new DemoReport();

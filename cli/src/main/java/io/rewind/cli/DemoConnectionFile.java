@@ -1,6 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -92,7 +93,7 @@ final class DemoConnectionFile {
           && String.valueOf(ProcessHandle.current().pid()).equals(RewindConfig.readProperties(file).get(PID))) {
         Files.delete(file);
       }
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | IllegalArgumentException | RewindException e) {
       LOG.warn("cannot remove {}: {}; delete it by hand", file, e.getMessage());
     }
   }

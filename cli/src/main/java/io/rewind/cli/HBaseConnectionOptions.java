@@ -1,5 +1,7 @@
 package io.rewind.cli;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ final class HBaseConnectionOptions {
     Configuration conf = HBaseConfiguration.create();
     if (site != null) {
       if (!Files.isReadable(site)) {
-        throw new IllegalArgumentException("cannot read --hbase-site " + site + ": give the path of the cluster's hbase-site.xml");
+        throw new RewindException(Kind.REFUSED, "cannot read --hbase-site " + site + ": give the path of the cluster's hbase-site.xml");
       }
       conf.addResource(new org.apache.hadoop.fs.Path(site.toAbsolutePath().toUri()));
     }

@@ -6,6 +6,8 @@ import io.rewind.archiver.Compactor;
 import io.rewind.core.base.BaseManifest;
 import io.rewind.core.base.BaseStore;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
@@ -100,7 +102,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
           report.put(cost + "_ms_growth", ratio(largest.get(cost + "_ms"), smallest.get(cost + "_ms")));
         }
         int restoreSize = edits.entrySet().stream().filter(e -> e.getValue() >= restoreEdits).map(Map.Entry::getKey).findFirst()
-            .orElseThrow(() -> new IllegalArgumentException("no history holds --restore-edits " + restoreEdits + " edits: raise --rate or"
+            .orElseThrow(() -> new RewindException(Kind.REFUSED, "no history holds --restore-edits " + restoreEdits + " edits: raise --rate or"
                 + " the largest of --minutes"));
         restoreInChild(s3, dir, "h" + restoreSize, restoreHeap, Map.of(), report, "restore");
         report.put("restore_heap_mb", megabytes(restoreHeap));

@@ -1,6 +1,8 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.point.RestorePoint;
 import io.rewind.core.point.RestorePoints;
@@ -133,27 +135,27 @@ final class RestoreCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RewindConfig config = connection.config();
     if (out == null && !hbase.given() && !dryRun) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "no target: pass --out <dir> for cell dumps, --hbase-zk <quorum> (or --hbase-site <file>) for HBase tables, or --dry-run to see the plan");
     }
     if (out != null && hbase.given()) {
-      throw new IllegalArgumentException("two targets: pass either --out <dir> or an HBase cluster (--hbase-zk/--hbase-site), not both");
+      throw new RewindException(Kind.REFUSED, "two targets: pass either --out <dir> or an HBase cluster (--hbase-zk/--hbase-site), not both");
     }
     if ((mode == Mode.bulkload || bulkloadDir != null) && !hbase.given()) {
-      throw new IllegalArgumentException("--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
+      throw new RewindException(Kind.REFUSED, "--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
     if (engine == Engine.mapreduce && out != null) {
-      throw new IllegalArgumentException("--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
+      throw new RewindException(Kind.REFUSED, "--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
           + " --out, or restore into cell dumps with --engine local");
     }
     if (hadoopConf != null && engine != Engine.mapreduce) {
-      throw new IllegalArgumentException("--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
+      throw new RewindException(Kind.REFUSED, "--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
     }
     if (parallelism < 1) {
-      throw new IllegalArgumentException("--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
+      throw new RewindException(Kind.REFUSED, "--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
     }
     if (!map.isEmpty() && !hbase.given()) {
-      throw new IllegalArgumentException("--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
+      throw new RewindException(Kind.REFUSED, "--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
     io.rewind.restore.SortSettings sort = io.rewind.restore.SortSettings.of(config);
     if (spillDir != null) {

@@ -1,6 +1,8 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.lease.Lease;
 import io.rewind.core.lease.LeaseResources;
 import io.rewind.core.lease.LeaseSettings;
@@ -146,7 +148,7 @@ final class RestorePointCommand implements Runnable {
           Lease held = new Leases(store, LeaseSettings.from(config), System::currentTimeMillis).acquire("restore-point delete",
               List.of(LeaseResources.restorePoint(RestorePoints.checkName(name))))) {
         RestorePoints points = new RestorePoints(store);
-        RestorePoint point = points.read(name).orElseThrow(() -> new IllegalArgumentException("no restore point " + name + " in " + store
+        RestorePoint point = points.read(name).orElseThrow(() -> new RewindException(Kind.REFUSED, "no restore point " + name + " in " + store
             + " (rewind restore-point list)"));
         try (Audited audit = Audited.begin(config, store, "restore-point delete", point.tables, "delete restore point " + name)) {
           audit.run(() -> {

@@ -1,6 +1,8 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.lease.Lease;
 import io.rewind.core.lease.LeaseResources;
@@ -101,7 +103,7 @@ final class RestorePointCreator implements AutoCloseable {
             tables.isEmpty() ? null : tables)) {
       Optional<RestorePoint> existing = points.read(name);
       if (existing.isPresent()) {
-        throw new IllegalArgumentException("restore point " + name + " exists (" + TimeParser.format(existing.get().time) + "): pick another"
+        throw new RewindException(Kind.REFUSED, "restore point " + name + " exists (" + TimeParser.format(existing.get().time) + "): pick another"
             + " name, or delete it first with rewind restore-point delete --name " + name);
       }
       progress.assign(List.of(progressTopic));
@@ -163,7 +165,7 @@ final class RestorePointCreator implements AutoCloseable {
       point.leaseEpoch = lease.epoch();
       point.completedAt = System.currentTimeMillis();
       if (!points.commit(point)) {
-        throw new IllegalArgumentException("restore point " + name + " was committed meanwhile by another requester: pick another name");
+        throw new RewindException(Kind.REFUSED, "restore point " + name + " was committed meanwhile by another requester: pick another name");
       }
       result.latencyMs = System.currentTimeMillis() - time;
       result.point = point;
@@ -181,7 +183,7 @@ final class RestorePointCreator implements AutoCloseable {
     TableDescriptorFile.readAll(store).forEach(d -> known.add(d.getTable()));
     for (String t : tables) {
       if (!known.contains(t)) {
-        throw new IllegalArgumentException("table " + t + " is not backed up in " + store + " (no descriptor under tables/): its tables are "
+        throw new RewindException(Kind.REFUSED, "table " + t + " is not backed up in " + store + " (no descriptor under tables/): its tables are "
             + (known.isEmpty() ? "none yet" : String.join(", ", known)));
       }
     }

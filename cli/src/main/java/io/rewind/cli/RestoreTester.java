@@ -3,6 +3,7 @@ package io.rewind.cli;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ArchiveCatalog;
 import io.rewind.core.store.ManifestCodec;
@@ -100,9 +101,11 @@ final class RestoreTester {
     r.startedAtIso = TimeParser.format(r.startedAt);
     try {
       test(request, r);
-    } catch (RestoreRefusedException | IllegalArgumentException e) {
-      throw e;
     } catch (IOException | RuntimeException e) {
+      // A refused request (or a bad setting) is the operator's to fix, not a failed test to record.
+      if (Errors.kind(e) == Kind.REFUSED || e instanceof IllegalArgumentException) {
+        throw e;
+      }
       LOG.error("restore test {} failed", r.id, e);
       r.ok = false;
       r.error = e.getMessage() == null ? e.toString() : e.getMessage();

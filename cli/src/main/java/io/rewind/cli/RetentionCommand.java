@@ -4,6 +4,8 @@ import io.rewind.base.BaseSettings;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.lease.LeaseBusyException;
 import io.rewind.core.lease.LeaseLostException;
 import io.rewind.core.lease.LeaseSettings;
@@ -73,7 +75,7 @@ final class RetentionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RewindConfig config = lease.apply(connection.config());
     if (every != null && window.start != null) {
-      throw new IllegalArgumentException("--every applies a sliding window: pass --window, not a fixed --window-start");
+      throw new RewindException(Kind.REFUSED, "--every applies a sliding window: pass --window, not a fixed --window-start");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {

@@ -45,6 +45,7 @@ public final class Rewind implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Rewind());
     cl.setExecutionExceptionHandler(new Errors());
+    Errors.documentExitCodes(cl);
     return cl;
   }
 

@@ -1,6 +1,8 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
@@ -98,7 +100,7 @@ final class VerifyCommand implements Callable<Integer> {
       return restoreTests(config, out);
     }
     if (to != null || every != null || hbase.given()) {
-      throw new IllegalArgumentException("--to, --every and --hbase-zk/--hbase-site belong to --restore-test: add it, or drop them");
+      throw new RewindException(Kind.REFUSED, "--to, --every and --hbase-zk/--hbase-site belong to --restore-test: add it, or drop them");
     }
     try (ObjectStore store = RestoreCommand.openStore(config)) {
       StoreVerifier verifier = new StoreVerifier(store, KeyRing.fromConfig(config), n, cap);
@@ -126,10 +128,10 @@ final class VerifyCommand implements Callable<Integer> {
 
   private int restoreTests(RewindConfig config, PrintWriter out) throws Exception {
     if (since != null) {
-      throw new IllegalArgumentException("--since belongs to the integrity check: a restore test restores to --to (or a random time)");
+      throw new RewindException(Kind.REFUSED, "--since belongs to the integrity check: a restore test restores to --to (or a random time)");
     }
     if (sample < 1) {
-      throw new IllegalArgumentException("--sample " + sample + " restores nothing: give at least 1");
+      throw new RewindException(Kind.REFUSED, "--sample " + sample + " restores nothing: give at least 1");
     }
     Long time = to == null ? null : new TimeParser(Clock.systemUTC()).parse(to).epochMillis();
     try (ObjectStore store = RestoreCommand.openStore(config);

@@ -1,5 +1,7 @@
 package io.rewind.cli;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.time.TimeParser;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -45,7 +47,7 @@ final class WorkloadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!hbase.given()) {
-      throw new IllegalArgumentException("no HBase cluster: pass --hbase-zk <quorum> or --hbase-site <hbase-site.xml>");
+      throw new RewindException(Kind.REFUSED, "no HBase cluster: pass --hbase-zk <quorum> or --hbase-site <hbase-site.xml>");
     }
     long s = seed != null ? seed : System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();

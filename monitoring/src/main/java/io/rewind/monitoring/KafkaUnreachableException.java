@@ -1,11 +1,14 @@
 package io.rewind.monitoring;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** The status cannot be collected: no broker answered. */
-public final class KafkaUnreachableException extends RuntimeException {
+public final class KafkaUnreachableException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   KafkaUnreachableException(String bootstrapServers, long timeoutMs, Throwable cause) {
-    super("cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms ("
+    super(Kind.FAILED, "cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms ("
         + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
         + "): check --bootstrap-servers or --config, or that the demo whose settings are used is still running", cause);
   }

@@ -1,10 +1,13 @@
 package io.rewind.producer;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** A single cell is larger than one record of the edits topic may be: it cannot be split further. */
-public class OversizedCellException extends RuntimeException {
+public class OversizedCellException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   public OversizedCellException(String message) {
-    super(message);
+    super(Kind.REFUSED, message);
   }
 }

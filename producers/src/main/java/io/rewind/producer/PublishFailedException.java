@@ -1,10 +1,13 @@
 package io.rewind.producer;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** Kafka did not acknowledge a batch or a claim: nothing may be assumed durable; the caller retries the batch. */
-public class PublishFailedException extends RuntimeException {
+public class PublishFailedException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   public PublishFailedException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.FAILED, message, cause);
   }
 }

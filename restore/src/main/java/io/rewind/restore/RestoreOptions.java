@@ -1,5 +1,7 @@
 package io.rewind.restore;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.util.List;
 
 /** What the operator asked for. */
@@ -16,7 +18,7 @@ public final class RestoreOptions {
    */
   public RestoreOptions(long time, List<String> tables, int parallelism, boolean dryRun) {
     if (parallelism < 1) {
-      throw new IllegalArgumentException("--parallelism must be at least 1, got " + parallelism);
+      throw new RewindException(Kind.REFUSED, "--parallelism must be at least 1, got " + parallelism);
     }
     this.time = time;
     this.tables = List.copyOf(tables);

@@ -1,10 +1,13 @@
 package io.rewind.restore;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** A restore that must not run as asked: a time outside the restorable range, an unknown table. */
-public class RestoreRefusedException extends RuntimeException {
+public class RestoreRefusedException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   public RestoreRefusedException(String message) {
-    super(message);
+    super(Kind.REFUSED, message);
   }
 }

@@ -1,14 +1,17 @@
 package io.rewind.stack;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** A part of the embedded stack (broker, registry, child process) could not be started. */
-public class StackStartException extends RuntimeException {
+public class StackStartException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   public StackStartException(String message) {
-    super(message);
+    super(Kind.FAILED, message);
   }
 
   public StackStartException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.FAILED, message, cause);
   }
 }

@@ -1,11 +1,14 @@
 package io.rewind.checkpoint;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** A persisted entry of the checkpoint rules' state cannot be decoded. */
-public final class CorruptCheckpointStateException extends RuntimeException {
+public final class CorruptCheckpointStateException extends RewindException {
 
   private static final long serialVersionUID = 1L;
 
   public CorruptCheckpointStateException(String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.FAILED, message, cause);
   }
 }

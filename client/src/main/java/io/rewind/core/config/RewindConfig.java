@@ -1,5 +1,7 @@
 package io.rewind.core.config;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -129,7 +131,7 @@ public final class RewindConfig {
     try (Reader r = Files.newBufferedReader(file)) {
       p.load(r);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+      throw new RewindException(Kind.REFUSED, "cannot read configuration file " + file + ": " + e.getMessage(), e);
     }
     Map<String, String> m = new LinkedHashMap<>();
     p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k).trim()));
@@ -194,7 +196,7 @@ public final class RewindConfig {
   public String storeUri() {
     String uri = get(STORE_URI);
     if (uri.isBlank()) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED,
           "no object store configured: pass --store <uri> (file:///path or s3a://bucket/prefix) or set store.uri");
     }
     return uri;

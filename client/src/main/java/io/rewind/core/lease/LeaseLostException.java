@@ -1,12 +1,15 @@
 package io.rewind.core.lease;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /**
  * The holder's lease is gone (it was paused or cut off past its expiry and another operation took
  * over, or a record it protects carries a newer epoch): the operation stops before its next commit.
  */
-public final class LeaseLostException extends IllegalStateException {
+public final class LeaseLostException extends RewindException {
 
   public LeaseLostException(String message) {
-    super(message);
+    super(Kind.FAILED, message);
   }
 }

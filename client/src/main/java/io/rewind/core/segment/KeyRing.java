@@ -1,6 +1,8 @@
 package io.rewind.core.segment;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,7 +53,7 @@ public final class KeyRing {
         continue;
       }
       if (byId.put(k.id(), k) != null) {
-        throw new IllegalArgumentException("two keys with the id '" + k.id() + "' in one key ring: give each key its own id");
+        throw new RewindException(Kind.REFUSED, "two keys with the id '" + k.id() + "' in one key ring: give each key its own id");
       }
       last = k;
     }
@@ -71,7 +73,7 @@ public final class KeyRing {
       return single.map(KeyRing::of).orElse(NONE);
     }
     if (single.isPresent()) {
-      throw new IllegalArgumentException("set either " + KEYRING_FILE + " (several keys) or " + SegmentKey.KEY_FILE + " / "
+      throw new RewindException(Kind.REFUSED, "set either " + KEYRING_FILE + " (several keys) or " + SegmentKey.KEY_FILE + " / "
           + SegmentKey.KEY_ENV + " (one key), not both: put the single key into the key ring file as a line '<id> <base64>'");
     }
     return read(Paths.get(file));
@@ -83,7 +85,7 @@ public final class KeyRing {
     try {
       lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the key ring file " + file + " (" + KEYRING_FILE + "): " + e, e);
+      throw new RewindException(Kind.REFUSED, "cannot read the key ring file " + file + " (" + KEYRING_FILE + "): " + e, e);
     }
     List<SegmentKey> keys = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -93,17 +95,17 @@ public final class KeyRing {
       }
       String[] parts = line.split("\\s+");
       if (parts.length != 2) {
-        throw new IllegalArgumentException("line " + (i + 1) + " of the key ring file " + file + " is not '<id> <base64 key>'"
+        throw new RewindException(Kind.REFUSED, "line " + (i + 1) + " of the key ring file " + file + " is not '<id> <base64 key>'"
             + " (ids hold no spaces; make a key with: head -c 32 /dev/urandom | base64)");
       }
       try {
         keys.add(SegmentKey.ofBase64(parts[0], parts[1]));
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("line " + (i + 1) + " of the key ring file " + file + ": " + e.getMessage(), e);
+      } catch (RewindException e) {
+        throw new RewindException(Kind.REFUSED, "line " + (i + 1) + " of the key ring file " + file + ": " + e.getMessage(), e);
       }
     }
     if (keys.isEmpty()) {
-      throw new IllegalArgumentException("the key ring file " + file + " holds no key: add a line '<id> <base64 key>'"
+      throw new RewindException(Kind.REFUSED, "the key ring file " + file + " holds no key: add a line '<id> <base64 key>'"
           + " (make a key with: head -c 32 /dev/urandom | base64), or unset " + KEYRING_FILE + " to write unencrypted");
     }
     return of(keys.toArray(SegmentKey[]::new));

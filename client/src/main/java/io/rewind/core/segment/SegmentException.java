@@ -1,13 +1,16 @@
 package io.rewind.core.segment;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
+
 /** A segment named by a manifest cannot be used; the message names the segment and the fix. */
-public abstract class SegmentException extends RuntimeException {
+public abstract class SegmentException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   private final String segmentPath;
 
   protected SegmentException(String segmentPath, String message, Throwable cause) {
-    super(message, cause);
+    super(Kind.FAILED, message, cause);
     this.segmentPath = segmentPath;
   }
 

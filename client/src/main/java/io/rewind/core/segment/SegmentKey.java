@@ -1,6 +1,8 @@
 package io.rewind.core.segment;
 
 import io.rewind.core.config.RewindConfig;
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.store.ManifestCodec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +64,7 @@ public final class SegmentKey {
 
   private SegmentKey(String id, byte[] material) {
     if (material.length != 16 && material.length != 24 && material.length != 32) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "a segment encryption key must be 16, 24 or 32 bytes (AES-128/192/256), base64-encoded; got "
               + material.length + " bytes. Make one with: head -c 32 /dev/urandom | base64");
     }
@@ -83,10 +85,7 @@ public final class SegmentKey {
     try {
       return new SegmentKey(id, Base64.getDecoder().decode(base64.trim()));
     } catch (IllegalArgumentException e) {
-      if (e.getMessage() != null && e.getMessage().startsWith("a segment encryption key")) {
-        throw e;
-      }
-      throw new IllegalArgumentException("the segment encryption key is not valid base64: " + e.getMessage(), e);
+      throw new RewindException(Kind.REFUSED, "the segment encryption key is not valid base64: " + e.getMessage(), e);
     }
   }
 
@@ -100,19 +99,19 @@ public final class SegmentKey {
     String var = config.getOrDefault(KEY_ENV, "").trim();
     String id = config.getOrDefault(KEY_ID, "");
     if (!file.isEmpty() && !var.isEmpty()) {
-      throw new IllegalArgumentException("set either " + KEY_FILE + " or " + KEY_ENV + ", not both");
+      throw new RewindException(Kind.REFUSED, "set either " + KEY_FILE + " or " + KEY_ENV + ", not both");
     }
     if (!file.isEmpty()) {
       try {
         return Optional.of(ofBase64(id, new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.US_ASCII)));
       } catch (IOException e) {
-        throw new IllegalArgumentException("cannot read the segment encryption key file " + file + " (" + KEY_FILE + "): " + e, e);
+        throw new RewindException(Kind.REFUSED, "cannot read the segment encryption key file " + file + " (" + KEY_FILE + "): " + e, e);
       }
     }
     if (!var.isEmpty()) {
       String value = env.get(var);
       if (value == null || value.isBlank()) {
-        throw new IllegalArgumentException(
+        throw new RewindException(Kind.REFUSED, 
             KEY_ENV + " names the environment variable " + var + ", which is not set: export it with the base64 key");
       }
       return Optional.of(ofBase64(id, value));

@@ -1,5 +1,7 @@
 package io.rewind.core.store;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.io.Closeable;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -59,7 +61,7 @@ public final class ObjectStore implements Closeable {
    */
   public static ObjectStore open(String storeUri, Map<String, String> hadoopConf) throws IOException {
     if (storeUri == null || storeUri.isBlank()) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "the store URI is empty: pass --store file:///path/to/dir or s3a://bucket/prefix");
     }
     URI uri = parse(storeUri.trim());
@@ -114,11 +116,11 @@ public final class ObjectStore implements Closeable {
         return new java.io.File(storeUri).getAbsoluteFile().toURI();
       }
       if (uri.getScheme().length() == 1) {
-        throw new IllegalArgumentException("store URI '" + storeUri + "' looks like a Windows path: use file:///...");
+        throw new RewindException(Kind.REFUSED, "store URI '" + storeUri + "' looks like a Windows path: use file:///...");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "store URI '" + storeUri + "' is not a valid URI (" + e.getReason()
               + "): use file:///path/to/dir or s3a://bucket/prefix",
           e);

@@ -1,5 +1,7 @@
 package io.rewind.core.time;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,7 +57,7 @@ public final class TimeParser {
 
   public ParsedTime parse(String text) {
     if (text == null || text.isBlank()) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "no time given: use an ISO-8601 instant (2026-11-21T10:05:00Z), epoch millis or a relative time (-15m)");
     }
     String t = text.trim();
@@ -75,7 +77,7 @@ public final class TimeParser {
     }
     if (DIGITS.matcher(t).matches()) {
       if (t.length() < MIN_EPOCH_MILLIS_DIGITS || t.length() > 15) {
-        throw new IllegalArgumentException("cannot read the time '" + t + "' as epoch milliseconds: they have 13 digits"
+        throw new RewindException(Kind.REFUSED, "cannot read the time '" + t + "' as epoch milliseconds: they have 13 digits"
             + " (1795000000000); for epoch seconds append 000, or give an ISO-8601 instant (2026-11-21T10:05:00Z)");
       }
       return new ParsedTime(Instant.ofEpochMilli(Long.parseLong(t)), "epoch milliseconds");
@@ -97,7 +99,7 @@ public final class TimeParser {
       LocalDate date = LocalDate.parse(t, DateTimeFormatter.ISO_LOCAL_DATE);
       return new ParsedTime(date.atStartOfDay(ZoneOffset.UTC).toInstant(), "ISO-8601 date without a time, read as 00:00:00.000 UTC");
     } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(
+      throw new RewindException(Kind.REFUSED, 
           "cannot read the time '" + t + "': use an ISO-8601 instant (2026-11-21T10:05:00.000Z; without a zone it is UTC),"
               + " epoch milliseconds (1795000000000) or a relative time (-15m, -2h, -30s, -1d)");
     }

@@ -3,6 +3,8 @@ package io.rewind.core.time;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -49,9 +51,9 @@ class TimeParserTest {
   @Test
   void tooFewDigitsForEpochMillisAreRefusedNotReadAs1970() {
     assertThatThrownBy(() -> parser.parse("1795000000"))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("'1795000000'").hasMessageContaining("13 digits").hasMessageContaining("epoch seconds append 000");
-    assertThatThrownBy(() -> parser.parse("2026")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> parser.parse("2026")).isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED);
   }
 
   @Test
@@ -68,7 +70,7 @@ class TimeParserTest {
   void anythingElseIsRefusedWithTheFormsThatWork() {
     for (String bad : new String[] {"yesterday", "15m", "-15 minutes", "2026-13-01T00:00:00Z", "10:05"}) {
       assertThatThrownBy(() -> parser.parse(bad)).as(bad)
-          .isInstanceOf(IllegalArgumentException.class)
+          .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
           .hasMessageContaining("'" + bad + "'")
           .hasMessageContaining("-15m");
     }

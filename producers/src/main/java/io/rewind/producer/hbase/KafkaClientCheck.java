@@ -104,7 +104,7 @@ final class KafkaClientCheck {
 
   /** Null when bytes compressed with the codec come back the same; else what failed (a missing class or native library). */
   private static Throwable roundTrip(CompressionType type) {
-    byte[] sample = "rewind codec check, rewind codec check, rewind codec check".getBytes(StandardCharsets.UTF_8);
+    byte[] sample = "Rewind codec check, Rewind codec check, Rewind codec check".getBytes(StandardCharsets.UTF_8);
     try {
       Compression compression = Compression.of(type).build();
       ByteBufferOutputStream compressed = new ByteBufferOutputStream(256);

@@ -1,5 +1,7 @@
 package io.rewind.core.point;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.SelfChecksummedJson;
 import java.io.FileNotFoundException;
@@ -29,7 +31,7 @@ public final class RestorePoints {
   /** Refuses a name that cannot be a key: letters, digits, '.', '_' and '-', at most 128, not starting with a sign. */
   public static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new IllegalArgumentException("restore point name '" + name + "' is not allowed: use 1 to 128 letters, digits, '.', '_'"
+      throw new RewindException(Kind.REFUSED, "restore point name '" + name + "' is not allowed: use 1 to 128 letters, digits, '.', '_'"
           + " or '-', starting with a letter or digit (e.g. before-migration-42)");
     }
     return name;

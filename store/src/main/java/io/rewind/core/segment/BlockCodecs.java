@@ -1,5 +1,7 @@
 package io.rewind.core.segment;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.zip.CRC32;
@@ -36,7 +38,7 @@ public final class BlockCodecs {
       case "none":
         return new NullBlock();
       default:
-        throw new IllegalArgumentException("segment.codec '" + name + "' is not supported: use zstd, snappy, deflate or none");
+        throw new RewindException(Kind.REFUSED, "segment.codec '" + name + "' is not supported: use zstd, snappy, deflate or none");
     }
   }
 

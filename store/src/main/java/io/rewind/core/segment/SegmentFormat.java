@@ -1,5 +1,7 @@
 package io.rewind.core.segment;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.schemas.ArchivedBlock;
 import io.rewind.schemas.ArchivedRecord;
 import java.util.Locale;
@@ -42,7 +44,7 @@ public enum SegmentFormat {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "columnar" -> COLUMNAR;
       case "records" -> RECORDS;
-      default -> throw new IllegalArgumentException(
+      default -> throw new RewindException(Kind.REFUSED, 
           "segment.format '" + name + "' is not supported: use columnar (format 2, the default) or records (format 1,"
               + " readable by Rewind versions before format 2)");
     };

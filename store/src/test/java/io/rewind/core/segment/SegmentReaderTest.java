@@ -3,6 +3,8 @@ package io.rewind.core.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.error.RewindException;
+import io.rewind.core.error.RewindException.Kind;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestCodec;
 import io.rewind.core.store.ObjectStore;
@@ -226,7 +228,7 @@ class SegmentReaderTest {
     assertThatThrownBy(() -> key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/b.avro"))
         .isInstanceOf(SegmentKeyException.class);
     assertThatThrownBy(() -> SegmentKey.of("short", new byte[10]))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("16, 24 or 32 bytes");
   }
 
@@ -243,7 +245,7 @@ class SegmentReaderTest {
         io.rewind.core.config.RewindConfig.of(Map.of(SegmentKey.KEY_ENV, "MY_SEGMENT_KEY"));
     assertThat(SegmentKey.fromConfig(fromEnv, Map.of("MY_SEGMENT_KEY", b64))).isPresent();
     assertThatThrownBy(() -> SegmentKey.fromConfig(fromEnv, Map.of()))
-        .isInstanceOf(IllegalArgumentException.class)
+        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("MY_SEGMENT_KEY");
     assertThat(SegmentKey.fromConfig(io.rewind.core.config.RewindConfig.of(Map.of()), Map.of())).isEmpty();
   }
