@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.core.config.RewindConfig;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class SegmentFormatSettingTest {
@@ -19,8 +20,8 @@ class SegmentFormatSettingTest {
   @Test
   void anUnknownFormatIsRefusedNamingTheAcceptedOnes() {
     assertThatThrownBy(() -> new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("segment.format 'parquet'")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Invalid value parquet for configuration segment.format")
         .hasMessageContaining("columnar")
         .hasMessageContaining("records");
   }

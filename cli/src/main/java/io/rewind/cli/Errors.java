@@ -2,11 +2,12 @@ package io.rewind.cli;
 
 import io.rewind.core.lease.LeaseBusyException;
 import io.rewind.restore.RestoreRefusedException;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line and an exit code: 2 for a request that was refused (bad input,
- * a time outside the restorable range), 3 when another operation holds a lease this one needs (the
+ * a setting its definition refuses (ConfigException), a time outside the restorable range), 3 when another operation holds a lease this one needs (the
  * message names it and its expiry: try again, or pass --wait), 1 for a failure (a corrupt segment,
  * an unreachable store).
  */
@@ -19,7 +20,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     boolean busy = e instanceof LeaseBusyException;
-    boolean refused = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException;
+    boolean refused = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException || e instanceof ConfigException;
     cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + (busy ? "busy: " : refused ? "refused: " : "error: ") + message(e));
     if (System.getenv("REWIND_DEBUG") != null) {
       e.printStackTrace(cl.getErr());
