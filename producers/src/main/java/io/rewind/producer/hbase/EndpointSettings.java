@@ -1,5 +1,6 @@
 package io.rewind.producer.hbase;
 
+import io.rewind.core.base.FileCopier;
 import io.rewind.core.config.RewindConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -43,6 +44,8 @@ public final class EndpointSettings {
     AbstractConfig own = config.parse(CONFIG);
     this.snapshotIntervalMs = own.getLong(SNAPSHOT_INTERVAL_MS);
     this.snapshotsEnabled = own.getBoolean(SNAPSHOTS_ENABLED);
+    // Checked here so that a bad value refuses the peer at its start, not its first captured bulk load.
+    config.parse(FileCopier.CONFIG);
   }
 
   /**
