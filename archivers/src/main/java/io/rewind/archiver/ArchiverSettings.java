@@ -44,7 +44,8 @@ public final class ArchiverSettings {
           "zstd level of segment blocks: on simulated edits level 1 stores ~10% more bytes than 3, level 6 ~7% fewer at"
               + " 2.6 times the compression CPU (docs/archivers.md).")
       .define(WORKER_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
-          "Threads that compress blocks and write segments (with the poll and control threads, the archiver's own budget).")
+          "Threads that compress blocks and write segments (with the poll and control threads, the archiver's own"
+              + " budget).")
       .define(UPLOAD_MAX_BYTES_PER_SEC, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
           "Cap on segment bytes written per second, shared by the workers; 0: none.")
       .define(NEW_STORE_START, Type.STRING, "refuse", RewindConfig.anyCase("refuse", "log-start"), Importance.MEDIUM,

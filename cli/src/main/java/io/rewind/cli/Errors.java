@@ -7,9 +7,9 @@ import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line and an exit code: 2 for a request that was refused (bad input,
- * a setting its definition refuses (ConfigException), a time outside the restorable range), 3 when another operation holds a lease this one needs (the
- * message names it and its expiry: try again, or pass --wait), 1 for a failure (a corrupt segment,
- * an unreachable store).
+ * a value a setting's ConfigDef refuses, a time outside the restorable range), 3 when another
+ * operation holds a lease this one needs (the message names it and its expiry: try again, or pass
+ * --wait), 1 for a failure (a corrupt segment, an unreachable store).
  */
 final class Errors implements CommandLine.IExecutionExceptionHandler {
 
@@ -20,7 +20,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
     boolean busy = e instanceof LeaseBusyException;
-    boolean refused = e instanceof RestoreRefusedException || e instanceof IllegalArgumentException || e instanceof ConfigException;
+    boolean refused =
+        e instanceof RestoreRefusedException || e instanceof IllegalArgumentException || e instanceof ConfigException;
     cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + (busy ? "busy: " : refused ? "refused: " : "error: ") + message(e));
     if (System.getenv("REWIND_DEBUG") != null) {
       e.printStackTrace(cl.getErr());

@@ -46,13 +46,17 @@ final class VerifyCommand implements Callable<Integer> {
   static final long DEFAULT_MAX_BYTES_PER_SEC = 100L << 20;
   /** The verify.* settings, overridden by --threads and --max-bytes-per-sec. */
   static final ConfigDef CONFIG = new ConfigDef()
-      .define(THREADS, Type.INT, null, ConfigDef.LambdaValidator.with((name, value) -> {
-        if (value != null && (Integer) value < 1) {
-          throw new ConfigException(name, value, "must be at least 1");
-        }
-      }, () -> "[1,...]; none: this host's cores"), Importance.MEDIUM, "Objects `rewind verify` reads at once; none: this host's cores.")
+      .define(THREADS, Type.INT, null, ConfigDef.LambdaValidator.with(VerifyCommand::positiveOrNone, () -> "[1,...]; none: cores"),
+          Importance.MEDIUM, "Objects `rewind verify` reads at once; none: this host's cores.")
       .define(MAX_BYTES_PER_SEC, Type.LONG, DEFAULT_MAX_BYTES_PER_SEC, Range.atLeast(0), Importance.MEDIUM,
           "Cap on the bytes `rewind verify` reads per second, all threads together; 0: none.");
+
+  /** Unset (this host's cores) or at least 1: a default of none cannot go through Range. */
+  private static void positiveOrNone(String name, Object value) {
+    if (value != null && (Integer) value < 1) {
+      throw new ConfigException(name, value, "must be at least 1");
+    }
+  }
 
   @Mixin ConnectionOptions connection;
 
@@ -106,7 +110,8 @@ final class VerifyCommand implements Callable<Integer> {
     RewindConfig config = connection.config();
     AbstractConfig settings = config.parse(CONFIG);
     Integer configuredThreads = settings.getInt(THREADS);
-    int n = threads != null ? threads : configuredThreads != null ? configuredThreads : Runtime.getRuntime().availableProcessors();
+    int n = threads != null ? threads
+        : configuredThreads != null ? configuredThreads : Runtime.getRuntime().availableProcessors();
     long cap = maxBytesPerSecond != null ? maxBytesPerSecond : settings.getLong(MAX_BYTES_PER_SEC);
     Long from = since == null ? null : new TimeParser(Clock.systemUTC()).parse(since).epochMillis();
     PrintWriter out = spec.commandLine().getOut();

@@ -24,6 +24,11 @@ import java.util.TreeMap;
  * the key upper-cased with dots as underscores) and explicit overrides (command-line options).
  * Keys that belong to Kafka clients pass through with the prefixes {@code kafka.},
  * {@code producer.}, {@code consumer.} and {@code admin.}.
+ *
+ * <p>The keys below are defined, with type, default and validation, in the ConfigDefs {@link
+ * #KAFKA}, {@link #ARCHIVE}, {@link #CHECKPOINT} and {@link #RESTORE}; every configuration is checked
+ * against them when it is built. A stage reads its own keys through {@link #parse(ConfigDef)} with
+ * the ConfigDef it defines beside the code that reads them.
  */
 public final class RewindConfig {
 

@@ -130,7 +130,8 @@ final class BulkLoadCapture implements AutoCloseable {
       }
     }
     loads.writeIntent(load);
-    FileCopier copier = new FileCopier(s, new UploadThrottle(0), config.parse(FileCopier.CONFIG).getString(FileCopier.CODEC), keys.writer().orElse(null));
+    String codec = config.parse(FileCopier.CONFIG).getString(FileCopier.CODEC);
+    FileCopier copier = new FileCopier(s, new UploadThrottle(0), codec, keys.writer().orElse(null));
     long copied = 0;
     for (int i = 0; i < load.files.size(); i++) {
       BaseFile planned = load.files.get(i);

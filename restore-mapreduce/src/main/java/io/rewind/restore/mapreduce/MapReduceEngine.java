@@ -67,7 +67,8 @@ public final class MapReduceEngine implements ReplayEngine {
   /** The settings of a restore with --engine mapreduce. */
   public static final ConfigDef CONFIG = new ConfigDef()
       .define(SPLIT_BYTES_SETTING, Type.LONG, SegmentInputFormat.DEFAULT_SPLIT_BYTES, Range.atLeast(1), Importance.MEDIUM,
-          "Segment bytes one map task of `rewind restore --engine mapreduce` reads at most (a larger segment is read alone).");
+          "Segment bytes one map task of `rewind restore --engine mapreduce` reads at most (a larger segment is read"
+              + " alone).");
   /** Offsets set aside per bulk-loaded file: more than the edits of any file (one per row, or per MiB of a row). */
   private static final long FILE_OFFSETS = 1L << 36;
   /** HFileOutputFormat2's settings (package-private there): its multi-table mode, its tables, and each family's settings. */
