@@ -10,42 +10,19 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
- * What an archiver reads from the shared configuration. Keys (defaults in {@link RewindConfig}):
- *
- * <ul>
- *   <li>{@code segment.max.bytes} (64 MiB): a segment rolls before its record bytes (key, value,
- *       headers, uncompressed) would pass this; it is also the bound on the memory a partition's
- *       open segment holds, since segments are buffered until they roll;
- *   <li>{@code segment.max.age.ms} (500): segments roll at every multiple of it on the wall clock,
- *       so a record waits at most this long in an open segment and a partition rolls on time at
- *       most once per this long ({@link RollRule}; the RPO knob, with the marker interval and the
- *       checkpoint margin; 1000 until the RPO bench showed p99 above 2 s at 50,000 edits/s: twice
- *       the segments and manifests of 1000);
- *   <li>{@code segment.codec} (zstd): zstd, snappy, deflate or none;
- *   <li>{@value #SEGMENT_FORMAT} (columnar): columnar (format 2: blocks of columns, each value stored
- *       as its difference from its row's previous edit, ~20% fewer bytes) or records (format 1:
- *       one Avro record per Kafka record, for a store that Rewind versions before format 2 must
- *       still restore from); restores read both;
- *   <li>{@value #ZSTD_LEVEL} (3): zstd's level, -7 (fastest) to 22; on simulated edits in format 2
- *       level 1 stores ~10% more bytes than 3, level 6 ~7% fewer at 2.6 times the compression CPU
- *       (docs/archivers.md);
- *   <li>{@code archiver.group.id} (rewind-archivers): the consumer group over the edits topic;
- *   <li>{@code store.uri}, {@code registry.url}, {@code topic.prefix}, {@code bootstrap.servers};
- *   <li>{@value #UPLOAD_MAX_BYTES_PER_SEC} (0: unlimited): cap on the average upload bandwidth of
- *       this archiver's segments, in bytes per second, shared by its worker threads;
- *   <li>{@value #WORKER_THREADS} (2): worker threads that compress segment blocks while the poll
- *       loop reads on, and write the segments of one roll to the store in parallel: the cap on
- *       the archiver's threads besides its poll and control threads;
- *   <li>{@code segment.encryption.key.file} / {@code segment.encryption.key.env} /
- *       {@code segment.encryption.key.id}: optional client-side AES-GCM encryption of segments
- *       (see {@link SegmentKey});
- *   <li>{@value #GC_GRACE_MS} (1 h): an orphan segment (no manifest) is removed by {@code rewind gc}
- *       only once it is this old;
- *   <li>{@code fs.*}: passed as they are to the store's Hadoop FileSystem (fs.s3a.endpoint,
- *       fs.s3a.encryption.algorithm...).
- * </ul>
+ * What an archiver reads from the shared configuration: the store and segment keys of {@link
+ * RewindConfig#ARCHIVE} (a segment is buffered until it rolls, so segment.max.bytes also bounds a
+ * partition's memory; segment.max.age.ms rolls on the wall clock, {@link RollRule}), its own keys in
+ * {@link #CONFIG}, the key ring of {@link KeyRing#CONFIG}, and {@code fs.*}, passed as they are to
+ * the store's Hadoop FileSystem. Types, defaults and meanings: those ConfigDefs, tabled in
+ * docs/operations.md.
  */
 public final class ArchiverSettings {
 
@@ -58,6 +35,27 @@ public final class ArchiverSettings {
   public static final String SEGMENT_FORMAT = "segment.format";
   /** Where a partition the store holds nothing of starts when its log no longer starts at 0: refuse, or log-start. */
   public static final String NEW_STORE_START = "archiver.new.store.start";
+
+  /** The archiver's own settings; the segment and Kafka keys it also reads are RewindConfig.CONFIG's. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(SEGMENT_FORMAT, Type.STRING, "columnar", RewindConfig.anyCase("columnar", "records"), Importance.MEDIUM,
+          "`columnar` (format 2: blocks of columns, ~20% fewer bytes) or `records` (format 1: for a store that Rewind"
+              + " versions before format 2 must still restore from, e.g. while restore hosts are upgraded after the"
+              + " archivers); restores read both.")
+      .define(ZSTD_LEVEL, Type.INT, BlockCodecs.DEFAULT_ZSTD_LEVEL, Range.between(-7, 22), Importance.LOW,
+          "zstd level of segment blocks: on simulated edits level 1 stores ~10% more bytes than 3, level 6 ~7% fewer at"
+              + " 2.6 times the compression CPU (docs/archivers.md).")
+      .define(WORKER_THREADS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+          "Threads that compress blocks and write segments (with the poll and control threads, the archiver's own"
+              + " budget).")
+      .define(UPLOAD_MAX_BYTES_PER_SEC, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+          "Cap on segment bytes written per second, shared by the workers; 0: none.")
+      .define(NEW_STORE_START, Type.STRING, "refuse", RewindConfig.anyCase("refuse", "log-start"), Importance.MEDIUM,
+          "A partition the store holds nothing of, whose log no longer starts at 0 or whose group committed before, is"
+              + " stopped with a named error (offsets were lost, or `store.uri` changed); `log-start` archives it from the"
+              + " log start: only for a deliberately new store on an existing topic.")
+      .define(GC_GRACE_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.LOW,
+          "`rewind gc` removes an orphan segment (no manifest) only when it is older than this.");
 
   private final RewindConfig config;
   private final long segmentMaxBytes;
@@ -72,52 +70,24 @@ public final class ArchiverSettings {
   private final boolean newStoreFromLogStart;
 
   public ArchiverSettings(RewindConfig config) {
+    AbstractConfig own = config.parse(CONFIG);
+    AbstractConfig shared = config.parse(RewindConfig.CONFIG);
     this.config = config;
-    this.segmentMaxBytes = positive(config, RewindConfig.SEGMENT_MAX_BYTES);
-    this.segmentMaxAgeMs = positive(config, RewindConfig.SEGMENT_MAX_AGE_MS);
-    this.codec = config.get(RewindConfig.SEGMENT_CODEC).trim().toLowerCase(Locale.ROOT);
-    BlockCodecs.create(codec); // refuses an unknown name, listing the accepted ones
-    this.format = SegmentFormat.of(config.getOrDefault(SEGMENT_FORMAT, "columnar"));
-    this.uploadBytesPerSecond = number(config, UPLOAD_MAX_BYTES_PER_SEC, 0, 0);
-    this.workerThreads = (int) number(config, WORKER_THREADS, 2, 1);
-    this.gcGraceMs = number(config, GC_GRACE_MS, 3_600_000L, 0);
-    this.zstdLevel = (int) number(config, ZSTD_LEVEL, BlockCodecs.DEFAULT_ZSTD_LEVEL, -7);
-    if (zstdLevel > 22) {
-      throw new IllegalArgumentException("configuration '" + ZSTD_LEVEL + "' must be at most 22, got " + zstdLevel);
-    }
+    this.segmentMaxBytes = shared.getLong(RewindConfig.SEGMENT_MAX_BYTES);
+    this.segmentMaxAgeMs = shared.getLong(RewindConfig.SEGMENT_MAX_AGE_MS);
+    this.codec = shared.getString(RewindConfig.SEGMENT_CODEC).toLowerCase(Locale.ROOT);
+    this.format = SegmentFormat.of(own.getString(SEGMENT_FORMAT));
+    this.uploadBytesPerSecond = own.getLong(UPLOAD_MAX_BYTES_PER_SEC);
+    this.workerThreads = own.getInt(WORKER_THREADS);
+    this.gcGraceMs = own.getLong(GC_GRACE_MS);
+    this.zstdLevel = own.getInt(ZSTD_LEVEL);
     this.segmentKey = KeyRing.fromConfig(config).writer().orElse(null);
-    String start = config.getOrDefault(NEW_STORE_START, "refuse").trim().toLowerCase(Locale.ROOT);
-    if (!start.equals("refuse") && !start.equals("log-start")) {
-      throw new IllegalArgumentException("configuration '" + NEW_STORE_START + "' must be refuse or log-start, got '" + start + "'");
-    }
-    this.newStoreFromLogStart = start.equals("log-start");
+    this.newStoreFromLogStart = own.getString(NEW_STORE_START).toLowerCase(Locale.ROOT).equals("log-start");
   }
 
   /** An empty store may begin a partition at its log start although offsets below it were never archived here. */
   public boolean newStoreFromLogStart() {
     return newStoreFromLogStart;
-  }
-
-  static long number(RewindConfig config, String key, long fallback, long min) {
-    String text = config.getOrDefault(key, String.valueOf(fallback)).trim();
-    long v;
-    try {
-      v = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("configuration '" + key + "' must be a whole number, got '" + text + "'");
-    }
-    if (v < min) {
-      throw new IllegalArgumentException("configuration '" + key + "' must be at least " + min + ", got " + v);
-    }
-    return v;
-  }
-
-  private static long positive(RewindConfig config, String key) {
-    long v = config.getLong(key);
-    if (v <= 0) {
-      throw new IllegalArgumentException("configuration '" + key + "' must be positive, got " + v);
-    }
-    return v;
   }
 
   public RewindConfig config() {

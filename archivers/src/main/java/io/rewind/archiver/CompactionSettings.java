@@ -5,27 +5,19 @@ import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.segment.KeyRing;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
- * What the compactor ({@code rewind compact}) reads from the shared configuration:
- *
- * <ul>
- *   <li>{@value #LEVEL_WINDOWS_MS} (60000,3600000): the window of each level above 0, in ms,
- *       each a multiple of the one before: level 1 merges the level-0 segments committed within one
- *       minute, level 2 those within one hour, so a partition's history costs two objects (a segment
- *       and its manifest) per hour once its hour is over;
- *   <li>{@value #SETTLE_MS} (30000): a window is merged this long after it ends, so that a segment
- *       committed late in it (an archiver's clock behind) is still taken;
- *   <li>{@value #GRACE_MS} (600000): merged-away manifests and segments are deleted this long after
- *       the merged one replaced them in the index, so a reader that read the index just before
- *       still finds what it planned;
- *   <li>{@value #INTERVAL_MS} (10000): how often a running compactor indexes what the archivers
- *       committed and merges the windows that ended: the level-0 manifests a reader must read
- *       beside the index are those of the last interval or so;
- *   <li>{@value #MAX_SEGMENT_BYTES} (4 GiB): a merged segment stops growing past this many bytes;
- *   <li>{@value #PAGE_ENTRIES} (256): finished index entries move from the head into an immutable
- *       page once the head holds this many more of them, so the head stays small.
- * </ul>
+ * What the compactor ({@code rewind compact}) reads from the shared configuration: {@link #CONFIG}
+ * (level windows, settle and grace times, interval, merged segment cap, index page size; tabled in
+ * docs/operations.md), the key ring and the lease settings. Levels nest: level 1 merges the level-0
+ * segments committed within one minute, level 2 those within one hour, so a partition's history
+ * costs two objects (a segment and its manifest) per hour once its hour is over.
  */
 public final class CompactionSettings {
 
@@ -35,6 +27,20 @@ public final class CompactionSettings {
   public static final String INTERVAL_MS = "compaction.interval.ms";
   public static final String MAX_SEGMENT_BYTES = "compaction.max.segment.bytes";
   public static final String PAGE_ENTRIES = "compaction.index.page.entries";
+
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(LEVEL_WINDOWS_MS, Type.STRING, "60000,3600000", new NestedWindows(), Importance.MEDIUM,
+          "Compaction levels, each window a multiple of the one before: level 1 merges a minute of level-0 segments,"
+              + " level 2 an hour ([archivers.md](archivers.md)).")
+      .define(SETTLE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
+          "A window is merged this long after it ends, so that a segment committed late in it is still taken.")
+      .define(GRACE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
+          "Merged-away segments are deleted this long after the merged one replaced them, so a reader that read the"
+              + " index just before still finds what it planned.")
+      .define(INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
+          "How often the compactor indexes and merges.")
+      .define(MAX_SEGMENT_BYTES, Type.LONG, 4L << 30, Range.atLeast(1), Importance.LOW, "Cap on a merged segment.")
+      .define(PAGE_ENTRIES, Type.INT, 256, Range.atLeast(2), Importance.LOW, "Entries per immutable index page.");
 
   private final long[] windows;
   private final long settleMs;
@@ -46,12 +52,13 @@ public final class CompactionSettings {
   private final LeaseSettings leases;
 
   public CompactionSettings(RewindConfig config) {
-    this.windows = windows(config.getOrDefault(LEVEL_WINDOWS_MS, "60000,3600000"));
-    this.settleMs = ArchiverSettings.number(config, SETTLE_MS, 30_000, 0);
-    this.graceMs = ArchiverSettings.number(config, GRACE_MS, 600_000, 0);
-    this.intervalMs = ArchiverSettings.number(config, INTERVAL_MS, 10_000, 1);
-    this.maxSegmentBytes = ArchiverSettings.number(config, MAX_SEGMENT_BYTES, 4L << 30, 1);
-    this.pageEntries = (int) ArchiverSettings.number(config, PAGE_ENTRIES, 256, 2);
+    AbstractConfig c = config.parse(CONFIG);
+    this.windows = windows(c.getString(LEVEL_WINDOWS_MS));
+    this.settleMs = c.getLong(SETTLE_MS);
+    this.graceMs = c.getLong(GRACE_MS);
+    this.intervalMs = c.getLong(INTERVAL_MS);
+    this.maxSegmentBytes = c.getLong(MAX_SEGMENT_BYTES);
+    this.pageEntries = c.getInt(PAGE_ENTRIES);
     this.keys = KeyRing.fromConfig(config);
     this.leases = LeaseSettings.from(config);
   }
@@ -80,6 +87,23 @@ public final class CompactionSettings {
       throw new IllegalArgumentException("configuration '" + LEVEL_WINDOWS_MS + "' must name at least one level, e.g. 60000,3600000");
     }
     return parsed.stream().mapToLong(Long::longValue).toArray();
+  }
+
+  /** Refuses level windows that do not nest, with ConfigDef's message naming the key. */
+  private static final class NestedWindows implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      try {
+        windows((String) value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(name, value, e.getMessage());
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "comma-separated positive ms, each a multiple of the one before";
+    }
   }
 
   /** The window of each level, level 1 first. */

@@ -5,9 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.segment.SegmentFormat;
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class SegmentFormatSettingTest {
@@ -22,8 +21,8 @@ class SegmentFormatSettingTest {
   @Test
   void anUnknownFormatIsRefusedNamingTheAcceptedOnes() {
     assertThatThrownBy(() -> new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
-        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
-        .hasMessageContaining("segment.format 'parquet'")
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("Invalid value parquet for configuration segment.format")
         .hasMessageContaining("columnar")
         .hasMessageContaining("records");
   }

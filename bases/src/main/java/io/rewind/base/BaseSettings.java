@@ -1,10 +1,17 @@
 package io.rewind.base;
 
+import io.rewind.core.base.FileCopier;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.segment.SegmentKey;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * How a base is copied. A base copy reads HFiles the region servers also read, so it runs with a
@@ -18,12 +25,42 @@ public final class BaseSettings {
   public static final String COPY_CPU_SHARE = "base.copy.cpu.share";
   /** Upload bandwidth cap in bytes per second over all copy threads; 0 means none. */
   public static final String COPY_MAX_BYTES_PER_SEC = "base.copy.max.bytes.per.sec";
-  /** Codec of stored HFiles: zstd (default) or none. HFiles of families compressed in HBase gain little. */
-  public static final String CODEC = "base.codec";
+  /** Codec of stored HFiles: zstd (default) or none, defined with the copier in {@link FileCopier#CONFIG}. */
+  public static final String CODEC = FileCopier.CODEC;
   /** Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files). */
   public static final String KEEP_SNAPSHOT = "base.keep.snapshot";
   /** After this long a base copy's intent (pending.json) no longer protects its files from garbage collection. */
   public static final String INTENT_EXPIRY_MS = "base.intent.expiry.ms";
+
+  /** The base.* settings besides base.codec ({@link FileCopier#CONFIG}, which the endpoint reads too). */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(COPY_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
+          "Copy threads; 0: max(1, cores × " + COPY_CPU_SHARE + ").")
+      .define(COPY_CPU_SHARE, Type.DOUBLE, 0.25, new ShareOfCores(), Importance.MEDIUM,
+          "Share of this host's cores the copy may keep busy when " + COPY_THREADS + " is 0: a base copy reads HFiles"
+              + " the region servers also read.")
+      .define(COPY_MAX_BYTES_PER_SEC, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+          "Upload bandwidth cap in bytes per second over all copy threads; 0: none.")
+      .define(KEEP_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
+          "Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files).")
+      .define(INTENT_EXPIRY_MS, Type.LONG, 24L * 3600 * 1000, Range.atLeast(0), Importance.LOW,
+          "After this long a base copy's intent (pending.json) no longer protects its files from garbage collection.");
+
+  /** A share of the cores in (0, 1]. */
+  private static final class ShareOfCores implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      double share = (Double) value;
+      if (!(share > 0 && share <= 1)) {
+        throw new ConfigException(name, value, "must be in (0, 1]");
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "(0, 1]";
+    }
+  }
 
   private final int threads;
   private final long bytesPerSecond;
@@ -53,21 +90,18 @@ public final class BaseSettings {
   }
 
   public static BaseSettings from(RewindConfig config) {
-    int threads = Integer.parseInt(config.getOrDefault(COPY_THREADS, "0"));
+    AbstractConfig c = config.parse(CONFIG);
+    int threads = c.getInt(COPY_THREADS);
     if (threads == 0) {
-      double share = Double.parseDouble(config.getOrDefault(COPY_CPU_SHARE, "0.25"));
-      if (share <= 0 || share > 1) {
-        throw new IllegalArgumentException(COPY_CPU_SHARE + " must be in (0, 1], got " + share);
-      }
-      threads = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * share));
+      threads = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * c.getDouble(COPY_CPU_SHARE)));
     }
     return new BaseSettings(
         threads,
-        Long.parseLong(config.getOrDefault(COPY_MAX_BYTES_PER_SEC, "0")),
-        config.getOrDefault(CODEC, "zstd"),
-        Boolean.parseBoolean(config.getOrDefault(KEEP_SNAPSHOT, "false")),
+        c.getLong(COPY_MAX_BYTES_PER_SEC),
+        config.parse(FileCopier.CONFIG).getString(CODEC),
+        c.getBoolean(KEEP_SNAPSHOT),
         config.marginMs(),
-        Long.parseLong(config.getOrDefault(INTENT_EXPIRY_MS, String.valueOf(24L * 3600 * 1000))),
+        c.getLong(INTENT_EXPIRY_MS),
         KeyRing.fromConfig(config).writer().orElse(null),
         LeaseSettings.from(config));
   }

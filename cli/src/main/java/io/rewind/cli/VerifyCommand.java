@@ -14,6 +14,12 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,6 +46,19 @@ final class VerifyCommand implements Callable<Integer> {
   static final String THREADS = "verify.threads";
   static final String MAX_BYTES_PER_SEC = "verify.max.bytes.per.sec";
   static final long DEFAULT_MAX_BYTES_PER_SEC = 100L << 20;
+  /** The verify.* settings, overridden by --threads and --max-bytes-per-sec. */
+  static final ConfigDef CONFIG = new ConfigDef()
+      .define(THREADS, Type.INT, null, ConfigDef.LambdaValidator.with(VerifyCommand::positiveOrNone, () -> "[1,...]; none: cores"),
+          Importance.MEDIUM, "Objects `rewind verify` reads at once; none: this host's cores.")
+      .define(MAX_BYTES_PER_SEC, Type.LONG, DEFAULT_MAX_BYTES_PER_SEC, Range.atLeast(0), Importance.MEDIUM,
+          "Cap on the bytes `rewind verify` reads per second, all threads together; 0: none.");
+
+  /** Unset (this host's cores) or at least 1: a default of none cannot go through Range. */
+  private static void positiveOrNone(String name, Object value) {
+    if (value != null && (Integer) value < 1) {
+      throw new ConfigException(name, value, "must be at least 1");
+    }
+  }
 
   @Mixin ConnectionOptions connection;
 
@@ -91,9 +110,11 @@ final class VerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     RewindConfig config = connection.config();
-    int n = threads != null ? threads : Integer.parseInt(config.getOrDefault(THREADS, String.valueOf(Runtime.getRuntime().availableProcessors())));
-    long cap = maxBytesPerSecond != null ? maxBytesPerSecond
-        : Long.parseLong(config.getOrDefault(MAX_BYTES_PER_SEC, String.valueOf(DEFAULT_MAX_BYTES_PER_SEC)));
+    AbstractConfig settings = config.parse(CONFIG);
+    Integer configuredThreads = settings.getInt(THREADS);
+    int n = threads != null ? threads
+        : configuredThreads != null ? configuredThreads : Runtime.getRuntime().availableProcessors();
+    long cap = maxBytesPerSecond != null ? maxBytesPerSecond : settings.getLong(MAX_BYTES_PER_SEC);
     Long from = since == null ? null : new TimeParser(Clock.systemUTC()).parse(since).epochMillis();
     PrintWriter out = spec.commandLine().getOut();
     if (restoreTest) {

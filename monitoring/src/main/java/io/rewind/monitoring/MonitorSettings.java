@@ -2,29 +2,16 @@ package io.rewind.monitoring;
 
 import io.rewind.core.config.RewindConfig;
 import java.time.Duration;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
- * The monitoring settings, read from the shared configuration (every key optional):
- *
- * <ul>
- *   <li>{@code monitor.checkpoint.stall.ms} (60000): the RPO beyond which the checkpoint counts as
- *       stalled (a warning; critical at five times it);
- *   <li>{@code monitor.retention.warn.ratio} (0.5) and {@code monitor.retention.critical.ratio} (0.8):
- *       the age of the oldest unarchived edit as a share of the edits topic's retention.ms;
- *   <li>{@code monitor.progress.window.ms} (3600000): how far back the progress topic is read for
- *       bulk-load markers (at most the newest {@code monitor.progress.max.records}, 50000, at a start);
- *   <li>{@code monitor.skew.window.ms} (60000): the recent progress records that clock skew is estimated from;
- *   <li>{@code monitor.wal.backlog.warn.wals} (8) and {@code monitor.wal.backlog.critical.wals} (32):
- *       closed WALs a replication queue may hold unshipped before the {@code wal-backlog} alert warns
- *       and turns critical; set them from the disk the source has for WALs (the disk left for
- *       oldWALs divided by the WAL size, hbase.regionserver.logroll.multiplier × the HDFS block size);
- *   <li>{@code monitor.restore.test.max.age.ms} (172800000, 48 h): the age beyond which the last restore test
- *       ({@code rewind verify --restore-test}) is stale, and the age of the backup's oldest data beyond which
- *       a store that never had one is;
- *   <li>{@code monitor.sample.interval.ms} (5000) and {@code monitor.history.ms} (3600000): how often a
- *       long-running process collects the status for its metrics and its status page chart, and how
- *       much history the chart keeps.
- * </ul>
+ * The monitoring settings, read from the shared configuration (every key optional): their names,
+ * defaults and meaning are in {@link #CONFIG} and the settings tables of docs/operations.md.
  */
 public record MonitorSettings(
     long stallMs,
@@ -52,45 +39,64 @@ public record MonitorSettings(
   public static final String WAL_BACKLOG_CRITICAL = "monitor.wal.backlog.critical.wals";
   public static final String RESTORE_TEST_MAX_AGE_MS = "monitor.restore.test.max.age.ms";
 
+  /** The monitor.* settings: every number positive, every ratio in (0, 1]. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(STALL_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
+          "The RPO beyond which the checkpoint counts as stalled (a warning; critical at five times it).")
+      .define(RETENTION_WARN, Type.DOUBLE, 0.5, new Ratio(), Importance.MEDIUM,
+          "The age of the oldest unarchived edit, as a share of the edits topic's retention.ms, that warns.")
+      .define(RETENTION_CRITICAL, Type.DOUBLE, 0.8, new Ratio(), Importance.MEDIUM,
+          "The same share that is critical.")
+      .define(PROGRESS_WINDOW_MS, Type.LONG, 3_600_000L, Range.atLeast(1), Importance.LOW,
+          "How far back the progress topic is read for bulk-load markers.")
+      .define(PROGRESS_MAX_RECORDS, Type.INT, 50_000, Range.atLeast(1), Importance.LOW,
+          "At most this many of the newest progress records are read at a start.")
+      .define(SKEW_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
+          "The recent progress records that clock skew is estimated from.")
+      .define(WAL_BACKLOG_WARN, Type.LONG, 8L, Range.atLeast(1), Importance.MEDIUM,
+          "Closed WALs a replication queue may hold unshipped before the `wal-backlog` alert warns; set it from the disk"
+              + " the source has for WALs (the disk left for oldWALs divided by the WAL size,"
+              + " hbase.regionserver.logroll.multiplier × the HDFS block size).")
+      .define(WAL_BACKLOG_CRITICAL, Type.LONG, 32L, Range.atLeast(1), Importance.MEDIUM,
+          "Closed WALs unshipped at which the `wal-backlog` alert turns critical.")
+      .define(RESTORE_TEST_MAX_AGE_MS, Type.LONG, 48L * 3_600_000, Range.atLeast(1), Importance.MEDIUM,
+          "The last restore test (`rewind verify --restore-test`) is stale beyond this age (`restore-test-stale`), and so"
+              + " is a store that never had one once its oldest data is older.")
+      .define(SAMPLE_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
+          "How often a long-running process collects the status for its metrics and its status page chart.")
+      .define(HISTORY_MS, Type.LONG, 3_600_000L, Range.atLeast(1), Importance.LOW,
+          "How much history the status page chart keeps.");
+
   public static MonitorSettings of(RewindConfig config) {
+    AbstractConfig c = config.parse(CONFIG);
     return new MonitorSettings(
-        number(config, STALL_MS, 60_000),
-        ratio(config, RETENTION_WARN, 0.5),
-        ratio(config, RETENTION_CRITICAL, 0.8),
-        number(config, PROGRESS_WINDOW_MS, 3_600_000),
-        (int) number(config, PROGRESS_MAX_RECORDS, 50_000),
-        number(config, SKEW_WINDOW_MS, 60_000),
+        c.getLong(STALL_MS),
+        c.getDouble(RETENTION_WARN),
+        c.getDouble(RETENTION_CRITICAL),
+        c.getLong(PROGRESS_WINDOW_MS),
+        c.getInt(PROGRESS_MAX_RECORDS),
+        c.getLong(SKEW_WINDOW_MS),
         config.marginMs(),
-        Duration.ofMillis(number(config, SAMPLE_INTERVAL_MS, 5_000)),
-        Duration.ofMillis(number(config, HISTORY_MS, 3_600_000)),
-        number(config, WAL_BACKLOG_WARN, 8),
-        number(config, WAL_BACKLOG_CRITICAL, 32),
-        number(config, RESTORE_TEST_MAX_AGE_MS, 48L * 3_600_000));
+        Duration.ofMillis(c.getLong(SAMPLE_INTERVAL_MS)),
+        Duration.ofMillis(c.getLong(HISTORY_MS)),
+        c.getLong(WAL_BACKLOG_WARN),
+        c.getLong(WAL_BACKLOG_CRITICAL),
+        c.getLong(RESTORE_TEST_MAX_AGE_MS));
   }
 
-  private static long number(RewindConfig config, String key, long fallback) {
-    String v = config.getOrDefault(key, String.valueOf(fallback)).trim();
-    try {
-      long n = Long.parseLong(v);
-      if (n <= 0) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("configuration '" + key + "' must be a positive whole number, got '" + v + "'");
-    }
-  }
-
-  private static double ratio(RewindConfig config, String key, double fallback) {
-    String v = config.getOrDefault(key, String.valueOf(fallback)).trim();
-    try {
-      double r = Double.parseDouble(v);
+  /** A share in (0, 1]. */
+  private static final class Ratio implements ConfigDef.Validator {
+    @Override
+    public void ensureValid(String name, Object value) {
+      double r = (Double) value;
       if (!(r > 0 && r <= 1)) {
-        throw new NumberFormatException();
+        throw new ConfigException(name, value, "must be a ratio in (0, 1]");
       }
-      return r;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("configuration '" + key + "' must be a ratio in (0, 1], got '" + v + "'");
+    }
+
+    @Override
+    public String toString() {
+      return "(0, 1]";
     }
   }
 }

@@ -3,6 +3,7 @@ package io.rewind.restore;
 import io.rewind.core.config.RewindConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * How a restore sorts each partition's edits: {@code memoryBytes} of sort arena for the whole
@@ -24,11 +25,12 @@ public record SortSettings(long memoryBytes, Path spillDirectory) {
 
   /** The settings of a configuration. */
   public static SortSettings of(RewindConfig config) {
-    String dir = config.get(RewindConfig.RESTORE_SPILL_DIR).trim();
+    AbstractConfig shared = config.parse(RewindConfig.CONFIG);
+    String dir = shared.getString(RewindConfig.RESTORE_SPILL_DIR);
     if (dir.isEmpty()) {
       throw new IllegalArgumentException(RewindConfig.RESTORE_SPILL_DIR + " is empty: give a local directory (default: java.io.tmpdir)");
     }
-    return new SortSettings(config.getLong(RewindConfig.RESTORE_SORT_MEMORY_BYTES), Paths.get(dir));
+    return new SortSettings(shared.getLong(RewindConfig.RESTORE_SORT_MEMORY_BYTES), Paths.get(dir));
   }
 
   /** The defaults of {@link RewindConfig}. */

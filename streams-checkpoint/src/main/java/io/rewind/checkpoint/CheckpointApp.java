@@ -60,8 +60,6 @@ public final class CheckpointApp implements AutoCloseable {
   public static final String HTTP_PORT = RewindConfig.CHECKPOINT_HTTP_PORT;
   /** Address the HTTP endpoint binds. */
   public static final String HTTP_HOST = RewindConfig.CHECKPOINT_HTTP_HOST;
-  static final String DEFAULT_HTTP_PORT = "0";
-  static final String DEFAULT_HTTP_HOST = "127.0.0.1";
 
   private final RewindConfig config;
   private final Clock clock = Clock.systemUTC();
@@ -101,9 +99,9 @@ public final class CheckpointApp implements AutoCloseable {
       throw new UncheckedIOException("cannot open the object store " + config.get(RewindConfig.STORE_URI), e);
     }
     fileWriter = new CheckpointFileWriter(store, FILE_WRITE_INTERVAL_MS);
-    int httpPort = Integer.parseInt(config.getOrDefault(HTTP_PORT, DEFAULT_HTTP_PORT).trim());
+    int httpPort = config.getInt(HTTP_PORT);
     if (httpPort >= 0) {
-      http = CheckpointHttpServer.start(config.getOrDefault(HTTP_HOST, DEFAULT_HTTP_HOST).trim(), httpPort, status, prometheus, clock);
+      http = CheckpointHttpServer.start(config.get(HTTP_HOST).trim(), httpPort, status, prometheus, clock);
       routes.forEach(http::route);
     }
     KafkaClients clients = new KafkaClients(config);

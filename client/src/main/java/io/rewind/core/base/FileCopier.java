@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 
 /**
  * Copies a file (an HFile of a base or of a bulk load) straight to its final key in the store: one
@@ -16,6 +20,15 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  * replication endpoint's bulk-load capture share it, so their files are stored alike.
  */
 public final class FileCopier {
+
+  /** How stored HFiles are compressed: read by the base copy and by the endpoint's bulk-load capture alike. */
+  public static final String CODEC = "base.codec";
+
+  /** The base.codec setting, shared by the bases (BaseSettings) and the endpoint (BulkLoadCapture). */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(CODEC, Type.STRING, "zstd", ValidString.in("zstd", "none"), Importance.MEDIUM,
+          "How stored HFiles (bases, and bulk loads the endpoint captures: set it in the peer's CONFIG) are compressed."
+              + " HFiles of families compressed in HBase gain little.");
 
   private static final int BUFFER = 256 * 1024;
 

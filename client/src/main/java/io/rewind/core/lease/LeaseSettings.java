@@ -2,6 +2,11 @@ package io.rewind.core.lease;
 
 import io.rewind.core.config.RewindConfig;
 import java.time.Duration;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /** How long leases last, how clocks are trusted, how long an operation waits for one. */
 public final class LeaseSettings {
@@ -19,6 +24,21 @@ public final class LeaseSettings {
    * with a read before a plain write, which two operations starting at the same moment can both pass.
    */
   public static final String REQUIRE_CONDITIONAL_WRITES = "lease.require.conditional.writes";
+
+  /** The lease.* settings; the constructor checks how they bound each other. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(DURATION_MS, Type.LONG, 30_000L, Range.atLeast(1000), Importance.MEDIUM,
+          "A lease (and a restore's pin) lasts this long without a renewal; holders renew every third of it"
+              + " (\"Leases\" below).")
+      .define(CLOCK_SKEW_MS, Type.LONG, 2_000L, Range.atLeast(0), Importance.MEDIUM,
+          "Another host takes a lease over only this long after its expiry (the holder's clock against its own: keep"
+              + " NTP); less than " + DURATION_MS + ".")
+      .define(WAIT_MS, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
+          "How long an operation waits for a lease another holds before it is refused (exit 3); `--wait` overrides.")
+      .define(POLL_MS, Type.LONG, 1_000L, Range.atLeast(1), Importance.LOW, "How often a waiting operation looks again.")
+      .define(REQUIRE_CONDITIONAL_WRITES, Type.BOOLEAN, true, Importance.MEDIUM,
+          "Refuse to run on a store without compare-and-swap (hdfs://, gs://); `false` writes leases after a read"
+              + " instead, without the guarantee.");
 
   private final long durationMs;
   private final long skewMs;
@@ -44,16 +64,9 @@ public final class LeaseSettings {
   }
 
   public static LeaseSettings from(RewindConfig config) {
-    try {
-      return new LeaseSettings(
-          Long.parseLong(config.getOrDefault(DURATION_MS, "30000").trim()),
-          Long.parseLong(config.getOrDefault(CLOCK_SKEW_MS, "2000").trim()),
-          Long.parseLong(config.getOrDefault(WAIT_MS, "0").trim()),
-          Long.parseLong(config.getOrDefault(POLL_MS, "1000").trim()),
-          Boolean.parseBoolean(config.getOrDefault(REQUIRE_CONDITIONAL_WRITES, "true").trim()));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("lease.* settings must be whole numbers of milliseconds: " + e.getMessage(), e);
-    }
+    AbstractConfig c = config.parse(CONFIG);
+    return new LeaseSettings(c.getLong(DURATION_MS), c.getLong(CLOCK_SKEW_MS), c.getLong(WAIT_MS), c.getLong(POLL_MS),
+        c.getBoolean(REQUIRE_CONDITIONAL_WRITES));
   }
 
   public long durationMs() {

@@ -13,6 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The client-side encryption keys of a store, by id: every object (segment, base file) names the id
@@ -28,6 +31,19 @@ import java.util.Optional;
 public final class KeyRing {
 
   public static final String KEYRING_FILE = "segment.encryption.keyring.file";
+
+  /** The segment.encryption.* settings: the key ring, or the single key of {@link SegmentKey}. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(KEYRING_FILE, Type.STRING, "", Importance.HIGH,
+          "The key ring: one key per line, `<id> <base64>`, oldest first; the last line seals every new segment, merged"
+              + " segment, base file and captured bulk-loaded file, any line opens what it sealed (see \"Encryption and"
+              + " key rotation\"); empty: no encryption.")
+      .define(SegmentKey.KEY_FILE, Type.STRING, "", Importance.HIGH,
+          "A file holding a single base64 key instead of a ring (a ring of one); not together with the ring.")
+      .define(SegmentKey.KEY_ENV, Type.STRING, "", Importance.HIGH,
+          "The environment variable holding a single base64 key, instead of " + SegmentKey.KEY_FILE + ".")
+      .define(SegmentKey.KEY_ID, Type.STRING, "", Importance.LOW,
+          "The id of that single key; empty: its fingerprint.");
 
   private static final KeyRing NONE = new KeyRing(new LinkedHashMap<>(), null);
 
@@ -67,7 +83,7 @@ public final class KeyRing {
 
   /** @param env the environment, for {@link SegmentKey#KEY_ENV} */
   public static KeyRing fromConfig(RewindConfig config, Map<String, String> env) {
-    String file = config.getOrDefault(KEYRING_FILE, "").trim();
+    String file = config.parse(CONFIG).getString(KEYRING_FILE);
     Optional<SegmentKey> single = SegmentKey.fromConfig(config, env);
     if (file.isEmpty()) {
       return single.map(KeyRing::of).orElse(NONE);

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.common.config.AbstractConfig;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
@@ -95,9 +96,10 @@ public final class SegmentKey {
    * @param env the environment, for {@value #KEY_ENV}
    */
   public static Optional<SegmentKey> fromConfig(RewindConfig config, Map<String, String> env) {
-    String file = config.getOrDefault(KEY_FILE, "").trim();
-    String var = config.getOrDefault(KEY_ENV, "").trim();
-    String id = config.getOrDefault(KEY_ID, "");
+    AbstractConfig settings = config.parse(KeyRing.CONFIG);
+    String file = settings.getString(KEY_FILE);
+    String var = settings.getString(KEY_ENV);
+    String id = settings.getString(KEY_ID);
     if (!file.isEmpty() && !var.isEmpty()) {
       throw new RewindException(Kind.REFUSED, "set either " + KEY_FILE + " or " + KEY_ENV + ", not both");
     }

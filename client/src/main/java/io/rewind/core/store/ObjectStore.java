@@ -104,8 +104,8 @@ public final class ObjectStore implements Closeable {
       }
     });
     ObjectStore store = open(config.storeUri(), hadoop);
-    store.unconditionalAllowed = !Boolean.parseBoolean(
-        config.getOrDefault(io.rewind.core.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES, "true").trim());
+    store.unconditionalAllowed = !config.parse(io.rewind.core.lease.LeaseSettings.CONFIG)
+        .getBoolean(io.rewind.core.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES);
     return store;
   }
 

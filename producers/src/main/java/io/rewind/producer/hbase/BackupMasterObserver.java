@@ -31,6 +31,7 @@ import org.apache.hadoop.hbase.coprocessor.MasterObserver;
 import org.apache.hadoop.hbase.coprocessor.ObserverContext;
 import org.apache.hadoop.hbase.replication.ReplicationPeerConfig;
 import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -140,7 +141,7 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     }
     try {
       KafkaClientCheck.check(new EndpointSettings(config.getConfiguration()).rewindConfig());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ConfigException e) {
       throw new DoNotRetryIOException("Rewind refuses replication peer '" + peer + "': " + e.getMessage(), e);
     }
   }

@@ -57,8 +57,6 @@ import org.slf4j.LoggerFactory;
 final class BulkLoadCapture implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoadCapture.class);
-  /** The codec of the files the endpoint stores: the bases' setting, so both store alike. */
-  static final String CODEC = "base.codec";
 
   private final Configuration hbaseConf;
   private final RewindConfig config;
@@ -133,7 +131,8 @@ final class BulkLoadCapture implements AutoCloseable {
       }
     }
     loads.writeIntent(load);
-    FileCopier copier = new FileCopier(s, new UploadThrottle(0), config.getOrDefault(CODEC, "zstd").trim(), keys.writer().orElse(null));
+    String codec = config.parse(FileCopier.CONFIG).getString(FileCopier.CODEC);
+    FileCopier copier = new FileCopier(s, new UploadThrottle(0), codec, keys.writer().orElse(null));
     long copied = 0;
     for (int i = 0; i < load.files.size(); i++) {
       BaseFile planned = load.files.get(i);

@@ -1,7 +1,13 @@
 package io.rewind.producer.hbase;
 
+import io.rewind.core.base.FileCopier;
 import io.rewind.core.config.RewindConfig;
 import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 
 /**
  * The endpoint's settings, from the replication peer's configuration ({@code add_peer ... CONFIG =>
@@ -9,14 +15,23 @@ import java.util.Map;
  * {@code checkpoint.margin.ms}; Kafka security settings as {@code kafka.*}, producer tuning as
  * {@code producer.*}) plus the endpoint's own {@code endpoint.*} keys below.
  */
-final class EndpointSettings {
+public final class EndpointSettings {
 
-  /** How often the cluster snapshot chore reads the queue storage, ms (default 300). */
+  /** How often the cluster snapshot chore reads the queue storage, ms. */
   static final String SNAPSHOT_INTERVAL_MS = "endpoint.snapshot.interval.ms";
-  /** Whether this endpoint publishes cluster snapshots at all (default true). */
+  /** Whether this endpoint publishes cluster snapshots at all. */
   static final String SNAPSHOTS_ENABLED = "endpoint.snapshots.enabled";
 
+  /** The endpoint's own endpoint.* settings, from the peer's CONFIG. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(SNAPSHOT_INTERVAL_MS, Type.LONG, 300L, Range.atLeast(10), Importance.LOW,
+          "How often the endpoint's cluster snapshot chore reads HBase's replication queue storage.")
+      .define(SNAPSHOTS_ENABLED, Type.BOOLEAN, true, Importance.LOW,
+          "Whether this endpoint publishes cluster snapshots (the queues' positions) at all.");
+
   private final RewindConfig config;
+  private final long snapshotIntervalMs;
+  private final boolean snapshotsEnabled;
 
   EndpointSettings(Map<String, String> peerConfiguration) {
     if (!peerConfiguration.containsKey(RewindConfig.BOOTSTRAP_SERVERS)) {
@@ -26,6 +41,11 @@ final class EndpointSettings {
               + " (docs/hbase-endpoint.md)");
     }
     this.config = RewindConfig.of(relocateKafkaClassNames(peerConfiguration));
+    AbstractConfig own = config.parse(CONFIG);
+    this.snapshotIntervalMs = own.getLong(SNAPSHOT_INTERVAL_MS);
+    this.snapshotsEnabled = own.getBoolean(SNAPSHOTS_ENABLED);
+    // Checked here so that a bad value refuses the peer at its start, not its first captured bulk load.
+    config.parse(FileCopier.CONFIG);
   }
 
   /**
@@ -50,14 +70,10 @@ final class EndpointSettings {
   }
 
   long snapshotIntervalMs() {
-    long ms = Long.parseLong(config.getOrDefault(SNAPSHOT_INTERVAL_MS, "300").trim());
-    if (ms < 10) {
-      throw new IllegalArgumentException(SNAPSHOT_INTERVAL_MS + " must be at least 10 ms, got " + ms);
-    }
-    return ms;
+    return snapshotIntervalMs;
   }
 
   boolean snapshotsEnabled() {
-    return Boolean.parseBoolean(config.getOrDefault(SNAPSHOTS_ENABLED, "true").trim());
+    return snapshotsEnabled;
   }
 }

@@ -31,6 +31,7 @@ import org.apache.hadoop.hbase.replication.ReplicationUtils;
 import org.apache.hadoop.hbase.replication.WALEntryFilter;
 import org.apache.hadoop.hbase.shaded.protobuf.generated.WALProtos.BulkLoadDescriptor;
 import org.apache.hadoop.hbase.wal.WAL;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,7 +98,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     try {
       this.settings = new EndpointSettings(context.getPeerConfig().getConfiguration());
       KafkaClientCheck.check(settings.rewindConfig());
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ConfigException e) {
       // HBase retries a failed init with a growing pause, logging this each time: the peer ships nothing until it is fixed.
       LOG.error("Rewind backup endpoint of peer {} refused its settings: {}", context.getPeerId(), e.getMessage());
       throw new IOException(e.getMessage(), e);

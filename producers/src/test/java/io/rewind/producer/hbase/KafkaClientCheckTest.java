@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.core.base.FileCopier;
 import io.rewind.core.config.RewindConfig;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
@@ -15,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
 class KafkaClientCheckTest {
@@ -74,6 +76,20 @@ class KafkaClientCheckTest {
         .hasMessageContaining("no 'bootstrap.servers'")
         .hasMessageContaining("(docs/hbase-endpoint.md)");
     assertThat(Paths.get("../docs/hbase-endpoint.md")).exists();
+  }
+
+  /** A bad value of an endpoint or shared key refuses the peer (add_peer, the endpoint's start) naming the key. */
+  @Test
+  void aPeerWithABadSettingIsRefusedNamingIt() {
+    assertThatThrownBy(() -> new EndpointSettings(Map.of("bootstrap.servers", "b:9092", EndpointSettings.SNAPSHOT_INTERVAL_MS, "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("Invalid value 5 for configuration endpoint.snapshot.interval.ms: Value must be at least 10");
+    assertThatThrownBy(() -> new EndpointSettings(Map.of("bootstrap.servers", "b:9092", FileCopier.CODEC, "gzip")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("base.codec");
+    assertThatThrownBy(() -> new EndpointSettings(Map.of("bootstrap.servers", "b:9092", RewindConfig.CHECKPOINT_MARGIN_MS, "soon")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("checkpoint.margin.ms");
   }
 
   private static RewindConfig config(Map<String, String> settings) {

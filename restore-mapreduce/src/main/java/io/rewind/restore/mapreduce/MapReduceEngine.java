@@ -33,6 +33,10 @@ import org.apache.hadoop.mapreduce.Counters;
 import org.apache.hadoop.mapreduce.Mapper;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.partition.TotalOrderPartitioner;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,6 +64,11 @@ public final class MapReduceEngine implements ReplayEngine {
   private static final long POLL_MS = 200;
   /** Rewind's setting: segment bytes one map task reads at most. */
   public static final String SPLIT_BYTES_SETTING = "restore.mapreduce.split.bytes";
+  /** The settings of a restore with --engine mapreduce. */
+  public static final ConfigDef CONFIG = new ConfigDef()
+      .define(SPLIT_BYTES_SETTING, Type.LONG, SegmentInputFormat.DEFAULT_SPLIT_BYTES, Range.atLeast(1), Importance.MEDIUM,
+          "Segment bytes one map task of `rewind restore --engine mapreduce` reads at most (a larger segment is read"
+              + " alone).");
   /** Offsets set aside per bulk-loaded file: more than the edits of any file (one per row, or per MiB of a row). */
   private static final long FILE_OFFSETS = 1L << 36;
   /** HFileOutputFormat2's settings (package-private there): its multi-table mode, its tables, and each family's settings. */
@@ -97,19 +106,9 @@ public final class MapReduceEngine implements ReplayEngine {
     return this;
   }
 
-  /** restore.mapreduce.split.bytes, default 128 MiB; refused when not a positive number. */
+  /** restore.mapreduce.split.bytes; ConfigDef refuses a value that is not a positive number. */
   private long splitBytes() {
-    String v = config.getOrDefault(SPLIT_BYTES_SETTING, String.valueOf(SegmentInputFormat.DEFAULT_SPLIT_BYTES));
-    try {
-      long n = Long.parseLong(v.trim());
-      if (n > 0) {
-        return n;
-      }
-    } catch (NumberFormatException e) {
-      // refused below
-    }
-    throw new RestoreRefusedException(SPLIT_BYTES_SETTING + "=" + v + " is not a positive number of bytes: set the segment bytes one"
-        + " map task reads (default " + SegmentInputFormat.DEFAULT_SPLIT_BYTES + ")");
+    return config.parse(CONFIG).getLong(SPLIT_BYTES_SETTING);
   }
 
   @Override
