@@ -303,7 +303,7 @@ public final class Restore {
       bulkLoads.addAll(bulkLoadStore.between(t, at.get(t).replayAfter(), options.time()));
     }
 
-    RestoreReport report = new RestoreReport();
+    RestoreReport.Builder report = new RestoreReport.Builder();
     report.time = options.time();
     report.timeIso = TimeParser.format(options.time());
     report.checkpoint = range.checkpoint();
@@ -354,7 +354,7 @@ public final class Restore {
       report.editsPlanned = edits.edits() - bulkLoads.size();
       report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
-      return report;
+      return report.build();
     }
     if (pin != null) {
       Map<Integer, Long> firstOffsets = new java.util.TreeMap<>();
@@ -413,7 +413,7 @@ public final class Restore {
         report.bulkLoadCells = replayed.bulkLoadCells();
         report.cellsPerTable.putAll(replayed.cellsPerTable());
         report.durationMs = System.currentTimeMillis() - started;
-        return report;
+        return report.build();
       }
       BulkLoadRuns.Written bulk = new BulkLoadRuns(store, keys, spill, org.apache.hadoop.hbase.HBaseConfiguration.create()).write(bulkLoads, at);
       report.bulkLoadFiles = bulk.fileCount;
@@ -465,7 +465,7 @@ public final class Restore {
     }
     report.cellsPerTable.putAll(target.finish());
     report.durationMs = System.currentTimeMillis() - started;
-    return report;
+    return report.build();
   }
 
   /** Why a table is not restored at T, for the report. */

@@ -152,9 +152,9 @@ public final class Restorer {
     /** Prepares the target, checks the range, loads the bases, replays and verifies. */
     public RestoreReport run() throws IOException {
       RestoreOptions options = new RestoreOptions(time, tables, request.parallelism(), request.dryRun());
-      RestoreReport report;
+      RestoreReport.Builder report;
       if (request.dryRun()) {
-        report = restore.run(options, new DryRunTarget());
+        report = restore.run(options, new DryRunTarget()).toBuilder();
       } else if (request.target() instanceof RestoreRequest.Target.Dumps dumps) {
         report = intoDumps(dumps, options);
       } else {
@@ -162,12 +162,12 @@ public final class Restorer {
       }
       report.timeInterpretation = interpretation;
       report.restoreEngine = request.engineName();
-      return report;
+      return report.build();
     }
 
-    private RestoreReport intoDumps(RestoreRequest.Target.Dumps dumps, RestoreOptions options) throws IOException {
+    private RestoreReport.Builder intoDumps(RestoreRequest.Target.Dumps dumps, RestoreOptions options) throws IOException {
       DumpTarget target = new DumpTarget(dumps.directory(), options.time(), existing);
-      RestoreReport report = restore.run(options, target);
+      RestoreReport.Builder report = restore.run(options, target).toBuilder();
       if (request.verify()) {
         report.verification = RestoreVerification.compare(report.cellsPerTable, target.readBack());
       }
@@ -175,7 +175,7 @@ public final class Restorer {
     }
 
     /** Into HBase tables: the range is checked before any target table is created or written. */
-    private RestoreReport intoHBase(RestoreRequest.Target.HBase hbase, RestoreOptions options) throws IOException {
+    private RestoreReport.Builder intoHBase(RestoreRequest.Target.HBase hbase, RestoreOptions options) throws IOException {
       restore.range(catalog, options.tables(), restore.bases()).check(options.time());
       var tablesAt = restore.tablesAt(options.time(), options.tables());
       Map<String, String> explicit = TableMapping.parse(hbase.map());
@@ -201,9 +201,9 @@ public final class Restorer {
         if (request.engine() != null) {
           loading = loading.withEngine(request.engine().create(connection));
         }
-        RestoreReport report;
+        RestoreReport.Builder report;
         try {
-          report = loading.run(options, target);
+          report = loading.run(options, target).toBuilder();
         } finally {
           if (tempStaging != null) {
             // Recursively and quietly: a failed load may leave files, and cleanup must not mask its error.
