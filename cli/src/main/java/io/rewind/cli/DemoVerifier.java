@@ -1,19 +1,16 @@
 package io.rewind.cli;
 
 import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.KeyRing;
 import io.rewind.core.dump.CellDump;
 import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
 import io.rewind.producer.ExpectedState;
-import io.rewind.restore.DumpTarget;
 import io.rewind.restore.RestorableRange;
-import io.rewind.restore.Restore;
-import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
+import io.rewind.restore.RestoreRequest;
+import io.rewind.restore.Restorer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,11 +41,8 @@ final class DemoVerifier {
   }
 
   void verify(int count, long seed, long checkpoint, DemoReport report) throws IOException {
-    KafkaClients clients = new KafkaClients(config);
-    Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-        .withKeyRing(KeyRing.fromConfig(config));
-    var catalog = restore.catalog();
-    RestorableRange range = restore.range(catalog);
+    Restorer restorer = Restorer.of(store, config);
+    RestorableRange range = restorer.range();
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
     say.line("restorable range " + range + "; restoring to " + count + " random times in it");
@@ -64,9 +58,9 @@ final class DemoVerifier {
       Path dir = restoresDir.resolve(String.format("%02d-%d", i, t));
       TreeSet<String> tables = new TreeSet<>(expected.tables());
       StoreRequests before = store.requests();
-      RestoreReport r = restore.run(
-          new RestoreOptions(t, List.of(), Runtime.getRuntime().availableProcessors(), false),
-          new DumpTarget(dir, t, tables));
+      RestoreReport r = restorer.restore(RestoreRequest.builder(RestoreRequest.When.at(t))
+          .target(new RestoreRequest.Target.Dumps(dir))
+          .build());
       DemoReport.RestoreResult result = new DemoReport.RestoreResult();
       result.storeRequests = store.requests().minus(before);
       result.time = t;

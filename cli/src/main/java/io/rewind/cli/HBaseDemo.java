@@ -6,24 +6,21 @@ import io.rewind.base.BaseTaker;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.core.time.TimeParser;
-import io.rewind.restore.BaseLoader;
-import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.RestorableRange;
-import io.rewind.restore.Restore;
-import io.rewind.restore.RestoreOptions;
+import io.rewind.restore.ReplayEngine;
 import io.rewind.restore.RestoreReport;
+import io.rewind.restore.RestoreRequest;
+import io.rewind.restore.Restorer;
 import io.rewind.restore.TableMapping;
 import io.rewind.restore.mapreduce.MapReduceEngine;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.stack.MapReduceMiniCluster;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -123,26 +120,24 @@ final class HBaseDemo {
     report.editsPublished = editRecords();
     awaitDescriptors(workload.tableNames().size(), Duration.ofSeconds(60));
 
-    KafkaClients clients = new KafkaClients(config);
-    Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-        .withKeyRing(KeyRing.fromConfig(config));
-    RestorableRange range = restore.range(restore.catalog());
+    Restorer restorer = Restorer.of(store, config);
+    RestorableRange range = restorer.range();
     report.earliest = range.earliest();
     report.earliestIso = TimeParser.format(range.earliest());
     if (yarnDir == null) {
       say.line("restorable range " + range + "; restoring to each pause into new HBase tables and comparing with its snapshot");
       for (HBaseWorkload.Pause p : pauses) {
-        report.restores.add(restoreAndCompare(restore, connection, workload, p));
+        report.restores.add(restoreAndCompare(restorer, null, connection, workload, p));
       }
       return;
     }
     say.line("starting a mini YARN cluster (resource manager, 1 node manager, job history) on the mini cluster's HDFS, ~10 s");
     try (MapReduceMiniCluster yarn = MapReduceMiniCluster.start(hbase, 1, 3072, yarnDir)) {
-      restore.withEngine(new MapReduceEngine(yarn.configuration(), config, connection, null));
+      ReplayEngine.Factory onYarn = MapReduceEngine.factory(target -> yarn.configuration(), config, null);
       say.line("restorable range " + range + "; restoring to each pause with one MapReduce job (segments in, HFiles per region out,"
           + " bulk-loaded) into new HBase tables and comparing with its snapshot");
       for (HBaseWorkload.Pause p : pauses) {
-        report.restores.add(restoreAndCompare(restore, connection, workload, p));
+        report.restores.add(restoreAndCompare(restorer, onYarn, connection, workload, p));
       }
     }
   }
@@ -158,8 +153,9 @@ final class HBaseDemo {
     }
   }
 
-  private DemoReport.RestoreResult restoreAndCompare(Restore restore, Connection connection, HBaseWorkload workload, HBaseWorkload.Pause p)
-      throws IOException {
+  /** @param engine where the replay runs: null for this process */
+  private DemoReport.RestoreResult restoreAndCompare(Restorer restorer, ReplayEngine.Factory engine, Connection connection,
+      HBaseWorkload workload, HBaseWorkload.Pause p) throws IOException {
     StoreRequests before = store.requests();
     Map<String, String> targets = new LinkedHashMap<>();
     Map<String, TableName> scratch = new LinkedHashMap<>();
@@ -168,16 +164,13 @@ final class HBaseDemo {
       targets.put(source, TableMapping.DEFAULT_NAMESPACE + "_" + (p.index() + 1) + ":" + qualifier);
       scratch.put(p.snapshots().get(source), TableName.valueOf("snapshot_" + (p.index() + 1), qualifier));
     }
-    TableMapping mapping = TableMapping.of(workload.tableNames(), targets);
-    HBaseTarget target = HBaseTarget.open(connection, mapping, Restore.descriptors(restore.tablesAt(p.time(), workload.tableNames())), false);
-    Path staging = Files.createTempDirectory("rewind-demo-bases");
-    RestoreReport r;
-    try {
-      restore.withBaseLoader(new BaseLoader(connection, mapping, store, new org.apache.hadoop.fs.Path(staging.toUri())));
-      r = restore.run(new RestoreOptions(p.time(), workload.tableNames(), Runtime.getRuntime().availableProcessors(), false), target);
-    } finally {
-      ScratchDir.deleteRecursively(staging);
-    }
+    List<String> map = new ArrayList<>();
+    targets.forEach((source, target) -> map.add(source + "=" + target));
+    RestoreReport r = restorer.restore(RestoreRequest.builder(RestoreRequest.When.at(p.time()))
+        .tables(workload.tableNames())
+        .target(RestoreRequest.Target.HBase.through(connection).withMap(map))
+        .engine(engine)
+        .build());
     StoreRequests requests = store.requests().minus(before);
     SnapshotOracle.cloneSnapshots(connection, scratch);
 

@@ -107,12 +107,12 @@ final class ReplayBenchCommand implements Callable<Integer> {
    */
   private RestoreReport timed(Restore restore, long time, long memory, Path spill, Path out, Map<String, Object> report, String run)
       throws Exception {
-    restore.withSort(SortSettings.defaults().withMemoryBytes(memory).withSpillDirectory(spill));
+    Restore sorting = restore.withSort(SortSettings.defaults().withMemoryBytes(memory).withSpillDirectory(spill));
     com.sun.management.OperatingSystemMXBean os =
         (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     long cpu = os.getProcessCpuTime();
     long started = System.nanoTime();
-    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), new DumpTarget(out, time, List.of()));
+    RestoreReport r = sorting.run(new RestoreOptions(time, List.of(), shape.parallelism, false), new DumpTarget(out, time, List.of()));
     double seconds = (System.nanoTime() - started) / 1e9;
     double cpuSeconds = (os.getProcessCpuTime() - cpu) / 1e9;
     if (r.editsApplied != edits) {

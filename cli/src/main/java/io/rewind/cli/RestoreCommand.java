@@ -13,20 +13,17 @@ import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
-import io.rewind.restore.DumpTarget;
-import io.rewind.restore.HBaseTarget;
-import io.rewind.restore.Restore;
-import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.restore.RestoreReport;
-import io.rewind.restore.TableMapping;
+import io.rewind.restore.RestoreRequest;
+import io.rewind.restore.Restorer;
+import io.rewind.restore.mapreduce.MapReduceEngine;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -128,93 +125,36 @@ final class RestoreCommand implements Callable<Integer> {
   /** Invalid archived records the human report lists; JSON has them all. */
   private static final int INVALID_SHOWN = 20;
 
-  /** source -> HBase target table, once an HBase restore ran. */
-  private java.util.Map<String, String> targets;
-
   @Override
   public Integer call() throws Exception {
     RewindConfig config = connection.config();
-    if (out == null && !hbase.given() && !dryRun) {
-      throw new RewindException(Kind.REFUSED, 
-          "no target: pass --out <dir> for cell dumps, --hbase-zk <quorum> (or --hbase-site <file>) for HBase tables, or --dry-run to see the plan");
-    }
     if (out != null && hbase.given()) {
       throw new RewindException(Kind.REFUSED, "two targets: pass either --out <dir> or an HBase cluster (--hbase-zk/--hbase-site), not both");
     }
     if ((mode == Mode.bulkload || bulkloadDir != null) && !hbase.given()) {
       throw new RewindException(Kind.REFUSED, "--mode bulkload writes HFiles into HBase tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
-    if (engine == Engine.mapreduce && out != null) {
-      throw new RewindException(Kind.REFUSED, "--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
-          + " --out, or restore into cell dumps with --engine local");
-    }
     if (hadoopConf != null && engine != Engine.mapreduce) {
       throw new RewindException(Kind.REFUSED, "--hadoop-conf names the YARN cluster of --engine mapreduce: pass --engine mapreduce too");
-    }
-    if (parallelism < 1) {
-      throw new RewindException(Kind.REFUSED, "--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
     }
     if (!map.isEmpty() && !hbase.given()) {
       throw new RewindException(Kind.REFUSED, "--map names HBase target tables: pass the target cluster with --hbase-zk or --hbase-site");
     }
-    io.rewind.restore.SortSettings sort = io.rewind.restore.SortSettings.of(config);
-    if (spillDir != null) {
-      sort = sort.withSpillDirectory(spillDir);
-    }
-    if (!dryRun) {
-      sort.checkSpillDirectory();
-    }
+    RestoreRequest request = request(config);
     PrintWriter stdout = spec.commandLine().getOut();
     try (ObjectStore store = openStore(config)) {
-      long time;
-      String interpretation = null;
-      CheckpointFile.Stored latest = null;
-      if (when.latest) {
-        // Read once: T is this checkpoint, and the restore reports this same one.
-        latest = CheckpointFile.read(store)
-            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"));
-        time = latest.time;
-        interpretation = "--latest: the checkpoint";
-      } else if (when.point != null) {
-        RestorePoint point = new RestorePoints(store).read(RestorePoints.checkName(when.point))
-            .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no restore point " + when.point
-                + ": list them with rewind restore-point list"));
-        time = point.time;
-        if (tables.isEmpty()) {
-          tables = new ArrayList<>(point.tables);
-        }
-        interpretation = "restore point " + point.name + " (" + TimeParser.format(point.time)
-            + (point.tables.isEmpty() ? ", every table" : ", tables " + String.join(",", point.tables)) + ")";
-      } else {
-        TimeParser.ParsedTime parsed = new TimeParser(Clock.systemUTC()).parse(when.to);
-        time = parsed.epochMillis();
-        interpretation = parsed.interpretation();
-      }
-      Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits())
-          .withKeyRing(KeyRing.fromConfig(config))
-          .withSort(sort)
-          .withLeaseSettings(LeaseSettings.from(config))
-          .withProgress(new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
-      if (latest != null) {
-        restore.withCheckpoint(latest);
-      }
-      var catalog = restore.catalog();
-      restore.checkTablesKnown(tables, catalog);
-      var expected = dryRun ? List.<String>of() : Restore.existing(restore.tablesAt(time, tables));
-      RestoreOptions options = new RestoreOptions(time, tables, parallelism, dryRun);
+      Restorer.Prepared restore = Restorer.of(store, config)
+          .prepare(request, new io.rewind.restore.RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       RestoreReport report;
       if (dryRun) {
-        report = restore.run(options, new DryRunTarget());
+        report = restore.run();
       } else {
-        try (Audited audit = Audited.begin(config, store, "restore", tables, "restore to " + TimeParser.format(time)
+        try (Audited audit = Audited.begin(config, store, "restore", restore.tables(), "restore to " + TimeParser.format(restore.time())
             + (when.point != null ? " (restore point " + when.point + ")" : "")
             + (hbase.given() ? " into HBase tables (" + mode + ")" : " into cell dumps in " + out))) {
-          report = audit.run(() -> hbase.given() ? restoreIntoHBase(restore, config, store, catalog, options, expected)
-              : restoreIntoDumps(restore, options, expected), RestoreCommand::auditDetails);
+          report = audit.run(restore::run, RestoreCommand::auditDetails);
         }
       }
-      report.timeInterpretation = interpretation;
-      report.restoreEngine = engine.name();
       if (json) {
         stdout.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
@@ -228,6 +168,38 @@ final class RestoreCommand implements Callable<Integer> {
       }
       return 0;
     }
+  }
+
+  /** The options as a request; refuses a request that names no target or cannot run. */
+  private RestoreRequest request(RewindConfig config) {
+    RestoreRequest.When at;
+    if (when.latest) {
+      at = RestoreRequest.When.latest();
+    } else if (when.point != null) {
+      at = RestoreRequest.When.point(when.point);
+    } else {
+      TimeParser.ParsedTime parsed = new TimeParser(Clock.systemUTC()).parse(when.to);
+      at = RestoreRequest.When.at(parsed.epochMillis(), parsed.interpretation());
+    }
+    RestoreRequest.Target target = null;
+    if (out != null) {
+      target = new RestoreRequest.Target.Dumps(out);
+    } else if (hbase.given()) {
+      target = RestoreRequest.Target.HBase.connecting(hbase::connect)
+          .withMap(map)
+          .withBulkLoad(mode == Mode.bulkload, bulkloadDir)
+          .withForce(force);
+    }
+    return RestoreRequest.builder(at)
+        .tables(tables)
+        .target(target)
+        .parallelism(parallelism)
+        .dryRun(dryRun)
+        .verify(verify)
+        .spillDir(spillDir)
+        .engine(engine == Engine.mapreduce ? MapReduceEngine.factory(c -> HadoopConfDir.load(hadoopConf, c.getConfiguration()), config,
+            bulkloadDir == null ? null : new org.apache.hadoop.fs.Path(bulkloadDir)) : null)
+        .build();
   }
 
   /**
@@ -253,15 +225,6 @@ final class RestoreCommand implements Callable<Integer> {
     return store;
   }
 
-  private RestoreReport restoreIntoDumps(Restore restore, RestoreOptions options, java.util.Collection<String> expected) throws Exception {
-    DumpTarget target = new DumpTarget(out, options.time(), expected);
-    RestoreReport report = restore.run(options, target);
-    if (verify) {
-      report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack());
-    }
-    return report;
-  }
-
   /** What the audit trail keeps of a restore. */
   static java.util.Map<String, Object> auditDetails(RestoreReport r) {
     java.util.Map<String, Object> d = new java.util.TreeMap<>();
@@ -278,56 +241,6 @@ final class RestoreCommand implements Callable<Integer> {
       d.put("verified", r.verification.ok);
     }
     return d;
-  }
-
-  /** Into HBase tables: the range is checked before any target table is created or written. */
-  private RestoreReport restoreIntoHBase(Restore restore, RewindConfig config, ObjectStore store, io.rewind.core.store.ArchiveCatalog catalog,
-      RestoreOptions options, java.util.Collection<String> sources) throws Exception {
-    restore.range(catalog, options.tables(), restore.bases()).check(options.time());
-    var tablesAt = restore.tablesAt(options.time(), options.tables());
-    java.util.Map<String, String> explicit = TableMapping.parse(map);
-    for (String source : explicit.keySet()) {
-      var at = tablesAt.get(source);
-      if (at != null && !at.exists()) {
-        throw new RestoreRefusedException("--map names " + source + ", which did not exist at " + io.rewind.core.time.TimeParser.format(
-            options.time()) + " (" + (at.droppedAt().isPresent() ? "dropped at " + io.rewind.core.time.TimeParser.format(at.droppedAt().get())
-                : "created after it") + "): leave it out of --map, or restore to a time when it existed");
-      }
-    }
-    TableMapping mapping = TableMapping.of(sources, explicit);
-    try (Connection connection = hbase.connect()) {
-      HBaseTarget tables = HBaseTarget.open(connection, mapping, Restore.descriptors(tablesAt), force);
-      boolean staged = mode == Mode.bulkload || tablesAt.values().stream().anyMatch(a -> a.exists() && a.base().isPresent());
-      Path tempStaging = staged && bulkloadDir == null ? java.nio.file.Files.createTempDirectory("rewind-bulkload") : null;
-      org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString()
-          : bulkloadDir != null ? bulkloadDir : java.nio.file.Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
-      restore.withBaseLoader(new io.rewind.restore.BaseLoader(connection, mapping, store, staging));
-      io.rewind.restore.RestoreTarget target = mode == Mode.bulkload && engine == Engine.local
-          ? io.rewind.restore.BulkLoadTarget.open(tables, staging) : tables;
-      if (engine == Engine.mapreduce) {
-        restore.withEngine(new io.rewind.restore.mapreduce.MapReduceEngine(HadoopConfDir.load(hadoopConf, connection.getConfiguration()), config,
-            connection, bulkloadDir == null ? null : new org.apache.hadoop.fs.Path(bulkloadDir)));
-      }
-      RestoreReport report;
-      try {
-        report = restore.run(options, target);
-      } finally {
-        if (tempStaging != null) {
-          // Recursively and quietly: a failed load may leave files, and cleanup must not mask its error.
-          ScratchDir.deleteRecursively(tempStaging);
-        }
-      }
-      // The job writes HFiles whatever --mode says.
-      report.mode = engine == Engine.mapreduce ? Mode.bulkload.name() : mode.name();
-      if (verify) {
-        java.util.Set<String> fromBase = new java.util.HashSet<>();
-        report.bases.forEach(b -> fromBase.add(b.table));
-        report.verification = io.rewind.restore.RestoreVerification.compare(report.cellsPerTable, target.readBack(), fromBase);
-      }
-      targets = mapping.targets();
-      report.targetTables = targets;
-      return report;
-    }
   }
 
   private void print(PrintWriter w, RestoreReport r) {
@@ -369,24 +282,11 @@ final class RestoreCommand implements Callable<Integer> {
           r.sortBytesSpilled);
     }
     r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n,
-        targets != null ? "HBase table " + targets.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
+        r.targetTables != null ? "HBase table " + r.targetTables.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
     if (r.verification != null) {
       w.printf("  verify: %s%n", r.verification.ok ? "every table holds the cells the replay wrote" : "MISMATCH");
       r.verification.tables.forEach((t, c) -> w.printf("  %-40s expected %10d found %10d %s%n", t, c.expected, c.found,
           c.note != null ? "(" + c.note + ")" : c.ok ? "ok" : "MISMATCH"));
-    }
-  }
-
-  /** Accepts nothing: a dry run never reaches the replay. */
-  private static final class DryRunTarget implements io.rewind.restore.RestoreTarget {
-    @Override
-    public void acceptRow(String table, List<io.rewind.core.dump.DumpCell> cells) {
-      throw new IllegalStateException("a dry run writes nothing");
-    }
-
-    @Override
-    public java.util.Map<String, Long> finish() {
-      return java.util.Map.of();
     }
   }
 }

@@ -4,6 +4,7 @@ import io.rewind.core.base.TableBases;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.error.RewindException.Kind;
+import io.rewind.core.dump.CellDump;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ArchiveCatalog;
 import io.rewind.core.store.ManifestCodec;
@@ -11,15 +12,13 @@ import io.rewind.core.store.ObjectStore;
 import io.rewind.core.time.TimeParser;
 import io.rewind.core.verify.RestoreTestRecord;
 import io.rewind.core.verify.RestoreTests;
-import io.rewind.restore.BaseLoader;
-import io.rewind.restore.DumpTarget;
-import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.Restore;
-import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.restore.RestoreReport;
-import io.rewind.restore.TableMapping;
+import io.rewind.restore.RestoreRequest;
+import io.rewind.restore.RestoreVerification;
+import io.rewind.restore.Restorer;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;
@@ -139,11 +138,11 @@ final class RestoreTester {
     r.time = time;
     r.timeIso = TimeParser.format(time);
     r.tables.addAll(sample);
-    RestoreOptions options = new RestoreOptions(time, sample, Runtime.getRuntime().availableProcessors(), false);
+    RestoreRequest.Builder restoring = RestoreRequest.builder(RestoreRequest.When.at(time)).tables(sample);
     if (hbase != null) {
-      intoHBase(restore, options, request, r);
+      intoHBase(restore, restoring, request, r);
     } else {
-      intoDumps(restore, options, r);
+      intoDumps(restoring, r);
     }
     r.ok = r.results.values().stream().allMatch(t -> t.ok);
     if (!r.ok) {
@@ -152,32 +151,34 @@ final class RestoreTester {
     }
   }
 
-  private void intoHBase(Restore restore, RestoreOptions options, Request request, RestoreTestRecord r)
+  private void intoHBase(Restore restore, RestoreRequest.Builder restoring, Request request, RestoreTestRecord r)
       throws IOException {
     String namespace = NAMESPACE_PREFIX + r.id;
     Map<String, String> targets = new LinkedHashMap<>();
-    for (String source : options.tables()) {
+    List<String> map = new ArrayList<>();
+    for (String source : r.tables) {
       TableName name = TableName.valueOf(source);
       targets.put(source, namespace + ":" + name.getNamespaceAsString() + "_" + name.getQualifierAsString());
+      map.add(source + "=" + targets.get(source));
     }
     r.target = "HBase namespace " + namespace + " (dropped after the test)";
-    TableMapping mapping = TableMapping.of(options.tables(), targets);
-    Map<String, TableDescriptor> descriptors = Restore.descriptors(restore.tablesAt(options.time(), options.tables()));
+    Map<String, TableDescriptor> descriptors = Restore.descriptors(restore.tablesAt(r.time, r.tables));
     Path staging = Files.createTempDirectory(scratch, "bases-");
     try (Admin admin = hbase.getAdmin()) {
       admin.createNamespace(NamespaceDescriptor.create(namespace).build());
       try {
-        HBaseTarget target = HBaseTarget.open(hbase, mapping, descriptors, false);
-        restore.withBaseLoader(new BaseLoader(hbase, mapping, store, new org.apache.hadoop.fs.Path(staging.toUri())));
+        // Bases are staged in the scratch directory, not the system's temporary one.
+        RestoreRequest.Target target = RestoreRequest.Target.HBase.through(hbase).withMap(map).withBulkLoad(false,
+            staging.toUri().toString());
         long started = System.nanoTime();
-        RestoreReport report = restore.run(options, target);
+        RestoreReport report = Restorer.of(store, config).restore(restoring.target(target).build());
         measured(r, report, (System.nanoTime() - started) / 1_000_000);
         Set<String> fromBase = new TreeSet<>();
         report.bases.forEach(b -> fromBase.add(b.table));
-        for (String source : options.tables()) {
+        for (String source : r.tables) {
           TableName restored = TableName.valueOf(targets.get(source));
           boolean oracle = request.oracle() && !request.noOracle().contains(source) && oracleCapable(admin, source, descriptors.get(source));
-          r.results.put(source, oracle ? againstSource(TableName.valueOf(source), restored, options.time())
+          r.results.put(source, oracle ? againstSource(TableName.valueOf(source), restored, r.time)
               : readBack(restored, fromBase.contains(source) ? null : report.cellsPerTable.getOrDefault(source, 0L)));
         }
       } finally {
@@ -188,21 +189,20 @@ final class RestoreTester {
     }
   }
 
-  private void intoDumps(Restore restore, RestoreOptions options, RestoreTestRecord r) throws IOException {
+  private void intoDumps(RestoreRequest.Builder restoring, RestoreTestRecord r) throws IOException {
     Path dir = Files.createTempDirectory(scratch, "dumps-");
     r.target = "cell dumps (removed after the test)";
     try {
-      DumpTarget target = new DumpTarget(dir, options.time(), options.tables());
       long started = System.nanoTime();
-      RestoreReport report = restore.run(options, target);
+      RestoreReport report = Restorer.of(store, config).restore(restoring.target(new RestoreRequest.Target.Dumps(dir)).verify(true).build());
       measured(r, report, (System.nanoTime() - started) / 1_000_000);
-      Map<String, Long> found = target.readBack();
-      for (String table : options.tables()) {
+      for (String table : r.tables) {
+        RestoreVerification.TableCount count = report.verification.tables.get(table);
         RestoreTestRecord.TableResult t = new RestoreTestRecord.TableResult();
         t.mode = COUNTS_AND_HASH;
-        t.cells = found.getOrDefault(table, 0L);
+        t.cells = count == null ? 0 : count.found;
         t.expectedCells = report.cellsPerTable.getOrDefault(table, 0L);
-        t.sha256 = fileSha256(target.fileOf(table));
+        t.sha256 = fileSha256(dir.resolve(CellDump.fileName(table)));
         t.ok = t.cells == t.expectedCells;
         if (!t.ok) {
           t.mismatch = "the dump holds " + t.cells + " cells, the replay wrote " + t.expectedCells;

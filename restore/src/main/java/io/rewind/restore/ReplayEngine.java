@@ -21,6 +21,18 @@ public interface ReplayEngine {
   Replayed replay(Job job) throws IOException;
 
   /**
+   * Makes the engine once the restore has connected to the target cluster ({@link RestoreRequest#engine}):
+   * an engine writes into the tables of that connection.
+   */
+  interface Factory {
+
+    /** The engine's name in reports, known before it is made (a dry run makes none). */
+    String name();
+
+    ReplayEngine create(org.apache.hadoop.hbase.client.Connection connection) throws IOException;
+  }
+
+  /**
    * What to replay.
    *
    * @param tables the tables asked for; empty for all

@@ -56,75 +56,88 @@ public final class Restore {
   private final ObjectStore store;
   private final SerdeFactory serdes;
   private final String editsTopic;
-  private KeyRing keys = KeyRing.none();
-  private RestoreProgress progress = RestoreProgress.none();
-  private BaseLoader baseLoader;
-  private SortSettings sort = SortSettings.defaults();
-  private LeaseSettings leaseSettings = LeaseSettings.from(io.rewind.core.config.RewindConfig.of(Map.of()));
-  private CheckpointFile.Stored checkpoint;
-  /** The last {@link #tablesAt} computed, for the same time and tables: the command and the run share it. */
-  private long cachedTime;
-  private Set<String> cachedTables;
-  private Map<String, TableTimeline.TableAtTime> cachedAt;
-  private ReplayEngine engine;
+  private final KeyRing keys;
+  private final RestoreProgress progress;
+  private final BaseLoader baseLoader;
+  private final SortSettings sort;
+  private final LeaseSettings leaseSettings;
+  private final CheckpointFile.Stored checkpoint;
+  private final ReplayEngine engine;
+  /** The last {@link #tablesAt} computed, shared with the copies made by the withX methods: the caller and the run share it. */
+  private final TablesAtMemo memo;
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
+    this(store, serdes, editsTopic, KeyRing.none(), RestoreProgress.none(), null, SortSettings.defaults(),
+        LeaseSettings.from(io.rewind.core.config.RewindConfig.of(Map.of())), null, null, new TablesAtMemo());
+  }
+
+  private Restore(ObjectStore store, SerdeFactory serdes, String editsTopic, KeyRing keys, RestoreProgress progress,
+      BaseLoader baseLoader, SortSettings sort, LeaseSettings leaseSettings, CheckpointFile.Stored checkpoint, ReplayEngine engine,
+      TablesAtMemo memo) {
     this.store = store;
     this.serdes = serdes;
     this.editsTopic = editsTopic;
+    this.keys = keys;
+    this.progress = progress;
+    this.baseLoader = baseLoader;
+    this.sort = sort;
+    this.leaseSettings = leaseSettings;
+    this.checkpoint = checkpoint;
+    this.engine = engine;
+    this.memo = memo;
   }
 
-  /** How long the restore's pin lasts between renewals and how clocks are trusted (lease.*). */
+  /** What each table was at a time, for the tables asked: computed once per time and tables. */
+  private static final class TablesAtMemo {
+    private long time;
+    private Set<String> tables;
+    private Map<String, TableTimeline.TableAtTime> at;
+  }
+
+  /** This restore with another pin lease and clock trust (lease.*). */
   public Restore withLeaseSettings(LeaseSettings settings) {
-    this.leaseSettings = settings;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, settings, checkpoint, engine, memo);
   }
 
-  /** The key that opens client-side encrypted segments (segment.encryption.*); null when none. */
+  /** This restore opening client-side encrypted segments with {@code key} (segment.encryption.*); null when none. */
   public Restore withSegmentKey(SegmentKey key) {
     return withKeyRing(KeyRing.of(key));
   }
 
-  /** The keys that open client-side encrypted segments and base files (segment.encryption.*). */
+  /** This restore opening client-side encrypted segments and base files with {@code keys} (segment.encryption.*). */
   public Restore withKeyRing(KeyRing keys) {
-    this.keys = keys;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
-  /** Where the replay reports records and bytes read; none by default. */
+  /** This restore reporting records and bytes read to {@code progress}; none by default. */
   public Restore withProgress(RestoreProgress progress) {
-    this.progress = progress;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
-  /** Loads bases into the target (an HBase restore); without one, tables served by a base are refused. */
+  /** This restore loading bases into the target (an HBase restore); without one, tables served by a base are refused. */
   public Restore withBaseLoader(BaseLoader loader) {
-    this.baseLoader = loader;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, loader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
   /**
-   * Replays through this engine (a MapReduce job) rather than in this process; the target must then
-   * be the {@link HBaseTarget} the engine writes into.
+   * This restore replaying through {@code engine} (a MapReduce job) rather than in this process; the
+   * target must then be the {@link HBaseTarget} the engine writes into.
    */
   public Restore withEngine(ReplayEngine engine) {
-    this.engine = engine;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
-  /** How partitions are sorted: memory and spill directory ({@link SortSettings#defaults()} by default). */
+  /** This restore sorting partitions with {@code sort}: memory and spill directory ({@link SortSettings#defaults()} by default). */
   public Restore withSort(SortSettings sort) {
-    this.sort = sort;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
   /**
-   * The checkpoint this restore works with, as the caller read it (for {@code --latest}, T is this
-   * checkpoint): read once, so T and the report's checkpoint are the same value.
+   * This restore working with {@code checkpoint}, as the caller read it (for {@code --latest}, T is
+   * this checkpoint): read once, so T and the report's checkpoint are the same value.
    */
   public Restore withCheckpoint(CheckpointFile.Stored checkpoint) {
-    this.checkpoint = checkpoint;
-    return this;
+    return new Restore(store, serdes, editsTopic, keys, progress, baseLoader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
   /** The committed bases of every table that has one. */
@@ -290,7 +303,7 @@ public final class Restore {
       bulkLoads.addAll(bulkLoadStore.between(t, at.get(t).replayAfter(), options.time()));
     }
 
-    RestoreReport report = new RestoreReport();
+    RestoreReport.Builder report = new RestoreReport.Builder();
     report.time = options.time();
     report.timeIso = TimeParser.format(options.time());
     report.checkpoint = range.checkpoint();
@@ -341,7 +354,7 @@ public final class Restore {
       report.editsPlanned = edits.edits() - bulkLoads.size();
       report.segmentsReadToCount = edits.segmentsRead();
       report.durationMs = System.currentTimeMillis() - started;
-      return report;
+      return report.build();
     }
     if (pin != null) {
       Map<Integer, Long> firstOffsets = new java.util.TreeMap<>();
@@ -400,7 +413,7 @@ public final class Restore {
         report.bulkLoadCells = replayed.bulkLoadCells();
         report.cellsPerTable.putAll(replayed.cellsPerTable());
         report.durationMs = System.currentTimeMillis() - started;
-        return report;
+        return report.build();
       }
       BulkLoadRuns.Written bulk = new BulkLoadRuns(store, keys, spill, org.apache.hadoop.hbase.HBaseConfiguration.create()).write(bulkLoads, at);
       report.bulkLoadFiles = bulk.fileCount;
@@ -452,7 +465,7 @@ public final class Restore {
     }
     report.cellsPerTable.putAll(target.finish());
     report.durationMs = System.currentTimeMillis() - started;
-    return report;
+    return report.build();
   }
 
   /** Why a table is not restored at T, for the report. */
@@ -521,10 +534,14 @@ public final class Restore {
   private Map<String, TableTimeline.TableAtTime> tablesAt(long time, java.util.Collection<String> requested, ArchiveCatalog catalog,
       Map<String, TableBases> bases) throws IOException {
     Set<String> tables = new TreeSet<>(requested.isEmpty() ? knownTables(catalog, bases) : requested);
-    if (cachedAt == null || cachedTime != time || !cachedTables.equals(tables)) {
-      cachedAt = read(time, tables, bases);
-      cachedTime = time;
-      cachedTables = tables;
+    Map<String, TableTimeline.TableAtTime> cachedAt;
+    synchronized (memo) {
+      if (memo.at == null || memo.time != time || !memo.tables.equals(tables)) {
+        memo.at = read(time, tables, bases);
+        memo.time = time;
+        memo.tables = tables;
+      }
+      cachedAt = memo.at;
     }
     if (!requested.isEmpty()) {
       for (TableTimeline.TableAtTime a : cachedAt.values()) {

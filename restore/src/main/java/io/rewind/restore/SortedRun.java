@@ -165,15 +165,11 @@ final class SortedRun {
   }
 
   /** Decodes entries into one growing array: the key, then the value. */
-  static final class Reader implements EntryCursor {
+  static final class Reader extends ContiguousEntryCursor {
     private final InputStream in;
     private final byte[] input;
     private int position;
     private int limit;
-    private byte[] entry = new byte[256];
-    private int keyLength;
-    private long offset;
-    private int valueLength;
 
     Reader(InputStream in, int bufferBytes) {
       this.in = in;
@@ -188,23 +184,15 @@ final class SortedRun {
       int shared = (int) varint();
       int suffix = (int) varint();
       int length = shared + suffix;
-      if (shared > keyLength) {
-        throw new IOException("a sorted run's entry shares " + shared + " bytes of a " + keyLength + "-byte key: the spill file is damaged");
+      if (shared > keyLength()) {
+        throw new IOException("a sorted run's entry shares " + shared + " bytes of a " + keyLength() + "-byte key: the spill file is damaged");
       }
-      ensureEntry(length);
-      take(entry, shared, suffix);
-      keyLength = length;
-      offset = varint();
-      valueLength = (int) varint();
-      ensureEntry(keyLength + valueLength);
-      take(entry, keyLength, valueLength);
+      take(reserve(length), shared, suffix);
+      long offset = varint();
+      int valueLength = (int) varint();
+      take(reserve(length + valueLength), length, valueLength);
+      entry(length, offset, valueLength);
       return true;
-    }
-
-    private void ensureEntry(int bytes) {
-      if (bytes > entry.length) {
-        entry = Arrays.copyOf(entry, Math.max(bytes, 2 * entry.length));
-      }
     }
 
     private boolean fill() throws IOException {
@@ -238,36 +226,6 @@ final class SortedRun {
         at += n;
         length -= n;
       }
-    }
-
-    @Override
-    public byte[] buffer() {
-      return entry;
-    }
-
-    @Override
-    public int keyOffset() {
-      return 0;
-    }
-
-    @Override
-    public int keyLength() {
-      return keyLength;
-    }
-
-    @Override
-    public long offset() {
-      return offset;
-    }
-
-    @Override
-    public int valueOffset() {
-      return keyLength;
-    }
-
-    @Override
-    public int valueLength() {
-      return valueLength;
     }
 
     @Override

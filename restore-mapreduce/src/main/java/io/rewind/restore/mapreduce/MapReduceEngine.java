@@ -99,6 +99,32 @@ public final class MapReduceEngine implements ReplayEngine {
     this.workRoot = workRoot;
   }
 
+  /** The YARN cluster's configuration, given the connection to the target cluster (whose HBase settings it carries). */
+  @FunctionalInterface
+  public interface Cluster {
+    Configuration configuration(Connection target) throws IOException;
+  }
+
+  /**
+   * This engine as a {@link io.rewind.restore.RestoreRequest} takes it: made once the restore has
+   * connected to its target.
+   *
+   * @param workRoot where the job writes its HFiles, on the cluster's file system; null for /tmp there
+   */
+  public static ReplayEngine.Factory factory(Cluster cluster, RewindConfig config, Path workRoot) {
+    return new ReplayEngine.Factory() {
+      @Override
+      public String name() {
+        return "mapreduce";
+      }
+
+      @Override
+      public ReplayEngine create(Connection connection) throws IOException {
+        return new MapReduceEngine(cluster.configuration(connection), config, connection, workRoot);
+      }
+    };
+  }
+
   /** The job's task classes: tests inject failures with subclasses that fail an attempt. */
   public MapReduceEngine withTasks(Class<? extends Mapper> mapper, Class<? extends RestoreReducer> reducer) {
     this.mapper = mapper;

@@ -3,8 +3,8 @@ package io.rewind.restore.mapreduce;
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.restore.BulkLoadTarget;
+import io.rewind.restore.ContiguousEntryCursor;
 import io.rewind.restore.EditDecoder;
-import io.rewind.restore.EntryCursor;
 import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.RestoreTarget;
 import io.rewind.restore.RestoredRow;
@@ -49,12 +49,8 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
   }
 
   /** The reducer's input, every value with its full key, as one cursor; key and value copied into one buffer. */
-  private static final class ShuffleCursor implements EntryCursor {
+  private static final class ShuffleCursor extends ContiguousEntryCursor {
     private final Context context;
-    private byte[] buffer = new byte[256];
-    private int keyLength;
-    private int valueLength;
-    private long offset;
 
     ShuffleCursor(Context context) {
       this.context = context;
@@ -74,45 +70,13 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
         Thread.currentThread().interrupt();
         throw new java.io.InterruptedIOException("restore reducer interrupted");
       }
-      keyLength = k.length();
-      valueLength = v.getLength();
-      if (buffer.length < keyLength + valueLength) {
-        buffer = new byte[Math.max(keyLength + valueLength, 2 * buffer.length)];
-      }
+      int keyLength = k.length();
+      int valueLength = v.getLength();
+      byte[] buffer = reserve(keyLength + valueLength);
       System.arraycopy(k.bytes(), 0, buffer, 0, keyLength);
       System.arraycopy(v.getBytes(), 0, buffer, keyLength, valueLength);
-      offset = k.offset();
+      entry(keyLength, k.offset(), valueLength);
       return true;
-    }
-
-    @Override
-    public byte[] buffer() {
-      return buffer;
-    }
-
-    @Override
-    public int keyOffset() {
-      return 0;
-    }
-
-    @Override
-    public int keyLength() {
-      return keyLength;
-    }
-
-    @Override
-    public long offset() {
-      return offset;
-    }
-
-    @Override
-    public int valueOffset() {
-      return keyLength;
-    }
-
-    @Override
-    public int valueLength() {
-      return valueLength;
     }
   }
 
