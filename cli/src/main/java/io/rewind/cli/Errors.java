@@ -10,11 +10,11 @@ import picocli.CommandLine;
  * message names it and its expiry: try again, or pass --wait), 1 for a failure (a corrupt segment,
  * an unreachable store).
  */
-final class Errors implements CommandLine.IExecutionExceptionHandler {
+public final class Errors implements CommandLine.IExecutionExceptionHandler {
 
-  static final int FAILED = 1;
-  static final int REFUSED = 2;
-  static final int BUSY = 3;
+  public static final int FAILED = 1;
+  public static final int REFUSED = 2;
+  public static final int BUSY = 3;
 
   @Override
   public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {

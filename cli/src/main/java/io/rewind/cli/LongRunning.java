@@ -10,29 +10,29 @@ import java.util.concurrent.TimeUnit;
  * waits for the command, not for the main thread: main returns from the command into
  * {@code System.exit}, which itself waits for the hooks.
  */
-final class LongRunning {
+public final class LongRunning {
 
-  static final long GRACE_SECONDS = 30;
+  public static final long GRACE_SECONDS = 30;
 
   private static final CountDownLatch RETURNED = new CountDownLatch(1);
 
   private LongRunning() {}
 
   /** A stop requested by a signal; a latch, so that a request is never lost as an interrupt can be. */
-  static final class Stop {
+  public static final class Stop {
     private final CountDownLatch requested = new CountDownLatch(1);
 
-    boolean requested() {
+    public boolean requested() {
       return requested.getCount() == 0;
     }
 
     /** Blocks until the stop is requested. */
-    void await() throws InterruptedException {
+    public void await() throws InterruptedException {
       requested.await();
     }
 
     /** Waits up to {@code millis} (a pause between passes); true when the stop was requested. */
-    boolean awaitFor(long millis) throws InterruptedException {
+    public boolean awaitFor(long millis) throws InterruptedException {
       return requested.await(millis, TimeUnit.MILLISECONDS);
     }
   }
@@ -43,7 +43,7 @@ final class LongRunning {
    * @param interrupt whether a signal also interrupts this thread (a command whose work blocks, like
    *     a compaction pass, and stops on {@link InterruptedException})
    */
-  static Stop onSignal(boolean interrupt) {
+  public static Stop onSignal(boolean interrupt) {
     Stop stop = new Stop();
     Thread command = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -61,12 +61,12 @@ final class LongRunning {
   }
 
   /** Blocks until SIGTERM/SIGINT (for a command already running its work), then returns so that try-with-resources closes it. */
-  static void awaitShutdown() throws InterruptedException {
+  public static void awaitShutdown() throws InterruptedException {
     onSignal(false).await();
   }
 
   /** Called by {@link Rewind#main} once the command returned: the JVM may exit. */
-  static void commandReturned() {
+  public static void commandReturned() {
     RETURNED.countDown();
   }
 }

@@ -9,14 +9,14 @@ import io.rewind.core.store.StoreRequests;
  * command made (docs/operations.md, "Requests"). Added beside the report's own fields, so report
  * classes shared with other modules stay as they are.
  */
-final class StoreRequestsField {
+public final class StoreRequestsField {
 
-  static final String NAME = "storeRequests";
+  public static final String NAME = "storeRequests";
 
   private StoreRequestsField() {}
 
   /** The report as the mapper writes it, with {@value #NAME} as its last field. */
-  static ObjectNode added(ObjectMapper mapper, Object report, StoreRequests requests) {
+  public static ObjectNode added(ObjectMapper mapper, Object report, StoreRequests requests) {
     ObjectNode node = mapper.valueToTree(report);
     node.set(NAME, mapper.valueToTree(requests));
     return node;
