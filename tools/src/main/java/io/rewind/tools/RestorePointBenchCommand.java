@@ -45,12 +45,6 @@ final class RestorePointBenchCommand implements Callable<Integer> {
 
   private static final long BASELINE_TIMEOUT_MS = 60_000;
 
-  @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
-  int rate = 50_000;
-
-  @Option(names = "--servers", description = "Simulated region servers (default: ${DEFAULT-VALUE}).")
-  int servers = 100;
-
   @Option(names = "--points", description = "Restore points created, one after the other (default: ${DEFAULT-VALUE}).")
   int points = 30;
 
@@ -58,17 +52,7 @@ final class RestorePointBenchCommand implements Callable<Integer> {
       description = "Pause between one point's commit and the next request (default: ${DEFAULT-VALUE}).")
   Duration interval = Duration.ofSeconds(1);
 
-  @Option(names = "--warmup", converter = DurationConverter.class, description = "Load before the first point (default: ${DEFAULT-VALUE}).")
-  Duration warmup = Duration.ofSeconds(30);
-
-  @Option(names = "--partitions", description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
-  int partitions = 12;
-
-  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
-  long seed = 42;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for this run, e.g. --set checkpoint.margin.ms=500.")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @Mixin FleetLoadOptions load;
 
   @Mixin RunOptions run;
 
@@ -78,11 +62,11 @@ final class RestorePointBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter say = new PrintWriter(System.err, true);
     return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-point-", (dir, report) -> {
-      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
-        report.putAll(run(stack.config().withAll(settings), say));
+      try (EmbeddedStack stack = load.startStack(dir)) {
+        report.putAll(run(load.config(stack), say));
       }
     }, r -> String.format("%s restore points with %s servers at %,d edits/s: p50 %s ms, p99 %s ms, max %s ms; goal p99 <= margin %s + %d ms: %s",
-        r.get("points"), r.get("servers"), rate, r.get("p50_ms"), r.get("p99_ms"), r.get("max_ms"), r.get("margin_ms"), GOAL_OVER_MARGIN_MS,
+        r.get("points"), r.get("servers"), load.rate, r.get("p50_ms"), r.get("p99_ms"), r.get("max_ms"), r.get("margin_ms"), GOAL_OVER_MARGIN_MS,
         r.get("goal_met")));
   }
 
@@ -100,10 +84,9 @@ final class RestorePointBenchCommand implements Callable<Integer> {
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
-    SimulatorSettings workload = SimulatorSettings.defaults()
-        .servers(servers).editsPerSecond(rate).seed(seed).keepExpected(false)
+    SimulatorSettings workload = load.fleet()
         // Long enough for every point, however slow: the fleet stops with the bench.
-        .duration(warmup.plusMinutes(30));
+        .duration(load.warmup.plusMinutes(30));
     LatencySamples latency = new LatencySamples();
     LatencySamples answered = new LatencySamples();
     LatencySamples baseline = new LatencySamples();
@@ -121,9 +104,9 @@ final class RestorePointBenchCommand implements Callable<Integer> {
       try (FleetSimulator fleet = new FleetSimulator(workload, publisher, Clock.systemUTC());
           PointRequests requests = new PointRequests(config, "bench-fleet-points", r -> fleet.answerPoint(r.getPointTime()));
           RestorePointCreator creator = new RestorePointCreator(config, store)) {
-        say.printf("fleet of %d servers at %,d edits/s: %d s warm-up, then %d restore points%n", servers, rate, warmup.toSeconds(), points);
+        say.printf("fleet of %d servers at %,d edits/s: %d s warm-up, then %d restore points%n", load.servers, load.rate, load.warmup.toSeconds(), points);
         fleet.start();
-        Thread.sleep(warmup.toMillis());
+        Thread.sleep(load.warmup.toMillis());
         editsAtStart = fleet.editsPublished();
         long start = System.currentTimeMillis();
         for (int i = 0; i < points; i++) {
@@ -149,7 +132,7 @@ final class RestorePointBenchCommand implements Callable<Integer> {
     }
     long margin = config.marginMs();
     Map<String, Object> r = new LinkedHashMap<>();
-    r.put("servers", servers);
+    r.put("servers", load.servers);
     r.put("points", latency.size());
     r.put("p50_ms", latency.percentile(50));
     r.put("p99_ms", latency.percentile(99));
@@ -163,15 +146,15 @@ final class RestorePointBenchCommand implements Callable<Integer> {
     r.put("answered_ms_p50", answered.percentile(50));
     r.put("answered_ms_p99", answered.percentile(99));
     r.put("points_with_roll", rolled);
-    r.put("target_edits_per_second", rate);
+    r.put("target_edits_per_second", load.rate);
     r.put("edits_per_second", Math.round((editsAtEnd - editsAtStart) * 1000.0 / measuredMs));
-    r.put("warmup_s", warmup.toSeconds());
+    r.put("warmup_s", load.warmup.toSeconds());
     r.put("load_average_1m_at_end", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
     Map<String, Object> knobs = new LinkedHashMap<>();
     for (String key : List.of(RewindConfig.CHECKPOINT_MARGIN_MS, RewindConfig.SEGMENT_MAX_AGE_MS, RewindConfig.CHECKPOINT_POLL_MS)) {
       knobs.put(key, config.get(key));
     }
-    knobs.putAll(settings);
+    knobs.putAll(load.settings);
     r.put("settings", knobs);
     r.put("note", "latency = from the request (T, the requester's clock) to the point committed in the store, after the checkpoint"
         + " file showed C >= T; answered_ms = until every queue of a cluster snapshot read after T + margin had claimed past T (then"

@@ -57,38 +57,16 @@ final class RpoBenchCommand implements Callable<Integer> {
 
   static final long GOAL_P99_MS = 2_000;
 
-  @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
-  int rate = 50_000;
-
-  @Option(names = "--servers", description = "Simulated region servers (default: ${DEFAULT-VALUE}).")
-  int servers = 100;
-
   @Option(names = "--duration", converter = DurationConverter.class, description = "Measured time, after the warm-up (default: ${DEFAULT-VALUE}).")
   Duration duration = Duration.ofSeconds(60);
-
-  /**
-   * Long enough for a cold JVM: in the first ~20 s the JIT compiles the broker, clients, archiver
-   * and fleet and the heap grows while the fleet already writes at full rate, so the archiver falls
-   * behind and drains that backlog only at the headroom left on two cores. With 10 s that start-up
-   * backlog was sampled as RPO (p99 26 s in a run whose steady state stayed under 2 s).
-   */
-  @Option(names = "--warmup", converter = DurationConverter.class, description = "Load before sampling starts (default: ${DEFAULT-VALUE}).")
-  Duration warmup = Duration.ofSeconds(30);
 
   @Option(names = "--sample-interval", converter = DurationConverter.class, description = "How often the RPO is sampled (default: ${DEFAULT-VALUE}).")
   Duration sampleInterval = Duration.ofMillis(100);
 
-  @Option(names = "--partitions", description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
-  int partitions = 12;
-
   @Option(names = "--deaths", description = "Region servers that die during the run (default: ${DEFAULT-VALUE}).")
   int deaths = 0;
 
-  @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
-  long seed = 42;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for this run, e.g. --set segment.max.age.ms=500.")
-  Map<String, String> settings = new LinkedHashMap<>();
+  @Mixin FleetLoadOptions load;
 
   @Mixin RunOptions run;
 
@@ -98,20 +76,17 @@ final class RpoBenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter say = new PrintWriter(System.err, true);
     return run.runBench(spec.commandLine().getOut(), "rewind-bench-rpo-", (dir, report) -> {
-      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start()) {
-        report.putAll(run(stack.config().withAll(settings), say));
+      try (EmbeddedStack stack = load.startStack(dir)) {
+        report.putAll(run(load.config(stack), say));
       }
     }, report -> String.format("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s;"
               + " %s segments per partition per second",
-          report.get("edits_per_second"), rate, report.get("rpo_ms_p50"), report.get("rpo_ms_p99"), report.get("rpo_ms_max"),
+          report.get("edits_per_second"), load.rate, report.get("rpo_ms_p50"), report.get("rpo_ms_p99"), report.get("rpo_ms_max"),
           report.get("samples"), GOAL_P99_MS, report.get("goal_met"), report.get("segments_per_partition_per_second")));
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
-    SimulatorSettings workload = SimulatorSettings.defaults()
-        .servers(servers).editsPerSecond(rate).duration(warmup.plus(duration).plusSeconds(5)).deaths(deaths).seed(seed)
-        // Nothing here reads the simulator's model of every edit; keeping it costs GC pauses that stall the pipeline.
-        .keepExpected(false);
+    SimulatorSettings workload = load.fleet().duration(load.warmup.plus(duration).plusSeconds(5)).deaths(deaths);
     LatencySamples rpo = new LatencySamples();
     LatencySamples computed = new LatencySamples();
     int missing = 0;
@@ -140,9 +115,9 @@ final class RpoBenchCommand implements Callable<Integer> {
       awaitConsumersReady(config, checkpoint, say);
       try (FleetSimulator fleet = new FleetSimulator(workload, publisher, Clock.systemUTC())) {
         say.printf("fleet of %d servers at %,d edits/s: %d s warm-up, then %d s sampled every %d ms%n",
-            servers, rate, warmup.toSeconds(), duration.toSeconds(), sampleInterval.toMillis());
+            load.servers, load.rate, load.warmup.toSeconds(), duration.toSeconds(), sampleInterval.toMillis());
         fleet.start();
-        Thread.sleep(warmup.toMillis());
+        Thread.sleep(load.warmup.toMillis());
         editsAtStart = fleet.editsPublished();
         cpuAtStart = processCpuNanos();
         gcAtStart = gcMillis();
@@ -197,10 +172,10 @@ final class RpoBenchCommand implements Callable<Integer> {
 
     Map<String, Object> r = new LinkedHashMap<>();
     r.put("bench", "rpo");
-    r.put("target_edits_per_second", rate);
-    r.put("servers", servers);
+    r.put("target_edits_per_second", load.rate);
+    r.put("servers", load.servers);
     r.put("duration_s", duration.toSeconds());
-    r.put("warmup_s", warmup.toSeconds());
+    r.put("warmup_s", load.warmup.toSeconds());
     r.put("edits_per_second", Math.round((editsAtEnd - editsAtStart) * 1000.0 / measuredMs));
     r.put("rpo_ms_p50", rpo.percentile(50));
     r.put("rpo_ms_p99", rpo.percentile(99));
@@ -209,9 +184,9 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put("computed_rpo_ms_p50", computed.percentile(50));
     r.put("computed_rpo_ms_p99", computed.percentile(99));
     r.put("samples_without_checkpoint", missing);
-    r.put("partitions", partitions);
+    r.put("partitions", load.partitions);
     // Level-0 objects: segments (each with its manifest) committed in the sampled window.
-    r.put("segments_per_partition_per_second", Math.round((segmentsAtEnd - segmentsAtStart) * 100_000.0 / measuredMs / partitions) / 100.0);
+    r.put("segments_per_partition_per_second", Math.round((segmentsAtEnd - segmentsAtStart) * 100_000.0 / measuredMs / load.partitions) / 100.0);
     r.put("goal", "rpo_ms_p99 <= " + GOAL_P99_MS);
     r.put("goal_met", rpo.size() > 0 && missing == 0 && rpo.percentile(99) <= GOAL_P99_MS);
     r.put("cores", Runtime.getRuntime().availableProcessors());
@@ -230,7 +205,7 @@ final class RpoBenchCommand implements Callable<Integer> {
       knobs.put(key, config.get(key));
     }
     knobs.put("streams.commit.interval.ms", config.getOrDefault("streams.commit.interval.ms", String.valueOf(CheckpointApp.COMMIT_INTERVAL_MS)));
-    knobs.putAll(settings);
+    knobs.putAll(load.settings);
     r.put("settings", knobs);
     // The archiver's and the checkpoint app's, in the sampled window.
     r.put(StoreRequestsField.NAME, archiverRequests.plus(checkpointRequests));
