@@ -1,7 +1,9 @@
-package io.rewind.cli;
+package io.rewind.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.cli.Rewind;
+import io.rewind.stack.ProjectRoot;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +20,8 @@ import picocli.CommandLine;
  * Every command a message or a document names, as {@code (rewind x …)} or {@code `rewind x …`},
  * is one the CLI has (with its subcommand, where it has subcommands), and every {@code docs/*.md}
  * page a message names exists: a message that sends the operator to something that does not exist
- * is a defect.
+ * is a defect. Here in tools/ because the CLI has its every command (demo, bench, ...) only with
+ * tools/ on the classpath.
  */
 class MessageReferencesTest {
 
@@ -28,7 +31,7 @@ class MessageReferencesTest {
 
   @Test
   void everyCommandAMessageOrADocumentNamesExists() throws IOException {
-    Path root = ComposeFileTest.projectRoot();
+    Path root = ProjectRoot.locate().orElseThrow();
     CommandLine cli = Rewind.commandLine();
     List<String> unknown = new ArrayList<>();
     for (Path file : sources(root)) {
@@ -62,7 +65,7 @@ class MessageReferencesTest {
 
   @Test
   void everyDocumentAMessageNamesExists() throws IOException {
-    Path root = ComposeFileTest.projectRoot();
+    Path root = ProjectRoot.locate().orElseThrow();
     List<String> missing = new ArrayList<>();
     for (Path file : sources(root)) {
       if (!file.toString().endsWith(".java")) {
