@@ -41,7 +41,7 @@ public final class CheckpointWithStatusPage implements AutoCloseable {
     return app;
   }
 
-  public StatusSampler sampler() {
+  StatusSampler sampler() {
     return sampler;
   }
 

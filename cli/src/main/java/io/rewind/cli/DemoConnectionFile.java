@@ -24,13 +24,13 @@ import org.slf4j.LoggerFactory;
 public final class DemoConnectionFile {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoConnectionFile.class);
-  public static final String NAME = "demo.properties";
-  public static final String PID = "rewind.demo.pid";
-  public static final String STATUS_URL = "rewind.demo.status.url";
+  static final String NAME = "demo.properties";
+  static final String PID = "rewind.demo.pid";
+  static final String STATUS_URL = "rewind.demo.status.url";
 
   private DemoConnectionFile() {}
 
-  public static Path path() {
+  static Path path() {
     return RewindHome.dir().resolve(NAME);
   }
 
@@ -68,7 +68,7 @@ public final class DemoConnectionFile {
   }
 
   /** The file of a demo that is still running, if there is one. */
-  public static Optional<Path> live() {
+  static Optional<Path> live() {
     Path file = path();
     if (!Files.isRegularFile(file)) {
       return Optional.empty();

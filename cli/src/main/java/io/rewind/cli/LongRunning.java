@@ -12,27 +12,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LongRunning {
 
-  public static final long GRACE_SECONDS = 30;
+  static final long GRACE_SECONDS = 30;
 
   private static final CountDownLatch RETURNED = new CountDownLatch(1);
 
   private LongRunning() {}
 
   /** A stop requested by a signal; a latch, so that a request is never lost as an interrupt can be. */
-  public static final class Stop {
+  static final class Stop {
     private final CountDownLatch requested = new CountDownLatch(1);
 
-    public boolean requested() {
+    boolean requested() {
       return requested.getCount() == 0;
     }
 
     /** Blocks until the stop is requested. */
-    public void await() throws InterruptedException {
+    void await() throws InterruptedException {
       requested.await();
     }
 
     /** Waits up to {@code millis} (a pause between passes); true when the stop was requested. */
-    public boolean awaitFor(long millis) throws InterruptedException {
+    boolean awaitFor(long millis) throws InterruptedException {
       return requested.await(millis, TimeUnit.MILLISECONDS);
     }
   }
@@ -43,7 +43,7 @@ public final class LongRunning {
    * @param interrupt whether a signal also interrupts this thread (a command whose work blocks, like
    *     a compaction pass, and stops on {@link InterruptedException})
    */
-  public static Stop onSignal(boolean interrupt) {
+  static Stop onSignal(boolean interrupt) {
     Stop stop = new Stop();
     Thread command = Thread.currentThread();
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -66,7 +66,7 @@ public final class LongRunning {
   }
 
   /** Called by {@link Rewind#main} once the command returned: the JVM may exit. */
-  public static void commandReturned() {
+  static void commandReturned() {
     RETURNED.countDown();
   }
 }

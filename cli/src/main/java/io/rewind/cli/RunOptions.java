@@ -11,7 +11,7 @@ public final class RunOptions {
   private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   @Option(names = "--work-dir", description = "Keep the broker log, store and outputs here (default: a temporary directory, deleted at the end).")
-  public Path workDir;
+  Path workDir;
 
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
   public boolean json;

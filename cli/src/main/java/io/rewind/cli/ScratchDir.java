@@ -18,7 +18,7 @@ public final class ScratchDir implements AutoCloseable {
   }
 
   /** @param requested the directory the user asked for with --work-dir, or null for a temporary one */
-  public static ScratchDir of(Path requested, String prefix) throws IOException {
+  static ScratchDir of(Path requested, String prefix) throws IOException {
     return requested == null
         ? new ScratchDir(Files.createTempDirectory(prefix), true)
         : new ScratchDir(Files.createDirectories(requested), false);

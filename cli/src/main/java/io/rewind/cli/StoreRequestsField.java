@@ -16,7 +16,7 @@ public final class StoreRequestsField {
   private StoreRequestsField() {}
 
   /** The report as the mapper writes it, with {@value #NAME} as its last field. */
-  public static ObjectNode added(ObjectMapper mapper, Object report, StoreRequests requests) {
+  static ObjectNode added(ObjectMapper mapper, Object report, StoreRequests requests) {
     ObjectNode node = mapper.valueToTree(report);
     node.set(NAME, mapper.valueToTree(requests));
     return node;

@@ -82,7 +82,7 @@ public final class SyntheticArchive {
     private final long[] offsets;
     private final SegmentCommitter committer;
 
-    public Segments(ObjectStore store, SerdeFactory serdes, int partitions) {
+    Segments(ObjectStore store, SerdeFactory serdes, int partitions) {
       this.serializer = serdes.serializer(WalEdit.class);
       this.writers = new SegmentWriter[partitions];
       this.offsets = new long[partitions];
@@ -92,11 +92,11 @@ public final class SyntheticArchive {
       }
     }
 
-    public int partitionOf(byte[] row) {
+    int partitionOf(byte[] row) {
       return EditKey.partition(EditKey.of(TABLE, row), writers.length);
     }
 
-    public void append(WalEdit edit) throws IOException, InterruptedException {
+    void append(WalEdit edit) throws IOException, InterruptedException {
       byte[] row = new byte[edit.getRow().remaining()];
       edit.getRow().duplicate().get(row);
       int partition = partitionOf(row);
@@ -109,7 +109,7 @@ public final class SyntheticArchive {
       writers[partition].append(record, null, 0);
     }
 
-    public void finish() throws IOException, InterruptedException {
+    void finish() throws IOException, InterruptedException {
       for (SegmentWriter w : writers) {
         if (w.hasContent()) {
           committer.commit(w.seal());
