@@ -1,4 +1,4 @@
-package io.rewind.cli;
+package io.rewind.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.rewind.cli.Rewind;
 import io.rewind.core.config.RewindConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,9 @@ import picocli.CommandLine;
 
 /**
  * docker-compose.yml cannot drift from the code: Docker's own parser accepts it (no engine
- * needed), and every Rewind service's command and REWIND_* variable is one the CLI accepts.
+ * needed), and every Rewind service's command and REWIND_* variable is one the CLI accepts: the
+ * product's CLI for a service built from the image's {@code rewind} target, the CLI with tools/
+ * for one built from its {@code tools} target. Here in tools/ because only here are both at hand.
  */
 class ComposeFileTest {
 
@@ -67,11 +70,15 @@ class ComposeFileTest {
       }
       List<String> args = new ArrayList<>();
       service.getValue().get("command").forEach(a -> args.add(a.asText()));
+      String target = service.getValue().path("build").path("target").asText();
+      assertThat(target).as(service.getKey() + " builds from the image's rewind or tools target").isIn("rewind", "tools");
+      // The product image has the product's commands only: no ServiceLoader extras there.
+      CommandLine cli = target.equals("tools") ? Rewind.commandLine() : new CommandLine(new Rewind());
       try {
-        CommandLine.ParseResult parsed = Rewind.commandLine().parseArgs(args.toArray(new String[0]));
+        CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(new String[0]));
         assertThat(parsed.hasSubcommand()).as(service.getKey() + " runs a rewind subcommand").isTrue();
       } catch (CommandLine.ParameterException e) {
-        fail("service " + service.getKey() + " runs `rewind " + String.join(" ", args) + "`, which the CLI rejects: "
+        fail("service " + service.getKey() + " runs `rewind " + String.join(" ", args) + "`, which the CLI of its image (target " + target + ") rejects: "
             + e.getMessage());
       }
       checked++;
