@@ -1,6 +1,7 @@
 # One image for every Rewind process: `docker run rewind <subcommand> …`.
-# Targets: `rewind` (the default, JRE + the rewind command, non-root) and `hbase` (HBase 2.6
-# standalone with Rewind's replication endpoint jar in lib/, for docker-compose.yml).
+# Targets: `rewind` (the default, JRE + the rewind command, non-root), `tools` (the same plus
+# tools/: demo, bench, simulate, workload) and `hbase` (HBase 2.6 standalone with Rewind's
+# replication endpoint jar in lib/, for docker-compose.yml).
 
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
@@ -17,9 +18,10 @@ COPY stack/pom.xml stack/
 COPY cli/pom.xml cli/
 COPY registry-server/pom.xml registry-server/
 COPY . .
-RUN mvn -B -q -pl cli -am -DskipTests install \
- && mkdir -p /opt/rewind/lib \
+RUN mvn -B -q -pl cli,tools -am -DskipTests install \
+ && mkdir -p /opt/rewind/lib /opt/rewind/tools \
  && cp cli/target/lib/*.jar cli/target/rewind-cli-*.jar /opt/rewind/lib/ \
+ && for j in tools/target/lib/*.jar tools/target/rewind-tools-*.jar; do [ -e "/opt/rewind/lib/${j##*/}" ] || cp "$j" /opt/rewind/tools/; done \
  && cp producers/target/rewind-producers-*-hbase-endpoint.jar /opt/rewind/rewind-hbase-endpoint.jar
 
 FROM eclipse-temurin:17-jre AS rewind
@@ -31,6 +33,11 @@ USER rewind
 WORKDIR /var/lib/rewind
 ENTRYPOINT ["/usr/local/bin/rewind"]
 CMD ["--help"]
+
+# The product image plus tools/ and what only it needs (the embedded stack, HBase's mini cluster):
+# docker-compose.yml's workload service runs `rewind workload` from it.
+FROM rewind AS tools
+COPY --from=build /opt/rewind/tools /opt/rewind/tools
 
 FROM eclipse-temurin:11-jre AS hbase
 ARG HBASE_VERSION=2.6.1

@@ -15,29 +15,29 @@ import java.util.Optional;
  * {@code /metrics} also carry the status meters (RPO, lag, alert states), both fed by a
  * {@link StatusSampler} that collects every {@code monitor.sample.interval.ms}.
  */
-final class CheckpointWithStatusPage implements AutoCloseable {
+public final class CheckpointWithStatusPage implements AutoCloseable {
 
   private final CheckpointApp app;
   private final StatusSampler sampler;
 
-  CheckpointWithStatusPage(RewindConfig config) {
+  public CheckpointWithStatusPage(RewindConfig config) {
     this(config, config);
   }
 
   /** The checkpoint app with {@code config}, the status collector with {@code statusConfig} (its own Kafka principal, when secure). */
-  CheckpointWithStatusPage(RewindConfig config, RewindConfig statusConfig) {
+  public CheckpointWithStatusPage(RewindConfig config, RewindConfig statusConfig) {
     this.app = new CheckpointApp(config);
     this.sampler = new StatusSampler(new StatusCollector(statusConfig));
     new StatusMeters(sampler, statusConfig).bindTo(app.meterRegistry());
     new StatusPage(sampler).routes().forEach(app::addRoute);
   }
 
-  void start() {
+  public void start() {
     app.start();
     sampler.start();
   }
 
-  CheckpointApp app() {
+  public CheckpointApp app() {
     return app;
   }
 
@@ -46,7 +46,7 @@ final class CheckpointWithStatusPage implements AutoCloseable {
   }
 
   /** The status page's URL, or empty when the app's HTTP endpoint is off. */
-  Optional<String> statusUrl() {
+  public Optional<String> statusUrl() {
     return app.httpAddress().map(CheckpointWithStatusPage::url);
   }
 

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
  * REWIND_BOOTSTRAP_SERVERS / REWIND_STORE_URI), the settings of a running {@code rewind demo} are
  * used ({@link DemoConnectionFile}).
  */
-final class ConnectionOptions {
+public final class ConnectionOptions {
 
   @Option(names = "--config", paramLabel = "FILE", description = "Properties file with Rewind settings (see docs/operations.md).")
   Path configFile;
@@ -32,7 +32,7 @@ final class ConnectionOptions {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other setting, e.g. --set segment.max.age.ms=500.")
   Map<String, String> settings = new LinkedHashMap<>();
 
-  RewindConfig config() {
+  public RewindConfig config() {
     Map<String, String> overrides = new LinkedHashMap<>(settings);
     put(overrides, RewindConfig.BOOTSTRAP_SERVERS, bootstrapServers);
     put(overrides, RewindConfig.STORE_URI, store);

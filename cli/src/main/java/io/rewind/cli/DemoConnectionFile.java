@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * pid, and a file whose process is gone (a demo killed with -9) is ignored. Owner-only, because an
  * S3 store's settings carry credentials.
  */
-final class DemoConnectionFile {
+public final class DemoConnectionFile {
 
   private static final Logger LOG = LoggerFactory.getLogger(DemoConnectionFile.class);
   static final String NAME = "demo.properties";
@@ -36,7 +36,7 @@ final class DemoConnectionFile {
   }
 
   /** Writes the settings a client needs to reach the demo's stack; returns the file. */
-  static Path write(RewindConfig config, String statusUrl) throws IOException {
+  public static Path write(RewindConfig config, String statusUrl) throws IOException {
     Map<String, String> values = new TreeMap<>();
     for (String key : new String[] {RewindConfig.BOOTSTRAP_SERVERS, RewindConfig.STORE_URI, RewindConfig.REGISTRY_URL,
         RewindConfig.TOPIC_PREFIX, RewindConfig.EDITS_PARTITIONS, RewindConfig.ARCHIVER_GROUP, RewindConfig.CHECKPOINT_APPLICATION_ID}) {
@@ -87,7 +87,7 @@ final class DemoConnectionFile {
   }
 
   /** Removes the file if this process wrote it (a newer demo may have replaced it). */
-  static void deleteIfOurs(Path file) {
+  public static void deleteIfOurs(Path file) {
     try {
       if (Files.isRegularFile(file)
           && String.valueOf(ProcessHandle.current().pid()).equals(RewindConfig.readProperties(file).get(PID))) {

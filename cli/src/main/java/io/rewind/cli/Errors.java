@@ -16,12 +16,12 @@ import picocli.CommandLine;
  * that is not Rewind's (a library's, a bug). picocli's own usage errors (an unknown option, a value
  * that does not convert) never reach here: picocli prints them with the usage and exits 2 too.
  */
-final class Errors implements CommandLine.IExecutionExceptionHandler {
+public final class Errors implements CommandLine.IExecutionExceptionHandler {
 
-  static final int FAILED = 1;
-  static final int REFUSED = 2;
-  static final int BUSY = 3;
-  static final int DATA_LOSS = 4;
+  public static final int FAILED = 1;
+  public static final int REFUSED = 2;
+  public static final int BUSY = 3;
+  public static final int DATA_LOSS = 4;
 
   /** The exit codes and what each means, as every command's help lists them. */
   static Map<String, String> exitCodes() {

@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
  * Where an HBase cluster is, for commands that write into one: its ZooKeeper quorum, or an
  * hbase-site.xml, plus any client setting. Giving either selects HBase as the restore target.
  */
-final class HBaseConnectionOptions {
+public final class HBaseConnectionOptions {
 
   @Option(names = "--hbase-zk", paramLabel = "QUORUM",
       description = "ZooKeeper quorum of the target HBase cluster, host[:port][,host[:port]...] (hbase.zookeeper.quorum).")
@@ -31,7 +31,7 @@ final class HBaseConnectionOptions {
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** True when an HBase cluster was named. */
-  boolean given() {
+  public boolean given() {
     return zookeeper != null || site != null;
   }
 
@@ -55,7 +55,7 @@ final class HBaseConnectionOptions {
    * an unreachable cluster fails in seconds naming the quorum, instead of the client's default
    * retries (minutes) hanging a restore.
    */
-  Connection connect() throws IOException {
+  public Connection connect() throws IOException {
     Configuration conf = configuration();
     String where = zookeeper != null ? "--hbase-zk " + zookeeper : "--hbase-site " + site + " (quorum " + conf.get("hbase.zookeeper.quorum") + ")";
     HBaseReachability.check(conf, where);

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
  * waits for the command, not for the main thread: main returns from the command into
  * {@code System.exit}, which itself waits for the hooks.
  */
-final class LongRunning {
+public final class LongRunning {
 
   static final long GRACE_SECONDS = 30;
 
@@ -61,7 +61,7 @@ final class LongRunning {
   }
 
   /** Blocks until SIGTERM/SIGINT (for a command already running its work), then returns so that try-with-resources closes it. */
-  static void awaitShutdown() throws InterruptedException {
+  public static void awaitShutdown() throws InterruptedException {
     onSignal(false).await();
   }
 

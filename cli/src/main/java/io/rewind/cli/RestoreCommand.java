@@ -3,12 +3,12 @@ package io.rewind.cli;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.error.RewindException;
 import io.rewind.core.error.RewindException.Kind;
+import io.rewind.core.kafka.KafkaClients;
+import io.rewind.core.kafka.Topics;
 import io.rewind.core.lease.LeaseSettings;
 import io.rewind.core.point.RestorePoint;
 import io.rewind.core.point.RestorePoints;
 import io.rewind.core.segment.KeyRing;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
 import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
@@ -40,7 +40,7 @@ import picocli.CommandLine.Spec;
       "Targets: cell dumps (--out DIR) or HBase tables (--hbase-zk QUORUM or --hbase-site FILE; default target",
       "tables restored:<table>, see --map; an existing non-empty target table needs --force)."
     })
-final class RestoreCommand implements Callable<Integer> {
+public final class RestoreCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
@@ -76,7 +76,7 @@ final class RestoreCommand implements Callable<Integer> {
   Mode mode = Mode.puts;
 
   /** Where the replay runs. */
-  enum Engine { local, mapreduce }
+  public enum Engine { local, mapreduce }
 
   @Option(names = "--engine", paramLabel = "ENGINE",
       description = "Where the replay runs: local (this process, default) or mapreduce (one MapReduce job on the YARN cluster of"

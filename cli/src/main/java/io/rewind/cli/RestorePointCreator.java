@@ -49,11 +49,11 @@ import org.slf4j.LoggerFactory;
  * store once the checkpoint is at or after T. The requester waits; no worker ever waits for it: a
  * requester that dies or is paused leaves nothing stuck, only a point never committed.
  */
-final class RestorePointCreator implements AutoCloseable {
+public final class RestorePointCreator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RestorePointCreator.class);
   /** How often the store's checkpoint is read while waiting: the point's latency is at most this more. */
-  static final long CHECKPOINT_POLL_MS = 20;
+  public static final long CHECKPOINT_POLL_MS = 20;
 
   private final RewindConfig config;
   private final ObjectStore store;
@@ -65,7 +65,7 @@ final class RestorePointCreator implements AutoCloseable {
   private final Deserializer<ProgressEvent> progressReader;
   private final String requester;
 
-  RestorePointCreator(RewindConfig config, ObjectStore store) throws IOException {
+  public RestorePointCreator(RewindConfig config, ObjectStore store) throws IOException {
     this.config = config;
     this.store = store;
     this.clients = new KafkaClients(config);
@@ -78,7 +78,7 @@ final class RestorePointCreator implements AutoCloseable {
   }
 
   /** What a creation did: the point and how it got there. Field names are the JSON of {@code rewind restore-point create --json}. */
-  static final class Result {
+  public static final class Result {
     public RestorePoint point;
     /** From the request to the committed point. */
     public long latencyMs;
@@ -92,7 +92,7 @@ final class RestorePointCreator implements AutoCloseable {
    * @throws IllegalArgumentException when the name is taken or a table unknown
    * @throws RestorePointTimeoutException naming what holds the checkpoint back when it did not pass T in time
    */
-  Result create(String name, List<String> tables, Duration timeout) throws Exception {
+  public Result create(String name, List<String> tables, Duration timeout) throws Exception {
     RestorePoints points = new RestorePoints(store);
     RestorePoints.checkName(name);
     LeaseSettings leaseSettings = LeaseSettings.from(config);

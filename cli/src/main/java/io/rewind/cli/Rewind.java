@@ -1,10 +1,11 @@
 package io.rewind.cli;
 
+import java.util.ServiceLoader;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code rewind} command: one subcommand per stage of the data flow, plus the demo. */
+/** The {@code rewind} command: one subcommand per stage of the data flow, plus the demo and benches when tools/ is on the classpath. */
 @Command(
     name = "rewind",
     mixinStandardHelpOptions = true,
@@ -12,7 +13,6 @@ import picocli.CommandLine.Command;
     description = "Continuous backup of Apache HBase through Apache Kafka; restore to any millisecond up to a proven checkpoint.",
     subcommands = {
       InitCommand.class,
-      SimulateCommand.class,
       ArchiveCommand.class,
       GcCommand.class,
       CompactCommand.class,
@@ -23,11 +23,7 @@ import picocli.CommandLine.Command;
       RestorePointCommand.class,
       VerifyCommand.class,
       AuditCommand.class,
-      StatusCommand.class,
-      DemoCommand.class,
-      WorkloadCommand.class,
-      BenchCommand.class,
-      CommandLine.HelpCommand.class
+      StatusCommand.class
     })
 public final class Rewind implements Runnable {
 
@@ -44,6 +40,11 @@ public final class Rewind implements Runnable {
   /** The command line with Rewind's error handling, as main and the tests use it. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Rewind());
+    for (ExtraCommands extra : ServiceLoader.load(ExtraCommands.class)) {
+      extra.commands().forEach(cl::addSubcommand);
+    }
+    // Added last so that help stays at the end of the list, after the extra commands.
+    cl.addSubcommand(new CommandLine.HelpCommand());
     cl.setExecutionExceptionHandler(new Errors());
     Errors.documentExitCodes(cl);
     return cl;

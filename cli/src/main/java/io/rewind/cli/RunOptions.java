@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options of every command that starts its own embedded stack: the demo and the benches. */
-final class RunOptions {
+public final class RunOptions {
 
   /** Bench reports keep their fields in the order they were measured. */
   private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
@@ -14,13 +14,13 @@ final class RunOptions {
   Path workDir;
 
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
-  boolean json;
+  public boolean json;
 
   @Option(names = "--verbose", description = "Log Rewind's own progress lines.")
-  boolean verbose;
+  public boolean verbose;
 
   /** A bench's measurements, run in its work directory, filling the report's fields. */
-  interface Measurement {
+  public interface Measurement {
     void run(Path dir, java.util.Map<String, Object> report) throws Exception;
   }
 
@@ -29,7 +29,7 @@ final class RunOptions {
    * System.out goes to stderr meanwhile: stdout must hold the report alone, and the embedded parts
    * (HBase's mini cluster prints thread dumps while it stops) write there.
    */
-  int runBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
+  public int runBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
       java.util.function.Function<java.util.Map<String, Object>, String> text) throws Exception {
     ScratchDir scratch = start(tempPrefix);
     java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
@@ -47,7 +47,7 @@ final class RunOptions {
   }
 
   /** Sets the log levels for the run and returns its work directory. */
-  ScratchDir start(String tempPrefix) throws IOException {
+  public ScratchDir start(String tempPrefix) throws IOException {
     Logging.quiet(!verbose);
     return ScratchDir.of(workDir, tempPrefix);
   }

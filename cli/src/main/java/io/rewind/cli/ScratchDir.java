@@ -7,7 +7,7 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The work directory of one demo or bench run: the one asked for (kept), or a temporary one deleted on close. */
-final class ScratchDir implements AutoCloseable {
+public final class ScratchDir implements AutoCloseable {
 
   private final Path path;
   private final boolean temporary;
@@ -24,11 +24,11 @@ final class ScratchDir implements AutoCloseable {
         : new ScratchDir(Files.createDirectories(requested), false);
   }
 
-  Path path() {
+  public Path path() {
     return path;
   }
 
-  boolean temporary() {
+  public boolean temporary() {
     return temporary;
   }
 
@@ -39,7 +39,7 @@ final class ScratchDir implements AutoCloseable {
     }
   }
 
-  static void deleteRecursively(Path dir) {
+  public static void deleteRecursively(Path dir) {
     if (!Files.exists(dir)) {
       return;
     }

@@ -9,9 +9,9 @@ import io.rewind.core.store.StoreRequests;
  * command made (docs/operations.md, "Requests"). Added beside the report's own fields, so report
  * classes shared with other modules stay as they are.
  */
-final class StoreRequestsField {
+public final class StoreRequestsField {
 
-  static final String NAME = "storeRequests";
+  public static final String NAME = "storeRequests";
 
   private StoreRequestsField() {}
 

@@ -8,11 +8,11 @@ import java.io.StringWriter;
 import picocli.CommandLine;
 
 /** Runs a {@code rewind} command in-process, as the shell would, capturing what it prints. */
-final class CliRun {
+public final class CliRun {
 
   private CliRun() {}
 
-  static Result run(String... args) {
+  public static Result run(String... args) {
     CommandLine cl = Rewind.commandLine();
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -23,23 +23,23 @@ final class CliRun {
   }
 
   /** What a command printed on stdout, once it exited 0. */
-  static String succeed(String... args) {
+  public static String succeed(String... args) {
     Result r = run(args);
     assertThat(r.exit).as("exit code; stderr: %s", r.err).isZero();
     return r.out;
   }
 
   /** The JSON a command printed, once it exited 0. */
-  static com.fasterxml.jackson.databind.JsonNode json(String... args) throws Exception {
+  public static com.fasterxml.jackson.databind.JsonNode json(String... args) throws Exception {
     return Json.MAPPER.readTree(succeed(args));
   }
 
-  static final class Result {
-    final int exit;
-    final String out;
-    final String err;
+  public static final class Result {
+    public final int exit;
+    public final String out;
+    public final String err;
 
-    Result(int exit, String out, String err) {
+    public Result(int exit, String out, String err) {
       this.exit = exit;
       this.out = out;
       this.err = err;

@@ -13,6 +13,7 @@ import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoredObject;
 import io.rewind.core.time.TimeParser;
 import io.rewind.stack.ChildProcess;
+import io.rewind.testkit.archive.HistoryArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -17,6 +17,7 @@ import io.rewind.core.time.TimeParser;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -13,6 +13,8 @@ import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.testkit.hbase.HBaseWorkload;
+import io.rewind.testkit.hbase.SnapshotOracle;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

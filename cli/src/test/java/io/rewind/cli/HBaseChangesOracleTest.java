@@ -15,6 +15,8 @@ import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.testkit.hbase.HBaseWorkload;
+import io.rewind.testkit.hbase.SnapshotOracle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -16,6 +16,8 @@ import io.rewind.schemas.TableDescriptor;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.stack.MapReduceMiniCluster;
+import io.rewind.testkit.hbase.HBaseWorkload;
+import io.rewind.testkit.hbase.SnapshotOracle;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

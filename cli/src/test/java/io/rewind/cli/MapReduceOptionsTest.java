@@ -31,13 +31,6 @@ class MapReduceOptionsTest {
   }
 
   @Test
-  void theDemosMapReduceRestoresNeedTheHBaseDemo() {
-    CliRun.Result r = CliRun.run("demo", "--source", "simulator", "--restore-engine", "mapreduce");
-    assertThat(r.exit).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains("drop --source simulator");
-  }
-
-  @Test
   void aHadoopConfigurationThatNamesNoYarnClusterIsRefused() throws Exception {
     assertThatThrownBy(() -> HadoopConfDir.load(dir.resolve("missing"), new Configuration(false)))
         .isInstanceOf(RestoreRefusedException.class).hasMessageContaining("does not exist");

@@ -2,6 +2,8 @@ package io.rewind.cli;
 
 import io.rewind.core.dump.DumpCell;
 import io.rewind.core.time.TimeParser;
+import io.rewind.testkit.hbase.HBaseWorkload;
+import io.rewind.testkit.hbase.SnapshotOracle;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

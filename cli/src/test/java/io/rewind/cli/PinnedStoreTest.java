@@ -19,6 +19,8 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestIndex;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreLayout;
+import io.rewind.testkit.archive.HistoryArchive;
+import io.rewind.testkit.archive.SyntheticArchive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

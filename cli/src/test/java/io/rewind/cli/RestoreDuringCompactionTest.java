@@ -14,6 +14,7 @@ import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreTarget;
 import io.rewind.restore.RestoredRow;
+import io.rewind.testkit.archive.HistoryArchive;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,6 +7,7 @@ import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.stack.ChildProcess;
+import io.rewind.testkit.archive.SyntheticArchive;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.testkit.hbase.HBaseWorkload;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

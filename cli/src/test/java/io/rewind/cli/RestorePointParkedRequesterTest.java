@@ -13,13 +13,14 @@ import io.rewind.core.store.CheckpointFile;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.producer.EditPublisher;
-import io.rewind.producer.FleetSimulator;
 import io.rewind.producer.PointRequests;
-import io.rewind.producer.SimulatorSettings;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollRequest;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.testkit.sim.ExpectedDumps;
+import io.rewind.testkit.sim.FleetSimulator;
+import io.rewind.testkit.sim.SimulatorSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -147,7 +148,7 @@ class RestorePointParkedRequesterTest {
     assertThat(restored.get("time").asLong()).isEqualTo(t);
     assertThat(restored.get("timeInterpretation").asText()).startsWith("restore point parked");
     for (String table : fleet.expected().tables()) {
-      assertThat(DemoVerifier.compare(out.resolve(CellDump.fileName(table)), table, fleet.expected().cellsAt(table, t)))
+      assertThat(ExpectedDumps.compare(out.resolve(CellDump.fileName(table)), table, fleet.expected().cellsAt(table, t)))
           .as("the restore to the point against the fleet's state at T").isNull();
     }
     // Beside the archive the store now holds leases/, pins/, restore-points/ and the audit trail: verify finds it sound.

@@ -9,6 +9,7 @@ import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
 import io.rewind.core.store.TableDescriptorFile;
 import io.rewind.monitoring.AlertRules;
+import io.rewind.testkit.hbase.HBaseWorkload;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.rewind.stack.ProjectRoot;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.base.BaseSettings;
@@ -66,7 +67,7 @@ class SettingsDocTest {
 
   @Test
   void operationsGuideListsEverySetting() throws Exception {
-    Path doc = ComposeFileTest.projectRoot().resolve("docs/operations.md");
+    Path doc = ProjectRoot.locate().orElseThrow().resolve("docs/operations.md");
     String text = Files.readString(doc);
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);

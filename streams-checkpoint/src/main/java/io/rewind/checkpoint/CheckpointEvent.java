@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * One input of the checkpoint rules, as a value: what the checkpoint app consumes from the
- * progress and archived topics plus its end-offset polls. The property tests, the brute-force
- * {@link ReferenceCheckpoint} and {@code rewind bench checkpoint} replay sequences of them.
+ * progress and archived topics plus its end-offset polls. The property tests, testkit's brute-force
+ * {@code ReferenceCheckpoint} and {@code rewind bench checkpoint} replay sequences of them.
  */
 public sealed interface CheckpointEvent {
 
