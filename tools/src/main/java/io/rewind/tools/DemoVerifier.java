@@ -6,7 +6,6 @@ import io.rewind.core.dump.DumpCell;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoreRequests;
 import io.rewind.core.time.TimeParser;
-import io.rewind.producer.ExpectedState;
 import io.rewind.core.kafka.KafkaClients;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.restore.DumpTarget;
