@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.base.FileCopier;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.segment.SegmentKey;
@@ -67,11 +67,11 @@ final class HFileCopier {
   }
 
   /** Copies the file to {@code key}; returns its entry (the caller sets region, family and checksum). */
-  BaseFile copy(SnapshotHFile file, String key) throws IOException {
+  BaseImageFile copy(SnapshotHFile file, String key) throws IOException {
     try (InputStream in = file.link.open(sourceFs)) {
-      BaseFile stored = files.copy(in, file.name, key);
+      BaseImageFile stored = files.copy(in, file.name, key);
       if (stored.size != file.size) {
-        throw new BaseException("HFile " + file + " had " + stored.size + " bytes where the snapshot manifest says " + file.size
+        throw new BaseImageException("HFile " + file + " had " + stored.size + " bytes where the snapshot manifest says " + file.size
             + ": HFiles never change, so the source is damaged. Run `hbase snapshot info -snapshot <name> -files`, fix the table,"
             + " and take the base again");
       }

@@ -1,7 +1,7 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.TableBases;
@@ -67,7 +67,7 @@ public final class Retention {
 
   /** The plan for a window starting at {@code windowStart}, without deleting anything. */
   public RetentionPlan plan(long windowStart) throws IOException {
-    BaseStore bases = new BaseStore(store);
+    BaseImageStore bases = new BaseImageStore(store);
     Map<String, TableBases> all = bases.all();
     List<RestorePoint> points = new RestorePoints(store).all();
     ArchiveCatalog catalog = ArchiveCatalog.read(store);
@@ -127,7 +127,7 @@ public final class Retention {
       }
     }
     if (dryRun) {
-      for (BaseManifest b : plan.basesToDelete) {
+      for (BaseImageManifest b : plan.basesToDelete) {
         report.basesDeleted.add(b.table + " " + b.id);
       }
       doomedLoads.forEach(load -> report.bulkLoadsDeleted.add(describe(load)));
@@ -159,12 +159,12 @@ public final class Retention {
    */
   private void trimTable(String table, long windowStart, RetentionReport report) throws IOException, InterruptedException {
     try (Lease lease = leases.acquire("retention", List.of(LeaseResources.table(table)))) {
-      BaseStore bases = new BaseStore(store);
+      BaseImageStore bases = new BaseImageStore(store);
       // Planned again under the lease: another operation may have changed the table's bases since.
       RetentionPlan plan = RetentionPolicy.plan(windowStart, Map.of(table, bases.bases(table)), List.of(table), Map.of(),
           new RestorePoints(store).all());
       List<Pin> live = pins.live();
-      for (BaseManifest b : plan.basesToDelete) {
+      for (BaseImageManifest b : plan.basesToDelete) {
         if (Pins.basePinned(live, table, b.id)) {
           report.keptPinned.add(table + " " + b.id);
           continue;
@@ -188,7 +188,7 @@ public final class Retention {
         }
       }
       lease.confirm();
-      BaseStore.GarbageReport garbage = bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);
+      BaseImageStore.GarbageReport garbage = bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);
       report.baseFilesDeleted += garbage.filesDeleted;
       report.baseBytesDeleted += garbage.bytesDeleted;
     }

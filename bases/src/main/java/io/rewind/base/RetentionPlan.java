@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +14,7 @@ public final class RetentionPlan {
   public final long windowStart;
   /** Segments holding only edits written at or before this time are deleted (Long.MIN_VALUE: none). */
   public final long segmentCutoff;
-  public final List<BaseManifest> basesToDelete;
+  public final List<BaseImageManifest> basesToDelete;
   public final Map<Integer, List<Manifest>> manifestsToDelete;
   /** Per table: what it keeps and why, for the report. */
   public final Map<String, String> reasons;
@@ -24,7 +24,7 @@ public final class RetentionPlan {
    */
   public final Map<String, Long> bulkLoadCutoffs;
 
-  RetentionPlan(long windowStart, long segmentCutoff, List<BaseManifest> basesToDelete, Map<Integer, List<Manifest>> manifestsToDelete,
+  RetentionPlan(long windowStart, long segmentCutoff, List<BaseImageManifest> basesToDelete, Map<Integer, List<Manifest>> manifestsToDelete,
       Map<String, String> reasons, Map<String, Long> bulkLoadCutoffs) {
     this.windowStart = windowStart;
     this.segmentCutoff = segmentCutoff;

@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.point.RestorePoint;
 import io.rewind.core.store.Manifest;
@@ -56,7 +56,7 @@ public final class RetentionPolicy {
    */
   public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
       Map<Integer, List<Manifest>> manifests, List<RestorePoint> points, Map<String, Long> createdAt, long clockSkewMs) {
-    List<BaseManifest> basesToDelete = new ArrayList<>();
+    List<BaseImageManifest> basesToDelete = new ArrayList<>();
     Map<String, String> reasons = new HashMap<>();
     Map<String, Long> bulkLoadCutoffs = new HashMap<>();
     long cutoff = Long.MAX_VALUE;
@@ -77,18 +77,18 @@ public final class RetentionPolicy {
         }
         continue;
       }
-      Optional<BaseManifest> anchor = b.servingAt(windowStart);
-      BaseManifest kept = anchor.orElse(b.all().get(0));
-      Map<String, BaseManifest> forPoints = new java.util.TreeMap<>();
+      Optional<BaseImageManifest> anchor = b.servingAt(windowStart);
+      BaseImageManifest kept = anchor.orElse(b.all().get(0));
+      Map<String, BaseImageManifest> forPoints = new java.util.TreeMap<>();
       long replayFrom = kept.replayAfter;
       for (RestorePoint p : points) {
         if (p.time < windowStart && (p.tables.isEmpty() || p.tables.contains(table))) {
-          BaseManifest serving = b.servingAt(p.time).orElse(b.all().get(0));
+          BaseImageManifest serving = b.servingAt(p.time).orElse(b.all().get(0));
           forPoints.put(p.name, serving);
           replayFrom = Math.min(replayFrom, serving.replayAfter);
         }
       }
-      for (BaseManifest m : b.all()) {
+      for (BaseImageManifest m : b.all()) {
         if (m.completedAt < kept.completedAt && !forPoints.containsValue(m)) {
           basesToDelete.add(m);
         }
@@ -99,7 +99,7 @@ public final class RetentionPolicy {
           ? "keeps base " + kept.id + " (completed " + TimeParser.format(kept.completedAt) + ", the newest at or before the window's start)"
               + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer"
           : "no base at or before the window's start: keeps every base";
-      for (Map.Entry<String, BaseManifest> e : forPoints.entrySet()) {
+      for (Map.Entry<String, BaseImageManifest> e : forPoints.entrySet()) {
         reason += ", base " + e.getValue().id + " for restore point " + e.getKey();
       }
       reasons.put(table, reason + "; the stream from " + TimeParser.format(replayFrom));
@@ -133,7 +133,7 @@ public final class RetentionPolicy {
     return plan(windowStart, bases, knownTables, Map.of()).segmentCutoff;
   }
 
-  private static int countOlder(TableBases b, BaseManifest kept) {
+  private static int countOlder(TableBases b, BaseImageManifest kept) {
     return (int) b.all().stream().filter(m -> m.completedAt < kept.completedAt).count();
   }
 }

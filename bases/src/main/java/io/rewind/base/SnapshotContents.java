@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -31,10 +31,10 @@ import org.apache.hadoop.hbase.util.Bytes;
 final class SnapshotContents {
 
   final SnapshotProtos.SnapshotDescription description;
-  final List<BaseManifest.Region> regions;
+  final List<BaseImageManifest.Region> regions;
   final List<SnapshotHFile> files;
 
-  private SnapshotContents(SnapshotProtos.SnapshotDescription description, List<BaseManifest.Region> regions, List<SnapshotHFile> files) {
+  private SnapshotContents(SnapshotProtos.SnapshotDescription description, List<BaseImageManifest.Region> regions, List<SnapshotHFile> files) {
     this.description = description;
     this.regions = regions;
     this.files = files;
@@ -44,7 +44,7 @@ final class SnapshotContents {
     SnapshotProtos.SnapshotDescription description = SnapshotDescriptionUtils.readSnapshotInfo(fs, snapshotDir);
     SnapshotManifest manifest = SnapshotManifest.open(conf, fs, snapshotDir, description);
     TableName table = TableName.valueOf(description.getTable());
-    List<BaseManifest.Region> regions = new ArrayList<>();
+    List<BaseImageManifest.Region> regions = new ArrayList<>();
     List<SnapshotHFile> files = new ArrayList<>();
     Map<String, Set<String>> filesByRegion = new HashMap<>();
     List<String[]> references = new ArrayList<>();
@@ -64,17 +64,17 @@ final class SnapshotContents {
           }
           HFileLink link;
           String stored;
-          BaseCopyEngine.Source source;
+          BaseImageCopyEngine.Source source;
           if (HFileLink.isHFileLink(name)) {
             stored = HFileLink.getReferencedHFileName(name);
             TableName linked = HFileLink.getReferencedTableName(name);
             String linkedRegion = HFileLink.getReferencedRegionName(name);
             link = HFileLink.build(conf, linked, linkedRegion, family, stored);
-            source = new BaseCopyEngine.Source(linked.getNameWithNamespaceInclAsString(), linkedRegion, region, family, stored, sf.getFileSize());
+            source = new BaseImageCopyEngine.Source(linked.getNameWithNamespaceInclAsString(), linkedRegion, region, family, stored, sf.getFileSize());
           } else {
             stored = name;
             link = HFileLink.build(conf, table, region, family, name);
-            source = new BaseCopyEngine.Source(table.getNameWithNamespaceInclAsString(), region, region, family, stored, sf.getFileSize());
+            source = new BaseImageCopyEngine.Source(table.getNameWithNamespaceInclAsString(), region, region, family, stored, sf.getFileSize());
           }
           files.add(new SnapshotHFile(region, family, stored, sf.getFileSize(), link, source));
           filesByRegion.computeIfAbsent(region + "/" + family, k -> new HashSet<>()).add(stored);
@@ -86,7 +86,7 @@ final class SnapshotContents {
       String parentFile = ref[2].substring(0, ref[2].lastIndexOf('.'));
       Set<String> held = filesByRegion.get(parent + "/" + ref[1]);
       if (held == null || !held.contains(HFileLink.isHFileLink(parentFile) ? HFileLink.getReferencedHFileName(parentFile) : parentFile)) {
-        throw new BaseException("the snapshot " + description.getName() + " of " + table + " holds the split reference " + ref[0] + "/"
+        throw new BaseImageException("the snapshot " + description.getName() + " of " + table + " holds the split reference " + ref[0] + "/"
             + ref[1] + "/" + ref[2] + " but not the parent region's file it points to, so the base cannot hold that data once."
             + " Run a major compaction of the table (major_compact '" + table + "') and take the base again");
       }
@@ -95,8 +95,8 @@ final class SnapshotContents {
     return new SnapshotContents(description, regions, files);
   }
 
-  private static BaseManifest.Region region(RegionInfo info) {
-    BaseManifest.Region r = new BaseManifest.Region();
+  private static BaseImageManifest.Region region(RegionInfo info) {
+    BaseImageManifest.Region r = new BaseImageManifest.Region();
     r.encodedName = info.getEncodedName();
     r.startKey = Base64.getEncoder().encodeToString(info.getStartKey());
     r.endKey = Base64.getEncoder().encodeToString(info.getEndKey());

@@ -18,9 +18,9 @@ final class SnapshotHFile {
   final long size;
   final HFileLink link;
   /** Where the file was written: the table and region the link is built from (another table's for a clone's link). */
-  final BaseCopyEngine.Source source;
+  final BaseImageCopyEngine.Source source;
 
-  SnapshotHFile(String region, String family, String name, long size, HFileLink link, BaseCopyEngine.Source source) {
+  SnapshotHFile(String region, String family, String name, long size, HFileLink link, BaseImageCopyEngine.Source source) {
     this.region = region;
     this.family = family;
     this.name = name;
@@ -29,8 +29,8 @@ final class SnapshotHFile {
     this.source = source;
   }
 
-  /** The file as another process finds it again ({@link BaseCopyEngine.Source}). */
-  static SnapshotHFile of(Configuration conf, BaseCopyEngine.Source source) throws IOException {
+  /** The file as another process finds it again ({@link BaseImageCopyEngine.Source}). */
+  static SnapshotHFile of(Configuration conf, BaseImageCopyEngine.Source source) throws IOException {
     TableName table = TableName.valueOf(source.table());
     return new SnapshotHFile(source.snapshotRegion(), source.family(), source.name(), source.size(),
         HFileLink.build(conf, table, source.region(), source.family(), source.name()), source);

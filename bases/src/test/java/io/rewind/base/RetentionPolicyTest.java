@@ -2,7 +2,7 @@ package io.rewind.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.store.Manifest;
 import java.util.List;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class RetentionPolicyTest {
 
-  private static BaseManifest base(String table, String id, long startedAt, long completedAt) {
-    BaseManifest b = new BaseManifest();
+  private static BaseImageManifest base(String table, String id, long startedAt, long completedAt) {
+    BaseImageManifest b = new BaseImageManifest();
     b.table = table;
     b.id = id;
     b.startedAt = startedAt;
@@ -32,11 +32,11 @@ class RetentionPolicyTest {
     return m;
   }
 
-  private final BaseManifest a1 = base("ns:a", "b1", 10_000, 10_200);
-  private final BaseManifest a2 = base("ns:a", "b2", 20_000, 20_200);
-  private final BaseManifest a3 = base("ns:a", "b3", 30_000, 30_200);
-  private final BaseManifest b1 = base("ns:b", "b1", 12_000, 12_200);
-  private final BaseManifest b2 = base("ns:b", "b2", 25_000, 25_200);
+  private final BaseImageManifest a1 = base("ns:a", "b1", 10_000, 10_200);
+  private final BaseImageManifest a2 = base("ns:a", "b2", 20_000, 20_200);
+  private final BaseImageManifest a3 = base("ns:a", "b3", 30_000, 30_200);
+  private final BaseImageManifest b1 = base("ns:b", "b1", 12_000, 12_200);
+  private final BaseImageManifest b2 = base("ns:b", "b2", 25_000, 25_200);
 
   private final Map<Integer, List<Manifest>> manifests = Map.of(
       0, List.of(segment(0, 0, 10, 1_000L, 9_000L), segment(0, 10, 20, 9_000L, 11_400L), segment(0, 20, 30, 11_400L, 11_600L),

@@ -1,6 +1,6 @@
 package io.rewind.cli;
 
-import io.rewind.base.BaseSettings;
+import io.rewind.base.BaseImageSettings;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
 import io.rewind.core.config.RewindConfig;
@@ -79,7 +79,7 @@ final class RetentionCommand implements Callable<Integer> {
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      Retention retention = new Retention(store, BaseSettings.from(config).intentExpiryMs(), LeaseSettings.from(config));
+      Retention retention = new Retention(store, BaseImageSettings.from(config).intentExpiryMs(), LeaseSettings.from(config));
       while (true) {
         long start = window.start != null
             ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
       ArchiveCommand.class,
       GcCommand.class,
       CompactCommand.class,
-      BaseCommand.class,
+      BaseImageCommand.class,
       RetentionCommand.class,
       CheckpointCommand.class,
       RestoreCommand.class,

@@ -3,9 +3,9 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.lease.LeaseEntry;
 import io.rewind.core.lease.LeaseSettings;
@@ -182,7 +182,7 @@ class ConcurrentOperationsTest {
   void aBasePausedPastItsLeaseCommittedNothingAfterLosingIt() throws Exception {
     assertThat(pausedBaseExit).as(pausedBaseLog).isEqualTo(Errors.FAILED);
     assertThat(pausedBaseLog).contains("lease").contains("table:" + profiles).contains("gone");
-    assertThat(new BaseStore(store).bases(profiles).all()).as("only the takeover committed a base of profiles").singleElement()
+    assertThat(new BaseImageStore(store).bases(profiles).all()).as("only the takeover committed a base of profiles").singleElement()
         .satisfies(b -> assertThat(b.leaseEpoch).isPositive());
   }
 
@@ -197,17 +197,17 @@ class ConcurrentOperationsTest {
       }
     }
     assertThat(manifests).isPositive();
-    BaseStore bases = new BaseStore(store);
+    BaseImageStore bases = new BaseImageStore(store);
     for (String table : workload.tableNames()) {
       TableBases tb = bases.bases(table);
       assertThat(tb.all()).as("bases of %s", table).isNotEmpty();
-      for (BaseManifest b : tb.all()) {
-        for (BaseFile f : b.files) {
+      for (BaseImageManifest b : tb.all()) {
+        for (BaseImageFile f : b.files) {
           assertThat(store.exists(f.key)).as("%s names %s", b, f.key).isTrue();
         }
       }
-      for (BaseManifest intent : bases.intents(table)) {
-        for (BaseFile f : intent.files) {
+      for (BaseImageManifest intent : bases.intents(table)) {
+        for (BaseImageFile f : intent.files) {
           if (f.sha256 != null) {
             assertThat(store.exists(f.key)).as("the intent of %s names %s", intent, f.key).isTrue();
           }
@@ -307,8 +307,8 @@ class ConcurrentOperationsTest {
 
   private long latestBaseCompletion() throws IOException {
     long latest = 0;
-    for (Map.Entry<String, TableBases> e : new BaseStore(store).all().entrySet()) {
-      for (BaseManifest b : e.getValue().all()) {
+    for (Map.Entry<String, TableBases> e : new BaseImageStore(store).all().entrySet()) {
+      for (BaseImageManifest b : e.getValue().all()) {
         latest = Math.max(latest, b.completedAt);
       }
     }

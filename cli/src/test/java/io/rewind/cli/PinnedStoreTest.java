@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.archiver.OrphanSegmentCollector;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.config.RewindConfig;
@@ -118,10 +118,10 @@ class PinnedStoreTest {
     load.writeTime = writeTime;
     load.startedAt = writeTime;
     load.editsPartitions = 2;
-    BaseFile f = new BaseFile();
+    BaseImageFile f = new BaseImageFile();
     f.family = "f";
     f.name = "bulk-" + region;
-    f.key = BaseStore.fileKey(load.table, f.family, f.name);
+    f.key = BaseImageStore.fileKey(load.table, f.family, f.name);
     f.size = 3;
     store.write(f.key, new byte[] {1, 2, 3});
     load.files.add(f);
@@ -131,12 +131,12 @@ class PinnedStoreTest {
 
   /** A base of the history's table completed at {@code completedAt}: retention may then delete the stream before it. */
   private static void commitBase(ObjectStore store, long completedAt) throws Exception {
-    BaseManifest base = new BaseManifest();
+    BaseImageManifest base = new BaseImageManifest();
     base.table = SyntheticArchive.TABLE;
-    base.id = BaseStore.baseId(completedAt - 1_000);
+    base.id = BaseImageStore.baseId(completedAt - 1_000);
     base.startedAt = completedAt - 1_000;
     base.replayAfter = base.startedAt - 500;
     base.completedAt = completedAt;
-    new BaseStore(store).commit(base);
+    new BaseImageStore(store).commit(base);
   }
 }

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.fail;
 import io.rewind.stack.ProjectRoot;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.CompactionSettings;
-import io.rewind.base.BaseSettings;
+import io.rewind.base.BaseImageSettings;
 import io.rewind.core.base.FileCopier;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.lease.LeaseSettings;
@@ -47,7 +47,7 @@ class SettingsDocTest {
       new Table("Checkpoint", "core: RewindConfig.CHECKPOINT", RewindConfig.CHECKPOINT),
       new Table("Endpoint (the replication peer's CONFIG)", "producers: EndpointSettings.CONFIG", EndpointSettings.CONFIG),
       new Table("Stored HFiles (bases and captured bulk loads)", "core: FileCopier.CONFIG", FileCopier.CONFIG),
-      new Table("Bases", "bases: BaseSettings.CONFIG", BaseSettings.CONFIG),
+      new Table("Bases", "bases: BaseImageSettings.CONFIG", BaseImageSettings.CONFIG),
       new Table("Leases", "core: LeaseSettings.CONFIG", LeaseSettings.CONFIG),
       new Table("Restore", "core: RewindConfig.RESTORE", RewindConfig.RESTORE),
       new Table("Restore with --engine mapreduce", "restore-mapreduce: MapReduceEngine.CONFIG", MapReduceEngine.CONFIG),

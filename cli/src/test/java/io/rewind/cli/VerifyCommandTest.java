@@ -3,9 +3,9 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.FileCopier;
@@ -41,7 +41,7 @@ class VerifyCommandTest {
   void aCleanStoreVerifiesAndACorruptSegmentADeletedBaseFileAndAHoleInAChainAreEachNamed() throws Exception {
     Path storeDir = dir.resolve("store");
     CraftedStore crafted = CraftedStore.chains(storeDir, 2, 4, 50, s -> null);
-    BaseManifest base = craftedBase(crafted.uri);
+    BaseImageManifest base = craftedBase(crafted.uri);
     BulkLoadManifest load = craftedBulkLoad(crafted.uri);
 
     JsonNode clean = CliRun.json("verify", "--store", crafted.uri, "--json");
@@ -61,11 +61,11 @@ class VerifyCommandTest {
     byte[] bytes = Files.readAllBytes(segment);
     bytes[bytes.length / 2] ^= 0x10;
     Files.write(segment, bytes);
-    BaseFile deleted = base.files.get(1);
+    BaseImageFile deleted = base.files.get(1);
     Files.delete(storeDir.resolve(deleted.key));
     Manifest removed = manifest(crafted, 1, 2);
     Files.delete(storeDir.resolve(removed.key()));
-    BaseFile loaded = load.files.get(0);
+    BaseImageFile loaded = load.files.get(0);
     byte[] stored = Files.readAllBytes(storeDir.resolve(loaded.key));
     stored[stored.length - 1] ^= 0x01;
     Files.write(storeDir.resolve(loaded.key), stored);
@@ -129,8 +129,8 @@ class VerifyCommandTest {
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       byte[] hfile = new byte[50_000];
       new Random(5).nextBytes(hfile);
-      BaseFile f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(new ByteArrayInputStream(hfile), "loaded",
-          BaseStore.fileKey(CraftedStore.TABLE, "f", "loaded"));
+      BaseImageFile f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(new ByteArrayInputStream(hfile), "loaded",
+          BaseImageStore.fileKey(CraftedStore.TABLE, "f", "loaded"));
       f.region = "r1";
       f.family = "f";
       BulkLoadManifest load = new BulkLoadManifest();
@@ -149,11 +149,11 @@ class VerifyCommandTest {
   }
 
   /** A committed base of the crafted table with two files stored as rewind base stores HFiles. */
-  static BaseManifest craftedBase(String uri) throws Exception {
+  static BaseImageManifest craftedBase(String uri) throws Exception {
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
-      BaseManifest base = new BaseManifest();
+      BaseImageManifest base = new BaseImageManifest();
       base.table = CraftedStore.TABLE;
-      base.id = BaseStore.baseId(CraftedStore.FIRST_WRITE);
+      base.id = BaseImageStore.baseId(CraftedStore.FIRST_WRITE);
       base.startedAt = CraftedStore.FIRST_WRITE;
       base.replayAfter = CraftedStore.FIRST_WRITE - 500;
       base.completedAt = CraftedStore.FIRST_WRITE + 100;
@@ -161,14 +161,14 @@ class VerifyCommandTest {
       for (int i = 0; i < 2; i++) {
         byte[] hfile = new byte[100_000];
         random.nextBytes(hfile);
-        BaseFile f = new BaseFile();
+        BaseImageFile f = new BaseImageFile();
         f.region = "r1";
         f.family = "f";
         f.name = "hfile" + i;
         f.size = hfile.length;
         f.sha256 = ManifestCodec.Sha256.hex(hfile);
         f.sourceChecksum = "SHA-256:" + f.sha256;
-        f.key = BaseStore.fileKey(base.table, f.family, f.name, base.id);
+        f.key = BaseImageStore.fileKey(base.table, f.family, f.name, base.id);
         f.codec = "zstd";
         try (OutputStream raw = store.create(f.key)) {
           StoredFiles.Writer w = StoredFiles.writer(raw, f.key, f.codec, null, null);
@@ -180,7 +180,7 @@ class VerifyCommandTest {
         base.files.add(f);
       }
       base.committedAt = base.completedAt;
-      new BaseStore(store).commit(base);
+      new BaseImageStore(store).commit(base);
       return base;
     }
   }

@@ -1,7 +1,7 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.store.ArchiveCatalog;
 import io.rewind.core.store.Manifest;
@@ -65,7 +65,7 @@ public final class StoreStatus {
         tables.put(table, new long[] {stats.minWriteTime, stats.edits});
       }
     });
-    Map<String, TableBases> bases = new BaseStore(store).all();
+    Map<String, TableBases> bases = new BaseImageStore(store).all();
     bases.keySet().forEach(t -> tables.computeIfAbsent(t, k -> new long[] {Long.MAX_VALUE, 0}));
     List<TableRange> result = new ArrayList<>();
     for (Map.Entry<String, long[]> e : tables.entrySet()) {
@@ -73,7 +73,7 @@ public final class StoreStatus {
       TableBases b = bases.get(e.getKey());
       if (b != null && !b.isEmpty()) {
         long earliest = b.earliest().getAsLong();
-        BaseManifest newest = b.all().get(b.all().size() - 1);
+        BaseImageManifest newest = b.all().get(b.all().size() - 1);
         result.add(new TableRange(e.getKey(), earliest, TimeParser.format(earliest), t[1], "oldest base " + b.all().get(0).id,
             b.all().size(), TimeParser.format(newest.completedAt)));
       } else if (t[0] != Long.MAX_VALUE) {

@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.hbase.CellTypes;
 import io.rewind.core.kafka.EditKey;
@@ -50,13 +50,13 @@ public final class BulkLoadCells {
   public record Read(long cells, long nextOffset) {}
 
   /** The files of a load the restore replays: those of families the table keeps at the load's write time. */
-  public static List<BaseFile> replayedFiles(BulkLoadManifest load, TableTimeline.TableAtTime table) throws IOException {
+  public static List<BaseImageFile> replayedFiles(BulkLoadManifest load, TableTimeline.TableAtTime table) throws IOException {
     if (load.editsPartitions < 1) {
       throw new IOException("the bulk-load record of " + load + " names no partition count of the edits topic (" + load.editsPartitions
           + "): it was not written by a Rewind endpoint");
     }
-    List<BaseFile> files = new ArrayList<>();
-    for (BaseFile f : load.files) {
+    List<BaseImageFile> files = new ArrayList<>();
+    for (BaseImageFile f : load.files) {
       if (table == null || table.keepsCell(f.family, load.writeTime)) {
         files.add(f);
       }
@@ -67,9 +67,9 @@ public final class BulkLoadCells {
   /**
    * Copies a stored file to {@code staged} and checks its SHA-256.
    *
-   * @throws BaseFileException when it is missing or damaged
+   * @throws BaseImageFileException when it is missing or damaged
    */
-  public static void stage(ObjectStore store, KeyRing keys, BulkLoadManifest load, BaseFile f, FileSystem fs, Path staged)
+  public static void stage(ObjectStore store, KeyRing keys, BulkLoadManifest load, BaseImageFile f, FileSystem fs, Path staged)
       throws IOException {
     StagedFiles.stage(store, keys, f, fs, staged, load.toString(), "the load's cells cannot be restored: restore to a time before it ("
         + io.rewind.core.time.TimeParser.format(load.writeTime) + "), or take a base of " + load.table
@@ -77,7 +77,7 @@ public final class BulkLoadCells {
   }
 
   /** Reads one staged HFile once and hands each row's edits to the sink, with offsets from {@code firstOffset} on. */
-  public static Read read(BulkLoadManifest load, BaseFile f, FileSystem fs, Path staged, Configuration conf, long firstOffset, Sink sink)
+  public static Read read(BulkLoadManifest load, BaseImageFile f, FileSystem fs, Path staged, Configuration conf, long firstOffset, Sink sink)
       throws IOException {
     QueueId queue = QueueId.newBuilder().setServer(nullToEmpty(load.queueServer)).setWalGroup(nullToEmpty(load.queueWalGroup)).build();
     String region = load.region + "/" + f.name;
@@ -139,7 +139,7 @@ public final class BulkLoadCells {
     sink.accept(EditKey.partition(key, load.editsPartitions), key, offset, value);
   }
 
-  private static CellType typeOf(Cell c, BaseFile f) throws IOException {
+  private static CellType typeOf(Cell c, BaseImageFile f) throws IOException {
     return CellTypes.toAvro(c.getType()).orElseThrow(() -> new IOException("the bulk-loaded file " + f.key + " holds a cell of type " + c.getType()
         + ", which HBase never writes to an HFile it loads: the file is not an HFile of a table"));
   }

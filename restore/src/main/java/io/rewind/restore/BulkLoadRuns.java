@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
@@ -54,13 +54,13 @@ final class BulkLoadRuns {
   /**
    * Writes the runs of every file of the loads whose family the table keeps.
    *
-   * @throws BaseFileException when a file is missing or damaged
+   * @throws BaseImageFileException when a file is missing or damaged
    */
   Written write(List<BulkLoadManifest> loads, Map<String, TableTimeline.TableAtTime> tables) throws IOException {
     Written written = new Written();
     FileSystem local = FileSystem.getLocal(conf).getRaw();
     for (BulkLoadManifest load : loads) {
-      for (BaseFile f : BulkLoadCells.replayedFiles(load, tables.get(load.table))) {
+      for (BaseImageFile f : BulkLoadCells.replayedFiles(load, tables.get(load.table))) {
         if (Thread.currentThread().isInterrupted()) {
           throw new InterruptedIOException("restore interrupted while reading bulk-loaded files");
         }

@@ -1,9 +1,9 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.io.Futures;
 import io.rewind.core.lease.LeaseEntry;
@@ -58,7 +58,7 @@ public final class Restore {
   private final String editsTopic;
   private final KeyRing keys;
   private final RestoreProgress progress;
-  private final BaseLoader baseLoader;
+  private final BaseImageLoader baseLoader;
   private final SortSettings sort;
   private final LeaseSettings leaseSettings;
   private final CheckpointFile.Stored checkpoint;
@@ -72,7 +72,7 @@ public final class Restore {
   }
 
   private Restore(ObjectStore store, SerdeFactory serdes, String editsTopic, KeyRing keys, RestoreProgress progress,
-      BaseLoader baseLoader, SortSettings sort, LeaseSettings leaseSettings, CheckpointFile.Stored checkpoint, ReplayEngine engine,
+      BaseImageLoader baseLoader, SortSettings sort, LeaseSettings leaseSettings, CheckpointFile.Stored checkpoint, ReplayEngine engine,
       TablesAtMemo memo) {
     this.store = store;
     this.serdes = serdes;
@@ -115,7 +115,7 @@ public final class Restore {
   }
 
   /** This restore loading bases into the target (an HBase restore); without one, tables served by a base are refused. */
-  public Restore withBaseLoader(BaseLoader loader) {
+  public Restore withBaseLoader(BaseImageLoader loader) {
     return new Restore(store, serdes, editsTopic, keys, progress, loader, sort, leaseSettings, checkpoint, engine, memo);
   }
 
@@ -142,7 +142,7 @@ public final class Restore {
 
   /** The committed bases of every table that has one. */
   public Map<String, TableBases> bases() throws IOException {
-    return new BaseStore(store).all();
+    return new BaseImageStore(store).all();
   }
 
   /** The archive as the manifest index describes it (a head and the recent manifests per partition, not the history). */
@@ -289,7 +289,7 @@ public final class Restore {
         absent.put(t, absence(a));
       }
     });
-    Map<String, BaseManifest> serving = new TreeMap<>();
+    Map<String, BaseImageManifest> serving = new TreeMap<>();
     Map<String, Long> replayAfter = new java.util.HashMap<>();
     for (String t : restored) {
       at.get(t).base().ifPresent(base -> serving.put(t, base));
@@ -392,7 +392,7 @@ public final class Restore {
       if (!serving.isEmpty()) {
         baseLoader.withKeyRing(keys);
       }
-      for (Map.Entry<String, BaseManifest> e : serving.entrySet()) {
+      for (Map.Entry<String, BaseImageManifest> e : serving.entrySet()) {
         TableTimeline.TableAtTime table = at.get(e.getKey());
         loads.add(pool.submit(() -> baseLoader.load(e.getKey(), e.getValue(), table::loadsBaseFamily)));
       }
@@ -561,7 +561,7 @@ public final class Restore {
     Map<String, TableTimeline.TableAtTime> at = new TreeMap<>();
     for (String t : tables) {
       TableBases b = bases.get(t);
-      java.util.Optional<BaseManifest> base = b == null ? java.util.Optional.empty() : b.servingAt(time);
+      java.util.Optional<BaseImageManifest> base = b == null ? java.util.Optional.empty() : b.servingAt(time);
       List<TableDescriptor> versions = new ArrayList<>();
       for (TableHistory.Entry e : TableTimeline.needed(history.list(t), time)) {
         history.read(e).ifPresentOrElse(versions::add,

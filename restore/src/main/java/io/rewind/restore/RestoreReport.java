@@ -267,7 +267,7 @@ public final class RestoreReport {
       this.bytes = bytes;
     }
 
-    static BaseUsed of(String table, io.rewind.core.base.BaseManifest b) {
+    static BaseUsed of(String table, io.rewind.core.base.BaseImageManifest b) {
       return new BaseUsed(table, b.id, io.rewind.core.time.TimeParser.format(b.completedAt),
           io.rewind.core.time.TimeParser.format(b.replayAfter), b.files.size(), b.bytes());
     }

@@ -196,7 +196,7 @@ public final class Restorer {
         Path tempStaging = staged && hbase.bulkLoadDir() == null ? Files.createTempDirectory("rewind-bulkload") : null;
         org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString()
             : hbase.bulkLoadDir() != null ? hbase.bulkLoadDir() : Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
-        Restore loading = restore.withBaseLoader(new BaseLoader(connection, mapping, store, staging));
+        Restore loading = restore.withBaseLoader(new BaseImageLoader(connection, mapping, store, staging));
         RestoreTarget target = hbase.bulkLoad() && request.engine() == null ? BulkLoadTarget.open(tables, staging) : tables;
         if (request.engine() != null) {
           loading = loading.withEngine(request.engine().create(connection));

@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.base.StoredFiles;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
@@ -22,9 +22,9 @@ final class StagedFiles {
    *
    * @param namedBy what names the file (a base, a bulk load), for the messages
    * @param fix what the operator can do when the file is missing or damaged
-   * @throws BaseFileException when it is missing or does not match
+   * @throws BaseImageFileException when it is missing or does not match
    */
-  static void stage(ObjectStore store, KeyRing keys, BaseFile f, FileSystem fs, Path to, String namedBy, String fix)
+  static void stage(ObjectStore store, KeyRing keys, BaseImageFile f, FileSystem fs, Path to, String namedBy, String fix)
       throws IOException {
     String mismatch;
     try (InputStream raw = store.open(f.key, f.storedBytes);
@@ -33,12 +33,12 @@ final class StagedFiles {
       in.plain().transferTo(out);
       mismatch = in.mismatch();
     } catch (FileNotFoundException e) {
-      throw new BaseFileException("the file " + store.path(f.key) + " is missing (named by " + namedBy + "): " + fix);
+      throw new BaseImageFileException("the file " + store.path(f.key) + " is missing (named by " + namedBy + "): " + fix);
     } catch (IOException e) {
       throw new IOException("reading the file " + store.path(f.key) + " (named by " + namedBy + ") failed: " + e.getMessage(), e);
     }
     if (mismatch != null) {
-      throw new BaseFileException("the file " + store.path(f.key) + " (named by " + namedBy + ") is corrupt: " + mismatch + ". " + fix);
+      throw new BaseImageFileException("the file " + store.path(f.key) + " (named by " + namedBy + ") is corrupt: " + mismatch + ". " + fix);
     }
   }
 }

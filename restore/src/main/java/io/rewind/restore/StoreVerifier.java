@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.StoredFiles;
@@ -244,19 +244,19 @@ public final class StoreVerifier {
 
   private void bases(VerifyReport report, Set<String> wanted, Long since, List<Check> checks, Set<String> archived)
       throws IOException {
-    BaseStore bases = new BaseStore(store);
+    BaseImageStore bases = new BaseImageStore(store);
     Set<String> filesQueued = new HashSet<>();
     for (String table : bases.tables()) {
       if (!wanted.isEmpty() && !wanted.contains(table)) {
         continue;
       }
-      String tableDir = BaseStore.baseDir(table, "").replaceAll("/$", "");
+      String tableDir = BaseImageStore.baseDir(table, "").replaceAll("/$", "");
       for (FileStatus dir : store.list(tableDir)) {
         String baseDir = tableDir + "/" + dir.getPath().getName();
         String manifestKey = baseDir + "/base.json";
-        Optional<BaseManifest> base;
+        Optional<BaseImageManifest> base;
         try {
-          base = SelfChecksummedJson.decode(store.read(manifestKey), BaseManifest.class);
+          base = SelfChecksummedJson.decode(store.read(manifestKey), BaseImageManifest.class);
         } catch (FileNotFoundException e) {
           continue; // an intent without a commit: a copy under way or abandoned, not a base
         }
@@ -266,7 +266,7 @@ public final class StoreVerifier {
               "take a new base of " + table + " (rewind base --tables " + table + "), then delete this one (rewind base delete)"));
           continue;
         }
-        BaseManifest b = base.get();
+        BaseImageManifest b = base.get();
         archived.add(table);
         if (since != null && b.completedAt <= since) {
           continue;
@@ -281,7 +281,7 @@ public final class StoreVerifier {
                 "nothing to restore from it; take a new base of " + table + " if you keep snapshot manifests for audits"));
           }
         }
-        for (BaseFile f : b.files) {
+        for (BaseImageFile f : b.files) {
           if (filesQueued.add(f.key)) {
             useKey(report, f.keyId, b.completedAt, false);
             checks.add(new Check(null, new FileCheck("base", b.toString(), f,
@@ -303,7 +303,7 @@ public final class StoreVerifier {
       }
       for (BulkLoadManifest load : since == null ? loads.all(table) : loads.between(table, since, Long.MAX_VALUE)) {
         report.bulkLoads++;
-        for (BaseFile f : load.files) {
+        for (BaseImageFile f : load.files) {
           if (filesQueued.add(f.key)) {
             useKey(report, f.keyId, load.writeTime, false);
             checks.add(new Check(null, new FileCheck("bulk-load", load.toString(), f,
@@ -430,7 +430,7 @@ public final class StoreVerifier {
   }
 
   private void storedFile(VerifyReport report, FileCheck c) throws IOException {
-    BaseFile f = c.file;
+    BaseImageFile f = c.file;
     long read;
     String mismatch;
     try (InputStream raw = paced(store.open(f.key, f.storedBytes))) {
@@ -556,7 +556,7 @@ public final class StoreVerifier {
    * A stored HFile, named by {@code owner} (a base or a bulk load: {@code kind} names its problems),
    * with what to do when it is damaged.
    */
-  private record FileCheck(String kind, String owner, BaseFile file, String fix) {}
+  private record FileCheck(String kind, String owner, BaseImageFile file, String fix) {}
 
   /** Size and SHA-256 of a stream read to its end. */
   private record Digest(long count, String sha256) {

@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.store.TableHistory;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
@@ -92,7 +92,7 @@ public final class TableTimeline {
    * @param versions the versions read (at least those {@link #needed} names), in any order
    * @param base the base serving T (completed at or before it), if any
    */
-  public static TableAtTime at(String table, List<TableDescriptor> versions, long t, Optional<BaseManifest> base) {
+  public static TableAtTime at(String table, List<TableDescriptor> versions, long t, Optional<BaseImageManifest> base) {
     List<TableDescriptor> sorted = new ArrayList<>(versions);
     sorted.sort(BY_TIME);
     TableDescriptor lifecycle = null;
@@ -124,7 +124,7 @@ public final class TableTimeline {
     TableDescriptor descriptor = change != null ? change : seen != null ? seen : sorted.isEmpty() ? null : sorted.get(0);
     long cut = lifecycle == null ? Long.MIN_VALUE : lifecycle.getUpdatedAt();
 
-    BaseManifest loaded = base.filter(b -> b.startedAt > cut).orElse(null);
+    BaseImageManifest loaded = base.filter(b -> b.startedAt > cut).orElse(null);
     long replayAfter = loaded == null ? cut : Math.max(loaded.replayAfter, cut);
 
     Map<String, Long> familyCuts = new TreeMap<>();
@@ -168,7 +168,7 @@ public final class TableTimeline {
     private final Long createdAt;
     private final long cut;
     private final long replayAfter;
-    private final BaseManifest base;
+    private final BaseImageManifest base;
     private final Map<String, Long> familyCuts;
     private final Set<String> families;
     private final boolean filtersCells;
@@ -176,7 +176,7 @@ public final class TableTimeline {
     /** Whether a descriptor was recorded: without one every family's cells are kept. */
     private final boolean described;
 
-    TableAtTime(String table, TableDescriptor descriptor, Long droppedAt, Long createdAt, long cut, long replayAfter, BaseManifest base,
+    TableAtTime(String table, TableDescriptor descriptor, Long droppedAt, Long createdAt, long cut, long replayAfter, BaseImageManifest base,
         Map<String, Long> familyCuts, Set<String> families, boolean dropsFamilies, String splitKeysFrom) {
       this.table = table;
       this.descriptor = descriptor;
@@ -235,8 +235,8 @@ public final class TableTimeline {
     }
 
     /** A table with no recorded version: replayed as it is, from its first edit, created from no descriptor. */
-    public static TableAtTime unrecorded(String table, Optional<BaseManifest> base) {
-      BaseManifest b = base.orElse(null);
+    public static TableAtTime unrecorded(String table, Optional<BaseImageManifest> base) {
+      BaseImageManifest b = base.orElse(null);
       return new TableAtTime(table, null, null, null, Long.MIN_VALUE, b == null ? Long.MIN_VALUE : b.replayAfter, b, Map.of(), Set.of(),
           false, null);
     }
@@ -281,7 +281,7 @@ public final class TableTimeline {
     }
 
     /** The base to load first, if any. */
-    public Optional<BaseManifest> base() {
+    public Optional<BaseImageManifest> base() {
       return Optional.ofNullable(base);
     }
 

@@ -3,8 +3,8 @@ package io.rewind.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.FileCopier;
@@ -214,9 +214,9 @@ class RestoreChangesTest {
         w.append(kv);
       }
     }
-    BaseFile stored;
+    BaseImageFile stored;
     try (InputStream in = local.open(file)) {
-      stored = new FileCopier(store.store, new UploadThrottle(0), "zstd", sealWith).copy(in, "hfile-" + seq, BaseStore.fileKey(TABLE, "f", "hfile-" + seq));
+      stored = new FileCopier(store.store, new UploadThrottle(0), "zstd", sealWith).copy(in, "hfile-" + seq, BaseImageStore.fileKey(TABLE, "f", "hfile-" + seq));
     }
     stored.family = "f";
     BulkLoadManifest load = new BulkLoadManifest();

@@ -2,7 +2,7 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.TableHistory;
 import io.rewind.schemas.FamilyDescriptor;
@@ -49,8 +49,8 @@ class TableTimelineTest {
   @Test
   void aTruncateCutsTheStreamAndABaseRequestedBeforeItIsNotLoaded() {
     List<TableDescriptor> versions = List.of(version(100, "CREATE", family("d", 1)), version(500, "TRUNCATE", family("d", 1)));
-    BaseManifest before = base(420, 450);
-    BaseManifest after = base(550, 580);
+    BaseImageManifest before = base(420, 450);
+    BaseImageManifest after = base(550, 580);
 
     assertThat(at(versions, 400).replayAfter()).as("a CREATE cuts too: nothing of the table precedes it").isEqualTo(100);
     assertThat(at(versions, 499, before).base()).contains(before);
@@ -121,7 +121,7 @@ class TableTimelineTest {
 
     assertThat(keys(at(versions, 200))).containsExactly("m");
     assertThat(keys(at(versions, 500))).containsExactly("g", "m");
-    BaseManifest base = base(420, 450);
+    BaseImageManifest base = base(420, 450);
     base.regions = List.of(region(""), region("c"), region("x"));
     assertThat(keys(at(versions, 500, base))).as("the base is newer").containsExactly("c", "x");
     assertThat(at(versions, 500, base).splitKeysFrom()).isEqualTo("base " + base.id);
@@ -174,7 +174,7 @@ class TableTimelineTest {
     return TableTimeline.at(T, versions, t, Optional.empty());
   }
 
-  private static TableTimeline.TableAtTime at(List<TableDescriptor> versions, long t, BaseManifest base) {
+  private static TableTimeline.TableAtTime at(List<TableDescriptor> versions, long t, BaseImageManifest base) {
     return TableTimeline.at(T, versions, t, Optional.of(base));
   }
 
@@ -208,8 +208,8 @@ class TableTimelineTest {
     return FamilyDescriptor.newBuilder().setName(name).setMaxVersions(versions).build();
   }
 
-  private static BaseManifest base(long startedAt, long completedAt) {
-    BaseManifest b = new BaseManifest();
+  private static BaseImageManifest base(long startedAt, long completedAt) {
+    BaseImageManifest b = new BaseImageManifest();
     b.table = T;
     b.id = "b-" + startedAt;
     b.startedAt = startedAt;
@@ -218,8 +218,8 @@ class TableTimelineTest {
     return b;
   }
 
-  private static BaseManifest.Region region(String startKey) {
-    BaseManifest.Region r = new BaseManifest.Region();
+  private static BaseImageManifest.Region region(String startKey) {
+    BaseImageManifest.Region r = new BaseImageManifest.Region();
     r.startKey = Base64.getEncoder().encodeToString(startKey.getBytes(StandardCharsets.UTF_8));
     return r;
   }

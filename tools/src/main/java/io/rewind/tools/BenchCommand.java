@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description = "Benchmarks that measure a baseline and Rewind in the same run and print ratios.",
     subcommands = {CheckpointBenchCommand.class, RpoBenchCommand.class, ArchiveBenchCommand.class, RestoreBenchCommand.class, ReplayBenchCommand.class,
-        BaseBenchCommand.class, HistoryBenchCommand.class, RestorePointBenchCommand.class, BulkLoadBenchCommand.class,
+        BaseImageBenchCommand.class, HistoryBenchCommand.class, RestorePointBenchCommand.class, BulkLoadBenchCommand.class,
         CommandLine.HelpCommand.class})
 final class BenchCommand implements Runnable {
 

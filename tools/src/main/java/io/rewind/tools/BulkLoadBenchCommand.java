@@ -1,8 +1,8 @@
 package io.rewind.tools;
 
 import io.rewind.cli.RunOptions;
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.FileCopier;
@@ -140,9 +140,9 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
           w.append(kv);
         }
       }
-      BaseFile f;
+      BaseImageFile f;
       try (InputStream in = local.open(file)) {
-        f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(in, name, BaseStore.fileKey(SyntheticArchive.TABLE, "f", name));
+        f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(in, name, BaseImageStore.fileKey(SyntheticArchive.TABLE, "f", name));
       }
       local.delete(file, false);
       f.family = "f";

@@ -1,8 +1,8 @@
 package io.rewind.tools;
 
-import io.rewind.base.BaseReport;
-import io.rewind.base.BaseSettings;
-import io.rewind.base.BaseTaker;
+import io.rewind.base.BaseImageReport;
+import io.rewind.base.BaseImageSettings;
+import io.rewind.base.BaseImageTaker;
 import io.rewind.cli.ScratchDir;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.dump.DumpCell;
@@ -146,9 +146,9 @@ final class HBaseDemo {
   }
 
   private void takeBases(Connection connection, HBaseWorkload workload, DemoReport report) throws IOException, InterruptedException {
-    BaseTaker taker = new BaseTaker(connection, hbase.configuration(), store, BaseSettings.from(config));
+    BaseImageTaker taker = new BaseImageTaker(connection, hbase.configuration(), store, BaseImageSettings.from(config));
     for (String table : workload.tableNames()) {
-      BaseReport b = taker.take(table);
+      BaseImageReport b = taker.take(table);
       report.bases++;
       report.baseBytes += b.bytes;
       say.line(String.format("  base %s of %s: %d HFiles, %,d bytes (%,d stored, zstd), serves restores to %s and later", b.id, table, b.files,

@@ -6,8 +6,8 @@ import io.rewind.archiver.Compactor;
 import io.rewind.cli.Rewind;
 import io.rewind.cli.RunOptions;
 import io.rewind.cli.StoreRequestsField;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.error.RewindException;
 import io.rewind.core.error.RewindException.Kind;
@@ -171,16 +171,16 @@ final class HistoryBenchCommand implements Callable<Integer> {
       put(size, "status", HistoryCosts.status(store));
       // A base a quarter in, so that retention has a cutoff to walk to; only retention needs it (a
       // restore into cell dumps cannot load a base).
-      BaseManifest base = new BaseManifest();
+      BaseImageManifest base = new BaseImageManifest();
       base.table = SyntheticArchive.TABLE;
       base.startedAt = first + m * MINUTE / 4;
-      base.id = BaseStore.baseId(base.startedAt);
+      base.id = BaseImageStore.baseId(base.startedAt);
       base.replayAfter = base.startedAt - 500;
       base.completedAt = base.startedAt + 1_000;
       base.committedAt = base.completedAt;
-      new BaseStore(store).commit(base);
+      new BaseImageStore(store).commit(base);
       put(size, "retention", HistoryCosts.retention(store, middle + 2_000));
-      new BaseStore(store).delete(base);
+      new BaseImageStore(store).delete(base);
     }
     if (smallest) {
       size.put("restore_requests", restoreRequests(s3, prefix));

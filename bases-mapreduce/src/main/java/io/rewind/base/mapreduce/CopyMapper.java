@@ -1,8 +1,8 @@
 package io.rewind.base.mapreduce;
 
-import io.rewind.base.BaseFileCopy;
-import io.rewind.base.BaseSettings;
-import io.rewind.core.base.BaseFile;
+import io.rewind.base.BaseImageFileCopy;
+import io.rewind.base.BaseImageSettings;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.store.Json;
@@ -16,7 +16,7 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Mapper;
 
 /**
- * Copies each file of its group with {@link BaseFileCopy} (the local copy's own step: to its final
+ * Copies each file of its group with {@link BaseImageFileCopy} (the local copy's own step: to its final
  * key, compressed, sealed and checksummed as it streams, under this task's bandwidth cap) and emits
  * its stored entry; the driver commits the base from the job's committed output only.
  */
@@ -25,7 +25,7 @@ public final class CopyMapper extends Mapper<IntWritable, Text, IntWritable, Tex
   static final String BYTES_PER_SEC = MapReduceBaseCopy.PREFIX + "task.bytes.per.sec";
 
   private ObjectStore store;
-  private BaseFileCopy copy;
+  private BaseImageFileCopy copy;
   private final Text out = new Text();
 
   @Override
@@ -34,13 +34,13 @@ public final class CopyMapper extends Mapper<IntWritable, Text, IntWritable, Tex
     RewindConfig config = RewindConfig.of(conf.getPropsWithPrefix(MapReduceBaseCopy.CONFIG));
     store = ObjectStore.open(config);
     FileSystem hbaseFs = CommonFSUtils.getRootDir(conf).getFileSystem(conf);
-    copy = BaseFileCopy.of(conf, hbaseFs, store, new UploadThrottle(conf.getLong(BYTES_PER_SEC, 0)), BaseSettings.from(config));
+    copy = BaseImageFileCopy.of(conf, hbaseFs, store, new UploadThrottle(conf.getLong(BYTES_PER_SEC, 0)), BaseImageSettings.from(config));
   }
 
   @Override
   protected void map(IntWritable index, Text value, Context context) throws IOException, InterruptedException {
     PlannedCopy planned = Json.MAPPER.readValue(value.toString(), PlannedCopy.class);
-    BaseFile stored = copy.copy(context.getConfiguration(), planned.entry(), planned.source());
+    BaseImageFile stored = copy.copy(context.getConfiguration(), planned.entry(), planned.source());
     context.getCounter(MapReduceBaseCopy.Counters.FILES_COPIED).increment(1);
     context.getCounter(MapReduceBaseCopy.Counters.BYTES_COPIED).increment(stored.size);
     out.set(Json.MAPPER.writeValueAsString(stored));

@@ -1,7 +1,7 @@
 package io.rewind.base.mapreduce;
 
-import io.rewind.base.BaseCopyEngine;
-import io.rewind.core.base.BaseFile;
+import io.rewind.base.BaseImageCopyEngine;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.Json;
 import io.rewind.core.store.ObjectStore;
@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code rewind base --engine mapreduce}: the HFile copy of a base as a map-only job on the YARN
  * cluster the Hadoop configuration names, in the spirit of HBase's ExportSnapshot. {@link
- * io.rewind.base.BaseTaker} snapshots, plans (source checksums, dedup against the stored files),
+ * io.rewind.base.BaseImageTaker} snapshots, plans (source checksums, dedup against the stored files),
  * writes the intent and commits as for the local copy; this job only copies the files to copy, in
  * groups of about equal bytes, one map task each ({@link FileGroupInputFormat}), each under its own
  * bandwidth cap, so a large table's base copies from many hosts at once.
@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Speculative execution is off: two attempts writing one key at once would leave whichever closed
  * last, which need not be the one committed.
  */
-public final class MapReduceBaseCopy implements BaseCopyEngine {
+public final class MapReduceBaseCopy implements BaseImageCopyEngine {
 
   static final String PREFIX = "rewind.base.mapreduce.";
   static final String CONFIG = PREFIX + "config.";
@@ -68,12 +68,12 @@ public final class MapReduceBaseCopy implements BaseCopyEngine {
   }
 
   @Override
-  public List<BaseFile> copy(String table, List<BaseFile> planned, List<Source> sources) throws IOException {
-    List<BaseFile> result = new ArrayList<>(planned);
+  public List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources) throws IOException {
+    List<BaseImageFile> result = new ArrayList<>(planned);
     List<PlannedCopy> copies = new ArrayList<>();
     try (ObjectStore store = ObjectStore.open(config)) {
       for (int i = 0; i < planned.size(); i++) {
-        BaseFile entry = planned.get(i);
+        BaseImageFile entry = planned.get(i);
         boolean reused = entry.sha256 != null && store.exists(entry.key) && store.size(entry.key) == entry.storedBytes;
         if (!reused) {
           copies.add(new PlannedCopy(i, entry, sources.get(i)));
@@ -107,7 +107,7 @@ public final class MapReduceBaseCopy implements BaseCopyEngine {
       FileOutputFormat.setOutputPath(job, output);
       TableMapReduceUtil.addDependencyJars(job);
       // Rewind's jars and the libraries its tasks load beside HBase's: the cluster need not have them.
-      TableMapReduceUtil.addDependencyJarsForClasses(job.getConfiguration(), CopyMapper.class, BaseCopyEngine.class, RewindConfig.class,
+      TableMapReduceUtil.addDependencyJarsForClasses(job.getConfiguration(), CopyMapper.class, BaseImageCopyEngine.class, RewindConfig.class,
           io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
           com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
           com.fasterxml.jackson.annotation.JsonProperty.class);
@@ -133,7 +133,7 @@ public final class MapReduceBaseCopy implements BaseCopyEngine {
           IntWritable index = new IntWritable();
           Text value = new Text();
           while (reader.next(index, value)) {
-            result.set(index.get(), Json.MAPPER.readValue(value.toString(), BaseFile.class));
+            result.set(index.get(), Json.MAPPER.readValue(value.toString(), BaseImageFile.class));
             read++;
           }
         }

@@ -2,8 +2,8 @@ package io.rewind.base.mapreduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.base.BaseCopyEngine;
-import io.rewind.core.base.BaseFile;
+import io.rewind.base.BaseImageCopyEngine;
+import io.rewind.core.base.BaseImageFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +19,7 @@ class FileGroupInputFormatTest {
     for (int i = 0; i < 57; i++) {
       long size = 1 + random.nextInt(1_000_000);
       largest = Math.max(largest, size);
-      copies.add(new PlannedCopy(i, new BaseFile(), new BaseCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, size)));
+      copies.add(new PlannedCopy(i, new BaseImageFile(), new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, size)));
     }
     List<List<PlannedCopy>> groups = FileGroupInputFormat.groups(new ArrayList<>(copies), 8);
     assertThat(groups).hasSize(8).allSatisfy(g -> assertThat(g).isNotEmpty());
@@ -34,7 +34,7 @@ class FileGroupInputFormatTest {
   void fewerFilesThanTasksGiveOneGroupEach() {
     List<PlannedCopy> copies = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      copies.add(new PlannedCopy(i, new BaseFile(), new BaseCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, 10)));
+      copies.add(new PlannedCopy(i, new BaseImageFile(), new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, 10)));
     }
     assertThat(FileGroupInputFormat.groups(copies, 16)).hasSize(3);
   }

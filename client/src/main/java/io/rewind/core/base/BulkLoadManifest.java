@@ -35,7 +35,7 @@ public final class BulkLoadManifest {
   /** Partitions of the edits topic when the load was captured: a restore routes each row's cells to its row's partition. */
   public int editsPartitions;
   /** The loaded files, family set on each (region is the load's). */
-  public List<BaseFile> files = new ArrayList<>();
+  public List<BaseImageFile> files = new ArrayList<>();
   /** When the endpoint started copying (the intent's age) and when it committed. */
   public long startedAt;
   public long committedAt;

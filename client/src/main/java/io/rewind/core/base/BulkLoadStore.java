@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captured bulk loads in the object store; their HFiles live with the bases' ({@code bases/files/},
- * {@link BaseStore#fileKey}), stored once whoever copied them first.
+ * {@link BaseImageStore#fileKey}), stored once whoever copied them first.
  *
  * <pre>
  * bulkloads/&lt;ns&gt;/&lt;qualifier&gt;/&lt;yyyy-MM-dd&gt;/&lt;writeTime&gt;-&lt;region&gt;-&lt;sequenceId&gt;.json          the commit
@@ -52,7 +52,7 @@ public final class BulkLoadStore {
 
   /** The key of a load's commit record. */
   public static String commitKey(String table, long writeTime, String region, long sequenceId) {
-    return String.format(Locale.ROOT, "%s/%s/%s/%020d-%s-%d%s", ROOT, BaseStore.tableDir(table), DAY.format(Instant.ofEpochMilli(writeTime)),
+    return String.format(Locale.ROOT, "%s/%s/%s/%020d-%s-%d%s", ROOT, BaseImageStore.tableDir(table), DAY.format(Instant.ofEpochMilli(writeTime)),
         writeTime, region, sequenceId, COMMIT);
   }
 
@@ -124,7 +124,7 @@ public final class BulkLoadStore {
 
   private List<BulkLoadManifest> read(String table, long after, long atOrBefore, String suffix) throws IOException {
     List<BulkLoadManifest> loads = new ArrayList<>();
-    String dir = ROOT + "/" + BaseStore.tableDir(table);
+    String dir = ROOT + "/" + BaseImageStore.tableDir(table);
     String firstDay = after == Long.MIN_VALUE ? "" : DAY.format(Instant.ofEpochMilli(Math.max(0, after)));
     String lastDay = atOrBefore == Long.MAX_VALUE ? "~" : DAY.format(Instant.ofEpochMilli(Math.max(0, atOrBefore)));
     for (FileStatus day : store.list(dir)) {

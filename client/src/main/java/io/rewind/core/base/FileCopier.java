@@ -24,7 +24,7 @@ public final class FileCopier {
   /** How stored HFiles are compressed: read by the base copy and by the endpoint's bulk-load capture alike. */
   public static final String CODEC = "base.codec";
 
-  /** The base.codec setting, shared by the bases (BaseSettings) and the endpoint (BulkLoadCapture). */
+  /** The base.codec setting, shared by the bases (BaseImageSettings) and the endpoint (BulkLoadCapture). */
   public static final ConfigDef CONFIG = new ConfigDef()
       .define(CODEC, Type.STRING, "zstd", ValidString.in("zstd", "none"), Importance.MEDIUM,
           "How stored HFiles (bases, and bulk loads the endpoint captures: set it in the peer's CONFIG) are compressed."
@@ -56,7 +56,7 @@ public final class FileCopier {
    * name, size (the bytes read), SHA-256, key, codec, stored bytes, stored SHA-256 and key id set.
    * The caller compares the size with what it expected.
    */
-  public BaseFile copy(InputStream in, String name, String key) throws IOException {
+  public BaseImageFile copy(InputStream in, String name, String key) throws IOException {
     MessageDigest digest = ManifestCodec.Sha256.newDigest();
     long read = 0;
     try (FSDataOutputStream raw = store.create(key)) {
@@ -69,7 +69,7 @@ public final class FileCopier {
       }
       out.close();
       ObjectStore.sync(raw);
-      BaseFile stored = new BaseFile();
+      BaseImageFile stored = new BaseImageFile();
       stored.name = name;
       stored.size = read;
       stored.sha256 = ManifestCodec.Sha256.toHex(digest.digest());

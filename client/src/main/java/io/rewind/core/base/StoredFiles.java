@@ -25,7 +25,7 @@ import java.util.List;
  * them (bulk-loaded HFiles). The file's bytes are compressed by its codec ({@code zstd} or
  * {@code none}), then, when a key ring is configured, sealed in {@code RWE2} chunks with its newest
  * key, bound to the object's key in the store ({@link SegmentKey#encryptingStream}): memory does not
- * depend on the file's size, writing or reading. {@link BaseFile} names the codec, the key id, and
+ * depend on the file's size, writing or reading. {@link BaseImageFile} names the codec, the key id, and
  * the size and SHA-256 of both the file and the stored bytes, so that {@code rewind verify} can check
  * a stored file without its key, and a restore checks what it decrypted.
  */
@@ -53,7 +53,7 @@ public final class StoredFiles {
    *
    * @throws io.rewind.core.segment.SegmentKeyException when the file is sealed with a key the ring lacks
    */
-  public static Reader reader(InputStream stored, BaseFile file, KeyRing keys) throws IOException {
+  public static Reader reader(InputStream stored, BaseImageFile file, KeyRing keys) throws IOException {
     return new Reader(stored, file, keys);
   }
 
@@ -110,12 +110,12 @@ public final class StoredFiles {
 
   /** Reads the plaintext of a stored file and checks it against its entry. */
   public static final class Reader implements Closeable {
-    private final BaseFile file;
+    private final BaseImageFile file;
     private final Sha256InputStream stored;
     private final InputStream opened;
     private final Sha256InputStream plain;
 
-    private Reader(InputStream in, BaseFile file, KeyRing keys) throws IOException {
+    private Reader(InputStream in, BaseImageFile file, KeyRing keys) throws IOException {
       this.file = file;
       this.stored = new Sha256InputStream(in);
       this.opened = file.keyId == null ? stored : keys.opener(file.key, file.keyId).decryptingStream(stored, file.key);
@@ -162,7 +162,7 @@ public final class StoredFiles {
    * it. Lets a writer that finds its key taken (a batch shipped again after a crash) tell its own
    * earlier copy from another file.
    */
-  public static BaseFile identify(ObjectStore store, String key, KeyRing keys) throws IOException {
+  public static BaseImageFile identify(ObjectStore store, String key, KeyRing keys) throws IOException {
     byte[] start;
     try (InputStream in = store.open(key)) {
       start = in.readNBytes(8);
@@ -175,7 +175,7 @@ public final class StoredFiles {
       ids.add(null);
     }
     for (String id : ids) {
-      BaseFile f = new BaseFile();
+      BaseImageFile f = new BaseImageFile();
       f.key = key;
       f.keyId = id;
       try (InputStream raw = store.open(key)) {
@@ -206,7 +206,7 @@ public final class StoredFiles {
    * The size and SHA-256 of a stored file's stored bytes read from {@code in}, without opening it:
    * what can be checked without its key. Returns the difference from the entry, or null.
    */
-  public static String storedMismatch(InputStream in, BaseFile file) throws IOException {
+  public static String storedMismatch(InputStream in, BaseImageFile file) throws IOException {
     Sha256InputStream stored = new Sha256InputStream(in);
     stored.drain();
     String actual = stored.sha256();

@@ -10,12 +10,12 @@ import java.util.OptionalLong;
 public final class TableBases {
 
   private final String table;
-  private final List<BaseManifest> bases;
+  private final List<BaseImageManifest> bases;
 
-  public TableBases(String table, List<BaseManifest> bases) {
+  public TableBases(String table, List<BaseImageManifest> bases) {
     this.table = table;
-    List<BaseManifest> sorted = new ArrayList<>(bases);
-    sorted.sort(Comparator.comparingLong((BaseManifest b) -> b.completedAt).thenComparing(b -> b.id));
+    List<BaseImageManifest> sorted = new ArrayList<>(bases);
+    sorted.sort(Comparator.comparingLong((BaseImageManifest b) -> b.completedAt).thenComparing(b -> b.id));
     this.bases = List.copyOf(sorted);
   }
 
@@ -23,7 +23,7 @@ public final class TableBases {
     return table;
   }
 
-  public List<BaseManifest> all() {
+  public List<BaseImageManifest> all() {
     return bases;
   }
 
@@ -32,9 +32,9 @@ public final class TableBases {
   }
 
   /** The newest base completed at or before T: the one a restore to T loads. */
-  public Optional<BaseManifest> servingAt(long t) {
-    BaseManifest serving = null;
-    for (BaseManifest b : bases) {
+  public Optional<BaseImageManifest> servingAt(long t) {
+    BaseImageManifest serving = null;
+    for (BaseImageManifest b : bases) {
       if (b.completedAt <= t) {
         serving = b;
       }

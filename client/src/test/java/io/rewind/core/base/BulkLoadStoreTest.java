@@ -39,7 +39,7 @@ class BulkLoadStoreTest {
   void garbageCollectionKeepsWhatACommittedLoadOrALiveIntentNames(@TempDir Path dir) throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       BulkLoadStore loads = new BulkLoadStore(store);
-      BaseStore bases = new BaseStore(store);
+      BaseImageStore bases = new BaseImageStore(store);
       BulkLoadManifest committed = load(T0, "r1", 7, "kept");
       BulkLoadManifest copying = load(T0 + 1, "r2", 8, "copying");
       copying.startedAt = T0;
@@ -48,17 +48,17 @@ class BulkLoadStoreTest {
       for (BulkLoadManifest l : List.of(committed, copying, crashed)) {
         store.write(l.files.get(0).key, new byte[] {1, 2, 3});
       }
-      store.write(BaseStore.fileKey(TABLE, "f", "orphan"), new byte[] {4});
+      store.write(BaseImageStore.fileKey(TABLE, "f", "orphan"), new byte[] {4});
       loads.commit(committed);
       loads.writeIntent(copying);
       loads.writeIntent(crashed);
 
-      BaseStore.GarbageReport report = bases.collectGarbage(TABLE, T0 + 1000, DAY);
+      BaseImageStore.GarbageReport report = bases.collectGarbage(TABLE, T0 + 1000, DAY);
 
       assertThat(store.exists(committed.files.get(0).key)).isTrue();
       assertThat(store.exists(copying.files.get(0).key)).isTrue();
       assertThat(store.exists(crashed.files.get(0).key)).isFalse();
-      assertThat(store.exists(BaseStore.fileKey(TABLE, "f", "orphan"))).isFalse();
+      assertThat(store.exists(BaseImageStore.fileKey(TABLE, "f", "orphan"))).isFalse();
       assertThat(report.expiredIntents).isEqualTo(1);
       assertThat(loads.intents(TABLE)).extracting(l -> l.region).containsExactly("r2");
 
@@ -77,10 +77,10 @@ class BulkLoadStoreTest {
     l.writeTime = writeTime;
     l.editsPartitions = 4;
     l.startedAt = writeTime;
-    BaseFile f = new BaseFile();
+    BaseImageFile f = new BaseImageFile();
     f.family = "f";
     f.name = file;
-    f.key = BaseStore.fileKey(TABLE, "f", file);
+    f.key = BaseImageStore.fileKey(TABLE, "f", file);
     f.size = 3;
     l.files.add(f);
     return l;

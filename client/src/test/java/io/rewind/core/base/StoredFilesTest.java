@@ -31,11 +31,11 @@ class StoredFilesTest {
     return b;
   }
 
-  private static BaseFile store(byte[] plain, String codec, SegmentKey seal, ByteArrayOutputStream out) throws Exception {
+  private static BaseImageFile store(byte[] plain, String codec, SegmentKey seal, ByteArrayOutputStream out) throws Exception {
     StoredFiles.Writer w = StoredFiles.writer(out, KEY, codec, seal, null);
     w.write(plain);
     w.close();
-    BaseFile f = new BaseFile();
+    BaseImageFile f = new BaseImageFile();
     f.key = KEY;
     f.codec = codec;
     f.size = plain.length;
@@ -51,7 +51,7 @@ class StoredFilesTest {
     byte[] plain = content();
     for (String codec : new String[] {"zstd", "none"}) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      BaseFile f = store(plain, codec, K1, out);
+      BaseImageFile f = store(plain, codec, K1, out);
       assertThat(f.keyId).isEqualTo("k1");
       assertThat(f.storedSha256).isEqualTo(ManifestCodec.Sha256.hex(out.toByteArray()));
       assertThat(out.toByteArray()).startsWith('R', 'W', 'E', '2');
@@ -67,7 +67,7 @@ class StoredFilesTest {
   void unsealedFilesStayAsBeforeAndDamageIsNamed() throws Exception {
     byte[] plain = content();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BaseFile f = store(plain, "zstd", null, out);
+    BaseImageFile f = store(plain, "zstd", null, out);
     assertThat(f.keyId).isNull();
     byte[] damaged = out.toByteArray();
     damaged[damaged.length / 2] ^= 1;
@@ -82,7 +82,7 @@ class StoredFilesTest {
   @Test
   void aKeyTheRingLacksIsNamed() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    BaseFile f = store(content(), "zstd", K2, out);
+    BaseImageFile f = store(content(), "zstd", K2, out);
     assertThatThrownBy(() -> StoredFiles.reader(new ByteArrayInputStream(out.toByteArray()), f, KeyRing.of(K1)))
         .isInstanceOf(SegmentKeyException.class)
         .hasMessageContaining(KEY)
@@ -97,8 +97,8 @@ class StoredFilesTest {
       for (SegmentKey seal : new SegmentKey[] {K1, null}) {
         for (String codec : new String[] {"zstd", "none"}) {
           String key = KEY + "-" + i++;
-          BaseFile copied = new FileCopier(store, new UploadThrottle(0), codec, seal).copy(new ByteArrayInputStream(plain), "hfile1", key);
-          BaseFile found = StoredFiles.identify(store, key, KeyRing.of(K2, K1));
+          BaseImageFile copied = new FileCopier(store, new UploadThrottle(0), codec, seal).copy(new ByteArrayInputStream(plain), "hfile1", key);
+          BaseImageFile found = StoredFiles.identify(store, key, KeyRing.of(K2, K1));
           assertThat(found).as(codec + ", sealed with " + seal).isNotNull();
           assertThat(found.key).isEqualTo(key);
           assertThat(found.codec).isEqualTo(codec);

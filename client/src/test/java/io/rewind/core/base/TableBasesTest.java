@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 
 class TableBasesTest {
 
-  static BaseManifest base(String id, long startedAt, long completedAt) {
-    BaseManifest b = new BaseManifest();
+  static BaseImageManifest base(String id, long startedAt, long completedAt) {
+    BaseImageManifest b = new BaseImageManifest();
     b.table = "ns:t";
     b.id = id;
     b.startedAt = startedAt;

@@ -1,7 +1,7 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.base.FileCopier;
@@ -42,7 +42,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Captures one bulk load when its WAL marker passes the replication peer: every HFile the marker
  * names is copied from HBase's file system into the store, where the bases keep theirs ({@link
- * BaseStore#fileKey}, through the same {@link FileCopier}: SHA-256, zstd, final key, no rename),
+ * BaseImageStore#fileKey}, through the same {@link FileCopier}: SHA-256, zstd, final key, no rename),
  * then the load is committed ({@link BulkLoadStore}). The endpoint publishes the load and returns
  * from {@code replicate} only after this, so HBase stores the queue position past the marker only
  * once the files are durable; until then HBase's own bulk-load replication keeps them (its hfile
@@ -110,7 +110,7 @@ final class BulkLoadCapture implements AutoCloseable {
       String family = store.getFamilyName().toStringUtf8();
       for (String name : store.getStoreFileList()) {
         HFileLink link = HFileLink.build(hbaseConf, table, region, family, name);
-        BaseFile f = new BaseFile();
+        BaseImageFile f = new BaseImageFile();
         f.region = region;
         f.family = family;
         f.name = name;
@@ -125,7 +125,7 @@ final class BulkLoadCapture implements AutoCloseable {
         }
         FileChecksum checksum = fs.getFileChecksum(link.getAvailablePath(fs));
         f.sourceChecksum = checksum == null ? null : checksum.getAlgorithmName() + ":" + Bytes.toHex(checksum.getBytes());
-        f.key = BaseStore.fileKey(qualified, family, name);
+        f.key = BaseImageStore.fileKey(qualified, family, name);
         load.files.add(f);
         links.add(link);
       }
@@ -135,9 +135,9 @@ final class BulkLoadCapture implements AutoCloseable {
     FileCopier copier = new FileCopier(s, new UploadThrottle(0), codec, keys.writer().orElse(null));
     long copied = 0;
     for (int i = 0; i < load.files.size(); i++) {
-      BaseFile planned = load.files.get(i);
+      BaseImageFile planned = load.files.get(i);
       String intended = planned.key;
-      BaseFile stored = storedCopy(s, planned, links.get(i), fs);
+      BaseImageFile stored = storedCopy(s, planned, links.get(i), fs);
       if (stored != null && !new Leases(s, leaseSettings, System::currentTimeMillis).present(LeaseResources.table(qualified)).isEmpty()) {
         // Retention or a base delete may have judged that copy garbage before this intent named it: copy beside it instead.
         LOG.info("{}: not reusing {} while a lease on {} is present; copying it anew", load, planned.key, qualified);
@@ -177,7 +177,7 @@ final class BulkLoadCapture implements AutoCloseable {
    * it must be copied. A different file under the key (never seen from HBase, whose names are
    * unique) moves the copy to a key of its own: a stored file is never overwritten.
    */
-  private BaseFile storedCopy(ObjectStore s, BaseFile planned, HFileLink link, FileSystem fs) throws IOException {
+  private BaseImageFile storedCopy(ObjectStore s, BaseImageFile planned, HFileLink link, FileSystem fs) throws IOException {
     if (!s.exists(planned.key)) {
       return null;
     }
@@ -185,7 +185,7 @@ final class BulkLoadCapture implements AutoCloseable {
     try (InputStream in = link.open(fs)) {
       sourceSha = FileCopier.sha256(in);
     }
-    BaseFile stored = StoredFiles.identify(s, planned.key, keys);
+    BaseImageFile stored = StoredFiles.identify(s, planned.key, keys);
     if (stored != null && stored.sha256.equals(sourceSha)) {
       stored.name = planned.name;
       return stored;
@@ -196,7 +196,7 @@ final class BulkLoadCapture implements AutoCloseable {
 
   private static BulkLoad record(BulkLoadManifest load, String commitKey) {
     List<BulkLoadFile> files = new ArrayList<>();
-    for (BaseFile f : load.files) {
+    for (BaseImageFile f : load.files) {
       files.add(BulkLoadFile.newBuilder().setFamily(f.family).setName(f.name).setKey(f.key).setSize(f.size).setSha256(f.sha256).build());
     }
     return BulkLoad.newBuilder()

@@ -1,6 +1,6 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.store.Json;
 import java.io.DataInput;
@@ -32,7 +32,7 @@ public final class BulkLoadFileSplit extends InputSplit implements Writable {
     return load;
   }
 
-  BaseFile file() {
+  BaseImageFile file() {
     return load.files.get(file);
   }
 

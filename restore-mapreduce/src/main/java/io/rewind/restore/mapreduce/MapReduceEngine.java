@@ -222,7 +222,7 @@ public final class MapReduceEngine implements ReplayEngine {
     List<SegmentInputFormat.PlannedFile> files = new ArrayList<>();
     long next = io.rewind.restore.BulkLoadCells.FIRST_OFFSET;
     for (io.rewind.core.base.BulkLoadManifest load : plan.bulkLoads()) {
-      List<io.rewind.core.base.BaseFile> replayed = io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
+      List<io.rewind.core.base.BaseImageFile> replayed = io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
       for (int i = 0; i < load.files.size(); i++) {
         if (replayed.contains(load.files.get(i))) {
           files.add(new SegmentInputFormat.PlannedFile(load, i, next));

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * server hosting its region, rolls WALs, appends replication marker entries every
  * {@link #MARKER_CHORE_MS} ms (HBase's marker chore) and kills servers at fixed moments. Each
  * entry's write time is its slot time, less a small out-of-order jitter within the margin (taken
- * before the append), so the content is a function of the seed. One {@link ReplicationSource} per
+ * before the append), so the content is a function of the seed. One {@link SimReplicationSource} per
  * queue ships through the {@link EditSink}; a snapshot task publishes the queue storage every
  * {@link #SNAPSHOT_INTERVAL_MS} ms. After the workload the marker chore and snapshots go on
  * (heartbeats) until {@link #close()}, so a checkpoint can catch up to the end.
@@ -206,12 +206,12 @@ public final class FleetSimulator implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
-    List<ReplicationSource> all = new ArrayList<>();
+    List<SimReplicationSource> all = new ArrayList<>();
     for (SimServer s : servers) {
       all.addAll(s.sources());
     }
-    all.forEach(ReplicationSource::requestStop);
-    all.forEach(ReplicationSource::join);
+    all.forEach(SimReplicationSource::requestStop);
+    all.forEach(SimReplicationSource::join);
     LOG.info("fleet simulator closed: {} edits written, {} published", editsWritten.get(), editsPublished.get());
   }
 
@@ -272,7 +272,7 @@ public final class FleetSimulator implements AutoCloseable {
     }
     editsWritten.addAndGet(planned.rows);
     entriesWritten.incrementAndGet();
-    group.current.append(WalRecord.edit(entry));
+    group.current.append(SimWalRecord.edit(entry));
     return planned.rows;
   }
 
@@ -309,7 +309,7 @@ public final class FleetSimulator implements AutoCloseable {
           }
         }
         if (offset >= g.nextMarkerOffset) {
-          g.current.append(WalRecord.marker(startTime + offset));
+          g.current.append(SimWalRecord.marker(startTime + offset));
           while (g.nextMarkerOffset <= offset) {
             g.nextMarkerOffset += MARKER_CHORE_MS;
           }
@@ -346,9 +346,9 @@ public final class FleetSimulator implements AutoCloseable {
         continue;
       }
       for (SimServer.WalGroup g : server.groups()) {
-        g.current.append(WalRecord.marker(startTime + offset));
+        g.current.append(SimWalRecord.marker(startTime + offset));
       }
-      server.sources().forEach(ReplicationSource::shipNow);
+      server.sources().forEach(SimReplicationSource::shipNow);
     }
   }
 
@@ -367,7 +367,7 @@ public final class FleetSimulator implements AutoCloseable {
     for (SimServer.WalGroup g : victim.groups()) {
       g.current.close();
     }
-    for (ReplicationSource source : victim.sources()) {
+    for (SimReplicationSource source : victim.sources()) {
       source.crash();
     }
     SimServer claimer = alive.get(fleetEvents.nextInt(alive.size()));
@@ -388,7 +388,7 @@ public final class FleetSimulator implements AutoCloseable {
   }
 
   private void startSource(QueueId queue, SimServer holder, boolean recovered) {
-    ReplicationSource source = new ReplicationSource(queue, holder.name(), recovered, storage, sink, this::shipped);
+    SimReplicationSource source = new SimReplicationSource(queue, holder.name(), recovered, storage, sink, this::shipped);
     holder.sources().add(source);
     source.start();
   }

@@ -30,7 +30,7 @@ final class SimServer {
 
   private final String name;
   private final List<WalGroup> groups;
-  private final List<ReplicationSource> sources = new CopyOnWriteArrayList<>();
+  private final List<SimReplicationSource> sources = new CopyOnWriteArrayList<>();
   private volatile boolean alive = true;
 
   SimServer(int index, long startCode, int walGroups) {
@@ -57,7 +57,7 @@ final class SimServer {
     return groups.get(Math.floorMod(region.encodedName().hashCode(), groups.size()));
   }
 
-  List<ReplicationSource> sources() {
+  List<SimReplicationSource> sources() {
     return sources;
   }
 

@@ -11,7 +11,7 @@ final class SimWal {
 
   private final String name;
   private final long createdAt;
-  private final List<WalRecord> records = new ArrayList<>();
+  private final List<SimWalRecord> records = new ArrayList<>();
   private boolean closed;
 
   SimWal(String walGroupId, long createdAt) {
@@ -27,7 +27,7 @@ final class SimWal {
     return createdAt;
   }
 
-  synchronized void append(WalRecord record) {
+  synchronized void append(SimWalRecord record) {
     if (closed) {
       throw new IllegalStateException("WAL " + name + " is closed: appends go to the current WAL");
     }
@@ -51,7 +51,7 @@ final class SimWal {
     return closed && position >= records.size();
   }
 
-  synchronized List<WalRecord> read(int from, int max) {
+  synchronized List<SimWalRecord> read(int from, int max) {
     int to = Math.min(records.size(), from + max);
     return from >= to ? List.of() : new ArrayList<>(records.subList(from, to));
   }

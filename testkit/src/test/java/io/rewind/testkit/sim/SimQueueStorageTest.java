@@ -57,7 +57,7 @@ class SimQueueStorageTest {
   private static SimWal wal(long createdAt, int records) {
     SimWal w = new SimWal("rs1%2C16020%2C1", createdAt);
     for (int i = 0; i < records; i++) {
-      w.append(WalRecord.marker(createdAt + i));
+      w.append(SimWalRecord.marker(createdAt + i));
     }
     return w;
   }

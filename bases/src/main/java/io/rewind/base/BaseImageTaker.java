@@ -1,8 +1,8 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.BulkLoadManifest;
 import io.rewind.core.base.BulkLoadStore;
 import io.rewind.core.hbase.TableDescriptors;
@@ -48,31 +48,31 @@ import org.slf4j.LoggerFactory;
  * all under the table's lease.
  * A crash anywhere leaves at most an intent and unreferenced files, which garbage collection removes.
  */
-public final class BaseTaker {
+public final class BaseImageTaker {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BaseTaker.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BaseImageTaker.class);
 
   private final Connection connection;
   private final Configuration conf;
-  private final BaseStore bases;
-  private final BaseSettings settings;
+  private final BaseImageStore bases;
+  private final BaseImageSettings settings;
   private final Leases leases;
-  private BaseCopyEngine engine;
+  private BaseImageCopyEngine engine;
 
   /**
    * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
    *     system, as the cluster's hbase-site.xml does
    */
-  public BaseTaker(Connection connection, Configuration conf, ObjectStore store, BaseSettings settings) {
+  public BaseImageTaker(Connection connection, Configuration conf, ObjectStore store, BaseImageSettings settings) {
     this.connection = connection;
     this.conf = conf;
-    this.bases = new BaseStore(store);
+    this.bases = new BaseImageStore(store);
     this.settings = settings;
     this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
   /** Copies the HFiles through this engine (a MapReduce job) rather than on this process's threads. */
-  public BaseTaker withCopyEngine(BaseCopyEngine engine) {
+  public BaseImageTaker withCopyEngine(BaseImageCopyEngine engine) {
     this.engine = engine;
     return this;
   }
@@ -84,7 +84,7 @@ public final class BaseTaker {
    *
    * @throws io.rewind.core.lease.LeaseBusyException naming the holder when the table stays leased
    */
-  public BaseReport take(String table) throws IOException, InterruptedException {
+  public BaseImageReport take(String table) throws IOException, InterruptedException {
     TableName name = TableName.valueOf(table);
     String qualified = name.getNameWithNamespaceInclAsString();
     Path rootDir = rootDir();
@@ -93,12 +93,12 @@ public final class BaseTaker {
     }
   }
 
-  private BaseReport take(TableName name, String qualified, Path rootDir, Lease lease) throws IOException {
+  private BaseImageReport take(TableName name, String qualified, Path rootDir, Lease lease) throws IOException {
     long began = System.currentTimeMillis();
     FileSystem fs = rootDir.getFileSystem(conf);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(name)) {
-        throw new BaseException(Kind.REFUSED, "table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
+        throw new BaseImageException(Kind.REFUSED, "table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
             + " check the name with `list` in the HBase shell");
       }
       long startedAt = System.currentTimeMillis();
@@ -113,16 +113,16 @@ public final class BaseTaker {
         if (created > 0 && created < startedAt) {
           startedAt = created;
         }
-        BaseManifest base = new BaseManifest();
+        BaseImageManifest base = new BaseImageManifest();
         base.table = qualified;
-        base.id = BaseStore.baseId(startedAt);
+        base.id = BaseImageStore.baseId(startedAt);
         base.snapshot = snapshot;
         base.startedAt = startedAt;
         base.marginMs = settings.marginMs();
         base.replayAfter = startedAt - settings.marginMs();
         base.completedAt = completedAt;
         base.regions = contents.regions;
-        BaseReport report = copy(base, contents, fs, snapshotDir, lease);
+        BaseImageReport report = copy(base, contents, fs, snapshotDir, lease);
         io.rewind.schemas.TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
         new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
@@ -148,17 +148,17 @@ public final class BaseTaker {
 
   private Path rootDir() throws IOException {
     if (conf.get("hbase.rootdir") == null) {
-      throw new BaseException(Kind.REFUSED, "HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
+      throw new BaseImageException(Kind.REFUSED, "HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
           + " (--hbase-site) or --hbase-conf hbase.rootdir=hdfs://<namenode>/hbase (and fs.defaultFS)");
     }
     return CommonFSUtils.getRootDir(conf);
   }
 
-  private BaseReport copy(BaseManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
+  private BaseImageReport copy(BaseImageManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
     HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec(),
         settings.sealWith().orElse(null));
-    Map<String, BaseFile> stored = new HashMap<>();
-    for (BaseManifest earlier : bases.bases(base.table).all()) {
+    Map<String, BaseImageFile> stored = new HashMap<>();
+    for (BaseImageManifest earlier : bases.bases(base.table).all()) {
       earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
     }
     // A bulk-loaded file the endpoint captured is the same file when a snapshot names it later.
@@ -170,7 +170,7 @@ public final class BaseTaker {
       t.setDaemon(true);
       return t;
     });
-    BaseReport report = new BaseReport();
+    BaseImageReport report = new BaseImageReport();
     report.table = base.table;
     report.id = base.id;
     report.snapshot = base.snapshot;
@@ -181,36 +181,36 @@ public final class BaseTaker {
     report.copyEngine = engine == null ? "local" : "mapreduce";
     try {
       // Plan: checksum every source file and decide copy or reuse (reads metadata only on HDFS).
-      List<Future<BaseFile>> planned = new ArrayList<>();
+      List<Future<BaseImageFile>> planned = new ArrayList<>();
       for (SnapshotHFile f : contents.files) {
         planned.add(pool.submit(() -> plan(copier, f, stored.get(f.name), base.table, base.id)));
       }
-      List<BaseFile> files = Futures.awaitAll(planned);
+      List<BaseImageFile> files = Futures.awaitAll(planned);
       base.files = files;
       lease.check();
       bases.writeIntent(base);
 
       long copyStarted = System.nanoTime();
       if (engine != null) {
-        List<BaseCopyEngine.Source> sources = new ArrayList<>();
+        List<BaseImageCopyEngine.Source> sources = new ArrayList<>();
         contents.files.forEach(f -> sources.add(f.source));
         base.files = engine.copy(base.table, files, sources);
       } else {
-        BaseFileCopy fileCopy = new BaseFileCopy(copier, bases.store());
-        List<Future<BaseFile>> copies = new ArrayList<>();
+        BaseImageFileCopy fileCopy = new BaseImageFileCopy(copier, bases.store());
+        List<Future<BaseImageFile>> copies = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
-          BaseFile entry = files.get(i);
+          BaseImageFile entry = files.get(i);
           SnapshotHFile source = contents.files.get(i);
           copies.add(pool.submit(() -> fileCopy.copy(entry, source)));
         }
         base.files = Futures.awaitAll(copies);
       }
       long copyNanos = System.nanoTime() - copyStarted;
-      base.snapshotFiles = copySnapshotManifest(fs, snapshotDir, BaseStore.baseDir(base.table, base.id) + "/snapshot");
+      base.snapshotFiles = copySnapshotManifest(fs, snapshotDir, BaseImageStore.baseDir(base.table, base.id) + "/snapshot");
 
       report.files = base.files.size();
       for (int i = 0; i < base.files.size(); i++) {
-        BaseFile f = base.files.get(i);
+        BaseImageFile f = base.files.get(i);
         report.bytes += f.size;
         if (files.get(i).sha256 != null) {
           report.filesReused++;
@@ -230,8 +230,8 @@ public final class BaseTaker {
   }
 
   /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
-  private static BaseFile plan(HFileCopier copier, SnapshotHFile f, BaseFile earlier, String table, String baseId) throws IOException {
-    BaseFile entry = new BaseFile();
+  private static BaseImageFile plan(HFileCopier copier, SnapshotHFile f, BaseImageFile earlier, String table, String baseId) throws IOException {
+    BaseImageFile entry = new BaseImageFile();
     entry.region = f.region;
     entry.family = f.family;
     entry.name = f.name;
@@ -246,7 +246,7 @@ public final class BaseTaker {
       entry.keyId = earlier.keyId;
       entry.maxSeqId = earlier.maxSeqId;
     } else {
-      entry.key = BaseStore.fileKey(table, f.family, f.name, baseId);
+      entry.key = BaseImageStore.fileKey(table, f.family, f.name, baseId);
     }
     return entry;
   }

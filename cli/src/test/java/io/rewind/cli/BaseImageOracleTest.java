@@ -3,8 +3,8 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.store.Manifest;
 import io.rewind.core.store.ManifestStore;
@@ -49,9 +49,9 @@ import org.slf4j.LoggerFactory;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class BaseOracleTest {
+class BaseImageOracleTest {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BaseOracleTest.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BaseImageOracleTest.class);
   private static final long SEED = 20261122L;
 
   private OraclePipeline pipeline;
@@ -93,7 +93,7 @@ class BaseOracleTest {
     joinedAt = System.currentTimeMillis();
     workload.run(300);
     await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      Map<String, TableBases> bases = new BaseStore(store).all();
+      Map<String, TableBases> bases = new BaseImageStore(store).all();
       return bases.keySet().containsAll(workload.tableNames()) && bases.values().stream().noneMatch(TableBases::isEmpty);
     });
     follower.interrupt();
@@ -134,12 +134,12 @@ class BaseOracleTest {
   @Test
   @Order(1)
   void theBasesHoldEveryTableAndTheSecondReusesTheFirstsHFiles() throws Exception {
-    Map<String, TableBases> bases = new BaseStore(store).all();
+    Map<String, TableBases> bases = new BaseImageStore(store).all();
     assertThat(bases.keySet()).containsExactlyInAnyOrderElementsOf(workload.tableNames());
     for (TableBases tb : bases.values()) {
       assertThat(tb.all()).hasSize(2);
-      BaseManifest first = tb.all().get(0);
-      BaseManifest second = tb.all().get(1);
+      BaseImageManifest first = tb.all().get(0);
+      BaseImageManifest second = tb.all().get(1);
       assertThat(first.files).isNotEmpty();
       assertThat(first.replayAfter).isEqualTo(first.startedAt - stack.config().marginMs());
       assertThat(first.completedAt).isGreaterThanOrEqualTo(first.startedAt);
@@ -155,7 +155,7 @@ class BaseOracleTest {
     CliRun.Result r = CliRun.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
     assertThat(r.exit).as(r.err).isZero();
     com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
-    Map<String, TableBases> bases = new BaseStore(store).all();
+    Map<String, TableBases> bases = new BaseImageStore(store).all();
     assertThat(tables).hasSize(workload.tableNames().size());
     for (com.fasterxml.jackson.databind.JsonNode t : tables) {
       TableBases tb = bases.get(t.get("table").asText());
@@ -213,7 +213,7 @@ class BaseOracleTest {
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("retention: {}", r.out);
 
-    Map<String, TableBases> bases = new BaseStore(store).all();
+    Map<String, TableBases> bases = new BaseImageStore(store).all();
     // Each table keeps only its second base: the newest completed at or before the window's start.
     assertThat(bases.values()).allSatisfy(tb -> assertThat(tb.all()).singleElement()
         .satisfies(b -> assertThat(b.completedAt).isGreaterThan(baseCompletions.get(0)).isLessThan(windowStart)));
@@ -263,7 +263,7 @@ class BaseOracleTest {
   @Test
   @Order(7)
   void aCorruptBaseFileFailsTheRestoreNamingIt() throws Exception {
-    BaseManifest base = new BaseStore(store).bases(workload.tableNames().get(0)).all().get(0);
+    BaseImageManifest base = new BaseImageStore(store).bases(workload.tableNames().get(0)).all().get(0);
     String key = base.files.get(0).key;
     Path file = Paths.get(store.path(key).toUri());
     byte[] bytes = Files.readAllBytes(file);
@@ -302,7 +302,7 @@ class BaseOracleTest {
 
   private long latestBaseCompletion() throws IOException {
     long latest = 0;
-    for (TableBases tb : new BaseStore(store).all().values()) {
+    for (TableBases tb : new BaseImageStore(store).all().values()) {
       latest = Math.max(latest, tb.all().get(tb.all().size() - 1).completedAt);
     }
     return latest;
@@ -334,6 +334,6 @@ class BaseOracleTest {
   }
 
   private Set<String> storedBaseFiles() throws IOException {
-    return store.listFiles(BaseStore.ROOT + "/files").stream().map(StoredObject::key).collect(Collectors.toSet());
+    return store.listFiles(BaseImageStore.ROOT + "/files").stream().map(StoredObject::key).collect(Collectors.toSet());
   }
 }

@@ -1,11 +1,11 @@
 package io.rewind.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rewind.base.BaseReport;
-import io.rewind.base.BaseSettings;
-import io.rewind.base.BaseTaker;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.base.BaseImageReport;
+import io.rewind.base.BaseImageSettings;
+import io.rewind.base.BaseImageTaker;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.base.TableBases;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.error.RewindException;
@@ -40,14 +40,14 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "base",
     mixinStandardHelpOptions = true,
-    subcommands = {BaseCommand.ListBases.class, BaseCommand.DeleteBase.class, BaseFollowCommand.class},
+    subcommands = {BaseImageCommand.ListBases.class, BaseImageCommand.DeleteBase.class, BaseImageFollowCommand.class},
     description = {
       "Take a base of each table: an HBase snapshot, then its manifest and every HFile it references copied",
       "from HBase's root directory to bases/ in the store (no rename, no intermediate cluster), HFiles an",
       "earlier base already stored not copied again. Needs the cluster's hbase-site.xml (or hbase.rootdir",
       "and fs.defaultFS through --hbase-conf) to read the HFiles."
     })
-final class BaseCommand implements Callable<Integer> {
+final class BaseImageCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
@@ -99,13 +99,13 @@ final class BaseCommand implements Callable<Integer> {
     if (tasks < 1) {
       throw new RewindException(Kind.REFUSED, "--tasks " + tasks + " copies nothing: give at least 1");
     }
-    BaseSettings settings = settings(config, threads, maxBytesPerSec);
+    BaseImageSettings settings = settings(config, threads, maxBytesPerSec);
     PrintWriter out = spec.commandLine().getOut();
     // Each table's report carries the store requests of its own copy.
     List<ObjectNode> reports = new ArrayList<>();
     try (ObjectStore store = ObjectStore.open(config);
         Connection conn = hbase.connect()) {
-      BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, settings);
+      BaseImageTaker taker = new BaseImageTaker(conn, conn.getConfiguration(), store, settings);
       if (engine == RestoreCommand.Engine.mapreduce) {
         // The bandwidth cap applies per task: each copies from its own host.
         taker.withCopyEngine(new io.rewind.base.mapreduce.MapReduceBaseCopy(HadoopConfDir.load(hadoopConf, conn.getConfiguration()),
@@ -114,7 +114,7 @@ final class BaseCommand implements Callable<Integer> {
       for (String table : tables) {
         try (Audited audit = Audited.begin(config, store, "base", List.of(table), "take a base of " + table + " from an HBase snapshot")) {
           StoreRequests before = store.requests();
-          BaseReport r = audit.run(() -> taker.take(table), b -> Map.of("base", b.id, "files", b.files, "filesCopied", b.filesCopied,
+          BaseImageReport r = audit.run(() -> taker.take(table), b -> Map.of("base", b.id, "files", b.files, "filesCopied", b.filesCopied,
               "bytes", b.bytes, "completedAt", TimeParser.format(b.completedAt), "leaseEpoch", b.leaseEpoch));
           reports.add(StoreRequestsField.added(Json.MAPPER, r, store.requests().minus(before)));
           if (!json) {
@@ -130,8 +130,8 @@ final class BaseCommand implements Callable<Integer> {
     return 0;
   }
 
-  static BaseSettings settings(RewindConfig config, Integer threads, Long maxBytesPerSec) {
-    BaseSettings s = BaseSettings.from(config);
+  static BaseImageSettings settings(RewindConfig config, Integer threads, Long maxBytesPerSec) {
+    BaseImageSettings s = BaseImageSettings.from(config);
     if (threads != null) {
       s = s.withThreads(threads);
     }
@@ -141,7 +141,7 @@ final class BaseCommand implements Callable<Integer> {
     return s;
   }
 
-  static void print(PrintWriter out, BaseReport r) {
+  static void print(PrintWriter out, BaseImageReport r) {
     out.printf("base %s of %s: snapshot %s, serves restores to %s and later (stream replayed after %s)%n", r.id, r.table, r.snapshot,
         TimeParser.format(r.completedAt), TimeParser.format(r.replayAfter));
     out.printf("  %d HFiles, %,d bytes: %d copied (%,d bytes, %,d stored), %d reused from earlier bases (%,d bytes);"
@@ -167,13 +167,13 @@ final class BaseCommand implements Callable<Integer> {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try (ObjectStore store = ObjectStore.open(connection.config())) {
-        Map<String, TableBases> all = new BaseStore(store).all();
+        Map<String, TableBases> all = new BaseImageStore(store).all();
         List<Map<String, Object>> rows = new ArrayList<>();
         for (TableBases tb : all.values()) {
           if (!tables.isEmpty() && !tables.contains(tb.table())) {
             continue;
           }
-          for (BaseManifest b : tb.all()) {
+          for (BaseImageManifest b : tb.all()) {
             Map<String, Object> row = new java.util.LinkedHashMap<>();
             row.put("table", b.table);
             row.put("id", b.id);
@@ -244,18 +244,18 @@ final class BaseCommand implements Callable<Integer> {
       try (ObjectStore store = ObjectStore.open(config);
           Lease held = new Leases(store, leaseSettings, System::currentTimeMillis).acquire("base delete",
               List.of(LeaseResources.table(table)))) {
-        BaseStore bases = new BaseStore(store);
+        BaseImageStore bases = new BaseImageStore(store);
         TableBases tb = bases.bases(table);
-        BaseManifest base = tb.all().stream().filter(b -> b.id.equals(id)).findFirst()
+        BaseImageManifest base = tb.all().stream().filter(b -> b.id.equals(id)).findFirst()
             .orElseThrow(() -> new RewindException(Kind.REFUSED, "no base " + id + " of " + table + " in " + store + "; its bases: "
                 + (tb.isEmpty() ? "none" : String.join(", ", tb.all().stream().map(b -> b.id).toList())) + " (rewind base list)"));
         awaitUnpinned(new Pins(store, leaseSettings, System::currentTimeMillis), leaseSettings);
-        BaseStore.GarbageReport g;
+        BaseImageStore.GarbageReport g;
         try (Audited audit = Audited.begin(config, store, "base delete", List.of(table), "delete base " + id + " of " + table)) {
           g = audit.run(() -> {
             held.confirm();
             bases.delete(base);
-            return bases.collectGarbage(table, System.currentTimeMillis(), BaseSettings.from(config).intentExpiryMs());
+            return bases.collectGarbage(table, System.currentTimeMillis(), BaseImageSettings.from(config).intentExpiryMs());
           }, r -> Map.of("filesDeleted", r.filesDeleted, "bytesDeleted", r.bytesDeleted, "filesKept", r.filesKept, "leaseEpoch",
               held.epoch()));
         }

@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
 import io.rewind.core.segment.KeyRing;
 import io.rewind.core.store.ObjectStore;
 import java.io.IOException;
@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * call, because a bulk load gives every file of a call the same new sequence id: loaded together,
  * two versions of a cell with the same timestamp in two files would tie, and the older could win.
  */
-public final class BaseLoader {
+public final class BaseImageLoader {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BaseLoader.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BaseImageLoader.class);
 
   private final Connection connection;
   private final TableMapping mapping;
@@ -43,7 +43,7 @@ public final class BaseLoader {
    * @param staging a directory on a file system the target's region servers can read (as for
    *     {@code --bulkload-dir})
    */
-  public BaseLoader(Connection connection, TableMapping mapping, ObjectStore store, Path staging) {
+  public BaseImageLoader(Connection connection, TableMapping mapping, ObjectStore store, Path staging) {
     this.connection = connection;
     this.mapping = mapping;
     this.store = store;
@@ -51,13 +51,13 @@ public final class BaseLoader {
   }
 
   /** The keys that open sealed base files (segment.encryption.*); none by default. */
-  public BaseLoader withKeyRing(KeyRing keys) {
+  public BaseImageLoader withKeyRing(KeyRing keys) {
     this.keys = keys;
     return this;
   }
 
   /** Loads the base of {@code table} into its mapped target; returns the HFiles loaded. */
-  public int load(String table, BaseManifest base) throws IOException {
+  public int load(String table, BaseImageManifest base) throws IOException {
     return load(table, base, family -> true);
   }
 
@@ -65,16 +65,16 @@ public final class BaseLoader {
    * Loads the files of the families {@code loadsFamily} accepts (a family dropped since the base, or
    * added again after it, is not loaded: see {@link TableTimeline}); returns the HFiles loaded.
    */
-  public int load(String table, BaseManifest base, java.util.function.Predicate<String> loadsFamily) throws IOException {
+  public int load(String table, BaseImageManifest base, java.util.function.Predicate<String> loadsFamily) throws IOException {
     TableName target = TableName.valueOf(mapping.target(table));
     Configuration conf = connection.getConfiguration();
     Path dir = staging.suffix("/" + UUID.randomUUID());
     FileSystem fs = dir.getFileSystem(conf);
     long started = System.nanoTime();
     try {
-      List<List<BaseFile>> layers = new ArrayList<>();
-      for (List<BaseFile> layer : layers(base)) {
-        List<BaseFile> kept = new ArrayList<>();
+      List<List<BaseImageFile>> layers = new ArrayList<>();
+      for (List<BaseImageFile> layer : layers(base)) {
+        List<BaseImageFile> kept = new ArrayList<>();
         layer.stream().filter(f -> loadsFamily.test(f.family)).forEach(kept::add);
         if (!kept.isEmpty()) {
           layers.add(kept);
@@ -83,7 +83,7 @@ public final class BaseLoader {
       int files = layers.stream().mapToInt(List::size).sum();
       for (int i = 0; i < layers.size(); i++) {
         Path layerDir = new Path(dir, "layer-" + i);
-        for (BaseFile f : layers.get(i)) {
+        for (BaseImageFile f : layers.get(i)) {
           stage(base, f, fs, new Path(new Path(layerDir, f.family), f.name));
         }
         Configuration load = new Configuration(conf);
@@ -108,21 +108,21 @@ public final class BaseLoader {
    * layer i holding each store's i-th file. The files of split parents come first: the daughters'
    * own files were written after the split.
    */
-  static List<List<BaseFile>> layers(BaseManifest base) {
+  static List<List<BaseImageFile>> layers(BaseImageManifest base) {
     Set<String> live = new HashSet<>();
     base.regions.forEach(r -> live.add(r.encodedName));
-    Map<String, List<BaseFile>> byStore = new TreeMap<>();
+    Map<String, List<BaseImageFile>> byStore = new TreeMap<>();
     Set<String> keys = new HashSet<>();
-    for (BaseFile f : base.files) {
+    for (BaseImageFile f : base.files) {
       if (keys.add(f.key)) {
         byStore.computeIfAbsent(f.region + "/" + f.family, k -> new ArrayList<>()).add(f);
       }
     }
-    List<List<BaseFile>> parents = new ArrayList<>();
-    List<List<BaseFile>> daughters = new ArrayList<>();
+    List<List<BaseImageFile>> parents = new ArrayList<>();
+    List<List<BaseImageFile>> daughters = new ArrayList<>();
     byStore.forEach((store, files) -> {
-      files.sort(Comparator.comparingLong((BaseFile f) -> f.maxSeqId).thenComparing(f -> f.name));
-      List<List<BaseFile>> into = live.contains(store.substring(0, store.indexOf('/'))) ? daughters : parents;
+      files.sort(Comparator.comparingLong((BaseImageFile f) -> f.maxSeqId).thenComparing(f -> f.name));
+      List<List<BaseImageFile>> into = live.contains(store.substring(0, store.indexOf('/'))) ? daughters : parents;
       for (int i = 0; i < files.size(); i++) {
         while (into.size() <= i) {
           into.add(new ArrayList<>());
@@ -130,12 +130,12 @@ public final class BaseLoader {
         into.get(i).add(files.get(i));
       }
     });
-    List<List<BaseFile>> layers = new ArrayList<>(parents);
+    List<List<BaseImageFile>> layers = new ArrayList<>(parents);
     layers.addAll(daughters);
     return layers;
   }
 
-  private void stage(BaseManifest base, BaseFile f, FileSystem fs, Path to) throws IOException {
+  private void stage(BaseImageManifest base, BaseImageFile f, FileSystem fs, Path to) throws IOException {
     StagedFiles.stage(store, keys, f, fs, to, base.toString(), "Restore to a time served by another base, or take a new base (rewind base)"
         + " and restore to a time after it");
   }

@@ -17,7 +17,7 @@ import org.apache.kafka.common.config.ConfigException;
  * How a base is copied. A base copy reads HFiles the region servers also read, so it runs with a
  * thread cap (a share of the cores) and an optional bandwidth cap, never at full speed by default.
  */
-public final class BaseSettings {
+public final class BaseImageSettings {
 
   /** Copy threads; 0 means the share of cores below. */
   public static final String COPY_THREADS = "base.copy.threads";
@@ -71,7 +71,7 @@ public final class BaseSettings {
   private final SegmentKey sealWith;
   private final LeaseSettings leases;
 
-  private BaseSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
+  private BaseImageSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
       SegmentKey sealWith, LeaseSettings leases) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
@@ -89,13 +89,13 @@ public final class BaseSettings {
     this.leases = leases;
   }
 
-  public static BaseSettings from(RewindConfig config) {
+  public static BaseImageSettings from(RewindConfig config) {
     AbstractConfig c = config.parse(CONFIG);
     int threads = c.getInt(COPY_THREADS);
     if (threads == 0) {
       threads = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * c.getDouble(COPY_CPU_SHARE)));
     }
-    return new BaseSettings(
+    return new BaseImageSettings(
         threads,
         c.getLong(COPY_MAX_BYTES_PER_SEC),
         config.parse(FileCopier.CONFIG).getString(CODEC),
@@ -106,12 +106,12 @@ public final class BaseSettings {
         LeaseSettings.from(config));
   }
 
-  public BaseSettings withThreads(int n) {
-    return new BaseSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
+  public BaseImageSettings withThreads(int n) {
+    return new BaseImageSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
-  public BaseSettings withBytesPerSecond(long n) {
-    return new BaseSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
+  public BaseImageSettings withBytesPerSecond(long n) {
+    return new BaseImageSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
   /** The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one is configured. */

@@ -14,7 +14,7 @@ import java.util.List;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
-public final class BaseManifest {
+public final class BaseImageManifest {
 
   public static final int FORMAT_VERSION = 1;
 
@@ -35,7 +35,7 @@ public final class BaseManifest {
   /** The snapshot's regions, in key order. */
   public List<Region> regions = new ArrayList<>();
   /** Every HFile the snapshot references, with where it is stored (shared across bases). */
-  public List<BaseFile> files = new ArrayList<>();
+  public List<BaseImageFile> files = new ArrayList<>();
   /** The snapshot's own manifest files, copied under the base's directory. */
   public List<String> snapshotFiles = new ArrayList<>();
   public long committedAt;

@@ -1,23 +1,23 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import java.io.IOException;
 import java.util.List;
 
 /**
  * Copies a base's HFiles somewhere other than in this process: {@code rewind base --engine
- * mapreduce}'s map-only job. {@link BaseTaker} snapshots, plans (checksums, dedup against the
+ * mapreduce}'s map-only job. {@link BaseImageTaker} snapshots, plans (checksums, dedup against the
  * stored files) and commits as for the local copy; the engine copies each planned file with {@link
- * BaseFileCopy}, the local copy's own step.
+ * BaseImageFileCopy}, the local copy's own step.
  */
-public interface BaseCopyEngine {
+public interface BaseImageCopyEngine {
 
   /**
    * @param planned each file's entry: reused (its stored copy named) or to copy (its new key)
    * @param sources where each planned file is read from, in the same order
    * @return each file's entry as stored, in the same order
    */
-  List<BaseFile> copy(String table, List<BaseFile> planned, List<Source> sources) throws IOException;
+  List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources) throws IOException;
 
   /**
    * An HFile of the snapshot as any process finds it again: the table and region it was written

@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The JSON contract of `rewind bench base` on a small run (throughput not asserted: never timed tests). */
-class BaseBenchCommandTest {
+class BaseImageBenchCommandTest {
 
   @Test
   void printsStoredAgainstNaiveBytesAndTheCopyThroughput() throws Exception {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 /** What one `rewind base` of a table did (printed by the CLI, human and --json). */
 @JsonPropertyOrder({"table", "id", "snapshot", "startedAt", "completedAt", "replayAfter", "files", "filesCopied", "filesReused",
     "bytes", "bytesCopied", "bytesReused", "storedBytesWritten", "durationMs", "copyMs", "copyMbPerSec", "threads"})
-public final class BaseReport {
+public final class BaseImageReport {
   public String table;
   public String id;
   public String snapshot;

@@ -6,22 +6,22 @@ import io.rewind.producer.WalEntry;
  * What a simulated WAL holds: an edit entry, or a replication marker entry written by the marker
  * chore (a progress signal with a write time, never published as an edit).
  */
-final class WalRecord {
+final class SimWalRecord {
 
   private final WalEntry entry;
   private final long writeTime;
 
-  private WalRecord(WalEntry entry, long writeTime) {
+  private SimWalRecord(WalEntry entry, long writeTime) {
     this.entry = entry;
     this.writeTime = writeTime;
   }
 
-  static WalRecord edit(WalEntry entry) {
-    return new WalRecord(entry, entry.writeTime());
+  static SimWalRecord edit(WalEntry entry) {
+    return new SimWalRecord(entry, entry.writeTime());
   }
 
-  static WalRecord marker(long writeTime) {
-    return new WalRecord(null, writeTime);
+  static SimWalRecord marker(long writeTime) {
+    return new SimWalRecord(null, writeTime);
   }
 
   boolean isMarker() {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoredObject;
@@ -39,7 +39,7 @@ import org.junit.jupiter.api.TestInstance;
  * base is ever left with a dangling reference.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class BaseDedupTest {
+class BaseImageDedupTest {
 
   private static final TableName TABLE = TableName.valueOf("dedup", "t");
   private static final byte[] F = Bytes.toBytes("f");
@@ -47,7 +47,7 @@ class BaseDedupTest {
   private EmbeddedStack stack;
   private HBaseMiniCluster hbase;
   private ObjectStore store;
-  private BaseTaker taker;
+  private BaseImageTaker taker;
   private int written;
 
   @BeforeAll
@@ -56,7 +56,7 @@ class BaseDedupTest {
     hbase = stack.hbase().orElseThrow();
     store = ObjectStore.open(stack.config());
     org.apache.hadoop.conf.Configuration conf = hbase.configuration();
-    taker = new BaseTaker(hbase.connection(), conf, store, BaseSettings.from(RewindConfig.of(Map.of(BaseSettings.COPY_THREADS, "2"))));
+    taker = new BaseImageTaker(hbase.connection(), conf, store, BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, "2"))));
     try (Admin admin = hbase.connection().getAdmin()) {
       admin.createNamespace(org.apache.hadoop.hbase.NamespaceDescriptor.create("dedup").build());
       // Only the explicit major compaction below may merge files.
@@ -81,13 +81,13 @@ class BaseDedupTest {
   void basesShareHFilesAndDeletingThemInAnyOrderLeavesNoDanglingReference() throws Exception {
     writeAndFlush(200);
     writeAndFlush(200);
-    BaseReport first = taker.take("dedup:t");
+    BaseImageReport first = taker.take("dedup:t");
     assertThat(first.files).isEqualTo(2);
     assertThat(first.filesCopied).isEqualTo(2);
     assertThat(first.storedBytesWritten).as("zstd on repetitive values").isLessThan(first.bytesCopied);
 
     writeAndFlush(200);
-    BaseReport second = taker.take("dedup:t");
+    BaseImageReport second = taker.take("dedup:t");
     assertThat(second.files).isEqualTo(3);
     assertThat(second.filesCopied).isEqualTo(1);
     assertThat(second.filesReused).isEqualTo(2);
@@ -102,7 +102,7 @@ class BaseDedupTest {
       // The snapshots were deleted after their copies: HBase is free to clean the compacted files.
       assertThat(admin.listSnapshots()).isEmpty();
     }
-    BaseReport third = taker.take("dedup:t");
+    BaseImageReport third = taker.take("dedup:t");
     assertThat(third.files).isEqualTo(1);
     assertThat(third.filesCopied).isEqualTo(1);
     assertThat(stored()).hasSize(4);
@@ -111,14 +111,14 @@ class BaseDedupTest {
     assertThat(s3.get("op_rename")).as("no rename: %s", s3).isZero();
     assertThat(s3.get("object_copy_requests")).as("no copy: %s", s3).isZero();
 
-    BaseStore bases = new BaseStore(store);
-    List<BaseManifest> all = bases.bases("dedup:t").all();
+    BaseImageStore bases = new BaseImageStore(store);
+    List<BaseImageManifest> all = bases.bases("dedup:t").all();
     assertThat(all).extracting(b -> b.id).containsExactly(first.id, second.id, third.id);
     assertThat(all.get(0).files).allSatisfy(f -> assertThat(f.sourceChecksum).startsWith("MD5-of-"));
 
     // The middle base first: only the file it alone named goes.
     bases.delete(all.get(1));
-    BaseStore.GarbageReport g = bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
+    BaseImageStore.GarbageReport g = bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
     assertThat(g.filesDeleted).isEqualTo(1);
     assertEveryNamedFileIsStoredAndNothingElse(bases);
     assertThat(stored()).hasSize(3);
@@ -132,14 +132,14 @@ class BaseDedupTest {
 
   @Test
   void aCopyInProgressKeepsItsFilesUntilItsIntentExpires() throws Exception {
-    BaseStore bases = new BaseStore(store);
-    BaseManifest intent = new BaseManifest();
+    BaseImageStore bases = new BaseImageStore(store);
+    BaseImageManifest intent = new BaseImageManifest();
     intent.table = "dedup:other";
-    intent.id = BaseStore.baseId(System.currentTimeMillis());
+    intent.id = BaseImageStore.baseId(System.currentTimeMillis());
     intent.startedAt = System.currentTimeMillis();
-    BaseFile f = new BaseFile();
+    BaseImageFile f = new BaseImageFile();
     f.name = "in-flight";
-    f.key = BaseStore.fileKey("dedup:other", "f", "in-flight", intent.id);
+    f.key = BaseImageStore.fileKey("dedup:other", "f", "in-flight", intent.id);
     intent.files = List.of(f);
     bases.writeIntent(intent);
     store.write(f.key, new byte[] {1, 2, 3});
@@ -147,27 +147,27 @@ class BaseDedupTest {
     assertThat(bases.collectGarbage("dedup:other", System.currentTimeMillis(), 60_000).filesDeleted).isZero();
     assertThat(store.exists(f.key)).isTrue();
 
-    BaseStore.GarbageReport expired = bases.collectGarbage("dedup:other", System.currentTimeMillis() + 120_000, 60_000);
+    BaseImageStore.GarbageReport expired = bases.collectGarbage("dedup:other", System.currentTimeMillis() + 120_000, 60_000);
     assertThat(expired.expiredIntents).isEqualTo(1);
     assertThat(store.exists(f.key)).isFalse();
   }
 
   @Test
   void aTornBaseManifestReadsAsAbsent() throws Exception {
-    BaseStore bases = new BaseStore(store);
-    String key = BaseStore.baseDir("dedup:torn", "b-0000000000001") + "/base.json";
+    BaseImageStore bases = new BaseImageStore(store);
+    String key = BaseImageStore.baseDir("dedup:torn", "b-0000000000001") + "/base.json";
     store.write(key, "{\"table\":\"dedup:torn\",\"id\":\"b-0000000000001\",\"checksum\":\"00\"}".getBytes());
     assertThat(bases.bases("dedup:torn").all()).isEmpty();
   }
 
   @Test
   void anUnknownTableAndAMissingRootDirAreRefusedWithTheFix() {
-    assertThatThrownBy(() -> taker.take("dedup:nope")).isInstanceOf(BaseException.class)
+    assertThatThrownBy(() -> taker.take("dedup:nope")).isInstanceOf(BaseImageException.class)
         .hasMessageContaining("dedup:nope does not exist");
     org.apache.hadoop.conf.Configuration noRoot = new org.apache.hadoop.conf.Configuration(hbase.configuration());
     noRoot.unset("hbase.rootdir");
-    BaseTaker blind = new BaseTaker(hbaseConnection(), noRoot, store, BaseSettings.from(RewindConfig.of(Map.of())));
-    assertThatThrownBy(() -> blind.take("dedup:t")).isInstanceOf(BaseException.class).hasMessageContaining("--hbase-site");
+    BaseImageTaker blind = new BaseImageTaker(hbaseConnection(), noRoot, store, BaseImageSettings.from(RewindConfig.of(Map.of())));
+    assertThatThrownBy(() -> blind.take("dedup:t")).isInstanceOf(BaseImageException.class).hasMessageContaining("--hbase-site");
   }
 
   private org.apache.hadoop.hbase.client.Connection hbaseConnection() {
@@ -178,14 +178,14 @@ class BaseDedupTest {
     }
   }
 
-  private void assertEveryNamedFileIsStoredAndNothingElse(BaseStore bases) throws Exception {
+  private void assertEveryNamedFileIsStoredAndNothingElse(BaseImageStore bases) throws Exception {
     Set<String> named = new HashSet<>();
     bases.bases("dedup:t").all().forEach(b -> b.files.forEach(f -> named.add(f.key)));
     assertThat(stored()).isEqualTo(named);
   }
 
   private Set<String> stored() throws Exception {
-    return store.listFiles(BaseStore.ROOT + "/files/dedup/t").stream().map(StoredObject::key).collect(Collectors.toSet());
+    return store.listFiles(BaseImageStore.ROOT + "/files/dedup/t").stream().map(StoredObject::key).collect(Collectors.toSet());
   }
 
   private void writeAndFlush(int rows) throws Exception {

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
-public final class BaseFile {
+public final class BaseImageFile {
 
   /** Encoded name of the snapshot region holding the file. */
   public String region;
@@ -40,7 +40,7 @@ public final class BaseFile {
   public long maxSeqId;
 
   /** Same name, size and checksum: the same HFile. */
-  public boolean sameContentAs(BaseFile other) {
+  public boolean sameContentAs(BaseImageFile other) {
     return name.equals(other.name) && size == other.size && sourceChecksum != null && sourceChecksum.equals(other.sourceChecksum);
   }
 }

@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * the simulator widens that window so every death re-ships entries (duplicates with the same region
  * and sequence id), which downstream must apply once.
  */
-final class ReplicationSource {
+final class SimReplicationSource {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ReplicationSource.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SimReplicationSource.class);
 
   static final int MAX_BATCH = 500;
   static final long SHIP_INTERVAL_MS = 100;
@@ -55,7 +55,7 @@ final class ReplicationSource {
   private long lastStoreNanos;
   private boolean stored = true;
 
-  ReplicationSource(QueueId queue, String holder, boolean recovered, SimQueueStorage storage, EditSink sink, ShipListener listener) {
+  SimReplicationSource(QueueId queue, String holder, boolean recovered, SimQueueStorage storage, EditSink sink, ShipListener listener) {
     this.queue = queue;
     this.holder = holder;
     this.recovered = recovered;
@@ -170,7 +170,7 @@ final class ReplicationSource {
   private boolean ship(Batch batch) {
     List<WalEntry> entries = new ArrayList<>();
     long newest = newestWriteTime;
-    for (WalRecord r : batch.records) {
+    for (SimWalRecord r : batch.records) {
       if (!r.isMarker()) {
         entries.add(r.entry());
       }
@@ -193,7 +193,7 @@ final class ReplicationSource {
   private void shipRemainingAndDie() {
     Batch batch = read(shipped, Integer.MAX_VALUE);
     List<WalEntry> entries = new ArrayList<>();
-    for (WalRecord r : batch.records) {
+    for (SimWalRecord r : batch.records) {
       if (!r.isMarker()) {
         entries.add(r.entry());
       }
@@ -207,7 +207,7 @@ final class ReplicationSource {
       }
     }
     int reShipped = 0;
-    for (WalRecord r : read(startPosition(), Integer.MAX_VALUE).records) {
+    for (SimWalRecord r : read(startPosition(), Integer.MAX_VALUE).records) {
       reShipped += r.isMarker() ? 0 : 1;
     }
     LOG.info("server {} died while shipping queue {}: {} acknowledged entries lie after its stored position and will be shipped again",
@@ -237,9 +237,9 @@ final class ReplicationSource {
       wal = wals.get(0);
       index = 0;
     }
-    List<WalRecord> records = new ArrayList<>();
+    List<SimWalRecord> records = new ArrayList<>();
     while (records.size() < max) {
-      List<WalRecord> got = wal.read(index, max - records.size());
+      List<SimWalRecord> got = wal.read(index, max - records.size());
       records.addAll(got);
       index += got.size();
       if (records.size() >= max || !wal.fullyRead(index) || wi + 1 >= wals.size()) {
@@ -278,11 +278,11 @@ final class ReplicationSource {
   }
 
   private static final class Batch {
-    final List<WalRecord> records;
+    final List<SimWalRecord> records;
     final SimQueueStorage.Position end;
     final boolean exhausted;
 
-    Batch(List<WalRecord> records, SimQueueStorage.Position end, boolean exhausted) {
+    Batch(List<SimWalRecord> records, SimQueueStorage.Position end, boolean exhausted) {
       this.records = records;
       this.end = end;
       this.exhausted = exhausted;

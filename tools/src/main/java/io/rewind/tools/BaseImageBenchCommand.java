@@ -1,11 +1,11 @@
 package io.rewind.tools;
 
-import io.rewind.base.BaseReport;
-import io.rewind.base.BaseSettings;
-import io.rewind.base.BaseTaker;
+import io.rewind.base.BaseImageReport;
+import io.rewind.base.BaseImageSettings;
+import io.rewind.base.BaseImageTaker;
 import io.rewind.cli.RunOptions;
 import io.rewind.cli.StoreRequestsField;
-import io.rewind.core.base.BaseStore;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.store.ObjectStore;
 import io.rewind.core.store.StoredObject;
@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
     name = "base",
     mixinStandardHelpOptions = true,
     description = "Stored bytes of consecutive bases (file-level dedup, zstd) against naive full copies, and the copy throughput against a plain copy.")
-final class BaseBenchCommand implements Callable<Integer> {
+final class BaseImageBenchCommand implements Callable<Integer> {
 
   static final double GOAL_DEDUP_RATIO = 10;
   private static final TableName TABLE = TableName.valueOf("bench", "reads");
@@ -91,24 +91,24 @@ final class BaseBenchCommand implements Callable<Integer> {
         }
         double plainMbPerSec = plainCopy(hbase, store);
 
-        BaseTaker taker = new BaseTaker(connection, hbase.configuration(), store,
-            BaseSettings.from(RewindConfig.of(Map.of(BaseSettings.COPY_THREADS, String.valueOf(threads)))));
+        BaseImageTaker taker = new BaseImageTaker(connection, hbase.configuration(), store,
+            BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, String.valueOf(threads)))));
         long naiveBytes = 0;
         long distinctBytes = 0;
-        List<BaseReport> reports = new ArrayList<>();
+        List<BaseImageReport> reports = new ArrayList<>();
         for (int b = 0; b < bases; b++) {
           if (b > 0) {
             // Read-heavy: between bases one region gets a flush's worth of new rows, about 1 % of the HFiles.
             writeRows(connection, random.nextInt(regions), rowsPerFile, random);
             flush(connection);
           }
-          BaseReport r = taker.take(TABLE.getNameAsString());
+          BaseImageReport r = taker.take(TABLE.getNameAsString());
           reports.add(r);
           naiveBytes += r.bytes;
           distinctBytes += r.bytesCopied;
         }
-        long storedBytes = store.listFiles(BaseStore.ROOT).stream().mapToLong(StoredObject::size).sum();
-        BaseReport first = reports.get(0);
+        long storedBytes = store.listFiles(BaseImageStore.ROOT).stream().mapToLong(StoredObject::size).sum();
+        BaseImageReport first = reports.get(0);
         report.put("bases", bases);
         report.put("naive_bytes", naiveBytes);
         report.put("stored_bytes", storedBytes);
@@ -122,7 +122,7 @@ final class BaseBenchCommand implements Callable<Integer> {
         report.put("hfiles_first_base", first.files);
         report.put("hfiles_last_base", reports.get(reports.size() - 1).files);
         report.put("hfiles_copied_after_first", reports.stream().skip(1).mapToInt(r -> r.filesCopied).sum());
-        report.put("codec", BaseSettings.from(RewindConfig.of(Map.of())).codec());
+        report.put("codec", BaseImageSettings.from(RewindConfig.of(Map.of())).codec());
         report.put("threads", threads);
         // The plain copy's writes, then every base.
         report.put(StoreRequestsField.NAME, store.requests());

@@ -30,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * and no live intent of either names it, so deleting bases in any order never leaves a dangling
  * reference.
  */
-public final class BaseStore {
+public final class BaseImageStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BaseStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BaseImageStore.class);
 
   public static final String ROOT = "bases";
   static final String TABLES = ROOT + "/tables";
@@ -42,7 +42,7 @@ public final class BaseStore {
 
   private final ObjectStore store;
 
-  public BaseStore(ObjectStore store) {
+  public BaseImageStore(ObjectStore store) {
     this.store = store;
   }
 
@@ -87,7 +87,7 @@ public final class BaseStore {
    * Commits a base: its manifest, one conditional create, written after every file it names is
    * stored. A base of that id committed already (the same snapshot taken twice) is never replaced.
    */
-  public void commit(BaseManifest base) throws IOException {
+  public void commit(BaseImageManifest base) throws IOException {
     if (!store.writeIfVersion(baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base), null)) {
       throw new IOException(base + " is committed already: " + store.path(baseDir(base.table, base.id) + "/" + MANIFEST)
           + " exists; take the base again");
@@ -95,11 +95,11 @@ public final class BaseStore {
   }
 
   /** Records the intent to copy a base's files, before the first of them is read or reused. */
-  public void writeIntent(BaseManifest planned) throws IOException {
+  public void writeIntent(BaseImageManifest planned) throws IOException {
     store.write(baseDir(planned.table, planned.id) + "/" + INTENT, SelfChecksummedJson.encode(planned));
   }
 
-  public void deleteIntent(BaseManifest base) throws IOException {
+  public void deleteIntent(BaseImageManifest base) throws IOException {
     store.delete(baseDir(base.table, base.id) + "/" + INTENT);
   }
 
@@ -129,18 +129,18 @@ public final class BaseStore {
   }
 
   /** The intents of bases being copied (or abandoned by a crash). */
-  public List<BaseManifest> intents(String table) throws IOException {
+  public List<BaseImageManifest> intents(String table) throws IOException {
     return read(table, INTENT);
   }
 
-  private List<BaseManifest> read(String table, String name) throws IOException {
-    List<BaseManifest> bases = new ArrayList<>();
+  private List<BaseImageManifest> read(String table, String name) throws IOException {
+    List<BaseImageManifest> bases = new ArrayList<>();
     String dir = TABLES + "/" + tableDir(table);
     for (FileStatus base : store.list(dir)) {
       String key = dir + "/" + base.getPath().getName() + "/" + name;
-      Optional<BaseManifest> m;
+      Optional<BaseImageManifest> m;
       try {
-        m = SelfChecksummedJson.decode(store.read(key), BaseManifest.class);
+        m = SelfChecksummedJson.decode(store.read(key), BaseImageManifest.class);
       } catch (FileNotFoundException e) {
         continue;
       }
@@ -157,7 +157,7 @@ public final class BaseStore {
    * Deletes a base: its manifest first (from then on no restore uses it), then its own directory.
    * Its HFiles stay until {@link #collectGarbage} finds no other base naming them.
    */
-  public void delete(BaseManifest base) throws IOException {
+  public void delete(BaseImageManifest base) throws IOException {
     String dir = baseDir(base.table, base.id);
     store.delete(dir + "/" + MANIFEST);
     store.deleteDirectory(dir);
@@ -191,10 +191,10 @@ public final class BaseStore {
     for (BulkLoadManifest load : bulkLoads.all(table)) {
       load.files.forEach(f -> referenced.add(f.key));
     }
-    for (BaseManifest b : bases(table).all()) {
+    for (BaseImageManifest b : bases(table).all()) {
       b.files.forEach(f -> referenced.add(f.key));
     }
-    for (BaseManifest intent : intents(table)) {
+    for (BaseImageManifest intent : intents(table)) {
       if (now - intent.startedAt > intentExpiryMs) {
         deleteIntent(intent);
         report.expiredIntents++;

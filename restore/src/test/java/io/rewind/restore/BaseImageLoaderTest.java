@@ -2,15 +2,15 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseFile;
-import io.rewind.core.base.BaseManifest;
+import io.rewind.core.base.BaseImageFile;
+import io.rewind.core.base.BaseImageManifest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class BaseLoaderTest {
+class BaseImageLoaderTest {
 
-  private static BaseFile file(String region, String family, String name, long maxSeqId) {
-    BaseFile f = new BaseFile();
+  private static BaseImageFile file(String region, String family, String name, long maxSeqId) {
+    BaseImageFile f = new BaseImageFile();
     f.region = region;
     f.family = family;
     f.name = name;
@@ -19,8 +19,8 @@ class BaseLoaderTest {
     return f;
   }
 
-  private static BaseManifest.Region region(String name) {
-    BaseManifest.Region r = new BaseManifest.Region();
+  private static BaseImageManifest.Region region(String name) {
+    BaseImageManifest.Region r = new BaseImageManifest.Region();
     r.encodedName = name;
     r.startKey = "";
     r.endKey = "";
@@ -29,12 +29,12 @@ class BaseLoaderTest {
 
   @Test
   void eachStoresFilesLoadOldestFirstOneLayerPerCall() {
-    BaseManifest base = new BaseManifest();
+    BaseImageManifest base = new BaseImageManifest();
     base.regions = List.of(region("r1"), region("r2"));
     base.files = List.of(file("r1", "f", "new", 30), file("r1", "f", "old", 10), file("r1", "f", "mid", 20),
         file("r2", "f", "only", 5), file("r1", "g", "g1", 7));
 
-    List<List<BaseFile>> layers = BaseLoader.layers(base);
+    List<List<BaseImageFile>> layers = BaseImageLoader.layers(base);
 
     assertThat(layers).hasSize(3);
     assertThat(layers.get(0)).extracting(f -> f.name).containsExactlyInAnyOrder("old", "g1", "only");
@@ -44,12 +44,12 @@ class BaseLoaderTest {
 
   @Test
   void aSplitParentsFilesLoadBeforeTheDaughtersAndASharedFileLoadsOnce() {
-    BaseManifest base = new BaseManifest();
+    BaseImageManifest base = new BaseImageManifest();
     base.regions = List.of(region("d1"), region("d2"));
-    BaseFile parentFile = file("parent", "f", "p1", 50);
+    BaseImageFile parentFile = file("parent", "f", "p1", 50);
     base.files = List.of(file("d1", "f", "d1a", 60), parentFile, file("d2", "f", "d2a", 61), parentFile);
 
-    List<List<BaseFile>> layers = BaseLoader.layers(base);
+    List<List<BaseImageFile>> layers = BaseImageLoader.layers(base);
 
     assertThat(layers).hasSize(2);
     assertThat(layers.get(0)).extracting(f -> f.name).containsExactly("p1");

@@ -1,8 +1,8 @@
 package io.rewind.cli;
 
-import io.rewind.base.BaseReport;
-import io.rewind.base.BaseTaker;
-import io.rewind.core.base.BaseStore;
+import io.rewind.base.BaseImageReport;
+import io.rewind.base.BaseImageTaker;
+import io.rewind.core.base.BaseImageStore;
 import io.rewind.core.config.RewindConfig;
 import io.rewind.core.error.RewindException;
 import io.rewind.core.error.RewindException.Kind;
@@ -34,9 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "follow", mixinStandardHelpOptions = true,
     description = "Run until stopped: take a base of each table as it joins the backup (first seen on the tables topic) when the store"
         + " has no base of it yet.")
-final class BaseFollowCommand implements Callable<Integer> {
+final class BaseImageFollowCommand implements Callable<Integer> {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BaseFollowCommand.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BaseImageFollowCommand.class);
   private static final Duration FOLLOW_WAIT = Duration.ofHours(24);
 
   @Mixin ConnectionOptions connection;
@@ -65,8 +65,8 @@ final class BaseFollowCommand implements Callable<Integer> {
     try (ObjectStore store = ObjectStore.open(config);
         Connection conn = hbase.connect();
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer("rewind-base-follow", null)) {
-      BaseStore bases = new BaseStore(store);
-      BaseTaker taker = new BaseTaker(conn, conn.getConfiguration(), store, BaseCommand.settings(config, threads, maxBytesPerSec));
+      BaseImageStore bases = new BaseImageStore(store);
+      BaseImageTaker taker = new BaseImageTaker(conn, conn.getConfiguration(), store, BaseImageCommand.settings(config, threads, maxBytesPerSec));
       TopicPartition tp = new TopicPartition(clients.topics().tables(), 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -82,8 +82,8 @@ final class BaseFollowCommand implements Callable<Integer> {
           boolean needsBase = !version.getChange().equals("CREATE") && !version.getChange().equals("DROP");
           if (needsBase && bases.bases(table).isEmpty()) {
             try {
-              BaseReport report = taker.take(table);
-              BaseCommand.print(out, report);
+              BaseImageReport report = taker.take(table);
+              BaseImageCommand.print(out, report);
               out.flush();
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();

@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseFile;
+import io.rewind.core.base.BaseImageFile;
 import io.rewind.core.io.UploadThrottle;
 import io.rewind.core.store.ObjectStore;
 import java.io.IOException;
@@ -9,35 +9,35 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * One planned file of a base brought into the store, the same for the local copy threads and the
- * map tasks of {@link BaseCopyEngine}: a reused entry whose stored copy is there is kept; otherwise
+ * map tasks of {@link BaseImageCopyEngine}: a reused entry whose stored copy is there is kept; otherwise
  * the HFile is copied to its final key (compressed, sealed, checksummed as it streams) and its
  * entry completed with the region, family, source checksum and MAX_SEQ_ID.
  */
-public final class BaseFileCopy {
+public final class BaseImageFileCopy {
 
   private final HFileCopier copier;
   private final ObjectStore store;
 
-  BaseFileCopy(HFileCopier copier, ObjectStore store) {
+  BaseImageFileCopy(HFileCopier copier, ObjectStore store) {
     this.copier = copier;
     this.store = store;
   }
 
   /** A copier reading HBase's files from {@code sourceFs}, writing to {@code store} under {@code throttle}. */
-  public static BaseFileCopy of(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, BaseSettings settings) {
-    return new BaseFileCopy(new HFileCopier(conf, sourceFs, store, throttle, settings.codec(), settings.sealWith().orElse(null)), store);
+  public static BaseImageFileCopy of(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, BaseImageSettings settings) {
+    return new BaseImageFileCopy(new HFileCopier(conf, sourceFs, store, throttle, settings.codec(), settings.sealWith().orElse(null)), store);
   }
 
-  /** Copies a file another process planned ({@link BaseCopyEngine.Source}). */
-  public BaseFile copy(Configuration conf, BaseFile entry, BaseCopyEngine.Source source) throws IOException {
+  /** Copies a file another process planned ({@link BaseImageCopyEngine.Source}). */
+  public BaseImageFile copy(Configuration conf, BaseImageFile entry, BaseImageCopyEngine.Source source) throws IOException {
     return copy(entry, SnapshotHFile.of(conf, source));
   }
 
-  BaseFile copy(BaseFile entry, SnapshotHFile source) throws IOException {
+  BaseImageFile copy(BaseImageFile entry, SnapshotHFile source) throws IOException {
     if (entry.sha256 != null && store.exists(entry.key) && store.size(entry.key) == entry.storedBytes) {
       return entry;
     }
-    BaseFile copied = copier.copy(source, entry.key);
+    BaseImageFile copied = copier.copy(source, entry.key);
     copied.region = entry.region;
     copied.family = entry.family;
     copied.sourceChecksum = entry.sourceChecksum;
