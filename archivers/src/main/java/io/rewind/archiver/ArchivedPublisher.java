@@ -1,7 +1,7 @@
 package io.rewind.archiver;
 
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.schemas.ArchivedSegment;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

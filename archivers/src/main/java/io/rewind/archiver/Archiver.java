@@ -1,13 +1,13 @@
 package io.rewind.archiver;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;

@@ -1,10 +1,10 @@
 package io.rewind.archiver;
 
-import io.rewind.core.segment.SealedSegment;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestIndex;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.store.catalog.ManifestStore;
 import io.rewind.schemas.RollRequest;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,11 +1,11 @@
 package io.rewind.archiver;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.segment.BlockCodecs;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentFormat;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
+import io.rewind.store.segment.BlockCodecs;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.store.segment.SegmentFormat;
+import io.rewind.client.segment.SegmentKey;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.rewind.archiver;
 
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

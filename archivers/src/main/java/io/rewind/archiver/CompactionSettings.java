@@ -1,8 +1,8 @@
 package io.rewind.archiver;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.segment.KeyRing;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.segment.KeyRing;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.config.AbstractConfig;

@@ -1,10 +1,10 @@
 package io.rewind.archiver;
 
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
-import io.rewind.core.store.TableHistory;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.client.store.TableHistory;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollAck;
 import io.rewind.schemas.RollRequest;

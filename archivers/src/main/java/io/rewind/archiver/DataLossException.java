@@ -1,7 +1,7 @@
 package io.rewind.archiver;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /**
  * Offsets of a partition were deleted by retention before they were archived: the backup has a

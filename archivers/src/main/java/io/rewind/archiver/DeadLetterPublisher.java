@@ -1,6 +1,6 @@
 package io.rewind.archiver;
 
-import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.client.kafka.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

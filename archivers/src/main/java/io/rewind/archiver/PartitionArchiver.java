@@ -1,6 +1,6 @@
 package io.rewind.archiver;
 
-import io.rewind.core.segment.SegmentWriter;
+import io.rewind.store.segment.SegmentWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;

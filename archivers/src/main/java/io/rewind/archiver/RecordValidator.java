@@ -1,6 +1,6 @@
 package io.rewind.archiver;
 
-import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.client.kafka.RecordHeaders;
 import io.rewind.schemas.serde.SchemaHistory;
 import java.util.Arrays;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.rewind.archiver;
 
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,15 +1,15 @@
 package io.rewind.archiver;
 
-import io.rewind.core.io.ThrottledOutputStream;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.segment.SealedSegment;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestCodec;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.io.ThrottledOutputStream;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ManifestCodec;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;

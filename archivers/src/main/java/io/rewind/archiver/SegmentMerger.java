@@ -1,15 +1,15 @@
 package io.rewind.archiver;
 
-import io.rewind.core.io.Sha256OutputStream;
-import io.rewind.core.segment.CorruptSegmentException;
-import io.rewind.core.segment.MissingSegmentException;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.segment.SegmentStream;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.io.Sha256OutputStream;
+import io.rewind.client.segment.CorruptSegmentException;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.store.segment.SegmentStream;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;

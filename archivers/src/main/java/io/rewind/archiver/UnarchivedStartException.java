@@ -1,7 +1,7 @@
 package io.rewind.archiver;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /**
  * The store holds nothing of a partition whose log no longer starts at offset 0, or whose group

@@ -1,14 +1,14 @@
 package io.rewind.archiver;
 
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.segment.SegmentFormat;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.Covering;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestIndex;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.store.segment.SegmentFormat;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.store.catalog.Covering;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -69,8 +69,8 @@ final class LevelZeroSegments {
 
   private ConsumerRecord<byte[], byte[]> record(int partition, long offset, long timestamp) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add(new RecordHeader(io.rewind.core.kafka.RecordHeaders.TABLE, "ns:t".getBytes(StandardCharsets.UTF_8)));
-    headers.add(new RecordHeader(io.rewind.core.kafka.RecordHeaders.SCHEMA, TestRecords.WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(io.rewind.client.kafka.RecordHeaders.TABLE, "ns:t".getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(io.rewind.client.kafka.RecordHeaders.SCHEMA, TestRecords.WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
     byte[] key = ("ns:t\0row-" + random.nextInt(50)).getBytes(StandardCharsets.UTF_8);
     byte[] value = new byte[20 + random.nextInt(40)];
     random.nextBytes(value);

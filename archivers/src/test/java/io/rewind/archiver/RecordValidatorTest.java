@@ -2,7 +2,7 @@ package io.rewind.archiver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.kafka.RecordHeaders;
+import io.rewind.client.kafka.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.junit.jupiter.api.Test;

@@ -3,8 +3,8 @@ package io.rewind.archiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

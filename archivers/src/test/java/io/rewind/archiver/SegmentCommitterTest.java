@@ -1,21 +1,21 @@
 package io.rewind.archiver;
 
-import io.rewind.core.io.UploadThrottle;
+import io.rewind.client.io.UploadThrottle;
 import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.segment.SealedSegment;
-import io.rewind.core.segment.SegmentFormat;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.segment.SegmentKeyException;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestCodec;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentFormat;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.client.segment.SegmentKeyException;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ManifestCodec;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.schemas.ArchivedRecord;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -3,8 +3,8 @@ package io.rewind.archiver;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.SegmentFormat;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.segment.SegmentFormat;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;

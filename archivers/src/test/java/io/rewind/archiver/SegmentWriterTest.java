@@ -4,10 +4,10 @@ import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.segment.SealedSegment;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.StoreLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -20,8 +20,8 @@ final class TestRecords {
 
   static ConsumerRecord<byte[], byte[]> edit(int partition, long offset, long timestamp, String table, int valueBytes) {
     RecordHeaders headers = new RecordHeaders();
-    headers.add(new RecordHeader(io.rewind.core.kafka.RecordHeaders.TABLE, table.getBytes(StandardCharsets.UTF_8)));
-    headers.add(new RecordHeader(io.rewind.core.kafka.RecordHeaders.SCHEMA, WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(io.rewind.client.kafka.RecordHeaders.TABLE, table.getBytes(StandardCharsets.UTF_8)));
+    headers.add(new RecordHeader(io.rewind.client.kafka.RecordHeaders.SCHEMA, WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
     return record(partition, offset, timestamp, headers, new byte[valueBytes]);
   }
 

@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageFile;
+import io.rewind.client.base.BaseImageFile;
 import java.io.IOException;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.error.RewindException;
+import io.rewind.client.error.RewindException;
 
 /** A base cannot be taken or used; the message names the problem and the fix. */
 public final class BaseImageException extends RewindException {

@@ -1,8 +1,8 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;

@@ -1,10 +1,10 @@
 package io.rewind.base;
 
-import io.rewind.core.base.FileCopier;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentKey;
+import io.rewind.client.base.FileCopier;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.segment.SegmentKey;
 import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

@@ -1,20 +1,20 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.BaseImageStore;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.base.BulkLoadStore;
-import io.rewind.core.hbase.TableDescriptors;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.io.Futures;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.lease.Lease;
-import io.rewind.core.lease.LeaseResources;
-import io.rewind.core.lease.Leases;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
-import io.rewind.core.store.TableHistory;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.BaseImageStore;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.base.BulkLoadStore;
+import io.rewind.client.hbase.TableDescriptors;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.store.io.Futures;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.client.lease.Lease;
+import io.rewind.client.lease.LeaseResources;
+import io.rewind.client.lease.Leases;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.client.store.TableHistory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -82,7 +82,7 @@ public final class BaseImageTaker {
    * operation on it): the lease is checked before the intent is written and renewed just before the
    * commit, so a copy paused past its lease commits nothing once another operation took the table.
    *
-   * @throws io.rewind.core.lease.LeaseBusyException naming the holder when the table stays leased
+   * @throws io.rewind.client.lease.LeaseBusyException naming the holder when the table stays leased
    */
   public BaseImageReport take(String table) throws IOException, InterruptedException {
     TableName name = TableName.valueOf(table);

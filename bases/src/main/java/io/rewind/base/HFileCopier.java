@@ -1,10 +1,10 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.FileCopier;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.FileCopier;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.client.store.ObjectStore;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.store.Manifest;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.TableBases;
-import io.rewind.core.point.RestorePoint;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.TableBases;
+import io.rewind.store.point.RestorePoint;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.time.TimeParser;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

@@ -1,6 +1,6 @@
 package io.rewind.base;
 
-import io.rewind.core.base.BaseImageManifest;
+import io.rewind.client.base.BaseImageManifest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.BaseImageStore;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoredObject;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.BaseImageStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoredObject;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import java.time.Duration;

@@ -2,9 +2,9 @@ package io.rewind.base;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.TableBases;
-import io.rewind.core.store.Manifest;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.TableBases;
+import io.rewind.client.store.Manifest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -112,7 +112,7 @@ class RetentionPolicyTest {
 
   @Test
   void aRestorePointOlderThanTheWindowKeepsTheBaseServingItAndTheStreamFromItsReplayStart() {
-    io.rewind.core.point.RestorePoint point = new io.rewind.core.point.RestorePoint();
+    io.rewind.store.point.RestorePoint point = new io.rewind.store.point.RestorePoint();
     point.name = "before-migration";
     point.time = 15_000;
     point.tables = List.of("ns:a");
@@ -128,7 +128,7 @@ class RetentionPolicyTest {
 
   @Test
   void aRestorePointOfEveryTableKeepsEachTablesServingBase() {
-    io.rewind.core.point.RestorePoint point = new io.rewind.core.point.RestorePoint();
+    io.rewind.store.point.RestorePoint point = new io.rewind.store.point.RestorePoint();
     point.name = "all";
     point.time = 13_000;
     RetentionPlan plan = RetentionPolicy.plan(26_000, Map.of("ns:a", new TableBases("ns:a", List.of(a1, a2, a3)),

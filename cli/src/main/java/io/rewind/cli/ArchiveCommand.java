@@ -4,7 +4,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rewind.archiver.Archiver;
 import io.rewind.archiver.ArchiverMeters;
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.monitoring.MetricsServer;
 import io.rewind.monitoring.StatusCollector;
 import io.rewind.monitoring.StatusMeters;

@@ -1,12 +1,12 @@
 package io.rewind.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rewind.core.audit.AuditLog;
-import io.rewind.core.audit.AuditRecord;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.time.TimeParser;
+import io.rewind.store.audit.AuditLog;
+import io.rewind.store.audit.AuditRecord;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.time.TimeParser;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;

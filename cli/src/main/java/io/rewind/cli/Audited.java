@@ -1,9 +1,9 @@
 package io.rewind.cli;
 
-import io.rewind.core.audit.AuditLog;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.audit.AuditLog;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
 import io.rewind.checkpoint.CheckpointApp;
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.monitoring.StatusCollector;
 import io.rewind.monitoring.StatusMeters;
 import io.rewind.monitoring.StatusPage;

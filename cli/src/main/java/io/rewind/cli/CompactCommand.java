@@ -2,11 +2,11 @@ package io.rewind.cli;
 
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.archiver.Compactor;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseBusyException;
-import io.rewind.core.lease.LeaseLostException;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.lease.LeaseBusyException;
+import io.rewind.client.lease.LeaseLostException;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
 import java.io.PrintWriter;
 import java.net.InetAddress;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.error.RewindException;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.error.RewindException;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;

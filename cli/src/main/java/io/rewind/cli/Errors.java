@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;

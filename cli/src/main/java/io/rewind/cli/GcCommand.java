@@ -2,10 +2,10 @@ package io.rewind.cli;
 
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.OrphanSegmentCollector;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;

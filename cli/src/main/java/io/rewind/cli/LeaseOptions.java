@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.lease.LeaseSettings;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.lease.LeaseSettings;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

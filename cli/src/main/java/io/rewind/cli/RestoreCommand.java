@@ -1,18 +1,18 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.point.RestorePoint;
-import io.rewind.core.point.RestorePoints;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.store.point.RestorePoint;
+import io.rewind.store.point.RestorePoints;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.time.TimeParser;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreRequest;
@@ -263,7 +263,7 @@ public final class RestoreCommand implements Callable<Integer> {
       r.invalidRecordsNamed.stream().limit(INVALID_SHOWN).forEach(i -> w.printf("    %s offset %d: %s%n", i.segment, i.offset, i.reason));
       if (r.invalidRecordsArchived > INVALID_SHOWN) {
         w.printf("    … %d more (--json names the first %d of each segment)%n", r.invalidRecordsArchived - INVALID_SHOWN,
-            io.rewind.core.store.Manifest.MAX_INVALID_LISTED);
+            io.rewind.client.store.Manifest.MAX_INVALID_LISTED);
       }
     }
     if (r.dryRun) {
@@ -282,7 +282,7 @@ public final class RestoreCommand implements Callable<Integer> {
           r.sortBytesSpilled);
     }
     r.cellsPerTable.forEach((t, n) -> w.printf("  %-40s %10d cells -> %s%n", t, n,
-        r.targetTables != null ? "HBase table " + r.targetTables.get(t) : out.resolve(io.rewind.core.dump.CellDump.fileName(t))));
+        r.targetTables != null ? "HBase table " + r.targetTables.get(t) : out.resolve(io.rewind.store.dump.CellDump.fileName(t))));
     if (r.verification != null) {
       w.printf("  verify: %s%n", r.verification.ok ? "every table holds the cells the replay wrote" : "MISMATCH");
       r.verification.tables.forEach((t, c) -> w.printf("  %-40s expected %10d found %10d %s%n", t, c.expected, c.found,

@@ -3,16 +3,16 @@ package io.rewind.cli;
 import io.rewind.base.BaseImageSettings;
 import io.rewind.base.Retention;
 import io.rewind.base.RetentionReport;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.lease.LeaseBusyException;
-import io.rewind.core.lease.LeaseLostException;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.lease.LeaseBusyException;
+import io.rewind.client.lease.LeaseLostException;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
+import io.rewind.client.time.TimeParser;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -91,7 +91,7 @@ final class RetentionCommand implements Callable<Integer> {
             report = retention.run(start, true);
           } else {
             try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
-                "delete what no restore at or after " + io.rewind.core.time.TimeParser.format(start) + " needs")) {
+                "delete what no restore at or after " + io.rewind.client.time.TimeParser.format(start) + " needs")) {
               report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
                   "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted,
                   "keptPinned", r.keptPinned.size()));

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.client.store.StoreRequests;
 import io.rewind.monitoring.StatusCollector;
 import io.rewind.monitoring.StatusJson;
 import io.rewind.monitoring.StatusReport;

@@ -2,7 +2,7 @@ package io.rewind.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.client.store.StoreRequests;
 
 /**
  * The top-level {@value #NAME} object of a command's JSON report: the object-store requests the

@@ -1,12 +1,12 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.time.TimeParser;
 import io.rewind.restore.StoreVerifier;
 import io.rewind.restore.VerifyReport;
 import java.io.PrintWriter;
@@ -164,8 +164,8 @@ final class VerifyCommand implements Callable<Integer> {
         long testSeed = seed != null ? seed + round : System.nanoTime();
         RestoreTester.Request request = new RestoreTester.Request(tables, time, sample, new java.util.HashSet<>(noOracleTables), !noOracle,
             testSeed);
-        io.rewind.core.verify.RestoreTestRecord record;
-        io.rewind.core.store.StoreRequests before = store.requests();
+        io.rewind.store.verify.RestoreTestRecord record;
+        io.rewind.client.store.StoreRequests before = store.requests();
         try (Audited audit = Audited.begin(config, store, "restore-test", tables, "restore test of "
             + (tables.isEmpty() ? sample + " random tables" : String.join(", ", tables)) + " to " + (to == null ? "a random time" : to))) {
           record = audit.run(() -> tester.run(request), r -> java.util.Map.of("ok", r.ok, "time", r.timeIso, "tables", r.tables,
@@ -194,7 +194,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  static void printTest(PrintWriter w, io.rewind.core.verify.RestoreTestRecord r) {
+  static void printTest(PrintWriter w, io.rewind.store.verify.RestoreTestRecord r) {
     w.printf("restore test %s at %s: %s%n", r.id, r.startedAtIso, r.ok ? "OK" : "FAILED: " + r.error);
     w.printf("  restored %s to %s into %s in %d ms (%d bases, %d segments, %,d bytes, %,d bytes/s, %,d edits)%n",
         String.join(", ", r.tables), r.timeIso, r.target, r.restoreMs, r.bases, r.segments, r.bytes, r.bytesPerSecond, r.editsApplied);

@@ -3,14 +3,14 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.BaseImageStore;
-import io.rewind.core.base.TableBases;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoredObject;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.BaseImageStore;
+import io.rewind.client.base.TableBases;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoredObject;
+import io.rewind.client.time.TimeParser;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.stack.MapReduceMiniCluster;
@@ -183,7 +183,7 @@ class BaseImageOracleTest {
     CliRun.Result r = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), p.time(), workload.tableNames(), ns,
         "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(), "--json");
     assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
-    var json = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    var json = io.rewind.client.store.Json.MAPPER.readTree(r.out);
     assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
     assertThat(json.get("bases")).as("restored from bases").isNotEmpty();
     assertThat(json.get("editsApplied").asLong()).as("and the stream on top").isPositive();
@@ -250,7 +250,7 @@ class BaseImageOracleTest {
     CliRun.Result r = CliRun.run(baseArgs("base", "--tables", table, "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(),
         "--tasks", "2", "--max-bytes-per-sec", "100000000", "--json"));
     assertThat(r.exit).as(r.err).isZero();
-    var report = io.rewind.core.store.Json.MAPPER.readTree(r.out);
+    var report = io.rewind.client.store.Json.MAPPER.readTree(r.out);
     assertThat(report.get("copyEngine").asText()).isEqualTo("mapreduce");
     assertThat(report.get("filesCopied").asLong()).as("the new HFiles, copied by the job's tasks").isPositive();
     assertThat(report.get("filesReused").asLong()).as("the HFiles the kept base holds already").isPositive();

@@ -2,7 +2,7 @@ package io.rewind.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.store.Json;
+import io.rewind.client.store.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import picocli.CommandLine;

@@ -2,7 +2,7 @@ package io.rewind.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

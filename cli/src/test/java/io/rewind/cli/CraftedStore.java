@@ -2,16 +2,16 @@ package io.rewind.cli;
 
 import io.rewind.archiver.RecordValidator;
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.segment.BlockCodecs;
-import io.rewind.core.segment.SegmentFormat;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.store.segment.BlockCodecs;
+import io.rewind.store.segment.SegmentFormat;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.FamilyDescriptor;
@@ -121,7 +121,7 @@ final class CraftedStore {
    * encrypted), committed at time 1; the descriptor and a checkpoint at the last write time.
    */
   static CraftedStore chains(Path dir, int partitions, int segments, int rowsPerSegment,
-      IntFunction<io.rewind.core.segment.SegmentKey> keyOf) throws Exception {
+      IntFunction<io.rewind.client.segment.SegmentKey> keyOf) throws Exception {
     String uri = dir.toUri().toString();
     Serializer<WalEdit> serializer =
         new KafkaClients(RewindConfig.of(Map.of(RewindConfig.STORE_URI, uri))).serdes().serializer(WalEdit.class);

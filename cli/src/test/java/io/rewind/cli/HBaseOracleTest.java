@@ -3,13 +3,13 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
-import io.rewind.core.time.TimeParser;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.TableDescriptor;
@@ -195,7 +195,7 @@ class HBaseOracleTest {
 
     CliRun.Result again = restore(last.time(), ns, "--force", "--json");
     assertThat(again.exit).as(again.err).isZero();
-    assertThat(io.rewind.core.store.Json.MAPPER.readTree(again.out).get("editsApplied").asLong())
+    assertThat(io.rewind.client.store.Json.MAPPER.readTree(again.out).get("editsApplied").asLong())
         .as("--force restored again into the tables that held cells").isPositive();
     List<List<DumpCell>> after = new ArrayList<>();
     for (String source : workload.tableNames()) {

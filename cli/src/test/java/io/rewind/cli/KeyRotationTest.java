@@ -3,9 +3,9 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.store.Json;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.client.store.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,7 +64,7 @@ class KeyRotationTest {
 
     Path after = dir.resolve("after");
     CliRun.succeed("restore", "--store", crafted.uri, "--latest", "--out", after.toString(), "--verify", "--set", keyring(newOnly));
-    String dump = io.rewind.core.dump.CellDump.fileName(CraftedStore.TABLE);
+    String dump = io.rewind.store.dump.CellDump.fileName(CraftedStore.TABLE);
     assertThat(Files.readAllLines(after.resolve(dump))).isEqualTo(Files.readAllLines(before.resolve(dump)));
   }
 

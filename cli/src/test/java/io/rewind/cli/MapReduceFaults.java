@@ -1,9 +1,9 @@
 package io.rewind.cli;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.HBaseTarget;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;

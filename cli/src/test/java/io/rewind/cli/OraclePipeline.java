@@ -4,8 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.rewind.archiver.Archiver;
 import io.rewind.checkpoint.CheckpointApp;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.rewind.cli;
 
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.time.TimeParser;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.time.TimeParser;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import io.rewind.testkit.hbase.SnapshotOracle;
 import java.io.IOException;

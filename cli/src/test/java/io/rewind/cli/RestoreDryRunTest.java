@@ -3,8 +3,8 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.store.Json;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.store.Json;
+import io.rewind.client.time.TimeParser;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

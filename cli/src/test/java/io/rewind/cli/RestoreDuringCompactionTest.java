@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.archiver.Compactor;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;

@@ -4,7 +4,7 @@ import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.cli.CliRun.Result;
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import io.rewind.stack.LoopbackPorts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +34,9 @@ class RestoreErrorsTest {
     // An upgrade: partitions archived in format 1 by an older archiver next to format 2 ones.
     CraftedStore mixed = CraftedStore.write(dir.resolve("mixed"), 3, 20, -1, p -> p == 1 ? "columnar" : "records");
     CraftedStore columnar = CraftedStore.write(dir.resolve("columnar"), 3, 20, -1, p -> "columnar");
-    try (io.rewind.core.store.ObjectStore store = io.rewind.core.store.ObjectStore.open(mixed.uri, java.util.Map.of());
-        io.rewind.core.segment.SegmentReader first = io.rewind.core.segment.SegmentReader.open(store, mixed.manifests.get(0));
-        io.rewind.core.segment.SegmentReader second = io.rewind.core.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
+    try (io.rewind.client.store.ObjectStore store = io.rewind.client.store.ObjectStore.open(mixed.uri, java.util.Map.of());
+        io.rewind.store.segment.SegmentReader first = io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(0));
+        io.rewind.store.segment.SegmentReader second = io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
       assertThat(first.format()).isEqualTo(1);
       assertThat(second.format()).isEqualTo(2);
     }
@@ -47,7 +47,7 @@ class RestoreErrorsTest {
     assertThat(fromMixed.exit).as(fromMixed.err).isZero();
     assertThat(fromColumnar.exit).as(fromColumnar.err).isZero();
     assertThat(fromMixed.out).containsPattern("ns:orders +expected +60 found +60 ok");
-    String dump = io.rewind.core.dump.CellDump.fileName(CraftedStore.TABLE);
+    String dump = io.rewind.store.dump.CellDump.fileName(CraftedStore.TABLE);
     assertThat(java.nio.file.Files.readAllBytes(dir.resolve("out-mixed").resolve(dump)))
         .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("out-columnar").resolve(dump)));
   }
@@ -59,7 +59,7 @@ class RestoreErrorsTest {
     Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--verify", "--json");
 
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode v = io.rewind.core.store.Json.MAPPER.readTree(r.out).get("verification");
+    com.fasterxml.jackson.databind.JsonNode v = io.rewind.client.store.Json.MAPPER.readTree(r.out).get("verification");
     assertThat(v.get("ok").asBoolean()).isTrue();
     assertThat(v.get("tables").get("ns:orders").get("found").asLong()).isEqualTo(10);
   }
@@ -76,7 +76,7 @@ class RestoreErrorsTest {
     assertThat(human.out).contains("1 records of these segments failed validation when archived")
         .contains(segment + " offset 2: missing header rewind.schema");
     assertThat(json.exit).as(json.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report = io.rewind.core.store.Json.MAPPER.readTree(json.out);
+    com.fasterxml.jackson.databind.JsonNode report = io.rewind.client.store.Json.MAPPER.readTree(json.out);
     assertThat(report.get("invalidRecordsArchived").asLong()).isEqualTo(1);
     com.fasterxml.jackson.databind.JsonNode named = report.get("invalidRecordsNamed");
     assertThat(named).hasSize(1);

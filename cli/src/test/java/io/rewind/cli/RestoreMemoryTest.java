@@ -3,8 +3,8 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.stack.ChildProcess;
 import io.rewind.testkit.archive.SyntheticArchive;

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.monitoring.AlertRules;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.nio.file.Files;
@@ -129,7 +129,7 @@ class RestoreTestCommandTest {
   }
 
   private long checkpoint() throws Exception {
-    return io.rewind.core.store.CheckpointFile.read(pipeline.store).orElseThrow().time;
+    return io.rewind.store.catalog.CheckpointFile.read(pipeline.store).orElseThrow().time;
   }
 
   private List<String> testNamespaces() throws Exception {

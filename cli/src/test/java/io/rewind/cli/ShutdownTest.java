@@ -3,7 +3,7 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
 import java.nio.charset.StandardCharsets;

@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.archiver.Archiver;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.Json;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.Json;
 import io.rewind.monitoring.MonitorSettings;
 import io.rewind.monitoring.StatusReport;
 import io.rewind.producer.EditPublisher;

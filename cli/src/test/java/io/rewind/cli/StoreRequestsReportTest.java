@@ -3,7 +3,7 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.store.StoreLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -40,8 +40,8 @@ class RegionServerJarTest {
    * endpoint only reads leases).
    */
   private static final List<String> ALLOWED_MISSING = List.of(
-      "io.rewind.core.store.ObjectStore -> org.apache.hadoop.fs.BulkDelete",
-      "io.rewind.core.store.ObjectStore -> org.apache.hadoop.fs.Options$CreateFileOptionKeys");
+      "io.rewind.client.store.ObjectStore -> org.apache.hadoop.fs.BulkDelete",
+      "io.rewind.client.store.ObjectStore -> org.apache.hadoop.fs.Options$CreateFileOptionKeys");
 
   private static Path jar;
   /** Every class the jar's classes use, as jdeps resolves them against HBase's classpath: user, used, where ("not found"). */
@@ -91,7 +91,7 @@ class RegionServerJarTest {
         unreached.add(c);
       }
     }
-    assertThat(reached).contains("io.rewind.producer.EditPublisher", "io.rewind.core.store.ObjectStore");
+    assertThat(reached).contains("io.rewind.producer.EditPublisher", "io.rewind.client.store.ObjectStore");
     assertThat(unreached).as("Rewind classes in the RegionServer jar that neither the endpoint nor the observer uses").isEmpty();
     assertThat(classes()).as("the test kit (fleet simulator, workloads, oracles)").noneMatch(c -> c.startsWith("io.rewind.testkit."));
   }

@@ -1,8 +1,8 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.time.TimeParser;
-import io.rewind.core.verify.RestoreTestRecord;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.time.TimeParser;
+import io.rewind.store.verify.RestoreTestRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** The status cannot be collected: no broker answered. */
 public final class KafkaUnreachableException extends RewindException {

@@ -1,13 +1,13 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.QueueCheckpoint;

@@ -1,6 +1,6 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.store.ManifestStore;
+import io.rewind.store.catalog.ManifestStore;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

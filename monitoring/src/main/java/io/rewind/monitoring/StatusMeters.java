@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 

@@ -1,7 +1,7 @@
 package io.rewind.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import io.rewind.core.verify.RestoreTestRecord;
+import io.rewind.store.verify.RestoreTestRecord;
 import java.util.List;
 import java.util.Optional;
 

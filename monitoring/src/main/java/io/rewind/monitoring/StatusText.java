@@ -83,7 +83,7 @@ public final class StatusText {
     tables.appendTo(out, "  ");
 
     out.append("\nLAST RESTORE TEST (rewind verify --restore-test)\n");
-    io.rewind.core.verify.RestoreTestRecord t = r.restoreTest();
+    io.rewind.store.verify.RestoreTestRecord t = r.restoreTest();
     if (t == null) {
       out.append("  none recorded in the store\n");
     } else {

@@ -1,6 +1,6 @@
 package io.rewind.monitoring;
 
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.QueueListing;
 import java.util.ArrayList;

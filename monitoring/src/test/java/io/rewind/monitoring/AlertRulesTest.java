@@ -2,8 +2,8 @@ package io.rewind.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -183,11 +183,11 @@ class AlertRulesTest {
     assertThat(single(alerts(f), AlertRules.RESTORE_TEST_STALE).reason()).contains("no restore test was ever recorded");
   }
 
-  private static io.rewind.core.verify.RestoreTestRecord restoreTest(long endedAt, boolean ok) {
-    io.rewind.core.verify.RestoreTestRecord r = new io.rewind.core.verify.RestoreTestRecord();
+  private static io.rewind.store.verify.RestoreTestRecord restoreTest(long endedAt, boolean ok) {
+    io.rewind.store.verify.RestoreTestRecord r = new io.rewind.store.verify.RestoreTestRecord();
     r.id = "t1";
     r.endedAt = endedAt;
-    r.endedAtIso = io.rewind.core.time.TimeParser.format(endedAt);
+    r.endedAtIso = io.rewind.client.time.TimeParser.format(endedAt);
     r.startedAtIso = r.endedAtIso;
     r.tables = List.of("ns:t");
     r.timeIso = "2026-01-01T00:00:00.000Z";

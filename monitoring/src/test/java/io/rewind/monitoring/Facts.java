@@ -17,7 +17,7 @@ final class Facts {
   final List<BulkLoadMarker> bulkLoads = new ArrayList<>();
   WalBacklog walBacklog;
   final List<TableRange> tables = new ArrayList<>();
-  io.rewind.core.verify.RestoreTestRecord restoreTest;
+  io.rewind.store.verify.RestoreTestRecord restoreTest;
 
   Facts() {
     for (String t : List.of("rewind.edits", "rewind.progress", "rewind.tables", "rewind.archived", "rewind.checkpoints", "rewind.control")) {
@@ -42,7 +42,7 @@ final class Facts {
   }
 
   static CheckpointState checkpoint(long time, String heldBy, String rule, boolean decreased) {
-    return new CheckpointState(time, io.rewind.core.time.TimeParser.format(time), NOW, NOW - time, heldBy, rule, 1, decreased, "kafka");
+    return new CheckpointState(time, io.rewind.client.time.TimeParser.format(time), NOW, NOW - time, heldBy, rule, 1, decreased, "kafka");
   }
 
   /** A partition whose oldest unarchived record was written {@code ageMs} ago (null: everything archived). */
@@ -73,7 +73,7 @@ final class Facts {
   }
 
   StatusReport report() {
-    return new StatusReport(NOW, io.rewind.core.time.TimeParser.format(NOW), "127.0.0.1:9092", "file:///tmp/store", topics, groups,
+    return new StatusReport(NOW, io.rewind.client.time.TimeParser.format(NOW), "127.0.0.1:9092", "file:///tmp/store", topics, groups,
         checkpoint, queues, archive, List.of(), tables, skew, bulkLoads, walBacklog, List.of(), List.of(), restoreTest);
   }
 }

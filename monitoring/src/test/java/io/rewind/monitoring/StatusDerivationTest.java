@@ -2,8 +2,8 @@ package io.rewind.monitoring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;

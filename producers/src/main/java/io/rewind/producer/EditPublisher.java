@@ -1,10 +1,10 @@
 package io.rewind.producer;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.client.kafka.Topics;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.Marker;

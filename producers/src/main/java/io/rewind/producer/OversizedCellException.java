@@ -1,7 +1,7 @@
 package io.rewind.producer;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** A single cell is larger than one record of the edits topic may be: it cannot be split further. */
 public class OversizedCellException extends RewindException {

@@ -1,7 +1,7 @@
 package io.rewind.producer;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollRequest;
 import java.time.Duration;

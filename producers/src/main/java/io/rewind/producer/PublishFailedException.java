@@ -1,7 +1,7 @@
 package io.rewind.producer;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** Kafka did not acknowledge a batch or a claim: nothing may be assumed durable; the caller retries the batch. */
 public class PublishFailedException extends RewindException {

@@ -3,7 +3,7 @@ package io.rewind.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.QueueId;
 import java.net.InetAddress;

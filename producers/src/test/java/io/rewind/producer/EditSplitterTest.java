@@ -3,7 +3,7 @@ package io.rewind.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.kafka.Topics;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;

@@ -1,11 +1,11 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.hbase.CellTypes;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.hbase.CellTypes;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
@@ -72,7 +72,7 @@ public final class BulkLoadCells {
   public static void stage(ObjectStore store, KeyRing keys, BulkLoadManifest load, BaseImageFile f, FileSystem fs, Path staged)
       throws IOException {
     StagedFiles.stage(store, keys, f, fs, staged, load.toString(), "the load's cells cannot be restored: restore to a time before it ("
-        + io.rewind.core.time.TimeParser.format(load.writeTime) + "), or take a base of " + load.table
+        + io.rewind.client.time.TimeParser.format(load.writeTime) + "), or take a base of " + load.table
         + " (rewind base) and restore to a time after the base");
   }
 

@@ -1,9 +1,9 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;

@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.time.TimeParser;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.time.TimeParser;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.hbase.TableDescriptors;
+import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -1,9 +1,9 @@
 package io.rewind.restore;
 
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.MissingSegmentException;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.WalEdit;

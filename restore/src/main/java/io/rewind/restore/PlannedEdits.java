@@ -1,10 +1,10 @@
 package io.rewind.restore;
 
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.IOException;
 import java.util.List;

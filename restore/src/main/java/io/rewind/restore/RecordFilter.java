@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BulkLoad;

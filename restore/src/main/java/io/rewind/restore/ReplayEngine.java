@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.segment.KeyRing;
+import io.rewind.client.segment.KeyRing;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +43,7 @@ public interface ReplayEngine {
    */
   record Job(long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
       Map<Integer, List<RestorePlan.Step>> stepsByPartition, long floor, String editsTopic, KeyRing keys, long records, long bytes,
-      List<io.rewind.core.base.BulkLoadManifest> bulkLoads, Set<String> bulkLoadsPlanned, HBaseTarget target) {}
+      List<io.rewind.client.base.BulkLoadManifest> bulkLoads, Set<String> bulkLoadsPlanned, HBaseTarget target) {}
 
   /** What the engine replayed, summed over its tasks. */
   record Replayed(long editsApplied, long duplicatesSkipped, long recordsAfterTime, long invalidRecords, int segmentsMergedAway,

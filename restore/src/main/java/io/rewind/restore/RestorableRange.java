@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.time.TimeParser;
 
 /**
  * The times a restore can reach, both inclusive: from the earliest restorable point (the oldest

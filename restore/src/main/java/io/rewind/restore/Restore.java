@@ -1,28 +1,28 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.base.BulkLoadStore;
-import io.rewind.core.base.BaseImageStore;
-import io.rewind.core.base.TableBases;
-import io.rewind.core.io.Futures;
-import io.rewind.core.lease.LeaseEntry;
-import io.rewind.core.lease.LeaseResources;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.lease.Leases;
-import io.rewind.core.lease.PinHandle;
-import io.rewind.core.lease.Pins;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.SegmentKey;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ArchiveCatalog;
-import io.rewind.core.store.ManifestIndex;
-import io.rewind.core.store.PartitionView;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
-import io.rewind.core.store.TableHistory;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.base.BulkLoadStore;
+import io.rewind.client.base.BaseImageStore;
+import io.rewind.client.base.TableBases;
+import io.rewind.store.io.Futures;
+import io.rewind.client.lease.LeaseEntry;
+import io.rewind.client.lease.LeaseResources;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.lease.Leases;
+import io.rewind.store.lease.PinHandle;
+import io.rewind.store.lease.Pins;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ArchiveCatalog;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.store.catalog.PartitionView;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.client.store.TableHistory;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.schemas.WalEdit;
@@ -68,7 +68,7 @@ public final class Restore {
 
   public Restore(ObjectStore store, SerdeFactory serdes, String editsTopic) {
     this(store, serdes, editsTopic, KeyRing.none(), RestoreProgress.none(), null, SortSettings.defaults(),
-        LeaseSettings.from(io.rewind.core.config.RewindConfig.of(Map.of())), null, null, new TablesAtMemo());
+        LeaseSettings.from(io.rewind.client.config.RewindConfig.of(Map.of())), null, null, new TablesAtMemo());
   }
 
   private Restore(ObjectStore store, SerdeFactory serdes, String editsTopic, KeyRing keys, RestoreProgress progress,

@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.store.Covering;
-import io.rewind.core.store.Manifest;
+import io.rewind.store.catalog.Covering;
+import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

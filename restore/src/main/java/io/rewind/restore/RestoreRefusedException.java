@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** A restore that must not run as asked: a time outside the restorable range, an unknown table. */
 public class RestoreRefusedException extends RewindException {

@@ -219,7 +219,7 @@ public final class RestoreReport {
       this.reason = reason;
     }
 
-    static InvalidRecordArchived of(io.rewind.core.store.Manifest m, io.rewind.core.store.Manifest.InvalidRecord r) {
+    static InvalidRecordArchived of(io.rewind.client.store.Manifest m, io.rewind.client.store.Manifest.InvalidRecord r) {
       return new InvalidRecordArchived(m.segmentPath, m.partition, r.offset, r.reason);
     }
   }
@@ -242,8 +242,8 @@ public final class RestoreReport {
       this.bytes = bytes;
     }
 
-    static BulkLoadUsed of(io.rewind.core.base.BulkLoadManifest l) {
-      return new BulkLoadUsed(l.table, l.region, l.sequenceId, io.rewind.core.time.TimeParser.format(l.writeTime), l.files.size(),
+    static BulkLoadUsed of(io.rewind.client.base.BulkLoadManifest l) {
+      return new BulkLoadUsed(l.table, l.region, l.sequenceId, io.rewind.client.time.TimeParser.format(l.writeTime), l.files.size(),
           l.bytes());
     }
   }
@@ -267,9 +267,9 @@ public final class RestoreReport {
       this.bytes = bytes;
     }
 
-    static BaseUsed of(String table, io.rewind.core.base.BaseImageManifest b) {
-      return new BaseUsed(table, b.id, io.rewind.core.time.TimeParser.format(b.completedAt),
-          io.rewind.core.time.TimeParser.format(b.replayAfter), b.files.size(), b.bytes());
+    static BaseUsed of(String table, io.rewind.client.base.BaseImageManifest b) {
+      return new BaseUsed(table, b.id, io.rewind.client.time.TimeParser.format(b.completedAt),
+          io.rewind.client.time.TimeParser.format(b.replayAfter), b.files.size(), b.bytes());
     }
   }
 }

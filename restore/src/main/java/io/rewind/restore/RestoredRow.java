@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.DumpCell;
 import java.util.List;
 
 /**

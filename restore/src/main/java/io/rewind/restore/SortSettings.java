@@ -1,6 +1,6 @@
 package io.rewind.restore;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.kafka.common.config.AbstractConfig;

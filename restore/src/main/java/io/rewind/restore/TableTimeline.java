@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.store.TableHistory;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.store.TableHistory;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import java.nio.ByteBuffer;

@@ -2,8 +2,8 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BaseImageManifest;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BaseImageManifest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;

@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.EditKey;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.EditKey;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;

@@ -2,7 +2,7 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.FamilyDescriptor;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

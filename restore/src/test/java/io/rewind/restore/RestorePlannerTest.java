@@ -3,7 +3,7 @@ package io.rewind.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

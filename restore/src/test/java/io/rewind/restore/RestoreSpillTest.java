@@ -3,12 +3,12 @@ package io.rewind.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.segment.CorruptSegmentException;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.time.TimeParser;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.segment.CorruptSegmentException;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;

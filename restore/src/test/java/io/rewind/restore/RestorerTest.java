@@ -3,12 +3,12 @@ package io.rewind.restore;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.lease.LeaseSettings;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.lease.LeaseSettings;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;

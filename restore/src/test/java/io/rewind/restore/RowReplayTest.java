@@ -5,7 +5,7 @@ import static io.rewind.restore.TestEdits.put;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.WalEdit;

@@ -2,8 +2,8 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.EditKey;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.EditKey;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
 import java.io.IOException;

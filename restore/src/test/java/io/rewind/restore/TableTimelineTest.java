@@ -2,9 +2,9 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.base.BaseImageManifest;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableHistory;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.TableHistory;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import java.nio.ByteBuffer;

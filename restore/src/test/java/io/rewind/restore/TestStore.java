@@ -1,13 +1,13 @@
 package io.rewind.restore;
 
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestCodec;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ManifestCodec;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.WalEdit;

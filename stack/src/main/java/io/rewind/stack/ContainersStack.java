@@ -1,8 +1,8 @@
 package io.rewind.stack;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.TopicCreator;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.kafka.TopicCreator;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,9 +1,9 @@
 package io.rewind.stack;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.RoleAcls;
-import io.rewind.core.kafka.TopicCreator;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.kafka.RoleAcls;
+import io.rewind.store.kafka.TopicCreator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.rewind.stack;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

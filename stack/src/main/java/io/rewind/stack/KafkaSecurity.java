@@ -1,7 +1,7 @@
 package io.rewind.stack;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.RoleAcls;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.kafka.RoleAcls;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;

@@ -1,6 +1,6 @@
 package io.rewind.stack;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.util.Optional;
 
 /**

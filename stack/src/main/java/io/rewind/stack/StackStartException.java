@@ -1,7 +1,7 @@
 package io.rewind.stack;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** A part of the embedded stack (broker, registry, child process) could not be started. */
 public class StackStartException extends RewindException {

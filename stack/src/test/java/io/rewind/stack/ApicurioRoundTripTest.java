@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.kafka.KafkaClients;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.kafka.KafkaClients;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;

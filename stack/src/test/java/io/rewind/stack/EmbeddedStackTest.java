@@ -2,8 +2,8 @@ package io.rewind.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;

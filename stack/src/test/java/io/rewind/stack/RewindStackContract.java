@@ -2,9 +2,9 @@ package io.rewind.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;

@@ -2,9 +2,9 @@ package io.rewind.stack;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;

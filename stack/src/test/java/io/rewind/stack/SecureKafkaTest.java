@@ -3,10 +3,10 @@ package io.rewind.stack;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.RoleAcls.Role;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.kafka.RoleAcls.Role;
+import io.rewind.client.kafka.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

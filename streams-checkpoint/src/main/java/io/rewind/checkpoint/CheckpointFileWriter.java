@@ -1,7 +1,7 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

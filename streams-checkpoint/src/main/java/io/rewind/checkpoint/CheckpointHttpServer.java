@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.time.TimeParser;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;

@@ -1,6 +1,6 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.kafka.Topics;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ProgressEvent;

@@ -1,7 +1,7 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** A persisted entry of the checkpoint rules' state cannot be decoded. */
 public final class CorruptCheckpointStateException extends RewindException {

@@ -1,7 +1,7 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 
 /** The end offsets of the edits topic could not be read; claims wait for the next poll. */
 public final class EndOffsetsUnavailableException extends RewindException {

@@ -6,11 +6,11 @@ import static io.rewind.checkpoint.ProgressRecords.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ProgressEvent;

@@ -1,6 +1,6 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import java.nio.file.Path;
 import java.util.Map;
 

@@ -1,8 +1,8 @@
 package io.rewind.checkpoint;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.serde.SerdeFactory;

@@ -1,15 +1,15 @@
 package io.rewind.tools;
 
 import io.rewind.cli.RunOptions;
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BaseImageStore;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.base.BulkLoadStore;
-import io.rewind.core.base.FileCopier;
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BaseImageStore;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.base.BulkLoadStore;
+import io.rewind.client.base.FileCopier;
+import io.rewind.store.dump.CellDump;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;

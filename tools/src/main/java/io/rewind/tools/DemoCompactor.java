@@ -2,9 +2,9 @@ package io.rewind.tools;
 
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.archiver.Compactor;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

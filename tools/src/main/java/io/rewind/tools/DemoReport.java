@@ -1,7 +1,7 @@
 package io.rewind.tools;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.client.store.StoreRequests;
 import java.util.ArrayList;
 import java.util.List;
 

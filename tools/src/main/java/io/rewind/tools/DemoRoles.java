@@ -1,8 +1,8 @@
 package io.rewind.tools;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.RoleAcls.Role;
-import io.rewind.core.segment.KeyRing;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.kafka.RoleAcls.Role;
+import io.rewind.client.segment.KeyRing;
 import io.rewind.stack.EmbeddedStack;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,8 +1,8 @@
 package io.rewind.tools;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.StoreVerifier;
 import io.rewind.restore.VerifyReport;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.rewind.tools;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreRequests;
-import io.rewind.core.time.TimeParser;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.segment.KeyRing;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
+import io.rewind.client.time.TimeParser;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.segment.KeyRing;
 import io.rewind.restore.DumpTarget;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.RestoreReport;

@@ -1,7 +1,7 @@
 package io.rewind.tools;
 
 import io.rewind.cli.DurationConverter;
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.testkit.sim.SimulatorSettings;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.rewind.tools;
 
 import io.rewind.base.Retention;
-import io.rewind.core.store.ArchiveCatalog;
-import io.rewind.core.store.ManifestIndex;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.PartitionView;
-import io.rewind.core.store.StoreRequests;
+import io.rewind.store.catalog.ArchiveCatalog;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.PartitionView;
+import io.rewind.client.store.StoreRequests;
 import io.rewind.monitoring.StoreStatus;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.Restore;

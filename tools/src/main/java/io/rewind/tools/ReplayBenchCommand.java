@@ -1,8 +1,8 @@
 package io.rewind.tools;
 
 import io.rewind.cli.RunOptions;
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.dump.CellDump;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;

@@ -1,6 +1,6 @@
 package io.rewind.tools;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.testkit.archive.SyntheticArchive;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -1,10 +1,10 @@
 package io.rewind.tools;
 
-import io.rewind.core.error.RewindException;
-import io.rewind.core.error.RewindException.Kind;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 import io.rewind.cli.DurationConverter;
 import io.rewind.cli.HBaseConnectionOptions;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.time.TimeParser;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.PrintWriter;
 import java.time.Duration;

@@ -7,15 +7,15 @@ import io.rewind.archiver.OrphanSegmentCollector;
 import io.rewind.checkpoint.CheckpointApp;
 import io.rewind.cli.CliRun;
 import io.rewind.cli.Rewind;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.Manifest;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.StoreLayout;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.producer.EditPublisher;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.stack.ChildProcess;
@@ -101,7 +101,7 @@ class ArchiverCrashTest {
             awaitLog(victim, "rewind-test: paused at " + WINDOWS.get(kill));
           } else {
             // A kill before the archiver owns a partition would test nothing: wait until it archives one.
-            awaitLog(victim, "archiver " + slotId(slot) + ": partitions assigned [" + new io.rewind.core.kafka.Topics(config.topicPrefix()).edits());
+            awaitLog(victim, "archiver " + slotId(slot) + ": partitions assigned [" + new io.rewind.client.kafka.Topics(config.topicPrefix()).edits());
             Thread.sleep(200 + random.nextInt(2500));
           }
           sigkill(victim);

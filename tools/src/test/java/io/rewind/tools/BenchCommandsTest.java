@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.store.ManifestStore;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.client.store.ObjectStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,9 +3,9 @@ package io.rewind.tools;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.cli.CliRun;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.Restore;
 import io.rewind.testkit.archive.HistoryArchive;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package io.rewind.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.cli.Rewind;
 import io.rewind.stack.ProjectRoot;
 import java.io.IOException;

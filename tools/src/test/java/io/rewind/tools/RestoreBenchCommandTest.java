@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun;
-import io.rewind.core.store.Json;
+import io.rewind.client.store.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun;
-import io.rewind.core.segment.KeyRing;
+import io.rewind.client.segment.KeyRing;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,11 +2,11 @@ package io.rewind.base.mapreduce;
 
 import io.rewind.base.BaseImageFileCopy;
 import io.rewind.base.BaseImageSettings;
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.io.UploadThrottle;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.io.UploadThrottle;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;

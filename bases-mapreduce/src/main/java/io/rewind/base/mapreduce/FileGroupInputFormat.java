@@ -1,7 +1,7 @@
 package io.rewind.base.mapreduce;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.rewind.core.store.Json;
+import io.rewind.client.store.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

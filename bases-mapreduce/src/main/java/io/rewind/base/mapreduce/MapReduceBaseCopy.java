@@ -1,10 +1,10 @@
 package io.rewind.base.mapreduce;
 
 import io.rewind.base.BaseImageCopyEngine;
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.ObjectStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

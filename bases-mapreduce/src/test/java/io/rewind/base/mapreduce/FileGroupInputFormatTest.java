@@ -3,7 +3,7 @@ package io.rewind.base.mapreduce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.base.BaseImageCopyEngine;
-import io.rewind.core.base.BaseImageFile;
+import io.rewind.client.base.BaseImageFile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

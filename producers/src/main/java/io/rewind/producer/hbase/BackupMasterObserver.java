@@ -1,9 +1,9 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.hbase.TableDescriptors;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableHistory;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.hbase.TableDescriptors;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.TableHistory;
 import io.rewind.producer.EditPublisher;
 import java.io.IOException;
 import java.nio.ByteBuffer;

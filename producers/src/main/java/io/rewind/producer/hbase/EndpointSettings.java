@@ -1,7 +1,7 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.base.FileCopier;
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.base.FileCopier;
+import io.rewind.client.config.RewindConfig;
 import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;

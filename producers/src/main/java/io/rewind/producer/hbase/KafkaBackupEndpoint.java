@@ -1,6 +1,6 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.hbase.TableDescriptors;
+import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.EditSink;
 import io.rewind.producer.PointRequests;
@@ -135,7 +135,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   protected void doStart() {
     try {
       sink = new EditPublisher(settings.rewindConfig(), name);
-      if (settings.rewindConfig().get(io.rewind.core.config.RewindConfig.STORE_URI) != null) {
+      if (settings.rewindConfig().get(io.rewind.client.config.RewindConfig.STORE_URI) != null) {
         bulkLoads = new BulkLoadCapture(ctx.getLocalConfiguration(), settings.rewindConfig(), name);
       }
       if (!recovered && settings.snapshotsEnabled()) {

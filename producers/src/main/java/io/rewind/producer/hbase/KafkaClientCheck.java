@@ -1,7 +1,7 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,7 +1,7 @@
 package io.rewind.producer.hbase;
 
-import io.rewind.core.hbase.CellTypes;
-import io.rewind.core.hbase.TableDescriptors;
+import io.rewind.client.hbase.CellTypes;
+import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.CellType;

@@ -3,9 +3,9 @@ package io.rewind.producer.hbase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.ProgressEvent;

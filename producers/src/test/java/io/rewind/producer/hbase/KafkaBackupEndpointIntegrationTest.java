@@ -3,10 +3,10 @@ package io.rewind.producer.hbase;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.core.hbase.TableDescriptors;
+import io.rewind.client.hbase.TableDescriptors;
 import org.awaitility.Awaitility;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.ClusterSnapshot;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.base.FileCopier;
-import io.rewind.core.config.RewindConfig;
+import io.rewind.client.base.FileCopier;
+import io.rewind.client.config.RewindConfig;
 import java.io.File;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;

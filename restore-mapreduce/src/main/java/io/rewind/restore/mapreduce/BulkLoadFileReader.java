@@ -1,8 +1,8 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.BulkLoadCells;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;

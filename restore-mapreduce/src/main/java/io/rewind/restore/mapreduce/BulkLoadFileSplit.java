@@ -1,8 +1,8 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.base.BaseImageFile;
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.store.Json;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.store.Json;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.rewind.restore.mapreduce;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.store.Json;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.store.Json;
 import io.rewind.restore.TableTimeline;
 import io.rewind.schemas.FamilyDescriptor;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.time.TimeParser;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.time.TimeParser;
 import io.rewind.restore.ReplayEngine;
 import io.rewind.restore.RestorePlan;
 import io.rewind.restore.RestoreRefusedException;
@@ -221,8 +221,8 @@ public final class MapReduceEngine implements ReplayEngine {
   private static List<SegmentInputFormat.PlannedFile> plannedFiles(ReplayEngine.Job plan) throws IOException {
     List<SegmentInputFormat.PlannedFile> files = new ArrayList<>();
     long next = io.rewind.restore.BulkLoadCells.FIRST_OFFSET;
-    for (io.rewind.core.base.BulkLoadManifest load : plan.bulkLoads()) {
-      List<io.rewind.core.base.BaseImageFile> replayed = io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
+    for (io.rewind.client.base.BulkLoadManifest load : plan.bulkLoads()) {
+      List<io.rewind.client.base.BaseImageFile> replayed = io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
       for (int i = 0; i < load.files.size(); i++) {
         if (replayed.contains(load.files.get(i))) {
           files.add(new SegmentInputFormat.PlannedFile(load, i, next));
@@ -274,7 +274,7 @@ public final class MapReduceEngine implements ReplayEngine {
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJars(job);
     // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships): the cluster need not have them.
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(conf, RestoreReducer.class, RestorePlan.class,
-        RewindConfig.class, io.rewind.core.segment.SegmentReader.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
+        RewindConfig.class, io.rewind.store.segment.SegmentReader.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
         org.apache.kafka.common.serialization.Deserializer.class, com.fasterxml.jackson.databind.ObjectMapper.class,
         com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.initCredentials(job);

@@ -1,7 +1,7 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.dump.DumpCell;
-import io.rewind.core.kafka.KafkaClients;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.client.kafka.KafkaClients;
 import io.rewind.restore.BulkLoadTarget;
 import io.rewind.restore.ContiguousEntryCursor;
 import io.rewind.restore.EditDecoder;

@@ -1,8 +1,8 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.base.BulkLoadManifest;
-import io.rewind.core.store.Json;
-import io.rewind.core.store.Manifest;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.store.Json;
+import io.rewind.client.store.Manifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.segment.KeyRing;
-import io.rewind.core.segment.MissingSegmentException;
-import io.rewind.core.segment.SegmentReader;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.segment.KeyRing;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.RecordFilter;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestorePlan;
@@ -98,7 +98,7 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
     return true;
   }
 
-  private void open(io.rewind.core.store.Manifest manifest, long from) throws IOException {
+  private void open(io.rewind.client.store.Manifest manifest, long from) throws IOException {
     try {
       reader = SegmentReader.open(store, manifest, keys);
       segment = manifest.segmentPath;
@@ -110,7 +110,7 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
   }
 
   /** The segment is gone: read the rest of its planned offsets from the segments that merged it. */
-  private void replan(io.rewind.core.store.Manifest gone, MissingSegmentException e) throws IOException {
+  private void replan(io.rewind.client.store.Manifest gone, MissingSegmentException e) throws IOException {
     steps.clear();
     for (RestorePlan.Step s : Restore.replan(store, gone.partition, nextOffset, time, floor)) {
       if (s.fromOffset() < endOffset) {

@@ -1,7 +1,7 @@
 package io.rewind.restore.mapreduce;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import io.rewind.core.store.Json;
+import io.rewind.client.store.Json;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

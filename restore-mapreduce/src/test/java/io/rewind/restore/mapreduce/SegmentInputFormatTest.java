@@ -2,7 +2,7 @@ package io.rewind.restore.mapreduce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.store.Manifest;
+import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.rewind.testkit.archive;
 
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.io.Futures;
-import io.rewind.core.store.ObjectStore;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.store.io.Futures;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SchemaHistory;
 import io.rewind.schemas.serde.SerdeFactory;

@@ -1,13 +1,13 @@
 package io.rewind.testkit.archive;
 
-import io.rewind.core.segment.SealedSegment;
+import io.rewind.store.segment.SealedSegment;
 import io.rewind.archiver.SegmentCommitter;
-import io.rewind.core.segment.SegmentWriter;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.store.CheckpointFile;
-import io.rewind.core.store.ObjectStore;
-import io.rewind.core.store.TableDescriptorFile;
+import io.rewind.store.segment.SegmentWriter;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.FamilyDescriptor;

@@ -1,7 +1,7 @@
 package io.rewind.testkit.hbase;
 
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.rewind.testkit.sim;
 
-import io.rewind.core.dump.CellDump;
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package io.rewind.testkit.sim;
 
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.CellType;

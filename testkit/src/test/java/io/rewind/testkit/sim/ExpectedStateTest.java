@@ -3,7 +3,7 @@ package io.rewind.testkit.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.core.dump.DumpCell;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.QueueId;

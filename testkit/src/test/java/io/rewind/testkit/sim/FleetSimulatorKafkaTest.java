@@ -2,11 +2,11 @@ package io.rewind.testkit.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.core.config.RewindConfig;
-import io.rewind.core.kafka.EditKey;
-import io.rewind.core.kafka.KafkaClients;
-import io.rewind.core.kafka.RecordHeaders;
-import io.rewind.core.kafka.Topics;
+import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.EditKey;
+import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.client.kafka.Topics;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
