@@ -25,7 +25,8 @@ public final class ArchivedPublisher {
   private final String topic;
   private final Serializer<ArchivedSegment> serializer;
 
-  public ArchivedPublisher(Producer<byte[], byte[]> producer, String topic, Serializer<ArchivedSegment> serializer) {
+  public ArchivedPublisher(
+      Producer<byte[], byte[]> producer, String topic, Serializer<ArchivedSegment> serializer) {
     this.producer = producer;
     this.topic = topic;
     this.serializer = serializer;
@@ -50,13 +51,17 @@ public final class ArchivedPublisher {
   }
 
   /** Sends one record per manifest and waits until Kafka acknowledged all of them. */
-  public void publishAndWait(List<Manifest> manifests) throws ExecutionException, InterruptedException, TimeoutException {
+  public void publishAndWait(List<Manifest> manifests)
+      throws ExecutionException, InterruptedException, TimeoutException {
     List<Future<RecordMetadata>> acks = new ArrayList<>();
     for (Manifest m : manifests) {
       String key = StoreLayout.manifest(m.partition, m.startOffset);
       acks.add(
           producer.send(
-              new ProducerRecord<>(topic, key.getBytes(StandardCharsets.UTF_8), serializer.serialize(topic, toRecord(m)))));
+              new ProducerRecord<>(
+                  topic,
+                  key.getBytes(StandardCharsets.UTF_8),
+                  serializer.serialize(topic, toRecord(m)))));
     }
     for (Future<RecordMetadata> ack : acks) {
       ack.get(ACK_TIMEOUT_MS, TimeUnit.MILLISECONDS);

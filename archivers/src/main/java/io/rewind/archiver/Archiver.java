@@ -1,15 +1,15 @@
 package io.rewind.archiver;
 
+import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.io.UploadThrottle;
-import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreRequests;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.catalog.ManifestStore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * One archiver: a member of the archiver consumer group over the edits topic, writing segments and
  * manifests to the object store (see {@link ArchiverLoop} for the commit protocol), plus a listener
  * for roll requests and table descriptors. Runs between {@link #start()} and {@link #close()} on
- * two threads of its own (the poll loop and the control listener) plus at most
- * {@code archiver.worker.threads} workers that compress segment blocks and write segments.
+ * two threads of its own (the poll loop and the control listener) plus at most {@code
+ * archiver.worker.threads} workers that compress segment blocks and write segments.
  */
 public final class Archiver implements AutoCloseable {
 
@@ -62,7 +62,9 @@ public final class Archiver implements AutoCloseable {
 
   public Archiver(ArchiverSettings settings, String archiverId) {
     if (archiverId == null || archiverId.isBlank()) {
-      throw new RewindException(Kind.REFUSED, "an archiver needs an id (host name or instance name), got '" + archiverId + "'");
+      throw new RewindException(
+          Kind.REFUSED,
+          "an archiver needs an id (host name or instance name), got '" + archiverId + "'");
     }
     this.settings = settings;
     this.archiverId = archiverId;
@@ -83,13 +85,16 @@ public final class Archiver implements AutoCloseable {
       SerdeFactory serdes = new SerdeFactory(settings.registryUrl());
       String clientId = "rewind-archiver-" + archiverId;
       producer = clients.producer(clientId);
-      control = new ControlListener(clients, clientId + "-control", producer, serdes, store, metrics);
+      control =
+          new ControlListener(clients, clientId + "-control", producer, serdes, store, metrics);
       Map<String, Object> consumerProps = clients.consumerProps(clientId, settings.groupId());
-      // Never reset silently: an out-of-range position is data loss or truncation, named by the loop.
+      // Never reset silently: an out-of-range position is data loss or truncation, named by the
+      // loop.
       consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
       KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProps);
       String topic = settings.topics().archived();
-      workers = Executors.newFixedThreadPool(settings.workerThreads(), new WorkerThreads(archiverId));
+      workers =
+          Executors.newFixedThreadPool(settings.workerThreads(), new WorkerThreads(archiverId));
       loop =
           new ArchiverLoop(
               settings,
@@ -125,8 +130,14 @@ public final class Archiver implements AutoCloseable {
     controlThread.setDaemon(true);
     loopThread.start();
     controlThread.start();
-    LOG.info("archiver {} started: {} -> {} (codec {}, roll at {} bytes or {} ms)", archiverId,
-        settings.topics().edits(), store, settings.codec(), settings.segmentMaxBytes(), settings.segmentMaxAgeMs());
+    LOG.info(
+        "archiver {} started: {} -> {} (codec {}, roll at {} bytes or {} ms)",
+        archiverId,
+        settings.topics().edits(),
+        store,
+        settings.codec(),
+        settings.segmentMaxBytes(),
+        settings.segmentMaxAgeMs());
   }
 
   /** Test-only: a hook called at each point of the commit protocol; set before {@link #start()}. */
@@ -134,7 +145,10 @@ public final class Archiver implements AutoCloseable {
     this.hook = hook;
   }
 
-  /** The requests this archiver made to the object store (docs/operations.md, "Requests"); none before start. */
+  /**
+   * The requests this archiver made to the object store (docs/operations.md, "Requests"); none
+   * before start.
+   */
   public StoreRequests storeRequests() {
     ObjectStore s = store;
     return s == null ? StoreRequests.NONE : s.requests();
@@ -194,7 +208,8 @@ public final class Archiver implements AutoCloseable {
    *
    * @return false on timeout or when the archiver stopped first
    */
-  public boolean awaitCommitted(Map<Integer, Long> endOffsets, Duration timeout) throws InterruptedException {
+  public boolean awaitCommitted(Map<Integer, Long> endOffsets, Duration timeout)
+      throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (true) {
       boolean done = true;
@@ -214,7 +229,9 @@ public final class Archiver implements AutoCloseable {
     }
   }
 
-  /** Rolls and commits the open segments, leaves the group and closes every client and the store. */
+  /**
+   * Rolls and commits the open segments, leaves the group and closes every client and the store.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -263,7 +280,9 @@ public final class Archiver implements AutoCloseable {
     }
   }
 
-  /** Names the worker threads after their archiver; daemons, so a stuck upload never holds the JVM. */
+  /**
+   * Names the worker threads after their archiver; daemons, so a stuck upload never holds the JVM.
+   */
   private static final class WorkerThreads implements ThreadFactory {
     private final String archiverId;
     private final AtomicInteger count = new AtomicInteger();
@@ -274,7 +293,8 @@ public final class Archiver implements AutoCloseable {
 
     @Override
     public Thread newThread(Runnable r) {
-      Thread t = new Thread(r, "rewind-archiver-" + archiverId + "-worker-" + count.incrementAndGet());
+      Thread t =
+          new Thread(r, "rewind-archiver-" + archiverId + "-worker-" + count.incrementAndGet());
       t.setDaemon(true);
       return t;
     }

@@ -1,11 +1,11 @@
 package io.rewind.archiver;
 
-import io.rewind.store.segment.SealedSegment;
-import io.rewind.store.segment.SegmentWriter;
 import io.rewind.client.store.Manifest;
+import io.rewind.schemas.RollRequest;
 import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.store.catalog.ManifestStore;
-import io.rewind.schemas.RollRequest;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -22,8 +22,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
-import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -40,15 +40,15 @@ import org.slf4j.LoggerFactory;
  * The archiver's poll loop over the edits topic, on one thread that alone touches the consumer.
  *
  * <p>Commit protocol of a segment: write the segment to its final key, write its manifest (the
- * segment is now committed in the store), publish its {@code archived} record and wait for the
- * ack, then commit the consumer offset (its end). The store writes run on the worker threads while
- * this thread polls on (at most two sealed segments per worker wait in memory); the rest happens
- * here, oldest segment first. If the group rejects the commit, another archiver owns the partition
- * now (generation fencing): this one drops the partition's open segment at once and writes nothing
- * more for it until it is given the partition again. Any other failure (store or Kafka
- * unavailable) drops the open segment too, and the partition resumes from the store after a
- * back-off, re-reading the records from Kafka: the store is the truth, so every step is safe to
- * repeat. Revocation, shutdown and roll requests wait for every write under way.
+ * segment is now committed in the store), publish its {@code archived} record and wait for the ack,
+ * then commit the consumer offset (its end). The store writes run on the worker threads while this
+ * thread polls on (at most two sealed segments per worker wait in memory); the rest happens here,
+ * oldest segment first. If the group rejects the commit, another archiver owns the partition now
+ * (generation fencing): this one drops the partition's open segment at once and writes nothing more
+ * for it until it is given the partition again. Any other failure (store or Kafka unavailable)
+ * drops the open segment too, and the partition resumes from the store after a back-off, re-reading
+ * the records from Kafka: the store is the truth, so every step is safe to repeat. Revocation,
+ * shutdown and roll requests wait for every write under way.
  */
 final class ArchiverLoop implements Runnable {
 
@@ -136,19 +136,28 @@ final class ArchiverLoop implements Runnable {
     try {
       ConsumerRecords<byte[], byte[]> records;
       try {
-        // Wakes up for the next tick of the roll rule: an idle partition's segment rolls on time too.
-        records = consumer.poll(Duration.ofMillis(Math.min(settings.pollMs(), rollRule.untilNextTick(clock.getAsLong()))));
+        // Wakes up for the next tick of the roll rule: an idle partition's segment rolls on time
+        // too.
+        records =
+            consumer.poll(
+                Duration.ofMillis(
+                    Math.min(settings.pollMs(), rollRule.untilNextTick(clock.getAsLong()))));
       } catch (OffsetOutOfRangeException e) {
         List<PartitionArchiver> outOfRange = new ArrayList<>();
         for (TopicPartition tp : e.partitions()) {
           PartitionArchiver pa = partitions.get(tp.partition());
           if (pa != null && pa.isActive()) {
-            LOG.warn("{}: position {} is out of the log's range; resuming from the store", tp, e.offsetOutOfRangePartitions().get(tp));
+            LOG.warn(
+                "{}: position {} is out of the log's range; resuming from the store",
+                tp,
+                e.offsetOutOfRangePartitions().get(tp));
             outOfRange.add(pa);
           }
         }
-        // Records already read are not lost: commit them first, so the chain ends where reading stopped.
-        // Resuming re-reads the log bounds: data loss or truncation is then named and stops the partition.
+        // Records already read are not lost: commit them first, so the chain ends where reading
+        // stopped.
+        // Resuming re-reads the log bounds: data loss or truncation is then named and stops the
+        // partition.
         roll(outOfRange, RollReason.OUT_OF_RANGE);
         completeAllCommits();
         for (PartitionArchiver pa : outOfRange) {
@@ -190,8 +199,12 @@ final class ArchiverLoop implements Runnable {
         throw e;
       }
       // Unknown state: drop every open segment and resume all partitions from the store.
-      LOG.error("archiver {}: unexpected error ({}); resuming every partition from the store in {} ms",
-          archiverId, e.toString(), settings.retryBackoffMs(), e);
+      LOG.error(
+          "archiver {}: unexpected error ({}); resuming every partition from the store in {} ms",
+          archiverId,
+          e.toString(),
+          settings.retryBackoffMs(),
+          e);
       for (PartitionArchiver pa : activePartitions()) {
         retryLater(pa);
       }
@@ -209,7 +222,11 @@ final class ArchiverLoop implements Runnable {
     }
     String problem = validator.problem(record.headers());
     if (problem != null) {
-      LOG.warn("{}: {}; archived as it is and copied to {}", DeadLetterPublisher.source(record), problem, settings.topics().dlq());
+      LOG.warn(
+          "{}: {}; archived as it is and copied to {}",
+          DeadLetterPublisher.source(record),
+          problem,
+          settings.topics().dlq());
       pa.deadLetterSent(deadLetters.send(record, problem));
     }
     pa.writer().append(record, size, problem, clock.getAsLong());
@@ -221,7 +238,9 @@ final class ArchiverLoop implements Runnable {
   }
 
   private void answerRollRequests() {
-    for (Optional<RollRequest> r = control.nextRollRequest(); r.isPresent(); r = control.nextRollRequest()) {
+    for (Optional<RollRequest> r = control.nextRollRequest();
+        r.isPresent();
+        r = control.nextRollRequest()) {
       roll(activePartitions(), RollReason.ROLL_REQUEST);
       completeAllCommits();
       Map<String, Long> ends = new TreeMap<>();
@@ -237,8 +256,10 @@ final class ArchiverLoop implements Runnable {
         if (e instanceof InterruptedException) {
           Thread.currentThread().interrupt();
         }
-        LOG.error("cannot answer roll request {} ({}): the requester will time out and may ask again",
-            r.get().getRequestId(), e.toString());
+        LOG.error(
+            "cannot answer roll request {} ({}): the requester will time out and may ask again",
+            r.get().getRequestId(),
+            e.toString());
       }
     }
   }
@@ -265,13 +286,15 @@ final class ArchiverLoop implements Runnable {
         continue;
       }
       pa.openNext(newWriter(pa.partition(), segment.endOffset()));
-      Future<Manifest> upload = workers.submit(() -> {
-        long started = System.nanoTime();
-        Manifest m = committer.commit(segment);
-        metrics.storeCommitNanos.addAndGet(System.nanoTime() - started);
-        metrics.storeCommits.incrementAndGet();
-        return m;
-      });
+      Future<Manifest> upload =
+          workers.submit(
+              () -> {
+                long started = System.nanoTime();
+                Manifest m = committer.commit(segment);
+                metrics.storeCommitNanos.addAndGet(System.nanoTime() - started);
+                metrics.storeCommits.incrementAndGet();
+                return m;
+              });
       inFlight.addLast(new InFlight(pa, pa.epoch(), segment, upload, reason));
     }
     // Sealed segments wait in memory until written: bound them.
@@ -286,14 +309,16 @@ final class ArchiverLoop implements Runnable {
     return 2 * settings.workerThreads();
   }
 
-  /** Waits until every segment handed to the workers is written, then publishes and commits them. */
+  /**
+   * Waits until every segment handed to the workers is written, then publishes and commits them.
+   */
   private void completeAllCommits() {
     completeCommits(Integer.MAX_VALUE);
   }
 
   /**
-   * The rest of the commit protocol for the segments whose store writes completed, oldest first
-   * (so per partition in order): publish their {@code archived} records and wait for the ack, then
+   * The rest of the commit protocol for the segments whose store writes completed, oldest first (so
+   * per partition in order): publish their {@code archived} records and wait for the ack, then
    * commit the consumer offsets. Waits for at least {@code atLeast} writes still under way. If the
    * group rejects the commit, another archiver owns the partition now (generation fencing): this
    * one drops the partition's open segment and writes nothing more for it until it is given the
@@ -313,21 +338,33 @@ final class ArchiverLoop implements Runnable {
           done.add(f);
           written.add(m);
         } else {
-          LOG.info("{}: {} reached the store after the partition was dropped; not published (resuming finds it in the store)",
-              f.pa().topicPartition(), m);
+          LOG.info(
+              "{}: {} reached the store after the partition was dropped; not published (resuming finds it in the store)",
+              f.pa().topicPartition(),
+              m);
         }
       } catch (ExecutionException e) {
         Throwable cause = e.getCause();
         if (cause instanceof SegmentCommitter.Superseded) {
           metrics.segmentsSuperseded.incrementAndGet();
-          LOG.warn("{}: {}; stopped writing it until the group hands it over again", f.pa().topicPartition(), cause.getMessage());
+          LOG.warn(
+              "{}: {}; stopped writing it until the group hands it over again",
+              f.pa().topicPartition(),
+              cause.getMessage());
           if (current(f)) {
             retryLater(f.pa());
           }
         } else if (!current(f)) {
-          LOG.info("{}: writing {} failed after the partition was dropped ({})", f.pa().topicPartition(), f.segment().key(), cause.toString());
+          LOG.info(
+              "{}: writing {} failed after the partition was dropped ({})",
+              f.pa().topicPartition(),
+              f.segment().key(),
+              cause.toString());
         } else {
-          failed(f.pa(), "writing " + f.segment().key() + " and its manifest", cause instanceof Exception ? (Exception) cause : e);
+          failed(
+              f.pa(),
+              "writing " + f.segment().key() + " and its manifest",
+              cause instanceof Exception ? (Exception) cause : e);
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -357,18 +394,21 @@ final class ArchiverLoop implements Runnable {
           continue; // several segments of one partition: counted and logged once
         }
         metrics.commitsFenced.incrementAndGet();
-        LOG.warn("{}: the group rejected the offset commit ({}): another archiver may own the partition now"
+        LOG.warn(
+            "{}: the group rejected the offset commit ({}): another archiver may own the partition now"
                 + " (generation fencing); stopped writing it, its committed segments stay in the store",
-            f.pa().topicPartition(), e.toString());
+            f.pa().topicPartition(),
+            e.toString());
         retryLater(f.pa());
       }
       return;
     } catch (RuntimeException e) {
-      done.forEach(f -> {
-        if (current(f)) {
-          failed(f.pa(), "committing the consumer offset", e);
-        }
-      });
+      done.forEach(
+          f -> {
+            if (current(f)) {
+              failed(f.pa(), "committing the consumer offset", e);
+            }
+          });
       return;
     }
     for (int i = 0; i < done.size(); i++) {
@@ -381,17 +421,30 @@ final class ArchiverLoop implements Runnable {
       metrics.bytesCommitted.addAndGet(m.sizeBytes);
       metrics.lastSegmentBytes.set(m.sizeBytes);
       metrics.invalidRecords.addAndGet(m.invalidRecords);
-      LOG.debug("committed {} ({} records, {} bytes) on {}", m, m.recordCount, m.sizeBytes, done.get(i).reason().label());
+      LOG.debug(
+          "committed {} ({} records, {} bytes) on {}",
+          m,
+          m.recordCount,
+          m.sizeBytes,
+          done.get(i).reason().label());
     }
   }
 
-  /** The partition is still this archiver's, and not retried or stopped since the segment was sealed. */
+  /**
+   * The partition is still this archiver's, and not retried or stopped since the segment was
+   * sealed.
+   */
   private boolean current(InFlight f) {
     return partitions.get(f.pa().partition()) == f.pa() && f.pa().epoch() == f.epoch();
   }
 
   /** A sealed segment handed to a worker, with the partition's epoch at sealing time. */
-  private record InFlight(PartitionArchiver pa, long epoch, SealedSegment segment, Future<Manifest> upload, RollReason reason) {}
+  private record InFlight(
+      PartitionArchiver pa,
+      long epoch,
+      SealedSegment segment,
+      Future<Manifest> upload,
+      RollReason reason) {}
 
   private void resume(PartitionArchiver pa) {
     resume(List.of(pa));
@@ -428,15 +481,28 @@ final class ArchiverLoop implements Runnable {
       TopicPartition tp = pa.topicPartition();
       try {
         OffsetAndMetadata c = committed.get(tp);
-        // Through the index: a head, a listing and the manifests committed since the compactor's last pass.
-        ManifestStore.Chain chain = index.open(tp.partition()).chainFrom(c == null ? -1 : c.offset());
-        ResumePlan plan = ResumePlan.of(topic, tp.partition(), chain, logStarts.get(tp), logEnds.get(tp), c == null ? null : c.offset(),
-            settings.newStoreFromLogStart());
+        // Through the index: a head, a listing and the manifests committed since the compactor's
+        // last pass.
+        ManifestStore.Chain chain =
+            index.open(tp.partition()).chainFrom(c == null ? -1 : c.offset());
+        ResumePlan plan =
+            ResumePlan.of(
+                topic,
+                tp.partition(),
+                chain,
+                logStarts.get(tp),
+                logEnds.get(tp),
+                c == null ? null : c.offset(),
+                settings.newStoreFromLogStart());
         if (!plan.toRepublish().isEmpty()) {
           archived.publishAndWait(plan.toRepublish());
           metrics.archivedPublished.addAndGet(plan.toRepublish().size());
-          LOG.info("{}: republished {} manifests above the committed offset {} to {}",
-              tp, plan.toRepublish().size(), c == null ? "(none)" : c.offset(), settings.topics().archived());
+          LOG.info(
+              "{}: republished {} manifests above the committed offset {} to {}",
+              tp,
+              plan.toRepublish().size(),
+              c == null ? "(none)" : c.offset(),
+              settings.topics().archived());
         }
         if (plan.commitNeeded()) {
           commits.put(tp, new OffsetAndMetadata(plan.startOffset()));
@@ -460,30 +526,46 @@ final class ArchiverLoop implements Runnable {
       }
     } catch (CommitFailedException | RebalanceInProgressException | FencedInstanceIdException e) {
       metrics.commitsFenced.incrementAndGet();
-      LOG.warn("{}: the group rejected the offset commit while resuming ({}); retrying after the rebalance", commits.keySet(), e.toString());
+      LOG.warn(
+          "{}: the group rejected the offset commit while resuming ({}); retrying after the rebalance",
+          commits.keySet(),
+          e.toString());
       plans.keySet().forEach(this::retryLater);
       return;
     } catch (RuntimeException e) {
       plans.keySet().forEach(pa -> failed(pa, "committing the resume position", e));
       return;
     }
-    plans.forEach((pa, plan) -> {
-      TopicPartition tp = pa.topicPartition();
-      consumer.seek(tp, plan.startOffset());
-      pa.activate(newWriter(tp.partition(), plan.startOffset()), plan.archivedEnd());
-      if (plan.archivedEnd() >= 0) {
-        committedEnds.merge(tp.partition(), plan.archivedEnd(), Math::max);
-      }
-      stopped.remove(tp.partition());
-      consumer.resume(Set.of(tp));
-      LOG.info("{}: archiving from offset {} ({})", tp, plan.startOffset(),
-          plan.archivedEnd() < 0 ? "nothing archived yet: the log start" : "the end of the manifest chain");
-    });
+    plans.forEach(
+        (pa, plan) -> {
+          TopicPartition tp = pa.topicPartition();
+          consumer.seek(tp, plan.startOffset());
+          pa.activate(newWriter(tp.partition(), plan.startOffset()), plan.archivedEnd());
+          if (plan.archivedEnd() >= 0) {
+            committedEnds.merge(tp.partition(), plan.archivedEnd(), Math::max);
+          }
+          stopped.remove(tp.partition());
+          consumer.resume(Set.of(tp));
+          LOG.info(
+              "{}: archiving from offset {} ({})",
+              tp,
+              plan.startOffset(),
+              plan.archivedEnd() < 0
+                  ? "nothing archived yet: the log start"
+                  : "the end of the manifest chain");
+        });
   }
 
   /** Announces a protocol point to the (test-only) hook; a hook that pauses holds this thread. */
   private SegmentWriter newWriter(int partition, long startOffset) {
-    return new SegmentWriter(partition, startOffset, settings.segmentMaxBytes(), settings.format(), settings.codec(), settings.zstdLevel(), workers);
+    return new SegmentWriter(
+        partition,
+        startOffset,
+        settings.segmentMaxBytes(),
+        settings.format(),
+        settings.codec(),
+        settings.zstdLevel(),
+        workers);
   }
 
   private void reached(ProtocolPoint point, int partition) {
@@ -497,8 +579,12 @@ final class ArchiverLoop implements Runnable {
 
   private void failed(PartitionArchiver pa, String what, Exception e) {
     metrics.commitFailures.incrementAndGet();
-    LOG.error("{}: {} failed ({}); dropped the open segment, resuming from the store in {} ms",
-        pa.topicPartition(), what, e.toString(), settings.retryBackoffMs());
+    LOG.error(
+        "{}: {} failed ({}); dropped the open segment, resuming from the store in {} ms",
+        pa.topicPartition(),
+        what,
+        e.toString(),
+        settings.retryBackoffMs());
     retryLater(pa);
   }
 
@@ -541,7 +627,10 @@ final class ArchiverLoop implements Runnable {
         roll(leaving, RollReason.REVOCATION);
         completeAllCommits();
       } catch (RuntimeException e) {
-        LOG.warn("could not roll the segments of revoked partitions {} ({}); the next owner re-archives them", revoked, e.toString());
+        LOG.warn(
+            "could not roll the segments of revoked partitions {} ({}); the next owner re-archives them",
+            revoked,
+            e.toString());
       }
       leaving.forEach(pa -> partitions.remove(pa.partition()));
       if (!revoked.isEmpty()) {
@@ -554,7 +643,10 @@ final class ArchiverLoop implements Runnable {
       for (TopicPartition tp : lost) {
         partitions.remove(tp.partition());
       }
-      LOG.warn("archiver {}: partitions lost {} (open segments dropped; the next owner re-archives them)", archiverId, lost);
+      LOG.warn(
+          "archiver {}: partitions lost {} (open segments dropped; the next owner re-archives them)",
+          archiverId,
+          lost);
     }
 
     @Override

@@ -29,12 +29,18 @@ public final class ArchiverMetrics {
     rolls.incrementAndGet(reason.ordinal());
   }
 
-  /** Segments sealed for this reason (committed, or still being written; a failed write is not taken back). */
+  /**
+   * Segments sealed for this reason (committed, or still being written; a failed write is not taken
+   * back).
+   */
   public long rolls(RollReason reason) {
     return rolls.get(reason.ordinal());
   }
 
-  /** {@link #rolls(RollReason)} of every reason, keyed by {@link RollReason#label()}, in declaration order. */
+  /**
+   * {@link #rolls(RollReason)} of every reason, keyed by {@link RollReason#label()}, in declaration
+   * order.
+   */
   public Map<String, Long> rollsByReason() {
     Map<String, Long> byReason = new LinkedHashMap<>();
     for (RollReason r : RollReason.values()) {
@@ -43,7 +49,9 @@ public final class ArchiverMetrics {
     return byReason;
   }
 
-  /** Records taken into segments, committed or still open (re-reads after a failure count again). */
+  /**
+   * Records taken into segments, committed or still open (re-reads after a failure count again).
+   */
   public long recordsConsumed() {
     return recordsConsumed.get();
   }
@@ -104,7 +112,10 @@ public final class ArchiverMetrics {
     return storeCommits.get();
   }
 
-  /** Time spent writing segments and their manifests to the store, summed over {@link #storeCommits()}. */
+  /**
+   * Time spent writing segments and their manifests to the store, summed over {@link
+   * #storeCommits()}.
+   */
   public long storeCommitNanos() {
     return storeCommitNanos.get();
   }
@@ -121,9 +132,31 @@ public final class ArchiverMetrics {
 
   @Override
   public String toString() {
-    return "consumed=" + recordsConsumed() + " archived=" + recordsArchived() + " segments=" + segmentsCommitted() + " bytes=" + bytesCommitted()
-        + " invalid=" + invalidRecords() + " published=" + archivedPublished() + " rolls=" + rollRequestsAnswered()
-        + " tables=" + tablesArchived() + " fenced=" + commitsFenced() + " superseded=" + segmentsSuperseded() + " failures=" + commitFailures()
-        + " stopped=" + partitionsStopped() + " rollsByReason=" + rollsByReason();
+    return "consumed="
+        + recordsConsumed()
+        + " archived="
+        + recordsArchived()
+        + " segments="
+        + segmentsCommitted()
+        + " bytes="
+        + bytesCommitted()
+        + " invalid="
+        + invalidRecords()
+        + " published="
+        + archivedPublished()
+        + " rolls="
+        + rollRequestsAnswered()
+        + " tables="
+        + tablesArchived()
+        + " fenced="
+        + commitsFenced()
+        + " superseded="
+        + segmentsSuperseded()
+        + " failures="
+        + commitFailures()
+        + " stopped="
+        + partitionsStopped()
+        + " rollsByReason="
+        + rollsByReason();
   }
 }

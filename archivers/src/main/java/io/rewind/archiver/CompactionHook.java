@@ -3,8 +3,8 @@ package io.rewind.archiver;
 import java.io.PrintStream;
 
 /**
- * Test-only, like {@link ProtocolHook}: the system property {@value #PAUSE_AT} set to a
- * {@link CompactionPoint}'s label holds the compactor at that point until the process is killed.
+ * Test-only, like {@link ProtocolHook}: the system property {@value #PAUSE_AT} set to a {@link
+ * CompactionPoint}'s label holds the compactor at that point until the process is killed.
  */
 @FunctionalInterface
 interface CompactionHook {

@@ -10,7 +10,10 @@ import java.util.Locale;
  * the compactor at each (see {@link CompactionHook}).
  */
 public enum CompactionPoint {
-  /** A merged segment is whole at its final key; its manifest is not written (an orphan if the compactor dies now). */
+  /**
+   * A merged segment is whole at its final key; its manifest is not written (an orphan if the
+   * compactor dies now).
+   */
   MERGED_SEGMENT_WRITTEN,
   /** The merged manifest is written; the index head does not name it yet. */
   MERGED_MANIFEST_WRITTEN,
@@ -27,8 +30,16 @@ public enum CompactionPoint {
   }
 
   static CompactionPoint ofLabel(String label) {
-    return Arrays.stream(values()).filter(p -> p.label().equals(label.trim())).findFirst()
-        .orElseThrow(() -> new RewindException(Kind.REFUSED, "unknown compaction point '" + label + "': use one of "
-            + Arrays.stream(values()).map(CompactionPoint::label).toList()));
+    return Arrays.stream(values())
+        .filter(p -> p.label().equals(label.trim()))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new RewindException(
+                    Kind.REFUSED,
+                    "unknown compaction point '"
+                        + label
+                        + "': use one of "
+                        + Arrays.stream(values()).map(CompactionPoint::label).toList()));
   }
 }

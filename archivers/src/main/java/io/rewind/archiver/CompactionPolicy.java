@@ -40,7 +40,10 @@ final class CompactionPolicy {
   }
 
   static CompactionPolicy of(CompactionSettings settings) {
-    return new CompactionPolicy(settings.windows(), settings.settleMs(), settings.maxSegmentBytes(),
+    return new CompactionPolicy(
+        settings.windows(),
+        settings.settleMs(),
+        settings.maxSegmentBytes(),
         java.util.Set.copyOf(settings.keys().ids()));
   }
 
@@ -58,9 +61,13 @@ final class CompactionPolicy {
         long window = window(entries.get(i), level);
         long bytes = entries.get(i).sizeBytes;
         int j = i + 1;
-        while (j < entries.size() && !taken[j] && candidate(entries.get(j), false, level, now) && window(entries.get(j), level) == window
+        while (j < entries.size()
+            && !taken[j]
+            && candidate(entries.get(j), false, level, now)
+            && window(entries.get(j), level) == window
             && entries.get(j).startOffset == entries.get(j - 1).endOffset
-            && Objects.equals(entries.get(j).keyId, entries.get(i).keyId) && bytes + entries.get(j).sizeBytes <= maxBytes) {
+            && Objects.equals(entries.get(j).keyId, entries.get(i).keyId)
+            && bytes + entries.get(j).sizeBytes <= maxBytes) {
           bytes += entries.get(j).sizeBytes;
           j++;
         }
@@ -73,15 +80,22 @@ final class CompactionPolicy {
         i = j;
       }
     }
-    runs.sort((a, b) -> Long.compare(a.sources().get(0).startOffset, b.sources().get(0).startOffset));
+    runs.sort(
+        (a, b) -> Long.compare(a.sources().get(0).startOffset, b.sources().get(0).startOffset));
     return runs;
   }
 
   private boolean candidate(Manifest m, boolean taken, int level, long now) {
-    return !taken && m.level() < level && (m.keyId == null || keyIds.contains(m.keyId)) && ended(window(m, level), level, now);
+    return !taken
+        && m.level() < level
+        && (m.keyId == null || keyIds.contains(m.keyId))
+        && ended(window(m, level), level, now);
   }
 
-  /** The level's window a manifest falls in: its oldest level-0 segment's commit time over the window. */
+  /**
+   * The level's window a manifest falls in: its oldest level-0 segment's commit time over the
+   * window.
+   */
   long window(Manifest m, int level) {
     return Math.floorDiv(m.archivedFrom(), windows[level - 1]);
   }

@@ -28,19 +28,52 @@ public final class CompactionSettings {
   public static final String MAX_SEGMENT_BYTES = "compaction.max.segment.bytes";
   public static final String PAGE_ENTRIES = "compaction.index.page.entries";
 
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(LEVEL_WINDOWS_MS, Type.STRING, "60000,3600000", new NestedWindows(), Importance.MEDIUM,
-          "Compaction levels, each window a multiple of the one before: level 1 merges a minute of level-0 segments,"
-              + " level 2 an hour ([archivers.md](archivers.md)).")
-      .define(SETTLE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.LOW,
-          "A window is merged this long after it ends, so that a segment committed late in it is still taken.")
-      .define(GRACE_MS, Type.LONG, 600_000L, Range.atLeast(0), Importance.LOW,
-          "Merged-away segments are deleted this long after the merged one replaced them, so a reader that read the"
-              + " index just before still finds what it planned.")
-      .define(INTERVAL_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.MEDIUM,
-          "How often the compactor indexes and merges.")
-      .define(MAX_SEGMENT_BYTES, Type.LONG, 4L << 30, Range.atLeast(1), Importance.LOW, "Cap on a merged segment.")
-      .define(PAGE_ENTRIES, Type.INT, 256, Range.atLeast(2), Importance.LOW, "Entries per immutable index page.");
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              LEVEL_WINDOWS_MS,
+              Type.STRING,
+              "60000,3600000",
+              new NestedWindows(),
+              Importance.MEDIUM,
+              "Compaction levels, each window a multiple of the one before: level 1 merges a minute of level-0 segments,"
+                  + " level 2 an hour ([archivers.md](archivers.md)).")
+          .define(
+              SETTLE_MS,
+              Type.LONG,
+              30_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "A window is merged this long after it ends, so that a segment committed late in it is still taken.")
+          .define(
+              GRACE_MS,
+              Type.LONG,
+              600_000L,
+              Range.atLeast(0),
+              Importance.LOW,
+              "Merged-away segments are deleted this long after the merged one replaced them, so a reader that read the"
+                  + " index just before still finds what it planned.")
+          .define(
+              INTERVAL_MS,
+              Type.LONG,
+              10_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "How often the compactor indexes and merges.")
+          .define(
+              MAX_SEGMENT_BYTES,
+              Type.LONG,
+              4L << 30,
+              Range.atLeast(1),
+              Importance.LOW,
+              "Cap on a merged segment.")
+          .define(
+              PAGE_ENTRIES,
+              Type.INT,
+              256,
+              Range.atLeast(2),
+              Importance.LOW,
+              "Entries per immutable index page.");
 
   private final long[] windows;
   private final long settleMs;
@@ -74,17 +107,29 @@ public final class CompactionSettings {
       try {
         w = Long.parseLong(p);
       } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("configuration '" + LEVEL_WINDOWS_MS + "' must list whole numbers of ms, e.g. 60000,3600000; got '"
-            + text + "'");
+        throw new IllegalArgumentException(
+            "configuration '"
+                + LEVEL_WINDOWS_MS
+                + "' must list whole numbers of ms, e.g. 60000,3600000; got '"
+                + text
+                + "'");
       }
       if (w <= 0 || (!parsed.isEmpty() && w % parsed.get(parsed.size() - 1) != 0)) {
-        throw new IllegalArgumentException("configuration '" + LEVEL_WINDOWS_MS + "': each window must be positive and a multiple of the"
-            + " one before (levels nest), got '" + text + "'");
+        throw new IllegalArgumentException(
+            "configuration '"
+                + LEVEL_WINDOWS_MS
+                + "': each window must be positive and a multiple of the"
+                + " one before (levels nest), got '"
+                + text
+                + "'");
       }
       parsed.add(w);
     }
     if (parsed.isEmpty()) {
-      throw new IllegalArgumentException("configuration '" + LEVEL_WINDOWS_MS + "' must name at least one level, e.g. 60000,3600000");
+      throw new IllegalArgumentException(
+          "configuration '"
+              + LEVEL_WINDOWS_MS
+              + "' must name at least one level, e.g. 60000,3600000");
     }
     return parsed.stream().mapToLong(Long::longValue).toArray();
   }
@@ -131,7 +176,10 @@ public final class CompactionSettings {
     return pageEntries;
   }
 
-  /** The key ring: merged segments are read with the key each source names and sealed with the newest. */
+  /**
+   * The key ring: merged segments are read with the key each source names and sealed with the
+   * newest.
+   */
   public KeyRing keys() {
     return keys;
   }

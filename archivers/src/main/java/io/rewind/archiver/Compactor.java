@@ -5,13 +5,13 @@ import io.rewind.client.lease.LeaseBusyException;
 import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.Leases;
 import io.rewind.client.segment.SegmentException;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.store.catalog.Covering;
 import io.rewind.store.catalog.IndexHead;
 import io.rewind.store.catalog.IndexPage;
-import io.rewind.client.store.Manifest;
 import io.rewind.store.catalog.ManifestIndex;
-import io.rewind.client.store.ObjectStore;
-import io.rewind.client.store.StoreLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The compactor ({@code rewind compact}), the only writer of the manifest index. A pass, for each
- * partition: index the level-0 manifests the archivers committed since the last pass (or rebuild the
- * head from every manifest when it is missing or torn); merge the level windows that ended
+ * partition: index the level-0 manifests the archivers committed since the last pass (or rebuild
+ * the head from every manifest when it is missing or torn); merge the level windows that ended
  * ({@link CompactionPolicy}, {@link SegmentMerger}); delete the manifests and segments merged away
  * once their grace period has passed; move finished entries into index pages; drop what retention
  * put below its floor.
@@ -54,26 +54,35 @@ public final class Compactor {
   private final SegmentMerger merger;
   private final Leases leases;
 
-  public Compactor(ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock) {
+  public Compactor(
+      ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock) {
     this(store, settings, compactorId, clock, CompactionHook.fromSystemProperties());
   }
 
-  Compactor(ObjectStore store, CompactionSettings settings, String compactorId, LongSupplier clock, CompactionHook hook) {
+  Compactor(
+      ObjectStore store,
+      CompactionSettings settings,
+      String compactorId,
+      LongSupplier clock,
+      CompactionHook hook) {
     this.store = store;
     this.settings = settings;
     this.policy = CompactionPolicy.of(settings);
     this.clock = clock;
     this.hook = hook;
     this.merger = new SegmentMerger(store, settings.keys(), compactorId, clock, hook);
-    // Lease expiries are wall-clock times other hosts compare with theirs, whatever clock drives the windows.
+    // Lease expiries are wall-clock times other hosts compare with theirs, whatever clock drives
+    // the windows.
     this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
   /** What a pass did. Field names are the JSON of {@code rewind compact --json}. */
   public static final class Report {
     public int partitions;
+
     /** Partitions whose head was missing or torn and was rebuilt from every manifest. */
     public int headsRebuilt;
+
     public long manifestsIndexed;
     public long mergedSegmentsWritten;
     public long segmentsMerged;
@@ -81,10 +90,19 @@ public final class Compactor {
     public long retiredDeleted;
     public long pagesWritten;
     public long headsWritten;
-    /** Runs that could not be merged (a missing or corrupt source), each named; retried on the next pass. */
+
+    /**
+     * Runs that could not be merged (a missing or corrupt source), each named; retried on the next
+     * pass.
+     */
     public List<String> errors = new ArrayList<>();
-    /** Why the pass did nothing: another operation held the stream's lease (named, with its expiry), or null. */
+
+    /**
+     * Why the pass did nothing: another operation held the stream's lease (named, with its expiry),
+     * or null.
+     */
     public String skipped;
+
     /** The epoch of the stream lease the pass ran under (0 when skipped). */
     public long leaseEpoch;
 
@@ -104,7 +122,8 @@ public final class Compactor {
 
   /**
    * One pass over every partition with manifests. A partition that cannot be read or written (the
-   * store failing) is named in the report's errors and tried again on the next pass; the others go on.
+   * store failing) is named in the report's errors and tried again on the next pass; the others go
+   * on.
    */
   public Report pass() throws IOException, InterruptedException {
     Lease lease;
@@ -126,14 +145,16 @@ public final class Compactor {
         } catch (IOException e) {
           total.partitions++;
           total.errors.add("p=" + p + ": " + e);
-          LOG.error("p={}: compaction pass failed, tried again on the next pass: {}", p, e.toString());
+          LOG.error(
+              "p={}: compaction pass failed, tried again on the next pass: {}", p, e.toString());
         }
       }
       return total;
     }
   }
 
-  Report pass(ManifestIndex index, int partition, Lease lease) throws IOException, InterruptedException {
+  Report pass(ManifestIndex index, int partition, Lease lease)
+      throws IOException, InterruptedException {
     Report report = new Report();
     report.partitions = 1;
     lease.check();
@@ -161,9 +182,23 @@ public final class Compactor {
       try {
         merged = merger.merge(run.level(), run.sources());
       } catch (SegmentException e) {
-        report.errors.add("p=" + partition + " level " + run.level() + " [" + run.sources().get(0).startOffset + ", "
-            + run.sources().get(run.sources().size() - 1).endOffset + "): " + e.getMessage());
-        LOG.error("p={}: cannot merge {} segments into level {}: {}", partition, run.sources().size(), run.level(), e.getMessage());
+        report.errors.add(
+            "p="
+                + partition
+                + " level "
+                + run.level()
+                + " ["
+                + run.sources().get(0).startOffset
+                + ", "
+                + run.sources().get(run.sources().size() - 1).endOffset
+                + "): "
+                + e.getMessage());
+        LOG.error(
+            "p={}: cannot merge {} segments into level {}: {}",
+            partition,
+            run.sources().size(),
+            run.level(),
+            e.getMessage());
         continue;
       }
       for (SegmentMerger.Merged m : merged) {
@@ -191,7 +226,8 @@ public final class Compactor {
   }
 
   /** Adds the manifests that extend the head's chain; retires those another covers. */
-  private boolean absorb(IndexHead head, List<Manifest> manifests, long floor, long now, Report report) {
+  private boolean absorb(
+      IndexHead head, List<Manifest> manifests, long floor, long now, Report report) {
     List<Manifest> above = new ArrayList<>();
     for (Manifest m : manifests) {
       if (m.endOffset > floor) {
@@ -206,7 +242,10 @@ public final class Compactor {
     return !c.covering().isEmpty() || !c.redundant().isEmpty();
   }
 
-  /** Entries and pages retention put below its floor leave the head (retention deletes their objects). */
+  /**
+   * Entries and pages retention put below its floor leave the head (retention deletes their
+   * objects).
+   */
   private static boolean dropBelowFloor(IndexHead head, long floor, List<String> pagesBelowFloor) {
     if (floor < 0) {
       return false;
@@ -239,7 +278,8 @@ public final class Compactor {
    * again after its deletion (a zombie archiver's, which its commit guard makes very unlikely) is
    * not the compactor's to judge: rewind gc reads such strays.
    */
-  private boolean deleteRetired(IndexHead head, long now, Report report) throws IOException, InterruptedException {
+  private boolean deleteRetired(IndexHead head, long now, Report report)
+      throws IOException, InterruptedException {
     Set<String> live = new HashSet<>();
     for (Manifest m : head.entries) {
       live.add(m.key());
@@ -274,8 +314,12 @@ public final class Compactor {
     return true;
   }
 
-  /** Moves finished entries from the head into a page once the head holds half a page more of them than a page. */
-  private boolean page(ManifestIndex index, IndexHead head, long now, Report report) throws IOException, InterruptedException {
+  /**
+   * Moves finished entries from the head into a page once the head holds half a page more of them
+   * than a page.
+   */
+  private boolean page(ManifestIndex index, IndexHead head, long now, Report report)
+      throws IOException, InterruptedException {
     int size = settings.pageEntries();
     int finished = policy.finishedPrefix(head.entries, now);
     boolean changed = false;
@@ -288,7 +332,9 @@ public final class Compactor {
       page.entries = entries;
       index.writePage(page);
       hook.reached(CompactionPoint.PAGE_WRITTEN, head.partition);
-      head.pages.add(IndexHead.PageRef.of(StoreLayout.indexPage(head.partition, page.startOffset, page.endOffset), entries));
+      head.pages.add(
+          IndexHead.PageRef.of(
+              StoreLayout.indexPage(head.partition, page.startOffset, page.endOffset), entries));
       head.entries.subList(0, size).clear();
       finished -= size;
       report.pagesWritten++;
@@ -318,7 +364,11 @@ public final class Compactor {
       current = index.readHeadForWrite(partition);
       Optional<IndexHead> head = current.head();
       if (head.isPresent() && head.get().leaseEpoch > lease.epoch()) {
-        throw lease.lostTo("the index head of p=" + partition + " was written under epoch " + head.get().leaseEpoch);
+        throw lease.lostTo(
+            "the index head of p="
+                + partition
+                + " was written under epoch "
+                + head.get().leaseEpoch);
       }
       return head;
     }
@@ -326,18 +376,28 @@ public final class Compactor {
     void write(IndexHead head, long now, Report report) throws IOException {
       lease.check();
       if (current == null) {
-        // After a write of ours the versions are the store's to tell: read again, and go on only from our own head.
+        // After a write of ours the versions are the store's to tell: read again, and go on only
+        // from our own head.
         Optional<IndexHead> stored = read();
-        if (stored.isEmpty() || stored.get().version != head.version || stored.get().leaseEpoch != lease.epoch()) {
-          throw lease.lostTo("the index head of p=" + partition + " changed under this compactor (now version "
-              + stored.map(h -> h.version + ", epoch " + h.leaseEpoch).orElse("absent") + ")");
+        if (stored.isEmpty()
+            || stored.get().version != head.version
+            || stored.get().leaseEpoch != lease.epoch()) {
+          throw lease.lostTo(
+              "the index head of p="
+                  + partition
+                  + " changed under this compactor (now version "
+                  + stored.map(h -> h.version + ", epoch " + h.leaseEpoch).orElse("absent")
+                  + ")");
         }
       }
       head.version++;
       head.writtenAt = now;
       head.leaseEpoch = lease.epoch();
       if (!index.writeHead(head, current)) {
-        throw lease.lostTo("the index head of p=" + partition + " was written by another writer since this compactor read it");
+        throw lease.lostTo(
+            "the index head of p="
+                + partition
+                + " was written by another writer since this compactor read it");
       }
       current = null;
       report.headsWritten++;

@@ -3,13 +3,13 @@ package io.rewind.archiver;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.client.store.TableHistory;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.RollAck;
 import io.rewind.schemas.RollRequest;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.catalog.TableDescriptorFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -60,8 +60,10 @@ final class ControlListener implements Runnable {
   private final Deserializer<TableDescriptor> tableReader;
   private final ObjectStore store;
   private final TableHistory history;
+
   /** Per table, the newest version kept (null: none), read once from the store. */
   private final Map<String, TableDescriptor> newestKept = new java.util.HashMap<>();
+
   private final ArchiverMetrics metrics;
   private final Queue<RollRequest> rollRequests = new ConcurrentLinkedQueue<>();
   private volatile boolean closing;
@@ -111,9 +113,12 @@ final class ControlListener implements Runnable {
             .setPartitions(committedEnds)
             .setAckedAt(System.currentTimeMillis())
             .build();
-    byte[] value = controlWriter.serialize(control.topic(), ControlEvent.newBuilder().setBody(ack).build());
+    byte[] value =
+        controlWriter.serialize(control.topic(), ControlEvent.newBuilder().setBody(ack).build());
     producer
-        .send(new ProducerRecord<>(control.topic(), request.getRequestId().getBytes(StandardCharsets.UTF_8), value))
+        .send(
+            new ProducerRecord<>(
+                control.topic(), request.getRequestId().getBytes(StandardCharsets.UTF_8), value))
         .get(60, TimeUnit.SECONDS);
   }
 
@@ -143,7 +148,10 @@ final class ControlListener implements Runnable {
         }
       }
     } catch (RuntimeException e) {
-      LOG.error("the control listener stopped: roll requests and table descriptors are no longer handled ({})", e.toString(), e);
+      LOG.error(
+          "the control listener stopped: roll requests and table descriptors are no longer handled ({})",
+          e.toString(),
+          e);
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
@@ -154,13 +162,19 @@ final class ControlListener implements Runnable {
     try {
       event = controlReader.deserialize(r.topic(), r.headers(), r.value());
     } catch (RuntimeException e) {
-      LOG.warn("{}-{}@{}: not a control event ({}); ignored", r.topic(), r.partition(), r.offset(), e.getMessage());
+      LOG.warn(
+          "{}-{}@{}: not a control event ({}); ignored",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
       return;
     }
     if (event != null && event.getBody() instanceof RollRequest) {
       RollRequest request = (RollRequest) event.getBody();
       if (!request.getRoll()) {
-        // A restore point's announcement: the queues answer it; the requester sends a roll once they did.
+        // A restore point's announcement: the queues answer it; the requester sends a roll once
+        // they did.
         return;
       }
       LOG.info("roll request {} from '{}'", request.getRequestId(), request.getRequester());
@@ -171,18 +185,25 @@ final class ControlListener implements Runnable {
   /** False when the store could not be written: the caller retries from this record. */
   private boolean onTable(ConsumerRecord<byte[], byte[]> r) {
     if (r.value() == null) {
-      return true; // a tombstone: the table left the backup, its archived descriptor stays for restores
+      return true; // a tombstone: the table left the backup, its archived descriptor stays for
+      // restores
     }
     TableDescriptor descriptor;
     try {
       descriptor = tableReader.deserialize(r.topic(), r.headers(), r.value());
     } catch (RuntimeException e) {
-      LOG.warn("{}-{}@{}: not a table descriptor ({}); ignored", r.topic(), r.partition(), r.offset(), e.getMessage());
+      LOG.warn(
+          "{}-{}@{}: not a table descriptor ({}); ignored",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
       return true;
     }
     try {
       keepVersion(descriptor);
-      // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a good
+      // Every start re-reads the topic: rewriting unchanged descriptors would only risk tearing a
+      // good
       // file (a local store writes in place) if the archiver dies mid-write.
       if (storedUpdatedAt(descriptor.getTable()) >= descriptor.getUpdatedAt()) {
         return true;
@@ -192,8 +213,12 @@ final class ControlListener implements Runnable {
       LOG.debug("archived the descriptor of {}", descriptor.getTable());
       return true;
     } catch (IOException | RuntimeException e) {
-      LOG.error("cannot archive the descriptor of {} to {} ({}); retrying in {} ms",
-          descriptor.getTable(), store, e.toString(), RETRY_MS);
+      LOG.error(
+          "cannot archive the descriptor of {} to {} ({}); retrying in {} ms",
+          descriptor.getTable(),
+          store,
+          e.toString(),
+          RETRY_MS);
       return false;
     }
   }
@@ -211,7 +236,9 @@ final class ControlListener implements Runnable {
         newestKept.put(table, history.newest(table).orElse(null));
       }
       TableDescriptor newest = newestKept.get(table);
-      if (newest != null && newest.getUpdatedAt() <= descriptor.getUpdatedAt() && TableHistory.sameShape(newest, descriptor)) {
+      if (newest != null
+          && newest.getUpdatedAt() <= descriptor.getUpdatedAt()
+          && TableHistory.sameShape(newest, descriptor)) {
         return;
       }
     }
@@ -225,7 +252,9 @@ final class ControlListener implements Runnable {
   /** When the stored descriptor was read by its publisher; unreadable or absent counts as never. */
   private long storedUpdatedAt(String table) {
     try {
-      return TableDescriptorFile.read(store, table).map(TableDescriptor::getUpdatedAt).orElse(Long.MIN_VALUE);
+      return TableDescriptorFile.read(store, table)
+          .map(TableDescriptor::getUpdatedAt)
+          .orElse(Long.MIN_VALUE);
     } catch (IOException | RuntimeException e) {
       return Long.MIN_VALUE;
     }

@@ -12,8 +12,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Copies a record that failed validation to the dead-letter topic, key, value and headers
- * unchanged, with the reason, its origin and its timestamp in headers. The original is archived
- * all the same: nothing consumed is dropped.
+ * unchanged, with the reason, its origin and its timestamp in headers. The original is archived all
+ * the same: nothing consumed is dropped.
  */
 public final class DeadLetterPublisher {
 
@@ -37,9 +37,13 @@ public final class DeadLetterPublisher {
     }
     headers.add(RecordHeaders.DLQ_REASON, reason.getBytes(StandardCharsets.UTF_8));
     headers.add(RecordHeaders.DLQ_SOURCE, source(record).getBytes(StandardCharsets.UTF_8));
-    headers.add(RecordHeaders.DLQ_TIMESTAMP, Long.toString(record.timestamp()).getBytes(StandardCharsets.UTF_8));
-    // Stamped now, the original's time in a header: retention keeps the copy for as long from when it
+    headers.add(
+        RecordHeaders.DLQ_TIMESTAMP,
+        Long.toString(record.timestamp()).getBytes(StandardCharsets.UTF_8));
+    // Stamped now, the original's time in a header: retention keeps the copy for as long from when
+    // it
     // was made, even when the archiver ran far behind the record's write time.
-    return producer.send(new ProducerRecord<>(topic, null, null, record.key(), record.value(), headers));
+    return producer.send(
+        new ProducerRecord<>(topic, null, null, record.key(), record.value(), headers));
   }
 }

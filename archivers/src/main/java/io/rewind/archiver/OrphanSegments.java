@@ -14,10 +14,14 @@ import java.util.Set;
 public final class OrphanSegments {
 
   /** A segment file as listed in the store. */
-  public record SegmentFile(String key, long startOffset, long endOffset, long sizeBytes, long modifiedAtMs) {}
+  public record SegmentFile(
+      String key, long startOffset, long endOffset, long sizeBytes, long modifiedAtMs) {}
 
   /** The decision for one partition. */
-  public record Plan(List<SegmentFile> remove, List<SegmentFile> keepTooYoung, List<SegmentFile> keepAboveFrontier) {}
+  public record Plan(
+      List<SegmentFile> remove,
+      List<SegmentFile> keepTooYoung,
+      List<SegmentFile> keepAboveFrontier) {}
 
   private OrphanSegments() {}
 
@@ -25,7 +29,8 @@ public final class OrphanSegments {
    * @param referenced keys of segments named by a valid manifest: never removed
    * @param frontier end of the partition's contiguous manifest chain, or -1 when it has none
    */
-  public static Plan plan(List<SegmentFile> segments, Set<String> referenced, long frontier, long nowMs, long graceMs) {
+  public static Plan plan(
+      List<SegmentFile> segments, Set<String> referenced, long frontier, long nowMs, long graceMs) {
     List<SegmentFile> remove = new ArrayList<>();
     List<SegmentFile> young = new ArrayList<>();
     List<SegmentFile> above = new ArrayList<>();

@@ -63,7 +63,9 @@ final class PartitionArchiver {
     return committedEnd;
   }
 
-  /** @param archivedEnd end of the partition's manifest chain, or -1 when nothing is archived */
+  /**
+   * @param archivedEnd end of the partition's manifest chain, or -1 when nothing is archived
+   */
   void activate(SegmentWriter openSegment, long archivedEnd) {
     state = State.ACTIVE;
     writer = openSegment;

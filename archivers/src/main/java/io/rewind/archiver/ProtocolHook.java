@@ -4,10 +4,10 @@ import java.io.PrintStream;
 
 /**
  * Test-only: called when the archiver reaches a {@link ProtocolPoint}. The default does nothing.
- * Setting the system property {@value #PAUSE_AT} to a point's label makes the archiver print
- * {@code rewind-test: paused at <label> p=<partition>} on stderr the first time it reaches that
- * point and wait there until the process is killed: crash tests SIGKILL it at exactly that window.
- * In-process tests install their own hook with {@link Archiver#protocolHook}.
+ * Setting the system property {@value #PAUSE_AT} to a point's label makes the archiver print {@code
+ * rewind-test: paused at <label> p=<partition>} on stderr the first time it reaches that point and
+ * wait there until the process is killed: crash tests SIGKILL it at exactly that window. In-process
+ * tests install their own hook with {@link Archiver#protocolHook}.
  */
 @FunctionalInterface
 interface ProtocolHook {

@@ -11,8 +11,8 @@ import org.apache.kafka.common.header.Headers;
 
 /**
  * Checks an edits record from its headers only (archivers never decode values): it must name its
- * table and a writer schema this version of Rewind knows. A record that fails is still archived
- * as it is; the reason goes with its dead-letter copy. Used by one thread (the poll loop).
+ * table and a writer schema this version of Rewind knows. A record that fails is still archived as
+ * it is; the reason goes with its dead-letter copy. Used by one thread (the poll loop).
  */
 public final class RecordValidator {
 
@@ -35,23 +35,32 @@ public final class RecordValidator {
   public String problem(Headers headers) {
     Header tableHeader = headers.lastHeader(RecordHeaders.TABLE);
     Header schemaHeader = headers.lastHeader(RecordHeaders.SCHEMA);
-    // The common case, checked without decoding: a table, and the schema id the last valid record had.
-    if (tableHeader != null && tableHeader.value() != null && tableHeader.value().length > 0
-        && schemaHeader != null && Arrays.equals(schemaHeader.value(), lastKnownSchema)) {
+    // The common case, checked without decoding: a table, and the schema id the last valid record
+    // had.
+    if (tableHeader != null
+        && tableHeader.value() != null
+        && tableHeader.value().length > 0
+        && schemaHeader != null
+        && Arrays.equals(schemaHeader.value(), lastKnownSchema)) {
       return null;
     }
     String table = RecordHeaders.lastString(headers, RecordHeaders.TABLE);
     String schema = RecordHeaders.lastString(headers, RecordHeaders.SCHEMA);
     if (table == null || table.isEmpty()) {
-      return "missing header " + RecordHeaders.TABLE
+      return "missing header "
+          + RecordHeaders.TABLE
           + ": every edit must name its table; fix the producer (publish edits through Rewind's KafkaBackupEndpoint)";
     }
     if (schema == null || schema.isEmpty()) {
-      return "missing header " + RecordHeaders.SCHEMA
+      return "missing header "
+          + RecordHeaders.SCHEMA
           + ": every edit must name its writer schema id; fix the producer (publish edits through Rewind's KafkaBackupEndpoint)";
     }
     if (!knownSchemaIds.contains(schema.toLowerCase(Locale.ROOT))) {
-      return "unknown schema id " + schema + " in header " + RecordHeaders.SCHEMA
+      return "unknown schema id "
+          + schema
+          + " in header "
+          + RecordHeaders.SCHEMA
           + ": written by a newer or foreign producer; upgrade the archivers to the producer's Rewind version";
     }
     lastKnownSchema = schemaHeader.value();

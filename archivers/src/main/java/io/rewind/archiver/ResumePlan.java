@@ -19,7 +19,8 @@ public final class ResumePlan {
   private final List<Manifest> toRepublish;
   private final boolean commitNeeded;
 
-  private ResumePlan(long startOffset, long archivedEnd, List<Manifest> toRepublish, boolean commitNeeded) {
+  private ResumePlan(
+      long startOffset, long archivedEnd, List<Manifest> toRepublish, boolean commitNeeded) {
     this.startOffset = startOffset;
     this.archivedEnd = archivedEnd;
     this.toRepublish = List.copyOf(toRepublish);
@@ -36,7 +37,12 @@ public final class ResumePlan {
    *     offsets are gone from the log or were committed by the group (archived to another store)
    */
   public static ResumePlan of(
-      String topic, int partition, ManifestStore.Chain chain, long logStart, long logEnd, Long committed,
+      String topic,
+      int partition,
+      ManifestStore.Chain chain,
+      long logStart,
+      long logEnd,
+      Long committed,
       boolean newStoreFromLogStart) {
     if (chain.isEmpty()) {
       if (!newStoreFromLogStart && (logStart > 0 || (committed != null && committed > logStart))) {
@@ -75,7 +81,9 @@ public final class ResumePlan {
     return toRepublish;
   }
 
-  /** The group's committed offset is behind the archive and should be moved to {@link #startOffset}. */
+  /**
+   * The group's committed offset is behind the archive and should be moved to {@link #startOffset}.
+   */
   public boolean commitNeeded() {
     return commitNeeded;
   }

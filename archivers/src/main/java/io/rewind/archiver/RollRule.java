@@ -46,7 +46,10 @@ final class RollRule {
     return openedAt >= 0 && tick(nowMs) != tick(openedAt);
   }
 
-  /** Milliseconds from now to the next tick boundary, 1 to the tick's length: the longest a poll should block. */
+  /**
+   * Milliseconds from now to the next tick boundary, 1 to the tick's length: the longest a poll
+   * should block.
+   */
   long untilNextTick(long nowMs) {
     return tickMs - Math.floorMod(nowMs, tickMs);
   }

@@ -2,14 +2,14 @@ package io.rewind.archiver;
 
 import io.rewind.client.io.ThrottledOutputStream;
 import io.rewind.client.io.UploadThrottle;
-import io.rewind.store.segment.SealedSegment;
 import io.rewind.client.segment.SegmentKey;
-import io.rewind.store.segment.SegmentWriter;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ManifestCodec;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
@@ -26,8 +26,8 @@ import org.apache.hadoop.fs.FSDataOutputStream;
  * already was written by another archiver that owns (or owned) the partition. Replacing it with a
  * shorter range would open a gap in the chain. So the committer looks before writing the segment
  * and again before writing the manifest, and stands down when it finds one ({@link Superseded}).
- * Between the look and the write only an archiver archiving the very same range can interfere,
- * and that one writes the same bytes (deterministic segments, see {@link SegmentWriter}).
+ * Between the look and the write only an archiver archiving the very same range can interfere, and
+ * that one writes the same bytes (deterministic segments, see {@link SegmentWriter}).
  */
 public final class SegmentCommitter {
 
@@ -43,13 +43,22 @@ public final class SegmentCommitter {
     this(store, archiverId, clock, null, new UploadThrottle(0), ProtocolHook.NONE);
   }
 
-  /** Sealing each segment with {@code key} (null: unencrypted), as an archiver configured with it does. */
-  public SegmentCommitter(ObjectStore store, String archiverId, LongSupplier clock, SegmentKey key) {
+  /**
+   * Sealing each segment with {@code key} (null: unencrypted), as an archiver configured with it
+   * does.
+   */
+  public SegmentCommitter(
+      ObjectStore store, String archiverId, LongSupplier clock, SegmentKey key) {
     this(store, archiverId, clock, key, new UploadThrottle(0), ProtocolHook.NONE);
   }
 
   SegmentCommitter(
-      ObjectStore store, String archiverId, LongSupplier clock, SegmentKey key, UploadThrottle throttle, ProtocolHook hook) {
+      ObjectStore store,
+      String archiverId,
+      LongSupplier clock,
+      SegmentKey key,
+      UploadThrottle throttle,
+      ProtocolHook hook) {
     this.store = store;
     this.manifests = new ManifestStore(store);
     this.archiverId = archiverId;
@@ -75,7 +84,9 @@ public final class SegmentCommitter {
       ObjectStore.sync(out);
     }
     hook.reached(ProtocolPoint.SEGMENT_WRITTEN, segment.partition());
-    Manifest manifest = segment.toManifest(ManifestCodec.Sha256.hex(bytes), bytes.length, archiverId, clock.getAsLong());
+    Manifest manifest =
+        segment.toManifest(
+            ManifestCodec.Sha256.hex(bytes), bytes.length, archiverId, clock.getAsLong());
     manifest.keyId = key == null ? null : key.id();
     checkNotCommitted(segment);
     manifests.write(manifest);
@@ -84,7 +95,8 @@ public final class SegmentCommitter {
   }
 
   private void checkNotCommitted(SealedSegment segment) throws IOException {
-    Optional<Manifest> existing = manifests.read(StoreLayout.manifest(segment.partition(), segment.startOffset()));
+    Optional<Manifest> existing =
+        manifests.read(StoreLayout.manifest(segment.partition(), segment.startOffset()));
     if (existing.isPresent()) {
       throw new Superseded(segment, existing.get());
     }
@@ -98,8 +110,13 @@ public final class SegmentCommitter {
     private static final long serialVersionUID = 1L;
 
     Superseded(SealedSegment segment, Manifest existing) {
-      super(segment + " was not committed: " + existing + " (archiver " + existing.archiver
-          + ") already starts there, so another archiver owns the partition now; its manifest is kept");
+      super(
+          segment
+              + " was not committed: "
+              + existing
+              + " (archiver "
+              + existing.archiver
+              + ") already starts there, so another archiver owns the partition now; its manifest is kept");
     }
   }
 }

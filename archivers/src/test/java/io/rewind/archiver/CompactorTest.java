@@ -5,14 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.segment.SegmentKey;
-import io.rewind.store.catalog.IndexHead;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.PartitionView;
-import io.rewind.store.catalog.RetentionFloor;
 import io.rewind.client.store.StoreLayout;
 import io.rewind.client.store.StoredObject;
+import io.rewind.store.catalog.IndexHead;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.store.catalog.PartitionView;
+import io.rewind.store.catalog.RetentionFloor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,8 +36,10 @@ class CompactorTest {
 
   private static final long MINUTE = 60_000;
   private static final long HOUR = 3_600_000;
+
   /** An hour boundary. */
   private static final long T0 = Math.floorDiv(1_795_000_000_000L, HOUR) * HOUR + HOUR;
+
   private static final long SETTLE = 5_000;
   private static final long GRACE = 120_000;
 
@@ -57,10 +59,20 @@ class CompactorTest {
   }
 
   private Compactor compactor(Map<String, String> extra) {
-    Map<String, String> settings = new java.util.HashMap<>(Map.of(
-        CompactionSettings.SETTLE_MS, String.valueOf(SETTLE), CompactionSettings.GRACE_MS, String.valueOf(GRACE)));
+    Map<String, String> settings =
+        new java.util.HashMap<>(
+            Map.of(
+                CompactionSettings.SETTLE_MS,
+                String.valueOf(SETTLE),
+                CompactionSettings.GRACE_MS,
+                String.valueOf(GRACE)));
     settings.putAll(extra);
-    return new Compactor(store, new CompactionSettings(RewindConfig.of(settings)), "compactor-test", now::get, CompactionHook.NONE);
+    return new Compactor(
+        store,
+        new CompactionSettings(RewindConfig.of(settings)),
+        "compactor-test",
+        now::get,
+        CompactionHook.NONE);
   }
 
   private Compactor compactor() {
@@ -73,7 +85,8 @@ class CompactorTest {
   }
 
   @Test
-  void endedMinutesMergeIntoLevelOneThenTheHourIntoLevelTwoAndEveryOffsetReadsOnce() throws Exception {
+  void endedMinutesMergeIntoLevelOneThenTheHourIntoLevelTwoAndEveryOffsetReadsOnce()
+      throws Exception {
     threeMinutes(0);
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
 
@@ -96,15 +109,20 @@ class CompactorTest {
 
     assertThat(second.mergedSegmentsWritten).isEqualTo(1);
     head = new ManifestIndex(store).readHead(0).orElseThrow();
-    assertThat(head.entries).singleElement().satisfies(m -> {
-      assertThat(m.level()).isEqualTo(2);
-      assertThat(m.startOffset).isZero();
-      assertThat(m.endOffset).isEqualTo(3600);
-      assertThat(m.recordCount).isEqualTo(3600);
-      assertThat(m.sourceCount()).isEqualTo(360);
-      assertThat(m.archivedFrom()).isEqualTo(T0 + 250);
-    });
-    assertThat(second.retiredDeleted).as("the first pass's sources, past their grace; not yet the level-1 segments").isEqualTo(240);
+    assertThat(head.entries)
+        .singleElement()
+        .satisfies(
+            m -> {
+              assertThat(m.level()).isEqualTo(2);
+              assertThat(m.startOffset).isZero();
+              assertThat(m.endOffset).isEqualTo(3600);
+              assertThat(m.recordCount).isEqualTo(3600);
+              assertThat(m.sourceCount()).isEqualTo(360);
+              assertThat(m.archivedFrom()).isEqualTo(T0 + 250);
+            });
+    assertThat(second.retiredDeleted)
+        .as("the first pass's sources, past their grace; not yet the level-1 segments")
+        .isEqualTo(240);
     assertThat(new ManifestIndex(store).readHead(0).orElseThrow().retired).hasSize(120 + 2);
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
   }
@@ -156,7 +174,9 @@ class CompactorTest {
 
     IndexHead head = new ManifestIndex(store).readHead(0).orElseThrow();
     assertThat(head.entries).singleElement().satisfies(m -> assertThat(m.endOffset).isEqualTo(40));
-    assertThat(head.retired).extracting(r -> r.startOffset + "-" + r.endOffset).contains(zombie.startOffset + "-" + zombie.endOffset);
+    assertThat(head.retired)
+        .extracting(r -> r.startOffset + "-" + r.endOffset)
+        .contains(zombie.startOffset + "-" + zombie.endOffset);
   }
 
   @Test
@@ -169,7 +189,9 @@ class CompactorTest {
 
     PartitionView unindexed = new ManifestIndex(store).open(0);
     assertThat(unindexed.indexed()).isFalse();
-    assertThat(unindexed.recent()).singleElement().satisfies(m -> assertThat(m.level()).isEqualTo(2));
+    assertThat(unindexed.recent())
+        .singleElement()
+        .satisfies(m -> assertThat(m.level()).isEqualTo(2));
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
 
     Compactor.Report report = compactor().pass();
@@ -204,7 +226,11 @@ class CompactorTest {
 
     Compactor.Report report = compactor().pass();
 
-    assertThat(report.errors).singleElement().asString().contains(l0.get(3).segmentPath).contains("corrupt");
+    assertThat(report.errors)
+        .singleElement()
+        .asString()
+        .contains(l0.get(3).segmentPath)
+        .contains("corrupt");
     assertThat(report.mergedSegmentsWritten).isZero();
     assertThat(objects("segments")).noneMatch(k -> k.contains("/L1/"));
     assertThat(objects("manifests")).noneMatch(k -> k.contains("/L1/"));
@@ -225,13 +251,16 @@ class CompactorTest {
     assertThat(view.recent()).extracting(m -> m.startOffset).containsExactly(30L, 40L, 50L);
 
     compactor().pass();
-    assertThat(new ManifestIndex(store).readHead(0).orElseThrow().entries).extracting(m -> m.startOffset).containsExactly(30L, 40L, 50L);
+    assertThat(new ManifestIndex(store).readHead(0).orElseThrow().entries)
+        .extracting(m -> m.startOffset)
+        .containsExactly(30L, 40L, 50L);
   }
 
   @Test
   void finishedEntriesMoveIntoPagesThatReadersOpenOnlyWhenARangeNeedsThem() throws Exception {
     LevelZeroSegments l0 = new LevelZeroSegments(store);
-    // One segment in each of 8 hours: each stays a lone level-0 segment, finished once its hour has ended.
+    // One segment in each of 8 hours: each stays a lone level-0 segment, finished once its hour has
+    // ended.
     for (int h = 0; h < 8; h++) {
       l0.commit(0, h * 10L, 10, T0 + h * HOUR + 1_000, expected);
     }
@@ -245,25 +274,33 @@ class CompactorTest {
     assertThat(head.entries).hasSize(2);
     PartitionView view = new ManifestIndex(store).open(0);
     assertThat(view.manifestCount()).isEqualTo(8);
-    assertThat(view.all()).extracting(m -> m.startOffset).containsExactly(0L, 10L, 20L, 30L, 40L, 50L, 60L, 70L);
+    assertThat(view.all())
+        .extracting(m -> m.startOffset)
+        .containsExactly(0L, 10L, 20L, 30L, 40L, 50L, 60L, 70L);
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
     long fourthHourWrites = T0 + 3 * HOUR + 1_000 - 400;
-    assertThat(view.overlappingWriteTimes(fourthHourWrites - 1, fourthHourWrites + 20)).extracting(m -> m.startOffset).containsExactly(30L);
+    assertThat(view.overlappingWriteTimes(fourthHourWrites - 1, fourthHourWrites + 20))
+        .extracting(m -> m.startOffset)
+        .containsExactly(30L);
 
     store.delete(head.pages.get(1).key);
-    assertThat(new ManifestIndex(store).open(0).all()).as("a lost page: every manifest read instead").hasSize(8);
+    assertThat(new ManifestIndex(store).open(0).all())
+        .as("a lost page: every manifest read instead")
+        .hasSize(8);
   }
 
   @Test
   void segmentsOfDifferentFormatsMergeSeparately() throws Exception {
     new LevelZeroSegments(store, "records", null).commitMany(0, 0, 3, 10, T0, 500, expected);
-    new LevelZeroSegments(store, "columnar", null).commitMany(0, 30, 3, 10, T0 + 1_500, 500, expected);
+    new LevelZeroSegments(store, "columnar", null)
+        .commitMany(0, 30, 3, 10, T0 + 1_500, 500, expected);
     now.set(T0 + MINUTE + SETTLE);
 
     Compactor.Report report = compactor().pass();
 
     assertThat(report.mergedSegmentsWritten).isEqualTo(2);
-    assertThat(new ManifestIndex(store).readHead(0).orElseThrow().entries).extracting(m -> m.startOffset + "-" + m.endOffset)
+    assertThat(new ManifestIndex(store).readHead(0).orElseThrow().entries)
+        .extracting(m -> m.startOffset + "-" + m.endOffset)
         .containsExactly("0-30", "30-60");
     assertThat(LevelZeroSegments.readThroughIndex(store, 0)).isEqualTo(expected);
   }
@@ -277,22 +314,28 @@ class CompactorTest {
     SegmentKey key = SegmentKey.of(null, material);
     new LevelZeroSegments(store, "columnar", key).commitMany(0, 0, 6, 10, T0, 500, expected);
     now.set(T0 + MINUTE + SETTLE);
-    assertThat(compactor().pass().mergedSegmentsWritten).as("a compactor without the key leaves them as they are").isZero();
+    assertThat(compactor().pass().mergedSegmentsWritten)
+        .as("a compactor without the key leaves them as they are")
+        .isZero();
 
     Compactor.Report report = compactor(Map.of(SegmentKey.KEY_FILE, keyFile.toString())).pass();
 
     assertThat(report.mergedSegmentsWritten).isEqualTo(1);
     Manifest merged = new ManifestIndex(store).readHead(0).orElseThrow().entries.get(0);
     assertThat(merged.keyId).isEqualTo(key.id());
-    assertThat(new String(store.read(merged.segmentPath), 0, 4, StandardCharsets.US_ASCII)).isEqualTo("RWE2");
+    assertThat(new String(store.read(merged.segmentPath), 0, 4, StandardCharsets.US_ASCII))
+        .isEqualTo("RWE2");
     assertThat(LevelZeroSegments.readThroughIndex(store, 0, key)).isEqualTo(expected);
   }
 
   @Test
   void theLevelWindowsMustNest() {
-    assertThatThrownBy(() -> CompactionSettings.windows("60000,90000")).hasMessageContaining("multiple of the one before");
-    assertThatThrownBy(() -> CompactionSettings.windows("")).hasMessageContaining("at least one level");
-    assertThat(CompactionSettings.windows("1000, 60000,3600000")).containsExactly(1000, 60_000, 3_600_000);
+    assertThatThrownBy(() -> CompactionSettings.windows("60000,90000"))
+        .hasMessageContaining("multiple of the one before");
+    assertThatThrownBy(() -> CompactionSettings.windows(""))
+        .hasMessageContaining("at least one level");
+    assertThat(CompactionSettings.windows("1000, 60000,3600000"))
+        .containsExactly(1000, 60_000, 3_600_000);
   }
 
   private List<String> objects(String dirName) throws IOException {

@@ -55,23 +55,32 @@ class LeasesOnS3Test {
     byte[] one = "one".getBytes(StandardCharsets.UTF_8);
     byte[] two = "two".getBytes(StandardCharsets.UTF_8);
     assertThat(store.writeIfVersion("cas/k", one, null)).isTrue();
-    assertThat(store.writeIfVersion("cas/k", two, null)).as("If-None-Match on an existing key").isFalse();
+    assertThat(store.writeIfVersion("cas/k", two, null))
+        .as("If-None-Match on an existing key")
+        .isFalse();
     Versioned v = store.readVersioned("cas/k").orElseThrow();
     assertThat(v.bytes()).isEqualTo(one);
     assertThat(store.writeIfVersion("cas/k", two, v.version())).isTrue();
-    assertThat(store.writeIfVersion("cas/k", one, v.version())).as("If-Match on a stale ETag").isFalse();
+    assertThat(store.writeIfVersion("cas/k", one, v.version()))
+        .as("If-Match on a stale ETag")
+        .isFalse();
     assertThat(store.readVersioned("cas/k").orElseThrow().bytes()).isEqualTo(two);
     assertThat(store.readVersioned("cas/absent")).isEmpty();
   }
 
   @Test
   void leasesOnS3AreExclusivePerTableGrantedSideBySideOnDisjointOnesAndReleased() throws Exception {
-    Leases leases = new Leases(store, new LeaseSettings(30_000, 1_000, 0, 20, true), System::currentTimeMillis);
+    Leases leases =
+        new Leases(store, new LeaseSettings(30_000, 1_000, 0, 20, true), System::currentTimeMillis);
     try (Lease a = leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ZERO);
         Lease b = leases.acquire("base", List.of(LeaseResources.table("ns:b")), Duration.ZERO)) {
       assertThat(b.epoch()).isGreaterThan(a.epoch());
-      assertThatThrownBy(() -> leases.acquire("base delete", List.of(LeaseResources.table("ns:b")), Duration.ZERO))
-          .isInstanceOf(LeaseBusyException.class).hasMessageContaining("epoch " + b.epoch());
+      assertThatThrownBy(
+              () ->
+                  leases.acquire(
+                      "base delete", List.of(LeaseResources.table("ns:b")), Duration.ZERO))
+          .isInstanceOf(LeaseBusyException.class)
+          .hasMessageContaining("epoch " + b.epoch());
     }
     assertThat(leases.live()).isEmpty();
   }

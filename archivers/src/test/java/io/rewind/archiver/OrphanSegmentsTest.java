@@ -23,7 +23,9 @@ class OrphanSegmentsTest {
     SegmentFile orphan = file(10, 15, OLD);
     SegmentFile next = file(10, 20, OLD);
 
-    OrphanSegments.Plan plan = OrphanSegments.plan(List.of(committed, orphan, next), Set.of(committed.key(), next.key()), 20, NOW, GRACE);
+    OrphanSegments.Plan plan =
+        OrphanSegments.plan(
+            List.of(committed, orphan, next), Set.of(committed.key(), next.key()), 20, NOW, GRACE);
 
     assertThat(plan.remove()).containsExactly(orphan);
   }
@@ -32,7 +34,9 @@ class OrphanSegmentsTest {
   void neverRemovesASegmentAManifestNamesHoweverOld() {
     SegmentFile committed = file(0, 10, 0);
 
-    assertThat(OrphanSegments.plan(List.of(committed), Set.of(committed.key()), 10, NOW, 0).remove()).isEmpty();
+    assertThat(
+            OrphanSegments.plan(List.of(committed), Set.of(committed.key()), 10, NOW, 0).remove())
+        .isEmpty();
   }
 
   @Test
@@ -50,15 +54,19 @@ class OrphanSegmentsTest {
     SegmentFile straddling = file(5, 15, 0);
     SegmentFile beyond = file(20, 30, 0);
 
-    assertThat(OrphanSegments.plan(List.of(straddling, beyond), Set.of(), 10, NOW, GRACE).keepAboveFrontier())
+    assertThat(
+            OrphanSegments.plan(List.of(straddling, beyond), Set.of(), 10, NOW, GRACE)
+                .keepAboveFrontier())
         .containsExactly(straddling, beyond);
-    assertThat(OrphanSegments.plan(List.of(file(0, 5, 0)), Set.of(), -1, NOW, GRACE).remove()).isEmpty();
+    assertThat(OrphanSegments.plan(List.of(file(0, 5, 0)), Set.of(), -1, NOW, GRACE).remove())
+        .isEmpty();
   }
 
   @Test
   void anOrphanEndingExactlyAtTheFrontierIsBelowIt() {
     SegmentFile orphan = file(5, 10, 0);
 
-    assertThat(OrphanSegments.plan(List.of(orphan), Set.of(), 10, NOW, GRACE).remove()).containsExactly(orphan);
+    assertThat(OrphanSegments.plan(List.of(orphan), Set.of(), 10, NOW, GRACE).remove())
+        .containsExactly(orphan);
   }
 }

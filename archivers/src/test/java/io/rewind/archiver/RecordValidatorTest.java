@@ -25,7 +25,8 @@ class RecordValidatorTest {
   @Test
   void acceptsAnEditWithTableAndAReleasedSchema() {
     assertThat(validator.problem(headers("ns:t", TestRecords.WAL_EDIT_SCHEMA))).isNull();
-    assertThat(validator.problem(headers("ns:t", TestRecords.WAL_EDIT_SCHEMA.toUpperCase()))).isNull();
+    assertThat(validator.problem(headers("ns:t", TestRecords.WAL_EDIT_SCHEMA.toUpperCase())))
+        .isNull();
   }
 
   @Test

@@ -19,7 +19,8 @@ class ResumePlanTest {
   }
 
   private static final ManifestStore.Chain CHAIN =
-      ManifestStore.chain(List.of(manifest(0, 10), manifest(10, 25), manifest(25, 40), manifest(50, 60)));
+      ManifestStore.chain(
+          List.of(manifest(0, 10), manifest(10, 25), manifest(25, 40), manifest(50, 60)));
 
   @Test
   void resumesFromTheEndOfTheContiguousChainNotFromTheCommittedOffset() {
@@ -50,7 +51,8 @@ class ResumePlanTest {
 
   @Test
   void aNewStoreStartsAtOffsetZero() {
-    ResumePlan plan = ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, null, false);
+    ResumePlan plan =
+        ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, null, false);
 
     assertThat(plan.startOffset()).isZero();
     assertThat(plan.archivedEnd()).isEqualTo(-1);
@@ -59,7 +61,8 @@ class ResumePlanTest {
 
   @Test
   void aNewStoreForALogThatNoLongerStartsAtZeroIsRefusedUnlessTheOperatorChoseSo() {
-    assertThatThrownBy(() -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, null, false))
+    assertThatThrownBy(
+            () -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 17, 100, null, false))
         .isInstanceOf(UnarchivedStartException.class)
         .hasMessageContaining("the store holds nothing of edits-2, but the log starts at offset 17")
         .hasMessageContaining(ArchiverSettings.NEW_STORE_START + "=log-start");
@@ -67,7 +70,8 @@ class ResumePlanTest {
 
   @Test
   void aNewStoreForAGroupThatCommittedBeforeIsRefused() {
-    assertThatThrownBy(() -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, 30L, false))
+    assertThatThrownBy(
+            () -> ResumePlan.of("edits", 2, ManifestStore.chain(List.of()), 0, 100, 30L, false))
         .isInstanceOf(UnarchivedStartException.class)
         .hasMessageContaining("the archiver group has committed offset 30")
         .hasMessageContaining("point store.uri back at it");

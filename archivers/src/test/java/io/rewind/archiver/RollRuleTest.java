@@ -13,7 +13,9 @@ class RollRuleTest {
   void aSegmentRollsAtTheFirstTickBoundaryAfterItOpened() {
     assertThat(rule.due(10_120, 10_499)).isFalse();
     assertThat(rule.due(10_120, 10_500)).isTrue();
-    assertThat(rule.due(10_499, 10_500)).as("opened a millisecond before the tick: rolls with every other partition").isTrue();
+    assertThat(rule.due(10_499, 10_500))
+        .as("opened a millisecond before the tick: rolls with every other partition")
+        .isTrue();
     assertThat(rule.due(10_500, 10_999)).as("opened on the boundary: a whole tick").isFalse();
   }
 
@@ -24,7 +26,8 @@ class RollRuleTest {
 
   @Test
   void segmentsOpenedAnywhereInATickRollTogether() {
-    // Twelve partitions whose segments opened at different moments of one tick: one moment commits them all.
+    // Twelve partitions whose segments opened at different moments of one tick: one moment commits
+    // them all.
     for (long openedAt = 20_000; openedAt < 20_500; openedAt += 41) {
       assertThat(rule.due(openedAt, 20_499)).isFalse();
       assertThat(rule.due(openedAt, 20_500)).isTrue();
@@ -33,7 +36,8 @@ class RollRuleTest {
 
   @Test
   void underContinuousLoadAPartitionRollsOncePerTick() {
-    // A record every 7 ms, the loop looks every 3 ms: a segment opens with the first record after each roll.
+    // A record every 7 ms, the loop looks every 3 ms: a segment opens with the first record after
+    // each roll.
     int rolls = 0;
     long openedAt = -1;
     for (long now = 0; now < 10_000; now += 3) {
@@ -62,6 +66,8 @@ class RollRuleTest {
 
   @Test
   void theTickMustBePositive() {
-    assertThatThrownBy(() -> new RollRule(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("positive");
+    assertThatThrownBy(() -> new RollRule(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("positive");
   }
 }

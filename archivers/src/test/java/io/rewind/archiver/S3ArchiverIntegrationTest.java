@@ -6,20 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.RecordHeaders;
-import io.rewind.store.kafka.TopicCreator;
 import io.rewind.client.segment.CorruptSegmentException;
-import io.rewind.store.segment.SealedSegment;
 import io.rewind.client.segment.SegmentKey;
 import io.rewind.client.segment.SegmentKeyException;
-import io.rewind.store.segment.SegmentReader;
-import io.rewind.store.segment.SegmentWriter;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
 import io.rewind.client.store.StoreRequests;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.store.kafka.TopicCreator;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.segment.SegmentWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,32 +67,46 @@ class S3ArchiverIntegrationTest {
   }
 
   private RewindConfig config(String name) throws Exception {
-    RewindConfig config = stack.config()
-        .with(RewindConfig.TOPIC_PREFIX, name + ".")
-        .with(RewindConfig.ARCHIVER_GROUP, "archivers-" + name)
-        .with(RewindConfig.STORE_URI, stack.storeUri() + "-" + name)
-        .with(RewindConfig.SEGMENT_MAX_AGE_MS, "200");
+    RewindConfig config =
+        stack
+            .config()
+            .with(RewindConfig.TOPIC_PREFIX, name + ".")
+            .with(RewindConfig.ARCHIVER_GROUP, "archivers-" + name)
+            .with(RewindConfig.STORE_URI, stack.storeUri() + "-" + name)
+            .with(RewindConfig.SEGMENT_MAX_AGE_MS, "200");
     try (var admin = new KafkaClients(config).admin("test-admin")) {
       new TopicCreator(admin).createMissing(config);
     }
     return config;
   }
 
-  private static Map<Integer, Map<Long, String>> produce(RewindConfig config, int n) throws Exception {
+  private static Map<Integer, Map<Long, String>> produce(RewindConfig config, int n)
+      throws Exception {
     KafkaClients clients = new KafkaClients(config);
     Map<Integer, Map<Long, String>> sent = new TreeMap<>();
     try (KafkaProducer<byte[], byte[]> producer = clients.producer("test-producer")) {
       List<Future<RecordMetadata>> acks = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(clients.topics().edits(), i % PARTITIONS, 1_700_000_000_000L + i,
-            ("row-" + i).getBytes(StandardCharsets.UTF_8), ("secret-value-" + i).getBytes(StandardCharsets.UTF_8));
-        r.headers().add(new RecordHeader(RecordHeaders.TABLE, "ns:t".getBytes(StandardCharsets.UTF_8)));
-        r.headers().add(new RecordHeader(RecordHeaders.SCHEMA, TestRecords.WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
+        ProducerRecord<byte[], byte[]> r =
+            new ProducerRecord<>(
+                clients.topics().edits(),
+                i % PARTITIONS,
+                1_700_000_000_000L + i,
+                ("row-" + i).getBytes(StandardCharsets.UTF_8),
+                ("secret-value-" + i).getBytes(StandardCharsets.UTF_8));
+        r.headers()
+            .add(new RecordHeader(RecordHeaders.TABLE, "ns:t".getBytes(StandardCharsets.UTF_8)));
+        r.headers()
+            .add(
+                new RecordHeader(
+                    RecordHeaders.SCHEMA,
+                    TestRecords.WAL_EDIT_SCHEMA.getBytes(StandardCharsets.UTF_8)));
         acks.add(producer.send(r));
       }
       for (int i = 0; i < n; i++) {
         RecordMetadata md = acks.get(i).get();
-        sent.computeIfAbsent(md.partition(), p -> new TreeMap<>()).put(md.offset(), "secret-value-" + i);
+        sent.computeIfAbsent(md.partition(), p -> new TreeMap<>())
+            .put(md.offset(), "secret-value-" + i);
       }
     }
     return sent;
@@ -115,10 +129,11 @@ class S3ArchiverIntegrationTest {
   void archivesEncryptedSegmentsWithNoRenameAndNoCopyAndReadsThemBackVerified() throws Exception {
     Path keyFile = tmp.resolve("segment.key");
     Files.writeString(keyFile, Base64.getEncoder().encodeToString(new byte[32]));
-    RewindConfig config = config("enc")
-        .with(SegmentKey.KEY_FILE, keyFile.toString())
-        .with(SegmentKey.KEY_ID, "test-key-1")
-        .with(ArchiverSettings.WORKER_THREADS, "2");
+    RewindConfig config =
+        config("enc")
+            .with(SegmentKey.KEY_FILE, keyFile.toString())
+            .with(SegmentKey.KEY_ID, "test-key-1")
+            .with(ArchiverSettings.WORKER_THREADS, "2");
     Map<Integer, Map<Long, String>> sent = produce(config, 400);
     Map<Integer, Long> ends = endOffsets(config);
 
@@ -128,7 +143,9 @@ class S3ArchiverIntegrationTest {
       assertThat(archiver.awaitCommitted(ends, WAIT)).as("%s", archiver.metrics()).isTrue();
       counters = ((IOStatisticsSource) archiver.store().fileSystem()).getIOStatistics().counters();
     }
-    assertThat(counters.get("object_put_request")).as("segments and manifests were PUT: %s", counters).isPositive();
+    assertThat(counters.get("object_put_request"))
+        .as("segments and manifests were PUT: %s", counters)
+        .isPositive();
     assertThat(counters.get("op_rename")).as("no rename: %s", counters).isZero();
     assertThat(counters.get("object_copy_requests")).as("no copy: %s", counters).isZero();
     assertThat(counters.get("files_copied")).isZero();
@@ -153,8 +170,10 @@ class S3ArchiverIntegrationTest {
       }
 
       Manifest first = new ManifestStore(store).list(0).get(0);
-      Path object = stack.s3().orElseThrow().bucketDir().resolve("store-enc").resolve(first.segmentPath);
-      assertThat(new String(Files.readAllBytes(object), StandardCharsets.ISO_8859_1)).doesNotContain("secret-value");
+      Path object =
+          stack.s3().orElseThrow().bucketDir().resolve("store-enc").resolve(first.segmentPath);
+      assertThat(new String(Files.readAllBytes(object), StandardCharsets.ISO_8859_1))
+          .doesNotContain("secret-value");
       assertThatThrownBy(() -> SegmentReader.open(store, first))
           .isInstanceOf(SegmentKeyException.class)
           .hasMessageContaining("test-key-1");
@@ -177,28 +196,32 @@ class S3ArchiverIntegrationTest {
       SegmentCommitter committer = new SegmentCommitter(store, "a1", System::currentTimeMillis);
       Manifest first = committer.commit(segment(0, 0, 10));
       Manifest second = committer.commit(segment(0, 10, 20));
-      String orphanBelow = StoreLayout.segment(0, 10, 15); // a crash after the segment, before its manifest
+      String orphanBelow =
+          StoreLayout.segment(0, 10, 15); // a crash after the segment, before its manifest
       String orphanAbove = StoreLayout.segment(0, 20, 25); // may still get its manifest
       store.write(orphanBelow, segment(0, 10, 15).bytes());
       store.write(orphanAbove, segment(0, 20, 25).bytes());
 
-      OrphanSegmentCollector.Report young = new OrphanSegmentCollector(store, 3_600_000, System::currentTimeMillis).collect(false);
+      OrphanSegmentCollector.Report young =
+          new OrphanSegmentCollector(store, 3_600_000, System::currentTimeMillis).collect(false);
       assertThat(young.removed).isEmpty();
       assertThat(young.keptTooYoung).containsExactly(orphanBelow);
       assertThat(young.keptAboveFrontier).containsExactly(orphanAbove);
 
-      OrphanSegmentCollector.Report dry = new OrphanSegmentCollector(store, 0, System::currentTimeMillis).collect(true);
+      OrphanSegmentCollector.Report dry =
+          new OrphanSegmentCollector(store, 0, System::currentTimeMillis).collect(true);
       assertThat(dry.removed).containsExactly(orphanBelow);
       assertThat(store.exists(orphanBelow)).isTrue();
 
-      OrphanSegmentCollector.Report done = new OrphanSegmentCollector(store, 0, System::currentTimeMillis).collect(false);
+      OrphanSegmentCollector.Report done =
+          new OrphanSegmentCollector(store, 0, System::currentTimeMillis).collect(false);
       assertThat(done.removed).containsExactly(orphanBelow);
       assertThat(done.segmentsCommitted).isEqualTo(2);
       assertThat(store.exists(orphanBelow)).isFalse();
       assertThat(store.exists(orphanAbove)).isTrue();
       for (Manifest m : List.of(first, second)) {
         try (SegmentReader reader = SegmentReader.open(store, m)) {
-          reader.forEachRemaining(r -> { });
+          reader.forEachRemaining(r -> {});
         }
       }
     }
@@ -208,17 +231,22 @@ class S3ArchiverIntegrationTest {
   void serverSideEncryptionSettingsPassThroughToS3a() throws Exception {
     RewindConfig sse = config("sse");
     // S3A validates the setting it was given: proof the fs.* key reached it.
-    assertThatThrownBy(() -> ObjectStore.open(sse.with("fs.s3a.encryption.algorithm", "SSE-S4")).close())
+    assertThatThrownBy(
+            () -> ObjectStore.open(sse.with("fs.s3a.encryption.algorithm", "SSE-S4")).close())
         .hasMessageContaining("Unknown encryption algorithm SSE-S4");
     // SSE-S3 reaches the wire: S3Proxy does not implement it and says so, where AWS S3 or MinIO
     // would encrypt the object at rest.
     try (ObjectStore store = ObjectStore.open(sse.with("fs.s3a.encryption.algorithm", "AES256"))) {
-      assertThatThrownBy(() -> store.write("manifests/p=0/probe.json", "{}".getBytes(StandardCharsets.UTF_8)))
+      assertThatThrownBy(
+              () -> store.write("manifests/p=0/probe.json", "{}".getBytes(StandardCharsets.UTF_8)))
           .hasMessageContaining("Server-side encryption is not supported");
     }
   }
 
-  /** What one roll costs in S3 requests (docs/archivers.md, "What rolls a segment, and what each roll costs"). */
+  /**
+   * What one roll costs in S3 requests (docs/archivers.md, "What rolls a segment, and what each
+   * roll costs").
+   */
   @Test
   void committingASegmentCostsTwoPutsAndTheLooksAroundThem() throws Exception {
     try (ObjectStore store = ObjectStore.open(config("cost"))) {
@@ -226,16 +254,18 @@ class S3ArchiverIntegrationTest {
       new SegmentCommitter(store, "s3-cost", System::currentTimeMillis).commit(segment(0, 0, 10));
       StoreRequests commit = store.requests().minus(before);
 
-      // The manifest is looked for twice (a HEAD each: absent), then the segment and the manifest are
+      // The manifest is looked for twice (a HEAD each: absent), then the segment and the manifest
+      // are
       // PUT; with fs.s3a.create.performance (the store's default) S3A does not LIST before a PUT.
       assertThat(commit).isEqualTo(new StoreRequests(0, 2, 0, 2, 0, 0));
 
       StoreRequests beforeRead = store.requests();
       Manifest m = new ManifestStore(store).list(0).get(0);
       try (SegmentReader reader = SegmentReader.open(store, m)) {
-        reader.forEachRemaining(r -> { });
+        reader.forEachRemaining(r -> {});
       }
-      // A restore's reads: the partition's listing, a HEAD and a GET of the manifest, one GET of the
+      // A restore's reads: the partition's listing, a HEAD and a GET of the manifest, one GET of
+      // the
       // segment (opened by the length its manifest gives).
       assertThat(store.requests().minus(beforeRead)).isEqualTo(new StoreRequests(2, 0, 1, 1, 0, 0));
     }

@@ -1,22 +1,22 @@
 package io.rewind.archiver;
 
-import io.rewind.client.io.UploadThrottle;
 import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.store.segment.SealedSegment;
-import io.rewind.store.segment.SegmentFormat;
+import io.rewind.client.io.UploadThrottle;
 import io.rewind.client.segment.SegmentKey;
 import io.rewind.client.segment.SegmentKeyException;
-import io.rewind.store.segment.SegmentReader;
-import io.rewind.store.segment.SegmentWriter;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ManifestCodec;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
 import io.rewind.schemas.ArchivedRecord;
+import io.rewind.store.catalog.ManifestStore;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentFormat;
+import io.rewind.store.segment.SegmentReader;
+import io.rewind.store.segment.SegmentWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,11 +53,14 @@ class SegmentCommitterTest {
       assertThat(m.sha256).isEqualTo(ManifestCodec.Sha256.hex(store.read(m.segmentPath)));
       assertThat(m.sizeBytes).isEqualTo(store.size(m.segmentPath));
       assertThat(m.committedAt).isEqualTo(77);
-      assertThat(new ManifestStore(store).list(5)).singleElement().satisfies(stored -> {
-        assertThat(stored.startOffset).isEqualTo(40);
-        assertThat(stored.endOffset).isEqualTo(60);
-        assertThat(stored.sha256).isEqualTo(m.sha256);
-      });
+      assertThat(new ManifestStore(store).list(5))
+          .singleElement()
+          .satisfies(
+              stored -> {
+                assertThat(stored.startOffset).isEqualTo(40);
+                assertThat(stored.endOffset).isEqualTo(60);
+                assertThat(stored.sha256).isEqualTo(m.sha256);
+              });
       try (SegmentReader reader = SegmentReader.open(store, m)) {
         int i = 0;
         while (reader.hasNext()) {
@@ -66,12 +69,15 @@ class SegmentCommitterTest {
           assertThat(r.getOffset()).isEqualTo(original.offset());
           assertThat(r.getTimestamp()).isEqualTo(original.timestamp());
           assertThat(bytes(r.getValue())).isEqualTo(original.value());
-          assertThat(new String(bytes(r.getKey()), StandardCharsets.UTF_8)).isEqualTo("key-" + original.offset());
+          assertThat(new String(bytes(r.getKey()), StandardCharsets.UTF_8))
+              .isEqualTo("key-" + original.offset());
           assertThat(r.getHeaders()).hasSize(2);
         }
         assertThat(i).isEqualTo(20);
       }
-      assertThat(store.list(StoreLayout.segmentsDir(5))).as("no temporary or sidecar files").hasSize(1);
+      assertThat(store.list(StoreLayout.segmentsDir(5)))
+          .as("no temporary or sidecar files")
+          .hasSize(1);
     }
   }
 
@@ -99,27 +105,36 @@ class SegmentCommitterTest {
           .isInstanceOf(SegmentCommitter.Superseded.class)
           .hasMessageContaining("archiver owner");
 
-      assertThat(new ManifestStore(store).list(2)).singleElement().satisfies(m -> {
-        assertThat(m.archiver).isEqualTo("owner");
-        assertThat(m.endOffset).isEqualTo(30);
-      });
-      assertThat(store.exists(zombie.key())).as("nothing written: the manifest was there before").isFalse();
+      assertThat(new ManifestStore(store).list(2))
+          .singleElement()
+          .satisfies(
+              m -> {
+                assertThat(m.archiver).isEqualTo("owner");
+                assertThat(m.endOffset).isEqualTo(30);
+              });
+      assertThat(store.exists(zombie.key()))
+          .as("nothing written: the manifest was there before")
+          .isFalse();
       try (SegmentReader reader = SegmentReader.open(store, owner)) {
-        reader.forEachRemaining(r -> { });
+        reader.forEachRemaining(r -> {});
       }
     }
   }
 
   static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> codecsAndFormats() {
     return java.util.stream.Stream.of("zstd", "snappy", "deflate", "none")
-        .flatMap(codec -> java.util.stream.Stream.of(SegmentFormat.values())
-            .map(format -> org.junit.jupiter.params.provider.Arguments.of(codec, format)));
+        .flatMap(
+            codec ->
+                java.util.stream.Stream.of(SegmentFormat.values())
+                    .map(format -> org.junit.jupiter.params.provider.Arguments.of(codec, format)));
   }
 
   @ParameterizedTest
   @MethodSource("codecsAndFormats")
-  void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(String codec, SegmentFormat format) throws Exception {
-    java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
+  void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(
+      String codec, SegmentFormat format) throws Exception {
+    java.util.concurrent.ExecutorService workers =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, format, codec, 3, workers);
       for (long offset = 0; offset < 32_000; offset++) {
@@ -135,10 +150,11 @@ class SegmentCommitterTest {
       List<Long> offsets = new ArrayList<>();
       try (SegmentReader reader = SegmentReader.open(store, m)) {
         assertThat(reader.format()).isEqualTo(format == SegmentFormat.COLUMNAR ? 2 : 1);
-        reader.forEachRemaining(r -> {
-          offsets.add(r.getOffset());
-          assertThat(r.getValue().get(0)).isEqualTo((byte) (r.getOffset() % 7));
-        });
+        reader.forEachRemaining(
+            r -> {
+              offsets.add(r.getOffset());
+              assertThat(r.getValue().get(0)).isEqualTo((byte) (r.getOffset() % 7));
+            });
       }
       assertThat(offsets).hasSize(32_000).isSorted();
     } finally {
@@ -157,17 +173,22 @@ class SegmentCommitterTest {
     SegmentKey key = SegmentKey.of("k-test", new byte[32]);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SealedSegment sealed = segment(3, 0, 20);
-      Manifest m = new SegmentCommitter(store, "a1", () -> 1, key, new UploadThrottle(0), ProtocolHook.NONE).commit(sealed);
+      Manifest m =
+          new SegmentCommitter(store, "a1", () -> 1, key, new UploadThrottle(0), ProtocolHook.NONE)
+              .commit(sealed);
 
       assertThat(m.keyId).isEqualTo("k-test");
-      assertThat(m.sha256).as("the checksum covers the stored, encrypted bytes").isEqualTo(ManifestCodec.Sha256.hex(store.read(m.segmentPath)));
+      assertThat(m.sha256)
+          .as("the checksum covers the stored, encrypted bytes")
+          .isEqualTo(ManifestCodec.Sha256.hex(store.read(m.segmentPath)));
       assertThat(store.read(m.segmentPath)).isNotEqualTo(sealed.bytes());
       List<Long> offsets = new ArrayList<>();
       try (SegmentReader reader = SegmentReader.open(store, m, key)) {
         reader.forEachRemaining(r -> offsets.add(r.getOffset()));
       }
       assertThat(offsets).hasSize(20).startsWith(0L).endsWith(19L);
-      assertThatThrownBy(() -> SegmentReader.open(store, m)).isInstanceOf(SegmentKeyException.class);
+      assertThatThrownBy(() -> SegmentReader.open(store, m))
+          .isInstanceOf(SegmentKeyException.class);
     }
   }
 

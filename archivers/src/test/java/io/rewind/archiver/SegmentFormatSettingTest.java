@@ -13,14 +13,21 @@ class SegmentFormatSettingTest {
 
   @Test
   void columnarByDefaultAndRecordsOnRequest() {
-    assertThat(new ArchiverSettings(RewindConfig.of(Map.of())).format()).isEqualTo(SegmentFormat.COLUMNAR);
-    assertThat(new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, " Records "))).format())
+    assertThat(new ArchiverSettings(RewindConfig.of(Map.of())).format())
+        .isEqualTo(SegmentFormat.COLUMNAR);
+    assertThat(
+            new ArchiverSettings(
+                    RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, " Records ")))
+                .format())
         .isEqualTo(SegmentFormat.RECORDS);
   }
 
   @Test
   void anUnknownFormatIsRefusedNamingTheAcceptedOnes() {
-    assertThatThrownBy(() -> new ArchiverSettings(RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
+    assertThatThrownBy(
+            () ->
+                new ArchiverSettings(
+                    RewindConfig.of(Map.of(ArchiverSettings.SEGMENT_FORMAT, "parquet"))))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("Invalid value parquet for configuration segment.format")
         .hasMessageContaining("columnar")

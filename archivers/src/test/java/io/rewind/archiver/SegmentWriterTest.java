@@ -4,10 +4,10 @@ import static io.rewind.archiver.TestRecords.edit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.store.segment.SealedSegment;
-import io.rewind.store.segment.SegmentWriter;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.StoreLayout;
+import io.rewind.store.segment.SealedSegment;
+import io.rewind.store.segment.SegmentWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,10 +121,13 @@ class SegmentWriterTest {
     assertThat(m.tables).isEqualTo(Map.of("ns:a", 2L, "ns:b", 1L, "", 1L));
     assertThat(m.schemaIds).containsExactly(TestRecords.WAL_EDIT_SCHEMA);
     assertThat(m.invalidRecords).isEqualTo(1);
-    assertThat(m.invalid).singleElement().satisfies(i -> {
-      assertThat(i.offset).isEqualTo(103);
-      assertThat(i.reason).isEqualTo("missing header rewind.table");
-    });
+    assertThat(m.invalid)
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.offset).isEqualTo(103);
+              assertThat(i.reason).isEqualTo("missing header rewind.table");
+            });
     assertThat(m.codec).isEqualTo("zstd");
     assertThat(m.sha256).isEqualTo("ab12");
     assertThat(m.sizeBytes).isEqualTo(s.bytes().length);

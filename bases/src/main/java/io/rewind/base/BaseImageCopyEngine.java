@@ -17,12 +17,14 @@ public interface BaseImageCopyEngine {
    * @param sources where each planned file is read from, in the same order
    * @return each file's entry as stored, in the same order
    */
-  List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources) throws IOException;
+  List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources)
+      throws IOException;
 
   /**
-   * An HFile of the snapshot as any process finds it again: the table and region it was written
-   * in (another table's for a clone's link), the snapshot region it belongs to, its family, name
-   * and size.
+   * An HFile of the snapshot as any process finds it again: the table and region it was written in
+   * (another table's for a clone's link), the snapshot region it belongs to, its family, name and
+   * size.
    */
-  record Source(String table, String region, String snapshotRegion, String family, String name, long size) {}
+  record Source(
+      String table, String region, String snapshotRegion, String family, String name, long size) {}
 }

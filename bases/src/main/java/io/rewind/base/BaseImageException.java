@@ -13,7 +13,10 @@ public final class BaseImageException extends RewindException {
     super(Kind.FAILED, message, cause);
   }
 
-  /** A base of {@code kind}: {@link Kind#REFUSED} when the request named a table or cluster that cannot be used. */
+  /**
+   * A base of {@code kind}: {@link Kind#REFUSED} when the request named a table or cluster that
+   * cannot be used.
+   */
   public BaseImageException(Kind kind, String message) {
     super(kind, message);
   }

@@ -9,9 +9,9 @@ import org.apache.hadoop.fs.FileSystem;
 
 /**
  * One planned file of a base brought into the store, the same for the local copy threads and the
- * map tasks of {@link BaseImageCopyEngine}: a reused entry whose stored copy is there is kept; otherwise
- * the HFile is copied to its final key (compressed, sealed, checksummed as it streams) and its
- * entry completed with the region, family, source checksum and MAX_SEQ_ID.
+ * map tasks of {@link BaseImageCopyEngine}: a reused entry whose stored copy is there is kept;
+ * otherwise the HFile is copied to its final key (compressed, sealed, checksummed as it streams)
+ * and its entry completed with the region, family, source checksum and MAX_SEQ_ID.
  */
 public final class BaseImageFileCopy {
 
@@ -23,18 +23,33 @@ public final class BaseImageFileCopy {
     this.store = store;
   }
 
-  /** A copier reading HBase's files from {@code sourceFs}, writing to {@code store} under {@code throttle}. */
-  public static BaseImageFileCopy of(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, BaseImageSettings settings) {
-    return new BaseImageFileCopy(new HFileCopier(conf, sourceFs, store, throttle, settings.codec(), settings.sealWith().orElse(null)), store);
+  /**
+   * A copier reading HBase's files from {@code sourceFs}, writing to {@code store} under {@code
+   * throttle}.
+   */
+  public static BaseImageFileCopy of(
+      Configuration conf,
+      FileSystem sourceFs,
+      ObjectStore store,
+      UploadThrottle throttle,
+      BaseImageSettings settings) {
+    return new BaseImageFileCopy(
+        new HFileCopier(
+            conf, sourceFs, store, throttle, settings.codec(), settings.sealWith().orElse(null)),
+        store);
   }
 
   /** Copies a file another process planned ({@link BaseImageCopyEngine.Source}). */
-  public BaseImageFile copy(Configuration conf, BaseImageFile entry, BaseImageCopyEngine.Source source) throws IOException {
+  public BaseImageFile copy(
+      Configuration conf, BaseImageFile entry, BaseImageCopyEngine.Source source)
+      throws IOException {
     return copy(entry, SnapshotHFile.of(conf, source));
   }
 
   BaseImageFile copy(BaseImageFile entry, SnapshotHFile source) throws IOException {
-    if (entry.sha256 != null && store.exists(entry.key) && store.size(entry.key) == entry.storedBytes) {
+    if (entry.sha256 != null
+        && store.exists(entry.key)
+        && store.size(entry.key) == entry.storedBytes) {
       return entry;
     }
     BaseImageFile copied = copier.copy(source, entry.key);

@@ -21,30 +21,73 @@ public final class BaseImageSettings {
 
   /** Copy threads; 0 means the share of cores below. */
   public static final String COPY_THREADS = "base.copy.threads";
+
   /** Share of this host's cores the copy may keep busy (threads = max(1, cores × share)). */
   public static final String COPY_CPU_SHARE = "base.copy.cpu.share";
+
   /** Upload bandwidth cap in bytes per second over all copy threads; 0 means none. */
   public static final String COPY_MAX_BYTES_PER_SEC = "base.copy.max.bytes.per.sec";
-  /** Codec of stored HFiles: zstd (default) or none, defined with the copier in {@link FileCopier#CONFIG}. */
+
+  /**
+   * Codec of stored HFiles: zstd (default) or none, defined with the copier in {@link
+   * FileCopier#CONFIG}.
+   */
   public static final String CODEC = FileCopier.CODEC;
-  /** Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files). */
+
+  /**
+   * Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files).
+   */
   public static final String KEEP_SNAPSHOT = "base.keep.snapshot";
-  /** After this long a base copy's intent (pending.json) no longer protects its files from garbage collection. */
+
+  /**
+   * After this long a base copy's intent (pending.json) no longer protects its files from garbage
+   * collection.
+   */
   public static final String INTENT_EXPIRY_MS = "base.intent.expiry.ms";
 
-  /** The base.* settings besides base.codec ({@link FileCopier#CONFIG}, which the endpoint reads too). */
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(COPY_THREADS, Type.INT, 0, Range.atLeast(0), Importance.MEDIUM,
-          "Copy threads; 0: max(1, cores × " + COPY_CPU_SHARE + ").")
-      .define(COPY_CPU_SHARE, Type.DOUBLE, 0.25, new ShareOfCores(), Importance.MEDIUM,
-          "Share of this host's cores the copy may keep busy when " + COPY_THREADS + " is 0: a base copy reads HFiles"
-              + " the region servers also read.")
-      .define(COPY_MAX_BYTES_PER_SEC, Type.LONG, 0L, Range.atLeast(0), Importance.MEDIUM,
-          "Upload bandwidth cap in bytes per second over all copy threads; 0: none.")
-      .define(KEEP_SNAPSHOT, Type.BOOLEAN, false, Importance.LOW,
-          "Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files).")
-      .define(INTENT_EXPIRY_MS, Type.LONG, 24L * 3600 * 1000, Range.atLeast(0), Importance.LOW,
-          "After this long a base copy's intent (pending.json) no longer protects its files from garbage collection.");
+  /**
+   * The base.* settings besides base.codec ({@link FileCopier#CONFIG}, which the endpoint reads
+   * too).
+   */
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              COPY_THREADS,
+              Type.INT,
+              0,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Copy threads; 0: max(1, cores × " + COPY_CPU_SHARE + ").")
+          .define(
+              COPY_CPU_SHARE,
+              Type.DOUBLE,
+              0.25,
+              new ShareOfCores(),
+              Importance.MEDIUM,
+              "Share of this host's cores the copy may keep busy when "
+                  + COPY_THREADS
+                  + " is 0: a base copy reads HFiles"
+                  + " the region servers also read.")
+          .define(
+              COPY_MAX_BYTES_PER_SEC,
+              Type.LONG,
+              0L,
+              Range.atLeast(0),
+              Importance.MEDIUM,
+              "Upload bandwidth cap in bytes per second over all copy threads; 0: none.")
+          .define(
+              KEEP_SNAPSHOT,
+              Type.BOOLEAN,
+              false,
+              Importance.LOW,
+              "Keep the HBase snapshot after copying it (default: delete it, so HBase can clean its files).")
+          .define(
+              INTENT_EXPIRY_MS,
+              Type.LONG,
+              24L * 3600 * 1000,
+              Range.atLeast(0),
+              Importance.LOW,
+              "After this long a base copy's intent (pending.json) no longer protects its files from garbage collection.");
 
   /** A share of the cores in (0, 1]. */
   private static final class ShareOfCores implements ConfigDef.Validator {
@@ -71,8 +114,15 @@ public final class BaseImageSettings {
   private final SegmentKey sealWith;
   private final LeaseSettings leases;
 
-  private BaseImageSettings(int threads, long bytesPerSecond, String codec, boolean keepSnapshot, long marginMs, long intentExpiryMs,
-      SegmentKey sealWith, LeaseSettings leases) {
+  private BaseImageSettings(
+      int threads,
+      long bytesPerSecond,
+      String codec,
+      boolean keepSnapshot,
+      long marginMs,
+      long intentExpiryMs,
+      SegmentKey sealWith,
+      LeaseSettings leases) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
       throw new IllegalArgumentException(CODEC + " must be zstd or none, got '" + codec + "'");
     }
@@ -93,7 +143,12 @@ public final class BaseImageSettings {
     AbstractConfig c = config.parse(CONFIG);
     int threads = c.getInt(COPY_THREADS);
     if (threads == 0) {
-      threads = Math.max(1, (int) Math.floor(Runtime.getRuntime().availableProcessors() * c.getDouble(COPY_CPU_SHARE)));
+      threads =
+          Math.max(
+              1,
+              (int)
+                  Math.floor(
+                      Runtime.getRuntime().availableProcessors() * c.getDouble(COPY_CPU_SHARE)));
     }
     return new BaseImageSettings(
         threads,
@@ -107,14 +162,19 @@ public final class BaseImageSettings {
   }
 
   public BaseImageSettings withThreads(int n) {
-    return new BaseImageSettings(n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
+    return new BaseImageSettings(
+        n, bytesPerSecond, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
   public BaseImageSettings withBytesPerSecond(long n) {
-    return new BaseImageSettings(threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
+    return new BaseImageSettings(
+        threads, n, codec, keepSnapshot, marginMs, intentExpiryMs, sealWith, leases);
   }
 
-  /** The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one is configured. */
+  /**
+   * The key copied files are sealed with: the newest of the key ring (segment.encryption.*), if one
+   * is configured.
+   */
   public Optional<SegmentKey> sealWith() {
     return Optional.ofNullable(sealWith);
   }

@@ -5,16 +5,16 @@ import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.base.BulkLoadStore;
-import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.client.error.RewindException.Kind;
-import io.rewind.store.io.Futures;
+import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.client.io.UploadThrottle;
 import io.rewind.client.lease.Lease;
 import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.Leases;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.client.store.TableHistory;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.store.io.Futures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -45,8 +45,8 @@ import org.slf4j.LoggerFactory;
  * the thread and bandwidth caps. An HFile an earlier base of the table already stored (same name,
  * size and checksum) is not copied again. Protocol: intent (naming every file) → copies → check
  * that every reused file is still there → commit (base.json) → intent removed → snapshot deleted,
- * all under the table's lease.
- * A crash anywhere leaves at most an intent and unreferenced files, which garbage collection removes.
+ * all under the table's lease. A crash anywhere leaves at most an intent and unreferenced files,
+ * which garbage collection removes.
  */
 public final class BaseImageTaker {
 
@@ -63,7 +63,8 @@ public final class BaseImageTaker {
    * @param conf HBase's configuration: it must name the root directory (hbase.rootdir) and its file
    *     system, as the cluster's hbase-site.xml does
    */
-  public BaseImageTaker(Connection connection, Configuration conf, ObjectStore store, BaseImageSettings settings) {
+  public BaseImageTaker(
+      Connection connection, Configuration conf, ObjectStore store, BaseImageSettings settings) {
     this.connection = connection;
     this.conf = conf;
     this.bases = new BaseImageStore(store);
@@ -71,7 +72,9 @@ public final class BaseImageTaker {
     this.leases = new Leases(store, settings.leaseSettings(), System::currentTimeMillis);
   }
 
-  /** Copies the HFiles through this engine (a MapReduce job) rather than on this process's threads. */
+  /**
+   * Copies the HFiles through this engine (a MapReduce job) rather than on this process's threads.
+   */
   public BaseImageTaker withCopyEngine(BaseImageCopyEngine engine) {
     this.engine = engine;
     return this;
@@ -93,16 +96,27 @@ public final class BaseImageTaker {
     }
   }
 
-  private BaseImageReport take(TableName name, String qualified, Path rootDir, Lease lease) throws IOException {
+  private BaseImageReport take(TableName name, String qualified, Path rootDir, Lease lease)
+      throws IOException {
     long began = System.currentTimeMillis();
     FileSystem fs = rootDir.getFileSystem(conf);
     try (Admin admin = connection.getAdmin()) {
       if (!admin.tableExists(name)) {
-        throw new BaseImageException(Kind.REFUSED, "table " + qualified + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
-            + " check the name with `list` in the HBase shell");
+        throw new BaseImageException(
+            Kind.REFUSED,
+            "table "
+                + qualified
+                + " does not exist in HBase (tables are namespace:qualifier, e.g. default:orders):"
+                + " check the name with `list` in the HBase shell");
       }
       long startedAt = System.currentTimeMillis();
-      String snapshot = "rewind-" + name.getNamespaceAsString() + "-" + name.getQualifierAsString() + "-" + startedAt;
+      String snapshot =
+          "rewind-"
+              + name.getNamespaceAsString()
+              + "-"
+              + name.getQualifierAsString()
+              + "-"
+              + startedAt;
       admin.snapshot(new SnapshotDescription(snapshot, name, SnapshotType.FLUSH));
       long completedAt = System.currentTimeMillis();
       try {
@@ -123,7 +137,8 @@ public final class BaseImageTaker {
         base.completedAt = completedAt;
         base.regions = contents.regions;
         BaseImageReport report = copy(base, contents, fs, snapshotDir, lease);
-        io.rewind.schemas.TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
+        io.rewind.schemas.TableDescriptor seen =
+            TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
         new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
           TableDescriptorFile.write(bases.store(), seen);
@@ -135,8 +150,15 @@ public final class BaseImageTaker {
         bases.commit(base);
         bases.deleteIntent(base);
         report.durationMs = System.currentTimeMillis() - began;
-        LOG.info("base {} of {} committed: {} files ({} copied, {} reused), {} bytes copied at {} MB/s", base.id, qualified,
-            report.files, report.filesCopied, report.filesReused, report.bytesCopied, String.format("%.1f", report.copyMbPerSec));
+        LOG.info(
+            "base {} of {} committed: {} files ({} copied, {} reused), {} bytes copied at {} MB/s",
+            base.id,
+            qualified,
+            report.files,
+            report.filesCopied,
+            report.filesReused,
+            report.bytesCopied,
+            String.format("%.1f", report.copyMbPerSec));
         return report;
       } finally {
         if (!settings.keepSnapshot()) {
@@ -148,15 +170,29 @@ public final class BaseImageTaker {
 
   private Path rootDir() throws IOException {
     if (conf.get("hbase.rootdir") == null) {
-      throw new BaseImageException(Kind.REFUSED, "HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
-          + " (--hbase-site) or --hbase-conf hbase.rootdir=hdfs://<namenode>/hbase (and fs.defaultFS)");
+      throw new BaseImageException(
+          Kind.REFUSED,
+          "HBase's root directory is unknown: a base copies HFiles from it. Pass the cluster's hbase-site.xml"
+              + " (--hbase-site) or --hbase-conf hbase.rootdir=hdfs://<namenode>/hbase (and fs.defaultFS)");
     }
     return CommonFSUtils.getRootDir(conf);
   }
 
-  private BaseImageReport copy(BaseImageManifest base, SnapshotContents contents, FileSystem fs, Path snapshotDir, Lease lease) throws IOException {
-    HFileCopier copier = new HFileCopier(conf, fs, bases.store(), new UploadThrottle(settings.bytesPerSecond()), settings.codec(),
-        settings.sealWith().orElse(null));
+  private BaseImageReport copy(
+      BaseImageManifest base,
+      SnapshotContents contents,
+      FileSystem fs,
+      Path snapshotDir,
+      Lease lease)
+      throws IOException {
+    HFileCopier copier =
+        new HFileCopier(
+            conf,
+            fs,
+            bases.store(),
+            new UploadThrottle(settings.bytesPerSecond()),
+            settings.codec(),
+            settings.sealWith().orElse(null));
     Map<String, BaseImageFile> stored = new HashMap<>();
     for (BaseImageManifest earlier : bases.bases(base.table).all()) {
       earlier.files.forEach(f -> stored.putIfAbsent(f.name, f));
@@ -165,11 +201,14 @@ public final class BaseImageTaker {
     for (BulkLoadManifest load : new BulkLoadStore(bases.store()).all(base.table)) {
       load.files.forEach(f -> stored.putIfAbsent(f.name, f));
     }
-    ExecutorService pool = Executors.newFixedThreadPool(settings.threads(), r -> {
-      Thread t = new Thread(r, "rewind-base-copy");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            settings.threads(),
+            r -> {
+              Thread t = new Thread(r, "rewind-base-copy");
+              t.setDaemon(true);
+              return t;
+            });
     BaseImageReport report = new BaseImageReport();
     report.table = base.table;
     report.id = base.id;
@@ -206,7 +245,9 @@ public final class BaseImageTaker {
         base.files = Futures.awaitAll(copies);
       }
       long copyNanos = System.nanoTime() - copyStarted;
-      base.snapshotFiles = copySnapshotManifest(fs, snapshotDir, BaseImageStore.baseDir(base.table, base.id) + "/snapshot");
+      base.snapshotFiles =
+          copySnapshotManifest(
+              fs, snapshotDir, BaseImageStore.baseDir(base.table, base.id) + "/snapshot");
 
       report.files = base.files.size();
       for (int i = 0; i < base.files.size(); i++) {
@@ -229,8 +270,13 @@ public final class BaseImageTaker {
     }
   }
 
-  /** The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key to copy to. */
-  private static BaseImageFile plan(HFileCopier copier, SnapshotHFile f, BaseImageFile earlier, String table, String baseId) throws IOException {
+  /**
+   * The file's entry: the stored copy's when an earlier base holds the same HFile, else a new key
+   * to copy to.
+   */
+  private static BaseImageFile plan(
+      HFileCopier copier, SnapshotHFile f, BaseImageFile earlier, String table, String baseId)
+      throws IOException {
     BaseImageFile entry = new BaseImageFile();
     entry.region = f.region;
     entry.family = f.family;
@@ -252,7 +298,8 @@ public final class BaseImageTaker {
   }
 
   /** The snapshot's own files (.snapshotinfo, data.manifest), copied under the base's directory. */
-  private List<String> copySnapshotManifest(FileSystem fs, Path snapshotDir, String target) throws IOException {
+  private List<String> copySnapshotManifest(FileSystem fs, Path snapshotDir, String target)
+      throws IOException {
     List<String> keys = new ArrayList<>();
     String prefix = fs.makeQualified(snapshotDir).toUri().getPath() + "/";
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(snapshotDir, true);

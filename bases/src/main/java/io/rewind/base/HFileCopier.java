@@ -19,8 +19,8 @@ import org.apache.hadoop.hbase.util.Bytes;
 
 /**
  * Copies one HFile of a snapshot from HBase's file system straight to its final key in the store
- * ({@link FileCopier}: SHA-256 on the way, zstd unless the codec is none, paced by the shared upload
- * throttle), wherever HBase keeps it now (data or archive, through its link).
+ * ({@link FileCopier}: SHA-256 on the way, zstd unless the codec is none, paced by the shared
+ * upload throttle), wherever HBase keeps it now (data or archive, through its link).
  */
 final class HFileCopier {
 
@@ -28,8 +28,16 @@ final class HFileCopier {
   private final FileSystem sourceFs;
   private final FileCopier files;
 
-  /** @param sealWith the key stored files are sealed with, or null to store them unencrypted */
-  HFileCopier(Configuration conf, FileSystem sourceFs, ObjectStore store, UploadThrottle throttle, String codec, SegmentKey sealWith) {
+  /**
+   * @param sealWith the key stored files are sealed with, or null to store them unencrypted
+   */
+  HFileCopier(
+      Configuration conf,
+      FileSystem sourceFs,
+      ObjectStore store,
+      UploadThrottle throttle,
+      String codec,
+      SegmentKey sealWith) {
     this.conf = conf;
     this.sourceFs = sourceFs;
     this.files = new FileCopier(store, throttle, codec, sealWith);
@@ -50,11 +58,15 @@ final class HFileCopier {
     }
   }
 
-  /** The file's MAX_SEQ_ID (0 when its metadata has none): a restore loads a store's files in that order. */
+  /**
+   * The file's MAX_SEQ_ID (0 when its metadata has none): a restore loads a store's files in that
+   * order.
+   */
   long maxSeqId(SnapshotHFile file) throws IOException {
     for (int attempt = 0; ; attempt++) {
       Path path = file.link.getAvailablePath(sourceFs);
-      try (HFile.Reader reader = HFile.createReader(sourceFs, path, CacheConfig.DISABLED, true, conf)) {
+      try (HFile.Reader reader =
+          HFile.createReader(sourceFs, path, CacheConfig.DISABLED, true, conf)) {
         byte[] seq = reader.getHFileInfo().get(HStoreFile.MAX_SEQ_ID_KEY);
         return seq == null ? 0 : Bytes.toLong(seq);
       } catch (FileNotFoundException e) {
@@ -66,14 +78,23 @@ final class HFileCopier {
     }
   }
 
-  /** Copies the file to {@code key}; returns its entry (the caller sets region, family and checksum). */
+  /**
+   * Copies the file to {@code key}; returns its entry (the caller sets region, family and
+   * checksum).
+   */
   BaseImageFile copy(SnapshotHFile file, String key) throws IOException {
     try (InputStream in = file.link.open(sourceFs)) {
       BaseImageFile stored = files.copy(in, file.name, key);
       if (stored.size != file.size) {
-        throw new BaseImageException("HFile " + file + " had " + stored.size + " bytes where the snapshot manifest says " + file.size
-            + ": HFiles never change, so the source is damaged. Run `hbase snapshot info -snapshot <name> -files`, fix the table,"
-            + " and take the base again");
+        throw new BaseImageException(
+            "HFile "
+                + file
+                + " had "
+                + stored.size
+                + " bytes where the snapshot manifest says "
+                + file.size
+                + ": HFiles never change, so the source is damaged. Run `hbase snapshot info -snapshot <name> -files`, fix the table,"
+                + " and take the base again");
       }
       return stored;
     }

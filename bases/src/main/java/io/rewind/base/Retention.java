@@ -10,19 +10,19 @@ import io.rewind.client.lease.Lease;
 import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.lease.Leases;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.TableHistory;
+import io.rewind.client.time.TimeParser;
+import io.rewind.store.catalog.ArchiveCatalog;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.store.catalog.PartitionView;
+import io.rewind.store.catalog.RetentionFloor;
+import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.store.lease.Pin;
 import io.rewind.store.lease.Pins;
 import io.rewind.store.point.RestorePoint;
 import io.rewind.store.point.RestorePoints;
-import io.rewind.store.catalog.ArchiveCatalog;
-import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestIndex;
-import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.PartitionView;
-import io.rewind.store.catalog.RetentionFloor;
-import io.rewind.store.catalog.TableDescriptorFile;
-import io.rewind.client.store.TableHistory;
-import io.rewind.client.time.TimeParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,8 +48,13 @@ public final class Retention {
 
   private final ObjectStore store;
   private final long intentExpiryMs;
-  /** How far hosts' clocks may differ (lease.clock.skew.ms): a table's edits are kept from its creation less this. */
+
+  /**
+   * How far hosts' clocks may differ (lease.clock.skew.ms): a table's edits are kept from its
+   * creation less this.
+   */
   private final long clockSkewMs;
+
   private final Leases leases;
   private final Pins pins;
 
@@ -74,12 +79,17 @@ public final class Retention {
     Set<String> tables = new TreeSet<>(catalog.tables());
     TableDescriptorFile.readAll(store).forEach(d -> tables.add(d.getTable()));
     Map<String, Long> createdAt = createdAt(tables, all);
-    long cutoff = RetentionPolicy.plan(windowStart, all, tables, Map.of(), points, createdAt, clockSkewMs).segmentCutoff;
-    // Each partition's oldest manifests up to the first one retention keeps: what it deletes, not the history.
+    long cutoff =
+        RetentionPolicy.plan(windowStart, all, tables, Map.of(), points, createdAt, clockSkewMs)
+            .segmentCutoff;
+    // Each partition's oldest manifests up to the first one retention keeps: what it deletes, not
+    // the history.
     Map<Integer, List<Manifest>> prefixes = new TreeMap<>();
     if (cutoff != Long.MIN_VALUE) {
       for (PartitionView p : catalog.partitions()) {
-        prefixes.put(p.partition(), p.oldestThrough(m -> m.maxWriteTime == null || m.maxWriteTime <= cutoff));
+        prefixes.put(
+            p.partition(),
+            p.oldestThrough(m -> m.maxWriteTime == null || m.maxWriteTime <= cutoff));
       }
     }
     return RetentionPolicy.plan(windowStart, all, tables, prefixes, points, createdAt, clockSkewMs);
@@ -90,7 +100,8 @@ public final class Retention {
    * observer's CREATE (one listing per such table); a table seen before any recorded creation is
    * left out: it needs the whole stream.
    */
-  private Map<String, Long> createdAt(Set<String> tables, Map<String, TableBases> bases) throws IOException {
+  private Map<String, Long> createdAt(Set<String> tables, Map<String, TableBases> bases)
+      throws IOException {
     TableHistory history = new TableHistory(store);
     Map<String, Long> created = new TreeMap<>();
     for (String table : tables) {
@@ -107,12 +118,14 @@ public final class Retention {
   }
 
   /** Plans and applies; {@code dryRun} only plans (and takes no lease). */
-  public RetentionReport run(long windowStart, boolean dryRun) throws IOException, InterruptedException {
+  public RetentionReport run(long windowStart, boolean dryRun)
+      throws IOException, InterruptedException {
     RetentionPlan plan = plan(windowStart);
     RetentionReport report = new RetentionReport();
     report.windowStart = windowStart;
     report.windowStartIso = TimeParser.format(windowStart);
-    report.segmentCutoffIso = plan.segmentCutoff == Long.MIN_VALUE ? null : TimeParser.format(plan.segmentCutoff);
+    report.segmentCutoffIso =
+        plan.segmentCutoff == Long.MIN_VALUE ? null : TimeParser.format(plan.segmentCutoff);
     report.tables = plan.reasons;
     report.dryRun = dryRun;
     BulkLoadStore bulkLoads = new BulkLoadStore(store);
@@ -143,9 +156,17 @@ public final class Retention {
     if (!plan.manifestsToDelete.isEmpty()) {
       deleteSegments(windowStart, report);
     }
-    LOG.info("retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes); kept for running"
-        + " restores: {}", report.windowStartIso, report.basesDeleted.size(), report.bulkLoadsDeleted.size(), report.baseFilesDeleted,
-        report.baseBytesDeleted, report.segmentsDeleted, report.segmentBytesDeleted, report.keptPinned);
+    LOG.info(
+        "retention from {}: deleted {} bases, {} bulk loads, {} base files ({} bytes), {} segments ({} bytes); kept for running"
+            + " restores: {}",
+        report.windowStartIso,
+        report.basesDeleted.size(),
+        report.bulkLoadsDeleted.size(),
+        report.baseFilesDeleted,
+        report.baseBytesDeleted,
+        report.segmentsDeleted,
+        report.segmentBytesDeleted,
+        report.keptPinned);
     return report;
   }
 
@@ -157,12 +178,18 @@ public final class Retention {
    * One table's bases and bulk loads no restore in the window or to a point needs, and its HFiles
    * nothing left names, under the table's lease.
    */
-  private void trimTable(String table, long windowStart, RetentionReport report) throws IOException, InterruptedException {
+  private void trimTable(String table, long windowStart, RetentionReport report)
+      throws IOException, InterruptedException {
     try (Lease lease = leases.acquire("retention", List.of(LeaseResources.table(table)))) {
       BaseImageStore bases = new BaseImageStore(store);
       // Planned again under the lease: another operation may have changed the table's bases since.
-      RetentionPlan plan = RetentionPolicy.plan(windowStart, Map.of(table, bases.bases(table)), List.of(table), Map.of(),
-          new RestorePoints(store).all());
+      RetentionPlan plan =
+          RetentionPolicy.plan(
+              windowStart,
+              Map.of(table, bases.bases(table)),
+              List.of(table),
+              Map.of(),
+              new RestorePoints(store).all());
       List<Pin> live = pins.live();
       for (BaseImageManifest b : plan.basesToDelete) {
         if (Pins.basePinned(live, table, b.id)) {
@@ -188,49 +215,63 @@ public final class Retention {
         }
       }
       lease.confirm();
-      BaseImageStore.GarbageReport garbage = bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);
+      BaseImageStore.GarbageReport garbage =
+          bases.collectGarbage(table, System.currentTimeMillis(), intentExpiryMs);
       report.baseFilesDeleted += garbage.filesDeleted;
       report.baseBytesDeleted += garbage.bytesDeleted;
     }
   }
 
-  /** The prefix of each partition's segments no restore needs, under the stream's lease: the floor, then manifests, then segments. */
-  private void deleteSegments(long windowStart, RetentionReport report) throws IOException, InterruptedException {
+  /**
+   * The prefix of each partition's segments no restore needs, under the stream's lease: the floor,
+   * then manifests, then segments.
+   */
+  private void deleteSegments(long windowStart, RetentionReport report)
+      throws IOException, InterruptedException {
     try (Lease lease = leases.acquire("retention", List.of(LeaseResources.STREAM))) {
       RetentionPlan plan = plan(windowStart);
       if (plan.manifestsToDelete.isEmpty()) {
         return;
       }
-      // The floor first: from then on no reader plans what follows, and the compactor drops it from the index.
+      // The floor first: from then on no reader plans what follows, and the compactor drops it from
+      // the index.
       ManifestIndex index = new ManifestIndex(store);
       ManifestIndex.FloorForWrite read = index.readFloorForWrite();
       if (read.floor().leaseEpoch > lease.epoch()) {
-        throw lease.lostTo("the retention floor was written under epoch " + read.floor().leaseEpoch);
+        throw lease.lostTo(
+            "the retention floor was written under epoch " + read.floor().leaseEpoch);
       }
       RetentionFloor floor = read.floor();
-      plan.manifestsToDelete.forEach((p, ms) -> floor.partitions.merge(p, ms.stream().mapToLong(m -> m.endOffset).max().getAsLong(), Math::max));
+      plan.manifestsToDelete.forEach(
+          (p, ms) ->
+              floor.partitions.merge(
+                  p, ms.stream().mapToLong(m -> m.endOffset).max().getAsLong(), Math::max));
       floor.windowStart = windowStart;
       floor.writtenAt = System.currentTimeMillis();
       floor.leaseEpoch = lease.epoch();
       lease.check();
       if (!index.writeFloor(floor, read)) {
-        throw lease.lostTo("the retention floor was written by another writer since this retention read it");
+        throw lease.lostTo(
+            "the retention floor was written by another writer since this retention read it");
       }
-      // Pins read after the floor: a restore that pinned later reads the new floor and plans above it.
+      // Pins read after the floor: a restore that pinned later reads the new floor and plans above
+      // it.
       List<Pin> live = pins.live();
       List<Manifest> doomed = new ArrayList<>();
-      plan.manifestsToDelete.forEach((p, ms) -> {
-        long firstPinned = Pins.firstPinnedOffset(live, p);
-        for (Manifest m : ms) {
-          if (m.endOffset <= firstPinned) {
-            doomed.add(m);
-          } else {
-            report.keptPinned.add(m.key());
-          }
-        }
-      });
+      plan.manifestsToDelete.forEach(
+          (p, ms) -> {
+            long firstPinned = Pins.firstPinnedOffset(live, p);
+            for (Manifest m : ms) {
+              if (m.endOffset <= firstPinned) {
+                doomed.add(m);
+              } else {
+                report.keptPinned.add(m.key());
+              }
+            }
+          });
       lease.confirm();
-      // Manifests first: a crash in between leaves segments no manifest names, below the floor (rewind gc).
+      // Manifests first: a crash in between leaves segments no manifest names, below the floor
+      // (rewind gc).
       store.deleteAll(doomed.stream().map(Manifest::key).toList());
       store.deleteAll(doomed.stream().map(m -> m.segmentPath).toList());
       for (Manifest m : doomed) {

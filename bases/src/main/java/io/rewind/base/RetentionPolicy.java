@@ -2,9 +2,9 @@ package io.rewind.base;
 
 import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.TableBases;
-import io.rewind.store.point.RestorePoint;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.time.TimeParser;
+import io.rewind.store.point.RestorePoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,8 +22,8 @@ import java.util.TreeSet;
  * each partition's chain, never its newest manifest (the archivers resume from there). A captured
  * bulk load is treated like the stream it sits in: one written at or before its table's kept replay
  * start is in the kept base and goes. A table without a base needs the whole stream since it was
- * created (all of it when its creation was not recorded) and every bulk load. Restore points older than the window keep the restore to their
- * time possible as well.
+ * created (all of it when its creation was not recorded) and every bulk load. Restore points older
+ * than the window keep the restore to their time possible as well.
  */
 public final class RetentionPolicy {
 
@@ -33,7 +33,10 @@ public final class RetentionPolicy {
    * @param manifests per partition, its oldest covering manifests in offset order: all of them, or
    *     at least up to and including the first one holding an edit written after the cutoff
    */
-  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
+  public static RetentionPlan plan(
+      long windowStart,
+      Map<String, TableBases> bases,
+      Collection<String> knownTables,
       Map<Integer, List<Manifest>> manifests) {
     return plan(windowStart, bases, knownTables, manifests, List.of());
   }
@@ -43,8 +46,12 @@ public final class RetentionPolicy {
    * permanent backups): per table of the point, the newest base completed at or before its time,
    * and the stream from that base's replay start.
    */
-  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
-      Map<Integer, List<Manifest>> manifests, List<RestorePoint> points) {
+  public static RetentionPlan plan(
+      long windowStart,
+      Map<String, TableBases> bases,
+      Collection<String> knownTables,
+      Map<Integer, List<Manifest>> manifests,
+      List<RestorePoint> points) {
     return plan(windowStart, bases, knownTables, manifests, points, Map.of(), 0);
   }
 
@@ -54,8 +61,14 @@ public final class RetentionPolicy {
    * such a table keeps the stream only from its creation, less {@code clockSkewMs} (the master's
    * clock stamps the creation, the region servers' clocks its edits).
    */
-  public static RetentionPlan plan(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables,
-      Map<Integer, List<Manifest>> manifests, List<RestorePoint> points, Map<String, Long> createdAt, long clockSkewMs) {
+  public static RetentionPlan plan(
+      long windowStart,
+      Map<String, TableBases> bases,
+      Collection<String> knownTables,
+      Map<Integer, List<Manifest>> manifests,
+      List<RestorePoint> points,
+      Map<String, Long> createdAt,
+      long clockSkewMs) {
     List<BaseImageManifest> basesToDelete = new ArrayList<>();
     Map<String, String> reasons = new HashMap<>();
     Map<String, Long> bulkLoadCutoffs = new HashMap<>();
@@ -68,12 +81,21 @@ public final class RetentionPolicy {
         Long created = createdAt.get(table);
         if (created == null) {
           cutoff = Long.MIN_VALUE;
-          reasons.put(table, "no base: every segment stays (take one with rewind base --tables " + table + ")");
+          reasons.put(
+              table,
+              "no base: every segment stays (take one with rewind base --tables " + table + ")");
         } else {
           long from = created - clockSkewMs;
           cutoff = Math.min(cutoff, from);
-          reasons.put(table, "no base, created at " + TimeParser.format(created) + ": the stream from " + TimeParser.format(from)
-              + " stays, and every bulk load (take a base with rewind base --tables " + table + ")");
+          reasons.put(
+              table,
+              "no base, created at "
+                  + TimeParser.format(created)
+                  + ": the stream from "
+                  + TimeParser.format(from)
+                  + " stays, and every bulk load (take a base with rewind base --tables "
+                  + table
+                  + ")");
         }
         continue;
       }
@@ -95,10 +117,17 @@ public final class RetentionPolicy {
       }
       cutoff = Math.min(cutoff, replayFrom);
       bulkLoadCutoffs.put(table, replayFrom);
-      String reason = anchor.isPresent()
-          ? "keeps base " + kept.id + " (completed " + TimeParser.format(kept.completedAt) + ", the newest at or before the window's start)"
-              + " and " + (b.all().size() - 1 - countOlder(b, kept)) + " newer"
-          : "no base at or before the window's start: keeps every base";
+      String reason =
+          anchor.isPresent()
+              ? "keeps base "
+                  + kept.id
+                  + " (completed "
+                  + TimeParser.format(kept.completedAt)
+                  + ", the newest at or before the window's start)"
+                  + " and "
+                  + (b.all().size() - 1 - countOlder(b, kept))
+                  + " newer"
+              : "no base at or before the window's start: keeps every base";
       for (Map.Entry<String, BaseImageManifest> e : forPoints.entrySet()) {
         reason += ", base " + e.getValue().id + " for restore point " + e.getKey();
       }
@@ -111,7 +140,9 @@ public final class RetentionPolicy {
     if (cutoff != Long.MIN_VALUE) {
       for (Map.Entry<Integer, List<Manifest>> e : manifests.entrySet()) {
         List<Manifest> sorted = new ArrayList<>(e.getValue());
-        sorted.sort(Comparator.comparingLong((Manifest m) -> m.startOffset).thenComparingLong(m -> m.endOffset));
+        sorted.sort(
+            Comparator.comparingLong((Manifest m) -> m.startOffset)
+                .thenComparingLong(m -> m.endOffset));
         List<Manifest> prefix = new ArrayList<>();
         for (int i = 0; i < sorted.size() - 1; i++) {
           Manifest m = sorted.get(i);
@@ -125,11 +156,16 @@ public final class RetentionPolicy {
         }
       }
     }
-    return new RetentionPlan(windowStart, cutoff, basesToDelete, manifestsToDelete, reasons, bulkLoadCutoffs);
+    return new RetentionPlan(
+        windowStart, cutoff, basesToDelete, manifestsToDelete, reasons, bulkLoadCutoffs);
   }
 
-  /** The time at or before which a segment's edits no restore in the window needs (Long.MIN_VALUE: keep every segment). */
-  public static long segmentCutoff(long windowStart, Map<String, TableBases> bases, Collection<String> knownTables) {
+  /**
+   * The time at or before which a segment's edits no restore in the window needs (Long.MIN_VALUE:
+   * keep every segment).
+   */
+  public static long segmentCutoff(
+      long windowStart, Map<String, TableBases> bases, Collection<String> knownTables) {
     return plan(windowStart, bases, knownTables, Map.of()).segmentCutoff;
   }
 

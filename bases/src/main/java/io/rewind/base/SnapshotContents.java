@@ -25,8 +25,8 @@ import org.apache.hadoop.hbase.util.Bytes;
 /**
  * What a completed HBase snapshot holds: its regions and the HFiles to copy. A split leaves
  * reference files in the daughters pointing at the parent's HFiles; the snapshot also holds the
- * offline parent with those HFiles, so references are skipped and the parent's files copied once.
- * A reference to a parent the snapshot does not hold cannot be served and is refused.
+ * offline parent with those HFiles, so references are skipped and the parent's files copied once. A
+ * reference to a parent the snapshot does not hold cannot be served and is refused.
  */
 final class SnapshotContents {
 
@@ -34,14 +34,19 @@ final class SnapshotContents {
   final List<BaseImageManifest.Region> regions;
   final List<SnapshotHFile> files;
 
-  private SnapshotContents(SnapshotProtos.SnapshotDescription description, List<BaseImageManifest.Region> regions, List<SnapshotHFile> files) {
+  private SnapshotContents(
+      SnapshotProtos.SnapshotDescription description,
+      List<BaseImageManifest.Region> regions,
+      List<SnapshotHFile> files) {
     this.description = description;
     this.regions = regions;
     this.files = files;
   }
 
-  static SnapshotContents read(Configuration conf, FileSystem fs, Path snapshotDir) throws IOException {
-    SnapshotProtos.SnapshotDescription description = SnapshotDescriptionUtils.readSnapshotInfo(fs, snapshotDir);
+  static SnapshotContents read(Configuration conf, FileSystem fs, Path snapshotDir)
+      throws IOException {
+    SnapshotProtos.SnapshotDescription description =
+        SnapshotDescriptionUtils.readSnapshotInfo(fs, snapshotDir);
     SnapshotManifest manifest = SnapshotManifest.open(conf, fs, snapshotDir, description);
     TableName table = TableName.valueOf(description.getTable());
     List<BaseImageManifest.Region> regions = new ArrayList<>();
@@ -70,11 +75,25 @@ final class SnapshotContents {
             TableName linked = HFileLink.getReferencedTableName(name);
             String linkedRegion = HFileLink.getReferencedRegionName(name);
             link = HFileLink.build(conf, linked, linkedRegion, family, stored);
-            source = new BaseImageCopyEngine.Source(linked.getNameWithNamespaceInclAsString(), linkedRegion, region, family, stored, sf.getFileSize());
+            source =
+                new BaseImageCopyEngine.Source(
+                    linked.getNameWithNamespaceInclAsString(),
+                    linkedRegion,
+                    region,
+                    family,
+                    stored,
+                    sf.getFileSize());
           } else {
             stored = name;
             link = HFileLink.build(conf, table, region, family, name);
-            source = new BaseImageCopyEngine.Source(table.getNameWithNamespaceInclAsString(), region, region, family, stored, sf.getFileSize());
+            source =
+                new BaseImageCopyEngine.Source(
+                    table.getNameWithNamespaceInclAsString(),
+                    region,
+                    region,
+                    family,
+                    stored,
+                    sf.getFileSize());
           }
           files.add(new SnapshotHFile(region, family, stored, sf.getFileSize(), link, source));
           filesByRegion.computeIfAbsent(region + "/" + family, k -> new HashSet<>()).add(stored);
@@ -85,13 +104,32 @@ final class SnapshotContents {
       String parent = ref[2].substring(ref[2].lastIndexOf('.') + 1);
       String parentFile = ref[2].substring(0, ref[2].lastIndexOf('.'));
       Set<String> held = filesByRegion.get(parent + "/" + ref[1]);
-      if (held == null || !held.contains(HFileLink.isHFileLink(parentFile) ? HFileLink.getReferencedHFileName(parentFile) : parentFile)) {
-        throw new BaseImageException("the snapshot " + description.getName() + " of " + table + " holds the split reference " + ref[0] + "/"
-            + ref[1] + "/" + ref[2] + " but not the parent region's file it points to, so the base cannot hold that data once."
-            + " Run a major compaction of the table (major_compact '" + table + "') and take the base again");
+      if (held == null
+          || !held.contains(
+              HFileLink.isHFileLink(parentFile)
+                  ? HFileLink.getReferencedHFileName(parentFile)
+                  : parentFile)) {
+        throw new BaseImageException(
+            "the snapshot "
+                + description.getName()
+                + " of "
+                + table
+                + " holds the split reference "
+                + ref[0]
+                + "/"
+                + ref[1]
+                + "/"
+                + ref[2]
+                + " but not the parent region's file it points to, so the base cannot hold that data once."
+                + " Run a major compaction of the table (major_compact '"
+                + table
+                + "') and take the base again");
       }
     }
-    regions.sort((a, b) -> Bytes.compareTo(Base64.getDecoder().decode(a.startKey), Base64.getDecoder().decode(b.startKey)));
+    regions.sort(
+        (a, b) ->
+            Bytes.compareTo(
+                Base64.getDecoder().decode(a.startKey), Base64.getDecoder().decode(b.startKey)));
     return new SnapshotContents(description, regions, files);
   }
 

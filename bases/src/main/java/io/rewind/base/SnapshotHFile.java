@@ -17,10 +17,20 @@ final class SnapshotHFile {
   final String name;
   final long size;
   final HFileLink link;
-  /** Where the file was written: the table and region the link is built from (another table's for a clone's link). */
+
+  /**
+   * Where the file was written: the table and region the link is built from (another table's for a
+   * clone's link).
+   */
   final BaseImageCopyEngine.Source source;
 
-  SnapshotHFile(String region, String family, String name, long size, HFileLink link, BaseImageCopyEngine.Source source) {
+  SnapshotHFile(
+      String region,
+      String family,
+      String name,
+      long size,
+      HFileLink link,
+      BaseImageCopyEngine.Source source) {
     this.region = region;
     this.family = family;
     this.name = name;
@@ -30,10 +40,16 @@ final class SnapshotHFile {
   }
 
   /** The file as another process finds it again ({@link BaseImageCopyEngine.Source}). */
-  static SnapshotHFile of(Configuration conf, BaseImageCopyEngine.Source source) throws IOException {
+  static SnapshotHFile of(Configuration conf, BaseImageCopyEngine.Source source)
+      throws IOException {
     TableName table = TableName.valueOf(source.table());
-    return new SnapshotHFile(source.snapshotRegion(), source.family(), source.name(), source.size(),
-        HFileLink.build(conf, table, source.region(), source.family(), source.name()), source);
+    return new SnapshotHFile(
+        source.snapshotRegion(),
+        source.family(),
+        source.name(),
+        source.size(),
+        HFileLink.build(conf, table, source.region(), source.family(), source.name()),
+        source);
   }
 
   @Override

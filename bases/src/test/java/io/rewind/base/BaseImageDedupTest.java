@@ -52,18 +52,31 @@ class BaseImageDedupTest {
 
   @BeforeAll
   void start() throws Exception {
-    stack = EmbeddedStack.builder().editsPartitions(1).withS3(true).withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
+    stack =
+        EmbeddedStack.builder()
+            .editsPartitions(1)
+            .withS3(true)
+            .withHBase(true)
+            .hbaseRegionServers(1)
+            .hbasePeer(false)
+            .start();
     hbase = stack.hbase().orElseThrow();
     store = ObjectStore.open(stack.config());
     org.apache.hadoop.conf.Configuration conf = hbase.configuration();
-    taker = new BaseImageTaker(hbase.connection(), conf, store, BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, "2"))));
+    taker =
+        new BaseImageTaker(
+            hbase.connection(),
+            conf,
+            store,
+            BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, "2"))));
     try (Admin admin = hbase.connection().getAdmin()) {
       admin.createNamespace(org.apache.hadoop.hbase.NamespaceDescriptor.create("dedup").build());
       // Only the explicit major compaction below may merge files.
-      admin.createTable(TableDescriptorBuilder.newBuilder(TABLE)
-          .setColumnFamily(ColumnFamilyDescriptorBuilder.of(F))
-          .setValue("hbase.hstore.compactionThreshold", "100")
-          .build());
+      admin.createTable(
+          TableDescriptorBuilder.newBuilder(TABLE)
+              .setColumnFamily(ColumnFamilyDescriptorBuilder.of(F))
+              .setValue("hbase.hstore.compactionThreshold", "100")
+              .build());
     }
   }
 
@@ -84,7 +97,9 @@ class BaseImageDedupTest {
     BaseImageReport first = taker.take("dedup:t");
     assertThat(first.files).isEqualTo(2);
     assertThat(first.filesCopied).isEqualTo(2);
-    assertThat(first.storedBytesWritten).as("zstd on repetitive values").isLessThan(first.bytesCopied);
+    assertThat(first.storedBytesWritten)
+        .as("zstd on repetitive values")
+        .isLessThan(first.bytesCopied);
 
     writeAndFlush(200);
     BaseImageReport second = taker.take("dedup:t");
@@ -96,9 +111,20 @@ class BaseImageDedupTest {
 
     try (Admin admin = hbase.connection().getAdmin()) {
       admin.majorCompact(TABLE);
-      await().atMost(Duration.ofSeconds(60)).pollDelay(Duration.ofMillis(200))
-          .until(() -> admin.getCompactionState(TABLE) == CompactionState.NONE
-              && hbase.cluster().getRegions(TABLE).get(0).getStores().get(0).getStorefilesCount() == 1);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .pollDelay(Duration.ofMillis(200))
+          .until(
+              () ->
+                  admin.getCompactionState(TABLE) == CompactionState.NONE
+                      && hbase
+                              .cluster()
+                              .getRegions(TABLE)
+                              .get(0)
+                              .getStores()
+                              .get(0)
+                              .getStorefilesCount()
+                          == 1);
       // The snapshots were deleted after their copies: HBase is free to clean the compacted files.
       assertThat(admin.listSnapshots()).isEmpty();
     }
@@ -114,11 +140,13 @@ class BaseImageDedupTest {
     BaseImageStore bases = new BaseImageStore(store);
     List<BaseImageManifest> all = bases.bases("dedup:t").all();
     assertThat(all).extracting(b -> b.id).containsExactly(first.id, second.id, third.id);
-    assertThat(all.get(0).files).allSatisfy(f -> assertThat(f.sourceChecksum).startsWith("MD5-of-"));
+    assertThat(all.get(0).files)
+        .allSatisfy(f -> assertThat(f.sourceChecksum).startsWith("MD5-of-"));
 
     // The middle base first: only the file it alone named goes.
     bases.delete(all.get(1));
-    BaseImageStore.GarbageReport g = bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
+    BaseImageStore.GarbageReport g =
+        bases.collectGarbage("dedup:t", System.currentTimeMillis(), Duration.ofHours(1).toMillis());
     assertThat(g.filesDeleted).isEqualTo(1);
     assertEveryNamedFileIsStoredAndNothingElse(bases);
     assertThat(stored()).hasSize(3);
@@ -144,10 +172,12 @@ class BaseImageDedupTest {
     bases.writeIntent(intent);
     store.write(f.key, new byte[] {1, 2, 3});
 
-    assertThat(bases.collectGarbage("dedup:other", System.currentTimeMillis(), 60_000).filesDeleted).isZero();
+    assertThat(bases.collectGarbage("dedup:other", System.currentTimeMillis(), 60_000).filesDeleted)
+        .isZero();
     assertThat(store.exists(f.key)).isTrue();
 
-    BaseImageStore.GarbageReport expired = bases.collectGarbage("dedup:other", System.currentTimeMillis() + 120_000, 60_000);
+    BaseImageStore.GarbageReport expired =
+        bases.collectGarbage("dedup:other", System.currentTimeMillis() + 120_000, 60_000);
     assertThat(expired.expiredIntents).isEqualTo(1);
     assertThat(store.exists(f.key)).isFalse();
   }
@@ -156,18 +186,26 @@ class BaseImageDedupTest {
   void aTornBaseManifestReadsAsAbsent() throws Exception {
     BaseImageStore bases = new BaseImageStore(store);
     String key = BaseImageStore.baseDir("dedup:torn", "b-0000000000001") + "/base.json";
-    store.write(key, "{\"table\":\"dedup:torn\",\"id\":\"b-0000000000001\",\"checksum\":\"00\"}".getBytes());
+    store.write(
+        key,
+        "{\"table\":\"dedup:torn\",\"id\":\"b-0000000000001\",\"checksum\":\"00\"}".getBytes());
     assertThat(bases.bases("dedup:torn").all()).isEmpty();
   }
 
   @Test
   void anUnknownTableAndAMissingRootDirAreRefusedWithTheFix() {
-    assertThatThrownBy(() -> taker.take("dedup:nope")).isInstanceOf(BaseImageException.class)
+    assertThatThrownBy(() -> taker.take("dedup:nope"))
+        .isInstanceOf(BaseImageException.class)
         .hasMessageContaining("dedup:nope does not exist");
-    org.apache.hadoop.conf.Configuration noRoot = new org.apache.hadoop.conf.Configuration(hbase.configuration());
+    org.apache.hadoop.conf.Configuration noRoot =
+        new org.apache.hadoop.conf.Configuration(hbase.configuration());
     noRoot.unset("hbase.rootdir");
-    BaseImageTaker blind = new BaseImageTaker(hbaseConnection(), noRoot, store, BaseImageSettings.from(RewindConfig.of(Map.of())));
-    assertThatThrownBy(() -> blind.take("dedup:t")).isInstanceOf(BaseImageException.class).hasMessageContaining("--hbase-site");
+    BaseImageTaker blind =
+        new BaseImageTaker(
+            hbaseConnection(), noRoot, store, BaseImageSettings.from(RewindConfig.of(Map.of())));
+    assertThatThrownBy(() -> blind.take("dedup:t"))
+        .isInstanceOf(BaseImageException.class)
+        .hasMessageContaining("--hbase-site");
   }
 
   private org.apache.hadoop.hbase.client.Connection hbaseConnection() {
@@ -185,15 +223,21 @@ class BaseImageDedupTest {
   }
 
   private Set<String> stored() throws Exception {
-    return store.listFiles(BaseImageStore.ROOT + "/files/dedup/t").stream().map(StoredObject::key).collect(Collectors.toSet());
+    return store.listFiles(BaseImageStore.ROOT + "/files/dedup/t").stream()
+        .map(StoredObject::key)
+        .collect(Collectors.toSet());
   }
 
   private void writeAndFlush(int rows) throws Exception {
     try (Table t = hbase.connection().getTable(TABLE)) {
       for (int i = 0; i < rows; i++) {
         int n = written++;
-        t.put(new Put(Bytes.toBytes(String.format("row-%06d", n))).addColumn(F, Bytes.toBytes("q"),
-            Bytes.toBytes("value of row " + n + " repeated ".repeat(8))));
+        t.put(
+            new Put(Bytes.toBytes(String.format("row-%06d", n)))
+                .addColumn(
+                    F,
+                    Bytes.toBytes("q"),
+                    Bytes.toBytes("value of row " + n + " repeated ".repeat(8))));
       }
     }
     try (Admin admin = hbase.connection().getAdmin()) {

@@ -19,21 +19,30 @@ import picocli.CommandLine.Option;
 @Command(
     name = "archive",
     mixinStandardHelpOptions = true,
-    description = "Archive the edits topic into compressed, checksummed segments in the object store (runs until stopped).")
+    description =
+        "Archive the edits topic into compressed, checksummed segments in the object store (runs until stopped).")
 final class ArchiveCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--id", description = "This archiver's id, recorded in its manifests (default: host name and pid).")
+  @Option(
+      names = "--id",
+      description = "This archiver's id, recorded in its manifests (default: host name and pid).")
   String id;
 
-  @Option(names = "--metrics-port", paramLabel = "PORT",
-      description = "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: a free port, logged; -1: off; default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics on http://127.0.0.1:PORT/metrics (0: a free port, logged; -1: off; default ${DEFAULT-VALUE}).")
   int metricsPort = 0;
 
   @Override
   public Integer call() throws Exception {
-    String archiverId = id != null ? id : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    String archiverId =
+        id != null
+            ? id
+            : InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
     RewindConfig config = connection.config();
     LongRunning.Stop stop = LongRunning.onSignal(false);
     try (Archiver archiver = new Archiver(config, archiverId)) {

@@ -1,12 +1,12 @@
 package io.rewind.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.rewind.store.audit.AuditLog;
-import io.rewind.store.audit.AuditRecord;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
+import io.rewind.store.audit.AuditLog;
+import io.rewind.store.audit.AuditRecord;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.List;
@@ -16,7 +16,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code rewind audit}: the store's audit trail, one line per command that changed or restored from it. */
+/**
+ * {@code rewind audit}: the store's audit trail, one line per command that changed or restored from
+ * it.
+ */
 @Command(
     name = "audit",
     mixinStandardHelpOptions = true,
@@ -29,8 +32,11 @@ final class AuditCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--since", paramLabel = "TIME",
-      description = "Only operations started at or after TIME (ISO-8601, epoch millis or relative like -7d); reads only the days from then on.")
+  @Option(
+      names = "--since",
+      paramLabel = "TIME",
+      description =
+          "Only operations started at or after TIME (ISO-8601, epoch millis or relative like -7d); reads only the days from then on.")
   String since;
 
   @Option(names = "--json", description = "Print the operations as JSON.")
@@ -57,13 +63,30 @@ final class AuditCommand implements Callable<Integer> {
         out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
       } else {
         if (operations.isEmpty()) {
-          out.println("no audited operation in " + store + (from == null ? "" : " since " + TimeParser.format(from)));
+          out.println(
+              "no audited operation in "
+                  + store
+                  + (from == null ? "" : " since " + TimeParser.format(from)));
         }
         for (AuditRecord r : operations) {
-          out.printf("%s  %-8s %-12s %s@%s%s  %s%s%s%n", r.startedAtIso, r.outcome, r.command, r.user, r.host,
-              r.kafkaPrincipal == null ? "" : " (" + r.kafkaPrincipal + ")", r.what,
-              r.tables == null || r.tables.isEmpty() ? "" : " [" + String.join(", ", r.tables) + "]",
-              r.endedAt == null ? "" : " in " + (r.endedAt - r.startedAt) + " ms" + (r.error == null ? "" : ": " + r.error));
+          out.printf(
+              "%s  %-8s %-12s %s@%s%s  %s%s%s%n",
+              r.startedAtIso,
+              r.outcome,
+              r.command,
+              r.user,
+              r.host,
+              r.kafkaPrincipal == null ? "" : " (" + r.kafkaPrincipal + ")",
+              r.what,
+              r.tables == null || r.tables.isEmpty()
+                  ? ""
+                  : " [" + String.join(", ", r.tables) + "]",
+              r.endedAt == null
+                  ? ""
+                  : " in "
+                      + (r.endedAt - r.startedAt)
+                      + " ms"
+                      + (r.error == null ? "" : ": " + r.error));
         }
       }
     }

@@ -1,9 +1,9 @@
 package io.rewind.cli;
 
-import io.rewind.store.audit.AuditLog;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.store.audit.AuditLog;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
@@ -22,14 +22,20 @@ final class Audited implements AutoCloseable {
 
   private final AuditLog.Operation operation;
   private String outcome = "failed";
-  private String error = "the command stopped before it finished (interrupted, or an error not reported to the trail)";
+  private String error =
+      "the command stopped before it finished (interrupted, or an error not reported to the trail)";
   private Map<String, Object> details;
 
   private Audited(AuditLog.Operation operation) {
     this.operation = operation;
   }
 
-  static Audited begin(RewindConfig config, ObjectStore store, String command, Collection<String> tables, String what)
+  static Audited begin(
+      RewindConfig config,
+      ObjectStore store,
+      String command,
+      Collection<String> tables,
+      String what)
       throws IOException {
     return new Audited(new AuditLog(store, config).begin(command, tables, what));
   }
@@ -39,8 +45,11 @@ final class Audited implements AutoCloseable {
     T run() throws Exception;
   }
 
-  /** Runs {@code work}, recording ok with {@code details} of its result, or its failure (rethrown). */
-  <T> T run(Work<T> work, java.util.function.Function<T, Map<String, Object>> details) throws Exception {
+  /**
+   * Runs {@code work}, recording ok with {@code details} of its result, or its failure (rethrown).
+   */
+  <T> T run(Work<T> work, java.util.function.Function<T, Map<String, Object>> details)
+      throws Exception {
     T result;
     try {
       result = work.run();
@@ -59,7 +68,10 @@ final class Audited implements AutoCloseable {
     this.details = details;
   }
 
-  /** The command failed (or was refused: bad input, or a lease another holds) with {@code e}; it is rethrown by the caller. */
+  /**
+   * The command failed (or was refused: bad input, or a lease another holds) with {@code e}; it is
+   * rethrown by the caller.
+   */
   void failed(Throwable e, Map<String, Object> details) {
     Kind kind = Errors.kind(e);
     this.outcome = kind == Kind.REFUSED || kind == Kind.BUSY ? "refused" : "failed";
@@ -72,7 +84,9 @@ final class Audited implements AutoCloseable {
     try {
       operation.end(outcome, error, details);
     } catch (IOException | RuntimeException e) {
-      LOG.error("cannot append the end of audited operation {} ({}): the trail shows it started, not how it ended", operation.id(),
+      LOG.error(
+          "cannot append the end of audited operation {} ({}): the trail shows it started, not how it ended",
+          operation.id(),
           e.toString());
     }
   }

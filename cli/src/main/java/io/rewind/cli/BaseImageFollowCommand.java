@@ -31,9 +31,12 @@ import picocli.CommandLine.Spec;
  * descriptor appears on the tables topic) and the store has none of it; runs until stopped. The
  * master's CREATE and DROP records need none: a table created under the observer starts empty.
  */
-@Command(name = "follow", mixinStandardHelpOptions = true,
-    description = "Run until stopped: take a base of each table as it joins the backup (first seen on the tables topic) when the store"
-        + " has no base of it yet.")
+@Command(
+    name = "follow",
+    mixinStandardHelpOptions = true,
+    description =
+        "Run until stopped: take a base of each table as it joins the backup (first seen on the tables topic) when the store"
+            + " has no base of it yet.")
 final class BaseImageFollowCommand implements Callable<Integer> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BaseImageFollowCommand.class);
@@ -43,20 +46,29 @@ final class BaseImageFollowCommand implements Callable<Integer> {
 
   @Mixin HBaseConnectionOptions hbase;
 
-  @Option(names = "--threads", description = "Copy threads (default: base.copy.threads, else a quarter of the cores, at least 1).")
+  @Option(
+      names = "--threads",
+      description =
+          "Copy threads (default: base.copy.threads, else a quarter of the cores, at least 1).")
   Integer threads;
 
-  @Option(names = "--max-bytes-per-sec", description = "Upload bandwidth cap (default: base.copy.max.bytes.per.sec, 0 = none).")
+  @Option(
+      names = "--max-bytes-per-sec",
+      description = "Upload bandwidth cap (default: base.copy.max.bytes.per.sec, 0 = none).")
   Long maxBytesPerSec;
 
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
-    // A follower runs unattended: it queues behind another operation on the table rather than skip the base.
-    RewindConfig config = connection.config().with(LeaseSettings.WAIT_MS, String.valueOf(FOLLOW_WAIT.toMillis()));
+    // A follower runs unattended: it queues behind another operation on the table rather than skip
+    // the base.
+    RewindConfig config =
+        connection.config().with(LeaseSettings.WAIT_MS, String.valueOf(FOLLOW_WAIT.toMillis()));
     if (!hbase.given()) {
-      throw new RewindException(Kind.REFUSED, "no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
+      throw new RewindException(
+          Kind.REFUSED,
+          "no HBase cluster: pass --hbase-site <hbase-site.xml> of the cluster whose tables to copy");
     }
     PrintWriter out = spec.commandLine().getOut();
     KafkaClients clients = new KafkaClients(config);
@@ -66,7 +78,12 @@ final class BaseImageFollowCommand implements Callable<Integer> {
         Connection conn = hbase.connect();
         KafkaConsumer<byte[], byte[]> consumer = clients.consumer("rewind-base-follow", null)) {
       BaseImageStore bases = new BaseImageStore(store);
-      BaseImageTaker taker = new BaseImageTaker(conn, conn.getConfiguration(), store, BaseImageCommand.settings(config, threads, maxBytesPerSec));
+      BaseImageTaker taker =
+          new BaseImageTaker(
+              conn,
+              conn.getConfiguration(),
+              store,
+              BaseImageCommand.settings(config, threads, maxBytesPerSec));
       TopicPartition tp = new TopicPartition(clients.topics().tables(), 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -78,8 +95,10 @@ final class BaseImageFollowCommand implements Callable<Integer> {
           }
           TableDescriptor version = decoder.deserialize(r.topic(), r.headers(), r.value());
           String table = version.getTable();
-          // A table the master records being created starts empty (the stream holds all it will get), a dropped one is gone.
-          boolean needsBase = !version.getChange().equals("CREATE") && !version.getChange().equals("DROP");
+          // A table the master records being created starts empty (the stream holds all it will
+          // get), a dropped one is gone.
+          boolean needsBase =
+              !version.getChange().equals("CREATE") && !version.getChange().equals("DROP");
           if (needsBase && bases.bases(table).isEmpty()) {
             try {
               BaseImageReport report = taker.take(table);
@@ -89,13 +108,22 @@ final class BaseImageFollowCommand implements Callable<Integer> {
               Thread.currentThread().interrupt();
               break;
             } catch (java.io.InterruptedIOException e) {
-              // Stopped while taking it (HBase's client clears the interrupt when it throws this): stop, as asked.
-              LOG.info("stopped while taking the first base of {}: run rewind base --tables {} if it is not committed", table, table);
+              // Stopped while taking it (HBase's client clears the interrupt when it throws this):
+              // stop, as asked.
+              LOG.info(
+                  "stopped while taking the first base of {}: run rewind base --tables {} if it is not committed",
+                  table,
+                  table);
               Thread.currentThread().interrupt();
               break;
             } catch (RuntimeException | java.io.IOException e) {
-              LOG.error("taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
-                  + " rewind base --tables {}", table, e.getMessage(), table, e);
+              LOG.error(
+                  "taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
+                      + " rewind base --tables {}",
+                  table,
+                  e.getMessage(),
+                  table,
+                  e);
             }
           }
         }

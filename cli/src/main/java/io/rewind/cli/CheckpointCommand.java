@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "checkpoint",
     mixinStandardHelpOptions = true,
-    description = "Compute the replication checkpoint from progress claims, gated on what is archived, and serve the status page (runs until stopped).")
+    description =
+        "Compute the replication checkpoint from progress claims, gated on what is archived, and serve the status page (runs until stopped).")
 final class CheckpointCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
@@ -22,7 +23,9 @@ final class CheckpointCommand implements Callable<Integer> {
     LongRunning.Stop stop = LongRunning.onSignal(false);
     try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(connection.config())) {
       checkpoint.start();
-      checkpoint.statusUrl().ifPresent(url -> System.err.println("checkpoint app: status page on " + url));
+      checkpoint
+          .statusUrl()
+          .ifPresent(url -> System.err.println("checkpoint app: status page on " + url));
       stop.await();
     }
     return 0;

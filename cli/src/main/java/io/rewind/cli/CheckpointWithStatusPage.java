@@ -10,10 +10,10 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 
 /**
- * The checkpoint app as {@code rewind checkpoint} and the demo run it: its HTTP endpoint also serves
- * the status page ({@code /status}, {@code /status.json}, {@code /status/history.json}) and its
- * {@code /metrics} also carry the status meters (RPO, lag, alert states), both fed by a
- * {@link StatusSampler} that collects every {@code monitor.sample.interval.ms}.
+ * The checkpoint app as {@code rewind checkpoint} and the demo run it: its HTTP endpoint also
+ * serves the status page ({@code /status}, {@code /status.json}, {@code /status/history.json}) and
+ * its {@code /metrics} also carry the status meters (RPO, lag, alert states), both fed by a {@link
+ * StatusSampler} that collects every {@code monitor.sample.interval.ms}.
  */
 public final class CheckpointWithStatusPage implements AutoCloseable {
 
@@ -24,7 +24,10 @@ public final class CheckpointWithStatusPage implements AutoCloseable {
     this(config, config);
   }
 
-  /** The checkpoint app with {@code config}, the status collector with {@code statusConfig} (its own Kafka principal, when secure). */
+  /**
+   * The checkpoint app with {@code config}, the status collector with {@code statusConfig} (its own
+   * Kafka principal, when secure).
+   */
   public CheckpointWithStatusPage(RewindConfig config, RewindConfig statusConfig) {
     this.app = new CheckpointApp(config);
     this.sampler = new StatusSampler(new StatusCollector(statusConfig));
@@ -51,7 +54,8 @@ public final class CheckpointWithStatusPage implements AutoCloseable {
   }
 
   private static String url(InetSocketAddress a) {
-    String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+    String host =
+        a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
     return "http://" + host + ":" + a.getPort() + StatusPage.PAGE;
   }
 

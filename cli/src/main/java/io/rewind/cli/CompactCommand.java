@@ -38,7 +38,9 @@ final class CompactCommand implements Callable<Integer> {
 
   @Mixin LeaseOptions lease;
 
-  @Option(names = "--once", description = "Run one pass and exit (exit code 1 when a run could not be merged).")
+  @Option(
+      names = "--once",
+      description = "Run one pass and exit (exit code 1 when a run could not be merged).")
   boolean once;
 
   @Option(names = "--json", description = "Print each pass's report as JSON.")
@@ -51,24 +53,42 @@ final class CompactCommand implements Callable<Integer> {
     RewindConfig config = lease.apply(connection.config());
     CompactionSettings settings = new CompactionSettings(config);
     PrintWriter out = spec.commandLine().getOut();
-    String id = "compactor " + InetAddress.getLocalHost().getHostName() + "-" + ProcessHandle.current().pid();
+    String id =
+        "compactor "
+            + InetAddress.getLocalHost().getHostName()
+            + "-"
+            + ProcessHandle.current().pid();
     LongRunning.Stop stop = once ? new LongRunning.Stop() : LongRunning.onSignal(true);
     try (ObjectStore store = ObjectStore.open(config)) {
       store.checkReachable();
       Compactor compactor = new Compactor(store, settings, id, System::currentTimeMillis);
-      // One audit record per process (a long-running compactor's end record holds its totals), not one per pass.
-      try (Audited audit = Audited.begin(config, store, "compact", java.util.List.of(), once ? "one compaction pass" : "compact until stopped")) {
+      // One audit record per process (a long-running compactor's end record holds its totals), not
+      // one per pass.
+      try (Audited audit =
+          Audited.begin(
+              config,
+              store,
+              "compact",
+              java.util.List.of(),
+              once ? "one compaction pass" : "compact until stopped")) {
         Totals totals = new Totals();
         if (!once) {
           LOG.info("{}: compacting {} every {} ms until stopped", id, store, settings.intervalMs());
         }
-        return audit.run(() -> loop(compactor, settings, out, store, totals, stop), exit -> totals.asMap());
+        return audit.run(
+            () -> loop(compactor, settings, out, store, totals, stop), exit -> totals.asMap());
       }
     }
   }
 
-  private int loop(Compactor compactor, CompactionSettings settings, PrintWriter out, ObjectStore store, Totals totals,
-      LongRunning.Stop stop) throws Exception {
+  private int loop(
+      Compactor compactor,
+      CompactionSettings settings,
+      PrintWriter out,
+      ObjectStore store,
+      Totals totals,
+      LongRunning.Stop stop)
+      throws Exception {
     while (!stop.requested()) {
       Compactor.Report report;
       try {
@@ -80,7 +100,8 @@ final class CompactCommand implements Callable<Integer> {
         if (once) {
           throw e;
         }
-        // Another holder took the stream over while this pass was paused: the next pass starts from what it wrote.
+        // Another holder took the stream over while this pass was paused: the next pass starts from
+        // what it wrote.
         LOG.warn("compaction pass stopped: {}", e.getMessage());
         totals.leasesLost++;
         report = null;
@@ -130,8 +151,22 @@ final class CompactCommand implements Callable<Integer> {
     }
 
     java.util.Map<String, Object> asMap() {
-      return java.util.Map.of("passes", passes, "mergedSegmentsWritten", mergedSegmentsWritten, "segmentsMerged", segmentsMerged,
-          "retiredDeleted", retiredDeleted, "errors", errors, "passesSkipped", skipped, "leasesLost", leasesLost, "lastLeaseEpoch",
+      return java.util.Map.of(
+          "passes",
+          passes,
+          "mergedSegmentsWritten",
+          mergedSegmentsWritten,
+          "segmentsMerged",
+          segmentsMerged,
+          "retiredDeleted",
+          retiredDeleted,
+          "errors",
+          errors,
+          "passesSkipped",
+          skipped,
+          "leasesLost",
+          leasesLost,
+          "lastLeaseEpoch",
           lastLeaseEpoch);
     }
   }
@@ -142,10 +177,18 @@ final class CompactCommand implements Callable<Integer> {
     } else if (r.skipped != null) {
       out.println("pass skipped: " + r.skipped);
     } else if (once || r.mergedSegmentsWritten > 0 || r.retiredDeleted > 0 || !r.errors.isEmpty()) {
-      out.printf("%s: %d partitions, %d manifests indexed, %d segments merged into %d (%,d bytes), %d merged-away deleted,"
+      out.printf(
+          "%s: %d partitions, %d manifests indexed, %d segments merged into %d (%,d bytes), %d merged-away deleted,"
               + " %d index pages written%s%n",
-          store, r.partitions, r.manifestsIndexed, r.segmentsMerged, r.mergedSegmentsWritten, r.bytesWritten, r.retiredDeleted,
-          r.pagesWritten, r.headsRebuilt > 0 ? ", " + r.headsRebuilt + " index heads rebuilt" : "");
+          store,
+          r.partitions,
+          r.manifestsIndexed,
+          r.segmentsMerged,
+          r.mergedSegmentsWritten,
+          r.bytesWritten,
+          r.retiredDeleted,
+          r.pagesWritten,
+          r.headsRebuilt > 0 ? ", " + r.headsRebuilt + " index heads rebuilt" : "");
       r.errors.forEach(e -> out.println("  not merged: " + e));
     }
     out.flush();

@@ -14,22 +14,41 @@ import picocli.CommandLine.Option;
  */
 public final class ConnectionOptions {
 
-  @Option(names = "--config", paramLabel = "FILE", description = "Properties file with Rewind settings (see docs/operations.md).")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "Properties file with Rewind settings (see docs/operations.md).")
   Path configFile;
 
-  @Option(names = {"--bootstrap-servers", "-b"}, paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+  @Option(
+      names = {"--bootstrap-servers", "-b"},
+      paramLabel = "HOST:PORT",
+      description = "Kafka bootstrap servers.")
   String bootstrapServers;
 
-  @Option(names = "--store", paramLabel = "URI", description = "Object store root: file:///path or s3a://bucket/prefix.")
+  @Option(
+      names = "--store",
+      paramLabel = "URI",
+      description = "Object store root: file:///path or s3a://bucket/prefix.")
   String store;
 
-  @Option(names = "--registry-url", paramLabel = "URL", description = "Full schema registry API URL (…/apis/registry/v2 or /v3); none means single-object encoding.")
+  @Option(
+      names = "--registry-url",
+      paramLabel = "URL",
+      description =
+          "Full schema registry API URL (…/apis/registry/v2 or /v3); none means single-object encoding.")
   String registryUrl;
 
-  @Option(names = "--topic-prefix", paramLabel = "PREFIX", description = "Prefix of Rewind's topics (default: rewind.).")
+  @Option(
+      names = "--topic-prefix",
+      paramLabel = "PREFIX",
+      description = "Prefix of Rewind's topics (default: rewind.).")
   String topicPrefix;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any other setting, e.g. --set segment.max.age.ms=500.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "Any other setting, e.g. --set segment.max.age.ms=500.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   public RewindConfig config() {
@@ -50,9 +69,12 @@ public final class ConnectionOptions {
    * a running demo's settings ({@code $REWIND_HOME/demo.properties}) are used.
    */
   static boolean connectionGiven(Map<String, String> overrides, Map<String, String> env) {
-    return overrides.containsKey(RewindConfig.BOOTSTRAP_SERVERS) || overrides.containsKey(RewindConfig.STORE_URI)
-        || overrides.containsKey(RewindConfig.REGISTRY_URL) || overrides.containsKey(RewindConfig.TOPIC_PREFIX)
-        || env.containsKey("REWIND_BOOTSTRAP_SERVERS") || env.containsKey("REWIND_STORE_URI");
+    return overrides.containsKey(RewindConfig.BOOTSTRAP_SERVERS)
+        || overrides.containsKey(RewindConfig.STORE_URI)
+        || overrides.containsKey(RewindConfig.REGISTRY_URL)
+        || overrides.containsKey(RewindConfig.TOPIC_PREFIX)
+        || env.containsKey("REWIND_BOOTSTRAP_SERVERS")
+        || env.containsKey("REWIND_STORE_URI");
   }
 
   private static void put(Map<String, String> m, String key, String value) {

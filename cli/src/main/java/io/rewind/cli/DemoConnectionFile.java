@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code $REWIND_HOME/demo.properties}: where a running {@code rewind demo} is (Kafka, the store,
  * the registry, the status page), so that any {@code rewind} subcommand given no connection options
- * talks to it. Written when the demo's stack is up, deleted when the demo exits; it names the demo's
- * pid, and a file whose process is gone (a demo killed with -9) is ignored. Owner-only, because an
- * S3 store's settings carry credentials.
+ * talks to it. Written when the demo's stack is up, deleted when the demo exits; it names the
+ * demo's pid, and a file whose process is gone (a demo killed with -9) is ignored. Owner-only,
+ * because an S3 store's settings carry credentials.
  */
 public final class DemoConnectionFile {
 
@@ -38,16 +38,30 @@ public final class DemoConnectionFile {
   /** Writes the settings a client needs to reach the demo's stack; returns the file. */
   public static Path write(RewindConfig config, String statusUrl) throws IOException {
     Map<String, String> values = new TreeMap<>();
-    for (String key : new String[] {RewindConfig.BOOTSTRAP_SERVERS, RewindConfig.STORE_URI, RewindConfig.REGISTRY_URL,
-        RewindConfig.TOPIC_PREFIX, RewindConfig.EDITS_PARTITIONS, RewindConfig.ARCHIVER_GROUP, RewindConfig.CHECKPOINT_APPLICATION_ID}) {
+    for (String key :
+        new String[] {
+          RewindConfig.BOOTSTRAP_SERVERS,
+          RewindConfig.STORE_URI,
+          RewindConfig.REGISTRY_URL,
+          RewindConfig.TOPIC_PREFIX,
+          RewindConfig.EDITS_PARTITIONS,
+          RewindConfig.ARCHIVER_GROUP,
+          RewindConfig.CHECKPOINT_APPLICATION_ID
+        }) {
       values.put(key, config.get(key));
     }
-    config.asMap().forEach((k, v) -> {
-      // The store's credentials, and with --secure the status role's Kafka credentials and the key ring.
-      if (k.startsWith("fs.") || k.startsWith("kafka.") || k.startsWith("segment.encryption.")) {
-        values.put(k, v);
-      }
-    });
+    config
+        .asMap()
+        .forEach(
+            (k, v) -> {
+              // The store's credentials, and with --secure the status role's Kafka credentials and
+              // the key ring.
+              if (k.startsWith("fs.")
+                  || k.startsWith("kafka.")
+                  || k.startsWith("segment.encryption.")) {
+                values.put(k, v);
+              }
+            });
     values.put(PID, String.valueOf(ProcessHandle.current().pid()));
     if (statusUrl != null) {
       values.put(STATUS_URL, statusUrl);
@@ -58,12 +72,17 @@ public final class DemoConnectionFile {
     Files.createDirectories(file.getParent());
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     }
     try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-      p.store(w, "written by rewind demo (pid " + ProcessHandle.current().pid() + "); deleted when it exits");
+      p.store(
+          w,
+          "written by rewind demo (pid "
+              + ProcessHandle.current().pid()
+              + "); deleted when it exits");
     }
     return file;
   }
@@ -76,7 +95,8 @@ public final class DemoConnectionFile {
     }
     String pid = RewindConfig.readProperties(file).get(PID);
     try {
-      if (pid != null && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
+      if (pid != null
+          && ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false)) {
         return Optional.of(file);
       }
     } catch (NumberFormatException e) {
@@ -90,7 +110,8 @@ public final class DemoConnectionFile {
   public static void deleteIfOurs(Path file) {
     try {
       if (Files.isRegularFile(file)
-          && String.valueOf(ProcessHandle.current().pid()).equals(RewindConfig.readProperties(file).get(PID))) {
+          && String.valueOf(ProcessHandle.current().pid())
+              .equals(RewindConfig.readProperties(file).get(PID))) {
         Files.delete(file);
       }
     } catch (IOException | IllegalArgumentException | RewindException e) {

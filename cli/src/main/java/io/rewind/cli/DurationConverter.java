@@ -15,17 +15,23 @@ public final class DurationConverter implements ITypeConverter<Duration> {
     if (m.matches()) {
       long n = Long.parseLong(m.group(1));
       switch (m.group(2)) {
-        case "ms": return Duration.ofMillis(n);
-        case "s": return Duration.ofSeconds(n);
-        case "m": return Duration.ofMinutes(n);
-        case "h": return Duration.ofHours(n);
-        default: return Duration.ofDays(n);
+        case "ms":
+          return Duration.ofMillis(n);
+        case "s":
+          return Duration.ofSeconds(n);
+        case "m":
+          return Duration.ofMinutes(n);
+        case "h":
+          return Duration.ofHours(n);
+        default:
+          return Duration.ofDays(n);
       }
     }
     try {
       return Duration.parse(value.trim());
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + value + "' is not a duration: use 500ms, 30s, 5m, 2h or 7d");
+      throw new IllegalArgumentException(
+          "'" + value + "' is not a duration: use 500ms, 30s, 5m, 2h or 7d");
     }
   }
 }

@@ -30,7 +30,9 @@ final class GcCommand implements Callable<Integer> {
 
   @Mixin LeaseOptions lease;
 
-  @Option(names = "--grace", converter = DurationConverter.class,
+  @Option(
+      names = "--grace",
+      converter = DurationConverter.class,
       description = "Minimum age of an orphan before it is removed (default: gc.grace.ms, 1h).")
   Duration grace;
 
@@ -49,26 +51,63 @@ final class GcCommand implements Callable<Integer> {
     long graceMs = grace != null ? grace.toMillis() : new ArchiverSettings(config).gcGraceMs();
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      OrphanSegmentCollector collector = new OrphanSegmentCollector(store, graceMs, System::currentTimeMillis, leaseSettings,
-          leaseSettings.waitDefault());
+      OrphanSegmentCollector collector =
+          new OrphanSegmentCollector(
+              store,
+              graceMs,
+              System::currentTimeMillis,
+              leaseSettings,
+              leaseSettings.waitDefault());
       OrphanSegmentCollector.Report report;
       if (dryRun) {
         report = collector.collect(true);
       } else {
-        try (Audited audit = Audited.begin(config, store, "gc", java.util.List.of(), "remove orphan segments older than " + Duration.ofMillis(graceMs))) {
-          report = audit.run(() -> collector.collect(false), r -> java.util.Map.of("segmentsRemoved", r.removed.size(), "bytesRemoved",
-              r.bytesRemoved, "manifestsRemoved", r.manifestsRemoved.size(), "pagesRemoved", r.pagesRemoved.size(), "keptPinned",
-              r.keptPinned.size(), "leaseEpoch", r.leaseEpoch));
+        try (Audited audit =
+            Audited.begin(
+                config,
+                store,
+                "gc",
+                java.util.List.of(),
+                "remove orphan segments older than " + Duration.ofMillis(graceMs))) {
+          report =
+              audit.run(
+                  () -> collector.collect(false),
+                  r ->
+                      java.util.Map.of(
+                          "segmentsRemoved",
+                          r.removed.size(),
+                          "bytesRemoved",
+                          r.bytesRemoved,
+                          "manifestsRemoved",
+                          r.manifestsRemoved.size(),
+                          "pagesRemoved",
+                          r.pagesRemoved.size(),
+                          "keptPinned",
+                          r.keptPinned.size(),
+                          "leaseEpoch",
+                          r.leaseEpoch));
         }
       }
       if (json) {
-        out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, report, store.requests())));
+        out.println(
+            Json.MAPPER
+                .writerWithDefaultPrettyPrinter()
+                .writeValueAsString(
+                    StoreRequestsField.added(Json.MAPPER, report, store.requests())));
       } else {
         report.removed.forEach(k -> out.println((dryRun ? "would remove " : "removed ") + k));
-        out.printf("%s: %d partitions, %d segments (%d committed), %d orphans %s (%,d bytes), %d kept within the %s grace"
+        out.printf(
+            "%s: %d partitions, %d segments (%d committed), %d orphans %s (%,d bytes), %d kept within the %s grace"
                 + " period, %d kept above the frontier%n",
-            store, report.partitions, report.segmentsSeen, report.segmentsCommitted, report.removed.size(),
-            dryRun ? "to remove" : "removed", report.bytesRemoved, report.keptTooYoung.size(), Duration.ofMillis(graceMs),
+            store,
+            report.partitions,
+            report.segmentsSeen,
+            report.segmentsCommitted,
+            report.removed.size(),
+            dryRun ? "to remove" : "removed",
+            report.bytesRemoved,
+            report.keptTooYoung.size(),
+            Duration.ofMillis(graceMs),
             report.keptAboveFrontier.size());
       }
     }

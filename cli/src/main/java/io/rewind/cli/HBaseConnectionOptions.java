@@ -19,15 +19,24 @@ import picocli.CommandLine.Option;
  */
 public final class HBaseConnectionOptions {
 
-  @Option(names = "--hbase-zk", paramLabel = "QUORUM",
-      description = "ZooKeeper quorum of the target HBase cluster, host[:port][,host[:port]...] (hbase.zookeeper.quorum).")
+  @Option(
+      names = "--hbase-zk",
+      paramLabel = "QUORUM",
+      description =
+          "ZooKeeper quorum of the target HBase cluster, host[:port][,host[:port]...] (hbase.zookeeper.quorum).")
   String zookeeper;
 
-  @Option(names = "--hbase-site", paramLabel = "FILE", description = "hbase-site.xml of the target HBase cluster.")
+  @Option(
+      names = "--hbase-site",
+      paramLabel = "FILE",
+      description = "hbase-site.xml of the target HBase cluster.")
   Path site;
 
-  @Option(names = "--hbase-conf", paramLabel = "KEY=VALUE",
-      description = "Any HBase client setting, e.g. --hbase-conf zookeeper.znode.parent=/hbase-unsecure.")
+  @Option(
+      names = "--hbase-conf",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Any HBase client setting, e.g. --hbase-conf zookeeper.znode.parent=/hbase-unsecure.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   /** True when an HBase cluster was named. */
@@ -39,7 +48,9 @@ public final class HBaseConnectionOptions {
     Configuration conf = HBaseConfiguration.create();
     if (site != null) {
       if (!Files.isReadable(site)) {
-        throw new RewindException(Kind.REFUSED, "cannot read --hbase-site " + site + ": give the path of the cluster's hbase-site.xml");
+        throw new RewindException(
+            Kind.REFUSED,
+            "cannot read --hbase-site " + site + ": give the path of the cluster's hbase-site.xml");
       }
       conf.addResource(new org.apache.hadoop.fs.Path(site.toAbsolutePath().toUri()));
     }
@@ -51,19 +62,27 @@ public final class HBaseConnectionOptions {
   }
 
   /**
-   * Connects after checking, with bounded retries and low client timeouts, that the cluster answers:
-   * an unreachable cluster fails in seconds naming the quorum, instead of the client's default
-   * retries (minutes) hanging a restore.
+   * Connects after checking, with bounded retries and low client timeouts, that the cluster
+   * answers: an unreachable cluster fails in seconds naming the quorum, instead of the client's
+   * default retries (minutes) hanging a restore.
    */
   public Connection connect() throws IOException {
     Configuration conf = configuration();
-    String where = zookeeper != null ? "--hbase-zk " + zookeeper : "--hbase-site " + site + " (quorum " + conf.get("hbase.zookeeper.quorum") + ")";
+    String where =
+        zookeeper != null
+            ? "--hbase-zk " + zookeeper
+            : "--hbase-site " + site + " (quorum " + conf.get("hbase.zookeeper.quorum") + ")";
     HBaseReachability.check(conf, where);
     try {
       return ConnectionFactory.createConnection(conf);
     } catch (IOException e) {
-      throw new IOException("cannot connect to HBase at " + where + ": " + e.getMessage()
-          + ". Check the quorum (--hbase-zk) or hbase-site.xml (--hbase-site)", e);
+      throw new IOException(
+          "cannot connect to HBase at "
+              + where
+              + ": "
+              + e.getMessage()
+              + ". Check the quorum (--hbase-zk) or hbase-site.xml (--hbase-site)",
+          e);
     }
   }
 }

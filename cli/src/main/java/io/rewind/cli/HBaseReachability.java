@@ -27,13 +27,21 @@ final class HBaseReachability {
 
   private HBaseReachability() {}
 
-  /** @param where how the operator named the cluster, for the message */
+  /**
+   * @param where how the operator named the cluster, for the message
+   */
   static void check(Configuration conf, String where) throws IOException {
     List<InetSocketAddress> quorum = quorum(conf);
     if (!quorum.isEmpty() && !anyAccepts(quorum)) {
-      throw new IOException("cannot reach HBase: no ZooKeeper server of " + where + " accepts connections after "
-          + ATTEMPTS + " attempts (" + quorum + "). Check that the cluster is up and the quorum is right"
-          + " (--hbase-zk host:port, or hbase.zookeeper.quorum in --hbase-site)");
+      throw new IOException(
+          "cannot reach HBase: no ZooKeeper server of "
+              + where
+              + " accepts connections after "
+              + ATTEMPTS
+              + " attempts ("
+              + quorum
+              + "). Check that the cluster is up and the quorum is right"
+              + " (--hbase-zk host:port, or hbase.zookeeper.quorum in --hbase-site)");
     }
     Configuration quick = new Configuration(conf);
     quick.setInt("hbase.client.retries.number", 2);
@@ -43,12 +51,18 @@ final class HBaseReachability {
     quick.setInt("hbase.client.meta.operation.timeout", 10_000);
     quick.setInt("zookeeper.recovery.retry", 1);
     quick.setInt("zookeeper.session.timeout", 10_000);
-    try (Connection c = ConnectionFactory.createConnection(quick); Admin admin = c.getAdmin()) {
+    try (Connection c = ConnectionFactory.createConnection(quick);
+        Admin admin = c.getAdmin()) {
       admin.listNamespaceDescriptors();
     } catch (IOException e) {
-      throw new IOException("cannot reach HBase at " + where + ": ZooKeeper answers but the cluster does not ("
-          + e.getMessage() + "). Check that the master and region servers are up (and zookeeper.znode.parent,"
-          + " --hbase-conf)", e);
+      throw new IOException(
+          "cannot reach HBase at "
+              + where
+              + ": ZooKeeper answers but the cluster does not ("
+              + e.getMessage()
+              + "). Check that the master and region servers are up (and zookeeper.znode.parent,"
+              + " --hbase-conf)",
+          e);
     }
   }
 
@@ -58,7 +72,9 @@ final class HBaseReachability {
     for (String hostPort : conf.getTrimmedStrings("hbase.zookeeper.quorum")) {
       int colon = hostPort.lastIndexOf(':');
       if (colon > 0) {
-        servers.add(InetSocketAddress.createUnresolved(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))));
+        servers.add(
+            InetSocketAddress.createUnresolved(
+                hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))));
       } else {
         servers.add(InetSocketAddress.createUnresolved(hostPort, defaultPort));
       }
@@ -70,10 +86,15 @@ final class HBaseReachability {
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       for (InetSocketAddress server : quorum) {
         try (Socket s = new Socket()) {
-          s.connect(new InetSocketAddress(server.getHostString(), server.getPort()), CONNECT_TIMEOUT_MS);
+          s.connect(
+              new InetSocketAddress(server.getHostString(), server.getPort()), CONNECT_TIMEOUT_MS);
           return true;
         } catch (IOException e) {
-          LOG.debug("ZooKeeper {} does not accept connections (attempt {}): {}", server, attempt, e.getMessage());
+          LOG.debug(
+              "ZooKeeper {} does not accept connections (attempt {}): {}",
+              server,
+              attempt,
+              e.getMessage());
         }
       }
       if (attempt < ATTEMPTS) {

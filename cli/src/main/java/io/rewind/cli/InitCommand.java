@@ -13,7 +13,8 @@ import picocli.CommandLine.Mixin;
 @Command(
     name = "init",
     mixinStandardHelpOptions = true,
-    description = "Create every missing Rewind topic (edits, progress, tables, archived, checkpoints, control, dlq) with its settings.")
+    description =
+        "Create every missing Rewind topic (edits, progress, tables, archived, checkpoints, control, dlq) with its settings.")
 final class InitCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
@@ -23,7 +24,10 @@ final class InitCommand implements Callable<Integer> {
     RewindConfig config = connection.config();
     try (Admin admin = new KafkaClients(config).admin("rewind-init")) {
       List<String> created = new TopicCreator(admin).createMissing(config);
-      System.out.println(created.isEmpty() ? "every Rewind topic exists" : "created " + String.join(", ", created));
+      System.out.println(
+          created.isEmpty()
+              ? "every Rewind topic exists"
+              : "created " + String.join(", ", created));
     }
     return 0;
   }

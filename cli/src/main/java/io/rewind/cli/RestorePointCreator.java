@@ -8,19 +8,19 @@ import io.rewind.client.lease.Lease;
 import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.lease.Leases;
-import io.rewind.store.lease.PinHandle;
-import io.rewind.store.lease.Pins;
-import io.rewind.store.point.RestorePoint;
-import io.rewind.store.point.RestorePoints;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.ControlEvent;
 import io.rewind.schemas.Marker;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.RollRequest;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.store.lease.PinHandle;
+import io.rewind.store.lease.Pins;
+import io.rewind.store.point.RestorePoint;
+import io.rewind.store.point.RestorePoints;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +52,11 @@ import org.slf4j.LoggerFactory;
 public final class RestorePointCreator implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(RestorePointCreator.class);
-  /** How often the store's checkpoint is read while waiting: the point's latency is at most this more. */
+
+  /**
+   * How often the store's checkpoint is read while waiting: the point's latency is at most this
+   * more.
+   */
   public static final long CHECKPOINT_POLL_MS = 20;
 
   private final RewindConfig config;
@@ -77,34 +81,50 @@ public final class RestorePointCreator implements AutoCloseable {
     this.progressReader = clients.serdes().deserializer(ProgressEvent.class);
   }
 
-  /** What a creation did: the point and how it got there. Field names are the JSON of {@code rewind restore-point create --json}. */
+  /**
+   * What a creation did: the point and how it got there. Field names are the JSON of {@code rewind
+   * restore-point create --json}.
+   */
   public static final class Result {
     public RestorePoint point;
+
     /** From the request to the committed point. */
     public long latencyMs;
+
     /** Whether the archivers were asked to roll (once every listed queue had claimed past T). */
     public boolean rollRequested;
+
     /** From the request to the moment every listed queue had claimed past T, or -1. */
     public long answeredMs = -1;
   }
 
   /**
    * @throws IllegalArgumentException when the name is taken or a table unknown
-   * @throws RestorePointTimeoutException naming what holds the checkpoint back when it did not pass T in time
+   * @throws RestorePointTimeoutException naming what holds the checkpoint back when it did not pass
+   *     T in time
    */
   public Result create(String name, List<String> tables, Duration timeout) throws Exception {
     RestorePoints points = new RestorePoints(store);
     RestorePoints.checkName(name);
     LeaseSettings leaseSettings = LeaseSettings.from(config);
     checkTables(tables);
-    try (Lease lease = new Leases(store, leaseSettings, System::currentTimeMillis).acquire("restore-point",
-        List.of(LeaseResources.restorePoint(name)));
-        PinHandle pin = new Pins(store, leaseSettings, System::currentTimeMillis).pinEverything("restore point " + name,
-            tables.isEmpty() ? null : tables)) {
+    try (Lease lease =
+            new Leases(store, leaseSettings, System::currentTimeMillis)
+                .acquire("restore-point", List.of(LeaseResources.restorePoint(name)));
+        PinHandle pin =
+            new Pins(store, leaseSettings, System::currentTimeMillis)
+                .pinEverything("restore point " + name, tables.isEmpty() ? null : tables)) {
       Optional<RestorePoint> existing = points.read(name);
       if (existing.isPresent()) {
-        throw new RewindException(Kind.REFUSED, "restore point " + name + " exists (" + TimeParser.format(existing.get().time) + "): pick another"
-            + " name, or delete it first with rewind restore-point delete --name " + name);
+        throw new RewindException(
+            Kind.REFUSED,
+            "restore point "
+                + name
+                + " exists ("
+                + TimeParser.format(existing.get().time)
+                + "): pick another"
+                + " name, or delete it first with rewind restore-point delete --name "
+                + name);
       }
       progress.assign(List.of(progressTopic));
       progress.seekToEnd(List.of(progressTopic));
@@ -112,9 +132,21 @@ public final class RestorePointCreator implements AutoCloseable {
 
       long time = System.currentTimeMillis();
       String requestId = UUID.randomUUID().toString();
-      send(RollRequest.newBuilder().setRequestId(requestId).setRequestedAt(time).setRequester(requester).setPointName(name)
-          .setPointTime(time).setTables(tables).setRoll(false).build()).get(30, TimeUnit.SECONDS);
-      LOG.info("restore point {} at {} requested ({}): waiting for the checkpoint to pass it", name, TimeParser.format(time), requestId);
+      send(RollRequest.newBuilder()
+              .setRequestId(requestId)
+              .setRequestedAt(time)
+              .setRequester(requester)
+              .setPointName(name)
+              .setPointTime(time)
+              .setTables(tables)
+              .setRoll(false)
+              .build())
+          .get(30, TimeUnit.SECONDS);
+      LOG.info(
+          "restore point {} at {} requested ({}): waiting for the checkpoint to pass it",
+          name,
+          TimeParser.format(time),
+          requestId);
 
       Result result = new Result();
       PointAnswers answers = new PointAnswers(time, config.marginMs());
@@ -130,11 +162,17 @@ public final class RestorePointCreator implements AutoCloseable {
         long now = System.currentTimeMillis();
         if (result.answeredMs < 0 && answers.complete()) {
           result.answeredMs = now - time;
-          // After the checkpoint app's next end-offset poll, so the roll commits what that poll saw.
+          // After the checkpoint app's next end-offset poll, so the roll commits what that poll
+          // saw.
           rollAt = now + pollMs;
         }
         if (!result.rollRequested && now >= rollAt) {
-          send(RollRequest.newBuilder().setRequestId(requestId + "-roll").setRequestedAt(now).setRequester(requester).build());
+          send(
+              RollRequest.newBuilder()
+                  .setRequestId(requestId + "-roll")
+                  .setRequestedAt(now)
+                  .setRequester(requester)
+                  .build());
           result.rollRequested = true;
         }
         if (now >= nextCheckpointRead) {
@@ -165,11 +203,19 @@ public final class RestorePointCreator implements AutoCloseable {
       point.leaseEpoch = lease.epoch();
       point.completedAt = System.currentTimeMillis();
       if (!points.commit(point)) {
-        throw new RewindException(Kind.REFUSED, "restore point " + name + " was committed meanwhile by another requester: pick another name");
+        throw new RewindException(
+            Kind.REFUSED,
+            "restore point "
+                + name
+                + " was committed meanwhile by another requester: pick another name");
       }
       result.latencyMs = System.currentTimeMillis() - time;
       result.point = point;
-      LOG.info("restore point {} at {} committed after {} ms (checkpoint {})", name, point.timeIso, result.latencyMs,
+      LOG.info(
+          "restore point {} at {} committed after {} ms (checkpoint {})",
+          name,
+          point.timeIso,
+          result.latencyMs,
           point.checkpointAtCompletionIso);
       return result;
     }
@@ -183,8 +229,14 @@ public final class RestorePointCreator implements AutoCloseable {
     TableDescriptorFile.readAll(store).forEach(d -> known.add(d.getTable()));
     for (String t : tables) {
       if (!known.contains(t)) {
-        throw new RewindException(Kind.REFUSED, "table " + t + " is not backed up in " + store + " (no descriptor under tables/): its tables are "
-            + (known.isEmpty() ? "none yet" : String.join(", ", known)));
+        throw new RewindException(
+            Kind.REFUSED,
+            "table "
+                + t
+                + " is not backed up in "
+                + store
+                + " (no descriptor under tables/): its tables are "
+                + (known.isEmpty() ? "none yet" : String.join(", ", known)));
       }
     }
   }
@@ -204,25 +256,53 @@ public final class RestorePointCreator implements AutoCloseable {
     }
   }
 
-  private RestorePointTimeoutException timedOut(String name, long time, Duration timeout, PointAnswers answers) throws IOException {
+  private RestorePointTimeoutException timedOut(
+      String name, long time, Duration timeout, PointAnswers answers) throws IOException {
     Optional<CheckpointFile.Stored> c = CheckpointFile.read(store);
-    String held = c.map(s -> "the checkpoint is " + s.timeIso + (s.heldBy == null ? "" : ", held back by queue " + s.heldBy
-        + (s.rule == null ? "" : " (" + s.rule + ")"))).orElse("no checkpoint has been published");
+    String held =
+        c.map(
+                s ->
+                    "the checkpoint is "
+                        + s.timeIso
+                        + (s.heldBy == null
+                            ? ""
+                            : ", held back by queue "
+                                + s.heldBy
+                                + (s.rule == null ? "" : " (" + s.rule + ")")))
+            .orElse("no checkpoint has been published");
     List<String> waiting = answers.waitingFor();
-    String queues = !answers.snapshotSeen()
-        ? "no cluster snapshot read after the point's time plus the margin came in (is an endpoint or simulator publishing them?)"
-        : waiting.isEmpty() ? "every listed queue claimed past it, so the archive is behind (check the archivers' lag in rewind status)"
-            : "queues that have not claimed past it: " + String.join(", ", waiting.subList(0, Math.min(10, waiting.size())))
-                + (waiting.size() > 10 ? " and " + (waiting.size() - 10) + " more" : "");
-    return new RestorePointTimeoutException("restore point " + name + " at " + TimeParser.format(time) + " was not created: the checkpoint"
-        + " did not reach it within " + timeout.toSeconds() + " s; " + held + "; " + queues + ". A dead server's queue holds it until"
-        + " another server claims and ships it (rewind status shows the queue); create the point again with a longer --timeout");
+    String queues =
+        !answers.snapshotSeen()
+            ? "no cluster snapshot read after the point's time plus the margin came in (is an endpoint or simulator publishing them?)"
+            : waiting.isEmpty()
+                ? "every listed queue claimed past it, so the archive is behind (check the archivers' lag in rewind status)"
+                : "queues that have not claimed past it: "
+                    + String.join(", ", waiting.subList(0, Math.min(10, waiting.size())))
+                    + (waiting.size() > 10 ? " and " + (waiting.size() - 10) + " more" : "");
+    return new RestorePointTimeoutException(
+        "restore point "
+            + name
+            + " at "
+            + TimeParser.format(time)
+            + " was not created: the checkpoint"
+            + " did not reach it within "
+            + timeout.toSeconds()
+            + " s; "
+            + held
+            + "; "
+            + queues
+            + ". A dead server's queue holds it until"
+            + " another server claims and ships it (rewind status shows the queue); create the point again with a longer --timeout");
   }
 
-  private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(RollRequest request) {
+  private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+      RollRequest request) {
     String topic = clients.topics().control();
-    byte[] value = controlWriter.serialize(topic, ControlEvent.newBuilder().setBody(request).build());
-    return producer.send(new ProducerRecord<>(topic, request.getRequestId().getBytes(StandardCharsets.UTF_8), value));
+    byte[] value =
+        controlWriter.serialize(topic, ControlEvent.newBuilder().setBody(request).build());
+    return producer.send(
+        new ProducerRecord<>(
+            topic, request.getRequestId().getBytes(StandardCharsets.UTF_8), value));
   }
 
   @Override

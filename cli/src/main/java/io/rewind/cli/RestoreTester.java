@@ -1,17 +1,13 @@
 package io.rewind.cli;
 
 import io.rewind.client.base.TableBases;
-import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException.Kind;
-import io.rewind.store.dump.CellDump;
+import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.catalog.ArchiveCatalog;
 import io.rewind.client.store.ManifestCodec;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
-import io.rewind.store.verify.RestoreTestRecord;
-import io.rewind.store.verify.RestoreTests;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreRefusedException;
@@ -21,6 +17,10 @@ import io.rewind.restore.RestoreVerification;
 import io.rewind.restore.Restorer;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
+import io.rewind.store.catalog.ArchiveCatalog;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.verify.RestoreTestRecord;
+import io.rewind.store.verify.RestoreTests;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -52,19 +52,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A restore test as an operation ({@code rewind verify --restore-test}): restores a sample of tables
- * (random ones unless given) to a time in their restorable range (random unless given) into an
- * isolated namespace of an HBase cluster ({@code rewind_test_<id>}) or into cell dumps, compares each
- * table with its source where the source can be an oracle, otherwise reads the restore back (counts
- * against the replay's, and a content hash), records the outcome and the measured restore time in
- * the store ({@link RestoreTests}) and removes what it restored.
+ * A restore test as an operation ({@code rewind verify --restore-test}): restores a sample of
+ * tables (random ones unless given) to a time in their restorable range (random unless given) into
+ * an isolated namespace of an HBase cluster ({@code rewind_test_<id>}) or into cell dumps, compares
+ * each table with its source where the source can be an oracle, otherwise reads the restore back
+ * (counts against the replay's, and a content hash), records the outcome and the measured restore
+ * time in the store ({@link RestoreTests}) and removes what it restored.
  *
- * <p>The source is an oracle for a table that the same cluster holds, whose archived descriptor keeps
- * every version and deleted cells with no TTL, and whose cells carry their write times as timestamps
- * (no explicit timestamps): then a scan of the source with time range [0, T+1) is the state at T.
- * Explicit timestamps break that (a cell written before T with a later timestamp is restored but not
- * in the scan), so such tables are named in {@code --no-oracle} (or all with it) and compared by
- * counts and hash. Comparisons stream both scans in HBase's order: memory holds one row's cells.
+ * <p>The source is an oracle for a table that the same cluster holds, whose archived descriptor
+ * keeps every version and deleted cells with no TTL, and whose cells carry their write times as
+ * timestamps (no explicit timestamps): then a scan of the source with time range [0, T+1) is the
+ * state at T. Explicit timestamps break that (a cell written before T with a later timestamp is
+ * restored but not in the scan), so such tables are named in {@code --no-oracle} (or all with it)
+ * and compared by counts and hash. Comparisons stream both scans in HBase's order: memory holds one
+ * row's cells.
  */
 final class RestoreTester {
 
@@ -79,7 +80,8 @@ final class RestoreTester {
   private final Path scratch;
 
   /**
-   * @param hbase the cluster to restore into (and whose tables are the sources), or null for cell dumps
+   * @param hbase the cluster to restore into (and whose tables are the sources), or null for cell
+   *     dumps
    * @param scratch where cell dumps and staged base files go, removed after each test
    */
   RestoreTester(ObjectStore store, RewindConfig config, Connection hbase, Path scratch) {
@@ -90,9 +92,17 @@ final class RestoreTester {
   }
 
   /** What to test. */
-  record Request(List<String> tables, Long time, int sample, Set<String> noOracle, boolean oracle, long seed) {}
+  record Request(
+      List<String> tables,
+      Long time,
+      int sample,
+      Set<String> noOracle,
+      boolean oracle,
+      long seed) {}
 
-  /** Runs one test, records its outcome in the store and returns it; a failed test is recorded too. */
+  /**
+   * Runs one test, records its outcome in the store and returns it; a failed test is recorded too.
+   */
   RestoreTestRecord run(Request request) throws IOException {
     RestoreTestRecord r = new RestoreTestRecord();
     r.id = UUID.randomUUID().toString().substring(0, 8);
@@ -117,18 +127,25 @@ final class RestoreTester {
 
   private void test(Request request, RestoreTestRecord r) throws IOException {
     KafkaClients clients = new KafkaClients(config);
-    Restore restore = new Restore(store, clients.serdes(), clients.topics().edits()).withKeyRing(KeyRing.fromConfig(config));
+    Restore restore =
+        new Restore(store, clients.serdes(), clients.topics().edits())
+            .withKeyRing(KeyRing.fromConfig(config));
     ArchiveCatalog catalog = restore.catalog();
     Map<String, TableBases> bases = restore.bases();
     Random random = new Random(request.seed());
-    List<String> candidates = new ArrayList<>(request.tables().isEmpty() ? restore.knownTables(catalog) : request.tables());
+    List<String> candidates =
+        new ArrayList<>(
+            request.tables().isEmpty() ? restore.knownTables(catalog) : request.tables());
     restore.checkTablesKnown(request.tables(), catalog);
     if (hbase == null) {
       // Cell dumps cannot load a base's HFiles: only tables without bases can be tested that way.
       candidates.removeIf(t -> bases.containsKey(t) && !bases.get(t).isEmpty());
       if (candidates.isEmpty()) {
-        throw new RestoreRefusedException("every table to test is restored from a base, which only an HBase target can load: pass"
-            + " --hbase-zk or --hbase-site (the test restores into an isolated namespace " + NAMESPACE_PREFIX + "<id> and drops it)");
+        throw new RestoreRefusedException(
+            "every table to test is restored from a base, which only an HBase target can load: pass"
+                + " --hbase-zk or --hbase-site (the test restores into an isolated namespace "
+                + NAMESPACE_PREFIX
+                + "<id> and drops it)");
       }
     }
     List<String> sample = RestoreSample.tables(candidates, request.sample(), random);
@@ -138,7 +155,8 @@ final class RestoreTester {
     r.time = time;
     r.timeIso = TimeParser.format(time);
     r.tables.addAll(sample);
-    RestoreRequest.Builder restoring = RestoreRequest.builder(RestoreRequest.When.at(time)).tables(sample);
+    RestoreRequest.Builder restoring =
+        RestoreRequest.builder(RestoreRequest.When.at(time)).tables(sample);
     if (hbase != null) {
       intoHBase(restore, restoring, request, r);
     } else {
@@ -146,30 +164,42 @@ final class RestoreTester {
     }
     r.ok = r.results.values().stream().allMatch(t -> t.ok);
     if (!r.ok) {
-      r.error = "restored tables differ: " + String.join("; ", r.results.entrySet().stream().filter(e -> !e.getValue().ok)
-          .map(e -> e.getKey() + ": " + e.getValue().mismatch).toList());
+      r.error =
+          "restored tables differ: "
+              + String.join(
+                  "; ",
+                  r.results.entrySet().stream()
+                      .filter(e -> !e.getValue().ok)
+                      .map(e -> e.getKey() + ": " + e.getValue().mismatch)
+                      .toList());
     }
   }
 
-  private void intoHBase(Restore restore, RestoreRequest.Builder restoring, Request request, RestoreTestRecord r)
+  private void intoHBase(
+      Restore restore, RestoreRequest.Builder restoring, Request request, RestoreTestRecord r)
       throws IOException {
     String namespace = NAMESPACE_PREFIX + r.id;
     Map<String, String> targets = new LinkedHashMap<>();
     List<String> map = new ArrayList<>();
     for (String source : r.tables) {
       TableName name = TableName.valueOf(source);
-      targets.put(source, namespace + ":" + name.getNamespaceAsString() + "_" + name.getQualifierAsString());
+      targets.put(
+          source,
+          namespace + ":" + name.getNamespaceAsString() + "_" + name.getQualifierAsString());
       map.add(source + "=" + targets.get(source));
     }
     r.target = "HBase namespace " + namespace + " (dropped after the test)";
-    Map<String, TableDescriptor> descriptors = Restore.descriptors(restore.tablesAt(r.time, r.tables));
+    Map<String, TableDescriptor> descriptors =
+        Restore.descriptors(restore.tablesAt(r.time, r.tables));
     Path staging = Files.createTempDirectory(scratch, "bases-");
     try (Admin admin = hbase.getAdmin()) {
       admin.createNamespace(NamespaceDescriptor.create(namespace).build());
       try {
         // Bases are staged in the scratch directory, not the system's temporary one.
-        RestoreRequest.Target target = RestoreRequest.Target.HBase.through(hbase).withMap(map).withBulkLoad(false,
-            staging.toUri().toString());
+        RestoreRequest.Target target =
+            RestoreRequest.Target.HBase.through(hbase)
+                .withMap(map)
+                .withBulkLoad(false, staging.toUri().toString());
         long started = System.nanoTime();
         RestoreReport report = Restorer.of(store, config).restore(restoring.target(target).build());
         measured(r, report, (System.nanoTime() - started) / 1_000_000);
@@ -177,9 +207,19 @@ final class RestoreTester {
         report.bases.forEach(b -> fromBase.add(b.table));
         for (String source : r.tables) {
           TableName restored = TableName.valueOf(targets.get(source));
-          boolean oracle = request.oracle() && !request.noOracle().contains(source) && oracleCapable(admin, source, descriptors.get(source));
-          r.results.put(source, oracle ? againstSource(TableName.valueOf(source), restored, r.time)
-              : readBack(restored, fromBase.contains(source) ? null : report.cellsPerTable.getOrDefault(source, 0L)));
+          boolean oracle =
+              request.oracle()
+                  && !request.noOracle().contains(source)
+                  && oracleCapable(admin, source, descriptors.get(source));
+          r.results.put(
+              source,
+              oracle
+                  ? againstSource(TableName.valueOf(source), restored, r.time)
+                  : readBack(
+                      restored,
+                      fromBase.contains(source)
+                          ? null
+                          : report.cellsPerTable.getOrDefault(source, 0L)));
         }
       } finally {
         drop(admin, namespace);
@@ -194,7 +234,9 @@ final class RestoreTester {
     r.target = "cell dumps (removed after the test)";
     try {
       long started = System.nanoTime();
-      RestoreReport report = Restorer.of(store, config).restore(restoring.target(new RestoreRequest.Target.Dumps(dir)).verify(true).build());
+      RestoreReport report =
+          Restorer.of(store, config)
+              .restore(restoring.target(new RestoreRequest.Target.Dumps(dir)).verify(true).build());
       measured(r, report, (System.nanoTime() - started) / 1_000_000);
       for (String table : r.tables) {
         RestoreVerification.TableCount count = report.verification.tables.get(table);
@@ -224,15 +266,17 @@ final class RestoreTester {
   }
 
   /**
-   * Whether a [0, T+1) scan of the source is the state at T: the cluster holds the source, and every
-   * family keeps all versions and deleted cells, with no TTL.
+   * Whether a [0, T+1) scan of the source is the state at T: the cluster holds the source, and
+   * every family keeps all versions and deleted cells, with no TTL.
    */
-  static boolean oracleCapable(Admin admin, String source, TableDescriptor archived) throws IOException {
+  static boolean oracleCapable(Admin admin, String source, TableDescriptor archived)
+      throws IOException {
     if (archived == null || !admin.tableExists(TableName.valueOf(source))) {
       return false;
     }
     for (FamilyDescriptor f : archived.getFamilies()) {
-      if (f.getMaxVersions() != HConstants.ALL_VERSIONS || !"TRUE".equalsIgnoreCase(f.getKeepDeletedCells())
+      if (f.getMaxVersions() != HConstants.ALL_VERSIONS
+          || !"TRUE".equalsIgnoreCase(f.getKeepDeletedCells())
           || f.getTtlSeconds() != HConstants.FOREVER) {
         return false;
       }
@@ -240,15 +284,19 @@ final class RestoreTester {
     return true;
   }
 
-  /** The restored table against the source read with time range [0, T+1), cell for cell, streamed. */
-  private RestoreTestRecord.TableResult againstSource(TableName source, TableName restored, long time) throws IOException {
+  /**
+   * The restored table against the source read with time range [0, T+1), cell for cell, streamed.
+   */
+  private RestoreTestRecord.TableResult againstSource(
+      TableName source, TableName restored, long time) throws IOException {
     RestoreTestRecord.TableResult t = new RestoreTestRecord.TableResult();
     t.mode = SOURCE_ORACLE;
     MessageDigest digest = ManifestCodec.Sha256.newDigest();
     long expected = 0;
     try (Table s = hbase.getTable(source);
         Table d = hbase.getTable(restored);
-        ResultScanner sourceScan = s.getScanner(new Scan().readAllVersions().setTimeRange(0, time + 1));
+        ResultScanner sourceScan =
+            s.getScanner(new Scan().readAllVersions().setTimeRange(0, time + 1));
         ResultScanner restoredScan = d.getScanner(new Scan().readAllVersions())) {
       Iterator<Cell> want = cells(sourceScan);
       Iterator<Cell> got = cells(restoredScan);
@@ -263,7 +311,11 @@ final class RestoreTester {
             Cell w = want.next();
             expected++;
             if (!same(w, c)) {
-              t.mismatch = "the source at T holds " + describe(w) + " where the restore holds " + describe(c);
+              t.mismatch =
+                  "the source at T holds "
+                      + describe(w)
+                      + " where the restore holds "
+                      + describe(c);
             }
           }
         }
@@ -282,12 +334,17 @@ final class RestoreTester {
     return t;
   }
 
-  /** The restored table read back: its cell count against the replay's (null: loaded from a base, not compared) and its hash. */
-  private RestoreTestRecord.TableResult readBack(TableName restored, Long replayed) throws IOException {
+  /**
+   * The restored table read back: its cell count against the replay's (null: loaded from a base,
+   * not compared) and its hash.
+   */
+  private RestoreTestRecord.TableResult readBack(TableName restored, Long replayed)
+      throws IOException {
     RestoreTestRecord.TableResult t = new RestoreTestRecord.TableResult();
     t.mode = COUNTS_AND_HASH;
     MessageDigest digest = ManifestCodec.Sha256.newDigest();
-    try (Table d = hbase.getTable(restored); ResultScanner scan = d.getScanner(new Scan().readAllVersions())) {
+    try (Table d = hbase.getTable(restored);
+        ResultScanner scan = d.getScanner(new Scan().readAllVersions())) {
       for (Iterator<Cell> it = cells(scan); it.hasNext(); ) {
         hash(digest, it.next());
         t.cells++;
@@ -297,7 +354,8 @@ final class RestoreTester {
     t.expectedCells = replayed;
     if (replayed == null) {
       t.ok = true;
-      t.note = "loaded from a base, then the stream: its cells are counted and hashed, not compared (the replay counts only its own)";
+      t.note =
+          "loaded from a base, then the stream: its cells are counted and hashed, not compared (the replay counts only its own)";
     } else {
       t.ok = t.cells == replayed;
       if (!t.ok) {
@@ -336,15 +394,25 @@ final class RestoreTester {
   }
 
   private static boolean same(Cell a, Cell b) {
-    return CellUtil.matchingRows(a, b) && CellUtil.matchingFamily(a, b) && CellUtil.matchingQualifier(a, b)
-        && a.getTimestamp() == b.getTimestamp() && CellUtil.matchingValue(a, b);
+    return CellUtil.matchingRows(a, b)
+        && CellUtil.matchingFamily(a, b)
+        && CellUtil.matchingQualifier(a, b)
+        && a.getTimestamp() == b.getTimestamp()
+        && CellUtil.matchingValue(a, b);
   }
 
   private static String describe(Cell c) {
-    return "row " + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneRow(c)) + " "
-        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneFamily(c)) + ":"
-        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneQualifier(c)) + " @" + c.getTimestamp() + " ("
-        + c.getValueLength() + "-byte value)";
+    return "row "
+        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneRow(c))
+        + " "
+        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneFamily(c))
+        + ":"
+        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneQualifier(c))
+        + " @"
+        + c.getTimestamp()
+        + " ("
+        + c.getValueLength()
+        + "-byte value)";
   }
 
   private static void hash(MessageDigest digest, Cell c) {
@@ -382,8 +450,12 @@ final class RestoreTester {
       }
       admin.deleteNamespace(namespace);
     } catch (IOException | RuntimeException e) {
-      LOG.error("cannot drop the restore test's namespace {} ({}): drop it by hand (disable and drop its tables, then"
-          + " drop_namespace '{}')", namespace, e.toString(), namespace);
+      LOG.error(
+          "cannot drop the restore test's namespace {} ({}): drop it by hand (disable and drop its tables, then"
+              + " drop_namespace '{}')",
+          namespace,
+          e.toString(),
+          namespace);
     }
   }
 

@@ -52,15 +52,24 @@ final class RetentionCommand implements Callable<Integer> {
   Window window;
 
   static final class Window {
-    @Option(names = "--window", converter = DurationConverter.class, description = "Keep restores to the last WINDOW possible (e.g. 7d, 36h).")
+    @Option(
+        names = "--window",
+        converter = DurationConverter.class,
+        description = "Keep restores to the last WINDOW possible (e.g. 7d, 36h).")
     Duration length;
 
-    @Option(names = "--window-start", paramLabel = "TIME",
-        description = "Keep restores to TIME and later possible (ISO-8601, epoch millis or relative like -7d).")
+    @Option(
+        names = "--window-start",
+        paramLabel = "TIME",
+        description =
+            "Keep restores to TIME and later possible (ISO-8601, epoch millis or relative like -7d).")
     String start;
   }
 
-  @Option(names = "--every", converter = DurationConverter.class, description = "Run until stopped, applying the policy this often.")
+  @Option(
+      names = "--every",
+      converter = DurationConverter.class,
+      description = "Run until stopped, applying the policy this often.")
   Duration every;
 
   @Option(names = "--dry-run", description = "Print what would be deleted; delete nothing.")
@@ -75,26 +84,50 @@ final class RetentionCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     RewindConfig config = lease.apply(connection.config());
     if (every != null && window.start != null) {
-      throw new RewindException(Kind.REFUSED, "--every applies a sliding window: pass --window, not a fixed --window-start");
+      throw new RewindException(
+          Kind.REFUSED,
+          "--every applies a sliding window: pass --window, not a fixed --window-start");
     }
     PrintWriter out = spec.commandLine().getOut();
     try (ObjectStore store = ObjectStore.open(config)) {
-      Retention retention = new Retention(store, BaseImageSettings.from(config).intentExpiryMs(), LeaseSettings.from(config));
+      Retention retention =
+          new Retention(
+              store, BaseImageSettings.from(config).intentExpiryMs(), LeaseSettings.from(config));
       while (true) {
-        long start = window.start != null
-            ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()
-            : System.currentTimeMillis() - window.length.toMillis();
+        long start =
+            window.start != null
+                ? new TimeParser(Clock.systemUTC()).parse(window.start).epochMillis()
+                : System.currentTimeMillis() - window.length.toMillis();
         StoreRequests before = store.requests();
         RetentionReport report;
         try {
           if (dryRun) {
             report = retention.run(start, true);
           } else {
-            try (Audited audit = Audited.begin(config, store, "retention", java.util.List.of(),
-                "delete what no restore at or after " + io.rewind.client.time.TimeParser.format(start) + " needs")) {
-              report = audit.run(() -> retention.run(start, false), r -> java.util.Map.of("basesDeleted", r.basesDeleted,
-                  "baseFilesDeleted", r.baseFilesDeleted, "segmentsDeleted", r.segmentsDeleted, "segmentBytesDeleted", r.segmentBytesDeleted,
-                  "keptPinned", r.keptPinned.size()));
+            try (Audited audit =
+                Audited.begin(
+                    config,
+                    store,
+                    "retention",
+                    java.util.List.of(),
+                    "delete what no restore at or after "
+                        + io.rewind.client.time.TimeParser.format(start)
+                        + " needs")) {
+              report =
+                  audit.run(
+                      () -> retention.run(start, false),
+                      r ->
+                          java.util.Map.of(
+                              "basesDeleted",
+                              r.basesDeleted,
+                              "baseFilesDeleted",
+                              r.baseFilesDeleted,
+                              "segmentsDeleted",
+                              r.segmentsDeleted,
+                              "segmentBytesDeleted",
+                              r.segmentBytesDeleted,
+                              "keptPinned",
+                              r.keptPinned.size()));
             }
           }
         } catch (LeaseBusyException | LeaseLostException e) {
@@ -121,15 +154,29 @@ final class RetentionCommand implements Callable<Integer> {
     }
   }
 
-  /** @param requests the requests of this run (with --every, each run reports its own) */
+  /**
+   * @param requests the requests of this run (with --every, each run reports its own)
+   */
   private void print(PrintWriter out, RetentionReport r, StoreRequests requests) throws Exception {
     if (json) {
-      out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(StoreRequestsField.added(Json.MAPPER, r, requests)));
+      out.println(
+          Json.MAPPER
+              .writerWithDefaultPrettyPrinter()
+              .writeValueAsString(StoreRequestsField.added(Json.MAPPER, r, requests)));
     } else {
-      out.printf("retention %sfrom %s: %s %d bases, %d base HFiles (%,d bytes), %d segments (%,d bytes)%s%n", r.dryRun ? "(dry run) " : "",
-          r.windowStartIso, r.dryRun ? "would delete" : "deleted", r.basesDeleted.size(), r.baseFilesDeleted, r.baseBytesDeleted,
-          r.segmentsDeleted, r.segmentBytesDeleted,
-          r.segmentCutoffIso == null ? "" : "; segments with every edit at or before " + r.segmentCutoffIso + " are gone");
+      out.printf(
+          "retention %sfrom %s: %s %d bases, %d base HFiles (%,d bytes), %d segments (%,d bytes)%s%n",
+          r.dryRun ? "(dry run) " : "",
+          r.windowStartIso,
+          r.dryRun ? "would delete" : "deleted",
+          r.basesDeleted.size(),
+          r.baseFilesDeleted,
+          r.baseBytesDeleted,
+          r.segmentsDeleted,
+          r.segmentBytesDeleted,
+          r.segmentCutoffIso == null
+              ? ""
+              : "; segments with every edit at or before " + r.segmentCutoffIso + " are gone");
       r.basesDeleted.forEach(b -> out.println("  base deleted: " + b));
       r.keptPinned.forEach(k -> out.println("  kept for a running restore: " + k));
       r.tables.forEach((t, why) -> out.printf("  %-30s %s%n", t, why));

@@ -5,12 +5,16 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code rewind} command: one subcommand per stage of the data flow, plus the demo and benches when tools/ is on the classpath. */
+/**
+ * The {@code rewind} command: one subcommand per stage of the data flow, plus the demo and benches
+ * when tools/ is on the classpath.
+ */
 @Command(
     name = "rewind",
     mixinStandardHelpOptions = true,
     version = "rewind 0.1.0",
-    description = "Continuous backup of Apache HBase through Apache Kafka; restore to any millisecond up to a proven checkpoint.",
+    description =
+        "Continuous backup of Apache HBase through Apache Kafka; restore to any millisecond up to a proven checkpoint.",
     subcommands = {
       InitCommand.class,
       ArchiveCommand.class,

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 
 /**
- * Per-user state: {@code $REWIND_HOME}, default {@code ~/.rewind}. The system property
- * {@code rewind.home} overrides both (tests point it at a temporary directory).
+ * Per-user state: {@code $REWIND_HOME}, default {@code ~/.rewind}. The system property {@code
+ * rewind.home} overrides both (tests point it at a temporary directory).
  */
 final class RewindHome {
 

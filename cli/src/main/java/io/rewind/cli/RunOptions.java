@@ -8,9 +8,13 @@ import picocli.CommandLine.Option;
 public final class RunOptions {
 
   /** Bench reports keep their fields in the order they were measured. */
-  private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
-  @Option(names = "--work-dir", description = "Keep the broker log, store and outputs here (default: a temporary directory, deleted at the end).")
+  @Option(
+      names = "--work-dir",
+      description =
+          "Keep the broker log, store and outputs here (default: a temporary directory, deleted at the end).")
   Path workDir;
 
   @Option(names = "--json", description = "Print the report as JSON on stdout.")
@@ -29,8 +33,12 @@ public final class RunOptions {
    * System.out goes to stderr meanwhile: stdout must hold the report alone, and the embedded parts
    * (HBase's mini cluster prints thread dumps while it stops) write there.
    */
-  public int runBench(java.io.PrintWriter out, String tempPrefix, Measurement measurement,
-      java.util.function.Function<java.util.Map<String, Object>, String> text) throws Exception {
+  public int runBench(
+      java.io.PrintWriter out,
+      String tempPrefix,
+      Measurement measurement,
+      java.util.function.Function<java.util.Map<String, Object>, String> text)
+      throws Exception {
     ScratchDir scratch = start(tempPrefix);
     java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
     java.io.PrintStream stdout = System.out;
@@ -41,7 +49,10 @@ public final class RunOptions {
       System.setOut(stdout);
       scratch.close();
     }
-    out.println(json ? REPORT_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report) : text.apply(report));
+    out.println(
+        json
+            ? REPORT_JSON.writerWithDefaultPrettyPrinter().writeValueAsString(report)
+            : text.apply(report));
     out.flush();
     return 0;
   }

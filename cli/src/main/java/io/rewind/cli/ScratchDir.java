@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** The work directory of one demo or bench run: the one asked for (kept), or a temporary one deleted on close. */
+/**
+ * The work directory of one demo or bench run: the one asked for (kept), or a temporary one deleted
+ * on close.
+ */
 public final class ScratchDir implements AutoCloseable {
 
   private final Path path;
@@ -17,7 +20,9 @@ public final class ScratchDir implements AutoCloseable {
     this.temporary = temporary;
   }
 
-  /** @param requested the directory the user asked for with --work-dir, or null for a temporary one */
+  /**
+   * @param requested the directory the user asked for with --work-dir, or null for a temporary one
+   */
   static ScratchDir of(Path requested, String prefix) throws IOException {
     return requested == null
         ? new ScratchDir(Files.createTempDirectory(prefix), true)

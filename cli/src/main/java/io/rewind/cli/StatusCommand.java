@@ -16,14 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rewind status}: topics, consumer groups and their lag, the checkpoint and RPO, the per-queue
- * table, the archive against retention, the newest segments, the restorable range per table, clock
- * skew, and the alerts with what to do. With no connection options it talks to a running demo.
+ * {@code rewind status}: topics, consumer groups and their lag, the checkpoint and RPO, the
+ * per-queue table, the archive against retention, the newest segments, the restorable range per
+ * table, clock skew, and the alerts with what to do. With no connection options it talks to a
+ * running demo.
  */
 @Command(
     name = "status",
     mixinStandardHelpOptions = true,
-    description = "Show how far behind each stage is (records and seconds), the checkpoint and RPO, and the alerts with what to do.")
+    description =
+        "Show how far behind each stage is (records and seconds), the checkpoint and RPO, and the alerts with what to do.")
 final class StatusCommand implements Callable<Integer> {
 
   /** Clears the terminal between refreshes of the table. */
@@ -31,10 +33,17 @@ final class StatusCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
 
-  @Option(names = "--json", description = "Print JSON (with --watch: one compact document per line).")
+  @Option(
+      names = "--json",
+      description = "Print JSON (with --watch: one compact document per line).")
   boolean json;
 
-  @Option(names = "--watch", arity = "0..1", paramLabel = "INTERVAL", fallbackValue = "5s", converter = DurationConverter.class,
+  @Option(
+      names = "--watch",
+      arity = "0..1",
+      paramLabel = "INTERVAL",
+      fallbackValue = "5s",
+      converter = DurationConverter.class,
       description = "Refresh every INTERVAL (default 5s) until interrupted.")
   Duration watch;
 
@@ -50,8 +59,13 @@ final class StatusCommand implements Callable<Integer> {
         StatusReport report = collector.collect();
         if (json) {
           // Each document carries the store requests of its own collection.
-          ObjectNode document = StoreRequestsField.added(StatusJson.MAPPER, report, collector.storeRequests().minus(before));
-          out.println(watch == null ? StatusJson.pretty(document) : new String(StatusJson.bytes(document), StandardCharsets.UTF_8));
+          ObjectNode document =
+              StoreRequestsField.added(
+                  StatusJson.MAPPER, report, collector.storeRequests().minus(before));
+          out.println(
+              watch == null
+                  ? StatusJson.pretty(document)
+                  : new String(StatusJson.bytes(document), StandardCharsets.UTF_8));
         } else {
           out.print((watch == null ? "" : CLEAR_SCREEN) + StatusText.render(report));
         }

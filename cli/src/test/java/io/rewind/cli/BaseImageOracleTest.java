@@ -7,13 +7,13 @@ import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.TableBases;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoredObject;
 import io.rewind.client.time.TimeParser;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.stack.MapReduceMiniCluster;
+import io.rewind.store.catalog.ManifestStore;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -73,7 +73,8 @@ class BaseImageOracleTest {
     hbase = pipeline.hbase;
     store = pipeline.store;
 
-    // No compaction, so the second base finds the first's HFiles unchanged (dedup is asserted below).
+    // No compaction, so the second base finds the first's HFiles unchanged (dedup is asserted
+    // below).
     try (org.apache.hadoop.hbase.client.Admin admin = hbase.connection().getAdmin()) {
       admin.compactionSwitch(false, List.of());
     }
@@ -85,17 +86,27 @@ class BaseImageOracleTest {
     workload.run(400);
     workload.flush();
     workload.run(300);
-    // `rewind base follow` takes the first bases by itself, as each table's descriptor reaches the tables topic.
-    Thread follower = new Thread(() -> followerExit = CliRun.run(baseArgs("base", "follow", "-b", stack.bootstrapServers())).exit,
-        "base-follow");
+    // `rewind base follow` takes the first bases by itself, as each table's descriptor reaches the
+    // tables topic.
+    Thread follower =
+        new Thread(
+            () ->
+                followerExit =
+                    CliRun.run(baseArgs("base", "follow", "-b", stack.bootstrapServers())).exit,
+            "base-follow");
     follower.start();
     workload.joinBackup();
     joinedAt = System.currentTimeMillis();
     workload.run(300);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      Map<String, TableBases> bases = new BaseImageStore(store).all();
-      return bases.keySet().containsAll(workload.tableNames()) && bases.values().stream().noneMatch(TableBases::isEmpty);
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              Map<String, TableBases> bases = new BaseImageStore(store).all();
+              return bases.keySet().containsAll(workload.tableNames())
+                  && bases.values().stream().noneMatch(TableBases::isEmpty);
+            });
     follower.interrupt();
     follower.join(30_000);
     assertThat(follower.isAlive()).isFalse();
@@ -145,16 +156,19 @@ class BaseImageOracleTest {
       assertThat(first.completedAt).isGreaterThanOrEqualTo(first.startedAt);
       Set<String> firstKeys = first.files.stream().map(f -> f.key).collect(Collectors.toSet());
       // Nothing compacts between the bases: every HFile of the first is in the second, stored once.
-      assertThat(second.files.stream().map(f -> f.key).collect(Collectors.toSet())).containsAll(firstKeys);
+      assertThat(second.files.stream().map(f -> f.key).collect(Collectors.toSet()))
+          .containsAll(firstKeys);
     }
   }
 
   @Test
   @Order(1)
   void statusReportsEachTablesEarliestRestorablePointFromItsOldestBase() throws Exception {
-    CliRun.Result r = CliRun.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
+    CliRun.Result r =
+        CliRun.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode tables = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
+    com.fasterxml.jackson.databind.JsonNode tables =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
     Map<String, TableBases> bases = new BaseImageStore(store).all();
     assertThat(tables).hasSize(workload.tableNames().size());
     for (com.fasterxml.jackson.databind.JsonNode t : tables) {
@@ -172,7 +186,9 @@ class BaseImageOracleTest {
     for (HBaseWorkload.Pause p : pauses) {
       mismatches.addAll(restoreAndCompare(p, "r" + p.index()));
     }
-    assertThat(mismatches).as("restores from base + stream that differ from HBase's own state at T").isEmpty();
+    assertThat(mismatches)
+        .as("restores from base + stream that differ from HBase's own state at T")
+        .isEmpty();
   }
 
   @Test
@@ -180,14 +196,25 @@ class BaseImageOracleTest {
   void aRestoreFromABasePlusTheStreamThroughMapReduceReadsLikeTheSnapshot() throws Exception {
     HBaseWorkload.Pause p = pauses.get(pauses.size() - 1);
     String ns = "m" + p.index();
-    CliRun.Result r = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), p.time(), workload.tableNames(), ns,
-        "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(), "--json");
+    CliRun.Result r =
+        OracleRestores.restore(
+            stack.storeUri(),
+            hbase.zookeeperQuorum(),
+            p.time(),
+            workload.tableNames(),
+            ns,
+            "--engine",
+            "mapreduce",
+            "--hadoop-conf",
+            yarn().confDir().toString(),
+            "--json");
     assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
     var json = io.rewind.client.store.Json.MAPPER.readTree(r.out);
     assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
     assertThat(json.get("bases")).as("restored from bases").isNotEmpty();
     assertThat(json.get("editsApplied").asLong()).as("and the stream on top").isPositive();
-    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    OracleRestores.Comparison c =
+        OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
     assertThat(c.mismatches()).isEmpty();
     assertThat(c.cellsCompared()).isPositive();
   }
@@ -197,7 +224,8 @@ class BaseImageOracleTest {
   void aTimeBeforeTheFirstBaseIsRefusedWithBothBounds() {
     CliRun.Result r = restore(joinedAt, "refused");
     assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains("outside the restorable range " + TimeParser.format(baseCompletions.get(0)))
+    assertThat(r.err)
+        .contains("outside the restorable range " + TimeParser.format(baseCompletions.get(0)))
         .contains("oldest base of pre:");
   }
 
@@ -208,16 +236,31 @@ class BaseImageOracleTest {
     int segmentsBefore = committedSegments();
     Set<String> filesBefore = storedBaseFiles();
 
-    CliRun.Result r = CliRun.run("retention", "--store", stack.storeUri(), "--window-start",
-        String.valueOf(windowStart), "--json");
+    CliRun.Result r =
+        CliRun.run(
+            "retention",
+            "--store",
+            stack.storeUri(),
+            "--window-start",
+            String.valueOf(windowStart),
+            "--json");
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("retention: {}", r.out);
 
     Map<String, TableBases> bases = new BaseImageStore(store).all();
     // Each table keeps only its second base: the newest completed at or before the window's start.
-    assertThat(bases.values()).allSatisfy(tb -> assertThat(tb.all()).singleElement()
-        .satisfies(b -> assertThat(b.completedAt).isGreaterThan(baseCompletions.get(0)).isLessThan(windowStart)));
-    assertThat(committedSegments()).as("segments before the kept bases' replay start are deleted; retention: %s", r.out)
+    assertThat(bases.values())
+        .allSatisfy(
+            tb ->
+                assertThat(tb.all())
+                    .singleElement()
+                    .satisfies(
+                        b ->
+                            assertThat(b.completedAt)
+                                .isGreaterThan(baseCompletions.get(0))
+                                .isLessThan(windowStart)));
+    assertThat(committedSegments())
+        .as("segments before the kept bases' replay start are deleted; retention: %s", r.out)
         .isLessThan(segmentsBefore);
     // No dangling reference: every HFile a remaining base names is stored, and nothing else is.
     Set<String> named = new HashSet<>();
@@ -233,11 +276,17 @@ class BaseImageOracleTest {
 
     CliRun.Result tooOld = restore(pauses.get(1).time(), "old");
     assertThat(tooOld.exit).as(tooOld.err).isEqualTo(Errors.REFUSED);
-    assertThat(tooOld.err).contains(TimeParser.format(pauses.get(1).time())).contains("outside the restorable range ");
-    // The range now starts at the kept base's completion, or later where the first edit retention kept is later still.
-    java.util.regex.Matcher start = java.util.regex.Pattern.compile("outside the restorable range (\\S+) ").matcher(tooOld.err);
+    assertThat(tooOld.err)
+        .contains(TimeParser.format(pauses.get(1).time()))
+        .contains("outside the restorable range ");
+    // The range now starts at the kept base's completion, or later where the first edit retention
+    // kept is later still.
+    java.util.regex.Matcher start =
+        java.util.regex.Pattern.compile("outside the restorable range (\\S+) ").matcher(tooOld.err);
     assertThat(start.find()).as(tooOld.err).isTrue();
-    assertThat(java.time.Instant.parse(start.group(1)).toEpochMilli()).as(tooOld.err).isGreaterThanOrEqualTo(baseCompletions.get(1));
+    assertThat(java.time.Instant.parse(start.group(1)).toEpochMilli())
+        .as(tooOld.err)
+        .isGreaterThanOrEqualTo(baseCompletions.get(1));
   }
 
   @Test
@@ -245,25 +294,46 @@ class BaseImageOracleTest {
   void aBaseCopiedByAMapOnlyJobReusesStoredFilesAndRestoresLikeTheSnapshot() throws Exception {
     workload.run(300);
     workload.flush();
-    // One table through the job (a job per table takes a minute here); the others restore from their kept base.
+    // One table through the job (a job per table takes a minute here); the others restore from
+    // their kept base.
     String table = workload.tableNames().get(0);
-    CliRun.Result r = CliRun.run(baseArgs("base", "--tables", table, "--engine", "mapreduce", "--hadoop-conf", yarn().confDir().toString(),
-        "--tasks", "2", "--max-bytes-per-sec", "100000000", "--json"));
+    CliRun.Result r =
+        CliRun.run(
+            baseArgs(
+                "base",
+                "--tables",
+                table,
+                "--engine",
+                "mapreduce",
+                "--hadoop-conf",
+                yarn().confDir().toString(),
+                "--tasks",
+                "2",
+                "--max-bytes-per-sec",
+                "100000000",
+                "--json"));
     assertThat(r.exit).as(r.err).isZero();
     var report = io.rewind.client.store.Json.MAPPER.readTree(r.out);
     assertThat(report.get("copyEngine").asText()).isEqualTo("mapreduce");
-    assertThat(report.get("filesCopied").asLong()).as("the new HFiles, copied by the job's tasks").isPositive();
-    assertThat(report.get("filesReused").asLong()).as("the HFiles the kept base holds already").isPositive();
+    assertThat(report.get("filesCopied").asLong())
+        .as("the new HFiles, copied by the job's tasks")
+        .isPositive();
+    assertThat(report.get("filesReused").asLong())
+        .as("the HFiles the kept base holds already")
+        .isPositive();
     workload.run(200);
     HBaseWorkload.Pause p = workload.pause(pauses.size(), "base_oracle");
     pipeline.awaitCheckpointAtOrAfter(p.time(), Duration.ofSeconds(120));
-    assertThat(restoreAndCompare(p, "mb")).as("a restore from the job's base plus the stream").isEmpty();
+    assertThat(restoreAndCompare(p, "mb"))
+        .as("a restore from the job's base plus the stream")
+        .isEmpty();
   }
 
   @Test
   @Order(7)
   void aCorruptBaseFileFailsTheRestoreNamingIt() throws Exception {
-    BaseImageManifest base = new BaseImageStore(store).bases(workload.tableNames().get(0)).all().get(0);
+    BaseImageManifest base =
+        new BaseImageStore(store).bases(workload.tableNames().get(0)).all().get(0);
     String key = base.files.get(0).key;
     Path file = Paths.get(store.path(key).toUri());
     byte[] bytes = Files.readAllBytes(file);
@@ -277,7 +347,8 @@ class BaseImageOracleTest {
 
   /** Takes a base of every table with `rewind base`; returns the latest completion time. */
   private long takeBases() throws Exception {
-    CliRun.Result r = CliRun.run(baseArgs("base", "--tables", String.join(",", workload.tableNames())));
+    CliRun.Result r =
+        CliRun.run(baseArgs("base", "--tables", String.join(",", workload.tableNames())));
     assertThat(r.exit).as(r.err).isZero();
     LOG.info("bases taken:\n{}", r.out);
     return latestBaseCompletion();
@@ -291,11 +362,22 @@ class BaseImageOracleTest {
     return yarn;
   }
 
-  /** The command line of a `rewind base` command against the mini cluster, reading HFiles from its HDFS. */
+  /**
+   * The command line of a `rewind base` command against the mini cluster, reading HFiles from its
+   * HDFS.
+   */
   private String[] baseArgs(String... command) {
     List<String> args = new ArrayList<>(List.of(command));
-    args.addAll(List.of("--store", stack.storeUri(), "--hbase-zk", hbase.zookeeperQuorum(), "--hbase-conf", "hbase.client.pause=20",
-        "--threads", "2"));
+    args.addAll(
+        List.of(
+            "--store",
+            stack.storeUri(),
+            "--hbase-zk",
+            hbase.zookeeperQuorum(),
+            "--hbase-conf",
+            "hbase.client.pause=20",
+            "--threads",
+            "2"));
     hbase.rootDirSettings().forEach((k, v) -> args.addAll(List.of("--hbase-conf", k + "=" + v)));
     return args.toArray(new String[0]);
   }
@@ -311,13 +393,15 @@ class BaseImageOracleTest {
   private List<String> restoreAndCompare(HBaseWorkload.Pause p, String ns) throws IOException {
     CliRun.Result r = restore(p.time(), ns);
     assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
-    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    OracleRestores.Comparison c =
+        OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
     assertThat(c.cellsCompared()).isPositive();
     return c.mismatches();
   }
 
   private CliRun.Result restore(long t, String targetNamespace) {
-    return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace);
+    return OracleRestores.restore(
+        stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace);
   }
 
   private int committedSegments() throws IOException {
@@ -334,6 +418,8 @@ class BaseImageOracleTest {
   }
 
   private Set<String> storedBaseFiles() throws IOException {
-    return store.listFiles(BaseImageStore.ROOT + "/files").stream().map(StoredObject::key).collect(Collectors.toSet());
+    return store.listFiles(BaseImageStore.ROOT + "/files").stream()
+        .map(StoredObject::key)
+        .collect(Collectors.toSet());
   }
 }

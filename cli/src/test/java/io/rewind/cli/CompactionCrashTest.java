@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
-import io.rewind.store.catalog.IndexHead;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoredObject;
 import io.rewind.client.time.TimeParser;
 import io.rewind.stack.ChildProcess;
+import io.rewind.store.catalog.IndexHead;
+import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.testkit.archive.HistoryArchive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,23 +53,32 @@ class CompactionCrashTest {
   }
 
   @Test
-  void aCompactorKilledAtEachWindowLeavesAStoreThatRestoresExactlyAndGcRemovesExactlyWhatItLeft() throws Exception {
+  void aCompactorKilledAtEachWindowLeavesAStoreThatRestoresExactlyAndGcRemovesExactlyWhatItLeft()
+      throws Exception {
     Path storeDir = dir.resolve("store");
     uri = storeDir.toUri().toString();
     long first = Math.floorDiv(System.currentTimeMillis() - 5 * HOUR, HOUR) * HOUR;
     HistoryArchive.Written written;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
-      // Three ended hours of one segment a minute on two partitions: three hour merges each, then a page.
-      written = HistoryArchive.write(store, new KafkaClients(RewindConfig.of(Map.of())).serdes(),
-          new HistoryArchive.Shape(2, 3 * HOUR, 20, 60_000, first, 500, 7));
+      // Three ended hours of one segment a minute on two partitions: three hour merges each, then a
+      // page.
+      written =
+          HistoryArchive.write(
+              store,
+              new KafkaClients(RewindConfig.of(Map.of())).serdes(),
+              new HistoryArchive.Shape(2, 3 * HOUR, 20, 60_000, first, 500, 7));
     }
     String middle = TimeParser.format(first + 90 * 60_000);
     Map<String, String> latest = restore("--latest");
     Map<String, String> atMiddle = restore("--to", middle);
-    assertThat(latest.values()).singleElement().satisfies(d -> assertThat(d.lines().count()).isGreaterThan(1_000));
+    assertThat(latest.values())
+        .singleElement()
+        .satisfies(d -> assertThat(d.lines().count()).isGreaterThan(1_000));
 
-    // An indexing pass that merges nothing (no window has settled): the crashes below start from an index.
-    CliRun.succeed("compact", "--once", "--store", uri, "--set", "compaction.settle.ms=" + 10 * 24 * HOUR);
+    // An indexing pass that merges nothing (no window has settled): the crashes below start from an
+    // index.
+    CliRun.succeed(
+        "compact", "--once", "--store", uri, "--set", "compaction.settle.ms=" + 10 * 24 * HOUR);
     assertThat(index(0).indexedEnd).isEqualTo(written.edits() / 2);
 
     crash("merged-segment-written");
@@ -84,39 +93,88 @@ class CompactionCrashTest {
     crash("page-written");
     assertGcRemoves(0, 0, 1);
 
-    CliRun.succeed("compact", "--once", "--store", uri, "--set", "compaction.grace.ms=0", "--set", "compaction.settle.ms=0",
-        "--set", "compaction.index.page.entries=2");
+    CliRun.succeed(
+        "compact",
+        "--once",
+        "--store",
+        uri,
+        "--set",
+        "compaction.grace.ms=0",
+        "--set",
+        "compaction.settle.ms=0",
+        "--set",
+        "compaction.index.page.entries=2");
     assertGcRemoves(0, 0, 0);
     assertThat(restore("--latest")).isEqualTo(latest);
     assertThat(restore("--to", middle)).isEqualTo(atMiddle);
     for (int p = 0; p < 2; p++) {
       IndexHead head = index(p);
       assertThat(head.pages).hasSize(1);
-      // The last hour's merge, and the segment committed just after the history's last hour ended, alone in its hour.
+      // The last hour's merge, and the segment committed just after the history's last hour ended,
+      // alone in its hour.
       assertThat(head.entries).extracting(Manifest::level).containsExactly(2, 0);
       assertThat(head.retired).isEmpty();
     }
-    assertThat(files("segments")).as("per partition one segment per hour, and the lone last one").hasSize(8);
+    assertThat(files("segments"))
+        .as("per partition one segment per hour, and the lone last one")
+        .hasSize(8);
     assertThat(files("manifests")).hasSize(8);
   }
 
-  /** Runs a compactor told to stop at {@code point}, waits until it is there, kills it, and checks the store restores as before. */
+  /**
+   * Runs a compactor told to stop at {@code point}, waits until it is there, kills it, and checks
+   * the store restores as before.
+   */
   private void crash(String point) throws Exception {
     Map<String, String> latest = restore("--latest");
-    List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-D" + PAUSE_PROPERTY + "=" + point,
-        "-cp", testClassPath(), Rewind.class.getName(), "compact", "--once", "--store", uri,
-        "--set", "compaction.grace.ms=0", "--set", "compaction.settle.ms=0", "--set", "compaction.index.page.entries=2",
-        // Killed, it holds the stream's lease until this expires: gc below waits that long.
-        "--set", "lease.duration.ms=3000", "--set", "lease.clock.skew.ms=100"));
-    ChildProcess child = ChildProcess.start("compactor-" + point, ChildProcess.javaCommand(args), dir.resolve("children"),
-        dir.resolve("children").resolve(point + ".log"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-D" + PAUSE_PROPERTY + "=" + point,
+                "-cp",
+                testClassPath(),
+                Rewind.class.getName(),
+                "compact",
+                "--once",
+                "--store",
+                uri,
+                "--set",
+                "compaction.grace.ms=0",
+                "--set",
+                "compaction.settle.ms=0",
+                "--set",
+                "compaction.index.page.entries=2",
+                // Killed, it holds the stream's lease until this expires: gc below waits that long.
+                "--set",
+                "lease.duration.ms=3000",
+                "--set",
+                "lease.clock.skew.ms=100"));
+    ChildProcess child =
+        ChildProcess.start(
+            "compactor-" + point,
+            ChildProcess.javaCommand(args),
+            dir.resolve("children"),
+            dir.resolve("children").resolve(point + ".log"));
     children.add(child);
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
-      if (!child.isAlive()) {
-        throw new AssertionError(child.name() + " exited before " + point + "; its log ends with:\n" + child.logTail());
-      }
-      return Files.readString(child.logFile(), StandardCharsets.ISO_8859_1).contains("rewind-test: paused at " + point + " p=0");
-    });
+    await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              if (!child.isAlive()) {
+                throw new AssertionError(
+                    child.name()
+                        + " exited before "
+                        + point
+                        + "; its log ends with:\n"
+                        + child.logTail());
+              }
+              return Files.readString(child.logFile(), StandardCharsets.ISO_8859_1)
+                  .contains("rewind-test: paused at " + point + " p=0");
+            });
     ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
     handle.destroyForcibly();
     handle.onExit().join();
@@ -130,15 +188,29 @@ class CompactionCrashTest {
       ManifestIndex index = new ManifestIndex(store);
       for (int p : index.partitions()) {
         for (Manifest m : index.open(p).all()) {
-          assertThat(store.exists(m.segmentPath)).as("after %s, %s names %s", point, m.key(), m.segmentPath).isTrue();
+          assertThat(store.exists(m.segmentPath))
+              .as("after %s, %s names %s", point, m.key(), m.segmentPath)
+              .isTrue();
         }
       }
     }
   }
 
   private void assertGcRemoves(int segments, int manifests, int pages) throws Exception {
-    JsonNode gc = CliRun.json("gc", "--store", uri, "--grace", "0s", "--wait", "30s", "--set", "lease.clock.skew.ms=100",
-        "--set", "lease.poll.ms=200", "--json");
+    JsonNode gc =
+        CliRun.json(
+            "gc",
+            "--store",
+            uri,
+            "--grace",
+            "0s",
+            "--wait",
+            "30s",
+            "--set",
+            "lease.clock.skew.ms=100",
+            "--set",
+            "lease.poll.ms=200",
+            "--json");
     assertThat(gc.get("removed")).as("orphan segments: %s", gc).hasSize(segments);
     gc.get("removed").forEach(k -> assertThat(k.asText()).contains("/L2/"));
     assertThat(gc.get("manifestsRemoved")).as("stray manifests: %s", gc).hasSize(manifests);
@@ -160,7 +232,8 @@ class CompactionCrashTest {
   /** The cell dump of a restore, file by file. */
   private Map<String, String> restore(String... when) throws IOException {
     Path out = Files.createTempDirectory(dir, "restore");
-    List<String> args = new ArrayList<>(List.of("restore", "--store", uri, "--out", out.toString()));
+    List<String> args =
+        new ArrayList<>(List.of("restore", "--store", uri, "--out", out.toString()));
     args.addAll(List.of(when));
     CliRun.succeed(args.toArray(String[]::new));
     Map<String, String> dumps = new TreeMap<>();

@@ -11,12 +11,12 @@ import io.rewind.client.lease.LeaseEntry;
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.lease.Leases;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -41,21 +41,38 @@ import org.slf4j.LoggerFactory;
  * and disjoint tables while HBase writes and the archiver archives: bases of the three tables (two
  * of one table at once), compactors, gc with no grace period, retention. Some are killed with
  * SIGKILL (a base mid-copy, a compactor), some paused with SIGSTOP past their lease's expiry (a
- * compactor while gc takes the stream over, a base while another takes its table over) and
- * resumed. Afterwards nothing any index, base or intent names is missing, the paused holders
- * committed nothing after they lost their lease, disjoint operations were seen holding their leases
- * at the same moment, and every restore inside the retention window equals HBase's snapshot at its
- * time, one of them run while retention and gc were deleting. One mini cluster for the class.
+ * compactor while gc takes the stream over, a base while another takes its table over) and resumed.
+ * Afterwards nothing any index, base or intent names is missing, the paused holders committed
+ * nothing after they lost their lease, disjoint operations were seen holding their leases at the
+ * same moment, and every restore inside the retention window equals HBase's snapshot at its time,
+ * one of them run while retention and gc were deleting. One mini cluster for the class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConcurrentOperationsTest {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConcurrentOperationsTest.class);
   private static final long SEED = 20261218L;
+
   /** Short leases, so a SIGSTOP of a few seconds outlives one. */
-  private static final String[] LEASES = {"--set", "lease.duration.ms=3000", "--set", "lease.clock.skew.ms=200", "--set", "lease.poll.ms=100"};
-  private static final String[] COMPACTION = {"--set", "compaction.interval.ms=1000", "--set", "compaction.level.windows.ms=2000,20000",
-      "--set", "compaction.settle.ms=500", "--set", "compaction.grace.ms=1000"};
+  private static final String[] LEASES = {
+    "--set",
+    "lease.duration.ms=3000",
+    "--set",
+    "lease.clock.skew.ms=200",
+    "--set",
+    "lease.poll.ms=100"
+  };
+
+  private static final String[] COMPACTION = {
+    "--set",
+    "compaction.interval.ms=1000",
+    "--set",
+    "compaction.level.windows.ms=2000,20000",
+    "--set",
+    "compaction.settle.ms=500",
+    "--set",
+    "compaction.grace.ms=1000"
+  };
   private static final Duration CHILD_EXIT = Duration.ofSeconds(120);
 
   private Path dir;
@@ -98,7 +115,8 @@ class ConcurrentOperationsTest {
     pauses.add(workload.pause(0, "cc"));
 
     ChildProcess compactor1 = child("compactor-1", concat(new String[] {"compact"}, COMPACTION));
-    // Disjoint tables side by side; a second base of orders queues behind the first, which is killed mid-copy.
+    // Disjoint tables side by side; a second base of orders queues behind the first, which is
+    // killed mid-copy.
     ChildProcess ordersKilled = child("base-orders-killed", base(orders));
     ChildProcess eventsBase = child("base-events", base(events));
     awaitLeaseHeldBy(ordersKilled, "table:" + orders);
@@ -113,36 +131,57 @@ class ConcurrentOperationsTest {
     signal("STOP", profilesPaused);
     ChildProcess profilesTakeover = child("base-profiles-takeover", base(profiles));
 
-    // A compactor paused past its lease's expiry, holding the stream: gc (no grace) and a second compactor take it over.
+    // A compactor paused past its lease's expiry, holding the stream: gc (no grace) and a second
+    // compactor take it over.
     awaitLeaseHeldBy(compactor1, "stream");
     signal("STOP", compactor1);
     ChildProcess gc = child("gc", "gc", "--grace", "0s", "--wait", "60s");
     ChildProcess compactor2 = child("compactor-2", concat(new String[] {"compact"}, COMPACTION));
     workload.run(200);
     assertThat(gc.awaitExit(CHILD_EXIT)).as("gc: %s", log(gc)).isZero();
-    assertThat(profilesTakeover.awaitExit(CHILD_EXIT)).as("base of profiles taking over: %s", log(profilesTakeover)).isZero();
+    assertThat(profilesTakeover.awaitExit(CHILD_EXIT))
+        .as("base of profiles taking over: %s", log(profilesTakeover))
+        .isZero();
     signal("CONT", compactor1);
     signal("CONT", profilesPaused);
     pausedBaseExit = profilesPaused.awaitExit(CHILD_EXIT);
     pausedBaseLog = log(profilesPaused);
     assertThat(eventsBase.awaitExit(CHILD_EXIT)).as("base of events: %s", log(eventsBase)).isZero();
-    assertThat(ordersSecond.awaitExit(CHILD_EXIT)).as("second base of orders: %s", log(ordersSecond)).isZero();
+    assertThat(ordersSecond.awaitExit(CHILD_EXIT))
+        .as("second base of orders: %s", log(ordersSecond))
+        .isZero();
     Thread.sleep(2_000);
-    // Resumed, it finds its lease gone at its next check or renewal (unless its pass had nothing left to commit).
+    // Resumed, it finds its lease gone at its next check or renewal (unless its pass had nothing
+    // left to commit).
     LOG.info("the paused compactor's log after it resumed:\n{}", log(compactor1));
     signal("KILL", compactor1);
 
-    // Every table has a base now: retention from just after the last one, with a restore and gc beside it.
+    // Every table has a base now: retention from just after the last one, with a restore and gc
+    // beside it.
     workload.run(200);
     windowStart = latestBaseCompletion() + 1;
     pauses.add(workload.pause(1, "cc"));
     pipeline.awaitCheckpointAtOrAfter(pauses.get(1).time(), Duration.ofSeconds(120));
-    ChildProcess retention = child("retention", "retention", "--window-start", String.valueOf(windowStart), "--wait", "60s");
+    ChildProcess retention =
+        child(
+            "retention",
+            "retention",
+            "--window-start",
+            String.valueOf(windowStart),
+            "--wait",
+            "60s");
     ChildProcess gcBeside = child("gc-beside", "gc", "--grace", "0s", "--wait", "60s");
-    restoreDuringRetention = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), pauses.get(1).time(), workload.tableNames(),
-        "during");
+    restoreDuringRetention =
+        OracleRestores.restore(
+            stack.storeUri(),
+            hbase.zookeeperQuorum(),
+            pauses.get(1).time(),
+            workload.tableNames(),
+            "during");
     assertThat(retention.awaitExit(CHILD_EXIT)).as("retention: %s", log(retention)).isZero();
-    assertThat(gcBeside.awaitExit(CHILD_EXIT)).as("gc beside retention: %s", log(gcBeside)).isZero();
+    assertThat(gcBeside.awaitExit(CHILD_EXIT))
+        .as("gc beside retention: %s", log(gcBeside))
+        .isZero();
     workload.run(200);
     pauses.add(workload.pause(2, "cc"));
     workload.close();
@@ -151,7 +190,10 @@ class ConcurrentOperationsTest {
     compactor2.awaitExit(CHILD_EXIT);
     sampling = false;
     sampler.join(5_000);
-    LOG.info("{} lease samples; window starts {}; pauses at {}", leaseSamples.size(), TimeParser.format(windowStart),
+    LOG.info(
+        "{} lease samples; window starts {}; pauses at {}",
+        leaseSamples.size(),
+        TimeParser.format(windowStart),
         pauses.stream().map(p -> TimeParser.format(p.time())).toList());
   }
 
@@ -166,10 +208,19 @@ class ConcurrentOperationsTest {
 
   @Test
   void disjointOperationsHeldTheirLeasesAtTheSameMoment() {
-    boolean basesSideBySide = leaseSamples.stream().anyMatch(s -> holds(s, "table:" + orders) && holds(s, "table:" + events));
-    boolean baseBesideStream = leaseSamples.stream().anyMatch(s -> holds(s, "stream") && s.stream().anyMatch(e -> e.operation.equals("base")));
-    assertThat(basesSideBySide).as("bases of orders and events held their leases at one moment").isTrue();
-    assertThat(baseBesideStream).as("a base and a stream operation (compaction, gc, retention) held leases at one moment").isTrue();
+    boolean basesSideBySide =
+        leaseSamples.stream()
+            .anyMatch(s -> holds(s, "table:" + orders) && holds(s, "table:" + events));
+    boolean baseBesideStream =
+        leaseSamples.stream()
+            .anyMatch(
+                s -> holds(s, "stream") && s.stream().anyMatch(e -> e.operation.equals("base")));
+    assertThat(basesSideBySide)
+        .as("bases of orders and events held their leases at one moment")
+        .isTrue();
+    assertThat(baseBesideStream)
+        .as("a base and a stream operation (compaction, gc, retention) held leases at one moment")
+        .isTrue();
     // Never two holders of one resource at once.
     for (List<LeaseEntry> sample : leaseSamples) {
       List<String> held = new ArrayList<>();
@@ -182,7 +233,9 @@ class ConcurrentOperationsTest {
   void aBasePausedPastItsLeaseCommittedNothingAfterLosingIt() throws Exception {
     assertThat(pausedBaseExit).as(pausedBaseLog).isEqualTo(Errors.FAILED);
     assertThat(pausedBaseLog).contains("lease").contains("table:" + profiles).contains("gone");
-    assertThat(new BaseImageStore(store).bases(profiles).all()).as("only the takeover committed a base of profiles").singleElement()
+    assertThat(new BaseImageStore(store).bases(profiles).all())
+        .as("only the takeover committed a base of profiles")
+        .singleElement()
         .satisfies(b -> assertThat(b.leaseEpoch).isPositive());
   }
 
@@ -214,26 +267,49 @@ class ConcurrentOperationsTest {
         }
       }
     }
-    Leases leases = new Leases(store, LeaseSettings.from(stack.config()), System::currentTimeMillis);
-    await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(leases.live())
-        .as("every holder released its lease, or died and its lease expired").isEmpty());
+    Leases leases =
+        new Leases(store, LeaseSettings.from(stack.config()), System::currentTimeMillis);
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(leases.live())
+                    .as("every holder released its lease, or died and its lease expired")
+                    .isEmpty());
   }
 
   @Test
   void everyRestoreInsideTheWindowEqualsHBasesSnapshotAndOneBeforeItIsRefused() throws Exception {
-    assertThat(restoreDuringRetention.exit).as("restore while retention and gc ran: %s", restoreDuringRetention.err).isZero();
-    List<String> mismatches = new ArrayList<>(OracleRestores.compare(hbase.connection(), pauses.get(1), workload.tableNames(), "during")
-        .mismatches());
+    assertThat(restoreDuringRetention.exit)
+        .as("restore while retention and gc ran: %s", restoreDuringRetention.err)
+        .isZero();
+    List<String> mismatches =
+        new ArrayList<>(
+            OracleRestores.compare(
+                    hbase.connection(), pauses.get(1), workload.tableNames(), "during")
+                .mismatches());
     for (HBaseWorkload.Pause p : pauses.subList(2, pauses.size())) {
-      CliRun.Result r = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), p.time(), workload.tableNames(), "r" + p.index());
+      CliRun.Result r =
+          OracleRestores.restore(
+              stack.storeUri(),
+              hbase.zookeeperQuorum(),
+              p.time(),
+              workload.tableNames(),
+              "r" + p.index());
       assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
-      OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), "r" + p.index());
+      OracleRestores.Comparison c =
+          OracleRestores.compare(hbase.connection(), p, workload.tableNames(), "r" + p.index());
       assertThat(c.cellsCompared()).isPositive();
       mismatches.addAll(c.mismatches());
     }
     assertThat(mismatches).isEmpty();
-    CliRun.Result before = OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), pauses.get(0).time(), workload.tableNames(),
-        "r0");
+    CliRun.Result before =
+        OracleRestores.restore(
+            stack.storeUri(),
+            hbase.zookeeperQuorum(),
+            pauses.get(0).time(),
+            workload.tableNames(),
+            "r0");
     assertThat(before.exit).as(before.err).isEqualTo(Errors.REFUSED);
     assertThat(before.err).contains("outside the restorable range");
   }
@@ -244,7 +320,8 @@ class ConcurrentOperationsTest {
 
   private void sampleLeases() {
     try (ObjectStore own = ObjectStore.open(stack.config())) {
-      Leases leases = new Leases(own, LeaseSettings.from(stack.config()), System::currentTimeMillis);
+      Leases leases =
+          new Leases(own, LeaseSettings.from(stack.config()), System::currentTimeMillis);
       while (sampling) {
         try {
           List<LeaseEntry> live = leases.live();
@@ -262,29 +339,60 @@ class ConcurrentOperationsTest {
   }
 
   private void awaitLeaseHeldBy(ChildProcess child, String resource) throws IOException {
-    Leases leases = new Leases(store, LeaseSettings.from(stack.config()), System::currentTimeMillis);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(20)).until(() -> {
-      if (!child.isAlive()) {
-        throw new AssertionError(child.name() + " exited before it held " + resource + ":\n" + child.logTail());
-      }
-      return leases.live().stream().anyMatch(e -> e.pid == child.pid() && e.resources.contains(resource));
-    });
+    Leases leases =
+        new Leases(store, LeaseSettings.from(stack.config()), System::currentTimeMillis);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(20))
+        .until(
+            () -> {
+              if (!child.isAlive()) {
+                throw new AssertionError(
+                    child.name() + " exited before it held " + resource + ":\n" + child.logTail());
+              }
+              return leases.live().stream()
+                  .anyMatch(e -> e.pid == child.pid() && e.resources.contains(resource));
+            });
   }
 
   private String[] base(String table) {
-    List<String> args = new ArrayList<>(List.of("base", "--tables", table, "--wait", "60s", "--hbase-zk", hbase.zookeeperQuorum(),
-        "--hbase-conf", "hbase.client.pause=20", "--threads", "1"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "base",
+                "--tables",
+                table,
+                "--wait",
+                "60s",
+                "--hbase-zk",
+                hbase.zookeeperQuorum(),
+                "--hbase-conf",
+                "hbase.client.pause=20",
+                "--threads",
+                "1"));
     hbase.rootDirSettings().forEach((k, v) -> args.addAll(List.of("--hbase-conf", k + "=" + v)));
     return args.toArray(new String[0]);
   }
 
   private ChildProcess child(String name, String... command) throws IOException {
-    List<String> args = new ArrayList<>(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
-        RestorePointParkedRequesterTest.testClassPath(), Rewind.class.getName()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-Xmx384m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                RestorePointParkedRequesterTest.testClassPath(),
+                Rewind.class.getName()));
     Collections.addAll(args, command);
     args.addAll(List.of("--store", stack.storeUri()));
     Collections.addAll(args, LEASES);
-    ChildProcess c = ChildProcess.start(name, ChildProcess.javaCommand(args), dir.resolve("children"), dir.resolve("children/" + name + ".log"));
+    ChildProcess c =
+        ChildProcess.start(
+            name,
+            ChildProcess.javaCommand(args),
+            dir.resolve("children"),
+            dir.resolve("children/" + name + ".log"));
     children.add(c);
     return c;
   }
@@ -296,7 +404,8 @@ class ConcurrentOperationsTest {
   }
 
   private static void signal(String signal, ChildProcess child) throws Exception {
-    Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).inheritIO().start();
+    Process kill =
+        new ProcessBuilder("kill", "-" + signal, String.valueOf(child.pid())).inheritIO().start();
     assertThat(kill.waitFor()).as("kill -%s %s", signal, child.name()).isZero();
     LOG.info("sent SIG{} to {} (pid {})", signal, child.name(), child.pid());
   }

@@ -40,8 +40,14 @@ class ConnectionOptionsTest {
   }
 
   private static RewindConfig demo() {
-    return RewindConfig.of(Map.of(RewindConfig.BOOTSTRAP_SERVERS, "127.0.0.1:39092", RewindConfig.STORE_URI, "file:///tmp/demo-store",
-        "fs.s3a.secret.key", "s3cr3t"));
+    return RewindConfig.of(
+        Map.of(
+            RewindConfig.BOOTSTRAP_SERVERS,
+            "127.0.0.1:39092",
+            RewindConfig.STORE_URI,
+            "file:///tmp/demo-store",
+            "fs.s3a.secret.key",
+            "s3cr3t"));
   }
 
   @Test
@@ -55,7 +61,8 @@ class ConnectionOptionsTest {
     assertThat(config.storeUri()).isEqualTo("file:///tmp/demo-store");
     assertThat(config.get("fs.s3a.secret.key")).isEqualTo("s3cr3t");
     assertThat(Files.getPosixFilePermissions(file))
-        .containsExactlyInAnyOrder(java.nio.file.attribute.PosixFilePermission.OWNER_READ,
+        .containsExactlyInAnyOrder(
+            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
             java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
   }
 
@@ -67,18 +74,23 @@ class ConnectionOptionsTest {
 
     assertThat(configOf("-b", "10.0.0.1:9092").bootstrapServers()).isEqualTo("10.0.0.1:9092");
     assertThat(configOf("-b", "10.0.0.1:9092").get(RewindConfig.STORE_URI)).isEmpty();
-    assertThat(configOf("--set", "bootstrap.servers=10.0.0.2:9092").bootstrapServers()).isEqualTo("10.0.0.2:9092");
-    assertThat(configOf("--config", configFile.toString()).bootstrapServers()).isEqualTo("kafka-1:9092");
+    assertThat(configOf("--set", "bootstrap.servers=10.0.0.2:9092").bootstrapServers())
+        .isEqualTo("10.0.0.2:9092");
+    assertThat(configOf("--config", configFile.toString()).bootstrapServers())
+        .isEqualTo("kafka-1:9092");
     assertThat(configOf("--config", configFile.toString()).get(RewindConfig.STORE_URI)).isEmpty();
   }
 
   @Test
   void theFileOfADemoThatIsGoneIsIgnored() throws IOException {
     Path file = DemoConnectionFile.write(demo(), null);
-    String text = Files.readString(file).replaceAll("rewind\\.demo\\.pid=\\d+", "rewind.demo.pid=" + Long.MAX_VALUE);
+    String text =
+        Files.readString(file)
+            .replaceAll("rewind\\.demo\\.pid=\\d+", "rewind.demo.pid=" + Long.MAX_VALUE);
     Files.writeString(file, text);
 
-    assertThat(configOf().bootstrapServers()).isEqualTo(RewindConfig.defaults().get(RewindConfig.BOOTSTRAP_SERVERS));
+    assertThat(configOf().bootstrapServers())
+        .isEqualTo(RewindConfig.defaults().get(RewindConfig.BOOTSTRAP_SERVERS));
   }
 
   @Test

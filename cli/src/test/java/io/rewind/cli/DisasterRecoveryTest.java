@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.archiver.Archiver;
 import io.rewind.checkpoint.CheckpointApp;
-import io.rewind.store.dump.DumpCell;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import io.rewind.testkit.hbase.SnapshotOracle;
 import java.nio.file.Path;
@@ -28,12 +28,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Disaster recovery from the object store alone: a workload (at least 150 writes, every delete type)
- * is backed up and snapshotted at T,
- * then Kafka and the source HBase cluster are stopped for good, and `rewind restore --to T` into a
- * second, fresh HBase mini cluster (tables created from the descriptors in the store) must read
- * exactly like the snapshot, cell for cell, all versions; --verify must agree. A second restore
- * with {@code --mode bulkload} into other tables must read exactly like the put path.
+ * Disaster recovery from the object store alone: a workload (at least 150 writes, every delete
+ * type) is backed up and snapshotted at T, then Kafka and the source HBase cluster are stopped for
+ * good, and `rewind restore --to T` into a second, fresh HBase mini cluster (tables created from
+ * the descriptors in the store) must read exactly like the snapshot, cell for cell, all versions;
+ * --verify must agree. A second restore with {@code --mode bulkload} into other tables must read
+ * exactly like the put path.
  */
 class DisasterRecoveryTest {
 
@@ -53,7 +53,8 @@ class DisasterRecoveryTest {
     Map<String, List<DumpCell>> expected = new LinkedHashMap<>();
     long t;
     List<String> tables;
-    try (EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(2).withHBase(true).hbaseRegionServers(1).start()) {
+    try (EmbeddedStack stack =
+        EmbeddedStack.builder().editsPartitions(2).withHBase(true).hbaseRegionServers(1).start()) {
       HBaseMiniCluster source = stack.hbase().orElseThrow();
       String storeUri = stack.storeUri();
       try (CheckpointApp checkpoint = new CheckpointApp(stack.config());
@@ -71,9 +72,13 @@ class DisasterRecoveryTest {
         workload.close();
         t = pause.time();
         tables = workload.tableNames();
-        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(250))
+        await()
+            .atMost(Duration.ofSeconds(180))
+            .pollInterval(Duration.ofMillis(250))
             .until(() -> CheckpointFile.read(store).map(c -> c.time >= pause.time()).orElse(false));
-        await().atMost(Duration.ofSeconds(60)).until(() -> TableDescriptorFile.readAll(store).size() >= tables.size());
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> TableDescriptorFile.readAll(store).size() >= tables.size());
 
         Connection conn = source.connection();
         Map<String, TableName> scratch = new LinkedHashMap<>();
@@ -82,7 +87,8 @@ class DisasterRecoveryTest {
         }
         SnapshotOracle.cloneSnapshots(conn, scratch);
         for (String table : tables) {
-          expected.put(table, SnapshotOracle.cells(conn, scratch.get(pause.snapshots().get(table))));
+          expected.put(
+              table, SnapshotOracle.cells(conn, scratch.get(pause.snapshots().get(table))));
         }
       }
       // The disaster: the source cluster and Kafka are gone; only the store remains. HBase first:
@@ -90,34 +96,75 @@ class DisasterRecoveryTest {
       source.close();
       stack.stopBroker();
 
-      try (HBaseMiniCluster fresh = HBaseMiniCluster.start(dir.resolve("fresh-hbase"), 1, stack.config(), false, Map.of())) {
-        CliRun.Result r = CliRun.run("restore", "--store", storeUri, "--to", Long.toString(t),
-            "--hbase-zk", fresh.zookeeperQuorum(), "--parallelism", "2", "--verify", "--json");
+      try (HBaseMiniCluster fresh =
+          HBaseMiniCluster.start(dir.resolve("fresh-hbase"), 1, stack.config(), false, Map.of())) {
+        CliRun.Result r =
+            CliRun.run(
+                "restore",
+                "--store",
+                storeUri,
+                "--to",
+                Long.toString(t),
+                "--hbase-zk",
+                fresh.zookeeperQuorum(),
+                "--parallelism",
+                "2",
+                "--verify",
+                "--json");
 
         assertThat(r.exit).as(r.err).isZero();
         JsonNode report = Json.MAPPER.readTree(r.out);
         assertThat(report.get("verification").get("ok").asBoolean()).as(r.out).isTrue();
         long cells = 0;
         for (String table : tables) {
-          List<DumpCell> restored = SnapshotOracle.cells(fresh.connection(), TableName.valueOf("restored", qualifier(table)));
-          assertThat(SnapshotOracle.firstDifference(expected.get(table), restored)).as(table).isNull();
-          assertThat(report.get("verification").get("tables").get(table).get("found").asLong()).isEqualTo(restored.size());
+          List<DumpCell> restored =
+              SnapshotOracle.cells(
+                  fresh.connection(), TableName.valueOf("restored", qualifier(table)));
+          assertThat(SnapshotOracle.firstDifference(expected.get(table), restored))
+              .as(table)
+              .isNull();
+          assertThat(report.get("verification").get("tables").get(table).get("found").asLong())
+              .isEqualTo(restored.size());
           cells += restored.size();
         }
         assertThat(cells).as("the workload wrote something to compare").isGreaterThan(100);
 
-        // The bulk-load path into other tables of the same fresh cluster reads exactly like the put path.
-        String map = tables.stream().map(s -> s + "=bulk:" + qualifier(s)).collect(java.util.stream.Collectors.joining(","));
-        CliRun.Result bulk = CliRun.run("restore", "--store", storeUri, "--to", Long.toString(t),
-            "--hbase-zk", fresh.zookeeperQuorum(), "--mode", "bulkload", "--map", map, "--verify", "--json");
+        // The bulk-load path into other tables of the same fresh cluster reads exactly like the put
+        // path.
+        String map =
+            tables.stream()
+                .map(s -> s + "=bulk:" + qualifier(s))
+                .collect(java.util.stream.Collectors.joining(","));
+        CliRun.Result bulk =
+            CliRun.run(
+                "restore",
+                "--store",
+                storeUri,
+                "--to",
+                Long.toString(t),
+                "--hbase-zk",
+                fresh.zookeeperQuorum(),
+                "--mode",
+                "bulkload",
+                "--map",
+                map,
+                "--verify",
+                "--json");
 
         for (String table : tables) {
-          List<DumpCell> viaPuts = SnapshotOracle.cells(fresh.connection(), TableName.valueOf("restored", qualifier(table)));
-          List<DumpCell> viaBulkLoad = SnapshotOracle.cells(fresh.connection(), TableName.valueOf("bulk", qualifier(table)));
-          assertThat(SnapshotOracle.firstDifference(viaPuts, viaBulkLoad)).as("bulk load vs puts, " + table + ": " + bulk.out + bulk.err).isNull();
+          List<DumpCell> viaPuts =
+              SnapshotOracle.cells(
+                  fresh.connection(), TableName.valueOf("restored", qualifier(table)));
+          List<DumpCell> viaBulkLoad =
+              SnapshotOracle.cells(fresh.connection(), TableName.valueOf("bulk", qualifier(table)));
+          assertThat(SnapshotOracle.firstDifference(viaPuts, viaBulkLoad))
+              .as("bulk load vs puts, " + table + ": " + bulk.out + bulk.err)
+              .isNull();
         }
         assertThat(bulk.exit).as(bulk.err + bulk.out).isZero();
-        assertThat(Json.MAPPER.readTree(bulk.out).get("verification").get("ok").asBoolean()).as(bulk.out).isTrue();
+        assertThat(Json.MAPPER.readTree(bulk.out).get("verification").get("ok").asBoolean())
+            .as(bulk.out)
+            .isTrue();
       }
     }
   }

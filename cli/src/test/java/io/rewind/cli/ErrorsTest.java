@@ -24,7 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The exit code of a failure is its kind's and only its kind's; one case of each kind through the real command line. */
+/**
+ * The exit code of a failure is its kind's and only its kind's; one case of each kind through the
+ * real command line.
+ */
 class ErrorsTest {
 
   @TempDir Path dir;
@@ -36,17 +39,23 @@ class ErrorsTest {
       codes.put(kind, Errors.exitCode(kind));
     }
 
-    assertThat(codes).containsExactlyInAnyOrderEntriesOf(Map.of(Kind.FAILED, 1, Kind.REFUSED, 2, Kind.BUSY, 3, Kind.DATA_LOSS, 4));
+    assertThat(codes)
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(Kind.FAILED, 1, Kind.REFUSED, 2, Kind.BUSY, 3, Kind.DATA_LOSS, 4));
     assertThat(Errors.exitCodes()).containsOnlyKeys("0", "1", "2", "3", "4");
   }
 
   @Test
   void theKindAloneDecidesNotTheType() {
     assertThat(Errors.kind(new RewindException(Kind.BUSY, "held"))).isEqualTo(Kind.BUSY);
-    assertThat(Errors.kind(new DataLossException("rewind.edits", 3, 10, 20))).isEqualTo(Kind.DATA_LOSS);
-    assertThat(Errors.kind(new IllegalArgumentException("a library's"))).as("not Rewind's: a failure").isEqualTo(Kind.FAILED);
+    assertThat(Errors.kind(new DataLossException("rewind.edits", 3, 10, 20)))
+        .isEqualTo(Kind.DATA_LOSS);
+    assertThat(Errors.kind(new IllegalArgumentException("a library's")))
+        .as("not Rewind's: a failure")
+        .isEqualTo(Kind.FAILED);
     assertThat(Errors.kind(new IllegalStateException("a bug"))).isEqualTo(Kind.FAILED);
-    assertThat(Errors.kind(new ConfigException("lease.wait.ms", "x", "not a number"))).as("a setting refused by its ConfigDef")
+    assertThat(Errors.kind(new ConfigException("lease.wait.ms", "x", "not a number")))
+        .as("a setting refused by its ConfigDef")
         .isEqualTo(Kind.REFUSED);
   }
 
@@ -63,7 +72,8 @@ class ErrorsTest {
     Result r = runThrowing(new DataLossException("rewind.edits", 3, 10, 20));
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.DATA_LOSS);
-    assertThat(r.err).contains("rewind throw: data loss: data loss on rewind.edits-3: offsets [10, 20)");
+    assertThat(r.err)
+        .contains("rewind throw: data loss: data loss on rewind.edits-3: offsets [10, 20)");
   }
 
   @Test
@@ -81,22 +91,30 @@ class ErrorsTest {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
     RewindConfig config = RewindConfig.of(Map.of(RewindConfig.STORE_URI, store.uri));
     try (ObjectStore objects = ObjectStore.open(config);
-        Lease held = new Leases(objects, LeaseSettings.from(config), System::currentTimeMillis)
-            .acquire("restore-point create", List.of(LeaseResources.restorePoint("before-migration")))) {
+        Lease held =
+            new Leases(objects, LeaseSettings.from(config), System::currentTimeMillis)
+                .acquire(
+                    "restore-point create",
+                    List.of(LeaseResources.restorePoint("before-migration")))) {
 
       Result r = run("restore-point", "delete", "--store", store.uri, "--name", "before-migration");
 
       assertThat(r.exit).as(r.err).isEqualTo(Errors.BUSY);
-      assertThat(r.err).contains("busy: ").contains("restore-point:before-migration").contains("--wait");
+      assertThat(r.err)
+          .contains("busy: ")
+          .contains("restore-point:before-migration")
+          .contains("--wait");
     }
   }
 
   @Test
   void aFailureExitsWith1() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
-    java.nio.file.Files.delete(Path.of(java.net.URI.create(store.uri)).resolve(store.manifests.get(0).segmentPath));
+    java.nio.file.Files.delete(
+        Path.of(java.net.URI.create(store.uri)).resolve(store.manifests.get(0).segmentPath));
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+    Result r =
+        run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
     assertThat(r.err).contains("error: segment ");
@@ -109,9 +127,20 @@ class ErrorsTest {
     assertThat(r.exit).isEqualTo(CommandLine.ExitCode.USAGE).isEqualTo(Errors.REFUSED);
     assertThat(r.err).contains("Unknown option: '--no-such-option'");
 
-    Result unconverted = run("restore-point", "delete", "--store", "file:///nowhere", "--name", "p", "--wait", "soon");
+    Result unconverted =
+        run(
+            "restore-point",
+            "delete",
+            "--store",
+            "file:///nowhere",
+            "--name",
+            "p",
+            "--wait",
+            "soon");
 
-    assertThat(unconverted.exit).as("a converter's IllegalArgumentException is picocli's usage error").isEqualTo(CommandLine.ExitCode.USAGE);
+    assertThat(unconverted.exit)
+        .as("a converter's IllegalArgumentException is picocli's usage error")
+        .isEqualTo(CommandLine.ExitCode.USAGE);
     assertThat(unconverted.err).contains("'soon' is not a duration");
   }
 
@@ -119,10 +148,17 @@ class ErrorsTest {
   void everyCommandsHelpListsTheExitCodes() {
     Result r = run("restore", "--help");
 
-    assertThat(r.out).contains("Exit codes:").contains("Refused:").contains("Busy:").contains("Data loss:");
+    assertThat(r.out)
+        .contains("Exit codes:")
+        .contains("Refused:")
+        .contains("Busy:")
+        .contains("Data loss:");
   }
 
-  /** Runs {@code rewind throw}, a command that throws {@code e}, through Rewind's command line and its error handling. */
+  /**
+   * Runs {@code rewind throw}, a command that throws {@code e}, through Rewind's command line and
+   * its error handling.
+   */
   private static Result runThrowing(RuntimeException e) {
     CommandLine cl = Rewind.commandLine();
     cl.addSubcommand("throw", new CommandLine(new Thrower(e)));

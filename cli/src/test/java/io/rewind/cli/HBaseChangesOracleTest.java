@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.base.BulkLoadStore;
-import io.rewind.store.dump.CellDump;
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
@@ -15,6 +13,7 @@ import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.store.dump.CellDump;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import io.rewind.testkit.hbase.SnapshotOracle;
 import java.nio.charset.StandardCharsets;
@@ -50,9 +49,9 @@ import org.slf4j.LoggerFactory;
  * {@code orders} followed by puts and deletes of the same rows (pause 1); a truncate of {@code
  * events}, a family of {@code profiles} removed and one of {@code orders} added, written with puts
  * only (pause 2); {@code orders} split and its new family lowered to 2 versions, the removed family
- * added again (its old cells stay gone), {@code events} dropped (pause 3). Every pause is restored into HBase
- * and compared cell for cell with the snapshot taken at it, with the target split as the source
- * was; the cell dump of the same restore must equal the HBase target line for line.
+ * added again (its old cells stay gone), {@code events} dropped (pause 3). Every pause is restored
+ * into HBase and compared cell for cell with the snapshot taken at it, with the target split as the
+ * source was; the cell dump of the same restore must equal the HBase target line for line.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -66,8 +65,10 @@ class HBaseChangesOracleTest {
   private ObjectStore store;
   private HBaseWorkload workload;
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
+
   /** Per pause, each table's split keys in the source at that moment. */
   private final List<Map<String, List<byte[]>>> regions = new ArrayList<>();
+
   private String orders;
   private String events;
   private String profiles;
@@ -106,8 +107,12 @@ class HBaseChangesOracleTest {
     pause();
     workload.steps(50);
     workload.close();
-    pipeline.awaitCheckpointAtOrAfter(pauses.get(pauses.size() - 1).time(), Duration.ofSeconds(120));
-    LOG.info("{} writes, {} bulk-loaded cells, 4 pauses backed up in {} ms", workload.operations(), bulkLoadedCells,
+    pipeline.awaitCheckpointAtOrAfter(
+        pauses.get(pauses.size() - 1).time(), Duration.ofSeconds(120));
+    LOG.info(
+        "{} writes, {} bulk-loaded cells, 4 pauses backed up in {} ms",
+        workload.operations(),
+        bulkLoadedCells,
         System.currentTimeMillis() - started);
   }
 
@@ -121,7 +126,11 @@ class HBaseChangesOracleTest {
     HBaseWorkload.Pause p = workload.pause(pauses.size(), "changes");
     pauses.add(p);
     regions.add(keys);
-    LOG.info("pause {} at {}: tables {}", p.index(), TimeParser.format(p.time()), p.snapshots().keySet());
+    LOG.info(
+        "pause {} at {}: tables {}",
+        p.index(),
+        TimeParser.format(p.time()),
+        p.snapshots().keySet());
   }
 
   @AfterAll
@@ -135,53 +144,95 @@ class HBaseChangesOracleTest {
   @Order(1)
   void theBulkLoadWasCapturedIntoTheStoreAndNothingWarned() throws Exception {
     assertThat(bulkLoadedCells).isPositive();
-    // HBase's tool splits the files at the table's regions and loads each region's part on its own: one load per region.
+    // HBase's tool splits the files at the table's regions and loads each region's part on its own:
+    // one load per region.
     List<BulkLoadManifest> loads = new BulkLoadStore(store).all(orders);
     assertThat(loads).hasSize(2);
-    assertThat(loads).allSatisfy(load -> {
-      assertThat(load.files).isNotEmpty().allSatisfy(f -> assertThat(store.exists(f.key)).isTrue());
-      assertThat(load.writeTime).isBetween(pauses.get(0).time(), pauses.get(1).time());
-    });
-    assertThat(progressMarkers()).as("captured bulk loads raise no bulk-load marker").noneMatch(m -> m.getSource() == MarkerSource.BULK_LOAD);
+    assertThat(loads)
+        .allSatisfy(
+            load -> {
+              assertThat(load.files)
+                  .isNotEmpty()
+                  .allSatisfy(f -> assertThat(store.exists(f.key)).isTrue());
+              assertThat(load.writeTime).isBetween(pauses.get(0).time(), pauses.get(1).time());
+            });
+    assertThat(progressMarkers())
+        .as("captured bulk loads raise no bulk-load marker")
+        .noneMatch(m -> m.getSource() == MarkerSource.BULK_LOAD);
   }
 
   @Test
   @Order(2)
-  void everyPauseRestoresLikeItsSnapshotSplitAsTheSourceWasAndItsDumpReadsLikeTheTarget(@TempDir Path dumps) throws Exception {
+  void everyPauseRestoresLikeItsSnapshotSplitAsTheSourceWasAndItsDumpReadsLikeTheTarget(
+      @TempDir Path dumps) throws Exception {
     Connection conn = hbase.connection();
     List<String> mismatches = new ArrayList<>();
     long cells = 0;
     for (HBaseWorkload.Pause p : pauses) {
       List<String> tables = new ArrayList<>(p.snapshots().keySet());
       String ns = "c" + p.index();
-      CliRun.Result r = OracleRestores.restore(pipeline.stack.storeUri(), hbase.zookeeperQuorum(), p.time(), tables, ns, "--json");
+      CliRun.Result r =
+          OracleRestores.restore(
+              pipeline.stack.storeUri(), hbase.zookeeperQuorum(), p.time(), tables, ns, "--json");
       assertThat(r.exit).as("restore to pause %d: %s", p.index(), r.err).isZero();
       JsonNode report = Json.MAPPER.readTree(r.out);
-      assertThat(report.get("bulkLoadsReplayed").size()).as("bulk loads replayed at pause %d", p.index()).isEqualTo(p.index() == 0 ? 0 : 2);
+      assertThat(report.get("bulkLoadsReplayed").size())
+          .as("bulk loads replayed at pause %d", p.index())
+          .isEqualTo(p.index() == 0 ? 0 : 2);
       OracleRestores.Comparison c = OracleRestores.compare(conn, p, tables, ns);
       mismatches.addAll(c.mismatches());
       cells += c.cellsCompared();
       try (Admin admin = conn.getAdmin()) {
         for (String table : tables) {
-          List<String> restored = keys(HBaseWorkload.splitKeys(admin, TableName.valueOf(ns, OracleRestores.qualifier(table))));
-          assertThat(restored).as("regions of %s at pause %d", table, p.index()).isEqualTo(keys(regions.get(p.index()).get(table)));
+          List<String> restored =
+              keys(
+                  HBaseWorkload.splitKeys(
+                      admin, TableName.valueOf(ns, OracleRestores.qualifier(table))));
+          assertThat(restored)
+              .as("regions of %s at pause %d", table, p.index())
+              .isEqualTo(keys(regions.get(p.index()).get(table)));
         }
       }
 
       Path out = dumps.resolve("p" + p.index());
-      CliRun.Result dump = CliRun.run("restore", "--store", pipeline.stack.storeUri(), "--to", String.valueOf(p.time()), "--out",
-          out.toString(), "--parallelism", "2", "--set", "restore.sort.memory.bytes=1048576");
+      CliRun.Result dump =
+          CliRun.run(
+              "restore",
+              "--store",
+              pipeline.stack.storeUri(),
+              "--to",
+              String.valueOf(p.time()),
+              "--out",
+              out.toString(),
+              "--parallelism",
+              "2",
+              "--set",
+              "restore.sort.memory.bytes=1048576");
       assertThat(dump.exit).as("dump of pause %d: %s", p.index(), dump.err).isZero();
       for (String table : tables) {
-        List<String> target = SnapshotOracle.cells(conn, TableName.valueOf(ns, OracleRestores.qualifier(table))).stream()
-            .map(CellDump::line).collect(Collectors.toList());
-        List<String> lines = Files.readAllLines(out.resolve(CellDump.fileName(table)), StandardCharsets.UTF_8);
+        List<String> target =
+            SnapshotOracle.cells(conn, TableName.valueOf(ns, OracleRestores.qualifier(table)))
+                .stream()
+                .map(CellDump::line)
+                .collect(Collectors.toList());
+        List<String> lines =
+            Files.readAllLines(out.resolve(CellDump.fileName(table)), StandardCharsets.UTF_8);
         if (!lines.subList(1, lines.size()).equals(target)) {
-          mismatches.add("pause " + p.index() + " " + table + ": the dump's " + (lines.size() - 1) + " lines differ from the HBase target's "
-              + target.size() + " cells");
+          mismatches.add(
+              "pause "
+                  + p.index()
+                  + " "
+                  + table
+                  + ": the dump's "
+                  + (lines.size() - 1)
+                  + " lines differ from the HBase target's "
+                  + target.size()
+                  + " cells");
         }
       }
-      assertThat(out.resolve(CellDump.fileName(events))).as("a dropped table has no dump").matches(f -> p.index() < 3 || !Files.exists(f));
+      assertThat(out.resolve(CellDump.fileName(events)))
+          .as("a dropped table has no dump")
+          .matches(f -> p.index() < 3 || !Files.exists(f));
     }
     assertThat(mismatches).as("restores that differ from HBase's own state at T").isEmpty();
     LOG.info("{} cells compared", cells);
@@ -191,8 +242,17 @@ class HBaseChangesOracleTest {
   @Test
   @Order(3)
   void aTableIsRefusedAtATimeAfterItsDropNamingTheDrop(@TempDir Path out) {
-    CliRun.Result r = CliRun.run("restore", "--store", pipeline.stack.storeUri(), "--to", String.valueOf(pauses.get(3).time()),
-        "--tables", events, "--out", out.toString());
+    CliRun.Result r =
+        CliRun.run(
+            "restore",
+            "--store",
+            pipeline.stack.storeUri(),
+            "--to",
+            String.valueOf(pauses.get(3).time()),
+            "--tables",
+            events,
+            "--out",
+            out.toString());
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
     assertThat(r.err).contains(events, "dropped at", "--to");
@@ -203,8 +263,17 @@ class HBaseChangesOracleTest {
   void aBulkLoadRestoreOfTheChangedTablesReadsLikeTheSnapshot() throws Exception {
     HBaseWorkload.Pause p = pauses.get(2);
     List<String> tables = new ArrayList<>(p.snapshots().keySet());
-    CliRun.Result r = OracleRestores.restore(pipeline.stack.storeUri(), hbase.zookeeperQuorum(), p.time(), tables, "cb", "--mode", "bulkload",
-        "--set", "restore.sort.memory.bytes=1048576");
+    CliRun.Result r =
+        OracleRestores.restore(
+            pipeline.stack.storeUri(),
+            hbase.zookeeperQuorum(),
+            p.time(),
+            tables,
+            "cb",
+            "--mode",
+            "bulkload",
+            "--set",
+            "restore.sort.memory.bytes=1048576");
 
     assertThat(r.exit).as(r.err).isZero();
     OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, tables, "cb");
@@ -216,14 +285,16 @@ class HBaseChangesOracleTest {
     KafkaClients clients = new KafkaClients(pipeline.stack.config());
     var decoder = clients.serdes().deserializer(ProgressEvent.class);
     List<Marker> markers = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("changes-progress-reader", null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        clients.consumer("changes-progress-reader", null)) {
       TopicPartition tp = new TopicPartition(clients.topics().progress(), 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
       long end = consumer.endOffsets(List.of(tp)).get(tp);
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (decoder.deserialize(r.topic(), r.headers(), r.value()).getBody() instanceof Marker m) {
+          if (decoder.deserialize(r.topic(), r.headers(), r.value()).getBody()
+              instanceof Marker m) {
             markers.add(m);
           }
         }

@@ -3,12 +3,9 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.KafkaClients;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.ProgressEvent;
@@ -16,6 +13,9 @@ import io.rewind.schemas.TableDescriptor;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.stack.MapReduceMiniCluster;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import io.rewind.testkit.hbase.SnapshotOracle;
 import java.time.Duration;
@@ -47,13 +47,13 @@ import org.slf4j.LoggerFactory;
  * KafkaBackupEndpoint ships to Kafka, with the archiver and checkpoint app running. One region
  * server is killed midway, so a survivor claims and ships its queue. At random pause moments T (no
  * write within a few ms either side) every table is snapshotted. Afterwards `rewind restore --to T`
- * writes each state into fresh HBase tables, which must read exactly like the snapshot cloned into a
- * scratch table, cell for cell, all versions; the implicit-timestamp table must also read like the
- * source scanned with time range [0, T+1).
+ * writes each state into fresh HBase tables, which must read exactly like the snapshot cloned into
+ * a scratch table, cell for cell, all versions; the implicit-timestamp table must also read like
+ * the source scanned with time range [0, T+1).
  *
  * <p>The same restores through the MapReduce engine, on a MiniMRYarnCluster beside the mini cluster
- * (its HDFS): equal to the snapshots, to the local engine's restores, and exact when a map task and a
- * reduce task each fail once and are retried.
+ * (its HDFS): equal to the snapshots, to the local engine's restores, and exact when a map task and
+ * a reduce task each fail once and are retried.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -63,7 +63,11 @@ class HBaseOracleTest {
   private static final long SEED = 20261121L;
   private static final int PAUSES = 10;
   private static final int KILL_AFTER_PAUSE = 4;
-  /** The least sort memory: partitions sort through files, and hand their rows over in batches of 128 KiB. */
+
+  /**
+   * The least sort memory: partitions sort through files, and hand their rows over in batches of
+   * 128 KiB.
+   */
   private static final String[] SMALL_SORT = {"--set", "restore.sort.memory.bytes=1048576"};
 
   private OraclePipeline pipeline;
@@ -74,12 +78,17 @@ class HBaseOracleTest {
   private final List<HBaseWorkload.Pause> pauses = new ArrayList<>();
   private ServerName killed;
   private MapReduceMiniCluster yarn;
-  /** Restored through the MapReduce engine too: the last pause, after the kill (a job takes ~1 min on two cores). */
+
+  /**
+   * Restored through the MapReduce engine too: the last pause, after the kill (a job takes ~1 min
+   * on two cores).
+   */
   private static final int[] MAPREDUCE_PAUSES = {PAUSES - 1};
 
   @BeforeAll
   void backUpARandomWorkloadWithAServerKilledMidway() throws Exception {
-    // HBase's and Hadoop's own threads may die noisily during the kill: theirs to log, not a test failure.
+    // HBase's and Hadoop's own threads may die noisily during the kill: theirs to log, not a test
+    // failure.
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
     pipeline = OraclePipeline.start(4, 2, "oracle-archiver");
     stack = pipeline.stack;
@@ -94,26 +103,41 @@ class HBaseOracleTest {
       workload.run(200 + random.nextInt(600));
       if (i == KILL_AFTER_PAUSE) {
         ServerName meta = hbase.serverHoldingMeta();
-        killed = hbase.liveRegionServers().stream().filter(s -> !s.equals(meta)).findFirst().orElseThrow();
+        killed =
+            hbase.liveRegionServers().stream()
+                .filter(s -> !s.equals(meta))
+                .findFirst()
+                .orElseThrow();
         // Right after a burst: the dead server's queue still holds edits the survivor must ship.
         hbase.killRegionServer(killed);
         long killedAt = System.currentTimeMillis();
         workload.run(500);
         hbase.awaitNoRegionsInTransition(Duration.ofSeconds(120));
-        LOG.info("killed {}; its regions are back {} ms later", killed, System.currentTimeMillis() - killedAt);
+        LOG.info(
+            "killed {}; its regions are back {} ms later",
+            killed,
+            System.currentTimeMillis() - killedAt);
       }
       long pauseStarted = System.currentTimeMillis();
       pauses.add(workload.pause(i, "oracle"));
-      LOG.info("pause {} at T={} ({} writes so far, snapshots took {} ms)", i, TimeParser.format(pauses.get(i).time()),
-          workload.operations(), System.currentTimeMillis() - pauseStarted);
+      LOG.info(
+          "pause {} at T={} ({} writes so far, snapshots took {} ms)",
+          i,
+          TimeParser.format(pauses.get(i).time()),
+          workload.operations(),
+          System.currentTimeMillis() - pauseStarted);
     }
     workload.run(300);
     workload.close();
 
     long lastT = pauses.get(pauses.size() - 1).time();
     pipeline.awaitCheckpointAtOrAfter(lastT, Duration.ofSeconds(180));
-    await().atMost(Duration.ofSeconds(60)).until(() -> TableDescriptorFile.readAll(store).size() >= workload.tableNames().size());
-    LOG.info("workload of {} writes backed up; checkpoint past the last pause {} ms after the workload began", workload.operations(),
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> TableDescriptorFile.readAll(store).size() >= workload.tableNames().size());
+    LOG.info(
+        "workload of {} writes backed up; checkpoint past the last pause {} ms after the workload began",
+        workload.operations(),
         System.currentTimeMillis() - started);
   }
 
@@ -136,15 +160,20 @@ class HBaseOracleTest {
     assertThat(hbase.liveRegionServers()).doesNotContain(killed).hasSize(1);
     assertThat(workload.operations()).isGreaterThan(300);
     assertThat(workload.bigValueWritten()).isTrue();
-    // The dead server's queue was listed, then claimed by the survivor, shipped to its end and removed.
+    // The dead server's queue was listed, then claimed by the survivor, shipped to its end and
+    // removed.
     String dead = killed.getServerName();
     assertThat(snapshotServers()).anySatisfy(servers -> assertThat(servers).contains(dead));
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-      List<List<String>> all = snapshotServers();
-      assertThat(all.get(all.size() - 1)).doesNotContain(dead).isNotEmpty();
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () -> {
+              List<List<String>> all = snapshotServers();
+              assertThat(all.get(all.size() - 1)).doesNotContain(dead).isNotEmpty();
+            });
     for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
-      assertThat(d.getFamilies()).allSatisfy(f -> assertThat(f.getKeepDeletedCells()).isEqualTo("TRUE"));
+      assertThat(d.getFamilies())
+          .allSatisfy(f -> assertThat(f.getKeepDeletedCells()).isEqualTo("TRUE"));
     }
     long c = CheckpointFile.read(store).orElseThrow().time;
     assertThat(pauses).allSatisfy(p -> assertThat(p.time()).isLessThanOrEqualTo(c));
@@ -159,18 +188,30 @@ class HBaseOracleTest {
     for (HBaseWorkload.Pause p : pauses) {
       String ns = "r" + p.index();
       long restoreStarted = System.currentTimeMillis();
-      // Every other restore with the least sort memory: the same state through spilled runs and small batches.
-      CliRun.Result r = p.index() % 2 == 1 ? restore(p.time(), ns, SMALL_SORT) : restore(p.time(), ns);
-      LOG.info("restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - restoreStarted);
+      // Every other restore with the least sort memory: the same state through spilled runs and
+      // small batches.
+      CliRun.Result r =
+          p.index() % 2 == 1 ? restore(p.time(), ns, SMALL_SORT) : restore(p.time(), ns);
+      LOG.info(
+          "restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - restoreStarted);
       assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
       OracleRestores.Comparison c = OracleRestores.compare(conn, p, workload.tableNames(), ns);
       mismatches.addAll(c.mismatches());
       cellsCompared += c.cellsCompared();
       for (String source : workload.implicitTables()) {
-        List<DumpCell> restored = SnapshotOracle.cells(conn, TableName.valueOf(ns, OracleRestores.qualifier(source)));
-        String sourceDiff = SnapshotOracle.firstDifference(SnapshotOracle.cellsUpTo(conn, TableName.valueOf(source), p.time()), restored);
+        List<DumpCell> restored =
+            SnapshotOracle.cells(conn, TableName.valueOf(ns, OracleRestores.qualifier(source)));
+        String sourceDiff =
+            SnapshotOracle.firstDifference(
+                SnapshotOracle.cellsUpTo(conn, TableName.valueOf(source), p.time()), restored);
         if (sourceDiff != null) {
-          mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + " vs source scan [0, T+1): " + sourceDiff);
+          mismatches.add(
+              "T="
+                  + TimeParser.format(p.time())
+                  + " "
+                  + source
+                  + " vs source scan [0, T+1): "
+                  + sourceDiff);
         }
       }
     }
@@ -186,7 +227,9 @@ class HBaseOracleTest {
     String ns = "r" + last.index();
     List<List<DumpCell>> before = new ArrayList<>();
     for (String source : workload.tableNames()) {
-      before.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
+      before.add(
+          SnapshotOracle.cells(
+              conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
     }
 
     CliRun.Result refused = restore(last.time(), ns);
@@ -196,13 +239,18 @@ class HBaseOracleTest {
     CliRun.Result again = restore(last.time(), ns, "--force", "--json");
     assertThat(again.exit).as(again.err).isZero();
     assertThat(io.rewind.client.store.Json.MAPPER.readTree(again.out).get("editsApplied").asLong())
-        .as("--force restored again into the tables that held cells").isPositive();
+        .as("--force restored again into the tables that held cells")
+        .isPositive();
     List<List<DumpCell>> after = new ArrayList<>();
     for (String source : workload.tableNames()) {
-      after.add(SnapshotOracle.cells(conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
+      after.add(
+          SnapshotOracle.cells(
+              conn, TableName.valueOf(ns, source.substring(source.indexOf(':') + 1))));
     }
     for (int i = 0; i < before.size(); i++) {
-      assertThat(SnapshotOracle.firstDifference(before.get(i), after.get(i))).as(workload.tableNames().get(i)).isNull();
+      assertThat(SnapshotOracle.firstDifference(before.get(i), after.get(i)))
+          .as(workload.tableNames().get(i))
+          .isNull();
     }
   }
 
@@ -212,11 +260,15 @@ class HBaseOracleTest {
     HBaseWorkload.Pause last = pauses.get(pauses.size() - 1);
     String ns = "b" + last.index();
 
-    CliRun.Result r = restore(last.time(), ns, "--mode", "bulkload", "--json", SMALL_SORT[0], SMALL_SORT[1]);
+    CliRun.Result r =
+        restore(last.time(), ns, "--mode", "bulkload", "--json", SMALL_SORT[0], SMALL_SORT[1]);
 
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(Json.MAPPER.readTree(r.out).get("sortRunsSpilled").asLong()).as("the partitions sorted through files").isPositive();
-    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), last, workload.tableNames(), ns);
+    assertThat(Json.MAPPER.readTree(r.out).get("sortRunsSpilled").asLong())
+        .as("the partitions sorted through files")
+        .isPositive();
+    OracleRestores.Comparison c =
+        OracleRestores.compare(hbase.connection(), last, workload.tableNames(), ns);
     assertThat(c.mismatches()).isEmpty();
     assertThat(c.cellsCompared()).isGreaterThan(100);
   }
@@ -232,8 +284,20 @@ class HBaseOracleTest {
       HBaseWorkload.Pause p = pauses.get(i);
       String ns = "m" + p.index();
       long started = System.currentTimeMillis();
-      CliRun.Result r = restore(p.time(), ns, "--engine", "mapreduce", "--hadoop-conf", yarn.confDir().toString(), "--verify", "--json");
-      LOG.info("MapReduce restore to pause {} took {} ms", p.index(), System.currentTimeMillis() - started);
+      CliRun.Result r =
+          restore(
+              p.time(),
+              ns,
+              "--engine",
+              "mapreduce",
+              "--hadoop-conf",
+              yarn.confDir().toString(),
+              "--verify",
+              "--json");
+      LOG.info(
+          "MapReduce restore to pause {} took {} ms",
+          p.index(),
+          System.currentTimeMillis() - started);
       assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
       var json = Json.MAPPER.readTree(r.out);
       assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
@@ -242,17 +306,28 @@ class HBaseOracleTest {
       OracleRestores.Comparison c = OracleRestores.compare(conn, p, workload.tableNames(), ns);
       mismatches.addAll(c.mismatches());
       cellsCompared += c.cellsCompared();
-      // The differential: the local engine's restore of the same store and T (test 2), cell for cell.
+      // The differential: the local engine's restore of the same store and T (test 2), cell for
+      // cell.
       for (String source : workload.tableNames()) {
         String q = OracleRestores.qualifier(source);
-        String diff = SnapshotOracle.firstDifference(SnapshotOracle.cells(conn, TableName.valueOf("r" + p.index(), q)),
-            SnapshotOracle.cells(conn, TableName.valueOf(ns, q)));
+        String diff =
+            SnapshotOracle.firstDifference(
+                SnapshotOracle.cells(conn, TableName.valueOf("r" + p.index(), q)),
+                SnapshotOracle.cells(conn, TableName.valueOf(ns, q)));
         if (diff != null) {
-          mismatches.add("T=" + TimeParser.format(p.time()) + " " + source + ": mapreduce vs local engine: " + diff);
+          mismatches.add(
+              "T="
+                  + TimeParser.format(p.time())
+                  + " "
+                  + source
+                  + ": mapreduce vs local engine: "
+                  + diff);
         }
       }
     }
-    assertThat(mismatches).as("MapReduce restores that differ from HBase's state at T or from the local engine").isEmpty();
+    assertThat(mismatches)
+        .as("MapReduce restores that differ from HBase's state at T or from the local engine")
+        .isEmpty();
     assertThat(cellsCompared).isGreaterThan(100);
   }
 
@@ -261,21 +336,29 @@ class HBaseOracleTest {
   void aMapTaskAndAReduceTaskThatFailOnceLeaveTheRestoreExact() throws Exception {
     HBaseWorkload.Pause p = pauses.get(PAUSES - 1);
     String ns = "f" + p.index();
-    MapReduceFaults.Run run = MapReduceFaults.restore(stack.config(), hbase, yarn, p.time(), workload.tableNames(), ns);
+    MapReduceFaults.Run run =
+        MapReduceFaults.restore(stack.config(), hbase, yarn, p.time(), workload.tableNames(), ns);
     assertThat(run.stats().failedMapAttempts()).as("map attempts failed and retried").isEqualTo(1);
-    assertThat(run.stats().failedReduceAttempts()).as("reduce attempts failed and retried").isEqualTo(1);
+    assertThat(run.stats().failedReduceAttempts())
+        .as("reduce attempts failed and retried")
+        .isEqualTo(1);
     assertThat(run.report().restoreEngine).isEqualTo("mapreduce");
-    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
+    OracleRestores.Comparison c =
+        OracleRestores.compare(hbase.connection(), p, workload.tableNames(), ns);
     assertThat(c.mismatches()).isEmpty();
     assertThat(c.cellsCompared()).isGreaterThan(100);
   }
 
-  /** The originating servers of the queues each cluster snapshot on the progress topic lists, in order. */
+  /**
+   * The originating servers of the queues each cluster snapshot on the progress topic lists, in
+   * order.
+   */
   private List<List<String>> snapshotServers() {
     KafkaClients clients = new KafkaClients(stack.config());
     var decoder = clients.serdes().deserializer(ProgressEvent.class);
     List<List<String>> snapshots = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = clients.consumer("oracle-progress-reader", null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        clients.consumer("oracle-progress-reader", null)) {
       TopicPartition tp = new TopicPartition(clients.topics().progress(), 0);
       consumer.assign(List.of(tp));
       consumer.seekToBeginning(List.of(tp));
@@ -284,7 +367,10 @@ class HBaseOracleTest {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
           ProgressEvent e = decoder.deserialize(r.topic(), r.headers(), r.value());
           if (e.getBody() instanceof ClusterSnapshot cs) {
-            snapshots.add(cs.getQueues().stream().map(q -> q.getQueue().getServer()).collect(Collectors.toList()));
+            snapshots.add(
+                cs.getQueues().stream()
+                    .map(q -> q.getQueue().getServer())
+                    .collect(Collectors.toList()));
           }
         }
       }
@@ -293,6 +379,12 @@ class HBaseOracleTest {
   }
 
   private CliRun.Result restore(long t, String targetNamespace, String... extra) {
-    return OracleRestores.restore(stack.storeUri(), hbase.zookeeperQuorum(), t, workload.tableNames(), targetNamespace, extra);
+    return OracleRestores.restore(
+        stack.storeUri(),
+        hbase.zookeeperQuorum(),
+        t,
+        workload.tableNames(),
+        targetNamespace,
+        extra);
   }
 }

@@ -32,31 +32,52 @@ final class MapReduceFaults {
 
   record Run(RestoreReport report, MapReduceEngine.Stats stats) {}
 
-  static Run restore(RewindConfig config, HBaseMiniCluster hbase, MapReduceMiniCluster yarn, long t, List<String> tables,
-      String targetNamespace) throws IOException {
+  static Run restore(
+      RewindConfig config,
+      HBaseMiniCluster hbase,
+      MapReduceMiniCluster yarn,
+      long t,
+      List<String> tables,
+      String targetNamespace)
+      throws IOException {
     try (ObjectStore store = ObjectStore.open(config)) {
-      Restore restore = new Restore(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits());
+      Restore restore =
+          new Restore(
+              store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits());
       var at = restore.tablesAt(t, tables);
-      TableMapping mapping = TableMapping.of(tables, TableMapping.parse(tables.stream()
-          .map(s -> s + "=" + targetNamespace + ":" + OracleRestores.qualifier(s)).collect(Collectors.toList())));
-      HBaseTarget target = HBaseTarget.open(hbase.connection(), mapping, Restore.descriptors(at), false);
-      MapReduceEngine engine = new MapReduceEngine(yarn.configuration(), config, hbase.connection(), null)
-          .withTasks(FailFirstAttemptMapper.class, FailFirstAttemptReducer.class);
-      RestoreReport report = restore.withEngine(engine).run(new RestoreOptions(t, tables, 2, false), target);
+      TableMapping mapping =
+          TableMapping.of(
+              tables,
+              TableMapping.parse(
+                  tables.stream()
+                      .map(s -> s + "=" + targetNamespace + ":" + OracleRestores.qualifier(s))
+                      .collect(Collectors.toList())));
+      HBaseTarget target =
+          HBaseTarget.open(hbase.connection(), mapping, Restore.descriptors(at), false);
+      MapReduceEngine engine =
+          new MapReduceEngine(yarn.configuration(), config, hbase.connection(), null)
+              .withTasks(FailFirstAttemptMapper.class, FailFirstAttemptReducer.class);
+      RestoreReport report =
+          restore.withEngine(engine).run(new RestoreOptions(t, tables, 2, false), target);
       return new Run(report, engine.stats());
     }
   }
 
   static boolean firstAttemptOfFirstTask(TaskAttemptContext context) {
-    return context.getTaskAttemptID().getTaskID().getId() == 0 && context.getTaskAttemptID().getId() == 0;
+    return context.getTaskAttemptID().getTaskID().getId() == 0
+        && context.getTaskAttemptID().getId() == 0;
   }
 
   /** Passes every edit on, then fails its first attempt of task 0 before it commits. */
-  public static final class FailFirstAttemptMapper extends Mapper<RowEditKey, BytesWritable, RowEditKey, BytesWritable> {
+  public static final class FailFirstAttemptMapper
+      extends Mapper<RowEditKey, BytesWritable, RowEditKey, BytesWritable> {
     @Override
     protected void cleanup(Context context) throws IOException {
       if (firstAttemptOfFirstTask(context)) {
-        throw new IOException("injected: map attempt " + context.getTaskAttemptID() + " fails after its output was written");
+        throw new IOException(
+            "injected: map attempt "
+                + context.getTaskAttemptID()
+                + " fails after its output was written");
       }
     }
   }
@@ -67,7 +88,10 @@ final class MapReduceFaults {
     public void run(Context context) throws IOException, InterruptedException {
       super.run(context);
       if (firstAttemptOfFirstTask(context)) {
-        throw new IOException("injected: reduce attempt " + context.getTaskAttemptID() + " fails after its HFiles were written");
+        throw new IOException(
+            "injected: reduce attempt "
+                + context.getTaskAttemptID()
+                + " fails after its HFiles were written");
       }
     }
   }

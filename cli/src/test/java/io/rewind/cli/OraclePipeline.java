@@ -4,13 +4,16 @@ import static org.awaitility.Awaitility.await;
 
 import io.rewind.archiver.Archiver;
 import io.rewind.checkpoint.CheckpointApp;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import io.rewind.store.catalog.CheckpointFile;
 import java.time.Duration;
 
-/** The oracle tests' backup: the embedded stack with HBase, the checkpoint app, one archiver and the store. */
+/**
+ * The oracle tests' backup: the embedded stack with HBase, the checkpoint app, one archiver and the
+ * store.
+ */
 final class OraclePipeline implements AutoCloseable {
 
   final EmbeddedStack stack;
@@ -19,7 +22,8 @@ final class OraclePipeline implements AutoCloseable {
   private final CheckpointApp checkpoint;
   private final Archiver archiver;
 
-  private OraclePipeline(EmbeddedStack stack, CheckpointApp checkpoint, Archiver archiver, ObjectStore store) {
+  private OraclePipeline(
+      EmbeddedStack stack, CheckpointApp checkpoint, Archiver archiver, ObjectStore store) {
     this.stack = stack;
     this.hbase = stack.hbase().orElseThrow();
     this.checkpoint = checkpoint;
@@ -27,14 +31,25 @@ final class OraclePipeline implements AutoCloseable {
     this.store = store;
   }
 
-  static OraclePipeline start(int partitions, int regionServers, String archiverId) throws Exception {
+  static OraclePipeline start(int partitions, int regionServers, String archiverId)
+      throws Exception {
     return start(partitions, regionServers, archiverId, java.util.Map.of());
   }
 
-  /** @param hbaseSettings region server settings over the mini cluster's own */
-  static OraclePipeline start(int partitions, int regionServers, String archiverId, java.util.Map<String, String> hbaseSettings)
+  /**
+   * @param hbaseSettings region server settings over the mini cluster's own
+   */
+  static OraclePipeline start(
+      int partitions,
+      int regionServers,
+      String archiverId,
+      java.util.Map<String, String> hbaseSettings)
       throws Exception {
-    EmbeddedStack.Builder builder = EmbeddedStack.builder().editsPartitions(partitions).withHBase(true).hbaseRegionServers(regionServers);
+    EmbeddedStack.Builder builder =
+        EmbeddedStack.builder()
+            .editsPartitions(partitions)
+            .withHBase(true)
+            .hbaseRegionServers(regionServers);
     hbaseSettings.forEach(builder::hbaseConfig);
     EmbeddedStack stack = builder.start();
     CheckpointApp checkpoint = null;
@@ -57,7 +72,9 @@ final class OraclePipeline implements AutoCloseable {
 
   /** Waits until the store's checkpoint is at or after T: every edit up to T is archived. */
   void awaitCheckpointAtOrAfter(long t, Duration timeout) {
-    await().atMost(timeout).pollInterval(Duration.ofMillis(250))
+    await()
+        .atMost(timeout)
+        .pollInterval(Duration.ofMillis(250))
         .until(() -> CheckpointFile.read(store).map(c -> c.time >= t).orElse(false));
   }
 

@@ -21,17 +21,31 @@ class PointAnswersTest {
   }
 
   private static Marker marker(String server, long newestWriteTime) {
-    return Marker.newBuilder().setQueue(q(server)).setNewestWriteTime(newestWriteTime).setBound(newestWriteTime - MARGIN)
-        .setSource(MarkerSource.CHORE).build();
+    return Marker.newBuilder()
+        .setQueue(q(server))
+        .setNewestWriteTime(newestWriteTime)
+        .setBound(newestWriteTime - MARGIN)
+        .setSource(MarkerSource.CHORE)
+        .build();
   }
 
   private static ClusterSnapshot snapshot(long readTime, String... servers) {
     List<QueueListing> queues = new ArrayList<>();
     for (String s : servers) {
-      queues.add(QueueListing.newBuilder().setQueue(q(s)).setHolder(s).setOldestWalStart(1_000).setBound(1_000 - MARGIN).setWalCount(1)
-          .build());
+      queues.add(
+          QueueListing.newBuilder()
+              .setQueue(q(s))
+              .setHolder(s)
+              .setOldestWalStart(1_000)
+              .setBound(1_000 - MARGIN)
+              .setWalCount(1)
+              .build());
     }
-    return ClusterSnapshot.newBuilder().setReadTime(readTime).setMarginMs(MARGIN).setQueues(queues).build();
+    return ClusterSnapshot.newBuilder()
+        .setReadTime(readTime)
+        .setMarginMs(MARGIN)
+        .setQueues(queues)
+        .build();
   }
 
   @Test

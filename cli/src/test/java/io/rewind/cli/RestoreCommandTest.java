@@ -4,10 +4,10 @@ import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.cli.CliRun.Result;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.Manifest;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.ManifestStore;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,15 @@ class RestoreCommandTest {
   void aTimePastTheCheckpointExitsNonZeroNamingTheCheckpoint() throws Exception {
     String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
 
-    Result r = run("restore", "--store", store, "--to", "2026-11-19T07:07:00Z", "--out", dir.resolve("out").toString());
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store,
+            "--to",
+            "2026-11-19T07:07:00Z",
+            "--out",
+            dir.resolve("out").toString());
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
     assertThat(r.err)
@@ -36,7 +44,9 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", store, "--to", "1794999999999", "--dry-run");
 
     assertThat(r.exit).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains("2026-11-18T11:06:39.999Z is outside the restorable range 2026-11-18T11:06:40Z … 2026-11-18T11:06:50Z");
+    assertThat(r.err)
+        .contains(
+            "2026-11-18T11:06:39.999Z is outside the restorable range 2026-11-18T11:06:40Z … 2026-11-18T11:06:50Z");
   }
 
   @Test
@@ -61,17 +71,24 @@ class RestoreCommandTest {
   void theJsonReportSaysHowTheTimeWasRead() throws Exception {
     String store = storeWithCheckpoint(1_795_000_000_000L, 1_795_000_010_000L);
 
-    Result noZone = run("restore", "--store", store, "--to", "2026-11-18T11:06:45", "--dry-run", "--json");
+    Result noZone =
+        run("restore", "--store", store, "--to", "2026-11-18T11:06:45", "--dry-run", "--json");
     Result latest = run("restore", "--store", store, "--latest", "--dry-run", "--json");
 
     assertThat(noZone.exit).as(noZone.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report = io.rewind.client.store.Json.MAPPER.readTree(noZone.out);
+    com.fasterxml.jackson.databind.JsonNode report =
+        io.rewind.client.store.Json.MAPPER.readTree(noZone.out);
     assertThat(report.get("timeIso").asText()).isEqualTo("2026-11-18T11:06:45Z");
-    assertThat(report.get("timeInterpretation").asText()).isEqualTo("ISO-8601 without a zone, read as UTC");
+    assertThat(report.get("timeInterpretation").asText())
+        .isEqualTo("ISO-8601 without a zone, read as UTC");
     assertThat(latest.exit).as(latest.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode toCheckpoint = io.rewind.client.store.Json.MAPPER.readTree(latest.out);
-    assertThat(toCheckpoint.get("time").asLong()).isEqualTo(1_795_000_010_000L).isEqualTo(toCheckpoint.get("checkpoint").asLong());
-    assertThat(toCheckpoint.get("timeInterpretation").asText()).isEqualTo("--latest: the checkpoint");
+    com.fasterxml.jackson.databind.JsonNode toCheckpoint =
+        io.rewind.client.store.Json.MAPPER.readTree(latest.out);
+    assertThat(toCheckpoint.get("time").asLong())
+        .isEqualTo(1_795_000_010_000L)
+        .isEqualTo(toCheckpoint.get("checkpoint").asLong());
+    assertThat(toCheckpoint.get("timeInterpretation").asText())
+        .isEqualTo("--latest: the checkpoint");
   }
 
   @Test
@@ -82,8 +99,10 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", store, "--to", "-2h", "--dry-run", "--json");
 
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report = io.rewind.client.store.Json.MAPPER.readTree(r.out);
-    assertThat(report.get("time").asLong()).isBetween(now - 2 * 3_600_000L, System.currentTimeMillis() - 2 * 3_600_000L);
+    com.fasterxml.jackson.databind.JsonNode report =
+        io.rewind.client.store.Json.MAPPER.readTree(r.out);
+    assertThat(report.get("time").asLong())
+        .isBetween(now - 2 * 3_600_000L, System.currentTimeMillis() - 2 * 3_600_000L);
     assertThat(report.get("timeInterpretation").asText()).startsWith("relative: -2h before ");
   }
 
@@ -102,7 +121,9 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", store, "--to", "2026-11-18T11:06:45", "--dry-run");
 
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("restore to 2026-11-18T11:06:45Z (ISO-8601 without a zone, read as UTC)").contains("1 segments");
+    assertThat(r.out)
+        .contains("restore to 2026-11-18T11:06:45Z (ISO-8601 without a zone, read as UTC)")
+        .contains("1 segments");
   }
 
   private String storeWithCheckpoint(long firstEdit, long checkpoint) throws Exception {
@@ -116,7 +137,8 @@ class RestoreCommandTest {
       m.segmentPath = "segments/p=0/00000000000000000000-00000000000000000010.avro";
       m.sha256 = "00";
       new ManifestStore(store).write(m);
-      CheckpointFile.write(store, CheckpointFile.Stored.of(checkpoint, checkpoint, null, "test", 1));
+      CheckpointFile.write(
+          store, CheckpointFile.Stored.of(checkpoint, checkpoint, null, "test", 1));
     }
     return dir.toUri().toString();
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.archiver.Compactor;
 import io.rewind.client.config.RewindConfig;
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
@@ -14,6 +13,7 @@ import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreTarget;
 import io.rewind.restore.RestoredRow;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.testkit.archive.HistoryArchive;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -49,13 +49,19 @@ class RestoreDuringCompactionTest {
     String uri = dir.resolve(name).toUri().toString();
     first = Math.floorDiv(System.currentTimeMillis() - 3 * HOUR, HOUR) * HOUR;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
-      HistoryArchive.write(store, clients.serdes(), new HistoryArchive.Shape(2, 20 * MINUTE, 200, 2_000, first, 2_000, 11));
+      HistoryArchive.write(
+          store,
+          clients.serdes(),
+          new HistoryArchive.Shape(2, 20 * MINUTE, 200, 2_000, first, 2_000, 11));
     }
     return uri;
   }
 
   private static Compactor compactor(ObjectStore store) {
-    return new Compactor(store, new CompactionSettings(RewindConfig.of(Map.of(CompactionSettings.GRACE_MS, "0"))), "test",
+    return new Compactor(
+        store,
+        new CompactionSettings(RewindConfig.of(Map.of(CompactionSettings.GRACE_MS, "0"))),
+        "test",
         System::currentTimeMillis);
   }
 
@@ -71,9 +77,12 @@ class RestoreDuringCompactionTest {
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       Path out = dir.resolve("during");
       RestoreReport[] report = new RestoreReport[1];
-      Map<String, String> restored = restore(store, time, out, target -> new CompactingOnce(target, store), report);
+      Map<String, String> restored =
+          restore(store, time, out, target -> new CompactingOnce(target, store), report);
 
-      assertThat(report[0].segmentsMergedAway).as("the second partition's planned segments were gone").isPositive();
+      assertThat(report[0].segmentsMergedAway)
+          .as("the second partition's planned segments were gone")
+          .isPositive();
       assertThat(restored).isEqualTo(expected);
     }
   }
@@ -89,28 +98,40 @@ class RestoreDuringCompactionTest {
       }
     }
     ExecutorService pool = Executors.newSingleThreadExecutor();
-    try (ObjectStore store = ObjectStore.open(uri, Map.of()); ObjectStore compacting = ObjectStore.open(uri, Map.of())) {
+    try (ObjectStore store = ObjectStore.open(uri, Map.of());
+        ObjectStore compacting = ObjectStore.open(uri, Map.of())) {
       Future<Compactor.Report> compaction = pool.submit(() -> compactor(compacting).pass());
       for (int i = 0; i < times.size(); i++) {
-        assertThat(restore(store, times.get(i), dir.resolve("during-" + i), null)).as("restore to %s", times.get(i)).isEqualTo(expected.get(i));
+        assertThat(restore(store, times.get(i), dir.resolve("during-" + i), null))
+            .as("restore to %s", times.get(i))
+            .isEqualTo(expected.get(i));
       }
       assertThat(compaction.get().mergedSegmentsWritten).isPositive();
       for (int i = 0; i < times.size(); i++) {
-        assertThat(restore(store, times.get(i), dir.resolve("after-" + i), null)).isEqualTo(expected.get(i));
+        assertThat(restore(store, times.get(i), dir.resolve("after-" + i), null))
+            .isEqualTo(expected.get(i));
       }
     } finally {
       pool.shutdownNow();
     }
   }
 
-  private Map<String, String> restore(ObjectStore store, long time, Path out, java.util.function.UnaryOperator<RestoreTarget> wrap)
+  private Map<String, String> restore(
+      ObjectStore store, long time, Path out, java.util.function.UnaryOperator<RestoreTarget> wrap)
       throws Exception {
     return restore(store, time, out, wrap, new RestoreReport[1]);
   }
 
-  /** Restores into cell dumps with one replay thread, so partitions are read one after the other. */
-  private Map<String, String> restore(ObjectStore store, long time, Path out, java.util.function.UnaryOperator<RestoreTarget> wrap,
-      RestoreReport[] report) throws Exception {
+  /**
+   * Restores into cell dumps with one replay thread, so partitions are read one after the other.
+   */
+  private Map<String, String> restore(
+      ObjectStore store,
+      long time,
+      Path out,
+      java.util.function.UnaryOperator<RestoreTarget> wrap,
+      RestoreReport[] report)
+      throws Exception {
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());
     DumpTarget dump = new DumpTarget(out, time, restore.knownTables(restore.catalog()));
     RestoreTarget target = wrap == null ? dump : wrap.apply(dump);

@@ -6,14 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.cli.CliRun.Result;
 import io.rewind.client.store.Manifest;
 import io.rewind.stack.LoopbackPorts;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.net.URI;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every restore error the operator can meet: a non-zero exit and one line naming the problem and the fix. */
+/**
+ * Every restore error the operator can meet: a non-zero exit and one line naming the problem and
+ * the fix.
+ */
 class RestoreErrorsTest {
 
   @TempDir Path dir;
@@ -22,27 +25,57 @@ class RestoreErrorsTest {
   void theCraftedStoreRestoresCleanly() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 20);
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--verify");
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out").toString(),
+            "--verify");
 
     assertThat(r.exit).as(r.err).isZero();
-    assertThat(r.out).contains("ns:orders").contains("40 cells").contains("verify: every table holds the cells the replay wrote");
+    assertThat(r.out)
+        .contains("ns:orders")
+        .contains("40 cells")
+        .contains("verify: every table holds the cells the replay wrote");
     assertThat(r.out).containsPattern("ns:orders +expected +40 found +40 ok");
   }
 
   @Test
   void aStoreOfBothSegmentFormatsRestoresTheSameCellsAsAColumnarOne() throws Exception {
     // An upgrade: partitions archived in format 1 by an older archiver next to format 2 ones.
-    CraftedStore mixed = CraftedStore.write(dir.resolve("mixed"), 3, 20, -1, p -> p == 1 ? "columnar" : "records");
+    CraftedStore mixed =
+        CraftedStore.write(dir.resolve("mixed"), 3, 20, -1, p -> p == 1 ? "columnar" : "records");
     CraftedStore columnar = CraftedStore.write(dir.resolve("columnar"), 3, 20, -1, p -> "columnar");
-    try (io.rewind.client.store.ObjectStore store = io.rewind.client.store.ObjectStore.open(mixed.uri, java.util.Map.of());
-        io.rewind.store.segment.SegmentReader first = io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(0));
-        io.rewind.store.segment.SegmentReader second = io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
+    try (io.rewind.client.store.ObjectStore store =
+            io.rewind.client.store.ObjectStore.open(mixed.uri, java.util.Map.of());
+        io.rewind.store.segment.SegmentReader first =
+            io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(0));
+        io.rewind.store.segment.SegmentReader second =
+            io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
       assertThat(first.format()).isEqualTo(1);
       assertThat(second.format()).isEqualTo(2);
     }
 
-    Result fromMixed = run("restore", "--store", mixed.uri, "--latest", "--out", dir.resolve("out-mixed").toString(), "--verify");
-    Result fromColumnar = run("restore", "--store", columnar.uri, "--latest", "--out", dir.resolve("out-columnar").toString());
+    Result fromMixed =
+        run(
+            "restore",
+            "--store",
+            mixed.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out-mixed").toString(),
+            "--verify");
+    Result fromColumnar =
+        run(
+            "restore",
+            "--store",
+            columnar.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out-columnar").toString());
 
     assertThat(fromMixed.exit).as(fromMixed.err).isZero();
     assertThat(fromColumnar.exit).as(fromColumnar.err).isZero();
@@ -56,10 +89,20 @@ class RestoreErrorsTest {
   void verifyReportsPerTableCountsAsJson() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5);
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--verify", "--json");
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out").toString(),
+            "--verify",
+            "--json");
 
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode v = io.rewind.client.store.Json.MAPPER.readTree(r.out).get("verification");
+    com.fasterxml.jackson.databind.JsonNode v =
+        io.rewind.client.store.Json.MAPPER.readTree(r.out).get("verification");
     assertThat(v.get("ok").asBoolean()).isTrue();
     assertThat(v.get("tables").get("ns:orders").get("found").asLong()).isEqualTo(10);
   }
@@ -69,21 +112,34 @@ class RestoreErrorsTest {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 2, 5, 2);
     String segment = store.manifests.get(0).segmentPath;
 
-    Result human = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
-    Result json = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out-json").toString(), "--json");
+    Result human =
+        run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+    Result json =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out-json").toString(),
+            "--json");
 
     assertThat(human.exit).as(human.err).isZero();
-    assertThat(human.out).contains("1 records of these segments failed validation when archived")
+    assertThat(human.out)
+        .contains("1 records of these segments failed validation when archived")
         .contains(segment + " offset 2: missing header rewind.schema");
     assertThat(json.exit).as(json.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report = io.rewind.client.store.Json.MAPPER.readTree(json.out);
+    com.fasterxml.jackson.databind.JsonNode report =
+        io.rewind.client.store.Json.MAPPER.readTree(json.out);
     assertThat(report.get("invalidRecordsArchived").asLong()).isEqualTo(1);
     com.fasterxml.jackson.databind.JsonNode named = report.get("invalidRecordsNamed");
     assertThat(named).hasSize(1);
     assertThat(named.get(0).get("segment").asText()).isEqualTo(segment);
     assertThat(named.get(0).get("offset").asLong()).isEqualTo(2);
     assertThat(named.get(0).get("reason").asText()).startsWith("missing header rewind.schema");
-    assertThat(report.get("editsApplied").asLong()).as("its edit decodes: restored, not dropped").isEqualTo(10);
+    assertThat(report.get("editsApplied").asLong())
+        .as("its edit decodes: restored, not dropped")
+        .isEqualTo(10);
   }
 
   @Test
@@ -100,7 +156,16 @@ class RestoreErrorsTest {
   void anUnknownTableIsRefusedBeforeAnyHBaseTargetIsTouched() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--tables", "ns:nope", "--hbase-zk", "127.0.0.1:" + LoopbackPorts.free());
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--tables",
+            "ns:nope",
+            "--hbase-zk",
+            "127.0.0.1:" + LoopbackPorts.free());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
     assertThat(r.err).contains("unknown table ns:nope");
@@ -131,10 +196,13 @@ class RestoreErrorsTest {
     Manifest m = store.manifests.get(1);
     Files.delete(local(store, m.segmentPath));
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
+    Result r =
+        run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
-    assertThat(r.err).contains("segment " + m.segmentPath + " is missing").contains("manifests/p=1/");
+    assertThat(r.err)
+        .contains("segment " + m.segmentPath + " is missing")
+        .contains("manifests/p=1/");
   }
 
   @Test
@@ -148,7 +216,16 @@ class RestoreErrorsTest {
 
     Path spill = Files.createDirectories(dir.resolve("spill"));
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(), "--spill-dir", spill.toString());
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out").toString(),
+            "--spill-dir",
+            spill.toString());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
     assertThat(r.err).contains("segment " + m.segmentPath + " is corrupt").contains("SHA-256");
@@ -158,15 +235,27 @@ class RestoreErrorsTest {
   }
 
   @Test
-  void anUnwritableSpillDirectoryIsRefusedNamingTheSettingBeforeAnythingIsWritten() throws Exception {
+  void anUnwritableSpillDirectoryIsRefusedNamingTheSettingBeforeAnythingIsWritten()
+      throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
     Path file = Files.writeString(dir.resolve("a-file"), "not a directory");
 
-    Result r = run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString(),
-        "--spill-dir", file.resolve("spill").toString());
+    Result r =
+        run(
+            "restore",
+            "--store",
+            store.uri,
+            "--latest",
+            "--out",
+            dir.resolve("out").toString(),
+            "--spill-dir",
+            file.resolve("spill").toString());
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.REFUSED);
-    assertThat(r.err).contains(file.toString()).contains("restore.spill.dir").contains("--spill-dir");
+    assertThat(r.err)
+        .contains(file.toString())
+        .contains("restore.spill.dir")
+        .contains("--spill-dir");
     assertThat(dir.resolve("out")).as("no dump directory created").doesNotExist();
   }
 

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.testkit.hbase.HBaseWorkload;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -43,8 +42,11 @@ class RestorePointDeadServerTest {
   @BeforeAll
   void backUpAWorkload() throws Exception {
     Awaitility.doNotCatchUncaughtExceptionsByDefault();
-    // The survivor claims a dead server's queues 8 to 16 s after the death (HBase sleeps between one and two times this first).
-    pipeline = OraclePipeline.start(2, 2, "point-archiver", java.util.Map.of("replication.sleep.before.failover", "8000"));
+    // The survivor claims a dead server's queues 8 to 16 s after the death (HBase sleeps between
+    // one and two times this first).
+    pipeline =
+        OraclePipeline.start(
+            2, 2, "point-archiver", java.util.Map.of("replication.sleep.before.failover", "8000"));
     stack = pipeline.stack;
     hbase = pipeline.hbase;
     workload = new HBaseWorkload(hbase.connection(), "pt", SEED);
@@ -60,51 +62,103 @@ class RestorePointDeadServerTest {
   }
 
   @Test
-  void aPointTimesOutNamingTheDeadServersQueueThenCompletesOnceItIsRecoveredAndRestoresExactly() throws Exception {
-    // Shipping paused, the last writes stay in both servers' WALs: the dead server's queue then holds edits only a survivor can ship.
+  void aPointTimesOutNamingTheDeadServersQueueThenCompletesOnceItIsRecoveredAndRestoresExactly()
+      throws Exception {
+    // Shipping paused, the last writes stay in both servers' WALs: the dead server's queue then
+    // holds edits only a survivor can ship.
     try (Admin admin = hbase.connection().getAdmin()) {
       admin.disableReplicationPeer(HBaseMiniCluster.PEER_ID);
       workload.run(200);
       pause = workload.pause(0, "point");
       workload.close();
       ServerName meta = hbase.serverHoldingMeta();
-      victim = hbase.liveRegionServers().stream().filter(s -> !s.equals(meta)).findFirst().orElseThrow();
+      victim =
+          hbase.liveRegionServers().stream().filter(s -> !s.equals(meta)).findFirst().orElseThrow();
       hbase.killRegionServer(victim);
       admin.enableReplicationPeer(HBaseMiniCluster.PEER_ID);
     }
     long killedAt = System.currentTimeMillis();
 
-    CliRun.Result early = CliRun.run("restore-point", "create", "--name", "during-death", "-b", stack.bootstrapServers(), "--store",
-        stack.storeUri(), "--timeout", "2s");
+    CliRun.Result early =
+        CliRun.run(
+            "restore-point",
+            "create",
+            "--name",
+            "during-death",
+            "-b",
+            stack.bootstrapServers(),
+            "--store",
+            stack.storeUri(),
+            "--timeout",
+            "2s");
     LOG.info("a point right after the kill: {}", early.err);
     assertThat(early.exit).as(early.out + early.err).isEqualTo(Errors.FAILED);
-    assertThat(early.err).contains("restore point during-death").contains("was not created")
+    assertThat(early.err)
+        .contains("restore point during-death")
+        .contains("was not created")
         .contains("held back by queue ");
-    // The dead server's queue is named: as the one holding the checkpoint, or (while a survivor's claim is not effective yet)
+    // The dead server's queue is named: as the one holding the checkpoint, or (while a survivor's
+    // claim is not effective yet)
     // among the queues that have not claimed past the point.
     assertThat(early.err).contains(victim.getServerName());
 
-    JsonNode created = CliRun.json("restore-point", "create", "--name", "after-recovery", "-b", stack.bootstrapServers(), "--store",
-        stack.storeUri(), "--timeout", "120s", "--json");
+    JsonNode created =
+        CliRun.json(
+            "restore-point",
+            "create",
+            "--name",
+            "after-recovery",
+            "-b",
+            stack.bootstrapServers(),
+            "--store",
+            stack.storeUri(),
+            "--timeout",
+            "120s",
+            "--json");
     JsonNode point = created.get("point");
-    LOG.info("the point after the kill completed {} ms after it: {}", System.currentTimeMillis() - killedAt, created);
+    LOG.info(
+        "the point after the kill completed {} ms after it: {}",
+        System.currentTimeMillis() - killedAt,
+        created);
     assertThat(point.get("time").asLong()).isGreaterThan(killedAt);
-    assertThat(point.get("checkpointAtCompletion").asLong()).isGreaterThanOrEqualTo(point.get("time").asLong());
-    // Completed because the dead server's queue was claimed, shipped and removed: no queue of it is left.
-    JsonNode status = CliRun.json("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
+    assertThat(point.get("checkpointAtCompletion").asLong())
+        .isGreaterThanOrEqualTo(point.get("time").asLong());
+    // Completed because the dead server's queue was claimed, shipped and removed: no queue of it is
+    // left.
+    JsonNode status =
+        CliRun.json(
+            "status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
     List<String> queues = new ArrayList<>();
     status.get("walBacklog").get("queues").forEach(q -> queues.add(q.get("queue").asText()));
     assertThat(queues).isNotEmpty().noneMatch(q -> q.startsWith(victim.getServerName()));
     JsonNode list = CliRun.json("restore-point", "list", "--store", stack.storeUri(), "--json");
-    assertThat(list.get("points")).extracting(p -> p.get("name").asText()).containsExactly("after-recovery");
+    assertThat(list.get("points"))
+        .extracting(p -> p.get("name").asText())
+        .containsExactly("after-recovery");
 
     // Nothing was written after the pause: the point's state is the pause's snapshots.
-    List<String> args = new ArrayList<>(List.of("restore", "--store", stack.storeUri(), "--to-point", "after-recovery", "--hbase-zk",
-        hbase.zookeeperQuorum(), "--hbase-conf", "hbase.client.pause=20", "--parallelism", "2", "--map",
-        workload.tableNames().stream().map(s -> s + "=rp:" + OracleRestores.qualifier(s)).collect(Collectors.joining(","))));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "restore",
+                "--store",
+                stack.storeUri(),
+                "--to-point",
+                "after-recovery",
+                "--hbase-zk",
+                hbase.zookeeperQuorum(),
+                "--hbase-conf",
+                "hbase.client.pause=20",
+                "--parallelism",
+                "2",
+                "--map",
+                workload.tableNames().stream()
+                    .map(s -> s + "=rp:" + OracleRestores.qualifier(s))
+                    .collect(Collectors.joining(","))));
     CliRun.Result restored = CliRun.run(args.toArray(new String[0]));
     assertThat(restored.exit).as(restored.err).isZero();
-    OracleRestores.Comparison c = OracleRestores.compare(hbase.connection(), pause, workload.tableNames(), "rp");
+    OracleRestores.Comparison c =
+        OracleRestores.compare(hbase.connection(), pause, workload.tableNames(), "rp");
     assertThat(c.mismatches()).isEmpty();
     assertThat(c.cellsCompared()).isPositive();
   }

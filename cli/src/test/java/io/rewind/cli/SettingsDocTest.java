@@ -3,7 +3,6 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.rewind.stack.ProjectRoot;
 import io.rewind.archiver.ArchiverSettings;
 import io.rewind.archiver.CompactionSettings;
 import io.rewind.base.BaseImageSettings;
@@ -14,6 +13,7 @@ import io.rewind.client.segment.KeyRing;
 import io.rewind.monitoring.MonitorSettings;
 import io.rewind.producer.hbase.EndpointSettings;
 import io.rewind.restore.mapreduce.MapReduceEngine;
+import io.rewind.stack.ProjectRoot;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,35 +31,52 @@ import org.junit.jupiter.api.Test;
 class SettingsDocTest {
 
   static final String UPDATE = "-Drewind.docs.update=true";
-  static final String BEGIN = "<!-- settings:begin: generated from the ConfigDefs by SettingsDocTest, do not edit by hand -->";
+  static final String BEGIN =
+      "<!-- settings:begin: generated from the ConfigDefs by SettingsDocTest, do not edit by hand -->";
   static final String END = "<!-- settings:end -->";
-  static final String COMMAND = "mvn -pl cli -am -Dtest=SettingsDocTest -Dsurefire.failIfNoSpecifiedTests=false " + UPDATE + " verify";
+  static final String COMMAND =
+      "mvn -pl cli -am -Dtest=SettingsDocTest -Dsurefire.failIfNoSpecifiedTests=false "
+          + UPDATE
+          + " verify";
 
   /** A stage's table: its title, where its definition lives, the definition. */
   record Table(String title, String source, ConfigDef definition) {}
 
-  static final List<Table> TABLES = List.of(
-      new Table("Kafka and topics", "core: RewindConfig.KAFKA", RewindConfig.KAFKA),
-      new Table("Store and segments", "core: RewindConfig.ARCHIVE", RewindConfig.ARCHIVE),
-      new Table("Archivers", "archivers: ArchiverSettings.CONFIG", ArchiverSettings.CONFIG),
-      new Table("Compaction", "archivers: CompactionSettings.CONFIG", CompactionSettings.CONFIG),
-      new Table("Encryption", "core: KeyRing.CONFIG", KeyRing.CONFIG),
-      new Table("Checkpoint", "core: RewindConfig.CHECKPOINT", RewindConfig.CHECKPOINT),
-      new Table("Endpoint (the replication peer's CONFIG)", "producers: EndpointSettings.CONFIG", EndpointSettings.CONFIG),
-      new Table("Stored HFiles (bases and captured bulk loads)", "core: FileCopier.CONFIG", FileCopier.CONFIG),
-      new Table("Bases", "bases: BaseImageSettings.CONFIG", BaseImageSettings.CONFIG),
-      new Table("Leases", "core: LeaseSettings.CONFIG", LeaseSettings.CONFIG),
-      new Table("Restore", "core: RewindConfig.RESTORE", RewindConfig.RESTORE),
-      new Table("Restore with --engine mapreduce", "restore-mapreduce: MapReduceEngine.CONFIG", MapReduceEngine.CONFIG),
-      new Table("Verify", "cli: VerifyCommand.CONFIG", VerifyCommand.CONFIG),
-      new Table("Monitoring", "monitoring: MonitorSettings.CONFIG", MonitorSettings.CONFIG));
+  static final List<Table> TABLES =
+      List.of(
+          new Table("Kafka and topics", "core: RewindConfig.KAFKA", RewindConfig.KAFKA),
+          new Table("Store and segments", "core: RewindConfig.ARCHIVE", RewindConfig.ARCHIVE),
+          new Table("Archivers", "archivers: ArchiverSettings.CONFIG", ArchiverSettings.CONFIG),
+          new Table(
+              "Compaction", "archivers: CompactionSettings.CONFIG", CompactionSettings.CONFIG),
+          new Table("Encryption", "core: KeyRing.CONFIG", KeyRing.CONFIG),
+          new Table("Checkpoint", "core: RewindConfig.CHECKPOINT", RewindConfig.CHECKPOINT),
+          new Table(
+              "Endpoint (the replication peer's CONFIG)",
+              "producers: EndpointSettings.CONFIG",
+              EndpointSettings.CONFIG),
+          new Table(
+              "Stored HFiles (bases and captured bulk loads)",
+              "core: FileCopier.CONFIG",
+              FileCopier.CONFIG),
+          new Table("Bases", "bases: BaseImageSettings.CONFIG", BaseImageSettings.CONFIG),
+          new Table("Leases", "core: LeaseSettings.CONFIG", LeaseSettings.CONFIG),
+          new Table("Restore", "core: RewindConfig.RESTORE", RewindConfig.RESTORE),
+          new Table(
+              "Restore with --engine mapreduce",
+              "restore-mapreduce: MapReduceEngine.CONFIG",
+              MapReduceEngine.CONFIG),
+          new Table("Verify", "cli: VerifyCommand.CONFIG", VerifyCommand.CONFIG),
+          new Table("Monitoring", "monitoring: MonitorSettings.CONFIG", MonitorSettings.CONFIG));
 
   @Test
   void everyKeyIsDefinedOnce() {
     Set<String> seen = new HashSet<>();
     for (Table t : TABLES) {
       for (String key : t.definition().names()) {
-        assertThat(seen.add(key)).as("%s is defined in more than one ConfigDef (again in %s)", key, t.source()).isTrue();
+        assertThat(seen.add(key))
+            .as("%s is defined in more than one ConfigDef (again in %s)", key, t.source())
+            .isTrue();
       }
     }
     assertThat(RewindConfig.defaults().keySet()).allSatisfy(k -> assertThat(seen).contains(k));
@@ -72,17 +89,22 @@ class SettingsDocTest {
     int begin = text.indexOf(BEGIN);
     int end = text.indexOf(END);
     assertThat(begin).as("%s has the marker %s", doc, BEGIN).isNotNegative();
-    assertThat(end).as("%s has the marker %s after the begin marker", doc, END).isGreaterThan(begin);
+    assertThat(end)
+        .as("%s has the marker %s after the begin marker", doc, END)
+        .isGreaterThan(begin);
     String current = text.substring(begin + BEGIN.length(), end);
     String generated = "\n" + tables();
     if (current.equals(generated)) {
       return;
     }
     if (Boolean.getBoolean("rewind.docs.update")) {
-      Files.writeString(doc, text.substring(0, begin + BEGIN.length()) + generated + text.substring(end));
+      Files.writeString(
+          doc, text.substring(0, begin + BEGIN.length()) + generated + text.substring(end));
       return;
     }
-    fail("%s's settings tables differ from the ConfigDefs:%n%s%nRewrite them with: %s", doc, diff(current, generated), COMMAND);
+    fail(
+        "%s's settings tables differ from the ConfigDefs:%n%s%nRewrite them with: %s",
+        doc, diff(current, generated), COMMAND);
   }
 
   static String tables() {
@@ -91,17 +113,31 @@ class SettingsDocTest {
       out.append("### ").append(t.title()).append("\n\n");
       out.append("Defined in ").append(t.source()).append(".\n\n");
       out.append("| key | type | default | valid values | meaning |\n|---|---|---|---|---|\n");
-      t.definition().configKeys().values().forEach(k -> out.append("| `").append(k.name).append("` | ")
-          .append(k.type.name().toLowerCase()).append(" | ")
-          .append(defaultText(k)).append(" | ")
-          .append(k.validator == null ? "" : cell(k.validator.toString())).append(" | ")
-          .append(cell(k.documentation)).append(" |\n"));
+      t.definition()
+          .configKeys()
+          .values()
+          .forEach(
+              k ->
+                  out.append("| `")
+                      .append(k.name)
+                      .append("` | ")
+                      .append(k.type.name().toLowerCase())
+                      .append(" | ")
+                      .append(defaultText(k))
+                      .append(" | ")
+                      .append(k.validator == null ? "" : cell(k.validator.toString()))
+                      .append(" | ")
+                      .append(cell(k.documentation))
+                      .append(" |\n"));
       out.append("\n");
     }
     return out.toString();
   }
 
-  /** The default as an operator reads it: machine-dependent paths by the property they come from, sizes and durations in units too. */
+  /**
+   * The default as an operator reads it: machine-dependent paths by the property they come from,
+   * sizes and durations in units too.
+   */
   static String defaultText(ConfigDef.ConfigKey key) {
     Object v = key.defaultValue;
     if (v == null || v.toString().isEmpty()) {

@@ -48,11 +48,21 @@ class ShutdownTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"archive", "checkpoint", "compact"})
-  void sigtermStopsTheCommandWithinSecondsAfterItClosedItsWork(String command, @org.junit.jupiter.api.io.TempDir Path dir)
-      throws Exception {
+  void sigtermStopsTheCommandWithinSecondsAfterItClosedItsWork(
+      String command, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
     RewindConfig config = stack.config();
-    List<String> args = new ArrayList<>(List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", testClassPath(),
-        Rewind.class.getName(), command, "--store", config.storeUri()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                testClassPath(),
+                Rewind.class.getName(),
+                command,
+                "--store",
+                config.storeUri()));
     String ready;
     String closed;
     switch (command) {
@@ -62,8 +72,12 @@ class ShutdownTest {
         closed = " closed: ";
       }
       case "checkpoint" -> {
-        args.addAll(List.of("--bootstrap-servers", config.bootstrapServers(), "--set",
-            RewindConfig.CHECKPOINT_STATE_DIR + "=" + dir.resolve("state")));
+        args.addAll(
+            List.of(
+                "--bootstrap-servers",
+                config.bootstrapServers(),
+                "--set",
+                RewindConfig.CHECKPOINT_STATE_DIR + "=" + dir.resolve("state")));
         ready = " started against ";
         closed = "checkpoint app rewind-checkpoint closed";
       }
@@ -73,21 +87,42 @@ class ShutdownTest {
         closed = "compactor stopped";
       }
     }
-    ChildProcess child = ChildProcess.start(command, ChildProcess.javaCommand(args), dir, dir.resolve(command + ".log"));
+    ChildProcess child =
+        ChildProcess.start(
+            command, ChildProcess.javaCommand(args), dir, dir.resolve(command + ".log"));
     children.add(child);
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
-      assertThat(child.isAlive()).as(command + " exited early: " + child.logTail()).isTrue();
-      return Files.readString(child.logFile(), StandardCharsets.ISO_8859_1).contains(ready);
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(100))
+        .until(
+            () -> {
+              assertThat(child.isAlive())
+                  .as(command + " exited early: " + child.logTail())
+                  .isTrue();
+              return Files.readString(child.logFile(), StandardCharsets.ISO_8859_1).contains(ready);
+            });
 
     ProcessHandle process = ProcessHandle.of(child.pid()).orElseThrow();
     long signalled = System.nanoTime();
     process.destroy();
-    boolean exited = process.onExit().toCompletableFuture().completeOnTimeout(null, STOPS_WITHIN.toSeconds(), TimeUnit.SECONDS)
-        .get() != null;
+    boolean exited =
+        process
+                .onExit()
+                .toCompletableFuture()
+                .completeOnTimeout(null, STOPS_WITHIN.toSeconds(), TimeUnit.SECONDS)
+                .get()
+            != null;
     long tookMs = (System.nanoTime() - signalled) / 1_000_000;
-    assertThat(exited).as(command + " still running " + STOPS_WITHIN.toSeconds() + " s after SIGTERM; log:\n" + child.logTail()).isTrue();
-    assertThat(Files.readString(child.logFile(), StandardCharsets.ISO_8859_1)).as("it closed its work before exiting (" + tookMs + " ms)")
+    assertThat(exited)
+        .as(
+            command
+                + " still running "
+                + STOPS_WITHIN.toSeconds()
+                + " s after SIGTERM; log:\n"
+                + child.logTail())
+        .isTrue();
+    assertThat(Files.readString(child.logFile(), StandardCharsets.ISO_8859_1))
+        .as("it closed its work before exiting (" + tookMs + " ms)")
         .contains(closed);
   }
 

@@ -62,15 +62,37 @@ class StatusEndToEndTest {
     archiver = new Archiver(config, "status-test-archiver");
     archiver.start();
     publisher = new EditPublisher(config, "status-test-fleet");
-    fleet = new FleetSimulator(SimulatorSettings.defaults().servers(4).editsPerSecond(400).duration(Duration.ofSeconds(3)).deaths(0).seed(5),
-        publisher, Clock.systemUTC());
+    fleet =
+        new FleetSimulator(
+            SimulatorSettings.defaults()
+                .servers(4)
+                .editsPerSecond(400)
+                .duration(Duration.ofSeconds(3))
+                .deaths(0)
+                .seed(5),
+            publisher,
+            Clock.systemUTC());
     fleet.start();
     connectionFile = DemoConnectionFile.write(config, checkpoint.statusUrl().orElseThrow());
     // Live data: a checkpoint near now, archived tables, the queue table, and a few chart points.
-    await().atMost(Duration.ofSeconds(60)).until(() -> checkpoint.sampler().latest()
-        .filter(r -> r.checkpoint() != null && r.checkpoint().rpoMs() < 5_000 && !r.queues().isEmpty() && !r.tables().isEmpty()
-            && r.groups().stream().allMatch(g -> g.memberCount() > 0 && !g.partitions().isEmpty()))
-        .isPresent() && checkpoint.sampler().history().points().size() >= 3);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                checkpoint
+                        .sampler()
+                        .latest()
+                        .filter(
+                            r ->
+                                r.checkpoint() != null
+                                    && r.checkpoint().rpoMs() < 5_000
+                                    && !r.queues().isEmpty()
+                                    && !r.tables().isEmpty()
+                                    && r.groups().stream()
+                                        .allMatch(
+                                            g -> g.memberCount() > 0 && !g.partitions().isEmpty()))
+                        .isPresent()
+                    && checkpoint.sampler().history().points().size() >= 3);
   }
 
   @AfterAll
@@ -119,36 +141,55 @@ class StatusEndToEndTest {
     assertThat(edits.get("partitionCount").asInt()).isEqualTo(3);
     assertThat(edits.get("records").asLong()).isPositive();
     assertThat(edits.get("sizeBytes").asLong()).isPositive();
-    assertThat(edits.get("retentionMs").asLong()).isEqualTo(config.getLong(RewindConfig.EDITS_RETENTION_MS));
-    assertThat(edits.get("partitions")).hasSize(3).allSatisfy(p -> assertThat(p.has("endOffset")).isTrue());
+    assertThat(edits.get("retentionMs").asLong())
+        .isEqualTo(config.getLong(RewindConfig.EDITS_RETENTION_MS));
+    assertThat(edits.get("partitions"))
+        .hasSize(3)
+        .allSatisfy(p -> assertThat(p.has("endOffset")).isTrue());
 
     JsonNode groups = s.get("groups");
     assertThat(groups).hasSize(2);
     for (JsonNode g : groups) {
       assertThat(g.get("members")).isNotEmpty();
-      assertThat(g.get("partitions")).isNotEmpty()
-          .allSatisfy(p -> assertThat(p.has("lagRecords") && p.has("lagSeconds") && p.has("committedOffset")).isTrue());
+      assertThat(g.get("partitions"))
+          .isNotEmpty()
+          .allSatisfy(
+              p ->
+                  assertThat(p.has("lagRecords") && p.has("lagSeconds") && p.has("committedOffset"))
+                      .isTrue());
     }
-    assertThat(find(groups, "role", "archivers").get("groupId").asText()).isEqualTo(config.get(RewindConfig.ARCHIVER_GROUP));
-    assertThat(find(groups, "role", "checkpoint").get("groupId").asText()).isEqualTo(config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    assertThat(find(groups, "role", "archivers").get("groupId").asText())
+        .isEqualTo(config.get(RewindConfig.ARCHIVER_GROUP));
+    assertThat(find(groups, "role", "checkpoint").get("groupId").asText())
+        .isEqualTo(config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
 
     JsonNode c = s.get("checkpoint");
     assertThat(c.get("time").asLong()).isGreaterThan(fleet.startTime());
     assertThat(c.get("rpoMs").asLong()).isBetween(0L, 30_000L);
     assertThat(c.get("rule").asText()).isNotBlank();
 
-    assertThat(s.get("queues")).hasSizeGreaterThanOrEqualTo(4).allSatisfy(q -> {
-      assertThat(q.get("rule").asText()).isNotBlank();
-      assertThat(q.has("contribution") && q.has("lastMarkerAgeMs")).isTrue();
-    });
+    assertThat(s.get("queues"))
+        .hasSizeGreaterThanOrEqualTo(4)
+        .allSatisfy(
+            q -> {
+              assertThat(q.get("rule").asText()).isNotBlank();
+              assertThat(q.has("contribution") && q.has("lastMarkerAgeMs")).isTrue();
+            });
     assertThat(s.get("alerts").isArray()).isTrue();
-    assertThat(s.get("tables")).isNotEmpty().allSatisfy(t -> {
-      assertThat(t.get("earliestRestorable").asLong()).isGreaterThanOrEqualTo(fleet.startTime() - 1_000);
-      assertThat(t.get("basis").asText()).contains("first archived edit");
-    });
+    assertThat(s.get("tables"))
+        .isNotEmpty()
+        .allSatisfy(
+            t -> {
+              assertThat(t.get("earliestRestorable").asLong())
+                  .isGreaterThanOrEqualTo(fleet.startTime() - 1_000);
+              assertThat(t.get("basis").asText()).contains("first archived edit");
+            });
     assertThat(s.get("clockSkew")).isNotEmpty();
-    assertThat(find(s.get("clockSkew"), "publisher", "status-test-fleet").get("samples").asInt()).isPositive();
-    assertThat(s.get("segments")).hasSize(3).allSatisfy(p -> assertThat(p.get("newest").get("endOffset").asLong()).isPositive());
+    assertThat(find(s.get("clockSkew"), "publisher", "status-test-fleet").get("samples").asInt())
+        .isPositive();
+    assertThat(s.get("segments"))
+        .hasSize(3)
+        .allSatisfy(p -> assertThat(p.get("newest").get("endOffset").asLong()).isPositive());
     assertThat(s.get("archive").get("partitions")).hasSize(3);
     // The store part of the collection: the manifests of three partitions read, nothing written.
     JsonNode requests = s.get("storeRequests");
@@ -164,22 +205,36 @@ class StatusEndToEndTest {
     cl.setOut(new PrintWriter(out));
     cl.setErr(new PrintWriter(new StringWriter()));
 
-    assertThat(cl.execute("status", "-b", stack.bootstrapServers(), "--store", stack.storeUri())).isZero();
+    assertThat(cl.execute("status", "-b", stack.bootstrapServers(), "--store", stack.storeUri()))
+        .isZero();
 
-    assertThat(out.toString()).contains("ALERTS", "CHECKPOINT", "QUEUES", "TOPICS", "rewind.edits", "GROUPS",
-        config.get(RewindConfig.ARCHIVER_GROUP), "SEGMENTS", "TABLES", "CLOCK SKEW", "status-test-fleet");
+    assertThat(out.toString())
+        .contains(
+            "ALERTS",
+            "CHECKPOINT",
+            "QUEUES",
+            "TOPICS",
+            "rewind.edits",
+            "GROUPS",
+            config.get(RewindConfig.ARCHIVER_GROUP),
+            "SEGMENTS",
+            "TABLES",
+            "CLOCK SKEW",
+            "status-test-fleet");
   }
 
   @Test
   void statusPageRendersTheChartAndTheServerTableInHeadlessChromium() throws Exception {
     if (!Files.isExecutable(CHROMIUM)) {
-      throw new AssertionError("chromium is missing at " + CHROMIUM + ": run scripts/install-deps.sh");
+      throw new AssertionError(
+          "chromium is missing at " + CHROMIUM + ": run scripts/install-deps.sh");
     }
     StatusReport live = checkpoint.sampler().latest().orElseThrow();
     String dom = dumpDom(checkpoint.statusUrl().orElseThrow());
 
     assertThat(dom).contains("data-status=\"live\"");
-    assertThat(Integer.parseInt(attribute(dom, "svg", "chart", "data-points"))).isGreaterThanOrEqualTo(3);
+    assertThat(Integer.parseInt(attribute(dom, "svg", "chart", "data-points")))
+        .isGreaterThanOrEqualTo(3);
     String rpo = attribute(dom, "path", "rpo-line", "d");
     String lag = attribute(dom, "path", "lag-line", "d");
     assertThat(rpo).startsWith("M").contains("L");
@@ -187,7 +242,8 @@ class StatusEndToEndTest {
     String queues = table(dom, "queues");
     assertThat(live.queues()).isNotEmpty();
     live.queues().forEach(q -> assertThat(queues).contains(q.server(), q.walGroup()));
-    assertThat(queues.split("<tr>")).hasSize(live.queues().size() + 2); // the header row, then one per queue
+    assertThat(queues.split("<tr>"))
+        .hasSize(live.queues().size() + 2); // the header row, then one per queue
     assertThat(queues).contains("effective-claim");
     assertThat(table(dom, "groups")).contains(config.get(RewindConfig.ARCHIVER_GROUP), "STABLE");
     assertThat(table(dom, "topics")).contains("rewind.edits");
@@ -196,26 +252,43 @@ class StatusEndToEndTest {
   private String dumpDom(String url) throws IOException, InterruptedException {
     Path profile = Files.createTempDirectory(home, "chromium-");
     Path log = home.resolve("chromium.log");
-    Process p = new ProcessBuilder(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--user-data-dir=" + profile, "--virtual-time-budget=8000", "--dump-dom", url)
-        .redirectError(log.toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(
+                CHROMIUM.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--user-data-dir=" + profile,
+                "--virtual-time-budget=8000",
+                "--dump-dom",
+                url)
+            .redirectError(log.toFile())
+            .start();
     byte[] dom;
     try {
       dom = p.getInputStream().readAllBytes();
       if (!p.waitFor(90, TimeUnit.SECONDS)) {
-        throw new AssertionError("chromium did not finish within 90 s; its log: " + Files.readString(log));
+        throw new AssertionError(
+            "chromium did not finish within 90 s; its log: " + Files.readString(log));
       }
     } finally {
       p.destroyForcibly();
     }
-    assertThat(p.exitValue()).as("chromium's exit code; its log: %s", Files.readString(log)).isZero();
+    assertThat(p.exitValue())
+        .as("chromium's exit code; its log: %s", Files.readString(log))
+        .isZero();
     return new String(dom, StandardCharsets.UTF_8);
   }
 
   private static String attribute(String dom, String tag, String id, String name) {
-    Matcher element = Pattern.compile("<" + tag + "\\b[^>]*\\bid=\"" + id + "\"[^>]*>").matcher(dom);
+    Matcher element =
+        Pattern.compile("<" + tag + "\\b[^>]*\\bid=\"" + id + "\"[^>]*>").matcher(dom);
     assertThat(element.find()).as("<%s id=%s> in the page:%n%s", tag, id, dom).isTrue();
     Matcher value = Pattern.compile("\\b" + name + "=\"([^\"]*)\"").matcher(element.group());
     assertThat(value.find()).as("attribute %s of %s", name, element.group()).isTrue();
@@ -223,7 +296,8 @@ class StatusEndToEndTest {
   }
 
   private static String table(String dom, String id) {
-    Matcher m = Pattern.compile("<table id=\"" + id + "\">(.*?)</table>", Pattern.DOTALL).matcher(dom);
+    Matcher m =
+        Pattern.compile("<table id=\"" + id + "\">(.*?)</table>", Pattern.DOTALL).matcher(dom);
     assertThat(m.find()).as("table %s in the page", id).isTrue();
     return m.group(1);
   }

@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Commands that touch the store report the requests they made: {@code "storeRequests"} in their JSON. */
+/**
+ * Commands that touch the store report the requests they made: {@code "storeRequests"} in their
+ * JSON.
+ */
 class StoreRequestsReportTest {
 
   @TempDir Path dir;
@@ -19,12 +22,18 @@ class StoreRequestsReportTest {
   void aDryRunRestoreReadsManifestsAndTheCheckpointAndWritesNothing() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 3, 10);
 
-    JsonNode report = CliRun.json("restore", "--store", store.uri, "--latest", "--dry-run", "--json");
+    JsonNode report =
+        CliRun.json("restore", "--store", store.uri, "--latest", "--dry-run", "--json");
 
     JsonNode requests = report.get("storeRequests");
-    assertThat(fieldNames(requests)).containsExactlyInAnyOrder("get", "put", "list", "head", "delete", "copy");
-    assertThat(requests.get("get").asLong()).as("three manifests and the checkpoint at least").isGreaterThanOrEqualTo(4);
-    assertThat(requests.get("list").asLong()).as("the manifests of each partition").isGreaterThanOrEqualTo(3);
+    assertThat(fieldNames(requests))
+        .containsExactlyInAnyOrder("get", "put", "list", "head", "delete", "copy");
+    assertThat(requests.get("get").asLong())
+        .as("three manifests and the checkpoint at least")
+        .isGreaterThanOrEqualTo(4);
+    assertThat(requests.get("list").asLong())
+        .as("the manifests of each partition")
+        .isGreaterThanOrEqualTo(3);
     assertThat(requests.get("put").asLong()).as("a dry run writes nothing").isZero();
     assertThat(requests.get("delete").asLong()).isZero();
     assertThat(report.get("segments").asInt()).as("the report's own fields stay").isEqualTo(3);
@@ -36,7 +45,9 @@ class StoreRequestsReportTest {
     Path orphan = dir.resolve("store").resolve(StoreLayout.segment(0, 0, 5));
     Files.write(orphan, new byte[] {1, 2, 3});
 
-    JsonNode dryRun = CliRun.json("gc", "--store", store.uri, "--grace", "0s", "--dry-run", "--json").get("storeRequests");
+    JsonNode dryRun =
+        CliRun.json("gc", "--store", store.uri, "--grace", "0s", "--dry-run", "--json")
+            .get("storeRequests");
     JsonNode gc = CliRun.json("gc", "--store", store.uri, "--grace", "0s", "--json");
 
     assertThat(dryRun.get("delete").asLong()).isZero();
@@ -44,8 +55,12 @@ class StoreRequestsReportTest {
     JsonNode requests = gc.get("storeRequests");
     assertThat(requests.get("delete").asLong()).as("the one orphan").isEqualTo(1);
     assertThat(requests.get("put").asLong())
-        .as("the audit trail's start and end records; the stream's lease taken, renewed before the delete, released").isEqualTo(5);
-    assertThat(requests.get("list").asLong()).as("segments and manifests of both partitions").isGreaterThanOrEqualTo(4);
+        .as(
+            "the audit trail's start and end records; the stream's lease taken, renewed before the delete, released")
+        .isEqualTo(5);
+    assertThat(requests.get("list").asLong())
+        .as("segments and manifests of both partitions")
+        .isGreaterThanOrEqualTo(4);
     assertThat(requests.get("get").asLong()).as("both manifests").isGreaterThanOrEqualTo(2);
     assertThat(orphan).doesNotExist();
   }

@@ -29,16 +29,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code rewind verify} on a store written by the archiver's own writer and a base stored the way
- * {@code rewind base} stores its HFiles, and a captured bulk load: clean, it verifies; with one segment
- * corrupted, one base file deleted, one bulk-loaded file damaged and one manifest removed from a
- * chain, it names all four and exits 1.
+ * {@code rewind base} stores its HFiles, and a captured bulk load: clean, it verifies; with one
+ * segment corrupted, one base file deleted, one bulk-loaded file damaged and one manifest removed
+ * from a chain, it names all four and exits 1.
  */
 class VerifyCommandTest {
 
   @TempDir Path dir;
 
   @Test
-  void aCleanStoreVerifiesAndACorruptSegmentADeletedBaseFileAndAHoleInAChainAreEachNamed() throws Exception {
+  void aCleanStoreVerifiesAndACorruptSegmentADeletedBaseFileAndAHoleInAChainAreEachNamed()
+      throws Exception {
     Path storeDir = dir.resolve("store");
     CraftedStore crafted = CraftedStore.chains(storeDir, 2, 4, 50, s -> null);
     BaseImageManifest base = craftedBase(crafted.uri);
@@ -54,7 +55,9 @@ class VerifyCommandTest {
     assertThat(clean.get("bulkLoadFilesChecked").asLong()).isEqualTo(1);
     assertThat(clean.get("checkpoint").asLong()).isEqualTo(crafted.checkpoint);
     assertThat(clean.get("storeRequests").get("get").asLong()).isPositive();
-    assertThat(clean.get("storeRequests").get("put").asLong()).as("only the audit trail's start and end records").isEqualTo(2);
+    assertThat(clean.get("storeRequests").get("put").asLong())
+        .as("only the audit trail's start and end records")
+        .isEqualTo(2);
 
     Manifest corrupted = manifest(crafted, 0, 1);
     Path segment = storeDir.resolve(corrupted.segmentPath);
@@ -75,25 +78,34 @@ class VerifyCommandTest {
     JsonNode report = Json.MAPPER.readTree(damaged.out);
     assertThat(report.get("ok").asBoolean()).isFalse();
     List<String> named = new ArrayList<>();
-    report.get("problems").forEach(p -> named.add(p.get("kind").asText() + " " + p.get("object").asText()));
-    assertThat(named).containsExactlyInAnyOrder(
-        "segment-corrupt " + corrupted.segmentPath,
-        "base-file-missing " + deleted.key,
-        "bulk-load-file-corrupt " + loaded.key,
-        "chain-gap manifests/p=1");
+    report
+        .get("problems")
+        .forEach(p -> named.add(p.get("kind").asText() + " " + p.get("object").asText()));
+    assertThat(named)
+        .containsExactlyInAnyOrder(
+            "segment-corrupt " + corrupted.segmentPath,
+            "base-file-missing " + deleted.key,
+            "bulk-load-file-corrupt " + loaded.key,
+            "chain-gap manifests/p=1");
     JsonNode gap = find(report, "chain-gap");
     assertThat(gap.get("partition").asInt()).isEqualTo(1);
     assertThat(gap.get("fromOffset").asLong()).isEqualTo(removed.startOffset);
     assertThat(gap.get("toOffset").asLong()).isEqualTo(removed.endOffset);
-    assertThat(gap.get("fromIso").asText()).isEqualTo(TimeParser.format(manifest(crafted, 1, 1).maxWriteTime));
-    assertThat(gap.get("toIso").asText()).isEqualTo(TimeParser.format(manifest(crafted, 1, 3).minWriteTime));
+    assertThat(gap.get("fromIso").asText())
+        .isEqualTo(TimeParser.format(manifest(crafted, 1, 1).maxWriteTime));
+    assertThat(gap.get("toIso").asText())
+        .isEqualTo(TimeParser.format(manifest(crafted, 1, 3).minWriteTime));
     assertThat(find(report, "segment-corrupt").get("message").asText()).contains("SHA-256");
     report.get("problems").forEach(p -> assertThat(p.get("fix").asText()).isNotBlank());
 
     CliRun.Result human = CliRun.run("verify", "--store", crafted.uri);
     assertThat(human.exit).isEqualTo(1);
-    assertThat(human.out).contains(corrupted.segmentPath, deleted.key, "p=1: offsets " + removed.startOffset + " to " + (removed.endOffset - 1),
-        "what to do:");
+    assertThat(human.out)
+        .contains(
+            corrupted.segmentPath,
+            deleted.key,
+            "p=1: offsets " + removed.startOffset + " to " + (removed.endOffset - 1),
+            "what to do:");
     assertThat(human.err).contains("4 problem(s)");
   }
 
@@ -101,11 +113,13 @@ class VerifyCommandTest {
   void sinceReadsOnlyRecentDataAndAMissingStoreIsRefused() throws Exception {
     CraftedStore crafted = CraftedStore.chains(dir.resolve("store"), 2, 4, 50, s -> null);
     long cut = manifest(crafted, 0, 2).minWriteTime;
-    JsonNode recent = CliRun.json("verify", "--store", crafted.uri, "--since", String.valueOf(cut), "--json");
+    JsonNode recent =
+        CliRun.json("verify", "--store", crafted.uri, "--since", String.valueOf(cut), "--json");
     assertThat(recent.get("ok").asBoolean()).isTrue();
     assertThat(recent.get("segmentsChecked").asLong()).isBetween(3L, 5L);
 
-    CliRun.Result missing = CliRun.run("verify", "--store", dir.resolve("nothing").toUri().toString());
+    CliRun.Result missing =
+        CliRun.run("verify", "--store", dir.resolve("nothing").toUri().toString());
     assertThat(missing.exit).isEqualTo(2);
     assertThat(missing.err).contains("does not exist");
   }
@@ -119,18 +133,32 @@ class VerifyCommandTest {
     throw new AssertionError("no " + kind + " in " + report);
   }
 
-  /** The i-th segment of a partition (CraftedStore.chains commits segment by segment, partitions in turn). */
+  /**
+   * The i-th segment of a partition (CraftedStore.chains commits segment by segment, partitions in
+   * turn).
+   */
   static Manifest manifest(CraftedStore crafted, int partition, int index) {
-    return crafted.manifests.stream().filter(m -> m.partition == partition).skip(index).findFirst().orElseThrow();
+    return crafted.manifests.stream()
+        .filter(m -> m.partition == partition)
+        .skip(index)
+        .findFirst()
+        .orElseThrow();
   }
 
-  /** A committed bulk load of the crafted table with one file, stored as the endpoint's capture stores it. */
+  /**
+   * A committed bulk load of the crafted table with one file, stored as the endpoint's capture
+   * stores it.
+   */
   static BulkLoadManifest craftedBulkLoad(String uri) throws Exception {
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       byte[] hfile = new byte[50_000];
       new Random(5).nextBytes(hfile);
-      BaseImageFile f = new FileCopier(store, new UploadThrottle(0), "zstd", null).copy(new ByteArrayInputStream(hfile), "loaded",
-          BaseImageStore.fileKey(CraftedStore.TABLE, "f", "loaded"));
+      BaseImageFile f =
+          new FileCopier(store, new UploadThrottle(0), "zstd", null)
+              .copy(
+                  new ByteArrayInputStream(hfile),
+                  "loaded",
+                  BaseImageStore.fileKey(CraftedStore.TABLE, "f", "loaded"));
       f.region = "r1";
       f.family = "f";
       BulkLoadManifest load = new BulkLoadManifest();

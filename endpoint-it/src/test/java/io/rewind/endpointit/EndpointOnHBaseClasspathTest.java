@@ -9,7 +9,6 @@ import io.rewind.cli.Rewind;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.Marker;
@@ -20,6 +19,7 @@ import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.store.catalog.CheckpointFile;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,33 +83,57 @@ class EndpointOnHBaseClasspathTest {
       work = Files.createDirectories(stack.workDir().resolve("operator"));
       Path conf = Files.createDirectories(work.resolve("conf"));
       Files.write(conf.resolve("hbase-site.xml"), hbaseSite(work).getBytes(StandardCharsets.UTF_8));
-      Files.write(conf.resolve("log4j.properties"), String.join("\n",
-          "log4j.rootLogger=WARN,console", "log4j.logger.io.rewind=INFO",
-          "log4j.appender.console=org.apache.log4j.ConsoleAppender", "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
-          "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss.SSS} %-5p [%t] %c{2} - %m%n", "").getBytes(StandardCharsets.UTF_8));
+      Files.write(
+          conf.resolve("log4j.properties"),
+          String.join(
+                  "\n",
+                  "log4j.rootLogger=WARN,console",
+                  "log4j.logger.io.rewind=INFO",
+                  "log4j.appender.console=org.apache.log4j.ConsoleAppender",
+                  "log4j.appender.console.layout=org.apache.log4j.PatternLayout",
+                  "log4j.appender.console.layout.ConversionPattern=%d{HH:mm:ss.SSS} %-5p [%t] %c{2} - %m%n",
+                  "")
+              .getBytes(StandardCharsets.UTF_8));
       writePeer("peer.properties", backupPeer());
       Map<String, String> oauth = docsPeer();
       oauth.put("kafka.security.protocol", "SASL_PLAINTEXT");
       oauth.put("kafka.sasl.mechanism", "OAUTHBEARER");
-      oauth.put("kafka.sasl.jaas.config",
+      oauth.put(
+          "kafka.sasl.jaas.config",
           "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub=\"endpoint\";");
       oauth.put("endpoint.snapshots.enabled", "false");
-      // snappy-java is the RegionServer's (HBase's Hadoop ships it), not the jar's: the endpoint's start tries it.
+      // snappy-java is the RegionServer's (HBase's Hadoop ships it), not the jar's: the endpoint's
+      // start tries it.
       oauth.put("producer.compression.type", "snappy");
       writePeer("oauth-peer.properties", oauth);
       Map<String, String> refused = docsPeer();
       refused.put("producer.compression.type", "brotli");
       writePeer("refused-peer.properties", refused);
 
-      String classpath = String.join(File.pathSeparator,
-          conf.toString(), RegionServerJar.hbaseClasspath(), RegionServerJar.operatorJar().toString(), RegionServerJar.shadedJar().toString());
-      hbase = ChildProcess.start("hbase-2.6.1", ChildProcess.javaCommand(List.of(
-          "-Xmx768m", "-XX:+UseSerialGC",
-          "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
-          "--add-opens=java.base/java.nio=ALL-UNNAMED",
-          "-Dtest.build.data.basedirectory=" + work.resolve("data"),
-          "-cp", classpath, "io.rewind.endpointit.OperatorHBase", work.toString())),
-          work, work.resolve("hbase.log"));
+      String classpath =
+          String.join(
+              File.pathSeparator,
+              conf.toString(),
+              RegionServerJar.hbaseClasspath(),
+              RegionServerJar.operatorJar().toString(),
+              RegionServerJar.shadedJar().toString());
+      hbase =
+          ChildProcess.start(
+              "hbase-2.6.1",
+              ChildProcess.javaCommand(
+                  List.of(
+                      "-Xmx768m",
+                      "-XX:+UseSerialGC",
+                      "--add-opens=java.base/java.lang=ALL-UNNAMED",
+                      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+                      "--add-opens=java.base/java.nio=ALL-UNNAMED",
+                      "-Dtest.build.data.basedirectory=" + work.resolve("data"),
+                      "-cp",
+                      classpath,
+                      "io.rewind.endpointit.OperatorHBase",
+                      work.toString())),
+              work,
+              work.resolve("hbase.log"));
     } catch (Exception | Error e) {
       stop();
       throw e;
@@ -130,14 +154,19 @@ class EndpointOnHBaseClasspathTest {
   void aPeerWhoseCodecCannotRunIsRefusedAtAddPeerNamingTheSetting() throws Exception {
     String refused = report("refused.txt");
 
-    assertThat(refused).startsWith("REFUSED").contains("producer.compression.type=brotli").contains("update_peer_config");
+    assertThat(refused)
+        .startsWith("REFUSED")
+        .contains("producer.compression.type=brotli")
+        .contains("update_peer_config");
   }
 
   @Test
   @Order(2)
   void anOauthBearerPeerWithSnappyStarts() throws Exception {
     assertThat(report("oauth.txt")).isEqualTo("RUNNING");
-    assertThat(log()).doesNotContain("NoClassDefFoundError").doesNotContain("ClassNotFoundException");
+    assertThat(log())
+        .doesNotContain("NoClassDefFoundError")
+        .doesNotContain("ClassNotFoundException");
   }
 
   @Test
@@ -149,31 +178,62 @@ class EndpointOnHBaseClasspathTest {
     List<WalEdit> edits = new ArrayList<>();
     List<ProgressEvent> progress = new ArrayList<>();
     List<TableDescriptor> tables = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(stack.config()).consumer("endpoint-it", null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaClients(stack.config()).consumer("endpoint-it", null)) {
       List<TopicPartition> parts = new ArrayList<>();
       for (String topic : List.of(topics.edits(), topics.progress(), topics.tables())) {
-        consumer.partitionsFor(topic).forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
+        consumer
+            .partitionsFor(topic)
+            .forEach(p -> parts.add(new TopicPartition(topic, p.partition())));
       }
       consumer.assign(parts);
       consumer.seekToBeginning(parts);
-      await().atMost(STEP).pollInterval(Duration.ZERO).untilAsserted(() -> {
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-          if (r.topic().equals(topics.edits())) {
-            edits.add(serdes.deserializer(WalEdit.class).deserialize(r.topic(), r.headers(), r.value()));
-          } else if (r.topic().equals(topics.progress())) {
-            progress.add(serdes.deserializer(ProgressEvent.class).deserialize(r.topic(), r.headers(), r.value()));
-          } else {
-            tables.add(serdes.deserializer(TableDescriptor.class).deserialize(r.topic(), r.headers(), r.value()));
-          }
-        }
-        assertThat(edits.stream().filter(e -> e.getTable().equals(TABLE))).as("edits (50 puts, 1 delete)").hasSize(51);
-        assertThat(progress).as("BATCH and CHORE markers")
-            .anyMatch(p -> p.getBody() instanceof Marker && ((Marker) p.getBody()).getSource() == MarkerSource.BATCH)
-            .anyMatch(p -> p.getBody() instanceof Marker && ((Marker) p.getBody()).getSource() == MarkerSource.CHORE);
-        assertThat(progress).as("a cluster snapshot listing the backup peer's queue")
-            .anyMatch(p -> p.getBody() instanceof ClusterSnapshot && !((ClusterSnapshot) p.getBody()).getQueues().isEmpty());
-        assertThat(tables).as("the master's CREATE record").anyMatch(t -> t.getTable().equals(TABLE) && "CREATE".equals(t.getChange()));
-      });
+      await()
+          .atMost(STEP)
+          .pollInterval(Duration.ZERO)
+          .untilAsserted(
+              () -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  if (r.topic().equals(topics.edits())) {
+                    edits.add(
+                        serdes
+                            .deserializer(WalEdit.class)
+                            .deserialize(r.topic(), r.headers(), r.value()));
+                  } else if (r.topic().equals(topics.progress())) {
+                    progress.add(
+                        serdes
+                            .deserializer(ProgressEvent.class)
+                            .deserialize(r.topic(), r.headers(), r.value()));
+                  } else {
+                    tables.add(
+                        serdes
+                            .deserializer(TableDescriptor.class)
+                            .deserialize(r.topic(), r.headers(), r.value()));
+                  }
+                }
+                assertThat(edits.stream().filter(e -> e.getTable().equals(TABLE)))
+                    .as("edits (50 puts, 1 delete)")
+                    .hasSize(51);
+                assertThat(progress)
+                    .as("BATCH and CHORE markers")
+                    .anyMatch(
+                        p ->
+                            p.getBody() instanceof Marker
+                                && ((Marker) p.getBody()).getSource() == MarkerSource.BATCH)
+                    .anyMatch(
+                        p ->
+                            p.getBody() instanceof Marker
+                                && ((Marker) p.getBody()).getSource() == MarkerSource.CHORE);
+                assertThat(progress)
+                    .as("a cluster snapshot listing the backup peer's queue")
+                    .anyMatch(
+                        p ->
+                            p.getBody() instanceof ClusterSnapshot
+                                && !((ClusterSnapshot) p.getBody()).getQueues().isEmpty());
+                assertThat(tables)
+                    .as("the master's CREATE record")
+                    .anyMatch(t -> t.getTable().equals(TABLE) && "CREATE".equals(t.getChange()));
+              });
     }
   }
 
@@ -183,14 +243,25 @@ class EndpointOnHBaseClasspathTest {
     List<String> written = report("written.txt").lines().collect(Collectors.toList());
     long t = Long.parseLong(written.get(written.size() - 1).substring("T ".length()));
     List<String> expected = written.subList(0, written.size() - 1);
-    await().atMost(STEP).pollInterval(Duration.ofMillis(250)).until(() -> CheckpointFile.read(store).map(c -> c.time >= t).orElse(false));
+    await()
+        .atMost(STEP)
+        .pollInterval(Duration.ofMillis(250))
+        .until(() -> CheckpointFile.read(store).map(c -> c.time >= t).orElse(false));
 
     Path out = work.resolve("restored");
     CommandLine rewind = Rewind.commandLine();
     StringWriter err = new StringWriter();
     rewind.setErr(new PrintWriter(err));
     rewind.setOut(new PrintWriter(new StringWriter()));
-    int exit = rewind.execute("restore", "--store", stack.storeUri(), "--to", String.valueOf(t), "--out", out.toString());
+    int exit =
+        rewind.execute(
+            "restore",
+            "--store",
+            stack.storeUri(),
+            "--to",
+            String.valueOf(t),
+            "--out",
+            out.toString());
 
     assertThat(exit).as("rewind restore exit; stderr: %s", err).isZero();
     List<String> dump = Files.readAllLines(out.resolve("it__orders.cells"), StandardCharsets.UTF_8);
@@ -215,7 +286,10 @@ class EndpointOnHBaseClasspathTest {
     return peer;
   }
 
-  /** hbase-site.xml: docs/hbase-endpoint.md's settings, then the mini cluster's (loopback, no web UIs, short pauses). */
+  /**
+   * hbase-site.xml: docs/hbase-endpoint.md's settings, then the mini cluster's (loopback, no web
+   * UIs, short pauses).
+   */
   private static String hbaseSite(Path work) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("hbase.regionserver.replication.marker.enabled", "true");
@@ -239,7 +313,13 @@ class EndpointOnHBaseClasspathTest {
     s.put("hbase.master.handler.count", "8");
     s.put("hbase.client.pause", "20");
     StringBuilder xml = new StringBuilder("<?xml version=\"1.0\"?>\n<configuration>\n");
-    s.forEach((k, v) -> xml.append("  <property><name>").append(k).append("</name><value>").append(v).append("</value></property>\n"));
+    s.forEach(
+        (k, v) ->
+            xml.append("  <property><name>")
+                .append(k)
+                .append("</name><value>")
+                .append(v)
+                .append("</value></property>\n"));
     return xml.append("</configuration>\n").toString();
   }
 
@@ -251,14 +331,24 @@ class EndpointOnHBaseClasspathTest {
     }
   }
 
-  /** A step's report from the child, once written; fails with the child's log when it failed or died first. */
+  /**
+   * A step's report from the child, once written; fails with the child's log when it failed or died
+   * first.
+   */
   private String report(String name) throws IOException {
     Path file = work.resolve(name);
     Path failed = work.resolve("failed.txt");
-    await().atMost(STEP).pollInterval(Duration.ofMillis(200)).until(() -> Files.exists(file) || Files.exists(failed) || !hbase.isAlive());
+    await()
+        .atMost(STEP)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> Files.exists(file) || Files.exists(failed) || !hbase.isAlive());
     if (!Files.exists(file)) {
-      throw new AssertionError("the HBase child did not report " + name + (Files.exists(failed) ? ": " + Files.readString(failed) : "")
-          + "\n" + hbase.logTail());
+      throw new AssertionError(
+          "the HBase child did not report "
+              + name
+              + (Files.exists(failed) ? ": " + Files.readString(failed) : "")
+              + "\n"
+              + hbase.logTail());
     }
     return Files.readString(file).trim();
   }

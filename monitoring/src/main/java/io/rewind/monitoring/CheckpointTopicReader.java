@@ -38,7 +38,10 @@ final class CheckpointTopicReader {
   private boolean positioned;
 
   CheckpointTopicReader(
-      Consumer<byte[], byte[]> consumer, String topic, Deserializer<Checkpoint> checkpoints, Deserializer<QueueCheckpoint> queueRows) {
+      Consumer<byte[], byte[]> consumer,
+      String topic,
+      Deserializer<Checkpoint> checkpoints,
+      Deserializer<QueueCheckpoint> queueRows) {
     this.consumer = consumer;
     this.partition = new TopicPartition(topic, 0);
     this.checkpoints = checkpoints;
@@ -68,7 +71,9 @@ final class CheckpointTopicReader {
     String key = new String(r.key(), StandardCharsets.UTF_8);
     try {
       if (key.equals(GLOBAL_KEY) && r.value() != null) {
-        latest = new Published(checkpoints.deserialize(r.topic(), r.headers(), r.value()), r.timestamp());
+        latest =
+            new Published(
+                checkpoints.deserialize(r.topic(), r.headers(), r.value()), r.timestamp());
       } else if (key.startsWith(QUEUE_PREFIX)) {
         String queue = key.substring(QUEUE_PREFIX.length());
         if (r.value() == null) {
@@ -78,7 +83,12 @@ final class CheckpointTopicReader {
         }
       }
     } catch (RuntimeException e) {
-      LOG.warn("skipping undecodable record {} at offset {} of {}: {}", key, r.offset(), r.topic(), e.toString());
+      LOG.warn(
+          "skipping undecodable record {} at offset {} of {}: {}",
+          key,
+          r.offset(),
+          r.topic(),
+          e.toString());
     }
   }
 

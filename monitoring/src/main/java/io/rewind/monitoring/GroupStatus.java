@@ -11,7 +11,13 @@ import java.util.List;
  * @param lagSeconds the largest per-partition lag in seconds
  */
 public record GroupStatus(
-    String groupId, String role, String state, List<Member> members, long lagRecords, double lagSeconds, List<PartitionLag> partitions) {
+    String groupId,
+    String role,
+    String state,
+    List<Member> members,
+    long lagRecords,
+    double lagSeconds,
+    List<PartitionLag> partitions) {
 
   /** One member and the partitions it is assigned, as topic-partition names. */
   public record Member(String memberId, String clientId, String host, List<String> assignment) {}
@@ -20,9 +26,16 @@ public record GroupStatus(
    * A partition's lag.
    *
    * @param committedOffset the group's committed offset, null when it never committed one
-   * @param lagSeconds the timestamp of the record at end-1 minus that of the record at the committed offset
+   * @param lagSeconds the timestamp of the record at end-1 minus that of the record at the
+   *     committed offset
    */
-  public record PartitionLag(String topic, int partition, Long committedOffset, long endOffset, long lagRecords, double lagSeconds) {}
+  public record PartitionLag(
+      String topic,
+      int partition,
+      Long committedOffset,
+      long endOffset,
+      long lagRecords,
+      double lagSeconds) {}
 
   public int memberCount() {
     return members.size();

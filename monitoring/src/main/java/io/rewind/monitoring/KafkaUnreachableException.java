@@ -8,8 +8,15 @@ public final class KafkaUnreachableException extends RewindException {
   private static final long serialVersionUID = 1L;
 
   KafkaUnreachableException(String bootstrapServers, long timeoutMs, Throwable cause) {
-    super(Kind.FAILED, "cannot reach Kafka at " + bootstrapServers + " within " + timeoutMs + " ms ("
-        + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
-        + "): check --bootstrap-servers or --config, or that the demo whose settings are used is still running", cause);
+    super(
+        Kind.FAILED,
+        "cannot reach Kafka at "
+            + bootstrapServers
+            + " within "
+            + timeoutMs
+            + " ms ("
+            + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage())
+            + "): check --bootstrap-servers or --config, or that the demo whose settings are used is still running",
+        cause);
   }
 }

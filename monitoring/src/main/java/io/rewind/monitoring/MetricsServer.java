@@ -35,26 +35,35 @@ public final class MetricsServer implements AutoCloseable {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
     } catch (IOException e) {
-      throw new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port + " (" + e.getMessage()
-          + "): choose another --metrics-port (0 picks a free one)", e);
+      throw new IllegalStateException(
+          "cannot serve metrics on 127.0.0.1:"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): choose another --metrics-port (0 picks a free one)",
+          e);
     }
-    ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "rewind-metrics-http");
-      t.setDaemon(true);
-      return t;
-    });
-    server.createContext("/metrics", exchange -> {
-      try (exchange) {
-        byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
-        exchange.sendResponseHeaders(200, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-          out.write(body);
-        }
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("metrics request failed: {}", e.toString());
-      }
-    });
+    ExecutorService executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-metrics-http");
+              t.setDaemon(true);
+              return t;
+            });
+    server.createContext(
+        "/metrics",
+        exchange -> {
+          try (exchange) {
+            byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", PROMETHEUS_TEXT);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+              out.write(body);
+            }
+          } catch (IOException | RuntimeException e) {
+            LOG.warn("metrics request failed: {}", e.toString());
+          }
+        });
     server.setExecutor(executor);
     server.start();
     MetricsServer s = new MetricsServer(server, executor);

@@ -40,32 +40,88 @@ public record MonitorSettings(
   public static final String RESTORE_TEST_MAX_AGE_MS = "monitor.restore.test.max.age.ms";
 
   /** The monitor.* settings: every number positive, every ratio in (0, 1]. */
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(STALL_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM,
-          "The RPO beyond which the checkpoint counts as stalled (a warning; critical at five times it).")
-      .define(RETENTION_WARN, Type.DOUBLE, 0.5, new Ratio(), Importance.MEDIUM,
-          "The age of the oldest unarchived edit, as a share of the edits topic's retention.ms, that warns.")
-      .define(RETENTION_CRITICAL, Type.DOUBLE, 0.8, new Ratio(), Importance.MEDIUM,
-          "The same share that is critical.")
-      .define(PROGRESS_WINDOW_MS, Type.LONG, 3_600_000L, Range.atLeast(1), Importance.LOW,
-          "How far back the progress topic is read for bulk-load markers.")
-      .define(PROGRESS_MAX_RECORDS, Type.INT, 50_000, Range.atLeast(1), Importance.LOW,
-          "At most this many of the newest progress records are read at a start.")
-      .define(SKEW_WINDOW_MS, Type.LONG, 60_000L, Range.atLeast(1), Importance.LOW,
-          "The recent progress records that clock skew is estimated from.")
-      .define(WAL_BACKLOG_WARN, Type.LONG, 8L, Range.atLeast(1), Importance.MEDIUM,
-          "Closed WALs a replication queue may hold unshipped before the `wal-backlog` alert warns; set it from the disk"
-              + " the source has for WALs (the disk left for oldWALs divided by the WAL size,"
-              + " hbase.regionserver.logroll.multiplier × the HDFS block size).")
-      .define(WAL_BACKLOG_CRITICAL, Type.LONG, 32L, Range.atLeast(1), Importance.MEDIUM,
-          "Closed WALs unshipped at which the `wal-backlog` alert turns critical.")
-      .define(RESTORE_TEST_MAX_AGE_MS, Type.LONG, 48L * 3_600_000, Range.atLeast(1), Importance.MEDIUM,
-          "The last restore test (`rewind verify --restore-test`) is stale beyond this age (`restore-test-stale`), and so"
-              + " is a store that never had one once its oldest data is older.")
-      .define(SAMPLE_INTERVAL_MS, Type.LONG, 5_000L, Range.atLeast(1), Importance.LOW,
-          "How often a long-running process collects the status for its metrics and its status page chart.")
-      .define(HISTORY_MS, Type.LONG, 3_600_000L, Range.atLeast(1), Importance.LOW,
-          "How much history the status page chart keeps.");
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              STALL_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "The RPO beyond which the checkpoint counts as stalled (a warning; critical at five times it).")
+          .define(
+              RETENTION_WARN,
+              Type.DOUBLE,
+              0.5,
+              new Ratio(),
+              Importance.MEDIUM,
+              "The age of the oldest unarchived edit, as a share of the edits topic's retention.ms, that warns.")
+          .define(
+              RETENTION_CRITICAL,
+              Type.DOUBLE,
+              0.8,
+              new Ratio(),
+              Importance.MEDIUM,
+              "The same share that is critical.")
+          .define(
+              PROGRESS_WINDOW_MS,
+              Type.LONG,
+              3_600_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "How far back the progress topic is read for bulk-load markers.")
+          .define(
+              PROGRESS_MAX_RECORDS,
+              Type.INT,
+              50_000,
+              Range.atLeast(1),
+              Importance.LOW,
+              "At most this many of the newest progress records are read at a start.")
+          .define(
+              SKEW_WINDOW_MS,
+              Type.LONG,
+              60_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "The recent progress records that clock skew is estimated from.")
+          .define(
+              WAL_BACKLOG_WARN,
+              Type.LONG,
+              8L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Closed WALs a replication queue may hold unshipped before the `wal-backlog` alert warns; set it from the disk"
+                  + " the source has for WALs (the disk left for oldWALs divided by the WAL size,"
+                  + " hbase.regionserver.logroll.multiplier × the HDFS block size).")
+          .define(
+              WAL_BACKLOG_CRITICAL,
+              Type.LONG,
+              32L,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Closed WALs unshipped at which the `wal-backlog` alert turns critical.")
+          .define(
+              RESTORE_TEST_MAX_AGE_MS,
+              Type.LONG,
+              48L * 3_600_000,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "The last restore test (`rewind verify --restore-test`) is stale beyond this age (`restore-test-stale`), and so"
+                  + " is a store that never had one once its oldest data is older.")
+          .define(
+              SAMPLE_INTERVAL_MS,
+              Type.LONG,
+              5_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "How often a long-running process collects the status for its metrics and its status page chart.")
+          .define(
+              HISTORY_MS,
+              Type.LONG,
+              3_600_000L,
+              Range.atLeast(1),
+              Importance.LOW,
+              "How much history the status page chart keeps.");
 
   public static MonitorSettings of(RewindConfig config) {
     AbstractConfig c = config.parse(CONFIG);

@@ -59,7 +59,8 @@ final class OffsetTimestamps {
     return found;
   }
 
-  private void readRound(Map<TopicPartition, Request> batch, Map<Request, Long> found, long deadline) {
+  private void readRound(
+      Map<TopicPartition, Request> batch, Map<Request, Long> found, long deadline) {
     consumer.assign(batch.keySet());
     batch.forEach((tp, r) -> consumer.seek(tp, r.offset()));
     Set<TopicPartition> pending = new HashSet<>(batch.keySet());
@@ -87,7 +88,8 @@ final class OffsetTimestamps {
     consumer.resume(consumer.paused());
   }
 
-  private static Set<TopicPartition> difference(Set<TopicPartition> all, Set<TopicPartition> minus) {
+  private static Set<TopicPartition> difference(
+      Set<TopicPartition> all, Set<TopicPartition> minus) {
     Set<TopicPartition> d = new HashSet<>(all);
     d.removeAll(minus);
     return d;

@@ -8,10 +8,18 @@ package io.rewind.monitoring;
  * @param manifests valid manifests of the partition
  * @param newest the newest committed segment (highest start offset), or null
  */
-public record PartitionSegments(int partition, long chainStart, long chainEnd, int manifests, Segment newest) {
+public record PartitionSegments(
+    int partition, long chainStart, long chainEnd, int manifests, Segment newest) {
 
   /** One committed segment, from its manifest. */
   public record Segment(
-      long startOffset, long endOffset, long records, long sizeBytes, Long maxWriteTime, long committedAt, String committedAtIso,
-      String path, String archiver) {}
+      long startOffset,
+      long endOffset,
+      long records,
+      long sizeBytes,
+      Long maxWriteTime,
+      long committedAt,
+      String committedAtIso,
+      String path,
+      String archiver) {}
 }

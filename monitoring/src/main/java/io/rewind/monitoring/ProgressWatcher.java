@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Follows the progress topic (one partition, LogAppendTime) for three things: clock skew (the
  * broker's append time against each record's send time), bulk-load markers, and the newest cluster
- * snapshot (the source's WAL backlog). At the first read it starts
- * {@code progressWindowMs} back (at most {@code progressMaxRecords} records); afterwards it reads only
- * what is new and forgets what left the windows.
+ * snapshot (the source's WAL backlog). At the first read it starts {@code progressWindowMs} back
+ * (at most {@code progressMaxRecords} records); afterwards it reads only what is new and forgets
+ * what left the windows.
  */
 final class ProgressWatcher {
 
@@ -45,7 +45,11 @@ final class ProgressWatcher {
   private boolean positioned;
   private boolean notLogAppendTime;
 
-  ProgressWatcher(Consumer<byte[], byte[]> consumer, String topic, Deserializer<ProgressEvent> events, MonitorSettings settings) {
+  ProgressWatcher(
+      Consumer<byte[], byte[]> consumer,
+      String topic,
+      Deserializer<ProgressEvent> events,
+      MonitorSettings settings) {
     this.consumer = consumer;
     this.partition = new TopicPartition(topic, 0);
     this.events = events;
@@ -57,8 +61,14 @@ final class ProgressWatcher {
     if (!positioned) {
       consumer.assign(List.of(partition));
       long begin = consumer.beginningOffsets(List.of(partition)).get(partition);
-      OffsetAndTimestamp fromTime = consumer.offsetsForTimes(Map.of(partition, now - settings.progressWindowMs())).get(partition);
-      long start = Math.max(Math.max(begin, end - settings.progressMaxRecords()), fromTime == null ? end : fromTime.offset());
+      OffsetAndTimestamp fromTime =
+          consumer
+              .offsetsForTimes(Map.of(partition, now - settings.progressWindowMs()))
+              .get(partition);
+      long start =
+          Math.max(
+              Math.max(begin, end - settings.progressMaxRecords()),
+              fromTime == null ? end : fromTime.offset());
       consumer.seek(partition, start);
       positioned = true;
     }
@@ -83,7 +93,8 @@ final class ProgressWatcher {
       return;
     }
     if (r.timestampType() == TimestampType.LOG_APPEND_TIME) {
-      samples.addLast(new Sample(event.getPublisher(), r.timestamp(), r.timestamp() - event.getSendTime()));
+      samples.addLast(
+          new Sample(event.getPublisher(), r.timestamp(), r.timestamp() - event.getSendTime()));
     } else {
       notLogAppendTime = true;
     }
@@ -93,7 +104,13 @@ final class ProgressWatcher {
     }
     if (event.getBody() instanceof Marker m && m.getSource() == MarkerSource.BULK_LOAD) {
       String queue = m.getQueue().getServer() + "/" + m.getQueue().getWalGroup();
-      bulkLoads.addLast(new BulkLoadMarker(queue, event.getPublisher(), r.timestamp(), TimeParser.format(r.timestamp()), m.getReason()));
+      bulkLoads.addLast(
+          new BulkLoadMarker(
+              queue,
+              event.getPublisher(),
+              r.timestamp(),
+              TimeParser.format(r.timestamp()),
+              m.getReason()));
     }
   }
 
@@ -101,7 +118,8 @@ final class ProgressWatcher {
     while (!samples.isEmpty() && samples.peekFirst().brokerTime() < now - settings.skewWindowMs()) {
       samples.removeFirst();
     }
-    while (!bulkLoads.isEmpty() && bulkLoads.peekFirst().brokerTime() < now - settings.progressWindowMs()) {
+    while (!bulkLoads.isEmpty()
+        && bulkLoads.peekFirst().brokerTime() < now - settings.progressWindowMs()) {
       bulkLoads.removeFirst();
     }
   }
@@ -111,7 +129,9 @@ final class ProgressWatcher {
     Map<String, long[]> stats = new LinkedHashMap<>(); // samples, min, max, last, lastSeen
     for (Iterator<Sample> it = samples.iterator(); it.hasNext(); ) {
       Sample s = it.next();
-      long[] st = stats.computeIfAbsent(s.publisher(), p -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
+      long[] st =
+          stats.computeIfAbsent(
+              s.publisher(), p -> new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE, 0, 0});
       st[0]++;
       st[1] = Math.min(st[1], s.skewMs());
       st[2] = Math.max(st[2], s.skewMs());
@@ -119,7 +139,8 @@ final class ProgressWatcher {
       st[4] = s.brokerTime();
     }
     List<PublisherSkew> result = new ArrayList<>();
-    stats.forEach((p, st) -> result.add(new PublisherSkew(p, (int) st[0], st[1], st[2], st[3], st[4])));
+    stats.forEach(
+        (p, st) -> result.add(new PublisherSkew(p, (int) st[0], st[1], st[2], st[3], st[4])));
     result.sort((a, b) -> a.publisher().compareTo(b.publisher()));
     return result;
   }

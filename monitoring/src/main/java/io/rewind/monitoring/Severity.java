@@ -2,7 +2,10 @@ package io.rewind.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How urgent an alert is: a warning needs attention soon, a critical one now (data is or will be lost). */
+/**
+ * How urgent an alert is: a warning needs attention soon, a critical one now (data is or will be
+ * lost).
+ */
 public enum Severity {
   WARNING(1),
   CRITICAL(2);

@@ -3,8 +3,6 @@ package io.rewind.monitoring;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
-import io.rewind.store.catalog.CheckpointFile;
-import io.rewind.store.catalog.ManifestStore;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreRequests;
 import io.rewind.client.time.TimeParser;
@@ -13,6 +11,8 @@ import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.QueueCheckpoint;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.ManifestStore;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,12 +99,22 @@ public final class StatusCollector implements AutoCloseable {
     this.timestampConsumer = consumer(clients, "rewind-status-timestamps", 256 * 1024);
     this.checkpointsConsumer = consumer(clients, "rewind-status-checkpoints", 1 << 20);
     this.progressConsumer = consumer(clients, "rewind-status-progress", 1 << 20);
-    this.checkpoints = new CheckpointTopicReader(checkpointsConsumer, topics.checkpoints(),
-        serdes.deserializer(Checkpoint.class), serdes.deserializer(QueueCheckpoint.class));
-    this.progress = new ProgressWatcher(progressConsumer, topics.progress(), serdes.deserializer(ProgressEvent.class), settings);
+    this.checkpoints =
+        new CheckpointTopicReader(
+            checkpointsConsumer,
+            topics.checkpoints(),
+            serdes.deserializer(Checkpoint.class),
+            serdes.deserializer(QueueCheckpoint.class));
+    this.progress =
+        new ProgressWatcher(
+            progressConsumer,
+            topics.progress(),
+            serdes.deserializer(ProgressEvent.class),
+            settings);
   }
 
-  private static KafkaConsumer<byte[], byte[]> consumer(KafkaClients clients, String clientId, int maxPartitionFetchBytes) {
+  private static KafkaConsumer<byte[], byte[]> consumer(
+      KafkaClients clients, String clientId, int maxPartitionFetchBytes) {
     Map<String, Object> props = clients.consumerProps(clientId, null);
     props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, maxPartitionFetchBytes);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
@@ -124,7 +134,10 @@ public final class StatusCollector implements AutoCloseable {
     Map<String, Long> retention = retention(described.keySet(), notes);
     Map<TopicPartition, Long> sizes = sizes(notes);
 
-    List<String> groupIds = List.of(config.get(RewindConfig.ARCHIVER_GROUP), config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    List<String> groupIds =
+        List.of(
+            config.get(RewindConfig.ARCHIVER_GROUP),
+            config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
     Map<String, ConsumerGroupDescription> groups = new LinkedHashMap<>();
     Map<String, Map<TopicPartition, OffsetAndMetadata>> committed = new LinkedHashMap<>();
     for (String g : groupIds) {
@@ -132,9 +145,17 @@ public final class StatusCollector implements AutoCloseable {
     }
 
     Set<TopicPartition> partitions = new TreeSet<>(StatusDerivation::compare);
-    described.values().forEach(d -> d.partitions().forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
+    described
+        .values()
+        .forEach(
+            d ->
+                d.partitions()
+                    .forEach(p -> partitions.add(new TopicPartition(d.name(), p.partition()))));
     committed.values().forEach(m -> partitions.addAll(m.keySet()));
-    groups.values().forEach(d -> d.members().forEach(m -> partitions.addAll(m.assignment().topicPartitions())));
+    groups
+        .values()
+        .forEach(
+            d -> d.members().forEach(m -> partitions.addAll(m.assignment().topicPartitions())));
     Map<TopicPartition, Long> starts = offsets(partitions, OffsetSpec.earliest(), notes);
     Map<TopicPartition, Long> ends = offsets(partitions, OffsetSpec.latest(), notes);
 
@@ -143,24 +164,42 @@ public final class StatusCollector implements AutoCloseable {
 
     TopicDescription edits = described.get(topics.edits());
     Map<Integer, Long> firstUnarchived =
-        edits != null && chains != null ? StatusDerivation.firstUnarchived(edits, chains, starts) : Map.of();
-    Set<OffsetTimestamps.Request> wanted = StatusDerivation.timestampsWanted(committed, ends, topics.edits(), firstUnarchived);
-    Map<OffsetTimestamps.Request, Long> timestamps = new OffsetTimestamps(timestampConsumer, READ_TIMEOUT).read(wanted);
+        edits != null && chains != null
+            ? StatusDerivation.firstUnarchived(edits, chains, starts)
+            : Map.of();
+    Set<OffsetTimestamps.Request> wanted =
+        StatusDerivation.timestampsWanted(committed, ends, topics.edits(), firstUnarchived);
+    Map<OffsetTimestamps.Request, Long> timestamps =
+        new OffsetTimestamps(timestampConsumer, READ_TIMEOUT).read(wanted);
 
-    List<TopicStatus> topicStatuses = StatusDerivation.topicStatuses(topics.all(), described, retention, sizes, starts, ends);
+    List<TopicStatus> topicStatuses =
+        StatusDerivation.topicStatuses(topics.all(), described, retention, sizes, starts, ends);
     List<GroupStatus> groupStatuses = new ArrayList<>();
     for (String g : groupIds) {
       String role = g.equals(config.get(RewindConfig.ARCHIVER_GROUP)) ? ARCHIVERS : CHECKPOINT;
-      groupStatuses.add(StatusDerivation.groupStatus(g, role, groups.get(g), committed.getOrDefault(g, Map.of()), ends, timestamps, now));
+      groupStatuses.add(
+          StatusDerivation.groupStatus(
+              g, role, groups.get(g), committed.getOrDefault(g, Map.of()), ends, timestamps, now));
     }
-    ArchiveLag archive = edits == null || chains == null ? null
-        : StatusDerivation.archiveLag(edits, chains, firstUnarchived, starts, ends, timestamps, retention.get(topics.edits()), now);
+    ArchiveLag archive =
+        edits == null || chains == null
+            ? null
+            : StatusDerivation.archiveLag(
+                edits,
+                chains,
+                firstUnarchived,
+                starts,
+                ends,
+                timestamps,
+                retention.get(topics.edits()),
+                now);
 
     CheckpointState checkpoint = null;
     List<QueueRow> queues = List.of();
     try {
       checkpoints.catchUp(READ_TIMEOUT);
-      // The RPO and the marker ages against the time the topic was read, not the start of the collection.
+      // The RPO and the marker ages against the time the topic was read, not the start of the
+      // collection.
       long readAt = clock.millis();
       checkpoint = checkpointState(readAt, notes);
       queues = queueRows(checkpoint, readAt);
@@ -174,25 +213,51 @@ public final class StatusCollector implements AutoCloseable {
       progress.catchUp(now, READ_TIMEOUT);
       skew = progress.skew();
       bulkLoads = progress.bulkLoads();
-      walBacklog = progress.newestSnapshot().map(snapshot -> WalBacklog.of(snapshot, now)).orElse(null);
+      walBacklog =
+          progress.newestSnapshot().map(snapshot -> WalBacklog.of(snapshot, now)).orElse(null);
       if (walBacklog == null) {
-        notes.add("walBacklog: no cluster snapshot in " + topics.progress() + " within " + MonitorSettings.PROGRESS_WINDOW_MS
-            + ": no endpoint or simulator publishes them, so the source's WAL backlog is unknown");
+        notes.add(
+            "walBacklog: no cluster snapshot in "
+                + topics.progress()
+                + " within "
+                + MonitorSettings.PROGRESS_WINDOW_MS
+                + ": no endpoint or simulator publishes them, so the source's WAL backlog is unknown");
       }
       if (progress.skewUnmeasurable()) {
-        notes.add(topics.progress() + " does not use LogAppendTime: clock skew cannot be measured (set message.timestamp.type=LogAppendTime)");
+        notes.add(
+            topics.progress()
+                + " does not use LogAppendTime: clock skew cannot be measured (set message.timestamp.type=LogAppendTime)");
       }
     } catch (RuntimeException e) {
       notes.add("cannot read " + topics.progress() + ": " + e.getMessage());
     }
-    notes.add("tables: the earliest restorable point is the oldest base's completion, or for a table without a base the " + StoreStatus.TABLE_BASIS);
-    notes.add("clockSkew: broker append time minus send time; the estimate is the minimum over "
-        + Durations.text(settings.skewWindowMs()) + " (the delivery delay only adds to it)");
+    notes.add(
+        "tables: the earliest restorable point is the oldest base's completion, or for a table without a base the "
+            + StoreStatus.TABLE_BASIS);
+    notes.add(
+        "clockSkew: broker append time minus send time; the estimate is the minimum over "
+            + Durations.text(settings.skewWindowMs())
+            + " (the delivery delay only adds to it)");
 
-    StatusReport facts = new StatusReport(now, TimeParser.format(now), config.bootstrapServers(), storeUriOrNull(), topicStatuses,
-        groupStatuses, checkpoint, queues, archive,
-        stored == null ? List.of() : stored.segments(), stored == null ? List.of() : stored.tables(), skew, bulkLoads, walBacklog,
-        List.of(), notes, stored == null ? null : stored.restoreTest());
+    StatusReport facts =
+        new StatusReport(
+            now,
+            TimeParser.format(now),
+            config.bootstrapServers(),
+            storeUriOrNull(),
+            topicStatuses,
+            groupStatuses,
+            checkpoint,
+            queues,
+            archive,
+            stored == null ? List.of() : stored.segments(),
+            stored == null ? List.of() : stored.tables(),
+            skew,
+            bulkLoads,
+            walBacklog,
+            List.of(),
+            notes,
+            stored == null ? null : stored.restoreTest());
     return facts.withAlerts(rules.evaluate(facts));
   }
 
@@ -201,13 +266,17 @@ public final class StatusCollector implements AutoCloseable {
     try {
       admin.describeCluster().clusterId().get(REACH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
-      throw new KafkaUnreachableException(config.bootstrapServers(), REACH_TIMEOUT_MS, e.getCause());
+      throw new KafkaUnreachableException(
+          config.bootstrapServers(), REACH_TIMEOUT_MS, e.getCause());
     } catch (TimeoutException e) {
       throw new KafkaUnreachableException(config.bootstrapServers(), REACH_TIMEOUT_MS, e);
     }
   }
 
-  /** The requests this collector made to the object store so far; none before a collection opened it. */
+  /**
+   * The requests this collector made to the object store so far; none before a collection opened
+   * it.
+   */
   public synchronized StoreRequests storeRequests() {
     return store == null ? StoreRequests.NONE : store.requests();
   }
@@ -216,9 +285,11 @@ public final class StatusCollector implements AutoCloseable {
     return config.get(RewindConfig.STORE_URI).isBlank() ? null : config.get(RewindConfig.STORE_URI);
   }
 
-  private Map<String, TopicDescription> describeTopics(List<String> notes) throws InterruptedException {
+  private Map<String, TopicDescription> describeTopics(List<String> notes)
+      throws InterruptedException {
     Map<String, TopicDescription> described = new LinkedHashMap<>();
-    Map<String, KafkaFuture<TopicDescription>> futures = admin.describeTopics(topics.all()).topicNameValues();
+    Map<String, KafkaFuture<TopicDescription>> futures =
+        admin.describeTopics(topics.all()).topicNameValues();
     for (String name : topics.all()) {
       try {
         described.put(name, get(futures.get(name)));
@@ -231,17 +302,20 @@ public final class StatusCollector implements AutoCloseable {
     return described;
   }
 
-  private Map<String, Long> retention(Set<String> names, List<String> notes) throws InterruptedException {
+  private Map<String, Long> retention(Set<String> names, List<String> notes)
+      throws InterruptedException {
     Map<String, Long> retention = new HashMap<>();
-    List<ConfigResource> resources = names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
+    List<ConfigResource> resources =
+        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).toList();
     try {
       Map<ConfigResource, Config> configs = get(admin.describeConfigs(resources).all());
-      configs.forEach((r, c) -> {
-        var entry = c.get(TopicConfig.RETENTION_MS_CONFIG);
-        if (entry != null && entry.value() != null) {
-          retention.put(r.name(), Long.parseLong(entry.value()));
-        }
-      });
+      configs.forEach(
+          (r, c) -> {
+            var entry = c.get(TopicConfig.RETENTION_MS_CONFIG);
+            if (entry != null && entry.value() != null) {
+              retention.put(r.name(), Long.parseLong(entry.value()));
+            }
+          });
     } catch (ExecutionException e) {
       notes.add("cannot read topic configurations: " + e.getCause());
     }
@@ -252,7 +326,8 @@ public final class StatusCollector implements AutoCloseable {
     Map<TopicPartition, Long> sizes = new HashMap<>();
     try {
       List<Integer> brokers = get(admin.describeCluster().nodes()).stream().map(Node::id).toList();
-      Map<Integer, Map<String, LogDirDescription>> dirs = get(admin.describeLogDirs(brokers).allDescriptions());
+      Map<Integer, Map<String, LogDirDescription>> dirs =
+          get(admin.describeLogDirs(brokers).allDescriptions());
       for (Map<String, LogDirDescription> perBroker : dirs.values()) {
         for (LogDirDescription dir : perBroker.values()) {
           for (Map.Entry<TopicPartition, ReplicaInfo> e : dir.replicaInfos().entrySet()) {
@@ -261,7 +336,9 @@ public final class StatusCollector implements AutoCloseable {
         }
       }
     } catch (ExecutionException e) {
-      notes.add("cannot read log dir sizes (describeLogDirs needs DESCRIBE on the cluster): " + e.getCause());
+      notes.add(
+          "cannot read log dir sizes (describeLogDirs needs DESCRIBE on the cluster): "
+              + e.getCause());
     }
     return sizes;
   }
@@ -270,16 +347,21 @@ public final class StatusCollector implements AutoCloseable {
       String groupId,
       Map<String, ConsumerGroupDescription> groups,
       Map<String, Map<TopicPartition, OffsetAndMetadata>> committed,
-      List<String> notes) throws InterruptedException {
+      List<String> notes)
+      throws InterruptedException {
     try {
-      groups.put(groupId, get(admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)));
+      groups.put(
+          groupId,
+          get(admin.describeConsumerGroups(List.of(groupId)).describedGroups().get(groupId)));
     } catch (ExecutionException e) {
       if (!(e.getCause() instanceof GroupIdNotFoundException)) {
         notes.add("cannot describe group " + groupId + ": " + e.getCause());
       }
     }
     try {
-      Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()));
+      Map<TopicPartition, OffsetAndMetadata> offsets =
+          new HashMap<>(
+              get(admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata()));
       offsets.values().removeIf(v -> v == null);
       committed.put(groupId, offsets);
     } catch (ExecutionException e) {
@@ -289,14 +371,17 @@ public final class StatusCollector implements AutoCloseable {
     }
   }
 
-  private Map<TopicPartition, Long> offsets(Set<TopicPartition> partitions, OffsetSpec spec, List<String> notes) throws InterruptedException {
+  private Map<TopicPartition, Long> offsets(
+      Set<TopicPartition> partitions, OffsetSpec spec, List<String> notes)
+      throws InterruptedException {
     Map<TopicPartition, Long> result = new HashMap<>();
     if (partitions.isEmpty()) {
       return result;
     }
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     partitions.forEach(tp -> request.put(tp, spec));
-    ListOffsetsResult r = admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
+    ListOffsetsResult r =
+        admin.listOffsets(request, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED));
     for (TopicPartition tp : partitions) {
       try {
         result.put(tp, get(r.partitionResult(tp)).offset());
@@ -324,8 +409,16 @@ public final class StatusCollector implements AutoCloseable {
     Optional<CheckpointTopicReader.Published> published = checkpoints.latest();
     if (published.isPresent()) {
       Checkpoint c = published.get().checkpoint();
-      return new CheckpointState(c.getTime(), TimeParser.format(c.getTime()), c.getComputedAt(), now - c.getTime(),
-          queueName(c.getHeldBy()), c.getRule(), c.getQueues(), c.getDecreased(), "kafka");
+      return new CheckpointState(
+          c.getTime(),
+          TimeParser.format(c.getTime()),
+          c.getComputedAt(),
+          now - c.getTime(),
+          queueName(c.getHeldBy()),
+          c.getRule(),
+          c.getQueues(),
+          c.getDecreased(),
+          "kafka");
     }
     if (store == null) {
       return null;
@@ -335,7 +428,16 @@ public final class StatusCollector implements AutoCloseable {
       if (stored.isPresent()) {
         CheckpointFile.Stored s = stored.get();
         notes.add("checkpoint: read from the store (" + topics.checkpoints() + " holds none)");
-        return new CheckpointState(s.time, TimeParser.format(s.time), s.computedAt, now - s.time, s.heldBy, s.rule, s.queues, false, "store");
+        return new CheckpointState(
+            s.time,
+            TimeParser.format(s.time),
+            s.computedAt,
+            now - s.time,
+            s.heldBy,
+            s.rule,
+            s.queues,
+            false,
+            "store");
       }
     } catch (IOException e) {
       notes.add("cannot read the store's checkpoint: " + e.getMessage());
@@ -346,13 +448,25 @@ public final class StatusCollector implements AutoCloseable {
   private List<QueueRow> queueRows(CheckpointState checkpoint, long now) {
     List<QueueRow> rows = new ArrayList<>();
     String holder = checkpoint == null ? null : checkpoint.heldBy();
-    checkpoints.queues().forEach((name, q) -> {
-      Long contribution = q.getContribution();
-      Long marker = q.getLastMarkerSendTime();
-      rows.add(new QueueRow(name, q.getQueue().getServer(), q.getQueue().getWalGroup(), contribution,
-          contribution == null ? null : TimeParser.format(contribution), q.getRule(), marker, marker == null ? null : now - marker,
-          q.getUpdatedAt(), name.equals(holder)));
-    });
+    checkpoints
+        .queues()
+        .forEach(
+            (name, q) -> {
+              Long contribution = q.getContribution();
+              Long marker = q.getLastMarkerSendTime();
+              rows.add(
+                  new QueueRow(
+                      name,
+                      q.getQueue().getServer(),
+                      q.getQueue().getWalGroup(),
+                      contribution,
+                      contribution == null ? null : TimeParser.format(contribution),
+                      q.getRule(),
+                      marker,
+                      marker == null ? null : now - marker,
+                      q.getUpdatedAt(),
+                      name.equals(holder)));
+            });
     return rows;
   }
 
@@ -364,7 +478,8 @@ public final class StatusCollector implements AutoCloseable {
     try {
       return future.get(ADMIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw new ExecutionException(new TimeoutException("no answer from Kafka within " + ADMIN_TIMEOUT_MS + " ms"));
+      throw new ExecutionException(
+          new TimeoutException("no answer from Kafka within " + ADMIN_TIMEOUT_MS + " ms"));
     }
   }
 

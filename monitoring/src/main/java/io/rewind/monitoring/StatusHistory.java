@@ -17,7 +17,8 @@ public final class StatusHistory {
    * @param archiveLagRecords edits not archived yet
    * @param alerts alerts active at that moment
    */
-  public record Point(long time, Double rpoSeconds, double archiveLagSeconds, long archiveLagRecords, int alerts) {
+  public record Point(
+      long time, Double rpoSeconds, double archiveLagSeconds, long archiveLagRecords, int alerts) {
 
     static Point of(StatusReport r) {
       Double rpo = r.checkpoint() == null ? null : r.checkpoint().rpoMs() / 1000.0;
@@ -33,7 +34,8 @@ public final class StatusHistory {
 
   public StatusHistory(int capacity) {
     if (capacity < 1) {
-      throw new IllegalArgumentException("a status history needs room for at least one point, got " + capacity);
+      throw new IllegalArgumentException(
+          "a status history needs room for at least one point, got " + capacity);
     }
     this.ring = new Point[capacity];
   }

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
-/** The JSON form of the status: what {@code rewind status --json} prints and the status page fetches. */
+/**
+ * The JSON form of the status: what {@code rewind status --json} prints and the status page
+ * fetches.
+ */
 public final class StatusJson {
 
-  public static final ObjectMapper MAPPER = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+  public static final ObjectMapper MAPPER =
+      new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 
   private StatusJson() {}
 

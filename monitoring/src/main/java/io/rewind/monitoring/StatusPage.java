@@ -35,7 +35,10 @@ public final class StatusPage {
     this.sampler = sampler;
     try (InputStream in = StatusPage.class.getResourceAsStream(RESOURCE)) {
       if (in == null) {
-        throw new IllegalStateException("the status page resource " + RESOURCE + " is missing from the monitoring jar: rebuild it");
+        throw new IllegalStateException(
+            "the status page resource "
+                + RESOURCE
+                + " is missing from the monitoring jar: rebuild it");
       }
       this.html = in.readAllBytes();
     } catch (IOException e) {
@@ -55,7 +58,12 @@ public final class StatusPage {
   private void page(HttpExchange exchange) throws IOException {
     String path = exchange.getRequestURI().getPath();
     if (!path.equals(PAGE) && !path.equals(PAGE + "/")) {
-      respond(exchange, 404, "application/json", StatusJson.bytes(Map.of("error", "no such resource: use " + PAGE + ", " + REPORT + " or " + HISTORY)));
+      respond(
+          exchange,
+          404,
+          "application/json",
+          StatusJson.bytes(
+              Map.of("error", "no such resource: use " + PAGE + ", " + REPORT + " or " + HISTORY)));
       return;
     }
     respond(exchange, 200, "text/html; charset=utf-8", html);
@@ -64,7 +72,14 @@ public final class StatusPage {
   private void report(HttpExchange exchange) throws IOException {
     Optional<StatusReport> latest = sampler.latest();
     if (latest.isEmpty()) {
-      respond(exchange, 503, "application/json", StatusJson.bytes(Map.of("error", "the first status collection is still running: retry in a few seconds")));
+      respond(
+          exchange,
+          503,
+          "application/json",
+          StatusJson.bytes(
+              Map.of(
+                  "error",
+                  "the first status collection is still running: retry in a few seconds")));
       return;
     }
     respond(exchange, 200, "application/json", StatusJson.bytes(latest.get()));
@@ -78,7 +93,8 @@ public final class StatusPage {
     respond(exchange, 200, "application/json", StatusJson.bytes(body));
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     try (exchange) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
       exchange.getResponseHeaders().set("Cache-Control", "no-store");

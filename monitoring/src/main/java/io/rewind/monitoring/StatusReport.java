@@ -11,13 +11,30 @@ import java.util.Optional;
  * and {@code alerts} keep their names.
  *
  * @param checkpoint the published checkpoint, null before the first one
- * @param walBacklog the source's WAL backlog per queue from the newest cluster snapshot, null when none was read
+ * @param walBacklog the source's WAL backlog per queue from the newest cluster snapshot, null when
+ *     none was read
  * @param notes caveats a reader needs (what a figure means, what could not be read)
- * @param restoreTest the newest restore test recorded in the store ({@code rewind verify --restore-test}), null when none ran
+ * @param restoreTest the newest restore test recorded in the store ({@code rewind verify
+ *     --restore-test}), null when none ran
  */
 @JsonPropertyOrder({
-  "generatedAt", "generatedAtIso", "bootstrapServers", "storeUri", "alerts", "checkpoint", "queues", "topics", "groups", "archive",
-  "segments", "tables", "restoreTest", "clockSkew", "bulkLoads", "walBacklog", "notes"
+  "generatedAt",
+  "generatedAtIso",
+  "bootstrapServers",
+  "storeUri",
+  "alerts",
+  "checkpoint",
+  "queues",
+  "topics",
+  "groups",
+  "archive",
+  "segments",
+  "tables",
+  "restoreTest",
+  "clockSkew",
+  "bulkLoads",
+  "walBacklog",
+  "notes"
 })
 public record StatusReport(
     long generatedAt,
@@ -39,8 +56,24 @@ public record StatusReport(
     RestoreTestRecord restoreTest) {
 
   public StatusReport withAlerts(List<Alert> newAlerts) {
-    return new StatusReport(generatedAt, generatedAtIso, bootstrapServers, storeUri, topics, groups, checkpoint, queues, archive,
-        segments, tables, clockSkew, bulkLoads, walBacklog, List.copyOf(newAlerts), notes, restoreTest);
+    return new StatusReport(
+        generatedAt,
+        generatedAtIso,
+        bootstrapServers,
+        storeUri,
+        topics,
+        groups,
+        checkpoint,
+        queues,
+        archive,
+        segments,
+        tables,
+        clockSkew,
+        bulkLoads,
+        walBacklog,
+        List.copyOf(newAlerts),
+        notes,
+        restoreTest);
   }
 
   public Optional<TopicStatus> topic(String name) {

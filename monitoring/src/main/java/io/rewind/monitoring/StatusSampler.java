@@ -23,17 +23,22 @@ public final class StatusSampler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private volatile StatusReport latest;
   private volatile long failures;
-  private final java.util.List<java.util.function.Consumer<StatusReport>> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<java.util.function.Consumer<StatusReport>> listeners =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   public StatusSampler(StatusCollector collector) {
     this.collector = collector;
     this.interval = collector.settings().sampleInterval();
-    this.history = new StatusHistory((int) Math.max(1, collector.settings().history().toMillis() / interval.toMillis()));
-    this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rewind-status-sampler");
-      t.setDaemon(true);
-      return t;
-    });
+    this.history =
+        new StatusHistory(
+            (int) Math.max(1, collector.settings().history().toMillis() / interval.toMillis()));
+    this.executor =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-status-sampler");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Starts sampling now and then every interval. */
@@ -52,11 +57,17 @@ public final class StatusSampler implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       failures++;
-      LOG.warn("status collection failed (attempt again in {} ms): {}", interval.toMillis(), e.toString());
+      LOG.warn(
+          "status collection failed (attempt again in {} ms): {}",
+          interval.toMillis(),
+          e.toString());
     }
   }
 
-  /** Told about every new report, on the sampler's thread (meters whose series follow the report's rows). */
+  /**
+   * Told about every new report, on the sampler's thread (meters whose series follow the report's
+   * rows).
+   */
   public void onSample(java.util.function.Consumer<StatusReport> listener) {
     listeners.add(listener);
   }

@@ -10,5 +10,11 @@ package io.rewind.monitoring;
  * @param bases committed bases of the table
  * @param latestBaseIso completion of the newest base, or null without bases
  */
-public record TableRange(String table, long earliestRestorable, String earliestRestorableIso, long archivedEdits, String basis, int bases,
+public record TableRange(
+    String table,
+    long earliestRestorable,
+    String earliestRestorableIso,
+    long archivedEdits,
+    String basis,
+    int bases,
     String latestBaseIso) {}

@@ -10,9 +10,17 @@ import java.util.List;
  * @param records records between the log start and end offsets, summed over partitions
  */
 public record TopicStatus(
-    String name, boolean exists, int partitionCount, Long retentionMs, long sizeBytes, long records, List<Partition> partitions) {
+    String name,
+    boolean exists,
+    int partitionCount,
+    Long retentionMs,
+    long sizeBytes,
+    long records,
+    List<Partition> partitions) {
 
-  /** One partition: its log start and end offsets (end: the last stable offset) and size on disk. */
+  /**
+   * One partition: its log start and end offsets (end: the last stable offset) and size on disk.
+   */
   public record Partition(int partition, long startOffset, long endOffset, long sizeBytes) {}
 
   static TopicStatus missing(String name) {

@@ -35,11 +35,19 @@ public record WalBacklog(
    * @param holder the live server that ships it (another one after a claim)
    * @param recovered claimed from a dead server: every WAL it holds is closed
    * @param wals WALs the queue storage lists for it
-   * @param walsWaiting closed WALs not fully shipped: all of a recovered queue's, else all but the one being written
+   * @param walsWaiting closed WALs not fully shipped: all of a recovered queue's, else all but the
+   *     one being written
    * @param oldestWalAgeMs now minus the creation time of its oldest WAL (the WAL name's suffix)
    */
-  public record Queue(String queue, String holder, boolean recovered, int wals, int walsWaiting, long oldestWalStart,
-      String oldestWalStartIso, long oldestWalAgeMs) {}
+  public record Queue(
+      String queue,
+      String holder,
+      boolean recovered,
+      int wals,
+      int walsWaiting,
+      long oldestWalStart,
+      String oldestWalStartIso,
+      long oldestWalAgeMs) {}
 
   static WalBacklog of(ClusterSnapshot snapshot, long now) {
     List<Queue> queues = new ArrayList<>();
@@ -52,14 +60,31 @@ public record WalBacklog(
       int wals = l.getWalCount();
       int waiting = recovered ? wals : Math.max(0, wals - 1);
       long age = Math.max(0, now - l.getOldestWalStart());
-      queues.add(new Queue(server + "/" + l.getQueue().getWalGroup(), l.getHolder(), recovered, wals, waiting, l.getOldestWalStart(),
-          TimeParser.format(l.getOldestWalStart()), age));
+      queues.add(
+          new Queue(
+              server + "/" + l.getQueue().getWalGroup(),
+              l.getHolder(),
+              recovered,
+              wals,
+              waiting,
+              l.getOldestWalStart(),
+              TimeParser.format(l.getOldestWalStart()),
+              age));
       total += waiting;
       max = Math.max(max, waiting);
       oldest = Math.max(oldest, age);
     }
-    queues.sort(Comparator.comparingInt(Queue::walsWaiting).reversed().thenComparing(Comparator.comparingLong(Queue::oldestWalAgeMs).reversed()));
-    return new WalBacklog(snapshot.getReadTime(), TimeParser.format(snapshot.getReadTime()), Math.max(0, now - snapshot.getReadTime()),
-        total, max, oldest, queues);
+    queues.sort(
+        Comparator.comparingInt(Queue::walsWaiting)
+            .reversed()
+            .thenComparing(Comparator.comparingLong(Queue::oldestWalAgeMs).reversed()));
+    return new WalBacklog(
+        snapshot.getReadTime(),
+        TimeParser.format(snapshot.getReadTime()),
+        Math.max(0, now - snapshot.getReadTime()),
+        total,
+        max,
+        oldest,
+        queues);
   }
 }

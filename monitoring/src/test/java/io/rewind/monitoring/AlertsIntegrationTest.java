@@ -73,9 +73,11 @@ class AlertsIntegrationTest {
   @BeforeAll
   void startPipeline() throws Exception {
     stack = EmbeddedStack.builder().editsPartitions(2).start();
-    config = stack.config()
-        .with(MonitorSettings.STALL_MS, "4000")
-        .with(MonitorSettings.SAMPLE_INTERVAL_MS, "500");
+    config =
+        stack
+            .config()
+            .with(MonitorSettings.STALL_MS, "4000")
+            .with(MonitorSettings.SAMPLE_INTERVAL_MS, "500");
     topics = new Topics(config.topicPrefix());
     admin = new KafkaClients(config).admin("alerts-test");
     checkpoint = new CheckpointApp(config);
@@ -84,9 +86,16 @@ class AlertsIntegrationTest {
     archiver.start();
     publisher = new EditPublisher(config, "alerts-test-fleet");
     sink = new StallingSink(publisher);
-    fleet = new FleetSimulator(
-        SimulatorSettings.defaults().servers(3).editsPerSecond(300).duration(Duration.ofSeconds(2)).deaths(0).seed(11), sink,
-        Clock.systemUTC());
+    fleet =
+        new FleetSimulator(
+            SimulatorSettings.defaults()
+                .servers(3)
+                .editsPerSecond(300)
+                .duration(Duration.ofSeconds(2))
+                .deaths(0)
+                .seed(11),
+            sink,
+            Clock.systemUTC());
     fleet.start();
     sampler = new StatusSampler(new StatusCollector(config)).start();
     prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -98,7 +107,10 @@ class AlertsIntegrationTest {
 
   @AfterAll
   void stopPipeline() {
-    for (AutoCloseable c : new AutoCloseable[] {metricsServer, sampler, fleet, publisher, archiver, checkpoint, admin, stack}) {
+    for (AutoCloseable c :
+        new AutoCloseable[] {
+          metricsServer, sampler, fleet, publisher, archiver, checkpoint, admin, stack
+        }) {
       try {
         if (c != null) {
           c.close();
@@ -112,9 +124,16 @@ class AlertsIntegrationTest {
   @Test
   @Order(1)
   void aHealthyPipelineReportsEveryPartAndNoAlert() {
-    StatusReport r = awaitReport(s -> s.checkpoint() != null && s.checkpoint().rpoMs() < 3_000 && !s.tables().isEmpty()
-        && !s.clockSkew().isEmpty() && s.alerts().isEmpty()
-        && s.groups().stream().allMatch(g -> g.memberCount() > 0 && !g.partitions().isEmpty()));
+    StatusReport r =
+        awaitReport(
+            s ->
+                s.checkpoint() != null
+                    && s.checkpoint().rpoMs() < 3_000
+                    && !s.tables().isEmpty()
+                    && !s.clockSkew().isEmpty()
+                    && s.alerts().isEmpty()
+                    && s.groups().stream()
+                        .allMatch(g -> g.memberCount() > 0 && !g.partitions().isEmpty()));
 
     assertThat(r.topics()).extracting(TopicStatus::name).containsExactlyElementsOf(topics.all());
     TopicStatus edits = r.topic(topics.edits()).orElseThrow();
@@ -122,40 +141,66 @@ class AlertsIntegrationTest {
     assertThat(edits.records()).isPositive();
     assertThat(edits.sizeBytes()).isPositive();
     assertThat(edits.retentionMs()).isEqualTo(config.getLong(RewindConfig.EDITS_RETENTION_MS));
-    assertThat(r.groups()).extracting(GroupStatus::groupId)
-        .containsExactly(config.get(RewindConfig.ARCHIVER_GROUP), config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
+    assertThat(r.groups())
+        .extracting(GroupStatus::groupId)
+        .containsExactly(
+            config.get(RewindConfig.ARCHIVER_GROUP),
+            config.get(RewindConfig.CHECKPOINT_APPLICATION_ID));
     GroupStatus archivers = r.group(config.get(RewindConfig.ARCHIVER_GROUP)).orElseThrow();
     assertThat(archivers.state()).isEqualTo("STABLE");
-    assertThat(archivers.members().get(0).assignment()).contains(topics.edits() + "-0", topics.edits() + "-1");
-    assertThat(archivers.partitions()).extracting(GroupStatus.PartitionLag::topic).contains(topics.edits());
+    assertThat(archivers.members().get(0).assignment())
+        .contains(topics.edits() + "-0", topics.edits() + "-1");
+    assertThat(archivers.partitions())
+        .extracting(GroupStatus.PartitionLag::topic)
+        .contains(topics.edits());
     assertThat(r.checkpoint().source()).isEqualTo("kafka");
-    // C is held by a queue (rule effective-claim and the like) or by the membership guard (no queue).
-    assertThat(r.queues()).isNotEmpty().filteredOn(QueueRow::holdsCheckpoint).extracting(QueueRow::queue)
+    // C is held by a queue (rule effective-claim and the like) or by the membership guard (no
+    // queue).
+    assertThat(r.queues())
+        .isNotEmpty()
+        .filteredOn(QueueRow::holdsCheckpoint)
+        .extracting(QueueRow::queue)
         .allMatch(q -> q.equals(r.checkpoint().heldBy()));
     if (r.checkpoint().heldBy() != null) {
       assertThat(r.queues()).extracting(QueueRow::queue).contains(r.checkpoint().heldBy());
     }
     assertThat(r.queues()).allSatisfy(q -> assertThat(q.rule()).isNotBlank());
     assertThat(r.segments()).hasSize(2).allSatisfy(s -> assertThat(s.newest()).isNotNull());
-    assertThat(r.tables()).allSatisfy(t -> assertThat(t.earliestRestorable()).isBetween(fleet.startTime() - 1_000, r.generatedAt()));
+    assertThat(r.tables())
+        .allSatisfy(
+            t ->
+                assertThat(t.earliestRestorable())
+                    .isBetween(fleet.startTime() - 1_000, r.generatedAt()));
     assertThat(r.clockSkew()).extracting(PublisherSkew::publisher).contains("alerts-test-fleet");
     assertThat(r.archive().retentionUsed()).isLessThan(0.5);
     assertThat(scrape("rewind_status_rpo_seconds", null)).isBetween(0.0, 3.0);
     assertThat(scrape("rewind_alert_state", "alert=\"" + AlertRules.DLQ_NOT_EMPTY + "\"")).isZero();
-    assertThat(scrape("rewind_group_members", "group=\"" + config.get(RewindConfig.ARCHIVER_GROUP) + "\"")).isEqualTo(1.0);
+    assertThat(
+            scrape(
+                "rewind_group_members",
+                "group=\"" + config.get(RewindConfig.ARCHIVER_GROUP) + "\""))
+        .isEqualTo(1.0);
   }
 
   @Test
   @Order(2)
   void theArchiversMetricsAreServedOverHttp() throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(URI.create(metricsServer.url())).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(metricsServer.url())).build(),
+                HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.body()).contains("rewind_archiver_records_archived_total{archiver=\"alerts-test-archiver\"}",
-        "rewind_archiver_store_commit_seconds_count", "rewind_archiver_segment_last_bytes", "rewind_alert_state{alert=\"data-loss\"}",
-        "rewind_archive_lag_seconds", "rewind_group_lag_records",
-        "rewind_archiver_segment_rolls_total{archiver=\"alerts-test-archiver\",reason=\"size\"}");
+    assertThat(response.body())
+        .contains(
+            "rewind_archiver_records_archived_total{archiver=\"alerts-test-archiver\"}",
+            "rewind_archiver_store_commit_seconds_count",
+            "rewind_archiver_segment_last_bytes",
+            "rewind_alert_state{alert=\"data-loss\"}",
+            "rewind_archive_lag_seconds",
+            "rewind_group_lag_records",
+            "rewind_archiver_segment_rolls_total{archiver=\"alerts-test-archiver\",reason=\"size\"}");
     assertThat(scrape("rewind_archiver_segments_committed_total", null)).isPositive();
     assertThat(scrape("rewind_archiver_store_commit_seconds_sum", null)).isPositive();
   }
@@ -178,8 +223,16 @@ class AlertsIntegrationTest {
   @Test
   @Order(4)
   void aPoisonRecordRaisesTheDeadLetterAlert() throws Exception {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaClients(config).producer("alerts-test-poison")) {
-      producer.send(new ProducerRecord<>(topics.edits(), 0, "poison".getBytes(StandardCharsets.UTF_8), new byte[] {1, 2, 3})).get();
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaClients(config).producer("alerts-test-poison")) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topics.edits(),
+                  0,
+                  "poison".getBytes(StandardCharsets.UTF_8),
+                  new byte[] {1, 2, 3}))
+          .get();
     }
     Alert dlq = awaitAlert(AlertRules.DLQ_NOT_EMPTY, Severity.WARNING);
     assertThat(dlq.reason()).startsWith("1 records in " + topics.dlq());
@@ -190,7 +243,8 @@ class AlertsIntegrationTest {
   void aBulkLoadMarkerRaisesAnAlert() {
     QueueRow q = sampler.latest().orElseThrow().queues().get(0);
     // A low bound: a claim below what the queue already proved changes nothing in the checkpoint.
-    publisher.publishMarker(new QueueId(q.server(), q.walGroup()), fleet.startTime(), MarkerSource.BULK_LOAD);
+    publisher.publishMarker(
+        new QueueId(q.server(), q.walGroup()), fleet.startTime(), MarkerSource.BULK_LOAD);
     Alert bulk = awaitAlert(AlertRules.BULK_LOAD, Severity.WARNING);
     assertThat(bulk.subject()).isEqualTo(q.queue());
     assertThat(scrape("rewind_bulkload_markers", null)).isEqualTo(1.0);
@@ -201,8 +255,10 @@ class AlertsIntegrationTest {
   void clockSkewBeyondTheMarginRaisesAnAlert() {
     QueueRow q = sampler.latest().orElseThrow().queues().get(0);
     Clock behind = Clock.offset(Clock.systemUTC(), Duration.ofMillis(-3_000));
-    try (EditPublisher skewed = new EditPublisher(config, "rs-behind", behind, EditPublisher.Options.defaults())) {
-      skewed.publishMarker(new QueueId(q.server(), q.walGroup()), fleet.startTime(), MarkerSource.CHORE);
+    try (EditPublisher skewed =
+        new EditPublisher(config, "rs-behind", behind, EditPublisher.Options.defaults())) {
+      skewed.publishMarker(
+          new QueueId(q.server(), q.walGroup()), fleet.startTime(), MarkerSource.CHORE);
     }
     Alert skew = awaitAlert(AlertRules.CLOCK_SKEW, Severity.CRITICAL);
     assertThat(skew.subject()).isEqualTo("rs-behind");
@@ -216,17 +272,29 @@ class AlertsIntegrationTest {
     archiver.close();
     Alert inactive = awaitAlert(AlertRules.GROUP_INACTIVE, Severity.CRITICAL);
     assertThat(inactive.subject()).isEqualTo(config.get(RewindConfig.ARCHIVER_GROUP));
-    assertThat(scrape("rewind_group_members", "group=\"" + config.get(RewindConfig.ARCHIVER_GROUP) + "\"")).isZero();
+    assertThat(
+            scrape(
+                "rewind_group_members",
+                "group=\"" + config.get(RewindConfig.ARCHIVER_GROUP) + "\""))
+        .isZero();
   }
 
   @Test
   @Order(8)
   void archiveLagNearingRetentionWarnsThenTurnsCritical() throws Exception {
     setEditsRetention(10_000);
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaClients(config).producer("alerts-test-unarchived")) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaClients(config).producer("alerts-test-unarchived")) {
       for (int i = 0; i < 10; i++) {
-        producer.send(new ProducerRecord<>(topics.edits(), 0, System.currentTimeMillis(), ("k" + i).getBytes(StandardCharsets.UTF_8),
-            new byte[] {0})).get();
+        producer
+            .send(
+                new ProducerRecord<>(
+                    topics.edits(),
+                    0,
+                    System.currentTimeMillis(),
+                    ("k" + i).getBytes(StandardCharsets.UTF_8),
+                    new byte[] {0}))
+            .get();
       }
     }
     Alert warning = awaitAlert(AlertRules.ARCHIVE_LAG_RETENTION, Severity.WARNING);
@@ -241,42 +309,69 @@ class AlertsIntegrationTest {
   @Order(9)
   void offsetsExpiredBeforeArchivingAreDataLoss() throws Exception {
     TopicPartition p0 = new TopicPartition(topics.edits(), 0);
-    long end = sampler.latest().orElseThrow().topic(topics.edits()).orElseThrow().partitions().get(0).endOffset();
+    long end =
+        sampler
+            .latest()
+            .orElseThrow()
+            .topic(topics.edits())
+            .orElseThrow()
+            .partitions()
+            .get(0)
+            .endOffset();
     admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(end))).all().get();
     Alert loss = awaitAlert(AlertRules.DATA_LOSS, Severity.CRITICAL);
     assertThat(loss.subject()).isEqualTo(topics.edits() + "-0");
     assertThat(loss.reason()).contains("the log now starts at " + end);
-    assertThat(scrape("rewind_alert_state", "alert=\"" + AlertRules.DATA_LOSS + "\"")).isEqualTo(2.0);
+    assertThat(scrape("rewind_alert_state", "alert=\"" + AlertRules.DATA_LOSS + "\""))
+        .isEqualTo(2.0);
   }
 
   private void setEditsRetention(long ms) throws Exception {
     ConfigResource edits = new ConfigResource(ConfigResource.Type.TOPIC, topics.edits());
-    Collection<AlterConfigOp> ops = List.of(new AlterConfigOp(new ConfigEntry("retention.ms", String.valueOf(ms)), AlterConfigOp.OpType.SET));
+    Collection<AlterConfigOp> ops =
+        List.of(
+            new AlterConfigOp(
+                new ConfigEntry("retention.ms", String.valueOf(ms)), AlterConfigOp.OpType.SET));
     admin.incrementalAlterConfigs(Map.of(edits, ops)).all().get();
   }
 
   private StatusReport awaitReport(Predicate<StatusReport> condition) {
-    return await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
+    return await()
+        .atMost(WAIT)
+        .pollInterval(Duration.ofMillis(200))
         .until(() -> sampler.latest().filter(condition).orElse(null), r -> r != null);
   }
 
   /** Waits until the alert is in the status at this severity and the metric shows it too. */
   private Alert awaitAlert(String id, Severity severity) {
     StatusReport r = awaitReport(s -> s.alertLevel(id).map(l -> l == severity).orElse(false));
-    await().atMost(WAIT).untilAsserted(
-        () -> assertThat(scrape("rewind_alert_state", "alert=\"" + id + "\"")).isGreaterThanOrEqualTo(severity.level()));
-    return r.alerts().stream().filter(a -> a.id().equals(id) && a.severity() == severity).findFirst().orElseThrow();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(scrape("rewind_alert_state", "alert=\"" + id + "\""))
+                    .isGreaterThanOrEqualTo(severity.level()));
+    return r.alerts().stream()
+        .filter(a -> a.id().equals(id) && a.severity() == severity)
+        .findFirst()
+        .orElseThrow();
   }
 
   /** The value of a series in the Prometheus text exposition. */
   private double scrape(String name, String label) {
-    Pattern p = Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
+    Pattern p =
+        Pattern.compile("^" + Pattern.quote(name) + "(\\{[^}]*\\})? (\\S+)$", Pattern.MULTILINE);
     Matcher m = p.matcher(prometheus.scrape());
     while (m.find()) {
       if (label == null || (m.group(1) != null && m.group(1).contains(label))) {
         return Double.parseDouble(m.group(2));
       }
     }
-    throw new AssertionError("no series " + name + (label == null ? "" : "{" + label + "}") + " in:\n" + prometheus.scrape());
+    throw new AssertionError(
+        "no series "
+            + name
+            + (label == null ? "" : "{" + label + "}")
+            + " in:\n"
+            + prometheus.scrape());
   }
 }

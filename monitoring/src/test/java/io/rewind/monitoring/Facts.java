@@ -12,7 +12,8 @@ final class Facts {
   final List<GroupStatus> groups = new ArrayList<>();
   CheckpointState checkpoint = checkpoint(NOW - 1_000, "rs1,16020,1/wg", "effective-claim", false);
   final List<QueueRow> queues = new ArrayList<>();
-  ArchiveLag archive = new ArchiveLag(600_000L, 0, 0, 0, List.of(partition(0, 0, 100, 100, null, 600_000L)));
+  ArchiveLag archive =
+      new ArchiveLag(600_000L, 0, 0, 0, List.of(partition(0, 0, 100, 100, null, 600_000L)));
   final List<PublisherSkew> skew = new ArrayList<>();
   final List<BulkLoadMarker> bulkLoads = new ArrayList<>();
   WalBacklog walBacklog;
@@ -20,17 +21,42 @@ final class Facts {
   io.rewind.store.verify.RestoreTestRecord restoreTest;
 
   Facts() {
-    for (String t : List.of("rewind.edits", "rewind.progress", "rewind.tables", "rewind.archived", "rewind.checkpoints", "rewind.control")) {
+    for (String t :
+        List.of(
+            "rewind.edits",
+            "rewind.progress",
+            "rewind.tables",
+            "rewind.archived",
+            "rewind.checkpoints",
+            "rewind.control")) {
       topics.add(topic(t, 10));
     }
     topics.add(topic("rewind.dlq", 0));
     groups.add(group("rewind-archivers", "archivers", 1));
     groups.add(group("rewind-checkpoint", "checkpoint", 1));
-    queues.add(new QueueRow("rs1,16020,1/wg", "rs1,16020,1", "wg", NOW - 1_500, "t", "effective-claim", NOW - 400, 400L, NOW, true));
+    queues.add(
+        new QueueRow(
+            "rs1,16020,1/wg",
+            "rs1,16020,1",
+            "wg",
+            NOW - 1_500,
+            "t",
+            "effective-claim",
+            NOW - 400,
+            400L,
+            NOW,
+            true));
   }
 
   static TopicStatus topic(String name, long records) {
-    return new TopicStatus(name, true, 1, 600_000L, records * 100, records, List.of(new TopicStatus.Partition(0, 0, records, records * 100)));
+    return new TopicStatus(
+        name,
+        true,
+        1,
+        600_000L,
+        records * 100,
+        records,
+        List.of(new TopicStatus.Partition(0, 0, records, records * 100)));
   }
 
   static GroupStatus group(String id, String role, int members) {
@@ -42,16 +68,37 @@ final class Facts {
   }
 
   static CheckpointState checkpoint(long time, String heldBy, String rule, boolean decreased) {
-    return new CheckpointState(time, io.rewind.client.time.TimeParser.format(time), NOW, NOW - time, heldBy, rule, 1, decreased, "kafka");
+    return new CheckpointState(
+        time,
+        io.rewind.client.time.TimeParser.format(time),
+        NOW,
+        NOW - time,
+        heldBy,
+        rule,
+        1,
+        decreased,
+        "kafka");
   }
 
-  /** A partition whose oldest unarchived record was written {@code ageMs} ago (null: everything archived). */
-  static ArchiveLag.Partition partition(int p, long logStart, long end, long archivedEnd, Long ageMs, Long retentionMs) {
+  /**
+   * A partition whose oldest unarchived record was written {@code ageMs} ago (null: everything
+   * archived).
+   */
+  static ArchiveLag.Partition partition(
+      int p, long logStart, long end, long archivedEnd, Long ageMs, Long retentionMs) {
     long first = Math.max(archivedEnd, logStart);
     long unarchived = Math.max(0, end - first);
     long age = ageMs == null ? 0 : ageMs;
     double used = retentionMs == null || retentionMs <= 0 ? 0 : (double) age / retentionMs;
-    return new ArchiveLag.Partition(p, logStart, end, archivedEnd, unarchived, ageMs == null ? null : NOW - ageMs, age, used,
+    return new ArchiveLag.Partition(
+        p,
+        logStart,
+        end,
+        archivedEnd,
+        unarchived,
+        ageMs == null ? null : NOW - ageMs,
+        age,
+        used,
         archivedEnd >= 0 && archivedEnd < logStart);
   }
 
@@ -73,7 +120,23 @@ final class Facts {
   }
 
   StatusReport report() {
-    return new StatusReport(NOW, io.rewind.client.time.TimeParser.format(NOW), "127.0.0.1:9092", "file:///tmp/store", topics, groups,
-        checkpoint, queues, archive, List.of(), tables, skew, bulkLoads, walBacklog, List.of(), List.of(), restoreTest);
+    return new StatusReport(
+        NOW,
+        io.rewind.client.time.TimeParser.format(NOW),
+        "127.0.0.1:9092",
+        "file:///tmp/store",
+        topics,
+        groups,
+        checkpoint,
+        queues,
+        archive,
+        List.of(),
+        tables,
+        skew,
+        bulkLoads,
+        walBacklog,
+        List.of(),
+        List.of(),
+        restoreTest);
   }
 }

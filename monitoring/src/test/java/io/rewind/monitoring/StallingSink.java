@@ -36,7 +36,10 @@ final class StallingSink implements EditSink {
 
   /** A server whose queues shipped at least once. */
   String anyServer() {
-    return seenServers.stream().sorted().findFirst().orElseThrow(() -> new IllegalStateException("no queue shipped yet"));
+    return seenServers.stream()
+        .sorted()
+        .findFirst()
+        .orElseThrow(() -> new IllegalStateException("no queue shipped yet"));
   }
 
   @Override
@@ -48,7 +51,8 @@ final class StallingSink implements EditSink {
   }
 
   @Override
-  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
+  public void publishMarker(
+      QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     check(queue);
     delegate.publishMarker(queue, newestWriteTime, source, reason);
     seenServers.add(queue.getServer());

@@ -40,14 +40,16 @@ import org.slf4j.LoggerFactory;
 /**
  * The one publishing path into Kafka, shared by the fleet simulator and the HBase replication
  * endpoint: edits split per row (and per part for huge rows) and captured bulk loads to the edits
- * topic, progress claims to the progress topic, table descriptors to the tables topic. One idempotent acks=all producer;
- * every call returns only when Kafka acknowledged all of its records, retrying with backoff while
- * the broker is unreachable, then throwing {@link PublishFailedException}. Thread-safe.
+ * topic, progress claims to the progress topic, table descriptors to the tables topic. One
+ * idempotent acks=all producer; every call returns only when Kafka acknowledged all of its records,
+ * retrying with backoff while the broker is unreachable, then throwing {@link
+ * PublishFailedException}. Thread-safe.
  */
 public final class EditPublisher implements EditSink {
 
   private static final Logger LOG = LoggerFactory.getLogger(EditPublisher.class);
   private static final String SNAPSHOT_KEY = "snapshot";
+
   /** Linger of the publisher's producer unless producer.linger.ms is set (see the constructor). */
   static final int PUBLISH_LINGER_MS = 20;
 
@@ -69,7 +71,10 @@ public final class EditPublisher implements EditSink {
   private final byte[] bulkLoadSchemaId;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  /** @param publisherName who publishes (server name or simulator id), carried in every progress event */
+  /**
+   * @param publisherName who publishes (server name or simulator id), carried in every progress
+   *     event
+   */
   public EditPublisher(RewindConfig config, String publisherName) {
     this(config, publisherName, Clock.systemUTC(), Options.defaults());
   }
@@ -84,9 +89,11 @@ public final class EditPublisher implements EditSink {
     this.claims = new ProgressClaims(config.marginMs());
     this.splitter = new EditSplitter(options.maxRecordBytes());
     Map<String, Object> props = clients.producerProps("rewind-publisher-" + publisherName);
-    // One producer serves every replication source of the server, each waiting for its batch: a longer
+    // One producer serves every replication source of the server, each waiting for its batch: a
+    // longer
     // linger than the clients' 5 ms gathers their records into fewer, larger batches per partition
-    // (per-batch costs dominate: a 64 KB lz4 buffer, the broker's validation) for at most 20 ms more
+    // (per-batch costs dominate: a 64 KB lz4 buffer, the broker's validation) for at most 20 ms
+    // more
     // per publish, well inside the RPO budget. producer.linger.ms still decides when set.
     if (!config.asMap().containsKey("producer." + ProducerConfig.LINGER_MS_CONFIG)) {
       props.put(ProducerConfig.LINGER_MS_CONFIG, PUBLISH_LINGER_MS);
@@ -116,22 +123,28 @@ public final class EditPublisher implements EditSink {
         headers.add(new RecordHeader(RecordHeaders.TABLE, table));
         headers.add(new RecordHeader(RecordHeaders.SCHEMA, editSchemaId));
         byte[] value = editSerializer.serialize(topic, headers, edit);
-        records.add(new ProducerRecord<>(topic, null, entry.writeTime(), EditKey.of(entry.table(), row), value, headers));
+        records.add(
+            new ProducerRecord<>(
+                topic, null, entry.writeTime(), EditKey.of(entry.table(), row), value, headers));
       }
     }
     sendAll(records, "edits of " + batch.size() + " WAL entries");
   }
 
   @Override
-  public void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
+  public void publishMarker(
+      QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     Marker marker = claims.marker(queue, newestWriteTime, source, reason);
-    sendProgress(utf8(queue.getServer() + "/" + queue.getWalGroup()), marker, "marker of queue " + queue.getServer() + "/" + queue.getWalGroup());
+    sendProgress(
+        utf8(queue.getServer() + "/" + queue.getWalGroup()),
+        marker,
+        "marker of queue " + queue.getServer() + "/" + queue.getWalGroup());
   }
 
   /**
-   * Key {@code table 0x00} (no row: no edit has it), the table and the schema headers like an edit's,
-   * and {@link RecordHeaders#KIND} {@code bulk-load}, so an archiver counts it under its table and a
-   * restore tells it from the edits without decoding.
+   * Key {@code table 0x00} (no row: no edit has it), the table and the schema headers like an
+   * edit's, and {@link RecordHeaders#KIND} {@code bulk-load}, so an archiver counts it under its
+   * table and a restore tells it from the edits without decoding.
    */
   @Override
   public void publishBulkLoad(BulkLoad load) {
@@ -141,7 +154,15 @@ public final class EditPublisher implements EditSink {
     headers.add(new RecordHeader(RecordHeaders.SCHEMA, bulkLoadSchemaId));
     headers.add(new RecordHeader(RecordHeaders.KIND, utf8(RecordHeaders.KIND_BULK_LOAD)));
     byte[] value = bulkLoadSerializer.serialize(topic, headers, load);
-    sendAll(List.of(new ProducerRecord<>(topic, null, load.getWriteTime(), EditKey.of(load.getTable(), new byte[0]), value, headers)),
+    sendAll(
+        List.of(
+            new ProducerRecord<>(
+                topic,
+                null,
+                load.getWriteTime(),
+                EditKey.of(load.getTable(), new byte[0]),
+                value,
+                headers)),
         "bulk load into " + load.getTable() + " region " + load.getRegion());
   }
 
@@ -163,7 +184,10 @@ public final class EditPublisher implements EditSink {
     headers.add(new RecordHeader(RecordHeaders.TABLE, utf8(descriptor.getTable())));
     headers.add(new RecordHeader(RecordHeaders.SCHEMA, tableSchemaId));
     byte[] value = tableSerializer.serialize(topic, headers, descriptor);
-    sendAll(List.of(new ProducerRecord<>(topic, null, clock.millis(), utf8(descriptor.getTable()), value, headers)),
+    sendAll(
+        List.of(
+            new ProducerRecord<>(
+                topic, null, clock.millis(), utf8(descriptor.getTable()), value, headers)),
         "descriptor of table " + descriptor.getTable());
   }
 
@@ -190,7 +214,12 @@ public final class EditPublisher implements EditSink {
 
   private void sendProgress(byte[] key, Object body, String what) {
     String topic = topics.progress();
-    ProgressEvent event = ProgressEvent.newBuilder().setPublisher(publisherName).setSendTime(clock.millis()).setBody(body).build();
+    ProgressEvent event =
+        ProgressEvent.newBuilder()
+            .setPublisher(publisherName)
+            .setSendTime(clock.millis())
+            .setBody(body)
+            .build();
     Headers headers = new org.apache.kafka.common.header.internals.RecordHeaders();
     headers.add(new RecordHeader(RecordHeaders.SCHEMA, progressSchemaId));
     byte[] value = progressSerializer.serialize(topic, headers, event);
@@ -198,10 +227,14 @@ public final class EditPublisher implements EditSink {
     sendAll(List.of(new ProducerRecord<>(topic, null, null, key, value, headers)), what);
   }
 
-  /** Sends every record and waits for all acknowledgements, retrying only the records that failed retriably. */
+  /**
+   * Sends every record and waits for all acknowledgements, retrying only the records that failed
+   * retriably.
+   */
   private void sendAll(List<ProducerRecord<byte[], byte[]>> records, String what) {
     if (closed.get()) {
-      throw new IllegalStateException("publisher " + publisherName + " is closed: cannot publish " + what);
+      throw new IllegalStateException(
+          "publisher " + publisherName + " is closed: cannot publish " + what);
     }
     List<ProducerRecord<byte[], byte[]>> pending = records;
     Throwable lastFailure = null;
@@ -213,22 +246,46 @@ public final class EditPublisher implements EditSink {
       }
       if (attempt < options.attempts()) {
         long backoff = options.backoff().toMillis() << Math.min(attempt - 1, 10);
-        LOG.warn("Kafka at {} did not acknowledge {} of {} records ({}), attempt {} of {}: {}; retrying in {} ms",
-            bootstrapServers, failed.size(), records.size(), what, attempt, options.attempts(), lastFailure.toString(), backoff);
+        LOG.warn(
+            "Kafka at {} did not acknowledge {} of {} records ({}), attempt {} of {}: {}; retrying in {} ms",
+            bootstrapServers,
+            failed.size(),
+            records.size(),
+            what,
+            attempt,
+            options.attempts(),
+            lastFailure.toString(),
+            backoff);
         sleep(backoff, what);
       }
       pending = failed;
     }
     throw new PublishFailedException(
-        "Kafka at " + bootstrapServers + " did not acknowledge " + pending.size() + " of " + records.size()
-            + " records (" + what + ") after " + options.attempts() + " attempts, last error: " + lastFailure
+        "Kafka at "
+            + bootstrapServers
+            + " did not acknowledge "
+            + pending.size()
+            + " of "
+            + records.size()
+            + " records ("
+            + what
+            + ") after "
+            + options.attempts()
+            + " attempts, last error: "
+            + lastFailure
             + ". Check that the brokers are running and reachable from this host and that the Rewind topics exist"
             + " (rewind init); the batch was not acknowledged and must be retried",
         lastFailure);
   }
 
-  /** One attempt; fills {@code failed} with what must be retried and returns the last retriable error. */
-  private Throwable sendAndWait(List<ProducerRecord<byte[], byte[]>> records, List<ProducerRecord<byte[], byte[]>> failed, String what) {
+  /**
+   * One attempt; fills {@code failed} with what must be retried and returns the last retriable
+   * error.
+   */
+  private Throwable sendAndWait(
+      List<ProducerRecord<byte[], byte[]>> records,
+      List<ProducerRecord<byte[], byte[]>> failed,
+      String what) {
     List<Future<RecordMetadata>> futures = new ArrayList<>(records.size());
     Throwable lastFailure = null;
     for (ProducerRecord<byte[], byte[]> record : records) {
@@ -267,7 +324,11 @@ public final class EditPublisher implements EditSink {
       return e.getCause() == null ? e : e.getCause();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishFailedException("interrupted while waiting for Kafka at " + bootstrapServers + " to acknowledge: nothing may be assumed durable", e);
+      throw new PublishFailedException(
+          "interrupted while waiting for Kafka at "
+              + bootstrapServers
+              + " to acknowledge: nothing may be assumed durable",
+          e);
     }
   }
 
@@ -277,7 +338,12 @@ public final class EditPublisher implements EditSink {
       return t;
     }
     throw new PublishFailedException(
-        "Kafka at " + bootstrapServers + " rejected " + what + ": " + t
+        "Kafka at "
+            + bootstrapServers
+            + " rejected "
+            + what
+            + ": "
+            + t
             + ". This is not a transient error (check topic settings such as max.message.bytes, authorization, and that the Rewind topics exist)",
         t);
   }
@@ -287,7 +353,8 @@ public final class EditPublisher implements EditSink {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new PublishFailedException("interrupted while retrying " + what + ": nothing may be assumed durable", e);
+      throw new PublishFailedException(
+          "interrupted while retrying " + what + ": nothing may be assumed durable", e);
     }
   }
 
@@ -308,22 +375,32 @@ public final class EditPublisher implements EditSink {
     }
 
     /**
-     * 16 MiB records (the edits topic's max.message.bytes), 3 attempts, 1 s first backoff (doubling).
-     * Each attempt already lets the client retry for up to delivery.timeout.ms.
+     * 16 MiB records (the edits topic's max.message.bytes), 3 attempts, 1 s first backoff
+     * (doubling). Each attempt already lets the client retry for up to delivery.timeout.ms.
      */
     public static Options defaults() {
       return new Options(Topics.EDITS_MAX_MESSAGE_BYTES, 3, Duration.ofSeconds(1));
     }
 
-    /** Records larger than this (headroom included) are split; at most the edits topic's max.message.bytes. */
+    /**
+     * Records larger than this (headroom included) are split; at most the edits topic's
+     * max.message.bytes.
+     */
     public Options maxRecordBytes(int bytes) {
       if (bytes > Topics.EDITS_MAX_MESSAGE_BYTES) {
-        throw new IllegalArgumentException("max record bytes " + bytes + " exceeds the edits topic's limit " + Topics.EDITS_MAX_MESSAGE_BYTES);
+        throw new IllegalArgumentException(
+            "max record bytes "
+                + bytes
+                + " exceeds the edits topic's limit "
+                + Topics.EDITS_MAX_MESSAGE_BYTES);
       }
       return new Options(bytes, attempts, backoff);
     }
 
-    /** Attempts per call when Kafka does not acknowledge (each attempt waits up to delivery.timeout.ms). */
+    /**
+     * Attempts per call when Kafka does not acknowledge (each attempt waits up to
+     * delivery.timeout.ms).
+     */
     public Options attempts(int n) {
       if (n < 1) {
         throw new IllegalArgumentException("attempts must be >= 1, got " + n);

@@ -25,7 +25,10 @@ public interface EditSink extends AutoCloseable {
     publishMarker(queue, newestWriteTime, source, "");
   }
 
-  /** As {@link #publishMarker(QueueId, long, MarkerSource)}; {@code reason} says why a bulk load was not captured. */
+  /**
+   * As {@link #publishMarker(QueueId, long, MarkerSource)}; {@code reason} says why a bulk load was
+   * not captured.
+   */
   void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason);
 
   /**
@@ -37,7 +40,10 @@ public interface EditSink extends AutoCloseable {
   /** Partitions of the edits topic: what the producer routes each row's key by. */
   int editsPartitions();
 
-  /** Publishes a consistent read of the queue storage taken at {@code readTime} (read time taken before the read). */
+  /**
+   * Publishes a consistent read of the queue storage taken at {@code readTime} (read time taken
+   * before the read).
+   */
   void publishSnapshot(long readTime, List<ListedQueue> queues);
 
   /** Publishes a table's descriptor (families and settings). */

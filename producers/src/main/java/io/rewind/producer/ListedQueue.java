@@ -26,7 +26,10 @@ public final class ListedQueue {
     return queue;
   }
 
-  /** The live server whose storage node lists the queue; differs from queue().getServer() after a claim. */
+  /**
+   * The live server whose storage node lists the queue; differs from queue().getServer() after a
+   * claim.
+   */
   public String holder() {
     return holder;
   }
@@ -41,6 +44,15 @@ public final class ListedQueue {
 
   @Override
   public String toString() {
-    return queue.getServer() + "/" + queue.getWalGroup() + " held by " + holder + " oldest WAL " + oldestWalStart + " (" + walCount + " WALs)";
+    return queue.getServer()
+        + "/"
+        + queue.getWalGroup()
+        + " held by "
+        + holder
+        + " oldest WAL "
+        + oldestWalStart
+        + " ("
+        + walCount
+        + " WALs)";
   }
 }

@@ -39,7 +39,8 @@ public final class PointRequests implements AutoCloseable {
    * Starts listening from the control topic's end, on a thread of its own: a missing topic or an
    * unreachable broker delays the listener (it keeps trying), never its owner's start.
    *
-   * @param onPoint called with each restore-point request (pointName set), on this listener's thread
+   * @param onPoint called with each restore-point request (pointName set), on this listener's
+   *     thread
    */
   public PointRequests(RewindConfig config, String clientId, Consumer<RollRequest> onPoint) {
     KafkaClients clients = new KafkaClients(config);
@@ -65,8 +66,12 @@ public final class PointRequests implements AutoCloseable {
         throw e;
       } catch (RuntimeException e) {
         if (!warned) {
-          LOG.warn("cannot follow {} for restore-point requests ({}); trying again every {} ms (points are answered by the regular"
-              + " claims meanwhile; create the topic with rewind init)", control, e.toString(), RETRY_MS);
+          LOG.warn(
+              "cannot follow {} for restore-point requests ({}); trying again every {} ms (points are answered by the regular"
+                  + " claims meanwhile; create the topic with rewind init)",
+              control,
+              e.toString(),
+              RETRY_MS);
           warned = true;
         }
         Thread.sleep(RETRY_MS);
@@ -81,12 +86,18 @@ public final class PointRequests implements AutoCloseable {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
           RollRequest request = pointRequest(r);
           if (request != null) {
-            LOG.info("restore point {} requested by '{}' for {}: claiming past it", request.getPointName(), request.getRequester(),
+            LOG.info(
+                "restore point {} requested by '{}' for {}: claiming past it",
+                request.getPointName(),
+                request.getRequester(),
                 request.getPointTime());
             try {
               onPoint.accept(request);
             } catch (RuntimeException e) {
-              LOG.warn("answering restore point {} failed ({}): the regular claims answer it later", request.getPointName(), e.toString());
+              LOG.warn(
+                  "answering restore point {} failed ({}): the regular claims answer it later",
+                  request.getPointName(),
+                  e.toString());
             }
           }
         }
@@ -96,7 +107,10 @@ public final class PointRequests implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
-      LOG.error("the restore-point listener stopped: points are answered by the regular claims only ({})", e.toString(), e);
+      LOG.error(
+          "the restore-point listener stopped: points are answered by the regular claims only ({})",
+          e.toString(),
+          e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -105,11 +119,18 @@ public final class PointRequests implements AutoCloseable {
   private RollRequest pointRequest(ConsumerRecord<byte[], byte[]> r) {
     try {
       ControlEvent event = reader.deserialize(r.topic(), r.headers(), r.value());
-      if (event != null && event.getBody() instanceof RollRequest && ((RollRequest) event.getBody()).getPointName() != null) {
+      if (event != null
+          && event.getBody() instanceof RollRequest
+          && ((RollRequest) event.getBody()).getPointName() != null) {
         return (RollRequest) event.getBody();
       }
     } catch (RuntimeException e) {
-      LOG.debug("{}-{}@{}: not a control event ({})", r.topic(), r.partition(), r.offset(), e.getMessage());
+      LOG.debug(
+          "{}-{}@{}: not a control event ({})",
+          r.topic(),
+          r.partition(),
+          r.offset(),
+          e.getMessage());
     }
     return null;
   }

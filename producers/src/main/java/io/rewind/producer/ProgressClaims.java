@@ -32,7 +32,10 @@ public final class ProgressClaims {
     return marker(queue, newestWriteTime, source, "");
   }
 
-  /** @param reason for a {@link MarkerSource#BULK_LOAD} marker: why the bulk load was not captured, and the fix */
+  /**
+   * @param reason for a {@link MarkerSource#BULK_LOAD} marker: why the bulk load was not captured,
+   *     and the fix
+   */
   public Marker marker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     return Marker.newBuilder()
         .setQueue(QueueId.newBuilder(queue).build())
@@ -43,7 +46,10 @@ public final class ProgressClaims {
         .build();
   }
 
-  /** For each listed queue: every edit older than its oldest listed WAL's start - margin has been acknowledged. */
+  /**
+   * For each listed queue: every edit older than its oldest listed WAL's start - margin has been
+   * acknowledged.
+   */
   public ClusterSnapshot snapshot(long readTime, List<ListedQueue> queues) {
     List<QueueListing> listings = new ArrayList<>(queues.size());
     for (ListedQueue q : queues) {
@@ -56,6 +62,10 @@ public final class ProgressClaims {
               .setWalCount(q.walCount())
               .build());
     }
-    return ClusterSnapshot.newBuilder().setReadTime(readTime).setMarginMs(marginMs).setQueues(listings).build();
+    return ClusterSnapshot.newBuilder()
+        .setReadTime(readTime)
+        .setMarginMs(marginMs)
+        .setQueues(listings)
+        .build();
   }
 }

@@ -20,7 +20,8 @@ public final class WalCell {
   private final CellType type;
   private final byte[] value;
 
-  public WalCell(byte[] row, byte[] family, byte[] qualifier, long timestamp, CellType type, byte[] value) {
+  public WalCell(
+      byte[] row, byte[] family, byte[] qualifier, long timestamp, CellType type, byte[] value) {
     this.row = Objects.requireNonNull(row, "row");
     this.family = Objects.requireNonNull(family, "family");
     this.qualifier = qualifier == null ? EMPTY : qualifier;
@@ -29,7 +30,8 @@ public final class WalCell {
     this.value = value == null ? EMPTY : value;
   }
 
-  public static WalCell put(byte[] row, byte[] family, byte[] qualifier, long timestamp, byte[] value) {
+  public static WalCell put(
+      byte[] row, byte[] family, byte[] qualifier, long timestamp, byte[] value) {
     return new WalCell(row, family, qualifier, timestamp, CellType.PUT, value);
   }
 
@@ -43,12 +45,17 @@ public final class WalCell {
     return new WalCell(row, family, qualifier, timestamp, CellType.DELETE_COLUMN, EMPTY);
   }
 
-  /** DeleteFamily: masks every version of every column of the family at or below {@code timestamp}. */
+  /**
+   * DeleteFamily: masks every version of every column of the family at or below {@code timestamp}.
+   */
   public static WalCell deleteFamily(byte[] row, byte[] family, long timestamp) {
     return new WalCell(row, family, EMPTY, timestamp, CellType.DELETE_FAMILY, EMPTY);
   }
 
-  /** DeleteFamilyVersion: masks the version at exactly {@code timestamp} of every column of the family. */
+  /**
+   * DeleteFamilyVersion: masks the version at exactly {@code timestamp} of every column of the
+   * family.
+   */
   public static WalCell deleteFamilyVersion(byte[] row, byte[] family, long timestamp) {
     return new WalCell(row, family, EMPTY, timestamp, CellType.DELETE_FAMILY_VERSION, EMPTY);
   }
@@ -93,12 +100,28 @@ public final class WalCell {
 
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.hashCode(row), Arrays.hashCode(family), Arrays.hashCode(qualifier), timestamp, type, Arrays.hashCode(value));
+    return Objects.hash(
+        Arrays.hashCode(row),
+        Arrays.hashCode(family),
+        Arrays.hashCode(qualifier),
+        timestamp,
+        type,
+        Arrays.hashCode(value));
   }
 
   @Override
   public String toString() {
-    return new String(row, StandardCharsets.UTF_8) + "/" + new String(family, StandardCharsets.UTF_8) + ":"
-        + new String(qualifier, StandardCharsets.UTF_8) + "/" + timestamp + "/" + type + "/" + value.length + "B";
+    return new String(row, StandardCharsets.UTF_8)
+        + "/"
+        + new String(family, StandardCharsets.UTF_8)
+        + ":"
+        + new String(qualifier, StandardCharsets.UTF_8)
+        + "/"
+        + timestamp
+        + "/"
+        + type
+        + "/"
+        + value.length
+        + "B";
   }
 }

@@ -18,13 +18,20 @@ public final class WalEntry {
   private final QueueId queue;
   private final List<WalCell> cells;
 
-  public WalEntry(String table, String encodedRegion, long writeTime, long sequenceId, QueueId queue, List<WalCell> cells) {
+  public WalEntry(
+      String table,
+      String encodedRegion,
+      long writeTime,
+      long sequenceId,
+      QueueId queue,
+      List<WalCell> cells) {
     this.table = Objects.requireNonNull(table, "table");
     this.encodedRegion = Objects.requireNonNull(encodedRegion, "encodedRegion");
     this.writeTime = writeTime;
     this.sequenceId = sequenceId;
     Objects.requireNonNull(queue, "queue");
-    // A copy (Avro records are mutable) by constructor: a builder's validating deep copy cost more than the entry.
+    // A copy (Avro records are mutable) by constructor: a builder's validating deep copy cost more
+    // than the entry.
     this.queue = new QueueId(queue.getServer(), queue.getWalGroup());
     this.cells = List.copyOf(cells);
   }
@@ -77,6 +84,15 @@ public final class WalEntry {
 
   @Override
   public String toString() {
-    return table + "/" + encodedRegion + "#" + sequenceId + "@" + writeTime + " " + cells.size() + " cells";
+    return table
+        + "/"
+        + encodedRegion
+        + "#"
+        + sequenceId
+        + "@"
+        + writeTime
+        + " "
+        + cells.size()
+        + " cells";
   }
 }

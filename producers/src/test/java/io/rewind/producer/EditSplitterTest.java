@@ -16,15 +16,23 @@ import org.junit.jupiter.api.Test;
 
 class EditSplitterTest {
 
-  private static final QueueId QUEUE = QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
+  private static final QueueId QUEUE =
+      QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
   private static final RecordCodec<WalEdit> CODEC = new RecordCodec<>(WalEdit.class);
 
   @Test
   void splitsAnEntryPerRowKeepingCellOrder() {
-    WalEntry entry = new WalEntry("ns:t", "reg", 1000, 42, QUEUE, List.of(
-        WalCell.put(b("r2"), b("f"), b("a"), 1000, b("1")),
-        WalCell.put(b("r1"), b("f"), b("a"), 1000, b("2")),
-        WalCell.deleteFamily(b("r2"), b("g"), 999)));
+    WalEntry entry =
+        new WalEntry(
+            "ns:t",
+            "reg",
+            1000,
+            42,
+            QUEUE,
+            List.of(
+                WalCell.put(b("r2"), b("f"), b("a"), 1000, b("1")),
+                WalCell.put(b("r1"), b("f"), b("a"), 1000, b("2")),
+                WalCell.deleteFamily(b("r2"), b("g"), 999)));
 
     List<WalEdit> edits = new EditSplitter(Topics.EDITS_MAX_MESSAGE_BYTES).split(entry);
 
@@ -60,7 +68,8 @@ class EditSplitterTest {
       assertThat(p.getPart()).isEqualTo(i);
       assertThat(p.getParts()).isEqualTo(parts.size());
       assertThat(p.getSequenceId()).isEqualTo(7);
-      assertThat(CODEC.encode(p).length).isLessThanOrEqualTo(limit - EditSplitter.RECORD_HEADROOM_BYTES);
+      assertThat(CODEC.encode(p).length)
+          .isLessThanOrEqualTo(limit - EditSplitter.RECORD_HEADROOM_BYTES);
       total += p.getCells().size();
     }
     assertThat(total).isEqualTo(40);
@@ -69,7 +78,14 @@ class EditSplitterTest {
 
   @Test
   void refusesACellThatCannotFitInOneRecord() {
-    WalEntry entry = new WalEntry("ns:t", "reg", 1000, 7, QUEUE, List.of(WalCell.put(b("r"), b("f"), b("q"), 1, new byte[200_000])));
+    WalEntry entry =
+        new WalEntry(
+            "ns:t",
+            "reg",
+            1000,
+            7,
+            QUEUE,
+            List.of(WalCell.put(b("r"), b("f"), b("q"), 1, new byte[200_000])));
 
     assertThatThrownBy(() -> new EditSplitter(128 * 1024).split(entry))
         .isInstanceOf(OversizedCellException.class)
@@ -84,8 +100,17 @@ class EditSplitterTest {
 
   @Test
   void utf8LengthCountsWhatTheEncoderWrites() {
-    for (String s : List.of("", "ns:table", "caf\u00e9", "\u20ac-\u4e2d", "\ud83d\ude00 emoji", "lone \ud83d surrogate")) {
-      assertThat(EditSplitter.utf8Length(s)).as(s).isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
+    for (String s :
+        List.of(
+            "",
+            "ns:table",
+            "caf\u00e9",
+            "\u20ac-\u4e2d",
+            "\ud83d\ude00 emoji",
+            "lone \ud83d surrogate")) {
+      assertThat(EditSplitter.utf8Length(s))
+          .as(s)
+          .isEqualTo(s.getBytes(StandardCharsets.UTF_8).length);
     }
   }
 

@@ -12,8 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class ProgressClaimsTest {
 
-  private static final QueueId Q1 = QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
-  private static final QueueId Q2 = QueueId.newBuilder().setServer("rs2,16020,2").setWalGroup("rs2%2C16020%2C2").build();
+  private static final QueueId Q1 =
+      QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
+  private static final QueueId Q2 =
+      QueueId.newBuilder().setServer("rs2,16020,2").setWalGroup("rs2%2C16020%2C2").build();
 
   @Test
   void markerBoundIsNewestWriteTimeMinusMargin() {
@@ -27,8 +29,13 @@ class ProgressClaimsTest {
 
   @Test
   void snapshotBoundIsOldestWalStartMinusMarginPerQueue() {
-    ClusterSnapshot s = new ProgressClaims(250).snapshot(20_000,
-        List.of(new ListedQueue(Q1, "rs1,16020,1", 15_000, 3), new ListedQueue(Q2, "rs1,16020,1", 18_000, 1)));
+    ClusterSnapshot s =
+        new ProgressClaims(250)
+            .snapshot(
+                20_000,
+                List.of(
+                    new ListedQueue(Q1, "rs1,16020,1", 15_000, 3),
+                    new ListedQueue(Q2, "rs1,16020,1", 18_000, 1)));
 
     assertThat(s.getReadTime()).isEqualTo(20_000);
     assertThat(s.getMarginMs()).isEqualTo(250);

@@ -40,10 +40,11 @@ public final class BaseImageLoader {
   private KeyRing keys = KeyRing.none();
 
   /**
-   * @param staging a directory on a file system the target's region servers can read (as for
-   *     {@code --bulkload-dir})
+   * @param staging a directory on a file system the target's region servers can read (as for {@code
+   *     --bulkload-dir})
    */
-  public BaseImageLoader(Connection connection, TableMapping mapping, ObjectStore store, Path staging) {
+  public BaseImageLoader(
+      Connection connection, TableMapping mapping, ObjectStore store, Path staging) {
     this.connection = connection;
     this.mapping = mapping;
     this.store = store;
@@ -62,10 +63,12 @@ public final class BaseImageLoader {
   }
 
   /**
-   * Loads the files of the families {@code loadsFamily} accepts (a family dropped since the base, or
-   * added again after it, is not loaded: see {@link TableTimeline}); returns the HFiles loaded.
+   * Loads the files of the families {@code loadsFamily} accepts (a family dropped since the base,
+   * or added again after it, is not loaded: see {@link TableTimeline}); returns the HFiles loaded.
    */
-  public int load(String table, BaseImageManifest base, java.util.function.Predicate<String> loadsFamily) throws IOException {
+  public int load(
+      String table, BaseImageManifest base, java.util.function.Predicate<String> loadsFamily)
+      throws IOException {
     TableName target = TableName.valueOf(mapping.target(table));
     Configuration conf = connection.getConfiguration();
     Path dir = staging.suffix("/" + UUID.randomUUID());
@@ -91,11 +94,27 @@ public final class BaseImageLoader {
         try {
           BulkLoadHFiles.create(load).bulkLoad(target, layerDir);
         } catch (IOException e) {
-          throw new IOException("bulk-loading " + base + " into " + target + " failed: " + e.getMessage() + ". The target table is"
-              + " incomplete: check that the region servers can read " + staging + " (--bulkload-dir), then restore again with --force", e);
+          throw new IOException(
+              "bulk-loading "
+                  + base
+                  + " into "
+                  + target
+                  + " failed: "
+                  + e.getMessage()
+                  + ". The target table is"
+                  + " incomplete: check that the region servers can read "
+                  + staging
+                  + " (--bulkload-dir), then restore again with --force",
+              e);
         }
       }
-      LOG.info("loaded {} ({} of its {} HFiles, {} layers) into {} in {} ms", base, files, base.files.size(), layers.size(), target,
+      LOG.info(
+          "loaded {} ({} of its {} HFiles, {} layers) into {} in {} ms",
+          base,
+          files,
+          base.files.size(),
+          layers.size(),
+          target,
           (System.nanoTime() - started) / 1_000_000);
       return files;
     } finally {
@@ -104,9 +123,9 @@ public final class BaseImageLoader {
   }
 
   /**
-   * The base's distinct files in load order: per region and family oldest (lowest MAX_SEQ_ID) first,
-   * layer i holding each store's i-th file. The files of split parents come first: the daughters'
-   * own files were written after the split.
+   * The base's distinct files in load order: per region and family oldest (lowest MAX_SEQ_ID)
+   * first, layer i holding each store's i-th file. The files of split parents come first: the
+   * daughters' own files were written after the split.
    */
   static List<List<BaseImageFile>> layers(BaseImageManifest base) {
     Set<String> live = new HashSet<>();
@@ -120,23 +139,34 @@ public final class BaseImageLoader {
     }
     List<List<BaseImageFile>> parents = new ArrayList<>();
     List<List<BaseImageFile>> daughters = new ArrayList<>();
-    byStore.forEach((store, files) -> {
-      files.sort(Comparator.comparingLong((BaseImageFile f) -> f.maxSeqId).thenComparing(f -> f.name));
-      List<List<BaseImageFile>> into = live.contains(store.substring(0, store.indexOf('/'))) ? daughters : parents;
-      for (int i = 0; i < files.size(); i++) {
-        while (into.size() <= i) {
-          into.add(new ArrayList<>());
-        }
-        into.get(i).add(files.get(i));
-      }
-    });
+    byStore.forEach(
+        (store, files) -> {
+          files.sort(
+              Comparator.comparingLong((BaseImageFile f) -> f.maxSeqId).thenComparing(f -> f.name));
+          List<List<BaseImageFile>> into =
+              live.contains(store.substring(0, store.indexOf('/'))) ? daughters : parents;
+          for (int i = 0; i < files.size(); i++) {
+            while (into.size() <= i) {
+              into.add(new ArrayList<>());
+            }
+            into.get(i).add(files.get(i));
+          }
+        });
     List<List<BaseImageFile>> layers = new ArrayList<>(parents);
     layers.addAll(daughters);
     return layers;
   }
 
-  private void stage(BaseImageManifest base, BaseImageFile f, FileSystem fs, Path to) throws IOException {
-    StagedFiles.stage(store, keys, f, fs, to, base.toString(), "Restore to a time served by another base, or take a new base (rewind base)"
-        + " and restore to a time after it");
+  private void stage(BaseImageManifest base, BaseImageFile f, FileSystem fs, Path to)
+      throws IOException {
+    StagedFiles.stage(
+        store,
+        keys,
+        f,
+        fs,
+        to,
+        base.toString(),
+        "Restore to a time served by another base, or take a new base (rewind base)"
+            + " and restore to a time after it");
   }
 }

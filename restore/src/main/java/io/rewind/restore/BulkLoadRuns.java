@@ -26,7 +26,10 @@ import org.apache.hadoop.fs.Path;
  */
 final class BulkLoadRuns {
 
-  /** Offsets of bulk-loaded entries start here, above any Kafka offset: they name the file they come from. */
+  /**
+   * Offsets of bulk-loaded entries start here, above any Kafka offset: they name the file they come
+   * from.
+   */
   static final long FIRST_OFFSET = BulkLoadCells.FIRST_OFFSET;
 
   /** The runs written, per partition, and the file each range of offsets comes from. */
@@ -56,7 +59,8 @@ final class BulkLoadRuns {
    *
    * @throws BaseImageFileException when a file is missing or damaged
    */
-  Written write(List<BulkLoadManifest> loads, Map<String, TableTimeline.TableAtTime> tables) throws IOException {
+  Written write(List<BulkLoadManifest> loads, Map<String, TableTimeline.TableAtTime> tables)
+      throws IOException {
     Written written = new Written();
     FileSystem local = FileSystem.getLocal(conf).getRaw();
     for (BulkLoadManifest load : loads) {
@@ -69,14 +73,29 @@ final class BulkLoadRuns {
         try {
           BulkLoadCells.stage(store, keys, load, f, local, staged);
           written.files.put(nextOffset, f.key + " (" + load + ")");
-          BulkLoadCells.Read read = BulkLoadCells.read(load, f, local, staged, conf, nextOffset, (partition, key, offset, value) -> {
-            RunFile run = open.get(partition);
-            if (run == null) {
-              run = new RunFile(spill.newFile("bulkload-run-"));
-              open.put(partition, run);
-            }
-            run.writer.add(key, 0, key.length, offset, value.array(), value.arrayOffset() + value.position(), value.remaining());
-          });
+          BulkLoadCells.Read read =
+              BulkLoadCells.read(
+                  load,
+                  f,
+                  local,
+                  staged,
+                  conf,
+                  nextOffset,
+                  (partition, key, offset, value) -> {
+                    RunFile run = open.get(partition);
+                    if (run == null) {
+                      run = new RunFile(spill.newFile("bulkload-run-"));
+                      open.put(partition, run);
+                    }
+                    run.writer.add(
+                        key,
+                        0,
+                        key.length,
+                        offset,
+                        value.array(),
+                        value.arrayOffset() + value.position(),
+                        value.remaining());
+                  });
           nextOffset = read.nextOffset();
           written.cells += read.cells();
           written.fileCount++;

@@ -59,12 +59,16 @@ public final class BulkLoadTarget implements RestoreTarget {
   private static final Logger LOG = LoggerFactory.getLogger(BulkLoadTarget.class);
   private static final byte[] NO_VALUE = new byte[0];
   private static final Comparator<RestoredRow> BY_ROW = (a, b) -> Bytes.compareTo(a.row(), b.row());
+
   /** The HFile check the loader would do again on files this class just wrote. */
   private static final String VALIDATE_HFILES = "hbase.loadincremental.validate.hfile";
+
   /** Regions the loader loads at once (default: cores); the region server does the work. */
   private static final String LOADER_THREADS = "hbase.loadincremental.threads.max";
+
   private static final int MAX_LOADER_THREADS = 16;
-  private static final String COMPLETE_FILE_FIRST_DELAY_MS = "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
+  private static final String COMPLETE_FILE_FIRST_DELAY_MS =
+      "dfs.client.block.write.locateFollowingBlock.initial.delay.ms";
 
   private final HBaseTarget tables;
   private final Path staging;
@@ -72,15 +76,20 @@ public final class BulkLoadTarget implements RestoreTarget {
   private final FileSystem fs;
   private final Map<String, byte[][]> startKeys;
   private final Map<String, AtomicLong> readable = new ConcurrentHashMap<>();
+
   /** Source table -> family -> the HFiles written. */
   private final Map<String, Map<byte[], List<Path>>> files = new ConcurrentHashMap<>();
+
   private final AtomicInteger batches = new AtomicInteger();
+
   /** The files each replay thread is writing. */
   private final Map<Thread, Sequence> sequences = new ConcurrentHashMap<>();
+
   /** Rows handed over one at a time rather than by partition: written at {@link #finish}. */
   private final Map<String, List<RestoredRow>> singleRows = new ConcurrentHashMap<>();
 
-  private BulkLoadTarget(HBaseTarget tables, Path staging, FileSystem fs, Map<String, byte[][]> startKeys) {
+  private BulkLoadTarget(
+      HBaseTarget tables, Path staging, FileSystem fs, Map<String, byte[][]> startKeys) {
     this.tables = tables;
     this.staging = staging;
     this.conf = tables.connection().getConfiguration();
@@ -95,7 +104,8 @@ public final class BulkLoadTarget implements RestoreTarget {
   public static BulkLoadTarget open(HBaseTarget tables, Path staging) throws IOException {
     Map<String, byte[][]> startKeys = new TreeMap<>();
     for (Map.Entry<String, String> e : tables.mapping().targets().entrySet()) {
-      try (RegionLocator locator = tables.connection().getRegionLocator(TableName.valueOf(e.getValue()))) {
+      try (RegionLocator locator =
+          tables.connection().getRegionLocator(TableName.valueOf(e.getValue()))) {
         byte[][] keys = locator.getStartKeys();
         Arrays.sort(keys, Bytes.BYTES_COMPARATOR);
         startKeys.put(e.getKey(), keys);
@@ -103,21 +113,28 @@ public final class BulkLoadTarget implements RestoreTarget {
     }
     Configuration conf = tables.connection().getConfiguration();
     Configuration writing = new Configuration(conf);
-    // Closing an HDFS file asks the NameNode whether it is complete; when the DataNode has not reported the
+    // Closing an HDFS file asks the NameNode whether it is complete; when the DataNode has not
+    // reported the
     // last block yet, the client waits 400 ms (default) before asking again, per file: poll sooner.
     writing.setInt(COMPLETE_FILE_FIRST_DELAY_MS, 10);
     FileSystem fs = FileSystem.newInstance(staging.toUri(), writing);
     if (conf.get("hbase.rootdir") != null) {
       java.net.URI cluster = CommonFSUtils.getRootDirFileSystem(conf).getUri();
       if (!cluster.equals(fs.getUri())) {
-        LOG.info("bulk-load staging on {}, the cluster's files on {}: the region servers copy every HFile"
-            + " (a --bulkload-dir on the cluster's file system makes the load a move)", fs.getUri(), cluster);
+        LOG.info(
+            "bulk-load staging on {}, the cluster's files on {}: the region servers copy every HFile"
+                + " (a --bulkload-dir on the cluster's file system makes the load a move)",
+            fs.getUri(),
+            cluster);
       }
     }
     return new BulkLoadTarget(tables, staging.suffix("/" + UUID.randomUUID()), fs, startKeys);
   }
 
-  /** Appends the rows to the thread's open HFiles when they continue its last batch, else to new ones. */
+  /**
+   * Appends the rows to the thread's open HFiles when they continue its last batch, else to new
+   * ones.
+   */
   @Override
   public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
     count(table, rows);
@@ -151,12 +168,17 @@ public final class BulkLoadTarget implements RestoreTarget {
   @Override
   public void acceptRow(String table, RestoredRow row) {
     count(table, List.of(row));
-    singleRows.computeIfAbsent(table, t -> Collections.synchronizedList(new ArrayList<>())).add(row);
+    singleRows
+        .computeIfAbsent(table, t -> Collections.synchronizedList(new ArrayList<>()))
+        .add(row);
   }
 
   @Override
   public void acceptRow(String table, List<DumpCell> cells) {
-    acceptRow(table, new RestoredRow(cells.isEmpty() ? new byte[0] : cells.get(0).row(), cells, List.of(), cells));
+    acceptRow(
+        table,
+        new RestoredRow(
+            cells.isEmpty() ? new byte[0] : cells.get(0).row(), cells, List.of(), cells));
   }
 
   @Override
@@ -183,7 +205,11 @@ public final class BulkLoadTarget implements RestoreTarget {
       }
     }
     Map<String, Long> written = new TreeMap<>();
-    tables.mapping().targets().keySet().forEach(t -> written.put(t, readable.containsKey(t) ? readable.get(t).get() : 0L));
+    tables
+        .mapping()
+        .targets()
+        .keySet()
+        .forEach(t -> written.put(t, readable.containsKey(t) ? readable.get(t).get() : 0L));
     return written;
   }
 
@@ -199,7 +225,10 @@ public final class BulkLoadTarget implements RestoreTarget {
         fs.close();
       }
     } catch (IOException e) {
-      LOG.warn("could not delete the staged HFiles under {} after the failed restore ({}): delete them by hand", staging, e.toString());
+      LOG.warn(
+          "could not delete the staged HFiles under {} after the failed restore ({}): delete them by hand",
+          staging,
+          e.toString());
     }
   }
 
@@ -242,7 +271,8 @@ public final class BulkLoadTarget implements RestoreTarget {
     void write(List<RestoredRow> sorted) throws IOException {
       try {
         for (RestoredRow row : sorted) {
-          // Rows ascend, so each region's rows are contiguous and its files written one after the other.
+          // Rows ascend, so each region's rows are contiguous and its files written one after the
+          // other.
           if (region == null || !region.holds(row.row())) {
             close();
             int r = regionOf(keys, row.row());
@@ -253,9 +283,17 @@ public final class BulkLoadTarget implements RestoreTarget {
         }
       } catch (IOException | RuntimeException e) {
         abort();
-        throw new IOException("writing the HFiles of " + table + " under " + tableDir(table) + " failed: " + e.getMessage()
-            + ". Check that the staging directory (--bulkload-dir) is writable and has space, delete " + staging
-            + " and restore again with --force", e);
+        throw new IOException(
+            "writing the HFiles of "
+                + table
+                + " under "
+                + tableDir(table)
+                + " failed: "
+                + e.getMessage()
+                + ". Check that the staging directory (--bulkload-dir) is writable and has space, delete "
+                + staging
+                + " and restore again with --force",
+            e);
       }
     }
 
@@ -275,7 +313,9 @@ public final class BulkLoadTarget implements RestoreTarget {
     }
   }
 
-  /** Loads the table's HFiles, every region at once: each file lies in one region, so none is split. */
+  /**
+   * Loads the table's HFiles, every region at once: each file lies in one region, so none is split.
+   */
   private void load(String table, Map<byte[], List<Path>> byFamily) throws IOException {
     TableName target = TableName.valueOf(tables.mapping().target(table));
     long started = System.nanoTime();
@@ -284,21 +324,36 @@ public final class BulkLoadTarget implements RestoreTarget {
     load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
     load.setBoolean(VALIDATE_HFILES, false);
     int regions = Math.min(startKeys.get(table).length, MAX_LOADER_THREADS);
-    load.setInt(LOADER_THREADS, Math.max(load.getInt(LOADER_THREADS, Runtime.getRuntime().availableProcessors()), regions));
+    load.setInt(
+        LOADER_THREADS,
+        Math.max(load.getInt(LOADER_THREADS, Runtime.getRuntime().availableProcessors()), regions));
     int fileCount = byFamily.values().stream().mapToInt(List::size).sum();
     try {
-      // Through the restore's connection: BulkLoadHFiles.bulkLoad would open and close one of its own per call.
+      // Through the restore's connection: BulkLoadHFiles.bulkLoad would open and close one of its
+      // own per call.
       try (Admin admin = tables.connection().getAdmin();
           Table t = tables.connection().getTable(target);
           RegionLocator locator = tables.connection().getRegionLocator(target)) {
         new BulkLoadHFilesTool(load).doBulkLoad(byFamily, admin, t, locator, false, false);
       }
     } catch (IOException ex) {
-      throw new IOException("bulk-loading the HFiles of " + table + " into " + target + " failed: " + ex.getMessage()
-          + ". The target table is incomplete: check that the region servers can read " + staging
-          + " (--bulkload-dir), then restore again with --force", ex);
+      throw new IOException(
+          "bulk-loading the HFiles of "
+              + table
+              + " into "
+              + target
+              + " failed: "
+              + ex.getMessage()
+              + ". The target table is incomplete: check that the region servers can read "
+              + staging
+              + " (--bulkload-dir), then restore again with --force",
+          ex);
     }
-    LOG.info("bulk-loaded {} HFiles into {} in {} ms", fileCount, target, (System.nanoTime() - started) / 1_000_000);
+    LOG.info(
+        "bulk-loaded {} HFiles into {} in {} ms",
+        fileCount,
+        target,
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private Path tableDir(String table) {
@@ -327,10 +382,14 @@ public final class BulkLoadTarget implements RestoreTarget {
   public static List<Cell> cells(RestoredRow row) {
     List<Cell> cells = new ArrayList<>(row.puts().size() + row.deleteMarkers().size());
     for (DumpCell c : row.puts()) {
-      cells.add(new IndividualBytesFieldCell(row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
+      cells.add(
+          new IndividualBytesFieldCell(
+              row.row(), c.family(), c.qualifier(), c.timestamp(), KeyValue.Type.Put, c.value()));
     }
     for (DeleteMarker m : row.deleteMarkers()) {
-      cells.add(new IndividualBytesFieldCell(row.row(), m.family(), m.qualifier(), m.timestamp(), type(m), NO_VALUE));
+      cells.add(
+          new IndividualBytesFieldCell(
+              row.row(), m.family(), m.qualifier(), m.timestamp(), type(m), NO_VALUE));
     }
     if (cells.size() > 1) {
       cells.sort(CellComparator.getInstance());
@@ -353,14 +412,18 @@ public final class BulkLoadTarget implements RestoreTarget {
     }
   }
 
-  /** The HFiles of one region from one batch of rows: a writer per family, opened on its first cell. */
+  /**
+   * The HFiles of one region from one batch of rows: a writer per family, opened on its first cell.
+   */
   private final class RegionFiles {
     private final String table;
     private final Path tableDir;
     private final int region;
     private final int batch;
+
     /** The next region's start key; null for the last region. */
     private final byte[] end;
+
     private final Map<byte[], StoreFileWriter> writers = new TreeMap<>(Bytes.BYTES_COMPARATOR);
     private byte[] lastFamily;
     private StoreFileWriter lastWriter;
@@ -390,13 +453,24 @@ public final class BulkLoadTarget implements RestoreTarget {
       byte[] family = CellUtil.cloneFamily(c);
       StoreFileWriter w = writers.get(family);
       if (w == null) {
-        Path file = new Path(new Path(tableDir, Bytes.toString(family)), String.format("r%05d-b%05d", region, batch));
-        HFileContext context = new HFileContextBuilder().withBlockSize(64 * 1024).withIncludesTags(false).build();
-        w = new StoreFileWriter.Builder(conf, CacheConfig.DISABLED, fs)
-            .withFilePath(file).withFileContext(context).withBloomType(BloomType.NONE).build();
+        Path file =
+            new Path(
+                new Path(tableDir, Bytes.toString(family)),
+                String.format("r%05d-b%05d", region, batch));
+        HFileContext context =
+            new HFileContextBuilder().withBlockSize(64 * 1024).withIncludesTags(false).build();
+        w =
+            new StoreFileWriter.Builder(conf, CacheConfig.DISABLED, fs)
+                .withFilePath(file)
+                .withFileContext(context)
+                .withBloomType(BloomType.NONE)
+                .build();
         writers.put(family, w);
-        Map<byte[], List<Path>> byFamily = files.computeIfAbsent(table, t -> new ConcurrentSkipListMap<>(Bytes.BYTES_COMPARATOR));
-        byFamily.computeIfAbsent(family, f -> Collections.synchronizedList(new ArrayList<>())).add(file);
+        Map<byte[], List<Path>> byFamily =
+            files.computeIfAbsent(table, t -> new ConcurrentSkipListMap<>(Bytes.BYTES_COMPARATOR));
+        byFamily
+            .computeIfAbsent(family, f -> Collections.synchronizedList(new ArrayList<>()))
+            .add(file);
       }
       lastFamily = family;
       lastWriter = w;

@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
+import io.rewind.client.time.TimeParser;
 import io.rewind.store.dump.CellDump;
 import io.rewind.store.dump.DumpCell;
-import io.rewind.client.time.TimeParser;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -46,25 +46,36 @@ public final class DumpTarget implements RestoreTarget {
   private final long time;
   private final Set<String> tables = ConcurrentHashMap.newKeySet();
   private final Map<String, AtomicLong> cells = new ConcurrentHashMap<>();
+
   /** Per table, its part files, in the order they were started. */
   private final Map<String, List<Path>> parts = new ConcurrentHashMap<>();
+
   /** The part each replay thread is writing. */
   private final Map<Thread, Part> open = new ConcurrentHashMap<>();
+
   private SpillDirectory scratch;
-  /** Per table, its families' settings at T: a dump lists what an all-versions read at T returns. */
+
+  /**
+   * Per table, its families' settings at T: a dump lists what an all-versions read at T returns.
+   */
   private volatile Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> families = Map.of();
 
-  public DumpTarget(Path directory, long time, Collection<String> expectedTables) throws IOException {
+  public DumpTarget(Path directory, long time, Collection<String> expectedTables)
+      throws IOException {
     this.directory = directory;
     this.time = time;
     Files.createDirectories(directory);
     tables.addAll(expectedTables);
   }
 
-  /** Takes each family's VERSIONS, MIN_VERSIONS and TTL at T ({@link ReadableCells}, TTL counted from T). */
+  /**
+   * Takes each family's VERSIONS, MIN_VERSIONS and TTL at T ({@link ReadableCells}, TTL counted
+   * from T).
+   */
   @Override
   public void tablesAt(Map<String, TableTimeline.TableAtTime> tablesAt) {
-    Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> byTable = new java.util.HashMap<>();
+    Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> byTable =
+        new java.util.HashMap<>();
     tablesAt.forEach((t, a) -> byTable.put(t, a.familySettings()));
     this.families = byTable;
   }
@@ -116,7 +127,11 @@ public final class DumpTarget implements RestoreTarget {
 
   private synchronized SpillDirectory scratch() {
     if (scratch == null) {
-      scratch = SpillDirectory.create(directory, ".rewind-parts-", "--out (the dump directory, where its parts are written first)");
+      scratch =
+          SpillDirectory.create(
+              directory,
+              ".rewind-parts-",
+              "--out (the dump directory, where its parts are written first)");
     }
     return scratch;
   }
@@ -149,10 +164,16 @@ public final class DumpTarget implements RestoreTarget {
 
   /** Merges a table's parts into its dump file: the header, then each row's lines in row order. */
   private void writeDump(String table, long count, List<Path> tableParts) throws IOException {
-    SortedRun.reduce(tableParts, EditSorter.MAX_OPEN_RUNS, () -> scratch().newFile("part-"), EditSorter.READ_BUFFER);
-    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(fileOf(table)), OUTPUT_BUFFER);
+    SortedRun.reduce(
+        tableParts,
+        EditSorter.MAX_OPEN_RUNS,
+        () -> scratch().newFile("part-"),
+        EditSorter.READ_BUFFER);
+    try (OutputStream out =
+            new BufferedOutputStream(Files.newOutputStream(fileOf(table)), OUTPUT_BUFFER);
         RunMerger rows = new RunMerger(SortedRun.readAll(tableParts, EditSorter.READ_BUFFER))) {
-      out.write(CellDump.header(table, TimeParser.format(time), count).getBytes(StandardCharsets.UTF_8));
+      out.write(
+          CellDump.header(table, TimeParser.format(time), count).getBytes(StandardCharsets.UTF_8));
       out.write(LINE_END);
       while (rows.next()) {
         out.write(rows.buffer(), rows.valueOffset(), rows.valueLength());
@@ -182,7 +203,9 @@ public final class DumpTarget implements RestoreTarget {
     }
   }
 
-  /** Counts the cell lines of each table's dump file as it is on disk: every line after the header. */
+  /**
+   * Counts the cell lines of each table's dump file as it is on disk: every line after the header.
+   */
   @Override
   public Map<String, Long> readBack() throws IOException {
     Map<String, Long> found = new TreeMap<>();
@@ -218,10 +241,14 @@ public final class DumpTarget implements RestoreTarget {
 
     /** Whether the row can follow: the same table, after the last row written. */
     boolean takes(String rowTable, byte[] row) {
-      return table.equals(rowTable) && (lastRow == null || Arrays.compareUnsigned(lastRow, row) < 0);
+      return table.equals(rowTable)
+          && (lastRow == null || Arrays.compareUnsigned(lastRow, row) < 0);
     }
 
-    /** Appends a row with its cells, sorted, as their dump lines: each with its line separator, as {@link CellDump#write} writes them. */
+    /**
+     * Appends a row with its cells, sorted, as their dump lines: each with its line separator, as
+     * {@link CellDump#write} writes them.
+     */
     void append(byte[] row, List<DumpCell> sorted) throws IOException {
       text.setLength(0);
       for (DumpCell c : sorted) {

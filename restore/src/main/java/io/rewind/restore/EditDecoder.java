@@ -15,11 +15,11 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.kafka.common.serialization.Deserializer;
 
 /**
- * Decodes the archived value of an edit. Single-object encoded values of a known WalEdit schema
- * are read straight from the record's buffer with a buffered decoder (Avro's message decoder
- * reads them through a byte-at-a-time stream, the largest cost of a replay); anything else, an
- * unknown schema or a registry-framed value, goes to the configured deserializer, which decodes
- * it or names why it cannot. One per replay thread: not thread-safe.
+ * Decodes the archived value of an edit. Single-object encoded values of a known WalEdit schema are
+ * read straight from the record's buffer with a buffered decoder (Avro's message decoder reads them
+ * through a byte-at-a-time stream, the largest cost of a replay); anything else, an unknown schema
+ * or a registry-framed value, goes to the configured deserializer, which decodes it or names why it
+ * cannot. One per replay thread: not thread-safe.
  */
 public final class EditDecoder {
 
@@ -38,7 +38,9 @@ public final class EditDecoder {
     readers.put(SchemaHistory.fingerprint(current), new SpecificDatumReader<>(current, current));
   }
 
-  /** @throws RuntimeException when the value is not a decodable edit */
+  /**
+   * @throws RuntimeException when the value is not a decodable edit
+   */
   WalEdit decode(String topic, ByteBuffer value) {
     SpecificDatumReader<WalEdit> reader = value.hasArray() ? readerFor(value) : null;
     if (reader == null) {
@@ -47,7 +49,9 @@ public final class EditDecoder {
       return fallback.deserialize(topic, bytes);
     }
     int start = value.arrayOffset() + value.position();
-    decoder = DecoderFactory.get().binaryDecoder(value.array(), start + HEADER, value.remaining() - HEADER, decoder);
+    decoder =
+        DecoderFactory.get()
+            .binaryDecoder(value.array(), start + HEADER, value.remaining() - HEADER, decoder);
     try {
       return reader.read(null, decoder);
     } catch (IOException e) {

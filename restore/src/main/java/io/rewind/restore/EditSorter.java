@@ -20,17 +20,22 @@ final class EditSorter implements AutoCloseable {
 
   /** Runs read at once: each holds a read buffer while the runs are merged. */
   static final int MAX_OPEN_RUNS = 64;
+
   static final int READ_BUFFER = 64 * 1024;
 
   private final EntryArena arena;
   private final SpillDirectory spill;
   private final int maxOpenRuns;
+
   /** The runs to merge, in the order written. */
   private final List<Path> runs = new ArrayList<>();
+
   /** Every run file this sorter created, deleted at {@link #close()} whatever became of it. */
   private final List<Path> written = new ArrayList<>();
+
   /** Runs taken with {@link #addRun}, not written by this sorter. */
   private int external;
+
   private EntryCursor result;
   private long spilledBytes;
 
@@ -38,17 +43,23 @@ final class EditSorter implements AutoCloseable {
     this(memoryBytes, spill, MAX_OPEN_RUNS);
   }
 
-  /** @param maxOpenRuns at least 3 (two runs and the arena): tests use few to force several merge passes */
+  /**
+   * @param maxOpenRuns at least 3 (two runs and the arena): tests use few to force several merge
+   *     passes
+   */
   EditSorter(long memoryBytes, SpillDirectory spill, int maxOpenRuns) {
     if (maxOpenRuns < 3) {
-      throw new IllegalArgumentException("a merge beside the arena needs at least 3 open runs, not " + maxOpenRuns);
+      throw new IllegalArgumentException(
+          "a merge beside the arena needs at least 3 open runs, not " + maxOpenRuns);
     }
     this.arena = new EntryArena(memoryBytes);
     this.spill = spill;
     this.maxOpenRuns = maxOpenRuns;
   }
 
-  /** Takes an entry (a null key sorts as an empty one), spilling the arena first when it is full. */
+  /**
+   * Takes an entry (a null key sorts as an empty one), spilling the arena first when it is full.
+   */
   void add(ByteBuffer key, long offset, ByteBuffer value) throws IOException {
     if (!arena.add(key, offset, value)) {
       spillArena();
@@ -57,8 +68,8 @@ final class EditSorter implements AutoCloseable {
   }
 
   /**
-   * Takes a run already sorted by (key, offset), written elsewhere (a bulk load's cells): merged with
-   * the rest by {@link #sorted()}, deleted by {@link #close()}.
+   * Takes a run already sorted by (key, offset), written elsewhere (a bulk load's cells): merged
+   * with the rest by {@link #sorted()}, deleted by {@link #close()}.
    */
   void addRun(Path run) {
     runs.add(run);

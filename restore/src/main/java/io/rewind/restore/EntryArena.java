@@ -7,17 +7,21 @@ import java.util.Arrays;
  * Entries (key, offset, value) held in memory up to a budget, then sorted by (key, offset). Not one
  * object per entry: the bytes are appended to one array ({@code key length | value length | key |
  * value}) and each entry costs {@value #INDEX_BYTES} bytes of index (its position and offset, and
- * at sort time a key prefix and two sort slots), all counted against the budget. The arrays grow
- * as entries arrive, so a small partition holds little, and are kept across {@link #clear()} for
- * the next fill. Not thread-safe.
+ * at sort time a key prefix and two sort slots), all counted against the budget. The arrays grow as
+ * entries arrive, so a small partition holds little, and are kept across {@link #clear()} for the
+ * next fill. Not thread-safe.
  */
 final class EntryArena {
 
-  /** Per entry: position (int), offset (long), sort prefix (long), order and merge slots (2 ints). */
+  /**
+   * Per entry: position (int), offset (long), sort prefix (long), order and merge slots (2 ints).
+   */
   static final int INDEX_BYTES = 4 + 8 + 8 + 4 + 4;
+
   private static final int ENTRY_HEADER = 8;
   private static final int FIRST_DATA_BYTES = 1 << 20;
   private static final int FIRST_ENTRIES = 8 * 1024;
+
   /** Below this many entries a range is sorted by insertion. */
   private static final int INSERTION_SORT = 16;
 
@@ -30,10 +34,14 @@ final class EntryArena {
   private int[] order = new int[0];
   private int[] scratch = new int[0];
   private int size;
+
   /** Length of the prefix every key shares, found at sort time: comparisons start after it. */
   private int shared;
 
-  /** @param budget bytes of data and index together; an entry larger than the whole budget is still taken alone */
+  /**
+   * @param budget bytes of data and index together; an entry larger than the whole budget is still
+   *     taken alone
+   */
   EntryArena(long budget) {
     this.budget = Math.min(budget, Integer.MAX_VALUE - 8L);
   }
@@ -86,18 +94,25 @@ final class EntryArena {
     long dataCap = (long) (fitting * perEntry);
     long newData = data.length;
     if (dataBytes > data.length) {
-      newData = Math.max(dataBytes, Math.min(Math.max(FIRST_DATA_BYTES, 2L * data.length), dataCap));
+      newData =
+          Math.max(dataBytes, Math.min(Math.max(FIRST_DATA_BYTES, 2L * data.length), dataCap));
     }
     long newEntries = position.length;
     if (entries > position.length) {
       long room = (budget - newData) / INDEX_BYTES;
-      newEntries = Math.max(entries, Math.min(Math.min(Math.max(FIRST_ENTRIES, 2L * position.length), fitting), Math.max(room, 0)));
+      newEntries =
+          Math.max(
+              entries,
+              Math.min(
+                  Math.min(Math.max(FIRST_ENTRIES, 2L * position.length), fitting),
+                  Math.max(room, 0)));
     }
     if (newData + newEntries * INDEX_BYTES > budget && size > 0) {
       return false;
     }
     if (newData > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("an entry of " + dataBytes + " bytes does not fit in one arena");
+      throw new IllegalStateException(
+          "an entry of " + dataBytes + " bytes does not fit in one arena");
     }
     if (newData > data.length) {
       data = Arrays.copyOf(data, (int) newData);
@@ -143,7 +158,9 @@ final class EntryArena {
     int common = keyLength(0);
     for (int i = 1; i < size && common > 0; i++) {
       int key = position[i] + ENTRY_HEADER;
-      int m = Arrays.mismatch(data, first, first + common, data, key, key + Math.min(common, keyLength(i)));
+      int m =
+          Arrays.mismatch(
+              data, first, first + common, data, key, key + Math.min(common, keyLength(i)));
       if (m >= 0) {
         common = m;
       }
@@ -151,7 +168,10 @@ final class EntryArena {
     return common;
   }
 
-  /** The eight key bytes after the shared prefix, big-endian and zero-padded: they order as the keys do, unsigned. */
+  /**
+   * The eight key bytes after the shared prefix, big-endian and zero-padded: they order as the keys
+   * do, unsigned.
+   */
   private long prefixAfterShared(int entry) {
     int from = position[entry] + ENTRY_HEADER + shared;
     int available = keyLength(entry) - shared;
@@ -169,7 +189,9 @@ final class EntryArena {
     }
     int ka = position[a] + ENTRY_HEADER;
     int kb = position[b] + ENTRY_HEADER;
-    c = Arrays.compareUnsigned(data, ka + shared, ka + keyLength(a), data, kb + shared, kb + keyLength(b));
+    c =
+        Arrays.compareUnsigned(
+            data, ka + shared, ka + keyLength(a), data, kb + shared, kb + keyLength(b));
     return c != 0 ? c : Long.compare(offset[a], offset[b]);
   }
 
@@ -209,7 +231,10 @@ final class EntryArena {
   }
 
   private int getInt(int at) {
-    return (data[at] & 0xff) << 24 | (data[at + 1] & 0xff) << 16 | (data[at + 2] & 0xff) << 8 | (data[at + 3] & 0xff);
+    return (data[at] & 0xff) << 24
+        | (data[at + 1] & 0xff) << 16
+        | (data[at + 2] & 0xff) << 8
+        | (data[at + 3] & 0xff);
   }
 
   private void putInt(int at, int v) {

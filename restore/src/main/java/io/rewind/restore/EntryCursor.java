@@ -31,8 +31,14 @@ public interface EntryCursor extends Closeable {
 
   /** The order of entries: key as unsigned bytes, then offset. */
   static int compare(EntryCursor a, EntryCursor b) {
-    int c = Arrays.compareUnsigned(a.buffer(), a.keyOffset(), a.keyOffset() + a.keyLength(),
-        b.buffer(), b.keyOffset(), b.keyOffset() + b.keyLength());
+    int c =
+        Arrays.compareUnsigned(
+            a.buffer(),
+            a.keyOffset(),
+            a.keyOffset() + a.keyLength(),
+            b.buffer(),
+            b.keyOffset(),
+            b.keyOffset() + b.keyLength());
     return c != 0 ? c : Long.compare(a.offset(), b.offset());
   }
 }

@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.CellType;
+import io.rewind.store.dump.DumpCell;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;

@@ -15,7 +15,9 @@ import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 
-/** Target tables of an HBase restore: created from the archived descriptors, checked for emptiness. */
+/**
+ * Target tables of an HBase restore: created from the archived descriptors, checked for emptiness.
+ */
 final class HBaseTables {
 
   private HBaseTables() {}

@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +27,9 @@ import org.slf4j.LoggerFactory;
  * Restores into HBase tables: each row's winning puts and delete markers, with their original
  * timestamps and delete types, through one BufferedMutator per target table. Target tables come
  * from a {@link TableMapping}; a missing one is created from the archived descriptor (replication
- * scope 0); an existing one that holds cells is refused unless {@code force}. With force, the
- * state at T is written over what the table holds: cells of the backup are put back (a second
- * restore to the same T changes nothing), other cells stay.
+ * scope 0); an existing one that holds cells is refused unless {@code force}. With force, the state
+ * at T is written over what the table holds: cells of the backup are put back (a second restore to
+ * the same T changes nothing), other cells stay.
  */
 public final class HBaseTarget implements RestoreTarget {
 
@@ -40,27 +40,42 @@ public final class HBaseTarget implements RestoreTarget {
   private final TableMapping mapping;
   private final Map<String, BufferedMutator> mutators = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> visibleCells = new ConcurrentHashMap<>();
+
   /**
-   * Writes the partitions' row batches, so that a replay thread reads its next partition while
-   * the mutator waits on the region servers (with the replay thread writing, HBase idled while it
-   * read and it idled while HBase caught up). At most {@link #PENDING_BATCHES} batches wait.
+   * Writes the partitions' row batches, so that a replay thread reads its next partition while the
+   * mutator waits on the region servers (with the replay thread writing, HBase idled while it read
+   * and it idled while HBase caught up). At most {@link #PENDING_BATCHES} batches wait.
    */
   private final ThreadPoolExecutor writer;
+
   private final Semaphore pending = new Semaphore(PENDING_BATCHES);
   private final List<Future<?>> writes = new CopyOnWriteArrayList<>();
   private volatile Throwable writeFailure;
 
-  /** Source table -> family -> its settings in the target (VERSIONS, TTL): what a read returns of each column. */
+  /**
+   * Source table -> family -> its settings in the target (VERSIONS, TTL): what a read returns of
+   * each column.
+   */
   private final Map<String, Map<String, FamilyDescriptor>> families;
 
-  private HBaseTarget(Connection connection, TableMapping mapping, Map<String, Map<String, FamilyDescriptor>> families) {
+  private HBaseTarget(
+      Connection connection,
+      TableMapping mapping,
+      Map<String, Map<String, FamilyDescriptor>> families) {
     this.connection = connection;
     this.mapping = mapping;
-    this.writer = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "rewind-restore-writer");
-      t.setDaemon(true);
-      return t;
-    });
+    this.writer =
+        new ThreadPoolExecutor(
+            1,
+            1,
+            1,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            r -> {
+              Thread t = new Thread(r, "rewind-restore-writer");
+              t.setDaemon(true);
+              return t;
+            });
     // The thread ends when idle, also when a failed restore never calls finish().
     writer.allowCoreThreadTimeOut(true);
     this.families = families;
@@ -70,10 +85,14 @@ public final class HBaseTarget implements RestoreTarget {
    * Checks and prepares every target table before anything is written.
    *
    * @param descriptors the archived descriptor of each source table (store {@code tables/})
-   * @throws RestoreRefusedException when a target table holds cells and {@code force} is off, or
-   *     a missing target has no archived descriptor to create it from
+   * @throws RestoreRefusedException when a target table holds cells and {@code force} is off, or a
+   *     missing target has no archived descriptor to create it from
    */
-  public static HBaseTarget open(Connection connection, TableMapping mapping, Map<String, TableDescriptor> descriptors, boolean force)
+  public static HBaseTarget open(
+      Connection connection,
+      TableMapping mapping,
+      Map<String, TableDescriptor> descriptors,
+      boolean force)
       throws IOException {
     try (Admin admin = connection.getAdmin()) {
       for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
@@ -81,19 +100,31 @@ public final class HBaseTarget implements RestoreTarget {
         if (admin.tableExists(target)) {
           if (!force && HBaseTables.hasCells(connection, target)) {
             throw new RestoreRefusedException(
-                "target table " + target + " (for " + e.getKey() + ") already holds cells: restoring into it would mix states."
-                    + " Choose another target with --map " + e.getKey() + "=<namespace:table>, or pass --force to write the state at T over it");
+                "target table "
+                    + target
+                    + " (for "
+                    + e.getKey()
+                    + ") already holds cells: restoring into it would mix states."
+                    + " Choose another target with --map "
+                    + e.getKey()
+                    + "=<namespace:table>, or pass --force to write the state at T over it");
           }
           LOG.info("restoring {} into the existing table {}", e.getKey(), target);
         } else {
           TableDescriptor archived = descriptors.get(e.getKey());
           if (archived == null) {
             throw new RestoreRefusedException(
-                "no archived descriptor of " + e.getKey() + " in the store (tables/), so its target " + target
+                "no archived descriptor of "
+                    + e.getKey()
+                    + " in the store (tables/), so its target "
+                    + target
                     + " cannot be created: create it yourself with the source's column families and pass --force");
           }
           HBaseTables.create(admin, target, archived);
-          LOG.info("created {} from the archived descriptor of {} ({} families, replication scope 0)", target, e.getKey(),
+          LOG.info(
+              "created {} from the archived descriptor of {} ({} families, replication scope 0)",
+              target,
+              e.getKey(),
               archived.getFamilies().size());
         }
       }
@@ -102,9 +133,16 @@ public final class HBaseTarget implements RestoreTarget {
     try (Admin admin = connection.getAdmin()) {
       for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
         Map<String, FamilyDescriptor> settings = new TreeMap<>();
-        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f : admin.getDescriptor(TableName.valueOf(e.getValue())).getColumnFamilies()) {
-          settings.put(f.getNameAsString(), FamilyDescriptor.newBuilder().setName(f.getNameAsString()).setMaxVersions(f.getMaxVersions())
-              .setMinVersions(f.getMinVersions()).setTtlSeconds(f.getTimeToLive()).build());
+        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f :
+            admin.getDescriptor(TableName.valueOf(e.getValue())).getColumnFamilies()) {
+          settings.put(
+              f.getNameAsString(),
+              FamilyDescriptor.newBuilder()
+                  .setName(f.getNameAsString())
+                  .setMaxVersions(f.getMaxVersions())
+                  .setMinVersions(f.getMinVersions())
+                  .setTtlSeconds(f.getTimeToLive())
+                  .build());
         }
         families.put(e.getKey(), settings);
       }
@@ -131,9 +169,11 @@ public final class HBaseTarget implements RestoreTarget {
     Map<String, Long> found = new TreeMap<>();
     for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
       long cells = 0;
-      try (org.apache.hadoop.hbase.client.Table t = connection.getTable(TableName.valueOf(e.getValue()));
+      try (org.apache.hadoop.hbase.client.Table t =
+              connection.getTable(TableName.valueOf(e.getValue()));
           org.apache.hadoop.hbase.client.ResultScanner scanner =
-              t.getScanner(new org.apache.hadoop.hbase.client.Scan().readAllVersions().setCaching(1000))) {
+              t.getScanner(
+                  new org.apache.hadoop.hbase.client.Scan().readAllVersions().setCaching(1000))) {
         for (org.apache.hadoop.hbase.client.Result r : scanner) {
           cells += r.size();
         }
@@ -146,38 +186,48 @@ public final class HBaseTarget implements RestoreTarget {
   @Override
   public void acceptRow(String table, RestoredRow row) throws IOException {
     mutator(table).mutate(HBaseMutations.of(row));
-    visibleCells.computeIfAbsent(table, t -> new AtomicLong())
+    visibleCells
+        .computeIfAbsent(table, t -> new AtomicLong())
         .addAndGet(readableCells(row.visibleCells(), families.getOrDefault(table, Map.of())));
   }
 
-  /** Hands the batch to the writer thread; waits only while {@link #PENDING_BATCHES} batches are still unwritten. */
+  /**
+   * Hands the batch to the writer thread; waits only while {@link #PENDING_BATCHES} batches are
+   * still unwritten.
+   */
   @Override
   public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
     Throwable failed = writeFailure;
     if (failed != null) {
-      throw new IOException("writing the restored rows into HBase failed: " + failed.getMessage()
-          + ". The target tables are incomplete: fix the cause and restore again with --force", failed);
+      throw new IOException(
+          "writing the restored rows into HBase failed: "
+              + failed.getMessage()
+              + ". The target tables are incomplete: fix the cause and restore again with --force",
+          failed);
     }
     try {
       pending.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("restore interrupted while waiting to write into HBase");
+      throw new java.io.InterruptedIOException(
+          "restore interrupted while waiting to write into HBase");
     }
     try {
-      writes.add(writer.submit(() -> {
-        try {
-          for (RestoredRow row : rows) {
-            acceptRow(table, row);
-          }
-        } catch (IOException | RuntimeException e) {
-          writeFailure = e;
-          throw e;
-        } finally {
-          pending.release();
-        }
-        return null;
-      }));
+      writes.add(
+          writer.submit(
+              () -> {
+                try {
+                  for (RestoredRow row : rows) {
+                    acceptRow(table, row);
+                  }
+                } catch (IOException | RuntimeException e) {
+                  writeFailure = e;
+                  throw e;
+                } finally {
+                  pending.release();
+                }
+                return null;
+              }));
     } catch (RuntimeException e) {
       pending.release();
       throw e;
@@ -187,7 +237,10 @@ public final class HBaseTarget implements RestoreTarget {
   /** Only visible cells known (no markers): written as puts. */
   @Override
   public void acceptRow(String table, List<DumpCell> cells) throws IOException {
-    acceptRow(table, new RestoredRow(cells.isEmpty() ? new byte[0] : cells.get(0).row(), cells, List.of(), cells));
+    acceptRow(
+        table,
+        new RestoredRow(
+            cells.isEmpty() ? new byte[0] : cells.get(0).row(), cells, List.of(), cells));
   }
 
   @Override
@@ -214,11 +267,17 @@ public final class HBaseTarget implements RestoreTarget {
     }
     mutators.clear();
     if (failure != null) {
-      throw new IOException("writing the restored rows into HBase failed: " + failure.getMessage()
-          + ". The target tables are incomplete: fix the cause and restore again with --force", failure);
+      throw new IOException(
+          "writing the restored rows into HBase failed: "
+              + failure.getMessage()
+              + ". The target tables are incomplete: fix the cause and restore again with --force",
+          failure);
     }
     Map<String, Long> written = new TreeMap<>();
-    mapping.targets().keySet().forEach(t -> written.put(t, visibleCells.containsKey(t) ? visibleCells.get(t).get() : 0L));
+    mapping
+        .targets()
+        .keySet()
+        .forEach(t -> written.put(t, visibleCells.containsKey(t) ? visibleCells.get(t).get() : 0L));
     return written;
   }
 

@@ -1,12 +1,12 @@
 package io.rewind.restore;
 
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.segment.MissingSegmentException;
-import io.rewind.store.segment.SegmentReader;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.WalEdit;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.store.segment.SegmentReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
 final class PartitionReplayer {
 
   private static final Logger LOG = LoggerFactory.getLogger(PartitionReplayer.class);
+
   /** Records read between two checks for a cancelled restore. */
   private static final int CHECK_EVERY = 4096;
 
@@ -43,13 +44,27 @@ final class PartitionReplayer {
   private final RestoreProgress progress;
   private final SpillDirectory spill;
   private final long sortMemoryBytes;
-  /** Per table: what it was at T (edits written at or before its replay start are in its base, or gone). */
+
+  /**
+   * Per table: what it was at T (edits written at or before its replay start are in its base, or
+   * gone).
+   */
   private Map<String, TableTimeline.TableAtTime> tablesAt = Map.of();
-  /** Runs of bulk-loaded cells routed to this partition, and the file each range of their offsets comes from. */
+
+  /**
+   * Runs of bulk-loaded cells routed to this partition, and the file each range of their offsets
+   * comes from.
+   */
   private List<java.nio.file.Path> bulkRuns = List.of();
+
   private java.util.NavigableMap<Long, String> bulkFiles = new java.util.TreeMap<>();
-  /** Commit keys of the bulk loads the restore replays: a bulk-load record of the stream in range must be one. */
+
+  /**
+   * Commit keys of the bulk loads the restore replays: a bulk-load record of the stream in range
+   * must be one.
+   */
   private Set<String> bulkLoadsPlanned = Set.of();
+
   private Deserializer<BulkLoad> bulkLoadDecoder;
 
   long editsApplied;
@@ -67,8 +82,15 @@ final class PartitionReplayer {
   }
 
   PartitionReplayer(
-      ObjectStore store, Deserializer<WalEdit> decoder, long time, Set<String> tables, RestoreTarget target, KeyRing keys,
-      RestoreProgress progress, SpillDirectory spill, long sortMemoryBytes) {
+      ObjectStore store,
+      Deserializer<WalEdit> decoder,
+      long time,
+      Set<String> tables,
+      RestoreTarget target,
+      KeyRing keys,
+      RestoreProgress progress,
+      SpillDirectory spill,
+      long sortMemoryBytes) {
     this.store = store;
     this.decoder = new EditDecoder(decoder);
     this.time = time;
@@ -86,10 +108,14 @@ final class PartitionReplayer {
   }
 
   /**
-   * @param runs this partition's runs of bulk-loaded cells ({@link BulkLoadRuns}), handed over: deleted when replayed
+   * @param runs this partition's runs of bulk-loaded cells ({@link BulkLoadRuns}), handed over:
+   *     deleted when replayed
    * @param planned commit keys of every bulk load the restore replays
    */
-  PartitionReplayer withBulkLoads(List<java.nio.file.Path> runs, java.util.NavigableMap<Long, String> files, Set<String> planned,
+  PartitionReplayer withBulkLoads(
+      List<java.nio.file.Path> runs,
+      java.util.NavigableMap<Long, String> files,
+      Set<String> planned,
       Deserializer<BulkLoad> decoder) {
     this.bulkRuns = runs;
     this.bulkFiles = files;
@@ -100,10 +126,13 @@ final class PartitionReplayer {
 
   /**
    * @param replanner asked for the rest of the partition's steps when a planned segment is gone
-   *     because the compactor merged it away meanwhile: its offsets are then read from the merged one
+   *     because the compactor merged it away meanwhile: its offsets are then read from the merged
+   *     one
    */
-  void replay(List<RestorePlan.Step> planned, String topic, Replanner replanner) throws IOException {
-    RecordFilter filter = new RecordFilter(time, tables, tablesAt, bulkLoadsPlanned, bulkLoadDecoder);
+  void replay(List<RestorePlan.Step> planned, String topic, Replanner replanner)
+      throws IOException {
+    RecordFilter filter =
+        new RecordFilter(time, tables, tablesAt, bulkLoadsPlanned, bulkLoadDecoder);
     try (EditSorter sorter = new EditSorter(sortMemoryBytes, spill)) {
       bulkRuns.forEach(sorter::addRun);
       List<RestorePlan.Step> steps = new ArrayList<>();
@@ -115,18 +144,29 @@ final class PartitionReplayer {
           steps.add(step);
         } catch (MissingSegmentException e) {
           List<RestorePlan.Step> replanned = replanner.stepsFrom(step.fromOffset());
-          if (replanned.isEmpty() || replanned.get(0).manifest().segmentPath.equals(step.manifest().segmentPath)) {
+          if (replanned.isEmpty()
+              || replanned.get(0).manifest().segmentPath.equals(step.manifest().segmentPath)) {
             throw e; // not merged away: the store lost it
           }
-          LOG.info("{} was merged into {} since the restore was planned: read from there", step.manifest().segmentPath,
+          LOG.info(
+              "{} was merged into {} since the restore was planned: read from there",
+              step.manifest().segmentPath,
               replanned.get(0).manifest().segmentPath);
           segmentsMergedAway++;
           remaining = replanned;
           i = -1;
         }
       }
-      SortedReplay replay = new SortedReplay(decoder, topic, time, tables, tablesAt, target, offset -> sourceOf(steps, offset),
-          SortedReplay.batchBytes(sortMemoryBytes));
+      SortedReplay replay =
+          new SortedReplay(
+              decoder,
+              topic,
+              time,
+              tables,
+              tablesAt,
+              target,
+              offset -> sourceOf(steps, offset),
+              SortedReplay.batchBytes(sortMemoryBytes));
       replay.replay(sorter.sorted());
       editsApplied += replay.editsApplied;
       duplicatesSkipped += replay.duplicatesSkipped;
@@ -135,14 +175,22 @@ final class PartitionReplayer {
       runsSpilled = sorter.runsWritten();
       bytesSpilled = sorter.spilledBytes();
       if (runsSpilled > 0 && !steps.isEmpty()) {
-        LOG.info("partition {}: sorted through {} runs, {} bytes spilled to {}", steps.get(0).manifest().partition, runsSpilled,
-            bytesSpilled, spill.path());
+        LOG.info(
+            "partition {}: sorted through {} runs, {} bytes spilled to {}",
+            steps.get(0).manifest().partition,
+            runsSpilled,
+            bytesSpilled,
+            spill.path());
       }
     }
   }
 
-  /** Reads one segment, keeping its records to replay in the sorter; the segment is verified when this returns. */
-  private void scan(RestorePlan.Step step, EditSorter sorter, RecordFilter filter) throws IOException {
+  /**
+   * Reads one segment, keeping its records to replay in the sorter; the segment is verified when
+   * this returns.
+   */
+  private void scan(RestorePlan.Step step, EditSorter sorter, RecordFilter filter)
+      throws IOException {
     String segment = step.manifest().segmentPath;
     try (SegmentReader reader = SegmentReader.open(store, step.manifest(), keys)) {
       int sinceCheck = 0;
@@ -159,7 +207,7 @@ final class PartitionReplayer {
           case KEEP -> sorter.add(record.getKey(), record.getOffset(), record.getValue());
           case AFTER_TIME -> recordsAfterTime++;
           case INVALID -> invalidRecords++;
-          case SKIP, BULK_LOAD -> { }
+          case SKIP, BULK_LOAD -> {}
         }
       }
     }
@@ -182,6 +230,7 @@ final class PartitionReplayer {
         return step.manifest().segmentPath;
       }
     }
-    throw new IllegalStateException("offset " + offset + " lies in no planned segment of the partition");
+    throw new IllegalStateException(
+        "offset " + offset + " lies in no planned segment of the partition");
   }
 }

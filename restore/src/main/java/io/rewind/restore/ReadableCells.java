@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.FamilyDescriptor;
+import io.rewind.store.dump.DumpCell;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,7 +21,9 @@ final class ReadableCells {
 
   private ReadableCells() {}
 
-  /** @param cells one row's visible cells in {@link DumpCell#ORDER} */
+  /**
+   * @param cells one row's visible cells in {@link DumpCell#ORDER}
+   */
   static List<DumpCell> of(List<DumpCell> cells, Map<String, FamilyDescriptor> families, long now) {
     if (families.isEmpty() || !limits(cells, families)) {
       return cells;
@@ -40,7 +42,8 @@ final class ReadableCells {
         read.add(c);
         continue;
       }
-      boolean expired = family.getTtlSeconds() != FOREVER && c.timestamp() < now - family.getTtlSeconds() * 1000L;
+      boolean expired =
+          family.getTtlSeconds() != FOREVER && c.timestamp() < now - family.getTtlSeconds() * 1000L;
       if (versions < family.getMaxVersions() && (!expired || versions < family.getMinVersions())) {
         read.add(c);
         versions++;
@@ -49,7 +52,9 @@ final class ReadableCells {
     return read;
   }
 
-  /** Whether some setting can hide a cell of the row: more cells than the fewest VERSIONS, or a TTL. */
+  /**
+   * Whether some setting can hide a cell of the row: more cells than the fewest VERSIONS, or a TTL.
+   */
   private static boolean limits(List<DumpCell> cells, Map<String, FamilyDescriptor> families) {
     for (FamilyDescriptor f : families.values()) {
       if (f.getTtlSeconds() != FOREVER || cells.size() > f.getMaxVersions()) {

@@ -38,7 +38,10 @@ public final class RecordFilter {
     AFTER_TIME,
     /** A bulk-load record: its cells come from its commit in the store. */
     BULK_LOAD,
-    /** Not an edit (no value) or a bulk-load record that does not decode: counted as invalid, logged. */
+    /**
+     * Not an edit (no value) or a bulk-load record that does not decode: counted as invalid,
+     * logged.
+     */
     INVALID
   }
 
@@ -56,7 +59,11 @@ public final class RecordFilter {
    * @param bulkLoadsPlanned commit keys of the bulk loads the restore replays
    * @param bulkLoadDecoder decodes bulk-load records; null to leave them unchecked
    */
-  public RecordFilter(long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt, Set<String> bulkLoadsPlanned,
+  public RecordFilter(
+      long time,
+      Set<String> tables,
+      Map<String, TableTimeline.TableAtTime> tablesAt,
+      Set<String> bulkLoadsPlanned,
       Deserializer<BulkLoad> bulkLoadDecoder) {
     this.time = time;
     this.tables = tables;
@@ -69,16 +76,19 @@ public final class RecordFilter {
 
   /**
    * @param segment the segment's path, to name it
-   * @throws IOException a bulk-load record of a replayed table whose commit the restore does not replay
+   * @throws IOException a bulk-load record of a replayed table whose commit the restore does not
+   *     replay
    */
-  public Verdict classify(String segment, long fromOffset, ArchivedRecord record) throws IOException {
+  public Verdict classify(String segment, long fromOffset, ArchivedRecord record)
+      throws IOException {
     if (record.getOffset() < fromOffset) {
       return Verdict.SKIP;
     }
     if (record.getTimestamp() > time) {
       return Verdict.AFTER_TIME;
     }
-    // The table header and the timestamp are checked again once the edit is decoded; here they spare
+    // The table header and the timestamp are checked again once the edit is decoded; here they
+    // spare
     // the sort the records not replayed.
     String table = filterTables || filterBases ? header(record, RecordHeaders.TABLE) : null;
     if (filterTables && table != null && !tables.contains(table)) {
@@ -92,8 +102,10 @@ public final class RecordFilter {
       return checkPlanned(segment, record) ? Verdict.BULK_LOAD : Verdict.INVALID;
     }
     if (record.getValue() == null) {
-      LOG.warn("{} offset {}: record without a value, not an edit; skipped (it was also sent to the dead-letter topic when archived)",
-          segment, record.getOffset());
+      LOG.warn(
+          "{} offset {}: record without a value, not an edit; skipped (it was also sent to the dead-letter topic when archived)",
+          segment,
+          record.getOffset());
       return Verdict.INVALID;
     }
     return Verdict.KEEP;
@@ -110,19 +122,37 @@ public final class RecordFilter {
       record.getValue().duplicate().get(value);
       load = bulkLoadDecoder.deserialize(RecordHeaders.KIND_BULK_LOAD, value);
     } catch (RuntimeException e) {
-      LOG.warn("{} offset {}: a bulk-load record that does not decode ({}); counted as invalid", segment, record.getOffset(),
+      LOG.warn(
+          "{} offset {}: a bulk-load record that does not decode ({}); counted as invalid",
+          segment,
+          record.getOffset(),
           e.getMessage());
       return false;
     }
     TableTimeline.TableAtTime at = tablesAt.get(load.getTable());
-    boolean replayed = (tables.isEmpty() || tables.contains(load.getTable())) && at != null && at.exists()
-        && load.getWriteTime() > at.replayAfter();
+    boolean replayed =
+        (tables.isEmpty() || tables.contains(load.getTable()))
+            && at != null
+            && at.exists()
+            && load.getWriteTime() > at.replayAfter();
     if (replayed && !bulkLoadsPlanned.contains(load.getCommitKey())) {
-      throw new IOException(segment + " offset " + record.getOffset() + " records a bulk load into " + load.getTable()
-          + " (region " + load.getRegion() + ", " + load.getFiles().size() + " files) whose commit " + load.getCommitKey()
-          + " is not in the store: its cells cannot be restored. Restore to a time before "
-          + TimeParser.format(load.getWriteTime()) + ", or take a base of " + load.getTable()
-          + " (rewind base) and restore to a time after it");
+      throw new IOException(
+          segment
+              + " offset "
+              + record.getOffset()
+              + " records a bulk load into "
+              + load.getTable()
+              + " (region "
+              + load.getRegion()
+              + ", "
+              + load.getFiles().size()
+              + " files) whose commit "
+              + load.getCommitKey()
+              + " is not in the store: its cells cannot be restored. Restore to a time before "
+              + TimeParser.format(load.getWriteTime())
+              + ", or take a base of "
+              + load.getTable()
+              + " (rewind base) and restore to a time after it");
     }
     return true;
   }

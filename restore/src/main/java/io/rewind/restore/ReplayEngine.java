@@ -7,11 +7,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Replays a planned restore somewhere other than in this process: the MapReduce job of
- * {@code rewind restore --engine mapreduce}. {@link Restore} plans, checks and loads the bases as
- * for the local replay, then hands the planned segments over; the engine writes the restored rows
- * into the target tables itself, with the same rules ({@link RecordFilter}, {@link SortedReplay},
- * {@link TableTimeline.TableAtTime#replayRules()}, {@link BulkLoadCells}).
+ * Replays a planned restore somewhere other than in this process: the MapReduce job of {@code
+ * rewind restore --engine mapreduce}. {@link Restore} plans, checks and loads the bases as for the
+ * local replay, then hands the planned segments over; the engine writes the restored rows into the
+ * target tables itself, with the same rules ({@link RecordFilter}, {@link SortedReplay}, {@link
+ * TableTimeline.TableAtTime#replayRules()}, {@link BulkLoadCells}).
  */
 public interface ReplayEngine {
 
@@ -21,8 +21,8 @@ public interface ReplayEngine {
   Replayed replay(Job job) throws IOException;
 
   /**
-   * Makes the engine once the restore has connected to the target cluster ({@link RestoreRequest#engine}):
-   * an engine writes into the tables of that connection.
+   * Makes the engine once the restore has connected to the target cluster ({@link
+   * RestoreRequest#engine}): an engine writes into the tables of that connection.
    */
   interface Factory {
 
@@ -36,16 +36,35 @@ public interface ReplayEngine {
    * What to replay.
    *
    * @param tables the tables asked for; empty for all
-   * @param floor the earliest replay start of the restored tables: what a merged-away segment is re-planned from
+   * @param floor the earliest replay start of the restored tables: what a merged-away segment is
+   *     re-planned from
    * @param bulkLoads the captured bulk loads replayed with the stream ({@link BulkLoadCells})
-   * @param bulkLoadsPlanned their commit keys: a bulk-load record of the stream in range must name one
+   * @param bulkLoadsPlanned their commit keys: a bulk-load record of the stream in range must name
+   *     one
    * @param target the prepared HBase target tables
    */
-  record Job(long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
-      Map<Integer, List<RestorePlan.Step>> stepsByPartition, long floor, String editsTopic, KeyRing keys, long records, long bytes,
-      List<io.rewind.client.base.BulkLoadManifest> bulkLoads, Set<String> bulkLoadsPlanned, HBaseTarget target) {}
+  record Job(
+      long time,
+      Set<String> tables,
+      Map<String, TableTimeline.TableAtTime> tablesAt,
+      Map<Integer, List<RestorePlan.Step>> stepsByPartition,
+      long floor,
+      String editsTopic,
+      KeyRing keys,
+      long records,
+      long bytes,
+      List<io.rewind.client.base.BulkLoadManifest> bulkLoads,
+      Set<String> bulkLoadsPlanned,
+      HBaseTarget target) {}
 
   /** What the engine replayed, summed over its tasks. */
-  record Replayed(long editsApplied, long duplicatesSkipped, long recordsAfterTime, long invalidRecords, int segmentsMergedAway,
-      long bulkLoadFiles, long bulkLoadCells, Map<String, Long> cellsPerTable) {}
+  record Replayed(
+      long editsApplied,
+      long duplicatesSkipped,
+      long recordsAfterTime,
+      long invalidRecords,
+      int segmentsMergedAway,
+      long bulkLoadFiles,
+      long bulkLoadCells,
+      Map<String, Long> cellsPerTable) {}
 }

@@ -11,11 +11,15 @@ public final class RestorableRange {
 
   private final long earliest;
   private final long checkpoint;
+
   /** Why the range starts where it does, for the refusal. */
   private final String earliestReason;
 
   public RestorableRange(long earliest, long checkpoint) {
-    this(earliest, checkpoint, "it is before the first archived edit, and data older than the backup stream is not covered");
+    this(
+        earliest,
+        checkpoint,
+        "it is before the first archived edit, and data older than the backup stream is not covered");
   }
 
   public RestorableRange(long earliest, long checkpoint, String earliestReason) {
@@ -40,16 +44,30 @@ public final class RestorableRange {
   public void check(long t) {
     if (t > checkpoint) {
       throw new RestoreRefusedException(
-          "requested " + TimeParser.format(t) + " is outside the restorable range " + TimeParser.format(earliest)
-              + " … " + TimeParser.format(checkpoint) + ": it is after the checkpoint " + TimeParser.format(checkpoint)
+          "requested "
+              + TimeParser.format(t)
+              + " is outside the restorable range "
+              + TimeParser.format(earliest)
+              + " … "
+              + TimeParser.format(checkpoint)
+              + ": it is after the checkpoint "
+              + TimeParser.format(checkpoint)
               + ", so edits up to it are not proven archived. Choose a time at or before the checkpoint (--latest),"
               + " or wait for the checkpoint to advance (rewind status).");
     }
     if (t < earliest) {
       throw new RestoreRefusedException(
-          "requested " + TimeParser.format(t) + " is outside the restorable range " + TimeParser.format(earliest)
-              + " … " + TimeParser.format(checkpoint) + ": " + earliestReason + ". Choose a time at or after "
-              + TimeParser.format(earliest) + ".");
+          "requested "
+              + TimeParser.format(t)
+              + " is outside the restorable range "
+              + TimeParser.format(earliest)
+              + " … "
+              + TimeParser.format(checkpoint)
+              + ": "
+              + earliestReason
+              + ". Choose a time at or after "
+              + TimeParser.format(earliest)
+              + ".");
     }
   }
 

@@ -18,7 +18,8 @@ public final class RestoreOptions {
    */
   public RestoreOptions(long time, List<String> tables, int parallelism, boolean dryRun) {
     if (parallelism < 1) {
-      throw new RewindException(Kind.REFUSED, "--parallelism must be at least 1, got " + parallelism);
+      throw new RewindException(
+          Kind.REFUSED, "--parallelism must be at least 1, got " + parallelism);
     }
     this.time = time;
     this.tables = List.copyOf(tables);

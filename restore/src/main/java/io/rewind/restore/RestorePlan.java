@@ -62,19 +62,35 @@ public final class RestorePlan {
 
   public TreeSet<String> tables() {
     TreeSet<String> tables = new TreeSet<>();
-    steps().forEach(s -> s.manifest().tables.keySet().stream().filter(t -> !t.isEmpty()).forEach(tables::add));
+    steps()
+        .forEach(
+            s ->
+                s.manifest().tables.keySet().stream()
+                    .filter(t -> !t.isEmpty())
+                    .forEach(tables::add));
     return tables;
   }
 
   /** The earliest write time in the planned segments, or null when nothing is planned. */
   public Long firstWriteTime() {
-    return steps().map(s -> s.manifest().minWriteTime).filter(java.util.Objects::nonNull).min(Long::compare).orElse(null);
+    return steps()
+        .map(s -> s.manifest().minWriteTime)
+        .filter(java.util.Objects::nonNull)
+        .min(Long::compare)
+        .orElse(null);
   }
 
-  /** The latest write time replayed: the planned segments' newest, capped at T; null when nothing is planned. */
+  /**
+   * The latest write time replayed: the planned segments' newest, capped at T; null when nothing is
+   * planned.
+   */
   public Long lastWriteTime() {
-    return steps().map(s -> s.manifest().maxWriteTime).filter(java.util.Objects::nonNull).max(Long::compare)
-        .map(t -> Math.min(t, time)).orElse(null);
+    return steps()
+        .map(s -> s.manifest().maxWriteTime)
+        .filter(java.util.Objects::nonNull)
+        .max(Long::compare)
+        .map(t -> Math.min(t, time))
+        .orElse(null);
   }
 
   private java.util.stream.Stream<Step> steps() {

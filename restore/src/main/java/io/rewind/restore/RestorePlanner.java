@@ -1,7 +1,7 @@
 package io.rewind.restore;
 
-import io.rewind.store.catalog.Covering;
 import io.rewind.client.store.Manifest;
+import io.rewind.store.catalog.Covering;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +24,8 @@ public final class RestorePlanner {
    * @param replayAfter edits written at or before it are not replayed (every restored table is
    *     served by a base that holds them): segments holding only such edits are left out
    */
-  public static RestorePlan plan(Map<Integer, List<Manifest>> manifestsByPartition, long time, long replayAfter) {
+  public static RestorePlan plan(
+      Map<Integer, List<Manifest>> manifestsByPartition, long time, long replayAfter) {
     Map<Integer, List<RestorePlan.Step>> steps = new LinkedHashMap<>();
     manifestsByPartition.forEach(
         (partition, manifests) -> {
@@ -38,7 +39,8 @@ public final class RestorePlanner {
             }
             long from = Math.max(m.startOffset, covered);
             covered = m.endOffset;
-            // A segment holding only edits after T, or only edits in the bases, is not needed; one without edits neither.
+            // A segment holding only edits after T, or only edits in the bases, is not needed; one
+            // without edits neither.
             if (m.minWriteTime != null && m.minWriteTime <= time && m.maxWriteTime > replayAfter) {
               partitionSteps.add(new RestorePlan.Step(m, from));
             }

@@ -30,7 +30,10 @@ public final class RestoreProgress implements AutoCloseable {
   private ProgressBar bar;
   private ScheduledExecutorService reporter;
 
-  /** @param terminal draw a bar (stdout is a terminal: {@code System.console() != null}) rather than log lines */
+  /**
+   * @param terminal draw a bar (stdout is a terminal: {@code System.console() != null}) rather than
+   *     log lines
+   */
   public RestoreProgress(boolean terminal, Duration logInterval) {
     this.terminal = terminal;
     this.logInterval = logInterval;
@@ -48,15 +51,24 @@ public final class RestoreProgress implements AutoCloseable {
     records.set(0);
     bytes.set(0);
     if (terminal) {
-      bar = new ProgressBarBuilder().setTaskName("restore").setInitialMax(Math.max(1, plannedRecords))
-          .setUnit(" records", 1).showSpeed().setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).build();
+      bar =
+          new ProgressBarBuilder()
+              .setTaskName("restore")
+              .setInitialMax(Math.max(1, plannedRecords))
+              .setUnit(" records", 1)
+              .showSpeed()
+              .setStyle(ProgressBarStyle.ASCII)
+              .setUpdateIntervalMillis(500)
+              .build();
     }
     if (terminal || !logInterval.isZero()) {
-      reporter = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "rewind-restore-progress");
-        t.setDaemon(true);
-        return t;
-      });
+      reporter =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "rewind-restore-progress");
+                t.setDaemon(true);
+                return t;
+              });
       long every = terminal ? 500 : logInterval.toMillis();
       reporter.scheduleAtFixedRate(this::report, every, every, TimeUnit.MILLISECONDS);
     }
@@ -83,8 +95,13 @@ public final class RestoreProgress implements AutoCloseable {
     long r = records.get();
     double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
     double rate = r / seconds;
-    String eta = rate > 0 ? Duration.ofSeconds((long) Math.ceil(Math.max(0, plannedRecords - r) / rate)).toString() : "?";
-    return String.format("restore: %d/%d records, %d/%d MB, %.0f records/s, ETA %s",
+    String eta =
+        rate > 0
+            ? Duration.ofSeconds((long) Math.ceil(Math.max(0, plannedRecords - r) / rate))
+                .toString()
+            : "?";
+    return String.format(
+        "restore: %d/%d records, %d/%d MB, %.0f records/s, ETA %s",
         r, plannedRecords, bytes.get() >> 20, plannedBytes >> 20, rate, eta);
   }
 

@@ -21,55 +21,97 @@ public final class RestoreReport {
   public final int segments;
   public final long bytes;
   public final long recordsPlanned;
-  /** Dry run: the edits the restore would replay (at or before T, of the tables restored, after their bases). */
+
+  /**
+   * Dry run: the edits the restore would replay (at or before T, of the tables restored, after
+   * their bases).
+   */
   public final Long editsPlanned;
-  /** Dry run: segments read to count {@link #editsPlanned} (those straddling T or a base); the others' manifests told. */
+
+  /**
+   * Dry run: segments read to count {@link #editsPlanned} (those straddling T or a base); the
+   * others' manifests told.
+   */
   public final Integer segmentsReadToCount;
+
   public final long editsApplied;
   public final long duplicatesSkipped;
   public final long recordsAfterTime;
   public final long invalidRecords;
+
   /** Sorted runs written to the spill directory (0: every partition was sorted in memory). */
   public final long sortRunsSpilled;
+
   /** Bytes of those runs. */
   public final long sortBytesSpilled;
+
   /**
    * Planned segments the compactor merged away while the restore ran: their offsets were read from
    * the segment that merged them.
    */
   public final long segmentsMergedAway;
-  /** Records of the planned segments that failed validation when archived (their manifests count them). */
+
+  /**
+   * Records of the planned segments that failed validation when archived (their manifests count
+   * them).
+   */
   public final long invalidRecordsArchived;
-  /** Those records by segment and offset with the reason (the first ones of each segment: see Manifest.invalid). */
+
+  /**
+   * Those records by segment and offset with the reason (the first ones of each segment: see
+   * Manifest.invalid).
+   */
   public final java.util.List<InvalidRecordArchived> invalidRecordsNamed;
+
   /** Tables in the plan (or those asked for with --tables). */
   public final java.util.List<String> tables;
-  /** Time range the planned edits cover: first write time in the plan … min(T, newest write time). */
+
+  /**
+   * Time range the planned edits cover: first write time in the plan … min(T, newest write time).
+   */
   public final String coversFromIso;
+
   public final String coversToIso;
   public final int parallelism;
   public final long estimatedDurationMs;
   public final String estimateAssumption;
   public final Map<String, Long> cellsPerTable;
+
   /** Into HBase: puts or bulkload. */
   public final String mode;
+
   /** Where the replay ran: local (this process) or mapreduce (a job on YARN). */
   public final String restoreEngine;
+
   /** Source table -> HBase target table, for a restore into HBase. */
   public final Map<String, String> targetTables;
+
   /** With --verify: cells read back from the target against the replay's count, per table. */
   public final RestoreVerification verification;
+
   public final long durationMs;
-  /** The base each table restored from one was loaded from (before the stream was replayed on top). */
+
+  /**
+   * The base each table restored from one was loaded from (before the stream was replayed on top).
+   */
   public final java.util.List<BaseUsed> bases;
-  /** The captured bulk loads whose cells the restore replays (written after each table's replay start, at or before T). */
+
+  /**
+   * The captured bulk loads whose cells the restore replays (written after each table's replay
+   * start, at or before T).
+   */
   public final java.util.List<BulkLoadUsed> bulkLoadsReplayed;
+
   /** Their HFiles read and cells replayed (not in a dry run). */
   public final long bulkLoadFiles;
-  public final long bulkLoadCells;
-  /** Tables the store knows that did not exist at T, with why (dropped at …, created at … after T): not restored. */
-  public final Map<String, String> tablesAbsentAtTime;
 
+  public final long bulkLoadCells;
+
+  /**
+   * Tables the store knows that did not exist at T, with why (dropped at …, created at … after T):
+   * not restored.
+   */
+  public final Map<String, String> tablesAbsentAtTime;
 
   private RestoreReport(Builder b) {
     this.time = b.time;
@@ -93,24 +135,48 @@ public final class RestoreReport {
     this.sortBytesSpilled = b.sortBytesSpilled;
     this.segmentsMergedAway = b.segmentsMergedAway;
     this.invalidRecordsArchived = b.invalidRecordsArchived;
-    this.invalidRecordsNamed = b.invalidRecordsNamed == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.invalidRecordsNamed));
-    this.tables = b.tables == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.tables));
+    this.invalidRecordsNamed =
+        b.invalidRecordsNamed == null
+            ? null
+            : java.util.Collections.unmodifiableList(
+                new java.util.ArrayList<>(b.invalidRecordsNamed));
+    this.tables =
+        b.tables == null
+            ? null
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.tables));
     this.coversFromIso = b.coversFromIso;
     this.coversToIso = b.coversToIso;
     this.parallelism = b.parallelism;
     this.estimatedDurationMs = b.estimatedDurationMs;
     this.estimateAssumption = b.estimateAssumption;
-    this.cellsPerTable = b.cellsPerTable == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.cellsPerTable));
+    this.cellsPerTable =
+        b.cellsPerTable == null
+            ? null
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.cellsPerTable));
     this.mode = b.mode;
     this.restoreEngine = b.restoreEngine;
-    this.targetTables = b.targetTables == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.targetTables));
+    this.targetTables =
+        b.targetTables == null
+            ? null
+            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.targetTables));
     this.verification = b.verification;
     this.durationMs = b.durationMs;
-    this.bases = b.bases == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.bases));
-    this.bulkLoadsReplayed = b.bulkLoadsReplayed == null ? null : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.bulkLoadsReplayed));
+    this.bases =
+        b.bases == null
+            ? null
+            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.bases));
+    this.bulkLoadsReplayed =
+        b.bulkLoadsReplayed == null
+            ? null
+            : java.util.Collections.unmodifiableList(
+                new java.util.ArrayList<>(b.bulkLoadsReplayed));
     this.bulkLoadFiles = b.bulkLoadFiles;
     this.bulkLoadCells = b.bulkLoadCells;
-    this.tablesAbsentAtTime = b.tablesAbsentAtTime == null ? null : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.tablesAbsentAtTime));
+    this.tablesAbsentAtTime =
+        b.tablesAbsentAtTime == null
+            ? null
+            : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(b.tablesAbsentAtTime));
   }
 
   /** This report with more to add (the restorer adds the target's and the verification's parts). */
@@ -137,7 +203,8 @@ public final class RestoreReport {
     b.sortBytesSpilled = sortBytesSpilled;
     b.segmentsMergedAway = segmentsMergedAway;
     b.invalidRecordsArchived = invalidRecordsArchived;
-    b.invalidRecordsNamed = invalidRecordsNamed == null ? null : new java.util.ArrayList<>(invalidRecordsNamed);
+    b.invalidRecordsNamed =
+        invalidRecordsNamed == null ? null : new java.util.ArrayList<>(invalidRecordsNamed);
     b.tables = tables == null ? null : new java.util.ArrayList<>(tables);
     b.coversFromIso = coversFromIso;
     b.coversToIso = coversToIso;
@@ -151,10 +218,12 @@ public final class RestoreReport {
     b.verification = verification;
     b.durationMs = durationMs;
     b.bases = bases == null ? null : new java.util.ArrayList<>(bases);
-    b.bulkLoadsReplayed = bulkLoadsReplayed == null ? null : new java.util.ArrayList<>(bulkLoadsReplayed);
+    b.bulkLoadsReplayed =
+        bulkLoadsReplayed == null ? null : new java.util.ArrayList<>(bulkLoadsReplayed);
     b.bulkLoadFiles = bulkLoadFiles;
     b.bulkLoadCells = bulkLoadCells;
-    b.tablesAbsentAtTime = tablesAbsentAtTime == null ? null : new java.util.LinkedHashMap<>(tablesAbsentAtTime);
+    b.tablesAbsentAtTime =
+        tablesAbsentAtTime == null ? null : new java.util.LinkedHashMap<>(tablesAbsentAtTime);
     return b;
   }
 
@@ -205,7 +274,9 @@ public final class RestoreReport {
     }
   }
 
-  /** A record archived although it failed validation; its copy with the reason is in the dlq topic. */
+  /**
+   * A record archived although it failed validation; its copy with the reason is in the dlq topic.
+   */
   public static final class InvalidRecordArchived {
     public final String segment;
     public final int partition;
@@ -219,7 +290,8 @@ public final class RestoreReport {
       this.reason = reason;
     }
 
-    static InvalidRecordArchived of(io.rewind.client.store.Manifest m, io.rewind.client.store.Manifest.InvalidRecord r) {
+    static InvalidRecordArchived of(
+        io.rewind.client.store.Manifest m, io.rewind.client.store.Manifest.InvalidRecord r) {
       return new InvalidRecordArchived(m.segmentPath, m.partition, r.offset, r.reason);
     }
   }
@@ -233,7 +305,8 @@ public final class RestoreReport {
     public final int files;
     public final long bytes;
 
-    private BulkLoadUsed(String table, String region, long sequenceId, String writeTimeIso, int files, long bytes) {
+    private BulkLoadUsed(
+        String table, String region, long sequenceId, String writeTimeIso, int files, long bytes) {
       this.table = table;
       this.region = region;
       this.sequenceId = sequenceId;
@@ -243,7 +316,12 @@ public final class RestoreReport {
     }
 
     static BulkLoadUsed of(io.rewind.client.base.BulkLoadManifest l) {
-      return new BulkLoadUsed(l.table, l.region, l.sequenceId, io.rewind.client.time.TimeParser.format(l.writeTime), l.files.size(),
+      return new BulkLoadUsed(
+          l.table,
+          l.region,
+          l.sequenceId,
+          io.rewind.client.time.TimeParser.format(l.writeTime),
+          l.files.size(),
           l.bytes());
     }
   }
@@ -253,12 +331,20 @@ public final class RestoreReport {
     public final String table;
     public final String id;
     public final String completedAtIso;
+
     /** The stream is replayed from edits written after this time. */
     public final String replayAfterIso;
+
     public final int files;
     public final long bytes;
 
-    private BaseUsed(String table, String id, String completedAtIso, String replayAfterIso, int files, long bytes) {
+    private BaseUsed(
+        String table,
+        String id,
+        String completedAtIso,
+        String replayAfterIso,
+        int files,
+        long bytes) {
       this.table = table;
       this.id = id;
       this.completedAtIso = completedAtIso;
@@ -268,8 +354,13 @@ public final class RestoreReport {
     }
 
     static BaseUsed of(String table, io.rewind.client.base.BaseImageManifest b) {
-      return new BaseUsed(table, b.id, io.rewind.client.time.TimeParser.format(b.completedAt),
-          io.rewind.client.time.TimeParser.format(b.replayAfter), b.files.size(), b.bytes());
+      return new BaseUsed(
+          table,
+          b.id,
+          io.rewind.client.time.TimeParser.format(b.completedAt),
+          io.rewind.client.time.TimeParser.format(b.replayAfter),
+          b.files.size(),
+          b.bytes());
     }
   }
 }

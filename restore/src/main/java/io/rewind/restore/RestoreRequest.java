@@ -18,37 +18,60 @@ import org.apache.hadoop.hbase.client.Connection;
  * @param dryRun plan and count only; write nothing
  * @param verify read every target back and compare its cells per table with the replay's count
  * @param spillDir where the sorts spill, instead of {@code restore.spill.dir}; null for the setting
- * @param engine replays somewhere other than this process (the MapReduce job); null for this process
+ * @param engine replays somewhere other than this process (the MapReduce job); null for this
+ *     process
  */
-public record RestoreRequest(When when, List<String> tables, Target target, int parallelism, boolean dryRun, boolean verify,
-    Path spillDir, ReplayEngine.Factory engine) {
+public record RestoreRequest(
+    When when,
+    List<String> tables,
+    Target target,
+    int parallelism,
+    boolean dryRun,
+    boolean verify,
+    Path spillDir,
+    ReplayEngine.Factory engine) {
 
   public RestoreRequest {
     if (when == null) {
-      throw new RestoreRefusedException("a restore needs a time: pass --to T, --latest or --to-point NAME");
+      throw new RestoreRefusedException(
+          "a restore needs a time: pass --to T, --latest or --to-point NAME");
     }
     tables = List.copyOf(tables);
     if (target == null && !dryRun) {
-      throw new RestoreRefusedException("no target: pass --out <dir> for cell dumps, --hbase-zk <quorum> (or --hbase-site <file>)"
-          + " for HBase tables, or --dry-run to see the plan");
+      throw new RestoreRefusedException(
+          "no target: pass --out <dir> for cell dumps, --hbase-zk <quorum> (or --hbase-site <file>)"
+              + " for HBase tables, or --dry-run to see the plan");
     }
     if (engine != null && target instanceof Target.Dumps) {
-      throw new RestoreRefusedException("--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
-          + " --out, or restore into cell dumps with --engine local");
+      throw new RestoreRefusedException(
+          "--engine mapreduce writes HFiles into HBase tables: pass --hbase-zk or --hbase-site instead of"
+              + " --out, or restore into cell dumps with --engine local");
     }
     if (parallelism < 1) {
-      throw new RestoreRefusedException("--parallelism " + parallelism + " replays nothing: give at least 1 (default: the number of cores)");
+      throw new RestoreRefusedException(
+          "--parallelism "
+              + parallelism
+              + " replays nothing: give at least 1 (default: the number of cores)");
     }
   }
 
-  /** A request to restore to {@code when}, every table, into no target yet, with one partition replayed per core. */
+  /**
+   * A request to restore to {@code when}, every table, into no target yet, with one partition
+   * replayed per core.
+   */
   public static Builder builder(When when) {
     return new Builder(when);
   }
 
   /** This request as a builder, to change some of it. */
   public Builder toBuilder() {
-    return new Builder(when).tables(tables).target(target).parallelism(parallelism).dryRun(dryRun).verify(verify).spillDir(spillDir)
+    return new Builder(when)
+        .tables(tables)
+        .target(target)
+        .parallelism(parallelism)
+        .dryRun(dryRun)
+        .verify(verify)
+        .spillDir(spillDir)
         .engine(engine);
   }
 
@@ -66,10 +89,16 @@ public record RestoreRequest(When when, List<String> tables, Target target, int 
     /** The store's checkpoint, read once: T and the report's checkpoint are the same value. */
     record Latest() implements When {}
 
-    /** A named restore point ({@code rewind restore-point}): its time, and its tables unless some are asked for. */
+    /**
+     * A named restore point ({@code rewind restore-point}): its time, and its tables unless some
+     * are asked for.
+     */
     record Point(String name) implements When {}
 
-    /** @param interpretation how the input was read, for the report; null when there was no input to read */
+    /**
+     * @param interpretation how the input was read, for the report; null when there was no input to
+     *     read
+     */
     static When at(long epochMillis, String interpretation) {
       return new At(epochMillis, interpretation);
     }
@@ -98,20 +127,30 @@ public record RestoreRequest(When when, List<String> tables, Target target, int 
      *
      * @param connection opens the connection to the target cluster once the range is checked
      * @param ownsConnection whether the restore closes that connection when done
-     * @param map {@code source=target} pairs ({@code --map}); the other tables go to {@link TableMapping}'s defaults
+     * @param map {@code source=target} pairs ({@code --map}); the other tables go to {@link
+     *     TableMapping}'s defaults
      * @param bulkLoad write HFiles per region and bulk-load them rather than put rows
-     * @param bulkLoadDir where the HFiles (and the bases' files) are staged, readable by the region servers; null for a
-     *     temporary local directory
+     * @param bulkLoadDir where the HFiles (and the bases' files) are staged, readable by the region
+     *     servers; null for a temporary local directory
      * @param force write into target tables that already hold cells
      */
-    record HBase(Connector connection, boolean ownsConnection, List<String> map, boolean bulkLoad, String bulkLoadDir, boolean force)
+    record HBase(
+        Connector connection,
+        boolean ownsConnection,
+        List<String> map,
+        boolean bulkLoad,
+        String bulkLoadDir,
+        boolean force)
         implements Target {
 
       public HBase {
         map = List.copyOf(map);
       }
 
-      /** Into the cluster {@code connector} connects to, closing the connection when done; puts, default table names. */
+      /**
+       * Into the cluster {@code connector} connects to, closing the connection when done; puts,
+       * default table names.
+       */
       public static HBase connecting(Connector connector) {
         return new HBase(connector, true, List.of(), false, null, false);
       }
@@ -192,7 +231,8 @@ public record RestoreRequest(When when, List<String> tables, Target target, int 
     }
 
     public RestoreRequest build() {
-      return new RestoreRequest(when, tables, target, parallelism, dryRun, verify, spillDir, engine);
+      return new RestoreRequest(
+          when, tables, target, parallelism, dryRun, verify, spillDir, engine);
     }
   }
 }

@@ -18,8 +18,8 @@ public interface RestoreTarget {
   void acceptRow(String table, List<DumpCell> cells) throws IOException;
 
   /**
-   * One restored row with its puts and delete markers, for targets that write mutations (HBase);
-   * by default only its visible cells are taken.
+   * One restored row with its puts and delete markers, for targets that write mutations (HBase); by
+   * default only its visible cells are taken.
    */
   default void acceptRow(String table, RestoredRow row) throws IOException {
     acceptRow(table, row.visibleCells());
@@ -29,8 +29,8 @@ public interface RestoreTarget {
    * A batch of restored rows of a table from one partition's replay, in row order (unsigned bytes,
    * as HBase sorts them), each row complete (a row never spans batches nor partitions). A
    * partition's rows of a table come in several consecutive batches, each starting after the last
-   * row of the one before; batches of different partitions come from different threads at once,
-   * and one thread replays partitions one after the other. By default each row is passed to {@link
+   * row of the one before; batches of different partitions come from different threads at once, and
+   * one thread replays partitions one after the other. By default each row is passed to {@link
    * #acceptRow(String, RestoredRow)}. Targets that write sorted files override it to write each
    * batch while other partitions are still being read. The list is the target's: the caller does
    * not touch it again.
@@ -56,6 +56,7 @@ public interface RestoreTarget {
    * ({@code --verify}).
    */
   default java.util.Map<String, Long> readBack() throws IOException {
-    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot read back what it wrote");
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot read back what it wrote");
   }
 }

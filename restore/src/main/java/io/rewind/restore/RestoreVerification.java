@@ -17,6 +17,7 @@ public final class RestoreVerification {
     public long expected;
     public long found;
     public boolean ok;
+
     /** Why the counts were not compared, when they were not. */
     public String note;
   }
@@ -36,7 +37,8 @@ public final class RestoreVerification {
    * @param fromBase tables loaded from a base before the replay: they hold the base's cells too,
    *     which the replay did not count (the base's HFiles were checked against their SHA-256)
    */
-  public static RestoreVerification compare(Map<String, Long> expected, Map<String, Long> found, java.util.Set<String> fromBase) {
+  public static RestoreVerification compare(
+      Map<String, Long> expected, Map<String, Long> found, java.util.Set<String> fromBase) {
     RestoreVerification v = new RestoreVerification();
     TreeSet<String> names = new TreeSet<>(expected.keySet());
     names.addAll(found.keySet());
@@ -47,8 +49,9 @@ public final class RestoreVerification {
       c.found = found.getOrDefault(t, 0L);
       if (fromBase.contains(t)) {
         c.ok = c.found >= 0;
-        c.note = "loaded from a base (HFiles checked against their SHA-256), then the stream replayed: the count covers the"
-            + " stream's cells only, not compared";
+        c.note =
+            "loaded from a base (HFiles checked against their SHA-256), then the stream replayed: the count covers the"
+                + " stream's cells only, not compared";
       } else {
         c.ok = c.expected == c.found;
       }

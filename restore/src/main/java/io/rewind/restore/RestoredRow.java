@@ -10,4 +10,8 @@ import java.util.List;
  * HBase applies markers at read time whatever their arrival order, and only one put per key is
  * written. With KEEP_DELETED_CELLS the target then also answers time-range reads as the source did.
  */
-public record RestoredRow(byte[] row, List<DumpCell> puts, List<DeleteMarker> deleteMarkers, List<DumpCell> visibleCells) {}
+public record RestoredRow(
+    byte[] row,
+    List<DumpCell> puts,
+    List<DeleteMarker> deleteMarkers,
+    List<DumpCell> visibleCells) {}

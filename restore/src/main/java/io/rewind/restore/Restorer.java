@@ -1,18 +1,18 @@
 package io.rewind.restore;
 
 import io.rewind.client.config.RewindConfig;
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
 import io.rewind.client.lease.LeaseSettings;
-import io.rewind.store.point.RestorePoint;
-import io.rewind.store.point.RestorePoints;
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.catalog.ArchiveCatalog;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.catalog.ArchiveCatalog;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.dump.DumpCell;
+import io.rewind.store.point.RestorePoint;
+import io.rewind.store.point.RestorePoints;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,10 +40,17 @@ public final class Restorer {
   private final LeaseSettings leases;
 
   /**
-   * @param sort memory and spill directory of the sorts (a request's spill directory replaces this one's)
+   * @param sort memory and spill directory of the sorts (a request's spill directory replaces this
+   *     one's)
    * @param leases how long the restore's pin lasts between renewals and how clocks are trusted
    */
-  public Restorer(ObjectStore store, SerdeFactory serdes, String editsTopic, KeyRing keys, SortSettings sort, LeaseSettings leases) {
+  public Restorer(
+      ObjectStore store,
+      SerdeFactory serdes,
+      String editsTopic,
+      KeyRing keys,
+      SortSettings sort,
+      LeaseSettings leases) {
     this.store = store;
     this.serdes = serdes;
     this.editsTopic = editsTopic;
@@ -52,13 +59,24 @@ public final class Restorer {
     this.leases = leases;
   }
 
-  /** The restorer a configuration describes: its registry, edits topic, keys (segment.encryption.*), restore.* and lease.* settings. */
+  /**
+   * The restorer a configuration describes: its registry, edits topic, keys (segment.encryption.*),
+   * restore.* and lease.* settings.
+   */
   public static Restorer of(ObjectStore store, RewindConfig config) throws IOException {
-    return new Restorer(store, new KafkaClients(config).serdes(), new Topics(config.topicPrefix()).edits(), KeyRing.fromConfig(config),
-        SortSettings.of(config), LeaseSettings.from(config));
+    return new Restorer(
+        store,
+        new KafkaClients(config).serdes(),
+        new Topics(config.topicPrefix()).edits(),
+        KeyRing.fromConfig(config),
+        SortSettings.of(config),
+        LeaseSettings.from(config));
   }
 
-  /** The restorable range of every table the store knows; refuses when it has no checkpoint or nothing archived. */
+  /**
+   * The restorable range of every table the store knows; refuses when it has no checkpoint or
+   * nothing archived.
+   */
   public RestorableRange range() throws IOException {
     Restore restore = new Restore(store, serdes, editsTopic).withKeyRing(keys);
     return restore.range(restore.catalog());
@@ -70,42 +88,65 @@ public final class Restorer {
   }
 
   /**
-   * The first half of {@link #restore}, for a caller that records what it is about to do (the
-   * audit trail) once the time and the tables are known: resolves the time, refuses an unwritable
-   * spill directory and unknown tables. Writes nothing.
+   * The first half of {@link #restore}, for a caller that records what it is about to do (the audit
+   * trail) once the time and the tables are known: resolves the time, refuses an unwritable spill
+   * directory and unknown tables. Writes nothing.
    *
    * @param progress where the replay reports records and bytes read
    */
   public Prepared prepare(RestoreRequest request, RestoreProgress progress) throws IOException {
-    SortSettings sorting = request.spillDir() == null ? sort : sort.withSpillDirectory(request.spillDir());
+    SortSettings sorting =
+        request.spillDir() == null ? sort : sort.withSpillDirectory(request.spillDir());
     if (!request.dryRun()) {
       sorting.checkSpillDirectory();
     }
-    Restore restore = new Restore(store, serdes, editsTopic)
-        .withKeyRing(keys)
-        .withSort(sorting)
-        .withLeaseSettings(leases)
-        .withProgress(progress);
+    Restore restore =
+        new Restore(store, serdes, editsTopic)
+            .withKeyRing(keys)
+            .withSort(sorting)
+            .withLeaseSettings(leases)
+            .withProgress(progress);
     long time;
     String interpretation;
     List<String> tables = request.tables();
     if (request.when() instanceof RestoreRequest.When.Latest) {
       // Read once: T is this checkpoint, and the restore reports this same one.
-      CheckpointFile.Stored latest = CheckpointFile.read(store)
-          .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no checkpoint yet: nothing can be restored"));
+      CheckpointFile.Stored latest =
+          CheckpointFile.read(store)
+              .orElseThrow(
+                  () ->
+                      new RestoreRefusedException(
+                          "the store "
+                              + store
+                              + " has no checkpoint yet: nothing can be restored"));
       restore = restore.withCheckpoint(latest);
       time = latest.time;
       interpretation = "--latest: the checkpoint";
     } else if (request.when() instanceof RestoreRequest.When.Point p) {
-      RestorePoint point = new RestorePoints(store).read(RestorePoints.checkName(p.name()))
-          .orElseThrow(() -> new RestoreRefusedException("the store " + store + " has no restore point " + p.name()
-              + ": list them with rewind restore-point list"));
+      RestorePoint point =
+          new RestorePoints(store)
+              .read(RestorePoints.checkName(p.name()))
+              .orElseThrow(
+                  () ->
+                      new RestoreRefusedException(
+                          "the store "
+                              + store
+                              + " has no restore point "
+                              + p.name()
+                              + ": list them with rewind restore-point list"));
       time = point.time;
       if (tables.isEmpty()) {
         tables = List.copyOf(point.tables);
       }
-      interpretation = "restore point " + point.name + " (" + TimeParser.format(point.time)
-          + (point.tables.isEmpty() ? ", every table" : ", tables " + String.join(",", point.tables)) + ")";
+      interpretation =
+          "restore point "
+              + point.name
+              + " ("
+              + TimeParser.format(point.time)
+              + (point.tables.isEmpty()
+                  ? ", every table"
+                  : ", tables " + String.join(",", point.tables))
+              + ")";
     } else {
       RestoreRequest.When.At at = (RestoreRequest.When.At) request.when();
       time = at.epochMillis();
@@ -113,7 +154,8 @@ public final class Restorer {
     }
     ArchiveCatalog catalog = restore.catalog();
     restore.checkTablesKnown(tables, catalog);
-    List<String> expected = request.dryRun() ? List.of() : Restore.existing(restore.tablesAt(time, tables));
+    List<String> expected =
+        request.dryRun() ? List.of() : Restore.existing(restore.tablesAt(time, tables));
     return new Prepared(request, restore, catalog, time, interpretation, tables, expected);
   }
 
@@ -125,11 +167,18 @@ public final class Restorer {
     private final long time;
     private final String interpretation;
     private final List<String> tables;
+
     /** The tables that existed at T: what the target is prepared for. */
     private final List<String> existing;
 
-    private Prepared(RestoreRequest request, Restore restore, ArchiveCatalog catalog, long time, String interpretation,
-        List<String> tables, List<String> existing) {
+    private Prepared(
+        RestoreRequest request,
+        Restore restore,
+        ArchiveCatalog catalog,
+        long time,
+        String interpretation,
+        List<String> tables,
+        List<String> existing) {
       this.request = request;
       this.restore = restore;
       this.catalog = catalog;
@@ -151,7 +200,8 @@ public final class Restorer {
 
     /** Prepares the target, checks the range, loads the bases, replays and verifies. */
     public RestoreReport run() throws IOException {
-      RestoreOptions options = new RestoreOptions(time, tables, request.parallelism(), request.dryRun());
+      RestoreOptions options =
+          new RestoreOptions(time, tables, request.parallelism(), request.dryRun());
       RestoreReport.Builder report;
       if (request.dryRun()) {
         report = restore.run(options, new DryRunTarget()).toBuilder();
@@ -165,7 +215,8 @@ public final class Restorer {
       return report.build();
     }
 
-    private RestoreReport.Builder intoDumps(RestoreRequest.Target.Dumps dumps, RestoreOptions options) throws IOException {
+    private RestoreReport.Builder intoDumps(
+        RestoreRequest.Target.Dumps dumps, RestoreOptions options) throws IOException {
       DumpTarget target = new DumpTarget(dumps.directory(), options.time(), existing);
       RestoreReport.Builder report = restore.run(options, target).toBuilder();
       if (request.verify()) {
@@ -175,29 +226,52 @@ public final class Restorer {
     }
 
     /** Into HBase tables: the range is checked before any target table is created or written. */
-    private RestoreReport.Builder intoHBase(RestoreRequest.Target.HBase hbase, RestoreOptions options) throws IOException {
+    private RestoreReport.Builder intoHBase(
+        RestoreRequest.Target.HBase hbase, RestoreOptions options) throws IOException {
       restore.range(catalog, options.tables(), restore.bases()).check(options.time());
       var tablesAt = restore.tablesAt(options.time(), options.tables());
       Map<String, String> explicit = TableMapping.parse(hbase.map());
       for (String source : explicit.keySet()) {
         var at = tablesAt.get(source);
         if (at != null && !at.exists()) {
-          throw new RestoreRefusedException("--map names " + source + ", which did not exist at " + TimeParser.format(options.time())
-              + " (" + (at.droppedAt().isPresent() ? "dropped at " + TimeParser.format(at.droppedAt().get()) : "created after it")
-              + "): leave it out of --map, or restore to a time when it existed");
+          throw new RestoreRefusedException(
+              "--map names "
+                  + source
+                  + ", which did not exist at "
+                  + TimeParser.format(options.time())
+                  + " ("
+                  + (at.droppedAt().isPresent()
+                      ? "dropped at " + TimeParser.format(at.droppedAt().get())
+                      : "created after it")
+                  + "): leave it out of --map, or restore to a time when it existed");
         }
       }
       TableMapping mapping = TableMapping.of(existing, explicit);
       Connection connection = hbase.connection().connect();
       // A borrowed connection stays open for its owner.
       try (Connection owned = hbase.ownsConnection() ? connection : null) {
-        HBaseTarget tables = HBaseTarget.open(connection, mapping, Restore.descriptors(tablesAt), hbase.force());
-        boolean staged = hbase.bulkLoad() || tablesAt.values().stream().anyMatch(a -> a.exists() && a.base().isPresent());
-        Path tempStaging = staged && hbase.bulkLoadDir() == null ? Files.createTempDirectory("rewind-bulkload") : null;
-        org.apache.hadoop.fs.Path staging = new org.apache.hadoop.fs.Path(tempStaging != null ? tempStaging.toUri().toString()
-            : hbase.bulkLoadDir() != null ? hbase.bulkLoadDir() : Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
-        Restore loading = restore.withBaseLoader(new BaseImageLoader(connection, mapping, store, staging));
-        RestoreTarget target = hbase.bulkLoad() && request.engine() == null ? BulkLoadTarget.open(tables, staging) : tables;
+        HBaseTarget tables =
+            HBaseTarget.open(connection, mapping, Restore.descriptors(tablesAt), hbase.force());
+        boolean staged =
+            hbase.bulkLoad()
+                || tablesAt.values().stream().anyMatch(a -> a.exists() && a.base().isPresent());
+        Path tempStaging =
+            staged && hbase.bulkLoadDir() == null
+                ? Files.createTempDirectory("rewind-bulkload")
+                : null;
+        org.apache.hadoop.fs.Path staging =
+            new org.apache.hadoop.fs.Path(
+                tempStaging != null
+                    ? tempStaging.toUri().toString()
+                    : hbase.bulkLoadDir() != null
+                        ? hbase.bulkLoadDir()
+                        : Path.of(System.getProperty("java.io.tmpdir")).toUri().toString());
+        Restore loading =
+            restore.withBaseLoader(new BaseImageLoader(connection, mapping, store, staging));
+        RestoreTarget target =
+            hbase.bulkLoad() && request.engine() == null
+                ? BulkLoadTarget.open(tables, staging)
+                : tables;
         if (request.engine() != null) {
           loading = loading.withEngine(request.engine().create(connection));
         }
@@ -206,7 +280,8 @@ public final class Restorer {
           report = loading.run(options, target).toBuilder();
         } finally {
           if (tempStaging != null) {
-            // Recursively and quietly: a failed load may leave files, and cleanup must not mask its error.
+            // Recursively and quietly: a failed load may leave files, and cleanup must not mask its
+            // error.
             deleteRecursively(tempStaging);
           }
         }
@@ -215,7 +290,8 @@ public final class Restorer {
         if (request.verify()) {
           Set<String> fromBase = new HashSet<>();
           report.bases.forEach(b -> fromBase.add(b.table));
-          report.verification = RestoreVerification.compare(report.cellsPerTable, target.readBack(), fromBase);
+          report.verification =
+              RestoreVerification.compare(report.cellsPerTable, target.readBack(), fromBase);
         }
         report.targetTables = mapping.targets();
         return report;

@@ -1,8 +1,8 @@
 package io.rewind.restore;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
+import io.rewind.store.dump.DumpCell;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,12 +29,16 @@ final class RowImage {
 
   private final byte[] row;
   private final Map<CellKey, byte[]> puts = new HashMap<>(4);
+
   /** DeleteColumn: masks versions of (family, qualifier) at or below the timestamp. */
   private Map<CellKey, Long> columnDeletes;
+
   /** DeleteFamily: masks versions of every column of the family at or below the timestamp. */
   private Map<CellKey, Long> familyDeletes;
+
   /** Delete (one version): masks exactly (family, qualifier, timestamp). */
   private Set<CellKey> versionDeletes;
+
   /** DeleteFamilyVersion: masks exactly the timestamp in every column of the family. */
   private Set<CellKey> familyVersionDeletes;
 
@@ -92,9 +96,16 @@ final class RowImage {
       if (c.getType() != CellType.PUT) {
         return null;
       }
-      DumpCell put = new DumpCell(row, bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), bytes(c.getValue()));
+      DumpCell put =
+          new DumpCell(
+              row,
+              bytes(c.getFamily()),
+              bytes(c.getQualifier()),
+              c.getTimestamp(),
+              bytes(c.getValue()));
       for (DumpCell earlier : puts) {
-        if (earlier.timestamp() == put.timestamp() && Arrays.equals(earlier.qualifier(), put.qualifier())
+        if (earlier.timestamp() == put.timestamp()
+            && Arrays.equals(earlier.qualifier(), put.qualifier())
             && Arrays.equals(earlier.family(), put.family())) {
           return null;
         }
@@ -107,22 +118,33 @@ final class RowImage {
   /** The row for a target that writes mutations: winning puts, markers and the visible result. */
   RestoredRow toRestoredRow() {
     List<DumpCell> all = new ArrayList<>(puts.size());
-    puts.forEach((key, value) -> all.add(new DumpCell(row, key.family, key.qualifier, key.timestamp, value)));
+    puts.forEach(
+        (key, value) ->
+            all.add(new DumpCell(row, key.family, key.qualifier, key.timestamp, value)));
     if (!hasMarkers()) {
       return new RestoredRow(row, all, List.of(), all);
     }
     List<DeleteMarker> markers = new ArrayList<>();
     if (familyDeletes != null) {
-      familyDeletes.forEach((f, ts) -> markers.add(new DeleteMarker(f.family, new byte[0], ts, CellType.DELETE_FAMILY)));
+      familyDeletes.forEach(
+          (f, ts) ->
+              markers.add(new DeleteMarker(f.family, new byte[0], ts, CellType.DELETE_FAMILY)));
     }
     if (familyVersionDeletes != null) {
-      familyVersionDeletes.forEach(fv -> markers.add(new DeleteMarker(fv.family, new byte[0], fv.timestamp, CellType.DELETE_FAMILY_VERSION)));
+      familyVersionDeletes.forEach(
+          fv ->
+              markers.add(
+                  new DeleteMarker(
+                      fv.family, new byte[0], fv.timestamp, CellType.DELETE_FAMILY_VERSION)));
     }
     if (columnDeletes != null) {
-      columnDeletes.forEach((c, ts) -> markers.add(new DeleteMarker(c.family, c.qualifier, ts, CellType.DELETE_COLUMN)));
+      columnDeletes.forEach(
+          (c, ts) ->
+              markers.add(new DeleteMarker(c.family, c.qualifier, ts, CellType.DELETE_COLUMN)));
     }
     if (versionDeletes != null) {
-      versionDeletes.forEach(k -> markers.add(new DeleteMarker(k.family, k.qualifier, k.timestamp, CellType.DELETE)));
+      versionDeletes.forEach(
+          k -> markers.add(new DeleteMarker(k.family, k.qualifier, k.timestamp, CellType.DELETE)));
     }
     return new RestoredRow(row, all, markers, visibleCells());
   }
@@ -141,7 +163,10 @@ final class RowImage {
   }
 
   private boolean hasMarkers() {
-    return familyDeletes != null || columnDeletes != null || versionDeletes != null || familyVersionDeletes != null;
+    return familyDeletes != null
+        || columnDeletes != null
+        || versionDeletes != null
+        || familyVersionDeletes != null;
   }
 
   private boolean masked(CellKey key) {
@@ -149,17 +174,25 @@ final class RowImage {
     if (family != null && key.timestamp <= family) {
       return true;
     }
-    Long column = columnDeletes == null ? null : columnDeletes.get(CellKey.column(key.family, key.qualifier));
+    Long column =
+        columnDeletes == null ? null : columnDeletes.get(CellKey.column(key.family, key.qualifier));
     if (column != null && key.timestamp <= column) {
       return true;
     }
     return (versionDeletes != null && versionDeletes.contains(key))
-        || (familyVersionDeletes != null && familyVersionDeletes.contains(new CellKey(key.family, CellKey.NONE, key.timestamp)));
+        || (familyVersionDeletes != null
+            && familyVersionDeletes.contains(new CellKey(key.family, CellKey.NONE, key.timestamp)));
   }
 
-  /** The buffer's bytes: its backing array when that is exactly its content (as Avro decodes), else a copy. */
+  /**
+   * The buffer's bytes: its backing array when that is exactly its content (as Avro decodes), else
+   * a copy.
+   */
   static byte[] bytes(ByteBuffer buffer) {
-    if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0 && buffer.remaining() == buffer.array().length) {
+    if (buffer.hasArray()
+        && buffer.arrayOffset() == 0
+        && buffer.position() == 0
+        && buffer.remaining() == buffer.array().length) {
       return buffer.array();
     }
     ByteBuffer b = buffer.duplicate();
@@ -184,7 +217,9 @@ final class RowImage {
       this.family = family;
       this.qualifier = qualifier;
       this.timestamp = timestamp;
-      this.hash = (Arrays.hashCode(family) * 31 + Arrays.hashCode(qualifier)) * 31 + Long.hashCode(timestamp);
+      this.hash =
+          (Arrays.hashCode(family) * 31 + Arrays.hashCode(qualifier)) * 31
+              + Long.hashCode(timestamp);
     }
 
     static CellKey column(byte[] family, byte[] qualifier) {
@@ -201,7 +236,10 @@ final class RowImage {
         return false;
       }
       CellKey k = (CellKey) o;
-      return k.hash == hash && k.timestamp == timestamp && Arrays.equals(k.family, family) && Arrays.equals(k.qualifier, qualifier);
+      return k.hash == hash
+          && k.timestamp == timestamp
+          && Arrays.equals(k.family, family)
+          && Arrays.equals(k.qualifier, qualifier);
     }
 
     @Override

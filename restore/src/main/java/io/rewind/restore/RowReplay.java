@@ -7,9 +7,9 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * The replay rules for the edits of one row: applied in sequence-id order (a region's sequence
- * ids keep rising across moves and splits, so this is the order HBase applied them in), and an
- * edit re-shipped after a region-server crash (same region, sequence id and part) applied once.
+ * The replay rules for the edits of one row: applied in sequence-id order (a region's sequence ids
+ * keep rising across moves and splits, so this is the order HBase applied them in), and an edit
+ * re-shipped after a region-server crash (same region, sequence id and part) applied once.
  */
 final class RowReplay {
 

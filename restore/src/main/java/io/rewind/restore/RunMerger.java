@@ -4,9 +4,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * Merges cursors, each in (key, offset) order, into one in that order: a binary heap of the
- * cursors by their current entry, so each entry costs about log2(cursors) comparisons. Closing it
- * closes every cursor.
+ * Merges cursors, each in (key, offset) order, into one in that order: a binary heap of the cursors
+ * by their current entry, so each entry costs about log2(cursors) comparisons. Closing it closes
+ * every cursor.
  */
 final class RunMerger implements EntryCursor {
 

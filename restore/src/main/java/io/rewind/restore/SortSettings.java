@@ -13,13 +13,20 @@ import org.apache.kafka.common.config.AbstractConfig;
  */
 public record SortSettings(long memoryBytes, Path spillDirectory) {
 
-  /** A partition's arena is at least this large, whatever the split: smaller ones write runs too small to merge well. */
+  /**
+   * A partition's arena is at least this large, whatever the split: smaller ones write runs too
+   * small to merge well.
+   */
   static final long MIN_PER_PARTITION = 1L << 20;
 
   public SortSettings {
     if (memoryBytes < MIN_PER_PARTITION) {
-      throw new IllegalArgumentException(RewindConfig.RESTORE_SORT_MEMORY_BYTES + " must be at least " + MIN_PER_PARTITION
-          + " bytes (1 MiB), got " + memoryBytes);
+      throw new IllegalArgumentException(
+          RewindConfig.RESTORE_SORT_MEMORY_BYTES
+              + " must be at least "
+              + MIN_PER_PARTITION
+              + " bytes (1 MiB), got "
+              + memoryBytes);
     }
   }
 
@@ -28,7 +35,9 @@ public record SortSettings(long memoryBytes, Path spillDirectory) {
     AbstractConfig shared = config.parse(RewindConfig.CONFIG);
     String dir = shared.getString(RewindConfig.RESTORE_SPILL_DIR);
     if (dir.isEmpty()) {
-      throw new IllegalArgumentException(RewindConfig.RESTORE_SPILL_DIR + " is empty: give a local directory (default: java.io.tmpdir)");
+      throw new IllegalArgumentException(
+          RewindConfig.RESTORE_SPILL_DIR
+              + " is empty: give a local directory (default: java.io.tmpdir)");
     }
     return new SortSettings(shared.getLong(RewindConfig.RESTORE_SORT_MEMORY_BYTES), Paths.get(dir));
   }
@@ -53,14 +62,22 @@ public record SortSettings(long memoryBytes, Path spillDirectory) {
     return Math.max(MIN_PER_PARTITION, memoryBytes / parallelism);
   }
 
-  /** Refuses a spill directory that cannot be written (checked again by the restore itself): before a target is prepared. */
+  /**
+   * Refuses a spill directory that cannot be written (checked again by the restore itself): before
+   * a target is prepared.
+   */
   public void checkSpillDirectory() {
     createSpillDirectory().close();
   }
 
-  /** The restore's own directory under the spill directory; refuses one that cannot be written, naming the setting. */
+  /**
+   * The restore's own directory under the spill directory; refuses one that cannot be written,
+   * naming the setting.
+   */
   SpillDirectory createSpillDirectory() {
-    return SpillDirectory.create(spillDirectory, "rewind-restore-",
+    return SpillDirectory.create(
+        spillDirectory,
+        "rewind-restore-",
         RewindConfig.RESTORE_SPILL_DIR + " (rewind restore --spill-dir DIR)");
   }
 }

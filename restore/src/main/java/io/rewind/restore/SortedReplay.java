@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * name order. Each row's edits are decoded, checked (table asked for, written at or before T, after
  * the table's base, key matching the edit's table and row) and replayed with {@link RowReplay} and
  * {@link RowImage} (a single edit of distinct puts is its own row), and the rows are handed to the
- * target in batches of one table, in row order, of about {@link #batchBytes} of edits.
- * Holds one row's edits and one batch of rows, whatever the partition's size.
+ * target in batches of one table, in row order, of about {@link #batchBytes} of edits. Holds one
+ * row's edits and one batch of rows, whatever the partition's size.
  */
 public final class SortedReplay {
 
@@ -44,8 +44,10 @@ public final class SortedReplay {
   private String batchTable;
   private List<RestoredRow> batch = new ArrayList<>();
   private long batchFill;
+
   /** The last table name seen and its UTF-8 bytes, to check keys without encoding it per edit. */
   private String lastTable;
+
   private byte[] lastTableBytes;
 
   long editsApplied;
@@ -71,12 +73,20 @@ public final class SortedReplay {
 
   /**
    * @param tables the tables restored; empty for all
-   * @param tablesAt per table, what it was at T: its edits written at or before its replay start are in its base or gone, and
-   *     the cells of families it did not have then are not replayed
-   * @param segmentOf the segment (or bulk-loaded file) an offset was read from, to name an invalid record
+   * @param tablesAt per table, what it was at T: its edits written at or before its replay start
+   *     are in its base or gone, and the cells of families it did not have then are not replayed
+   * @param segmentOf the segment (or bulk-loaded file) an offset was read from, to name an invalid
+   *     record
    */
-  public SortedReplay(EditDecoder decoder, String topic, long time, Set<String> tables, Map<String, TableTimeline.TableAtTime> tablesAt,
-      RestoreTarget target, LongFunction<String> segmentOf, long batchBytes) {
+  public SortedReplay(
+      EditDecoder decoder,
+      String topic,
+      long time,
+      Set<String> tables,
+      Map<String, TableTimeline.TableAtTime> tablesAt,
+      RestoreTarget target,
+      LongFunction<String> segmentOf,
+      long batchBytes) {
     this.decoder = decoder;
     this.topic = topic;
     this.time = time;
@@ -88,10 +98,10 @@ public final class SortedReplay {
   }
 
   /**
-   * Edit bytes per batch of rows for a partition sorted in {@code sortMemoryBytes}: an eighth of it,
-   * 64 KiB to 4 MiB. Rows in flight (their objects take a few times their edits' bytes, and a target
-   * may hold a few batches) then stay small beside the sort, which bounds the replay's memory;
-   * 4 MiB is already enough that writing them is not dominated by per-batch costs.
+   * Edit bytes per batch of rows for a partition sorted in {@code sortMemoryBytes}: an eighth of
+   * it, 64 KiB to 4 MiB. Rows in flight (their objects take a few times their edits' bytes, and a
+   * target may hold a few batches) then stay small beside the sort, which bounds the replay's
+   * memory; 4 MiB is already enough that writing them is not dominated by per-batch costs.
    */
   public static long batchBytes(long sortMemoryBytes) {
     return Math.max(MIN_BATCH_BYTES, Math.min(MAX_BATCH_BYTES, sortMemoryBytes / 8));
@@ -117,7 +127,8 @@ public final class SortedReplay {
 
   private boolean sameKey(EntryCursor e) {
     return rowKeyLength == e.keyLength()
-        && Arrays.equals(rowKey, 0, rowKeyLength, e.buffer(), e.keyOffset(), e.keyOffset() + e.keyLength());
+        && Arrays.equals(
+            rowKey, 0, rowKeyLength, e.buffer(), e.keyOffset(), e.keyOffset() + e.keyLength());
   }
 
   private void startRow(EntryCursor e) {
@@ -128,15 +139,21 @@ public final class SortedReplay {
     rowKeyLength = e.keyLength();
   }
 
-  /** The entry's edit when it is replayed; null (counted) when it does not decode or is not to be replayed. */
+  /**
+   * The entry's edit when it is replayed; null (counted) when it does not decode or is not to be
+   * replayed.
+   */
   private WalEdit decode(EntryCursor e) {
     WalEdit edit;
     try {
       edit = decoder.decode(topic, ByteBuffer.wrap(e.buffer(), e.valueOffset(), e.valueLength()));
     } catch (RuntimeException ex) {
       invalidRecords++;
-      LOG.warn("{} offset {}: cannot decode the edit ({}); skipped, counted in the report as invalid",
-          segmentOf.apply(e.offset()), e.offset(), ex.getMessage());
+      LOG.warn(
+          "{} offset {}: cannot decode the edit ({}); skipped, counted in the report as invalid",
+          segmentOf.apply(e.offset()),
+          e.offset(),
+          ex.getMessage());
       return null;
     }
     if (!tables.isEmpty() && !tables.contains(edit.getTable())) {
@@ -153,18 +170,26 @@ public final class SortedReplay {
     }
     if (!keyMatches(edit)) {
       invalidRecords++;
-      LOG.warn("{} offset {}: its key is not its edit's table and row ({}); skipped, counted in the report as invalid",
-          segmentOf.apply(e.offset()), e.offset(), edit.getTable());
+      LOG.warn(
+          "{} offset {}: its key is not its edit's table and row ({}); skipped, counted in the report as invalid",
+          segmentOf.apply(e.offset()),
+          e.offset(),
+          edit.getTable());
       return null;
     }
     return at != null && at.filtersCells() ? keptCells(edit, at) : edit;
   }
 
-  /** The edit with only the cells of families the table had at T (and not added again since the edit); null when none is left. */
+  /**
+   * The edit with only the cells of families the table had at T (and not added again since the
+   * edit); null when none is left.
+   */
   private static WalEdit keptCells(WalEdit edit, TableTimeline.TableAtTime at) {
     List<io.rewind.schemas.Cell> kept = new ArrayList<>(edit.getCells().size());
     for (io.rewind.schemas.Cell c : edit.getCells()) {
-      if (at.keepsCell(StandardCharsets.UTF_8.decode(c.getFamily().duplicate()).toString(), edit.getWriteTime())) {
+      if (at.keepsCell(
+          StandardCharsets.UTF_8.decode(c.getFamily().duplicate()).toString(),
+          edit.getWriteTime())) {
         kept.add(c);
       }
     }
@@ -174,7 +199,10 @@ public final class SortedReplay {
     return kept.isEmpty() ? null : WalEdit.newBuilder(edit).setCells(kept).build();
   }
 
-  /** Whether the row's key is {@code table 0x00 row} of the edit: rows are grouped by key, so an edit must be under its own. */
+  /**
+   * Whether the row's key is {@code table 0x00 row} of the edit: rows are grouped by key, so an
+   * edit must be under its own.
+   */
   private boolean keyMatches(WalEdit edit) {
     String table = edit.getTable();
     if (!table.equals(lastTable)) {
@@ -183,7 +211,9 @@ public final class SortedReplay {
     }
     int t = lastTableBytes.length;
     ByteBuffer row = edit.getRow();
-    if (rowKeyLength != t + 1 + row.remaining() || rowKey[t] != 0 || !Arrays.equals(rowKey, 0, t, lastTableBytes, 0, t)) {
+    if (rowKeyLength != t + 1 + row.remaining()
+        || rowKey[t] != 0
+        || !Arrays.equals(rowKey, 0, t, lastTableBytes, 0, t)) {
       return false;
     }
     ByteBuffer key = ByteBuffer.wrap(rowKey, t + 1, row.remaining());
@@ -197,7 +227,8 @@ public final class SortedReplay {
     WalEdit first = rowEdits.get(0);
     String table = first.getTable();
     byte[] row = RowImage.bytes(first.getRow());
-    RestoredRow restored = rowEdits.size() == 1 ? RowImage.ofDistinctPuts(row, first.getCells()) : null;
+    RestoredRow restored =
+        rowEdits.size() == 1 ? RowImage.ofDistinctPuts(row, first.getCells()) : null;
     if (restored == null) {
       RowImage image = new RowImage(row);
       int duplicates = RowReplay.replay(rowEdits, image);

@@ -37,7 +37,9 @@ final class SortedRun {
     }
   }
 
-  /** The entries of a file written by {@link #write}, read through a buffer of {@code bufferBytes}. */
+  /**
+   * The entries of a file written by {@link #write}, read through a buffer of {@code bufferBytes}.
+   */
   static EntryCursor read(Path file, int bufferBytes) throws IOException {
     return new Reader(Files.newInputStream(file), bufferBytes);
   }
@@ -66,7 +68,8 @@ final class SortedRun {
    * @param newRun names each new run file
    * @return bytes written
    */
-  static long reduce(List<Path> runs, int maxOpen, Supplier<Path> newRun, int bufferBytes) throws IOException {
+  static long reduce(List<Path> runs, int maxOpen, Supplier<Path> newRun, int bufferBytes)
+      throws IOException {
     if (maxOpen < 2) {
       throw new IllegalArgumentException("a merge needs at least 2 open runs, not " + maxOpen);
     }
@@ -103,11 +106,20 @@ final class SortedRun {
     }
 
     void add(EntryCursor e) throws IOException {
-      add(e.buffer(), e.keyOffset(), e.keyLength(), e.offset(), e.buffer(), e.valueOffset(), e.valueLength());
+      add(
+          e.buffer(),
+          e.keyOffset(),
+          e.keyLength(),
+          e.offset(),
+          e.buffer(),
+          e.valueOffset(),
+          e.valueLength());
     }
 
     /** Appends an entry; entries must come in (key, offset) order. */
-    void add(byte[] keys, int key, int keyLength, long offset, byte[] values, int value, int valueLength) throws IOException {
+    void add(
+        byte[] keys, int key, int keyLength, long offset, byte[] values, int value, int valueLength)
+        throws IOException {
       int common = Math.min(keyLength, previousLength);
       int m = Arrays.mismatch(previousKey, 0, common, keys, key, key + common);
       int shared = m < 0 ? common : m;
@@ -185,7 +197,12 @@ final class SortedRun {
       int suffix = (int) varint();
       int length = shared + suffix;
       if (shared > keyLength()) {
-        throw new IOException("a sorted run's entry shares " + shared + " bytes of a " + keyLength() + "-byte key: the spill file is damaged");
+        throw new IOException(
+            "a sorted run's entry shares "
+                + shared
+                + " bytes of a "
+                + keyLength()
+                + "-byte key: the spill file is damaged");
       }
       take(reserve(length), shared, suffix);
       long offset = varint();

@@ -39,8 +39,13 @@ final class SpillDirectory implements AutoCloseable {
     try {
       path = Files.createTempDirectory(Files.createDirectories(parent), prefix);
     } catch (IOException | UnsupportedOperationException | SecurityException e) {
-      throw new RestoreRefusedException("cannot create a scratch directory in " + parent + " (" + e
-          + "): a restore writes its sorted runs there. Choose a writable local directory with " + setting);
+      throw new RestoreRefusedException(
+          "cannot create a scratch directory in "
+              + parent
+              + " ("
+              + e
+              + "): a restore writes its sorted runs there. Choose a writable local directory with "
+              + setting);
     }
     SpillDirectory dir = new SpillDirectory(path);
     Runtime.getRuntime().addShutdownHook(dir.hook);
@@ -72,15 +77,18 @@ final class SpillDirectory implements AutoCloseable {
       return;
     }
     try (Stream<Path> walk = Files.walk(path)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      walk.sorted(Comparator.reverseOrder())
+          .forEach(
+              p -> {
+                try {
+                  Files.deleteIfExists(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              });
     } catch (IOException | UncheckedIOException e) {
-      LOG.warn("could not remove the scratch directory {} ({}): delete it by hand", path, e.toString());
+      LOG.warn(
+          "could not remove the scratch directory {} ({}): delete it by hand", path, e.toString());
     }
   }
 }

@@ -11,20 +11,30 @@ import java.io.OutputStream;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
-/** HFiles stored under {@code bases/files/} (by a base or a captured bulk load), staged whole for a bulk load and checked. */
+/**
+ * HFiles stored under {@code bases/files/} (by a base or a captured bulk load), staged whole for a
+ * bulk load and checked.
+ */
 final class StagedFiles {
 
   private StagedFiles() {}
 
   /**
-   * Copies the plaintext of a stored file ({@link StoredFiles}: decompressed, opened with the key it
-   * names) to {@code to}, and checks it against its entry.
+   * Copies the plaintext of a stored file ({@link StoredFiles}: decompressed, opened with the key
+   * it names) to {@code to}, and checks it against its entry.
    *
    * @param namedBy what names the file (a base, a bulk load), for the messages
    * @param fix what the operator can do when the file is missing or damaged
    * @throws BaseImageFileException when it is missing or does not match
    */
-  static void stage(ObjectStore store, KeyRing keys, BaseImageFile f, FileSystem fs, Path to, String namedBy, String fix)
+  static void stage(
+      ObjectStore store,
+      KeyRing keys,
+      BaseImageFile f,
+      FileSystem fs,
+      Path to,
+      String namedBy,
+      String fix)
       throws IOException {
     String mismatch;
     try (InputStream raw = store.open(f.key, f.storedBytes);
@@ -33,12 +43,28 @@ final class StagedFiles {
       in.plain().transferTo(out);
       mismatch = in.mismatch();
     } catch (FileNotFoundException e) {
-      throw new BaseImageFileException("the file " + store.path(f.key) + " is missing (named by " + namedBy + "): " + fix);
+      throw new BaseImageFileException(
+          "the file " + store.path(f.key) + " is missing (named by " + namedBy + "): " + fix);
     } catch (IOException e) {
-      throw new IOException("reading the file " + store.path(f.key) + " (named by " + namedBy + ") failed: " + e.getMessage(), e);
+      throw new IOException(
+          "reading the file "
+              + store.path(f.key)
+              + " (named by "
+              + namedBy
+              + ") failed: "
+              + e.getMessage(),
+          e);
     }
     if (mismatch != null) {
-      throw new BaseImageFileException("the file " + store.path(f.key) + " (named by " + namedBy + ") is corrupt: " + mismatch + ". " + fix);
+      throw new BaseImageFileException(
+          "the file "
+              + store.path(f.key)
+              + " (named by "
+              + namedBy
+              + ") is corrupt: "
+              + mismatch
+              + ". "
+              + fix);
     }
   }
 }

@@ -6,26 +6,26 @@ import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.base.BulkLoadStore;
 import io.rewind.client.base.StoredFiles;
-import io.rewind.store.io.Futures;
-import io.rewind.store.io.ThrottledInputStream;
 import io.rewind.client.io.UploadThrottle;
 import io.rewind.client.segment.CorruptSegmentException;
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.segment.MissingSegmentException;
 import io.rewind.client.segment.SegmentKeyException;
-import io.rewind.store.segment.SegmentStream;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ManifestCodec;
-import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.client.store.ObjectStore;
-import io.rewind.store.catalog.PartitionView;
 import io.rewind.client.store.SelfChecksummedJson;
 import io.rewind.client.store.StoreLayout;
 import io.rewind.client.store.StoredObject;
-import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.TableDescriptor;
+import io.rewind.store.catalog.CheckpointFile;
+import io.rewind.store.catalog.ManifestIndex;
+import io.rewind.store.catalog.PartitionView;
+import io.rewind.store.catalog.TableDescriptorFile;
+import io.rewind.store.io.Futures;
+import io.rewind.store.io.ThrottledInputStream;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.store.segment.SegmentStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,11 +55,11 @@ import org.apache.hadoop.fs.FileStatus;
  *
  * <p>Objects are read on {@code threads} threads through one token bucket of {@code bytesPerSecond}
  * ({@link UploadThrottle}). Cost: one read of every index page and manifest listing, one GET per
- * segment and base file, every stored byte once: requests and bytes grow with the store's size, time
- * with bytes / min(cap, throughput), memory with one partition's manifests (about 1 KB each) plus a
- * read buffer per thread. With {@code since}, only the chains' parts holding edits written after it
- * (index pages opened only when their summary overlaps) and the bases completed after it are read:
- * a daily verify of the last day costs that day's objects, not the history.
+ * segment and base file, every stored byte once: requests and bytes grow with the store's size,
+ * time with bytes / min(cap, throughput), memory with one partition's manifests (about 1 KB each)
+ * plus a read buffer per thread. With {@code since}, only the chains' parts holding edits written
+ * after it (index pages opened only when their summary overlaps) and the bases completed after it
+ * are read: a daily verify of the last day costs that day's objects, not the history.
  */
 public final class StoreVerifier {
 
@@ -72,7 +72,8 @@ public final class StoreVerifier {
 
   public StoreVerifier(ObjectStore store, KeyRing keys, int threads, long bytesPerSecond) {
     if (threads < 1) {
-      throw new IllegalArgumentException("verify needs at least one reading thread, got " + threads);
+      throw new IllegalArgumentException(
+          "verify needs at least one reading thread, got " + threads);
     }
     this.store = store;
     this.keys = keys;
@@ -81,7 +82,8 @@ public final class StoreVerifier {
   }
 
   /**
-   * @param tables only these tables' segments, bases and descriptors (empty: all); chains are checked whole
+   * @param tables only these tables' segments, bases and descriptors (empty: all); chains are
+   *     checked whole
    * @param since only data written after this time, or null for everything
    */
   public VerifyReport verify(Collection<String> tables, Long since) throws IOException {
@@ -109,11 +111,19 @@ public final class StoreVerifier {
     bases(report, wanted, since, checks, archived);
     bulkLoads(report, wanted, since, checks);
     for (String table : archived) {
-      if (!table.isEmpty() && (wanted.isEmpty() || wanted.contains(table)) && !descriptors.containsKey(table)) {
-        add(report, VerifyReport.Problem.of("descriptor-missing", StoreLayout.table(table),
-            "table " + table + " has archived data but no readable descriptor", "a restore into HBase cannot create " + table
-                + ": an archiver writes it from the tables topic when it starts (rewind archive); restore into an existing table"
-                + " (--map) or into cell dumps (--out) meanwhile"));
+      if (!table.isEmpty()
+          && (wanted.isEmpty() || wanted.contains(table))
+          && !descriptors.containsKey(table)) {
+        add(
+            report,
+            VerifyReport.Problem.of(
+                "descriptor-missing",
+                StoreLayout.table(table),
+                "table " + table + " has archived data but no readable descriptor",
+                "a restore into HBase cannot create "
+                    + table
+                    + ": an archiver writes it from the tables topic when it starts (rewind archive); restore into an existing table"
+                    + " (--map) or into cell dumps (--out) meanwhile"));
       }
     }
     run(report, checks);
@@ -127,44 +137,74 @@ public final class StoreVerifier {
   private void checkpoint(VerifyReport report) throws IOException {
     Optional<CheckpointFile.Stored> c = CheckpointFile.read(store);
     if (c.isEmpty()) {
-      add(report, VerifyReport.Problem.of("checkpoint-missing", StoreLayout.CHECKPOINT,
-          "no whole copy of the checkpoint: nothing can be restored (a restore refuses without it)",
-          "check --store; run the checkpoint app (rewind checkpoint) against this store: it writes the checkpoint at its next change"));
+      add(
+          report,
+          VerifyReport.Problem.of(
+              "checkpoint-missing",
+              StoreLayout.CHECKPOINT,
+              "no whole copy of the checkpoint: nothing can be restored (a restore refuses without it)",
+              "check --store; run the checkpoint app (rewind checkpoint) against this store: it writes the checkpoint at its next change"));
       return;
     }
     report.checkpoint = c.get().time;
     report.checkpointIso = c.get().timeIso;
     if (c.get().time > System.currentTimeMillis() + 60_000) {
-      add(report, VerifyReport.Problem.of("checkpoint-in-future", StoreLayout.CHECKPOINT,
-          "the checkpoint " + c.get().timeIso + " lies in the future of this host's clock",
-          "check the clocks of the region servers and this host (NTP); restore only to times that have passed"));
+      add(
+          report,
+          VerifyReport.Problem.of(
+              "checkpoint-in-future",
+              StoreLayout.CHECKPOINT,
+              "the checkpoint " + c.get().timeIso + " lies in the future of this host's clock",
+              "check the clocks of the region servers and this host (NTP); restore only to times that have passed"));
     }
   }
 
-  private void chains(VerifyReport report, Set<String> wanted, Long since, List<Check> checks, Set<String> archived)
+  private void chains(
+      VerifyReport report, Set<String> wanted, Long since, List<Check> checks, Set<String> archived)
       throws IOException {
     ManifestIndex index = new ManifestIndex(store);
     for (int p : index.partitions()) {
       report.partitions++;
       PartitionView view = index.open(p);
       archived.addAll(view.tables().keySet());
-      List<Manifest> chain = since == null ? view.all() : view.overlappingWriteTimes(since, Long.MAX_VALUE);
+      List<Manifest> chain =
+          since == null ? view.all() : view.overlappingWriteTimes(since, Long.MAX_VALUE);
       List<Manifest> all = new ArrayList<>(chain);
       all.addAll(view.beyondGap());
       report.manifests += all.size();
       for (ChainCheck.Gap gap : ChainCheck.gaps(p, all)) {
-        VerifyReport.Problem problem = VerifyReport.Problem.of("chain-gap", StoreLayout.manifestsDir(p),
-            "p=" + p + ": offsets " + gap.fromOffset() + " to " + (gap.toOffset() - 1) + " have no committed manifest; edits of this"
-                + " partition written between " + iso(gap.newestWriteTimeBefore()) + " and " + iso(gap.oldestWriteTimeAfter())
-                + " may be missing, and a restore plans nothing past the hole",
-            "if Kafka still holds these offsets, restart the archivers: they resume from the chain's end and archive the hole again;"
-                + " otherwise the edits are lost to the backup: take a base of the tables of this partition (rewind base) so restores"
-                + " after it are whole, and restore only to times before " + iso(gap.newestWriteTimeBefore()) + " without it");
+        VerifyReport.Problem problem =
+            VerifyReport.Problem.of(
+                "chain-gap",
+                StoreLayout.manifestsDir(p),
+                "p="
+                    + p
+                    + ": offsets "
+                    + gap.fromOffset()
+                    + " to "
+                    + (gap.toOffset() - 1)
+                    + " have no committed manifest; edits of this"
+                    + " partition written between "
+                    + iso(gap.newestWriteTimeBefore())
+                    + " and "
+                    + iso(gap.oldestWriteTimeAfter())
+                    + " may be missing, and a restore plans nothing past the hole",
+                "if Kafka still holds these offsets, restart the archivers: they resume from the chain's end and archive the hole again;"
+                    + " otherwise the edits are lost to the backup: take a base of the tables of this partition (rewind base) so restores"
+                    + " after it are whole, and restore only to times before "
+                    + iso(gap.newestWriteTimeBefore())
+                    + " without it");
         problem.partition = p;
         problem.fromOffset = gap.fromOffset();
         problem.toOffset = gap.toOffset();
-        problem.fromIso = gap.newestWriteTimeBefore() == null ? null : TimeParser.format(gap.newestWriteTimeBefore());
-        problem.toIso = gap.oldestWriteTimeAfter() == null ? null : TimeParser.format(gap.oldestWriteTimeAfter());
+        problem.fromIso =
+            gap.newestWriteTimeBefore() == null
+                ? null
+                : TimeParser.format(gap.newestWriteTimeBefore());
+        problem.toIso =
+            gap.oldestWriteTimeAfter() == null
+                ? null
+                : TimeParser.format(gap.oldestWriteTimeAfter());
         add(report, problem);
       }
       if (since == null) {
@@ -188,23 +228,46 @@ public final class StoreVerifier {
     }
     long floor = view.floor();
     if (floor >= 0 && start > floor) {
-      VerifyReport.Problem problem = VerifyReport.Problem.of("chain-start", StoreLayout.manifestsDir(view.partition()),
-          "p=" + view.partition() + ": the chain starts at offset " + start + " but retention kept everything from " + floor
-              + " (index/floor.json): offsets " + floor + " to " + (start - 1) + " are missing",
-          "restores to times before the first remaining edit of this partition are incomplete; take a base of its tables (rewind"
-              + " base) and run retention past the hole");
+      VerifyReport.Problem problem =
+          VerifyReport.Problem.of(
+              "chain-start",
+              StoreLayout.manifestsDir(view.partition()),
+              "p="
+                  + view.partition()
+                  + ": the chain starts at offset "
+                  + start
+                  + " but retention kept everything from "
+                  + floor
+                  + " (index/floor.json): offsets "
+                  + floor
+                  + " to "
+                  + (start - 1)
+                  + " are missing",
+              "restores to times before the first remaining edit of this partition are incomplete; take a base of its tables (rewind"
+                  + " base) and run retention past the hole");
       problem.partition = view.partition();
       problem.fromOffset = floor;
       problem.toOffset = start;
       add(report, problem);
     } else if (floor < 0 && start > 0) {
-      note(report, "p=" + view.partition() + ": the archive begins at offset " + start + " (never archived below it to this store,"
-          + " e.g. archiver.new.store.start=log-start)");
+      note(
+          report,
+          "p="
+              + view.partition()
+              + ": the archive begins at offset "
+              + start
+              + " (never archived below it to this store,"
+              + " e.g. archiver.new.store.start=log-start)");
     }
   }
 
-  /** Every manifest the index names is in the store: readers without the index (or rebuilding it) need them. */
-  private void namedManifests(VerifyReport report, int partition, PartitionView view, List<Manifest> chain) throws IOException {
+  /**
+   * Every manifest the index names is in the store: readers without the index (or rebuilding it)
+   * need them.
+   */
+  private void namedManifests(
+      VerifyReport report, int partition, PartitionView view, List<Manifest> chain)
+      throws IOException {
     if (!view.indexed()) {
       return;
     }
@@ -215,8 +278,14 @@ public final class StoreVerifier {
         listed.add(StoreLayout.manifestsDir(partition) + "/" + name);
       } else if (StoreLayout.parseLevelDir(name) > 0) {
         int level = StoreLayout.parseLevelDir(name);
-        store.list(StoreLayout.levelManifestsDir(partition, level))
-            .forEach(l -> listed.add(StoreLayout.levelManifestsDir(partition, level) + "/" + l.getPath().getName()));
+        store
+            .list(StoreLayout.levelManifestsDir(partition, level))
+            .forEach(
+                l ->
+                    listed.add(
+                        StoreLayout.levelManifestsDir(partition, level)
+                            + "/"
+                            + l.getPath().getName()));
       }
     }
     PartitionView now = null;
@@ -228,12 +297,22 @@ public final class StoreVerifier {
         if (mergedAway(now, m).isPresent()) {
           continue; // the compactor retired and deleted it after the index was read
         }
-        VerifyReport.Problem problem = VerifyReport.Problem.of("manifest-missing", m.key(),
-            "p=" + partition + ": the index names the manifest of offsets " + m.startOffset + " to " + (m.endOffset - 1)
-                + ", which is not in the store: restores read it from the index, but a reader without the index (or a rebuilt"
-                + " index) sees a hole there",
-            "restore the object from the bucket's versioning or a copy of the store if there is one; keep the index head"
-                + " (index/p=" + partition + "/head.json) and run no rebuild of it until then");
+        VerifyReport.Problem problem =
+            VerifyReport.Problem.of(
+                "manifest-missing",
+                m.key(),
+                "p="
+                    + partition
+                    + ": the index names the manifest of offsets "
+                    + m.startOffset
+                    + " to "
+                    + (m.endOffset - 1)
+                    + ", which is not in the store: restores read it from the index, but a reader without the index (or a rebuilt"
+                    + " index) sees a hole there",
+                "restore the object from the bucket's versioning or a copy of the store if there is one; keep the index head"
+                    + " (index/p="
+                    + partition
+                    + "/head.json) and run no rebuild of it until then");
         problem.partition = partition;
         problem.fromOffset = m.startOffset;
         problem.toOffset = m.endOffset;
@@ -242,7 +321,8 @@ public final class StoreVerifier {
     }
   }
 
-  private void bases(VerifyReport report, Set<String> wanted, Long since, List<Check> checks, Set<String> archived)
+  private void bases(
+      VerifyReport report, Set<String> wanted, Long since, List<Check> checks, Set<String> archived)
       throws IOException {
     BaseImageStore bases = new BaseImageStore(store);
     Set<String> filesQueued = new HashSet<>();
@@ -261,9 +341,17 @@ public final class StoreVerifier {
           continue; // an intent without a commit: a copy under way or abandoned, not a base
         }
         if (base.isEmpty()) {
-          add(report, VerifyReport.Problem.of("base-manifest-torn", manifestKey,
-              "the base's manifest does not match its checksum: restores treat the base as absent",
-              "take a new base of " + table + " (rewind base --tables " + table + "), then delete this one (rewind base delete)"));
+          add(
+              report,
+              VerifyReport.Problem.of(
+                  "base-manifest-torn",
+                  manifestKey,
+                  "the base's manifest does not match its checksum: restores treat the base as absent",
+                  "take a new base of "
+                      + table
+                      + " (rewind base --tables "
+                      + table
+                      + "), then delete this one (rewind base delete)"));
           continue;
         }
         BaseImageManifest b = base.get();
@@ -276,39 +364,79 @@ public final class StoreVerifier {
         store.listFiles(baseDir).forEach((StoredObject o) -> present.add(o.key()));
         for (String snapshotFile : b.snapshotFiles) {
           if (!present.contains(snapshotFile)) {
-            add(report, VerifyReport.Problem.of("snapshot-file-missing", snapshotFile,
-                b + ": its copy of the HBase snapshot's manifest is missing (restores do not read it; it documents the base)",
-                "nothing to restore from it; take a new base of " + table + " if you keep snapshot manifests for audits"));
+            add(
+                report,
+                VerifyReport.Problem.of(
+                    "snapshot-file-missing",
+                    snapshotFile,
+                    b
+                        + ": its copy of the HBase snapshot's manifest is missing (restores do not read it; it documents the base)",
+                    "nothing to restore from it; take a new base of "
+                        + table
+                        + " if you keep snapshot manifests for audits"));
           }
         }
         for (BaseImageFile f : b.files) {
           if (filesQueued.add(f.key)) {
             useKey(report, f.keyId, b.completedAt, false);
-            checks.add(new Check(null, new FileCheck("base", b.toString(), f,
-                "take a new base of " + b.table + " (rewind base --tables " + b.table + ") and delete " + b.id + " (rewind base delete "
-                    + b.table + " " + b.id + "): restores before the new base then start from an older base, if any")));
+            checks.add(
+                new Check(
+                    null,
+                    new FileCheck(
+                        "base",
+                        b.toString(),
+                        f,
+                        "take a new base of "
+                            + b.table
+                            + " (rewind base --tables "
+                            + b.table
+                            + ") and delete "
+                            + b.id
+                            + " (rewind base delete "
+                            + b.table
+                            + " "
+                            + b.id
+                            + "): restores before the new base then start from an older base, if any")));
           }
         }
       }
     }
   }
 
-  /** Every file of every committed bulk load (of the tables asked for, committed after {@code since}). */
-  private void bulkLoads(VerifyReport report, Set<String> wanted, Long since, List<Check> checks) throws IOException {
+  /**
+   * Every file of every committed bulk load (of the tables asked for, committed after {@code
+   * since}).
+   */
+  private void bulkLoads(VerifyReport report, Set<String> wanted, Long since, List<Check> checks)
+      throws IOException {
     BulkLoadStore loads = new BulkLoadStore(store);
     Set<String> filesQueued = new HashSet<>();
     for (String table : loads.tables()) {
       if (!wanted.isEmpty() && !wanted.contains(table)) {
         continue;
       }
-      for (BulkLoadManifest load : since == null ? loads.all(table) : loads.between(table, since, Long.MAX_VALUE)) {
+      for (BulkLoadManifest load :
+          since == null ? loads.all(table) : loads.between(table, since, Long.MAX_VALUE)) {
         report.bulkLoads++;
         for (BaseImageFile f : load.files) {
           if (filesQueued.add(f.key)) {
             useKey(report, f.keyId, load.writeTime, false);
-            checks.add(new Check(null, new FileCheck("bulk-load", load.toString(), f,
-                "restores of " + table + " to " + TimeParser.format(load.writeTime) + " or later fail until then: take a new base of "
-                    + table + " (rewind base --tables " + table + ") and restore to times after it")));
+            checks.add(
+                new Check(
+                    null,
+                    new FileCheck(
+                        "bulk-load",
+                        load.toString(),
+                        f,
+                        "restores of "
+                            + table
+                            + " to "
+                            + TimeParser.format(load.writeTime)
+                            + " or later fail until then: take a new base of "
+                            + table
+                            + " (rewind base --tables "
+                            + table
+                            + ") and restore to times after it")));
           }
         }
       }
@@ -317,22 +445,27 @@ public final class StoreVerifier {
 
   /** Reads every queued object on the pool, under the shared bandwidth cap. */
   private void run(VerifyReport report, List<Check> checks) throws IOException {
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "rewind-verify");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "rewind-verify");
+              t.setDaemon(true);
+              return t;
+            });
     try {
       List<Future<Void>> futures = new ArrayList<>();
       for (Check c : checks) {
-        futures.add(pool.submit(() -> {
-          if (c.segment != null) {
-            segment(report, c.segment);
-          } else {
-            storedFile(report, c.file);
-          }
-          return null;
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  if (c.segment != null) {
+                    segment(report, c.segment);
+                  } else {
+                    storedFile(report, c.file);
+                  }
+                  return null;
+                }));
       }
       Futures.awaitAll(futures);
     } finally {
@@ -346,7 +479,9 @@ public final class StoreVerifier {
    */
   private Optional<Manifest> mergedAway(PartitionView now, Manifest m) throws IOException {
     for (Manifest c : now.all()) {
-      if (!c.key().equals(m.key()) && c.startOffset <= m.startOffset && c.endOffset >= m.endOffset) {
+      if (!c.key().equals(m.key())
+          && c.startOffset <= m.startOffset
+          && c.endOffset >= m.endOffset) {
         return Optional.of(c);
       }
     }
@@ -357,7 +492,8 @@ public final class StoreVerifier {
     segment(report, m, true);
   }
 
-  private void segment(VerifyReport report, Manifest m, boolean mayBeMergedAway) throws IOException {
+  private void segment(VerifyReport report, Manifest m, boolean mayBeMergedAway)
+      throws IOException {
     long read;
     try {
       if (m.keyId != null && !keys.holds(m.keyId)) {
@@ -365,14 +501,19 @@ public final class StoreVerifier {
         try (InputStream in = paced(store.open(m.segmentPath, m.sizeBytes))) {
           Digest d = Digest.of(in);
           read = d.count;
-          mismatch = d.count != m.sizeBytes ? "it holds " + d.count + " bytes, its manifest says " + m.sizeBytes
-              : !d.sha256.equalsIgnoreCase(m.sha256) ? "its SHA-256 is " + d.sha256 + ", its manifest says " + m.sha256 : null;
+          mismatch =
+              d.count != m.sizeBytes
+                  ? "it holds " + d.count + " bytes, its manifest says " + m.sizeBytes
+                  : !d.sha256.equalsIgnoreCase(m.sha256)
+                      ? "its SHA-256 is " + d.sha256 + ", its manifest says " + m.sha256
+                      : null;
         }
         if (mismatch != null) {
           throw new CorruptSegmentException(m.segmentPath, mismatch, null);
         }
       } else {
-        try (SegmentStream s = SegmentStream.open(store, m, keys); InputStream plain = paced(s.plain())) {
+        try (SegmentStream s = SegmentStream.open(store, m, keys);
+            InputStream plain = paced(s.plain())) {
           read = drain(plain);
           String mismatch = s.mismatch();
           if (mismatch != null) {
@@ -381,7 +522,10 @@ public final class StoreVerifier {
         }
       }
     } catch (FileNotFoundException | MissingSegmentException e) {
-      Optional<Manifest> merged = mayBeMergedAway ? mergedAway(new ManifestIndex(store).open(m.partition), m) : Optional.empty();
+      Optional<Manifest> merged =
+          mayBeMergedAway
+              ? mergedAway(new ManifestIndex(store).open(m.partition), m)
+              : Optional.empty();
       if (merged.isPresent()) {
         synchronized (report) {
           report.segmentsMergedAway++;
@@ -389,20 +533,60 @@ public final class StoreVerifier {
         segment(report, merged.get(), false);
         return;
       }
-      add(report, located(VerifyReport.Problem.of("segment-missing", m.segmentPath,
-          "p=" + m.partition + ": the segment of offsets " + m.startOffset + " to " + (m.endOffset - 1) + " (edits written "
-              + iso(m.minWriteTime) + " to " + iso(m.maxWriteTime) + ") is missing; its manifest " + m.key() + " commits it",
-          restoreFix(m)), m));
+      add(
+          report,
+          located(
+              VerifyReport.Problem.of(
+                  "segment-missing",
+                  m.segmentPath,
+                  "p="
+                      + m.partition
+                      + ": the segment of offsets "
+                      + m.startOffset
+                      + " to "
+                      + (m.endOffset - 1)
+                      + " (edits written "
+                      + iso(m.minWriteTime)
+                      + " to "
+                      + iso(m.maxWriteTime)
+                      + ") is missing; its manifest "
+                      + m.key()
+                      + " commits it",
+                  restoreFix(m)),
+              m));
       return;
     } catch (CorruptSegmentException e) {
-      add(report, located(VerifyReport.Problem.of("segment-corrupt", m.segmentPath,
-          "p=" + m.partition + ": the segment of offsets " + m.startOffset + " to " + (m.endOffset - 1) + " (edits written "
-              + iso(m.minWriteTime) + " to " + iso(m.maxWriteTime) + ") does not match its manifest: " + e.getMessage(),
-          restoreFix(m)), m));
+      add(
+          report,
+          located(
+              VerifyReport.Problem.of(
+                  "segment-corrupt",
+                  m.segmentPath,
+                  "p="
+                      + m.partition
+                      + ": the segment of offsets "
+                      + m.startOffset
+                      + " to "
+                      + (m.endOffset - 1)
+                      + " (edits written "
+                      + iso(m.minWriteTime)
+                      + " to "
+                      + iso(m.maxWriteTime)
+                      + ") does not match its manifest: "
+                      + e.getMessage(),
+                  restoreFix(m)),
+              m));
       return;
     } catch (SegmentKeyException e) {
-      add(report, located(VerifyReport.Problem.of("key-wrong", m.segmentPath, e.getMessage(),
-          "configure the key material this id was created with in the key ring"), m));
+      add(
+          report,
+          located(
+              VerifyReport.Problem.of(
+                  "key-wrong",
+                  m.segmentPath,
+                  e.getMessage(),
+                  "configure the key material this id was created with in the key ring"),
+              m));
       return;
     }
     synchronized (report) {
@@ -416,8 +600,12 @@ public final class StoreVerifier {
 
   private static String restoreFix(Manifest m) {
     return "restore the object from the bucket's versioning or a copy of the store if there is one; otherwise these edits are lost to"
-        + " the backup: take a base of the tables it holds (" + String.join(", ", m.tables.keySet()) + ") with rewind base, and"
-        + " restore to times before " + iso(m.minWriteTime) + " or after that base";
+        + " the backup: take a base of the tables it holds ("
+        + String.join(", ", m.tables.keySet())
+        + ") with rewind base, and"
+        + " restore to times before "
+        + iso(m.minWriteTime)
+        + " or after that base";
   }
 
   private static VerifyReport.Problem located(VerifyReport.Problem p, Manifest m) {
@@ -437,9 +625,12 @@ public final class StoreVerifier {
       if (f.keyId != null && !keys.holds(f.keyId)) {
         Digest d = Digest.of(raw);
         read = d.count;
-        mismatch = d.count != f.storedBytes ? "its stored bytes are " + d.count + ", its entry names " + f.storedBytes
-            : f.storedSha256 != null && !d.sha256.equals(f.storedSha256)
-                ? "its stored SHA-256 is " + d.sha256 + ", its entry names " + f.storedSha256 : null;
+        mismatch =
+            d.count != f.storedBytes
+                ? "its stored bytes are " + d.count + ", its entry names " + f.storedBytes
+                : f.storedSha256 != null && !d.sha256.equals(f.storedSha256)
+                    ? "its stored SHA-256 is " + d.sha256 + ", its entry names " + f.storedSha256
+                    : null;
       } else {
         try (StoredFiles.Reader in = StoredFiles.reader(raw, f, keys)) {
           drain(in.plain());
@@ -448,14 +639,31 @@ public final class StoreVerifier {
         read = f.storedBytes;
       }
     } catch (FileNotFoundException e) {
-      add(report, VerifyReport.Problem.of(c.kind + "-file-missing", f.key,
-          c.owner + " names this HFile (" + f.family + "/" + f.name + ", " + f.size + " bytes), which is not in the store: a restore"
-              + " that needs it fails",
-          "restore the object from the bucket's versioning if there is one; otherwise " + c.fix));
+      add(
+          report,
+          VerifyReport.Problem.of(
+              c.kind + "-file-missing",
+              f.key,
+              c.owner
+                  + " names this HFile ("
+                  + f.family
+                  + "/"
+                  + f.name
+                  + ", "
+                  + f.size
+                  + " bytes), which is not in the store: a restore"
+                  + " that needs it fails",
+              "restore the object from the bucket's versioning if there is one; otherwise "
+                  + c.fix));
       return;
     } catch (SegmentKeyException e) {
-      add(report, VerifyReport.Problem.of("key-wrong", f.key, e.getMessage(),
-          "configure the key material this id was created with in the key ring"));
+      add(
+          report,
+          VerifyReport.Problem.of(
+              "key-wrong",
+              f.key,
+              e.getMessage(),
+              "configure the key material this id was created with in the key ring"));
       return;
     } catch (IOException e) {
       if (e instanceof java.io.InterruptedIOException) {
@@ -469,9 +677,20 @@ public final class StoreVerifier {
       read = 0;
     }
     if (mismatch != null) {
-      add(report, VerifyReport.Problem.of(c.kind + "-file-corrupt", f.key, c.owner + " names this HFile (" + f.family + "/" + f.name
-          + "), whose stored copy does not match: " + mismatch,
-          "restore the object from the bucket's versioning if there is one; otherwise " + c.fix));
+      add(
+          report,
+          VerifyReport.Problem.of(
+              c.kind + "-file-corrupt",
+              f.key,
+              c.owner
+                  + " names this HFile ("
+                  + f.family
+                  + "/"
+                  + f.name
+                  + "), whose stored copy does not match: "
+                  + mismatch,
+              "restore the object from the bucket's versioning if there is one; otherwise "
+                  + c.fix));
       return;
     }
     synchronized (report) {
@@ -489,16 +708,27 @@ public final class StoreVerifier {
   }
 
   /**
-   * An object sealed with a key the ring lacks: a problem when a ring is configured (a restore would
-   * fail: the key cannot be retired yet), a note when none is (only the stored bytes were checked).
+   * An object sealed with a key the ring lacks: a problem when a ring is configured (a restore
+   * would fail: the key cannot be retired yet), a note when none is (only the stored bytes were
+   * checked).
    */
   private void missingKey(VerifyReport report, String object, String keyId) {
     if (keys.isEmpty()) {
       return;
     }
-    add(report, VerifyReport.Problem.of("key-missing", object, "sealed with key id '" + keyId + "', which the configured key ring ("
-        + String.join(", ", keys.ids()) + ") lacks: a restore reading it fails",
-        "keep (or put back) the key '" + keyId + "' in the key ring file (segment.encryption.keyring.file) until no object needs it"));
+    add(
+        report,
+        VerifyReport.Problem.of(
+            "key-missing",
+            object,
+            "sealed with key id '"
+                + keyId
+                + "', which the configured key ring ("
+                + String.join(", ", keys.ids())
+                + ") lacks: a restore reading it fails",
+            "keep (or put back) the key '"
+                + keyId
+                + "' in the key ring file (segment.encryption.keyring.file) until no object needs it"));
   }
 
   private void useKey(VerifyReport report, String keyId, Long time, boolean segment) {
@@ -553,8 +783,8 @@ public final class StoreVerifier {
   private record Check(Manifest segment, FileCheck file) {}
 
   /**
-   * A stored HFile, named by {@code owner} (a base or a bulk load: {@code kind} names its problems),
-   * with what to do when it is damaged.
+   * A stored HFile, named by {@code owner} (a base or a bulk load: {@code kind} names its
+   * problems), with what to do when it is damaged.
    */
   private record FileCheck(String kind, String owner, BaseImageFile file, String fix) {}
 

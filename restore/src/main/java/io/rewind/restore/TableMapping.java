@@ -32,7 +32,11 @@ public final class TableMapping {
     for (String source : explicit.keySet()) {
       if (!sources.contains(source)) {
         throw new RestoreRefusedException(
-            "--map names " + source + ", which is not among the tables being restored " + sources + ": check the spelling (namespace:table)");
+            "--map names "
+                + source
+                + ", which is not among the tables being restored "
+                + sources
+                + ": check the spelling (namespace:table)");
       }
     }
     Map<String, Integer> qualifierCount = new HashMap<>();
@@ -45,9 +49,10 @@ public final class TableMapping {
     for (String s : sources) {
       String target = explicit.get(s);
       if (target == null) {
-        target = qualifierCount.get(qualifier(s)) > 1
-            ? DEFAULT_NAMESPACE + ":" + namespace(s) + "_" + qualifier(s)
-            : DEFAULT_NAMESPACE + ":" + qualifier(s);
+        target =
+            qualifierCount.get(qualifier(s)) > 1
+                ? DEFAULT_NAMESPACE + ":" + namespace(s) + "_" + qualifier(s)
+                : DEFAULT_NAMESPACE + ":" + qualifier(s);
       } else if (!target.contains(":")) {
         target = "default:" + target;
       }
@@ -55,12 +60,17 @@ public final class TableMapping {
     }
     Map<String, List<String>> byTarget = new TreeMap<>();
     targets.forEach((s, t) -> byTarget.computeIfAbsent(t, k -> new ArrayList<>()).add(s));
-    byTarget.forEach((t, ss) -> {
-      if (ss.size() > 1) {
-        throw new RestoreRefusedException(
-            "tables " + String.join(" and ", ss) + " would both be restored into " + t + ": give each its own target with --map source=target");
-      }
-    });
+    byTarget.forEach(
+        (t, ss) -> {
+          if (ss.size() > 1) {
+            throw new RestoreRefusedException(
+                "tables "
+                    + String.join(" and ", ss)
+                    + " would both be restored into "
+                    + t
+                    + ": give each its own target with --map source=target");
+          }
+        });
     return new TableMapping(targets);
   }
 
@@ -70,7 +80,10 @@ public final class TableMapping {
     for (String p : pairs) {
       int eq = p.indexOf('=');
       if (eq <= 0 || eq == p.length() - 1) {
-        throw new RestoreRefusedException("--map " + p + " is not of the form source=target, e.g. --map ns:orders=restored:orders_0905");
+        throw new RestoreRefusedException(
+            "--map "
+                + p
+                + " is not of the form source=target, e.g. --map ns:orders=restored:orders_0905");
       }
       String source = p.substring(0, eq).trim();
       m.put(source.contains(":") ? source : "default:" + source, p.substring(eq + 1).trim());
@@ -81,7 +94,8 @@ public final class TableMapping {
   public String target(String source) {
     String t = targets.get(source);
     if (t == null) {
-      throw new IllegalArgumentException("no target for table " + source + ": it was not among the tables being restored");
+      throw new IllegalArgumentException(
+          "no target for table " + source + ": it was not among the tables being restored");
     }
     return t;
   }

@@ -34,8 +34,9 @@ import java.util.TreeSet;
  *       else the stream from the cut holds the table's whole state. The stream is then replayed
  *       after the later of the base's replay start and the cut.
  *   <li><b>Families.</b> Cells of a family the descriptor at T lacks are not replayed (its data was
- *       dropped with it), nor cells written at or before the newest MODIFY (after the cut) that added
- *       the family again; a base requested before that MODIFY does not load the family's files.
+ *       dropped with it), nor cells written at or before the newest MODIFY (after the cut) that
+ *       added the family again; a base requested before that MODIFY does not load the family's
+ *       files.
  *   <li><b>Regions.</b> The split keys of the newer of the newest version at or before T that knows
  *       them (CREATE, REGIONS) and the base's regions.
  * </ul>
@@ -50,14 +51,16 @@ public final class TableTimeline {
   public static final String REGIONS = "REGIONS";
 
   private static final Set<String> LIFECYCLE = Set.of(CREATE, TRUNCATE, DROP);
-  private static final Comparator<TableDescriptor> BY_TIME = Comparator.comparingLong(TableDescriptor::getUpdatedAt);
+  private static final Comparator<TableDescriptor> BY_TIME =
+      Comparator.comparingLong(TableDescriptor::getUpdatedAt);
 
   private TableTimeline() {}
 
   /**
-   * The stored versions a restore to T reads, from the listing alone: the newest lifecycle change at
-   * or before T and every MODIFY since, the newest REGIONS and the newest SEEN at or before T, and
-   * the oldest version when none is at or before T. A few objects, however long the table's history.
+   * The stored versions a restore to T reads, from the listing alone: the newest lifecycle change
+   * at or before T and every MODIFY since, the newest REGIONS and the newest SEEN at or before T,
+   * and the oldest version when none is at or before T. A few objects, however long the table's
+   * history.
    */
   public static List<TableHistory.Entry> needed(List<TableHistory.Entry> entries, long t) {
     TableHistory.Entry lifecycle = null;
@@ -77,7 +80,10 @@ public final class TableTimeline {
     }
     List<TableHistory.Entry> needed = new ArrayList<>();
     for (TableHistory.Entry e : entries) {
-      boolean modifySinceCut = MODIFY.equals(e.change()) && e.time() <= t && (lifecycle == null || e.time() >= lifecycle.time());
+      boolean modifySinceCut =
+          MODIFY.equals(e.change())
+              && e.time() <= t
+              && (lifecycle == null || e.time() >= lifecycle.time());
       if (e == lifecycle || e == regions || e == seen || modifySinceCut) {
         needed.add(e);
       }
@@ -92,7 +98,8 @@ public final class TableTimeline {
    * @param versions the versions read (at least those {@link #needed} names), in any order
    * @param base the base serving T (completed at or before it), if any
    */
-  public static TableAtTime at(String table, List<TableDescriptor> versions, long t, Optional<BaseImageManifest> base) {
+  public static TableAtTime at(
+      String table, List<TableDescriptor> versions, long t, Optional<BaseImageManifest> base) {
     List<TableDescriptor> sorted = new ArrayList<>(versions);
     sorted.sort(BY_TIME);
     TableDescriptor lifecycle = null;
@@ -118,10 +125,14 @@ public final class TableTimeline {
     if (lifecycle != null && DROP.equals(lifecycle.getChange())) {
       return TableAtTime.dropped(table, lifecycle.getUpdatedAt());
     }
-    if (!sorted.isEmpty() && lifecycle == null && CREATE.equals(sorted.get(0).getChange()) && sorted.get(0).getUpdatedAt() > t) {
+    if (!sorted.isEmpty()
+        && lifecycle == null
+        && CREATE.equals(sorted.get(0).getChange())
+        && sorted.get(0).getUpdatedAt() > t) {
       return TableAtTime.notYetCreated(table, sorted.get(0).getUpdatedAt());
     }
-    TableDescriptor descriptor = change != null ? change : seen != null ? seen : sorted.isEmpty() ? null : sorted.get(0);
+    TableDescriptor descriptor =
+        change != null ? change : seen != null ? seen : sorted.isEmpty() ? null : sorted.get(0);
     long cut = lifecycle == null ? Long.MIN_VALUE : lifecycle.getUpdatedAt();
 
     BaseImageManifest loaded = base.filter(b -> b.startedAt > cut).orElse(null);
@@ -152,12 +163,30 @@ public final class TableTimeline {
       splitKeysFrom = regions.getChange() + " at " + regions.getUpdatedAt();
     } else if (loaded != null && loaded.regions.size() > 1) {
       List<ByteBuffer> keys = new ArrayList<>();
-      loaded.regions.stream().skip(1).forEach(r -> keys.add(ByteBuffer.wrap(Base64.getDecoder().decode(r.startKey))));
+      loaded.regions.stream()
+          .skip(1)
+          .forEach(r -> keys.add(ByteBuffer.wrap(Base64.getDecoder().decode(r.startKey))));
       splitKeys = keys;
       splitKeysFrom = "base " + loaded.id;
     }
-    TableDescriptor shaped = descriptor == null ? null : TableDescriptor.newBuilder(descriptor).setSplitKeys(new ArrayList<>(splitKeys)).build();
-    return new TableAtTime(table, shaped, null, null, cut, replayAfter, loaded, familyCuts, families, dropsFamilies, splitKeysFrom);
+    TableDescriptor shaped =
+        descriptor == null
+            ? null
+            : TableDescriptor.newBuilder(descriptor)
+                .setSplitKeys(new ArrayList<>(splitKeys))
+                .build();
+    return new TableAtTime(
+        table,
+        shaped,
+        null,
+        null,
+        cut,
+        replayAfter,
+        loaded,
+        familyCuts,
+        families,
+        dropsFamilies,
+        splitKeysFrom);
   }
 
   /** What a restore to T does with one table: see {@link TableTimeline}. */
@@ -173,11 +202,22 @@ public final class TableTimeline {
     private final Set<String> families;
     private final boolean filtersCells;
     private final String splitKeysFrom;
+
     /** Whether a descriptor was recorded: without one every family's cells are kept. */
     private final boolean described;
 
-    TableAtTime(String table, TableDescriptor descriptor, Long droppedAt, Long createdAt, long cut, long replayAfter, BaseImageManifest base,
-        Map<String, Long> familyCuts, Set<String> families, boolean dropsFamilies, String splitKeysFrom) {
+    TableAtTime(
+        String table,
+        TableDescriptor descriptor,
+        Long droppedAt,
+        Long createdAt,
+        long cut,
+        long replayAfter,
+        BaseImageManifest base,
+        Map<String, Long> familyCuts,
+        Set<String> families,
+        boolean dropsFamilies,
+        String splitKeysFrom) {
       this.table = table;
       this.descriptor = descriptor;
       this.droppedAt = droppedAt;
@@ -207,9 +247,13 @@ public final class TableTimeline {
       this.described = r.described();
     }
 
-    /** What the replay of this table's edits needs, as a value another process can take ({@link #of(ReplayRules)}). */
+    /**
+     * What the replay of this table's edits needs, as a value another process can take ({@link
+     * #of(ReplayRules)}).
+     */
     public ReplayRules replayRules() {
-      return new ReplayRules(table, exists(), replayAfter, described, families, familyCuts, filtersCells);
+      return new ReplayRules(
+          table, exists(), replayAfter, described, families, familyCuts, filtersCells);
     }
 
     /**
@@ -226,19 +270,47 @@ public final class TableTimeline {
     }
 
     static TableAtTime notYetCreated(String table, long at) {
-      return new TableAtTime(table, null, null, at, Long.MIN_VALUE, Long.MIN_VALUE, null, Map.of(), Set.of(), false, null);
+      return new TableAtTime(
+          table,
+          null,
+          null,
+          at,
+          Long.MIN_VALUE,
+          Long.MIN_VALUE,
+          null,
+          Map.of(),
+          Set.of(),
+          false,
+          null);
     }
 
-    /** A table without versions whose edits are replayed after {@code after}: as a base at that time leaves it. */
+    /**
+     * A table without versions whose edits are replayed after {@code after}: as a base at that time
+     * leaves it.
+     */
     static TableAtTime replayingAfter(String table, long after) {
-      return new TableAtTime(table, null, null, null, Long.MIN_VALUE, after, null, Map.of(), Set.of(), false, null);
+      return new TableAtTime(
+          table, null, null, null, Long.MIN_VALUE, after, null, Map.of(), Set.of(), false, null);
     }
 
-    /** A table with no recorded version: replayed as it is, from its first edit, created from no descriptor. */
+    /**
+     * A table with no recorded version: replayed as it is, from its first edit, created from no
+     * descriptor.
+     */
     public static TableAtTime unrecorded(String table, Optional<BaseImageManifest> base) {
       BaseImageManifest b = base.orElse(null);
-      return new TableAtTime(table, null, null, null, Long.MIN_VALUE, b == null ? Long.MIN_VALUE : b.replayAfter, b, Map.of(), Set.of(),
-          false, null);
+      return new TableAtTime(
+          table,
+          null,
+          null,
+          null,
+          Long.MIN_VALUE,
+          b == null ? Long.MIN_VALUE : b.replayAfter,
+          b,
+          Map.of(),
+          Set.of(),
+          false,
+          null);
     }
 
     public String table() {
@@ -250,7 +322,10 @@ public final class TableTimeline {
       return droppedAt == null && createdAt == null;
     }
 
-    /** When it was dropped, the newest lifecycle change at or before T being its drop; empty when it was not. */
+    /**
+     * When it was dropped, the newest lifecycle change at or before T being its drop; empty when it
+     * was not.
+     */
     public Optional<Long> droppedAt() {
       return Optional.ofNullable(droppedAt);
     }
@@ -275,7 +350,9 @@ public final class TableTimeline {
       return cut;
     }
 
-    /** Edits written at or before this time are not replayed (in the base, or before a truncate). */
+    /**
+     * Edits written at or before this time are not replayed (in the base, or before a truncate).
+     */
     public long replayAfter() {
       return replayAfter;
     }
@@ -285,7 +362,10 @@ public final class TableTimeline {
       return Optional.ofNullable(base);
     }
 
-    /** Whether a base file of this family is loaded: the family exists at T and was not added again after the base. */
+    /**
+     * Whether a base file of this family is loaded: the family exists at T and was not added again
+     * after the base.
+     */
     public boolean loadsBaseFamily(String family) {
       if (described && !families.contains(family)) {
         return false;
@@ -308,7 +388,10 @@ public final class TableTimeline {
       return familyCut == null || writeTime > familyCut;
     }
 
-    /** Family -> max versions at T (what an all-versions read returns per column); empty without a descriptor. */
+    /**
+     * Family -> max versions at T (what an all-versions read returns per column); empty without a
+     * descriptor.
+     */
     public Map<String, FamilyDescriptor> familySettings() {
       Map<String, FamilyDescriptor> settings = new HashMap<>();
       if (descriptor != null) {
@@ -319,12 +402,25 @@ public final class TableTimeline {
 
     @Override
     public String toString() {
-      return table + (droppedAt != null ? " (dropped at " + droppedAt + ")" : "") + ", replay after " + replayAfter
-          + (base != null ? ", base " + base.id : "") + (familyCuts.isEmpty() ? "" : ", family cuts " + familyCuts);
+      return table
+          + (droppedAt != null ? " (dropped at " + droppedAt + ")" : "")
+          + ", replay after "
+          + replayAfter
+          + (base != null ? ", base " + base.id : "")
+          + (familyCuts.isEmpty() ? "" : ", family cuts " + familyCuts);
     }
   }
 
-  /** The replay's rules of one table at T ({@link TableAtTime#replayRules()}): plain values, for JSON. */
-  public record ReplayRules(String table, boolean exists, long replayAfter, boolean described, Set<String> families,
-      Map<String, Long> familyCuts, boolean filtersCells) {}
+  /**
+   * The replay's rules of one table at T ({@link TableAtTime#replayRules()}): plain values, for
+   * JSON.
+   */
+  public record ReplayRules(
+      String table,
+      boolean exists,
+      long replayAfter,
+      boolean described,
+      Set<String> families,
+      Map<String, Long> familyCuts,
+      boolean filtersCells) {}
 }

@@ -2,8 +2,8 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.CellType;
+import io.rewind.store.dump.DumpCell;
 import java.util.List;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellUtil;
@@ -28,16 +28,29 @@ class BulkLoadTargetTest {
 
   @Test
   void aRowsCellsComeInHFileOrderMarkersWithTheirTypes() {
-    RestoredRow row = new RestoredRow(ROW,
-        List.of(put("q1", 100), put("q0", 100), put("q1", 200)),
-        List.of(new DeleteMarker(F, Bytes.toBytes("q1"), 150, CellType.DELETE_COLUMN), new DeleteMarker(F, new byte[0], 50, CellType.DELETE_FAMILY)),
-        List.of());
+    RestoredRow row =
+        new RestoredRow(
+            ROW,
+            List.of(put("q1", 100), put("q0", 100), put("q1", 200)),
+            List.of(
+                new DeleteMarker(F, Bytes.toBytes("q1"), 150, CellType.DELETE_COLUMN),
+                new DeleteMarker(F, new byte[0], 50, CellType.DELETE_FAMILY)),
+            List.of());
 
     List<Cell> cells = BulkLoadTarget.cells(row);
 
-    // Family marker (empty qualifier) first; per column newest first; a marker before a put of the same timestamp.
-    assertThat(cells).extracting(c -> Bytes.toString(CellUtil.cloneQualifier(c)) + "@" + c.getTimestamp() + ":" + c.getType())
-        .containsExactly("@50:DeleteFamily", "q0@100:Put", "q1@200:Put", "q1@150:DeleteColumn", "q1@100:Put");
+    // Family marker (empty qualifier) first; per column newest first; a marker before a put of the
+    // same timestamp.
+    assertThat(cells)
+        .extracting(
+            c ->
+                Bytes.toString(CellUtil.cloneQualifier(c))
+                    + "@"
+                    + c.getTimestamp()
+                    + ":"
+                    + c.getType())
+        .containsExactly(
+            "@50:DeleteFamily", "q0@100:Put", "q1@200:Put", "q1@150:DeleteColumn", "q1@100:Put");
   }
 
   private static DumpCell put(String qualifier, long ts) {

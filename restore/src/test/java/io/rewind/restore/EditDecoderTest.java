@@ -2,7 +2,6 @@ package io.rewind.restore;
 
 import static io.rewind.restore.TestEdits.bytes;
 import static io.rewind.restore.TestEdits.put;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -17,7 +16,8 @@ class EditDecoderTest {
 
   private final SerdeFactory serdes = new SerdeFactory(null);
   private final Deserializer<WalEdit> deserializer = serdes.deserializer(WalEdit.class);
-  private final WalEdit edit = TestEdits.edit(bytes("row-1"), "region-a", 7, put("q", 100, "value"));
+  private final WalEdit edit =
+      TestEdits.edit(bytes("row-1"), "region-a", 7, put("q", 100, "value"));
   private final byte[] encoded = serdes.serializer(WalEdit.class).serialize("rewind.edits", edit);
 
   @Test
@@ -28,7 +28,9 @@ class EditDecoderTest {
 
     WalEdit decoded = new EditDecoder(deserializer).decode("rewind.edits", value);
 
-    assertThat(decoded).isEqualTo(deserializer.deserialize("rewind.edits", encoded)).isEqualTo(edit);
+    assertThat(decoded)
+        .isEqualTo(deserializer.deserialize("rewind.edits", encoded))
+        .isEqualTo(edit);
     assertThat(value.position()).isZero();
   }
 
@@ -37,7 +39,8 @@ class EditDecoderTest {
     byte[] unknown = encoded.clone();
     unknown[2] ^= 0x5a;
 
-    assertThatThrownBy(() -> new EditDecoder(deserializer).decode("rewind.edits", ByteBuffer.wrap(unknown)))
+    assertThatThrownBy(
+            () -> new EditDecoder(deserializer).decode("rewind.edits", ByteBuffer.wrap(unknown)))
         .isInstanceOf(UnknownSchemaException.class);
   }
 

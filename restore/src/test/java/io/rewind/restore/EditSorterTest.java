@@ -44,7 +44,9 @@ class EditSorterTest {
       if (!keys.isEmpty() && random.nextInt(3) == 0) {
         key = keys.get(random.nextInt(keys.size()));
       } else {
-        key = ("t" + random.nextInt(3) + "\0" + Integer.toHexString(random.nextInt(5000))).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        key =
+            ("t" + random.nextInt(3) + "\0" + Integer.toHexString(random.nextInt(5000)))
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
         keys.add(key);
       }
       byte[] value = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(300)];
@@ -56,15 +58,19 @@ class EditSorterTest {
 
   private static List<Entry> reference(List<Entry> entries) {
     List<Entry> sorted = new ArrayList<>(entries);
-    sorted.sort(Comparator.comparing(Entry::key, Arrays::compareUnsigned).thenComparingLong(Entry::offset));
+    sorted.sort(
+        Comparator.comparing(Entry::key, Arrays::compareUnsigned).thenComparingLong(Entry::offset));
     return sorted;
   }
 
   private static List<Entry> drain(EntryCursor c) throws IOException {
     List<Entry> out = new ArrayList<>();
     while (c.next()) {
-      out.add(new Entry(Arrays.copyOfRange(c.buffer(), c.keyOffset(), c.keyOffset() + c.keyLength()), c.offset(),
-          Arrays.copyOfRange(c.buffer(), c.valueOffset(), c.valueOffset() + c.valueLength())));
+      out.add(
+          new Entry(
+              Arrays.copyOfRange(c.buffer(), c.keyOffset(), c.keyOffset() + c.keyLength()),
+              c.offset(),
+              Arrays.copyOfRange(c.buffer(), c.valueOffset(), c.valueOffset() + c.valueLength())));
     }
     return out;
   }
@@ -85,7 +91,8 @@ class EditSorterTest {
   }
 
   @Test
-  void aTinyBudgetSortsThroughManyRunsAndSeveralMergePassesAsASortInMemoryWould() throws IOException {
+  void aTinyBudgetSortsThroughManyRunsAndSeveralMergePassesAsASortInMemoryWould()
+      throws IOException {
     List<Entry> entries = entries(1, 20_000);
 
     try (EditSorter sorter = new EditSorter(64 * 1024, spill, 3)) {
@@ -96,7 +103,9 @@ class EditSorterTest {
 
       assertSame(sorted, reference(entries));
       assertThat(sorter.runsWritten()).as("runs, and merges of runs").isGreaterThan(40);
-      assertThat(filesIn(spill.path())).as("merged runs are deleted: two left to merge with the arena").isEqualTo(2);
+      assertThat(filesIn(spill.path()))
+          .as("merged runs are deleted: two left to merge with the arena")
+          .isEqualTo(2);
     }
     assertThat(filesIn(spill.path())).as("closing deletes the runs").isZero();
   }
@@ -129,9 +138,14 @@ class EditSorterTest {
   @Test
   void aRunWrittenAndReadBackKeepsEveryEntryAcrossItsBufferBoundaries() throws IOException {
     List<Entry> entries = reference(entries(4, 3_000));
-    entries.add(new Entry(new byte[] {(byte) 0xff, (byte) 0xff}, Long.MAX_VALUE, new byte[SortedRun.WRITE_BUFFER + 17]));
+    entries.add(
+        new Entry(
+            new byte[] {(byte) 0xff, (byte) 0xff},
+            Long.MAX_VALUE,
+            new byte[SortedRun.WRITE_BUFFER + 17]));
     EntryArena arena = new EntryArena(64L << 20);
-    entries.forEach(e -> arena.add(ByteBuffer.wrap(e.key()), e.offset(), ByteBuffer.wrap(e.value())));
+    entries.forEach(
+        e -> arena.add(ByteBuffer.wrap(e.key()), e.offset(), ByteBuffer.wrap(e.value())));
     Path run = spill.newFile("run-");
 
     SortedRun.write(run, arena.sorted());

@@ -23,9 +23,21 @@ class EntryArenaTest {
 
   @Test
   void sortsByKeyAsUnsignedBytesThenOffsetWithPrefixesAndLengthsThatTie() throws IOException {
-    List<byte[]> keys = new ArrayList<>(List.of(
-        key(), key(0), key(0, 0), key(0x61, 0x62), key(0x61, 0x62, 0), key(0xff), key(0x7f), key(0x80),
-        key(1, 2, 3, 4, 5, 6, 7, 8), key(1, 2, 3, 4, 5, 6, 7, 8, 0), key(1, 2, 3, 4, 5, 6, 7, 8, 9), key(1, 2, 3, 4, 5, 6, 7, 8, 0xff)));
+    List<byte[]> keys =
+        new ArrayList<>(
+            List.of(
+                key(),
+                key(0),
+                key(0, 0),
+                key(0x61, 0x62),
+                key(0x61, 0x62, 0),
+                key(0xff),
+                key(0x7f),
+                key(0x80),
+                key(1, 2, 3, 4, 5, 6, 7, 8),
+                key(1, 2, 3, 4, 5, 6, 7, 8, 0),
+                key(1, 2, 3, 4, 5, 6, 7, 8, 9),
+                key(1, 2, 3, 4, 5, 6, 7, 8, 0xff)));
     Random random = new Random(5);
     for (int i = 0; i < 2000; i++) {
       byte[] k = new byte[random.nextInt(14)];
@@ -37,11 +49,15 @@ class EntryArenaTest {
     List<long[]> expected = new ArrayList<>();
     for (int i = 0; i < keys.size(); i++) {
       long offset = random.nextInt(1_000_000) * 4096L + i;
-      assertThat(arena.add(ByteBuffer.wrap(keys.get(i)), offset, ByteBuffer.wrap(new byte[] {(byte) i}))).isTrue();
+      assertThat(
+              arena.add(
+                  ByteBuffer.wrap(keys.get(i)), offset, ByteBuffer.wrap(new byte[] {(byte) i})))
+          .isTrue();
       expected.add(new long[] {i, offset});
     }
-    expected.sort(Comparator.<long[], byte[]>comparing(e -> keys.get((int) e[0]), Arrays::compareUnsigned)
-        .thenComparingLong(e -> e[1]));
+    expected.sort(
+        Comparator.<long[], byte[]>comparing(e -> keys.get((int) e[0]), Arrays::compareUnsigned)
+            .thenComparingLong(e -> e[1]));
 
     List<long[]> sorted = read(arena.sorted());
 
@@ -61,7 +77,10 @@ class EntryArenaTest {
     for (int i = 0; i < 500; i++) {
       String k = prefix + Integer.toString(random.nextInt(100_000), 36);
       rows.add(k);
-      arena.add(ByteBuffer.wrap(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)), i, ByteBuffer.wrap(new byte[0]));
+      arena.add(
+          ByteBuffer.wrap(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+          i,
+          ByteBuffer.wrap(new byte[0]));
     }
     List<String> expected = new ArrayList<>(rows);
     expected.sort(null);
@@ -69,7 +88,12 @@ class EntryArenaTest {
     EntryCursor c = arena.sorted();
     List<String> sorted = new ArrayList<>();
     while (c.next()) {
-      sorted.add(new String(c.buffer(), c.keyOffset(), c.keyLength(), java.nio.charset.StandardCharsets.ISO_8859_1));
+      sorted.add(
+          new String(
+              c.buffer(),
+              c.keyOffset(),
+              c.keyLength(),
+              java.nio.charset.StandardCharsets.ISO_8859_1));
     }
 
     assertThat(sorted).isEqualTo(expected);
@@ -85,11 +109,18 @@ class EntryArenaTest {
     }
 
     assertThat(arena.bytes()).isLessThanOrEqualTo(budget);
-    assertThat(taken * (8L + 20 + 100 + EntryArena.INDEX_BYTES)).as("most of the budget is used").isGreaterThan(budget / 2);
+    assertThat(taken * (8L + 20 + 100 + EntryArena.INDEX_BYTES))
+        .as("most of the budget is used")
+        .isGreaterThan(budget / 2);
 
     arena.clear();
-    assertThat(arena.add(ByteBuffer.wrap(new byte[20]), 0, ByteBuffer.wrap(new byte[(int) budget * 2]))).isTrue();
-    assertThat(arena.add(ByteBuffer.wrap(new byte[20]), 1, ByteBuffer.wrap(new byte[10]))).as("full after the large one").isFalse();
+    assertThat(
+            arena.add(
+                ByteBuffer.wrap(new byte[20]), 0, ByteBuffer.wrap(new byte[(int) budget * 2])))
+        .isTrue();
+    assertThat(arena.add(ByteBuffer.wrap(new byte[20]), 1, ByteBuffer.wrap(new byte[10])))
+        .as("full after the large one")
+        .isFalse();
   }
 
   /** Each entry as (first value byte, offset). */

@@ -2,7 +2,6 @@ package io.rewind.restore;
 
 import static io.rewind.restore.TestEdits.cell;
 import static io.rewind.restore.TestEdits.put;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.schemas.Cell;
@@ -51,26 +50,47 @@ class HBaseMutationsTest {
   void everyDeleteTypeKeepsItsTypeAndTimestampAndFamilyMarkersComeFirst() {
     RowImage image = new RowImage(ROW);
     RowReplay.replay(
-        List.of(edit("r", 1,
-            cell("a", 10, CellType.DELETE, ""),
-            cell("b", 20, CellType.DELETE_COLUMN, ""),
-            cell("", 30, CellType.DELETE_FAMILY_VERSION, ""),
-            cell("", 5, CellType.DELETE_FAMILY, ""))),
+        List.of(
+            edit(
+                "r",
+                1,
+                cell("a", 10, CellType.DELETE, ""),
+                cell("b", 20, CellType.DELETE_COLUMN, ""),
+                cell("", 30, CellType.DELETE_FAMILY_VERSION, ""),
+                cell("", 5, CellType.DELETE_FAMILY, ""))),
         image);
 
     List<Mutation> mutations = HBaseMutations.of(image.toRestoredRow());
 
     assertThat(mutations).singleElement().isInstanceOf(Delete.class);
     List<String> markers = cells(mutations.get(0));
-    assertThat(markers).containsExactlyInAnyOrder("f:a@10 Delete", "f:b@20 DeleteColumn", "f:@30 DeleteFamilyVersion", "f:@5 DeleteFamily");
+    assertThat(markers)
+        .containsExactlyInAnyOrder(
+            "f:a@10 Delete",
+            "f:b@20 DeleteColumn",
+            "f:@30 DeleteFamilyVersion",
+            "f:@5 DeleteFamily");
   }
 
   private static List<String> cells(Mutation m) {
     List<String> out = new ArrayList<>();
-    m.getFamilyCellMap().values().forEach(list -> list.forEach(c -> {
-      String key = Bytes.toString(CellUtil.cloneFamily(c)) + ":" + Bytes.toString(CellUtil.cloneQualifier(c)) + "@" + c.getTimestamp();
-      out.add(m instanceof Put ? key + "=" + Bytes.toString(CellUtil.cloneValue(c)) : key + " " + c.getType());
-    }));
+    m.getFamilyCellMap()
+        .values()
+        .forEach(
+            list ->
+                list.forEach(
+                    c -> {
+                      String key =
+                          Bytes.toString(CellUtil.cloneFamily(c))
+                              + ":"
+                              + Bytes.toString(CellUtil.cloneQualifier(c))
+                              + "@"
+                              + c.getTimestamp();
+                      out.add(
+                          m instanceof Put
+                              ? key + "=" + Bytes.toString(CellUtil.cloneValue(c))
+                              : key + " " + c.getType());
+                    }));
     return out;
   }
 

@@ -1,11 +1,11 @@
 package io.rewind.restore;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.EditKey;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
+import io.rewind.store.dump.DumpCell;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * A random stream of edits in offset order, as one partition holds them, with what the replay must
  * cope with: several tables, rows of any bytes (empty, 0x00, 0xff), every cell and delete type,
  * equal timestamps, empty values, rows split into parts, and re-shipped copies (same region,
- * sequence id and part) far from their original. Also the reference replay: every edit of a row
- * in offset order through {@link RowReplay}, no sorting, no files.
+ * sequence id and part) far from their original. Also the reference replay: every edit of a row in
+ * offset order through {@link RowReplay}, no sorting, no files.
  */
 final class RandomEdits {
 
@@ -59,10 +59,18 @@ final class RandomEdits {
       long seq = sequence.merge(table + region, 1L + random.nextInt(3), Long::sum);
       boolean split = random.nextInt(15) == 0;
       for (int part = 0; part < (split ? 2 : 1); part++) {
-        edits.add(WalEdit.newBuilder()
-            .setTable(table).setRegion(region).setRow(ByteBuffer.wrap(row)).setWriteTime(writeTime).setSequenceId(seq)
-            .setQueue(new QueueId("rs1,16020,1", "g")).setPart(part).setParts(split ? 2 : 1)
-            .setCells(cells(random)).build());
+        edits.add(
+            WalEdit.newBuilder()
+                .setTable(table)
+                .setRegion(region)
+                .setRow(ByteBuffer.wrap(row))
+                .setWriteTime(writeTime)
+                .setSequenceId(seq)
+                .setQueue(new QueueId("rs1,16020,1", "g"))
+                .setPart(part)
+                .setParts(split ? 2 : 1)
+                .setCells(cells(random))
+                .build());
       }
     }
     return edits;
@@ -75,23 +83,41 @@ final class RandomEdits {
       CellType type = random.nextInt(3) == 0 ? TYPES[random.nextInt(TYPES.length)] : CellType.PUT;
       byte[] value = new byte[type == CellType.PUT ? random.nextInt(3) * random.nextInt(30) : 0];
       random.nextBytes(value);
-      cells.add(new Cell(utf8(FAMILIES[random.nextInt(FAMILIES.length)]),
-          utf8(type == CellType.DELETE_FAMILY || type == CellType.DELETE_FAMILY_VERSION ? "" : QUALIFIERS[random.nextInt(QUALIFIERS.length)]),
-          100L + random.nextInt(6), type, ByteBuffer.wrap(value)));
+      cells.add(
+          new Cell(
+              utf8(FAMILIES[random.nextInt(FAMILIES.length)]),
+              utf8(
+                  type == CellType.DELETE_FAMILY || type == CellType.DELETE_FAMILY_VERSION
+                      ? ""
+                      : QUALIFIERS[random.nextInt(QUALIFIERS.length)]),
+              100L + random.nextInt(6),
+              type,
+              ByteBuffer.wrap(value)));
     }
     return cells;
   }
 
-  /** What the reference replay gives: rows by {@link #keyOf}, each {@link #describe}d, and its counts. */
+  /**
+   * What the reference replay gives: rows by {@link #keyOf}, each {@link #describe}d, and its
+   * counts.
+   */
   record Reference(Map<String, List<String>> rows, long applied, long duplicates, long afterTime) {}
 
-  /** The replay to T of the edits (given in offset order): grouped by key in a map, each row's edits in offset order. */
+  /**
+   * The replay to T of the edits (given in offset order): grouped by key in a map, each row's edits
+   * in offset order.
+   */
   static Reference reference(List<WalEdit> edits, long time) {
-    Map<ByteBuffer, List<WalEdit>> byKey = new TreeMap<>(Comparator.comparing((ByteBuffer b) -> b, RandomEdits::compareUnsigned));
+    Map<ByteBuffer, List<WalEdit>> byKey =
+        new TreeMap<>(Comparator.comparing((ByteBuffer b) -> b, RandomEdits::compareUnsigned));
     long afterTime = 0;
     for (WalEdit e : edits) {
       if (e.getWriteTime() <= time) {
-        byKey.computeIfAbsent(ByteBuffer.wrap(EditKey.of(e.getTable(), RowImage.bytes(e.getRow()))), k -> new ArrayList<>()).add(e);
+        byKey
+            .computeIfAbsent(
+                ByteBuffer.wrap(EditKey.of(e.getTable(), RowImage.bytes(e.getRow()))),
+                k -> new ArrayList<>())
+            .add(e);
       } else {
         afterTime++;
       }
@@ -110,19 +136,28 @@ final class RandomEdits {
     return new Reference(rows, applied, duplicates, afterTime);
   }
 
-  /** The visible cells of each table after the replay to T of the edits (in offset order), in no particular order. */
+  /**
+   * The visible cells of each table after the replay to T of the edits (in offset order), in no
+   * particular order.
+   */
   static Map<String, List<DumpCell>> visibleCells(List<WalEdit> edits, long time) {
     Map<String, List<WalEdit>> byKey = new HashMap<>();
     for (WalEdit e : edits) {
       if (e.getWriteTime() <= time) {
-        byKey.computeIfAbsent(e.getTable() + "/" + java.util.Arrays.toString(RowImage.bytes(e.getRow())), k -> new ArrayList<>()).add(e);
+        byKey
+            .computeIfAbsent(
+                e.getTable() + "/" + java.util.Arrays.toString(RowImage.bytes(e.getRow())),
+                k -> new ArrayList<>())
+            .add(e);
       }
     }
     Map<String, List<DumpCell>> cells = new TreeMap<>();
     for (List<WalEdit> rowEdits : byKey.values()) {
       RowImage image = new RowImage(RowImage.bytes(rowEdits.get(0).getRow()));
       RowReplay.replay(rowEdits, image);
-      cells.computeIfAbsent(rowEdits.get(0).getTable(), t -> new ArrayList<>()).addAll(image.visibleCells());
+      cells
+          .computeIfAbsent(rowEdits.get(0).getTable(), t -> new ArrayList<>())
+          .addAll(image.visibleCells());
     }
     return cells;
   }
@@ -141,7 +176,17 @@ final class RandomEdits {
     List<String> puts = new ArrayList<>();
     row.puts().forEach(c -> puts.add("put " + cell(c)));
     List<String> markers = new ArrayList<>();
-    row.deleteMarkers().forEach(m -> markers.add(m.type() + " " + hex(m.family()) + ":" + hex(m.qualifier()) + "@" + m.timestamp()));
+    row.deleteMarkers()
+        .forEach(
+            m ->
+                markers.add(
+                    m.type()
+                        + " "
+                        + hex(m.family())
+                        + ":"
+                        + hex(m.qualifier())
+                        + "@"
+                        + m.timestamp()));
     List<String> visible = new ArrayList<>();
     row.visibleCells().forEach(c -> visible.add("visible " + cell(c)));
     puts.sort(null);

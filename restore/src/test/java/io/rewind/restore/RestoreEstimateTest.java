@@ -10,7 +10,8 @@ class RestoreEstimateTest {
   void parallelismHelpsOnlyUpToThePartitionCount() {
     long oneLane = RestoreEstimate.durationMs(200_000, 4, 1);
 
-    assertThat(oneLane).isEqualTo(200_000 * 1000 / RestoreEstimate.ASSUMED_RECORDS_PER_SECOND_PER_PARTITION);
+    assertThat(oneLane)
+        .isEqualTo(200_000 * 1000 / RestoreEstimate.ASSUMED_RECORDS_PER_SECOND_PER_PARTITION);
     assertThat(RestoreEstimate.durationMs(200_000, 4, 2)).isEqualTo(oneLane / 2);
     assertThat(RestoreEstimate.durationMs(200_000, 4, 16)).isEqualTo(oneLane / 4);
   }

@@ -12,9 +12,12 @@ class RestorePlannerTest {
 
   @Test
   void segmentsWhoseEditsAreAllAfterTheTimeAreNotRead() {
-    RestorePlan plan = RestorePlanner.plan(Map.of(0, List.of(m(0, 0, 10, 100, 200), m(0, 10, 20, 201, 300))), 150);
+    RestorePlan plan =
+        RestorePlanner.plan(Map.of(0, List.of(m(0, 0, 10, 100, 200), m(0, 10, 20, 201, 300))), 150);
 
-    assertThat(plan.stepsByPartition().get(0)).extracting(s -> s.manifest().startOffset).containsExactly(0L);
+    assertThat(plan.stepsByPartition().get(0))
+        .extracting(s -> s.manifest().startOffset)
+        .containsExactly(0L);
     assertThat(plan.records()).isEqualTo(10);
   }
 
@@ -37,18 +40,27 @@ class RestorePlannerTest {
 
     assertThatThrownBy(() -> range.check(2_001))
         .isInstanceOf(RestoreRefusedException.class)
-        .hasMessageContaining("outside the restorable range 1970-01-01T00:00:01Z … 1970-01-01T00:00:02Z")
+        .hasMessageContaining(
+            "outside the restorable range 1970-01-01T00:00:01Z … 1970-01-01T00:00:02Z")
         .hasMessageContaining("after the checkpoint");
-    assertThatThrownBy(() -> range.check(999)).hasMessageContaining("before the first archived edit");
+    assertThatThrownBy(() -> range.check(999))
+        .hasMessageContaining("before the first archived edit");
     range.check(1_000);
     range.check(2_000);
   }
 
   @Test
   void segmentsHoldingOnlyEditsInTheBasesAreNotRead() {
-    RestorePlan plan = RestorePlanner.plan(Map.of(0, List.of(m(0, 0, 10, 100, 200), m(0, 10, 20, 150, 300), m(0, 20, 30, 301, 400))), 350, 200);
+    RestorePlan plan =
+        RestorePlanner.plan(
+            Map.of(
+                0, List.of(m(0, 0, 10, 100, 200), m(0, 10, 20, 150, 300), m(0, 20, 30, 301, 400))),
+            350,
+            200);
 
-    assertThat(plan.stepsByPartition().get(0)).extracting(s -> s.manifest().startOffset).containsExactly(10L, 20L);
+    assertThat(plan.stepsByPartition().get(0))
+        .extracting(s -> s.manifest().startOffset)
+        .containsExactly(10L, 20L);
   }
 
   private static Manifest m(int partition, long start, long end, long minTime, long maxTime) {

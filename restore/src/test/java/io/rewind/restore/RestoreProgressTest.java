@@ -19,7 +19,9 @@ class RestoreProgressTest {
     String line = progress.line();
     progress.close();
 
-    assertThat(line).startsWith("restore: 250/1000 records, 3/10 MB, ").contains(" records/s, ETA PT");
+    assertThat(line)
+        .startsWith("restore: 250/1000 records, 3/10 MB, ")
+        .contains(" records/s, ETA PT");
     assertThat(progress.records()).isEqualTo(250);
   }
 

@@ -12,20 +12,22 @@ import org.junit.jupiter.api.Test;
 class RestoreRequestTest {
 
   private static final RestoreRequest.When T = RestoreRequest.When.at(1_795_000_000_000L);
-  private static final RestoreRequest.Target DUMPS = new RestoreRequest.Target.Dumps(Path.of("out"));
+  private static final RestoreRequest.Target DUMPS =
+      new RestoreRequest.Target.Dumps(Path.of("out"));
 
   /** An engine that is never made: the request only holds it. */
-  private static final ReplayEngine.Factory ELSEWHERE = new ReplayEngine.Factory() {
-    @Override
-    public String name() {
-      return "mapreduce";
-    }
+  private static final ReplayEngine.Factory ELSEWHERE =
+      new ReplayEngine.Factory() {
+        @Override
+        public String name() {
+          return "mapreduce";
+        }
 
-    @Override
-    public ReplayEngine create(org.apache.hadoop.hbase.client.Connection connection) {
-      throw new AssertionError("not made by a request");
-    }
-  };
+        @Override
+        public ReplayEngine create(org.apache.hadoop.hbase.client.Connection connection) {
+          throw new AssertionError("not made by a request");
+        }
+      };
 
   @Test
   void aRequestWithoutATargetIsRefusedUnlessItIsADryRun() {
@@ -60,9 +62,15 @@ class RestoreRequestTest {
         .isInstanceOf(RestoreRefusedException.class)
         .hasMessageContaining("--engine mapreduce writes HFiles into HBase tables");
 
-    RestoreRequest intoHBase = RestoreRequest.builder(T).target(RestoreRequest.Target.HBase.connecting(() -> {
-      throw new AssertionError("not connected by a request");
-    })).engine(ELSEWHERE).build();
+    RestoreRequest intoHBase =
+        RestoreRequest.builder(T)
+            .target(
+                RestoreRequest.Target.HBase.connecting(
+                    () -> {
+                      throw new AssertionError("not connected by a request");
+                    }))
+            .engine(ELSEWHERE)
+            .build();
 
     assertThat(intoHBase.engineName()).isEqualTo("mapreduce");
     assertThat(RestoreRequest.builder(T).target(DUMPS).build().engineName()).isEqualTo("local");
@@ -72,8 +80,11 @@ class RestoreRequestTest {
   void aRequestIsAValueItsBuilderCannotChangeOnceBuilt() {
     List<String> tables = new ArrayList<>(List.of("default:orders"));
     List<String> map = new ArrayList<>(List.of("default:orders=restored:o"));
-    RestoreRequest.Builder builder = RestoreRequest.builder(T).tables(tables)
-        .target(RestoreRequest.Target.HBase.connecting(() -> null).withMap(map).withForce(true));
+    RestoreRequest.Builder builder =
+        RestoreRequest.builder(T)
+            .tables(tables)
+            .target(
+                RestoreRequest.Target.HBase.connecting(() -> null).withMap(map).withForce(true));
     RestoreRequest request = builder.build();
 
     tables.add("default:users");
@@ -81,7 +92,8 @@ class RestoreRequestTest {
     builder.verify(true).parallelism(3);
 
     assertThat(request.tables()).containsExactly("default:orders");
-    assertThat(((RestoreRequest.Target.HBase) request.target()).map()).containsExactly("default:orders=restored:o");
+    assertThat(((RestoreRequest.Target.HBase) request.target()).map())
+        .containsExactly("default:orders=restored:o");
     assertThat(request.verify()).isFalse();
     RestoreRequest changed = request.toBuilder().verify(true).build();
     assertThat(changed.verify()).isTrue();
@@ -99,7 +111,9 @@ class RestoreRequestTest {
     assertThat(target.bulkLoadDir()).isNull();
     assertThat(target.force()).isFalse();
     assertThat(target.map()).isEmpty();
-    assertThat(RestoreRequest.Target.HBase.through(null).ownsConnection()).as("a borrowed connection is left open").isFalse();
+    assertThat(RestoreRequest.Target.HBase.through(null).ownsConnection())
+        .as("a borrowed connection is left open")
+        .isFalse();
     RestoreRequest.Target.HBase bulk = target.withBulkLoad(true, "hdfs://nn/tmp/rewind-bulkload");
     assertThat(bulk.bulkLoad()).isTrue();
     assertThat(bulk.bulkLoadDir()).isEqualTo("hdfs://nn/tmp/rewind-bulkload");

@@ -9,7 +9,8 @@ class RestoreVerificationTest {
 
   @Test
   void equalCountsPass() {
-    RestoreVerification v = RestoreVerification.compare(Map.of("ns:a", 3L, "ns:b", 0L), Map.of("ns:a", 3L, "ns:b", 0L));
+    RestoreVerification v =
+        RestoreVerification.compare(Map.of("ns:a", 3L, "ns:b", 0L), Map.of("ns:a", 3L, "ns:b", 0L));
 
     assertThat(v.ok).isTrue();
     assertThat(v.tables.get("ns:a").found).isEqualTo(3);
@@ -17,7 +18,8 @@ class RestoreVerificationTest {
 
   @Test
   void aShortTableOrAnUnexpectedOneFails() {
-    RestoreVerification v = RestoreVerification.compare(Map.of("ns:a", 3L), Map.of("ns:a", 2L, "ns:x", 1L));
+    RestoreVerification v =
+        RestoreVerification.compare(Map.of("ns:a", 3L), Map.of("ns:a", 2L, "ns:x", 1L));
 
     assertThat(v.ok).isFalse();
     assertThat(v.tables.get("ns:a").ok).isFalse();

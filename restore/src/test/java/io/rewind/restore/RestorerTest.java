@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.client.config.RewindConfig;
-import io.rewind.store.dump.CellDump;
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.segment.KeyRing;
 import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.WalEdit;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,7 +23,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The one entry point of a restore, on a store of one partition: the time it resolves, what it refuses, what it writes. */
+/**
+ * The one entry point of a restore, on a store of one partition: the time it resolves, what it
+ * refuses, what it writes.
+ */
 class RestorerTest {
 
   private static final long FIRST_WRITE = 1_795_000_000_000L;
@@ -48,8 +51,14 @@ class RestorerTest {
 
   private RestoreReport restore(RestoreRequest request) throws IOException {
     try (TestStore store = new TestStore(dir.resolve("store"))) {
-      return new Restorer(store.store, store.serdes, TestStore.TOPIC, KeyRing.none(), SortSettings.defaults(),
-          LeaseSettings.from(RewindConfig.of(Map.of()))).restore(request);
+      return new Restorer(
+              store.store,
+              store.serdes,
+              TestStore.TOPIC,
+              KeyRing.none(),
+              SortSettings.defaults(),
+              LeaseSettings.from(RewindConfig.of(Map.of())))
+          .restore(request);
     }
   }
 
@@ -62,7 +71,8 @@ class RestorerTest {
     long time = FIRST_WRITE + EDITS / 2;
     Path out = dir.resolve("out");
 
-    RestoreReport report = restore(to(time).target(new RestoreRequest.Target.Dumps(out)).verify(true).build());
+    RestoreReport report =
+        restore(to(time).target(new RestoreRequest.Target.Dumps(out)).verify(true).build());
 
     Map<String, List<DumpCell>> expected = RandomEdits.visibleCells(edits, time);
     assertThat(report.time).isEqualTo(time);
@@ -74,7 +84,8 @@ class RestorerTest {
     assertThat(report.verification.ok).isTrue();
     for (Map.Entry<String, List<DumpCell>> table : expected.entrySet()) {
       assertThat(report.cellsPerTable.get(table.getKey())).isEqualTo(table.getValue().size());
-      assertThat(report.verification.tables.get(table.getKey()).found).isEqualTo(table.getValue().size());
+      assertThat(report.verification.tables.get(table.getKey()).found)
+          .isEqualTo(table.getValue().size());
       List<DumpCell> cells = new ArrayList<>(table.getValue());
       cells.sort(DumpCell.ORDER);
       Path reference = dir.resolve(CellDump.fileName(table.getKey()) + ".reference");
@@ -87,7 +98,8 @@ class RestorerTest {
   void aTimePastTheCheckpointIsRefusedNamingTheRangeAndNothingIsWritten() throws IOException {
     Path out = dir.resolve("out");
 
-    assertThatThrownBy(() -> restore(to(CHECKPOINT + 1).target(new RestoreRequest.Target.Dumps(out)).build()))
+    assertThatThrownBy(
+            () -> restore(to(CHECKPOINT + 1).target(new RestoreRequest.Target.Dumps(out)).build()))
         .isInstanceOf(RestoreRefusedException.class)
         .hasMessageContaining(TimeParser.format(CHECKPOINT));
 
@@ -96,8 +108,11 @@ class RestorerTest {
 
   @Test
   void latestRestoresToTheCheckpointReadOnce() throws IOException {
-    RestoreReport report = restore(RestoreRequest.builder(RestoreRequest.When.latest()).target(
-        new RestoreRequest.Target.Dumps(dir.resolve("out"))).build());
+    RestoreReport report =
+        restore(
+            RestoreRequest.builder(RestoreRequest.When.latest())
+                .target(new RestoreRequest.Target.Dumps(dir.resolve("out")))
+                .build());
 
     assertThat(report.time).isEqualTo(CHECKPOINT).isEqualTo(report.checkpoint);
     assertThat(report.timeInterpretation).isEqualTo("--latest: the checkpoint");
@@ -106,8 +121,12 @@ class RestorerTest {
 
   @Test
   void aRestorePointTheStoreDoesNotHaveIsRefusedNamingHowToListThem() {
-    assertThatThrownBy(() -> restore(RestoreRequest.builder(RestoreRequest.When.point("before-migration"))
-        .target(new RestoreRequest.Target.Dumps(dir.resolve("out"))).build()))
+    assertThatThrownBy(
+            () ->
+                restore(
+                    RestoreRequest.builder(RestoreRequest.When.point("before-migration"))
+                        .target(new RestoreRequest.Target.Dumps(dir.resolve("out")))
+                        .build()))
         .isInstanceOf(RestoreRefusedException.class)
         .hasMessageContaining("no restore point before-migration")
         .hasMessageContaining("rewind restore-point list");
@@ -115,8 +134,13 @@ class RestorerTest {
 
   @Test
   void anUnknownTableIsRefusedNamingTheTablesBackedUp() {
-    assertThatThrownBy(() -> restore(to(CHECKPOINT).tables(List.of("default:nope"))
-        .target(new RestoreRequest.Target.Dumps(dir.resolve("out"))).build()))
+    assertThatThrownBy(
+            () ->
+                restore(
+                    to(CHECKPOINT)
+                        .tables(List.of("default:nope"))
+                        .target(new RestoreRequest.Target.Dumps(dir.resolve("out")))
+                        .build()))
         .isInstanceOf(RestoreRefusedException.class)
         .hasMessageContaining("unknown table default:nope")
         .hasMessageContaining("Tables backed up: ");
@@ -130,7 +154,8 @@ class RestorerTest {
     RestoreReport report = restore(to(time).dryRun(true).build());
 
     assertThat(report.dryRun).isTrue();
-    assertThat(report.editsPlanned).isEqualTo(edits.stream().filter(e -> e.getWriteTime() <= time).count());
+    assertThat(report.editsPlanned)
+        .isEqualTo(edits.stream().filter(e -> e.getWriteTime() <= time).count());
     assertThat(report.editsApplied).isZero();
     assertThat(report.cellsPerTable).isEmpty();
   }

@@ -4,9 +4,9 @@ import static io.rewind.restore.TestEdits.bytes;
 import static io.rewind.restore.TestEdits.put;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
+import io.rewind.store.dump.DumpCell;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -39,8 +39,12 @@ class RowImageTest {
 
   @Test
   void aRepeatedCellOrADeleteTakesTheGeneralPath() {
-    assertThat(RowImage.ofDistinctPuts(ROW, List.of(put("a", 100, "1"), put("a", 100, "2")))).isNull();
-    assertThat(RowImage.ofDistinctPuts(ROW, List.of(put("a", 100, "1"), TestEdits.cell("a", 100, CellType.DELETE, "")))).isNull();
+    assertThat(RowImage.ofDistinctPuts(ROW, List.of(put("a", 100, "1"), put("a", 100, "2"))))
+        .isNull();
+    assertThat(
+            RowImage.ofDistinctPuts(
+                ROW, List.of(put("a", 100, "1"), TestEdits.cell("a", 100, CellType.DELETE, ""))))
+        .isNull();
   }
 
   @Test

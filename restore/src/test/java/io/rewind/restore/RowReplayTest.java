@@ -2,13 +2,12 @@ package io.rewind.restore;
 
 import static io.rewind.restore.TestEdits.bytes;
 import static io.rewind.restore.TestEdits.put;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.schemas.Cell;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.WalEdit;
+import io.rewind.store.dump.DumpCell;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -59,23 +58,39 @@ class RowReplayTest {
     WalEdit aAgain = edit("region-a", 10, put("q", 100, "a"));
     RowImage image = new RowImage(ROW);
 
-    assertThat(RowReplay.replay(List.of(a, b, c, aAgain, edit("region-c", 10, put("q", 102, "c"))), image)).isEqualTo(2);
+    assertThat(
+            RowReplay.replay(
+                List.of(a, b, c, aAgain, edit("region-c", 10, put("q", 102, "c"))), image))
+        .isEqualTo(2);
     assertThat(image.visibleCells()).hasSize(3);
   }
 
   @Test
   void deleteTypesMaskAsHBaseDoes() {
     List<WalEdit> edits = new ArrayList<>();
-    edits.add(edit("r", 1, put("a", 100, "a100"), put("a", 200, "a200"), put("b", 100, "b100"), put("b", 200, "b200")));
+    edits.add(
+        edit(
+            "r",
+            1,
+            put("a", 100, "a100"),
+            put("a", 200, "a200"),
+            put("b", 100, "b100"),
+            put("b", 200, "b200")));
     edits.add(edit("r", 2, put("c", 100, "c100"), put("c", 200, "c200"), put("d", 100, "d100")));
     // DeleteColumn masks a's versions at or below 150; Delete masks exactly b@100.
-    edits.add(edit("r", 3, TestEdits.cell("a", 150, CellType.DELETE_COLUMN, ""), TestEdits.cell("b", 100, CellType.DELETE, "")));
+    edits.add(
+        edit(
+            "r",
+            3,
+            TestEdits.cell("a", 150, CellType.DELETE_COLUMN, ""),
+            TestEdits.cell("b", 100, CellType.DELETE, "")));
     // DeleteFamilyVersion masks exactly timestamp 200 in every column.
     edits.add(edit("r", 4, TestEdits.cell("", 200, CellType.DELETE_FAMILY_VERSION, "")));
     // A put with an older timestamp written after a DeleteColumn stays masked.
     edits.add(edit("r", 5, put("a", 120, "late")));
 
-    assertThat(replay(edits)).containsExactlyInAnyOrder(cell("c", 100, "c100"), cell("d", 100, "d100"));
+    assertThat(replay(edits))
+        .containsExactlyInAnyOrder(cell("c", 100, "c100"), cell("d", 100, "d100"));
 
     edits.add(edit("r", 6, TestEdits.cell("", 100, CellType.DELETE_FAMILY, "")));
     assertThat(replay(edits)).isEmpty();
@@ -84,14 +99,23 @@ class RowReplayTest {
   @Test
   void theLastOfTwoPutsOfOneCellInOneEntryWinsAsInHBase() {
     // HBase keeps the last (KafkaBackupEndpointIntegrationTest settles it on a mini cluster).
-    assertThat(replay(List.of(edit("r", 1, put("q", 100, "first"), put("q", 100, "second"))))).containsExactly(cell("q", 100, "second"));
+    assertThat(replay(List.of(edit("r", 1, put("q", 100, "first"), put("q", 100, "second")))))
+        .containsExactly(cell("q", 100, "second"));
   }
 
   @Test
   void putAndDeleteWithSameTimestampDeleteWins() {
-    assertThat(replay(List.of(edit("r", 2, TestEdits.cell("q", 100, CellType.DELETE, "")), edit("r", 1, put("q", 100, "v")))))
+    assertThat(
+            replay(
+                List.of(
+                    edit("r", 2, TestEdits.cell("q", 100, CellType.DELETE, "")),
+                    edit("r", 1, put("q", 100, "v")))))
         .isEmpty();
-    assertThat(replay(List.of(edit("r", 1, TestEdits.cell("q", 100, CellType.DELETE, "")), edit("r", 2, put("q", 100, "v")))))
+    assertThat(
+            replay(
+                List.of(
+                    edit("r", 1, TestEdits.cell("q", 100, CellType.DELETE, "")),
+                    edit("r", 2, put("q", 100, "v")))))
         .isEmpty();
   }
 

@@ -2,10 +2,10 @@ package io.rewind.restore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.EditKey;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -21,7 +21,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The external sort and the replay of sorted edits against the plain replay: group in memory, replay in offset order. */
+/**
+ * The external sort and the replay of sorted edits against the plain replay: group in memory,
+ * replay in offset order.
+ */
 class SortedReplayTest {
 
   private static final long FIRST_WRITE = 1_000_000;
@@ -43,7 +46,8 @@ class SortedReplayTest {
   }
 
   @Test
-  void throughATinyBudgetManyRunsAndMergePassesTheRowsAreThoseOfTheReplayInMemory() throws IOException {
+  void throughATinyBudgetManyRunsAndMergePassesTheRowsAreThoseOfTheReplayInMemory()
+      throws IOException {
     List<WalEdit> edits = RandomEdits.generate(11, 6_000, 300, FIRST_WRITE);
     long time = FIRST_WRITE + 5_000;
     RandomEdits.Reference expected = RandomEdits.reference(edits, time);
@@ -57,7 +61,9 @@ class SortedReplayTest {
     assertThat(replay.recordsAfterTime).isEqualTo(expected.afterTime()).isPositive();
     assertThat(replay.invalidRecords).isZero();
     target.assertBatchesInRowOrderTablesInKeyOrder();
-    assertThat(target.batches.size()).as("small batches: many per table").isGreaterThan(3 * RandomEdits.TABLES.length);
+    assertThat(target.batches.size())
+        .as("small batches: many per table")
+        .isGreaterThan(3 * RandomEdits.TABLES.length);
   }
 
   @Test
@@ -84,22 +90,31 @@ class SortedReplayTest {
     }
     Collecting target = new Collecting();
 
-    replay(edits, Long.MAX_VALUE, Set.of("ns:a", "ns:a2"), Map.of("ns:a", base), target, 16 * 1024, 4);
+    replay(
+        edits, Long.MAX_VALUE, Set.of("ns:a", "ns:a2"), Map.of("ns:a", base), target, 16 * 1024, 4);
 
-    assertThat(target.rows()).isEqualTo(RandomEdits.reference(kept, Long.MAX_VALUE).rows()).isNotEmpty();
+    assertThat(target.rows())
+        .isEqualTo(RandomEdits.reference(kept, Long.MAX_VALUE).rows())
+        .isNotEmpty();
     assertThat(target.rows().keySet()).noneMatch(k -> k.startsWith("ns:b/"));
   }
 
   @Test
-  void anUndecodableValueAndAnEditUnderAnotherRowsKeyAreCountedInvalidAndNamedByOffset() throws IOException {
-    WalEdit good = TestEdits.edit(TestEdits.bytes("r1"), "region-a", 1, TestEdits.put("q", 100, "v"));
-    WalEdit other = TestEdits.edit(TestEdits.bytes("r2"), "region-a", 2, TestEdits.put("q", 100, "w"));
+  void anUndecodableValueAndAnEditUnderAnotherRowsKeyAreCountedInvalidAndNamedByOffset()
+      throws IOException {
+    WalEdit good =
+        TestEdits.edit(TestEdits.bytes("r1"), "region-a", 1, TestEdits.put("q", 100, "v"));
+    WalEdit other =
+        TestEdits.edit(TestEdits.bytes("r2"), "region-a", 2, TestEdits.put("q", 100, "w"));
     byte[] key = EditKey.of("ns:t", TestEdits.bytes("r1"));
     Collecting target = new Collecting();
     try (EditSorter sorter = new EditSorter(1 << 20, spill)) {
-      sorter.add(ByteBuffer.wrap(key), 10, ByteBuffer.wrap(serializer.serialize("rewind.edits", good)));
-      sorter.add(ByteBuffer.wrap(key), 11, ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}));
-      sorter.add(ByteBuffer.wrap(key), 12, ByteBuffer.wrap(serializer.serialize("rewind.edits", other)));
+      sorter.add(
+          ByteBuffer.wrap(key), 10, ByteBuffer.wrap(serializer.serialize("rewind.edits", good)));
+      sorter.add(
+          ByteBuffer.wrap(key), 11, ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}));
+      sorter.add(
+          ByteBuffer.wrap(key), 12, ByteBuffer.wrap(serializer.serialize("rewind.edits", other)));
       SortedReplay replay = newReplay(Long.MAX_VALUE, Set.of(), Map.of(), target);
 
       replay.replay(sorter.sorted());
@@ -111,12 +126,21 @@ class SortedReplayTest {
     assertThat(target.rows()).containsOnlyKeys("ns:t/" + "7231");
   }
 
-  private SortedReplay replay(List<WalEdit> edits, long time, Set<String> tables, Map<String, Long> replayAfter, Collecting target,
-      long memory, int maxOpenRuns) throws IOException {
+  private SortedReplay replay(
+      List<WalEdit> edits,
+      long time,
+      Set<String> tables,
+      Map<String, Long> replayAfter,
+      Collecting target,
+      long memory,
+      int maxOpenRuns)
+      throws IOException {
     try (EditSorter sorter = new EditSorter(memory, spill, maxOpenRuns)) {
       for (int offset = 0; offset < edits.size(); offset++) {
         WalEdit e = edits.get(offset);
-        sorter.add(ByteBuffer.wrap(EditKey.of(e.getTable(), RowImage.bytes(e.getRow()))), offset,
+        sorter.add(
+            ByteBuffer.wrap(EditKey.of(e.getTable(), RowImage.bytes(e.getRow()))),
+            offset,
             ByteBuffer.wrap(serializer.serialize("rewind.edits", e)));
       }
       if (memory < 1 << 20) {
@@ -128,14 +152,23 @@ class SortedReplayTest {
     }
   }
 
-  private SortedReplay newReplay(long time, Set<String> tables, Map<String, Long> replayAfter, Collecting target) {
+  private SortedReplay newReplay(
+      long time, Set<String> tables, Map<String, Long> replayAfter, Collecting target) {
     Map<String, TableTimeline.TableAtTime> tablesAt = new java.util.HashMap<>();
-    replayAfter.forEach((t, after) -> tablesAt.put(t, TableTimeline.TableAtTime.replayingAfter(t, after)));
-    return new SortedReplay(new EditDecoder(serdes.deserializer(WalEdit.class)), "rewind.edits", time, tables, tablesAt, target,
+    replayAfter.forEach(
+        (t, after) -> tablesAt.put(t, TableTimeline.TableAtTime.replayingAfter(t, after)));
+    return new SortedReplay(
+        new EditDecoder(serdes.deserializer(WalEdit.class)),
+        "rewind.edits",
+        time,
+        tables,
+        tablesAt,
+        target,
         offset -> {
           named.add(offset);
           return "segments/p=0/0-100.avro";
-        }, 2 * 1024);
+        },
+        2 * 1024);
   }
 
   /** Keeps every batch as it came. */
@@ -159,10 +192,15 @@ class SortedReplayTest {
 
     Map<String, List<String>> rows() {
       Map<String, List<String>> rows = new TreeMap<>();
-      batches.forEach(b -> b.getValue().forEach(r -> {
-        List<String> previous = rows.put(RandomEdits.keyOf(b.getKey(), r), RandomEdits.describe(r));
-        assertThat(previous).as("a row is handed over once").isNull();
-      }));
+      batches.forEach(
+          b ->
+              b.getValue()
+                  .forEach(
+                      r -> {
+                        List<String> previous =
+                            rows.put(RandomEdits.keyOf(b.getKey(), r), RandomEdits.describe(r));
+                        assertThat(previous).as("a row is handed over once").isNull();
+                      }));
       return rows;
     }
 
@@ -171,14 +209,19 @@ class SortedReplayTest {
       byte[] last = null;
       for (Map.Entry<String, List<RestoredRow>> b : batches) {
         if (!b.getKey().equals(table)) {
-          assertThat(table == null || Arrays.compareUnsigned(table.getBytes(), b.getKey().getBytes()) < 0)
-              .as("table %s after %s", b.getKey(), table).isTrue();
+          assertThat(
+                  table == null
+                      || Arrays.compareUnsigned(table.getBytes(), b.getKey().getBytes()) < 0)
+              .as("table %s after %s", b.getKey(), table)
+              .isTrue();
           table = b.getKey();
           last = null;
         }
         assertThat(b.getValue()).isNotEmpty();
         for (RestoredRow r : b.getValue()) {
-          assertThat(last == null || Arrays.compareUnsigned(last, r.row()) < 0).as("rows ascend within a table").isTrue();
+          assertThat(last == null || Arrays.compareUnsigned(last, r.row()) < 0)
+              .as("rows ascend within a table")
+              .isTrue();
           last = r.row();
         }
       }

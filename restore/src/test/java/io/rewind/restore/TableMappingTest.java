@@ -18,7 +18,8 @@ class TableMappingTest {
 
   @Test
   void prefixesTheSourceNamespaceWhenTwoSourcesCollide() {
-    TableMapping m = TableMapping.of(List.of("shop:orders", "billing:orders", "shop:users"), Map.of());
+    TableMapping m =
+        TableMapping.of(List.of("shop:orders", "billing:orders", "shop:users"), Map.of());
     assertThat(m.target("shop:orders")).isEqualTo("restored:shop_orders");
     assertThat(m.target("billing:orders")).isEqualTo("restored:billing_orders");
     assertThat(m.target("shop:users")).isEqualTo("restored:users");
@@ -26,12 +27,17 @@ class TableMappingTest {
 
   @Test
   void explicitMappingsWinAndMustNotCollide() {
-    Map<String, String> explicit = TableMapping.parse(List.of("shop:orders=archive:orders_0905", "billing:orders=restored:orders"));
+    Map<String, String> explicit =
+        TableMapping.parse(
+            List.of("shop:orders=archive:orders_0905", "billing:orders=restored:orders"));
     TableMapping m = TableMapping.of(List.of("shop:orders", "billing:orders"), explicit);
     assertThat(m.target("shop:orders")).isEqualTo("archive:orders_0905");
     assertThat(m.target("billing:orders")).isEqualTo("restored:orders");
 
-    assertThatThrownBy(() -> TableMapping.of(List.of("shop:orders", "shop:users"), Map.of("shop:users", "restored:orders")))
+    assertThatThrownBy(
+            () ->
+                TableMapping.of(
+                    List.of("shop:orders", "shop:users"), Map.of("shop:users", "restored:orders")))
         .isInstanceOf(RestoreRefusedException.class)
         .hasMessageContaining("would both be restored into restored:orders");
     assertThatThrownBy(() -> TableMapping.parse(List.of("shop:orders")))

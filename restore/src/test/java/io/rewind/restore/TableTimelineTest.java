@@ -24,11 +24,12 @@ class TableTimelineTest {
 
   @Test
   void theDescriptorAtTIsTheNewestChangeAtOrBeforeItAndLaterSeenVersionsAreIgnored() {
-    List<TableDescriptor> versions = List.of(
-        version(100, "CREATE", family("d", Integer.MAX_VALUE)),
-        // A region server still reading the descriptor from before the MODIFY, after it:
-        version(250, "SEEN", family("d", Integer.MAX_VALUE)),
-        version(200, "MODIFY", family("d", 2)));
+    List<TableDescriptor> versions =
+        List.of(
+            version(100, "CREATE", family("d", Integer.MAX_VALUE)),
+            // A region server still reading the descriptor from before the MODIFY, after it:
+            version(250, "SEEN", family("d", Integer.MAX_VALUE)),
+            version(200, "MODIFY", family("d", 2)));
 
     assertThat(maxVersions(at(versions, 150), "d")).isEqualTo(Integer.MAX_VALUE);
     assertThat(maxVersions(at(versions, 200), "d")).as("from its time on, inclusive").isEqualTo(2);
@@ -37,9 +38,12 @@ class TableTimelineTest {
 
   @Test
   void aTableTheObserverNeverSawChangeTakesItsNewestSeenVersionOrItsOldest() {
-    List<TableDescriptor> versions = List.of(version(100, "SEEN", family("d", 1)), version(300, "SEEN", family("d", 5)));
+    List<TableDescriptor> versions =
+        List.of(version(100, "SEEN", family("d", 1)), version(300, "SEEN", family("d", 5)));
 
-    assertThat(maxVersions(at(versions, 50), "d")).as("before the first record: the table existed already").isEqualTo(1);
+    assertThat(maxVersions(at(versions, 50), "d"))
+        .as("before the first record: the table existed already")
+        .isEqualTo(1);
     assertThat(maxVersions(at(versions, 200), "d")).isEqualTo(1);
     assertThat(maxVersions(at(versions, 400), "d")).isEqualTo(5);
     assertThat(at(versions, 50).exists()).isTrue();
@@ -48,11 +52,14 @@ class TableTimelineTest {
 
   @Test
   void aTruncateCutsTheStreamAndABaseRequestedBeforeItIsNotLoaded() {
-    List<TableDescriptor> versions = List.of(version(100, "CREATE", family("d", 1)), version(500, "TRUNCATE", family("d", 1)));
+    List<TableDescriptor> versions =
+        List.of(version(100, "CREATE", family("d", 1)), version(500, "TRUNCATE", family("d", 1)));
     BaseImageManifest before = base(420, 450);
     BaseImageManifest after = base(550, 580);
 
-    assertThat(at(versions, 400).replayAfter()).as("a CREATE cuts too: nothing of the table precedes it").isEqualTo(100);
+    assertThat(at(versions, 400).replayAfter())
+        .as("a CREATE cuts too: nothing of the table precedes it")
+        .isEqualTo(100);
     assertThat(at(versions, 499, before).base()).contains(before);
     assertThat(at(versions, 499, before).replayAfter()).isEqualTo(before.replayAfter);
     TableTimeline.TableAtTime truncated = TableTimeline.at(T, versions, 600, Optional.of(before));
@@ -66,7 +73,9 @@ class TableTimelineTest {
 
   @Test
   void aDroppedTableDidNotExistFromItsDropUntilItWasCreatedAgain() {
-    List<TableDescriptor> versions = new ArrayList<>(List.of(version(100, "CREATE", family("d", 1)), version(700, "DROP", family("d", 1))));
+    List<TableDescriptor> versions =
+        new ArrayList<>(
+            List.of(version(100, "CREATE", family("d", 1)), version(700, "DROP", family("d", 1))));
 
     assertThat(at(versions, 699).exists()).isTrue();
     assertThat(at(versions, 700).exists()).isFalse();
@@ -75,7 +84,9 @@ class TableTimelineTest {
     TableTimeline.TableAtTime again = at(versions, 1000);
     assertThat(again.exists()).isTrue();
     assertThat(again.replayAfter()).as("the old table's edits are gone").isEqualTo(900);
-    assertThat(again.descriptor().getFamilies()).extracting(FamilyDescriptor::getName).containsExactly("e");
+    assertThat(again.descriptor().getFamilies())
+        .extracting(FamilyDescriptor::getName)
+        .containsExactly("e");
     assertThat(at(versions, 800).droppedAt()).contains(700L);
   }
 
@@ -90,10 +101,11 @@ class TableTimelineTest {
 
   @Test
   void cellsOfARemovedFamilyAreNotReplayedAndAFamilyAddedAgainStartsEmpty() {
-    List<TableDescriptor> versions = List.of(
-        version(100, "CREATE", family("d", 1), family("m", 1)),
-        version(200, "MODIFY", family("d", 1)),
-        modify(300, List.of("m"), family("d", 1), family("m", 1)));
+    List<TableDescriptor> versions =
+        List.of(
+            version(100, "CREATE", family("d", 1), family("m", 1)),
+            version(200, "MODIFY", family("d", 1)),
+            modify(300, List.of("m"), family("d", 1), family("m", 1)));
 
     TableTimeline.TableAtTime before = at(versions, 150);
     assertThat(before.filtersCells()).isFalse();
@@ -107,17 +119,22 @@ class TableTimelineTest {
     assertThat(added.keepsCell("m", 300)).isFalse();
     assertThat(added.keepsCell("m", 301)).isTrue();
     assertThat(added.keepsCell("d", 150)).isTrue();
-    assertThat(at(versions, 350, base(250, 260)).loadsBaseFamily("m")).as("the base holds the old family").isFalse();
+    assertThat(at(versions, 350, base(250, 260)).loadsBaseFamily("m"))
+        .as("the base holds the old family")
+        .isFalse();
     assertThat(at(versions, 350, base(250, 260)).loadsBaseFamily("d")).isTrue();
     assertThat(at(versions, 350, base(320, 330)).loadsBaseFamily("m")).isTrue();
-    assertThat(at(versions, 250, base(150, 160)).loadsBaseFamily("m")).as("not in the table at T").isFalse();
+    assertThat(at(versions, 250, base(150, 160)).loadsBaseFamily("m"))
+        .as("not in the table at T")
+        .isFalse();
   }
 
   @Test
   void theRegionsAreTheNewestKnownAtTOrTheBasesWhenItIsNewer() {
-    List<TableDescriptor> versions = List.of(
-        regions(version(100, "CREATE", family("d", 1)), "m"),
-        regions(version(400, "REGIONS", family("d", 1)), "g", "m"));
+    List<TableDescriptor> versions =
+        List.of(
+            regions(version(100, "CREATE", family("d", 1)), "m"),
+            regions(version(400, "REGIONS", family("d", 1)), "g", "m"));
 
     assertThat(keys(at(versions, 200))).containsExactly("m");
     assertThat(keys(at(versions, 500))).containsExactly("g", "m");
@@ -140,13 +157,18 @@ class TableTimelineTest {
       history.write(version(300, "TRUNCATE", family("d", 1)));
       history.write(version(400, "MODIFY", family("d", 2)));
       history.write(version(500, "MODIFY", family("d", 3)));
-      assertThat(history.write(version(500, "MODIFY", family("d", 3)))).as("the same version again: the same key").isNotNull();
+      assertThat(history.write(version(500, "MODIFY", family("d", 3))))
+          .as("the same version again: the same key")
+          .isNotNull();
 
       List<TableHistory.Entry> entries = history.list(T);
       assertThat(entries).hasSize(104);
-      assertThat(TableTimeline.needed(entries, 450)).extracting(e -> e.time() + " " + e.change())
+      assertThat(TableTimeline.needed(entries, 450))
+          .extracting(e -> e.time() + " " + e.change())
           .containsExactly("249 REGIONS", "249 SEEN", "300 TRUNCATE", "400 MODIFY");
-      assertThat(TableTimeline.needed(entries, 50)).extracting(TableHistory.Entry::time).containsExactly(100L);
+      assertThat(TableTimeline.needed(entries, 50))
+          .extracting(TableHistory.Entry::time)
+          .containsExactly(100L);
       List<TableDescriptor> read = new ArrayList<>();
       for (TableHistory.Entry e : TableTimeline.needed(entries, 450)) {
         read.add(history.read(e).orElseThrow());
@@ -174,7 +196,8 @@ class TableTimelineTest {
     return TableTimeline.at(T, versions, t, Optional.empty());
   }
 
-  private static TableTimeline.TableAtTime at(List<TableDescriptor> versions, long t, BaseImageManifest base) {
+  private static TableTimeline.TableAtTime at(
+      List<TableDescriptor> versions, long t, BaseImageManifest base) {
     return TableTimeline.at(T, versions, t, Optional.of(base));
   }
 
@@ -184,16 +207,26 @@ class TableTimelineTest {
 
   private static List<String> keys(TableTimeline.TableAtTime at) {
     List<String> keys = new ArrayList<>();
-    at.descriptor().getSplitKeys().forEach(b -> keys.add(StandardCharsets.UTF_8.decode(b.duplicate()).toString()));
+    at.descriptor()
+        .getSplitKeys()
+        .forEach(b -> keys.add(StandardCharsets.UTF_8.decode(b.duplicate()).toString()));
     return keys;
   }
 
   private static TableDescriptor version(long time, String change, FamilyDescriptor... families) {
-    return TableDescriptor.newBuilder().setTable(T).setFamilies(List.of(families)).setUpdatedAt(time).setChange(change).build();
+    return TableDescriptor.newBuilder()
+        .setTable(T)
+        .setFamilies(List.of(families))
+        .setUpdatedAt(time)
+        .setChange(change)
+        .build();
   }
 
-  private static TableDescriptor modify(long time, List<String> added, FamilyDescriptor... families) {
-    return TableDescriptor.newBuilder(version(time, "MODIFY", families)).setAddedFamilies(added).build();
+  private static TableDescriptor modify(
+      long time, List<String> added, FamilyDescriptor... families) {
+    return TableDescriptor.newBuilder(version(time, "MODIFY", families))
+        .setAddedFamilies(added)
+        .build();
   }
 
   private static TableDescriptor regions(TableDescriptor d, String... splitKeys) {

@@ -30,7 +30,12 @@ final class TestEdits {
   }
 
   static Cell cell(String qualifier, long ts, CellType type, String value) {
-    return new Cell(ByteBuffer.wrap(bytes("f")), ByteBuffer.wrap(bytes(qualifier)), ts, type, ByteBuffer.wrap(bytes(value)));
+    return new Cell(
+        ByteBuffer.wrap(bytes("f")),
+        ByteBuffer.wrap(bytes(qualifier)),
+        ts,
+        type,
+        ByteBuffer.wrap(bytes(value)));
   }
 
   static byte[] bytes(String s) {

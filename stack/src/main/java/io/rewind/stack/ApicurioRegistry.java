@@ -17,7 +17,9 @@ public final class ApicurioRegistry implements AutoCloseable {
 
   /** The registry API the serdes use; the Apicurio 3.x serdes speak it too. */
   public static final String API_PATH = "/apis/registry/v2";
-  static final String RUNNER_JAR = "registry-server/target/rewind-registry-server-0.1.0-SNAPSHOT-runner.jar";
+
+  static final String RUNNER_JAR =
+      "registry-server/target/rewind-registry-server-0.1.0-SNAPSHOT-runner.jar";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
 
   private static final Logger LOG = LoggerFactory.getLogger(ApicurioRegistry.class);
@@ -47,8 +49,8 @@ public final class ApicurioRegistry implements AutoCloseable {
   }
 
   /**
-   * Launches the server without waiting, so the caller can start other parts meanwhile; call
-   * {@link #awaitReady()} before use.
+   * Launches the server without waiting, so the caller can start other parts meanwhile; call {@link
+   * #awaitReady()} before use.
    */
   public static ApicurioRegistry launch(Path workDir) throws IOException {
     ApicurioRegistry registry = new ApicurioRegistry(runnerJar(), workDir);
@@ -70,7 +72,8 @@ public final class ApicurioRegistry implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-jar",
                 jar.toString()));
-    process = ChildProcess.start("apicurio-registry", command, workDir, workDir.resolve("registry.log"));
+    process =
+        ChildProcess.start("apicurio-registry", command, workDir, workDir.resolve("registry.log"));
   }
 
   /** The runner jar under the project root, or a failure that says how to build it. */
@@ -81,13 +84,19 @@ public final class ApicurioRegistry implements AutoCloseable {
                 () ->
                     new StackStartException(
                         "cannot find the Rewind source tree (a directory holding registry-server/) from the"
-                            + " working directory or the system property " + ProjectRoot.PROPERTY
-                            + ": run from the project or set -D" + ProjectRoot.PROPERTY + "=<path>"));
+                            + " working directory or the system property "
+                            + ProjectRoot.PROPERTY
+                            + ": run from the project or set -D"
+                            + ProjectRoot.PROPERTY
+                            + "=<path>"));
     Path jar = root.resolve(RUNNER_JAR);
     if (!Files.isRegularFile(jar)) {
       throw new StackStartException(
-          "the Apicurio Registry server is not built (" + jar + " is missing): run `mvn -pl registry-server package`"
-              + " in " + root);
+          "the Apicurio Registry server is not built ("
+              + jar
+              + " is missing): run `mvn -pl registry-server package`"
+              + " in "
+              + root);
     }
     return jar;
   }
@@ -99,26 +108,34 @@ public final class ApicurioRegistry implements AutoCloseable {
   public synchronized void awaitReady() throws InterruptedException {
     for (int attempt = 1; ; attempt++) {
       try {
-        process.awaitHttp(URI.create(baseUrl() + "/health/ready"), status -> status == 200, READY_TIMEOUT);
+        process.awaitHttp(
+            URI.create(baseUrl() + "/health/ready"), status -> status == 200, READY_TIMEOUT);
         return;
       } catch (StackStartException e) {
         if (attempt >= BIND_ATTEMPTS || process.isAlive() || !lostItsPort(process.logTail())) {
           throw e;
         }
-        LOG.warn("port {} was taken before the registry bound it: launching it again on another", port);
+        LOG.warn(
+            "port {} was taken before the registry bound it: launching it again on another", port);
         process.close();
         try {
           launchOnFreePort();
         } catch (IOException launchFailure) {
-          throw new StackStartException("cannot launch the Apicurio Registry again: " + launchFailure.getMessage(), launchFailure);
+          throw new StackStartException(
+              "cannot launch the Apicurio Registry again: " + launchFailure.getMessage(),
+              launchFailure);
         }
       }
     }
   }
 
-  /** Quarkus says "Port N seems to be in use by another process"; a plain JVM bind failure says the other. */
+  /**
+   * Quarkus says "Port N seems to be in use by another process"; a plain JVM bind failure says the
+   * other.
+   */
   static boolean lostItsPort(String log) {
-    return log.contains("seems to be in use by another process") || log.contains("Address already in use");
+    return log.contains("seems to be in use by another process")
+        || log.contains("Address already in use");
   }
 
   /** The full API URL, {@code http://127.0.0.1:<port>/apis/registry/v2}. */

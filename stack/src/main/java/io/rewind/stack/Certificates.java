@@ -32,10 +32,10 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The embedded broker's TLS material, made at start (BouncyCastle's certificate builder over the
- * JDK's EC keys): a throw-away certificate authority, the broker's certificate signed by it (CN=broker,
- * valid for 127.0.0.1 and localhost, for server and client authentication: the broker also presents
- * it to its own controller), as PKCS12 files with a random password; the CA alone in a trust store
- * for clients. Nothing leaves the stack's work dir.
+ * JDK's EC keys): a throw-away certificate authority, the broker's certificate signed by it
+ * (CN=broker, valid for 127.0.0.1 and localhost, for server and client authentication: the broker
+ * also presents it to its own controller), as PKCS12 files with a random password; the CA alone in
+ * a trust store for clients. Nothing leaves the stack's work dir.
  */
 final class Certificates {
 
@@ -65,21 +65,39 @@ final class Certificates {
       X500Name caName = new X500Name("CN=Rewind embedded stack CA");
       X509v3CertificateBuilder ca = builder(caName, caName, caKeys);
       ca.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
-      ca.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+      ca.addExtension(
+          Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
       X509Certificate caCert = sign(ca, caKeys);
 
       KeyPair brokerKeys = generator.generateKeyPair();
-      X509v3CertificateBuilder broker = builder(caName, new X500Name("CN=" + BROKER_CN), brokerKeys);
-      broker.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-          new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-      broker.addExtension(Extension.extendedKeyUsage, false,
-          new ExtendedKeyUsage(new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
-      broker.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+      X509v3CertificateBuilder broker =
+          builder(caName, new X500Name("CN=" + BROKER_CN), brokerKeys);
+      broker.addExtension(
+          Extension.subjectAlternativeName,
+          false,
+          new GeneralNames(
+              new GeneralName[] {
+                new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")
+              }));
+      broker.addExtension(
+          Extension.extendedKeyUsage,
+          false,
+          new ExtendedKeyUsage(
+              new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}));
+      broker.addExtension(
+          Extension.keyUsage,
+          true,
+          new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
       X509Certificate brokerCert = sign(broker, caKeys);
 
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
-      keys.setKeyEntry(BROKER_CN, brokerKeys.getPrivate(), password.toCharArray(), new Certificate[] {brokerCert, caCert});
+      keys.setKeyEntry(
+          BROKER_CN,
+          brokerKeys.getPrivate(),
+          password.toCharArray(),
+          new Certificate[] {brokerCert, caCert});
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
       trust.setCertificateEntry("ca", caCert);
@@ -87,22 +105,32 @@ final class Certificates {
       Path trustStore = save(trust, dir.resolve("truststore.p12"), password);
       return new Certificates(keyStore, trustStore, password);
     } catch (GeneralSecurityException | OperatorCreationException e) {
-      throw new StackStartException("cannot make the embedded broker's certificates: " + e.getMessage(), e);
+      throw new StackStartException(
+          "cannot make the embedded broker's certificates: " + e.getMessage(), e);
     }
   }
 
   private static X509v3CertificateBuilder builder(X500Name issuer, X500Name subject, KeyPair keys) {
     Instant now = Instant.now();
-    return new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM), Date.from(now.minus(Duration.ofMinutes(5))),
-        Date.from(now.plus(VALIDITY)), subject, keys.getPublic());
+    return new JcaX509v3CertificateBuilder(
+        issuer,
+        new BigInteger(64, RANDOM),
+        Date.from(now.minus(Duration.ofMinutes(5))),
+        Date.from(now.plus(VALIDITY)),
+        subject,
+        keys.getPublic());
   }
 
   private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair issuer)
       throws OperatorCreationException, GeneralSecurityException {
-    return new JcaX509CertificateConverter().getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
+    return new JcaX509CertificateConverter()
+        .getCertificate(
+            builder.build(
+                new JcaContentSignerBuilder("SHA256withECDSA").build(issuer.getPrivate())));
   }
 
-  private static Path save(KeyStore store, Path file, String password) throws IOException, GeneralSecurityException {
+  private static Path save(KeyStore store, Path file, String password)
+      throws IOException, GeneralSecurityException {
     try (OutputStream out = Files.newOutputStream(file)) {
       store.store(out, password.toCharArray());
     }

@@ -19,9 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A server the stack runs as a separate process (the registry, S3Proxy): output to a log file
- * under the work dir, stopped on {@link #close()} and, should the JVM exit first, by a shutdown
- * hook, so no test run leaves a process behind.
+ * A server the stack runs as a separate process (the registry, S3Proxy): output to a log file under
+ * the work dir, stopped on {@link #close()} and, should the JVM exit first, by a shutdown hook, so
+ * no test run leaves a process behind.
  */
 public final class ChildProcess implements AutoCloseable {
 
@@ -91,11 +91,17 @@ public final class ChildProcess implements AutoCloseable {
   /**
    * Waits for the process to exit and returns its exit code.
    *
-   * @throws StackStartException naming the process and the end of its log when it is still running after {@code timeout}
+   * @throws StackStartException naming the process and the end of its log when it is still running
+   *     after {@code timeout}
    */
   public int awaitExit(Duration timeout) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new StackStartException(name + " still runs " + timeout.toSeconds() + " s later; its log ends with:\n" + logTail());
+      throw new StackStartException(
+          name
+              + " still runs "
+              + timeout.toSeconds()
+              + " s later; its log ends with:\n"
+              + logTail());
     }
     return process.exitValue();
   }
@@ -104,7 +110,8 @@ public final class ChildProcess implements AutoCloseable {
    * Polls {@code uri} with HTTP GET until it answers with a status {@code accepted} allows. Fails
    * as soon as the process exits, or at the timeout, with the end of its log in the message.
    */
-  public void awaitHttp(URI uri, IntPredicate accepted, Duration timeout) throws InterruptedException {
+  public void awaitHttp(URI uri, IntPredicate accepted, Duration timeout)
+      throws InterruptedException {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2)).GET().build();
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -112,8 +119,15 @@ public final class ChildProcess implements AutoCloseable {
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new StackStartException(
-            name + " exited with code " + process.exitValue() + " before " + uri + " answered; its log "
-                + logFile + " ends with:\n" + logTail());
+            name
+                + " exited with code "
+                + process.exitValue()
+                + " before "
+                + uri
+                + " answered; its log "
+                + logFile
+                + " ends with:\n"
+                + logTail());
       }
       try {
         lastStatus = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
@@ -126,12 +140,22 @@ public final class ChildProcess implements AutoCloseable {
       Thread.sleep(100);
     }
     throw new StackStartException(
-        name + " did not answer " + uri + " within " + timeout.toSeconds() + " s (last status "
-            + lastStatus + "); a slow machine may need more time; its log " + logFile + " ends with:\n"
+        name
+            + " did not answer "
+            + uri
+            + " within "
+            + timeout.toSeconds()
+            + " s (last status "
+            + lastStatus
+            + "); a slow machine may need more time; its log "
+            + logFile
+            + " ends with:\n"
             + logTail());
   }
 
-  /** Stops the process (SIGTERM, then SIGKILL after a grace period); calling it again does nothing. */
+  /**
+   * Stops the process (SIGTERM, then SIGKILL after a grace period); calling it again does nothing.
+   */
   @Override
   public synchronized void close() {
     if (closed) {
@@ -154,7 +178,11 @@ public final class ChildProcess implements AutoCloseable {
     process.destroy();
     try {
       if (!process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("{} (pid {}) ignored SIGTERM for {} s: killing it", name, process.pid(), GRACE.toSeconds());
+        LOG.warn(
+            "{} (pid {}) ignored SIGTERM for {} s: killing it",
+            name,
+            process.pid(),
+            GRACE.toSeconds());
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly().waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
       }
@@ -171,7 +199,8 @@ public final class ChildProcess implements AutoCloseable {
       // Lenient decoding: a child may write any bytes, and this only feeds error messages.
       String text = new String(Files.readAllBytes(logFile), StandardCharsets.UTF_8);
       List<String> lines = text.lines().collect(Collectors.toList());
-      return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+      return String.join(
+          "\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
     } catch (IOException e) {
       return "(the log " + logFile + " cannot be read: " + e.getMessage() + ")";
     }

@@ -17,10 +17,9 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
 /**
- * The {@link RewindStack} on Docker containers (Kafka in KRaft mode from the official image,
- * MinIO as the S3 store, Apicurio Registry 3), for machines with a Docker engine. Where none
- * answers, {@link #unavailableReason()} says why and tests skip it; {@link EmbeddedStack} runs
- * everywhere.
+ * The {@link RewindStack} on Docker containers (Kafka in KRaft mode from the official image, MinIO
+ * as the S3 store, Apicurio Registry 3), for machines with a Docker engine. Where none answers,
+ * {@link #unavailableReason()} says why and tests skip it; {@link EmbeddedStack} runs everywhere.
  */
 public final class ContainersStack implements RewindStack {
 
@@ -37,7 +36,11 @@ public final class ContainersStack implements RewindStack {
   private final RewindConfig config;
   private boolean closed;
 
-  private ContainersStack(KafkaContainer kafka, MinIOContainer minio, GenericContainer<?> registry, RewindConfig config) {
+  private ContainersStack(
+      KafkaContainer kafka,
+      MinIOContainer minio,
+      GenericContainer<?> registry,
+      RewindConfig config) {
     this.kafka = kafka;
     this.minio = minio;
     this.registry = registry;
@@ -59,17 +62,23 @@ public final class ContainersStack implements RewindStack {
   public static ContainersStack start(int editsPartitions, boolean withRegistry) throws Exception {
     String reason = unavailableReason();
     if (reason != null) {
-      throw new StackStartException("cannot start the containers stack: " + reason + "; use EmbeddedStack");
+      throw new StackStartException(
+          "cannot start the containers stack: " + reason + "; use EmbeddedStack");
     }
     KafkaContainer kafka = new KafkaContainer(DockerImageName.parse(KAFKA_IMAGE));
-    MinIOContainer minio = new MinIOContainer(DockerImageName.parse(MINIO_IMAGE))
-        .withUserName(MINIO_USER)
-        .withPassword(MINIO_PASSWORD);
-    GenericContainer<?> registry = withRegistry
-        ? new GenericContainer<>(DockerImageName.parse(APICURIO_IMAGE))
-            .withExposedPorts(8080)
-            .waitingFor(Wait.forHttp("/health/ready").forStatusCode(200).withStartupTimeout(Duration.ofMinutes(2)))
-        : null;
+    MinIOContainer minio =
+        new MinIOContainer(DockerImageName.parse(MINIO_IMAGE))
+            .withUserName(MINIO_USER)
+            .withPassword(MINIO_PASSWORD);
+    GenericContainer<?> registry =
+        withRegistry
+            ? new GenericContainer<>(DockerImageName.parse(APICURIO_IMAGE))
+                .withExposedPorts(8080)
+                .waitingFor(
+                    Wait.forHttp("/health/ready")
+                        .forStatusCode(200)
+                        .withStartupTimeout(Duration.ofMinutes(2)))
+            : null;
     try {
       kafka.start();
       minio.start();
@@ -86,12 +95,19 @@ public final class ContainersStack implements RewindStack {
       settings.put("fs.s3a.endpoint.region", "us-east-1");
       settings.put("fs.s3a.path.style.access", "true");
       settings.put("fs.s3a.connection.ssl.enabled", "false");
-      settings.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+      settings.put(
+          "fs.s3a.aws.credentials.provider",
+          "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
       settings.put("fs.s3a.access.key", MINIO_USER);
       settings.put("fs.s3a.secret.key", MINIO_PASSWORD);
       if (registry != null) {
-        settings.put(RewindConfig.REGISTRY_URL,
-            "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/registry/v3");
+        settings.put(
+            RewindConfig.REGISTRY_URL,
+            "http://"
+                + registry.getHost()
+                + ":"
+                + registry.getMappedPort(8080)
+                + "/apis/registry/v3");
       }
       RewindConfig config = RewindConfig.of(settings);
       try (Admin admin = new KafkaClients(config).admin("rewind-containers-stack")) {

@@ -27,8 +27,10 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedStack implements RewindStack {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedStack.class);
+
   /** The bucket and key prefix of the store on S3Proxy: {@code s3a://rewind/store}. */
   static final String S3_BUCKET = "rewind";
+
   static final String S3_PREFIX = "store";
 
   private final Path workDir;
@@ -38,8 +40,10 @@ public final class EmbeddedStack implements RewindStack {
   private final S3ProxyServer s3;
   private final HBaseMiniCluster hbase;
   private final KafkaSecurity security;
+
   /** Without Kafka client credentials; {@link #config()} adds the admin role's when secure. */
   private final RewindConfig config;
+
   private final Thread shutdownHook = new Thread(this::close, "embedded-stack-shutdown");
   private boolean closed;
 
@@ -94,13 +98,19 @@ public final class EmbeddedStack implements RewindStack {
     return Optional.ofNullable(registry).map(ApicurioRegistry::apiUrl);
   }
 
-  /** The stack's settings; when secure, with the admin role's Kafka credentials ({@link #config(RoleAcls.Role)} for the others). */
+  /**
+   * The stack's settings; when secure, with the admin role's Kafka credentials ({@link
+   * #config(RoleAcls.Role)} for the others).
+   */
   @Override
   public RewindConfig config() {
     return config(RoleAcls.Role.ADMIN);
   }
 
-  /** The settings a process of {@code role} runs with: when secure, SASL_SSL as that role's user; else {@link #config()}'s. */
+  /**
+   * The settings a process of {@code role} runs with: when secure, SASL_SSL as that role's user;
+   * else {@link #config()}'s.
+   */
   public RewindConfig config(RoleAcls.Role role) {
     return security == null ? config : config.withAll(security.clientSettings(role));
   }
@@ -162,7 +172,9 @@ public final class EmbeddedStack implements RewindStack {
     }
   }
 
-  /** A demo stopped with Ctrl-C (or a test JVM exiting early) still stops the broker and cleans up. */
+  /**
+   * A demo stopped with Ctrl-C (or a test JVM exiting early) still stops the broker and cleans up.
+   */
   private void addShutdownHook() {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
@@ -243,8 +255,9 @@ public final class EmbeddedStack implements RewindStack {
     }
 
     /**
-     * Secure Kafka: clients on SASL_SSL with SCRAM, one user per role ({@link RoleAcls.Role}) holding
-     * only its ACLs (StandardAuthorizer), certificates made at start ({@link KafkaSecurity}); default off.
+     * Secure Kafka: clients on SASL_SSL with SCRAM, one user per role ({@link RoleAcls.Role})
+     * holding only its ACLs (StandardAuthorizer), certificates made at start ({@link
+     * KafkaSecurity}); default off.
      */
     public Builder secure(boolean on) {
       this.secure = on;
@@ -284,7 +297,9 @@ public final class EmbeddedStack implements RewindStack {
       return this;
     }
 
-    /** Starts the registry (if asked) and the broker side by side, then creates every Rewind topic. */
+    /**
+     * Starts the registry (if asked) and the broker side by side, then creates every Rewind topic.
+     */
     public EmbeddedStack start() throws Exception {
       boolean temporary = workDir == null;
       Path dir = temporary ? Files.createTempDirectory("rewind-stack-") : workDir.toAbsolutePath();
@@ -313,17 +328,31 @@ public final class EmbeddedStack implements RewindStack {
         if (security != null) {
           createAcls(broker, security.acls(config));
         }
-        createTopics(security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ADMIN)));
+        createTopics(
+            security == null
+                ? config
+                : config.withAll(security.clientSettings(RoleAcls.Role.ADMIN)));
         if (withHBase) {
           // After the topics exist: the peer's endpoints publish as soon as it is added.
-          hbase = HBaseMiniCluster.start(dir.resolve("hbase"), hbaseRegionServers,
-              (security == null ? config : config.withAll(security.clientSettings(RoleAcls.Role.ENDPOINT))).withAll(peerSettings), hbasePeer,
-              hbaseConfig);
+          hbase =
+              HBaseMiniCluster.start(
+                  dir.resolve("hbase"),
+                  hbaseRegionServers,
+                  (security == null
+                          ? config
+                          : config.withAll(security.clientSettings(RoleAcls.Role.ENDPOINT)))
+                      .withAll(peerSettings),
+                  hbasePeer,
+                  hbaseConfig);
         }
-        LOG.info("embedded stack ready: kafka {}, store {}{}{}", broker.bootstrapServers(), config.storeUri(),
+        LOG.info(
+            "embedded stack ready: kafka {}, store {}{}{}",
+            broker.bootstrapServers(),
+            config.storeUri(),
             registry == null ? "" : ", registry " + registry.apiUrl(),
             hbase == null ? "" : ", HBase ZooKeeper " + hbase.zookeeperQuorum());
-        EmbeddedStack stack = new EmbeddedStack(dir, temporary, broker, registry, s3, hbase, security, config);
+        EmbeddedStack stack =
+            new EmbeddedStack(dir, temporary, broker, registry, s3, hbase, security, config);
         stack.addShutdownHook();
         return stack;
       } catch (Exception | Error e) {
@@ -332,7 +361,8 @@ public final class EmbeddedStack implements RewindStack {
       }
     }
 
-    private RewindConfig config(KafkaBroker broker, Path store, ApicurioRegistry registry, S3ProxyServer s3, Path dir) {
+    private RewindConfig config(
+        KafkaBroker broker, Path store, ApicurioRegistry registry, S3ProxyServer s3, Path dir) {
       Map<String, String> values = new LinkedHashMap<>();
       values.put(RewindConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
       if (s3 == null) {
@@ -349,7 +379,9 @@ public final class EmbeddedStack implements RewindStack {
     }
 
     /** Every role's ACLs, created as the super user (the broker's certificate). */
-    private static void createAcls(KafkaBroker broker, java.util.List<org.apache.kafka.common.acl.AclBinding> acls) throws Exception {
+    private static void createAcls(
+        KafkaBroker broker, java.util.List<org.apache.kafka.common.acl.AclBinding> acls)
+        throws Exception {
       try (Admin admin = Admin.create(broker.superUserClient())) {
         admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
       }
@@ -364,7 +396,12 @@ public final class EmbeddedStack implements RewindStack {
 
   /** Stops what did start; failures while doing so travel with the original one. */
   private static void stopAfterFailedStart(
-      Throwable cause, HBaseMiniCluster hbase, ApicurioRegistry registry, S3ProxyServer s3, KafkaBroker broker, Path temporaryDir) {
+      Throwable cause,
+      HBaseMiniCluster hbase,
+      ApicurioRegistry registry,
+      S3ProxyServer s3,
+      KafkaBroker broker,
+      Path temporaryDir) {
     try {
       if (hbase != null) {
         hbase.close();

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An HBase mini cluster (hbase-testing-util: ZooKeeper, one HDFS datanode, one master, N region
- * servers) inside this JVM on 127.0.0.1, with replication, bulk-load replication and the replication
- * marker chore on, {@code KafkaBackupEndpoint} added as the peer {@link #PEER_ID} pointing at the
- * stack's Kafka and store, and the master observer that records table changes (when its class is
- * on the classpath).
+ * servers) inside this JVM on 127.0.0.1, with replication, bulk-load replication and the
+ * replication marker chore on, {@code KafkaBackupEndpoint} added as the peer {@link #PEER_ID}
+ * pointing at the stack's Kafka and store, and the master observer that records table changes (when
+ * its class is on the classpath).
  *
  * <p>Only {@link EmbeddedStack} loads this class, and only when asked for HBase: hbase-testing-util
  * is an optional dependency of the stack, so stack users without HBase never see it.
@@ -37,10 +37,16 @@ public final class HBaseMiniCluster implements AutoCloseable {
 
   /** The replication peer id of the backup. */
   public static final String PEER_ID = "rewind";
-  /** The endpoint class, named rather than referenced: it lives in producers, which depends on the stack for its tests. */
+
+  /**
+   * The endpoint class, named rather than referenced: it lives in producers, which depends on the
+   * stack for its tests.
+   */
   public static final String ENDPOINT_CLASS = "io.rewind.producer.hbase.KafkaBackupEndpoint";
+
   /** The master observer that records table changes, named like the endpoint. */
   public static final String OBSERVER_CLASS = "io.rewind.producer.hbase.BackupMasterObserver";
+
   /** The marker chore period: small, so idle queues prove progress often (the default is 30 s). */
   public static final long MARKER_PERIOD_MS = 500;
 
@@ -57,17 +63,24 @@ public final class HBaseMiniCluster implements AutoCloseable {
    * Starts the cluster and, when {@code peer} is set, adds the backup peer with the Rewind settings
    * the endpoint needs (its peer configuration).
    */
-  public static HBaseMiniCluster start(Path dir, int regionServers, RewindConfig rewind, boolean peer, Map<String, String> overrides)
+  public static HBaseMiniCluster start(
+      Path dir, int regionServers, RewindConfig rewind, boolean peer, Map<String, String> overrides)
       throws Exception {
     Path dataDir = Files.createDirectories(dir.toAbsolutePath());
-    // HBaseTestingUtility puts its data (HDFS, ZooKeeper, WALs) under this system property's directory.
+    // HBaseTestingUtility puts its data (HDFS, ZooKeeper, WALs) under this system property's
+    // directory.
     System.setProperty("test.build.data.basedirectory", dataDir.toString());
     Configuration conf = settings(overrides);
     HBaseTestingUtility util = new HBaseTestingUtility(conf);
     HBaseMiniCluster cluster = new HBaseMiniCluster(util, dataDir);
     long started = System.nanoTime();
     try {
-      util.startMiniCluster(StartMiniClusterOption.builder().numMasters(1).numRegionServers(regionServers).numDataNodes(1).build());
+      util.startMiniCluster(
+          StartMiniClusterOption.builder()
+              .numMasters(1)
+              .numRegionServers(regionServers)
+              .numDataNodes(1)
+              .build());
       if (peer) {
         cluster.addPeer(rewind);
       }
@@ -75,12 +88,19 @@ public final class HBaseMiniCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
-    LOG.info("HBase mini cluster ready in {} ms: {} region servers, ZooKeeper {}{}", (System.nanoTime() - started) / 1_000_000,
-        regionServers, cluster.zookeeperQuorum(), peer ? ", backup peer '" + PEER_ID + "' added" : "");
+    LOG.info(
+        "HBase mini cluster ready in {} ms: {} region servers, ZooKeeper {}{}",
+        (System.nanoTime() - started) / 1_000_000,
+        regionServers,
+        cluster.zookeeperQuorum(),
+        peer ? ", backup peer '" + PEER_ID + "' added" : "");
     return cluster;
   }
 
-  /** The cluster's settings: loopback only, no web UIs, replication with the marker chore, quick retries. */
+  /**
+   * The cluster's settings: loopback only, no web UIs, replication with the marker chore, quick
+   * retries.
+   */
   static Configuration settings(Map<String, String> overrides) {
     Configuration conf = org.apache.hadoop.hbase.HBaseConfiguration.create();
     Map<String, String> s = new LinkedHashMap<>();
@@ -95,14 +115,16 @@ public final class HBaseMiniCluster implements AutoCloseable {
     s.put("dfs.datanode.http.address", "127.0.0.1:0");
     s.put("dfs.datanode.ipc.address", "127.0.0.1:0");
     s.put("dfs.namenode.http-address", "127.0.0.1:0");
-    // FSHLog on DFSOutputStream: the async WAL's output registers with HDFS's lease renewer without a stream,
+    // FSHLog on DFSOutputStream: the async WAL's output registers with HDFS's lease renewer without
+    // a stream,
     // which Hadoop 3.4's renewer trips over (NPE in DFSClient.getNamespaces, renewer thread dies).
     s.put("hbase.wal.provider", "filesystem");
     s.put("hbase.wal.meta_provider", "filesystem");
     s.put("hbase.replication", "true");
     s.put("hbase.regionserver.replication.marker.enabled", "true");
     s.put("hbase.regionserver.replication.marker.chore.duration", String.valueOf(MARKER_PERIOD_MS));
-    // Bulk loads reach the peer (their markers, and the files kept until shipped): the endpoint captures them.
+    // Bulk loads reach the peer (their markers, and the files kept until shipped): the endpoint
+    // captures them.
     s.put("hbase.replication.bulkload.enabled", "true");
     s.put("hbase.replication.cluster.id", "rewind-mini");
     if (observerOnClasspath()) {
@@ -119,7 +141,8 @@ public final class HBaseMiniCluster implements AutoCloseable {
     s.put("hbase.regionserver.handler.count", "8");
     s.put("hbase.master.handler.count", "8");
     s.put("hbase.client.retries.number", "30");
-    // Clients wait for DDL and snapshot procedures by polling with this pause times a back-off (default 100 ms):
+    // Clients wait for DDL and snapshot procedures by polling with this pause times a back-off
+    // (default 100 ms):
     // on an in-JVM cluster the procedures finish in milliseconds, the polling would dominate.
     s.put("hbase.client.pause", "20");
     s.putAll(overrides);
@@ -127,7 +150,10 @@ public final class HBaseMiniCluster implements AutoCloseable {
     return conf;
   }
 
-  /** Modules without producers on their classpath start the cluster without the observer: a master would not start without its class. */
+  /**
+   * Modules without producers on their classpath start the cluster without the observer: a master
+   * would not start without its class.
+   */
   private static boolean observerOnClasspath() {
     try {
       Class.forName(OBSERVER_CLASS, false, HBaseMiniCluster.class.getClassLoader());
@@ -237,10 +263,13 @@ public final class HBaseMiniCluster implements AutoCloseable {
         return;
       }
     }
-    throw new IllegalArgumentException("no region server " + server + " in this cluster; live: " + liveRegionServers());
+    throw new IllegalArgumentException(
+        "no region server " + server + " in this cluster; live: " + liveRegionServers());
   }
 
-  /** Waits until no region is in transition (after a kill, once the survivors host every region). */
+  /**
+   * Waits until no region is in transition (after a kill, once the survivors host every region).
+   */
   public void awaitNoRegionsInTransition(Duration timeout) throws IOException {
     util.waitUntilNoRegionsInTransition(timeout.toMillis());
   }

@@ -9,10 +9,15 @@ import java.net.Socket;
 import java.util.HashSet;
 import java.util.Set;
 
-/** Ports on the loopback interface: every part of the embedded stack binds there and nowhere else. */
+/**
+ * Ports on the loopback interface: every part of the embedded stack binds there and nowhere else.
+ */
 public final class LoopbackPorts {
 
-  /** Ports already given out: a part may bind its port seconds later, and two parts must not share one. */
+  /**
+   * Ports already given out: a part may bind its port seconds later, and two parts must not share
+   * one.
+   */
   private static final Set<Integer> GIVEN = new HashSet<>();
 
   private LoopbackPorts() {}
@@ -28,7 +33,8 @@ public final class LoopbackPorts {
           return socket.getLocalPort();
         }
       } catch (IOException e) {
-        throw new UncheckedIOException("cannot find a free port on the loopback interface: " + e.getMessage(), e);
+        throw new UncheckedIOException(
+            "cannot find a free port on the loopback interface: " + e.getMessage(), e);
       }
     }
   }

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 public final class MapReduceMiniCluster implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(MapReduceMiniCluster.class);
-  private static final String TASK_OPTS = "-Xmx384m -XX:+UseSerialGC --add-opens=java.base/java.lang=ALL-UNNAMED"
-      + " --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED";
+  private static final String TASK_OPTS =
+      "-Xmx384m -XX:+UseSerialGC --add-opens=java.base/java.lang=ALL-UNNAMED"
+          + " --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED";
 
   private final MiniMRYarnCluster cluster;
   private final Configuration client;
@@ -38,7 +39,8 @@ public final class MapReduceMiniCluster implements AutoCloseable {
    * @param nodeManagers node managers, each offering {@code memoryMb} to containers
    * @param dir where the cluster's client configuration is written ({@link #confDir()})
    */
-  public static MapReduceMiniCluster start(HBaseMiniCluster hbase, int nodeManagers, int memoryMb, Path dir) throws IOException {
+  public static MapReduceMiniCluster start(
+      HBaseMiniCluster hbase, int nodeManagers, int memoryMb, Path dir) throws IOException {
     long started = System.nanoTime();
     Configuration conf = new Configuration(hbase.configuration());
     settings(memoryMb).forEach(conf::set);
@@ -51,8 +53,11 @@ public final class MapReduceMiniCluster implements AutoCloseable {
       try (OutputStream out = Files.newOutputStream(confDir.resolve("mapred-site.xml"))) {
         client.writeXml(out);
       }
-      LOG.info("MapReduce mini cluster ready in {} ms: {} node managers, resource manager {}", (System.nanoTime() - started) / 1_000_000,
-          nodeManagers, client.get("yarn.resourcemanager.address"));
+      LOG.info(
+          "MapReduce mini cluster ready in {} ms: {} node managers, resource manager {}",
+          (System.nanoTime() - started) / 1_000_000,
+          nodeManagers,
+          client.get("yarn.resourcemanager.address"));
       return new MapReduceMiniCluster(cluster, client, confDir);
     } catch (IOException | RuntimeException e) {
       cluster.stop();
@@ -60,7 +65,10 @@ public final class MapReduceMiniCluster implements AutoCloseable {
     }
   }
 
-  /** Loopback addresses, small containers, no memory checks (task JVMs share this machine with the tests). */
+  /**
+   * Loopback addresses, small containers, no memory checks (task JVMs share this machine with the
+   * tests).
+   */
   static Map<String, String> settings(int memoryMb) {
     Map<String, String> s = new LinkedHashMap<>();
     s.put("yarn.resourcemanager.hostname", "127.0.0.1");
@@ -86,9 +94,11 @@ public final class MapReduceMiniCluster implements AutoCloseable {
     s.put("mapreduce.map.java.opts", TASK_OPTS);
     s.put("mapreduce.reduce.java.opts", TASK_OPTS);
     s.put("mapreduce.task.io.sort.mb", "32");
-    // Reducers start once every map is done: on a machine of few cores, early ones only take CPU from the maps.
+    // Reducers start once every map is done: on a machine of few cores, early ones only take CPU
+    // from the maps.
     s.put("mapreduce.job.reduce.slowstart.completedmaps", "1.0");
-    // Containers run from their own directories: this JVM's classpath, every entry absolute (a "dir/*" stays a wildcard).
+    // Containers run from their own directories: this JVM's classpath, every entry absolute (a
+    // "dir/*" stays a wildcard).
     s.put("mapreduce.application.classpath", absoluteClasspath());
     return s;
   }
@@ -99,9 +109,12 @@ public final class MapReduceMiniCluster implements AutoCloseable {
       if (entry.isEmpty()) {
         continue;
       }
-      String absolute = entry.endsWith("*")
-          ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath() + java.io.File.separator + "*"
-          : Path.of(entry).toAbsolutePath().toString();
+      String absolute =
+          entry.endsWith("*")
+              ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath()
+                  + java.io.File.separator
+                  + "*"
+              : Path.of(entry).toAbsolutePath().toString();
       cp.append(cp.length() == 0 ? "" : ",").append(absolute);
     }
     return cp.toString();

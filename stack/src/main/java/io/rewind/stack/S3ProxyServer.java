@@ -48,8 +48,12 @@ public final class S3ProxyServer implements AutoCloseable {
     this.bucket = bucket;
   }
 
-  /** Starts a server holding one (empty) bucket under {@code workDir/data} and waits until it answers. */
-  public static S3ProxyServer start(Path workDir, String bucket) throws IOException, InterruptedException {
+  /**
+   * Starts a server holding one (empty) bucket under {@code workDir/data} and waits until it
+   * answers.
+   */
+  public static S3ProxyServer start(Path workDir, String bucket)
+      throws IOException, InterruptedException {
     S3ProxyServer server = launch(workDir, bucket);
     try {
       server.awaitReady();
@@ -60,7 +64,10 @@ public final class S3ProxyServer implements AutoCloseable {
     return server;
   }
 
-  /** Launches the server without waiting, so other parts can start meanwhile; then {@link #awaitReady()}. */
+  /**
+   * Launches the server without waiting, so other parts can start meanwhile; then {@link
+   * #awaitReady()}.
+   */
   public static S3ProxyServer launch(Path workDir, String bucket) throws IOException {
     S3ProxyServer server = new S3ProxyServer(locateJar(), workDir.toAbsolutePath(), bucket);
     Files.createDirectories(server.bucketDir());
@@ -108,7 +115,9 @@ public final class S3ProxyServer implements AutoCloseable {
         process.awaitHttp(URI.create(endpoint() + "/"), status -> status > 0, READY_TIMEOUT);
         return;
       } catch (StackStartException e) {
-        if (attempt >= BIND_ATTEMPTS || process.isAlive() || !ApicurioRegistry.lostItsPort(process.logTail())) {
+        if (attempt >= BIND_ATTEMPTS
+            || process.isAlive()
+            || !ApicurioRegistry.lostItsPort(process.logTail())) {
           throw e;
         }
         LOG.warn("port {} was taken before S3Proxy bound it: launching it again on another", port);
@@ -116,7 +125,8 @@ public final class S3ProxyServer implements AutoCloseable {
         try {
           launchOnFreePort();
         } catch (IOException launchFailure) {
-          throw new StackStartException("cannot launch S3Proxy again: " + launchFailure.getMessage(), launchFailure);
+          throw new StackStartException(
+              "cannot launch S3Proxy again: " + launchFailure.getMessage(), launchFailure);
         }
       }
     }
@@ -129,16 +139,22 @@ public final class S3ProxyServer implements AutoCloseable {
       return root.get().resolve(BUILT_JAR);
     }
     String repo = System.getProperty("maven.repo.local");
-    Path m2 = repo != null && !repo.isBlank()
-        ? Paths.get(repo)
-        : Paths.get(System.getProperty("user.home"), ".m2", "repository");
+    Path m2 =
+        repo != null && !repo.isBlank()
+            ? Paths.get(repo)
+            : Paths.get(System.getProperty("user.home"), ".m2", "repository");
     Path cached = m2.resolve("org/gaul/s3proxy/" + VERSION + "/" + JAR_NAME);
     if (Files.isRegularFile(cached)) {
       return cached;
     }
     throw new StackStartException(
-        "S3Proxy " + VERSION + " is not available: neither " + root.map(r -> r.resolve(BUILT_JAR).toString()).orElse(BUILT_JAR)
-            + " nor " + cached + " exists; run `mvn -pl stack package` in the Rewind checkout (it copies the jar)");
+        "S3Proxy "
+            + VERSION
+            + " is not available: neither "
+            + root.map(r -> r.resolve(BUILT_JAR).toString()).orElse(BUILT_JAR)
+            + " nor "
+            + cached
+            + " exists; run `mvn -pl stack package` in the Rewind checkout (it copies the jar)");
   }
 
   /** {@code http://127.0.0.1:<port>}. */
@@ -175,14 +191,18 @@ public final class S3ProxyServer implements AutoCloseable {
     return process.isAlive();
   }
 
-  /** The S3A settings that reach this server: the same keys reach MinIO or AWS S3 (docs/archivers.md). */
+  /**
+   * The S3A settings that reach this server: the same keys reach MinIO or AWS S3
+   * (docs/archivers.md).
+   */
   public Map<String, String> hadoopConf() {
     Map<String, String> conf = new LinkedHashMap<>();
     conf.put("fs.s3a.endpoint", endpoint());
     conf.put("fs.s3a.endpoint.region", "us-east-1");
     conf.put("fs.s3a.path.style.access", "true");
     conf.put("fs.s3a.connection.ssl.enabled", "false");
-    conf.put("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    conf.put(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     conf.put("fs.s3a.access.key", accessKey);
     conf.put("fs.s3a.secret.key", secretKey);
     // Loopback: fail fast instead of S3A's minutes of retries when the server is gone.

@@ -7,7 +7,9 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Removing a stack's working directory (broker logs, store, child logs) once it is done with it. */
+/**
+ * Removing a stack's working directory (broker logs, store, child logs) once it is done with it.
+ */
 final class WorkDir {
 
   private WorkDir() {}
@@ -20,7 +22,8 @@ final class WorkDir {
         dir,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.delete(file);
             return FileVisitResult.CONTINUE;
           }

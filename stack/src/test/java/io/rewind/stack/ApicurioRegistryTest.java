@@ -41,7 +41,8 @@ class ApicurioRegistryTest {
   }
 
   @Test
-  void aStackAskedForAMissingRegistryFailsBeforeStartingAnything(@TempDir Path root) throws Exception {
+  void aStackAskedForAMissingRegistryFailsBeforeStartingAnything(@TempDir Path root)
+      throws Exception {
     Files.createDirectories(root.resolve("registry-server"));
     System.setProperty(ProjectRoot.PROPERTY, root.toString());
     Path workDir = root.resolve("work");
@@ -58,16 +59,20 @@ class ApicurioRegistryTest {
     Path nested = Files.createDirectories(root.resolve("stack/src/test"));
 
     assertThat(ProjectRoot.above(nested)).contains(root);
-    assertThat(ProjectRoot.above(root.resolve("registry-server").getParent().getParent())).isEmpty();
+    assertThat(ProjectRoot.above(root.resolve("registry-server").getParent().getParent()))
+        .isEmpty();
   }
 
   @Test
   void recognisesAServerThatLostItsPortToAnotherProcess() {
-    assertThat(ApicurioRegistry.lostItsPort(
-            "2026-11-21 10:26:53 ERROR <_> [io.quarkus.runtime.ApplicationLifecycleManager] (main) Port 54381 seems to be"
-                + " in use by another process. Quarkus may already be running or the port is used by another application."))
+    assertThat(
+            ApicurioRegistry.lostItsPort(
+                "2026-11-21 10:26:53 ERROR <_> [io.quarkus.runtime.ApplicationLifecycleManager] (main) Port 54381 seems to be"
+                    + " in use by another process. Quarkus may already be running or the port is used by another application."))
         .isTrue();
-    assertThat(ApicurioRegistry.lostItsPort("java.net.BindException: Address already in use")).isTrue();
-    assertThat(ApicurioRegistry.lostItsPort("Failed to start application: datasource unreachable")).isFalse();
+    assertThat(ApicurioRegistry.lostItsPort("java.net.BindException: Address already in use"))
+        .isTrue();
+    assertThat(ApicurioRegistry.lostItsPort("Failed to start application: datasource unreachable"))
+        .isFalse();
   }
 }

@@ -42,7 +42,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** WalEdits through the real Apicurio Registry and the real broker, and single-object data read beside them. */
+/**
+ * WalEdits through the real Apicurio Registry and the real broker, and single-object data read
+ * beside them.
+ */
 class ApicurioRoundTripTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -83,10 +86,13 @@ class ApicurioRoundTripTest {
 
     Serializer<WalEdit> serializer = serdes.serializer(WalEdit.class);
     byte[] registryEncoded = serializer.serialize(topic, new RecordHeaders(), edit);
-    assertThat(RecordCodec.isSingleObject(registryEncoded)).as("registry path, not single-object").isFalse();
+    assertThat(RecordCodec.isSingleObject(registryEncoded))
+        .as("registry path, not single-object")
+        .isFalse();
 
     try (KafkaProducer<byte[], WalEdit> producer =
-        new KafkaProducer<>(clients().producerProps("registry-test"), new ByteArraySerializer(), serializer)) {
+        new KafkaProducer<>(
+            clients().producerProps("registry-test"), new ByteArraySerializer(), serializer)) {
       producer.send(new ProducerRecord<>(topic, key(edit), edit)).get();
     }
 
@@ -95,8 +101,11 @@ class ApicurioRoundTripTest {
 
     // The serde registers nested named types (QueueId, Cell, CellType) as referenced artifacts.
     JsonNode artifact = registeredArtifactFor(topic);
-    Schema registered = parseWithReferences(new Schema.Parser(), groupOf(artifact), artifact.get("id").asText(), new HashSet<>());
-    assertThat(SchemaHistory.fingerprint(registered)).isEqualTo(SchemaHistory.fingerprint(WalEdit.getClassSchema()));
+    Schema registered =
+        parseWithReferences(
+            new Schema.Parser(), groupOf(artifact), artifact.get("id").asText(), new HashSet<>());
+    assertThat(SchemaHistory.fingerprint(registered))
+        .isEqualTo(SchemaHistory.fingerprint(WalEdit.getClassSchema()));
   }
 
   @Test
@@ -122,7 +131,8 @@ class ApicurioRoundTripTest {
   private static <T> List<T> consume(String topic, Deserializer<T> deserializer, int count) {
     List<T> values = new ArrayList<>();
     Map<String, Object> props = clients().consumerProps("registry-test-consumer", null);
-    try (KafkaConsumer<byte[], T> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), deserializer)) {
+    try (KafkaConsumer<byte[], T> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), deserializer)) {
       TopicPartition partition = new TopicPartition(topic, 0);
       consumer.assign(List.of(partition));
       consumer.seekToBeginning(List.of(partition));
@@ -147,12 +157,14 @@ class ApicurioRoundTripTest {
   }
 
   /** Parses an artifact after everything it references, as a reader without dereferencing must. */
-  private static Schema parseWithReferences(Schema.Parser parser, String groupId, String artifactId, Set<String> parsed)
+  private static Schema parseWithReferences(
+      Schema.Parser parser, String groupId, String artifactId, Set<String> parsed)
       throws Exception {
     String artifactPath = "/groups/" + groupId + "/artifacts/" + artifactId;
     // By number: 2.4's "latest" alias does not resolve references in the default group.
     String version = JSON.readTree(get(artifactPath + "/meta")).get("version").asText();
-    for (JsonNode reference : JSON.readTree(get(artifactPath + "/versions/" + version + "/references"))) {
+    for (JsonNode reference :
+        JSON.readTree(get(artifactPath + "/versions/" + version + "/references"))) {
       String referenced = reference.get("artifactId").asText();
       if (!parsed.contains(referenced)) {
         parseWithReferences(parser, groupOf(reference), referenced, parsed);
@@ -167,7 +179,8 @@ class ApicurioRoundTripTest {
   }
 
   private static String get(String path) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(stack.registryUrl().orElseThrow() + path)).GET().build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(stack.registryUrl().orElseThrow() + path)).GET().build();
     HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as("GET " + path + ": " + response.body()).isEqualTo(200);
     return response.body();
@@ -187,7 +200,11 @@ class ApicurioRoundTripTest {
         .setRow(ByteBuffer.wrap(row.getBytes(StandardCharsets.UTF_8)))
         .setWriteTime(writeTime)
         .setSequenceId(42)
-        .setQueue(QueueId.newBuilder().setServer("rs1.example,16020,1700000000000").setWalGroup("rs1.example%2C16020%2C1700000000000").build())
+        .setQueue(
+            QueueId.newBuilder()
+                .setServer("rs1.example,16020,1700000000000")
+                .setWalGroup("rs1.example%2C16020%2C1700000000000")
+                .build())
         .setCells(
             List.of(
                 Cell.newBuilder()

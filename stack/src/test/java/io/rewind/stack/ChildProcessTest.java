@@ -19,7 +19,8 @@ class ChildProcessTest {
 
   @Test
   void closeStopsTheProcessAndIsIdempotent() throws Exception {
-    ChildProcess child = ChildProcess.start("sleeper", List.of("sleep", "60"), dir, dir.resolve("logs/sleeper.log"));
+    ChildProcess child =
+        ChildProcess.start("sleeper", List.of("sleep", "60"), dir, dir.resolve("logs/sleeper.log"));
     ProcessHandle handle = ProcessHandle.of(child.pid()).orElseThrow();
     assertThat(child.isAlive()).isTrue();
 
@@ -34,10 +35,18 @@ class ChildProcessTest {
   @Test
   void waitingForAProcessThatExitedFailsAtOnceWithItsLog() throws Exception {
     try (ChildProcess child =
-        ChildProcess.start("failing server", List.of("sh", "-c", "echo port already taken; exit 3"), dir, dir.resolve("failing.log"))) {
+        ChildProcess.start(
+            "failing server",
+            List.of("sh", "-c", "echo port already taken; exit 3"),
+            dir,
+            dir.resolve("failing.log"))) {
       long started = System.nanoTime();
       assertThatThrownBy(
-              () -> child.awaitHttp(URI.create("http://127.0.0.1:" + LoopbackPorts.free() + "/"), s -> true, Duration.ofSeconds(30)))
+              () ->
+                  child.awaitHttp(
+                      URI.create("http://127.0.0.1:" + LoopbackPorts.free() + "/"),
+                      s -> true,
+                      Duration.ofSeconds(30)))
           .isInstanceOf(StackStartException.class)
           .hasMessageContaining("failing server exited with code 3")
           .hasMessageContaining("port already taken");
@@ -50,16 +59,24 @@ class ChildProcessTest {
     Process jvm =
         new ProcessBuilder(
                 ChildProcess.javaCommand(
-                    List.of("-cp", System.getProperty("java.class.path"), LeavesChildRunning.class.getName(), dir.toString())))
+                    List.of(
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LeavesChildRunning.class.getName(),
+                        dir.toString())))
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("jvm.log").toFile())
             .start();
-    assertThat(jvm.waitFor(30, TimeUnit.SECONDS)).as("helper JVM exits; log: %s", dir.resolve("jvm.log")).isTrue();
+    assertThat(jvm.waitFor(30, TimeUnit.SECONDS))
+        .as("helper JVM exits; log: %s", dir.resolve("jvm.log"))
+        .isTrue();
     assertThat(jvm.exitValue()).isZero();
 
     long childPid = Long.parseLong(Files.readString(dir.resolve("pid")).trim());
     Optional<ProcessHandle> child = ProcessHandle.of(childPid);
-    assertThat(child.map(ProcessHandle::isAlive).orElse(false)).as("child %d after its JVM exited", childPid).isFalse();
+    assertThat(child.map(ProcessHandle::isAlive).orElse(false))
+        .as("child %d after its JVM exited", childPid)
+        .isFalse();
   }
 
   @Test

@@ -34,7 +34,8 @@ class EmbeddedStackTest {
             .editsPartitions(EDITS_PARTITIONS)
             .brokerConfig("message.max.bytes", "2000000")
             .start();
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
   }
 
   @AfterAll
@@ -56,7 +57,8 @@ class EmbeddedStackTest {
     assertThat(config.storeUri()).isEqualTo(stack.storeUri());
     assertThat(config.registryUrl()).isEmpty();
     assertThat(stack.registryUrl()).isEmpty();
-    assertThat(config.get(RewindConfig.CHECKPOINT_STATE_DIR)).startsWith(stack.workDir().toString());
+    assertThat(config.get(RewindConfig.CHECKPOINT_STATE_DIR))
+        .startsWith(stack.workDir().toString());
   }
 
   @Test
@@ -72,10 +74,18 @@ class EmbeddedStackTest {
   @Test
   void createsEveryTopicWithTheDesignsSettings() throws Exception {
     Topics topics = new Topics(stack.config().topicPrefix());
-    Map<String, TopicDescription> descriptions = admin.describeTopics(topics.all()).allTopicNames().get();
+    Map<String, TopicDescription> descriptions =
+        admin.describeTopics(topics.all()).allTopicNames().get();
     assertThat(descriptions).containsOnlyKeys(topics.all());
     assertThat(descriptions.get(topics.edits()).partitions()).hasSize(EDITS_PARTITIONS);
-    for (String controlPlane : List.of(topics.progress(), topics.tables(), topics.archived(), topics.checkpoints(), topics.control(), topics.dlq())) {
+    for (String controlPlane :
+        List.of(
+            topics.progress(),
+            topics.tables(),
+            topics.archived(),
+            topics.checkpoints(),
+            topics.control(),
+            topics.dlq())) {
       assertThat(descriptions.get(controlPlane).partitions()).as(controlPlane).hasSize(1);
     }
 
@@ -85,12 +95,17 @@ class EmbeddedStackTest {
     assertThat(edits.get("max.message.bytes").value()).isEqualTo(String.valueOf(16 << 20));
     assertThat(edits.get("cleanup.policy").value()).isEqualTo("delete");
 
-    assertThat(configs.get(topics.progress()).get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
-    assertThat(configs.get(topics.archived()).get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
-    assertThat(configs.get(topics.control()).get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+    assertThat(configs.get(topics.progress()).get("message.timestamp.type").value())
+        .isEqualTo("LogAppendTime");
+    assertThat(configs.get(topics.archived()).get("message.timestamp.type").value())
+        .isEqualTo("LogAppendTime");
+    assertThat(configs.get(topics.control()).get("message.timestamp.type").value())
+        .isEqualTo("LogAppendTime");
     assertThat(configs.get(topics.tables()).get("cleanup.policy").value()).isEqualTo("compact");
-    assertThat(configs.get(topics.checkpoints()).get("cleanup.policy").value()).isEqualTo("compact");
-    assertThat(configs.get(topics.checkpoints()).get("message.timestamp.type").value()).isEqualTo("LogAppendTime");
+    assertThat(configs.get(topics.checkpoints()).get("cleanup.policy").value())
+        .isEqualTo("compact");
+    assertThat(configs.get(topics.checkpoints()).get("message.timestamp.type").value())
+        .isEqualTo("LogAppendTime");
     assertThat(configs.get(topics.progress()).get("cleanup.policy").value()).isEqualTo("delete");
   }
 
@@ -106,7 +121,9 @@ class EmbeddedStackTest {
     assertThat(broker.get("group.initial.rebalance.delay.ms").value()).isEqualTo("0");
     for (String listener : broker.get("listeners").value().split(",")) {
       String host = listener.substring(listener.indexOf("://") + 3, listener.lastIndexOf(':'));
-      assertThat(java.net.InetAddress.getByName(host).isLoopbackAddress()).as(listener + " binds loopback only").isTrue();
+      assertThat(java.net.InetAddress.getByName(host).isLoopbackAddress())
+          .as(listener + " binds loopback only")
+          .isTrue();
     }
   }
 
@@ -144,7 +161,9 @@ class EmbeddedStackTest {
 
   private static Map<String, Config> topicConfigs(List<String> names) throws Exception {
     List<ConfigResource> resources =
-        names.stream().map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n)).collect(Collectors.toList());
+        names.stream()
+            .map(n -> new ConfigResource(ConfigResource.Type.TOPIC, n))
+            .collect(Collectors.toList());
     return admin.describeConfigs(resources).all().get().entrySet().stream()
         .collect(Collectors.toMap(e -> e.getKey().name(), Map.Entry::getValue));
   }

@@ -23,9 +23,14 @@ class KafkaBrokerTest {
       AtomicBoolean first = new AtomicBoolean(true);
 
       try (KafkaBroker broker =
-          KafkaBroker.start(dir.resolve("kafka"), Map.of(), () -> first.getAndSet(false) ? taken : LoopbackPorts.free())) {
+          KafkaBroker.start(
+              dir.resolve("kafka"),
+              Map.of(),
+              () -> first.getAndSet(false) ? taken : LoopbackPorts.free())) {
         assertThat(broker.port()).isNotEqualTo(taken);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+        try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
           assertThat(admin.describeCluster().nodes().get()).hasSize(1);
         }
       }
@@ -34,9 +39,11 @@ class KafkaBrokerTest {
 
   @Test
   void settingsBindLoopbackOnlyAndTakeOverrides() {
-    Map<String, String> settings = KafkaBroker.settings(dir, 1111, 2222, Map.of("num.partitions", "4"));
+    Map<String, String> settings =
+        KafkaBroker.settings(dir, 1111, 2222, Map.of("num.partitions", "4"));
 
-    assertThat(settings.get("listeners")).isEqualTo("PLAINTEXT://127.0.0.1:1111,CONTROLLER://127.0.0.1:2222");
+    assertThat(settings.get("listeners"))
+        .isEqualTo("PLAINTEXT://127.0.0.1:1111,CONTROLLER://127.0.0.1:2222");
     assertThat(settings.get("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:1111");
     assertThat(settings.get("controller.quorum.voters")).isEqualTo("1@127.0.0.1:2222");
     assertThat(settings.get("num.partitions")).isEqualTo("4");

@@ -12,7 +12,9 @@ public final class LeavesChildRunning {
 
   public static void main(String[] args) throws Exception {
     Path dir = Paths.get(args[0]);
-    ChildProcess child = ChildProcess.start("orphan candidate", List.of("sleep", "60"), dir, dir.resolve("sleep.log"));
+    ChildProcess child =
+        ChildProcess.start(
+            "orphan candidate", List.of("sleep", "60"), dir, dir.resolve("sleep.log"));
     Files.writeString(dir.resolve("pid"), Long.toString(child.pid()));
     System.exit(0);
   }

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** Runs a test class only where a Docker engine answers; otherwise it is reported skipped, with why. */
+/**
+ * Runs a test class only where a Docker engine answers; otherwise it is reported skipped, with why.
+ */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @ExtendWith(RequiresDocker.Condition.class)

@@ -32,7 +32,13 @@ abstract class RewindStackContract {
     try (Admin admin = new KafkaClients(stack().config()).admin("contract")) {
       Set<String> names = admin.listTopics().names().get();
       assertThat(names).containsAll(topics.all());
-      assertThat(admin.describeTopics(List.of(topics.edits())).allTopicNames().get().get(topics.edits()).partitions())
+      assertThat(
+              admin
+                  .describeTopics(List.of(topics.edits()))
+                  .allTopicNames()
+                  .get()
+                  .get(topics.edits())
+                  .partitions())
           .hasSize(stack().config().getInt("edits.partitions"));
     }
   }
@@ -67,8 +73,11 @@ abstract class RewindStackContract {
   void theObjectStoreStoresAndLists() throws Exception {
     try (ObjectStore store = ObjectStore.open(stack().config())) {
       store.write("contract/probe.json", "{}".getBytes(StandardCharsets.UTF_8));
-      assertThat(store.read("contract/probe.json")).isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
-      assertThat(store.list("contract")).extracting(s -> s.getPath().getName()).contains("probe.json");
+      assertThat(store.read("contract/probe.json"))
+          .isEqualTo("{}".getBytes(StandardCharsets.UTF_8));
+      assertThat(store.list("contract"))
+          .extracting(s -> s.getPath().getName())
+          .contains("probe.json");
     }
   }
 }

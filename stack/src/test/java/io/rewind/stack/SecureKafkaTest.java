@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
-import io.rewind.store.kafka.RoleAcls.Role;
 import io.rewind.client.kafka.Topics;
+import io.rewind.store.kafka.RoleAcls.Role;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -63,8 +63,10 @@ class SecureKafkaTest {
   }
 
   private static void refusedProducing(KafkaClients clients, String topic) {
-    assertThatThrownBy(() -> produce(clients, topic)).as("producing to " + topic)
-        .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(AuthorizationException.class);
+    assertThatThrownBy(() -> produce(clients, topic))
+        .as("producing to " + topic)
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(AuthorizationException.class);
   }
 
   /** Reads a topic's first partition from the start, without a group. */
@@ -85,14 +87,16 @@ class SecureKafkaTest {
     read(endpoint, topics.control());
     refusedProducing(endpoint, topics.control());
     refusedProducing(endpoint, topics.checkpoints());
-    assertThatThrownBy(() -> read(endpoint, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(endpoint, topics.edits()))
+        .isInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test
   void theArchiverConsumesInItsGroupAndPublishesArchivedOnly() throws Exception {
     KafkaClients archiver = clients(Role.ARCHIVER);
     RewindConfig config = stack.config(Role.ARCHIVER);
-    try (KafkaConsumer<byte[], byte[]> c = archiver.consumer("acl-test", config.get(RewindConfig.ARCHIVER_GROUP))) {
+    try (KafkaConsumer<byte[], byte[]> c =
+        archiver.consumer("acl-test", config.get(RewindConfig.ARCHIVER_GROUP))) {
       c.subscribe(List.of(topics.edits()));
       c.poll(Duration.ofSeconds(3));
       c.commitSync();
@@ -104,7 +108,8 @@ class SecureKafkaTest {
     refusedProducing(archiver, topics.checkpoints());
     try (KafkaConsumer<byte[], byte[]> c = archiver.consumer("acl-test", "someone-elses-group")) {
       c.subscribe(List.of(topics.edits()));
-      assertThatThrownBy(() -> c.poll(Duration.ofSeconds(3))).isInstanceOf(GroupAuthorizationException.class);
+      assertThatThrownBy(() -> c.poll(Duration.ofSeconds(3)))
+          .isInstanceOf(GroupAuthorizationException.class);
     }
   }
 
@@ -115,9 +120,14 @@ class SecureKafkaTest {
     read(checkpoint, topics.archived());
     produce(checkpoint, topics.checkpoints());
     try (Admin admin = checkpoint.admin("acl-test")) {
-      admin.listOffsets(Map.of(new TopicPartition(topics.edits(), 0), OffsetSpec.latest())).all().get(30, TimeUnit.SECONDS);
+      admin
+          .listOffsets(Map.of(new TopicPartition(topics.edits(), 0), OffsetSpec.latest()))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
-    assertThatThrownBy(() -> read(checkpoint, topics.edits())).as("end offsets, never records").isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(checkpoint, topics.edits()))
+        .as("end offsets, never records")
+        .isInstanceOf(TopicAuthorizationException.class);
     refusedProducing(checkpoint, topics.edits());
   }
 
@@ -127,30 +137,46 @@ class SecureKafkaTest {
     read(status, topics.checkpoints());
     try (Admin admin = status.admin("acl-test")) {
       admin.describeLogDirs(List.of(1)).allDescriptions().get(30, TimeUnit.SECONDS);
-      admin.describeConsumerGroups(List.of(stack.config().get(RewindConfig.ARCHIVER_GROUP))).all().get(30, TimeUnit.SECONDS);
+      admin
+          .describeConsumerGroups(List.of(stack.config().get(RewindConfig.ARCHIVER_GROUP)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
       assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).containsAll(topics.all());
-      assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic(topics.edits() + "-x", 1, (short) 1))).all().get(30, TimeUnit.SECONDS))
+      assertThatThrownBy(
+              () ->
+                  admin
+                      .createTopics(List.of(new NewTopic(topics.edits() + "-x", 1, (short) 1)))
+                      .all()
+                      .get(30, TimeUnit.SECONDS))
           .hasCauseInstanceOf(TopicAuthorizationException.class);
     }
     refusedProducing(status, topics.control());
   }
 
   @Test
-  void baseFollowReadsDescriptorsRestoreNothingAndAdminCreatesTopicsButReadsNoEdits() throws Exception {
+  void baseFollowReadsDescriptorsRestoreNothingAndAdminCreatesTopicsButReadsNoEdits()
+      throws Exception {
     read(clients(Role.BASE), topics.tables());
-    assertThatThrownBy(() -> read(clients(Role.BASE), topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(clients(Role.BASE), topics.edits()))
+        .isInstanceOf(TopicAuthorizationException.class);
 
     KafkaClients restore = clients(Role.RESTORE);
     try (Admin admin = restore.admin("acl-test")) {
-      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS)).as("a restore needs nothing in Kafka").isEmpty();
+      assertThat(admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .as("a restore needs nothing in Kafka")
+          .isEmpty();
     }
-    assertThatThrownBy(() -> read(restore, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(restore, topics.edits()))
+        .isInstanceOf(TopicAuthorizationException.class);
 
     KafkaClients admin = clients(Role.ADMIN);
     try (Admin a = admin.admin("acl-test")) {
-      a.createTopics(List.of(new NewTopic(topics.edits() + "-admin-test", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+      a.createTopics(List.of(new NewTopic(topics.edits() + "-admin-test", 1, (short) 1)))
+          .all()
+          .get(30, TimeUnit.SECONDS);
     }
-    assertThatThrownBy(() -> read(admin, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(admin, topics.edits()))
+        .isInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test
@@ -160,20 +186,34 @@ class SecureKafkaTest {
     read(requester, topics.progress());
     refusedProducing(requester, topics.progress());
     refusedProducing(requester, topics.edits());
-    assertThatThrownBy(() -> read(requester, topics.edits())).isInstanceOf(TopicAuthorizationException.class);
+    assertThatThrownBy(() -> read(requester, topics.edits()))
+        .isInstanceOf(TopicAuthorizationException.class);
   }
 
   @Test
   void aWrongPasswordAndAPlaintextClientDoNotGetIn() {
-    RewindConfig wrong = stack.config(Role.STATUS).with("kafka.sasl.jaas.config",
-        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"status\" password=\"guess\";");
+    RewindConfig wrong =
+        stack
+            .config(Role.STATUS)
+            .with(
+                "kafka.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"status\" password=\"guess\";");
     try (Admin admin = new KafkaClients(wrong).admin("acl-test")) {
-      assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(SaslAuthenticationException.class);
+      assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(SaslAuthenticationException.class);
     }
-    RewindConfig plaintext = RewindConfig.of(Map.of(RewindConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers(),
-        "admin.request.timeout.ms", "3000", "admin.default.api.timeout.ms", "5000"));
+    RewindConfig plaintext =
+        RewindConfig.of(
+            Map.of(
+                RewindConfig.BOOTSTRAP_SERVERS,
+                stack.bootstrapServers(),
+                "admin.request.timeout.ms",
+                "3000",
+                "admin.default.api.timeout.ms",
+                "5000"));
     try (Admin admin = new KafkaClients(plaintext).admin("acl-test")) {
-      assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+      assertThatThrownBy(() -> admin.listTopics().names().get(30, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class);
     }
   }
 }

@@ -14,8 +14,8 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * End offsets through the Admin client: the high watermark of every partition (read uncommitted,
- * so every acknowledged record lies below it, even behind an open transaction).
+ * End offsets through the Admin client: the high watermark of every partition (read uncommitted, so
+ * every acknowledged record lies below it, even behind an open transaction).
  */
 final class AdminEndOffsets implements EndOffsets {
 
@@ -34,9 +34,14 @@ final class AdminEndOffsets implements EndOffsets {
     try {
       // Described on every poll: partitions added to the topic must gate claims at once.
       TopicDescription d =
-          admin.describeTopics(List.of(topic)).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
+          admin
+              .describeTopics(List.of(topic))
+              .allTopicNames()
+              .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+              .get(topic);
       Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-      d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+      d.partitions()
+          .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
       Map<TopicPartition, ListOffsetsResultInfo> result =
           admin.listOffsets(request).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       long[] end = new long[d.partitions().size()];
@@ -44,10 +49,16 @@ final class AdminEndOffsets implements EndOffsets {
       return end;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new EndOffsetsUnavailableException("interrupted while reading the end offsets of " + topic, e);
+      throw new EndOffsetsUnavailableException(
+          "interrupted while reading the end offsets of " + topic, e);
     } catch (ExecutionException | TimeoutException e) {
       throw new EndOffsetsUnavailableException(
-          "cannot read the end offsets of " + topic + " within " + timeout.toMillis() + " ms (" + e.getMessage()
+          "cannot read the end offsets of "
+              + topic
+              + " within "
+              + timeout.toMillis()
+              + " ms ("
+              + e.getMessage()
               + "): check that the broker is reachable and the topic exists",
           e);
     }

@@ -8,11 +8,11 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreRequests;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.serde.SerdeFactory;
+import io.rewind.store.catalog.CheckpointFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -35,14 +35,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The checkpoint stage: a Kafka Streams app (exactly-once) that computes the global checkpoint C
  * from the progress and archived topics with {@link CheckpointRules}, publishes it to the
- * checkpoints topic (key {@code global}, plus one row per queue) and writes it to the object
- * store ({@code checkpoints/latest.json}). Its state lives in a changelogged store, so a killed
- * instance resumes where it stopped. An HTTP endpoint ({@link CheckpointHttpServer}) serves the
- * checkpoint, the per-queue table and the Prometheus metrics ({@link CheckpointMetrics}).
+ * checkpoints topic (key {@code global}, plus one row per queue) and writes it to the object store
+ * ({@code checkpoints/latest.json}). Its state lives in a changelogged store, so a killed instance
+ * resumes where it stopped. An HTTP endpoint ({@link CheckpointHttpServer}) serves the checkpoint,
+ * the per-queue table and the Prometheus metrics ({@link CheckpointMetrics}).
  *
- * <p>Settings besides the shared ones: {@code checkpoint.http.port} (default 0: a free port,
- * logged and given by {@link #httpAddress()}; -1 turns the endpoint off) and
- * {@code checkpoint.http.host} (default 127.0.0.1).
+ * <p>Settings besides the shared ones: {@code checkpoint.http.port} (default 0: a free port, logged
+ * and given by {@link #httpAddress()}; -1 turns the endpoint off) and {@code checkpoint.http.host}
+ * (default 127.0.0.1).
  */
 public final class CheckpointApp implements AutoCloseable {
 
@@ -50,25 +50,39 @@ public final class CheckpointApp implements AutoCloseable {
 
   /** Store writes at most this often; the checkpoint changes far more often under load. */
   static final long FILE_WRITE_INTERVAL_MS = 100;
+
   /** Counter of computed checkpoints lower than the previous one. */
   public static final String DECREASES_METRIC = CheckpointMetrics.DECREASES;
-  /** Streams commit interval unless streams.commit.interval.ms says otherwise: a checkpoint is visible once committed. */
+
+  /**
+   * Streams commit interval unless streams.commit.interval.ms says otherwise: a checkpoint is
+   * visible once committed.
+   */
   public static final int COMMIT_INTERVAL_MS = 100;
-  /** The Streams producer's retry back-off (see {@link #streamsProperties()}); streams.producer.retry.backoff.ms changes it. */
+
+  /**
+   * The Streams producer's retry back-off (see {@link #streamsProperties()});
+   * streams.producer.retry.backoff.ms changes it.
+   */
   static final int PRODUCER_RETRY_BACKOFF_MS = 20;
+
   /** Port of the HTTP endpoint: 0 picks a free port, -1 turns the endpoint off. */
   public static final String HTTP_PORT = RewindConfig.CHECKPOINT_HTTP_PORT;
+
   /** Address the HTTP endpoint binds. */
   public static final String HTTP_HOST = RewindConfig.CHECKPOINT_HTTP_HOST;
 
   private final RewindConfig config;
   private final Clock clock = Clock.systemUTC();
   private final CheckpointStatus status = new CheckpointStatus(clock);
-  private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry prometheus =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final CheckpointMetrics metrics;
   private CheckpointHttpServer http;
+
   /** Extra HTTP routes (the status page), registered when the endpoint starts. */
   private final Map<String, HttpHandler> routes = new LinkedHashMap<>();
+
   private ObjectStore store;
   private CheckpointFileWriter fileWriter;
   private Admin admin;
@@ -79,7 +93,9 @@ public final class CheckpointApp implements AutoCloseable {
     this.metrics = new CheckpointMetrics(prometheus, status, clock);
   }
 
-  /** With the meters also registered in {@code meters} (besides the app's own Prometheus registry). */
+  /**
+   * With the meters also registered in {@code meters} (besides the app's own Prometheus registry).
+   */
   public CheckpointApp(RewindConfig config, MeterRegistry meters) {
     this.config = config;
     CompositeMeterRegistry both = new CompositeMeterRegistry();
@@ -96,19 +112,23 @@ public final class CheckpointApp implements AutoCloseable {
     try {
       store = ObjectStore.open(config);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot open the object store " + config.get(RewindConfig.STORE_URI), e);
+      throw new UncheckedIOException(
+          "cannot open the object store " + config.get(RewindConfig.STORE_URI), e);
     }
     fileWriter = new CheckpointFileWriter(store, FILE_WRITE_INTERVAL_MS);
     int httpPort = config.getInt(HTTP_PORT);
     if (httpPort >= 0) {
-      http = CheckpointHttpServer.start(config.get(HTTP_HOST).trim(), httpPort, status, prometheus, clock);
+      http =
+          CheckpointHttpServer.start(
+              config.get(HTTP_HOST).trim(), httpPort, status, prometheus, clock);
       routes.forEach(http::route);
     }
     KafkaClients clients = new KafkaClients(config);
     Topics topics = clients.topics();
     long pollMs = config.getLong(RewindConfig.CHECKPOINT_POLL_MS);
     admin = clients.admin("rewind-checkpoint-end-offsets");
-    EndOffsets endOffsets = new AdminEndOffsets(admin, topics.edits(), Duration.ofMillis(Math.max(5_000, pollMs * 5)));
+    EndOffsets endOffsets =
+        new AdminEndOffsets(admin, topics.edits(), Duration.ofMillis(Math.max(5_000, pollMs * 5)));
     CheckpointListener listener =
         new CheckpointListener() {
           @Override
@@ -137,15 +157,25 @@ public final class CheckpointApp implements AutoCloseable {
     streams =
         new KafkaStreams(
             CheckpointTopology.build(
-                topics, new SerdeFactory(config.registryUrl()), endOffsets, pollMs, config.marginMs(), listener, metrics),
+                topics,
+                new SerdeFactory(config.registryUrl()),
+                endOffsets,
+                pollMs,
+                config.marginMs(),
+                listener,
+                metrics),
             streamsProperties());
     streams.setUncaughtExceptionHandler(
         e -> {
           LOG.error("the checkpoint app's stream thread failed; replacing it", e);
-          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+          return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler
+              .StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     streams.start();
-    LOG.info("checkpoint app {} started against {}", config.get(RewindConfig.CHECKPOINT_APPLICATION_ID), config.bootstrapServers());
+    LOG.info(
+        "checkpoint app {} started against {}",
+        config.get(RewindConfig.CHECKPOINT_APPLICATION_ID),
+        config.bootstrapServers());
   }
 
   Properties streamsProperties() {
@@ -158,16 +188,26 @@ public final class CheckpointApp implements AutoCloseable {
     p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(RewindConfig.CHECKPOINT_STATE_DIR));
     p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(RewindConfig.REPLICATION_FACTOR));
     p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, 1);
-    // After a crash the successor waits this long for the task: keep it short (the broker minimum is 6 s).
+    // After a crash the successor waits this long for the task: keep it short (the broker minimum
+    // is 6 s).
     p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 10_000);
-    // Skipping an undecodable record only withholds a claim or an archive range: C stays lower, never wrong.
-    p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
-    // Transactions v2 (Kafka 4.x): a transaction's first produce answers CONCURRENT_TRANSACTIONS while
-    // the previous commit's markers are still being written; the batch retries after retry.backoff.ms
+    // Skipping an undecodable record only withholds a claim or an archive range: C stays lower,
+    // never wrong.
+    p.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
+    // Transactions v2 (Kafka 4.x): a transaction's first produce answers CONCURRENT_TRANSACTIONS
+    // while
+    // the previous commit's markers are still being written; the batch retries after
+    // retry.backoff.ms
     // (100 ms by default, every commit interval under load) and batches already in flight behind it
-    // fail with a retriable OutOfOrderSequenceException and back off too. No task is reset, but each
-    // occurrence delayed the checkpoint's commit by 100-500 ms. Retry sooner, one request at a time.
-    p.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), PRODUCER_RETRY_BACKOFF_MS);
+    // fail with a retriable OutOfOrderSequenceException and back off too. No task is reset, but
+    // each
+    // occurrence delayed the checkpoint's commit by 100-500 ms. Retry sooner, one request at a
+    // time.
+    p.put(
+        StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG),
+        PRODUCER_RETRY_BACKOFF_MS);
     p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), 1);
     p.putAll(config.withPrefix("streams."));
     return p;
@@ -187,7 +227,10 @@ public final class CheckpointApp implements AutoCloseable {
     return metrics;
   }
 
-  /** The requests the app made to the object store (writing checkpoints/latest.json); none before start and after close. */
+  /**
+   * The requests the app made to the object store (writing checkpoints/latest.json); none before
+   * start and after close.
+   */
   public synchronized StoreRequests storeRequests() {
     return store == null ? StoreRequests.NONE : store.requests();
   }
@@ -197,7 +240,10 @@ public final class CheckpointApp implements AutoCloseable {
     return metrics.decreases();
   }
 
-  /** The app's Prometheus registry, served on {@code /metrics}: other meters (the status's) can be bound to it. */
+  /**
+   * The app's Prometheus registry, served on {@code /metrics}: other meters (the status's) can be
+   * bound to it.
+   */
   public MeterRegistry meterRegistry() {
     return prometheus;
   }
@@ -229,7 +275,8 @@ public final class CheckpointApp implements AutoCloseable {
     boolean started = streams != null;
     if (streams != null) {
       // Leave the group, so a successor gets the task now instead of after the session timeout.
-      streams.close(new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
+      streams.close(
+          new KafkaStreams.CloseOptions().timeout(Duration.ofSeconds(30)).leaveGroup(true));
       streams = null;
     }
     if (http != null) {

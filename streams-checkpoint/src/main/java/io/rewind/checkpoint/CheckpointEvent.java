@@ -4,9 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One input of the checkpoint rules, as a value: what the checkpoint app consumes from the
- * progress and archived topics plus its end-offset polls. The property tests, testkit's brute-force
- * {@code ReferenceCheckpoint} and {@code rewind bench checkpoint} replay sequences of them.
+ * One input of the checkpoint rules, as a value: what the checkpoint app consumes from the progress
+ * and archived topics plus its end-offset polls. The property tests, testkit's brute-force {@code
+ * ReferenceCheckpoint} and {@code rewind bench checkpoint} replay sequences of them.
  */
 public sealed interface CheckpointEvent {
 
@@ -22,7 +22,8 @@ public sealed interface CheckpointEvent {
   }
 
   /** A marker of one queue: every edit with write time below {@code bound} is acknowledged. */
-  record Marker(QueueKey queue, long bound, long sendTime, long marginMs) implements CheckpointEvent {
+  record Marker(QueueKey queue, long bound, long sendTime, long marginMs)
+      implements CheckpointEvent {
     @Override
     public Optional<CheckpointResult> applyTo(CheckpointRules rules) {
       return rules.onMarker(queue, bound, sendTime, marginMs);

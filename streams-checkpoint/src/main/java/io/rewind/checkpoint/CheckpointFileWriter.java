@@ -1,7 +1,7 @@
 package io.rewind.checkpoint;
 
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.store.catalog.CheckpointFile;
 import java.io.IOException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -11,15 +11,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes {@code checkpoints/latest.json} off the stream thread: only the newest checkpoint
- * offered, at most once per interval, so a slow store never stalls the Streams app and a burst
- * of changes costs one PUT.
+ * Writes {@code checkpoints/latest.json} off the stream thread: only the newest checkpoint offered,
+ * at most once per interval, so a slow store never stalls the Streams app and a burst of changes
+ * costs one PUT.
  *
- * <p>The file never moves backwards, except to publish a computed decrease (a broken promise,
- * which must reach restores). It is written before the Streams transaction that computed the
- * value commits; after a crash the successor recomputes from the last committed state and may
- * for a while compute values below one already written. Those were true when written and stay
- * true (what is archived stays archived), so they are not written over.
+ * <p>The file never moves backwards, except to publish a computed decrease (a broken promise, which
+ * must reach restores). It is written before the Streams transaction that computed the value
+ * commits; after a crash the successor recomputes from the last committed state and may for a while
+ * compute values below one already written. Those were true when written and stay true (what is
+ * archived stays archived), so they are not written over.
  */
 final class CheckpointFileWriter implements AutoCloseable {
 
@@ -28,6 +28,7 @@ final class CheckpointFileWriter implements AutoCloseable {
   private final ObjectStore store;
   private final AtomicReference<Offer> pending = new AtomicReference<>();
   private final ScheduledExecutorService executor;
+
   /** The time in the file (the highest unless a decrease was written); touched by flush() only. */
   private long written = Long.MIN_VALUE;
 
@@ -38,7 +39,10 @@ final class CheckpointFileWriter implements AutoCloseable {
     try {
       CheckpointFile.read(store).ifPresent(c -> written = c.time);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot read the checkpoint in {} ({}); the next one is written whatever its time", store, e.toString());
+      LOG.warn(
+          "cannot read the checkpoint in {} ({}); the next one is written whatever its time",
+          store,
+          e.toString());
     }
     this.executor =
         Executors.newSingleThreadScheduledExecutor(
@@ -50,11 +54,16 @@ final class CheckpointFileWriter implements AutoCloseable {
     executor.scheduleWithFixedDelay(this::flush, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
   }
 
-  /** @param decrease true when the rules computed a decrease: then it is written even if lower */
+  /**
+   * @param decrease true when the rules computed a decrease: then it is written even if lower
+   */
   void offer(CheckpointFile.Stored checkpoint, boolean decrease) {
-    pending.accumulateAndGet(new Offer(checkpoint, decrease), (old, now) ->
-        // A decrease not yet written must not be hidden by a later, higher value offered before the flush.
-        old != null && old.decrease && !now.decrease ? new Offer(now.checkpoint, true) : now);
+    pending.accumulateAndGet(
+        new Offer(checkpoint, decrease),
+        (old, now) ->
+            // A decrease not yet written must not be hidden by a later, higher value offered before
+            // the flush.
+            old != null && old.decrease && !now.decrease ? new Offer(now.checkpoint, true) : now);
   }
 
   private void flush() {

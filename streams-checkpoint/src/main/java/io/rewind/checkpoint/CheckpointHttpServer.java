@@ -36,6 +36,7 @@ final class CheckpointHttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointHttpServer.class);
   private static final String JSON = "application/json; charset=utf-8";
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   /** Fields in the order written, most important first. */
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -45,33 +46,52 @@ final class CheckpointHttpServer implements AutoCloseable {
   private final PrometheusMeterRegistry prometheus;
   private final Clock clock;
 
-  private CheckpointHttpServer(HttpServer server, CheckpointStatus status, PrometheusMeterRegistry prometheus, Clock clock) {
+  private CheckpointHttpServer(
+      HttpServer server, CheckpointStatus status, PrometheusMeterRegistry prometheus, Clock clock) {
     this.server = server;
     this.status = status;
     this.prometheus = prometheus;
     this.clock = clock;
-    this.executor = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "rewind-checkpoint-http");
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-checkpoint-http");
+              t.setDaemon(true);
+              return t;
+            });
   }
 
   /** Binds {@code host:port} (port 0: a free one) and starts serving. */
-  static CheckpointHttpServer start(String host, int port, CheckpointStatus status, PrometheusMeterRegistry prometheus, Clock clock) {
+  static CheckpointHttpServer start(
+      String host,
+      int port,
+      CheckpointStatus status,
+      PrometheusMeterRegistry prometheus,
+      Clock clock) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(host, port), 16);
     } catch (IOException e) {
       throw new IllegalStateException(
-          "the checkpoint app cannot serve HTTP on " + host + ":" + port + " (" + e.getMessage() + "): choose another "
-              + CheckpointApp.HTTP_PORT + " (0 picks a free port, -1 turns the endpoint off)", e);
+          "the checkpoint app cannot serve HTTP on "
+              + host
+              + ":"
+              + port
+              + " ("
+              + e.getMessage()
+              + "): choose another "
+              + CheckpointApp.HTTP_PORT
+              + " (0 picks a free port, -1 turns the endpoint off)",
+          e);
     }
     CheckpointHttpServer s = new CheckpointHttpServer(server, status, prometheus, clock);
     server.createContext("/", s::handle);
     server.setExecutor(s.executor);
     server.start();
-    LOG.info("checkpoint app serving http://{}:{}/checkpoint, /queues and /metrics", host, s.address().getPort());
+    LOG.info(
+        "checkpoint app serving http://{}:{}/checkpoint, /queues and /metrics",
+        host,
+        s.address().getPort());
     return s;
   }
 
@@ -93,8 +113,18 @@ final class CheckpointHttpServer implements AutoCloseable {
       switch (exchange.getRequestURI().getPath()) {
         case "/checkpoint" -> checkpoint(exchange);
         case "/queues" -> respond(exchange, 200, JSON, MAPPER.writeValueAsBytes(queues()));
-        case "/metrics" -> respond(exchange, 200, PROMETHEUS_TEXT, prometheus.scrape().getBytes(StandardCharsets.UTF_8));
-        default -> respond(exchange, 404, JSON, error("no such resource: use /checkpoint, /queues or /metrics"));
+        case "/metrics" ->
+            respond(
+                exchange,
+                200,
+                PROMETHEUS_TEXT,
+                prometheus.scrape().getBytes(StandardCharsets.UTF_8));
+        default ->
+            respond(
+                exchange,
+                404,
+                JSON,
+                error("no such resource: use /checkpoint, /queues or /metrics"));
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("HTTP request {} failed: {}", exchange.getRequestURI(), e.toString());
@@ -104,7 +134,12 @@ final class CheckpointHttpServer implements AutoCloseable {
   private void checkpoint(HttpExchange exchange) throws IOException {
     Optional<CheckpointStatus.Latest> latest = status.latest();
     if (latest.isEmpty()) {
-      respond(exchange, 503, JSON, error("no checkpoint yet: the app waits for a cluster snapshot and for its claims to be archived"));
+      respond(
+          exchange,
+          503,
+          JSON,
+          error(
+              "no checkpoint yet: the app waits for a cluster snapshot and for its claims to be archived"));
       return;
     }
     long now = clock.millis();
@@ -133,9 +168,13 @@ final class CheckpointHttpServer implements AutoCloseable {
       row.put("server", v.queue().server());
       row.put("wal_group", v.queue().walGroup());
       row.put("contribution", v.contribution());
-      row.put("contribution_iso", v.contribution() == null ? null : TimeParser.format(v.contribution()));
+      row.put(
+          "contribution_iso",
+          v.contribution() == null ? null : TimeParser.format(v.contribution()));
       row.put("rule", v.rule());
-      row.put("last_marker_age_ms", v.lastMarkerSendTime() == null ? null : now - v.lastMarkerSendTime());
+      row.put(
+          "last_marker_age_ms",
+          v.lastMarkerSendTime() == null ? null : now - v.lastMarkerSendTime());
       row.put("removal_pending", v.removalPending());
       row.put("holds_checkpoint", v.queue().equals(holder));
       rows.add(row);
@@ -150,7 +189,8 @@ final class CheckpointHttpServer implements AutoCloseable {
     return MAPPER.writeValueAsBytes(Map.of("error", message));
   }
 
-  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void respond(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length);
     try (OutputStream out = exchange.getResponseBody()) {

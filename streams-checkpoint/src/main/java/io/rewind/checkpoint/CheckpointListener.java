@@ -17,6 +17,9 @@ public interface CheckpointListener {
   /** A changed checkpoint was forwarded to the checkpoints topic. */
   void published(CheckpointResult result, Checkpoint record);
 
-  /** Per-queue rows changed (at least once per end-offset poll): a view, or empty for a queue that is gone. */
+  /**
+   * Per-queue rows changed (at least once per end-offset poll): a view, or empty for a queue that
+   * is gone.
+   */
   default void queuesChanged(Map<QueueKey, Optional<QueueView>> changes) {}
 }

@@ -8,11 +8,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The checkpoint app's meters (Prometheus names in brackets): the checkpoint time
- * [{@code rewind_checkpoint_time_seconds}], the RPO, now minus the checkpoint
- * [{@code rewind_checkpoint_rpo_seconds}], computed decreases
- * [{@code rewind_checkpoint_decreases_total}], known queues [{@code rewind_checkpoint_queues}]
- * and events processed by type [{@code rewind_checkpoint_events_total{type=...}}].
+ * The checkpoint app's meters (Prometheus names in brackets): the checkpoint time [{@code
+ * rewind_checkpoint_time_seconds}], the RPO, now minus the checkpoint [{@code
+ * rewind_checkpoint_rpo_seconds}], computed decreases [{@code rewind_checkpoint_decreases_total}],
+ * known queues [{@code rewind_checkpoint_queues}] and events processed by type [{@code
+ * rewind_checkpoint_events_total{type=...}}].
  */
 public final class CheckpointMetrics {
 
@@ -24,6 +24,7 @@ public final class CheckpointMetrics {
 
   /** The {@code type} tag values of {@link #EVENTS}. */
   public static final String SNAPSHOT = "snapshot";
+
   public static final String MARKER = "marker";
   public static final String ARCHIVED = "archived";
   public static final String END_OFFSETS = "end_offsets";
@@ -32,20 +33,32 @@ public final class CheckpointMetrics {
   private final Map<String, Counter> events = new TreeMap<>();
 
   public CheckpointMetrics(MeterRegistry registry, CheckpointStatus status, Clock clock) {
-    decreases = Counter.builder(DECREASES)
-        .description("Computed checkpoints lower than the previous one: broken promises")
-        .register(registry);
+    decreases =
+        Counter.builder(DECREASES)
+            .description("Computed checkpoints lower than the previous one: broken promises")
+            .register(registry);
     for (String type : new String[] {SNAPSHOT, MARKER, ARCHIVED, END_OFFSETS}) {
-      events.put(type, Counter.builder(EVENTS)
-          .description("Events the checkpoint rules processed: progress records, archived segments, end-offset polls")
-          .tag("type", type)
-          .register(registry));
+      events.put(
+          type,
+          Counter.builder(EVENTS)
+              .description(
+                  "Events the checkpoint rules processed: progress records, archived segments, end-offset polls")
+              .tag("type", type)
+              .register(registry));
     }
-    Gauge.builder(TIME, status, s -> s.latest().map(l -> l.result().time() / 1000.0).orElse(Double.NaN))
-        .description("The checkpoint C (seconds since the epoch): every edit written at or before it is archived")
+    Gauge.builder(
+            TIME, status, s -> s.latest().map(l -> l.result().time() / 1000.0).orElse(Double.NaN))
+        .description(
+            "The checkpoint C (seconds since the epoch): every edit written at or before it is archived")
         .baseUnit("seconds")
         .register(registry);
-    Gauge.builder(RPO, status, s -> s.latest().map(l -> (clock.millis() - l.result().time()) / 1000.0).orElse(Double.NaN))
+    Gauge.builder(
+            RPO,
+            status,
+            s ->
+                s.latest()
+                    .map(l -> (clock.millis() - l.result().time()) / 1000.0)
+                    .orElse(Double.NaN))
         .description("Now minus the checkpoint: the recovery point objective this instant")
         .baseUnit("seconds")
         .register(registry);

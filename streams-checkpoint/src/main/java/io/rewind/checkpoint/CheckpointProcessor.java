@@ -25,11 +25,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the progress and archived topics and the periodic end-offset poll to
- * {@link CheckpointRules}, persists the changed state entries in a changelogged store after every
- * event, and forwards the checkpoint and the per-queue rows when they change.
+ * Feeds the progress and archived topics and the periodic end-offset poll to {@link
+ * CheckpointRules}, persists the changed state entries in a changelogged store after every event,
+ * and forwards the checkpoint and the per-queue rows when they change.
  */
-final class CheckpointProcessor implements Processor<byte[], SpecificRecord, String, SpecificRecord> {
+final class CheckpointProcessor
+    implements Processor<byte[], SpecificRecord, String, SpecificRecord> {
 
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointProcessor.class);
 
@@ -47,7 +48,12 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
   private CheckpointRules rules;
   private Long publishedTime;
 
-  CheckpointProcessor(EndOffsets endOffsets, long pollMs, long markerMarginMs, CheckpointListener listener, CheckpointMetrics metrics) {
+  CheckpointProcessor(
+      EndOffsets endOffsets,
+      long pollMs,
+      long markerMarginMs,
+      CheckpointListener listener,
+      CheckpointMetrics metrics) {
     this.endOffsets = endOffsets;
     this.pollMs = pollMs;
     this.markerMarginMs = markerMarginMs;
@@ -65,7 +71,10 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
     }
     rules = CheckpointRules.importState(entries);
     publishedTime = rules.current().map(CheckpointResult::time).orElse(null);
-    LOG.info("checkpoint state restored: {} entries, {} queues, checkpoint {}", entries.size(), rules.queueCount(),
+    LOG.info(
+        "checkpoint state restored: {} entries, {} queues, checkpoint {}",
+        entries.size(),
+        rules.queueCount(),
         publishedTime);
     listener.restored(rules.current(), rules.queues());
     rules.drainChangedQueues();
@@ -81,7 +90,8 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
       rules.onArchived(segment.getPartition(), segment.getStartOffset(), segment.getEndOffset());
       metrics.count(CheckpointMetrics.ARCHIVED);
     } else if (value != null) {
-      LOG.warn("ignoring a {} on the checkpoint app's input: only ProgressEvent and ArchivedSegment are expected",
+      LOG.warn(
+          "ignoring a {} on the checkpoint app's input: only ProgressEvent and ArchivedSegment are expected",
           value.getClass().getSimpleName());
       return;
     }
@@ -98,7 +108,8 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
       rules.onSnapshot(snapshot.getReadTime(), snapshot.getMarginMs(), listings);
       metrics.count(CheckpointMetrics.SNAPSHOT);
     } else if (body instanceof Marker marker) {
-      rules.onMarker(QueueKey.of(marker.getQueue()), marker.getBound(), event.getSendTime(), markerMarginMs);
+      rules.onMarker(
+          QueueKey.of(marker.getQueue()), marker.getBound(), event.getSendTime(), markerMarginMs);
       metrics.count(CheckpointMetrics.MARKER);
     }
   }
@@ -121,7 +132,8 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
     rules.drainChangedState().forEach((k, v) -> puts.add(KeyValue.pair(k, v)));
     store.putAll(puts);
     Optional<CheckpointResult> current = rules.current();
-    boolean changed = current.isPresent() && !Long.valueOf(current.get().time()).equals(publishedTime);
+    boolean changed =
+        current.isPresent() && !Long.valueOf(current.get().time()).equals(publishedTime);
     long now = context.currentSystemTimeMs();
     if (changed || withQueueRows) {
       Map<QueueKey, Optional<QueueView>> rows = rules.drainChangedQueues();
@@ -135,10 +147,15 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
         LOG.error(
             "critical: the checkpoint went back from {} to {} (held by {}, rule {}): a published promise is broken;"
                 + " check the clocks and the margin of the publishers, and the queue's claims",
-            publishedTime, c.time(), c.heldBy(), c.rule());
+            publishedTime,
+            c.time(),
+            c.heldBy(),
+            c.rule());
       }
       Checkpoint record = toRecord(c, now);
-      context.forward(new Record<String, SpecificRecord>(GLOBAL_KEY, record, now), CheckpointTopology.CHECKPOINT_SINK);
+      context.forward(
+          new Record<String, SpecificRecord>(GLOBAL_KEY, record, now),
+          CheckpointTopology.CHECKPOINT_SINK);
       publishedTime = c.time();
       listener.published(c, record);
     }
@@ -146,15 +163,19 @@ final class CheckpointProcessor implements Processor<byte[], SpecificRecord, Str
 
   private void forwardQueue(QueueKey queue, Optional<QueueView> view, long now) {
     QueueCheckpoint row =
-        view.map(v -> QueueCheckpoint.newBuilder()
-                .setQueue(queue.toAvro())
-                .setContribution(v.contribution())
-                .setRule(v.rule())
-                .setLastMarkerSendTime(v.lastMarkerSendTime())
-                .setUpdatedAt(now)
-                .build())
+        view.map(
+                v ->
+                    QueueCheckpoint.newBuilder()
+                        .setQueue(queue.toAvro())
+                        .setContribution(v.contribution())
+                        .setRule(v.rule())
+                        .setLastMarkerSendTime(v.lastMarkerSendTime())
+                        .setUpdatedAt(now)
+                        .build())
             .orElse(null);
-    context.forward(new Record<String, SpecificRecord>(QUEUE_KEY_PREFIX + queue, row, now), CheckpointTopology.QUEUE_SINK);
+    context.forward(
+        new Record<String, SpecificRecord>(QUEUE_KEY_PREFIX + queue, row, now),
+        CheckpointTopology.QUEUE_SINK);
   }
 
   static Checkpoint toRecord(CheckpointResult c, long computedAt) {

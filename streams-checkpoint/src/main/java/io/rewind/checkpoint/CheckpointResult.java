@@ -10,4 +10,5 @@ package io.rewind.checkpoint;
  * @param decreased true when C is lower than the previously computed C: a broken promise
  * @param queueCount the queues known when C was computed
  */
-public record CheckpointResult(long time, QueueKey heldBy, String rule, boolean decreased, int queueCount) {}
+public record CheckpointResult(
+    long time, QueueKey heldBy, String rule, boolean decreased, int queueCount) {}

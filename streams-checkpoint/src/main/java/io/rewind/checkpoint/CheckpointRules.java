@@ -20,29 +20,30 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * The checkpoint rules of docs/architecture.md ("The checkpoint"), per replication queue, gated
- * on what is durably archived. Pure: events go in, in consumption order, and the checkpoint C
- * comes out; no Kafka and no I/O.
+ * The checkpoint rules of docs/architecture.md ("The checkpoint"), per replication queue, gated on
+ * what is durably archived. Pure: events go in, in consumption order, and the checkpoint C comes
+ * out; no Kafka and no I/O.
  *
- * <p>Claims (snapshot listings, markers, removals) wait for the first end-offset poll of the
- * edits topic that starts after them (their epoch) and become effective once every partition's
- * contiguous archived frontier reaches that poll's end offsets. End offsets only grow, so epochs
- * become effective in order and wait in a FIFO.
+ * <p>Claims (snapshot listings, markers, removals) wait for the first end-offset poll of the edits
+ * topic that starts after them (their epoch) and become effective once every partition's contiguous
+ * archived frontier reaches that poll's end offsets. End offsets only grow, so epochs become
+ * effective in order and wait in a FIFO.
  *
  * <p>Cost per event is O(log n) in the number of queues (contributions sit in an ordered set),
  * amortized where one archive event releases many claims; a snapshot costs O(n log n), as reading
  * it does.
  *
- * <p>The membership guard is a claim too: "every queue that exists at R is listed, and every
- * queue that is not has had all its edits acknowledged". A queue can be created, ship its
- * edits and be removed between two snapshot reads (a region server that dies right after it
- * starts); with markers off nothing else speaks for those edits. So R − margin caps C only once
- * the snapshot's epoch is effective, like any other claim.
+ * <p>The membership guard is a claim too: "every queue that exists at R is listed, and every queue
+ * that is not has had all its edits acknowledged". A queue can be created, ship its edits and be
+ * removed between two snapshot reads (a region server that dies right after it starts); with
+ * markers off nothing else speaks for those edits. So R − margin caps C only once the snapshot's
+ * epoch is effective, like any other claim.
  *
- * <p>One deliberate refinement of the new-queue rule ({@link #RULE_NEW_QUEUE}): a new queue keeps its floor R' − margin even after a
- * claim becomes effective, contributing the higher of the two. The floor is a fact about the
- * queue's edits (none is older), so it stays true; dropping it would let a lower first marker
- * (an edit appended just after R' with an older write time) pull C backwards.
+ * <p>One deliberate refinement of the new-queue rule ({@link #RULE_NEW_QUEUE}): a new queue keeps
+ * its floor R' − margin even after a claim becomes effective, contributing the higher of the two.
+ * The floor is a fact about the queue's edits (none is older), so it stays true; dropping it would
+ * let a lower first marker (an edit appended just after R' with an older write time) pull C
+ * backwards.
  */
 public final class CheckpointRules {
 
@@ -54,29 +55,39 @@ public final class CheckpointRules {
 
   /** The bound of a claim that carries only a removal. */
   private static final long NO_BOUND = Long.MIN_VALUE;
+
   private static final long NO_REMOVAL = -1;
 
   private Long latestReadTime;
+
   /** R_latest − margin of the newest snapshot consumed. */
   private long latestGuard;
+
   /** The highest R − margin of a snapshot received since the last poll, or null. */
   private Long unattachedGuard;
+
   /** The highest R − margin of a snapshot whose epoch is effective, or null. */
   private Long effectiveGuard;
+
   private Long lastC;
   private long nextClaimSeq;
   private long nextEpochSeq;
   private long[] maxEndOffsets = new long[0];
 
   private final Map<QueueKey, QueueState> queues = new HashMap<>();
+
   /** Queues whose removal became effective: markers for them are stale and ignored. */
   private final Set<QueueKey> removed = new HashSet<>();
+
   private final TreeSet<QueueState> contributions =
-      new TreeSet<>(Comparator.comparingLong((QueueState q) -> q.contribution).thenComparing(q -> q.key));
+      new TreeSet<>(
+          Comparator.comparingLong((QueueState q) -> q.contribution).thenComparing(q -> q.key));
   private int blocking;
   private final Map<Integer, PartitionFrontier> frontiers = new HashMap<>();
+
   /** Claims received since the last end-offset poll, merged per queue. */
   private final Map<QueueKey, Claim> unattached = new LinkedHashMap<>();
+
   private final ArrayDeque<Epoch> epochs = new ArrayDeque<>();
 
   private Optional<CheckpointResult> current = Optional.empty();
@@ -85,12 +96,17 @@ public final class CheckpointRules {
   private final Set<QueueKey> dirtyQueues = new HashSet<>();
   private final Set<QueueKey> dirtyClaims = new HashSet<>();
   private final Set<Integer> dirtyPartitions = new HashSet<>();
+
   /** Epochs created (the epoch) or released (null) since the last drain. */
   private final Map<Long, Epoch> dirtyEpochs = new HashMap<>();
+
   private final Set<QueueKey> changedViews = new HashSet<>();
 
-  /** A cluster snapshot read at {@code readTime}; listing bounds already have the margin subtracted. */
-  public Optional<CheckpointResult> onSnapshot(long readTime, long marginMs, List<Listing> listings) {
+  /**
+   * A cluster snapshot read at {@code readTime}; listing bounds already have the margin subtracted.
+   */
+  public Optional<CheckpointResult> onSnapshot(
+      long readTime, long marginMs, List<Listing> listings) {
     if (latestReadTime != null && readTime <= latestReadTime) {
       // An older cut (a slower second publisher): its absences prove nothing after a newer cut.
       return recompute();
@@ -128,13 +144,15 @@ public final class CheckpointRules {
     }
     latestReadTime = readTime;
     latestGuard = readTime - marginMs;
-    unattachedGuard = unattachedGuard == null ? latestGuard : Math.max(unattachedGuard, latestGuard);
+    unattachedGuard =
+        unattachedGuard == null ? latestGuard : Math.max(unattachedGuard, latestGuard);
     metaDirty = true;
     return recompute();
   }
 
   /** A marker: every edit of the queue with write time below {@code bound} is acknowledged. */
-  public Optional<CheckpointResult> onMarker(QueueKey queue, long bound, long sendTime, long marginMs) {
+  public Optional<CheckpointResult> onMarker(
+      QueueKey queue, long bound, long sendTime, long marginMs) {
     if (removed.contains(queue)) {
       return recompute();
     }
@@ -170,7 +188,12 @@ public final class CheckpointRules {
       metaDirty = true;
     }
     if (!unattached.isEmpty() || unattachedGuard != null) {
-      Epoch epoch = new Epoch(nextEpochSeq++, maxEndOffsets.clone(), unattachedGuard, new ArrayList<>(unattached.values()));
+      Epoch epoch =
+          new Epoch(
+              nextEpochSeq++,
+              maxEndOffsets.clone(),
+              unattachedGuard,
+              new ArrayList<>(unattached.values()));
       epochs.addLast(epoch);
       dirtyEpochs.put(epoch.seq, epoch);
       dirtyClaims.addAll(unattached.keySet());
@@ -219,9 +242,7 @@ public final class CheckpointRules {
     return views;
   }
 
-  /**
-   * The per-queue rows changed since the last call: a view, or empty for a queue that is gone.
-   */
+  /** The per-queue rows changed since the last call: a view, or empty for a queue that is gone. */
   public Map<QueueKey, Optional<QueueView>> drainChangedQueues() {
     Map<QueueKey, Optional<QueueView>> out = new TreeMap<>();
     for (QueueKey key : changedViews) {
@@ -254,7 +275,9 @@ public final class CheckpointRules {
       out.put(RulesState.partitionKey(p), RulesState.encode(partitionEntry(p, frontiers.get(p))));
     }
     dirtyPartitions.clear();
-    dirtyEpochs.forEach((seq, e) -> out.put(RulesState.epochKey(seq), e == null ? null : RulesState.encode(e.entry())));
+    dirtyEpochs.forEach(
+        (seq, e) ->
+            out.put(RulesState.epochKey(seq), e == null ? null : RulesState.encode(e.entry())));
     dirtyEpochs.clear();
     return out;
   }
@@ -266,12 +289,16 @@ public final class CheckpointRules {
     queues.keySet().forEach(k -> out.put(RulesState.queueKey(k), encodeQueue(k)));
     removed.forEach(k -> out.put(RulesState.queueKey(k), encodeQueue(k)));
     unattached.forEach((k, c) -> out.put(RulesState.claimKey(k), RulesState.encode(c.entry())));
-    frontiers.forEach((p, f) -> out.put(RulesState.partitionKey(p), RulesState.encode(partitionEntry(p, f))));
+    frontiers.forEach(
+        (p, f) -> out.put(RulesState.partitionKey(p), RulesState.encode(partitionEntry(p, f))));
     epochs.forEach(e -> out.put(RulesState.epochKey(e.seq), RulesState.encode(e.entry())));
     return out;
   }
 
-  /** Rebuilds the rules from entries written by {@link #drainChangedState()} or {@link #exportState()}. */
+  /**
+   * Rebuilds the rules from entries written by {@link #drainChangedState()} or {@link
+   * #exportState()}.
+   */
   public static CheckpointRules importState(Map<String, byte[]> entries) {
     CheckpointRules rules = new CheckpointRules();
     List<Epoch> epochs = new ArrayList<>();
@@ -300,7 +327,8 @@ public final class CheckpointRules {
         PartitionEntry p = RulesState.decode(key, bytes, PartitionEntry.class);
         Map<Long, Long> pending = new HashMap<>();
         p.pending().forEach(r -> pending.put(r[0], r[1]));
-        rules.frontiers.put(p.partition(), new PartitionFrontier(p.started(), p.frontier(), pending));
+        rules.frontiers.put(
+            p.partition(), new PartitionFrontier(p.started(), p.frontier(), pending));
       } else if (key.startsWith(RulesState.EPOCH)) {
         EpochEntry entry = RulesState.decode(key, bytes, EpochEntry.class);
         List<Claim> claims = new ArrayList<>();
@@ -308,7 +336,9 @@ public final class CheckpointRules {
         epochs.add(new Epoch(entry.seq(), entry.endOffsets(), entry.guard(), claims));
       } else {
         throw new CorruptCheckpointStateException(
-            "unknown checkpoint state entry '" + key + "': the state was written by a newer version;"
+            "unknown checkpoint state entry '"
+                + key
+                + "': the state was written by a newer version;"
                 + " run that version or reset the checkpoint app",
             null);
       }
@@ -467,19 +497,35 @@ public final class CheckpointRules {
 
   private MetaEntry meta() {
     return new MetaEntry(
-        latestReadTime, latestGuard, unattachedGuard, effectiveGuard, lastC, nextClaimSeq, nextEpochSeq, maxEndOffsets);
+        latestReadTime,
+        latestGuard,
+        unattachedGuard,
+        effectiveGuard,
+        lastC,
+        nextClaimSeq,
+        nextEpochSeq,
+        maxEndOffsets);
   }
 
   private byte[] encodeQueue(QueueKey key) {
     QueueState q = queues.get(key);
     if (q == null) {
       return removed.contains(key)
-          ? RulesState.encode(new QueueEntry(key.server(), key.walGroup(), true, null, null, false, null, null, NO_REMOVAL))
+          ? RulesState.encode(
+              new QueueEntry(
+                  key.server(), key.walGroup(), true, null, null, false, null, null, NO_REMOVAL))
           : null;
     }
     return RulesState.encode(
         new QueueEntry(
-            key.server(), key.walGroup(), false, q.floor, q.best, q.listed, q.markerExistedBy, q.lastMarkerSendTime,
+            key.server(),
+            key.walGroup(),
+            false,
+            q.floor,
+            q.best,
+            q.listed,
+            q.markerExistedBy,
+            q.lastMarkerSendTime,
             q.removalClaimSeq));
   }
 
@@ -492,17 +538,24 @@ public final class CheckpointRules {
   /** What the rules know of one live queue. */
   private static final class QueueState {
     final QueueKey key;
+
     /** Rule 2: no edit of the queue is older than this (R' − margin), or null. */
     Long floor;
+
     /** The highest effective claim, or null. */
     Long best;
+
     /** Listed by a snapshot at least once: absent from a later one, it is removed. */
     boolean listed;
+
     /** The queue existed before this time (a marker's send time + margin), or null. */
     Long markerExistedBy;
+
     Long lastMarkerSendTime;
+
     /** The sequence of the pending removal claim, or NO_REMOVAL. */
     long removalClaimSeq = NO_REMOVAL;
+
     /** The value indexed in the ordered set (null while blocking); kept to find it again. */
     Long contribution;
 
@@ -525,7 +578,8 @@ public final class CheckpointRules {
     }
 
     QueueView view() {
-      return new QueueView(key, contribution, rule(), lastMarkerSendTime, removalClaimSeq != NO_REMOVAL);
+      return new QueueView(
+          key, contribution, rule(), lastMarkerSendTime, removalClaimSeq != NO_REMOVAL);
     }
   }
 
@@ -558,8 +612,10 @@ public final class CheckpointRules {
   private static final class Epoch {
     final long seq;
     final long[] endOffsets;
+
     /** The membership guard R − margin of the newest snapshot among the claims, or null. */
     final Long guard;
+
     final List<Claim> claims;
 
     Epoch(long seq, long[] endOffsets, Long guard, List<Claim> claims) {

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
- * What the checkpoint app knows, for readers off the stream thread (the HTTP endpoint, the
- * gauges, embedding code): the newest checkpoint and the per-queue table, as the stream thread
- * last reported them.
+ * What the checkpoint app knows, for readers off the stream thread (the HTTP endpoint, the gauges,
+ * embedding code): the newest checkpoint and the per-queue table, as the stream thread last
+ * reported them.
  */
 public final class CheckpointStatus implements CheckpointListener {
 
@@ -45,13 +45,14 @@ public final class CheckpointStatus implements CheckpointListener {
 
   @Override
   public void queuesChanged(Map<QueueKey, Optional<QueueView>> changes) {
-    changes.forEach((key, view) -> {
-      if (view.isPresent()) {
-        queues.put(key, view.get());
-      } else {
-        queues.remove(key);
-      }
-    });
+    changes.forEach(
+        (key, view) -> {
+          if (view.isPresent()) {
+            queues.put(key, view.get());
+          } else {
+            queues.remove(key);
+          }
+        });
   }
 
   public Optional<Latest> latest() {

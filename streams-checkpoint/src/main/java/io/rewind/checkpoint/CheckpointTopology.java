@@ -16,8 +16,8 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The checkpoint app's topology: the progress and archived topics (one partition each, so one
- * task sees one total order of each) into one processor with one changelogged store, out to the
+ * The checkpoint app's topology: the progress and archived topics (one partition each, so one task
+ * sees one total order of each) into one processor with one changelogged store, out to the
  * checkpoints topic.
  */
 public final class CheckpointTopology {
@@ -30,8 +30,8 @@ public final class CheckpointTopology {
   private CheckpointTopology() {}
 
   /**
-   * @param markerMarginMs the margin to assume for markers (they do not carry it): the
-   *     configured checkpoint.margin.ms
+   * @param markerMarginMs the margin to assume for markers (they do not carry it): the configured
+   *     checkpoint.margin.ms
    */
   public static Topology build(
       Topics topics,
@@ -42,14 +42,37 @@ public final class CheckpointTopology {
       CheckpointListener listener,
       CheckpointMetrics metrics) {
     Topology t = new Topology();
-    t.addSource("progress", new ByteArrayDeserializer(), widen(serdes.deserializer(ProgressEvent.class)), topics.progress());
-    t.addSource("archived", new ByteArrayDeserializer(), widen(serdes.deserializer(ArchivedSegment.class)), topics.archived());
+    t.addSource(
+        "progress",
+        new ByteArrayDeserializer(),
+        widen(serdes.deserializer(ProgressEvent.class)),
+        topics.progress());
+    t.addSource(
+        "archived",
+        new ByteArrayDeserializer(),
+        widen(serdes.deserializer(ArchivedSegment.class)),
+        topics.archived());
     t.addProcessor(
-        PROCESSOR, () -> new CheckpointProcessor(endOffsets, pollMs, markerMarginMs, listener, metrics), "progress", "archived");
+        PROCESSOR,
+        () -> new CheckpointProcessor(endOffsets, pollMs, markerMarginMs, listener, metrics),
+        "progress",
+        "archived");
     t.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()), PROCESSOR);
-    t.addSink(CHECKPOINT_SINK, topics.checkpoints(), new StringSerializer(), narrow(serdes.serializer(Checkpoint.class), Checkpoint.class), PROCESSOR);
-    t.addSink(QUEUE_SINK, topics.checkpoints(), new StringSerializer(), narrow(serdes.serializer(QueueCheckpoint.class), QueueCheckpoint.class), PROCESSOR);
+        Stores.keyValueStoreBuilder(
+            Stores.inMemoryKeyValueStore(STORE), Serdes.String(), Serdes.ByteArray()),
+        PROCESSOR);
+    t.addSink(
+        CHECKPOINT_SINK,
+        topics.checkpoints(),
+        new StringSerializer(),
+        narrow(serdes.serializer(Checkpoint.class), Checkpoint.class),
+        PROCESSOR);
+    t.addSink(
+        QUEUE_SINK,
+        topics.checkpoints(),
+        new StringSerializer(),
+        narrow(serdes.serializer(QueueCheckpoint.class), QueueCheckpoint.class),
+        PROCESSOR);
     return t;
   }
 
@@ -61,7 +84,8 @@ public final class CheckpointTopology {
       }
 
       @Override
-      public SpecificRecord deserialize(String topic, org.apache.kafka.common.header.Headers headers, byte[] data) {
+      public SpecificRecord deserialize(
+          String topic, org.apache.kafka.common.header.Headers headers, byte[] data) {
         return d.deserialize(topic, headers, data);
       }
 
@@ -72,7 +96,8 @@ public final class CheckpointTopology {
     };
   }
 
-  private static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(Serializer<T> s, Class<T> type) {
+  private static <T extends SpecificRecord> Serializer<SpecificRecord> narrow(
+      Serializer<T> s, Class<T> type) {
     return new Serializer<>() {
       @Override
       public byte[] serialize(String topic, SpecificRecord data) {
@@ -80,7 +105,8 @@ public final class CheckpointTopology {
       }
 
       @Override
-      public byte[] serialize(String topic, org.apache.kafka.common.header.Headers headers, SpecificRecord data) {
+      public byte[] serialize(
+          String topic, org.apache.kafka.common.header.Headers headers, SpecificRecord data) {
         return s.serialize(topic, headers, type.cast(data));
       }
 

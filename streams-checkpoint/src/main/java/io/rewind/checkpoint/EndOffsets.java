@@ -4,6 +4,8 @@ package io.rewind.checkpoint;
 @FunctionalInterface
 public interface EndOffsets {
 
-  /** @throws EndOffsetsUnavailableException when the broker does not answer in time */
+  /**
+   * @throws EndOffsetsUnavailableException when the broker does not answer in time
+   */
   long[] read();
 }

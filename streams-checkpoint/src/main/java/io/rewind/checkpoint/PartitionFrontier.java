@@ -14,6 +14,7 @@ final class PartitionFrontier {
 
   private boolean started;
   private long frontier;
+
   /** Ranges beyond the frontier: start to the highest end seen for that start. */
   private final NavigableMap<Long, Long> pending = new TreeMap<>();
 

@@ -14,7 +14,8 @@ public record QueueKey(String server, String walGroup) implements Comparable<Que
 
   public QueueKey {
     if (server == null || walGroup == null) {
-      throw new IllegalArgumentException("a queue needs both a server and a WAL group, got " + server + "/" + walGroup);
+      throw new IllegalArgumentException(
+          "a queue needs both a server and a WAL group, got " + server + "/" + walGroup);
     }
   }
 

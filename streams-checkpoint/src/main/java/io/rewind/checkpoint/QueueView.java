@@ -9,4 +9,9 @@ package io.rewind.checkpoint;
  * @param lastMarkerSendTime the newest send time of a marker for the queue, or null
  * @param removalPending true when a removal claim waits to become effective
  */
-public record QueueView(QueueKey queue, Long contribution, String rule, Long lastMarkerSendTime, boolean removalPending) {}
+public record QueueView(
+    QueueKey queue,
+    Long contribution,
+    String rule,
+    Long lastMarkerSendTime,
+    boolean removalPending) {}

@@ -86,7 +86,12 @@ final class RulesState {
       return MAPPER.readValue(bytes, type);
     } catch (IOException e) {
       throw new CorruptCheckpointStateException(
-          "checkpoint state entry '" + key + "' cannot be read as " + type.getSimpleName() + " (" + e.getMessage()
+          "checkpoint state entry '"
+              + key
+              + "' cannot be read as "
+              + type.getSimpleName()
+              + " ("
+              + e.getMessage()
               + "): reset the checkpoint app (kafka-streams-application-reset with its application.id) so it"
               + " rebuilds its state from the progress and archived topics",
           e);

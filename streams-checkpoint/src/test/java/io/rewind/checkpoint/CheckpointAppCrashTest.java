@@ -8,13 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.stack.ChildProcess;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.LoopbackPorts;
+import io.rewind.store.catalog.CheckpointFile;
 import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,15 +41,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The checkpoint app in a child JVM on a real broker, killed with SIGKILL while progress and
- * archive events flow, restarted, killed again and restarted again. Its store is in memory, so
- * each successor rebuilds its state from the changelog alone (the test checks that no local state
- * was ever written): the checkpoint resumes and never goes backwards, on the checkpoints topic and
- * in the store file. Its HTTP endpoint is checked over real HTTP.
+ * archive events flow, restarted, killed again and restarted again. Its store is in memory, so each
+ * successor rebuilds its state from the changelog alone (the test checks that no local state was
+ * ever written): the checkpoint resumes and never goes backwards, on the checkpoints topic and in
+ * the store file. Its HTTP endpoint is checked over real HTTP.
  */
 class CheckpointAppCrashTest {
 
   private static final Duration PATIENCE = Duration.ofSeconds(60);
-  private static final Pattern RESTORED = Pattern.compile("checkpoint state restored: (\\d+) entries, (\\d+) queues, checkpoint (\\d+)");
+  private static final Pattern RESTORED =
+      Pattern.compile(
+          "checkpoint state restored: (\\d+) entries, (\\d+) queues, checkpoint (\\d+)");
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static EmbeddedStack stack;
@@ -83,14 +85,18 @@ class CheckpointAppCrashTest {
     List<Long> inFile = new CopyOnWriteArrayList<>();
 
     try (ProgressFeeder feeder = new ProgressFeeder(config);
-        Observer topicObserver = Observer.start("checkpoints-topic", () -> readGlobals(config, topics, onTopic));
+        Observer topicObserver =
+            Observer.start("checkpoints-topic", () -> readGlobals(config, topics, onTopic));
         ObjectStore store = ObjectStore.open(config);
         Observer fileObserver = Observer.start("checkpoint-file", () -> readFile(store, inFile))) {
       feeder.start();
 
       ChildProcess first = startApp(settings, "first");
       try {
-        awaitOrExplain(first, "three checkpoints on the topic", () -> onTopic.stream().distinct().count() >= 3);
+        awaitOrExplain(
+            first,
+            "three checkpoints on the topic",
+            () -> onTopic.stream().distinct().count() >= 3);
         checkHttp(httpPort);
         kill(first);
       } finally {
@@ -101,8 +107,12 @@ class CheckpointAppCrashTest {
       ChildProcess second = startApp(settings, "second");
       try {
         assertRestoredAtLeast(second, beforeFirstKill);
-        awaitOrExplain(second, "two higher checkpoints on the topic", () -> countAbove(onTopic, beforeFirstKill) >= 2);
-        awaitOrExplain(second, "a higher checkpoint in the file", () -> max(inFile) > beforeFirstKill);
+        awaitOrExplain(
+            second,
+            "two higher checkpoints on the topic",
+            () -> countAbove(onTopic, beforeFirstKill) >= 2);
+        awaitOrExplain(
+            second, "a higher checkpoint in the file", () -> max(inFile) > beforeFirstKill);
         kill(second);
       } finally {
         second.close();
@@ -111,20 +121,34 @@ class CheckpointAppCrashTest {
 
       // Nothing local to resume from: the successor has only the changelog.
       try (Stream<Path> files = Files.exists(stateDir) ? Files.walk(stateDir) : Stream.empty()) {
-        assertThat(files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(".lock")).toList())
-            .as("local state under %s (the store is in memory: a successor must rebuild from the changelog)", stateDir).isEmpty();
+        assertThat(
+                files
+                    .filter(Files::isRegularFile)
+                    .filter(f -> !f.getFileName().toString().equals(".lock"))
+                    .toList())
+            .as(
+                "local state under %s (the store is in memory: a successor must rebuild from the changelog)",
+                stateDir)
+            .isEmpty();
       }
       ChildProcess third = startApp(settings, "third");
       try {
         assertRestoredAtLeast(third, beforeSecondKill);
-        awaitOrExplain(third, "two higher checkpoints on the topic", () -> countAbove(onTopic, beforeSecondKill) >= 2);
-        awaitOrExplain(third, "a higher checkpoint in the file", () -> max(inFile) > beforeSecondKill);
+        awaitOrExplain(
+            third,
+            "two higher checkpoints on the topic",
+            () -> countAbove(onTopic, beforeSecondKill) >= 2);
+        awaitOrExplain(
+            third, "a higher checkpoint in the file", () -> max(inFile) > beforeSecondKill);
       } finally {
         third.close();
       }
     }
 
-    assertThat(onTopic).as("checkpoints published on the topic").hasSizeGreaterThanOrEqualTo(7).isSorted();
+    assertThat(onTopic)
+        .as("checkpoints published on the topic")
+        .hasSizeGreaterThanOrEqualTo(7)
+        .isSorted();
     assertThat(inFile).as("checkpoints read from the store file").hasSizeGreaterThan(3).isSorted();
   }
 
@@ -147,8 +171,17 @@ class CheckpointAppCrashTest {
   private static ChildProcess startApp(Path settings, String name) throws Exception {
     List<String> command =
         ChildProcess.javaCommand(
-            List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), CheckpointAppProcess.class.getName(), settings.toString()));
-    return ChildProcess.start("checkpoint-app-" + name, command, stack.workDir(), stack.workDir().resolve("checkpoint-app-" + name + ".log"));
+            List.of(
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                CheckpointAppProcess.class.getName(),
+                settings.toString()));
+    return ChildProcess.start(
+        "checkpoint-app-" + name,
+        command,
+        stack.workDir(),
+        stack.workDir().resolve("checkpoint-app-" + name + ".log"));
   }
 
   private static void kill(ChildProcess child) throws Exception {
@@ -160,20 +193,34 @@ class CheckpointAppCrashTest {
   /** The restarted app logs the checkpoint its restored state gives; the changelog had it all. */
   private static void assertRestoredAtLeast(ChildProcess child, long lastPublished) {
     Matcher m = RESTORED.matcher("");
-    await().atMost(PATIENCE).until(() -> {
-      assertThat(child.isAlive()).as("the app is running; its log ends with:%n%s", child.logTail()).isTrue();
-      return m.reset(Files.readString(child.logFile())).find();
-    });
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () -> {
+              assertThat(child.isAlive())
+                  .as("the app is running; its log ends with:%n%s", child.logTail())
+                  .isTrue();
+              return m.reset(Files.readString(child.logFile())).find();
+            });
     assertThat(Long.parseLong(m.group(1))).as("state entries restored").isPositive();
     assertThat(Long.parseLong(m.group(2))).as("queues restored").isEqualTo(2);
-    assertThat(Long.parseLong(m.group(3))).as("restored checkpoint").isGreaterThanOrEqualTo(lastPublished);
+    assertThat(Long.parseLong(m.group(3)))
+        .as("restored checkpoint")
+        .isGreaterThanOrEqualTo(lastPublished);
   }
 
   private static void awaitOrExplain(ChildProcess app, String what, Callable<Boolean> condition) {
     try {
       await().atMost(PATIENCE).until(condition);
     } catch (ConditionTimeoutException e) {
-      throw new AssertionError("no " + what + " within " + PATIENCE.toSeconds() + " s; the app's log ends with:\n" + app.logTail(), e);
+      throw new AssertionError(
+          "no "
+              + what
+              + " within "
+              + PATIENCE.toSeconds()
+              + " s; the app's log ends with:\n"
+              + app.logTail(),
+          e);
     }
   }
 
@@ -190,7 +237,8 @@ class CheckpointAppCrashTest {
     JsonNode checkpoint = MAPPER.readTree(get(http, port, "/checkpoint", 200));
     assertThat(checkpoint.get("time").asLong()).isPositive();
     assertThat(checkpoint.get("age_ms").asLong()).isBetween(0L, 60_000L);
-    assertThat(checkpoint.get("computed_at").asLong()).isGreaterThanOrEqualTo(checkpoint.get("time").asLong());
+    assertThat(checkpoint.get("computed_at").asLong())
+        .isGreaterThanOrEqualTo(checkpoint.get("time").asLong());
     assertThat(checkpoint.get("rule").asText()).isNotEmpty();
     assertThat(checkpoint.has("held_by")).isTrue();
 
@@ -215,9 +263,13 @@ class CheckpointAppCrashTest {
     get(http, port, "/nothing-here", 404);
   }
 
-  private static String get(HttpClient http, int port, String path, int expectedStatus) throws Exception {
+  private static String get(HttpClient http, int port, String path, int expectedStatus)
+      throws Exception {
     HttpResponse<String> r =
-        http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(10)).build(),
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(expectedStatus);
     return r.body();
@@ -226,12 +278,17 @@ class CheckpointAppCrashTest {
   /** Reads the committed global checkpoints in topic order, until interrupted. */
   private static void readGlobals(RewindConfig config, Topics topics, List<Long> into) {
     SerdeFactory serdes = new SerdeFactory(null);
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(config).consumer("checkpoint-crash-observer", null)) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaClients(config).consumer("checkpoint-crash-observer", null)) {
       consumer.assign(List.of(new TopicPartition(topics.checkpoints(), 0)));
       while (!Thread.currentThread().isInterrupted()) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
           if ("global".equals(new String(r.key())) && r.value() != null) {
-            into.add(serdes.deserializer(Checkpoint.class).deserialize(topics.checkpoints(), r.value()).getTime());
+            into.add(
+                serdes
+                    .deserializer(Checkpoint.class)
+                    .deserialize(topics.checkpoints(), r.value())
+                    .getTime());
           }
         }
       }
@@ -244,11 +301,13 @@ class CheckpointAppCrashTest {
   private static void readFile(ObjectStore store, List<Long> into) {
     try {
       while (!Thread.currentThread().isInterrupted()) {
-        CheckpointFile.read(store).ifPresent(c -> {
-          if (into.isEmpty() || into.get(into.size() - 1) != c.time) {
-            into.add(c.time);
-          }
-        });
+        CheckpointFile.read(store)
+            .ifPresent(
+                c -> {
+                  if (into.isEmpty() || into.get(into.size() - 1) != c.time) {
+                    into.add(c.time);
+                  }
+                });
         Thread.sleep(20);
       }
     } catch (InterruptedException stopped) {

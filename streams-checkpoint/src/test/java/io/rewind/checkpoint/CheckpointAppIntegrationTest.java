@@ -9,13 +9,13 @@ import static org.awaitility.Awaitility.await;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.Topics;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.Checkpoint;
 import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.store.catalog.CheckpointFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,9 +55,13 @@ class CheckpointAppIntegrationTest {
   }
 
   @Test
-  void checkpointIsPublishedAndWrittenToStoreAndResumesFromChangelogAfterRestart() throws Exception {
+  void checkpointIsPublishedAndWrittenToStoreAndResumesFromChangelogAfterRestart()
+      throws Exception {
     RewindConfig config =
-        stack.config().with(RewindConfig.CHECKPOINT_POLL_MS, "100").with(RewindConfig.CHECKPOINT_APPLICATION_ID, "checkpoint-it");
+        stack
+            .config()
+            .with(RewindConfig.CHECKPOINT_POLL_MS, "100")
+            .with(RewindConfig.CHECKPOINT_APPLICATION_ID, "checkpoint-it");
     Topics topics = new Topics(config.topicPrefix());
     SerdeFactory serdes = new SerdeFactory(null);
     KafkaClients clients = new KafkaClients(config);
@@ -74,11 +78,21 @@ class CheckpointAppIntegrationTest {
         app.start();
         send(producer, serdes, topics.progress(), snapshot(10_000, MARGIN, RS1, 9_000L));
         // Nothing written to edits yet: the first snapshot's claims are effective at once.
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.latest().map(CheckpointResult::time).orElse(0L) == 8_499L);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> app.latest().map(CheckpointResult::time).orElse(0L) == 8_499L);
         long[] end = new long[2];
         for (int i = 0; i < 5; i++) {
           RecordMetadata m =
-              producer.send(new ProducerRecord<>(topics.edits(), i % 2, 11_000L + i, ("row" + i).getBytes(), new byte[] {1})).get();
+              producer
+                  .send(
+                      new ProducerRecord<>(
+                          topics.edits(),
+                          i % 2,
+                          11_000L + i,
+                          ("row" + i).getBytes(),
+                          new byte[] {1}))
+                  .get();
           end[m.partition()] = m.offset() + 1;
         }
         send(producer, serdes, topics.progress(), marker(RS1, 12_000, MARGIN));
@@ -92,9 +106,14 @@ class CheckpointAppIntegrationTest {
           sendArchived(producer, serdes, topics.archived(), archived(p, 0, end[p]));
         }
         long expected = 12_000 - MARGIN - 1;
-        await().atMost(Duration.ofSeconds(20)).until(() -> app.latest().map(CheckpointResult::time).orElse(0L) == expected);
-        await().atMost(Duration.ofSeconds(20)).until(() -> readGlobals(consumer, serdes, topics, globals).contains(expected));
-        await().atMost(Duration.ofSeconds(10))
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> app.latest().map(CheckpointResult::time).orElse(0L) == expected);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> readGlobals(consumer, serdes, topics, globals).contains(expected));
+        await()
+            .atMost(Duration.ofSeconds(10))
             .until(() -> CheckpointFile.read(store).map(s -> s.time).orElse(0L) == expected);
         CheckpointFile.Stored file = CheckpointFile.read(store).orElseThrow();
         assertThat(file.heldBy).isEqualTo(RS1.toString());
@@ -114,8 +133,12 @@ class CheckpointAppIntegrationTest {
         send(producer, serdes, topics.progress(), marker(RS1, 15_000, MARGIN));
         send(producer, serdes, topics.progress(), snapshot(16_000, MARGIN, RS1, 15_600L));
         long next = 15_600 - MARGIN - 1;
-        await().atMost(Duration.ofSeconds(20)).until(() -> readGlobals(consumer, serdes, topics, globals).contains(next));
-        await().atMost(Duration.ofSeconds(10)).until(() -> CheckpointFile.read(store).map(s -> s.time).orElse(0L) == next);
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(() -> readGlobals(consumer, serdes, topics, globals).contains(next));
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> CheckpointFile.read(store).map(s -> s.time).orElse(0L) == next);
         assertThat(globals).as("published checkpoints never go back").isSorted();
         assertThat(restarted.decreases()).isZero();
       } finally {
@@ -124,20 +147,34 @@ class CheckpointAppIntegrationTest {
     }
   }
 
-  private static void send(KafkaProducer<byte[], byte[]> producer, SerdeFactory serdes, String topic, ProgressEvent e)
+  private static void send(
+      KafkaProducer<byte[], byte[]> producer, SerdeFactory serdes, String topic, ProgressEvent e)
       throws Exception {
-    producer.send(new ProducerRecord<>(topic, serdes.serializer(ProgressEvent.class).serialize(topic, e))).get();
+    producer
+        .send(
+            new ProducerRecord<>(topic, serdes.serializer(ProgressEvent.class).serialize(topic, e)))
+        .get();
   }
 
-  private static void sendArchived(KafkaProducer<byte[], byte[]> producer, SerdeFactory serdes, String topic, ArchivedSegment s)
+  private static void sendArchived(
+      KafkaProducer<byte[], byte[]> producer, SerdeFactory serdes, String topic, ArchivedSegment s)
       throws Exception {
-    producer.send(new ProducerRecord<>(topic, serdes.serializer(ArchivedSegment.class).serialize(topic, s))).get();
+    producer
+        .send(
+            new ProducerRecord<>(
+                topic, serdes.serializer(ArchivedSegment.class).serialize(topic, s)))
+        .get();
   }
 
-  private static List<Long> readGlobals(KafkaConsumer<byte[], byte[]> consumer, SerdeFactory serdes, Topics topics, List<Long> into) {
+  private static List<Long> readGlobals(
+      KafkaConsumer<byte[], byte[]> consumer, SerdeFactory serdes, Topics topics, List<Long> into) {
     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
       if ("global".equals(new String(r.key())) && r.value() != null) {
-        into.add(serdes.deserializer(Checkpoint.class).deserialize(topics.checkpoints(), r.value()).getTime());
+        into.add(
+            serdes
+                .deserializer(Checkpoint.class)
+                .deserialize(topics.checkpoints(), r.value())
+                .getTime());
       }
     }
     return into;

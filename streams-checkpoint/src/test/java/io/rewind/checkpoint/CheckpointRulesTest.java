@@ -109,7 +109,9 @@ class CheckpointRulesTest {
     assertThat(time(rules.current())).as("no poll after the claim yet").isEqualTo(before);
     rules.onArchived(0, 0, 10);
     rules.onArchived(1, 0, 5);
-    assertThat(time(rules.current())).as("archive progress before the poll does not count").isEqualTo(before);
+    assertThat(time(rules.current()))
+        .as("archive progress before the poll does not count")
+        .isEqualTo(before);
 
     poll(10, 7, 0);
     assertThat(time(rules.current())).as("partition 1 not archived to 7").isEqualTo(before);
@@ -200,7 +202,9 @@ class CheckpointRulesTest {
     marker(RS1, 10_000);
     poll(0);
     CheckpointResult c = snapshot(3_000, listed(RS1, 900)).orElseThrow();
-    assertThat(c.time()).as("R_latest - margin counts once its snapshot's epoch is effective").isEqualTo(1_000 - MARGIN - 1);
+    assertThat(c.time())
+        .as("R_latest - margin counts once its snapshot's epoch is effective")
+        .isEqualTo(1_000 - MARGIN - 1);
     c = poll(0).orElseThrow();
 
     assertThat(c.time()).isEqualTo(3_000 - MARGIN - 1);
@@ -240,7 +244,9 @@ class CheckpointRulesTest {
     rules.onMarker(RS1, 20_000, 20_400, MARGIN);
     snapshot(10_000, new Listing(RS1, 8_500));
     poll(0);
-    assertThat(time(rules.current())).as("only the guard subtracts it, once").isEqualTo(10_000 - MARGIN - 1);
+    assertThat(time(rules.current()))
+        .as("only the guard subtracts it, once")
+        .isEqualTo(10_000 - MARGIN - 1);
     snapshot(30_000, new Listing(RS1, 8_500));
     poll(0);
     assertThat(time(rules.current())).isEqualTo(19_999);
@@ -271,8 +277,10 @@ class CheckpointRulesTest {
     assertThat(before.decreased()).isFalse();
 
     // The operator raised the margin: rs2, new, may hold edits from R' - 5000 on.
-    CheckpointResult after = rules.onSnapshot(12_000, 5_000, List.of(new Listing(RS1, 4_000), new Listing(RS2, 6_000)))
-        .orElseThrow();
+    CheckpointResult after =
+        rules
+            .onSnapshot(12_000, 5_000, List.of(new Listing(RS1, 4_000), new Listing(RS2, 6_000)))
+            .orElseThrow();
 
     assertThat(after.time()).isEqualTo(11_000 - 5_000 - 1);
     assertThat(after.decreased()).isTrue();
@@ -284,14 +292,19 @@ class CheckpointRulesTest {
   @Test
   void noCheckpointBeforeFirstSnapshotHasPredecessorUntilEveryQueueEffective() {
     assertThat(marker(RS3, 700)).as("no snapshot yet").isEmpty();
-    assertThat(rules.queue(RS3).orElseThrow().rule()).isEqualTo(CheckpointRules.RULE_AWAITING_CLAIM);
+    assertThat(rules.queue(RS3).orElseThrow().rule())
+        .isEqualTo(CheckpointRules.RULE_AWAITING_CLAIM);
     poll(5);
     assertThat(snapshot(1_000, listed(RS1, 900), listed(RS2, 950))).isEmpty();
     poll(7);
     rules.onArchived(0, 0, 5);
-    assertThat(rules.queue(RS3).orElseThrow().rule()).isEqualTo(CheckpointRules.RULE_EFFECTIVE_CLAIM);
-    assertThat(rules.current()).as("rs1 and rs2, from the first snapshot, have no effective claim yet").isEmpty();
-    assertThat(rules.queue(RS1).orElseThrow().rule()).isEqualTo(CheckpointRules.RULE_AWAITING_CLAIM);
+    assertThat(rules.queue(RS3).orElseThrow().rule())
+        .isEqualTo(CheckpointRules.RULE_EFFECTIVE_CLAIM);
+    assertThat(rules.current())
+        .as("rs1 and rs2, from the first snapshot, have no effective claim yet")
+        .isEmpty();
+    assertThat(rules.queue(RS1).orElseThrow().rule())
+        .isEqualTo(CheckpointRules.RULE_AWAITING_CLAIM);
     rules.onArchived(0, 5, 7);
 
     assertThat(time(rules.current())).isEqualTo(700 - MARGIN - 1);
@@ -339,7 +352,8 @@ class CheckpointRulesTest {
     applyTo(store, rules.drainChangedState());
     assertThat(keys(store)).isEqualTo(keys(rules.exportState()));
     CheckpointRules restored = CheckpointRules.importState(store);
-    assertThat(restored.current().map(CheckpointResult::time)).isEqualTo(rules.current().map(CheckpointResult::time));
+    assertThat(restored.current().map(CheckpointResult::time))
+        .isEqualTo(rules.current().map(CheckpointResult::time));
     assertThat(restored.queues()).isEqualTo(rules.queues());
 
     // Both continue identically, and the drained changes keep the store equal to a full export.
@@ -357,13 +371,14 @@ class CheckpointRulesTest {
   }
 
   private static void applyTo(Map<String, byte[]> store, Map<String, byte[]> changes) {
-    changes.forEach((k, v) -> {
-      if (v == null) {
-        store.remove(k);
-      } else {
-        store.put(k, v);
-      }
-    });
+    changes.forEach(
+        (k, v) -> {
+          if (v == null) {
+            store.remove(k);
+          } else {
+            store.put(k, v);
+          }
+        });
   }
 
   private static java.util.Set<String> keys(Map<String, byte[]> m) {

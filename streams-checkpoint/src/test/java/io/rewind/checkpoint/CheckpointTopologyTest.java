@@ -56,7 +56,8 @@ class CheckpointTopologyTest {
   private final AtomicReference<long[]> endOffsets = new AtomicReference<>(new long[] {0, 0});
   private final List<CheckpointResult> published = new ArrayList<>();
   private final CheckpointStatus status = new CheckpointStatus(Clock.systemUTC());
-  private final CheckpointMetrics metrics = new CheckpointMetrics(new SimpleMeterRegistry(), status, Clock.systemUTC());
+  private final CheckpointMetrics metrics =
+      new CheckpointMetrics(new SimpleMeterRegistry(), status, Clock.systemUTC());
   private TopologyTestDriver driver;
   private TestInputTopic<byte[], ProgressEvent> progress;
   private TestInputTopic<byte[], ArchivedSegment> archivedTopic;
@@ -87,12 +88,19 @@ class CheckpointTopologyTest {
     Properties p = new CheckpointApp(config).streamsProperties();
     driver =
         new TopologyTestDriver(
-            CheckpointTopology.build(topics, serdes, endOffsets::get, POLL_MS, MARGIN, listener, metrics),
+            CheckpointTopology.build(
+                topics, serdes, endOffsets::get, POLL_MS, MARGIN, listener, metrics),
             p,
             Instant.ofEpochMilli(1_000_000));
-    progress = driver.createInputTopic(topics.progress(), new ByteArraySerializer(), serdes.serializer(ProgressEvent.class));
-    archivedTopic = driver.createInputTopic(topics.archived(), new ByteArraySerializer(), serdes.serializer(ArchivedSegment.class));
-    checkpoints = driver.createOutputTopic(topics.checkpoints(), new StringDeserializer(), new ByteArrayDeserializer());
+    progress =
+        driver.createInputTopic(
+            topics.progress(), new ByteArraySerializer(), serdes.serializer(ProgressEvent.class));
+    archivedTopic =
+        driver.createInputTopic(
+            topics.archived(), new ByteArraySerializer(), serdes.serializer(ArchivedSegment.class));
+    checkpoints =
+        driver.createOutputTopic(
+            topics.checkpoints(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   @AfterEach
@@ -109,7 +117,8 @@ class CheckpointTopologyTest {
     Map<String, byte[]> rows = new HashMap<>();
     for (KeyValue<String, byte[]> kv : checkpoints.readKeyValuesToList()) {
       if (kv.key.equals("global")) {
-        globals.add(serdes.deserializer(Checkpoint.class).deserialize(topics.checkpoints(), kv.value));
+        globals.add(
+            serdes.deserializer(Checkpoint.class).deserialize(topics.checkpoints(), kv.value));
       } else {
         rows.put(kv.key, kv.value);
       }
@@ -130,7 +139,10 @@ class CheckpointTopologyTest {
     assertThat(globals.get(0).getHeldBy().getServer()).isEqualTo(RS1.server());
     assertThat(globals.get(0).getRule()).isEqualTo(CheckpointRules.RULE_EFFECTIVE_CLAIM);
     assertThat(rows).containsKeys("queue:" + RS1, "queue:" + RS2);
-    QueueCheckpoint row = serdes.deserializer(QueueCheckpoint.class).deserialize(topics.checkpoints(), rows.get("queue:" + RS1));
+    QueueCheckpoint row =
+        serdes
+            .deserializer(QueueCheckpoint.class)
+            .deserialize(topics.checkpoints(), rows.get("queue:" + RS1));
     assertThat(row.getContribution()).isEqualTo(9_000 - MARGIN);
 
     // Markers count once the archive reaches the end offsets polled after them.
@@ -141,7 +153,9 @@ class CheckpointTopologyTest {
     globals.clear();
     rows = drainCheckpoints(globals);
     assertThat(globals).as("no claim effective yet").isEmpty();
-    assertThat(rows).as("rows with the new marker send times").containsKeys("queue:" + RS1, "queue:" + RS2);
+    assertThat(rows)
+        .as("rows with the new marker send times")
+        .containsKeys("queue:" + RS1, "queue:" + RS2);
     archivedTopic.pipeInput(archived(0, 0, 3));
     assertThat(checkpoints.isEmpty()).as("partition 1 not archived yet").isTrue();
     archivedTopic.pipeInput(archived(1, 0, 1));
@@ -157,7 +171,9 @@ class CheckpointTopologyTest {
     assertThat(globals).extracting(Checkpoint::getTime).containsExactly(13_000 - MARGIN - 1);
     assertThat(rows).containsKey("queue:" + RS1);
     assertThat(rows.get("queue:" + RS1)).isNull();
-    assertThat(published).extracting(CheckpointResult::time).containsExactly(8_499L, 11_499L, 12_499L);
+    assertThat(published)
+        .extracting(CheckpointResult::time)
+        .containsExactly(8_499L, 11_499L, 12_499L);
     assertThat(metrics.decreases()).isZero();
   }
 
@@ -208,7 +224,11 @@ class CheckpointTopologyTest {
       assertThat(alerts.list)
           .filteredOn(e -> e.getLevel() == Level.ERROR)
           .singleElement()
-          .satisfies(e -> assertThat(e.getFormattedMessage()).contains("critical").contains(RS2.toString()));
+          .satisfies(
+              e ->
+                  assertThat(e.getFormattedMessage())
+                      .contains("critical")
+                      .contains(RS2.toString()));
       assertThat(metrics.processed()).isEqualTo(6);
     } finally {
       log.detachAppender(alerts);
@@ -225,6 +245,8 @@ class CheckpointTopologyTest {
 
     List<Checkpoint> globals = new ArrayList<>();
     drainCheckpoints(globals);
-    assertThat(globals).extracting(Checkpoint::getRule).containsExactly(CheckpointRules.RULE_NO_QUEUES);
+    assertThat(globals)
+        .extracting(Checkpoint::getRule)
+        .containsExactly(CheckpointRules.RULE_NO_QUEUES);
   }
 }

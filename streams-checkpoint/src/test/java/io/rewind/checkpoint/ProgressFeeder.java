@@ -14,11 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Two replication queues shipping edits in real time, with true claims: every
- * {@link #STEP_MS} ms each queue ships an edit written now to the edits topic and then a marker;
- * every 300 ms a cluster snapshot lists both queues with the start of their current WAL (rolled
- * every 2 s); every 500 ms an "archiver" reports the segments up to what was written. The
- * checkpoint app sees the same records as from the fleet and the archivers.
+ * Two replication queues shipping edits in real time, with true claims: every {@link #STEP_MS} ms
+ * each queue ships an edit written now to the edits topic and then a marker; every 300 ms a cluster
+ * snapshot lists both queues with the start of their current WAL (rolled every 2 s); every 500 ms
+ * an "archiver" reports the segments up to what was written. The checkpoint app sees the same
+ * records as from the fleet and the archivers.
  */
 final class ProgressFeeder implements AutoCloseable {
 
@@ -60,18 +60,29 @@ final class ProgressFeeder implements AutoCloseable {
         for (QueueKey q : new QueueKey[] {RS1, RS2}) {
           int p = (int) ((step + q.hashCode()) & Integer.MAX_VALUE) % partitions;
           RecordMetadata m =
-              producer.send(new ProducerRecord<>(topics.edits(), p, now, (q + "#" + step).getBytes(), new byte[] {1})).get();
+              producer
+                  .send(
+                      new ProducerRecord<>(
+                          topics.edits(), p, now, (q + "#" + step).getBytes(), new byte[] {1}))
+                  .get();
           end[p] = Math.max(end[p], m.offset() + 1);
           send(topics.progress(), ProgressRecords.marker(q, now, marginMs));
         }
         if (step % 6 == 0) {
-          send(topics.progress(), ProgressRecords.snapshot(now, marginMs, RS1, walStart, RS2, walStart));
+          send(
+              topics.progress(),
+              ProgressRecords.snapshot(now, marginMs, RS1, walStart, RS2, walStart));
         }
         if (step % 10 == 0) {
           for (int p = 0; p < partitions; p++) {
             if (end[p] > archived[p]) {
               ArchivedSegment s = ProgressRecords.archived(p, archived[p], end[p]);
-              producer.send(new ProducerRecord<>(topics.archived(), serdes.serializer(ArchivedSegment.class).serialize(topics.archived(), s))).get();
+              producer
+                  .send(
+                      new ProducerRecord<>(
+                          topics.archived(),
+                          serdes.serializer(ArchivedSegment.class).serialize(topics.archived(), s)))
+                  .get();
               archived[p] = end[p];
             }
           }
@@ -86,7 +97,10 @@ final class ProgressFeeder implements AutoCloseable {
   }
 
   private void send(String topic, ProgressEvent e) throws ExecutionException, InterruptedException {
-    producer.send(new ProducerRecord<>(topic, serdes.serializer(ProgressEvent.class).serialize(topic, e))).get();
+    producer
+        .send(
+            new ProducerRecord<>(topic, serdes.serializer(ProgressEvent.class).serialize(topic, e)))
+        .get();
   }
 
   @Override

@@ -29,8 +29,17 @@ final class ProgressRecords {
               .setWalCount(1)
               .build());
     }
-    ClusterSnapshot body = ClusterSnapshot.newBuilder().setReadTime(readTime).setMarginMs(margin).setQueues(listings).build();
-    return ProgressEvent.newBuilder().setPublisher("test").setSendTime(readTime).setBody(body).build();
+    ClusterSnapshot body =
+        ClusterSnapshot.newBuilder()
+            .setReadTime(readTime)
+            .setMarginMs(margin)
+            .setQueues(listings)
+            .build();
+    return ProgressEvent.newBuilder()
+        .setPublisher("test")
+        .setSendTime(readTime)
+        .setBody(body)
+        .build();
   }
 
   static ProgressEvent marker(QueueKey q, long newestWriteTime, long margin) {
@@ -41,7 +50,11 @@ final class ProgressRecords {
             .setNewestWriteTime(newestWriteTime)
             .setSource(MarkerSource.BATCH)
             .build();
-    return ProgressEvent.newBuilder().setPublisher(q.server()).setSendTime(newestWriteTime + 1).setBody(body).build();
+    return ProgressEvent.newBuilder()
+        .setPublisher(q.server())
+        .setSendTime(newestWriteTime + 1)
+        .setBody(body)
+        .build();
   }
 
   static ArchivedSegment archived(int partition, long start, long end) {

@@ -37,16 +37,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rewind bench base}: consecutive bases of a read-heavy table on an HBase mini cluster. The
- * table is loaded as {@code --regions} regions × {@code --files-per-region} flushed HFiles (families
- * uncompressed, HBase's default); between bases about 1 % of its HFiles change (one region gets a
- * flush's worth of new rows). Stored bytes (everything under bases/: HFiles, snapshot manifests,
- * base manifests) are compared with what 10 naive full copies would store, and the first base's
- * copy throughput with a plain copy of the same HFiles (read, write, nothing else), in the same run.
+ * table is loaded as {@code --regions} regions × {@code --files-per-region} flushed HFiles
+ * (families uncompressed, HBase's default); between bases about 1 % of its HFiles change (one
+ * region gets a flush's worth of new rows). Stored bytes (everything under bases/: HFiles, snapshot
+ * manifests, base manifests) are compared with what 10 naive full copies would store, and the first
+ * base's copy throughput with a plain copy of the same HFiles (read, write, nothing else), in the
+ * same run.
  */
 @Command(
     name = "base",
     mixinStandardHelpOptions = true,
-    description = "Stored bytes of consecutive bases (file-level dedup, zstd) against naive full copies, and the copy throughput against a plain copy.")
+    description =
+        "Stored bytes of consecutive bases (file-level dedup, zstd) against naive full copies, and the copy throughput against a plain copy.")
 final class BaseImageBenchCommand implements Callable<Integer> {
 
   static final double GOAL_DEDUP_RATIO = 10;
@@ -59,10 +61,14 @@ final class BaseImageBenchCommand implements Callable<Integer> {
   @Option(names = "--regions", description = "Regions of the table (default: ${DEFAULT-VALUE}).")
   int regions = 10;
 
-  @Option(names = "--files-per-region", description = "Flushed HFiles per region before the first base (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--files-per-region",
+      description = "Flushed HFiles per region before the first base (default: ${DEFAULT-VALUE}).")
   int filesPerRegion = 10;
 
-  @Option(names = "--rows-per-file", description = "Rows per flushed HFile (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rows-per-file",
+      description = "Rows per flushed HFile (default: ${DEFAULT-VALUE}).")
   int rowsPerFile = 2_000;
 
   @Option(names = "--threads", description = "Copy threads (default: ${DEFAULT-VALUE}).")
@@ -77,61 +83,87 @@ final class BaseImageBenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    return run.runBench(spec.commandLine().getOut(), "rewind-bench-base-", (dir, report) -> {
-      try (HBaseMiniCluster hbase = HBaseMiniCluster.start(dir.resolve("hbase"), 1, RewindConfig.of(Map.of()), false, Map.of());
-          ObjectStore store = ObjectStore.open(dir.resolve("store").toUri().toString(), Map.of())) {
-        Connection connection = hbase.connection();
-        Random random = new Random(seed);
-        createTable(connection);
-        for (int f = 0; f < filesPerRegion; f++) {
-          for (int r = 0; r < regions; r++) {
-            writeRows(connection, r, rowsPerFile, random);
-          }
-          flush(connection);
-        }
-        double plainMbPerSec = plainCopy(hbase, store);
+    return run.runBench(
+        spec.commandLine().getOut(),
+        "rewind-bench-base-",
+        (dir, report) -> {
+          try (HBaseMiniCluster hbase =
+                  HBaseMiniCluster.start(
+                      dir.resolve("hbase"), 1, RewindConfig.of(Map.of()), false, Map.of());
+              ObjectStore store =
+                  ObjectStore.open(dir.resolve("store").toUri().toString(), Map.of())) {
+            Connection connection = hbase.connection();
+            Random random = new Random(seed);
+            createTable(connection);
+            for (int f = 0; f < filesPerRegion; f++) {
+              for (int r = 0; r < regions; r++) {
+                writeRows(connection, r, rowsPerFile, random);
+              }
+              flush(connection);
+            }
+            double plainMbPerSec = plainCopy(hbase, store);
 
-        BaseImageTaker taker = new BaseImageTaker(connection, hbase.configuration(), store,
-            BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, String.valueOf(threads)))));
-        long naiveBytes = 0;
-        long distinctBytes = 0;
-        List<BaseImageReport> reports = new ArrayList<>();
-        for (int b = 0; b < bases; b++) {
-          if (b > 0) {
-            // Read-heavy: between bases one region gets a flush's worth of new rows, about 1 % of the HFiles.
-            writeRows(connection, random.nextInt(regions), rowsPerFile, random);
-            flush(connection);
+            BaseImageTaker taker =
+                new BaseImageTaker(
+                    connection,
+                    hbase.configuration(),
+                    store,
+                    BaseImageSettings.from(
+                        RewindConfig.of(
+                            Map.of(BaseImageSettings.COPY_THREADS, String.valueOf(threads)))));
+            long naiveBytes = 0;
+            long distinctBytes = 0;
+            List<BaseImageReport> reports = new ArrayList<>();
+            for (int b = 0; b < bases; b++) {
+              if (b > 0) {
+                // Read-heavy: between bases one region gets a flush's worth of new rows, about 1 %
+                // of the HFiles.
+                writeRows(connection, random.nextInt(regions), rowsPerFile, random);
+                flush(connection);
+              }
+              BaseImageReport r = taker.take(TABLE.getNameAsString());
+              reports.add(r);
+              naiveBytes += r.bytes;
+              distinctBytes += r.bytesCopied;
+            }
+            long storedBytes =
+                store.listFiles(BaseImageStore.ROOT).stream().mapToLong(StoredObject::size).sum();
+            BaseImageReport first = reports.get(0);
+            report.put("bases", bases);
+            report.put("naive_bytes", naiveBytes);
+            report.put("stored_bytes", storedBytes);
+            report.put("dedup_ratio", round(naiveBytes / (double) storedBytes));
+            report.put("copy_mb_per_sec", round(first.copyMbPerSec));
+            report.put("plain_copy_mb_per_sec", round(plainMbPerSec));
+            report.put("copy_ratio", round(first.copyMbPerSec / plainMbPerSec));
+            // Dedup alone (distinct HFile bytes, before compression), and what zstd adds on top.
+            report.put("dedup_only_ratio", round(naiveBytes / (double) distinctBytes));
+            report.put("compression_ratio", round(distinctBytes / (double) storedBytes));
+            report.put("hfiles_first_base", first.files);
+            report.put("hfiles_last_base", reports.get(reports.size() - 1).files);
+            report.put(
+                "hfiles_copied_after_first",
+                reports.stream().skip(1).mapToInt(r -> r.filesCopied).sum());
+            report.put("codec", BaseImageSettings.from(RewindConfig.of(Map.of())).codec());
+            report.put("threads", threads);
+            // The plain copy's writes, then every base.
+            report.put(StoreRequestsField.NAME, store.requests());
           }
-          BaseImageReport r = taker.take(TABLE.getNameAsString());
-          reports.add(r);
-          naiveBytes += r.bytes;
-          distinctBytes += r.bytesCopied;
-        }
-        long storedBytes = store.listFiles(BaseImageStore.ROOT).stream().mapToLong(StoredObject::size).sum();
-        BaseImageReport first = reports.get(0);
-        report.put("bases", bases);
-        report.put("naive_bytes", naiveBytes);
-        report.put("stored_bytes", storedBytes);
-        report.put("dedup_ratio", round(naiveBytes / (double) storedBytes));
-        report.put("copy_mb_per_sec", round(first.copyMbPerSec));
-        report.put("plain_copy_mb_per_sec", round(plainMbPerSec));
-        report.put("copy_ratio", round(first.copyMbPerSec / plainMbPerSec));
-        // Dedup alone (distinct HFile bytes, before compression), and what zstd adds on top.
-        report.put("dedup_only_ratio", round(naiveBytes / (double) distinctBytes));
-        report.put("compression_ratio", round(distinctBytes / (double) storedBytes));
-        report.put("hfiles_first_base", first.files);
-        report.put("hfiles_last_base", reports.get(reports.size() - 1).files);
-        report.put("hfiles_copied_after_first", reports.stream().skip(1).mapToInt(r -> r.filesCopied).sum());
-        report.put("codec", BaseImageSettings.from(RewindConfig.of(Map.of())).codec());
-        report.put("threads", threads);
-        // The plain copy's writes, then every base.
-        report.put(StoreRequestsField.NAME, store.requests());
-      }
-    }, report -> String.format("%d bases: %,d bytes stored against %,d for naive full copies: dedup ratio %.2f (goal >= %.0f; dedup alone %.2f,"
-              + " zstd %.2f); first base copied at %.1f MB/s, a plain copy at %.1f MB/s (ratio %.2f)",
-          bases, report.get("stored_bytes"), report.get("naive_bytes"), report.get("dedup_ratio"), GOAL_DEDUP_RATIO,
-          report.get("dedup_only_ratio"), report.get("compression_ratio"), report.get("copy_mb_per_sec"), report.get("plain_copy_mb_per_sec"),
-          report.get("copy_ratio")));
+        },
+        report ->
+            String.format(
+                "%d bases: %,d bytes stored against %,d for naive full copies: dedup ratio %.2f (goal >= %.0f; dedup alone %.2f,"
+                    + " zstd %.2f); first base copied at %.1f MB/s, a plain copy at %.1f MB/s (ratio %.2f)",
+                bases,
+                report.get("stored_bytes"),
+                report.get("naive_bytes"),
+                report.get("dedup_ratio"),
+                GOAL_DEDUP_RATIO,
+                report.get("dedup_only_ratio"),
+                report.get("compression_ratio"),
+                report.get("copy_mb_per_sec"),
+                report.get("plain_copy_mb_per_sec"),
+                report.get("copy_ratio")));
   }
 
   private void createTable(Connection connection) throws Exception {
@@ -141,19 +173,33 @@ final class BaseImageBenchCommand implements Callable<Integer> {
       for (int i = 1; i < regions; i++) {
         splits[i - 1] = Bytes.toBytes(String.format("r%03d", i));
       }
-      admin.createTable(TableDescriptorBuilder.newBuilder(TABLE)
-          .setColumnFamily(ColumnFamilyDescriptorBuilder.of(FAMILY))
-          // Only flushes make files here: the bench controls which HFiles change between bases.
-          .setValue("hbase.hstore.compactionThreshold", "1000")
-          .setValue("hbase.hstore.blockingStoreFiles", "10000")
-          .build(), splits);
+      admin.createTable(
+          TableDescriptorBuilder.newBuilder(TABLE)
+              .setColumnFamily(ColumnFamilyDescriptorBuilder.of(FAMILY))
+              // Only flushes make files here: the bench controls which HFiles change between bases.
+              .setValue("hbase.hstore.compactionThreshold", "1000")
+              .setValue("hbase.hstore.blockingStoreFiles", "10000")
+              .build(),
+          splits);
     }
   }
 
   /** Rows of one region: ids, a status, amounts and a text field, as an application table holds. */
-  private static void writeRows(Connection connection, int region, int rows, Random random) throws Exception {
+  private static void writeRows(Connection connection, int region, int rows, Random random)
+      throws Exception {
     String[] statuses = {"active", "pending", "closed", "suspended"};
-    String[] words = {"order", "shipped", "invoice", "customer", "priority", "standard", "express", "warehouse", "returned", "paid"};
+    String[] words = {
+      "order",
+      "shipped",
+      "invoice",
+      "customer",
+      "priority",
+      "standard",
+      "express",
+      "warehouse",
+      "returned",
+      "paid"
+    };
     try (BufferedMutator m = connection.getBufferedMutator(TABLE)) {
       for (int i = 0; i < rows; i++) {
         long id = random.nextLong() & Long.MAX_VALUE;
@@ -161,9 +207,19 @@ final class BaseImageBenchCommand implements Callable<Integer> {
         for (int w = 0; w < 12; w++) {
           note.append(words[random.nextInt(words.length)]).append(' ');
         }
-        String value = "{\"id\":" + id + ",\"status\":\"" + statuses[random.nextInt(statuses.length)] + "\",\"amount\":"
-            + random.nextInt(100_000) / 100.0 + ",\"note\":\"" + note.toString().trim() + "\"}";
-        m.mutate(new Put(Bytes.toBytes(String.format("r%03d-%019d", region, id))).addColumn(FAMILY, Bytes.toBytes("v"), Bytes.toBytes(value)));
+        String value =
+            "{\"id\":"
+                + id
+                + ",\"status\":\""
+                + statuses[random.nextInt(statuses.length)]
+                + "\",\"amount\":"
+                + random.nextInt(100_000) / 100.0
+                + ",\"note\":\""
+                + note.toString().trim()
+                + "\"}";
+        m.mutate(
+            new Put(Bytes.toBytes(String.format("r%03d-%019d", region, id)))
+                .addColumn(FAMILY, Bytes.toBytes("v"), Bytes.toBytes(value)));
       }
     }
   }
@@ -177,7 +233,8 @@ final class BaseImageBenchCommand implements Callable<Integer> {
   /** The baseline: every HFile of the table read and written to the store as it is, timed. */
   private static double plainCopy(HBaseMiniCluster hbase, ObjectStore store) throws Exception {
     org.apache.hadoop.conf.Configuration conf = hbase.configuration();
-    org.apache.hadoop.fs.Path tableDir = CommonFSUtils.getTableDir(CommonFSUtils.getRootDir(conf), TABLE);
+    org.apache.hadoop.fs.Path tableDir =
+        CommonFSUtils.getTableDir(CommonFSUtils.getRootDir(conf), TABLE);
     FileSystem fs = tableDir.getFileSystem(conf);
     long bytes = 0;
     long started = System.nanoTime();

@@ -11,9 +11,18 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Benchmarks that measure a baseline and Rewind in the same run and print ratios.",
-    subcommands = {CheckpointBenchCommand.class, RpoBenchCommand.class, ArchiveBenchCommand.class, RestoreBenchCommand.class, ReplayBenchCommand.class,
-        BaseImageBenchCommand.class, HistoryBenchCommand.class, RestorePointBenchCommand.class, BulkLoadBenchCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      CheckpointBenchCommand.class,
+      RpoBenchCommand.class,
+      ArchiveBenchCommand.class,
+      RestoreBenchCommand.class,
+      ReplayBenchCommand.class,
+      BaseImageBenchCommand.class,
+      HistoryBenchCommand.class,
+      RestorePointBenchCommand.class,
+      BulkLoadBenchCommand.class,
+      CommandLine.HelpCommand.class
+    })
 final class BenchCommand implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

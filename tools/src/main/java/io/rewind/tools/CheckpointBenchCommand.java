@@ -22,32 +22,45 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code rewind bench checkpoint}: the per-event update cost of {@link CheckpointRules} against the
- * brute-force {@link ReferenceCheckpoint}, side by side on the same steady-state workload
- * ({@link CheckpointWorkload}) at several fleet sizes. The rules are timed on every event; the
- * reference rescans its whole history on each event, so it is timed on a bounded prefix of the
- * same events (and checked to give the same checkpoints there).
+ * brute-force {@link ReferenceCheckpoint}, side by side on the same steady-state workload ({@link
+ * CheckpointWorkload}) at several fleet sizes. The rules are timed on every event; the reference
+ * rescans its whole history on each event, so it is timed on a bounded prefix of the same events
+ * (and checked to give the same checkpoints there).
  */
 @Command(
     name = "checkpoint",
     mixinStandardHelpOptions = true,
-    description = "Per-event update cost of the checkpoint rules vs the brute-force reference at 100, 1,000 and 10,000 queues.")
+    description =
+        "Per-event update cost of the checkpoint rules vs the brute-force reference at 100, 1,000 and 10,000 queues.")
 final class CheckpointBenchCommand implements Callable<Integer> {
 
   static final long GOAL_P99_US = 1_000;
   static final int GOAL_QUEUES = 10_000;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  @Option(names = "--sizes", split = ",", description = "Fleet sizes in queues (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sizes",
+      split = ",",
+      description = "Fleet sizes in queues (default: ${DEFAULT-VALUE}).")
   List<Integer> sizes = List.of(100, 1_000, 10_000);
 
-  @Option(names = "--events", description = "Events replayed through the rules per size, at least (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--events",
+      description =
+          "Events replayed through the rules per size, at least (default: ${DEFAULT-VALUE}).")
   int events = 300_000;
 
-  @Option(names = "--reference-events", description = "At most this many events replayed through the reference per size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reference-events",
+      description =
+          "At most this many events replayed through the reference per size (default: ${DEFAULT-VALUE}).")
   int referenceEvents = 20_000;
 
-  @Option(names = "--reference-budget", converter = DurationConverter.class,
-      description = "At most this long spent on the reference per size (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--reference-budget",
+      converter = DurationConverter.class,
+      description =
+          "At most this long spent on the reference per size (default: ${DEFAULT-VALUE}).")
   Duration referenceBudget = Duration.ofSeconds(20);
 
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
@@ -69,31 +82,52 @@ final class CheckpointBenchCommand implements Callable<Integer> {
       say.printf("measuring %,d queues ...%n", queues);
       Map<String, Object> r = measure(queues);
       results.add(r);
-      say.printf("  rules p50 %s us, p99 %s us; reference p99 %s us over %,d events%n",
-          r.get("update_us_p50"), r.get("update_us_p99"), r.get("reference_us_p99"), r.get("reference_samples"));
+      say.printf(
+          "  rules p50 %s us, p99 %s us; reference p99 %s us over %,d events%n",
+          r.get("update_us_p50"),
+          r.get("update_us_p99"),
+          r.get("reference_us_p99"),
+          r.get("reference_samples"));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("bench", "checkpoint");
     report.put("goal", "update_us_p99 < " + GOAL_P99_US + " at " + GOAL_QUEUES + " queues");
-    Optional<Map<String, Object>> atGoal = results.stream().filter(r -> r.get("queues").equals(GOAL_QUEUES)).findFirst();
-    report.put("goal_met", atGoal.map(r -> (double) r.get("update_us_p99") < GOAL_P99_US).orElse(null));
+    Optional<Map<String, Object>> atGoal =
+        results.stream().filter(r -> r.get("queues").equals(GOAL_QUEUES)).findFirst();
+    report.put(
+        "goal_met", atGoal.map(r -> (double) r.get("update_us_p99") < GOAL_P99_US).orElse(null));
     report.put("all_agree", results.stream().allMatch(r -> Boolean.TRUE.equals(r.get("agree"))));
-    report.put("note", "update_us_*: CheckpointRules alone per event, every event of the workload (markers, snapshots, end-offset"
-        + " polls, archive commits); update_with_state_us_p99 adds encoding the changed state entries as the Streams app does."
-        + " The reference rescans its whole history per event, so it is timed on the first reference_samples events only"
-        + " (bounded by --reference-events and --reference-budget; reference_truncated says whether the bound cut it short);"
-        + " update_us_p99_same_events is the rules' p99 on those same events, and agree says both gave the same checkpoints there.");
+    report.put(
+        "note",
+        "update_us_*: CheckpointRules alone per event, every event of the workload (markers, snapshots, end-offset"
+            + " polls, archive commits); update_with_state_us_p99 adds encoding the changed state entries as the Streams app does."
+            + " The reference rescans its whole history per event, so it is timed on the first reference_samples events only"
+            + " (bounded by --reference-events and --reference-budget; reference_truncated says whether the bound cut it short);"
+            + " update_us_p99_same_events is the rules' p99 on those same events, and agree says both gave the same checkpoints there.");
     report.put("sizes", results);
     boolean agree = (boolean) report.get("all_agree");
     if (json) {
       out.println(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
-      out.printf("%10s %12s %12s %12s %16s %14s%n", "queues", "p50 us", "p99 us", "max us", "reference p99", "ref samples");
+      out.printf(
+          "%10s %12s %12s %12s %16s %14s%n",
+          "queues", "p50 us", "p99 us", "max us", "reference p99", "ref samples");
       for (Map<String, Object> r : results) {
-        out.printf("%,10d %12s %12s %12s %16s %,14d%n", r.get("queues"), r.get("update_us_p50"), r.get("update_us_p99"),
-            r.get("update_us_max"), r.get("reference_us_p99"), r.get("reference_samples"));
+        out.printf(
+            "%,10d %12s %12s %12s %16s %,14d%n",
+            r.get("queues"),
+            r.get("update_us_p50"),
+            r.get("update_us_p99"),
+            r.get("update_us_max"),
+            r.get("reference_us_p99"),
+            r.get("reference_samples"));
       }
-      out.println("goal: " + report.get("goal") + " -> " + report.get("goal_met") + (agree ? "" : "; RULES AND REFERENCE DISAGREE"));
+      out.println(
+          "goal: "
+              + report.get("goal")
+              + " -> "
+              + report.get("goal_met")
+              + (agree ? "" : "; RULES AND REFERENCE DISAGREE"));
     }
     out.flush();
     return agree ? 0 : 1;
@@ -167,9 +201,19 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     r.put("update_us_max", micros(update.max()));
     r.put("update_with_state_us_p99", micros(withState.percentile(99)));
     Map<String, Object> kinds = new LinkedHashMap<>();
-    byKind.forEach((kind, samples) -> kinds.put(kind, Map.of(
-        "count", samples.size(), "us_p50", micros(samples.percentile(50)), "us_p99", micros(samples.percentile(99)),
-        "us_max", micros(samples.max()))));
+    byKind.forEach(
+        (kind, samples) ->
+            kinds.put(
+                kind,
+                Map.of(
+                    "count",
+                    samples.size(),
+                    "us_p50",
+                    micros(samples.percentile(50)),
+                    "us_p99",
+                    micros(samples.percentile(99)),
+                    "us_max",
+                    micros(samples.max()))));
     r.put("by_event", kinds);
     r.put("events", workload.size());
     r.put("reference_us_p50", micros(reference.percentile(50)));
@@ -177,7 +221,9 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     r.put("reference_truncated", done < workload.size());
     r.put("update_us_p99_same_events", micros(rulesOnSameEvents.percentile(99)));
     double rulesP99 = rulesOnSameEvents.percentile(99);
-    r.put("reference_p99_ratio", rulesP99 == 0 ? null : Math.round(reference.percentile(99) / rulesP99 * 10) / 10.0);
+    r.put(
+        "reference_p99_ratio",
+        rulesP99 == 0 ? null : Math.round(reference.percentile(99) / rulesP99 * 10) / 10.0);
     r.put("agree", agree);
     return r;
   }

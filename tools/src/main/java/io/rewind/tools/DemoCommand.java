@@ -12,12 +12,12 @@ import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
 import io.rewind.producer.EditPublisher;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.testkit.sim.FleetSimulator;
 import io.rewind.testkit.sim.SimulatorSettings;
 import java.io.PrintWriter;
@@ -35,55 +35,89 @@ import picocli.CommandLine.Spec;
 /**
  * {@code rewind demo}: the whole pipeline on real parts in one process. Starts a KRaft broker, an
  * object store and (by default) an HBase mini cluster with Rewind's replication endpoint as a peer,
- * runs a workload through the HBase client ({@link HBaseDemo}: restores go into HBase tables and are
- * verified against HBase's own snapshots) or, with {@code --source simulator}, a simulated fleet
- * (restores to cell dumps, verified against the simulator's expected-state model), with the
+ * runs a workload through the HBase client ({@link HBaseDemo}: restores go into HBase tables and
+ * are verified against HBase's own snapshots) or, with {@code --source simulator}, a simulated
+ * fleet (restores to cell dumps, verified against the simulator's expected-state model), with the
  * archiver and the checkpoint app running.
  */
 @Command(
     name = "demo",
     mixinStandardHelpOptions = true,
-    description = "Start the embedded stack, back up an HBase workload (or a simulated fleet), restore to several times and verify each restore.")
+    description =
+        "Start the embedded stack, back up an HBase workload (or a simulated fleet), restore to several times and verify each restore.")
 final class DemoCommand implements Callable<Integer> {
 
   /** Where the demo's writes come from. */
-  enum Source { hbase, simulator }
+  enum Source {
+    hbase,
+    simulator
+  }
 
-  @Option(names = "--source", description = "hbase: a workload through the HBase client into an HBase mini cluster (restores verified"
-      + " against HBase's own snapshots); simulator: a simulated fleet (verified against its model). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--source",
+      description =
+          "hbase: a workload through the HBase client into an HBase mini cluster (restores verified"
+              + " against HBase's own snapshots); simulator: a simulated fleet (verified against its model). Default: ${DEFAULT-VALUE}.")
   Source source = Source.hbase;
 
-  @Option(names = "--servers", description = "Simulated region servers, with --source simulator (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--servers",
+      description =
+          "Simulated region servers, with --source simulator (default: ${DEFAULT-VALUE}).")
   int servers = 20;
 
-  @Option(names = "--duration", description = "Workload duration, e.g. 30s, 2m (default: 30s simulated, 20s HBase).", converter = DurationConverter.class)
+  @Option(
+      names = "--duration",
+      description = "Workload duration, e.g. 30s, 2m (default: 30s simulated, 20s HBase).",
+      converter = DurationConverter.class)
   Duration duration;
 
-  @Option(names = "--rate", description = "Edits per second across the simulated fleet (default: ${DEFAULT-VALUE}); HBase writes as fast as it acknowledges.")
+  @Option(
+      names = "--rate",
+      description =
+          "Edits per second across the simulated fleet (default: ${DEFAULT-VALUE}); HBase writes as fast as it acknowledges.")
   int rate = 2_000;
 
-  @Option(names = "--restores", description = "Random restore times to verify (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--restores",
+      description = "Random restore times to verify (default: ${DEFAULT-VALUE}).")
   int restores = 5;
 
-  @Option(names = "--seed", description = "Seed of the workload and of the restore times (default: random).")
+  @Option(
+      names = "--seed",
+      description = "Seed of the workload and of the restore times (default: random).")
   Long seed;
 
-  @Option(names = "--partitions", description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
   int partitions = 12;
 
-  @Option(names = "--s3", description = "Keep the object store in a bucket of S3Proxy (a real S3 API on 127.0.0.1, reached through S3A) instead of a local directory.")
+  @Option(
+      names = "--s3",
+      description =
+          "Keep the object store in a bucket of S3Proxy (a real S3 API on 127.0.0.1, reached through S3A) instead of a local directory.")
   boolean s3;
 
-  @Option(names = "--secure", description = "Kafka over SASL_SSL with SCRAM (certificates made at start), one user per role holding only its"
-      + " ACLs (StandardAuthorizer), and every segment and base file encrypted with a key ring made at start; then rewind verify checks the store.")
+  @Option(
+      names = "--secure",
+      description =
+          "Kafka over SASL_SSL with SCRAM (certificates made at start), one user per role holding only its"
+              + " ACLs (StandardAuthorizer), and every segment and base file encrypted with a key ring made at start; then rewind verify checks the store.")
   boolean secure;
 
-  @Option(names = "--restore-engine", paramLabel = "ENGINE",
-      description = "Where the HBase demo's restores run: local (default) or mapreduce (one MapReduce job each, on a mini YARN cluster"
-          + " the demo starts beside HBase).")
+  @Option(
+      names = "--restore-engine",
+      paramLabel = "ENGINE",
+      description =
+          "Where the HBase demo's restores run: local (default) or mapreduce (one MapReduce job each, on a mini YARN cluster"
+              + " the demo starts beside HBase).")
   RestoreCommand.Engine restoreEngine = RestoreCommand.Engine.local;
 
-  @Option(names = "--keep-running", description = "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
+  @Option(
+      names = "--keep-running",
+      description =
+          "After the restores, keep the stack, the fleet's heartbeats and the status page running until Ctrl-C.")
   boolean keepRunning;
 
   @Mixin RunOptions run;
@@ -98,8 +132,10 @@ final class DemoCommand implements Callable<Integer> {
     ScratchDir scratch = run.start("rewind-demo-");
     Path dir = scratch.path();
     if (restoreEngine == RestoreCommand.Engine.mapreduce && source != Source.hbase) {
-      throw new RewindException(Kind.REFUSED, "--restore-engine mapreduce restores into HBase tables, which only the HBase demo has: drop"
-          + " --source simulator");
+      throw new RewindException(
+          Kind.REFUSED,
+          "--restore-engine mapreduce restores into HBase tables, which only the HBase demo has: drop"
+              + " --source simulator");
     }
     DemoReport report = new DemoReport();
     report.restoreEngine = restoreEngine.name();
@@ -115,15 +151,25 @@ final class DemoCommand implements Callable<Integer> {
     report.workDir = scratch.temporary() ? null : dir.toString();
     long started = System.currentTimeMillis();
 
-    say.line("starting the embedded stack: KRaft broker on 127.0.0.1, object store "
-        + (s3 ? "in an S3Proxy bucket (S3 API on 127.0.0.1, through S3A), data under " : "under ") + dir);
+    say.line(
+        "starting the embedded stack: KRaft broker on 127.0.0.1, object store "
+            + (s3
+                ? "in an S3Proxy bucket (S3 API on 127.0.0.1, through S3A), data under "
+                : "under ")
+            + dir);
     if (source == Source.hbase) {
-      say.line("  and an HBase mini cluster (2 region servers, ~20 s to start) with Rewind's replication endpoint as a peer");
+      say.line(
+          "  and an HBase mini cluster (2 region servers, ~20 s to start) with Rewind's replication endpoint as a peer");
     }
     Files.createDirectories(dir);
     Path keyRing = secure ? DemoRoles.makeKeyRing(dir) : null;
-    EmbeddedStack.Builder builder = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).withS3(s3)
-        .withHBase(source == Source.hbase).secure(secure);
+    EmbeddedStack.Builder builder =
+        EmbeddedStack.builder()
+            .workDir(dir.resolve("stack"))
+            .editsPartitions(partitions)
+            .withS3(s3)
+            .withHBase(source == Source.hbase)
+            .secure(secure);
     if (keyRing != null) {
       builder.peerSetting(KeyRing.KEYRING_FILE, keyRing.toString());
     }
@@ -134,32 +180,51 @@ final class DemoCommand implements Callable<Integer> {
       report.storeUri = stack.storeUri();
       report.store = s3 ? "s3" : "local";
       report.security = roles.report();
-      say.line("  broker " + stack.bootstrapServers() + ", store " + stack.storeUri() + ", topics created");
+      say.line(
+          "  broker "
+              + stack.bootstrapServers()
+              + ", store "
+              + stack.storeUri()
+              + ", topics created");
       if (secure) {
-        say.line("  Kafka over SASL_SSL (SCRAM-SHA-512, certificates made at start), one user per role with only its ACLs; segments and"
-            + " base files encrypted with the key ring " + roles.keyRingFile());
+        say.line(
+            "  Kafka over SASL_SSL (SCRAM-SHA-512, certificates made at start), one user per role with only its ACLs; segments and"
+                + " base files encrypted with the key ring "
+                + roles.keyRingFile());
       }
-      try (CheckpointWithStatusPage checkpoint = new CheckpointWithStatusPage(roles.checkpoint(), roles.status());
+      try (CheckpointWithStatusPage checkpoint =
+              new CheckpointWithStatusPage(roles.checkpoint(), roles.status());
           Archiver archiver = new Archiver(roles.archiver(), "demo-archiver-1");
           EditPublisher publisher = new EditPublisher(roles.endpoint(), "demo-fleet");
           ObjectStore store = ObjectStore.open(config);
           DemoCompactor compactor = new DemoCompactor(roles.restore())) {
         checkpoint.start();
         archiver.start();
-        say.line("  compactor merging segments by 5 s and by minute (rewind compact; 1 min and 1 h outside the demo), restores read"
-            + " through its index");
+        say.line(
+            "  compactor merging segments by 5 s and by minute (rewind compact; 1 min and 1 h outside the demo), restores read"
+                + " through its index");
         Path connectionFile = DemoConnectionFile.write(config, checkpoint.statusUrl().orElse(null));
-        say.line("  status page " + checkpoint.statusUrl().orElse("off") + " (rewind status and the other subcommands use this demo"
-            + " while it runs: " + connectionFile + ")");
+        say.line(
+            "  status page "
+                + checkpoint.statusUrl().orElse("off")
+                + " (rewind status and the other subcommands use this demo"
+                + " while it runs: "
+                + connectionFile
+                + ")");
         if (source == Source.hbase) {
           try {
             new HBaseDemo(stack.hbase().orElseThrow(), store, config, say)
-                .onMapReduce(restoreEngine == RestoreCommand.Engine.mapreduce ? dir.resolve("yarn") : null)
+                .onMapReduce(
+                    restoreEngine == RestoreCommand.Engine.mapreduce ? dir.resolve("yarn") : null)
                 .run(duration, restores, demoSeed, report);
             if (keepRunning) {
-              say.line(String.format("%d of %d restores verified; still running: HBase (ZooKeeper %s), status page %s; Ctrl-C to stop",
-                  report.restores.stream().filter(r -> r.verified).count(), restores, stack.hbase().orElseThrow().zookeeperQuorum(),
-                  checkpoint.statusUrl().orElse("off")));
+              say.line(
+                  String.format(
+                      "%d of %d restores verified; still running: HBase (ZooKeeper %s), status page %s; Ctrl-C to stop",
+                      report.restores.stream().filter(r -> r.verified).count(),
+                      restores,
+                      stack.hbase().orElseThrow().zookeeperQuorum(),
+                      checkpoint.statusUrl().orElse("off")));
               LongRunning.awaitShutdown();
             }
           } finally {
@@ -167,31 +232,47 @@ final class DemoCommand implements Callable<Integer> {
           }
         } else {
           SimulatorSettings settings =
-              SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).duration(duration).seed(demoSeed);
+              SimulatorSettings.defaults()
+                  .servers(servers)
+                  .editsPerSecond(rate)
+                  .duration(duration)
+                  .seed(demoSeed);
           try (FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC())) {
-            say.line(String.format("simulating %d region servers at %,d edits/s for %ds (seed %d); archiver and checkpoint app running",
-                servers, rate, duration.toSeconds(), demoSeed));
+            say.line(
+                String.format(
+                    "simulating %d region servers at %,d edits/s for %ds (seed %d); archiver and checkpoint app running",
+                    servers, rate, duration.toSeconds(), demoSeed));
             fleet.start();
             while (!fleet.awaitWorkloadDone(Duration.ofSeconds(5))) {
-              say.line(String.format("  %,d edits published; checkpoint %s", fleet.editsPublished(), checkpointText(store)));
+              say.line(
+                  String.format(
+                      "  %,d edits published; checkpoint %s",
+                      fleet.editsPublished(), checkpointText(store)));
             }
             var expected = fleet.expected();
             report.editsWritten = expected.editCount();
             report.editsPublished = fleet.editsPublished();
             report.tables = expected.tables().size();
-            say.line(String.format("workload done: %,d edits written over %d tables (%,d records published, re-shipments included)",
-                expected.editCount(), expected.tables().size(), fleet.editsPublished()));
+            say.line(
+                String.format(
+                    "workload done: %,d edits written over %d tables (%,d records published, re-shipments included)",
+                    expected.editCount(), expected.tables().size(), fleet.editsPublished()));
 
-            long checkpointTime = awaitCheckpoint(store, expected.lastWriteTime(), Duration.ofSeconds(60), say);
+            long checkpointTime =
+                awaitCheckpoint(store, expected.lastWriteTime(), Duration.ofSeconds(60), say);
             report.checkpoint = checkpointTime;
             report.checkpointIso = TimeParser.format(checkpointTime);
             report.rpoAtEndMs = Math.max(0, expected.lastWriteTime() - checkpointTime);
             new DemoVerifier(store, config, dir.resolve("restores"), expected, say)
                 .verify(restores, demoSeed, checkpointTime, report);
             if (keepRunning) {
-              say.line(String.format("%d of %d restores verified; still running: status page %s, `rewind status` in another shell;"
-                  + " Ctrl-C to stop", report.restores.stream().filter(r -> r.verified).count(), restores,
-                  checkpoint.statusUrl().orElse("off")));
+              say.line(
+                  String.format(
+                      "%d of %d restores verified; still running: status page %s, `rewind status` in another shell;"
+                          + " Ctrl-C to stop",
+                      report.restores.stream().filter(r -> r.verified).count(),
+                      restores,
+                      checkpoint.statusUrl().orElse("off")));
               LongRunning.awaitShutdown();
             }
           } finally {
@@ -200,21 +281,30 @@ final class DemoCommand implements Callable<Integer> {
         }
         report.compaction = compactor.summary();
         report.storeVerify = DemoStoreCheck.verify(store, config, say);
-        report.storeRequests = archiver.storeRequests().plus(checkpoint.app().storeRequests()).plus(store.requests())
-            .plus(compactor.storeRequests());
+        report.storeRequests =
+            archiver
+                .storeRequests()
+                .plus(checkpoint.app().storeRequests())
+                .plus(store.requests())
+                .plus(compactor.storeRequests());
       }
     } finally {
       report.durationMs = System.currentTimeMillis() - started;
       scratch.close();
     }
-    report.verified = report.restores.size() == restores && report.restores.stream().allMatch(r -> r.verified)
-        && (report.storeVerify == null || report.storeVerify.ok);
+    report.verified =
+        report.restores.size() == restores
+            && report.restores.stream().allMatch(r -> r.verified)
+            && (report.storeVerify == null || report.storeVerify.ok);
     if (run.json) {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(report));
     } else {
-      say.line(report.verified
-          ? String.format("OK: %d of %d restores verified cell for cell in %.1f s", report.restores.size(), restores, report.durationMs / 1000.0)
-          : "FAILED: not every restore matched the expected state (see above)");
+      say.line(
+          report.verified
+              ? String.format(
+                  "OK: %d of %d restores verified cell for cell in %.1f s",
+                  report.restores.size(), restores, report.durationMs / 1000.0)
+              : "FAILED: not every restore matched the expected state (see above)");
     }
     out.flush();
     return report.verified ? 0 : 1;
@@ -223,24 +313,38 @@ final class DemoCommand implements Callable<Integer> {
   private static String checkpointText(ObjectStore store) {
     try {
       Optional<CheckpointFile.Stored> c = CheckpointFile.read(store);
-      return c.map(s -> s.timeIso + " (RPO " + (System.currentTimeMillis() - s.time) + " ms)").orElse("not yet published");
+      return c.map(s -> s.timeIso + " (RPO " + (System.currentTimeMillis() - s.time) + " ms)")
+          .orElse("not yet published");
     } catch (java.io.IOException e) {
       return "unreadable (" + e.getMessage() + ")";
     }
   }
 
   /** Waits until the checkpoint covers the last edit written, or the timeout; returns C. */
-  private static long awaitCheckpoint(ObjectStore store, long lastWriteTime, Duration timeout, Narrator say) throws Exception {
+  private static long awaitCheckpoint(
+      ObjectStore store, long lastWriteTime, Duration timeout, Narrator say) throws Exception {
     long c = CheckpointFile.awaitAtOrAfter(store, lastWriteTime, timeout);
     if (c >= lastWriteTime) {
-      say.line("checkpoint " + TimeParser.format(c) + " covers the last edit (" + TimeParser.format(lastWriteTime) + ")");
+      say.line(
+          "checkpoint "
+              + TimeParser.format(c)
+              + " covers the last edit ("
+              + TimeParser.format(lastWriteTime)
+              + ")");
       return c;
     }
     if (c == Long.MIN_VALUE) {
-      throw new IllegalStateException("no checkpoint was published within " + timeout.toSeconds() + " s: is the checkpoint app running?");
+      throw new IllegalStateException(
+          "no checkpoint was published within "
+              + timeout.toSeconds()
+              + " s: is the checkpoint app running?");
     }
-    say.line("checkpoint " + TimeParser.format(c) + " did not reach the last edit within " + timeout.toSeconds()
-        + " s; restoring inside the range it proves");
+    say.line(
+        "checkpoint "
+            + TimeParser.format(c)
+            + " did not reach the last edit within "
+            + timeout.toSeconds()
+            + " s; restoring inside the range it proves");
     return c;
   }
 

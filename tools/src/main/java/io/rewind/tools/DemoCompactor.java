@@ -28,20 +28,24 @@ final class DemoCompactor implements AutoCloseable {
   private long passes;
 
   DemoCompactor(RewindConfig config) throws IOException {
-    RewindConfig demo = config
-        .with(CompactionSettings.LEVEL_WINDOWS_MS, "5000,60000")
-        .with(CompactionSettings.SETTLE_MS, "1000")
-        .with(CompactionSettings.GRACE_MS, "3000")
-        .with(CompactionSettings.INTERVAL_MS, "2000");
+    RewindConfig demo =
+        config
+            .with(CompactionSettings.LEVEL_WINDOWS_MS, "5000,60000")
+            .with(CompactionSettings.SETTLE_MS, "1000")
+            .with(CompactionSettings.GRACE_MS, "3000")
+            .with(CompactionSettings.INTERVAL_MS, "2000");
     CompactionSettings settings = new CompactionSettings(demo);
     this.store = ObjectStore.open(demo);
     this.compactor = new Compactor(store, settings, "demo-compactor", System::currentTimeMillis);
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rewind-demo-compactor");
-      t.setDaemon(true);
-      return t;
-    });
-    scheduler.scheduleWithFixedDelay(this::pass, settings.intervalMs(), settings.intervalMs(), TimeUnit.MILLISECONDS);
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-demo-compactor");
+              t.setDaemon(true);
+              return t;
+            });
+    scheduler.scheduleWithFixedDelay(
+        this::pass, settings.intervalMs(), settings.intervalMs(), TimeUnit.MILLISECONDS);
   }
 
   private void pass() {

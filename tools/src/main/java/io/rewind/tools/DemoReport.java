@@ -5,7 +5,9 @@ import io.rewind.client.store.StoreRequests;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code rewind demo --json}: field names are a contract read by users' scripts; add, never rename. */
+/**
+ * {@code rewind demo --json}: field names are a contract read by users' scripts; add, never rename.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 final class DemoReport {
   public boolean verified;
@@ -18,19 +20,33 @@ final class DemoReport {
   public long editsWritten;
   public long editsPublished;
   public int tables;
-  /** HBase demo: bulk loads (HFiles loaded with HBase's tool, captured by the endpoint) and truncates in the workload. */
+
+  /**
+   * HBase demo: bulk loads (HFiles loaded with HBase's tool, captured by the endpoint) and
+   * truncates in the workload.
+   */
   public int bulkLoads;
+
   public int truncates;
+
   /** Bases taken (HBase demo: one per table when it joins the backup) and their HFile bytes. */
   public int bases;
+
   public long baseBytes;
   public String bootstrapServers;
   public String storeUri;
+
   /** Where the store was: "local" (a directory) or "s3" (S3Proxy through S3A). */
   public String store;
+
   public String workDir;
-  /** Where the restores ran: local (this process) or mapreduce (a job on a mini YARN cluster the demo started). */
+
+  /**
+   * Where the restores ran: local (this process) or mapreduce (a job on a mini YARN cluster the
+   * demo started).
+   */
   public String restoreEngine;
+
   public long checkpoint;
   public String checkpointIso;
   public long rpoAtEndMs;
@@ -38,13 +54,19 @@ final class DemoReport {
   public String earliestIso;
   public List<RestoreResult> restores = new ArrayList<>();
   public long durationMs;
-  /** Requests to the object store: the archiver's, the checkpoint app's and the demo's own (restores, checkpoint reads). */
+
+  /**
+   * Requests to the object store: the archiver's, the checkpoint app's and the demo's own
+   * (restores, checkpoint reads).
+   */
   public StoreRequests storeRequests;
 
   /** With --secure: how Kafka and the store were protected. */
   public Security security;
 
-  /** rewind verify of the store after the restores (every chain, segment and base file read back). */
+  /**
+   * rewind verify of the store after the restores (every chain, segment and base file read back).
+   */
   public StoreVerify storeVerify;
 
   /** The demo's Kafka security and encryption (--secure). */
@@ -52,10 +74,13 @@ final class DemoReport {
   static final class Security {
     public String protocol;
     public String mechanism;
+
     /** Role -> Kafka principal it ran as. */
     public java.util.Map<String, String> principals = new java.util.TreeMap<>();
+
     /** The key ring file (kept with --work-dir: rewind verify and rewind restore need it). */
     public String keyRingFile;
+
     public java.util.List<String> keyIds;
   }
 
@@ -91,8 +116,10 @@ final class DemoReport {
     public long duplicatesSkipped;
     public int segments;
     public long durationMs;
+
     /** The requests of this restore alone. */
     public StoreRequests storeRequests;
+
     public boolean verified;
     public String mismatch;
   }

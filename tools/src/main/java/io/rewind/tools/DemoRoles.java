@@ -1,9 +1,9 @@
 package io.rewind.tools;
 
 import io.rewind.client.config.RewindConfig;
-import io.rewind.store.kafka.RoleAcls.Role;
 import io.rewind.client.segment.KeyRing;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.store.kafka.RoleAcls.Role;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,8 +15,7 @@ import java.util.Base64;
  * The settings each part of the demo runs with: with {@code --secure}, its own Kafka user (the
  * stack's {@link Role}s, each holding only its ACLs) and the key ring the demo makes at start
  * ({@code <work dir>/keyring}, one 256-bit key, mode 0600), so segments, base files and captured
- * bulk loads are sealed;
- * without it, the stack's plain settings for every part.
+ * bulk loads are sealed; without it, the stack's plain settings for every part.
  */
 final class DemoRoles {
 
@@ -30,7 +29,9 @@ final class DemoRoles {
     this.keyRing = keyRing;
   }
 
-  /** @param keyRing the key ring {@link #makeKeyRing} made, or null for a demo without security */
+  /**
+   * @param keyRing the key ring {@link #makeKeyRing} made, or null for a demo without security
+   */
   static DemoRoles of(EmbeddedStack stack, Path keyRing) {
     return new DemoRoles(stack, keyRing);
   }
@@ -45,12 +46,18 @@ final class DemoRoles {
     Path file = secureDir.resolve("keyring");
     Files.deleteIfExists(file);
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException e) {
       Files.createFile(file);
     }
-    Files.writeString(file, "# made by rewind demo --secure: the last line seals, every line opens\n" + KEY_ID + " "
-        + Base64.getEncoder().encodeToString(key) + "\n");
+    Files.writeString(
+        file,
+        "# made by rewind demo --secure: the last line seals, every line opens\n"
+            + KEY_ID
+            + " "
+            + Base64.getEncoder().encodeToString(key)
+            + "\n");
     return file;
   }
 
@@ -93,7 +100,10 @@ final class DemoRoles {
     DemoReport.Security s = new DemoReport.Security();
     s.protocol = "SASL_SSL";
     s.mechanism = "SCRAM-SHA-512";
-    for (Role r : new Role[] {Role.ENDPOINT, Role.ARCHIVER, Role.CHECKPOINT, Role.STATUS, Role.RESTORE, Role.ADMIN}) {
+    for (Role r :
+        new Role[] {
+          Role.ENDPOINT, Role.ARCHIVER, Role.CHECKPOINT, Role.STATUS, Role.RESTORE, Role.ADMIN
+        }) {
       s.principals.put(r.user(), "User:" + r.user());
     }
     s.keyRingFile = keyRing.toString();

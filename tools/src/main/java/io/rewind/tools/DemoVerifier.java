@@ -1,18 +1,15 @@
 package io.rewind.tools;
 
 import io.rewind.client.config.RewindConfig;
-import io.rewind.store.dump.CellDump;
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreRequests;
 import io.rewind.client.time.TimeParser;
-import io.rewind.client.kafka.KafkaClients;
-import io.rewind.client.segment.KeyRing;
-import io.rewind.restore.DumpTarget;
 import io.rewind.restore.RestorableRange;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreRequest;
 import io.rewind.restore.Restorer;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.dump.DumpCell;
 import io.rewind.testkit.sim.ExpectedDumps;
 import io.rewind.testkit.sim.ExpectedState;
 import java.io.IOException;
@@ -22,8 +19,8 @@ import java.util.Random;
 import java.util.TreeSet;
 
 /**
- * Restores to random times in the restorable range and compares every table's dump, line for
- * line, with the simulator's expected state at that time.
+ * Restores to random times in the restorable range and compares every table's dump, line for line,
+ * with the simulator's expected state at that time.
  */
 final class DemoVerifier {
 
@@ -33,7 +30,12 @@ final class DemoVerifier {
   private final ExpectedState expected;
   private final DemoCommand.Narrator say;
 
-  DemoVerifier(ObjectStore store, RewindConfig config, Path restoresDir, ExpectedState expected, DemoCommand.Narrator say) {
+  DemoVerifier(
+      ObjectStore store,
+      RewindConfig config,
+      Path restoresDir,
+      ExpectedState expected,
+      DemoCommand.Narrator say) {
     this.store = store;
     this.config = config;
     this.restoresDir = restoresDir;
@@ -59,9 +61,11 @@ final class DemoVerifier {
       Path dir = restoresDir.resolve(String.format("%02d-%d", i, t));
       TreeSet<String> tables = new TreeSet<>(expected.tables());
       StoreRequests before = store.requests();
-      RestoreReport r = restorer.restore(RestoreRequest.builder(RestoreRequest.When.at(t))
-          .target(new RestoreRequest.Target.Dumps(dir))
-          .build());
+      RestoreReport r =
+          restorer.restore(
+              RestoreRequest.builder(RestoreRequest.When.at(t))
+                  .target(new RestoreRequest.Target.Dumps(dir))
+                  .build());
       DemoReport.RestoreResult result = new DemoReport.RestoreResult();
       result.storeRequests = store.requests().minus(before);
       result.time = t;
@@ -82,9 +86,18 @@ final class DemoVerifier {
         }
       }
       report.restores.add(result);
-      say.line(String.format("  restore %d to %s: %,d cells in %d tables from %d segments (%,d edits, %,d re-shipped duplicates skipped) in %d ms: %s",
-          i, result.timeIso, result.cells, tables.size(), r.segments, r.editsApplied, r.duplicatesSkipped, r.durationMs,
-          result.verified ? "verified" : "MISMATCH " + result.mismatch));
+      say.line(
+          String.format(
+              "  restore %d to %s: %,d cells in %d tables from %d segments (%,d edits, %,d re-shipped duplicates skipped) in %d ms: %s",
+              i,
+              result.timeIso,
+              result.cells,
+              tables.size(),
+              r.segments,
+              r.editsApplied,
+              r.duplicatesSkipped,
+              r.durationMs,
+              result.verified ? "verified" : "MISMATCH " + result.mismatch));
     }
   }
 }

@@ -17,10 +17,14 @@ import picocli.CommandLine.Option;
  */
 final class FleetLoadOptions {
 
-  @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
   int rate = 50_000;
 
-  @Option(names = "--servers", description = "Simulated region servers (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--servers",
+      description = "Simulated region servers (default: ${DEFAULT-VALUE}).")
   int servers = 100;
 
   /**
@@ -29,20 +33,31 @@ final class FleetLoadOptions {
    * behind and drains that backlog only at the headroom left on two cores. With 10 s that start-up
    * backlog was sampled as RPO (p99 26 s in a run whose steady state stayed under 2 s).
    */
-  @Option(names = "--warmup", converter = DurationConverter.class, description = "Load before measuring starts (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--warmup",
+      converter = DurationConverter.class,
+      description = "Load before measuring starts (default: ${DEFAULT-VALUE}).")
   Duration warmup = Duration.ofSeconds(30);
 
-  @Option(names = "--partitions", description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--partitions",
+      description = "Partitions of the edits topic (default: ${DEFAULT-VALUE}).")
   int partitions = 12;
 
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Rewind setting for this run, e.g. --set checkpoint.margin.ms=500.")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = "A Rewind setting for this run, e.g. --set checkpoint.margin.ms=500.")
   Map<String, String> settings = new LinkedHashMap<>();
 
   EmbeddedStack startStack(Path dir) throws Exception {
-    return EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(partitions).start();
+    return EmbeddedStack.builder()
+        .workDir(dir.resolve("stack"))
+        .editsPartitions(partitions)
+        .start();
   }
 
   RewindConfig config(EmbeddedStack stack) {
@@ -50,8 +65,12 @@ final class FleetLoadOptions {
   }
 
   SimulatorSettings fleet() {
-    return SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).seed(seed)
-        // Nothing here reads the simulator's model of every edit; keeping it costs GC pauses that stall the pipeline.
+    return SimulatorSettings.defaults()
+        .servers(servers)
+        .editsPerSecond(rate)
+        .seed(seed)
+        // Nothing here reads the simulator's model of every edit; keeping it costs GC pauses that
+        // stall the pipeline.
         .keepExpected(false);
   }
 }

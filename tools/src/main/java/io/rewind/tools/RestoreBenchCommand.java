@@ -54,16 +54,25 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "restore",
     mixinStandardHelpOptions = true,
-    description = "Restore throughput (put path and bulk-load path) against a plain BufferedMutator loop over the same edits.")
+    description =
+        "Restore throughput (put path and bulk-load path) against a plain BufferedMutator loop over the same edits.")
 final class RestoreBenchCommand implements Callable<Integer> {
 
   static final double GOAL_RATIO_PUTS = 0.9;
   static final double GOAL_RATIO_BULKLOAD = 3;
-  /** The MapReduce engine against the local one on this machine: its overhead stays small beside what many hosts add. */
+
+  /**
+   * The MapReduce engine against the local one on this machine: its overhead stays small beside
+   * what many hosts add.
+   */
   static final double GOAL_RATIO_MAPREDUCE = 0.5;
+
   private static final java.time.Duration SETTLE_TIMEOUT = java.time.Duration.ofSeconds(60);
 
-  /** A large restore, what the bulk-load path is for: its fixed costs (the load, JIT) are small against it. */
+  /**
+   * A large restore, what the bulk-load path is for: its fixed costs (the load, JIT) are small
+   * against it.
+   */
   @Option(names = "--edits", description = "Archived edits to restore (default: ${DEFAULT-VALUE}).")
   int edits = 1_000_000;
 
@@ -72,14 +81,20 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   @Mixin SyntheticRestoreOptions shape;
 
-  @Option(names = "--engine", paramLabel = "ENGINE",
-      description = "local (default): the put and bulk-load paths against a BufferedMutator loop; mapreduce: the local engine's bulk-load"
-          + " path against the MapReduce engine on a mini YARN cluster.")
+  @Option(
+      names = "--engine",
+      paramLabel = "ENGINE",
+      description =
+          "local (default): the put and bulk-load paths against a BufferedMutator loop; mapreduce: the local engine's bulk-load"
+              + " path against the MapReduce engine on a mini YARN cluster.")
   RestoreCommand.Engine engine = RestoreCommand.Engine.local;
 
-  @Option(names = "--split-bytes", paramLabel = "BYTES",
-      description = "restore.mapreduce.split.bytes of the MapReduce restore: segment bytes per map task (default: ${DEFAULT-VALUE},"
-          + " about a partition's share of the default archive, so that the maps read in parallel).")
+  @Option(
+      names = "--split-bytes",
+      paramLabel = "BYTES",
+      description =
+          "restore.mapreduce.split.bytes of the MapReduce restore: segment bytes per map task (default: ${DEFAULT-VALUE},"
+              + " about a partition's share of the default archive, so that the maps read in parallel).")
   long splitBytes = 16L << 20;
 
   @Mixin RunOptions run;
@@ -91,105 +106,185 @@ final class RestoreBenchCommand implements Callable<Integer> {
     if (engine == RestoreCommand.Engine.mapreduce) {
       return mapReduce();
     }
-    return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-", (dir, report) -> {
-      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(shape.partitions)
-              .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
-          ObjectStore store = ObjectStore.open(stack.config())) {
-        KafkaClients clients = new KafkaClients(stack.config());
-        List<WalEdit> archived = new java.util.ArrayList<>(edits);
-        SyntheticArchive.write(store, clients.serdes(), shape.partitions, edits, shape.valueBytes, shape.seed, archived::add);
-        Restore restore = new Restore(store, clients.serdes(), clients.topics().edits())
-            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(shape.sortMemory));
-        Connection connection = stack.hbase().orElseThrow().connection();
-        Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
-        long time = restore.range(restore.catalog()).checkpoint();
+    return run.runBench(
+        spec.commandLine().getOut(),
+        "rewind-bench-restore-",
+        (dir, report) -> {
+          try (EmbeddedStack stack =
+                  EmbeddedStack.builder()
+                      .workDir(dir.resolve("stack"))
+                      .editsPartitions(shape.partitions)
+                      .withHBase(true)
+                      .hbaseRegionServers(1)
+                      .hbasePeer(false)
+                      .start();
+              ObjectStore store = ObjectStore.open(stack.config())) {
+            KafkaClients clients = new KafkaClients(stack.config());
+            List<WalEdit> archived = new java.util.ArrayList<>(edits);
+            SyntheticArchive.write(
+                store,
+                clients.serdes(),
+                shape.partitions,
+                edits,
+                shape.valueBytes,
+                shape.seed,
+                archived::add);
+            Restore restore =
+                new Restore(store, clients.serdes(), clients.topics().edits())
+                    .withSort(
+                        io.rewind.restore.SortSettings.defaults()
+                            .withMemoryBytes(shape.sortMemory));
+            Connection connection = stack.hbase().orElseThrow().connection();
+            Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
+            long time = restore.range(restore.catalog()).checkpoint();
 
-        // Warm-up (JIT, connection, region locations): the same loop into a scratch table, untimed.
-        HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();
-        rawPuts(connection, "bench_warmup:t", archived);
-        settle(connection, "bench_warmup:t");
-        HBaseTarget.open(connection, mapping("bench_raw:t"), descriptors, false).finish();
-        double rawSeconds = rawPuts(connection, "bench_raw:t", archived);
-        settle(connection, "bench_raw:t");
-        // Only the baseline reads the edits from memory; a restore starts from the store alone.
-        archived = null;
+            // Warm-up (JIT, connection, region locations): the same loop into a scratch table,
+            // untimed.
+            HBaseTarget.open(connection, mapping("bench_warmup:t"), descriptors, false).finish();
+            rawPuts(connection, "bench_warmup:t", archived);
+            settle(connection, "bench_warmup:t");
+            HBaseTarget.open(connection, mapping("bench_raw:t"), descriptors, false).finish();
+            double rawSeconds = rawPuts(connection, "bench_raw:t", archived);
+            settle(connection, "bench_raw:t");
+            // Only the baseline reads the edits from memory; a restore starts from the store alone.
+            archived = null;
 
-        HBaseTarget puts = HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
-        StoreRequests beforeRestore = store.requests();
-        double putSeconds = timedRestore(restore, time, puts);
-        StoreRequests oneRestore = store.requests().minus(beforeRestore);
-        settle(connection, "bench_puts:t");
+            HBaseTarget puts =
+                HBaseTarget.open(connection, mapping("bench_puts:t"), descriptors, false);
+            StoreRequests beforeRestore = store.requests();
+            double putSeconds = timedRestore(restore, time, puts);
+            StoreRequests oneRestore = store.requests().minus(beforeRestore);
+            settle(connection, "bench_puts:t");
 
-        HBaseTarget bulkTables = HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
-        // Staged on the cluster's file system, as an operator would (--bulkload-dir hdfs://...): the load moves the files.
-        org.apache.hadoop.fs.Path staging = org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
-            .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
-        double bulkSeconds = timedRestore(restore, time, BulkLoadTarget.open(bulkTables, staging));
+            HBaseTarget bulkTables =
+                HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
+            // Staged on the cluster's file system, as an operator would (--bulkload-dir
+            // hdfs://...): the load moves the files.
+            org.apache.hadoop.fs.Path staging =
+                org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
+                    .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+            double bulkSeconds =
+                timedRestore(restore, time, BulkLoadTarget.open(bulkTables, staging));
 
-        double rawRate = edits / rawSeconds;
-        double putRate = edits / putSeconds;
-        double bulkRate = edits / bulkSeconds;
-        report.put("edits", edits);
-        shape.report(report);
-        report.put("sort_runs_spilled", runsSpilled);
-        report.put("raw_puts_per_sec", Math.round(rawRate));
-        report.put("restore_puts_per_sec", Math.round(putRate));
-        report.put("restore_bulkload_per_sec", Math.round(bulkRate));
-        report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
-        report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
-        report.put("restore_store_requests", oneRestore);
-        // Writing the synthetic archive, then both restores.
-        report.put(StoreRequestsField.NAME, store.requests());
-      }
-    }, report -> String.format("BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
-          report.get("raw_puts_per_sec"), report.get("restore_puts_per_sec"), report.get("ratio_puts"), GOAL_RATIO_PUTS,
-          report.get("restore_bulkload_per_sec"), report.get("ratio_bulkload"), GOAL_RATIO_BULKLOAD));
+            double rawRate = edits / rawSeconds;
+            double putRate = edits / putSeconds;
+            double bulkRate = edits / bulkSeconds;
+            report.put("edits", edits);
+            shape.report(report);
+            report.put("sort_runs_spilled", runsSpilled);
+            report.put("raw_puts_per_sec", Math.round(rawRate));
+            report.put("restore_puts_per_sec", Math.round(putRate));
+            report.put("restore_bulkload_per_sec", Math.round(bulkRate));
+            report.put("ratio_puts", Math.round(putRate / rawRate * 1000) / 1000.0);
+            report.put("ratio_bulkload", Math.round(bulkRate / rawRate * 1000) / 1000.0);
+            report.put("restore_store_requests", oneRestore);
+            // Writing the synthetic archive, then both restores.
+            report.put(StoreRequestsField.NAME, store.requests());
+          }
+        },
+        report ->
+            String.format(
+                "BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
+                report.get("raw_puts_per_sec"),
+                report.get("restore_puts_per_sec"),
+                report.get("ratio_puts"),
+                GOAL_RATIO_PUTS,
+                report.get("restore_bulkload_per_sec"),
+                report.get("ratio_bulkload"),
+                GOAL_RATIO_BULKLOAD));
   }
 
   private Integer mapReduce() throws Exception {
-    return run.runBench(spec.commandLine().getOut(), "rewind-bench-restore-mr-", (dir, report) -> {
-      try (EmbeddedStack stack = EmbeddedStack.builder().workDir(dir.resolve("stack")).editsPartitions(shape.partitions)
-              .withHBase(true).hbaseRegionServers(1).hbasePeer(false).start();
-          ObjectStore store = ObjectStore.open(stack.config());
-          io.rewind.stack.MapReduceMiniCluster yarn = io.rewind.stack.MapReduceMiniCluster.start(stack.hbase().orElseThrow(), 1, 3072,
-              dir.resolve("yarn"))) {
-        KafkaClients clients = new KafkaClients(stack.config());
-        SyntheticArchive.write(store, clients.serdes(), shape.partitions, edits, shape.valueBytes, shape.seed, e -> { });
-        Connection connection = stack.hbase().orElseThrow().connection();
-        Restore local = new Restore(store, clients.serdes(), clients.topics().edits())
-            .withSort(io.rewind.restore.SortSettings.defaults().withMemoryBytes(shape.sortMemory));
-        Map<String, io.rewind.schemas.TableDescriptor> descriptors = local.descriptors();
-        long time = local.range(local.catalog()).checkpoint();
-        org.apache.hadoop.fs.Path staging = org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
-            .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
-        double localSeconds = timedRestore(local, time, BulkLoadTarget.open(HBaseTarget.open(connection, mapping("bench_local:t"),
-            descriptors, false), staging));
-        settle(connection, "bench_local:t");
+    return run.runBench(
+        spec.commandLine().getOut(),
+        "rewind-bench-restore-mr-",
+        (dir, report) -> {
+          try (EmbeddedStack stack =
+                  EmbeddedStack.builder()
+                      .workDir(dir.resolve("stack"))
+                      .editsPartitions(shape.partitions)
+                      .withHBase(true)
+                      .hbaseRegionServers(1)
+                      .hbasePeer(false)
+                      .start();
+              ObjectStore store = ObjectStore.open(stack.config());
+              io.rewind.stack.MapReduceMiniCluster yarn =
+                  io.rewind.stack.MapReduceMiniCluster.start(
+                      stack.hbase().orElseThrow(), 1, 3072, dir.resolve("yarn"))) {
+            KafkaClients clients = new KafkaClients(stack.config());
+            SyntheticArchive.write(
+                store,
+                clients.serdes(),
+                shape.partitions,
+                edits,
+                shape.valueBytes,
+                shape.seed,
+                e -> {});
+            Connection connection = stack.hbase().orElseThrow().connection();
+            Restore local =
+                new Restore(store, clients.serdes(), clients.topics().edits())
+                    .withSort(
+                        io.rewind.restore.SortSettings.defaults()
+                            .withMemoryBytes(shape.sortMemory));
+            Map<String, io.rewind.schemas.TableDescriptor> descriptors = local.descriptors();
+            long time = local.range(local.catalog()).checkpoint();
+            org.apache.hadoop.fs.Path staging =
+                org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
+                    .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+            double localSeconds =
+                timedRestore(
+                    local,
+                    time,
+                    BulkLoadTarget.open(
+                        HBaseTarget.open(connection, mapping("bench_local:t"), descriptors, false),
+                        staging));
+            settle(connection, "bench_local:t");
 
-        io.rewind.restore.mapreduce.MapReduceEngine mr =
-            new io.rewind.restore.mapreduce.MapReduceEngine(yarn.configuration(),
-                stack.config().with(io.rewind.restore.mapreduce.MapReduceEngine.SPLIT_BYTES_SETTING, String.valueOf(splitBytes)), connection, null);
-        Restore onYarn = new Restore(store, clients.serdes(), clients.topics().edits()).withEngine(mr);
-        double mrSeconds = timedRestore(onYarn, time, HBaseTarget.open(connection, mapping("bench_mr:t"), descriptors, false));
+            io.rewind.restore.mapreduce.MapReduceEngine mr =
+                new io.rewind.restore.mapreduce.MapReduceEngine(
+                    yarn.configuration(),
+                    stack
+                        .config()
+                        .with(
+                            io.rewind.restore.mapreduce.MapReduceEngine.SPLIT_BYTES_SETTING,
+                            String.valueOf(splitBytes)),
+                    connection,
+                    null);
+            Restore onYarn =
+                new Restore(store, clients.serdes(), clients.topics().edits()).withEngine(mr);
+            double mrSeconds =
+                timedRestore(
+                    onYarn,
+                    time,
+                    HBaseTarget.open(connection, mapping("bench_mr:t"), descriptors, false));
 
-        double localRate = edits / localSeconds;
-        double mrRate = edits / mrSeconds;
-        report.put("edits", edits);
-        shape.report(report);
-        report.put("local_edits_per_sec", Math.round(localRate));
-        report.put("mapreduce_edits_per_sec", Math.round(mrRate));
-        report.put("ratio", Math.round(mrRate / localRate * 1000) / 1000.0);
-        report.put("split_bytes", splitBytes);
-        report.put("map_tasks", mr.stats().mapTasks());
-        report.put("reduce_tasks", mr.stats().reduceTasks());
-        report.put("job_overhead_ms", mr.stats().overheadMs());
-        report.put("job_ms", mr.stats().jobMs());
-        report.put("load_ms", mr.stats().loadMs());
-        report.put(StoreRequestsField.NAME, store.requests());
-      }
-    }, report -> String.format("local engine (bulk load) %,d edits/s; MapReduce engine %,d edits/s (ratio %.2f, goal >= %.1f): %d map and"
-        + " %d reduce tasks, %,d ms before the first task started", report.get("local_edits_per_sec"), report.get("mapreduce_edits_per_sec"),
-        report.get("ratio"), GOAL_RATIO_MAPREDUCE, report.get("map_tasks"), report.get("reduce_tasks"), report.get("job_overhead_ms")));
+            double localRate = edits / localSeconds;
+            double mrRate = edits / mrSeconds;
+            report.put("edits", edits);
+            shape.report(report);
+            report.put("local_edits_per_sec", Math.round(localRate));
+            report.put("mapreduce_edits_per_sec", Math.round(mrRate));
+            report.put("ratio", Math.round(mrRate / localRate * 1000) / 1000.0);
+            report.put("split_bytes", splitBytes);
+            report.put("map_tasks", mr.stats().mapTasks());
+            report.put("reduce_tasks", mr.stats().reduceTasks());
+            report.put("job_overhead_ms", mr.stats().overheadMs());
+            report.put("job_ms", mr.stats().jobMs());
+            report.put("load_ms", mr.stats().loadMs());
+            report.put(StoreRequestsField.NAME, store.requests());
+          }
+        },
+        report ->
+            String.format(
+                "local engine (bulk load) %,d edits/s; MapReduce engine %,d edits/s (ratio %.2f, goal >= %.1f): %d map and"
+                    + " %d reduce tasks, %,d ms before the first task started",
+                report.get("local_edits_per_sec"),
+                report.get("mapreduce_edits_per_sec"),
+                report.get("ratio"),
+                GOAL_RATIO_MAPREDUCE,
+                report.get("map_tasks"),
+                report.get("reduce_tasks"),
+                report.get("job_overhead_ms")));
   }
 
   private static TableMapping mapping(String target) {
@@ -205,20 +300,23 @@ final class RestoreBenchCommand implements Callable<Integer> {
     try (Admin admin = connection.getAdmin()) {
       admin.flush(name);
       long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
-      while (admin.getCompactionState(name) != CompactionState.NONE && System.nanoTime() < deadline) {
+      while (admin.getCompactionState(name) != CompactionState.NONE
+          && System.nanoTime() < deadline) {
         Thread.sleep(100);
       }
     }
   }
 
   /** The baseline: one Put per edit, its cells at their timestamps, through one BufferedMutator. */
-  private static double rawPuts(Connection connection, String table, List<WalEdit> archived) throws Exception {
+  private static double rawPuts(Connection connection, String table, List<WalEdit> archived)
+      throws Exception {
     long started = System.nanoTime();
     try (BufferedMutator mutator = connection.getBufferedMutator(TableName.valueOf(table))) {
       for (WalEdit e : archived) {
         Put put = new Put(bytes(e.getRow()));
         for (Cell c : e.getCells()) {
-          put.addColumn(bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), bytes(c.getValue()));
+          put.addColumn(
+              bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), bytes(c.getValue()));
         }
         mutator.mutate(put);
       }
@@ -228,12 +326,17 @@ final class RestoreBenchCommand implements Callable<Integer> {
 
   private double timedRestore(Restore restore, long time, RestoreTarget target) throws Exception {
     long started = System.nanoTime();
-    RestoreReport r = restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), target);
+    RestoreReport r =
+        restore.run(new RestoreOptions(time, List.of(), shape.parallelism, false), target);
     double seconds = (System.nanoTime() - started) / 1e9;
     runsSpilled = r.sortRunsSpilled;
     if (r.editsApplied != edits) {
-      throw new IllegalStateException("the restore applied " + r.editsApplied + " edits, the archive holds " + edits
-          + ": the bench's archive is inconsistent, rerun with --verbose");
+      throw new IllegalStateException(
+          "the restore applied "
+              + r.editsApplied
+              + " edits, the archive holds "
+              + edits
+              + ": the bench's archive is inconsistent, rerun with --verbose");
     }
     return seconds;
   }

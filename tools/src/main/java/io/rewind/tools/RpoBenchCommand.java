@@ -43,27 +43,36 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code rewind bench rpo}: the recovery point under load. A simulated fleet writes at a fixed
- * rate into the embedded stack while the archiver and the checkpoint app run; after a warm-up,
- * every sample interval the bench takes now minus the newest checkpoint committed to the
- * checkpoints topic (what a restore may trust) and reports its p50, p99 and max, with the edit
- * rate the fleet achieved.
+ * {@code rewind bench rpo}: the recovery point under load. A simulated fleet writes at a fixed rate
+ * into the embedded stack while the archiver and the checkpoint app run; after a warm-up, every
+ * sample interval the bench takes now minus the newest checkpoint committed to the checkpoints
+ * topic (what a restore may trust) and reports its p50, p99 and max, with the edit rate the fleet
+ * achieved.
  */
 @Command(
     name = "rpo",
     mixinStandardHelpOptions = true,
-    description = "RPO (now - published checkpoint) under a simulated load on the embedded stack, with the archiver and checkpoint app.")
+    description =
+        "RPO (now - published checkpoint) under a simulated load on the embedded stack, with the archiver and checkpoint app.")
 final class RpoBenchCommand implements Callable<Integer> {
 
   static final long GOAL_P99_MS = 2_000;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "Measured time, after the warm-up (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "Measured time, after the warm-up (default: ${DEFAULT-VALUE}).")
   Duration duration = Duration.ofSeconds(60);
 
-  @Option(names = "--sample-interval", converter = DurationConverter.class, description = "How often the RPO is sampled (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--sample-interval",
+      converter = DurationConverter.class,
+      description = "How often the RPO is sampled (default: ${DEFAULT-VALUE}).")
   Duration sampleInterval = Duration.ofMillis(100);
 
-  @Option(names = "--deaths", description = "Region servers that die during the run (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--deaths",
+      description = "Region servers that die during the run (default: ${DEFAULT-VALUE}).")
   int deaths = 0;
 
   @Mixin FleetLoadOptions load;
@@ -75,18 +84,32 @@ final class RpoBenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter say = new PrintWriter(System.err, true);
-    return run.runBench(spec.commandLine().getOut(), "rewind-bench-rpo-", (dir, report) -> {
-      try (EmbeddedStack stack = load.startStack(dir)) {
-        report.putAll(run(load.config(stack), say));
-      }
-    }, report -> String.format("achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s;"
-              + " %s segments per partition per second",
-          report.get("edits_per_second"), load.rate, report.get("rpo_ms_p50"), report.get("rpo_ms_p99"), report.get("rpo_ms_max"),
-          report.get("samples"), GOAL_P99_MS, report.get("goal_met"), report.get("segments_per_partition_per_second")));
+    return run.runBench(
+        spec.commandLine().getOut(),
+        "rewind-bench-rpo-",
+        (dir, report) -> {
+          try (EmbeddedStack stack = load.startStack(dir)) {
+            report.putAll(run(load.config(stack), say));
+          }
+        },
+        report ->
+            String.format(
+                "achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s;"
+                    + " %s segments per partition per second",
+                report.get("edits_per_second"),
+                load.rate,
+                report.get("rpo_ms_p50"),
+                report.get("rpo_ms_p99"),
+                report.get("rpo_ms_max"),
+                report.get("samples"),
+                GOAL_P99_MS,
+                report.get("goal_met"),
+                report.get("segments_per_partition_per_second")));
   }
 
   private Map<String, Object> run(RewindConfig config, PrintWriter say) throws Exception {
-    SimulatorSettings workload = load.fleet().duration(load.warmup.plus(duration).plusSeconds(5)).deaths(deaths);
+    SimulatorSettings workload =
+        load.fleet().duration(load.warmup.plus(duration).plusSeconds(5)).deaths(deaths);
     LatencySamples rpo = new LatencySamples();
     LatencySamples computed = new LatencySamples();
     int missing = 0;
@@ -110,12 +133,19 @@ final class RpoBenchCommand implements Callable<Integer> {
       checkpoint.start();
       archiver.start();
       committed.start();
-      // Load starts once the archiver group and the app own their partitions: edits written while they
-      // join would be a backlog of the bench's start-up, which the loaded machine then takes long to drain.
+      // Load starts once the archiver group and the app own their partitions: edits written while
+      // they
+      // join would be a backlog of the bench's start-up, which the loaded machine then takes long
+      // to drain.
       awaitConsumersReady(config, checkpoint, say);
       try (FleetSimulator fleet = new FleetSimulator(workload, publisher, Clock.systemUTC())) {
-        say.printf("fleet of %d servers at %,d edits/s: %d s warm-up, then %d s sampled every %d ms%n",
-            load.servers, load.rate, load.warmup.toSeconds(), duration.toSeconds(), sampleInterval.toMillis());
+        say.printf(
+            "fleet of %d servers at %,d edits/s: %d s warm-up, then %d s sampled every %d ms%n",
+            load.servers,
+            load.rate,
+            load.warmup.toSeconds(),
+            duration.toSeconds(),
+            sampleInterval.toMillis());
         fleet.start();
         Thread.sleep(load.warmup.toMillis());
         editsAtStart = fleet.editsPublished();
@@ -142,9 +172,13 @@ final class RpoBenchCommand implements Callable<Integer> {
           }
           checkpoint.latest().ifPresent(latest -> computed.add(now - latest.time()));
           if (now >= nextReport) {
-            say.printf("  +%2d s: %,d edits published, %,d archived; RPO now %d ms (computed, not yet committed: %d ms)%n",
-                (now - start) / 1000, fleet.editsPublished(), archiver.metrics().recordsArchived(),
-                c == Long.MIN_VALUE ? -1 : now - c, checkpoint.latest().map(l -> now - l.time()).orElse(-1L));
+            say.printf(
+                "  +%2d s: %,d edits published, %,d archived; RPO now %d ms (computed, not yet committed: %d ms)%n",
+                (now - start) / 1000,
+                fleet.editsPublished(),
+                archiver.metrics().recordsArchived(),
+                c == Long.MIN_VALUE ? -1 : now - c,
+                checkpoint.latest().map(l -> now - l.time()).orElse(-1L));
             nextReport += reportEvery;
           }
         }
@@ -162,7 +196,9 @@ final class RpoBenchCommand implements Callable<Integer> {
       archiverFigures.put("segment_rolls", archiver.metrics().rollsByReason());
       archiverFigures.put("store_requests", archiverRequests);
       checkpointFigures.put("events_processed", checkpoint.metrics().processed());
-      long progressProcessed = checkpoint.metrics().processed(CheckpointMetrics.MARKER) + checkpoint.metrics().processed(CheckpointMetrics.SNAPSHOT);
+      long progressProcessed =
+          checkpoint.metrics().processed(CheckpointMetrics.MARKER)
+              + checkpoint.metrics().processed(CheckpointMetrics.SNAPSHOT);
       checkpointFigures.put("progress_records_processed", progressProcessed);
       // Against what was published: a lag here means the app, not the archive, holds C back.
       checkpointFigures.put("progress_records_published", progressEndOffset(config));
@@ -186,52 +222,82 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put("samples_without_checkpoint", missing);
     r.put("partitions", load.partitions);
     // Level-0 objects: segments (each with its manifest) committed in the sampled window.
-    r.put("segments_per_partition_per_second", Math.round((segmentsAtEnd - segmentsAtStart) * 100_000.0 / measuredMs / load.partitions) / 100.0);
+    r.put(
+        "segments_per_partition_per_second",
+        Math.round((segmentsAtEnd - segmentsAtStart) * 100_000.0 / measuredMs / load.partitions)
+            / 100.0);
     r.put("goal", "rpo_ms_p99 <= " + GOAL_P99_MS);
     r.put("goal_met", rpo.size() > 0 && missing == 0 && rpo.percentile(99) <= GOAL_P99_MS);
     r.put("cores", Runtime.getRuntime().availableProcessors());
-    // What this JVM (broker, fleet, archiver, app) used of the machine in the sampled window: unlike
+    // What this JVM (broker, fleet, archiver, app) used of the machine in the sampled window:
+    // unlike
     // the RPO, it does not depend on what else runs, so runs on a busy machine stay comparable.
     r.put("process_cpu_seconds", Math.round((cpuAtEnd - cpuAtStart) / 1e6) / 1000.0);
     r.put("process_cpu_cores_used", Math.round((cpuAtEnd - cpuAtStart) / 1e4 / measuredMs) / 100.0);
-    r.put("cpu_ms_per_1000_edits", editsAtEnd > editsAtStart ? Math.round((double) (cpuAtEnd - cpuAtStart) / (editsAtEnd - editsAtStart)) / 1000.0 : null);
+    r.put(
+        "cpu_ms_per_1000_edits",
+        editsAtEnd > editsAtStart
+            ? Math.round((double) (cpuAtEnd - cpuAtStart) / (editsAtEnd - editsAtStart)) / 1000.0
+            : null);
     r.put("gc_ms", gcAtEnd - gcAtStart);
     r.put("heap_max_mb", Runtime.getRuntime().maxMemory() >> 20);
-    r.put("jvm_gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(java.lang.management.GarbageCollectorMXBean::getName).toList());
+    r.put(
+        "jvm_gc",
+        ManagementFactory.getGarbageCollectorMXBeans().stream()
+            .map(java.lang.management.GarbageCollectorMXBean::getName)
+            .toList());
     // Other work on the machine shows in the figures: say how busy it was.
-    r.put("load_average_1m_at_end", Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100) / 100.0);
+    r.put(
+        "load_average_1m_at_end",
+        Math.round(ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage() * 100)
+            / 100.0);
     Map<String, Object> knobs = new LinkedHashMap<>();
-    for (String key : List.of(RewindConfig.CHECKPOINT_MARGIN_MS, RewindConfig.SEGMENT_MAX_AGE_MS, RewindConfig.CHECKPOINT_POLL_MS)) {
+    for (String key :
+        List.of(
+            RewindConfig.CHECKPOINT_MARGIN_MS,
+            RewindConfig.SEGMENT_MAX_AGE_MS,
+            RewindConfig.CHECKPOINT_POLL_MS)) {
       knobs.put(key, config.get(key));
     }
-    knobs.put("streams.commit.interval.ms", config.getOrDefault("streams.commit.interval.ms", String.valueOf(CheckpointApp.COMMIT_INTERVAL_MS)));
+    knobs.put(
+        "streams.commit.interval.ms",
+        config.getOrDefault(
+            "streams.commit.interval.ms", String.valueOf(CheckpointApp.COMMIT_INTERVAL_MS)));
     knobs.putAll(load.settings);
     r.put("settings", knobs);
     // The archiver's and the checkpoint app's, in the sampled window.
     r.put(StoreRequestsField.NAME, archiverRequests.plus(checkpointRequests));
     r.put("archiver", archiverFigures);
     r.put("checkpoint_app", checkpointFigures);
-    r.put("note", "RPO sample = wall clock now - the newest global checkpoint committed to the checkpoints topic (read_committed),"
-        + " every sample interval after the warm-up; computed_rpo_* uses the checkpoint the app computed, before its commit; edits_per_second counts edit records the fleet had acknowledged by Kafka"
-        + " in the sampled window (re-shipments after deaths included). Everything (broker, fleet, archiver, checkpoint app)"
-        + " shares this JVM and machine. storeRequests and store_requests count the sampled window; segment_rolls the whole run.");
+    r.put(
+        "note",
+        "RPO sample = wall clock now - the newest global checkpoint committed to the checkpoints topic (read_committed),"
+            + " every sample interval after the warm-up; computed_rpo_* uses the checkpoint the app computed, before its commit; edits_per_second counts edit records the fleet had acknowledged by Kafka"
+            + " in the sampled window (re-shipments after deaths included). Everything (broker, fleet, archiver, checkpoint app)"
+            + " shares this JVM and machine. storeRequests and store_requests count the sampled window; segment_rolls the whole run.");
     return r;
   }
 
-  static void awaitConsumersReady(RewindConfig config, CheckpointApp checkpoint, PrintWriter say) throws Exception {
+  static void awaitConsumersReady(RewindConfig config, CheckpointApp checkpoint, PrintWriter say)
+      throws Exception {
     String group = config.get(RewindConfig.ARCHIVER_GROUP);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     try (Admin admin = new KafkaClients(config).admin("bench-rpo-ready")) {
       while (true) {
-        boolean streamsRunning = checkpoint.state().map(s -> s == KafkaStreams.State.RUNNING).orElse(false);
-        ConsumerGroupDescription archivers = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
-        boolean archiversAssigned = archivers.groupState() == GroupState.STABLE
-            && archivers.members().stream().anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
+        boolean streamsRunning =
+            checkpoint.state().map(s -> s == KafkaStreams.State.RUNNING).orElse(false);
+        ConsumerGroupDescription archivers =
+            admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+        boolean archiversAssigned =
+            archivers.groupState() == GroupState.STABLE
+                && archivers.members().stream()
+                    .anyMatch(m -> !m.assignment().topicPartitions().isEmpty());
         if (streamsRunning && archiversAssigned) {
           return;
         }
         if (System.nanoTime() > deadline) {
-          say.printf("warning: starting the load before the consumers are ready (checkpoint app running: %s, archiver group %s stable and assigned: %s)%n",
+          say.printf(
+              "warning: starting the load before the consumers are ready (checkpoint app running: %s, archiver group %s stable and assigned: %s)%n",
               streamsRunning, group, archiversAssigned);
           return;
         }
@@ -242,13 +308,16 @@ final class RpoBenchCommand implements Callable<Integer> {
 
   private static long processCpuNanos() {
     java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
-    return os instanceof com.sun.management.OperatingSystemMXBean ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime() : 0;
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+        : 0;
   }
 
   /** Milliseconds the collectors spent collecting (for G1, its pauses). */
   private static long gcMillis() {
     long ms = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        ManagementFactory.getGarbageCollectorMXBeans()) {
       ms += Math.max(0, gc.getCollectionTime());
     }
     return ms;
@@ -257,11 +326,18 @@ final class RpoBenchCommand implements Callable<Integer> {
   private static long progressEndOffset(RewindConfig config) throws Exception {
     try (Admin admin = new KafkaClients(config).admin("bench-rpo")) {
       TopicPartition tp = new TopicPartition(new Topics(config.topicPrefix()).progress(), 0);
-      return admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get(30, TimeUnit.SECONDS).offset();
+      return admin
+          .listOffsets(Map.of(tp, OffsetSpec.latest()))
+          .partitionResult(tp)
+          .get(30, TimeUnit.SECONDS)
+          .offset();
     }
   }
 
-  /** The newest global checkpoint committed to the checkpoints topic, followed by a read_committed consumer. */
+  /**
+   * The newest global checkpoint committed to the checkpoints topic, followed by a read_committed
+   * consumer.
+   */
   private static final class CommittedCheckpoint implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;

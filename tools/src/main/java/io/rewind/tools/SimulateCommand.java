@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 @Command(
     name = "simulate",
     mixinStandardHelpOptions = true,
-    description = "Run a simulated HBase region-server fleet that publishes edits and progress exactly as the replication endpoint does.")
+    description =
+        "Run a simulated HBase region-server fleet that publishes edits and progress exactly as the replication endpoint does.")
 final class SimulateCommand implements Callable<Integer> {
 
   @Mixin ConnectionOptions connection;
@@ -25,27 +26,41 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--servers", description = "Region servers (default: ${DEFAULT-VALUE}).")
   int servers = 20;
 
-  @Option(names = "--rate", description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--rate",
+      description = "Edits per second across the fleet (default: ${DEFAULT-VALUE}).")
   int rate = 2_000;
 
-  @Option(names = "--duration", converter = DurationConverter.class, description = "How long to write (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--duration",
+      converter = DurationConverter.class,
+      description = "How long to write (default: ${DEFAULT-VALUE}).")
   Duration duration = Duration.ofSeconds(30);
 
   @Option(names = "--seed", description = "Workload seed (default: ${DEFAULT-VALUE}).")
   long seed = 42;
 
-  @Option(names = "--linger", converter = DurationConverter.class,
-      description = "Keep publishing progress heartbeats this long after the workload (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--linger",
+      converter = DurationConverter.class,
+      description =
+          "Keep publishing progress heartbeats this long after the workload (default: ${DEFAULT-VALUE}).")
   Duration linger = Duration.ofSeconds(5);
 
   @Override
   public Integer call() throws Exception {
     SimulatorSettings settings =
-        SimulatorSettings.defaults().servers(servers).editsPerSecond(rate).duration(duration).seed(seed);
+        SimulatorSettings.defaults()
+            .servers(servers)
+            .editsPerSecond(rate)
+            .duration(duration)
+            .seed(seed);
     String name = "simulator-" + ProcessHandle.current().pid();
     try (EditPublisher publisher = new EditPublisher(connection.config(), name);
         FleetSimulator fleet = new FleetSimulator(settings, publisher, Clock.systemUTC());
-        PointRequests points = new PointRequests(connection.config(), name + "-points", r -> fleet.answerPoint(r.getPointTime()))) {
+        PointRequests points =
+            new PointRequests(
+                connection.config(), name + "-points", r -> fleet.answerPoint(r.getPointTime()))) {
       fleet.start();
       fleet.awaitWorkloadDone(duration.plusMinutes(5));
       Thread.sleep(linger.toMillis());

@@ -1,9 +1,9 @@
 package io.rewind.tools;
 
-import io.rewind.client.error.RewindException;
-import io.rewind.client.error.RewindException.Kind;
 import io.rewind.cli.DurationConverter;
 import io.rewind.cli.HBaseConnectionOptions;
+import io.rewind.client.error.RewindException;
+import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.time.TimeParser;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.PrintWriter;
@@ -33,13 +33,22 @@ final class WorkloadCommand implements Callable<Integer> {
 
   @Mixin HBaseConnectionOptions hbase;
 
-  @Option(names = "--namespace", description = "Namespace of the workload's tables, created if missing (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--namespace",
+      description =
+          "Namespace of the workload's tables, created if missing (default: ${DEFAULT-VALUE}).")
   String namespace = "rewind_workload";
 
-  @Option(names = "--duration", description = "How long to write, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).", converter = DurationConverter.class)
+  @Option(
+      names = "--duration",
+      description = "How long to write, e.g. 30s, 5m (default: ${DEFAULT-VALUE}).",
+      converter = DurationConverter.class)
   Duration duration = Duration.ofSeconds(30);
 
-  @Option(names = "--pauses", description = "Pauses with snapshots of every table, spread over the duration (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--pauses",
+      description =
+          "Pauses with snapshots of every table, spread over the duration (default: ${DEFAULT-VALUE}).")
   int pauses = 5;
 
   @Option(names = "--seed", description = "Seed of the workload (default: random).")
@@ -50,14 +59,18 @@ final class WorkloadCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (!hbase.given()) {
-      throw new RewindException(Kind.REFUSED, "no HBase cluster: pass --hbase-zk <quorum> or --hbase-site <hbase-site.xml>");
+      throw new RewindException(
+          Kind.REFUSED,
+          "no HBase cluster: pass --hbase-zk <quorum> or --hbase-site <hbase-site.xml>");
     }
     long s = seed != null ? seed : System.nanoTime();
     PrintWriter out = spec.commandLine().getOut();
     try (Connection connection = hbase.connect()) {
       HBaseWorkload workload = new HBaseWorkload(connection, namespace, s);
       workload.createTables();
-      out.printf("workload seed %d into %s (%s)%n", s, String.join(", ", workload.tableNames()), namespace);
+      out.printf(
+          "workload seed %d into %s (%s)%n",
+          s, String.join(", ", workload.tableNames()), namespace);
       long slice = Math.max(100, duration.toMillis() / (pauses + 1));
       for (int i = 0; i < pauses; i++) {
         workload.run(slice);

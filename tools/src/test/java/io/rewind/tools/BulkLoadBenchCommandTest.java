@@ -7,12 +7,16 @@ import io.rewind.cli.CliRun;
 import io.rewind.client.store.Json;
 import org.junit.jupiter.api.Test;
 
-/** The JSON contract of `rewind bench bulkload` on a small run (figures not asserted: never timed tests). */
+/**
+ * The JSON contract of `rewind bench bulkload` on a small run (figures not asserted: never timed
+ * tests).
+ */
 class BulkLoadBenchCommandTest {
 
   @Test
   void aCapturedBulkLoadRestoresTheSameDumpAsTheSameCellsReplayedAsEdits() throws Exception {
-    CliRun.Result r = CliRun.run("bench", "bulkload", "--json", "--cells", "20000", "--partitions", "3");
+    CliRun.Result r =
+        CliRun.run("bench", "bulkload", "--json", "--cells", "20000", "--partitions", "3");
 
     assertThat(r.exit).as(r.err).isZero();
     JsonNode report = Json.MAPPER.readTree(r.out);

@@ -22,10 +22,10 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * docker-compose.yml cannot drift from the code: Docker's own parser accepts it (no engine
- * needed), and every Rewind service's command and REWIND_* variable is one the CLI accepts: the
- * product's CLI for a service built from the image's {@code rewind} target, the CLI with tools/
- * for one built from its {@code tools} target. Here in tools/ because only here are both at hand.
+ * docker-compose.yml cannot drift from the code: Docker's own parser accepts it (no engine needed),
+ * and every Rewind service's command and REWIND_* variable is one the CLI accepts: the product's
+ * CLI for a service built from the image's {@code rewind} target, the CLI with tools/ for one built
+ * from its {@code tools} target. Here in tools/ because only here are both at hand.
  */
 class ComposeFileTest {
 
@@ -37,12 +37,16 @@ class ComposeFileTest {
     root = projectRoot();
     Process p;
     try {
-      p = new ProcessBuilder("docker-compose", "-f", root.resolve("docker-compose.yml").toString(), "config")
-          .redirectErrorStream(false)
-          .start();
+      p =
+          new ProcessBuilder(
+                  "docker-compose", "-f", root.resolve("docker-compose.yml").toString(), "config")
+              .redirectErrorStream(false)
+              .start();
     } catch (IOException e) {
-      fail("docker-compose is not installed: run scripts/install-deps.sh (Debian's docker-compose package validates"
-          + " the file without a Docker engine)", e);
+      fail(
+          "docker-compose is not installed: run scripts/install-deps.sh (Debian's docker-compose package validates"
+              + " the file without a Docker engine)",
+          e);
       return;
     }
     byte[] out = p.getInputStream().readAllBytes();
@@ -57,13 +61,24 @@ class ComposeFileTest {
     List<String> services = new ArrayList<>();
     resolved.get("services").fieldNames().forEachRemaining(services::add);
     assertThat(services)
-        .contains("kafka", "apicurio", "minio", "minio-init", "hbase", "checkpoint", "archiver-1", "archiver-2", "compactor", "workload");
+        .contains(
+            "kafka",
+            "apicurio",
+            "minio",
+            "minio-init",
+            "hbase",
+            "checkpoint",
+            "archiver-1",
+            "archiver-2",
+            "compactor",
+            "workload");
   }
 
   @Test
   void everyRewindServiceRunsACommandTheCliAccepts() {
     int checked = 0;
-    for (Iterator<Map.Entry<String, JsonNode>> it = resolved.get("services").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = resolved.get("services").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> service = it.next();
       if (!isRewind(service.getValue())) {
         continue;
@@ -71,15 +86,27 @@ class ComposeFileTest {
       List<String> args = new ArrayList<>();
       service.getValue().get("command").forEach(a -> args.add(a.asText()));
       String target = service.getValue().path("build").path("target").asText();
-      assertThat(target).as(service.getKey() + " builds from the image's rewind or tools target").isIn("rewind", "tools");
+      assertThat(target)
+          .as(service.getKey() + " builds from the image's rewind or tools target")
+          .isIn("rewind", "tools");
       // The product image has the product's commands only: no ServiceLoader extras there.
-      CommandLine cli = target.equals("tools") ? Rewind.commandLine() : new CommandLine(new Rewind());
+      CommandLine cli =
+          target.equals("tools") ? Rewind.commandLine() : new CommandLine(new Rewind());
       try {
         CommandLine.ParseResult parsed = cli.parseArgs(args.toArray(new String[0]));
-        assertThat(parsed.hasSubcommand()).as(service.getKey() + " runs a rewind subcommand").isTrue();
+        assertThat(parsed.hasSubcommand())
+            .as(service.getKey() + " runs a rewind subcommand")
+            .isTrue();
       } catch (CommandLine.ParameterException e) {
-        fail("service " + service.getKey() + " runs `rewind " + String.join(" ", args) + "`, which the CLI of its image (target " + target + ") rejects: "
-            + e.getMessage());
+        fail(
+            "service "
+                + service.getKey()
+                + " runs `rewind "
+                + String.join(" ", args)
+                + "`, which the CLI of its image (target "
+                + target
+                + ") rejects: "
+                + e.getMessage());
       }
       checked++;
     }
@@ -88,24 +115,38 @@ class ComposeFileTest {
 
   @Test
   void everyRewindVariableNamesASettingRewindKnows() {
-    for (Iterator<Map.Entry<String, JsonNode>> it = resolved.get("services").fields(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, JsonNode>> it = resolved.get("services").fields();
+        it.hasNext(); ) {
       Map.Entry<String, JsonNode> service = it.next();
       JsonNode env = service.getValue().get("environment");
       if (!isRewind(service.getValue()) || env == null) {
         continue;
       }
-      env.fieldNames().forEachRemaining(name -> {
-        if (name.startsWith("REWIND_") && !name.equals("REWIND_HOME") && !name.equals("REWIND_JAVA_OPTS")) {
-          String key = name.substring("REWIND_".length()).toLowerCase().replace('_', '.');
-          assertThat(RewindConfig.defaults().containsKey(key) || passedThrough(key))
-              .as(service.getKey() + ": " + name + " maps to '" + key + "', which is no Rewind setting, S3A setting or Kafka client setting")
-              .isTrue();
-        }
-      });
+      env.fieldNames()
+          .forEachRemaining(
+              name -> {
+                if (name.startsWith("REWIND_")
+                    && !name.equals("REWIND_HOME")
+                    && !name.equals("REWIND_JAVA_OPTS")) {
+                  String key = name.substring("REWIND_".length()).toLowerCase().replace('_', '.');
+                  assertThat(RewindConfig.defaults().containsKey(key) || passedThrough(key))
+                      .as(
+                          service.getKey()
+                              + ": "
+                              + name
+                              + " maps to '"
+                              + key
+                              + "', which is no Rewind setting, S3A setting or Kafka client setting")
+                      .isTrue();
+                }
+              });
     }
   }
 
-  /** A key Rewind passes through: an S3A setting Hadoop defines (fs.s3a.*), or a Kafka client's setting (kafka.*). */
+  /**
+   * A key Rewind passes through: an S3A setting Hadoop defines (fs.s3a.*), or a Kafka client's
+   * setting (kafka.*).
+   */
   private static boolean passedThrough(String key) {
     if (key.startsWith("kafka.")) {
       String k = key.substring("kafka.".length());

@@ -16,8 +16,22 @@ class DemoEndToEndTest {
 
   @Test
   void demoBacksUpRestoresAndVerifiesEveryRestore() throws Exception {
-    JsonNode report = demo("--source", "simulator", "--servers", "6", "--duration", "12s", "--rate", "1500", "--restores", "4",
-        "--partitions", "4", "--seed", "7");
+    JsonNode report =
+        demo(
+            "--source",
+            "simulator",
+            "--servers",
+            "6",
+            "--duration",
+            "12s",
+            "--rate",
+            "1500",
+            "--restores",
+            "4",
+            "--partitions",
+            "4",
+            "--seed",
+            "7");
 
     assertThat(report.get("verified").asBoolean()).isTrue();
     assertThat(report.get("source").asText()).isEqualTo("simulator");
@@ -25,7 +39,8 @@ class DemoEndToEndTest {
     assertThat(report.get("restores")).hasSize(4);
     for (JsonNode restore : report.get("restores")) {
       assertThat(restore.get("verified").asBoolean()).as(restore.toString()).isTrue();
-      assertThat(restore.get("time").asLong()).isBetween(report.get("earliest").asLong(), report.get("checkpoint").asLong());
+      assertThat(restore.get("time").asLong())
+          .isBetween(report.get("earliest").asLong(), report.get("checkpoint").asLong());
       assertThat(restore.has("cells")).isTrue();
     }
     assertThat(report.get("restores").get(3).get("cells").asLong()).isPositive();
@@ -33,25 +48,54 @@ class DemoEndToEndTest {
 
   @Test
   void demoOnS3ArchivesThroughS3aToAnS3ApiServerAndRestoresFromIt() throws Exception {
-    JsonNode report = demo("--source", "simulator", "--s3", "--servers", "3", "--duration", "6s", "--rate", "800", "--restores", "2",
-        "--partitions", "2", "--seed", "11");
+    JsonNode report =
+        demo(
+            "--source",
+            "simulator",
+            "--s3",
+            "--servers",
+            "3",
+            "--duration",
+            "6s",
+            "--rate",
+            "800",
+            "--restores",
+            "2",
+            "--partitions",
+            "2",
+            "--seed",
+            "11");
 
     assertThat(report.get("storeUri").asText()).startsWith("s3a://");
     assertThat(report.get("store").asText()).isEqualTo("s3");
     assertThat(report.get("verified").asBoolean()).isTrue();
-    assertThat(report.get("restores")).hasSize(2).allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
-    // S3A's counts: segments, manifests and checkpoints were PUT, restores read them, nothing was copied.
+    assertThat(report.get("restores"))
+        .hasSize(2)
+        .allSatisfy(r -> assertThat(r.get("verified").asBoolean()).as(r.toString()).isTrue());
+    // S3A's counts: segments, manifests and checkpoints were PUT, restores read them, nothing was
+    // copied.
     JsonNode requests = report.get("storeRequests");
     assertThat(requests.get("put").asLong()).isPositive();
     assertThat(requests.get("copy").asLong()).isZero();
-    assertThat(report.get("restores")).allSatisfy(r -> {
-      assertThat(r.get("storeRequests").get("get").asLong()).as("a restore reads its manifests and segments").isPositive();
-      // A restore writes only its pin (written, narrowed to its plan, renewed while it runs) and removes it at the end.
-      assertThat(r.get("storeRequests").get("put").asLong()).as("a restore writes only its pin").isBetween(1L, 5L);
-      assertThat(r.get("storeRequests").get("delete").asLong()).as("and deletes only its pin").isEqualTo(1);
-    });
-    assertThat(requests.get("get").asLong()).isGreaterThanOrEqualTo(
-        report.get("restores").get(0).get("storeRequests").get("get").asLong() + report.get("restores").get(1).get("storeRequests").get("get").asLong());
+    assertThat(report.get("restores"))
+        .allSatisfy(
+            r -> {
+              assertThat(r.get("storeRequests").get("get").asLong())
+                  .as("a restore reads its manifests and segments")
+                  .isPositive();
+              // A restore writes only its pin (written, narrowed to its plan, renewed while it
+              // runs) and removes it at the end.
+              assertThat(r.get("storeRequests").get("put").asLong())
+                  .as("a restore writes only its pin")
+                  .isBetween(1L, 5L);
+              assertThat(r.get("storeRequests").get("delete").asLong())
+                  .as("and deletes only its pin")
+                  .isEqualTo(1);
+            });
+    assertThat(requests.get("get").asLong())
+        .isGreaterThanOrEqualTo(
+            report.get("restores").get(0).get("storeRequests").get("get").asLong()
+                + report.get("restores").get(1).get("storeRequests").get("get").asLong());
   }
 
   /** {@code rewind demo <args> --json}: its report, once it exited 0. */

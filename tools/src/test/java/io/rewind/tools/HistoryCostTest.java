@@ -15,9 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * An archiver's resume and a restore's plan make the same number of requests whatever the length of
- * the history, once the store is indexed (with or without merging); read without the index they grow
- * with it, which shows the measurement can tell. Two stores of the same level-0 pattern, ten times
- * apart in length.
+ * the history, once the store is indexed (with or without merging); read without the index they
+ * grow with it, which shows the measurement can tell. Two stores of the same level-0 pattern, ten
+ * times apart in length.
  */
 class HistoryCostTest {
 
@@ -45,14 +45,18 @@ class HistoryCostTest {
     Stages large = stages("large", 60);
 
     assertThat((double) large.unindexed().resumeRequests() / small.unindexed().resumeRequests())
-        .as("without the index a resume reads every manifest").isGreaterThan(5);
-    assertThat((double) large.unindexed().planRequests() / small.unindexed().planRequests()).isGreaterThan(5);
+        .as("without the index a resume reads every manifest")
+        .isGreaterThan(5);
+    assertThat((double) large.unindexed().planRequests() / small.unindexed().planRequests())
+        .isGreaterThan(5);
     for (String stage : new String[] {"indexed", "compacted"}) {
       Costs s = stage.equals("indexed") ? small.indexed() : small.compacted();
       Costs l = stage.equals("indexed") ? large.indexed() : large.compacted();
-      assertThat((double) l.resumeRequests() / s.resumeRequests()).as("%s resume: %s vs %s", stage, l.resume(), s.resume())
+      assertThat((double) l.resumeRequests() / s.resumeRequests())
+          .as("%s resume: %s vs %s", stage, l.resume(), s.resume())
           .isLessThanOrEqualTo(1.5);
-      assertThat((double) l.planRequests() / s.planRequests()).as("%s plan: %s vs %s", stage, l.plan(), s.plan())
+      assertThat((double) l.planRequests() / s.planRequests())
+          .as("%s plan: %s vs %s", stage, l.plan(), s.plan())
           .isLessThanOrEqualTo(1.5);
     }
   }
@@ -64,11 +68,15 @@ class HistoryCostTest {
     KafkaClients clients = new KafkaClients(config);
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       // One segment every 5 s per partition: 72 or 720 of them.
-      HistoryArchive.write(store, clients.serdes(), new HistoryArchive.Shape(2, minutes * MINUTE, 4, 5_000, first, 100, 3));
+      HistoryArchive.write(
+          store,
+          clients.serdes(),
+          new HistoryArchive.Shape(2, minutes * MINUTE, 4, 5_000, first, 100, 3));
     }
     long middle = first + minutes * MINUTE / 2;
     Costs unindexed = costs(uri, clients, middle);
-    CliRun.succeed("compact", "--once", "--store", uri, "--set", "compaction.settle.ms=" + 30 * 24 * HOUR);
+    CliRun.succeed(
+        "compact", "--once", "--store", uri, "--set", "compaction.settle.ms=" + 30 * 24 * HOUR);
     Costs indexed = costs(uri, clients, middle);
     CliRun.succeed("compact", "--once", "--store", uri, "--set", "compaction.grace.ms=0");
     Costs compacted = costs(uri, clients, middle);

@@ -7,12 +7,25 @@ import io.rewind.cli.CliRun;
 import io.rewind.client.store.Json;
 import org.junit.jupiter.api.Test;
 
-/** The JSON contract of `rewind bench replay` on a small run (figures not asserted: never timed tests). */
+/**
+ * The JSON contract of `rewind bench replay` on a small run (figures not asserted: never timed
+ * tests).
+ */
 class ReplayBenchCommandTest {
 
   @Test
   void aBudgetTooSmallForTheEditsSpillsAndGivesTheDumpOfTheSortInMemory() throws Exception {
-    CliRun.Result r = CliRun.run("bench", "replay", "--json", "--edits", "30000", "--partitions", "2", "--sort-memory", "2097152");
+    CliRun.Result r =
+        CliRun.run(
+            "bench",
+            "replay",
+            "--json",
+            "--edits",
+            "30000",
+            "--partitions",
+            "2",
+            "--sort-memory",
+            "2097152");
 
     assertThat(r.exit).as(r.err).isZero();
     JsonNode report = Json.MAPPER.readTree(r.out);

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** With tools/ on the classpath the CLI finds demo, bench, simulate and workload (META-INF/services), help still last. */
+/**
+ * With tools/ on the classpath the CLI finds demo, bench, simulate and workload
+ * (META-INF/services), help still last.
+ */
 class ToolCommandsTest {
 
   @Test

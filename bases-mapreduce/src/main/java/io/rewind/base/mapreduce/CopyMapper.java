@@ -16,9 +16,9 @@ import org.apache.hadoop.io.Text;
 import org.apache.hadoop.mapreduce.Mapper;
 
 /**
- * Copies each file of its group with {@link BaseImageFileCopy} (the local copy's own step: to its final
- * key, compressed, sealed and checksummed as it streams, under this task's bandwidth cap) and emits
- * its stored entry; the driver commits the base from the job's committed output only.
+ * Copies each file of its group with {@link BaseImageFileCopy} (the local copy's own step: to its
+ * final key, compressed, sealed and checksummed as it streams, under this task's bandwidth cap) and
+ * emits its stored entry; the driver commits the base from the job's committed output only.
  */
 public final class CopyMapper extends Mapper<IntWritable, Text, IntWritable, Text> {
 
@@ -34,11 +34,18 @@ public final class CopyMapper extends Mapper<IntWritable, Text, IntWritable, Tex
     RewindConfig config = RewindConfig.of(conf.getPropsWithPrefix(MapReduceBaseCopy.CONFIG));
     store = ObjectStore.open(config);
     FileSystem hbaseFs = CommonFSUtils.getRootDir(conf).getFileSystem(conf);
-    copy = BaseImageFileCopy.of(conf, hbaseFs, store, new UploadThrottle(conf.getLong(BYTES_PER_SEC, 0)), BaseImageSettings.from(config));
+    copy =
+        BaseImageFileCopy.of(
+            conf,
+            hbaseFs,
+            store,
+            new UploadThrottle(conf.getLong(BYTES_PER_SEC, 0)),
+            BaseImageSettings.from(config));
   }
 
   @Override
-  protected void map(IntWritable index, Text value, Context context) throws IOException, InterruptedException {
+  protected void map(IntWritable index, Text value, Context context)
+      throws IOException, InterruptedException {
     PlannedCopy planned = Json.MAPPER.readValue(value.toString(), PlannedCopy.class);
     BaseImageFile stored = copy.copy(context.getConfiguration(), planned.entry(), planned.source());
     context.getCounter(MapReduceBaseCopy.Counters.FILES_COPIED).increment(1);

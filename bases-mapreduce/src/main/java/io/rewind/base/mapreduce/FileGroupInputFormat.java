@@ -36,10 +36,18 @@ public final class FileGroupInputFormat extends InputFormat<IntWritable, Text> {
   public List<InputSplit> getSplits(JobContext context) throws IOException {
     String plan = context.getConfiguration().get(PLAN_FILE);
     if (plan == null || !Files.isRegularFile(Path.of(plan))) {
-      throw new IOException("no base copy plan at " + plan + ": this job is submitted by rewind base --engine mapreduce");
+      throw new IOException(
+          "no base copy plan at "
+              + plan
+              + ": this job is submitted by rewind base --engine mapreduce");
     }
-    List<PlannedCopy> copies = new ArrayList<>(Json.MAPPER.readValue(Path.of(plan).toFile(), new TypeReference<List<PlannedCopy>>() {}));
-    return groups(copies, context.getConfiguration().getInt(TASKS, 1)).stream().map(g -> (InputSplit) new FileGroupSplit(g)).toList();
+    List<PlannedCopy> copies =
+        new ArrayList<>(
+            Json.MAPPER.readValue(
+                Path.of(plan).toFile(), new TypeReference<List<PlannedCopy>>() {}));
+    return groups(copies, context.getConfiguration().getInt(TASKS, 1)).stream()
+        .map(g -> (InputSplit) new FileGroupSplit(g))
+        .toList();
   }
 
   /** At most {@code tasks} groups of about equal bytes, none empty. */
@@ -47,7 +55,9 @@ public final class FileGroupInputFormat extends InputFormat<IntWritable, Text> {
     copies.sort(Comparator.comparingLong((PlannedCopy c) -> c.source().size()).reversed());
     int n = Math.max(1, Math.min(tasks, copies.size()));
     List<List<PlannedCopy>> groups = new ArrayList<>();
-    PriorityQueue<long[]> lightest = new PriorityQueue<>(Comparator.comparingLong((long[] g) -> g[0]).thenComparingLong(g -> g[1]));
+    PriorityQueue<long[]> lightest =
+        new PriorityQueue<>(
+            Comparator.comparingLong((long[] g) -> g[0]).thenComparingLong(g -> g[1]));
     for (int i = 0; i < n; i++) {
       groups.add(new ArrayList<>());
       lightest.add(new long[] {0, i});
@@ -63,7 +73,8 @@ public final class FileGroupInputFormat extends InputFormat<IntWritable, Text> {
   }
 
   @Override
-  public RecordReader<IntWritable, Text> createRecordReader(InputSplit split, TaskAttemptContext context) {
+  public RecordReader<IntWritable, Text> createRecordReader(
+      InputSplit split, TaskAttemptContext context) {
     return new RecordReader<>() {
       private List<PlannedCopy> files;
       private int next;

@@ -31,7 +31,10 @@ public final class FileGroupSplit extends InputSplit implements Writable {
     return files.stream().mapToLong(f -> f.source().size()).sum();
   }
 
-  /** None: the task reads from the cluster's file system wherever it runs, and writes to the object store. */
+  /**
+   * None: the task reads from the cluster's file system wherever it runs, and writes to the object
+   * store.
+   */
   @Override
   public String[] getLocations() {
     return new String[0];

@@ -26,10 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code rewind base --engine mapreduce}: the HFile copy of a base as a map-only job on the YARN
  * cluster the Hadoop configuration names, in the spirit of HBase's ExportSnapshot. {@link
- * io.rewind.base.BaseImageTaker} snapshots, plans (source checksums, dedup against the stored files),
- * writes the intent and commits as for the local copy; this job only copies the files to copy, in
- * groups of about equal bytes, one map task each ({@link FileGroupInputFormat}), each under its own
- * bandwidth cap, so a large table's base copies from many hosts at once.
+ * io.rewind.base.BaseImageTaker} snapshots, plans (source checksums, dedup against the stored
+ * files), writes the intent and commits as for the local copy; this job only copies the files to
+ * copy, in groups of about equal bytes, one map task each ({@link FileGroupInputFormat}), each
+ * under its own bandwidth cap, so a large table's base copies from many hosts at once.
  *
  * <p>Every file goes to its final key (never renamed), compressed, sealed and checksummed as it
  * streams; the entries the base commits come only from the job's committed output (one attempt per
@@ -44,7 +44,10 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
   private static final Logger LOG = LoggerFactory.getLogger(MapReduceBaseCopy.class);
 
   /** The job's counters. */
-  enum Counters { FILES_COPIED, BYTES_COPIED }
+  enum Counters {
+    FILES_COPIED,
+    BYTES_COPIED
+  }
 
   private final Configuration hadoop;
   private final RewindConfig config;
@@ -53,13 +56,20 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
   private final Path workRoot;
 
   /**
-   * @param hadoop the YARN cluster's configuration over HBase's (hbase.rootdir: where the tasks read the HFiles)
-   * @param config Rewind's settings for the tasks (the store, its credentials, base.codec, the key ring file)
+   * @param hadoop the YARN cluster's configuration over HBase's (hbase.rootdir: where the tasks
+   *     read the HFiles)
+   * @param config Rewind's settings for the tasks (the store, its credentials, base.codec, the key
+   *     ring file)
    * @param tasks map tasks at most (each copies a group of files)
    * @param taskBytesPerSecond each task's upload cap; 0 for none
    * @param workRoot where the job's output goes, on the cluster's file system; null for /tmp there
    */
-  public MapReduceBaseCopy(Configuration hadoop, RewindConfig config, int tasks, long taskBytesPerSecond, Path workRoot) {
+  public MapReduceBaseCopy(
+      Configuration hadoop,
+      RewindConfig config,
+      int tasks,
+      long taskBytesPerSecond,
+      Path workRoot) {
     this.hadoop = hadoop;
     this.config = config;
     this.tasks = tasks;
@@ -68,13 +78,17 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
   }
 
   @Override
-  public List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources) throws IOException {
+  public List<BaseImageFile> copy(String table, List<BaseImageFile> planned, List<Source> sources)
+      throws IOException {
     List<BaseImageFile> result = new ArrayList<>(planned);
     List<PlannedCopy> copies = new ArrayList<>();
     try (ObjectStore store = ObjectStore.open(config)) {
       for (int i = 0; i < planned.size(); i++) {
         BaseImageFile entry = planned.get(i);
-        boolean reused = entry.sha256 != null && store.exists(entry.key) && store.size(entry.key) == entry.storedBytes;
+        boolean reused =
+            entry.sha256 != null
+                && store.exists(entry.key)
+                && store.size(entry.key) == entry.storedBytes;
         if (!reused) {
           copies.add(new PlannedCopy(i, entry, sources.get(i)));
         }
@@ -95,7 +109,8 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
       conf.setInt(FileGroupInputFormat.TASKS, tasks);
       conf.setLong(CopyMapper.BYTES_PER_SEC, taskBytesPerSecond);
       conf.setBoolean("mapreduce.map.speculative", false);
-      Job job = Job.getInstance(conf, "rewind base of " + table + " (" + copies.size() + " HFiles)");
+      Job job =
+          Job.getInstance(conf, "rewind base of " + table + " (" + copies.size() + " HFiles)");
       job.setJarByClass(CopyMapper.class);
       job.setInputFormatClass(FileGroupInputFormat.class);
       job.setMapperClass(CopyMapper.class);
@@ -106,12 +121,24 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
       Path output = new Path(work, "entries");
       FileOutputFormat.setOutputPath(job, output);
       TableMapReduceUtil.addDependencyJars(job);
-      // Rewind's jars and the libraries its tasks load beside HBase's: the cluster need not have them.
-      TableMapReduceUtil.addDependencyJarsForClasses(job.getConfiguration(), CopyMapper.class, BaseImageCopyEngine.class, RewindConfig.class,
-          io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
-          com.fasterxml.jackson.databind.ObjectMapper.class, com.fasterxml.jackson.core.JsonFactory.class,
+      // Rewind's jars and the libraries its tasks load beside HBase's: the cluster need not have
+      // them.
+      TableMapReduceUtil.addDependencyJarsForClasses(
+          job.getConfiguration(),
+          CopyMapper.class,
+          BaseImageCopyEngine.class,
+          RewindConfig.class,
+          io.rewind.schemas.WalEdit.class,
+          org.apache.avro.Schema.class,
+          com.github.luben.zstd.Zstd.class,
+          com.fasterxml.jackson.databind.ObjectMapper.class,
+          com.fasterxml.jackson.core.JsonFactory.class,
           com.fasterxml.jackson.annotation.JsonProperty.class);
-      LOG.info("base of {}: copying {} HFiles on MapReduce, at most {} tasks{}", table, copies.size(), tasks,
+      LOG.info(
+          "base of {}: copying {} HFiles on MapReduce, at most {} tasks{}",
+          table,
+          copies.size(),
+          tasks,
           taskBytesPerSecond > 0 ? " of " + taskBytesPerSecond + " bytes/s each" : "");
       boolean ok;
       try {
@@ -119,17 +146,25 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         job.killJob();
-        throw new java.io.InterruptedIOException("base copy interrupted: the job " + job.getJobID() + " was killed");
+        throw new java.io.InterruptedIOException(
+            "base copy interrupted: the job " + job.getJobID() + " was killed");
       } catch (ClassNotFoundException e) {
-        throw new IOException("the base copy job's classes are not on this classpath: " + e.getMessage(), e);
+        throw new IOException(
+            "the base copy job's classes are not on this classpath: " + e.getMessage(), e);
       }
       if (!ok) {
-        throw new IOException("the base copy job " + job.getJobID() + " of " + table + " failed: see its task logs (yarn logs"
-            + " -applicationId <id>); nothing was committed, take the base again (files already copied are reused)");
+        throw new IOException(
+            "the base copy job "
+                + job.getJobID()
+                + " of "
+                + table
+                + " failed: see its task logs (yarn logs"
+                + " -applicationId <id>); nothing was committed, take the base again (files already copied are reused)");
       }
       int read = 0;
       for (FileStatus part : fs.listStatus(output, p -> p.getName().startsWith("part-"))) {
-        try (SequenceFile.Reader reader = new SequenceFile.Reader(conf, SequenceFile.Reader.file(part.getPath()))) {
+        try (SequenceFile.Reader reader =
+            new SequenceFile.Reader(conf, SequenceFile.Reader.file(part.getPath()))) {
           IntWritable index = new IntWritable();
           Text value = new Text();
           while (reader.next(index, value)) {
@@ -139,8 +174,16 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
         }
       }
       if (read != copies.size()) {
-        throw new IOException("the base copy job " + job.getJobID() + " of " + table + " reported " + read + " of " + copies.size()
-            + " files copied: nothing was committed, take the base again");
+        throw new IOException(
+            "the base copy job "
+                + job.getJobID()
+                + " of "
+                + table
+                + " reported "
+                + read
+                + " of "
+                + copies.size()
+                + " files copied: nothing was committed, take the base again");
       }
       return result;
     } finally {

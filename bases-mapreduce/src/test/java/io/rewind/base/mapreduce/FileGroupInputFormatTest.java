@@ -19,22 +19,34 @@ class FileGroupInputFormatTest {
     for (int i = 0; i < 57; i++) {
       long size = 1 + random.nextInt(1_000_000);
       largest = Math.max(largest, size);
-      copies.add(new PlannedCopy(i, new BaseImageFile(), new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, size)));
+      copies.add(
+          new PlannedCopy(
+              i,
+              new BaseImageFile(),
+              new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, size)));
     }
     List<List<PlannedCopy>> groups = FileGroupInputFormat.groups(new ArrayList<>(copies), 8);
     assertThat(groups).hasSize(8).allSatisfy(g -> assertThat(g).isNotEmpty());
     assertThat(groups.stream().flatMap(List::stream).map(PlannedCopy::index).sorted().toList())
         .isEqualTo(copies.stream().map(PlannedCopy::index).toList());
-    List<Long> bytes = groups.stream().map(g -> g.stream().mapToLong(c -> c.source().size()).sum()).toList();
-    assertThat(bytes.stream().mapToLong(Long::longValue).max().getAsLong() - bytes.stream().mapToLong(Long::longValue).min().getAsLong())
-        .as("no group more than one file heavier than another").isLessThanOrEqualTo(largest);
+    List<Long> bytes =
+        groups.stream().map(g -> g.stream().mapToLong(c -> c.source().size()).sum()).toList();
+    assertThat(
+            bytes.stream().mapToLong(Long::longValue).max().getAsLong()
+                - bytes.stream().mapToLong(Long::longValue).min().getAsLong())
+        .as("no group more than one file heavier than another")
+        .isLessThanOrEqualTo(largest);
   }
 
   @Test
   void fewerFilesThanTasksGiveOneGroupEach() {
     List<PlannedCopy> copies = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      copies.add(new PlannedCopy(i, new BaseImageFile(), new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, 10)));
+      copies.add(
+          new PlannedCopy(
+              i,
+              new BaseImageFile(),
+              new BaseImageCopyEngine.Source("ns:t", "r", "r", "f", "h" + i, 10)));
     }
     assertThat(FileGroupInputFormat.groups(copies, 16)).hasSize(3);
   }

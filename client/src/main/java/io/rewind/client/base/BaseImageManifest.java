@@ -19,26 +19,38 @@ public final class BaseImageManifest {
   public static final int FORMAT_VERSION = 1;
 
   public int formatVersion = FORMAT_VERSION;
+
   /** namespace:qualifier. */
   public String table;
+
   /** {@code b-<startedAt, 13 digits>}: sorts by time within a table. */
   public String id;
+
   /** The HBase snapshot the base was copied from. */
   public String snapshot;
+
   /** When the snapshot was requested (before the call). */
   public long startedAt;
+
   /** startedAt − margin: a restore from this base replays the stream's edits written after it. */
   public long replayAfter;
+
   /** When the snapshot was complete: the base serves restores to T at or after this time. */
   public long completedAt;
+
   public long marginMs;
+
   /** The snapshot's regions, in key order. */
   public List<Region> regions = new ArrayList<>();
+
   /** Every HFile the snapshot references, with where it is stored (shared across bases). */
   public List<BaseImageFile> files = new ArrayList<>();
+
   /** The snapshot's own manifest files, copied under the base's directory. */
   public List<String> snapshotFiles = new ArrayList<>();
+
   public long committedAt;
+
   /** The epoch of the table's lease the base was committed under (0 before leases). */
   public long leaseEpoch;
 

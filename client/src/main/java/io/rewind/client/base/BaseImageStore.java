@@ -71,9 +71,9 @@ public final class BaseImageStore {
   }
 
   /**
-   * Where the endpoint stores a bulk-loaded HFile it captures: under its own name, which HBase makes
-   * unique, so a batch shipped again finds the copy it made (a capture never reuses a copy while a
-   * lease on the table is present, so a garbage collection's decision cannot meet a reuse).
+   * Where the endpoint stores a bulk-loaded HFile it captures: under its own name, which HBase
+   * makes unique, so a batch shipped again finds the copy it made (a capture never reuses a copy
+   * while a lease on the table is present, so a garbage collection's decision cannot meet a reuse).
    */
   public static String fileKey(String table, String family, String hfile) {
     return FILES + "/" + tableDir(table) + "/" + family + "/" + hfile;
@@ -88,15 +88,20 @@ public final class BaseImageStore {
    * stored. A base of that id committed already (the same snapshot taken twice) is never replaced.
    */
   public void commit(BaseImageManifest base) throws IOException {
-    if (!store.writeIfVersion(baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base), null)) {
-      throw new IOException(base + " is committed already: " + store.path(baseDir(base.table, base.id) + "/" + MANIFEST)
-          + " exists; take the base again");
+    if (!store.writeIfVersion(
+        baseDir(base.table, base.id) + "/" + MANIFEST, SelfChecksummedJson.encode(base), null)) {
+      throw new IOException(
+          base
+              + " is committed already: "
+              + store.path(baseDir(base.table, base.id) + "/" + MANIFEST)
+              + " exists; take the base again");
     }
   }
 
   /** Records the intent to copy a base's files, before the first of them is read or reused. */
   public void writeIntent(BaseImageManifest planned) throws IOException {
-    store.write(baseDir(planned.table, planned.id) + "/" + INTENT, SelfChecksummedJson.encode(planned));
+    store.write(
+        baseDir(planned.table, planned.id) + "/" + INTENT, SelfChecksummedJson.encode(planned));
   }
 
   public void deleteIntent(BaseImageManifest base) throws IOException {
@@ -147,7 +152,9 @@ public final class BaseImageStore {
       if (m.isPresent()) {
         bases.add(m.get());
       } else if (name.equals(MANIFEST)) {
-        LOG.warn("{} is torn or tampered with (its checksum does not match): that base is treated as absent", key);
+        LOG.warn(
+            "{} is torn or tampered with (its checksum does not match): that base is treated as absent",
+            key);
       }
     }
     return bases;
@@ -166,14 +173,15 @@ public final class BaseImageStore {
 
   /**
    * Deletes the table's stored HFiles that none of its committed bases and bulk loads and none of
-   * its intents younger than {@code intentExpiryMs} names; expired intents (a copy that crashed) are
-   * deleted with them. A table's bases and bulk loads only ever name its own files (dedup is per
-   * table), so this reads and lists that table alone; the caller holds the table's lease, which
+   * its intents younger than {@code intentExpiryMs} names; expired intents (a copy that crashed)
+   * are deleted with them. A table's bases and bulk loads only ever name its own files (dedup is
+   * per table), so this reads and lists that table alone; the caller holds the table's lease, which
    * keeps bases away. The endpoint captures bulk loads without a lease (a worker never waits): the
    * files are listed before the intents and records are read, and a capture writes its intent
    * before its first file, so a file listed here is named by an intent or a commit read after.
    */
-  public GarbageReport collectGarbage(String table, long now, long intentExpiryMs) throws IOException {
+  public GarbageReport collectGarbage(String table, long now, long intentExpiryMs)
+      throws IOException {
     Set<String> referenced = new HashSet<>();
     GarbageReport report = new GarbageReport();
     // Listed first: see above.
@@ -183,7 +191,10 @@ public final class BaseImageStore {
       if (now - intent.startedAt > intentExpiryMs) {
         bulkLoads.deleteIntent(intent);
         report.expiredIntents++;
-        LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+        LOG.info(
+            "deleted the intent of {}: its copy started {} ms ago and never committed",
+            intent,
+            now - intent.startedAt);
       } else {
         intent.files.forEach(f -> referenced.add(f.key));
       }
@@ -198,7 +209,10 @@ public final class BaseImageStore {
       if (now - intent.startedAt > intentExpiryMs) {
         deleteIntent(intent);
         report.expiredIntents++;
-        LOG.info("deleted the intent of {}: its copy started {} ms ago and never committed", intent, now - intent.startedAt);
+        LOG.info(
+            "deleted the intent of {}: its copy started {} ms ago and never committed",
+            intent,
+            now - intent.startedAt);
       } else {
         intent.files.forEach(f -> referenced.add(f.key));
       }

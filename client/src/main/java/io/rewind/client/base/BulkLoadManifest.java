@@ -21,23 +21,36 @@ public final class BulkLoadManifest {
   public static final int FORMAT_VERSION = 1;
 
   public int formatVersion = FORMAT_VERSION;
+
   /** namespace:qualifier. */
   public String table;
+
   /** Encoded name of the region the files were loaded into. */
   public String region;
+
   /** The sequence id HBase gave the loaded files (the marker's bulkload_seq_num). */
   public long sequenceId;
+
   /** The bulk-load marker's WAL write time: the load's place in time. */
   public long writeTime;
+
   /** The replication queue that shipped the marker: server,port,startcode and WAL group. */
   public String queueServer;
+
   public String queueWalGroup;
-  /** Partitions of the edits topic when the load was captured: a restore routes each row's cells to its row's partition. */
+
+  /**
+   * Partitions of the edits topic when the load was captured: a restore routes each row's cells to
+   * its row's partition.
+   */
   public int editsPartitions;
+
   /** The loaded files, family set on each (region is the load's). */
   public List<BaseImageFile> files = new ArrayList<>();
+
   /** When the endpoint started copying (the intent's age) and when it committed. */
   public long startedAt;
+
   public long committedAt;
 
   @JsonIgnore

@@ -37,7 +37,8 @@ public final class BulkLoadStore {
   public static final String ROOT = "bulkloads";
   private static final String COMMIT = ".json";
   private static final String INTENT = ".pending.json";
-  private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter DAY =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd", Locale.ROOT).withZone(ZoneOffset.UTC);
   private static final Pattern NAME = Pattern.compile("(\\d{20})-([^-]+)-(\\d+)\\.json");
 
   private final ObjectStore store;
@@ -52,8 +53,16 @@ public final class BulkLoadStore {
 
   /** The key of a load's commit record. */
   public static String commitKey(String table, long writeTime, String region, long sequenceId) {
-    return String.format(Locale.ROOT, "%s/%s/%s/%020d-%s-%d%s", ROOT, BaseImageStore.tableDir(table), DAY.format(Instant.ofEpochMilli(writeTime)),
-        writeTime, region, sequenceId, COMMIT);
+    return String.format(
+        Locale.ROOT,
+        "%s/%s/%s/%020d-%s-%d%s",
+        ROOT,
+        BaseImageStore.tableDir(table),
+        DAY.format(Instant.ofEpochMilli(writeTime)),
+        writeTime,
+        region,
+        sequenceId,
+        COMMIT);
   }
 
   public static String commitKey(BulkLoadManifest load) {
@@ -88,7 +97,10 @@ public final class BulkLoadStore {
     store.delete(intentKey(load));
   }
 
-  /** Deletes a load's commit: from then on no restore replays it; its files go with the next garbage collection. */
+  /**
+   * Deletes a load's commit: from then on no restore replays it; its files go with the next garbage
+   * collection.
+   */
   public void delete(BulkLoadManifest load) throws IOException {
     store.delete(commitKey(load));
   }
@@ -108,7 +120,8 @@ public final class BulkLoadStore {
    * The committed loads of a table written after {@code after} and at or before {@code atOrBefore},
    * in write-time order: a listing of each day in that range, and a read of each load in it.
    */
-  public List<BulkLoadManifest> between(String table, long after, long atOrBefore) throws IOException {
+  public List<BulkLoadManifest> between(String table, long after, long atOrBefore)
+      throws IOException {
     return read(table, after, atOrBefore, COMMIT);
   }
 
@@ -122,11 +135,16 @@ public final class BulkLoadStore {
     return read(table, Long.MIN_VALUE, Long.MAX_VALUE, INTENT);
   }
 
-  private List<BulkLoadManifest> read(String table, long after, long atOrBefore, String suffix) throws IOException {
+  private List<BulkLoadManifest> read(String table, long after, long atOrBefore, String suffix)
+      throws IOException {
     List<BulkLoadManifest> loads = new ArrayList<>();
     String dir = ROOT + "/" + BaseImageStore.tableDir(table);
-    String firstDay = after == Long.MIN_VALUE ? "" : DAY.format(Instant.ofEpochMilli(Math.max(0, after)));
-    String lastDay = atOrBefore == Long.MAX_VALUE ? "~" : DAY.format(Instant.ofEpochMilli(Math.max(0, atOrBefore)));
+    String firstDay =
+        after == Long.MIN_VALUE ? "" : DAY.format(Instant.ofEpochMilli(Math.max(0, after)));
+    String lastDay =
+        atOrBefore == Long.MAX_VALUE
+            ? "~"
+            : DAY.format(Instant.ofEpochMilli(Math.max(0, atOrBefore)));
     for (FileStatus day : store.list(dir)) {
       String d = day.getPath().getName();
       if (d.compareTo(firstDay) < 0 || d.compareTo(lastDay) > 0) {
@@ -138,7 +156,9 @@ public final class BulkLoadStore {
         if (intent != suffix.equals(INTENT) || !name.endsWith(COMMIT)) {
           continue;
         }
-        Matcher m = NAME.matcher(intent ? name.substring(0, name.length() - INTENT.length()) + COMMIT : name);
+        Matcher m =
+            NAME.matcher(
+                intent ? name.substring(0, name.length() - INTENT.length()) + COMMIT : name);
         if (!m.matches()) {
           continue;
         }
@@ -151,15 +171,23 @@ public final class BulkLoadStore {
         if (load.isPresent()) {
           loads.add(load.get());
         } else if (!intent) {
-          throw new IOException("the bulk-load record " + store.path(key) + " is torn or tampered with (its checksum does not match):"
-              + " the cells of that load cannot be restored. Restore to a time before " + java.time.Instant.ofEpochMilli(writeTime)
-              + ", or take a base of " + table + " (rewind base) and restore to a time after it");
+          throw new IOException(
+              "the bulk-load record "
+                  + store.path(key)
+                  + " is torn or tampered with (its checksum does not match):"
+                  + " the cells of that load cannot be restored. Restore to a time before "
+                  + java.time.Instant.ofEpochMilli(writeTime)
+                  + ", or take a base of "
+                  + table
+                  + " (rewind base) and restore to a time after it");
         } else {
           LOG.warn("{} is torn: that intent no longer protects its files", key);
         }
       }
     }
-    loads.sort(java.util.Comparator.comparingLong((BulkLoadManifest l) -> l.writeTime).thenComparingLong(l -> l.sequenceId));
+    loads.sort(
+        java.util.Comparator.comparingLong((BulkLoadManifest l) -> l.writeTime)
+            .thenComparingLong(l -> l.sequenceId));
     return loads;
   }
 }

@@ -16,19 +16,32 @@ import org.apache.kafka.common.config.ConfigDef.ValidString;
 /**
  * Copies a file (an HFile of a base or of a bulk load) straight to its final key in the store: one
  * read, one streamed write (no rename, no intermediate copy), SHA-256 over the file's bytes on the
- * way, zstd unless the codec is none, sealed when a key ring is configured, paced by an upload throttle. The bases' copier and the
- * replication endpoint's bulk-load capture share it, so their files are stored alike.
+ * way, zstd unless the codec is none, sealed when a key ring is configured, paced by an upload
+ * throttle. The bases' copier and the replication endpoint's bulk-load capture share it, so their
+ * files are stored alike.
  */
 public final class FileCopier {
 
-  /** How stored HFiles are compressed: read by the base copy and by the endpoint's bulk-load capture alike. */
+  /**
+   * How stored HFiles are compressed: read by the base copy and by the endpoint's bulk-load capture
+   * alike.
+   */
   public static final String CODEC = "base.codec";
 
-  /** The base.codec setting, shared by the bases (BaseImageSettings) and the endpoint (BulkLoadCapture). */
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(CODEC, Type.STRING, "zstd", ValidString.in("zstd", "none"), Importance.MEDIUM,
-          "How stored HFiles (bases, and bulk loads the endpoint captures: set it in the peer's CONFIG) are compressed."
-              + " HFiles of families compressed in HBase gain little.");
+  /**
+   * The base.codec setting, shared by the bases (BaseImageSettings) and the endpoint
+   * (BulkLoadCapture).
+   */
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              CODEC,
+              Type.STRING,
+              "zstd",
+              ValidString.in("zstd", "none"),
+              Importance.MEDIUM,
+              "How stored HFiles (bases, and bulk loads the endpoint captures: set it in the peer's CONFIG) are compressed."
+                  + " HFiles of families compressed in HBase gain little.");
 
   private static final int BUFFER = 256 * 1024;
 
@@ -39,7 +52,8 @@ public final class FileCopier {
 
   /**
    * @param codec zstd or none
-   * @param sealWith the key stored files are sealed with (the key ring's newest), or null to store them unencrypted
+   * @param sealWith the key stored files are sealed with (the key ring's newest), or null to store
+   *     them unencrypted
    */
   public FileCopier(ObjectStore store, UploadThrottle throttle, String codec, SegmentKey sealWith) {
     if (!codec.equals("zstd") && !codec.equals("none")) {
@@ -52,9 +66,9 @@ public final class FileCopier {
   }
 
   /**
-   * Copies the stream to {@code key} in its stored form ({@link StoredFiles}); returns its entry with
-   * name, size (the bytes read), SHA-256, key, codec, stored bytes, stored SHA-256 and key id set.
-   * The caller compares the size with what it expected.
+   * Copies the stream to {@code key} in its stored form ({@link StoredFiles}); returns its entry
+   * with name, size (the bytes read), SHA-256, key, codec, stored bytes, stored SHA-256 and key id
+   * set. The caller compares the size with what it expected.
    */
   public BaseImageFile copy(InputStream in, String name, String key) throws IOException {
     MessageDigest digest = ManifestCodec.Sha256.newDigest();

@@ -22,12 +22,12 @@ import java.util.List;
 
 /**
  * The stored form of a file copied whole into the store: a base's HFiles, and any file stored like
- * them (bulk-loaded HFiles). The file's bytes are compressed by its codec ({@code zstd} or
- * {@code none}), then, when a key ring is configured, sealed in {@code RWE2} chunks with its newest
- * key, bound to the object's key in the store ({@link SegmentKey#encryptingStream}): memory does not
- * depend on the file's size, writing or reading. {@link BaseImageFile} names the codec, the key id, and
- * the size and SHA-256 of both the file and the stored bytes, so that {@code rewind verify} can check
- * a stored file without its key, and a restore checks what it decrypted.
+ * them (bulk-loaded HFiles). The file's bytes are compressed by its codec ({@code zstd} or {@code
+ * none}), then, when a key ring is configured, sealed in {@code RWE2} chunks with its newest key,
+ * bound to the object's key in the store ({@link SegmentKey#encryptingStream}): memory does not
+ * depend on the file's size, writing or reading. {@link BaseImageFile} names the codec, the key id,
+ * and the size and SHA-256 of both the file and the stored bytes, so that {@code rewind verify} can
+ * check a stored file without its key, and a restore checks what it decrypted.
  */
 public final class StoredFiles {
 
@@ -37,12 +37,13 @@ public final class StoredFiles {
   private StoredFiles() {}
 
   /**
-   * A stream that writes the stored form of what is written to it onto {@code stored} (not closed by
-   * it: the caller syncs and closes the object after {@link Writer#close()}).
+   * A stream that writes the stored form of what is written to it onto {@code stored} (not closed
+   * by it: the caller syncs and closes the object after {@link Writer#close()}).
    *
    * @param sealWith the key to seal with, or null to store the compressed bytes as they are
    */
-  public static Writer writer(OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle)
+  public static Writer writer(
+      OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle)
       throws IOException {
     return new Writer(stored, key, codec, sealWith, throttle);
   }
@@ -51,9 +52,11 @@ public final class StoredFiles {
    * The plaintext of a stored file read from {@code stored}, through a digest of the stored bytes,
    * the key that sealed it and its codec; check it with {@link Reader#mismatch()} once read.
    *
-   * @throws io.rewind.client.segment.SegmentKeyException when the file is sealed with a key the ring lacks
+   * @throws io.rewind.client.segment.SegmentKeyException when the file is sealed with a key the
+   *     ring lacks
    */
-  public static Reader reader(InputStream stored, BaseImageFile file, KeyRing keys) throws IOException {
+  public static Reader reader(InputStream stored, BaseImageFile file, KeyRing keys)
+      throws IOException {
     return new Reader(stored, file, keys);
   }
 
@@ -63,15 +66,22 @@ public final class StoredFiles {
     private final OutputStream top;
     private final String keyId;
 
-    private Writer(OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle) throws IOException {
-      // Closing the writer finishes compression and sealing; the object under it is the caller's to close.
-      this.counted = new Sha256OutputStream(stored) {
-        @Override
-        public void close() throws IOException {
-          out.flush();
-        }
-      };
-      OutputStream paced = throttle != null && throttle.isLimited() ? new ThrottledOutputStream(counted, throttle) : counted;
+    private Writer(
+        OutputStream stored, String key, String codec, SegmentKey sealWith, UploadThrottle throttle)
+        throws IOException {
+      // Closing the writer finishes compression and sealing; the object under it is the caller's to
+      // close.
+      this.counted =
+          new Sha256OutputStream(stored) {
+            @Override
+            public void close() throws IOException {
+              out.flush();
+            }
+          };
+      OutputStream paced =
+          throttle != null && throttle.isLimited()
+              ? new ThrottledOutputStream(counted, throttle)
+              : counted;
       OutputStream sealed = sealWith == null ? paced : sealWith.encryptingStream(paced, key);
       this.top = "zstd".equals(codec) ? new ZstdOutputStream(sealed, 3) : sealed;
       this.keyId = sealWith == null ? null : sealWith.id();
@@ -118,8 +128,12 @@ public final class StoredFiles {
     private Reader(InputStream in, BaseImageFile file, KeyRing keys) throws IOException {
       this.file = file;
       this.stored = new Sha256InputStream(in);
-      this.opened = file.keyId == null ? stored : keys.opener(file.key, file.keyId).decryptingStream(stored, file.key);
-      this.plain = new Sha256InputStream("zstd".equals(file.codec) ? new ZstdInputStream(opened) : opened);
+      this.opened =
+          file.keyId == null
+              ? stored
+              : keys.opener(file.key, file.keyId).decryptingStream(stored, file.key);
+      this.plain =
+          new Sha256InputStream("zstd".equals(file.codec) ? new ZstdInputStream(opened) : opened);
     }
 
     /** The file's own bytes (decrypted and decompressed). */
@@ -128,24 +142,37 @@ public final class StoredFiles {
     }
 
     /**
-     * Reads what is left and compares sizes and SHA-256 digests with the entry: null when they match,
-     * else the difference.
+     * Reads what is left and compares sizes and SHA-256 digests with the entry: null when they
+     * match, else the difference.
      */
     public String mismatch() throws IOException {
       plain.drain();
-      // The codec may stop at its frame's end: the rest still passes the last chunk's check and the digest.
+      // The codec may stop at its frame's end: the rest still passes the last chunk's check and the
+      // digest.
       drain(opened);
       stored.drain();
       if (file.storedSha256 != null) {
         String actual = stored.sha256();
         if (stored.count() != file.storedBytes || !actual.equals(file.storedSha256)) {
-          return "its stored bytes are " + stored.count() + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
-              + " with SHA-256 " + file.storedSha256;
+          return "its stored bytes are "
+              + stored.count()
+              + " with SHA-256 "
+              + actual
+              + ", its entry names "
+              + file.storedBytes
+              + " with SHA-256 "
+              + file.storedSha256;
         }
       }
       String sha = plain.sha256();
       if (plain.count() != file.size || !sha.equals(file.sha256)) {
-        return plain.count() + " bytes with SHA-256 " + sha + ", its entry names " + file.size + " bytes with SHA-256 " + file.sha256;
+        return plain.count()
+            + " bytes with SHA-256 "
+            + sha
+            + ", its entry names "
+            + file.size
+            + " bytes with SHA-256 "
+            + file.sha256;
       }
       return null;
     }
@@ -157,12 +184,13 @@ public final class StoredFiles {
   }
 
   /**
-   * The entry of a file already stored under {@code key}, found by reading it: sealed or not (opened
-   * with whichever key of the ring sealed it), zstd or not. Null when the ring holds no key that opens
-   * it. Lets a writer that finds its key taken (a batch shipped again after a crash) tell its own
-   * earlier copy from another file.
+   * The entry of a file already stored under {@code key}, found by reading it: sealed or not
+   * (opened with whichever key of the ring sealed it), zstd or not. Null when the ring holds no key
+   * that opens it. Lets a writer that finds its key taken (a batch shipped again after a crash)
+   * tell its own earlier copy from another file.
    */
-  public static BaseImageFile identify(ObjectStore store, String key, KeyRing keys) throws IOException {
+  public static BaseImageFile identify(ObjectStore store, String key, KeyRing keys)
+      throws IOException {
     byte[] start;
     try (InputStream in = store.open(key)) {
       start = in.readNBytes(8);
@@ -180,13 +208,15 @@ public final class StoredFiles {
       f.keyId = id;
       try (InputStream raw = store.open(key)) {
         Sha256InputStream stored = new Sha256InputStream(raw);
-        InputStream opened = id == null ? stored : keys.opener(key, id).decryptingStream(stored, key);
+        InputStream opened =
+            id == null ? stored : keys.opener(key, id).decryptingStream(stored, key);
         BufferedInputStream sniffed = new BufferedInputStream(opened);
         sniffed.mark(4);
         byte[] magic = sniffed.readNBytes(4);
         sniffed.reset();
         f.codec = Arrays.equals(magic, ZSTD_MAGIC) ? "zstd" : "none";
-        Sha256InputStream plain = new Sha256InputStream(f.codec.equals("zstd") ? new ZstdInputStream(sniffed) : sniffed);
+        Sha256InputStream plain =
+            new Sha256InputStream(f.codec.equals("zstd") ? new ZstdInputStream(sniffed) : sniffed);
         plain.drain();
         drain(sniffed);
         stored.drain();
@@ -210,8 +240,14 @@ public final class StoredFiles {
     Sha256InputStream stored = new Sha256InputStream(in);
     stored.drain();
     String actual = stored.sha256();
-    if (stored.count() != file.storedBytes || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
-      return "its stored bytes are " + stored.count() + " with SHA-256 " + actual + ", its entry names " + file.storedBytes
+    if (stored.count() != file.storedBytes
+        || (file.storedSha256 != null && !actual.equals(file.storedSha256))) {
+      return "its stored bytes are "
+          + stored.count()
+          + " with SHA-256 "
+          + actual
+          + ", its entry names "
+          + file.storedBytes
           + (file.storedSha256 == null ? "" : " with SHA-256 " + file.storedSha256);
     }
     return null;

@@ -15,7 +15,8 @@ public final class TableBases {
   public TableBases(String table, List<BaseImageManifest> bases) {
     this.table = table;
     List<BaseImageManifest> sorted = new ArrayList<>(bases);
-    sorted.sort(Comparator.comparingLong((BaseImageManifest b) -> b.completedAt).thenComparing(b -> b.id));
+    sorted.sort(
+        Comparator.comparingLong((BaseImageManifest b) -> b.completedAt).thenComparing(b -> b.id));
     this.bases = List.copyOf(sorted);
   }
 

@@ -12,13 +12,22 @@ public class RewindException extends RuntimeException {
 
   /** What went wrong, from the operator's side. */
   public enum Kind {
-    /** The request must not run as asked (a bad option or setting, an unknown table, a time past the checkpoint): fix the request. */
+    /**
+     * The request must not run as asked (a bad option or setting, an unknown table, a time past the
+     * checkpoint): fix the request.
+     */
     REFUSED,
     /** Another operation holds what this one needs (a lease): try again, or wait for it. */
     BUSY,
-    /** The request was right but could not be carried out (an unreachable broker or store, a corrupt object). */
+    /**
+     * The request was right but could not be carried out (an unreachable broker or store, a corrupt
+     * object).
+     */
     FAILED,
-    /** The backup has, or may have, a gap: edits are missing from the store and no retry brings them back. */
+    /**
+     * The backup has, or may have, a gap: edits are missing from the store and no retry brings them
+     * back.
+     */
     DATA_LOSS
   }
 

@@ -24,12 +24,16 @@ public final class TableDescriptors {
 
   private TableDescriptors() {}
 
-  /** {@code namespace:qualifier}, the default namespace spelled out, as every Rewind record names tables. */
+  /**
+   * {@code namespace:qualifier}, the default namespace spelled out, as every Rewind record names
+   * tables.
+   */
   public static String tableName(TableName table) {
     return table.getNamespaceAsString() + ":" + table.getQualifierAsString();
   }
 
-  public static TableDescriptor toAvro(org.apache.hadoop.hbase.client.TableDescriptor d, long readTime) {
+  public static TableDescriptor toAvro(
+      org.apache.hadoop.hbase.client.TableDescriptor d, long readTime) {
     List<FamilyDescriptor> families = new ArrayList<>();
     for (ColumnFamilyDescriptor f : d.getColumnFamilies()) {
       families.add(
@@ -48,7 +52,12 @@ public final class TableDescriptors {
               .build());
     }
     Map<String, String> values = new TreeMap<>();
-    d.getValues().forEach((k, v) -> values.put(Bytes.toString(k.get(), k.getOffset(), k.getLength()), Bytes.toString(v.get(), v.getOffset(), v.getLength())));
+    d.getValues()
+        .forEach(
+            (k, v) ->
+                values.put(
+                    Bytes.toString(k.get(), k.getOffset(), k.getLength()),
+                    Bytes.toString(v.get(), v.getOffset(), v.getLength())));
     return TableDescriptor.newBuilder()
         .setTable(tableName(d.getTableName()))
         .setFamilies(families)
@@ -61,7 +70,8 @@ public final class TableDescriptors {
    * The HBase descriptor of a restored table: the archived families with their settings, but
    * replication scope 0, so a restored table is never backed up again by accident.
    */
-  public static org.apache.hadoop.hbase.client.TableDescriptor toHBase(TableName target, TableDescriptor archived) {
+  public static org.apache.hadoop.hbase.client.TableDescriptor toHBase(
+      TableName target, TableDescriptor archived) {
     TableDescriptorBuilder b = TableDescriptorBuilder.newBuilder(target);
     for (FamilyDescriptor f : archived.getFamilies()) {
       b.setColumnFamily(family(f));
@@ -71,7 +81,8 @@ public final class TableDescriptors {
 
   private static ColumnFamilyDescriptor family(FamilyDescriptor f) {
     ColumnFamilyDescriptorBuilder b =
-        ColumnFamilyDescriptorBuilder.newBuilder(f.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        ColumnFamilyDescriptorBuilder.newBuilder(
+                f.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
             .setMaxVersions(f.getMaxVersions())
             .setMinVersions(f.getMinVersions())
             .setTimeToLive(f.getTtlSeconds())
@@ -87,7 +98,11 @@ public final class TableDescriptors {
 
   /** Equal apart from when they were read. */
   public static boolean sameContent(TableDescriptor a, TableDescriptor b) {
-    return a != null && b != null && a.getTable().equals(b.getTable()) && a.getFamilies().equals(b.getFamilies())
-        && a.getConfiguration().equals(b.getConfiguration()) && a.getSplitKeys().equals(b.getSplitKeys());
+    return a != null
+        && b != null
+        && a.getTable().equals(b.getTable())
+        && a.getFamilies().equals(b.getFamilies())
+        && a.getConfiguration().equals(b.getConfiguration())
+        && a.getSplitKeys().equals(b.getSplitKeys());
   }
 }

@@ -17,7 +17,9 @@ public final class EditKey {
    * bulk load's cells).
    */
   public static int partition(byte[] key, int partitions) {
-    return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(key)) % partitions;
+    return org.apache.kafka.common.utils.Utils.toPositive(
+            org.apache.kafka.common.utils.Utils.murmur2(key))
+        % partitions;
   }
 
   public static byte[] of(String table, byte[] row) {

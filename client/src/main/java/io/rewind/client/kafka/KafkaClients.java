@@ -31,14 +31,20 @@ public final class KafkaClients {
     return config;
   }
 
-  /** Serdes for Rewind's records: the registry's when registry.url is set (apicurio.* settings pass through). */
+  /**
+   * Serdes for Rewind's records: the registry's when registry.url is set (apicurio.* settings pass
+   * through).
+   */
   public SerdeFactory serdes() {
     Map<String, String> apicurio = new HashMap<>();
-    config.asMap().forEach((k, v) -> {
-      if (k.startsWith("apicurio.")) {
-        apicurio.put(k, v);
-      }
-    });
+    config
+        .asMap()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("apicurio.")) {
+                apicurio.put(k, v);
+              }
+            });
     return new SerdeFactory(config.registryUrl(), apicurio);
   }
 
@@ -50,7 +56,8 @@ public final class KafkaClients {
     Map<String, Object> p = new HashMap<>();
     p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
     p.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
-    // Fail clearly instead of hanging when the broker is unreachable; clients retry with backoff within it.
+    // Fail clearly instead of hanging when the broker is unreachable; clients retry with backoff
+    // within it.
     p.put(CommonClientConfigs.RECONNECT_BACKOFF_MS_CONFIG, 100);
     p.put(CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 5000);
     p.putAll(config.withPrefix("kafka."));

@@ -48,7 +48,8 @@ public final class Topics {
   }
 
   /** Every topic with the settings the design fixes. */
-  public List<TopicSpec> specs(int editsPartitions, short replicationFactor, long editsRetentionMs) {
+  public List<TopicSpec> specs(
+      int editsPartitions, short replicationFactor, long editsRetentionMs) {
     Map<String, String> create = Map.of("message.timestamp.type", "CreateTime");
     return List.of(
         new TopicSpec(
@@ -56,16 +57,31 @@ public final class Topics {
             editsPartitions,
             replicationFactor,
             Map.of(
-                "message.timestamp.type", "CreateTime",
-                "max.message.bytes", String.valueOf(EDITS_MAX_MESSAGE_BYTES),
-                "retention.ms", String.valueOf(editsRetentionMs),
-                "cleanup.policy", "delete")),
+                "message.timestamp.type",
+                "CreateTime",
+                "max.message.bytes",
+                String.valueOf(EDITS_MAX_MESSAGE_BYTES),
+                "retention.ms",
+                String.valueOf(editsRetentionMs),
+                "cleanup.policy",
+                "delete")),
         // LogAppendTime: broker timestamps rise monotonically; send times travel in the value.
-        new TopicSpec(progress(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
-        new TopicSpec(tables(), 1, replicationFactor, Map.of("cleanup.policy", "compact", "message.timestamp.type", "CreateTime")),
-        new TopicSpec(archived(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
-        new TopicSpec(checkpoints(), 1, replicationFactor, Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
-        new TopicSpec(control(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
+        new TopicSpec(
+            progress(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
+        new TopicSpec(
+            tables(),
+            1,
+            replicationFactor,
+            Map.of("cleanup.policy", "compact", "message.timestamp.type", "CreateTime")),
+        new TopicSpec(
+            archived(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
+        new TopicSpec(
+            checkpoints(),
+            1,
+            replicationFactor,
+            Map.of("cleanup.policy", "compact", "message.timestamp.type", "LogAppendTime")),
+        new TopicSpec(
+            control(), 1, replicationFactor, Map.of("message.timestamp.type", "LogAppendTime")),
         new TopicSpec(dlq(), 1, replicationFactor, create));
   }
 
@@ -76,7 +92,8 @@ public final class Topics {
     private final short replicationFactor;
     private final Map<String, String> configs;
 
-    public TopicSpec(String name, int partitions, short replicationFactor, Map<String, String> configs) {
+    public TopicSpec(
+        String name, int partitions, short replicationFactor, Map<String, String> configs) {
       this.name = name;
       this.partitions = partitions;
       this.replicationFactor = replicationFactor;

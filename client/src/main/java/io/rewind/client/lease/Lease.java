@@ -11,8 +11,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A lease held by this process, renewed every third of its duration on a thread of its own until
  * closed (closing releases it). Before each commit the operation calls {@link #check()}: free while
- * the last renewal is recent, otherwise (a pause, a slow store) it renews first and throws
- * {@link LeaseLostException} when another operation took the lease over meanwhile.
+ * the last renewal is recent, otherwise (a pause, a slow store) it renews first and throws {@link
+ * LeaseLostException} when another operation took the lease over meanwhile.
  */
 public final class Lease implements AutoCloseable {
 
@@ -29,16 +29,21 @@ public final class Lease implements AutoCloseable {
     this.leases = leases;
     this.entry = entry;
     this.renewedNanos = renewedNanos;
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rewind-lease-" + entry.operation.replace(' ', '-'));
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-lease-" + entry.operation.replace(' ', '-'));
+              t.setDaemon(true);
+              return t;
+            });
     long interval = leases.settings().renewIntervalMs();
     renewer.scheduleWithFixedDelay(this::renewQuietly, interval, interval, TimeUnit.MILLISECONDS);
   }
 
-  /** The fencing token: records this lease protects are written with it, and refused when one carries a higher one. */
+  /**
+   * The fencing token: records this lease protects are written with it, and refused when one
+   * carries a higher one.
+   */
   public long epoch() {
     return entry.epoch;
   }
@@ -73,7 +78,10 @@ public final class Lease implements AutoCloseable {
     confirm();
   }
 
-  /** Renews now (one compare-and-swap): the lease is held at least a full duration from here, or this throws. */
+  /**
+   * Renews now (one compare-and-swap): the lease is held at least a full duration from here, or
+   * this throws.
+   */
   public synchronized void confirm() throws IOException {
     if (lost != null) {
       throw new LeaseLostException(lost);
@@ -81,10 +89,20 @@ public final class Lease implements AutoCloseable {
     long before = System.nanoTime();
     long now = leases.now();
     LeaseSettings s = leases.settings();
-    boolean renewed = leases.update(r -> LeaseRules.renew(r, entry.id, entry.epoch, now, s.durationMs(), s.skewMs()).orElse(null)).isPresent();
+    boolean renewed =
+        leases
+            .update(
+                r ->
+                    LeaseRules.renew(r, entry.id, entry.epoch, now, s.durationMs(), s.skewMs())
+                        .orElse(null))
+            .isPresent();
     if (!renewed) {
-      lost = "the lease of " + entry + " is gone: it expired (this process was paused or cut off from the store for more than "
-          + s.durationMs() + " ms) and another operation may have taken it over; nothing more is committed under it";
+      lost =
+          "the lease of "
+              + entry
+              + " is gone: it expired (this process was paused or cut off from the store for more than "
+              + s.durationMs()
+              + " ms) and another operation may have taken it over; nothing more is committed under it";
       LOG.error(lost);
       throw new LeaseLostException(lost);
     }
@@ -111,7 +129,11 @@ public final class Lease implements AutoCloseable {
     } catch (LeaseLostException e) {
       renewer.shutdown();
     } catch (IOException | RuntimeException e) {
-      LOG.warn("renewing the lease of {} failed, trying again in {} ms: {}", entry, leases.settings().renewIntervalMs(), e.toString());
+      LOG.warn(
+          "renewing the lease of {} failed, trying again in {} ms: {}",
+          entry,
+          leases.settings().renewIntervalMs(),
+          e.toString());
     }
   }
 
@@ -134,9 +156,17 @@ public final class Lease implements AutoCloseable {
     try {
       long now = leases.now();
       leases.update(r -> LeaseRules.release(r, entry.id, now, leases.settings().skewMs()));
-      LOG.info("lease {} released: {} epoch {}", entry.id, String.join(", ", entry.resources), entry.epoch);
+      LOG.info(
+          "lease {} released: {} epoch {}",
+          entry.id,
+          String.join(", ", entry.resources),
+          entry.epoch);
     } catch (IOException | RuntimeException e) {
-      LOG.warn("releasing the lease of {} failed ({}): it expires by itself in {} ms", entry, e.toString(), leases.settings().durationMs());
+      LOG.warn(
+          "releasing the lease of {} failed ({}): it expires by itself in {} ms",
+          entry,
+          e.toString(),
+          leases.settings().durationMs());
     }
   }
 }

@@ -11,11 +11,25 @@ public final class LeaseBusyException extends RewindException {
 
   private final List<LeaseEntry> holders;
 
-  public LeaseBusyException(String operation, Collection<String> resources, List<LeaseEntry> holders, long now) {
-    super(Kind.BUSY, operation + " needs " + String.join(", ", resources) + ", leased by "
-        + holders.stream().map(h -> h.describe() + " (" + Math.max(0, (h.expiresAt - now + 999) / 1000) + " s from now; renewed while it runs)"
-            + " holding " + String.join(", ", h.resources)).collect(Collectors.joining("; "))
-        + ": wait for it to finish, or pass --wait DURATION (lease.wait.ms) to queue behind it");
+  public LeaseBusyException(
+      String operation, Collection<String> resources, List<LeaseEntry> holders, long now) {
+    super(
+        Kind.BUSY,
+        operation
+            + " needs "
+            + String.join(", ", resources)
+            + ", leased by "
+            + holders.stream()
+                .map(
+                    h ->
+                        h.describe()
+                            + " ("
+                            + Math.max(0, (h.expiresAt - now + 999) / 1000)
+                            + " s from now; renewed while it runs)"
+                            + " holding "
+                            + String.join(", ", h.resources))
+                .collect(Collectors.joining("; "))
+            + ": wait for it to finish, or pass --wait DURATION (lease.wait.ms) to queue behind it");
     this.holders = List.copyOf(holders);
   }
 

@@ -18,8 +18,10 @@ public final class LeaseRecord {
   public static final int FORMAT_VERSION = 1;
 
   public int formatVersion = FORMAT_VERSION;
+
   /** Grows with every write; a grant's epoch is the sequence of the write that made it. */
   public long sequence;
+
   public long writtenAt;
   public List<LeaseEntry> leases = new ArrayList<>();
 }

@@ -10,12 +10,17 @@ public final class LeaseResources {
    */
   public static final String STREAM = "stream";
 
-  /** Conflicts with every resource: what an unreadable lease record stands for until it is replaced. */
+  /**
+   * Conflicts with every resource: what an unreadable lease record stands for until it is replaced.
+   */
   public static final String EVERYTHING = "*";
 
   private LeaseResources() {}
 
-  /** A table's bases and their HFiles: held by base, base delete, and retention while it deletes the table's bases. */
+  /**
+   * A table's bases and their HFiles: held by base, base delete, and retention while it deletes the
+   * table's bases.
+   */
   public static String table(String table) {
     return "table:" + (table.indexOf(':') < 0 ? "default:" + table : table);
   }

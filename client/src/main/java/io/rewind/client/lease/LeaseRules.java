@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The lease rules, apart from I/O (the caller reads the record, applies a rule and writes the result
- * by compare-and-swap, retrying on a conflict):
+ * The lease rules, apart from I/O (the caller reads the record, applies a rule and writes the
+ * result by compare-and-swap, retrying on a conflict):
  *
  * <ul>
  *   <li>a lease is live until its expiry plus the allowed clock skew: expiries are the holder's
@@ -28,10 +28,13 @@ public final class LeaseRules {
   }
 
   /** The live leases that share a resource with {@code resources}. */
-  public static List<LeaseEntry> blockers(LeaseRecord record, Collection<String> resources, long now, long skewMs) {
+  public static List<LeaseEntry> blockers(
+      LeaseRecord record, Collection<String> resources, long now, long skewMs) {
     List<LeaseEntry> blocking = new ArrayList<>();
     for (LeaseEntry e : record.leases) {
-      if (live(e, now, skewMs) && (e.resources.contains(LeaseResources.EVERYTHING) || e.resources.stream().anyMatch(resources::contains))) {
+      if (live(e, now, skewMs)
+          && (e.resources.contains(LeaseResources.EVERYTHING)
+              || e.resources.stream().anyMatch(resources::contains))) {
         blocking.add(e);
       }
     }
@@ -42,7 +45,8 @@ public final class LeaseRules {
    * The record with {@code candidate} granted (its epoch and times set), dead leases dropped; empty
    * when a live lease blocks it.
    */
-  public static Optional<LeaseRecord> grant(LeaseRecord record, LeaseEntry candidate, long now, long durationMs, long skewMs) {
+  public static Optional<LeaseRecord> grant(
+      LeaseRecord record, LeaseEntry candidate, long now, long durationMs, long skewMs) {
     if (!blockers(record, candidate.resources, now, skewMs).isEmpty()) {
       return Optional.empty();
     }
@@ -56,7 +60,8 @@ public final class LeaseRules {
   }
 
   /** The record with the lease's expiry moved on; empty when it is no longer there (lost). */
-  public static Optional<LeaseRecord> renew(LeaseRecord record, String id, long epoch, long now, long durationMs, long skewMs) {
+  public static Optional<LeaseRecord> renew(
+      LeaseRecord record, String id, long epoch, long now, long durationMs, long skewMs) {
     if (find(record, id, epoch).isEmpty()) {
       return Optional.empty();
     }

@@ -29,8 +29,10 @@ public final class Leases {
 
   public static final String DIR = "leases";
   public static final String KEY = DIR + "/leases.json";
+
   /** One id per process: a pid alone can come back after its holder died. */
   private static final String PROCESS = UUID.randomUUID().toString();
+
   private static final int CAS_ATTEMPTS = 20;
 
   private final ObjectStore store;
@@ -38,7 +40,11 @@ public final class Leases {
   private final LongSupplier clock;
   private final String host;
   private boolean probed;
-  /** When this process first read the record torn (it cannot tell who holds what), by its monotonic clock. */
+
+  /**
+   * When this process first read the record torn (it cannot tell who holds what), by its monotonic
+   * clock.
+   */
   private long tornSinceNanos = -1;
 
   public Leases(ObjectStore store, LeaseSettings settings, LongSupplier clock) {
@@ -60,8 +66,12 @@ public final class Leases {
     return clock.getAsLong();
   }
 
-  /** Takes a lease, waiting up to {@link LeaseSettings#waitDefault()} for those who hold its resources. */
-  public Lease acquire(String operation, Collection<String> resources) throws IOException, InterruptedException {
+  /**
+   * Takes a lease, waiting up to {@link LeaseSettings#waitDefault()} for those who hold its
+   * resources.
+   */
+  public Lease acquire(String operation, Collection<String> resources)
+      throws IOException, InterruptedException {
     return acquire(operation, resources, settings.waitDefault());
   }
 
@@ -72,7 +82,8 @@ public final class Leases {
    *
    * @throws LeaseBusyException naming the holders and their expiry once {@code wait} has passed
    */
-  public Lease acquire(String operation, Collection<String> resources, Duration wait) throws IOException, InterruptedException {
+  public Lease acquire(String operation, Collection<String> resources, Duration wait)
+      throws IOException, InterruptedException {
     if (resources.isEmpty()) {
       throw new IllegalArgumentException("a lease needs at least one resource");
     }
@@ -83,26 +94,38 @@ public final class Leases {
       Current current = read();
       long now = now();
       LeaseEntry candidate = entry(operation, resources);
-      Optional<LeaseRecord> granted = LeaseRules.grant(current.record, candidate, now, settings.durationMs(), settings.skewMs());
+      Optional<LeaseRecord> granted =
+          LeaseRules.grant(
+              current.record, candidate, now, settings.durationMs(), settings.skewMs());
       if (granted.isPresent()) {
         long renewedNanos = System.nanoTime();
         if (write(current, granted.get())) {
-          LOG.info("lease {} taken: {} epoch {} until {}", candidate.id, String.join(", ", resources), candidate.epoch, candidate.expiresAt);
+          LOG.info(
+              "lease {} taken: {} epoch {} until {}",
+              candidate.id,
+              String.join(", ", resources),
+              candidate.epoch,
+              candidate.expiresAt);
           return new Lease(this, candidate, renewedNanos);
         }
         continue;
       }
-      List<LeaseEntry> blockers = LeaseRules.blockers(current.record, resources, now, settings.skewMs());
+      List<LeaseEntry> blockers =
+          LeaseRules.blockers(current.record, resources, now, settings.skewMs());
       if (System.nanoTime() - deadline >= 0) {
         throw new LeaseBusyException(operation, resources, blockers, now);
       }
       String holders = blockers.toString();
       if (!holders.equals(waitingFor)) {
-        LOG.info("{} waits for {}: {}", operation, String.join(", ", resources), new LeaseBusyException(operation, resources, blockers, now)
-            .getMessage());
+        LOG.info(
+            "{} waits for {}: {}",
+            operation,
+            String.join(", ", resources),
+            new LeaseBusyException(operation, resources, blockers, now).getMessage());
         waitingFor = holders;
       }
-      Thread.sleep(Math.max(1, Math.min(settings.pollMs(), (deadline - System.nanoTime()) / 1_000_000)));
+      Thread.sleep(
+          Math.max(1, Math.min(settings.pollMs(), (deadline - System.nanoTime()) / 1_000_000)));
     }
   }
 
@@ -151,8 +174,14 @@ public final class Leases {
         return Optional.of(next);
       }
     }
-    throw new IOException("the lease record " + store.uri() + "/" + KEY + " kept changing under " + CAS_ATTEMPTS
-        + " attempts to write it: too many operations renewing at once?");
+    throw new IOException(
+        "the lease record "
+            + store.uri()
+            + "/"
+            + KEY
+            + " kept changing under "
+            + CAS_ATTEMPTS
+            + " attempts to write it: too many operations renewing at once?");
   }
 
   private LeaseEntry entry(String operation, Collection<String> resources) {
@@ -166,7 +195,10 @@ public final class Leases {
     return e;
   }
 
-  /** The record and the version it was read at; a torn record blocks everything for a lease's duration, then is replaced. */
+  /**
+   * The record and the version it was read at; a torn record blocks everything for a lease's
+   * duration, then is replaced.
+   */
   private Current read() throws IOException {
     Optional<Versioned> v = store.readVersioned(KEY);
     if (v.isEmpty()) {
@@ -179,11 +211,16 @@ public final class Leases {
     }
     if (tornSinceNanos < 0) {
       tornSinceNanos = System.nanoTime();
-      LOG.warn("{}/{} is torn or tampered with (its checksum does not match): nobody can tell who holds what, so no lease is"
-          + " granted for {} ms, then it is replaced", store.uri(), KEY, settings.durationMs() + settings.skewMs());
+      LOG.warn(
+          "{}/{} is torn or tampered with (its checksum does not match): nobody can tell who holds what, so no lease is"
+              + " granted for {} ms, then it is replaced",
+          store.uri(),
+          KEY,
+          settings.durationMs() + settings.skewMs());
     }
     LeaseRecord blocking = new LeaseRecord();
-    if ((System.nanoTime() - tornSinceNanos) / 1_000_000 < settings.durationMs() + settings.skewMs()) {
+    if ((System.nanoTime() - tornSinceNanos) / 1_000_000
+        < settings.durationMs() + settings.skewMs()) {
       LeaseEntry unknown = new LeaseEntry();
       unknown.id = "unreadable";
       unknown.operation = "(unreadable lease record " + KEY + ")";
@@ -201,8 +238,18 @@ public final class Leases {
     try {
       return store.writeIfVersion(KEY, SelfChecksummedJson.encode(next), current.version);
     } catch (java.nio.file.AccessDeniedException e) {
-      throw new IOException("cannot write " + store.uri() + "/" + KEY + " (" + e.getMessage() + "): every operation that changes the store"
-          + " takes a lease there; grant this role PutObject and GetObject on " + DIR + "/* (docs/operations.md, \"Kafka security\")", e);
+      throw new IOException(
+          "cannot write "
+              + store.uri()
+              + "/"
+              + KEY
+              + " ("
+              + e.getMessage()
+              + "): every operation that changes the store"
+              + " takes a lease there; grant this role PutObject and GetObject on "
+              + DIR
+              + "/* (docs/operations.md, \"Kafka security\")",
+          e);
     }
   }
 
@@ -211,9 +258,14 @@ public final class Leases {
       return;
     }
     if (!store.conditionalWrites() && !store.unconditionalAllowed()) {
-      throw new IllegalStateException("the store " + store.uri() + " offers no conditional writes through Hadoop's FileSystem, which"
-          + " leases need: use an s3a:// or file:// store, or set " + LeaseSettings.REQUIRE_CONDITIONAL_WRITES + "=false to take"
-          + " leases with a read before a plain write (then run one operation per table at a time yourself)");
+      throw new IllegalStateException(
+          "the store "
+              + store.uri()
+              + " offers no conditional writes through Hadoop's FileSystem, which"
+              + " leases need: use an s3a:// or file:// store, or set "
+              + LeaseSettings.REQUIRE_CONDITIONAL_WRITES
+              + "=false to take"
+              + " leases with a read before a plain write (then run one operation per table at a time yourself)");
     }
     if ("s3a".equals(store.uri().getScheme()) && settings.requireConditionalWrites()) {
       ConditionalWrites.probe(store, DIR, LeaseSettings.REQUIRE_CONDITIONAL_WRITES);

@@ -7,7 +7,10 @@ public final class CorruptSegmentException extends SegmentException {
   public CorruptSegmentException(String segmentPath, String problem, Throwable cause) {
     super(
         segmentPath,
-        "segment " + segmentPath + " is corrupt: " + problem
+        "segment "
+            + segmentPath
+            + " is corrupt: "
+            + problem
             + "; nothing from it was used. Restore the file from a copy of the store, or, while the"
             + " range is still in Kafka, delete the segment and its manifest and restart the archivers,"
             + " which archive the range again",

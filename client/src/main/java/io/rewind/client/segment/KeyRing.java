@@ -24,26 +24,45 @@ import org.apache.kafka.common.config.ConfigDef.Type;
  * (it seals from then on), keep the older ones for reading, and retire one only once {@code rewind
  * verify} shows no object needs it (docs/operations.md, "Encryption and key rotation").
  *
- * <p>Settings: {@value #KEYRING_FILE}, a file of one key per line, {@code <id> <base64 key>}, oldest
- * first (the last line seals), {@code #} comments and blank lines ignored; or the single key of
- * {@link SegmentKey#KEY_FILE} / {@link SegmentKey#KEY_ENV} (a ring of one), not both.
+ * <p>Settings: {@value #KEYRING_FILE}, a file of one key per line, {@code <id> <base64 key>},
+ * oldest first (the last line seals), {@code #} comments and blank lines ignored; or the single key
+ * of {@link SegmentKey#KEY_FILE} / {@link SegmentKey#KEY_ENV} (a ring of one), not both.
  */
 public final class KeyRing {
 
   public static final String KEYRING_FILE = "segment.encryption.keyring.file";
 
   /** The segment.encryption.* settings: the key ring, or the single key of {@link SegmentKey}. */
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(KEYRING_FILE, Type.STRING, "", Importance.HIGH,
-          "The key ring: one key per line, `<id> <base64>`, oldest first; the last line seals every new segment, merged"
-              + " segment, base file and captured bulk-loaded file, any line opens what it sealed (see \"Encryption and"
-              + " key rotation\"); empty: no encryption.")
-      .define(SegmentKey.KEY_FILE, Type.STRING, "", Importance.HIGH,
-          "A file holding a single base64 key instead of a ring (a ring of one); not together with the ring.")
-      .define(SegmentKey.KEY_ENV, Type.STRING, "", Importance.HIGH,
-          "The environment variable holding a single base64 key, instead of " + SegmentKey.KEY_FILE + ".")
-      .define(SegmentKey.KEY_ID, Type.STRING, "", Importance.LOW,
-          "The id of that single key; empty: its fingerprint.");
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              KEYRING_FILE,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "The key ring: one key per line, `<id> <base64>`, oldest first; the last line seals every new segment, merged"
+                  + " segment, base file and captured bulk-loaded file, any line opens what it sealed (see \"Encryption and"
+                  + " key rotation\"); empty: no encryption.")
+          .define(
+              SegmentKey.KEY_FILE,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "A file holding a single base64 key instead of a ring (a ring of one); not together with the ring.")
+          .define(
+              SegmentKey.KEY_ENV,
+              Type.STRING,
+              "",
+              Importance.HIGH,
+              "The environment variable holding a single base64 key, instead of "
+                  + SegmentKey.KEY_FILE
+                  + ".")
+          .define(
+              SegmentKey.KEY_ID,
+              Type.STRING,
+              "",
+              Importance.LOW,
+              "The id of that single key; empty: its fingerprint.");
 
   private static final KeyRing NONE = new KeyRing(new LinkedHashMap<>(), null);
 
@@ -69,7 +88,9 @@ public final class KeyRing {
         continue;
       }
       if (byId.put(k.id(), k) != null) {
-        throw new RewindException(Kind.REFUSED, "two keys with the id '" + k.id() + "' in one key ring: give each key its own id");
+        throw new RewindException(
+            Kind.REFUSED,
+            "two keys with the id '" + k.id() + "' in one key ring: give each key its own id");
       }
       last = k;
     }
@@ -81,7 +102,9 @@ public final class KeyRing {
     return fromConfig(config, System.getenv());
   }
 
-  /** @param env the environment, for {@link SegmentKey#KEY_ENV} */
+  /**
+   * @param env the environment, for {@link SegmentKey#KEY_ENV}
+   */
   public static KeyRing fromConfig(RewindConfig config, Map<String, String> env) {
     String file = config.parse(CONFIG).getString(KEYRING_FILE);
     Optional<SegmentKey> single = SegmentKey.fromConfig(config, env);
@@ -89,8 +112,15 @@ public final class KeyRing {
       return single.map(KeyRing::of).orElse(NONE);
     }
     if (single.isPresent()) {
-      throw new RewindException(Kind.REFUSED, "set either " + KEYRING_FILE + " (several keys) or " + SegmentKey.KEY_FILE + " / "
-          + SegmentKey.KEY_ENV + " (one key), not both: put the single key into the key ring file as a line '<id> <base64>'");
+      throw new RewindException(
+          Kind.REFUSED,
+          "set either "
+              + KEYRING_FILE
+              + " (several keys) or "
+              + SegmentKey.KEY_FILE
+              + " / "
+              + SegmentKey.KEY_ENV
+              + " (one key), not both: put the single key into the key ring file as a line '<id> <base64>'");
     }
     return read(Paths.get(file));
   }
@@ -101,7 +131,10 @@ public final class KeyRing {
     try {
       lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
     } catch (IOException e) {
-      throw new RewindException(Kind.REFUSED, "cannot read the key ring file " + file + " (" + KEYRING_FILE + "): " + e, e);
+      throw new RewindException(
+          Kind.REFUSED,
+          "cannot read the key ring file " + file + " (" + KEYRING_FILE + "): " + e,
+          e);
     }
     List<SegmentKey> keys = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
@@ -111,18 +144,33 @@ public final class KeyRing {
       }
       String[] parts = line.split("\\s+");
       if (parts.length != 2) {
-        throw new RewindException(Kind.REFUSED, "line " + (i + 1) + " of the key ring file " + file + " is not '<id> <base64 key>'"
-            + " (ids hold no spaces; make a key with: head -c 32 /dev/urandom | base64)");
+        throw new RewindException(
+            Kind.REFUSED,
+            "line "
+                + (i + 1)
+                + " of the key ring file "
+                + file
+                + " is not '<id> <base64 key>'"
+                + " (ids hold no spaces; make a key with: head -c 32 /dev/urandom | base64)");
       }
       try {
         keys.add(SegmentKey.ofBase64(parts[0], parts[1]));
       } catch (RewindException e) {
-        throw new RewindException(Kind.REFUSED, "line " + (i + 1) + " of the key ring file " + file + ": " + e.getMessage(), e);
+        throw new RewindException(
+            Kind.REFUSED,
+            "line " + (i + 1) + " of the key ring file " + file + ": " + e.getMessage(),
+            e);
       }
     }
     if (keys.isEmpty()) {
-      throw new RewindException(Kind.REFUSED, "the key ring file " + file + " holds no key: add a line '<id> <base64 key>'"
-          + " (make a key with: head -c 32 /dev/urandom | base64), or unset " + KEYRING_FILE + " to write unencrypted");
+      throw new RewindException(
+          Kind.REFUSED,
+          "the key ring file "
+              + file
+              + " holds no key: add a line '<id> <base64 key>'"
+              + " (make a key with: head -c 32 /dev/urandom | base64), or unset "
+              + KEYRING_FILE
+              + " to write unencrypted");
     }
     return of(keys.toArray(SegmentKey[]::new));
   }
@@ -158,14 +206,21 @@ public final class KeyRing {
   public SegmentKey opener(String path, String keyId) {
     SegmentKey key = byId.get(keyId);
     if (key == null) {
-      throw new SegmentKeyException(path, keyId, byId.isEmpty() ? "no segment encryption key is configured"
-          : "the configured key ring holds only the ids " + String.join(", ", byId.keySet()), null);
+      throw new SegmentKeyException(
+          path,
+          keyId,
+          byId.isEmpty()
+              ? "no segment encryption key is configured"
+              : "the configured key ring holds only the ids " + String.join(", ", byId.keySet()),
+          null);
     }
     return key;
   }
 
   @Override
   public String toString() {
-    return byId.isEmpty() ? "no key ring" : "key ring " + byId.keySet() + " (sealing with " + writer.id() + ")";
+    return byId.isEmpty()
+        ? "no key ring"
+        : "key ring " + byId.keySet() + " (sealing with " + writer.id() + ")";
   }
 }

@@ -28,8 +28,13 @@ final class OpeningInputStream extends InputStream {
   private int position;
   private int limit;
   private long index;
-  /** The first byte of the next chunk, read to learn whether the current one is the last; -1 at the end. */
+
+  /**
+   * The first byte of the next chunk, read to learn whether the current one is the last; -1 at the
+   * end.
+   */
   private int lookahead = -1;
+
   private boolean last;
 
   OpeningInputStream(InputStream in, SegmentKey key, String path) {
@@ -77,7 +82,8 @@ final class OpeningInputStream extends InputStream {
   private void readHeader() throws IOException {
     byte[] header = new byte[SealedChunks.HEADER_BYTES];
     int n = in.readNBytes(header, 0, header.length);
-    if (n < header.length || !Arrays.equals(Arrays.copyOf(header, SealedChunks.MAGIC.length), SealedChunks.MAGIC)) {
+    if (n < header.length
+        || !Arrays.equals(Arrays.copyOf(header, SealedChunks.MAGIC.length), SealedChunks.MAGIC)) {
       throw corrupt("it does not start like a sealed segment (RWE2 header)", null);
     }
     int chunkBytes = SealedChunks.chunkBytes(header);
@@ -90,7 +96,10 @@ final class OpeningInputStream extends InputStream {
     lookahead = in.read();
   }
 
-  /** Reads and opens the next chunk; it is the last when the stream under this one ends right after it. */
+  /**
+   * Reads and opens the next chunk; it is the last when the stream under this one ends right after
+   * it.
+   */
   private void nextChunk() throws IOException {
     int n = 0;
     if (lookahead >= 0) {
@@ -100,13 +109,19 @@ final class OpeningInputStream extends InputStream {
     }
     last = lookahead < 0;
     if (n < SealedChunks.TAG_BYTES) {
-      throw corrupt("it ends " + (n == 0 ? "before" : "inside") + " chunk " + index + " (truncated)", null);
+      throw corrupt(
+          "it ends " + (n == 0 ? "before" : "inside") + " chunk " + index + " (truncated)", null);
     }
     try {
       limit = chunks.open(index, last, sealed, n, plain);
     } catch (AEADBadTagException e) {
-      throw corrupt("chunk " + index + " does not authenticate: the object is damaged, truncated, reordered or stored under"
-          + " another name than " + path, e);
+      throw corrupt(
+          "chunk "
+              + index
+              + " does not authenticate: the object is damaged, truncated, reordered or stored under"
+              + " another name than "
+              + path,
+          e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every JRE", e);
     }

@@ -21,8 +21,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Every chunk but the last seals exactly {@code chunk size} plaintext bytes, the last 0 to chunk
  * size (an empty object is one empty last chunk), each followed by its 16-byte tag. The object key
- * is derived from the segment key and the object's random salt, so two objects never share a
- * (key, nonce) pair whatever their prefixes. The index and last flag in each nonce detect reordered,
+ * is derived from the segment key and the object's random salt, so two objects never share a (key,
+ * nonce) pair whatever their prefixes. The index and last flag in each nonce detect reordered,
  * dropped and appended chunks and a truncation at a chunk boundary; the header and the path in each
  * chunk's associated data detect an edited header and an object moved under another name. The key
  * check (an HMAC of the header under the segment key) tells a wrong key from a damaged object.
@@ -33,10 +33,16 @@ import javax.crypto.spec.SecretKeySpec;
 final class SealedChunks {
 
   static final byte[] MAGIC = {'R', 'W', 'E', '2'};
+
   /** Plaintext bytes per chunk: what the reader holds at once, twice (ciphertext and plaintext). */
   static final int DEFAULT_CHUNK_BYTES = 1 << 20;
-  /** A header naming larger chunks is refused as damaged: a reader allocates a chunk before it can authenticate it. */
+
+  /**
+   * A header naming larger chunks is refused as damaged: a reader allocates a chunk before it can
+   * authenticate it.
+   */
   static final int MAX_CHUNK_BYTES = 16 << 20;
+
   static final int TAG_BYTES = 16;
   static final int SALT_BYTES = 16;
   static final int PREFIX_BYTES = 7;
@@ -67,7 +73,8 @@ final class SealedChunks {
   }
 
   /** A new object's header (fresh salt and prefix) and the sealer for its chunks. */
-  static SealedChunks forWriting(byte[] streamKey, int keyBytes, int chunkBytes, String path, byte[] headerOut) {
+  static SealedChunks forWriting(
+      byte[] streamKey, int keyBytes, int chunkBytes, String path, byte[] headerOut) {
     ByteBuffer h = ByteBuffer.wrap(headerOut);
     byte[] saltAndPrefix = new byte[SALT_BYTES + PREFIX_BYTES];
     RANDOM.nextBytes(saltAndPrefix);
@@ -82,7 +89,8 @@ final class SealedChunks {
    */
   static SealedChunks forReading(byte[] streamKey, int keyBytes, byte[] header, String path) {
     byte[] expected = keyCheck(streamKey, header);
-    if (!java.security.MessageDigest.isEqual(expected, Arrays.copyOfRange(header, CHECK_OFFSET, HEADER_BYTES))) {
+    if (!java.security.MessageDigest.isEqual(
+        expected, Arrays.copyOfRange(header, CHECK_OFFSET, HEADER_BYTES))) {
       return null;
     }
     return new SealedChunks(objectKey(streamKey, header, keyBytes), header, path);
@@ -97,9 +105,14 @@ final class SealedChunks {
     return chunkBytes;
   }
 
-  /** Seals {@code length} plaintext bytes as chunk {@code index} into {@code out}; returns the bytes written. */
-  int seal(long index, boolean last, byte[] plain, int length, byte[] out) throws GeneralSecurityException {
-    cipher.init(Cipher.ENCRYPT_MODE, objectKey, new GCMParameterSpec(TAG_BYTES * 8, nonce(index, last)));
+  /**
+   * Seals {@code length} plaintext bytes as chunk {@code index} into {@code out}; returns the bytes
+   * written.
+   */
+  int seal(long index, boolean last, byte[] plain, int length, byte[] out)
+      throws GeneralSecurityException {
+    cipher.init(
+        Cipher.ENCRYPT_MODE, objectKey, new GCMParameterSpec(TAG_BYTES * 8, nonce(index, last)));
     cipher.updateAAD(aad);
     return cipher.doFinal(plain, 0, length, out, 0);
   }
@@ -110,8 +123,10 @@ final class SealedChunks {
    *
    * @throws javax.crypto.AEADBadTagException when it was not sealed as that chunk of this object
    */
-  int open(long index, boolean last, byte[] sealed, int length, byte[] out) throws GeneralSecurityException {
-    cipher.init(Cipher.DECRYPT_MODE, objectKey, new GCMParameterSpec(TAG_BYTES * 8, nonce(index, last)));
+  int open(long index, boolean last, byte[] sealed, int length, byte[] out)
+      throws GeneralSecurityException {
+    cipher.init(
+        Cipher.DECRYPT_MODE, objectKey, new GCMParameterSpec(TAG_BYTES * 8, nonce(index, last)));
     cipher.updateAAD(aad);
     return cipher.doFinal(sealed, 0, length, out, 0);
   }
@@ -120,10 +135,17 @@ final class SealedChunks {
     if (index > 0xFFFF_FFFFL) {
       throw new IllegalStateException("an RWE2 object holds at most 2^32 chunks");
     }
-    return ByteBuffer.allocate(PREFIX_BYTES + 5).put(noncePrefix).putInt((int) index).put((byte) (last ? 1 : 0)).array();
+    return ByteBuffer.allocate(PREFIX_BYTES + 5)
+        .put(noncePrefix)
+        .putInt((int) index)
+        .put((byte) (last ? 1 : 0))
+        .array();
   }
 
-  /** The key of one object: the stream key's HMAC of the object's salt, cut to the segment key's length. */
+  /**
+   * The key of one object: the stream key's HMAC of the object's salt, cut to the segment key's
+   * length.
+   */
   private static SecretKeySpec objectKey(byte[] streamKey, byte[] header, int keyBytes) {
     byte[] input = new byte[1 + SALT_BYTES];
     input[0] = 'k';

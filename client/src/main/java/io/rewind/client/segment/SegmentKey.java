@@ -16,27 +16,28 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.config.AbstractConfig;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.kafka.common.config.AbstractConfig;
 
 /**
  * The client-side encryption key of segments (AES-GCM, 128/192/256-bit), with the id recorded in
  * every manifest it sealed. Settings:
  *
  * <ul>
- *   <li>{@value #KEY_FILE}: a file holding the key, base64 (preferred: file permissions protect it);
+ *   <li>{@value #KEY_FILE}: a file holding the key, base64 (preferred: file permissions protect
+ *       it);
  *   <li>{@value #KEY_ENV}: the name of an environment variable holding the key, base64;
  *   <li>{@value #KEY_ID}: the id written to manifests (default {@code sha256:} and the first 16 hex
  *       digits of the key's SHA-256: a fingerprint, never the key).
  * </ul>
  *
- * <p>A sealed segment is {@code "RWE1" | 12-byte IV | ciphertext | 16-byte tag}; the associated data
- * is the segment's key in the store, so a segment moved under another name does not decrypt. The
- * IV is derived from the plaintext (HMAC-SHA-256 under a key derived from this one, as in SIV
+ * <p>A sealed segment is {@code "RWE1" | 12-byte IV | ciphertext | 16-byte tag}; the associated
+ * data is the segment's key in the store, so a segment moved under another name does not decrypt.
+ * The IV is derived from the plaintext (HMAC-SHA-256 under a key derived from this one, as in SIV
  * schemes): two archivers sealing the same range produce the same bytes, so a zombie overwriting a
  * committed segment with its copy cannot change it, and an IV never repeats for different data.
  * {@code RWE1} seals a whole buffer: the writer and the reader hold the object in memory.
@@ -59,20 +60,30 @@ public final class SegmentKey {
   private final String id;
   private final SecretKeySpec key;
   private final SecretKeySpec ivKey;
+
   /** The key the keys of RWE2 objects are derived from, never used to seal directly. */
   private final byte[] streamKey;
+
   private final int keyBytes;
 
   private SegmentKey(String id, byte[] material) {
     if (material.length != 16 && material.length != 24 && material.length != 32) {
-      throw new RewindException(Kind.REFUSED, 
+      throw new RewindException(
+          Kind.REFUSED,
           "a segment encryption key must be 16, 24 or 32 bytes (AES-128/192/256), base64-encoded; got "
-              + material.length + " bytes. Make one with: head -c 32 /dev/urandom | base64");
+              + material.length
+              + " bytes. Make one with: head -c 32 /dev/urandom | base64");
     }
     this.id = id == null || id.isBlank() ? fingerprint(material) : id.trim();
     this.key = new SecretKeySpec(material.clone(), "AES");
-    this.ivKey = new SecretKeySpec(hmac(new SecretKeySpec(material, "HmacSHA256"), "rewind segment iv".getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
-    this.streamKey = SealedChunks.hmac(material, "rewind segment stream".getBytes(StandardCharsets.UTF_8));
+    this.ivKey =
+        new SecretKeySpec(
+            hmac(
+                new SecretKeySpec(material, "HmacSHA256"),
+                "rewind segment iv".getBytes(StandardCharsets.UTF_8)),
+            "HmacSHA256");
+    this.streamKey =
+        SealedChunks.hmac(material, "rewind segment stream".getBytes(StandardCharsets.UTF_8));
     this.keyBytes = material.length;
   }
 
@@ -86,7 +97,8 @@ public final class SegmentKey {
     try {
       return new SegmentKey(id, Base64.getDecoder().decode(base64.trim()));
     } catch (IllegalArgumentException e) {
-      throw new RewindException(Kind.REFUSED, "the segment encryption key is not valid base64: " + e.getMessage(), e);
+      throw new RewindException(
+          Kind.REFUSED, "the segment encryption key is not valid base64: " + e.getMessage(), e);
     }
   }
 
@@ -101,20 +113,30 @@ public final class SegmentKey {
     String var = settings.getString(KEY_ENV);
     String id = settings.getString(KEY_ID);
     if (!file.isEmpty() && !var.isEmpty()) {
-      throw new RewindException(Kind.REFUSED, "set either " + KEY_FILE + " or " + KEY_ENV + ", not both");
+      throw new RewindException(
+          Kind.REFUSED, "set either " + KEY_FILE + " or " + KEY_ENV + ", not both");
     }
     if (!file.isEmpty()) {
       try {
-        return Optional.of(ofBase64(id, new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.US_ASCII)));
+        return Optional.of(
+            ofBase64(
+                id, new String(Files.readAllBytes(Paths.get(file)), StandardCharsets.US_ASCII)));
       } catch (IOException e) {
-        throw new RewindException(Kind.REFUSED, "cannot read the segment encryption key file " + file + " (" + KEY_FILE + "): " + e, e);
+        throw new RewindException(
+            Kind.REFUSED,
+            "cannot read the segment encryption key file " + file + " (" + KEY_FILE + "): " + e,
+            e);
       }
     }
     if (!var.isEmpty()) {
       String value = env.get(var);
       if (value == null || value.isBlank()) {
-        throw new RewindException(Kind.REFUSED, 
-            KEY_ENV + " names the environment variable " + var + ", which is not set: export it with the base64 key");
+        throw new RewindException(
+            Kind.REFUSED,
+            KEY_ENV
+                + " names the environment variable "
+                + var
+                + ", which is not set: export it with the base64 key");
       }
       return Optional.of(ofBase64(id, value));
     }
@@ -132,13 +154,24 @@ public final class SegmentKey {
 
   /** Seals a segment's bytes; {@code segmentPath} is bound as associated data. */
   public byte[] encrypt(byte[] plain, String segmentPath) {
-    byte[] iv = Arrays.copyOf(hmac(ivKey, concat(segmentPath.getBytes(StandardCharsets.UTF_8), ManifestCodec.Sha256.newDigest().digest(plain))), IV_BYTES);
+    byte[] iv =
+        Arrays.copyOf(
+            hmac(
+                ivKey,
+                concat(
+                    segmentPath.getBytes(StandardCharsets.UTF_8),
+                    ManifestCodec.Sha256.newDigest().digest(plain))),
+            IV_BYTES);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
       cipher.updateAAD(segmentPath.getBytes(StandardCharsets.UTF_8));
       byte[] sealed = cipher.doFinal(plain);
-      return ByteBuffer.allocate(MAGIC.length + IV_BYTES + sealed.length).put(MAGIC).put(iv).put(sealed).array();
+      return ByteBuffer.allocate(MAGIC.length + IV_BYTES + sealed.length)
+          .put(MAGIC)
+          .put(iv)
+          .put(sealed)
+          .array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every JRE", e);
     }
@@ -151,17 +184,26 @@ public final class SegmentKey {
    * @throws CorruptSegmentException when they are not a sealed segment at all
    */
   public byte[] decrypt(byte[] sealed, String segmentPath) {
-    if (sealed.length < MAGIC.length + IV_BYTES + TAG_BITS / 8 || !Arrays.equals(Arrays.copyOf(sealed, MAGIC.length), MAGIC)) {
-      throw new CorruptSegmentException(segmentPath, "its manifest says it is encrypted but it does not start like a sealed segment", null);
+    if (sealed.length < MAGIC.length + IV_BYTES + TAG_BITS / 8
+        || !Arrays.equals(Arrays.copyOf(sealed, MAGIC.length), MAGIC)) {
+      throw new CorruptSegmentException(
+          segmentPath,
+          "its manifest says it is encrypted but it does not start like a sealed segment",
+          null);
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, MAGIC.length, IV_BYTES));
+      cipher.init(
+          Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, MAGIC.length, IV_BYTES));
       cipher.updateAAD(segmentPath.getBytes(StandardCharsets.UTF_8));
       int from = MAGIC.length + IV_BYTES;
       return cipher.doFinal(sealed, from, sealed.length - from);
     } catch (AEADBadTagException e) {
-      throw new SegmentKeyException(segmentPath, id, "the configured key with that id does not open it (wrong key material)", e);
+      throw new SegmentKeyException(
+          segmentPath,
+          id,
+          "the configured key with that id does not open it (wrong key material)",
+          e);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is required by every JRE", e);
     }
@@ -198,16 +240,24 @@ public final class SegmentKey {
     return new OpeningInputStream(in, this, path);
   }
 
-  /** Whether sealed bytes start like an {@code RWE2} object (else they are {@code RWE1} or not sealed). */
+  /**
+   * Whether sealed bytes start like an {@code RWE2} object (else they are {@code RWE1} or not
+   * sealed).
+   */
   public static boolean isStreaming(byte[] start) {
-    return start.length >= SealedChunks.MAGIC.length && Arrays.equals(Arrays.copyOf(start, SealedChunks.MAGIC.length), SealedChunks.MAGIC);
+    return start.length >= SealedChunks.MAGIC.length
+        && Arrays.equals(Arrays.copyOf(start, SealedChunks.MAGIC.length), SealedChunks.MAGIC);
   }
 
   /** The opener of the chunks of an RWE2 object with this header. */
   SealedChunks openerOf(byte[] header, String path) {
     SealedChunks chunks = SealedChunks.forReading(streamKey, keyBytes, header, path);
     if (chunks == null) {
-      throw new SegmentKeyException(path, id, "the configured key with that id did not seal it (wrong key material, or a damaged header)", null);
+      throw new SegmentKeyException(
+          path,
+          id,
+          "the configured key with that id did not seal it (wrong key material, or a damaged header)",
+          null);
     }
     return chunks;
   }

@@ -12,11 +12,21 @@ public final class SegmentKeyException extends SegmentException {
   public SegmentKeyException(String segmentPath, String keyId, String problem, Throwable cause) {
     super(
         segmentPath,
-        "segment " + segmentPath + " is encrypted with key id '" + keyId + "' and " + problem
-            + ". Configure that key: a line '<id> <base64 key>' in the key ring file (" + KeyRing.KEYRING_FILE + "), or "
-            + SegmentKey.KEY_FILE + " (a file holding the base64 key) or "
-            + SegmentKey.KEY_ENV + " (the name of an environment variable holding it), and "
-            + SegmentKey.KEY_ID + " if it was given an id",
+        "segment "
+            + segmentPath
+            + " is encrypted with key id '"
+            + keyId
+            + "' and "
+            + problem
+            + ". Configure that key: a line '<id> <base64 key>' in the key ring file ("
+            + KeyRing.KEYRING_FILE
+            + "), or "
+            + SegmentKey.KEY_FILE
+            + " (a file holding the base64 key) or "
+            + SegmentKey.KEY_ENV
+            + " (the name of an environment variable holding it), and "
+            + SegmentKey.KEY_ID
+            + " if it was given an id",
         cause);
     this.keyId = keyId;
   }

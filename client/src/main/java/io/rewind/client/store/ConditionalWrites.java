@@ -14,11 +14,11 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Compare-and-swap of whole objects: what leases and the records they protect are written with.
- * On a local disk the compare and the write happen under a POSIX lock of a sidecar file
- * ({@code .<name>.lock} beside the object), so processes on one host (or on a file system whose
- * locks span hosts) never interleave; the object is written in place, never renamed. On S3 the
- * store does it ({@link ObjectStore#writeIfVersion}).
+ * Compare-and-swap of whole objects: what leases and the records they protect are written with. On
+ * a local disk the compare and the write happen under a POSIX lock of a sidecar file ({@code
+ * .<name>.lock} beside the object), so processes on one host (or on a file system whose locks span
+ * hosts) never interleave; the object is written in place, never renamed. On S3 the store does it
+ * ({@link ObjectStore#writeIfVersion}).
  */
 public final class ConditionalWrites {
 
@@ -28,8 +28,8 @@ public final class ConditionalWrites {
   private ConditionalWrites() {}
 
   /**
-   * A holder keeps the lock for one read and one small write; one that keeps it this long was stopped
-   * inside (SIGSTOP, a frozen VM), and waiting on longer would stop this process with it.
+   * A holder keeps the lock for one read and one small write; one that keeps it this long was
+   * stopped inside (SIGSTOP, a frozen VM), and waiting on longer would stop this process with it.
    */
   static final long LOCK_WAIT_MS = 30_000;
 
@@ -41,16 +41,29 @@ public final class ConditionalWrites {
         return held;
       }
       if (System.nanoTime() - deadline >= 0) {
-        throw new IOException("the lock " + lockFile + " has been held by another process for " + LOCK_WAIT_MS + " ms: one stopped while"
-            + " writing " + lockFile.getFileName().toString().replaceFirst("^\\.", "").replaceFirst("\\.lock$", "")
-            + " (SIGSTOP, a frozen VM) holds up every operation on this store; resume or kill it (lsof " + lockFile + " names it),"
-            + " then run this again");
+        throw new IOException(
+            "the lock "
+                + lockFile
+                + " has been held by another process for "
+                + LOCK_WAIT_MS
+                + " ms: one stopped while"
+                + " writing "
+                + lockFile
+                    .getFileName()
+                    .toString()
+                    .replaceFirst("^\\.", "")
+                    .replaceFirst("\\.lock$", "")
+                + " (SIGSTOP, a frozen VM) holds up every operation on this store; resume or kill it (lsof "
+                + lockFile
+                + " names it),"
+                + " then run this again");
       }
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting for the lock " + lockFile);
+        throw new java.io.InterruptedIOException(
+            "interrupted while waiting for the lock " + lockFile);
       }
     }
   }
@@ -63,9 +76,12 @@ public final class ConditionalWrites {
   static boolean writeLocal(Path file, byte[] bytes, String expectedVersion) throws IOException {
     Files.createDirectories(file.getParent());
     Path lockFile = file.resolveSibling("." + file.getFileName() + ".lock");
-    Object jvmLock = JVM_LOCKS.computeIfAbsent(lockFile.toAbsolutePath().normalize().toString(), k -> new Object());
+    Object jvmLock =
+        JVM_LOCKS.computeIfAbsent(
+            lockFile.toAbsolutePath().normalize().toString(), k -> new Object());
     synchronized (jvmLock) {
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel lockChannel =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
           FileLock held = lock(lockChannel, lockFile)) {
         byte[] current;
         try {
@@ -78,13 +94,15 @@ public final class ConditionalWrites {
         if (!Objects.equals(currentVersion, expectedVersion)) {
           return false;
         }
-        try (FileChannel out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+        try (FileChannel out =
+            FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
           ByteBuffer buffer = ByteBuffer.wrap(bytes);
           long position = 0;
           while (buffer.hasRemaining()) {
             position += out.write(buffer, position);
           }
-          // In place, then cut: a crash in between leaves the new record followed by the old one's tail,
+          // In place, then cut: a crash in between leaves the new record followed by the old one's
+          // tail,
           // which JSON readers stop before (the record is whole and checksummed).
           out.truncate(bytes.length);
           out.force(true);
@@ -108,10 +126,16 @@ public final class ConditionalWrites {
     boolean second = store.writeIfVersion(key, bytes, null);
     store.delete(key);
     if (!first || second) {
-      throw new IllegalStateException("the store " + store.uri() + " does not honour conditional writes (a create-if-absent of "
-          + key + (first ? " succeeded twice" : " failed on a new key") + "): leases need S3's If-None-Match and If-Match"
-          + " (AWS S3, MinIO, S3Proxy 4.1) or a local file system; upgrade the store, or set " + escapeSetting
-          + "=false to run without atomic leases (then run one operation per table at a time yourself)");
+      throw new IllegalStateException(
+          "the store "
+              + store.uri()
+              + " does not honour conditional writes (a create-if-absent of "
+              + key
+              + (first ? " succeeded twice" : " failed on a new key")
+              + "): leases need S3's If-None-Match and If-Match"
+              + " (AWS S3, MinIO, S3Proxy 4.1) or a local file system; upgrade the store, or set "
+              + escapeSetting
+              + "=false to run without atomic leases (then run one operation per table at a time yourself)");
     }
   }
 }

@@ -12,10 +12,10 @@ import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.io.nativeio.NativeIO;
 
 /**
- * The file:// store: RawLocalFileSystem (no checksum sidecars) whose permission changes go
- * through java.nio when Hadoop's native library is absent. Hadoop would otherwise fork a
- * {@code chmod} process for every file it creates, which costs milliseconds per segment,
- * manifest and checkpoint write and shows in the RPO under load.
+ * The file:// store: RawLocalFileSystem (no checksum sidecars) whose permission changes go through
+ * java.nio when Hadoop's native library is absent. Hadoop would otherwise fork a {@code chmod}
+ * process for every file it creates, which costs milliseconds per segment, manifest and checkpoint
+ * write and shows in the RPO under load.
  */
 public final class LocalStoreFileSystem extends RawLocalFileSystem {
 
@@ -34,13 +34,32 @@ public final class LocalStoreFileSystem extends RawLocalFileSystem {
 
   static Set<PosixFilePermission> posix(FsPermission permission) {
     Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    add(set, permission.getUserAction(), PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
-    add(set, permission.getGroupAction(), PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE);
-    add(set, permission.getOtherAction(), PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
+    add(
+        set,
+        permission.getUserAction(),
+        PosixFilePermission.OWNER_READ,
+        PosixFilePermission.OWNER_WRITE,
+        PosixFilePermission.OWNER_EXECUTE);
+    add(
+        set,
+        permission.getGroupAction(),
+        PosixFilePermission.GROUP_READ,
+        PosixFilePermission.GROUP_WRITE,
+        PosixFilePermission.GROUP_EXECUTE);
+    add(
+        set,
+        permission.getOtherAction(),
+        PosixFilePermission.OTHERS_READ,
+        PosixFilePermission.OTHERS_WRITE,
+        PosixFilePermission.OTHERS_EXECUTE);
     return set;
   }
 
-  private static void add(Set<PosixFilePermission> set, FsAction action, PosixFilePermission read, PosixFilePermission write,
+  private static void add(
+      Set<PosixFilePermission> set,
+      FsAction action,
+      PosixFilePermission read,
+      PosixFilePermission write,
       PosixFilePermission execute) {
     if (action.implies(FsAction.READ)) {
       set.add(read);

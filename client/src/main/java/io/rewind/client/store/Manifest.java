@@ -7,9 +7,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The commit record of one segment: a segment is visible only once its manifest exists. Written
- * as self-checksummed JSON by {@link ManifestCodec}; a torn manifest is treated as absent.
- * Fields are public and mutable for Jackson; treat instances as values once built.
+ * The commit record of one segment: a segment is visible only once its manifest exists. Written as
+ * self-checksummed JSON by {@link ManifestCodec}; a torn manifest is treated as absent. Fields are
+ * public and mutable for Jackson; treat instances as values once built.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
@@ -17,46 +17,67 @@ public final class Manifest {
 
   public static final int FORMAT_VERSION = 1;
 
-  /** Bounds a manifest's size when a producer floods the topic with bad records (all are counted, all are in dlq). */
+  /**
+   * Bounds a manifest's size when a producer floods the topic with bad records (all are counted,
+   * all are in dlq).
+   */
   public static final int MAX_INVALID_LISTED = 100;
 
   public int formatVersion = FORMAT_VERSION;
   public int partition;
+
   /** First consumer position covered, inclusive. */
   public long startOffset;
+
   /** End of the covered range, exclusive. */
   public long endOffset;
+
   public String segmentPath;
   public long sizeBytes;
   public long recordCount;
+
   /** Lowest record timestamp (the WAL write time), or null for a segment of markers only. */
   public Long minWriteTime;
+
   public Long maxWriteTime;
+
   /** Records per table, from the table header; records without one count under "". */
   public Map<String, Long> tables = new TreeMap<>();
+
   /** Distinct schema ids seen in the schema header. */
   public List<String> schemaIds = List.of();
+
   /** Records that failed validation (copied to the dead-letter topic, archived as they are). */
   public long invalidRecords;
+
   /**
    * The first {@link #MAX_INVALID_LISTED} of them by offset with the reason, so a restore can name
    * them; null when there are none (manifests written before this field read the same).
    */
   public List<InvalidRecord> invalid;
+
   /** SHA-256 of the segment file's bytes, lower-case hex. */
   public String sha256;
+
   public String codec;
+
   /** Id of the client-side encryption key, or null when the segment is not encrypted. */
   public String keyId;
+
   public String archiver;
   public long committedAt;
+
   /**
    * The compaction level: null (read as 0) for a segment an archiver rolled, 1, 2... for one a
    * compactor merged from finer ones (docs/archivers.md, "Compaction").
    */
   public Integer level;
-  /** For a merged segment, the earliest commit time among the segments it merged; null at level 0. */
+
+  /**
+   * For a merged segment, the earliest commit time among the segments it merged; null at level 0.
+   */
   public Long firstCommittedAt;
+
   /** For a merged segment, how many level-0 segments it holds; null at level 0. */
   public Long sources;
 
@@ -83,7 +104,10 @@ public final class Manifest {
     return level == null ? 0 : level;
   }
 
-  /** When the oldest level-0 segment this one holds was committed: the time compaction windows are cut by. */
+  /**
+   * When the oldest level-0 segment this one holds was committed: the time compaction windows are
+   * cut by.
+   */
   public long archivedFrom() {
     return firstCommittedAt == null ? committedAt : firstCommittedAt;
   }
@@ -95,7 +119,9 @@ public final class Manifest {
 
   /** The key of this manifest in the store. */
   public String key() {
-    return level() == 0 ? StoreLayout.manifest(partition, startOffset) : StoreLayout.levelManifest(partition, level(), startOffset, endOffset);
+    return level() == 0
+        ? StoreLayout.manifest(partition, startOffset)
+        : StoreLayout.levelManifest(partition, level(), startOffset, endOffset);
   }
 
   @Override

@@ -21,8 +21,8 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.fs.StreamCapabilities;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 
@@ -46,7 +46,11 @@ public final class ObjectStore implements Closeable {
   private final LongAdder lists = new LongAdder();
   private final LongAdder heads = new LongAdder();
   private final LongAdder deletes = new LongAdder();
-  /** lease.require.conditional.writes=false: on a store without them, a conditional write compares, then writes. */
+
+  /**
+   * lease.require.conditional.writes=false: on a store without them, a conditional write compares,
+   * then writes.
+   */
   private volatile boolean unconditionalAllowed;
 
   private ObjectStore(URI uri, FileSystem fs, Path root) {
@@ -56,12 +60,14 @@ public final class ObjectStore implements Closeable {
   }
 
   /**
-   * Opens a store. Hadoop settings (fs.s3a.*) come from {@code hadoopConf}; a bare path is taken
-   * as a local directory.
+   * Opens a store. Hadoop settings (fs.s3a.*) come from {@code hadoopConf}; a bare path is taken as
+   * a local directory.
    */
-  public static ObjectStore open(String storeUri, Map<String, String> hadoopConf) throws IOException {
+  public static ObjectStore open(String storeUri, Map<String, String> hadoopConf)
+      throws IOException {
     if (storeUri == null || storeUri.isBlank()) {
-      throw new RewindException(Kind.REFUSED, 
+      throw new RewindException(
+          Kind.REFUSED,
           "the store URI is empty: pass --store file:///path/to/dir or s3a://bucket/prefix");
     }
     URI uri = parse(storeUri.trim());
@@ -76,9 +82,11 @@ public final class ObjectStore implements Closeable {
     }
     // S3A buffers uploads on the heap, never on a local disk where a crash could strand a spool
     // file: most objects are already in memory, and a merged segment streams through at most
-    // fs.s3a.fast.upload.active.blocks parts of fs.s3a.multipart.size. Overridable like any fs.* setting.
+    // fs.s3a.fast.upload.active.blocks parts of fs.s3a.multipart.size. Overridable like any fs.*
+    // setting.
     conf.set("fs.s3a.fast.upload.buffer", "array");
-    // No look at the key before each PUT (a LIST, billed like a PUT): Rewind writes objects to final
+    // No look at the key before each PUT (a LIST, billed like a PUT): Rewind writes objects to
+    // final
     // keys under prefixes it owns, never over a directory.
     conf.set("fs.s3a.create.performance", "true");
     hadoopConf.forEach(conf::set);
@@ -87,7 +95,10 @@ public final class ObjectStore implements Closeable {
       fs = FileSystem.newInstance(uri, conf);
     } catch (IOException | RuntimeException e) {
       throw new IOException(
-          "cannot open store " + uri + ": " + e.getMessage()
+          "cannot open store "
+              + uri
+              + ": "
+              + e.getMessage()
               + " (check the URI scheme and that its Hadoop connector and credentials are configured)",
           e);
     }
@@ -98,14 +109,19 @@ public final class ObjectStore implements Closeable {
   /** Opens the configured store; every {@code fs.*} setting is passed to Hadoop as it is. */
   public static ObjectStore open(io.rewind.client.config.RewindConfig config) throws IOException {
     Map<String, String> hadoop = new java.util.HashMap<>();
-    config.asMap().forEach((k, v) -> {
-      if (k.startsWith("fs.")) {
-        hadoop.put(k, v);
-      }
-    });
+    config
+        .asMap()
+        .forEach(
+            (k, v) -> {
+              if (k.startsWith("fs.")) {
+                hadoop.put(k, v);
+              }
+            });
     ObjectStore store = open(config.storeUri(), hadoop);
-    store.unconditionalAllowed = !config.parse(io.rewind.client.lease.LeaseSettings.CONFIG)
-        .getBoolean(io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES);
+    store.unconditionalAllowed =
+        !config
+            .parse(io.rewind.client.lease.LeaseSettings.CONFIG)
+            .getBoolean(io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES);
     return store;
   }
 
@@ -116,12 +132,18 @@ public final class ObjectStore implements Closeable {
         return new java.io.File(storeUri).getAbsoluteFile().toURI();
       }
       if (uri.getScheme().length() == 1) {
-        throw new RewindException(Kind.REFUSED, "store URI '" + storeUri + "' looks like a Windows path: use file:///...");
+        throw new RewindException(
+            Kind.REFUSED,
+            "store URI '" + storeUri + "' looks like a Windows path: use file:///...");
       }
       return uri;
     } catch (URISyntaxException e) {
-      throw new RewindException(Kind.REFUSED, 
-          "store URI '" + storeUri + "' is not a valid URI (" + e.getReason()
+      throw new RewindException(
+          Kind.REFUSED,
+          "store URI '"
+              + storeUri
+              + "' is not a valid URI ("
+              + e.getReason()
               + "): use file:///path/to/dir or s3a://bucket/prefix",
           e);
     }
@@ -131,7 +153,10 @@ public final class ObjectStore implements Closeable {
     return uri;
   }
 
-  /** Hadoop's file system behind the store; calls made on it directly are not in {@link #requests()} of a file:// store. */
+  /**
+   * Hadoop's file system behind the store; calls made on it directly are not in {@link #requests()}
+   * of a file:// store.
+   */
   public FileSystem fileSystem() {
     return fs;
   }
@@ -145,7 +170,9 @@ public final class ObjectStore implements Closeable {
    * or deleteDirectory = delete.
    */
   public StoreRequests requests() {
-    if ("s3a".equals(uri.getScheme()) && fs instanceof IOStatisticsSource && ((IOStatisticsSource) fs).getIOStatistics() != null) {
+    if ("s3a".equals(uri.getScheme())
+        && fs instanceof IOStatisticsSource
+        && ((IOStatisticsSource) fs).getIOStatistics() != null) {
       return StoreRequests.ofS3aCounters(((IOStatisticsSource) fs).getIOStatistics().counters());
     }
     return new StoreRequests(gets.sum(), puts.sum(), lists.sum(), heads.sum(), deletes.sum(), 0);
@@ -197,7 +224,9 @@ public final class ObjectStore implements Closeable {
       Thread.currentThread().interrupt();
       throw new java.io.InterruptedIOException("interrupted while opening " + relative);
     } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof IOException ? (IOException) e.getCause() : new IOException(e.getCause());
+      throw e.getCause() instanceof IOException
+          ? (IOException) e.getCause()
+          : new IOException(e.getCause());
     }
   }
 
@@ -224,7 +253,9 @@ public final class ObjectStore implements Closeable {
     }
   }
 
-  /** S3A's RemoteFileChangedException (by name: core does not carry hadoop-aws), also as a cause. */
+  /**
+   * S3A's RemoteFileChangedException (by name: core does not carry hadoop-aws), also as a cause.
+   */
   private static boolean replacedWhileRead(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getClass().getSimpleName().equals("RemoteFileChangedException")) {
@@ -271,7 +302,11 @@ public final class ObjectStore implements Closeable {
       while (it.hasNext()) {
         LocatedFileStatus f = it.next();
         String p = f.getPath().toUri().getPath();
-        files.add(new StoredObject(p.startsWith(prefix) ? p.substring(prefix.length()) : p, f.getLen(), f.getModificationTime()));
+        files.add(
+            new StoredObject(
+                p.startsWith(prefix) ? p.substring(prefix.length()) : p,
+                f.getLen(),
+                f.getModificationTime()));
       }
     } catch (FileNotFoundException e) {
       return List.of();
@@ -285,8 +320,8 @@ public final class ObjectStore implements Closeable {
   }
 
   /**
-   * Deletes many objects, in the order given: in bulk requests where the store offers them (on S3 up
-   * to {@code fs.s3a.bulk.delete.page.size} keys a request, with no look at each key first), one
+   * Deletes many objects, in the order given: in bulk requests where the store offers them (on S3
+   * up to {@code fs.s3a.bulk.delete.page.size} keys a request, with no look at each key first), one
    * request each elsewhere. A key that is already gone is no error.
    *
    * @throws IOException naming the keys the store refused to delete
@@ -303,7 +338,8 @@ public final class ObjectStore implements Closeable {
     try (org.apache.hadoop.fs.BulkDelete bulk = fs.createBulkDelete(base)) {
       int page = Math.max(1, bulk.pageSize());
       for (int i = 0; i < paths.size(); i += page) {
-        bulk.bulkDelete(paths.subList(i, Math.min(paths.size(), i + page))).forEach(f -> failed.add(f.getKey() + " (" + f.getValue() + ")"));
+        bulk.bulkDelete(paths.subList(i, Math.min(paths.size(), i + page)))
+            .forEach(f -> failed.add(f.getKey() + " (" + f.getValue() + ")"));
         // The local file system keeps no statistics: each key is one delete, as with delete().
         if (!"s3a".equals(uri.getScheme())) {
           deletes.add(Math.min(page, paths.size() - i));
@@ -311,20 +347,28 @@ public final class ObjectStore implements Closeable {
       }
     }
     if (!failed.isEmpty()) {
-      throw new IOException("the store " + uri + " did not delete " + failed.size() + " objects: "
-          + String.join(", ", failed.subList(0, Math.min(5, failed.size()))) + (failed.size() > 5 ? ", ..." : ""));
+      throw new IOException(
+          "the store "
+              + uri
+              + " did not delete "
+              + failed.size()
+              + " objects: "
+              + String.join(", ", failed.subList(0, Math.min(5, failed.size())))
+              + (failed.size() > 5 ? ", ..." : ""));
     }
   }
 
-  /** Deletes a directory and everything under it (on S3: a listing, then bulk deletes of its keys). */
+  /**
+   * Deletes a directory and everything under it (on S3: a listing, then bulk deletes of its keys).
+   */
   public boolean deleteDirectory(String relative) throws IOException {
     deletes.increment();
     return fs.delete(path(relative), true);
   }
 
   /**
-   * Whether {@link #writeIfVersion} is atomic on this store: s3a:// (S3's If-None-Match and If-Match
-   * on PUT, which S3A 3.4.2 sends; an S3-compatible server that ignores them is caught by
+   * Whether {@link #writeIfVersion} is atomic on this store: s3a:// (S3's If-None-Match and
+   * If-Match on PUT, which S3A 3.4.2 sends; an S3-compatible server that ignores them is caught by
    * {@link ConditionalWrites#probe}) and file:// (a POSIX lock held across the compare and the
    * write). Other stores (hdfs://, gs://) offer no compare-and-swap through Hadoop's FileSystem.
    */
@@ -332,7 +376,10 @@ public final class ObjectStore implements Closeable {
     return "s3a".equals(uri.getScheme()) || "file".equals(uri.getScheme());
   }
 
-  /** Whether conditional writes may fall back to a read before a plain write (lease.require.conditional.writes=false). */
+  /**
+   * Whether conditional writes may fall back to a read before a plain write
+   * (lease.require.conditional.writes=false).
+   */
   public boolean unconditionalAllowed() {
     return unconditionalAllowed;
   }
@@ -346,7 +393,9 @@ public final class ObjectStore implements Closeable {
     if (!"s3a".equals(uri.getScheme())) {
       try {
         byte[] bytes = read(relative);
-        return bytes.length == 0 ? Optional.empty() : Optional.of(new Versioned(bytes, ConditionalWrites.localVersion(bytes)));
+        return bytes.length == 0
+            ? Optional.empty()
+            : Optional.of(new Versioned(bytes, ConditionalWrites.localVersion(bytes)));
       } catch (FileNotFoundException e) {
         return Optional.empty();
       }
@@ -362,7 +411,12 @@ public final class ObjectStore implements Closeable {
       }
       String etag = status instanceof EtagSource ? ((EtagSource) status).getEtag() : null;
       if (etag == null) {
-        throw new IOException("the store " + uri + " gave no version (ETag) for " + relative + ": conditional writes cannot work on it");
+        throw new IOException(
+            "the store "
+                + uri
+                + " gave no version (ETag) for "
+                + relative
+                + ": conditional writes cannot work on it");
       }
       try {
         gets.increment();
@@ -390,39 +444,50 @@ public final class ObjectStore implements Closeable {
    *
    * @return false when the object changed (or appeared) since that version: nothing was written
    * @throws IllegalStateException on a store without conditional writes, unless
-   *     lease.require.conditional.writes=false (then the version is compared by a read before a plain
-   *     write, which another writer can slip between)
+   *     lease.require.conditional.writes=false (then the version is compared by a read before a
+   *     plain write, which another writer can slip between)
    */
-  public boolean writeIfVersion(String relative, byte[] bytes, String expectedVersion) throws IOException {
+  public boolean writeIfVersion(String relative, byte[] bytes, String expectedVersion)
+      throws IOException {
     if ("file".equals(uri.getScheme())) {
       puts.increment();
-      return ConditionalWrites.writeLocal(java.nio.file.Paths.get(path(relative).toUri()), bytes, expectedVersion);
+      return ConditionalWrites.writeLocal(
+          java.nio.file.Paths.get(path(relative).toUri()), bytes, expectedVersion);
     }
     if (!"s3a".equals(uri.getScheme())) {
       if (!unconditionalAllowed) {
-        throw new IllegalStateException("the store " + uri + " offers no conditional writes through Hadoop's FileSystem, which leases"
-            + " and the records they protect are written with: use an s3a:// or file:// store, or set "
-            + io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES + "=false to write them with a read before a plain write"
-            + " (then run one operation per table at a time yourself)");
+        throw new IllegalStateException(
+            "the store "
+                + uri
+                + " offers no conditional writes through Hadoop's FileSystem, which leases"
+                + " and the records they protect are written with: use an s3a:// or file:// store, or set "
+                + io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES
+                + "=false to write them with a read before a plain write"
+                + " (then run one operation per table at a time yourself)");
       }
       Optional<Versioned> current = readVersioned(relative);
-      if (!java.util.Objects.equals(current.map(Versioned::version).orElse(null), expectedVersion)) {
+      if (!java.util.Objects.equals(
+          current.map(Versioned::version).orElse(null), expectedVersion)) {
         return false;
       }
       write(relative, bytes);
       return true;
     }
     puts.increment();
-    FSDataOutputStreamBuilder<FSDataOutputStream, ?> builder = fs.createFile(path(relative)).overwrite(true);
+    FSDataOutputStreamBuilder<FSDataOutputStream, ?> builder =
+        fs.createFile(path(relative)).overwrite(true);
     if (expectedVersion == null) {
       builder.must(Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE, true);
     } else {
-      builder.must(Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE_ETAG, expectedVersion);
+      builder.must(
+          Options.CreateFileOptionKeys.FS_OPTION_CREATE_CONDITIONAL_OVERWRITE_ETAG,
+          expectedVersion);
     }
     try (FSDataOutputStream out = builder.build()) {
       out.write(bytes);
     } catch (IOException e) {
-      // S3 answers a failed If-None-Match or If-Match with 412, which S3A raises as RemoteFileChangedException.
+      // S3 answers a failed If-None-Match or If-Match with 412, which S3A raises as
+      // RemoteFileChangedException.
       if (replacedWhileRead(e) || e instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
         return false;
       }

@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * JSON commit records with their own checksum: {@code checksum} is the SHA-256 of the canonical
  * JSON of every other field. The store's commit records (segment manifests, base manifests) are
- * single PUTs; one that does not parse or whose checksum does not match is torn and reads as absent.
+ * single PUTs; one that does not parse or whose checksum does not match is torn and reads as
+ * absent.
  */
 public final class SelfChecksummedJson {
 
@@ -22,14 +23,15 @@ public final class SelfChecksummedJson {
   }
 
   /**
-   * @param pretty indented for people reading the store; large records (index heads and pages)
-   *     are written compact
+   * @param pretty indented for people reading the store; large records (index heads and pages) are
+   *     written compact
    */
   public static byte[] encode(Object value, boolean pretty) {
     ObjectNode node = Json.MAPPER.valueToTree(value);
     node.put(CHECKSUM, checksum(node));
     try {
-      return (pretty ? Json.MAPPER.writerWithDefaultPrettyPrinter() : Json.MAPPER.writer()).writeValueAsBytes(node);
+      return (pretty ? Json.MAPPER.writerWithDefaultPrettyPrinter() : Json.MAPPER.writer())
+          .writeValueAsBytes(node);
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode " + value, e);
     }
@@ -45,7 +47,8 @@ public final class SelfChecksummedJson {
       ObjectNode node = (ObjectNode) parsed;
       String stored = node.remove(CHECKSUM).asText();
       T value = Json.MAPPER.treeToValue(node, type);
-      // Over the fields as written (keys sorted, so their order cannot matter), not the typed value:
+      // Over the fields as written (keys sorted, so their order cannot matter), not the typed
+      // value:
       // a record from a newer Rewind, with fields this version does not know, still verifies.
       return stored.equals(checksum(node)) ? Optional.of(value) : Optional.empty();
     } catch (IOException | IllegalArgumentException e) {
@@ -57,8 +60,10 @@ public final class SelfChecksummedJson {
     try {
       ObjectNode copy = ((ObjectNode) node).deepCopy();
       copy.remove(CHECKSUM);
-      byte[] canonical = Json.MAPPER.writeValueAsString(Json.MAPPER.treeToValue(copy, Object.class))
-          .getBytes(StandardCharsets.UTF_8);
+      byte[] canonical =
+          Json.MAPPER
+              .writeValueAsString(Json.MAPPER.treeToValue(copy, Object.class))
+              .getBytes(StandardCharsets.UTF_8);
       return ManifestCodec.Sha256.hex(canonical);
     } catch (IOException e) {
       throw new IllegalStateException(e);

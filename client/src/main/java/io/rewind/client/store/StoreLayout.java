@@ -38,7 +38,8 @@ public final class StoreLayout {
   private static final Pattern SEGMENT_NAME = Pattern.compile("(\\d{20})-(\\d{20})\\.avro");
   private static final Pattern LEVEL_DIR = Pattern.compile("L([1-9]\\d?)");
   private static final Pattern RANGE_JSON = Pattern.compile("(\\d{20})-(\\d{20})\\.json");
-  private static final Pattern LEVEL_SEGMENT_NAME = Pattern.compile("(\\d{20})-(\\d{20})-[0-9a-f]+\\.avro");
+  private static final Pattern LEVEL_SEGMENT_NAME =
+      Pattern.compile("(\\d{20})-(\\d{20})-[0-9a-f]+\\.avro");
 
   private StoreLayout() {}
 
@@ -72,15 +73,23 @@ public final class StoreLayout {
   }
 
   public static String levelManifest(int partition, int level, long start, long end) {
-    return String.format(Locale.ROOT, "%s/%020d-%020d.json", levelManifestsDir(partition, level), start, end);
+    return String.format(
+        Locale.ROOT, "%s/%020d-%020d.json", levelManifestsDir(partition, level), start, end);
   }
 
   /**
    * A compacted segment's key: the attempt (random hex) makes every write a new key, so a retried
    * compaction never rewrites an object that a garbage collection may be deleting.
    */
-  public static String levelSegment(int partition, int level, long start, long end, String attempt) {
-    return String.format(Locale.ROOT, "%s/%020d-%020d-%s.avro", levelSegmentsDir(partition, level), start, end, attempt);
+  public static String levelSegment(
+      int partition, int level, long start, long end, String attempt) {
+    return String.format(
+        Locale.ROOT,
+        "%s/%020d-%020d-%s.avro",
+        levelSegmentsDir(partition, level),
+        start,
+        end,
+        attempt);
   }
 
   public static String indexDir(int partition) {
@@ -128,7 +137,10 @@ public final class StoreLayout {
     return m.matches() ? Integer.parseInt(m.group(1)) : -1;
   }
 
-  /** [start, end] of a compacted manifest's or an index page's name ({@code <start>-<end>.json}), or null. */
+  /**
+   * [start, end] of a compacted manifest's or an index page's name ({@code <start>-<end>.json}), or
+   * null.
+   */
   public static long[] parseRangeName(String name) {
     Matcher m = RANGE_JSON.matcher(name);
     return m.matches() ? new long[] {Long.parseLong(m.group(1)), Long.parseLong(m.group(2))} : null;

@@ -13,7 +13,8 @@ public final class StoreRequests {
 
   public static final StoreRequests NONE = new StoreRequests(0, 0, 0, 0, 0, 0);
 
-  // S3A's IOStatistics counter names (hadoop-aws 3.4: org.apache.hadoop.fs.statistics.StoreStatisticNames).
+  // S3A's IOStatistics counter names (hadoop-aws 3.4:
+  // org.apache.hadoop.fs.statistics.StoreStatisticNames).
   static final String S3A_GET = "action_http_get_request";
   static final String S3A_PUT = "object_put_request";
   static final String S3A_LIST = "object_list_request";
@@ -85,12 +86,22 @@ public final class StoreRequests {
 
   /** What was made since {@code before} was taken from the same store. */
   public StoreRequests minus(StoreRequests before) {
-    return new StoreRequests(get - before.get, put - before.put, list - before.list, head - before.head, delete - before.delete,
+    return new StoreRequests(
+        get - before.get,
+        put - before.put,
+        list - before.list,
+        head - before.head,
+        delete - before.delete,
         copy - before.copy);
   }
 
   public StoreRequests plus(StoreRequests other) {
-    return new StoreRequests(get + other.get, put + other.put, list + other.list, head + other.head, delete + other.delete,
+    return new StoreRequests(
+        get + other.get,
+        put + other.put,
+        list + other.list,
+        head + other.head,
+        delete + other.delete,
         copy + other.copy);
   }
 
@@ -113,7 +124,12 @@ public final class StoreRequests {
       return false;
     }
     StoreRequests r = (StoreRequests) o;
-    return get == r.get && put == r.put && list == r.list && head == r.head && delete == r.delete && copy == r.copy;
+    return get == r.get
+        && put == r.put
+        && list == r.list
+        && head == r.head
+        && delete == r.delete
+        && copy == r.copy;
   }
 
   @Override
@@ -123,6 +139,17 @@ public final class StoreRequests {
 
   @Override
   public String toString() {
-    return "get=" + get + " put=" + put + " list=" + list + " head=" + head + " delete=" + delete + " copy=" + copy;
+    return "get="
+        + get
+        + " put="
+        + put
+        + " list="
+        + list
+        + " head="
+        + head
+        + " delete="
+        + delete
+        + " copy="
+        + copy;
   }
 }

@@ -25,7 +25,8 @@ public final class TableDescriptorJson {
 
   public static byte[] encode(TableDescriptor descriptor, boolean pretty) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    JsonEncoder encoder = EncoderFactory.get().jsonEncoder(TableDescriptor.getClassSchema(), out, pretty);
+    JsonEncoder encoder =
+        EncoderFactory.get().jsonEncoder(TableDescriptor.getClassSchema(), out, pretty);
     new SpecificDatumWriter<>(TableDescriptor.class).write(descriptor, encoder);
     encoder.flush();
     return out.toByteArray();

@@ -14,12 +14,12 @@ import org.apache.avro.AvroRuntimeException;
 import org.apache.hadoop.fs.FileStatus;
 
 /**
- * Every version of a table's descriptor, each with the time it holds from, under
- * {@code tables/<namespace>/<qualifier>/<time>-<change>-<hash>.json} (Avro JSON). A version is
- * written once to a key named by its content (the hash is the first 16 hex digits of the SHA-256 of
- * its bytes), so writing it again is a no-op, two writers never clash, and a torn copy reads as
- * absent. The name carries the time and the kind of change, so a reader picks the few versions it
- * needs from one listing.
+ * Every version of a table's descriptor, each with the time it holds from, under {@code
+ * tables/<namespace>/<qualifier>/<time>-<change>-<hash>.json} (Avro JSON). A version is written
+ * once to a key named by its content (the hash is the first 16 hex digits of the SHA-256 of its
+ * bytes), so writing it again is a no-op, two writers never clash, and a torn copy reads as absent.
+ * The name carries the time and the kind of change, so a reader picks the few versions it needs
+ * from one listing.
  */
 public final class TableHistory {
 
@@ -70,8 +70,14 @@ public final class TableHistory {
   /** Stores the version unless the same bytes are already stored; returns its key. */
   public String write(TableDescriptor version) throws IOException {
     byte[] json = TableDescriptorJson.encode(version, false);
-    String key = String.format(Locale.ROOT, "%s/%020d-%s-%s.json", dir(version.getTable()), Math.max(0, version.getUpdatedAt()),
-        version.getChange(), hash(json));
+    String key =
+        String.format(
+            Locale.ROOT,
+            "%s/%020d-%s-%s.json",
+            dir(version.getTable()),
+            Math.max(0, version.getUpdatedAt()),
+            version.getChange(),
+            hash(json));
     if (!store.exists(key)) {
       store.write(key, json);
     }
@@ -85,14 +91,18 @@ public final class TableHistory {
     for (FileStatus f : store.list(dir)) {
       Matcher m = NAME.matcher(f.getPath().getName());
       if (m.matches()) {
-        entries.add(new Entry(dir + "/" + f.getPath().getName(), Long.parseLong(m.group(1)), m.group(2)));
+        entries.add(
+            new Entry(dir + "/" + f.getPath().getName(), Long.parseLong(m.group(1)), m.group(2)));
       }
     }
     entries.sort(Comparator.comparingLong(Entry::time).thenComparing(Entry::key));
     return entries;
   }
 
-  /** The newest readable version of a table, if any (one listing, and a read from the newest back past torn ones). */
+  /**
+   * The newest readable version of a table, if any (one listing, and a read from the newest back
+   * past torn ones).
+   */
   public Optional<TableDescriptor> newest(String table) throws IOException {
     List<Entry> entries = list(table);
     for (int i = entries.size() - 1; i >= 0; i--) {
@@ -104,13 +114,21 @@ public final class TableHistory {
     return Optional.empty();
   }
 
-  /** Whether two versions describe the same table: families with their settings, table values and split keys. */
+  /**
+   * Whether two versions describe the same table: families with their settings, table values and
+   * split keys.
+   */
   public static boolean sameShape(TableDescriptor a, TableDescriptor b) {
-    return a.getTable().equals(b.getTable()) && a.getFamilies().equals(b.getFamilies()) && a.getConfiguration().equals(b.getConfiguration())
+    return a.getTable().equals(b.getTable())
+        && a.getFamilies().equals(b.getFamilies())
+        && a.getConfiguration().equals(b.getConfiguration())
         && a.getSplitKeys().equals(b.getSplitKeys());
   }
 
-  /** The version at the entry; empty when it is torn (its bytes do not match the hash its name carries) or gone. */
+  /**
+   * The version at the entry; empty when it is torn (its bytes do not match the hash its name
+   * carries) or gone.
+   */
   public Optional<TableDescriptor> read(Entry entry) throws IOException {
     byte[] json;
     try {

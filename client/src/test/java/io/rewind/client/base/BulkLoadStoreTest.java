@@ -16,7 +16,8 @@ class BulkLoadStoreTest {
   private static final long T0 = 1_796_000_000_000L;
 
   @Test
-  void loadsAreFoundByTheirWriteTimeAcrossDaysAndAShippedAgainBatchFindsItsCommit(@TempDir Path dir) throws Exception {
+  void loadsAreFoundByTheirWriteTimeAcrossDaysAndAShippedAgainBatchFindsItsCommit(@TempDir Path dir)
+      throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       BulkLoadStore loads = new BulkLoadStore(store);
       BulkLoadManifest first = load(T0, "r1", 7, "f1");
@@ -25,8 +26,13 @@ class BulkLoadStoreTest {
       loads.commit(second);
 
       assertThat(loads.all(TABLE)).extracting(l -> l.region).containsExactly("r1", "r2");
-      assertThat(loads.between(TABLE, T0, T0 + 3 * DAY)).extracting(l -> l.region).as("after, at or before").containsExactly("r2");
-      assertThat(loads.between(TABLE, Long.MIN_VALUE, T0 + DAY)).extracting(l -> l.region).containsExactly("r1");
+      assertThat(loads.between(TABLE, T0, T0 + 3 * DAY))
+          .extracting(l -> l.region)
+          .as("after, at or before")
+          .containsExactly("r2");
+      assertThat(loads.between(TABLE, Long.MIN_VALUE, T0 + DAY))
+          .extracting(l -> l.region)
+          .containsExactly("r1");
       assertThat(loads.between(TABLE, T0 + DAY, T0 + 2 * DAY)).isEmpty();
       assertThat(loads.read(BulkLoadStore.commitKey(TABLE, T0, "r1", 7))).isPresent();
       assertThat(loads.read(BulkLoadStore.commitKey(TABLE, T0, "r1", 8))).isEmpty();
@@ -36,7 +42,8 @@ class BulkLoadStoreTest {
   }
 
   @Test
-  void garbageCollectionKeepsWhatACommittedLoadOrALiveIntentNames(@TempDir Path dir) throws Exception {
+  void garbageCollectionKeepsWhatACommittedLoadOrALiveIntentNames(@TempDir Path dir)
+      throws Exception {
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       BulkLoadStore loads = new BulkLoadStore(store);
       BaseImageStore bases = new BaseImageStore(store);

@@ -19,7 +19,10 @@ class TableBasesTest {
 
   @Test
   void theNewestBaseCompletedAtOrBeforeTServesIt() {
-    TableBases bases = new TableBases("ns:t", List.of(base("b3", 3_000, 3_100), base("b1", 1_000, 1_100), base("b2", 2_000, 2_100)));
+    TableBases bases =
+        new TableBases(
+            "ns:t",
+            List.of(base("b3", 3_000, 3_100), base("b1", 1_000, 1_100), base("b2", 2_000, 2_100)));
     assertThat(bases.servingAt(1_099)).isEmpty();
     assertThat(bases.servingAt(1_100)).get().extracting(b -> b.id).isEqualTo("b1");
     assertThat(bases.servingAt(2_099)).get().extracting(b -> b.id).isEqualTo("b1");
@@ -29,7 +32,8 @@ class TableBasesTest {
 
   @Test
   void theEarliestRestorablePointIsTheOldestBasesCompletionNotItsStart() {
-    TableBases bases = new TableBases("ns:t", List.of(base("b2", 2_000, 2_100), base("b1", 1_000, 1_100)));
+    TableBases bases =
+        new TableBases("ns:t", List.of(base("b2", 2_000, 2_100), base("b1", 1_000, 1_100)));
     assertThat(bases.earliest()).hasValue(1_100);
     assertThat(new TableBases("ns:t", List.of()).earliest()).isEmpty();
   }

@@ -29,36 +29,50 @@ class RewindConfigTest {
   void aBadValueOfASharedKeyIsRefusedNamingIt() {
     assertThatThrownBy(() -> RewindConfig.of(Map.of(RewindConfig.SEGMENT_MAX_BYTES, "64MB")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Invalid value 64MB for configuration segment.max.bytes: Not a number of type LONG");
-    assertThatThrownBy(() -> RewindConfig.of(Map.of()).with(RewindConfig.CHECKPOINT_HTTP_PORT, "70000"))
+        .hasMessage(
+            "Invalid value 64MB for configuration segment.max.bytes: Not a number of type LONG");
+    assertThatThrownBy(
+            () -> RewindConfig.of(Map.of()).with(RewindConfig.CHECKPOINT_HTTP_PORT, "70000"))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("checkpoint.http.port");
     assertThatThrownBy(() -> RewindConfig.of(Map.of(RewindConfig.SEGMENT_CODEC, "lz4")))
-        .hasMessage("Invalid value lz4 for configuration segment.codec: must be one of zstd, snappy, deflate, none (any case)");
+        .hasMessage(
+            "Invalid value lz4 for configuration segment.codec: must be one of zstd, snappy, deflate, none (any case)");
   }
 
   @Test
   void unknownKeysArePassedOnUnchecked() {
-    RewindConfig config = RewindConfig.of(Map.of("producer.linger.ms", "not checked here", "fs.s3a.endpoint", "http://x"));
+    RewindConfig config =
+        RewindConfig.of(
+            Map.of("producer.linger.ms", "not checked here", "fs.s3a.endpoint", "http://x"));
     assertThat(config.withPrefix("producer.")).containsEntry("linger.ms", "not checked here");
     assertThat(config.getOrDefault("fs.s3a.endpoint", "")).isEqualTo("http://x");
   }
 
   @Test
   void valuesAreTrimmedAndTyped() {
-    RewindConfig config = RewindConfig.of(Map.of(LeaseSettings.DURATION_MS, " 60000 ", LeaseSettings.REQUIRE_CONDITIONAL_WRITES, "False"));
+    RewindConfig config =
+        RewindConfig.of(
+            Map.of(
+                LeaseSettings.DURATION_MS,
+                " 60000 ",
+                LeaseSettings.REQUIRE_CONDITIONAL_WRITES,
+                "False"));
     LeaseSettings leases = LeaseSettings.from(config);
     assertThat(leases.durationMs()).isEqualTo(60_000);
     assertThat(leases.requireConditionalWrites()).isFalse();
     assertThatThrownBy(() -> LeaseSettings.from(config.with(LeaseSettings.DURATION_MS, "999")))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("Invalid value 999 for configuration lease.duration.ms: Value must be at least 1000");
+        .hasMessage(
+            "Invalid value 999 for configuration lease.duration.ms: Value must be at least 1000");
   }
 
   @Test
   void mergingRefusesAKeyDefinedTwice() {
-    assertThat(RewindConfig.merged(RewindConfig.KAFKA, KeyRing.CONFIG).names()).contains(RewindConfig.BOOTSTRAP_SERVERS, KeyRing.KEYRING_FILE);
-    assertThatThrownBy(() -> RewindConfig.merged(RewindConfig.KAFKA, new ConfigDef(RewindConfig.KAFKA)))
+    assertThat(RewindConfig.merged(RewindConfig.KAFKA, KeyRing.CONFIG).names())
+        .contains(RewindConfig.BOOTSTRAP_SERVERS, KeyRing.KEYRING_FILE);
+    assertThatThrownBy(
+            () -> RewindConfig.merged(RewindConfig.KAFKA, new ConfigDef(RewindConfig.KAFKA)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(RewindConfig.BOOTSTRAP_SERVERS);
   }

@@ -14,7 +14,8 @@ class CellTypesTest {
     assertThat(CellTypes.toAvro(Cell.Type.Delete)).contains(CellType.DELETE);
     assertThat(CellTypes.toAvro(Cell.Type.DeleteColumn)).contains(CellType.DELETE_COLUMN);
     assertThat(CellTypes.toAvro(Cell.Type.DeleteFamily)).contains(CellType.DELETE_FAMILY);
-    assertThat(CellTypes.toAvro(Cell.Type.DeleteFamilyVersion)).contains(CellType.DELETE_FAMILY_VERSION);
+    assertThat(CellTypes.toAvro(Cell.Type.DeleteFamilyVersion))
+        .contains(CellType.DELETE_FAMILY_VERSION);
   }
 
   @Test

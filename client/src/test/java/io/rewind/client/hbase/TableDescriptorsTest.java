@@ -33,11 +33,17 @@ class TableDescriptorsTest {
   @Test
   void aFamilysSettingsSurviveTheTripThroughAvroButReplicationIsOff() {
     TableDescriptor avro =
-        TableDescriptors.toAvro(TableDescriptorBuilder.newBuilder(TableName.valueOf("ns", "orders")).setColumnFamily(FAMILY).build(), 1_000);
+        TableDescriptors.toAvro(
+            TableDescriptorBuilder.newBuilder(TableName.valueOf("ns", "orders"))
+                .setColumnFamily(FAMILY)
+                .build(),
+            1_000);
     assertThat(avro.getTable()).isEqualTo("ns:orders");
     assertThat(avro.getUpdatedAt()).isEqualTo(1_000);
 
-    ColumnFamilyDescriptor back = TableDescriptors.toHBase(TableName.valueOf("restored"), avro).getColumnFamily(Bytes.toBytes("d"));
+    ColumnFamilyDescriptor back =
+        TableDescriptors.toHBase(TableName.valueOf("restored"), avro)
+            .getColumnFamily(Bytes.toBytes("d"));
     assertThat(back.getMaxVersions()).isEqualTo(7);
     assertThat(back.getMinVersions()).isEqualTo(2);
     assertThat(back.getTimeToLive()).isEqualTo(86_400);
@@ -47,7 +53,9 @@ class TableDescriptorsTest {
     assertThat(back.getBlocksize()).isEqualTo(16_384);
     assertThat(back.isInMemory()).isTrue();
     assertThat(back.getConfigurationValue("hbase.hstore.blockingStoreFiles")).isEqualTo("40");
-    assertThat(back.getScope()).as("a restored table is never backed up again by accident").isEqualTo(HConstants.REPLICATION_SCOPE_LOCAL);
+    assertThat(back.getScope())
+        .as("a restored table is never backed up again by accident")
+        .isEqualTo(HConstants.REPLICATION_SCOPE_LOCAL);
   }
 
   @Test
@@ -57,8 +65,12 @@ class TableDescriptorsTest {
 
   @Test
   void descriptorsReadAtDifferentTimesHaveTheSameContent() {
-    org.apache.hadoop.hbase.client.TableDescriptor d = TableDescriptorBuilder.newBuilder(TableName.valueOf("t")).setColumnFamily(FAMILY).build();
-    assertThat(TableDescriptors.sameContent(TableDescriptors.toAvro(d, 1), TableDescriptors.toAvro(d, 2))).isTrue();
+    org.apache.hadoop.hbase.client.TableDescriptor d =
+        TableDescriptorBuilder.newBuilder(TableName.valueOf("t")).setColumnFamily(FAMILY).build();
+    assertThat(
+            TableDescriptors.sameContent(
+                TableDescriptors.toAvro(d, 1), TableDescriptors.toAvro(d, 2)))
+        .isTrue();
     assertThat(TableDescriptors.sameContent(TableDescriptors.toAvro(d, 1), null)).isFalse();
   }
 }

@@ -38,7 +38,8 @@ class UploadThrottleTest {
       sent += 64 * 1024;
     }
     double seconds = now / 1e9;
-    assertThat(sent / seconds).isBetween(rate * 0.95, rate * 1.0 + 64 * 1024 + t.bytesPerSecond() / 4.0 / seconds);
+    assertThat(sent / seconds)
+        .isBetween(rate * 0.95, rate * 1.0 + 64 * 1024 + t.bytesPerSecond() / 4.0 / seconds);
   }
 
   @Test

@@ -16,7 +16,8 @@ class EditKeyTest {
       rng.nextBytes(row);
       byte[] key = EditKey.of("ns:t" + (i % 3), row);
       int partitions = 1 + rng.nextInt(64);
-      assertThat(EditKey.partition(key, partitions)).isEqualTo(BuiltInPartitioner.partitionForKey(key, partitions));
+      assertThat(EditKey.partition(key, partitions))
+          .isEqualTo(BuiltInPartitioner.partitionForKey(key, partitions));
     }
   }
 }

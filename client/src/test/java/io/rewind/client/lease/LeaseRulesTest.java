@@ -38,9 +38,14 @@ class LeaseRulesTest {
   @Test
   void aSharedResourceIsRefusedWhileTheHolderIsLiveAndGrantedOnceItExpiredPlusSkew() {
     LeaseRecord r = granted(new LeaseRecord(), candidate("a", "table:ns:a", "stream"), 0);
-    assertThat(LeaseRules.grant(r, candidate("b", "stream"), DURATION + SKEW - 1, DURATION, SKEW)).isEmpty();
-    assertThat(LeaseRules.blockers(r, List.of("stream"), 100, SKEW)).extracting(e -> e.id).containsExactly("a");
-    LeaseRecord taken = LeaseRules.grant(r, candidate("b", "stream"), DURATION + SKEW, DURATION, SKEW).orElseThrow();
+    assertThat(LeaseRules.grant(r, candidate("b", "stream"), DURATION + SKEW - 1, DURATION, SKEW))
+        .isEmpty();
+    assertThat(LeaseRules.blockers(r, List.of("stream"), 100, SKEW))
+        .extracting(e -> e.id)
+        .containsExactly("a");
+    LeaseRecord taken =
+        LeaseRules.grant(r, candidate("b", "stream"), DURATION + SKEW, DURATION, SKEW)
+            .orElseThrow();
     assertThat(taken.leases).extracting(e -> e.id).containsExactly("b");
     assertThat(taken.leases.get(0).epoch).isGreaterThan(r.leases.get(0).epoch);
   }
@@ -48,7 +53,8 @@ class LeaseRulesTest {
   @Test
   void aSetIsTakenWholeOrNotAtAll() {
     LeaseRecord r = granted(new LeaseRecord(), candidate("a", "table:ns:b"), 0);
-    assertThat(LeaseRules.grant(r, candidate("c", "table:ns:a", "table:ns:b"), 1, DURATION, SKEW)).isEmpty();
+    assertThat(LeaseRules.grant(r, candidate("c", "table:ns:a", "table:ns:b"), 1, DURATION, SKEW))
+        .isEmpty();
   }
 
   @Test
@@ -60,7 +66,8 @@ class LeaseRulesTest {
     // Paused past expiry, but nobody took over: still its lease.
     LeaseRecord late = LeaseRules.renew(renewed, "a", epoch, 100_000, DURATION, SKEW).orElseThrow();
     assertThat(late.leases.get(0).expiresAt).isEqualTo(130_000);
-    LeaseRecord takenOver = LeaseRules.grant(renewed, candidate("b", "stream"), 100_000, DURATION, SKEW).orElseThrow();
+    LeaseRecord takenOver =
+        LeaseRules.grant(renewed, candidate("b", "stream"), 100_000, DURATION, SKEW).orElseThrow();
     assertThat(LeaseRules.renew(takenOver, "a", epoch, 100_001, DURATION, SKEW)).isEmpty();
   }
 

@@ -19,7 +19,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Leases on a local store: grants, refusals naming the holder, waiting, expiry, loss, and contention. */
+/**
+ * Leases on a local store: grants, refusals naming the holder, waiting, expiry, loss, and
+ * contention.
+ */
 class LeasesTest {
 
   @TempDir Path dir;
@@ -41,12 +44,15 @@ class LeasesTest {
   }
 
   @Test
-  void theSecondHolderOfATableIsRefusedNamingTheFirstAndItsExpiryWhileAnotherTableIsGranted() throws Exception {
+  void theSecondHolderOfATableIsRefusedNamingTheFirstAndItsExpiryWhileAnotherTableIsGranted()
+      throws Exception {
     Leases leases = leases(30_000);
     try (Lease a = leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ZERO);
         Lease b = leases.acquire("base", List.of(LeaseResources.table("ns:b")), Duration.ZERO)) {
       assertThat(b.epoch()).isGreaterThan(a.epoch());
-      assertThatThrownBy(() -> leases.acquire("retention", List.of(LeaseResources.table("ns:a")), Duration.ZERO))
+      assertThatThrownBy(
+              () ->
+                  leases.acquire("retention", List.of(LeaseResources.table("ns:a")), Duration.ZERO))
           .isInstanceOf(LeaseBusyException.class)
           .hasMessageContaining("retention needs table:ns:a, leased by `rewind base` on host")
           .hasMessageContaining("epoch " + a.epoch())
@@ -63,11 +69,15 @@ class LeasesTest {
     Lease held = leases.acquire("gc", List.of(LeaseResources.STREAM), Duration.ZERO);
     ExecutorService pool = Executors.newSingleThreadExecutor();
     try {
-      Future<Long> waiter = pool.submit(() -> {
-        try (Lease l = leases.acquire("compaction", List.of(LeaseResources.STREAM), Duration.ofSeconds(10))) {
-          return l.epoch();
-        }
-      });
+      Future<Long> waiter =
+          pool.submit(
+              () -> {
+                try (Lease l =
+                    leases.acquire(
+                        "compaction", List.of(LeaseResources.STREAM), Duration.ofSeconds(10))) {
+                  return l.epoch();
+                }
+              });
       Thread.sleep(100);
       assertThat(waiter.isDone()).isFalse();
       held.close();
@@ -84,9 +94,12 @@ class LeasesTest {
     clock.addAndGet(1_101);
     try (Lease successor = leases.acquire("gc", List.of(LeaseResources.STREAM), Duration.ZERO)) {
       assertThat(successor.epoch()).isGreaterThan(paused.epoch());
-      // The paused holder's clock says its last renewal is old: the check renews, and finds it gone.
+      // The paused holder's clock says its last renewal is old: the check renews, and finds it
+      // gone.
       Thread.sleep(1_000);
-      assertThatThrownBy(paused::check).isInstanceOf(LeaseLostException.class).hasMessageContaining("is gone");
+      assertThatThrownBy(paused::check)
+          .isInstanceOf(LeaseLostException.class)
+          .hasMessageContaining("is gone");
       paused.close();
       assertThat(leases.live()).extracting(e -> e.id).containsExactly(successor.id());
     }
@@ -95,11 +108,14 @@ class LeasesTest {
   @Test
   void aHolderPausedPastExpiryKeepsItsLeaseWhenNobodyTookItOver() throws Exception {
     Leases leases = leases(1_000);
-    try (Lease paused = leases.acquire("compaction", List.of(LeaseResources.STREAM), Duration.ZERO)) {
+    try (Lease paused =
+        leases.acquire("compaction", List.of(LeaseResources.STREAM), Duration.ZERO)) {
       clock.addAndGet(5_000);
       Thread.sleep(1_000);
       paused.check();
-      assertThat(leases.live()).singleElement().satisfies(e -> assertThat(e.expiresAt).isEqualTo(clock.get() + 1_000));
+      assertThat(leases.live())
+          .singleElement()
+          .satisfies(e -> assertThat(e.expiresAt).isEqualTo(clock.get() + 1_000));
     }
   }
 
@@ -112,17 +128,23 @@ class LeasesTest {
     try {
       List<Future<Void>> all = new java.util.ArrayList<>();
       for (int i = 0; i < 6; i++) {
-        all.add(pool.submit(() -> {
-          for (int round = 0; round < 5; round++) {
-            try (Lease l = new Leases(store, new LeaseSettings(30_000, 100, 0, 5, true), clock::get)
-                .acquire("base", List.of(LeaseResources.table("ns:t")), Duration.ofSeconds(30))) {
-              most.accumulateAndGet(inside.incrementAndGet(), Math::max);
-              Thread.sleep(2);
-              inside.decrementAndGet();
-            }
-          }
-          return null;
-        }));
+        all.add(
+            pool.submit(
+                () -> {
+                  for (int round = 0; round < 5; round++) {
+                    try (Lease l =
+                        new Leases(store, new LeaseSettings(30_000, 100, 0, 5, true), clock::get)
+                            .acquire(
+                                "base",
+                                List.of(LeaseResources.table("ns:t")),
+                                Duration.ofSeconds(30))) {
+                      most.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                      Thread.sleep(2);
+                      inside.decrementAndGet();
+                    }
+                  }
+                  return null;
+                }));
       }
       for (Future<Void> f : all) {
         f.get();
@@ -142,9 +164,12 @@ class LeasesTest {
       before = l.epoch();
     }
     Files.writeString(dir.resolve(Leases.KEY), "{\"torn");
-    assertThatThrownBy(() -> leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ZERO))
-        .isInstanceOf(LeaseBusyException.class).hasMessageContaining("unreadable lease record");
-    try (Lease l = leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ofSeconds(5))) {
+    assertThatThrownBy(
+            () -> leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ZERO))
+        .isInstanceOf(LeaseBusyException.class)
+        .hasMessageContaining("unreadable lease record");
+    try (Lease l =
+        leases.acquire("base", List.of(LeaseResources.table("ns:a")), Duration.ofSeconds(5))) {
       assertThat(l.epoch()).isGreaterThan(before);
     }
   }

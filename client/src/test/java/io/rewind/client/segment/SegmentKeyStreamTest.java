@@ -32,7 +32,9 @@ class SegmentKeyStreamTest {
 
       assertThat(open(key, sealed, PATH)).as("size %d", size).isEqualTo(plain);
       int chunks = Math.max(1, (size + CHUNK - 1) / CHUNK);
-      assertThat(sealed).as("size %d: header, then each chunk and its tag", size).hasSize(HEADER + size + chunks * SealedChunks.TAG_BYTES);
+      assertThat(sealed)
+          .as("size %d: header, then each chunk and its tag", size)
+          .hasSize(HEADER + size + chunks * SealedChunks.TAG_BYTES);
     }
   }
 
@@ -79,7 +81,10 @@ class SegmentKeyStreamTest {
     byte[] sealed = seal(key, bytes(2 * CHUNK + 100, 3), PATH);
 
     // Inside the last chunk, at a chunk boundary (the last chunk dropped), inside the header.
-    for (int length : new int[] {sealed.length - 1, HEADER + 2 * SEALED_CHUNK, HEADER + SEALED_CHUNK, HEADER, HEADER - 1}) {
+    for (int length :
+        new int[] {
+          sealed.length - 1, HEADER + 2 * SEALED_CHUNK, HEADER + SEALED_CHUNK, HEADER, HEADER - 1
+        }) {
       assertThatThrownBy(() -> open(key, Arrays.copyOf(sealed, length), PATH))
           .as("truncated to %d bytes", length)
           .isInstanceOf(CorruptSegmentException.class)
@@ -91,7 +96,14 @@ class SegmentKeyStreamTest {
   void aFlippedByteAnywhereFailsNamingThePath() throws IOException {
     byte[] sealed = seal(key, bytes(2 * CHUNK + 100, 4), PATH);
 
-    for (int at : new int[] {5, SealedChunks.CHECK_OFFSET - 1, HEADER + 10, HEADER + SEALED_CHUNK + 3, sealed.length - 1}) {
+    for (int at :
+        new int[] {
+          5,
+          SealedChunks.CHECK_OFFSET - 1,
+          HEADER + 10,
+          HEADER + SEALED_CHUNK + 3,
+          sealed.length - 1
+        }) {
       byte[] damaged = sealed.clone();
       damaged[at] ^= 0x20;
       assertThatThrownBy(() -> open(key, damaged, PATH))
@@ -124,8 +136,12 @@ class SegmentKeyStreamTest {
     byte[] extended = Arrays.copyOf(first, first.length + SEALED_CHUNK);
     System.arraycopy(second, HEADER + SEALED_CHUNK, extended, first.length, SEALED_CHUNK);
 
-    assertThatThrownBy(() -> open(key, spliced, PATH)).isInstanceOf(CorruptSegmentException.class).hasMessageContaining("chunk 1");
-    assertThatThrownBy(() -> open(key, extended, PATH)).isInstanceOf(CorruptSegmentException.class).hasMessageContaining(PATH);
+    assertThatThrownBy(() -> open(key, spliced, PATH))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining("chunk 1");
+    assertThatThrownBy(() -> open(key, extended, PATH))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining(PATH);
   }
 
   @Test
@@ -156,7 +172,8 @@ class SegmentKeyStreamTest {
     InputStream opening = key.decryptingStream(counting, PATH);
     assertThat(opening.read()).isGreaterThanOrEqualTo(0);
 
-    // The header, the first chunk and one byte of the second, to learn that the first is not the last.
+    // The header, the first chunk and one byte of the second, to learn that the first is not the
+    // last.
     assertThat(counting.count).isEqualTo(HEADER + SEALED_CHUNK + 1);
   }
 
@@ -169,7 +186,8 @@ class SegmentKeyStreamTest {
     }
 
     assertThat(open(key, out.toByteArray(), PATH)).isEqualTo(plain);
-    assertThatThrownBy(() -> key.encryptingStream(new ByteArrayOutputStream(), PATH, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> key.encryptingStream(new ByteArrayOutputStream(), PATH, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   private static byte[] seal(SegmentKey key, byte[] plain, String path) throws IOException {

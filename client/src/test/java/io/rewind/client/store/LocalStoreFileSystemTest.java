@@ -23,8 +23,12 @@ class LocalStoreFileSystemTest {
     }
     Path written = dir.resolve("manifests/p=0/x.json");
     assertThat(Files.readString(written)).isEqualTo("{}");
-    String expected = FsPermission.getFileDefault().applyUMask(FsPermission.getUMask(new org.apache.hadoop.conf.Configuration())).toString();
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written))).isEqualTo(expected);
+    String expected =
+        FsPermission.getFileDefault()
+            .applyUMask(FsPermission.getUMask(new org.apache.hadoop.conf.Configuration()))
+            .toString();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
+        .isEqualTo(expected);
     try (var listing = Files.list(written.getParent())) {
       assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("x.json");
     }
@@ -32,7 +36,13 @@ class LocalStoreFileSystemTest {
 
   @Test
   void permissionsMapToPosix() {
-    assertThat(PosixFilePermissions.toString(LocalStoreFileSystem.posix(new FsPermission((short) 0640)))).isEqualTo("rw-r-----");
-    assertThat(PosixFilePermissions.toString(LocalStoreFileSystem.posix(new FsPermission((short) 0755)))).isEqualTo("rwxr-xr-x");
+    assertThat(
+            PosixFilePermissions.toString(
+                LocalStoreFileSystem.posix(new FsPermission((short) 0640))))
+        .isEqualTo("rw-r-----");
+    assertThat(
+            PosixFilePermissions.toString(
+                LocalStoreFileSystem.posix(new FsPermission((short) 0755))))
+        .isEqualTo("rwxr-xr-x");
   }
 }

@@ -35,7 +35,8 @@ class SelfChecksummedJsonTest {
     newer.put("aFieldOfTheFuture", 42);
     newer.put(SelfChecksummedJson.CHECKSUM, SelfChecksummedJson.checksum(newer));
 
-    assertThat(ManifestCodec.decode(Json.MAPPER.writeValueAsBytes(newer))).get()
+    assertThat(ManifestCodec.decode(Json.MAPPER.writeValueAsBytes(newer)))
+        .get()
         .satisfies(m -> assertThat(m.endOffset).isEqualTo(200));
   }
 

@@ -29,7 +29,9 @@ class TimeParserTest {
 
     assertThat(t.instant()).isEqualTo(Instant.parse("2026-11-21T10:05:00.250Z"));
     assertThat(t.interpretation()).isEqualTo("ISO-8601 without a zone, read as UTC");
-    assertThat(parser.parse("2026-11-21 10:05:00.250").instant()).as("a space for the T, as logs print it").isEqualTo(t.instant());
+    assertThat(parser.parse("2026-11-21 10:05:00.250").instant())
+        .as("a space for the T, as logs print it")
+        .isEqualTo(t.instant());
   }
 
   @Test
@@ -51,9 +53,14 @@ class TimeParserTest {
   @Test
   void tooFewDigitsForEpochMillisAreRefusedNotReadAs1970() {
     assertThatThrownBy(() -> parser.parse("1795000000"))
-        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
-        .hasMessageContaining("'1795000000'").hasMessageContaining("13 digits").hasMessageContaining("epoch seconds append 000");
-    assertThatThrownBy(() -> parser.parse("2026")).isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED);
+        .isInstanceOf(RewindException.class)
+        .hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
+        .hasMessageContaining("'1795000000'")
+        .hasMessageContaining("13 digits")
+        .hasMessageContaining("epoch seconds append 000");
+    assertThatThrownBy(() -> parser.parse("2026"))
+        .isInstanceOf(RewindException.class)
+        .hasFieldOrPropertyWithValue("kind", Kind.REFUSED);
   }
 
   @Test
@@ -63,14 +70,18 @@ class TimeParserTest {
     assertThat(parser.parse("-30s").instant()).isEqualTo(NOW.minusSeconds(30));
     assertThat(parser.parse("-1d").instant()).isEqualTo(NOW.minusSeconds(86_400));
     assertThat(parser.parse("-500ms").instant()).isEqualTo(NOW.minusMillis(500));
-    assertThat(parser.parse("-15m").interpretation()).isEqualTo("relative: -15m before 2026-11-21T10:05:00.123Z");
+    assertThat(parser.parse("-15m").interpretation())
+        .isEqualTo("relative: -15m before 2026-11-21T10:05:00.123Z");
   }
 
   @Test
   void anythingElseIsRefusedWithTheFormsThatWork() {
-    for (String bad : new String[] {"yesterday", "15m", "-15 minutes", "2026-13-01T00:00:00Z", "10:05"}) {
-      assertThatThrownBy(() -> parser.parse(bad)).as(bad)
-          .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
+    for (String bad :
+        new String[] {"yesterday", "15m", "-15 minutes", "2026-13-01T00:00:00Z", "10:05"}) {
+      assertThatThrownBy(() -> parser.parse(bad))
+          .as(bad)
+          .isInstanceOf(RewindException.class)
+          .hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
           .hasMessageContaining("'" + bad + "'")
           .hasMessageContaining("-15m");
     }

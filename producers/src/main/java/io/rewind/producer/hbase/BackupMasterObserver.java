@@ -38,22 +38,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The master's side of Rewind: records what never passes through the WAL as edits. Loaded by the
  * master ({@code hbase.coprocessor.master.classes}, docs/hbase-endpoint.md), it takes its settings
- * from the backup's replication peer ({@value #PEER_SETTING}, default {@code rewind}) and, for every
- * table with a replicated family:
+ * from the backup's replication peer ({@value #PEER_SETTING}, default {@code rewind}) and, for
+ * every table with a replicated family:
  *
  * <ul>
- *   <li>before a create, a schema change (families added, removed or changed), a truncate or a
- *       drop takes effect, writes the table's new version ({@code CREATE}, {@code MODIFY}, {@code
+ *   <li>before a create, a schema change (families added, removed or changed), a truncate or a drop
+ *       takes effect, writes the table's new version ({@code CREATE}, {@code MODIFY}, {@code
  *       TRUNCATE}, {@code DROP}) to the store ({@link TableHistory}) and publishes it on the tables
  *       topic, and only then lets the procedure go on. Every edit of the table before the change is
- *       therefore older than the version's time and every edit after it newer, which is what lets
- *       a restore place the change among the edits; and a restore finds the version however far
+ *       therefore older than the version's time and every edit after it newer, which is what lets a
+ *       restore place the change among the edits; and a restore finds the version however far
  *       behind the archivers are. When it cannot record the change (store or Kafka unreachable) it
  *       refuses it, naming why, unless {@value #REQUIRED_SETTING} is false;
  *   <li>after a split, a merge or a truncate, records the table's region boundaries ({@code
  *       REGIONS}), so a restore pre-splits its target as the table was split at T;
- *   <li>refuses to add (or update) a {@link KafkaBackupEndpoint} peer whose Kafka client cannot
- *       run here, a codec or SASL mechanism whose library is missing, naming the setting ({@link
+ *   <li>refuses to add (or update) a {@link KafkaBackupEndpoint} peer whose Kafka client cannot run
+ *       here, a codec or SASL mechanism whose library is missing, naming the setting ({@link
  *       KafkaClientCheck}), instead of a peer that would retry forever shipping nothing.
  * </ul>
  */
@@ -63,6 +63,7 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
 
   /** hbase-site.xml: the replication peer whose configuration names Kafka and the store. */
   public static final String PEER_SETTING = "rewind.observer.peer";
+
   /** hbase-site.xml: refuse a change that cannot be recorded (default true). */
   public static final String REQUIRED_SETTING = "rewind.observer.required";
 
@@ -84,7 +85,9 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     Configuration conf = e.getConfiguration();
     this.peerId = conf.get(PEER_SETTING, "rewind");
     this.required = conf.getBoolean(REQUIRED_SETTING, true);
-    LOG.info("Rewind master observer started: changes of backed-up tables are recorded through peer '{}'{}", peerId,
+    LOG.info(
+        "Rewind master observer started: changes of backed-up tables are recorded through peer '{}'{}",
+        peerId,
         required ? "" : " (a change that cannot be recorded goes ahead)");
   }
 
@@ -94,7 +97,8 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
   }
 
   @Override
-  public void preCreateTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableDescriptor desc, RegionInfo[] regions)
+  public void preCreateTableAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, TableDescriptor desc, RegionInfo[] regions)
       throws IOException {
     if (backedUp(desc)) {
       // A clone of a snapshot creates the table without naming its regions here.
@@ -103,8 +107,12 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
   }
 
   @Override
-  public void preModifyTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table, TableDescriptor current,
-      TableDescriptor updated) throws IOException {
+  public void preModifyTableAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx,
+      TableName table,
+      TableDescriptor current,
+      TableDescriptor updated)
+      throws IOException {
     if (backedUp(current) || backedUp(updated)) {
       List<String> added = new ArrayList<>(families(updated));
       added.removeAll(families(current));
@@ -113,51 +121,63 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
   }
 
   @Override
-  public void preTruncateTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) throws IOException {
+  public void preTruncateTableAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) throws IOException {
     recordCurrent("TRUNCATE", table);
   }
 
   @Override
-  public void preDeleteTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) throws IOException {
+  public void preDeleteTableAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) throws IOException {
     recordCurrent("DROP", table);
   }
 
-  /** Refuses a backup peer whose Kafka client could not run, so add_peer fails naming the setting ({@link KafkaClientCheck}). */
+  /**
+   * Refuses a backup peer whose Kafka client could not run, so add_peer fails naming the setting
+   * ({@link KafkaClientCheck}).
+   */
   @Override
-  public void preAddReplicationPeer(ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
+  public void preAddReplicationPeer(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
       throws IOException {
     checkBackupPeer(peer, config);
   }
 
   @Override
-  public void preUpdateReplicationPeerConfig(ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
+  public void preUpdateReplicationPeerConfig(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, String peer, ReplicationPeerConfig config)
       throws IOException {
     checkBackupPeer(peer, config);
   }
 
-  private static void checkBackupPeer(String peer, ReplicationPeerConfig config) throws DoNotRetryIOException {
+  private static void checkBackupPeer(String peer, ReplicationPeerConfig config)
+      throws DoNotRetryIOException {
     if (!KafkaBackupEndpoint.class.getName().equals(config.getReplicationEndpointImpl())) {
       return;
     }
     try {
       KafkaClientCheck.check(new EndpointSettings(config.getConfiguration()).rewindConfig());
     } catch (IllegalArgumentException | ConfigException e) {
-      throw new DoNotRetryIOException("Rewind refuses replication peer '" + peer + "': " + e.getMessage(), e);
+      throw new DoNotRetryIOException(
+          "Rewind refuses replication peer '" + peer + "': " + e.getMessage(), e);
     }
   }
 
   @Override
-  public void postCompletedTruncateTableAction(ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) {
+  public void postCompletedTruncateTableAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, TableName table) {
     recordRegions(table, "the truncate");
   }
 
   @Override
-  public void postCompletedSplitRegionAction(ObserverContext<MasterCoprocessorEnvironment> ctx, RegionInfo first, RegionInfo second) {
+  public void postCompletedSplitRegionAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, RegionInfo first, RegionInfo second) {
     recordRegions(first.getTable(), "a split");
   }
 
   @Override
-  public void postCompletedMergeRegionsAction(ObserverContext<MasterCoprocessorEnvironment> ctx, RegionInfo[] merged, RegionInfo result) {
+  public void postCompletedMergeRegionsAction(
+      ObserverContext<MasterCoprocessorEnvironment> ctx, RegionInfo[] merged, RegionInfo result) {
     recordRegions(result.getTable(), "a merge");
   }
 
@@ -169,7 +189,8 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     try (Admin admin = env.getConnection().getAdmin()) {
       current = admin.getDescriptor(table);
     } catch (RuntimeException e) {
-      throw new IOException("cannot read the descriptor of " + table + " to record its " + change + ": " + e, e);
+      throw new IOException(
+          "cannot read the descriptor of " + table + " to record its " + change + ": " + e, e);
     }
     if (backedUp(current)) {
       record(change, current, List.of(), null);
@@ -187,26 +208,32 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
         record("REGIONS", current, List.of(), splitKeys(admin.getRegions(table)));
       }
     } catch (IOException | RuntimeException e) {
-      LOG.warn("could not record the regions of {} after {}: a restore pre-splits its target at the boundaries recorded before ({})",
-          table, after, e.toString());
+      LOG.warn(
+          "could not record the regions of {} after {}: a restore pre-splits its target at the boundaries recorded before ({})",
+          table,
+          after,
+          e.toString());
     }
   }
 
   /**
-   * Writes the version to the store, then publishes it; refuses the change when either fails (unless
-   * not required). Never lets a runtime exception out: the master aborts on one from a coprocessor.
+   * Writes the version to the store, then publishes it; refuses the change when either fails
+   * (unless not required). Never lets a runtime exception out: the master aborts on one from a
+   * coprocessor.
    */
-  private synchronized void record(String change, TableDescriptor descriptor, List<String> added, List<ByteBuffer> splitKeys)
+  private synchronized void record(
+      String change, TableDescriptor descriptor, List<String> added, List<ByteBuffer> splitKeys)
       throws IOException {
     String table = TableDescriptors.tableName(descriptor.getTableName());
     long time = System.currentTimeMillis();
     try {
-      io.rewind.schemas.TableDescriptor version = io.rewind.schemas.TableDescriptor.newBuilder(TableDescriptors.toAvro(descriptor, time))
-          .setChange(change)
-          .setAddedFamilies(added)
-          .setSplitKeys(splitKeys == null ? List.of() : splitKeys)
-          .setRegionsKnown(splitKeys != null)
-          .build();
+      io.rewind.schemas.TableDescriptor version =
+          io.rewind.schemas.TableDescriptor.newBuilder(TableDescriptors.toAvro(descriptor, time))
+              .setChange(change)
+              .setAddedFamilies(added)
+              .setSplitKeys(splitKeys == null ? List.of() : splitKeys)
+              .setRegionsKnown(splitKeys != null)
+              .build();
       if (!connect()) {
         return;
       }
@@ -215,9 +242,20 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
       LOG.info("recorded {} of {} at {} ({})", change, table, time, key);
     } catch (IOException | RuntimeException e) {
       closeClients();
-      String message = "Rewind could not record the " + change + " of " + table + " for the backup (" + e.getMessage() + "). Make the"
-          + " store and Kafka of replication peer '" + peerId + "' reachable from the master, or set " + REQUIRED_SETTING + "=false in"
-          + " its hbase-site.xml to let such changes go ahead unrecorded (restores then miss them)";
+      String message =
+          "Rewind could not record the "
+              + change
+              + " of "
+              + table
+              + " for the backup ("
+              + e.getMessage()
+              + "). Make the"
+              + " store and Kafka of replication peer '"
+              + peerId
+              + "' reachable from the master, or set "
+              + REQUIRED_SETTING
+              + "=false in"
+              + " its hbase-site.xml to let such changes go ahead unrecorded (restores then miss them)";
       if (required && !change.equals("REGIONS")) {
         throw new IOException(message + "; the " + change + " was not done", e);
       }
@@ -225,7 +263,10 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     }
   }
 
-  /** Opens the clients from the peer's configuration, again when it changed; false when there is no such peer (nothing to record). */
+  /**
+   * Opens the clients from the peer's configuration, again when it changed; false when there is no
+   * such peer (nothing to record).
+   */
   private boolean connect() throws IOException {
     ReplicationPeerConfig peer;
     try (Admin admin = env.getConnection().getAdmin()) {
@@ -240,7 +281,10 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     closeClients();
     RewindConfig config = new EndpointSettings(peer.getConfiguration()).rewindConfig();
     if (config.get(RewindConfig.STORE_URI) == null) {
-      throw new IOException("replication peer '" + peerId + "' has no store.uri: the master records table changes in the store");
+      throw new IOException(
+          "replication peer '"
+              + peerId
+              + "' has no store.uri: the master records table changes in the store");
     }
     store = ObjectStore.open(config);
     publisher = new EditPublisher(config, "master-" + env.getServerName().getServerName());
@@ -266,8 +310,10 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
 
   /** A user table with a family of replication scope 1: the backup peer ships its edits. */
   static boolean backedUp(TableDescriptor d) {
-    if (d == null || d.getTableName().isSystemTable()
-        || NamespaceDescriptor.SYSTEM_NAMESPACE_NAME_STR.equals(d.getTableName().getNamespaceAsString())) {
+    if (d == null
+        || d.getTableName().isSystemTable()
+        || NamespaceDescriptor.SYSTEM_NAMESPACE_NAME_STR.equals(
+            d.getTableName().getNamespaceAsString())) {
       return false;
     }
     for (ColumnFamilyDescriptor f : d.getColumnFamilies()) {
@@ -286,11 +332,16 @@ public class BackupMasterObserver implements MasterCoprocessor, MasterObserver {
     return names;
   }
 
-  /** The start keys of the regions but the first, in order: what createTable takes as split keys. */
+  /**
+   * The start keys of the regions but the first, in order: what createTable takes as split keys.
+   */
   static List<ByteBuffer> splitKeys(List<RegionInfo> regions) {
     List<byte[]> starts = new ArrayList<>();
     for (RegionInfo r : regions) {
-      if (RegionReplicaUtil.isDefaultReplica(r) && !r.isSplitParent() && !r.isOffline() && r.getStartKey().length > 0) {
+      if (RegionReplicaUtil.isDefaultReplica(r)
+          && !r.isSplitParent()
+          && !r.isOffline()
+          && r.getStartKey().length > 0) {
         starts.add(r.getStartKey());
       }
     }

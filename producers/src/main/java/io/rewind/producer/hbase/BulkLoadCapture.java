@@ -42,11 +42,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Captures one bulk load when its WAL marker passes the replication peer: every HFile the marker
  * names is copied from HBase's file system into the store, where the bases keep theirs ({@link
- * BaseImageStore#fileKey}, through the same {@link FileCopier}: SHA-256, zstd, final key, no rename),
- * then the load is committed ({@link BulkLoadStore}). The endpoint publishes the load and returns
- * from {@code replicate} only after this, so HBase stores the queue position past the marker only
- * once the files are durable; until then HBase's own bulk-load replication keeps them (its hfile
- * references hold a compacted file in the archive directory, where the file's link finds it).
+ * BaseImageStore#fileKey}, through the same {@link FileCopier}: SHA-256, zstd, final key, no
+ * rename), then the load is committed ({@link BulkLoadStore}). The endpoint publishes the load and
+ * returns from {@code replicate} only after this, so HBase stores the queue position past the
+ * marker only once the files are durable; until then HBase's own bulk-load replication keeps them
+ * (its hfile references hold a compacted file in the archive directory, where the file's link finds
+ * it).
  *
  * <p>Protocol, like a base's: intent naming every file → copies → commit → intent removed. A batch
  * HBase ships again finds the commit and copies nothing. A file already stored under its key (an
@@ -67,7 +68,8 @@ final class BulkLoadCapture implements AutoCloseable {
 
   /**
    * @param hbaseConf the region server's configuration: where HBase keeps its files
-   * @param config the peer's settings: {@code store.uri}, {@code fs.*}, {@code base.codec} and the key ring ({@code segment.encryption.*})
+   * @param config the peer's settings: {@code store.uri}, {@code fs.*}, {@code base.codec} and the
+   *     key ring ({@code segment.encryption.*})
    */
   BulkLoadCapture(Configuration hbaseConf, RewindConfig config, String publisher) {
     this.hbaseConf = hbaseConf;
@@ -82,16 +84,19 @@ final class BulkLoadCapture implements AutoCloseable {
    *
    * @throws IOException when a file cannot be read or stored: the batch must be shipped again
    */
-  BulkLoad capture(BulkLoadDescriptor marker, long writeTime, QueueId queue, int editsPartitions) throws IOException {
+  BulkLoad capture(BulkLoadDescriptor marker, long writeTime, QueueId queue, int editsPartitions)
+      throws IOException {
     ObjectStore s = store();
     BulkLoadStore loads = new BulkLoadStore(s);
     TableName table = ProtobufUtil.toTableName(marker.getTableName());
     String qualified = TableDescriptors.tableName(table);
     String region = marker.getEncodedRegionName().toStringUtf8();
-    String commitKey = BulkLoadStore.commitKey(qualified, writeTime, region, marker.getBulkloadSeqNum());
+    String commitKey =
+        BulkLoadStore.commitKey(qualified, writeTime, region, marker.getBulkloadSeqNum());
     Optional<BulkLoadManifest> committed = loads.read(commitKey);
     if (committed.isPresent()) {
-      LOG.info("{} was captured before this batch was shipped again: publishing it", committed.get());
+      LOG.info(
+          "{} was captured before this batch was shipped again: publishing it", committed.get());
       return record(committed.get(), commitKey);
     }
     long started = System.currentTimeMillis();
@@ -118,13 +123,25 @@ final class BulkLoadCapture implements AutoCloseable {
         try {
           f.size = link.getFileStatus(fs).getLen();
         } catch (FileNotFoundException e) {
-          throw new IOException("the bulk-loaded file " + name + " of " + qualified + " (region " + region + ", family " + family
-              + ") is neither in the region's directory nor in HBase's archive: it cannot be captured. Is"
-              + " hbase.replication.bulkload.enabled=true on every region server and the master (its replication hfile cleaner"
-              + " keeps such files until the peer shipped them)?", e);
+          throw new IOException(
+              "the bulk-loaded file "
+                  + name
+                  + " of "
+                  + qualified
+                  + " (region "
+                  + region
+                  + ", family "
+                  + family
+                  + ") is neither in the region's directory nor in HBase's archive: it cannot be captured. Is"
+                  + " hbase.replication.bulkload.enabled=true on every region server and the master (its replication hfile cleaner"
+                  + " keeps such files until the peer shipped them)?",
+              e);
         }
         FileChecksum checksum = fs.getFileChecksum(link.getAvailablePath(fs));
-        f.sourceChecksum = checksum == null ? null : checksum.getAlgorithmName() + ":" + Bytes.toHex(checksum.getBytes());
+        f.sourceChecksum =
+            checksum == null
+                ? null
+                : checksum.getAlgorithmName() + ":" + Bytes.toHex(checksum.getBytes());
         f.key = BaseImageStore.fileKey(qualified, family, name);
         load.files.add(f);
         links.add(link);
@@ -138,14 +155,23 @@ final class BulkLoadCapture implements AutoCloseable {
       BaseImageFile planned = load.files.get(i);
       String intended = planned.key;
       BaseImageFile stored = storedCopy(s, planned, links.get(i), fs);
-      if (stored != null && !new Leases(s, leaseSettings, System::currentTimeMillis).present(LeaseResources.table(qualified)).isEmpty()) {
-        // Retention or a base delete may have judged that copy garbage before this intent named it: copy beside it instead.
-        LOG.info("{}: not reusing {} while a lease on {} is present; copying it anew", load, planned.key, qualified);
+      if (stored != null
+          && !new Leases(s, leaseSettings, System::currentTimeMillis)
+              .present(LeaseResources.table(qualified))
+              .isEmpty()) {
+        // Retention or a base delete may have judged that copy garbage before this intent named it:
+        // copy beside it instead.
+        LOG.info(
+            "{}: not reusing {} while a lease on {} is present; copying it anew",
+            load,
+            planned.key,
+            qualified);
         planned.key = intended + "-" + UUID.randomUUID().toString().substring(0, 8);
         stored = null;
       }
       if (!planned.key.equals(intended)) {
-        // The intent names every key before its file is written: garbage collection reads intents after it lists files.
+        // The intent names every key before its file is written: garbage collection reads intents
+        // after it lists files.
         loads.writeIntent(load);
       }
       if (stored == null) {
@@ -154,8 +180,17 @@ final class BulkLoadCapture implements AutoCloseable {
         }
         copied += stored.size;
         if (stored.size != planned.size) {
-          throw new IOException("the bulk-loaded file " + planned.name + " of " + qualified + " had " + stored.size + " bytes where HBase"
-              + " listed " + planned.size + ": HFiles never change, so it is damaged or was replaced; the batch is shipped again");
+          throw new IOException(
+              "the bulk-loaded file "
+                  + planned.name
+                  + " of "
+                  + qualified
+                  + " had "
+                  + stored.size
+                  + " bytes where HBase"
+                  + " listed "
+                  + planned.size
+                  + ": HFiles never change, so it is damaged or was replaced; the batch is shipped again");
         }
       }
       stored.region = planned.region;
@@ -167,17 +202,24 @@ final class BulkLoadCapture implements AutoCloseable {
     load.committedAt = System.currentTimeMillis();
     loads.commit(load);
     loads.deleteIntent(load);
-    LOG.info("captured {} by {}: {} files, {} bytes ({} copied) in {} ms", load, publisher, load.files.size(), load.bytes(), copied,
+    LOG.info(
+        "captured {} by {}: {} files, {} bytes ({} copied) in {} ms",
+        load,
+        publisher,
+        load.files.size(),
+        load.bytes(),
+        copied,
         load.committedAt - started);
     return record(load, commitKey);
   }
 
   /**
-   * The stored file when one is already under the planned key with the source's bytes; null when
-   * it must be copied. A different file under the key (never seen from HBase, whose names are
-   * unique) moves the copy to a key of its own: a stored file is never overwritten.
+   * The stored file when one is already under the planned key with the source's bytes; null when it
+   * must be copied. A different file under the key (never seen from HBase, whose names are unique)
+   * moves the copy to a key of its own: a stored file is never overwritten.
    */
-  private BaseImageFile storedCopy(ObjectStore s, BaseImageFile planned, HFileLink link, FileSystem fs) throws IOException {
+  private BaseImageFile storedCopy(
+      ObjectStore s, BaseImageFile planned, HFileLink link, FileSystem fs) throws IOException {
     if (!s.exists(planned.key)) {
       return null;
     }
@@ -190,21 +232,35 @@ final class BulkLoadCapture implements AutoCloseable {
       stored.name = planned.name;
       return stored;
     }
-    planned.key = planned.key + "-" + ManifestCodec.Sha256.hex(sourceSha.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
+    planned.key =
+        planned.key
+            + "-"
+            + ManifestCodec.Sha256.hex(sourceSha.getBytes(StandardCharsets.UTF_8)).substring(0, 12);
     return s.exists(planned.key) ? storedCopy(s, planned, link, fs) : null;
   }
 
   private static BulkLoad record(BulkLoadManifest load, String commitKey) {
     List<BulkLoadFile> files = new ArrayList<>();
     for (BaseImageFile f : load.files) {
-      files.add(BulkLoadFile.newBuilder().setFamily(f.family).setName(f.name).setKey(f.key).setSize(f.size).setSha256(f.sha256).build());
+      files.add(
+          BulkLoadFile.newBuilder()
+              .setFamily(f.family)
+              .setName(f.name)
+              .setKey(f.key)
+              .setSize(f.size)
+              .setSha256(f.sha256)
+              .build());
     }
     return BulkLoad.newBuilder()
         .setTable(load.table)
         .setRegion(load.region)
         .setWriteTime(load.writeTime)
         .setSequenceId(load.sequenceId)
-        .setQueue(QueueId.newBuilder().setServer(load.queueServer).setWalGroup(load.queueWalGroup).build())
+        .setQueue(
+            QueueId.newBuilder()
+                .setServer(load.queueServer)
+                .setWalGroup(load.queueWalGroup)
+                .build())
         .setFiles(files)
         .setCommitKey(commitKey)
         .build();

@@ -32,7 +32,8 @@ final class ClusterSnapshotChore implements AutoCloseable {
   private long published;
   private boolean failing;
 
-  ClusterSnapshotChore(Configuration conf, String peerId, String name, EditSink sink, long intervalMs) {
+  ClusterSnapshotChore(
+      Configuration conf, String peerId, String name, EditSink sink, long intervalMs) {
     this.conf = conf;
     this.peerId = peerId;
     this.name = name;
@@ -46,7 +47,10 @@ final class ClusterSnapshotChore implements AutoCloseable {
     thread.start();
   }
 
-  /** Reads and publishes a snapshot now instead of at the end of the pause (a restore point asked for one). */
+  /**
+   * Reads and publishes a snapshot now instead of at the end of the pause (a restore point asked
+   * for one).
+   */
   void publishNow() {
     synchronized (wake) {
       wake.notifyAll();
@@ -89,7 +93,11 @@ final class ClusterSnapshotChore implements AutoCloseable {
         return;
       }
       if (!failing) {
-        LOG.warn("cluster snapshot of peer {} failed, retrying every {} ms (the checkpoint waits meanwhile): {}", peerId, intervalMs, e.toString());
+        LOG.warn(
+            "cluster snapshot of peer {} failed, retrying every {} ms (the checkpoint waits meanwhile): {}",
+            peerId,
+            intervalMs,
+            e.toString());
         failing = true;
       }
       // A broken ZooKeeper session does not come back: start a new one next time.

@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The HBase side of Rewind: a replication endpoint (HBase 2.6) that ships every WAL entry of the
  * peer's queues to Kafka through {@link EditPublisher}, one {@code edits} record per row. Add it as
- * a replication peer on every RegionServer (docs/hbase-endpoint.md); its settings come from
- * the peer configuration ({@link EndpointSettings}).
+ * a replication peer on every RegionServer (docs/hbase-endpoint.md); its settings come from the
+ * peer configuration ({@link EndpointSettings}).
  *
  * <p>HBase creates one instance per replication source: the region server's own queue of the peer,
  * and one per queue it claimed from a dead server. Each instance:
@@ -47,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>returns true from {@link #replicate} only once Kafka acknowledged the whole batch, so HBase
  *       stores the queue position only then; false (logged) makes HBase retry the same batch;
- *   <li>turns entries of HBase's replication marker chore into markers ({@link MarkerSource#CHORE}),
- *       never into edits, and after each acknowledged batch of edits publishes a
- *       {@link MarkerSource#BATCH} marker for the queue it shipped;
+ *   <li>turns entries of HBase's replication marker chore into markers ({@link
+ *       MarkerSource#CHORE}), never into edits, and after each acknowledged batch of edits
+ *       publishes a {@link MarkerSource#BATCH} marker for the queue it shipped;
  *   <li>publishes the descriptor of each table the first time it ships one of its edits and
  *       whenever the descriptor changed;
  *   <li>on a bulk-load marker, copies the files it names into the store and commits the load
@@ -57,15 +57,15 @@ import org.slf4j.LoggerFactory;
  *       replication off (the marker then reaches only this endpoint, whose scope filter lets it
  *       pass), or without {@code store.uri}, it cannot, and says so with a {@link
  *       MarkerSource#BULK_LOAD} marker naming the fix;
- *   <li>for the server's own queue, runs the {@link ClusterSnapshotChore} that publishes the
- *       peer's queue storage as consistent cuts, and answers restore-point requests from the
- *       control topic ({@link PointRequests}) with replication markers in the server's WALs.
+ *   <li>for the server's own queue, runs the {@link ClusterSnapshotChore} that publishes the peer's
+ *       queue storage as consistent cuts, and answers restore-point requests from the control topic
+ *       ({@link PointRequests}) with replication markers in the server's WALs.
  * </ul>
  *
- * <p>A queue is named (originating server with start code, WAL group) from
- * {@code ReplicateContext.getWalGroupId()}, the WAL group's prefix: for a claimed queue it names the
- * dead server, as the queue id of the claimed queue does ({@code <peer>-<dead server>}), so its
- * identity survives the claim ({@link QueueIdentity}).
+ * <p>A queue is named (originating server with start code, WAL group) from {@code
+ * ReplicateContext.getWalGroupId()}, the WAL group's prefix: for a claimed queue it names the dead
+ * server, as the queue id of the claimed queue does ({@code <peer>-<dead server>}), so its identity
+ * survives the claim ({@link QueueIdentity}).
  */
 public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
 
@@ -80,16 +80,23 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   private ClusterSnapshotChore snapshots;
   private PointRequests points;
   private ScheduledExecutorService pointAnswers;
-  /** Newest write time shipped per WAL group: several shipper threads (multiwal) may call replicate at once. */
+
+  /**
+   * Newest write time shipped per WAL group: several shipper threads (multiwal) may call replicate
+   * at once.
+   */
   private final Map<String, Long> newestShipped = new ConcurrentHashMap<>();
+
   private final Map<String, TableDescriptor> publishedTables = new ConcurrentHashMap<>();
   private final AtomicLong editsShipped = new AtomicLong();
   private final AtomicLong markersShipped = new AtomicLong();
   private final AtomicLong failedBatches = new AtomicLong();
   private final Set<String> bulkLoadWarned = ConcurrentHashMap.newKeySet();
   private final AtomicLong bulkLoadsCaptured = new AtomicLong();
+
   /** Null without {@code store.uri} in the peer's configuration: bulk loads cannot be captured. */
   private BulkLoadCapture bulkLoads;
+
   private boolean bulkLoadReplication;
 
   @Override
@@ -99,16 +106,26 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       this.settings = new EndpointSettings(context.getPeerConfig().getConfiguration());
       KafkaClientCheck.check(settings.rewindConfig());
     } catch (IllegalArgumentException | ConfigException e) {
-      // HBase retries a failed init with a growing pause, logging this each time: the peer ships nothing until it is fixed.
-      LOG.error("Rewind backup endpoint of peer {} refused its settings: {}", context.getPeerId(), e.getMessage());
+      // HBase retries a failed init with a growing pause, logging this each time: the peer ships
+      // nothing until it is fixed.
+      LOG.error(
+          "Rewind backup endpoint of peer {} refused its settings: {}",
+          context.getPeerId(),
+          e.getMessage());
       throw new IOException(e.getMessage(), e);
     }
-    // The MetricsSource of an endpoint is named after its queue id: the peer id, or <peer>-<dead server> once claimed.
-    this.queueId = context.getMetrics() == null ? context.getPeerId() : context.getMetrics().getPeerID();
+    // The MetricsSource of an endpoint is named after its queue id: the peer id, or <peer>-<dead
+    // server> once claimed.
+    this.queueId =
+        context.getMetrics() == null ? context.getPeerId() : context.getMetrics().getPeerID();
     this.recovered = QueueIdentity.isRecovered(queueId, context.getPeerId());
-    String holder = context.getAbortable() instanceof Server ? ((Server) context.getAbortable()).getServerName().getServerName() : "unknown-server";
+    String holder =
+        context.getAbortable() instanceof Server
+            ? ((Server) context.getAbortable()).getServerName().getServerName()
+            : "unknown-server";
     this.name = sanitize(holder + "-" + queueId) + "-" + INSTANCES.incrementAndGet();
-    this.bulkLoadReplication = ReplicationUtils.isReplicationForBulkLoadDataEnabled(context.getLocalConfiguration());
+    this.bulkLoadReplication =
+        ReplicationUtils.isReplicationForBulkLoadDataEnabled(context.getLocalConfiguration());
   }
 
   /**
@@ -139,17 +156,31 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         bulkLoads = new BulkLoadCapture(ctx.getLocalConfiguration(), settings.rewindConfig(), name);
       }
       if (!recovered && settings.snapshotsEnabled()) {
-        snapshots = new ClusterSnapshotChore(ctx.getLocalConfiguration(), ctx.getPeerId(), name, sink, settings.snapshotIntervalMs());
+        snapshots =
+            new ClusterSnapshotChore(
+                ctx.getLocalConfiguration(),
+                ctx.getPeerId(),
+                name,
+                sink,
+                settings.snapshotIntervalMs());
         snapshots.start();
-        pointAnswers = Executors.newSingleThreadScheduledExecutor(r -> {
-          Thread t = new Thread(r, "rewind-point-answers-" + name);
-          t.setDaemon(true);
-          return t;
-        });
+        pointAnswers =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "rewind-point-answers-" + name);
+                  t.setDaemon(true);
+                  return t;
+                });
         points = new PointRequests(settings.rewindConfig(), name + "-points", this::answerPoint);
       }
-      LOG.info("Rewind backup endpoint {} started for {} queue {} of peer {}: Kafka {}, topics {}*", name, recovered ? "claimed" : "own",
-          queueId, ctx.getPeerId(), settings.rewindConfig().bootstrapServers(), settings.rewindConfig().topicPrefix());
+      LOG.info(
+          "Rewind backup endpoint {} started for {} queue {} of peer {}: Kafka {}, topics {}*",
+          name,
+          recovered ? "claimed" : "own",
+          queueId,
+          ctx.getPeerId(),
+          settings.rewindConfig().bootstrapServers(),
+          settings.rewindConfig().topicPrefix());
       notifyStarted();
     } catch (RuntimeException | LinkageError e) {
       LOG.error("Rewind backup endpoint {} cannot start: {}", name, e.toString(), e);
@@ -172,8 +203,13 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     if (bulkLoads != null) {
       bulkLoads.close();
     }
-    LOG.info("Rewind backup endpoint {} stopped: {} edits, {} bulk loads and {} markers shipped, {} batches retried", name,
-        editsShipped.get(), bulkLoadsCaptured.get(), markersShipped.get(), failedBatches.get());
+    LOG.info(
+        "Rewind backup endpoint {} stopped: {} edits, {} bulk loads and {} markers shipped, {} batches retried",
+        name,
+        editsShipped.get(),
+        bulkLoadsCaptured.get(),
+        markersShipped.get(),
+        failedBatches.get());
     notifyStopped();
   }
 
@@ -184,23 +220,38 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
    * never waits, and nothing here replies to the requester.
    */
   private void answerPoint(RollRequest request) {
-    long delay = request.getPointTime() + settings.rewindConfig().marginMs() + 1 - System.currentTimeMillis();
-    pointAnswers.schedule(() -> {
-      try {
-        int wals = WalMarkers.write(ctx.getAbortable());
-        snapshots.publishNow();
-        LOG.info("restore point {}: replication markers written to {} WALs", request.getPointName(), wals);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("restore point {}: no replication marker written ({}); the marker chore's next one answers it", request.getPointName(),
-            e.toString());
-      }
-    }, Math.max(0, delay), TimeUnit.MILLISECONDS);
+    long delay =
+        request.getPointTime()
+            + settings.rewindConfig().marginMs()
+            + 1
+            - System.currentTimeMillis();
+    pointAnswers.schedule(
+        () -> {
+          try {
+            int wals = WalMarkers.write(ctx.getAbortable());
+            snapshots.publishNow();
+            LOG.info(
+                "restore point {}: replication markers written to {} WALs",
+                request.getPointName(),
+                wals);
+          } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                "restore point {}: no replication marker written ({}); the marker chore's next one answers it",
+                request.getPointName(),
+                e.toString());
+          }
+        },
+        Math.max(0, delay),
+        TimeUnit.MILLISECONDS);
   }
 
-  /** A stable id of the sink "cluster": Kafka is no HBase cluster, so HBase must not see a cycle. */
+  /**
+   * A stable id of the sink "cluster": Kafka is no HBase cluster, so HBase must not see a cycle.
+   */
   @Override
   public UUID getPeerUUID() {
-    return UUID.nameUUIDFromBytes(("rewind-kafka-backup:" + ctx.getPeerId()).getBytes(StandardCharsets.UTF_8));
+    return UUID.nameUUIDFromBytes(
+        ("rewind-kafka-backup:" + ctx.getPeerId()).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The sink is Kafka, not this cluster: a peer on the cluster it backs up is the normal case. */
@@ -233,19 +284,26 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         for (BulkLoadDescriptor marker : WalEntries.bulkLoads(entry)) {
           String table = TableDescriptors.tableName(entry.getKey().getTableName());
           if (!backedUp(entry.getKey().getTableName())) {
-            continue; // let through by the scope filter while HBase clears every marker's scopes: a table outside the backup
+            continue; // let through by the scope filter while HBase clears every marker's scopes: a
+            // table outside the backup
           }
           String why = whyNotCaptured(table);
           if (why == null) {
-            // The files go to the store, and only then anything of the batch to Kafka: a claim past this
+            // The files go to the store, and only then anything of the batch to Kafka: a claim past
+            // this
             // load implies its files are durable.
-            captured.add(bulkLoads.capture(marker, entry.getKey().getWriteTime(), queue, s.editsPartitions()));
+            captured.add(
+                bulkLoads.capture(
+                    marker, entry.getKey().getWriteTime(), queue, s.editsPartitions()));
             tables.add(entry.getKey().getTableName());
           } else {
             notCaptured = why;
             if (bulkLoadWarned.add(table)) {
-              LOG.warn("a bulk load into {} (region {}) passed through the replication peer and cannot be captured: {}", table,
-                  marker.getEncodedRegionName().toStringUtf8(), why);
+              LOG.warn(
+                  "a bulk load into {} (region {}) passed through the replication peer and cannot be captured: {}",
+                  table,
+                  marker.getEncodedRegionName().toStringUtf8(),
+                  why);
             }
           }
         }
@@ -260,9 +318,12 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
         bulkLoadsCaptured.incrementAndGet();
       }
       if (newest != Long.MIN_VALUE) {
-        // A BULK_LOAD marker is a claim like the others, and tells `rewind status` that a bulk load's data is not backed up.
-        MarkerSource source = notCaptured != null ? MarkerSource.BULK_LOAD : edits.isEmpty() && captured.isEmpty() ? MarkerSource.CHORE
-            : MarkerSource.BATCH;
+        // A BULK_LOAD marker is a claim like the others, and tells `rewind status` that a bulk
+        // load's data is not backed up.
+        MarkerSource source =
+            notCaptured != null
+                ? MarkerSource.BULK_LOAD
+                : edits.isEmpty() && captured.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH;
         s.publishMarker(queue, newest, source, notCaptured == null ? "" : notCaptured);
         markersShipped.incrementAndGet();
         newestShipped.put(walGroup, newest);
@@ -270,16 +331,23 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       return true;
     } catch (IOException | RuntimeException e) {
       failedBatches.incrementAndGet();
-      LOG.warn("Rewind backup endpoint {}: batch of {} WAL entries of queue {} was not made durable (Kafka, or the store for a bulk"
-          + " load); HBase will retry it: {}", name, context.getEntries().size(), queue.getServer() + "/" + walGroup, e.toString());
+      LOG.warn(
+          "Rewind backup endpoint {}: batch of {} WAL entries of queue {} was not made durable (Kafka, or the store for a bulk"
+              + " load); HBase will retry it: {}",
+          name,
+          context.getEntries().size(),
+          queue.getServer() + "/" + walGroup,
+          e.toString());
       return false;
     }
   }
 
   /** Whether a family of the table has replication scope 1: the table is backed up. */
   private boolean backedUp(TableName table) throws IOException {
-    org.apache.hadoop.hbase.client.TableDescriptor d = ctx.getTableDescriptors() == null ? null : ctx.getTableDescriptors().get(table);
-    return d != null && java.util.Arrays.stream(d.getColumnFamilies()).anyMatch(f -> f.getScope() != 0);
+    org.apache.hadoop.hbase.client.TableDescriptor d =
+        ctx.getTableDescriptors() == null ? null : ctx.getTableDescriptors().get(table);
+    return d != null
+        && java.util.Arrays.stream(d.getColumnFamilies()).anyMatch(f -> f.getScope() != 0);
   }
 
   /** Null when a bulk load into the table can be captured; else why not, with the fix. */
@@ -287,11 +355,19 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
     if (!bulkLoadReplication) {
       return "bulk-load replication is off on this region server, so HBase neither keeps the loaded files for the peer nor hands"
           + " it their names: set hbase.replication.bulkload.enabled=true and hbase.replication.cluster.id in every hbase-site.xml,"
-          + " restart, then take a base of " + table + " (rewind base --tables " + table + ") to back up what was loaded";
+          + " restart, then take a base of "
+          + table
+          + " (rewind base --tables "
+          + table
+          + ") to back up what was loaded";
     }
     if (bulkLoads == null) {
       return "the replication peer has no store.uri, so the endpoint cannot copy the loaded files: add it with update_peer_config"
-          + " (docs/hbase-endpoint.md), then take a base of " + table + " (rewind base --tables " + table + ")";
+          + " (docs/hbase-endpoint.md), then take a base of "
+          + table
+          + " (rewind base --tables "
+          + table
+          + ")";
     }
     return null;
   }
@@ -305,17 +381,24 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
       try {
         hbaseDescriptor = ctx.getTableDescriptors().get(t);
       } catch (IOException e) {
-        LOG.warn("cannot read the descriptor of {} to publish it: {}; will try with the next batch", t, e.toString());
+        LOG.warn(
+            "cannot read the descriptor of {} to publish it: {}; will try with the next batch",
+            t,
+            e.toString());
         continue;
       }
       if (hbaseDescriptor == null) {
         continue;
       }
-      TableDescriptor current = TableDescriptors.toAvro(hbaseDescriptor, System.currentTimeMillis());
+      TableDescriptor current =
+          TableDescriptors.toAvro(hbaseDescriptor, System.currentTimeMillis());
       if (!TableDescriptors.sameContent(publishedTables.get(current.getTable()), current)) {
         s.publishTable(current);
         publishedTables.put(current.getTable(), current);
-        LOG.info("published the descriptor of {} ({} families)", current.getTable(), current.getFamilies().size());
+        LOG.info(
+            "published the descriptor of {} ({} families)",
+            current.getTable(),
+            current.getFamilies().size());
       }
     }
   }

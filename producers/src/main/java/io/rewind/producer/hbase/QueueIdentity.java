@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
  * (the URL-encoded name of the server that created it, {@code host%2Cport%2Cstartcode}, plus a
  * {@code .group} part under multiwal) followed by {@code .<creation time in ms>}. The WAL group id
  * that {@code ReplicateContext.getWalGroupId()} gives is that prefix, so a queue's identity
- * (originating server with start code, WAL group) is the same on the server that created it, on
- * the survivor that claimed it, and in the queue storage: it survives a claim. Pure.
+ * (originating server with start code, WAL group) is the same on the server that created it, on the
+ * survivor that claimed it, and in the queue storage: it survives a claim. Pure.
  */
 public final class QueueIdentity {
 
@@ -24,9 +24,15 @@ public final class QueueIdentity {
 
   private QueueIdentity() {}
 
-  /** The queue shipping a WAL group: server = the decoded originating server, walGroup = the group id as given. */
+  /**
+   * The queue shipping a WAL group: server = the decoded originating server, walGroup = the group
+   * id as given.
+   */
   public static QueueId ofWalGroup(String walGroupId) {
-    return QueueId.newBuilder().setServer(originatingServer(walGroupId)).setWalGroup(walGroupId).build();
+    return QueueId.newBuilder()
+        .setServer(originatingServer(walGroupId))
+        .setWalGroup(walGroupId)
+        .build();
   }
 
   /** {@code host,port,startcode} of the server that created the group's WALs. */
@@ -68,7 +74,9 @@ public final class QueueIdentity {
     Matcher m = WAL_NAME.matcher(walName);
     if (!m.matches()) {
       throw new IllegalArgumentException(
-          "'" + walName + "' is not a WAL name of the form <prefix>.<creation time in ms>: is the WAL provider one HBase 2.6 ships?");
+          "'"
+              + walName
+              + "' is not a WAL name of the form <prefix>.<creation time in ms>: is the WAL provider one HBase 2.6 ships?");
     }
     return m;
   }

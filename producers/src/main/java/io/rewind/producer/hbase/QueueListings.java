@@ -17,8 +17,11 @@ public final class QueueListings {
 
   private QueueListings() {}
 
-  /** @param storage holder -> queue id -> WAL names, as read in one consistent cut */
-  public static List<ListedQueue> of(Map<String, Map<String, List<String>>> storage, String peerId) {
+  /**
+   * @param storage holder -> queue id -> WAL names, as read in one consistent cut
+   */
+  public static List<ListedQueue> of(
+      Map<String, Map<String, List<String>>> storage, String peerId) {
     Map<String, ListedQueue> byKey = new TreeMap<>();
     storage.forEach(
         (holder, queues) ->
@@ -33,14 +36,17 @@ public final class QueueListings {
                       continue;
                     }
                     long start = QueueIdentity.walStartTime(wal);
-                    long[] g = groups.computeIfAbsent(QueueIdentity.walGroupOf(wal), k -> new long[] {Long.MAX_VALUE, 0});
+                    long[] g =
+                        groups.computeIfAbsent(
+                            QueueIdentity.walGroupOf(wal), k -> new long[] {Long.MAX_VALUE, 0});
                     g[0] = Math.min(g[0], start);
                     g[1]++;
                   }
                   groups.forEach(
                       (group, g) -> {
                         QueueId queue = QueueIdentity.ofWalGroup(group);
-                        // A group listed by two holders cannot happen (a claim is atomic); keep the oldest start if it did.
+                        // A group listed by two holders cannot happen (a claim is atomic); keep the
+                        // oldest start if it did.
                         String key = queue.getServer() + "/" + queue.getWalGroup();
                         ListedQueue existing = byKey.get(key);
                         if (existing == null || existing.oldestWalStart() > g[0]) {

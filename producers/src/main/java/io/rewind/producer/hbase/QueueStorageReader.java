@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * id>/<WAL>}) as one consistent cut. A claim moves a queue between holders in one ZooKeeper multi
  * that also bumps the child version (cversion) of the queues znode (HBASE-26482), so a listing
  * taken between two equal reads of that cversion saw no claim: it cannot have missed a queue in
- * flight and mistaken it for a removed one. HBase's WAL cleaner reads the same way
- * ({@code ZKReplicationQueueStorage.getAllWALs}).
+ * flight and mistaken it for a removed one. HBase's WAL cleaner reads the same way ({@code
+ * ZKReplicationQueueStorage.getAllWALs}).
  */
 final class QueueStorageReader implements Closeable {
 
@@ -35,6 +35,7 @@ final class QueueStorageReader implements Closeable {
   static final class Cut {
     /** Taken before the read began: every queue that exists now was listed by then, or is newer. */
     final long readTime;
+
     /** holder -> queue id -> WAL names */
     final Map<String, Map<String, List<String>>> queues;
 
@@ -73,13 +74,24 @@ final class QueueStorageReader implements Closeable {
         if (before == after) {
           return new Cut(readTime, queues);
         }
-        LOG.debug("replication queue storage changed during the read (cversion {} -> {}), reading again", before, after);
+        LOG.debug(
+            "replication queue storage changed during the read (cversion {} -> {}), reading again",
+            before,
+            after);
       }
     } catch (ReplicationException | KeeperException e) {
-      throw new IOException("cannot read HBase's replication queue storage under " + queuesZNode + ": " + e.getMessage(), e);
+      throw new IOException(
+          "cannot read HBase's replication queue storage under "
+              + queuesZNode
+              + ": "
+              + e.getMessage(),
+          e);
     }
     throw new IOException(
-        "the replication queue storage under " + queuesZNode + " changed during each of " + MAX_ATTEMPTS
+        "the replication queue storage under "
+            + queuesZNode
+            + " changed during each of "
+            + MAX_ATTEMPTS
             + " reads (queues being claimed): no consistent cut this time; the next read will try again");
   }
 
@@ -106,7 +118,11 @@ final class QueueStorageReader implements Closeable {
     @Override
     public void abort(String why, Throwable e) {
       aborted = true;
-      LOG.warn("{}: ZooKeeper session failed ({}); cluster snapshots pause until it recovers", name, why, e);
+      LOG.warn(
+          "{}: ZooKeeper session failed ({}); cluster snapshots pause until it recovers",
+          name,
+          why,
+          e);
     }
 
     @Override

@@ -8,12 +8,12 @@ import org.apache.hadoop.hbase.replication.WALEntryFilter;
 import org.apache.hadoop.hbase.wal.WAL;
 
 /**
- * HBase's {@link ScopeWALEntryFilter} (cells of families with replication scope 1 only), except
- * for bulk-load markers whose entry has no scopes at all: HBase clears them when bulk-load
- * replication is off, and would drop the marker. Letting it through tells the endpoint that a bulk
- * load happened that it cannot capture, so `rewind status` can say so; with bulk-load replication
- * on, markers keep their scopes and HBase's rules apply (stores of families not replicated are
- * removed from the marker).
+ * HBase's {@link ScopeWALEntryFilter} (cells of families with replication scope 1 only), except for
+ * bulk-load markers whose entry has no scopes at all: HBase clears them when bulk-load replication
+ * is off, and would drop the marker. Letting it through tells the endpoint that a bulk load
+ * happened that it cannot capture, so `rewind status` can say so; with bulk-load replication on,
+ * markers keep their scopes and HBase's rules apply (stores of families not replicated are removed
+ * from the marker).
  */
 final class ScopeFilter implements WALEntryFilter, WALCellFilter {
 
@@ -30,7 +30,9 @@ final class ScopeFilter implements WALEntryFilter, WALCellFilter {
 
   @Override
   public WAL.Entry filter(WAL.Entry entry) {
-    if (!bulkLoadReplication && unscoped(entry) && entry.getEdit().getCells().stream().anyMatch(WalEntries::isBulkLoad)) {
+    if (!bulkLoadReplication
+        && unscoped(entry)
+        && entry.getEdit().getCells().stream().anyMatch(WalEntries::isBulkLoad)) {
       return entry;
     }
     return hbase.filter(entry);

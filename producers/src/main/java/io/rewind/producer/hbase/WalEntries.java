@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.CellUtil;
-import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.hbase.shaded.protobuf.generated.WALProtos.BulkLoadDescriptor;
+import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.hbase.wal.WAL;
 import org.apache.hadoop.hbase.wal.WALEdit;
 import org.apache.hadoop.hbase.wal.WALKeyImpl;
@@ -40,16 +40,29 @@ final class WalEntries {
       }
       cells.add(
           new WalCell(
-              CellUtil.cloneRow(c), CellUtil.cloneFamily(c), CellUtil.cloneQualifier(c), c.getTimestamp(), typeOf(c), CellUtil.cloneValue(c)));
+              CellUtil.cloneRow(c),
+              CellUtil.cloneFamily(c),
+              CellUtil.cloneQualifier(c),
+              c.getTimestamp(),
+              typeOf(c),
+              CellUtil.cloneValue(c)));
     }
     if (cells.isEmpty()) {
       return null;
     }
     return new WalEntry(
-        TableDescriptors.tableName(key.getTableName()), Bytes.toString(key.getEncodedRegionName()), key.getWriteTime(), key.getSequenceId(), queue, cells);
+        TableDescriptors.tableName(key.getTableName()),
+        Bytes.toString(key.getEncodedRegionName()),
+        key.getWriteTime(),
+        key.getSequenceId(),
+        queue,
+        cells);
   }
 
-  /** True when the cell is a bulk-load marker: the loaded files are not in the WAL, only their names. */
+  /**
+   * True when the cell is a bulk-load marker: the loaded files are not in the WAL, only their
+   * names.
+   */
   static boolean isBulkLoad(Cell c) {
     return CellUtil.matchingColumn(c, WALEdit.METAFAMILY, WALEdit.BULK_LOAD);
   }
@@ -66,6 +79,9 @@ final class WalEntries {
   }
 
   static CellType typeOf(Cell c) {
-    return CellTypes.toAvro(c.getType()).orElseThrow(() -> new IllegalArgumentException("WAL cell of unknown type " + c.getType() + ": " + c));
+    return CellTypes.toAvro(c.getType())
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException("WAL cell of unknown type " + c.getType() + ": " + c));
   }
 }

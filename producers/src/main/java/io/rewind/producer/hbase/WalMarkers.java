@@ -27,7 +27,10 @@ final class WalMarkers {
 
   private WalMarkers() {}
 
-  /** @return the WALs marked; 0 when the server hosts no region (nothing to claim) or is not a region server */
+  /**
+   * @return the WALs marked; 0 when the server hosts no region (nothing to claim) or is not a
+   *     region server
+   */
   static int write(Abortable server) throws IOException {
     if (!(server instanceof RegionServerServices)) {
       return 0;

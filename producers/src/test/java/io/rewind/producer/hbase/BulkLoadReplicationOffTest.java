@@ -40,8 +40,8 @@ import org.junit.jupiter.api.TestInstance;
  * With HBase's bulk-load replication off, HBase neither keeps bulk-loaded files for the peer nor
  * hands it their names (it clears the marker's scopes); the endpoint's scope filter still lets the
  * marker through, so a bulk load into a backed-up table is reported, with why and the fix, in a
- * BULK_LOAD marker that `rewind status` turns into an alert, and nothing is captured. A bulk load into
- * a table outside the backup says nothing.
+ * BULK_LOAD marker that `rewind status` turns into an alert, and nothing is captured. A bulk load
+ * into a table outside the backup says nothing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BulkLoadReplicationOffTest {
@@ -53,14 +53,24 @@ class BulkLoadReplicationOffTest {
 
   @BeforeAll
   void start() throws Exception {
-    stack = EmbeddedStack.builder().editsPartitions(2).withHBase(true).hbaseRegionServers(1)
-        .hbaseConfig("hbase.replication.bulkload.enabled", "false").start();
+    stack =
+        EmbeddedStack.builder()
+            .editsPartitions(2)
+            .withHBase(true)
+            .hbaseRegionServers(1)
+            .hbaseConfig("hbase.replication.bulkload.enabled", "false")
+            .start();
     hbase = stack.hbase().orElseThrow();
     try (Admin admin = hbase.connection().getAdmin()) {
       admin.createNamespace(NamespaceDescriptor.create("off").build());
       for (String name : List.of("backedup", "outside")) {
-        admin.createTable(TableDescriptorBuilder.newBuilder(TableName.valueOf("off", name))
-            .setColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(F).setScope(name.equals("backedup") ? 1 : 0).build()).build());
+        admin.createTable(
+            TableDescriptorBuilder.newBuilder(TableName.valueOf("off", name))
+                .setColumnFamily(
+                    ColumnFamilyDescriptorBuilder.newBuilder(F)
+                        .setScope(name.equals("backedup") ? 1 : 0)
+                        .build())
+                .build());
       }
     }
   }
@@ -77,10 +87,18 @@ class BulkLoadReplicationOffTest {
     bulkLoad(TableName.valueOf("off", "outside"));
     bulkLoad(TableName.valueOf("off", "backedup"));
 
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(bulkLoadMarkers()).isNotEmpty());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(bulkLoadMarkers()).isNotEmpty());
     List<Marker> markers = bulkLoadMarkers();
-    assertThat(markers).allSatisfy(m -> assertThat(m.getReason())
-        .contains("bulk-load replication is off", "hbase.replication.bulkload.enabled=true", "rewind base --tables off:backedup"));
+    assertThat(markers)
+        .allSatisfy(
+            m ->
+                assertThat(m.getReason())
+                    .contains(
+                        "bulk-load replication is off",
+                        "hbase.replication.bulkload.enabled=true",
+                        "rewind base --tables off:backedup"));
     try (ObjectStore store = ObjectStore.open(stack.config())) {
       assertThat(store.list("bulkloads")).as("nothing captured").isEmpty();
     }
@@ -91,10 +109,15 @@ class BulkLoadReplicationOffTest {
     Configuration conf = hbase.configuration();
     FileSystem fs = FileSystem.get(conf);
     Path dir = fs.makeQualified(new Path("/tmp/bulkload-" + table.getQualifierAsString()));
-    try (HFile.Writer w = HFile.getWriterFactory(conf, CacheConfig.DISABLED).withPath(fs, new Path(new Path(dir, "f"), "hfile"))
-        .withFileContext(new HFileContextBuilder().build()).create()) {
-      w.append(new KeyValue(Bytes.toBytes("a"), F, Bytes.toBytes("q"), 1L, Bytes.toBytes("loaded")));
-      w.append(new KeyValue(Bytes.toBytes("b"), F, Bytes.toBytes("q"), 1L, Bytes.toBytes("loaded")));
+    try (HFile.Writer w =
+        HFile.getWriterFactory(conf, CacheConfig.DISABLED)
+            .withPath(fs, new Path(new Path(dir, "f"), "hfile"))
+            .withFileContext(new HFileContextBuilder().build())
+            .create()) {
+      w.append(
+          new KeyValue(Bytes.toBytes("a"), F, Bytes.toBytes("q"), 1L, Bytes.toBytes("loaded")));
+      w.append(
+          new KeyValue(Bytes.toBytes("b"), F, Bytes.toBytes("q"), 1L, Bytes.toBytes("loaded")));
     }
     BulkLoadHFiles.create(conf).bulkLoad(table, dir);
   }
@@ -111,7 +134,8 @@ class BulkLoadReplicationOffTest {
       long end = consumer.endOffsets(List.of(tp)).get(tp);
       while (consumer.position(tp) < end) {
         for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-          if (decoder.deserialize(r.topic(), r.headers(), r.value()).getBody() instanceof Marker m && m.getSource() == MarkerSource.BULK_LOAD) {
+          if (decoder.deserialize(r.topic(), r.headers(), r.value()).getBody() instanceof Marker m
+              && m.getSource() == MarkerSource.BULK_LOAD) {
             markers.add(m);
           }
         }

@@ -30,15 +30,18 @@ class QueueIdentityTest {
   void walNameGivesItsGroupAndCreationTime() {
     assertThat(QueueIdentity.walGroupOf(RS1 + ".1700000005000")).isEqualTo(RS1);
     assertThat(QueueIdentity.walStartTime(RS1 + ".1700000005000")).isEqualTo(1700000005000L);
-    assertThat(QueueIdentity.walGroupOf(RS1 + ".regiongroup-0.1700000005000")).isEqualTo(RS1 + ".regiongroup-0");
-    assertThatThrownBy(() -> QueueIdentity.walStartTime("not-a-wal")).hasMessageContaining("not a WAL name");
+    assertThat(QueueIdentity.walGroupOf(RS1 + ".regiongroup-0.1700000005000"))
+        .isEqualTo(RS1 + ".regiongroup-0");
+    assertThatThrownBy(() -> QueueIdentity.walStartTime("not-a-wal"))
+        .hasMessageContaining("not a WAL name");
   }
 
   @Test
   void claimedQueueIdsBelongToThePeerAndAreRecovered() {
     assertThat(QueueIdentity.belongsToPeer("rewind", "rewind")).isTrue();
     assertThat(QueueIdentity.isRecovered("rewind", "rewind")).isFalse();
-    assertThat(QueueIdentity.isRecovered("rewind-127.0.0.1,40001,1700000000001", "rewind")).isTrue();
+    assertThat(QueueIdentity.isRecovered("rewind-127.0.0.1,40001,1700000000001", "rewind"))
+        .isTrue();
     assertThat(QueueIdentity.belongsToPeer("rewinder", "rewind")).isFalse();
     assertThat(QueueIdentity.belongsToPeer("other", "rewind")).isFalse();
   }
@@ -49,7 +52,9 @@ class QueueIdentityTest {
     Map<String, List<String>> rs2 = new LinkedHashMap<>();
     rs2.put("rewind", List.of(RS2 + ".1700000009000", RS2 + ".1700000007000"));
     // RS1 died: RS2 claimed its queue, whose WALs still name RS1.
-    rs2.put("rewind-127.0.0.1,40001,1700000000001", List.of(RS1 + ".1700000003000", RS1 + ".1700000004000"));
+    rs2.put(
+        "rewind-127.0.0.1,40001,1700000000001",
+        List.of(RS1 + ".1700000003000", RS1 + ".1700000004000"));
     rs2.put("another-peer", List.of(RS2 + ".1700000001000"));
     storage.put("127.0.0.1,40002,1700000000002", rs2);
 

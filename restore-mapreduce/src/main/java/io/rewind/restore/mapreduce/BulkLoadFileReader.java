@@ -47,24 +47,35 @@ final class BulkLoadFileReader extends RecordReader<RowEditKey, BytesWritable> {
     org.apache.hadoop.fs.Path stagedPath = new org.apache.hadoop.fs.Path(staged.toUri());
     BulkLoadCells.Read read;
     try (ObjectStore store = ObjectStore.open(config)) {
-      BulkLoadCells.stage(store, KeyRing.fromConfig(config), split.load(), split.file(), local, stagedPath);
+      BulkLoadCells.stage(
+          store, KeyRing.fromConfig(config), split.load(), split.file(), local, stagedPath);
     }
     long[] count = new long[1];
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(entryFile), 1 << 16))) {
-      read = BulkLoadCells.read(split.load(), split.file(), local, stagedPath, conf, split.firstOffset(), (partition, k, offset, v) -> {
-        out.writeInt(k.length);
-        out.write(k);
-        out.writeLong(offset);
-        out.writeInt(v.remaining());
-        out.write(v.array(), v.arrayOffset() + v.position(), v.remaining());
-        count[0]++;
-      });
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(entryFile), 1 << 16))) {
+      read =
+          BulkLoadCells.read(
+              split.load(),
+              split.file(),
+              local,
+              stagedPath,
+              conf,
+              split.firstOffset(),
+              (partition, k, offset, v) -> {
+                out.writeInt(k.length);
+                out.write(k);
+                out.writeLong(offset);
+                out.writeInt(v.remaining());
+                out.write(v.array(), v.arrayOffset() + v.position(), v.remaining());
+                count[0]++;
+              });
     }
     Files.delete(staged);
     entryCount = count[0];
     context.getCounter(RestoreCounters.BULK_LOAD_FILES).increment(1);
     context.getCounter(RestoreCounters.BULK_LOAD_CELLS).increment(read.cells());
-    entries = new DataInputStream(new BufferedInputStream(Files.newInputStream(entryFile), 1 << 16));
+    entries =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(entryFile), 1 << 16));
   }
 
   @Override
@@ -83,7 +94,11 @@ final class BulkLoadFileReader extends RecordReader<RowEditKey, BytesWritable> {
       value.setSize(v);
       entries.readFully(value.getBytes(), 0, v);
     } catch (EOFException e) {
-      throw new IOException("the task's file of bulk-loaded entries under " + dir + " ended early: the task's disk lost it", e);
+      throw new IOException(
+          "the task's file of bulk-loaded entries under "
+              + dir
+              + " ended early: the task's disk lost it",
+          e);
     }
     entriesRead++;
     return true;

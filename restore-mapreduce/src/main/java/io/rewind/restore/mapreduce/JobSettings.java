@@ -33,13 +33,25 @@ final class JobSettings {
   private static final String TARGETS = PREFIX + "targets";
   private static final String FAMILIES = PREFIX + "families";
   private static final String BULK_LOADS = PREFIX + "bulkloads";
-  /** The planned segments, a local file of the driver: splits are computed where the job is submitted. */
+
+  /**
+   * The planned segments, a local file of the driver: splits are computed where the job is
+   * submitted.
+   */
   static final String PLAN_FILE = PREFIX + "plan.file";
 
   private JobSettings() {}
 
-  static void write(Configuration conf, RewindConfig config, long time, long floor, Set<String> tables, String topic,
-      Map<String, TableTimeline.TableAtTime> tablesAt, Map<String, String> targets, Map<String, Map<String, FamilyDescriptor>> families,
+  static void write(
+      Configuration conf,
+      RewindConfig config,
+      long time,
+      long floor,
+      Set<String> tables,
+      String topic,
+      Map<String, TableTimeline.TableAtTime> tablesAt,
+      Map<String, String> targets,
+      Map<String, Map<String, FamilyDescriptor>> families,
       Set<String> bulkLoadsPlanned) {
     conf.setStrings(BULK_LOADS, bulkLoadsPlanned.toArray(new String[0]));
     config.asMap().forEach((k, v) -> conf.set(CONFIG + k, v));
@@ -48,14 +60,21 @@ final class JobSettings {
     conf.set(TABLES, String.join(",", tables));
     conf.set(TOPIC, topic);
     try {
-      conf.set(RULES, Json.MAPPER.writeValueAsString(tablesAt.values().stream().map(TableTimeline.TableAtTime::replayRules).toList()));
+      conf.set(
+          RULES,
+          Json.MAPPER.writeValueAsString(
+              tablesAt.values().stream().map(TableTimeline.TableAtTime::replayRules).toList()));
       conf.set(TARGETS, Json.MAPPER.writeValueAsString(targets));
       Map<String, Map<String, long[]>> settings = new TreeMap<>();
-      families.forEach((t, byFamily) -> {
-        Map<String, long[]> s = new TreeMap<>();
-        byFamily.forEach((f, d) -> s.put(f, new long[] {d.getMaxVersions(), d.getMinVersions(), d.getTtlSeconds()}));
-        settings.put(t, s);
-      });
+      families.forEach(
+          (t, byFamily) -> {
+            Map<String, long[]> s = new TreeMap<>();
+            byFamily.forEach(
+                (f, d) ->
+                    s.put(
+                        f, new long[] {d.getMaxVersions(), d.getMinVersions(), d.getTtlSeconds()}));
+            settings.put(t, s);
+          });
       conf.set(FAMILIES, Json.MAPPER.writeValueAsString(settings));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -90,25 +109,38 @@ final class JobSettings {
   }
 
   static Map<String, TableTimeline.TableAtTime> tablesAt(Configuration conf) throws IOException {
-    List<TableTimeline.ReplayRules> rules = Json.MAPPER.readValue(conf.get(RULES, "[]"), new TypeReference<>() {});
+    List<TableTimeline.ReplayRules> rules =
+        Json.MAPPER.readValue(conf.get(RULES, "[]"), new TypeReference<>() {});
     Map<String, TableTimeline.TableAtTime> at = new HashMap<>();
     rules.forEach(r -> at.put(r.table(), TableTimeline.TableAtTime.of(r)));
     return at;
   }
 
   static Map<String, String> targets(Configuration conf) throws IOException {
-    return Json.MAPPER.readValue(conf.get(TARGETS, "{}"), new TypeReference<TreeMap<String, String>>() {});
+    return Json.MAPPER.readValue(
+        conf.get(TARGETS, "{}"), new TypeReference<TreeMap<String, String>>() {});
   }
 
-  static Map<String, Map<String, FamilyDescriptor>> families(Configuration conf) throws IOException {
-    Map<String, Map<String, long[]>> settings = Json.MAPPER.readValue(conf.get(FAMILIES, "{}"), new TypeReference<>() {});
+  static Map<String, Map<String, FamilyDescriptor>> families(Configuration conf)
+      throws IOException {
+    Map<String, Map<String, long[]>> settings =
+        Json.MAPPER.readValue(conf.get(FAMILIES, "{}"), new TypeReference<>() {});
     Map<String, Map<String, FamilyDescriptor>> families = new HashMap<>();
-    settings.forEach((t, byFamily) -> {
-      Map<String, FamilyDescriptor> f = new HashMap<>();
-      byFamily.forEach((name, s) -> f.put(name, FamilyDescriptor.newBuilder().setName(name).setMaxVersions((int) s[0])
-          .setMinVersions((int) s[1]).setTtlSeconds((int) s[2]).build()));
-      families.put(t, f);
-    });
+    settings.forEach(
+        (t, byFamily) -> {
+          Map<String, FamilyDescriptor> f = new HashMap<>();
+          byFamily.forEach(
+              (name, s) ->
+                  f.put(
+                      name,
+                      FamilyDescriptor.newBuilder()
+                          .setName(name)
+                          .setMaxVersions((int) s[0])
+                          .setMinVersions((int) s[1])
+                          .setTtlSeconds((int) s[2])
+                          .build()));
+          families.put(t, f);
+        });
     return families;
   }
 }

@@ -20,10 +20,10 @@ import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.RegionLocator;
+import org.apache.hadoop.hbase.io.ImmutableBytesWritable;
 import org.apache.hadoop.hbase.mapreduce.HFileOutputFormat2;
 import org.apache.hadoop.hbase.mapreduce.MultiTableHFileOutputFormat;
 import org.apache.hadoop.hbase.tool.BulkLoadHFiles;
-import org.apache.hadoop.hbase.io.ImmutableBytesWritable;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.io.BytesWritable;
 import org.apache.hadoop.io.NullWritable;
@@ -41,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code rewind restore --engine mapreduce}: the replay as one MapReduce job on the YARN cluster the
- * Hadoop configuration names, in the spirit of HBase's WALPlayer with bulk output. Splits are the
- * planned segments ({@link SegmentInputFormat}); map tasks read and verify them and keep the
+ * {@code rewind restore --engine mapreduce}: the replay as one MapReduce job on the YARN cluster
+ * the Hadoop configuration names, in the spirit of HBase's WALPlayer with bulk output. Splits are
+ * the planned segments ({@link SegmentInputFormat}); map tasks read and verify them and keep the
  * restore's edits; the shuffle sorts them by (row key, offset) and a total-order partitioner over
  * the target tables' region boundaries sends each region's rows to one reducer ({@link
  * RestoreReducer}), which replays them with the local engine's row semantics into HFiles
@@ -62,21 +62,42 @@ public final class MapReduceEngine implements ReplayEngine {
   private static final Logger LOG = LoggerFactory.getLogger(MapReduceEngine.class);
   private static final Duration PROGRESS_EVERY = Duration.ofSeconds(10);
   private static final long POLL_MS = 200;
+
   /** Rewind's setting: segment bytes one map task reads at most. */
   public static final String SPLIT_BYTES_SETTING = "restore.mapreduce.split.bytes";
+
   /** The settings of a restore with --engine mapreduce. */
-  public static final ConfigDef CONFIG = new ConfigDef()
-      .define(SPLIT_BYTES_SETTING, Type.LONG, SegmentInputFormat.DEFAULT_SPLIT_BYTES, Range.atLeast(1), Importance.MEDIUM,
-          "Segment bytes one map task of `rewind restore --engine mapreduce` reads at most (a larger segment is read"
-              + " alone).");
-  /** Offsets set aside per bulk-loaded file: more than the edits of any file (one per row, or per MiB of a row). */
+  public static final ConfigDef CONFIG =
+      new ConfigDef()
+          .define(
+              SPLIT_BYTES_SETTING,
+              Type.LONG,
+              SegmentInputFormat.DEFAULT_SPLIT_BYTES,
+              Range.atLeast(1),
+              Importance.MEDIUM,
+              "Segment bytes one map task of `rewind restore --engine mapreduce` reads at most (a larger segment is read"
+                  + " alone).");
+
+  /**
+   * Offsets set aside per bulk-loaded file: more than the edits of any file (one per row, or per
+   * MiB of a row).
+   */
   private static final long FILE_OFFSETS = 1L << 36;
-  /** HFileOutputFormat2's settings (package-private there): its multi-table mode, its tables, and each family's settings. */
+
+  /**
+   * HFileOutputFormat2's settings (package-private there): its multi-table mode, its tables, and
+   * each family's settings.
+   */
   private static final String MULTI_TABLE = "hbase.mapreduce.use.multi.table.hfileoutputformat";
+
   private static final String TABLE_NAMES = "hbase.mapreduce.hfileoutputformat.table.name";
-  private static final List<String> FAMILY_SETTINGS = List.of("hbase.hfileoutputformat.families.compression",
-      "hbase.hfileoutputformat.families.bloomtype", "hbase.hfileoutputformat.families.bloomparam",
-      "hbase.mapreduce.hfileoutputformat.blocksize", "hbase.mapreduce.hfileoutputformat.families.datablock.encoding");
+  private static final List<String> FAMILY_SETTINGS =
+      List.of(
+          "hbase.hfileoutputformat.families.compression",
+          "hbase.hfileoutputformat.families.bloomtype",
+          "hbase.hfileoutputformat.families.bloomparam",
+          "hbase.mapreduce.hfileoutputformat.blocksize",
+          "hbase.mapreduce.hfileoutputformat.families.datablock.encoding");
 
   private final Configuration hadoop;
   private final RewindConfig config;
@@ -87,19 +108,26 @@ public final class MapReduceEngine implements ReplayEngine {
   private Stats stats;
 
   /**
-   * @param hadoop the cluster's configuration (--hadoop-conf, HADOOP_CONF_DIR), with the target HBase's settings
-   * @param config Rewind's settings, handed to the tasks (store, fs.* credentials, key ring file, registry)
+   * @param hadoop the cluster's configuration (--hadoop-conf, HADOOP_CONF_DIR), with the target
+   *     HBase's settings
+   * @param config Rewind's settings, handed to the tasks (store, fs.* credentials, key ring file,
+   *     registry)
    * @param connection the target cluster
-   * @param workRoot where the job writes its HFiles, on the cluster's file system; null for /tmp there
+   * @param workRoot where the job writes its HFiles, on the cluster's file system; null for /tmp
+   *     there
    */
-  public MapReduceEngine(Configuration hadoop, RewindConfig config, Connection connection, Path workRoot) {
+  public MapReduceEngine(
+      Configuration hadoop, RewindConfig config, Connection connection, Path workRoot) {
     this.hadoop = hadoop;
     this.config = config;
     this.connection = connection;
     this.workRoot = workRoot;
   }
 
-  /** The YARN cluster's configuration, given the connection to the target cluster (whose HBase settings it carries). */
+  /**
+   * The YARN cluster's configuration, given the connection to the target cluster (whose HBase
+   * settings it carries).
+   */
   @FunctionalInterface
   public interface Cluster {
     Configuration configuration(Connection target) throws IOException;
@@ -109,7 +137,8 @@ public final class MapReduceEngine implements ReplayEngine {
    * This engine as a {@link io.rewind.restore.RestoreRequest} takes it: made once the restore has
    * connected to its target.
    *
-   * @param workRoot where the job writes its HFiles, on the cluster's file system; null for /tmp there
+   * @param workRoot where the job writes its HFiles, on the cluster's file system; null for /tmp
+   *     there
    */
   public static ReplayEngine.Factory factory(Cluster cluster, RewindConfig config, Path workRoot) {
     return new ReplayEngine.Factory() {
@@ -126,7 +155,8 @@ public final class MapReduceEngine implements ReplayEngine {
   }
 
   /** The job's task classes: tests inject failures with subclasses that fail an attempt. */
-  public MapReduceEngine withTasks(Class<? extends Mapper> mapper, Class<? extends RestoreReducer> reducer) {
+  public MapReduceEngine withTasks(
+      Class<? extends Mapper> mapper, Class<? extends RestoreReducer> reducer) {
     this.mapper = mapper;
     this.reducer = reducer;
     return this;
@@ -148,11 +178,18 @@ public final class MapReduceEngine implements ReplayEngine {
   }
 
   /**
-   * The last job: its map and reduce tasks, the attempts that failed and were retried, its wall time,
-   * the time from submission to its first task's start, and the bulk load of its output.
+   * The last job: its map and reduce tasks, the attempts that failed and were retried, its wall
+   * time, the time from submission to its first task's start, and the bulk load of its output.
    */
-  public record Stats(String jobId, int mapTasks, int reduceTasks, long failedMapAttempts, long failedReduceAttempts, long jobMs,
-      long overheadMs, long loadMs) {}
+  public record Stats(
+      String jobId,
+      int mapTasks,
+      int reduceTasks,
+      long failedMapAttempts,
+      long failedReduceAttempts,
+      long jobMs,
+      long overheadMs,
+      long loadMs) {}
 
   @Override
   public Replayed replay(ReplayEngine.Job plan) throws IOException {
@@ -162,25 +199,47 @@ public final class MapReduceEngine implements ReplayEngine {
     Path root = workRoot != null ? workRoot : new Path("/tmp");
     FileSystem fs = root.getFileSystem(hadoop);
     if (fs.getScheme().startsWith("s3")) {
-      throw new RestoreRefusedException("--bulkload-dir " + root + " is on an object store: the MapReduce engine writes its HFiles"
-          + " on the cluster's file system, where committing them is an atomic rename and loading them a move; pass an hdfs:// directory");
+      throw new RestoreRefusedException(
+          "--bulkload-dir "
+              + root
+              + " is on an object store: the MapReduce engine writes its HFiles"
+              + " on the cluster's file system, where committing them is an atomic rename and loading them a move; pass an hdfs:// directory");
     }
     Path work = fs.makeQualified(new Path(root, "rewind-restore-" + UUID.randomUUID()));
-    java.nio.file.Path planFile = java.nio.file.Files.createTempFile("rewind-restore-plan", ".json");
+    java.nio.file.Path planFile =
+        java.nio.file.Files.createTempFile("rewind-restore-plan", ".json");
     try {
       List<SegmentInputFormat.PlannedSegment> segments = new ArrayList<>();
       for (List<RestorePlan.Step> steps : plan.stepsByPartition().values()) {
-        steps.forEach(s -> segments.add(new SegmentInputFormat.PlannedSegment(s.manifest(), s.fromOffset())));
+        steps.forEach(
+            s -> segments.add(new SegmentInputFormat.PlannedSegment(s.manifest(), s.fromOffset())));
       }
       List<SegmentInputFormat.PlannedFile> files = plannedFiles(plan);
       SegmentInputFormat.writePlan(planFile, new SegmentInputFormat.Plan(segments, files));
       Configuration conf = new Configuration(hadoop);
-      JobSettings.write(conf, config, plan.time(), plan.floor(), plan.tables(), plan.editsTopic(), plan.tablesAt(), targets, families,
+      JobSettings.write(
+          conf,
+          config,
+          plan.time(),
+          plan.floor(),
+          plan.tables(),
+          plan.editsTopic(),
+          plan.tablesAt(),
+          targets,
+          families,
           plan.bulkLoadsPlanned());
       conf.set(JobSettings.PLAN_FILE, planFile.toString());
       conf.setLong(SegmentInputFormat.SPLIT_BYTES, splitBytes());
-      org.apache.hadoop.mapreduce.Job job = org.apache.hadoop.mapreduce.Job.getInstance(conf, "rewind restore to "
-          + TimeParser.format(plan.time()) + " (" + segments.size() + " segments, " + files.size() + " bulk-loaded files)");
+      org.apache.hadoop.mapreduce.Job job =
+          org.apache.hadoop.mapreduce.Job.getInstance(
+              conf,
+              "rewind restore to "
+                  + TimeParser.format(plan.time())
+                  + " ("
+                  + segments.size()
+                  + " segments, "
+                  + files.size()
+                  + " bulk-loaded files)");
       job.setJarByClass(RestoreReducer.class);
       int regions = configureOutput(job, targets, work);
       job.setInputFormatClass(SegmentInputFormat.class);
@@ -201,15 +260,26 @@ public final class MapReduceEngine implements ReplayEngine {
       Replayed replayed = replayed(counters, targets);
       long loadStarted = System.currentTimeMillis();
       load(output, targets);
-      stats = new Stats(stats.jobId(), stats.mapTasks(), stats.reduceTasks(), stats.failedMapAttempts(), stats.failedReduceAttempts(),
-          stats.jobMs(), stats.overheadMs(), System.currentTimeMillis() - loadStarted);
+      stats =
+          new Stats(
+              stats.jobId(),
+              stats.mapTasks(),
+              stats.reduceTasks(),
+              stats.failedMapAttempts(),
+              stats.failedReduceAttempts(),
+              stats.jobMs(),
+              stats.overheadMs(),
+              System.currentTimeMillis() - loadStarted);
       return replayed;
     } finally {
       java.nio.file.Files.deleteIfExists(planFile);
       try {
         fs.delete(work, true);
       } catch (IOException e) {
-        LOG.warn("could not delete the restore job's directory {} ({}): delete it by hand", work, e.toString());
+        LOG.warn(
+            "could not delete the restore job's directory {} ({}): delete it by hand",
+            work,
+            e.toString());
       }
     }
   }
@@ -218,11 +288,13 @@ public final class MapReduceEngine implements ReplayEngine {
    * The files of the bulk loads replayed, each its own split, their offsets in the order the local
    * engine gives them (load after load, file after file) and far enough apart for any file's edits.
    */
-  private static List<SegmentInputFormat.PlannedFile> plannedFiles(ReplayEngine.Job plan) throws IOException {
+  private static List<SegmentInputFormat.PlannedFile> plannedFiles(ReplayEngine.Job plan)
+      throws IOException {
     List<SegmentInputFormat.PlannedFile> files = new ArrayList<>();
     long next = io.rewind.restore.BulkLoadCells.FIRST_OFFSET;
     for (io.rewind.client.base.BulkLoadManifest load : plan.bulkLoads()) {
-      List<io.rewind.client.base.BaseImageFile> replayed = io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
+      List<io.rewind.client.base.BaseImageFile> replayed =
+          io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
       for (int i = 0; i < load.files.size(); i++) {
         if (replayed.contains(load.files.get(i))) {
           files.add(new SegmentInputFormat.PlannedFile(load, i, next));
@@ -241,14 +313,18 @@ public final class MapReduceEngine implements ReplayEngine {
    *
    * @return the number of target regions: one reducer each
    */
-  private int configureOutput(org.apache.hadoop.mapreduce.Job job, Map<String, String> targets, Path work) throws IOException {
+  private int configureOutput(
+      org.apache.hadoop.mapreduce.Job job, Map<String, String> targets, Path work)
+      throws IOException {
     List<RowEditKey> splitPoints = new ArrayList<>();
     Map<String, List<String>> familySettings = new TreeMap<>();
     try (Admin admin = connection.getAdmin()) {
       for (Map.Entry<String, String> e : targets.entrySet()) {
         TableName target = TableName.valueOf(e.getValue());
-        // The per-table configuration HBase writes, gathered for all tables (its multi-table entry point is not public).
-        org.apache.hadoop.mapreduce.Job scratch = org.apache.hadoop.mapreduce.Job.getInstance(new Configuration(job.getConfiguration()));
+        // The per-table configuration HBase writes, gathered for all tables (its multi-table entry
+        // point is not public).
+        org.apache.hadoop.mapreduce.Job scratch =
+            org.apache.hadoop.mapreduce.Job.getInstance(new Configuration(job.getConfiguration()));
         HFileOutputFormat2.configureIncrementalLoadMap(scratch, admin.getDescriptor(target));
         for (String key : FAMILY_SETTINGS) {
           String v = scratch.getConfiguration().get(key, "");
@@ -259,7 +335,8 @@ public final class MapReduceEngine implements ReplayEngine {
         byte[] table = Bytes.toBytes(e.getKey());
         try (RegionLocator locator = connection.getRegionLocator(target)) {
           for (byte[] start : locator.getStartKeys()) {
-            splitPoints.add(new RowEditKey(Bytes.add(table, new byte[] {0}, start), Long.MIN_VALUE));
+            splitPoints.add(
+                new RowEditKey(Bytes.add(table, new byte[] {0}, start), Long.MIN_VALUE));
           }
         }
       }
@@ -272,18 +349,32 @@ public final class MapReduceEngine implements ReplayEngine {
     conf.set(TABLE_NAMES, String.join(";", new java.util.TreeSet<>(targets.values())));
     familySettings.forEach((k, v) -> conf.set(k, String.join("&", v)));
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJars(job);
-    // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships): the cluster need not have them.
-    org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(conf, RestoreReducer.class, RestorePlan.class,
-        RewindConfig.class, io.rewind.store.segment.SegmentReader.class, io.rewind.schemas.WalEdit.class, org.apache.avro.Schema.class, com.github.luben.zstd.Zstd.class,
-        org.apache.kafka.common.serialization.Deserializer.class, com.fasterxml.jackson.databind.ObjectMapper.class,
-        com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.annotation.JsonProperty.class);
+    // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships):
+    // the cluster need not have them.
+    org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(
+        conf,
+        RestoreReducer.class,
+        RestorePlan.class,
+        RewindConfig.class,
+        io.rewind.store.segment.SegmentReader.class,
+        io.rewind.schemas.WalEdit.class,
+        org.apache.avro.Schema.class,
+        com.github.luben.zstd.Zstd.class,
+        org.apache.kafka.common.serialization.Deserializer.class,
+        com.fasterxml.jackson.databind.ObjectMapper.class,
+        com.fasterxml.jackson.core.JsonFactory.class,
+        com.fasterxml.jackson.annotation.JsonProperty.class);
     org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.initCredentials(job);
     splitPoints.sort(RowEditKey::compareTo);
     // No row sorts before the first table's first region: its start is no split point.
     splitPoints.remove(0);
     Path partitions = new Path(work, "partitions");
-    try (SequenceFile.Writer w = SequenceFile.createWriter(conf, SequenceFile.Writer.file(partitions),
-        SequenceFile.Writer.keyClass(RowEditKey.class), SequenceFile.Writer.valueClass(NullWritable.class))) {
+    try (SequenceFile.Writer w =
+        SequenceFile.createWriter(
+            conf,
+            SequenceFile.Writer.file(partitions),
+            SequenceFile.Writer.keyClass(RowEditKey.class),
+            SequenceFile.Writer.valueClass(NullWritable.class))) {
       for (RowEditKey k : splitPoints) {
         w.append(k, NullWritable.get());
       }
@@ -298,25 +389,35 @@ public final class MapReduceEngine implements ReplayEngine {
     long submitted = System.currentTimeMillis();
     try {
       job.submit();
-      LOG.info("restore job {} submitted: map tasks read planned segments up to {} bytes each, or a bulk-loaded file; {} reduce"
-          + " tasks (one per target region); tracking {}", job.getJobID(), job.getConfiguration().get(SegmentInputFormat.SPLIT_BYTES),
-          reduces, job.getTrackingURL());
+      LOG.info(
+          "restore job {} submitted: map tasks read planned segments up to {} bytes each, or a bulk-loaded file; {} reduce"
+              + " tasks (one per target region); tracking {}",
+          job.getJobID(),
+          job.getConfiguration().get(SegmentInputFormat.SPLIT_BYTES),
+          reduces,
+          job.getTrackingURL());
       long nextLog = System.currentTimeMillis() + PROGRESS_EVERY.toMillis();
       while (!job.isComplete()) {
         Thread.sleep(POLL_MS);
         if (System.currentTimeMillis() >= nextLog) {
           nextLog += PROGRESS_EVERY.toMillis();
           Counter read = job.getCounters().findCounter(RestoreCounters.RECORDS_READ);
-          LOG.info("restore job {}: map {}%, reduce {}%, {} records read", job.getJobID(), Math.round(job.mapProgress() * 100),
-              Math.round(job.reduceProgress() * 100), read.getValue());
+          LOG.info(
+              "restore job {}: map {}%, reduce {}%, {} records read",
+              job.getJobID(),
+              Math.round(job.mapProgress() * 100),
+              Math.round(job.reduceProgress() * 100),
+              read.getValue());
         }
       }
     } catch (ClassNotFoundException e) {
-      throw new IOException("the restore job's classes are not on this classpath: " + e.getMessage(), e);
+      throw new IOException(
+          "the restore job's classes are not on this classpath: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       killQuietly(job);
-      throw new java.io.InterruptedIOException("restore interrupted: the job " + job.getJobID() + " was killed");
+      throw new java.io.InterruptedIOException(
+          "restore interrupted: the job " + job.getJobID() + " was killed");
     }
     long ended = System.currentTimeMillis();
     if (!job.isSuccessful()) {
@@ -327,13 +428,19 @@ public final class MapReduceEngine implements ReplayEngine {
         Thread.currentThread().interrupt();
         why = "unknown";
       }
-      throw new IOException("the restore job " + job.getJobID() + " failed: " + why + ". Nothing of it was loaded into the target"
-          + " tables (their bases may be): see the task logs (yarn logs -applicationId <id>), fix the cause and restore again with --force");
+      throw new IOException(
+          "the restore job "
+              + job.getJobID()
+              + " failed: "
+              + why
+              + ". Nothing of it was loaded into the target"
+              + " tables (their bases may be): see the task logs (yarn logs -applicationId <id>), fix the cause and restore again with --force");
     }
     long firstTaskStart = Long.MAX_VALUE;
     int maps = 0;
     try {
-      for (org.apache.hadoop.mapreduce.TaskReport r : job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.MAP)) {
+      for (org.apache.hadoop.mapreduce.TaskReport r :
+          job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.MAP)) {
         maps++;
         if (r.getStartTime() > 0) {
           firstTaskStart = Math.min(firstTaskStart, r.getStartTime());
@@ -344,11 +451,27 @@ public final class MapReduceEngine implements ReplayEngine {
     }
     long overhead = firstTaskStart == Long.MAX_VALUE ? 0 : Math.max(0, firstTaskStart - submitted);
     Counters counters = job.getCounters();
-    long failedMaps = counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue();
-    long failedReduces = counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_REDUCES).getValue();
-    stats = new Stats(job.getJobID().toString(), maps, reduces, failedMaps, failedReduces, ended - submitted, overhead, 0);
-    LOG.info("restore job {} done in {} ms ({} ms before its first task started; {} map and {} reduce attempts failed and were retried)",
-        job.getJobID(), ended - submitted, overhead, failedMaps, failedReduces);
+    long failedMaps =
+        counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue();
+    long failedReduces =
+        counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_REDUCES).getValue();
+    stats =
+        new Stats(
+            job.getJobID().toString(),
+            maps,
+            reduces,
+            failedMaps,
+            failedReduces,
+            ended - submitted,
+            overhead,
+            0);
+    LOG.info(
+        "restore job {} done in {} ms ({} ms before its first task started; {} map and {} reduce attempts failed and were retried)",
+        job.getJobID(),
+        ended - submitted,
+        overhead,
+        failedMaps,
+        failedReduces);
     return counters;
   }
 
@@ -356,7 +479,10 @@ public final class MapReduceEngine implements ReplayEngine {
     try {
       job.killJob();
     } catch (IOException e) {
-      LOG.warn("could not kill the restore job {} ({}): kill it with mapred job -kill", job.getJobID(), e.toString());
+      LOG.warn(
+          "could not kill the restore job {} ({}): kill it with mapred job -kill",
+          job.getJobID(),
+          e.toString());
     }
   }
 
@@ -365,10 +491,15 @@ public final class MapReduceEngine implements ReplayEngine {
     for (Counter counter : c.getGroup(RestoreCounters.CELLS_GROUP)) {
       cells.put(counter.getName(), counter.getValue());
     }
-    return new Replayed(c.findCounter(RestoreCounters.EDITS_APPLIED).getValue(), c.findCounter(RestoreCounters.DUPLICATES_SKIPPED).getValue(),
-        c.findCounter(RestoreCounters.RECORDS_AFTER_TIME).getValue(), c.findCounter(RestoreCounters.INVALID_RECORDS).getValue(),
-        (int) c.findCounter(RestoreCounters.SEGMENTS_MERGED_AWAY).getValue(), c.findCounter(RestoreCounters.BULK_LOAD_FILES).getValue(),
-        c.findCounter(RestoreCounters.BULK_LOAD_CELLS).getValue(), cells);
+    return new Replayed(
+        c.findCounter(RestoreCounters.EDITS_APPLIED).getValue(),
+        c.findCounter(RestoreCounters.DUPLICATES_SKIPPED).getValue(),
+        c.findCounter(RestoreCounters.RECORDS_AFTER_TIME).getValue(),
+        c.findCounter(RestoreCounters.INVALID_RECORDS).getValue(),
+        (int) c.findCounter(RestoreCounters.SEGMENTS_MERGED_AWAY).getValue(),
+        c.findCounter(RestoreCounters.BULK_LOAD_FILES).getValue(),
+        c.findCounter(RestoreCounters.BULK_LOAD_CELLS).getValue(),
+        cells);
   }
 
   private static Map<String, Long> zeroCells(Map<String, String> targets) {
@@ -377,22 +508,31 @@ public final class MapReduceEngine implements ReplayEngine {
     return cells;
   }
 
-  /** Bulk-loads each target table's HFiles (output/ns/table/family/…): each file lies in one region, as partitioned. */
+  /**
+   * Bulk-loads each target table's HFiles (output/ns/table/family/…): each file lies in one region,
+   * as partitioned.
+   */
   private void load(Path output, Map<String, String> targets) throws IOException {
     FileSystem fs = output.getFileSystem(hadoop);
     Configuration load = new Configuration(connection.getConfiguration());
     load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
     for (String target : new java.util.TreeSet<>(targets.values())) {
       TableName name = TableName.valueOf(target);
-      Path dir = new Path(new Path(output, name.getNamespaceAsString()), name.getQualifierAsString());
+      Path dir =
+          new Path(new Path(output, name.getNamespaceAsString()), name.getQualifierAsString());
       if (!fs.exists(dir)) {
         continue;
       }
       try {
         BulkLoadHFiles.create(load).bulkLoad(name, dir);
       } catch (IOException e) {
-        throw new IOException("bulk-loading the restore job's HFiles into " + target + " failed: " + e.getMessage()
-            + ". The target table is incomplete: fix the cause and restore again with --force", e);
+        throw new IOException(
+            "bulk-loading the restore job's HFiles into "
+                + target
+                + " failed: "
+                + e.getMessage()
+                + ". The target table is incomplete: fix the cause and restore again with --force",
+            e);
       }
     }
   }

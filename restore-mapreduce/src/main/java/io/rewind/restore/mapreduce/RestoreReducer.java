@@ -1,6 +1,5 @@
 package io.rewind.restore.mapreduce;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.restore.BulkLoadTarget;
 import io.rewind.restore.ContiguousEntryCursor;
@@ -11,6 +10,7 @@ import io.rewind.restore.RestoredRow;
 import io.rewind.restore.SortedReplay;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.WalEdit;
+import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -30,17 +30,28 @@ import org.apache.hadoop.mapreduce.Reducer;
  * only on its input, so a retried or speculative attempt writes the same HFiles, and only the
  * committed attempt's reach the output directory.
  */
-public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, ImmutableBytesWritable, Cell> {
+public class RestoreReducer
+    extends Reducer<RowEditKey, BytesWritable, ImmutableBytesWritable, Cell> {
 
   @Override
   public void run(Context context) throws IOException, InterruptedException {
     Configuration conf = context.getConfiguration();
     Map<String, String> targets = JobSettings.targets(conf);
     Map<String, Map<String, FamilyDescriptor>> families = JobSettings.families(conf);
-    EditDecoder decoder = new EditDecoder(new KafkaClients(JobSettings.config(conf)).serdes().deserializer(WalEdit.class));
+    EditDecoder decoder =
+        new EditDecoder(
+            new KafkaClients(JobSettings.config(conf)).serdes().deserializer(WalEdit.class));
     HFileRows out = new HFileRows(context, targets, families);
-    SortedReplay replay = new SortedReplay(decoder, JobSettings.topic(conf), JobSettings.time(conf), JobSettings.tables(conf),
-        JobSettings.tablesAt(conf), out, offset -> "the shuffle (offset " + offset + ")", SortedReplay.batchBytes(64L << 20));
+    SortedReplay replay =
+        new SortedReplay(
+            decoder,
+            JobSettings.topic(conf),
+            JobSettings.time(conf),
+            JobSettings.tables(conf),
+            JobSettings.tablesAt(conf),
+            out,
+            offset -> "the shuffle (offset " + offset + ")",
+            SortedReplay.batchBytes(64L << 20));
     replay.replay(new ShuffleCursor(context));
     context.getCounter(RestoreCounters.EDITS_APPLIED).increment(replay.editsApplied());
     context.getCounter(RestoreCounters.DUPLICATES_SKIPPED).increment(replay.duplicatesSkipped());
@@ -48,7 +59,10 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
     context.getCounter(RestoreCounters.INVALID_RECORDS).increment(replay.invalidRecords());
   }
 
-  /** The reducer's input, every value with its full key, as one cursor; key and value copied into one buffer. */
+  /**
+   * The reducer's input, every value with its full key, as one cursor; key and value copied into
+   * one buffer.
+   */
   private static final class ShuffleCursor extends ContiguousEntryCursor {
     private final Context context;
 
@@ -80,14 +94,20 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
     }
   }
 
-  /** Restored rows into the job's output: each cell keyed by its target table and row, as MultiTableHFileOutputFormat takes it. */
+  /**
+   * Restored rows into the job's output: each cell keyed by its target table and row, as
+   * MultiTableHFileOutputFormat takes it.
+   */
   private static final class HFileRows implements RestoreTarget {
     private final Context context;
     private final Map<String, String> targets;
     private final Map<String, Map<String, FamilyDescriptor>> families;
     private final ImmutableBytesWritable outKey = new ImmutableBytesWritable();
 
-    HFileRows(Context context, Map<String, String> targets, Map<String, Map<String, FamilyDescriptor>> families) {
+    HFileRows(
+        Context context,
+        Map<String, String> targets,
+        Map<String, Map<String, FamilyDescriptor>> families) {
       this.context = context;
       this.targets = targets;
       this.families = families;
@@ -97,8 +117,11 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
     public void acceptRows(String table, List<RestoredRow> rows) throws IOException {
       String target = targets.get(table);
       if (target == null) {
-        throw new IOException("a row of " + table + " reached a reducer, which has no target table for it: the job's tables are "
-            + targets.keySet());
+        throw new IOException(
+            "a row of "
+                + table
+                + " reached a reducer, which has no target table for it: the job's tables are "
+                + targets.keySet());
       }
       byte[] targetName = target.getBytes(StandardCharsets.UTF_8);
       long cells = 0;
@@ -108,7 +131,8 @@ public class RestoreReducer extends Reducer<RowEditKey, BytesWritable, Immutable
           for (Cell c : BulkLoadTarget.cells(row)) {
             context.write(outKey, c);
           }
-          cells += HBaseTarget.readableCells(row.visibleCells(), families.getOrDefault(table, Map.of()));
+          cells +=
+              HBaseTarget.readableCells(row.visibleCells(), families.getOrDefault(table, Map.of()));
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();

@@ -113,7 +113,13 @@ public final class RowEditKey implements WritableComparable<RowEditKey> {
       try {
         int n1 = readVInt(b1, s1);
         int n2 = readVInt(b2, s2);
-        return compareBytes(b1, s1 + WritableUtils.decodeVIntSize(b1[s1]), n1, b2, s2 + WritableUtils.decodeVIntSize(b2[s2]), n2);
+        return compareBytes(
+            b1,
+            s1 + WritableUtils.decodeVIntSize(b1[s1]),
+            n1,
+            b2,
+            s2 + WritableUtils.decodeVIntSize(b2[s2]),
+            n2);
       } catch (IOException e) {
         throw new IllegalArgumentException("a shuffle key that does not decode", e);
       }

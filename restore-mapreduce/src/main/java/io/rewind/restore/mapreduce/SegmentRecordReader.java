@@ -3,14 +3,14 @@ package io.rewind.restore.mapreduce;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.segment.KeyRing;
-import io.rewind.store.segment.MissingSegmentException;
-import io.rewind.store.segment.SegmentReader;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.RecordFilter;
 import io.rewind.restore.Restore;
 import io.rewind.restore.RestorePlan;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.BulkLoad;
+import io.rewind.store.segment.MissingSegmentException;
+import io.rewind.store.segment.SegmentReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
@@ -38,18 +38,23 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
   private final RowEditKey key = new RowEditKey();
   private final BytesWritable value = new BytesWritable();
   private SegmentSplit split;
+
   /** The split's segments still to read. */
   private final Deque<SegmentInputFormat.PlannedSegment> pending = new ArrayDeque<>();
+
   private long plannedRecords;
   private ObjectStore store;
   private KeyRing keys;
   private RecordFilter filter;
   private long time;
   private long floor;
+
   /** The planned segment's offsets end here: a merged segment read instead may hold more. */
   private long endOffset;
+
   /** The next offset to read: where a re-plan starts when a segment is gone. */
   private long nextOffset;
+
   private final Deque<RestorePlan.Step> steps = new ArrayDeque<>();
   private String segment;
   private long segmentFrom;
@@ -72,8 +77,13 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
     keys = KeyRing.fromConfig(config);
     time = JobSettings.time(conf);
     floor = JobSettings.floor(conf);
-    filter = new RecordFilter(time, JobSettings.tables(conf), JobSettings.tablesAt(conf), JobSettings.bulkLoadsPlanned(conf),
-        new KafkaClients(config).serdes().deserializer(BulkLoad.class));
+    filter =
+        new RecordFilter(
+            time,
+            JobSettings.tables(conf),
+            JobSettings.tablesAt(conf),
+            JobSettings.bulkLoadsPlanned(conf),
+            new KafkaClients(config).serdes().deserializer(BulkLoad.class));
     pending.addAll(split.segments());
     split.segments().forEach(s -> plannedRecords += s.manifest().recordCount);
     read = context.getCounter(RestoreCounters.RECORDS_READ);
@@ -110,7 +120,8 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
   }
 
   /** The segment is gone: read the rest of its planned offsets from the segments that merged it. */
-  private void replan(io.rewind.client.store.Manifest gone, MissingSegmentException e) throws IOException {
+  private void replan(io.rewind.client.store.Manifest gone, MissingSegmentException e)
+      throws IOException {
     steps.clear();
     for (RestorePlan.Step s : Restore.replan(store, gone.partition, nextOffset, time, floor)) {
       if (s.fromOffset() < endOffset) {
@@ -120,7 +131,9 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
     if (steps.isEmpty() || steps.peek().manifest().segmentPath.equals(gone.segmentPath)) {
       throw e; // not merged away: the store lost it
     }
-    LOG.info("{} was merged into {} since the restore was planned: read from there", gone.segmentPath,
+    LOG.info(
+        "{} was merged into {} since the restore was planned: read from there",
+        gone.segmentPath,
         steps.peek().manifest().segmentPath);
     mergedAway.increment(1);
     reader = null;
@@ -174,7 +187,7 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
         }
         case AFTER_TIME -> afterTime.increment(1);
         case INVALID -> invalid.increment(1);
-        case SKIP, BULK_LOAD -> { }
+        case SKIP, BULK_LOAD -> {}
       }
     }
   }

@@ -47,7 +47,9 @@ public final class SegmentSplit extends InputSplit implements Writable {
 
   @Override
   public void readFields(DataInput in) throws IOException {
-    segments = Json.MAPPER.readValue(Text.readString(in), new TypeReference<List<SegmentInputFormat.PlannedSegment>>() {});
+    segments =
+        Json.MAPPER.readValue(
+            Text.readString(in), new TypeReference<List<SegmentInputFormat.PlannedSegment>>() {});
   }
 
   @Override

@@ -32,10 +32,14 @@ class RowEditKeyTest {
       for (RowEditKey b : keys.subList(0, 60)) {
         byte[] sb = bytes(b);
         int expected = Integer.signum(local(a, b));
-        assertThat(Integer.signum(order.compare(sa, 0, sa.length, sb, 0, sb.length))).isEqualTo(expected);
+        assertThat(Integer.signum(order.compare(sa, 0, sa.length, sb, 0, sb.length)))
+            .isEqualTo(expected);
         assertThat(Integer.signum(a.compareTo(b))).isEqualTo(expected);
-        int sameRow = Integer.signum(Arrays.compareUnsigned(a.bytes(), 0, a.length(), b.bytes(), 0, b.length()));
-        assertThat(Integer.signum(rows.compare(sa, 0, sa.length, sb, 0, sb.length))).isEqualTo(sameRow);
+        int sameRow =
+            Integer.signum(
+                Arrays.compareUnsigned(a.bytes(), 0, a.length(), b.bytes(), 0, b.length()));
+        assertThat(Integer.signum(rows.compare(sa, 0, sa.length, sb, 0, sb.length)))
+            .isEqualTo(sameRow);
         assertThat(Integer.signum(rows.compare(a, b))).isEqualTo(sameRow);
       }
     }
@@ -45,7 +49,9 @@ class RowEditKeyTest {
   void aRegionsSplitPointSortsBeforeEveryEditOfItsFirstRowAndAfterEveryRowBeforeIt() {
     RowEditKey split = new RowEditKey(new byte[] {'t', 0, 'b'}, Long.MIN_VALUE);
     assertThat(split.compareTo(new RowEditKey(new byte[] {'t', 0, 'b'}, 0))).isNegative();
-    assertThat(split.compareTo(new RowEditKey(new byte[] {'t', 0, 'a', (byte) 0xff}, Long.MAX_VALUE))).isPositive();
+    assertThat(
+            split.compareTo(new RowEditKey(new byte[] {'t', 0, 'a', (byte) 0xff}, Long.MAX_VALUE)))
+        .isPositive();
     assertThat(split.compareTo(new RowEditKey(new byte[] {'t', 0, 'b', 0}, 0))).isNegative();
   }
 

@@ -19,8 +19,10 @@ class SegmentInputFormatTest {
       plan.add(new SegmentInputFormat.PlannedSegment(m, 0));
     }
     List<List<SegmentInputFormat.PlannedSegment>> groups = SegmentInputFormat.groups(plan, 60);
-    assertThat(groups).extracting(g -> g.stream().map(s -> s.manifest().segmentPath).toList())
-        .containsExactly(List.of("s0", "s1", "s2"), List.of("s3"), List.of("s4", "s5"), List.of("s6"));
+    assertThat(groups)
+        .extracting(g -> g.stream().map(s -> s.manifest().segmentPath).toList())
+        .containsExactly(
+            List.of("s0", "s1", "s2"), List.of("s3"), List.of("s4", "s5"), List.of("s6"));
     assertThat(SegmentInputFormat.groups(List.of(), 60)).isEmpty();
   }
 }

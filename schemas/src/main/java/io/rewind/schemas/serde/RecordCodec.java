@@ -12,8 +12,8 @@ import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Avro single-object encoding (2-byte marker, 8-byte schema fingerprint, body) for one record
- * type, able to read every released version of it from {@link SchemaHistory}.
+ * Avro single-object encoding (2-byte marker, 8-byte schema fingerprint, body) for one record type,
+ * able to read every released version of it from {@link SchemaHistory}.
  */
 public final class RecordCodec<T extends SpecificRecord> {
 
@@ -51,8 +51,10 @@ public final class RecordCodec<T extends SpecificRecord> {
       return decoder.decode(bytes);
     } catch (MissingSchemaException e) {
       throw new UnknownSchemaException(
-          type.getSimpleName() + " was written with a schema this version of Rewind does not know ("
-              + e.getMessage() + "): upgrade Rewind, or configure the schema registry URL",
+          type.getSimpleName()
+              + " was written with a schema this version of Rewind does not know ("
+              + e.getMessage()
+              + "): upgrade Rewind, or configure the schema registry URL",
           e);
     } catch (BadHeaderException e) {
       throw new UnknownSchemaException(

@@ -27,11 +27,11 @@ import org.apache.avro.SchemaNormalization;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * Every schema version ever released, per top-level record, kept in this jar so data written
- * years ago stays readable without a registry. Versions live in
- * {@code io/rewind/schemas/history/<Record>/v<n>.avsc} (self-contained, fully expanded JSON); the
- * newest version is the generated class's schema, and SchemaHistoryTest fails when a change to an
- * .avsc is not recorded here or breaks FULL_TRANSITIVE compatibility.
+ * Every schema version ever released, per top-level record, kept in this jar so data written years
+ * ago stays readable without a registry. Versions live in {@code
+ * io/rewind/schemas/history/<Record>/v<n>.avsc} (self-contained, fully expanded JSON); the newest
+ * version is the generated class's schema, and SchemaHistoryTest fails when a change to an .avsc is
+ * not recorded here or breaks FULL_TRANSITIVE compatibility.
  */
 public final class SchemaHistory {
 
@@ -101,7 +101,8 @@ public final class SchemaHistory {
           if (in == null) {
             break;
           }
-          versions.add(new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+          versions.add(
+              new Schema.Parser().parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read schema history " + path, e);
         }

@@ -25,17 +25,22 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class SerdeFactory {
 
   static final String APICURIO_SERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaSerializer";
-  static final String APICURIO_DESERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
+  static final String APICURIO_DESERIALIZER =
+      "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
 
   private final String registryUrl;
   private final Map<String, Object> apicurioConfig;
 
-  /** @param registryUrl the registry's full API URL, or null/blank for single-object encoding */
+  /**
+   * @param registryUrl the registry's full API URL, or null/blank for single-object encoding
+   */
   public SerdeFactory(String registryUrl) {
     this(registryUrl, Map.of());
   }
 
-  /** @param extraApicurioConfig passed through to the Apicurio serdes (auth, caching) */
+  /**
+   * @param extraApicurioConfig passed through to the Apicurio serdes (auth, caching)
+   */
   public SerdeFactory(String registryUrl, Map<String, ?> extraApicurioConfig) {
     this.registryUrl = registryUrl == null || registryUrl.isBlank() ? null : registryUrl.trim();
     Map<String, Object> config = new HashMap<>(extraApicurioConfig);
@@ -90,22 +95,39 @@ public final class SerdeFactory {
           return codec.decode(data);
         }
         if (data.length == 0 || data[0] != 0) {
-          // Neither Avro's single-object header nor a registry's framing (magic byte 0, then the schema id).
+          // Neither Avro's single-object header nor a registry's framing (magic byte 0, then the
+          // schema id).
           throw new UnknownSchemaException(
-              "a record on " + topic + " is not a " + type.getSimpleName() + " Rewind wrote: it starts with neither Avro's"
+              "a record on "
+                  + topic
+                  + " is not a "
+                  + type.getSimpleName()
+                  + " Rewind wrote: it starts with neither Avro's"
                   + " single-object header (0xC3 0x01) nor a schema registry's framing (0x00), but "
-                  + (data.length == 0 ? "is empty" : "0x" + String.format("%02X", data[0] & 0xff) + " (" + data.length + " bytes)") + ". Something other than Rewind"
+                  + (data.length == 0
+                      ? "is empty"
+                      : "0x"
+                          + String.format("%02X", data[0] & 0xff)
+                          + " ("
+                          + data.length
+                          + " bytes)")
+                  + ". Something other than Rewind"
                   + " writes to this topic",
               null);
         }
         if (apicurio == null) {
           throw new UnknownSchemaException(
-              "a " + type.getSimpleName() + " on " + topic
+              "a "
+                  + type.getSimpleName()
+                  + " on "
+                  + topic
                   + " was written through a schema registry, but no registry URL is configured:"
                   + " set registry.url to the registry's full API URL",
               null);
         }
-        return headers == null ? apicurio.deserialize(topic, data) : apicurio.deserialize(topic, headers, data);
+        return headers == null
+            ? apicurio.deserialize(topic, data)
+            : apicurio.deserialize(topic, headers, data);
       }
 
       @Override
@@ -124,7 +146,8 @@ public final class SerdeFactory {
     } catch (ClassNotFoundException e) {
       throw new IllegalStateException(
           "a registry URL is configured but the Apicurio serdes are not on the classpath ("
-              + className + "): add io.apicurio:apicurio-registry-avro-serde-kafka or unset registry.url",
+              + className
+              + "): add io.apicurio:apicurio-registry-avro-serde-kafka or unset registry.url",
           e);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("cannot create " + className, e);

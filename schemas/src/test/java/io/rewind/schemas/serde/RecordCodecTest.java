@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Single-object encoding (the no-registry path) round-trips every record Rewind sends or stores. */
+/**
+ * Single-object encoding (the no-registry path) round-trips every record Rewind sends or stores.
+ */
 class RecordCodecTest {
 
   static Stream<SpecificRecord> samples() {
@@ -28,7 +30,8 @@ class RecordCodecTest {
 
   @Test
   void samplesCoverEveryRecordWithAHistory() {
-    Set<Class<?>> sampled = SampleRecords.all().stream().map(Object::getClass).collect(Collectors.toSet());
+    Set<Class<?>> sampled =
+        SampleRecords.all().stream().map(Object::getClass).collect(Collectors.toSet());
     assertThat(sampled)
         .as("SampleRecords needs an instance of every record in SchemaHistory.RECORDS")
         .containsAll(SchemaHistory.RECORDS);
@@ -42,20 +45,31 @@ class RecordCodecTest {
 
   @Test
   void anUnknownWriterSchemaNamesTheFix() throws Exception {
-    Schema unknown = SchemaBuilder.record("WalEdit").namespace("io.rewind.schemas").fields().requiredInt("shard").endRecord();
-    byte[] bytes = toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), unknown)
-        .encode(new GenericRecordBuilder(unknown).set("shard", 1).build()));
+    Schema unknown =
+        SchemaBuilder.record("WalEdit")
+            .namespace("io.rewind.schemas")
+            .fields()
+            .requiredInt("shard")
+            .endRecord();
+    byte[] bytes =
+        toBytes(
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), unknown)
+                .encode(new GenericRecordBuilder(unknown).set("shard", 1).build()));
 
     assertThatThrownBy(() -> new RecordCodec<>(WalEdit.class).decode(bytes))
         .isInstanceOf(UnknownSchemaException.class)
-        .hasMessageContaining("WalEdit was written with a schema this version of Rewind does not know")
+        .hasMessageContaining(
+            "WalEdit was written with a schema this version of Rewind does not know")
         .hasMessageContaining("upgrade Rewind");
   }
 
   @Test
   void bytesWithoutTheSingleObjectHeaderAreRefused() {
     assertThat(RecordCodec.isSingleObject(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2})).isFalse();
-    assertThatThrownBy(() -> new RecordCodec<>(WalEdit.class).decode(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}))
+    assertThatThrownBy(
+            () ->
+                new RecordCodec<>(WalEdit.class)
+                    .decode(new byte[] {0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2}))
         .isInstanceOf(UnknownSchemaException.class)
         .hasMessageContaining("not a single-object encoded WalEdit");
   }
@@ -63,7 +77,11 @@ class RecordCodecTest {
   @Test
   void withoutARegistryTheDeserializerExplainsRegistryEncodedBytes() {
     byte[] registryFramed = {0, 0, 0, 0, 0, 0, 0, 0, 7, 2, 4, 6};
-    assertThatThrownBy(() -> new SerdeFactory(null).deserializer(WalEdit.class).deserialize("rewind.edits", registryFramed))
+    assertThatThrownBy(
+            () ->
+                new SerdeFactory(null)
+                    .deserializer(WalEdit.class)
+                    .deserialize("rewind.edits", registryFramed))
         .isInstanceOf(UnknownSchemaException.class)
         .hasMessageContaining("rewind.edits")
         .hasMessageContaining("registry.url");
@@ -72,7 +90,11 @@ class RecordCodecTest {
   @Test
   void garbageBytesAreNamedAsNotRewindsWithoutSendingTheOperatorToTheRegistry() {
     byte[] garbage = "hello, rewind".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    assertThatThrownBy(() -> new SerdeFactory(null).deserializer(WalEdit.class).deserialize("rewind.edits", garbage))
+    assertThatThrownBy(
+            () ->
+                new SerdeFactory(null)
+                    .deserializer(WalEdit.class)
+                    .deserialize("rewind.edits", garbage))
         .isInstanceOf(UnknownSchemaException.class)
         .hasMessageContaining("rewind.edits")
         .hasMessageContaining("0x68")
@@ -95,7 +117,8 @@ class RecordCodecTest {
     byte[] bytes = codec.encode(record);
 
     assertThat(RecordCodec.isSingleObject(bytes)).isTrue();
-    assertThat(RecordCodec.fingerprintOf(bytes)).isEqualTo(SchemaHistory.fingerprint(record.getSchema()));
+    assertThat(RecordCodec.fingerprintOf(bytes))
+        .isEqualTo(SchemaHistory.fingerprint(record.getSchema()));
     assertThat(codec.decode(bytes)).isEqualTo(record);
 
     SerdeFactory serdes = new SerdeFactory(null);

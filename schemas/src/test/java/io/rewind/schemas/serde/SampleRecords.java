@@ -29,12 +29,18 @@ import java.util.List;
 import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Representative instances of every record in {@link SchemaHistory#RECORDS}, every union branch used. */
+/**
+ * Representative instances of every record in {@link SchemaHistory#RECORDS}, every union branch
+ * used.
+ */
 final class SampleRecords {
 
   static final long T = 1_700_000_000_123L;
   static final QueueId QUEUE =
-      QueueId.newBuilder().setServer("rs1.example.com,16020,1699999999000").setWalGroup("rs1.example.com%2C16020%2C1699999999000").build();
+      QueueId.newBuilder()
+          .setServer("rs1.example.com,16020,1699999999000")
+          .setWalGroup("rs1.example.com%2C16020%2C1699999999000")
+          .build();
 
   private SampleRecords() {}
 
@@ -68,8 +74,18 @@ final class SampleRecords {
                 cell(CellType.PUT, "q1", T, "v1"),
                 cell(CellType.DELETE, "q2", T - 5, ""),
                 cell(CellType.DELETE_COLUMN, "q3", T, ""),
-                Cell.newBuilder().setFamily(bytes("f")).setQualifier(bytes("")).setTimestamp(T).setType(CellType.DELETE_FAMILY).build(),
-                Cell.newBuilder().setFamily(bytes("f")).setQualifier(bytes("")).setTimestamp(T - 1).setType(CellType.DELETE_FAMILY_VERSION).build()))
+                Cell.newBuilder()
+                    .setFamily(bytes("f"))
+                    .setQualifier(bytes(""))
+                    .setTimestamp(T)
+                    .setType(CellType.DELETE_FAMILY)
+                    .build(),
+                Cell.newBuilder()
+                    .setFamily(bytes("f"))
+                    .setQualifier(bytes(""))
+                    .setTimestamp(T - 1)
+                    .setType(CellType.DELETE_FAMILY_VERSION)
+                    .build()))
         .setPart(1)
         .setParts(3)
         .build();
@@ -87,7 +103,12 @@ final class SampleRecords {
     return ProgressEvent.newBuilder()
         .setPublisher("rs2.example.com,16020,1699999999500")
         .setSendTime(T + 3)
-        .setBody(ClusterSnapshot.newBuilder().setReadTime(T).setMarginMs(500).setQueues(List.of(listing)).build())
+        .setBody(
+            ClusterSnapshot.newBuilder()
+                .setReadTime(T)
+                .setMarginMs(500)
+                .setQueues(List.of(listing))
+                .build())
         .build();
   }
 
@@ -95,8 +116,14 @@ final class SampleRecords {
     return ProgressEvent.newBuilder()
         .setPublisher("simulator")
         .setSendTime(T + 7)
-        .setBody(Marker.newBuilder().setQueue(QUEUE).setBound(T - 500).setNewestWriteTime(T).setSource(MarkerSource.BULK_LOAD)
-            .setReason("bulk-load replication is off").build())
+        .setBody(
+            Marker.newBuilder()
+                .setQueue(QUEUE)
+                .setBound(T - 500)
+                .setNewestWriteTime(T)
+                .setSource(MarkerSource.BULK_LOAD)
+                .setReason("bulk-load replication is off")
+                .build())
         .build();
   }
 
@@ -128,9 +155,17 @@ final class SampleRecords {
         .setWriteTime(T)
         .setSequenceId(4712)
         .setQueue(QUEUE)
-        .setFiles(List.of(BulkLoadFile.newBuilder().setFamily("f").setName("3b1c9e_SeqId_4712_").setKey("bases/files/ns/orders/f/3b1c9e_SeqId_4712_")
-            .setSize(4096).setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08").build()))
-        .setCommitKey("bulkloads/ns/orders/2023-11-14/01700000000123-d41d8cd98f00b204e9800998ecf8427e-4712.json")
+        .setFiles(
+            List.of(
+                BulkLoadFile.newBuilder()
+                    .setFamily("f")
+                    .setName("3b1c9e_SeqId_4712_")
+                    .setKey("bases/files/ns/orders/f/3b1c9e_SeqId_4712_")
+                    .setSize(4096)
+                    .setSha256("9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08")
+                    .build()))
+        .setCommitKey(
+            "bulkloads/ns/orders/2023-11-14/01700000000123-d41d8cd98f00b204e9800998ecf8427e-4712.json")
         .build();
   }
 
@@ -175,13 +210,24 @@ final class SampleRecords {
 
   static ControlEvent rollRequest() {
     return ControlEvent.newBuilder()
-        .setBody(RollRequest.newBuilder().setRequestId("roll-1").setRequestedAt(T).setRequester("cli").build())
+        .setBody(
+            RollRequest.newBuilder()
+                .setRequestId("roll-1")
+                .setRequestedAt(T)
+                .setRequester("cli")
+                .build())
         .build();
   }
 
   static ControlEvent rollAck() {
     return ControlEvent.newBuilder()
-        .setBody(RollAck.newBuilder().setRequestId("roll-1").setArchiver("archiver-1").setPartitions(Map.of("0", 42L, "7", 250L)).setAckedAt(T + 1).build())
+        .setBody(
+            RollAck.newBuilder()
+                .setRequestId("roll-1")
+                .setArchiver("archiver-1")
+                .setPartitions(Map.of("0", 42L, "7", 250L))
+                .setAckedAt(T + 1)
+                .build())
         .build();
   }
 
@@ -192,7 +238,10 @@ final class SampleRecords {
         .setKey(bytes("ns:orders\u0000row-0001"))
         .setHeaders(
             List.of(
-                ArchivedHeader.newBuilder().setKey("rewind.table").setValue(bytes("ns:orders")).build(),
+                ArchivedHeader.newBuilder()
+                    .setKey("rewind.table")
+                    .setValue(bytes("ns:orders"))
+                    .build(),
                 ArchivedHeader.newBuilder().setKey("rewind.schema").setValue(null).build()))
         .setValue(ByteBuffer.wrap(new byte[] {(byte) 0xC3, 0x01, 1, 2, 3}))
         .build();
@@ -205,7 +254,13 @@ final class SampleRecords {
         .setFirstOffset(249)
         .setOffsetGaps(none)
         .setTimestamps(ByteBuffer.wrap(new byte[] {2}))
-        .setHeaderSets(List.of(List.of(BlockHeader.newBuilder().setKey("rewind.table").setValue(bytes("ns:orders")).build())))
+        .setHeaderSets(
+            List.of(
+                List.of(
+                    BlockHeader.newBuilder()
+                        .setKey("rewind.table")
+                        .setValue(bytes("ns:orders"))
+                        .build())))
         .setHeaderSetOfRecord(ByteBuffer.wrap(new byte[] {0}))
         .setKeyRefs(ByteBuffer.wrap(new byte[] {0}))
         .setKeyLengths(ByteBuffer.wrap(new byte[] {4}))

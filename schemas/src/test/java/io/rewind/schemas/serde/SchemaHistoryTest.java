@@ -72,7 +72,12 @@ class SchemaHistoryTest {
               + " class's schema, fully expanded (%s.getClassSchema().toString(true), printed below), and keep"
               + " the change FULL_TRANSITIVE (new fields need defaults; never rename, retype or remove a field"
               + " without a default).%nCurrent schema:%n%s",
-          name, SchemaHistory.schemaId(current), name, versions.size() + 1, name, current.toString(true));
+          name,
+          SchemaHistory.schemaId(current),
+          name,
+          versions.size() + 1,
+          name,
+          current.toString(true));
     }
   }
 
@@ -80,7 +85,10 @@ class SchemaHistoryTest {
   @MethodSource("records")
   void everyPairOfVersionsIsMutuallyCompatible(Class<? extends SpecificRecord> record) {
     List<Schema> schemas = new ArrayList<>(history.versions(record));
-    List<String> labels = IntStream.rangeClosed(1, schemas.size()).mapToObj(v -> "v" + v).collect(Collectors.toList());
+    List<String> labels =
+        IntStream.rangeClosed(1, schemas.size())
+            .mapToObj(v -> "v" + v)
+            .collect(Collectors.toList());
     // The generated class reads too, and defaults (which fingerprints ignore) matter to it.
     schemas.add(currentSchema(record));
     labels.add("the generated class");
@@ -88,12 +96,17 @@ class SchemaHistoryTest {
     for (int reader = 0; reader < schemas.size(); reader++) {
       for (int writer = 0; writer < schemas.size(); writer++) {
         SchemaPairCompatibility result =
-            SchemaCompatibility.checkReaderWriterCompatibility(schemas.get(reader), schemas.get(writer));
+            SchemaCompatibility.checkReaderWriterCompatibility(
+                schemas.get(reader), schemas.get(writer));
         if (result.getType() != SchemaCompatibilityType.COMPATIBLE) {
           problems.add(
-              labels.get(reader) + " cannot read data written with " + labels.get(writer) + ": "
+              labels.get(reader)
+                  + " cannot read data written with "
+                  + labels.get(writer)
+                  + ": "
                   + result.getResult().getIncompatibilities().stream()
-                      .map(i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
+                      .map(
+                          i -> i.getType() + " at " + i.getLocation() + " (" + i.getMessage() + ")")
                       .collect(Collectors.joining("; ")));
         }
       }
@@ -109,28 +122,37 @@ class SchemaHistoryTest {
 
   @ParameterizedTest
   @MethodSource("records")
-  void historyFilesAreNumberedWithoutGaps(Class<? extends SpecificRecord> record) throws IOException {
+  void historyFilesAreNumberedWithoutGaps(Class<? extends SpecificRecord> record)
+      throws IOException {
     Path dir = HISTORY_DIR.resolve(record.getSimpleName());
     Set<String> files;
     try (Stream<Path> listing = Files.list(dir)) {
-      files = listing.map(p -> p.getFileName().toString()).collect(Collectors.toCollection(TreeSet::new));
+      files =
+          listing
+              .map(p -> p.getFileName().toString())
+              .collect(Collectors.toCollection(TreeSet::new));
     }
     Set<String> loaded =
-        IntStream.rangeClosed(1, history.versions(record).size()).mapToObj(v -> "v" + v + ".avsc")
+        IntStream.rangeClosed(1, history.versions(record).size())
+            .mapToObj(v -> "v" + v + ".avsc")
             .collect(Collectors.toCollection(TreeSet::new));
     assertThat(files)
-        .as("%s holds %s, but versions load from v1.avsc up to the first gap: name them v1.avsc, v2.avsc, ..."
-            + " without gaps or other files", dir, files)
+        .as(
+            "%s holds %s, but versions load from v1.avsc up to the first gap: name them v1.avsc, v2.avsc, ..."
+                + " without gaps or other files",
+            dir, files)
         .isEqualTo(loaded)
         .isNotEmpty();
   }
 
   @Test
   void everyHistoryDirectoryBelongsToARecord() throws IOException {
-    Set<String> records = SchemaHistory.RECORDS.stream().map(Class::getSimpleName).collect(Collectors.toSet());
+    Set<String> records =
+        SchemaHistory.RECORDS.stream().map(Class::getSimpleName).collect(Collectors.toSet());
     try (Stream<Path> dirs = Files.list(HISTORY_DIR)) {
       assertThat(dirs.map(p -> p.getFileName().toString()))
-          .as("a history directory without a record in SchemaHistory.RECORDS is never loaded: add the record there")
+          .as(
+              "a history directory without a record in SchemaHistory.RECORDS is never loaded: add the record there")
           .allMatch(records::contains);
     }
   }
@@ -139,16 +161,21 @@ class SchemaHistoryTest {
   @MethodSource("records")
   void everyVersionIsNamedAfterItsRecord(Class<? extends SpecificRecord> record) {
     String fullName = currentSchema(record).getFullName();
-    assertThat(history.versions(record)).allSatisfy(v -> assertThat(v.getFullName()).isEqualTo(fullName));
+    assertThat(history.versions(record))
+        .allSatisfy(v -> assertThat(v.getFullName()).isEqualTo(fullName));
     assertThat(history.knownFingerprints())
-        .containsAll(history.versions(record).stream().map(SchemaHistory::fingerprint).collect(Collectors.toList()));
+        .containsAll(
+            history.versions(record).stream()
+                .map(SchemaHistory::fingerprint)
+                .collect(Collectors.toList()));
   }
 
   @Test
   void schemaIdIsTheFingerprintInSixteenHexDigits() {
     Schema schema = WalEdit.getClassSchema();
     assertThat(SchemaHistory.schemaId(schema)).matches("[0-9a-f]{16}");
-    assertThat(Long.parseUnsignedLong(SchemaHistory.schemaId(schema), 16)).isEqualTo(SchemaHistory.fingerprint(schema));
+    assertThat(Long.parseUnsignedLong(SchemaHistory.schemaId(schema), 16))
+        .isEqualTo(SchemaHistory.fingerprint(schema));
   }
 
   @Test
@@ -161,7 +188,9 @@ class SchemaHistoryTest {
             .set("family", bytes("f"))
             .set("qualifier", bytes("q"))
             .set("timestamp", 1_600_000_000_000L)
-            .set("type", new GenericData.EnumSymbol(cellSchema.getField("type").schema(), "DELETE_COLUMN"))
+            .set(
+                "type",
+                new GenericData.EnumSymbol(cellSchema.getField("type").schema(), "DELETE_COLUMN"))
             .set("value", bytes(""))
             .build();
     GenericRecord written =
@@ -171,10 +200,17 @@ class SchemaHistoryTest {
             .set("row", bytes("r1"))
             .set("writeTime", 1_600_000_000_001L)
             .set("sequenceId", 17L)
-            .set("queue", new GenericRecordBuilder(queueSchema).set("server", "rs9,16020,1").set("walGroup", "rs9%2C16020%2C1").build())
+            .set(
+                "queue",
+                new GenericRecordBuilder(queueSchema)
+                    .set("server", "rs9,16020,1")
+                    .set("walGroup", "rs9%2C16020%2C1")
+                    .build())
             .set("cells", List.of(cell))
             .build();
-    byte[] bytes = RecordCodecTest.toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(written));
+    byte[] bytes =
+        RecordCodecTest.toBytes(
+            new BinaryMessageEncoder<GenericRecord>(GenericData.get(), v1).encode(written));
 
     WalEdit decoded = new RecordCodec<>(WalEdit.class).decode(bytes);
 
@@ -204,7 +240,10 @@ class SchemaHistoryTest {
     RecordCodec<SpecificRecord> codec = codecFor(sample);
     for (Schema version : history.versions(sample.getClass().asSubclass(SpecificRecord.class))) {
       GenericRecord asWritten = project(sample, version);
-      byte[] bytes = RecordCodecTest.toBytes(new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version).encode(asWritten));
+      byte[] bytes =
+          RecordCodecTest.toBytes(
+              new BinaryMessageEncoder<GenericRecord>(GenericData.get(), version)
+                  .encode(asWritten));
 
       SpecificRecord decoded = codec.decode(bytes);
 
@@ -217,7 +256,10 @@ class SchemaHistoryTest {
     return new RecordCodec<>((Class<SpecificRecord>) sample.getClass());
   }
 
-  /** The record as a writer with {@code version} would have it: Avro schema resolution, current to old. */
+  /**
+   * The record as a writer with {@code version} would have it: Avro schema resolution, current to
+   * old.
+   */
   private static GenericRecord project(SpecificRecord record, Schema version) {
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();

@@ -60,7 +60,9 @@ public final class AuditLog {
     this.principal = principal;
   }
 
-  /** The SASL user name of the configured Kafka clients ({@code kafka.sasl.jaas.config}), or null. */
+  /**
+   * The SASL user name of the configured Kafka clients ({@code kafka.sasl.jaas.config}), or null.
+   */
   static String principal(RewindConfig config) {
     String jaas = config.getOrDefault("kafka.sasl.jaas.config", "");
     Matcher m = JAAS_USER.matcher(jaas);
@@ -80,7 +82,8 @@ public final class AuditLog {
    *
    * @throws IOException when the record cannot be written: the command must not run unaudited
    */
-  public Operation begin(String command, Collection<String> tables, String what) throws IOException {
+  public Operation begin(String command, Collection<String> tables, String what)
+      throws IOException {
     AuditRecord r = new AuditRecord();
     r.id = UUID.randomUUID().toString().substring(0, 8);
     r.phase = AuditRecord.START;
@@ -96,9 +99,18 @@ public final class AuditLog {
     try {
       write(r);
     } catch (IOException e) {
-      throw new IOException("cannot append the audit record of '" + command + "' to " + store.uri() + "/" + ROOT + " (" + e.getMessage()
-          + "): every command that changes or restores from the store records itself there; grant this role writes to audit/*"
-          + " (docs/operations.md, \"Audit trail\")", e);
+      throw new IOException(
+          "cannot append the audit record of '"
+              + command
+              + "' to "
+              + store.uri()
+              + "/"
+              + ROOT
+              + " ("
+              + e.getMessage()
+              + "): every command that changes or restores from the store records itself there; grant this role writes to audit/*"
+              + " (docs/operations.md, \"Audit trail\")",
+          e);
     }
     return new Operation(r);
   }
@@ -121,7 +133,8 @@ public final class AuditLog {
      *
      * @param outcome ok, failed or refused
      */
-    public synchronized void end(String outcome, String error, Map<String, Object> details) throws IOException {
+    public synchronized void end(String outcome, String error, Map<String, Object> details)
+        throws IOException {
       if (ended) {
         return;
       }
@@ -153,7 +166,8 @@ public final class AuditLog {
   }
 
   static String key(AuditRecord r) {
-    return String.format(Locale.ROOT, "%s/%013d-%s-%s.json", dayDir(r.startedAt), r.startedAt, r.id, r.phase);
+    return String.format(
+        Locale.ROOT, "%s/%013d-%s-%s.json", dayDir(r.startedAt), r.startedAt, r.id, r.phase);
   }
 
   static String dayDir(long time) {
@@ -161,12 +175,14 @@ public final class AuditLog {
   }
 
   /**
-   * The operations started at or after {@code since} (null: all), oldest first, each as its end record
-   * when there is one, else its start record (outcome {@code started}: still running, or its process died).
-   * A record that is torn or tampered with is returned as a start-less entry with outcome {@code unreadable}.
+   * The operations started at or after {@code since} (null: all), oldest first, each as its end
+   * record when there is one, else its start record (outcome {@code started}: still running, or its
+   * process died). A record that is torn or tampered with is returned as a start-less entry with
+   * outcome {@code unreadable}.
    */
   public List<AuditRecord> list(Long since) throws IOException {
-    LocalDate from = since == null ? null : Instant.ofEpochMilli(since).atZone(ZoneOffset.UTC).toLocalDate();
+    LocalDate from =
+        since == null ? null : Instant.ofEpochMilli(since).atZone(ZoneOffset.UTC).toLocalDate();
     Map<String, AuditRecord> byOperation = new LinkedHashMap<>();
     for (FileStatus day : store.list(ROOT)) {
       Matcher m = DAY.matcher(day.getPath().getName());
@@ -184,7 +200,8 @@ public final class AuditLog {
           AuditRecord unreadable = new AuditRecord();
           unreadable.id = o.key();
           unreadable.outcome = "unreadable";
-          unreadable.error = o.key() + " does not match its checksum: the trail was damaged or tampered with";
+          unreadable.error =
+              o.key() + " does not match its checksum: the trail was damaged or tampered with";
           byOperation.put(o.key(), unreadable);
           continue;
         }

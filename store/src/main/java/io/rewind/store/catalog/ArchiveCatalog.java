@@ -12,8 +12,8 @@ import java.util.TreeSet;
 
 /**
  * What the store's archive holds, partition by partition, as the {@link ManifestIndex} describes
- * it: the restore's and the status page's view of the stream. Reading it costs a head, a listing and
- * the recent level-0 manifests per partition, not the history.
+ * it: the restore's and the status page's view of the stream. Reading it costs a head, a listing
+ * and the recent level-0 manifests per partition, not the history.
  */
 public final class ArchiveCatalog {
 
@@ -41,7 +41,10 @@ public final class ArchiveCatalog {
     return partitions;
   }
 
-  /** Per table, the edits archived and the earliest write time among them; "" counts records without a table header. */
+  /**
+   * Per table, the edits archived and the earliest write time among them; "" counts records without
+   * a table header.
+   */
   public Map<String, TableStats> tableStats() {
     Map<String, TableStats> tables = new TreeMap<>();
     partitions.forEach(p -> TableStats.addAll(tables, p.tables()));
@@ -68,7 +71,8 @@ public final class ArchiveCatalog {
   }
 
   /** Per partition, the covering manifests that can hold edits written in (after, upTo]. */
-  public Map<Integer, List<Manifest>> overlappingWriteTimes(long after, long upTo) throws IOException {
+  public Map<Integer, List<Manifest>> overlappingWriteTimes(long after, long upTo)
+      throws IOException {
     Map<Integer, List<Manifest>> result = new TreeMap<>();
     for (PartitionView p : partitions) {
       List<Manifest> m = p.overlappingWriteTimes(after, upTo);

@@ -1,12 +1,12 @@
 package io.rewind.store.catalog;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ManifestCodec;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
-import com.fasterxml.jackson.annotation.JsonIgnore;
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.time.Instant;
@@ -16,10 +16,10 @@ import java.util.Optional;
  * {@code checkpoints/latest.json}: the published checkpoint, so that a restore needs neither Kafka
  * nor the source cluster.
  *
- * <p>A rewrite in place is not atomic on every store (a local file is truncated first) and a
- * rename is not allowed, so each value is written twice, first to {@code latest.backup.json} and
- * then to {@code latest.json}, each with its own checksum. Whatever moment a reader or a crash
- * hits, at least one of the two is whole, and a reader takes the newest whole one.
+ * <p>A rewrite in place is not atomic on every store (a local file is truncated first) and a rename
+ * is not allowed, so each value is written twice, first to {@code latest.backup.json} and then to
+ * {@code latest.json}, each with its own checksum. Whatever moment a reader or a crash hits, at
+ * least one of the two is whole, and a reader takes the newest whole one.
  */
 public final class CheckpointFile {
 
@@ -33,13 +33,18 @@ public final class CheckpointFile {
   public static final class Stored {
     /** C in epoch millis: every edit with write time at or before it is in a committed segment. */
     public long time;
+
     /** C as ISO-8601, for people reading the file. */
     public String timeIso;
+
     public long computedAt;
+
     /** The queue that holds C back, server/walGroup. */
     public String heldBy;
+
     public String rule;
     public int queues;
+
     /** SHA-256 of this JSON without the checksum field. */
     public String checksum;
 
@@ -80,9 +85,14 @@ public final class CheckpointFile {
     store.write(first.equals(BACKUP) ? StoreLayout.CHECKPOINT : BACKUP, bytes);
   }
 
-  /** The key of the copy to rewrite first: the older one (a missing or torn copy is the oldest); the backup when they are alike. */
+  /**
+   * The key of the copy to rewrite first: the older one (a missing or torn copy is the oldest); the
+   * backup when they are alike.
+   */
   static String firstToWrite(Optional<Stored> latest, Optional<Stored> backup) {
-    boolean latestIsOlder = latest.isEmpty() || (backup.isPresent() && latest.get().computedAt < backup.get().computedAt);
+    boolean latestIsOlder =
+        latest.isEmpty()
+            || (backup.isPresent() && latest.get().computedAt < backup.get().computedAt);
     return latestIsOlder ? StoreLayout.CHECKPOINT : BACKUP;
   }
 
@@ -90,7 +100,8 @@ public final class CheckpointFile {
    * Polls the store until its checkpoint is at or after T, or the timeout passes; returns the last
    * checkpoint time read (at or after T when reached), or Long.MIN_VALUE when none was published.
    */
-  public static long awaitAtOrAfter(ObjectStore store, long t, java.time.Duration timeout) throws IOException, InterruptedException {
+  public static long awaitAtOrAfter(ObjectStore store, long t, java.time.Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     long last = Long.MIN_VALUE;
     while (true) {
@@ -127,9 +138,12 @@ public final class CheckpointFile {
     }
     try {
       Stored s = Json.MAPPER.readValue(bytes, Stored.class);
-      return s.checksum != null && s.checksum.equals(s.computeChecksum()) ? Optional.of(s) : Optional.empty();
+      return s.checksum != null && s.checksum.equals(s.computeChecksum())
+          ? Optional.of(s)
+          : Optional.empty();
     } catch (IOException e) {
-      return Optional.empty(); // torn: being rewritten, or a crash mid-write; the other copy is whole
+      return Optional
+          .empty(); // torn: being rewritten, or a crash mid-write; the other copy is whole
     }
   }
 }

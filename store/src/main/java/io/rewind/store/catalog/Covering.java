@@ -15,7 +15,8 @@ public final class Covering {
 
   /** Start offset ascending, the widest first among equal starts: the coarsest copy wins. */
   public static final Comparator<Manifest> ORDER =
-      Comparator.comparingLong((Manifest m) -> m.startOffset).thenComparing(Comparator.comparingLong((Manifest m) -> m.endOffset).reversed());
+      Comparator.comparingLong((Manifest m) -> m.startOffset)
+          .thenComparing(Comparator.comparingLong((Manifest m) -> m.endOffset).reversed());
 
   private final long start;
   private final long end;
@@ -23,7 +24,12 @@ public final class Covering {
   private final List<Manifest> redundant;
   private final List<Manifest> beyondGap;
 
-  private Covering(long start, long end, List<Manifest> covering, List<Manifest> redundant, List<Manifest> beyondGap) {
+  private Covering(
+      long start,
+      long end,
+      List<Manifest> covering,
+      List<Manifest> redundant,
+      List<Manifest> beyondGap) {
     this.start = start;
     this.end = end;
     this.covering = covering;

@@ -1,9 +1,9 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.Manifest;
-import io.rewind.client.store.StoreLayout;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.store.StoreLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,10 +13,10 @@ import java.util.TreeMap;
  * The head of one partition's manifest index ({@link ManifestIndex}): the manifests that cover the
  * partition's committed chain, the newest held here and older ones in immutable pages named by
  * summaries, so that finding the manifests of an offset or write-time range costs one read of the
- * head plus the pages that overlap it, whatever the partition's age. Written only by the
- * compactor holding the stream's lease; rewritten in place with a backup copy (like the checkpoint
- * file), each copy by compare-and-swap ({@link FencedCopies}), self-checksummed.
- * Fields are public and mutable for Jackson; treat instances as values once read.
+ * head plus the pages that overlap it, whatever the partition's age. Written only by the compactor
+ * holding the stream's lease; rewritten in place with a backup copy (like the checkpoint file),
+ * each copy by compare-and-swap ({@link FencedCopies}), self-checksummed. Fields are public and
+ * mutable for Jackson; treat instances as values once read.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder(alphabetic = true)
@@ -26,24 +26,34 @@ public final class IndexHead {
 
   public int formatVersion = FORMAT_VERSION;
   public int partition;
+
   /** Grows by one with every write: a reader takes the higher of the two copies. */
   public long version;
+
   public long writtenAt;
+
   /**
-   * The epoch of the lease (on the stream) it was written under: a compactor that reads a higher one
-   * has lost its lease and writes nothing more. 0 before leases.
+   * The epoch of the lease (on the stream) it was written under: a compactor that reads a higher
+   * one has lost its lease and writes nothing more. 0 before leases.
    */
   public long leaseEpoch;
+
   /**
    * End (exclusive) of the contiguous chain the pages and entries cover, or -1 when they cover
    * nothing; level-0 manifests starting at or after it are not indexed yet.
    */
   public long indexedEnd = -1;
+
   /** Older entries, in offset order, before {@link #entries}. */
   public List<PageRef> pages = new ArrayList<>();
+
   /** The covering manifests after the pages, in start-offset order. */
   public List<Manifest> entries = new ArrayList<>();
-  /** Manifests replaced by coarser ones, deleted by the compactor once their grace period has passed. */
+
+  /**
+   * Manifests replaced by coarser ones, deleted by the compactor once their grace period has
+   * passed.
+   */
   public List<Retired> retired = new ArrayList<>();
 
   /** A page of older entries, summarized so that readers open only the pages a range needs. */
@@ -95,8 +105,10 @@ public final class IndexHead {
     public Integer level;
     public long startOffset;
     public long endOffset;
+
     /** The segment of a merged manifest; null at level 0. */
     public String segment;
+
     public long retiredAt;
 
     public Retired() {}
@@ -112,7 +124,9 @@ public final class IndexHead {
     }
 
     public String manifestKey(int partition) {
-      return level == null ? StoreLayout.manifest(partition, startOffset) : StoreLayout.levelManifest(partition, level, startOffset, endOffset);
+      return level == null
+          ? StoreLayout.manifest(partition, startOffset)
+          : StoreLayout.levelManifest(partition, level, startOffset, endOffset);
     }
 
     public String segmentKey(int partition) {

@@ -1,11 +1,13 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.Manifest;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Older entries of a partition's manifest index, written once to its final key and never changed. */
+/**
+ * Older entries of a partition's manifest index, written once to its final key and never changed.
+ */
 @JsonPropertyOrder(alphabetic = true)
 public final class IndexPage {
 

@@ -8,8 +8,11 @@ public final class IndexPageException extends IOException {
   private final String key;
 
   public IndexPageException(String key) {
-    super("index page " + key + " is missing or torn: the partition's index is read again from its manifests (the compactor,"
-        + " rewind compact, rebuilds it)");
+    super(
+        "index page "
+            + key
+            + " is missing or torn: the partition's index is read again from its manifests (the compactor,"
+            + " rewind compact, rebuilds it)");
     this.key = key;
   }
 

@@ -10,6 +10,9 @@ import java.io.IOException;
 public final class ListingChangedException extends IOException {
 
   public ListingChangedException(String key) {
-    super("manifest " + key + " was listed but is gone: the compactor merged it away meanwhile; read the index again");
+    super(
+        "manifest "
+            + key
+            + " was listed but is gone: the compactor merged it away meanwhile; read the index again");
   }
 }

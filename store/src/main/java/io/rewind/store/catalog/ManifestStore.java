@@ -49,8 +49,8 @@ public final class ManifestStore {
 
   /**
    * Every valid manifest of a partition, of every compaction level, in {@link Covering#ORDER}; torn
-   * ones are logged and skipped. Reads the partition's whole history: routine readers go through the
-   * {@link ManifestIndex} instead.
+   * ones are logged and skipped. Reads the partition's whole history: routine readers go through
+   * the {@link ManifestIndex} instead.
    *
    * @throws ListingChangedException when a listed manifest is gone by the time it is read
    */
@@ -82,7 +82,8 @@ public final class ManifestStore {
     if (m.isPresent()) {
       manifests.add(m.get());
     } else {
-      LOG.warn("manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
+      LOG.warn(
+          "manifest {} is torn or invalid: treated as absent (its segment is not committed)", key);
     }
   }
 
@@ -143,7 +144,10 @@ public final class ManifestStore {
       return end;
     }
 
-    /** The covering manifests it was built with: all of them, or those a reader asked for (see PartitionView#chainFrom). */
+    /**
+     * The covering manifests it was built with: all of them, or those a reader asked for (see
+     * PartitionView#chainFrom).
+     */
     public List<Manifest> manifests() {
       return manifests;
     }

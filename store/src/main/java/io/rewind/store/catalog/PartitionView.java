@@ -25,14 +25,21 @@ public final class PartitionView {
   private final ManifestIndex index;
   private final IndexHead head;
   private final long floor;
+
   /** Indexed: the tail's manifests; unindexed: every manifest read. */
   private List<Manifest> loose;
-  /** Manifests of the chain that are not in pages (head entries then tail's covering), floor applied. */
+
+  /**
+   * Manifests of the chain that are not in pages (head entries then tail's covering), floor
+   * applied.
+   */
   private List<Manifest> recent;
+
   private Covering tail;
   private boolean fellBack;
 
-  private PartitionView(int partition, ManifestIndex index, IndexHead head, long floor, List<Manifest> loose) {
+  private PartitionView(
+      int partition, ManifestIndex index, IndexHead head, long floor, List<Manifest> loose) {
     this.partition = partition;
     this.index = index;
     this.head = head;
@@ -41,7 +48,8 @@ public final class PartitionView {
     derive();
   }
 
-  static PartitionView indexed(ManifestIndex index, IndexHead head, long floor, List<Manifest> tail) {
+  static PartitionView indexed(
+      ManifestIndex index, IndexHead head, long floor, List<Manifest> tail) {
     return new PartitionView(head.partition, index, head, floor, tail);
   }
 
@@ -78,7 +86,9 @@ public final class PartitionView {
     return partition;
   }
 
-  /** False when the partition has no head (or a page of it was lost) and every manifest was read. */
+  /**
+   * False when the partition has no head (or a page of it was lost) and every manifest was read.
+   */
   public boolean indexed() {
     return head != null && !fellBack;
   }
@@ -103,7 +113,10 @@ public final class PartitionView {
     return indexed() ? tail.covering() : List.of();
   }
 
-  /** Every manifest this view read from the store besides the index: the tail, or all of them without a head. */
+  /**
+   * Every manifest this view read from the store besides the index: the tail, or all of them
+   * without a head.
+   */
   public List<Manifest> readFromStore() {
     return loose;
   }
@@ -133,13 +146,16 @@ public final class PartitionView {
       return new ManifestStore.Chain(clampStart(tail.start()), end, recent);
     }
     List<IndexHead.PageRef> pages = pages();
-    long start = !pages.isEmpty() ? pages.get(0).startOffset : !recent.isEmpty() ? recent.get(0).startOffset : -1;
+    long start =
+        !pages.isEmpty()
+            ? pages.get(0).startOffset
+            : !recent.isEmpty() ? recent.get(0).startOffset : -1;
     return new ManifestStore.Chain(clampStart(start), end, recent);
   }
 
   /**
-   * The chain, with every covering manifest ending after {@code offset} as its manifests (pages read
-   * only when the offset reaches back into them).
+   * The chain, with every covering manifest ending after {@code offset} as its manifests (pages
+   * read only when the offset reaches back into them).
    */
   public ManifestStore.Chain chainFrom(long offset) throws IOException {
     ManifestStore.Chain chain = chain();
@@ -164,7 +180,10 @@ public final class PartitionView {
     return all;
   }
 
-  /** Covering manifests that can hold edits written in (after, upTo]: those the pages' summaries allow, read. */
+  /**
+   * Covering manifests that can hold edits written in (after, upTo]: those the pages' summaries
+   * allow, read.
+   */
   public List<Manifest> overlappingWriteTimes(long after, long upTo) throws IOException {
     List<Manifest> result = new ArrayList<>();
     for (IndexHead.PageRef p : pages()) {
@@ -184,7 +203,10 @@ public final class PartitionView {
     return m.minWriteTime != null && m.minWriteTime <= upTo && m.maxWriteTime > after;
   }
 
-  /** Covering manifests ending after {@code offset} (the archiver republishes those above its committed offset). */
+  /**
+   * Covering manifests ending after {@code offset} (the archiver republishes those above its
+   * committed offset).
+   */
   public List<Manifest> endingAfter(long offset) throws IOException {
     List<Manifest> result = new ArrayList<>();
     for (IndexHead.PageRef p : pages()) {
@@ -205,7 +227,8 @@ public final class PartitionView {
    * does not (when there is one), reading a page only when the walk reaches it: retention walks a
    * partition's prefix without reading what it keeps.
    */
-  public List<Manifest> oldestThrough(java.util.function.Predicate<Manifest> more) throws IOException {
+  public List<Manifest> oldestThrough(java.util.function.Predicate<Manifest> more)
+      throws IOException {
     List<Manifest> result = new ArrayList<>();
     for (IndexHead.PageRef p : pages()) {
       Optional<List<Manifest>> page = page(p);
@@ -221,7 +244,8 @@ public final class PartitionView {
   }
 
   /** Adds manifests while {@code more} holds and the first that fails it; true when one failed. */
-  private static boolean takeWhile(List<Manifest> manifests, java.util.function.Predicate<Manifest> more, List<Manifest> into) {
+  private static boolean takeWhile(
+      List<Manifest> manifests, java.util.function.Predicate<Manifest> more, List<Manifest> into) {
     for (Manifest m : manifests) {
       into.add(m);
       if (!more.test(m)) {
@@ -261,7 +285,10 @@ public final class PartitionView {
     return pages().stream().mapToLong(p -> p.manifests).sum() + recent.size();
   }
 
-  /** A page's entries above the floor, or empty after falling back to every manifest (the page is lost). */
+  /**
+   * A page's entries above the floor, or empty after falling back to every manifest (the page is
+   * lost).
+   */
   private Optional<List<Manifest>> page(IndexHead.PageRef ref) throws IOException {
     try {
       return Optional.of(aboveFloor(index.readPage(ref).entries));

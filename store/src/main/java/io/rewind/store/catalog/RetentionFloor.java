@@ -17,10 +17,16 @@ public final class RetentionFloor {
 
   public int formatVersion = IndexHead.FORMAT_VERSION;
   public long writtenAt;
-  /** The epoch of the lease (on the stream) retention wrote it under; a writer that reads a higher one has lost its lease. */
+
+  /**
+   * The epoch of the lease (on the stream) retention wrote it under; a writer that reads a higher
+   * one has lost its lease.
+   */
   public long leaseEpoch;
+
   /** The retention window's start that set these floors. */
   public Long windowStart;
+
   public Map<Integer, Long> partitions = new TreeMap<>();
 
   /** The first kept offset of a partition, or -1 when retention kept all of it. */

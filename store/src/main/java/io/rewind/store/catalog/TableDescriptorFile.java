@@ -39,7 +39,10 @@ public final class TableDescriptorFile {
     for (FileStatus ns : store.list(StoreLayout.TABLES)) {
       for (FileStatus f : store.list(StoreLayout.TABLES + "/" + ns.getPath().getName())) {
         if (f.getPath().getName().endsWith(".json")) {
-          all.add(readWhole(store, StoreLayout.TABLES + "/" + ns.getPath().getName() + "/" + f.getPath().getName()));
+          all.add(
+              readWhole(
+                  store,
+                  StoreLayout.TABLES + "/" + ns.getPath().getName() + "/" + f.getPath().getName()));
         }
       }
     }
@@ -54,9 +57,17 @@ public final class TableDescriptorFile {
       try {
         return decode(store.read(key + BACKUP_SUFFIX));
       } catch (IOException | AvroRuntimeException e) {
-        throw new IOException("the table descriptor " + key + " and its copy " + key + BACKUP_SUFFIX + " cannot be read ("
-            + torn.getMessage() + "): restoring that table needs its families; start an archiver (it rewrites every"
-            + " descriptor from the tables topic) or create the target table yourself", torn);
+        throw new IOException(
+            "the table descriptor "
+                + key
+                + " and its copy "
+                + key
+                + BACKUP_SUFFIX
+                + " cannot be read ("
+                + torn.getMessage()
+                + "): restoring that table needs its families; start an archiver (it rewrites every"
+                + " descriptor from the tables topic) or create the target table yourself",
+            torn);
       }
     }
   }

@@ -1,7 +1,7 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.Manifest;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import io.rewind.client.store.Manifest;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -11,6 +11,7 @@ import java.util.TreeMap;
 public final class TableStats {
 
   public long edits;
+
   /** The earliest write time of a manifest holding the table's edits, or null when none has one. */
   public Long minWriteTime;
 
@@ -31,7 +32,11 @@ public final class TableStats {
   public static Map<String, TableStats> of(List<Manifest> manifests) {
     Map<String, TableStats> tables = new TreeMap<>();
     for (Manifest m : manifests) {
-      m.tables.forEach((table, count) -> tables.computeIfAbsent(table, t -> new TableStats()).add(new TableStats(count, m.minWriteTime)));
+      m.tables.forEach(
+          (table, count) ->
+              tables
+                  .computeIfAbsent(table, t -> new TableStats())
+                  .add(new TableStats(count, m.minWriteTime)));
     }
     return tables;
   }

@@ -17,10 +17,9 @@ import java.util.List;
  * row1\tcf:q\t1795000000000\tvalue
  * </pre>
  *
- * Bytes are written as printable ASCII, with {@code \xHH} for any other byte and for the
- * characters backslash, tab, colon (in families only) and newline, so every line parses back; a
- * row's first byte is also escaped when it is {@code #}, so no cell line reads as the header or a
- * comment.
+ * Bytes are written as printable ASCII, with {@code \xHH} for any other byte and for the characters
+ * backslash, tab, colon (in families only) and newline, so every line parses back; a row's first
+ * byte is also escaped when it is {@code #}, so no cell line reads as the header or a comment.
  */
 public final class CellDump {
 
@@ -31,7 +30,8 @@ public final class CellDump {
     return table.replace(":", "__") + ".cells";
   }
 
-  public static void write(Path file, String table, String timeIso, List<DumpCell> sortedCells) throws IOException {
+  public static void write(Path file, String table, String timeIso, List<DumpCell> sortedCells)
+      throws IOException {
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write(header(table, timeIso, sortedCells.size()));
       w.newLine();
@@ -53,7 +53,10 @@ public final class CellDump {
     return line.toString();
   }
 
-  /** Appends the cell's line (without its line separator): for writers that build many lines in one builder. */
+  /**
+   * Appends the cell's line (without its line separator): for writers that build many lines in one
+   * builder.
+   */
   public static void appendLine(DumpCell c, StringBuilder out) {
     byte[] row = c.row();
     if (row.length > 0 && row[0] == '#') {
@@ -76,7 +79,10 @@ public final class CellDump {
       if (v >= 0x20 && v < 0x7f && v != '\\' && !(escapeColon && v == ':')) {
         sb.append((char) v);
       } else {
-        sb.append('\\').append('x').append(Character.forDigit(v >> 4, 16)).append(Character.forDigit(v & 0xf, 16));
+        sb.append('\\')
+            .append('x')
+            .append(Character.forDigit(v >> 4, 16))
+            .append(Character.forDigit(v & 0xf, 16));
       }
     }
   }

@@ -70,7 +70,12 @@ public final class DumpCell implements Comparable<DumpCell> {
 
   @Override
   public int hashCode() {
-    return Objects.hash(Arrays.hashCode(row), Arrays.hashCode(family), Arrays.hashCode(qualifier), timestamp, Arrays.hashCode(value));
+    return Objects.hash(
+        Arrays.hashCode(row),
+        Arrays.hashCode(family),
+        Arrays.hashCode(qualifier),
+        timestamp,
+        Arrays.hashCode(value));
   }
 
   @Override

@@ -8,8 +8,9 @@ import java.io.InterruptedIOException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads through a token bucket ({@link UploadThrottle}, shared by the reading threads), sleeping off
- * the debt after each read: {@code rewind verify} reads a whole store without saturating its link.
+ * Reads through a token bucket ({@link UploadThrottle}, shared by the reading threads), sleeping
+ * off the debt after each read: {@code rewind verify} reads a whole store without saturating its
+ * link.
  */
 public final class ThrottledInputStream extends FilterInputStream {
 

@@ -1,7 +1,7 @@
 package io.rewind.store.kafka;
 
-import io.rewind.client.kafka.Topics;
 import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -23,11 +23,14 @@ public final class RoleAcls {
   /** The roles of a deployment; each runs as its own principal. */
   public enum Role {
     /**
-     * The HBase replication endpoint (and the simulator): publishes edits, progress and descriptors;
-     * follows the control topic for restore-point requests (assigned, no group).
+     * The HBase replication endpoint (and the simulator): publishes edits, progress and
+     * descriptors; follows the control topic for restore-point requests (assigned, no group).
      */
     ENDPOINT,
-    /** {@code rewind archive}: consumes edits, descriptors and control; publishes archived, dlq and control answers. */
+    /**
+     * {@code rewind archive}: consumes edits, descriptors and control; publishes archived, dlq and
+     * control answers.
+     */
     ARCHIVER,
     /** {@code rewind checkpoint}: the Kafka Streams app (exactly-once, its own internal topics). */
     CHECKPOINT,
@@ -35,7 +38,10 @@ public final class RoleAcls {
     STATUS,
     /** {@code rewind base follow}: reads the descriptors topic. */
     BASE,
-    /** {@code rewind restore} and {@code rewind verify}: read only the object store, nothing in Kafka. */
+    /**
+     * {@code rewind restore} and {@code rewind verify}: read only the object store, nothing in
+     * Kafka.
+     */
     RESTORE,
     /** {@code rewind init}: creates and configures Rewind's topics. */
     ADMIN,
@@ -62,55 +68,189 @@ public final class RoleAcls {
     switch (role) {
       case ENDPOINT:
         for (String topic : List.of(t.edits(), t.progress(), t.tables())) {
-          allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
+          allow(
+              acls,
+              principal,
+              ResourceType.TOPIC,
+              topic,
+              PatternType.LITERAL,
+              AclOperation.WRITE,
+              AclOperation.DESCRIBE);
         }
-        allow(acls, principal, ResourceType.TOPIC, t.control(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.control(),
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.DESCRIBE);
         break;
       case ARCHIVER:
         for (String topic : List.of(t.edits(), t.tables())) {
-          allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+          allow(
+              acls,
+              principal,
+              ResourceType.TOPIC,
+              topic,
+              PatternType.LITERAL,
+              AclOperation.READ,
+              AclOperation.DESCRIBE);
         }
-        allow(acls, principal, ResourceType.TOPIC, t.control(), PatternType.LITERAL, AclOperation.READ, AclOperation.WRITE,
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.control(),
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.WRITE,
             AclOperation.DESCRIBE);
         for (String topic : List.of(t.archived(), t.dlq())) {
-          allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
+          allow(
+              acls,
+              principal,
+              ResourceType.TOPIC,
+              topic,
+              PatternType.LITERAL,
+              AclOperation.WRITE,
+              AclOperation.DESCRIBE);
         }
-        allow(acls, principal, ResourceType.GROUP, archivers, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.GROUP,
+            archivers,
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.DESCRIBE);
         break;
       case CHECKPOINT:
         for (String topic : List.of(t.progress(), t.archived())) {
-          allow(acls, principal, ResourceType.TOPIC, topic, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+          allow(
+              acls,
+              principal,
+              ResourceType.TOPIC,
+              topic,
+              PatternType.LITERAL,
+              AclOperation.READ,
+              AclOperation.DESCRIBE);
         }
         // The end offsets of edits, never its records.
-        allow(acls, principal, ResourceType.TOPIC, t.edits(), PatternType.LITERAL, AclOperation.DESCRIBE);
-        allow(acls, principal, ResourceType.TOPIC, t.checkpoints(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
-        // Kafka Streams: its group, its transactional ids and its changelog topics, all named after the application id.
-        allow(acls, principal, ResourceType.GROUP, app, PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
-        allow(acls, principal, ResourceType.TRANSACTIONAL_ID, app, PatternType.PREFIXED, AclOperation.WRITE, AclOperation.DESCRIBE);
-        allow(acls, principal, ResourceType.TOPIC, app + "-", PatternType.PREFIXED, AclOperation.CREATE, AclOperation.READ,
-            AclOperation.WRITE, AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.edits(),
+            PatternType.LITERAL,
+            AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.checkpoints(),
+            PatternType.LITERAL,
+            AclOperation.WRITE,
+            AclOperation.DESCRIBE);
+        // Kafka Streams: its group, its transactional ids and its changelog topics, all named after
+        // the application id.
+        allow(
+            acls,
+            principal,
+            ResourceType.GROUP,
+            app,
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TRANSACTIONAL_ID,
+            app,
+            PatternType.PREFIXED,
+            AclOperation.WRITE,
+            AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            app + "-",
+            PatternType.PREFIXED,
+            AclOperation.CREATE,
+            AclOperation.READ,
+            AclOperation.WRITE,
+            AclOperation.DESCRIBE,
+            AclOperation.DESCRIBE_CONFIGS);
         break;
       case STATUS:
-        allow(acls, principal, ResourceType.TOPIC, config.topicPrefix(), PatternType.PREFIXED, AclOperation.READ, AclOperation.DESCRIBE,
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            config.topicPrefix(),
+            PatternType.PREFIXED,
+            AclOperation.READ,
+            AclOperation.DESCRIBE,
             AclOperation.DESCRIBE_CONFIGS);
         for (String group : List.of(archivers, app)) {
-          allow(acls, principal, ResourceType.GROUP, group, PatternType.LITERAL, AclOperation.DESCRIBE);
+          allow(
+              acls,
+              principal,
+              ResourceType.GROUP,
+              group,
+              PatternType.LITERAL,
+              AclOperation.DESCRIBE);
         }
         // describeLogDirs (topic sizes).
-        allow(acls, principal, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL, AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.CLUSTER,
+            "kafka-cluster",
+            PatternType.LITERAL,
+            AclOperation.DESCRIBE);
         break;
       case BASE:
-        allow(acls, principal, ResourceType.TOPIC, t.tables(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.tables(),
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.DESCRIBE);
         break;
       case RESTORE:
         break;
       case ADMIN:
-        allow(acls, principal, ResourceType.TOPIC, config.topicPrefix(), PatternType.PREFIXED, AclOperation.CREATE, AclOperation.DESCRIBE,
-            AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            config.topicPrefix(),
+            PatternType.PREFIXED,
+            AclOperation.CREATE,
+            AclOperation.DESCRIBE,
+            AclOperation.DESCRIBE_CONFIGS,
+            AclOperation.ALTER_CONFIGS);
         break;
       case RESTORE_POINT:
-        allow(acls, principal, ResourceType.TOPIC, t.control(), PatternType.LITERAL, AclOperation.WRITE, AclOperation.DESCRIBE);
-        allow(acls, principal, ResourceType.TOPIC, t.progress(), PatternType.LITERAL, AclOperation.READ, AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.control(),
+            PatternType.LITERAL,
+            AclOperation.WRITE,
+            AclOperation.DESCRIBE);
+        allow(
+            acls,
+            principal,
+            ResourceType.TOPIC,
+            t.progress(),
+            PatternType.LITERAL,
+            AclOperation.READ,
+            AclOperation.DESCRIBE);
         break;
       default:
         throw new IllegalArgumentException("unknown role " + role);
@@ -118,11 +258,18 @@ public final class RoleAcls {
     return acls;
   }
 
-  private static void allow(List<AclBinding> acls, String principal, ResourceType type, String name, PatternType pattern,
+  private static void allow(
+      List<AclBinding> acls,
+      String principal,
+      ResourceType type,
+      String name,
+      PatternType pattern,
       AclOperation... operations) {
     for (AclOperation op : operations) {
-      acls.add(new AclBinding(new ResourcePattern(type, name, pattern),
-          new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
+      acls.add(
+          new AclBinding(
+              new ResourcePattern(type, name, pattern),
+              new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW)));
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.rewind.store.kafka;
 
-import io.rewind.client.kafka.Topics;
 import io.rewind.client.config.RewindConfig;
+import io.rewind.client.kafka.Topics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -38,7 +38,9 @@ public final class TopicCreator {
       List<NewTopic> missing = new ArrayList<>();
       for (Topics.TopicSpec spec : specs) {
         if (!existing.contains(spec.name())) {
-          missing.add(new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs()));
+          missing.add(
+              new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
+                  .configs(spec.configs()));
         }
       }
       List<String> created = new ArrayList<>();
@@ -46,7 +48,11 @@ public final class TopicCreator {
         try {
           admin.createTopics(List.of(topic)).all().get();
           created.add(topic.name());
-          LOG.info("created topic {} ({} partitions, {})", topic.name(), topic.numPartitions(), topic.configs());
+          LOG.info(
+              "created topic {} ({} partitions, {})",
+              topic.name(),
+              topic.numPartitions(),
+              topic.configs());
         } catch (ExecutionException e) {
           if (!(e.getCause() instanceof TopicExistsException)) {
             throw e;
@@ -55,7 +61,8 @@ public final class TopicCreator {
       }
       return created;
     } catch (ExecutionException e) {
-      throw new IllegalStateException("cannot create Rewind topics: " + e.getCause().getMessage(), e.getCause());
+      throw new IllegalStateException(
+          "cannot create Rewind topics: " + e.getCause().getMessage(), e.getCause());
     }
   }
 }

@@ -15,20 +15,33 @@ import java.util.Map;
 public final class Pin {
 
   public String id;
+
   /** What holds it, e.g. "restore to 2026-11-21T10:05:00Z". */
   public String purpose;
+
   public String host;
   public long pid;
   public long createdAt;
   public long renewedAt;
+
   /** The holder's clock; readers add {@code lease.clock.skew.ms}. */
   public long expiresAt;
-  /** Per partition, the first offset the holder reads: nothing at or above it is deleted. Null: every offset of every partition. */
+
+  /**
+   * Per partition, the first offset the holder reads: nothing at or above it is deleted. Null:
+   * every offset of every partition.
+   */
   public Map<Integer, Long> partitions;
-  /** The bases the holder reads, as "table id"; null: every base of {@link #tables} (or of every table when that is null too). */
+
+  /**
+   * The bases the holder reads, as "table id"; null: every base of {@link #tables} (or of every
+   * table when that is null too).
+   */
   public List<String> bases;
+
   /** The tables whose bases are pinned when {@link #bases} is null; null: every table. */
   public List<String> tables;
+
   /**
    * Per table, the write time after which the holder reads its captured bulk loads; null: every
    * bulk load of {@link #tables} (or of every table when that is null too).

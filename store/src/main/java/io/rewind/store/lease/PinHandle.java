@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A pin this process holds: renewed every third of a lease's duration until closed, which deletes it. */
+/**
+ * A pin this process holds: renewed every third of a lease's duration until closed, which deletes
+ * it.
+ */
 public final class PinHandle implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PinHandle.class);
@@ -25,11 +28,13 @@ public final class PinHandle implements AutoCloseable {
   PinHandle(Pins pins, Pin pin) {
     this.pins = pins;
     this.pin = pin;
-    this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "rewind-pin");
-      t.setDaemon(true);
-      return t;
-    });
+    this.renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "rewind-pin");
+              t.setDaemon(true);
+              return t;
+            });
     long interval = pins.settings().renewIntervalMs();
     renewer.scheduleWithFixedDelay(this::renewQuietly, interval, interval, TimeUnit.MILLISECONDS);
   }
@@ -38,7 +43,10 @@ public final class PinHandle implements AutoCloseable {
     return pin.id;
   }
 
-  /** Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"), no bulk load. */
+  /**
+   * Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"),
+   * no bulk load.
+   */
   public void narrow(Map<Integer, Long> partitions, List<String> bases) throws IOException {
     narrow(partitions, bases, Map.of());
   }
@@ -47,7 +55,9 @@ public final class PinHandle implements AutoCloseable {
    * Narrows the pin to what the holder's plan reads: from these offsets, these bases ("table id"),
    * per table the bulk loads written after this time.
    */
-  public synchronized void narrow(Map<Integer, Long> partitions, List<String> bases, Map<String, Long> bulkLoadsAfter) throws IOException {
+  public synchronized void narrow(
+      Map<Integer, Long> partitions, List<String> bases, Map<String, Long> bulkLoadsAfter)
+      throws IOException {
     pin.partitions = Pins.copy(partitions);
     pin.bases = new ArrayList<>(bases);
     pin.bulkLoadsAfter = new java.util.TreeMap<>(bulkLoadsAfter);
@@ -61,8 +71,12 @@ public final class PinHandle implements AutoCloseable {
   public void check() {
     LeaseSettings s = pins.settings();
     if ((System.nanoTime() - renewedNanos) / 1_000_000 >= s.durationMs() - s.skewMs()) {
-      throw new LeaseLostException("the pin of " + pin.purpose + " was not renewed for more than " + (s.durationMs() - s.skewMs())
-          + " ms (this process was paused or cut off from the store): retention or gc may have deleted what it reads; run it again");
+      throw new LeaseLostException(
+          "the pin of "
+              + pin.purpose
+              + " was not renewed for more than "
+              + (s.durationMs() - s.skewMs())
+              + " ms (this process was paused or cut off from the store): retention or gc may have deleted what it reads; run it again");
     }
   }
 
@@ -79,7 +93,11 @@ public final class PinHandle implements AutoCloseable {
     try {
       write();
     } catch (IOException | RuntimeException e) {
-      LOG.warn("renewing the pin of {} failed, trying again in {} ms: {}", pin.purpose, pins.settings().renewIntervalMs(), e.toString());
+      LOG.warn(
+          "renewing the pin of {} failed, trying again in {} ms: {}",
+          pin.purpose,
+          pins.settings().renewIntervalMs(),
+          e.toString());
     }
   }
 
@@ -92,7 +110,11 @@ public final class PinHandle implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (IOException e) {
-      LOG.warn("deleting the pin of {} failed ({}): it lapses by itself in {} ms", pin.purpose, e.toString(), pins.settings().durationMs());
+      LOG.warn(
+          "deleting the pin of {} failed ({}): it lapses by itself in {} ms",
+          pin.purpose,
+          e.toString(),
+          pins.settings().durationMs());
     }
   }
 }

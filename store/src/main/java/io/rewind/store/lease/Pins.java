@@ -93,7 +93,10 @@ public final class Pins {
     return live;
   }
 
-  /** The first pinned offset of a partition over {@code pins}: nothing at or above it may go. Long.MAX_VALUE when none. */
+  /**
+   * The first pinned offset of a partition over {@code pins}: nothing at or above it may go.
+   * Long.MAX_VALUE when none.
+   */
   public static long firstPinnedOffset(List<Pin> pins, int partition) {
     long first = Long.MAX_VALUE;
     for (Pin p : pins) {
@@ -111,7 +114,9 @@ public final class Pins {
   /** Whether a base is pinned by one of {@code pins}. */
   public static boolean basePinned(List<Pin> pins, String table, String id) {
     for (Pin p : pins) {
-      if (p.bases != null ? p.bases.contains(table + " " + id) : p.tables == null || p.tables.contains(table)) {
+      if (p.bases != null
+          ? p.bases.contains(table + " " + id)
+          : p.tables == null || p.tables.contains(table)) {
         return true;
       }
     }

@@ -16,24 +16,39 @@ import java.util.List;
 public final class RestorePoint {
 
   public String name;
-  /** T: the point restores every edit written at or before it (epoch millis, the requester's clock). */
+
+  /**
+   * T: the point restores every edit written at or before it (epoch millis, the requester's clock).
+   */
   public long time;
+
   public String timeIso;
+
   /** The tables it is for; empty: every table the store backs up. */
   public List<String> tables = new ArrayList<>();
+
   /** The request's id on the control topic. */
   public String requestId;
+
   /** When the request was sent and when the point was committed (requester's clock). */
   public long requestedAt;
+
   public long completedAt;
+
   /** The checkpoint C that passed T, as read when the point completed. */
   public long checkpointAtCompletion;
+
   public String checkpointAtCompletionIso;
-  /** Queues the latest cluster snapshot listed, and how many had claimed past T when it completed. */
+
+  /**
+   * Queues the latest cluster snapshot listed, and how many had claimed past T when it completed.
+   */
   public int queues;
+
   public int queuesAnswered;
   public String host;
   public long pid;
+
   /** The epoch of the lease on the point's name it was committed under. */
   public long leaseEpoch;
 }

@@ -28,11 +28,18 @@ public final class RestorePoints {
     this.store = store;
   }
 
-  /** Refuses a name that cannot be a key: letters, digits, '.', '_' and '-', at most 128, not starting with a sign. */
+  /**
+   * Refuses a name that cannot be a key: letters, digits, '.', '_' and '-', at most 128, not
+   * starting with a sign.
+   */
   public static String checkName(String name) {
     if (name == null || !NAME.matcher(name).matches()) {
-      throw new RewindException(Kind.REFUSED, "restore point name '" + name + "' is not allowed: use 1 to 128 letters, digits, '.', '_'"
-          + " or '-', starting with a letter or digit (e.g. before-migration-42)");
+      throw new RewindException(
+          Kind.REFUSED,
+          "restore point name '"
+              + name
+              + "' is not allowed: use 1 to 128 letters, digits, '.', '_'"
+              + " or '-', starting with a letter or digit (e.g. before-migration-42)");
     }
     return name;
   }
@@ -41,17 +48,25 @@ public final class RestorePoints {
     return DIR + "/" + checkName(name) + ".json";
   }
 
-  /** Commits a point; false when one of that name exists (a point is written once, by a conditional create). */
+  /**
+   * Commits a point; false when one of that name exists (a point is written once, by a conditional
+   * create).
+   */
   public boolean commit(RestorePoint point) throws IOException {
     return store.writeIfVersion(key(point.name), SelfChecksummedJson.encode(point), null);
   }
 
   public Optional<RestorePoint> read(String name) throws IOException {
     try {
-      Optional<RestorePoint> p = SelfChecksummedJson.decode(store.read(key(name)), RestorePoint.class);
+      Optional<RestorePoint> p =
+          SelfChecksummedJson.decode(store.read(key(name)), RestorePoint.class);
       if (p.isEmpty()) {
-        throw new IOException(store.path(key(name)) + " is torn or tampered with (its checksum does not match): delete it with"
-            + " `rewind restore-point delete --name " + name + "` and create it again");
+        throw new IOException(
+            store.path(key(name))
+                + " is torn or tampered with (its checksum does not match): delete it with"
+                + " `rewind restore-point delete --name "
+                + name
+                + "` and create it again");
       }
       return p;
     } catch (FileNotFoundException e) {
@@ -68,17 +83,22 @@ public final class RestorePoints {
         continue;
       }
       try {
-        Optional<RestorePoint> p = SelfChecksummedJson.decode(store.read(DIR + "/" + file), RestorePoint.class);
+        Optional<RestorePoint> p =
+            SelfChecksummedJson.decode(store.read(DIR + "/" + file), RestorePoint.class);
         if (p.isPresent()) {
           points.add(p.get());
         } else {
-          LOG.warn("{}/{} is torn or tampered with: skipped (retention does not keep what it needs)", DIR, file);
+          LOG.warn(
+              "{}/{} is torn or tampered with: skipped (retention does not keep what it needs)",
+              DIR,
+              file);
         }
       } catch (FileNotFoundException e) {
         // deleted meanwhile
       }
     }
-    points.sort((a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : a.name.compareTo(b.name));
+    points.sort(
+        (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : a.name.compareTo(b.name));
     return points;
   }
 

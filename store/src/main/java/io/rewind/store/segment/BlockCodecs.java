@@ -38,7 +38,9 @@ public final class BlockCodecs {
       case "none":
         return new NullBlock();
       default:
-        throw new RewindException(Kind.REFUSED, "segment.codec '" + name + "' is not supported: use zstd, snappy, deflate or none");
+        throw new RewindException(
+            Kind.REFUSED,
+            "segment.codec '" + name + "' is not supported: use zstd, snappy, deflate or none");
     }
   }
 
@@ -55,12 +57,16 @@ public final class BlockCodecs {
       byte[] compressed = Snappy.compress(raw);
       CRC32 crc = new CRC32();
       crc.update(raw);
-      return ByteBuffer.allocate(compressed.length + 4).put(compressed).putInt((int) crc.getValue()).flip();
+      return ByteBuffer.allocate(compressed.length + 4)
+          .put(compressed)
+          .putInt((int) crc.getValue())
+          .flip();
     }
 
     @Override
     public ByteBuffer decompress(ByteBuffer in) {
-      throw new UnsupportedOperationException("archivers only write segments; SegmentReader reads them");
+      throw new UnsupportedOperationException(
+          "archivers only write segments; SegmentReader reads them");
     }
 
     @Override

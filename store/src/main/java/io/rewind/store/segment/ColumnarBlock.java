@@ -18,11 +18,11 @@ import org.apache.kafka.common.header.Header;
  *
  * <p>Why columns: a record's offset, timestamp and headers barely change from one record to the
  * next, and a WAL edit's value repeats its table, region, row and server names. Interleaved, those
- * cost the compressor a match per field per record; as columns they cost almost nothing. A key
- * seen before in the block is stored as a reference to it, and each value as its difference from
- * the last value of the same key (the row's previous edit), byte for byte at the same positions,
- * so the compressor sees only the few fields that changed. Records stay in offset order: nothing
- * to sort. Values are never decoded: only their bytes are compared. Figures in docs/archivers.md.
+ * cost the compressor a match per field per record; as columns they cost almost nothing. A key seen
+ * before in the block is stored as a reference to it, and each value as its difference from the
+ * last value of the same key (the row's previous edit), byte for byte at the same positions, so the
+ * compressor sees only the few fields that changed. Records stay in offset order: nothing to sort.
+ * Values are never decoded: only their bytes are compared. Figures in docs/archivers.md.
  *
  * <p>Pure and deterministic: the same records give the same block.
  */
@@ -57,8 +57,10 @@ public final class ColumnarBlock {
     private final Columns headerSetOfRecord = new Columns(4096);
     private final List<List<BlockHeader>> headerSets = new ArrayList<>();
     private final Map<HeaderSet, Integer> setIndex = new HashMap<>();
+
     /** The last distinct header lists, most recent first: records of a few tables interleave. */
     private final Header[][] recentSets = new Header[RECENT_SETS][];
+
     private final int[] recentIndex = new int[RECENT_SETS];
     private int recentCount;
     private byte[][] recordKeys = new byte[1024][];
@@ -75,7 +77,11 @@ public final class ColumnarBlock {
       } else {
         long gap = r.offset() - previousOffset - 1;
         if (gap < 0) {
-          throw new IllegalArgumentException("records must be in ascending offset order: " + r.offset() + " after " + previousOffset);
+          throw new IllegalArgumentException(
+              "records must be in ascending offset order: "
+                  + r.offset()
+                  + " after "
+                  + previousOffset);
         }
         offsetGaps.writeVarint(gap);
       }
@@ -124,7 +130,10 @@ public final class ColumnarBlock {
       return index;
     }
 
-    /** The block of the records added: writes the key and value columns (on the worker), in offset order. */
+    /**
+     * The block of the records added: writes the key and value columns (on the worker), in offset
+     * order.
+     */
     public ArchivedBlock build() {
       if (count == 0) {
         throw new IllegalArgumentException("a block holds at least one record");
@@ -158,7 +167,8 @@ public final class ColumnarBlock {
         valueLengths.writeVarint(value == null ? 0 : value.length + 1L);
         if (value != null) {
           byte[] reference = lastValueOfKey.get(id);
-          writeDifference(reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
+          writeDifference(
+              reference != null ? reference : lastValue, value, valueShared, valueRuns, values);
           lastValueOfKey.set(id, value);
           lastValue = value;
         }
@@ -182,8 +192,8 @@ public final class ColumnarBlock {
   }
 
   /**
-   * The records of a block, in offset order. Records of one header list share its
-   * {@link ArchivedHeader} list: read it, do not modify it.
+   * The records of a block, in offset order. Records of one header list share its {@link
+   * ArchivedHeader} list: read it, do not modify it.
    *
    * @throws IllegalArgumentException naming what does not add up when the block is malformed
    */
@@ -223,7 +233,8 @@ public final class ColumnarBlock {
       timestamp += unZigZag(timestamps.varint());
       long set = setOfRecord.varint();
       if (set >= sets.size()) {
-        throw new IllegalArgumentException("record " + i + " names header list " + set + " of " + sets.size());
+        throw new IllegalArgumentException(
+            "record " + i + " names header list " + set + " of " + sets.size());
       }
       long back = keyRefs.varint();
       int id;
@@ -235,21 +246,45 @@ public final class ColumnarBlock {
       } else if (back <= distinctKeys.size()) {
         id = distinctKeys.size() - (int) back;
       } else {
-        throw new IllegalArgumentException("record " + i + " refers to key " + back + " back of " + distinctKeys.size());
+        throw new IllegalArgumentException(
+            "record " + i + " refers to key " + back + " back of " + distinctKeys.size());
       }
       byte[] key = distinctKeys.get(id);
       long length = valueLengths.varint();
       byte[] value = null;
       if (length > 0) {
         byte[] reference = lastValueOfKey.get(id);
-        value = readDifference(reference != null ? reference : lastValue, length - 1, valueShared, valueRuns, values, i);
+        value =
+            readDifference(
+                reference != null ? reference : lastValue,
+                length - 1,
+                valueShared,
+                valueRuns,
+                values,
+                i);
         lastValueOfKey.set(id, value);
         lastValue = value;
       }
-      records.add(new ArchivedRecord(offset, timestamp, key == null ? null : ByteBuffer.wrap(key), sets.get((int) set),
-          value == null ? null : ByteBuffer.wrap(value)));
+      records.add(
+          new ArchivedRecord(
+              offset,
+              timestamp,
+              key == null ? null : ByteBuffer.wrap(key),
+              sets.get((int) set),
+              value == null ? null : ByteBuffer.wrap(value)));
     }
-    for (Reader column : List.of(gaps, timestamps, setOfRecord, keyRefs, keyLengths, keys, valueLengths, valueShared, valueRuns, values)) {
+    for (Reader column :
+        List.of(
+            gaps,
+            timestamps,
+            setOfRecord,
+            keyRefs,
+            keyLengths,
+            keys,
+            valueLengths,
+            valueShared,
+            valueRuns,
+            values)) {
       column.expectEnd();
     }
     return records;
@@ -270,11 +305,12 @@ public final class ColumnarBlock {
   /**
    * A value as its difference from a reference value (the last one of the same key), compared byte
    * for byte at the same positions: the shared prefix, then alternating runs of differing bytes
-   * (stored) and equal bytes (not stored) up to the shorter value's end, then the rest. Edits of one
-   * row differ mostly in a few fields (write time, sequence id, cell values) between long equal
+   * (stored) and equal bytes (not stored) up to the shorter value's end, then the rest. Edits of
+   * one row differ mostly in a few fields (write time, sequence id, cell values) between long equal
    * stretches (table, region and server names): this stores the few.
    */
-  private static void writeDifference(byte[] before, byte[] value, Columns shared, Columns runs, Columns literals) {
+  private static void writeDifference(
+      byte[] before, byte[] value, Columns shared, Columns runs, Columns literals) {
     int common = before == null ? 0 : Math.min(before.length, value.length);
     int at = 0;
     if (common > 0) {
@@ -308,12 +344,14 @@ public final class ColumnarBlock {
     literals.write(value, common, value.length - common);
   }
 
-  private static byte[] readDifference(byte[] before, long length, Reader shared, Reader runs, Reader literals, int i) {
+  private static byte[] readDifference(
+      byte[] before, long length, Reader shared, Reader runs, Reader literals, int i) {
     byte[] value = new byte[Math.toIntExact(length)];
     int common = before == null ? 0 : Math.min(before.length, value.length);
     long prefix = shared.varint();
     if (prefix > common) {
-      throw new IllegalArgumentException("record " + i + " shares " + prefix + " bytes with a value of " + common);
+      throw new IllegalArgumentException(
+          "record " + i + " shares " + prefix + " bytes with a value of " + common);
     }
     int at = (int) prefix;
     if (at > 0) {
@@ -323,8 +361,18 @@ public final class ColumnarBlock {
       long differ = runs.varint();
       long equal = runs.varint();
       if (differ + equal == 0 || differ + equal > common - at) {
-        throw new IllegalArgumentException("record " + i + " has runs of " + differ + " and " + equal
-            + " bytes at byte " + at + " of the " + common + " it can share");
+        throw new IllegalArgumentException(
+            "record "
+                + i
+                + " has runs of "
+                + differ
+                + " and "
+                + equal
+                + " bytes at byte "
+                + at
+                + " of the "
+                + common
+                + " it can share");
       }
       literals.read(value, at, (int) differ);
       at += (int) differ;
@@ -481,14 +529,21 @@ public final class ColumnarBlock {
 
     private int checkLength(long length) {
       if (length < 0 || length > in.remaining()) {
-        throw new IllegalArgumentException("column " + name + " holds " + in.remaining() + " more bytes, a record needs " + length);
+        throw new IllegalArgumentException(
+            "column "
+                + name
+                + " holds "
+                + in.remaining()
+                + " more bytes, a record needs "
+                + length);
       }
       return (int) length;
     }
 
     void expectEnd() {
       if (in.hasRemaining()) {
-        throw new IllegalArgumentException("column " + name + " has " + in.remaining() + " bytes left after the last record");
+        throw new IllegalArgumentException(
+            "column " + name + " has " + in.remaining() + " bytes left after the last record");
       }
     }
   }

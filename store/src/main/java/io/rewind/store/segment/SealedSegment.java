@@ -7,7 +7,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** A rolled segment: its Avro container bytes (completed on first use) and what its manifest will say. */
+/**
+ * A rolled segment: its Avro container bytes (completed on first use) and what its manifest will
+ * say.
+ */
 public final class SealedSegment {
 
   private final int partition;
@@ -137,6 +140,14 @@ public final class SealedSegment {
 
   @Override
   public String toString() {
-    return "segment p=" + partition + " [" + startOffset + ", " + endOffset + ") " + recordCount + " records";
+    return "segment p="
+        + partition
+        + " ["
+        + startOffset
+        + ", "
+        + endOffset
+        + ") "
+        + recordCount
+        + " records";
   }
 }

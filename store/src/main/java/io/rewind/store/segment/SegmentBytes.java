@@ -1,15 +1,15 @@
 package io.rewind.store.segment;
 
-import io.rewind.client.segment.CorruptSegmentException;
 import io.rewind.client.io.Sha256InputStream;
+import io.rewind.client.segment.CorruptSegmentException;
 import io.rewind.client.store.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * A segment's stored bytes as they are read, counted and fed through SHA-256, so that they are
- * checked against the manifest without being held: {@link #mismatch()} reads what is left and
- * tells whether size and digest are the manifest's.
+ * checked against the manifest without being held: {@link #mismatch()} reads what is left and tells
+ * whether size and digest are the manifest's.
  */
 final class SegmentBytes extends Sha256InputStream {
 

@@ -38,7 +38,8 @@ import org.apache.kafka.common.header.Header;
 final class SegmentFileBuilder {
 
   private static final byte[] MAGIC = {'O', 'b', 'j', 1};
-  private static final EncoderFactory BLOCK_ENCODER = new EncoderFactory().configureBufferSize(64 * 1024);
+  private static final EncoderFactory BLOCK_ENCODER =
+      new EncoderFactory().configureBufferSize(64 * 1024);
 
   private final SegmentFormat format;
   private final String codec;
@@ -51,8 +52,11 @@ final class SegmentFileBuilder {
   private OpenBlock block;
   private long blockBytes;
 
-  /** @param codec the segment.codec name: zstd, snappy, deflate or none */
-  SegmentFileBuilder(SegmentFormat format, String codec, int zstdLevel, byte[] sync, Executor compressor) {
+  /**
+   * @param codec the segment.codec name: zstd, snappy, deflate or none
+   */
+  SegmentFileBuilder(
+      SegmentFormat format, String codec, int zstdLevel, byte[] sync, Executor compressor) {
     this.format = format;
     this.codec = codec;
     this.zstdLevel = zstdLevel;
@@ -140,7 +144,8 @@ final class SegmentFileBuilder {
    * in the CPU's cache, so the record dies young.
    */
   private static final class RecordsBlock implements OpenBlock {
-    private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(SegmentFormat.RECORDS.blockBytes() + 64 * 1024);
+    private final ByteArrayOutputStream bytes =
+        new ByteArrayOutputStream(SegmentFormat.RECORDS.blockBytes() + 64 * 1024);
     private final BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
     private long records;
 
@@ -172,7 +177,8 @@ final class SegmentFileBuilder {
   }
 
   /** One {@link ArchivedRecord}, in the field order and unions of its schema. */
-  private static void writeRecord(BinaryEncoder encoder, ConsumerRecord<byte[], byte[]> record) throws IOException {
+  private static void writeRecord(BinaryEncoder encoder, ConsumerRecord<byte[], byte[]> record)
+      throws IOException {
     encoder.writeLong(record.offset());
     encoder.writeLong(record.timestamp());
     writeNullableBytes(encoder, record.key());
@@ -206,8 +212,10 @@ final class SegmentFileBuilder {
   private ByteBuffer encodeAndCompress(OpenBlock block, long sizeHint) {
     boolean zstd = codec.equals("zstd");
     long expected = (zstd ? sizeHint / 4 : sizeHint) + 1024;
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, expected));
-    try (OutputStream target = zstd ? new ZstdOutputStreamNoFinalizer(out, NoPool.INSTANCE, zstdLevel) : out) {
+    ByteArrayOutputStream out =
+        new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, expected));
+    try (OutputStream target =
+        zstd ? new ZstdOutputStreamNoFinalizer(out, NoPool.INSTANCE, zstdLevel) : out) {
       // Buffered: the compressor is called per 64 KiB of small fields, not per field.
       BinaryEncoder encoder = BLOCK_ENCODER.binaryEncoder(target, null);
       block.writeTo(encoder);
@@ -232,8 +240,8 @@ final class SegmentFileBuilder {
   }
 
   /**
-   * The complete container: header, then every block in order once compressed. Blocks no worker
-   * has started are encoded here: call it on a worker thread.
+   * The complete container: header, then every block in order once compressed. Blocks no worker has
+   * started are encoded here: call it on a worker thread.
    */
   byte[] finish() {
     cutBlock();
@@ -264,14 +272,16 @@ final class SegmentFileBuilder {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while compressing a segment", ex);
     } catch (ExecutionException ex) {
-      throw ex.getCause() instanceof RuntimeException ? (RuntimeException) ex.getCause() : new IllegalStateException(ex.getCause());
+      throw ex.getCause() instanceof RuntimeException
+          ? (RuntimeException) ex.getCause()
+          : new IllegalStateException(ex.getCause());
     }
   }
 
   /**
-   * One block's encoding and compression. Whoever claims it first runs it: a worker, or
-   * {@link #finish} itself when no worker has started it yet, so a segment's upload never waits
-   * behind other segments' work queued on the same threads.
+   * One block's encoding and compression. Whoever claims it first runs it: a worker, or {@link
+   * #finish} itself when no worker has started it yet, so a segment's upload never waits behind
+   * other segments' work queued on the same threads.
    */
   private final class BlockTask implements Runnable {
     private OpenBlock records;

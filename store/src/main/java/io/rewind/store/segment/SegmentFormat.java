@@ -15,7 +15,10 @@ import org.apache.avro.Schema;
 public enum SegmentFormat {
   /** Format 1: one {@link ArchivedRecord} per Kafka record. */
   RECORDS(ArchivedRecord.getClassSchema(), 512 * 1024),
-  /** Format 2, the default: {@link ArchivedBlock}s of columns, values as differences (see ColumnarBlock). */
+  /**
+   * Format 2, the default: {@link ArchivedBlock}s of columns, values as differences (see
+   * ColumnarBlock).
+   */
   COLUMNAR(ArchivedBlock.getClassSchema(), 4 * 1024 * 1024);
 
   private final Schema schema;
@@ -44,9 +47,13 @@ public enum SegmentFormat {
     return switch (name.trim().toLowerCase(Locale.ROOT)) {
       case "columnar" -> COLUMNAR;
       case "records" -> RECORDS;
-      default -> throw new RewindException(Kind.REFUSED, 
-          "segment.format '" + name + "' is not supported: use columnar (format 2, the default) or records (format 1,"
-              + " readable by Rewind versions before format 2)");
+      default ->
+          throw new RewindException(
+              Kind.REFUSED,
+              "segment.format '"
+                  + name
+                  + "' is not supported: use columnar (format 2, the default) or records (format 1,"
+                  + " readable by Rewind versions before format 2)");
     };
   }
 }

@@ -33,20 +33,20 @@ import org.apache.avro.specific.SpecificRecord;
  * is therefore not yet verified</b>: a caller that must not act on a damaged segment holds what it
  * reads until {@code hasNext()} has returned false (the restore scans a whole partition before it
  * applies any of it). Any failure on the way (Avro cannot decode a block, a record lies outside the
- * manifest's range) first reads the rest of the file through the digest, so that damage is
- * reported as such: always a {@link CorruptSegmentException} naming the segment. Records are
- * checked to lie in the manifest's range, in ascending offset order, and to number exactly the
- * manifest's record count.
+ * manifest's range) first reads the rest of the file through the digest, so that damage is reported
+ * as such: always a {@link CorruptSegmentException} naming the segment. Records are checked to lie
+ * in the manifest's range, in ascending offset order, and to number exactly the manifest's record
+ * count.
  *
  * <p>Encrypted segments: {@code RWE2} objects ({@link SegmentKey#decryptingStream}) are streamed
  * too, each chunk authenticated before its bytes reach the decoder; {@code RWE1} objects (whole
  * buffer AES-GCM, bounded by segment.max.bytes) are read into memory, checked against the manifest
  * and decrypted before the first record, as they always were.
  *
- * <p>Two formats, told apart by the writer schema the file names: format 1 holds one
- * {@link ArchivedRecord} per Avro record, format 2 one {@link ArchivedBlock} of many (see
- * {@link ColumnarBlock}). Either is read with the current schema of its record; Avro resolves the
- * writer schema stored in the file, so older segments stay readable.
+ * <p>Two formats, told apart by the writer schema the file names: format 1 holds one {@link
+ * ArchivedRecord} per Avro record, format 2 one {@link ArchivedBlock} of many (see {@link
+ * ColumnarBlock}). Either is read with the current schema of its record; Avro resolves the writer
+ * schema stored in the file, so older segments stay readable.
  */
 public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable {
 
@@ -58,7 +58,8 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
   private long lastOffset = -1;
   private boolean verified;
 
-  private SegmentReader(Manifest manifest, SegmentBytes stored, DataFileStream<SpecificRecord> records) {
+  private SegmentReader(
+      Manifest manifest, SegmentBytes stored, DataFileStream<SpecificRecord> records) {
     this.manifest = manifest;
     this.stored = stored;
     this.records = records;
@@ -83,9 +84,14 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * @param key the segment encryption key, or null when none is configured
    * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
    */
-  public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
+  public static SegmentReader open(ObjectStore store, Manifest manifest, SegmentKey key)
+      throws IOException {
     if (manifest.keyId != null && key != null && !key.id().equals(manifest.keyId)) {
-      throw new SegmentKeyException(manifest.segmentPath, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
+      throw new SegmentKeyException(
+          manifest.segmentPath,
+          manifest.keyId,
+          "the configured key has id '" + key.id() + "'",
+          null);
     }
     return open(store, manifest, KeyRing.of(key));
   }
@@ -95,11 +101,13 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    *
    * @throws SegmentKeyException when the segment is encrypted and the ring lacks its key id
    */
-  public static SegmentReader open(ObjectStore store, Manifest manifest, KeyRing ring) throws IOException {
+  public static SegmentReader open(ObjectStore store, Manifest manifest, KeyRing ring)
+      throws IOException {
     SegmentStream segment = SegmentStream.open(store, manifest, ring);
     SegmentBytes stored = segment.stored();
     try {
-      return new SegmentReader(manifest, stored, new DataFileStream<>(segment.plain(), new EitherFormat()));
+      return new SegmentReader(
+          manifest, stored, new DataFileStream<>(segment.plain(), new EitherFormat()));
     } catch (IOException | RuntimeException | OutOfMemoryError e) {
       try {
         throw failure(manifest, stored, "not an Avro container file (" + e.getMessage() + ")", e);
@@ -116,7 +124,8 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
    * exception already or memory ran out with the segment intact. A damaged length can make Avro
    * allocate up to 2 GiB, so an OutOfMemoryError is first checked against the digest too.
    */
-  private static RuntimeException failure(Manifest manifest, SegmentBytes stored, String problem, Throwable cause) throws IOException {
+  private static RuntimeException failure(
+      Manifest manifest, SegmentBytes stored, String problem, Throwable cause) throws IOException {
     if (cause instanceof FileNotFoundException) {
       return SegmentStream.missing(manifest, (FileNotFoundException) cause);
     }
@@ -130,7 +139,8 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
       throw e;
     }
     if (mismatch != null) {
-      return new CorruptSegmentException(manifest.segmentPath, mismatch + "; reading it failed: " + problem, cause);
+      return new CorruptSegmentException(
+          manifest.segmentPath, mismatch + "; reading it failed: " + problem, cause);
     }
     if (cause instanceof SegmentException) {
       return (SegmentException) cause;
@@ -151,7 +161,10 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     return codec == null ? "null" : codec;
   }
 
-  /** 2 when the segment holds {@link ArchivedBlock}s, 1 when it holds one {@link ArchivedRecord} per Avro record. */
+  /**
+   * 2 when the segment holds {@link ArchivedBlock}s, 1 when it holds one {@link ArchivedRecord} per
+   * Avro record.
+   */
   public int format() {
     return isBlocks(records.getSchema()) ? 2 : 1;
   }
@@ -167,9 +180,10 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     try {
       while (records.hasNext()) {
         SpecificRecord next = records.next();
-        block = next instanceof ArchivedBlock
-            ? ColumnarBlock.decode((ArchivedBlock) next).iterator()
-            : List.of((ArchivedRecord) next).iterator();
+        block =
+            next instanceof ArchivedBlock
+                ? ColumnarBlock.decode((ArchivedBlock) next).iterator()
+                : List.of((ArchivedRecord) next).iterator();
         if (block.hasNext()) {
           return true;
         }
@@ -181,13 +195,15 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     try {
       mismatch = stored.mismatch();
     } catch (IOException e) {
-      throw new UncheckedIOException("reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
     }
     if (mismatch != null) {
       throw corrupt(mismatch, null);
     }
     if (count != manifest.recordCount) {
-      throw corrupt("it holds " + count + " records, its manifest says " + manifest.recordCount, null);
+      throw corrupt(
+          "it holds " + count + " records, its manifest says " + manifest.recordCount, null);
     }
     verified = true;
     return false;
@@ -202,8 +218,15 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     long offset = record.getOffset();
     if (offset < manifest.startOffset || offset >= manifest.endOffset || offset <= lastOffset) {
       throw rethrown(
-          "record offset " + offset + " is outside the manifest range [" + manifest.startOffset + ", "
-              + manifest.endOffset + ") or out of order (previous " + lastOffset + ")",
+          "record offset "
+              + offset
+              + " is outside the manifest range ["
+              + manifest.startOffset
+              + ", "
+              + manifest.endOffset
+              + ") or out of order (previous "
+              + lastOffset
+              + ")",
           null);
     }
     lastOffset = offset;
@@ -216,7 +239,8 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
     try {
       return failure(manifest, stored, problem, cause);
     } catch (IOException e) {
-      return new UncheckedIOException("reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
+      return new UncheckedIOException(
+          "reading " + manifest.segmentPath + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -230,7 +254,10 @@ public final class SegmentReader implements Iterator<ArchivedRecord>, Closeable 
 
     @Override
     public void setSchema(Schema writer) {
-      delegate = isBlocks(writer) ? new SpecificDatumReader<>(ArchivedBlock.class) : new SpecificDatumReader<>(ArchivedRecord.class);
+      delegate =
+          isBlocks(writer)
+              ? new SpecificDatumReader<>(ArchivedBlock.class)
+              : new SpecificDatumReader<>(ArchivedRecord.class);
       delegate.setSchema(writer);
     }
 

@@ -36,18 +36,23 @@ public final class SegmentStream implements Closeable {
   }
 
   /**
-   * Opens the segment of a manifest: {@code RWE2} objects are decrypted as they stream,
-   * {@code RWE1} objects (whole-buffer, bounded by segment.max.bytes) read whole, checked and
-   * decrypted first.
+   * Opens the segment of a manifest: {@code RWE2} objects are decrypted as they stream, {@code
+   * RWE1} objects (whole-buffer, bounded by segment.max.bytes) read whole, checked and decrypted
+   * first.
    *
    * @param key the segment encryption key, or null when none is configured
    * @throws MissingSegmentException when the store does not hold the segment
    * @throws SegmentKeyException when the segment is encrypted and the key is missing or wrong
    * @throws CorruptSegmentException when an RWE1 segment does not match its manifest
    */
-  public static SegmentStream open(ObjectStore store, Manifest manifest, SegmentKey key) throws IOException {
+  public static SegmentStream open(ObjectStore store, Manifest manifest, SegmentKey key)
+      throws IOException {
     if (manifest.keyId != null && key != null && !key.id().equals(manifest.keyId)) {
-      throw new SegmentKeyException(manifest.segmentPath, manifest.keyId, "the configured key has id '" + key.id() + "'", null);
+      throw new SegmentKeyException(
+          manifest.segmentPath,
+          manifest.keyId,
+          "the configured key has id '" + key.id() + "'",
+          null);
     }
     return open(store, manifest, KeyRing.of(key));
   }
@@ -57,19 +62,22 @@ public final class SegmentStream implements Closeable {
    *
    * @throws SegmentKeyException when the segment is encrypted and the ring lacks its key id
    */
-  public static SegmentStream open(ObjectStore store, Manifest manifest, KeyRing ring) throws IOException {
+  public static SegmentStream open(ObjectStore store, Manifest manifest, KeyRing ring)
+      throws IOException {
     String path = manifest.segmentPath;
     SegmentKey key = manifest.keyId == null ? null : ring.opener(path, manifest.keyId);
     InputStream in;
     try {
-      // Its length is in the manifest: one GET, no HEAD first; a missing object then shows at the first read.
+      // Its length is in the manifest: one GET, no HEAD first; a missing object then shows at the
+      // first read.
       in = store.open(path, manifest.sizeBytes);
     } catch (FileNotFoundException e) {
       throw missing(manifest, e);
     }
     SegmentBytes stored = new SegmentBytes(new BufferedInputStream(in, READ_BUFFER), manifest);
     try {
-      return new SegmentStream(manifest, stored, manifest.keyId == null ? stored : decrypting(stored, key, manifest));
+      return new SegmentStream(
+          manifest, stored, manifest.keyId == null ? stored : decrypting(stored, key, manifest));
     } catch (FileNotFoundException e) {
       stored.close();
       throw missing(manifest, e);
@@ -79,7 +87,8 @@ public final class SegmentStream implements Closeable {
     }
   }
 
-  private static InputStream decrypting(SegmentBytes stored, SegmentKey key, Manifest manifest) throws IOException {
+  private static InputStream decrypting(SegmentBytes stored, SegmentKey key, Manifest manifest)
+      throws IOException {
     PushbackInputStream in = new PushbackInputStream(stored, 4);
     byte[] magic = in.readNBytes(4);
     in.unread(magic);

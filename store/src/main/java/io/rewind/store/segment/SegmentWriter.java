@@ -15,25 +15,27 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 
 /**
- * Accumulates the records of one partition for a contiguous range of consumer positions
- * [start, end) into one Avro container file in the configured {@link SegmentFormat}, the bytes as
- * Kafka had them (built by {@link SegmentFileBuilder}: its blocks are built as records arrive and
- * compressed off the poll thread).
+ * Accumulates the records of one partition for a contiguous range of consumer positions [start,
+ * end) into one Avro container file in the configured {@link SegmentFormat}, the bytes as Kafka had
+ * them (built by {@link SegmentFileBuilder}: its blocks are built as records arrive and compressed
+ * off the poll thread).
  *
  * <p>Why in memory: a segment's key holds its end offset, which is known only when it rolls, and
- * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool
- * that a crash could strand. So the compressed container is built in memory and written in one
- * create() to its final key at roll time; memory per partition is bounded by segment.max.bytes
- * (less after compression, plus the block being filled: up to 4 MiB of records and, in format 2, the
- * last value of each of its keys).
+ * the design forbids renames (on S3 a rename is a copy plus a delete) and wants no local spool that
+ * a crash could strand. So the compressed container is built in memory and written in one create()
+ * to its final key at roll time; memory per partition is bounded by segment.max.bytes (less after
+ * compression, plus the block being filled: up to 4 MiB of records and, in format 2, the last value
+ * of each of its keys).
  *
  * <p>The range is one of consumer positions, not of record offsets: {@link #advanceTo} takes the
- * consumer's position after a poll, so gaps in the log (transaction markers, aborted records)
- * stay inside a segment and consecutive segments meet exactly. Pure: the caller passes the time.
+ * consumer's position after a poll, so gaps in the log (transaction markers, aborted records) stay
+ * inside a segment and consecutive segments meet exactly. Pure: the caller passes the time.
  */
 public final class SegmentWriter {
 
-  /** Avro's per-record overhead is small; count offsets and timestamps so tiny records still add up. */
+  /**
+   * Avro's per-record overhead is small; count offsets and timestamps so tiny records still add up.
+   */
   private static final int RECORD_OVERHEAD = 16;
 
   private final int partition;
@@ -64,18 +66,37 @@ public final class SegmentWriter {
     this(partition, startOffset, maxBytes, codec, Runnable::run);
   }
 
-  public SegmentWriter(int partition, long startOffset, long maxBytes, String codec, Executor compressor) {
-    this(partition, startOffset, maxBytes, SegmentFormat.COLUMNAR, codec, BlockCodecs.DEFAULT_ZSTD_LEVEL, compressor);
+  public SegmentWriter(
+      int partition, long startOffset, long maxBytes, String codec, Executor compressor) {
+    this(
+        partition,
+        startOffset,
+        maxBytes,
+        SegmentFormat.COLUMNAR,
+        codec,
+        BlockCodecs.DEFAULT_ZSTD_LEVEL,
+        compressor);
   }
 
-  /** @param compressor where full blocks are compressed: the archiver's worker threads */
-  public SegmentWriter(int partition, long startOffset, long maxBytes, SegmentFormat format, String codec, int zstdLevel, Executor compressor) {
+  /**
+   * @param compressor where full blocks are compressed: the archiver's worker threads
+   */
+  public SegmentWriter(
+      int partition,
+      long startOffset,
+      long maxBytes,
+      SegmentFormat format,
+      String codec,
+      int zstdLevel,
+      Executor compressor) {
     this.partition = partition;
     this.startOffset = startOffset;
     this.endOffset = startOffset;
     this.maxBytes = maxBytes;
     this.codec = codec;
-    this.file = new SegmentFileBuilder(format, codec, zstdLevel, syncMarker(partition, startOffset), compressor);
+    this.file =
+        new SegmentFileBuilder(
+            format, codec, zstdLevel, syncMarker(partition, startOffset), compressor);
     file.setMeta("rewind.partition", partition);
     file.setMeta("rewind.start", startOffset);
   }
@@ -83,11 +104,15 @@ public final class SegmentWriter {
   /**
    * Avro's block separator, random by default, derived here from the partition and start offset:
    * two archivers that archive the same range (a zombie and the partition's new owner) produce the
-   * same bytes under the same key, so one overwriting the other's committed segment changes nothing.
+   * same bytes under the same key, so one overwriting the other's committed segment changes
+   * nothing.
    */
   static byte[] syncMarker(int partition, long startOffset) {
-    byte[] digest = ManifestCodec.Sha256.newDigest()
-        .digest(("rewind segment " + partition + " " + startOffset).getBytes(StandardCharsets.UTF_8));
+    byte[] digest =
+        ManifestCodec.Sha256.newDigest()
+            .digest(
+                ("rewind segment " + partition + " " + startOffset)
+                    .getBytes(StandardCharsets.UTF_8));
     return Arrays.copyOf(digest, 16);
   }
 
@@ -107,7 +132,9 @@ public final class SegmentWriter {
     return wouldOverflow(sizeOf(record));
   }
 
-  /** @param size the record's {@link #sizeOf} */
+  /**
+   * @param size the record's {@link #sizeOf}
+   */
   public boolean wouldOverflow(long size) {
     return recordCount > 0 && recordBytes + size > maxBytes;
   }
@@ -122,12 +149,20 @@ public final class SegmentWriter {
     append(record, sizeOf(record), problem, nowMs);
   }
 
-  /** {@link #append(ConsumerRecord, String, long)} with the record's {@link #sizeOf} already known. */
+  /**
+   * {@link #append(ConsumerRecord, String, long)} with the record's {@link #sizeOf} already known.
+   */
   public void append(ConsumerRecord<byte[], byte[]> record, long size, String problem, long nowMs) {
     checkOpen();
     if (record.offset() < endOffset) {
       throw new IllegalArgumentException(
-          "record offset " + record.offset() + " is below the segment's end " + endOffset + " (partition " + partition + ")");
+          "record offset "
+              + record.offset()
+              + " is below the segment's end "
+              + endOffset
+              + " (partition "
+              + partition
+              + ")");
     }
     file.append(record, size);
     opened(nowMs);
@@ -181,7 +216,10 @@ public final class SegmentWriter {
     return recordBytes >= maxBytes;
   }
 
-  /** When the segment took its first record or skipped offset (the time passed then); -1 while empty. */
+  /**
+   * When the segment took its first record or skipped offset (the time passed then); -1 while
+   * empty.
+   */
   public long openedAt() {
     return openedAt;
   }
@@ -238,7 +276,9 @@ public final class SegmentWriter {
     }
   }
 
-  /** Drops the segment (the partition is retried or revoked): blocks being compressed are cancelled. */
+  /**
+   * Drops the segment (the partition is retried or revoked): blocks being compressed are cancelled.
+   */
   public void discard() {
     sealed = true;
     file.discard();
@@ -246,11 +286,15 @@ public final class SegmentWriter {
 
   private void checkOpen() {
     if (sealed) {
-      throw new IllegalStateException("segment p=" + partition + " [" + startOffset + ", " + endOffset + ") is sealed");
+      throw new IllegalStateException(
+          "segment p=" + partition + " [" + startOffset + ", " + endOffset + ") is sealed");
     }
   }
 
-  /** A header's text, decoded once per distinct value run (every record of a batch names the same few). */
+  /**
+   * A header's text, decoded once per distinct value run (every record of a batch names the same
+   * few).
+   */
   private static final class HeaderText {
     private byte[] lastBytes;
     private String lastText;

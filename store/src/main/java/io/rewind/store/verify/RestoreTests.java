@@ -9,8 +9,8 @@ import java.util.Optional;
 
 /**
  * Restore-test outcomes in the store: each one kept as its own object, never rewritten, and the
- * newest also as {@code latest.json} (written with a backup copy first, like the checkpoint file), so
- * that {@code rewind status} reads one small object however many tests ran.
+ * newest also as {@code latest.json} (written with a backup copy first, like the checkpoint file),
+ * so that {@code rewind status} reads one small object however many tests ran.
  *
  * <pre>
  * verify/restore-tests/&lt;startedAt, 13 digits&gt;-&lt;id&gt;.json
@@ -47,7 +47,8 @@ public final class RestoreTests {
     return main.isPresent() ? main : backup;
   }
 
-  private static Optional<RestoreTestRecord> read(ObjectStore store, String key) throws IOException {
+  private static Optional<RestoreTestRecord> read(ObjectStore store, String key)
+      throws IOException {
     try {
       return SelfChecksummedJson.decode(store.read(key), RestoreTestRecord.class);
     } catch (FileNotFoundException e) {

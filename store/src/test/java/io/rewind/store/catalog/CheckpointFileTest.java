@@ -1,9 +1,9 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.ObjectStore;
-import io.rewind.client.store.StoreLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -30,14 +30,21 @@ class CheckpointFileTest {
 
   @Test
   void theOlderCopyIsRewrittenFirstSoThatATornWriteNeverShowsAnOlderCheckpoint() {
-    java.util.Optional<CheckpointFile.Stored> older = java.util.Optional.of(CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
-    java.util.Optional<CheckpointFile.Stored> newer = java.util.Optional.of(CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
-    // A crash between the two writes left the backup newer: rewriting it first would leave readers only the older latest.
+    java.util.Optional<CheckpointFile.Stored> older =
+        java.util.Optional.of(CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
+    java.util.Optional<CheckpointFile.Stored> newer =
+        java.util.Optional.of(CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
+    // A crash between the two writes left the backup newer: rewriting it first would leave readers
+    // only the older latest.
     assertThat(CheckpointFile.firstToWrite(older, newer)).isEqualTo(StoreLayout.CHECKPOINT);
     assertThat(CheckpointFile.firstToWrite(newer, older)).isEqualTo(CheckpointFile.BACKUP);
     assertThat(CheckpointFile.firstToWrite(newer, newer)).isEqualTo(CheckpointFile.BACKUP);
-    assertThat(CheckpointFile.firstToWrite(java.util.Optional.empty(), newer)).as("a torn or missing latest").isEqualTo(StoreLayout.CHECKPOINT);
-    assertThat(CheckpointFile.firstToWrite(newer, java.util.Optional.empty())).as("a torn or missing backup").isEqualTo(CheckpointFile.BACKUP);
+    assertThat(CheckpointFile.firstToWrite(java.util.Optional.empty(), newer))
+        .as("a torn or missing latest")
+        .isEqualTo(StoreLayout.CHECKPOINT);
+    assertThat(CheckpointFile.firstToWrite(newer, java.util.Optional.empty()))
+        .as("a torn or missing backup")
+        .isEqualTo(CheckpointFile.BACKUP);
   }
 
   @Test

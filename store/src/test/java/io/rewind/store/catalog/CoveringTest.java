@@ -1,8 +1,8 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.rewind.client.store.Manifest;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -18,7 +18,9 @@ class CoveringTest {
   }
 
   private static List<String> ranges(List<Manifest> ms) {
-    return ms.stream().map(m -> m.startOffset + "-" + m.endOffset).collect(java.util.stream.Collectors.toList());
+    return ms.stream()
+        .map(m -> m.startOffset + "-" + m.endOffset)
+        .collect(java.util.stream.Collectors.toList());
   }
 
   @Test
@@ -42,7 +44,9 @@ class CoveringTest {
 
   @Test
   void extendingAChainStartsAtItsEnd() {
-    Covering c = Covering.extend(100, List.of(m(100, 110, 0), m(90, 100, 0), m(110, 120, 0), m(130, 140, 0)));
+    Covering c =
+        Covering.extend(
+            100, List.of(m(100, 110, 0), m(90, 100, 0), m(110, 120, 0), m(130, 140, 0)));
 
     assertThat(ranges(c.covering())).containsExactly("100-110", "110-120");
     assertThat(ranges(c.redundant())).containsExactly("90-100");

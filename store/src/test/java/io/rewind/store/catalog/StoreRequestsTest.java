@@ -1,11 +1,11 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.ObjectStore;
-import io.rewind.client.store.StoreLayout;
-import io.rewind.client.store.StoreRequests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
+import io.rewind.client.store.StoreRequests;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -52,27 +52,34 @@ class StoreRequestsTest {
 
   @Test
   void s3aCountersMapToRequestKindsListingPagesAndBulkDeletesIncluded() {
-    Map<String, Long> counters = Map.of(
-        "action_http_get_request", 7L,
-        "object_put_request", 3L,
-        "object_list_request", 2L,
-        "object_continue_list_request", 5L,
-        "action_http_head_request", 11L,
-        "object_delete_request", 1L,
-        "object_bulk_delete_request", 4L,
-        "object_copy_requests", 0L,
-        "op_open", 99L);
+    Map<String, Long> counters =
+        Map.of(
+            "action_http_get_request", 7L,
+            "object_put_request", 3L,
+            "object_list_request", 2L,
+            "object_continue_list_request", 5L,
+            "action_http_head_request", 11L,
+            "object_delete_request", 1L,
+            "object_bulk_delete_request", 4L,
+            "object_copy_requests", 0L,
+            "op_open", 99L);
 
-    assertThat(StoreRequests.ofS3aCounters(counters)).isEqualTo(new StoreRequests(7, 3, 7, 11, 5, 0));
-    assertThat(StoreRequests.ofS3aCounters(Map.of())).as("counters S3A has not created yet count 0").isEqualTo(StoreRequests.NONE);
+    assertThat(StoreRequests.ofS3aCounters(counters))
+        .isEqualTo(new StoreRequests(7, 3, 7, 11, 5, 0));
+    assertThat(StoreRequests.ofS3aCounters(Map.of()))
+        .as("counters S3A has not created yet count 0")
+        .isEqualTo(StoreRequests.NONE);
   }
 
   @Test
   void serializesAsOneObjectOfCountsInAFixedOrder() throws Exception {
     ObjectMapper mapper = new ObjectMapper();
-    String json = mapper.writeValueAsString(Map.of("storeRequests", new StoreRequests(1, 2, 3, 4, 5, 0)));
+    String json =
+        mapper.writeValueAsString(Map.of("storeRequests", new StoreRequests(1, 2, 3, 4, 5, 0)));
 
-    assertThat(json).isEqualTo("{\"storeRequests\":{\"get\":1,\"put\":2,\"list\":3,\"head\":4,\"delete\":5,\"copy\":0}}");
+    assertThat(json)
+        .isEqualTo(
+            "{\"storeRequests\":{\"get\":1,\"put\":2,\"list\":3,\"head\":4,\"delete\":5,\"copy\":0}}");
     assertThat(new String(mapper.writeValueAsBytes(StoreRequests.NONE), StandardCharsets.UTF_8))
         .isEqualTo("{\"get\":0,\"put\":0,\"list\":0,\"head\":0,\"delete\":0,\"copy\":0}");
   }

@@ -1,10 +1,10 @@
 package io.rewind.store.catalog;
 
-import io.rewind.client.store.ObjectStore;
-import io.rewind.client.store.StoreLayout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreLayout;
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;

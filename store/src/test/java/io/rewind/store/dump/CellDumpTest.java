@@ -17,12 +17,22 @@ class CellDumpTest {
 
   @Test
   void bytesOutsidePrintableAsciiTheBackslashAndAFamilysColonAreEscaped() {
-    DumpCell c = new DumpCell(new byte[] {'r', 0, '\\'}, "f:g".getBytes(StandardCharsets.UTF_8), "q:\t".getBytes(StandardCharsets.UTF_8), 7,
-        new byte[] {'v', '\n'});
+    DumpCell c =
+        new DumpCell(
+            new byte[] {'r', 0, '\\'},
+            "f:g".getBytes(StandardCharsets.UTF_8),
+            "q:\t".getBytes(StandardCharsets.UTF_8),
+            7,
+            new byte[] {'v', '\n'});
     assertThat(CellDump.line(c)).isEqualTo("r\\x00\\x5c\tf\\x3ag:q:\\x09\t7\tv\\x0a");
   }
 
   private static DumpCell cell(String row) {
-    return new DumpCell(row.getBytes(StandardCharsets.UTF_8), new byte[] {'f'}, new byte[] {'q'}, 1, new byte[] {'v'});
+    return new DumpCell(
+        row.getBytes(StandardCharsets.UTF_8),
+        new byte[] {'f'},
+        new byte[] {'q'},
+        1,
+        new byte[] {'v'});
   }
 }

@@ -1,13 +1,13 @@
 package io.rewind.store.segment;
 
-import io.rewind.client.segment.CorruptSegmentException;
-import io.rewind.client.segment.SegmentKey;
-import io.rewind.client.segment.SegmentKeyException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.segment.CorruptSegmentException;
+import io.rewind.client.segment.SegmentKey;
+import io.rewind.client.segment.SegmentKeyException;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ManifestCodec;
 import io.rewind.client.store.ObjectStore;
@@ -57,14 +57,18 @@ class SegmentReaderTest {
     List<ArchivedRecord> read = readAll(m);
 
     assertThat(read).extracting(ArchivedRecord::getOffset).containsExactly(10L, 11L, 12L, 13L, 14L);
-    assertThat(StandardCharsets.UTF_8.decode(read.get(2).getValue()).toString()).isEqualTo("value-12");
-    assertThat(read.get(0).getHeaders()).extracting(ArchivedHeader::getKey).containsExactly("rewind.table");
+    assertThat(StandardCharsets.UTF_8.decode(read.get(2).getValue()).toString())
+        .isEqualTo("value-12");
+    assertThat(read.get(0).getHeaders())
+        .extracting(ArchivedHeader::getKey)
+        .containsExactly("rewind.table");
   }
 
   @Test
   void readsEveryCodec() throws IOException {
     for (CodecFactory codec :
-        List.of(CodecFactory.nullCodec(), CodecFactory.deflateCodec(6), CodecFactory.snappyCodec())) {
+        List.of(
+            CodecFactory.nullCodec(), CodecFactory.deflateCodec(6), CodecFactory.snappyCodec())) {
       Manifest m = writeSegment(1, 0, 4, codec);
       assertThat(readAll(m)).hasSize(4);
     }
@@ -101,7 +105,8 @@ class SegmentReaderTest {
           .hasMessageContaining("SHA-256");
     }
     assertThat(read).hasSize(50);
-    assertThat(StandardCharsets.UTF_8.decode(read.get(48).getValue()).toString()).isEqualTo("value-98");
+    assertThat(StandardCharsets.UTF_8.decode(read.get(48).getValue()).toString())
+        .isEqualTo("value-98");
   }
 
   @Test
@@ -151,7 +156,9 @@ class SegmentReaderTest {
     try (SegmentReader reader = SegmentReader.open(store, m)) {
       reader.next();
       reader.next();
-      assertThatThrownBy(reader::next).isInstanceOf(CorruptSegmentException.class).hasMessageContaining("offset 2");
+      assertThatThrownBy(reader::next)
+          .isInstanceOf(CorruptSegmentException.class)
+          .hasMessageContaining("offset 2");
     }
   }
 
@@ -160,7 +167,9 @@ class SegmentReaderTest {
     Manifest m = writeSegment(0, 0, 3, CodecFactory.nullCodec());
     m.recordCount = 4;
 
-    assertThatThrownBy(() -> readAll(m)).isInstanceOf(CorruptSegmentException.class).hasMessageContaining("3 records");
+    assertThatThrownBy(() -> readAll(m))
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining("3 records");
   }
 
   @Test
@@ -168,7 +177,8 @@ class SegmentReaderTest {
     SegmentKey key = SegmentKey.of("k1", new byte[32]);
     Manifest m = writeSegment(4, 0, 5, CodecFactory.zstandardCodec(3), key);
     assertThat(m.keyId).isEqualTo("k1");
-    assertThat(new String(store.read(m.segmentPath), StandardCharsets.ISO_8859_1)).doesNotContain("value-3");
+    assertThat(new String(store.read(m.segmentPath), StandardCharsets.ISO_8859_1))
+        .doesNotContain("value-3");
 
     try (SegmentReader reader = SegmentReader.open(store, m, key)) {
       List<ArchivedRecord> read = new ArrayList<>();
@@ -195,13 +205,15 @@ class SegmentReaderTest {
   void aStreamingSealedSegmentIsReadWithItsKeyAndItsDamageNamed() throws IOException {
     SegmentKey key = SegmentKey.of("k1", new byte[32]);
     Manifest m = writeSegment(4, 0, 40_000, CodecFactory.nullCodec(), key, true);
-    assertThat(new String(store.read(m.segmentPath), 0, 4, StandardCharsets.ISO_8859_1)).isEqualTo("RWE2");
+    assertThat(new String(store.read(m.segmentPath), 0, 4, StandardCharsets.ISO_8859_1))
+        .isEqualTo("RWE2");
 
     try (SegmentReader reader = SegmentReader.open(store, m, key)) {
       List<ArchivedRecord> read = new ArrayList<>();
       reader.forEachRemaining(read::add);
       assertThat(read).hasSize(40_000);
-      assertThat(StandardCharsets.UTF_8.decode(read.get(321).getValue()).toString()).isEqualTo("value-321");
+      assertThat(StandardCharsets.UTF_8.decode(read.get(321).getValue()).toString())
+          .isEqualTo("value-321");
     }
     byte[] other = new byte[32];
     other[0] = 1;
@@ -213,25 +225,34 @@ class SegmentReaderTest {
     byte[] bytes = store.read(m.segmentPath);
     bytes[bytes.length - 20] ^= 0x01;
     store.write(m.segmentPath, bytes);
-    assertThatThrownBy(() -> {
-      try (SegmentReader reader = SegmentReader.open(store, m, key)) {
-        reader.forEachRemaining(r -> { });
-      }
-    }).isInstanceOf(CorruptSegmentException.class).hasMessageContaining(m.segmentPath).hasMessageContaining("SHA-256");
+    assertThatThrownBy(
+            () -> {
+              try (SegmentReader reader = SegmentReader.open(store, m, key)) {
+                reader.forEachRemaining(r -> {});
+              }
+            })
+        .isInstanceOf(CorruptSegmentException.class)
+        .hasMessageContaining(m.segmentPath)
+        .hasMessageContaining("SHA-256");
   }
 
   @Test
   void sealingIsDeterministicAndBoundToTheSegmentPath() {
-    SegmentKey key = SegmentKey.ofBase64(null, java.util.Base64.getEncoder().encodeToString(new byte[16]));
+    SegmentKey key =
+        SegmentKey.ofBase64(null, java.util.Base64.getEncoder().encodeToString(new byte[16]));
     byte[] plain = "segment bytes".getBytes(StandardCharsets.UTF_8);
 
     assertThat(key.id()).startsWith("sha256:").hasSize("sha256:".length() + 16);
-    assertThat(key.encrypt(plain, "segments/p=0/a.avro")).isEqualTo(key.encrypt(plain, "segments/p=0/a.avro"));
-    assertThat(key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/a.avro")).isEqualTo(plain);
-    assertThatThrownBy(() -> key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/b.avro"))
+    assertThat(key.encrypt(plain, "segments/p=0/a.avro"))
+        .isEqualTo(key.encrypt(plain, "segments/p=0/a.avro"));
+    assertThat(key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/a.avro"))
+        .isEqualTo(plain);
+    assertThatThrownBy(
+            () -> key.decrypt(key.encrypt(plain, "segments/p=0/a.avro"), "segments/p=0/b.avro"))
         .isInstanceOf(SegmentKeyException.class);
     assertThatThrownBy(() -> SegmentKey.of("short", new byte[10]))
-        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
+        .isInstanceOf(RewindException.class)
+        .hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("16, 24 or 32 bytes");
   }
 
@@ -241,16 +262,19 @@ class SegmentReaderTest {
     Path file = dir.resolve("segment.key");
     java.nio.file.Files.writeString(file, b64 + "\n");
     io.rewind.client.config.RewindConfig fromFile =
-        io.rewind.client.config.RewindConfig.of(Map.of(SegmentKey.KEY_FILE, file.toString(), SegmentKey.KEY_ID, "prod-1"));
+        io.rewind.client.config.RewindConfig.of(
+            Map.of(SegmentKey.KEY_FILE, file.toString(), SegmentKey.KEY_ID, "prod-1"));
     assertThat(SegmentKey.fromConfig(fromFile, Map.of()).orElseThrow().id()).isEqualTo("prod-1");
 
     io.rewind.client.config.RewindConfig fromEnv =
         io.rewind.client.config.RewindConfig.of(Map.of(SegmentKey.KEY_ENV, "MY_SEGMENT_KEY"));
     assertThat(SegmentKey.fromConfig(fromEnv, Map.of("MY_SEGMENT_KEY", b64))).isPresent();
     assertThatThrownBy(() -> SegmentKey.fromConfig(fromEnv, Map.of()))
-        .isInstanceOf(RewindException.class).hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
+        .isInstanceOf(RewindException.class)
+        .hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("MY_SEGMENT_KEY");
-    assertThat(SegmentKey.fromConfig(io.rewind.client.config.RewindConfig.of(Map.of()), Map.of())).isEmpty();
+    assertThat(SegmentKey.fromConfig(io.rewind.client.config.RewindConfig.of(Map.of()), Map.of()))
+        .isEmpty();
   }
 
   @Test
@@ -259,9 +283,19 @@ class SegmentReaderTest {
     for (long offset = 20; offset < 26; offset++) {
       RecordHeaders headers = new RecordHeaders();
       headers.add("rewind.table", "ns:t".getBytes(StandardCharsets.UTF_8));
-      records.add(new ConsumerRecord<>("t", 4, offset, 1000 + offset, TimestampType.CREATE_TIME, -1, -1,
-          ("key-" + (30 - offset)).getBytes(StandardCharsets.UTF_8), ("value-" + offset).getBytes(StandardCharsets.UTF_8),
-          headers, Optional.empty()));
+      records.add(
+          new ConsumerRecord<>(
+              "t",
+              4,
+              offset,
+              1000 + offset,
+              TimestampType.CREATE_TIME,
+              -1,
+              -1,
+              ("key-" + (30 - offset)).getBytes(StandardCharsets.UTF_8),
+              ("value-" + offset).getBytes(StandardCharsets.UTF_8),
+              headers,
+              Optional.empty()));
     }
     ArchivedBlock first = ColumnarBlock.encode(records.subList(0, 3));
     ArchivedBlock second = ColumnarBlock.encode(records.subList(3, 6));
@@ -271,10 +305,14 @@ class SegmentReaderTest {
       assertThat(reader.format()).isEqualTo(2);
     }
     List<ArchivedRecord> read = readAll(m);
-    assertThat(read).extracting(ArchivedRecord::getOffset).containsExactly(20L, 21L, 22L, 23L, 24L, 25L);
-    assertThat(StandardCharsets.UTF_8.decode(read.get(4).getValue()).toString()).isEqualTo("value-24");
+    assertThat(read)
+        .extracting(ArchivedRecord::getOffset)
+        .containsExactly(20L, 21L, 22L, 23L, 24L, 25L);
+    assertThat(StandardCharsets.UTF_8.decode(read.get(4).getValue()).toString())
+        .isEqualTo("value-24");
 
-    ArchivedBlock malformed = ArchivedBlock.newBuilder(second).setKeyRefs(ByteBuffer.wrap(new byte[] {0, 0, 9})).build();
+    ArchivedBlock malformed =
+        ArchivedBlock.newBuilder(second).setKeyRefs(ByteBuffer.wrap(new byte[] {0, 0, 9})).build();
     Manifest bad = writeBlocks(5, 20, 26, List.of(first, malformed));
     assertThatThrownBy(() -> readAll(bad))
         .isInstanceOf(CorruptSegmentException.class)
@@ -299,9 +337,11 @@ class SegmentReaderTest {
   }
 
   /** A format 2 segment as any Avro writer would write it. */
-  private Manifest writeBlocks(int partition, long start, long end, List<ArchivedBlock> blocks) throws IOException {
+  private Manifest writeBlocks(int partition, long start, long end, List<ArchivedBlock> blocks)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (DataFileWriter<ArchivedBlock> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedBlock.class))) {
+    try (DataFileWriter<ArchivedBlock> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedBlock.class))) {
       writer.setCodec(CodecFactory.zstandardCodec(3));
       writer.create(ArchivedBlock.getClassSchema(), out);
       for (ArchivedBlock b : blocks) {
@@ -311,18 +351,22 @@ class SegmentReaderTest {
     return store(partition, start, end, out.toByteArray(), null);
   }
 
-  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec) throws IOException {
+  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec)
+      throws IOException {
     return writeSegment(partition, start, end, codec, null);
   }
 
-  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec, SegmentKey key) throws IOException {
+  private Manifest writeSegment(
+      int partition, long start, long end, CodecFactory codec, SegmentKey key) throws IOException {
     return writeSegment(partition, start, end, codec, key, false);
   }
 
-  private Manifest writeSegment(int partition, long start, long end, CodecFactory codec, SegmentKey key, boolean streaming)
+  private Manifest writeSegment(
+      int partition, long start, long end, CodecFactory codec, SegmentKey key, boolean streaming)
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (DataFileWriter<ArchivedRecord> writer = new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedRecord.class))) {
+    try (DataFileWriter<ArchivedRecord> writer =
+        new DataFileWriter<>(new SpecificDatumWriter<>(ArchivedRecord.class))) {
       writer.setCodec(codec);
       writer.create(ArchivedRecord.getClassSchema(), out);
       for (long offset = start; offset < end; offset++) {
@@ -331,7 +375,11 @@ class SegmentReaderTest {
                 .setOffset(offset)
                 .setTimestamp(1000 + offset)
                 .setKey(ByteBuffer.wrap(("key-" + offset).getBytes(StandardCharsets.UTF_8)))
-                .setHeaders(List.of(new ArchivedHeader("rewind.table", ByteBuffer.wrap("ns:t".getBytes(StandardCharsets.UTF_8)))))
+                .setHeaders(
+                    List.of(
+                        new ArchivedHeader(
+                            "rewind.table",
+                            ByteBuffer.wrap("ns:t".getBytes(StandardCharsets.UTF_8)))))
                 .setValue(ByteBuffer.wrap(("value-" + offset).getBytes(StandardCharsets.UTF_8)))
                 .build());
       }
@@ -339,7 +387,8 @@ class SegmentReaderTest {
     return store(partition, start, end, out.toByteArray(), key, streaming);
   }
 
-  private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key) throws IOException {
+  private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key)
+      throws IOException {
     return store(partition, start, end, file, key, false);
   }
 
@@ -347,9 +396,12 @@ class SegmentReaderTest {
    * Writes a segment's bytes (encrypted when a key is given: RWE2 when streaming, else RWE1) and
    * returns the manifest that commits them.
    */
-  private Manifest store(int partition, long start, long end, byte[] file, SegmentKey key, boolean streaming) throws IOException {
+  private Manifest store(
+      int partition, long start, long end, byte[] file, SegmentKey key, boolean streaming)
+      throws IOException {
     String path = StoreLayout.segment(partition, start, end);
-    byte[] bytes = key == null ? file : streaming ? sealStreaming(key, file, path) : key.encrypt(file, path);
+    byte[] bytes =
+        key == null ? file : streaming ? sealStreaming(key, file, path) : key.encrypt(file, path);
     Manifest m = new Manifest();
     m.keyId = key == null ? null : key.id();
     m.partition = partition;

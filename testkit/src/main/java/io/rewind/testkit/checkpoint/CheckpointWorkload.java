@@ -16,13 +16,12 @@ import java.util.Random;
 /**
  * A seeded, steady-state stream of checkpoint events for a fleet of {@code queues} replication
  * queues, at the cadences of a real deployment: in each tick of {@link #TICK_MS} every live queue
- * ships a batch and publishes a marker (the shipper's interval), the end offsets of
- * {@link #PARTITIONS} partitions grow, the checkpoint app polls them every other tick, a cluster
- * snapshot lists every queue every third tick, WALs roll every 2 s, each partition's archiver
- * commits a segment every second, and every {@link #CHURN_TICKS} ticks one server dies (its queue
- * is shipped by a survivor for a while, then leaves the storage) and a new one starts.
- * {@code rewind bench checkpoint} replays it through {@link CheckpointRules} and
- * {@link ReferenceCheckpoint}.
+ * ships a batch and publishes a marker (the shipper's interval), the end offsets of {@link
+ * #PARTITIONS} partitions grow, the checkpoint app polls them every other tick, a cluster snapshot
+ * lists every queue every third tick, WALs roll every 2 s, each partition's archiver commits a
+ * segment every second, and every {@link #CHURN_TICKS} ticks one server dies (its queue is shipped
+ * by a survivor for a while, then leaves the storage) and a new one starts. {@code rewind bench
+ * checkpoint} replays it through {@link CheckpointRules} and {@link ReferenceCheckpoint}.
  */
 public final class CheckpointWorkload {
 
@@ -34,8 +33,10 @@ public final class CheckpointWorkload {
   static final int WAL_ROLL_TICKS = 20;
   static final int ARCHIVE_TICKS = 10;
   static final int CHURN_TICKS = 10;
+
   /** How long a dead server's queue is shipped by its claimer before it leaves the storage. */
   static final int RECOVERY_TICKS = 5;
+
   static final int EDITS_PER_TICK = 5_000;
   private static final long START = 1_700_000_000_000L;
 
@@ -44,12 +45,17 @@ public final class CheckpointWorkload {
   /** Roughly {@code queues} events per tick: markers dominate, as they do in production. */
   public static List<CheckpointEvent> generate(int queues, int ticks, long seed) {
     if (queues < 1 || ticks < 1) {
-      throw new IllegalArgumentException("a workload needs at least one queue and one tick, got " + queues + " and " + ticks);
+      throw new IllegalArgumentException(
+          "a workload needs at least one queue and one tick, got " + queues + " and " + ticks);
     }
     Random random = new Random(seed);
     List<SimQueue> fleet = new ArrayList<>();
     for (int i = 0; i < queues; i++) {
-      fleet.add(new SimQueue(queueKey(i), START - random.nextInt((int) (WAL_ROLL_TICKS * TICK_MS)), i % WAL_ROLL_TICKS));
+      fleet.add(
+          new SimQueue(
+              queueKey(i),
+              START - random.nextInt((int) (WAL_ROLL_TICKS * TICK_MS)),
+              i % WAL_ROLL_TICKS));
     }
     int nextServer = queues;
     long[] endOffsets = new long[PARTITIONS];
@@ -117,8 +123,10 @@ public final class CheckpointWorkload {
     final int rollPhase;
     long oldestWalStart;
     long lastNewest = Long.MIN_VALUE;
+
     /** The first tick of a snapshot listing it: its endpoint starts after the storage lists it. */
     int listedSince = Integer.MAX_VALUE;
+
     int diedAt = -1;
 
     SimQueue(QueueKey key, long oldestWalStart, int rollPhase) {

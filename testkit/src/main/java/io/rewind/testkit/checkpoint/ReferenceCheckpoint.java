@@ -19,10 +19,10 @@ import java.util.Set;
 
 /**
  * A brute-force statement of the checkpoint rules: after each event it rescans the whole history
- * (every archive range, every poll, every claim, every queue) with no ordered structures, epochs
- * or merging. It is the oracle {@link CheckpointRules} is checked against in the property tests,
- * and the baseline of {@code rewind bench checkpoint}; its cost grows with the history, so it is
- * never run in the checkpoint app.
+ * (every archive range, every poll, every claim, every queue) with no ordered structures, epochs or
+ * merging. It is the oracle {@link CheckpointRules} is checked against in the property tests, and
+ * the baseline of {@code rewind bench checkpoint}; its cost grows with the history, so it is never
+ * run in the checkpoint app.
  */
 public final class ReferenceCheckpoint {
 
@@ -31,6 +31,7 @@ public final class ReferenceCheckpoint {
     Long best;
     boolean listedBefore;
     Long markerExistedBy;
+
     /** Id of the pending removal claim, or null. */
     Integer pendingRemoval;
   }
@@ -65,7 +66,8 @@ public final class ReferenceCheckpoint {
     if (latestReadTime != null && s.readTime() <= latestReadTime) {
       return;
     }
-    Long floor = latestReadTime == null ? null : latestReadTime - Math.max(latestMargin, s.marginMs());
+    Long floor =
+        latestReadTime == null ? null : latestReadTime - Math.max(latestMargin, s.marginMs());
     Set<QueueKey> listed = new HashSet<>();
     for (Listing l : s.listings()) {
       listed.add(l.queue());
@@ -80,13 +82,15 @@ public final class ReferenceCheckpoint {
       q.listedBefore = true;
       claims.add(new Claim(claims.size(), index, l.queue(), l.bound(), false));
     }
-    queues.forEach((key, q) -> {
-      boolean known = q.listedBefore || (q.markerExistedBy != null && q.markerExistedBy < s.readTime());
-      if (!listed.contains(key) && q.pendingRemoval == null && known) {
-        q.pendingRemoval = claims.size();
-        claims.add(new Claim(claims.size(), index, key, null, true));
-      }
-    });
+    queues.forEach(
+        (key, q) -> {
+          boolean known =
+              q.listedBefore || (q.markerExistedBy != null && q.markerExistedBy < s.readTime());
+          if (!listed.contains(key) && q.pendingRemoval == null && known) {
+            q.pendingRemoval = claims.size();
+            claims.add(new Claim(claims.size(), index, key, null, true));
+          }
+        });
     latestReadTime = s.readTime();
     latestMargin = s.marginMs();
     claims.add(new Claim(claims.size(), index, null, s.readTime() - s.marginMs(), false));
@@ -99,11 +103,13 @@ public final class ReferenceCheckpoint {
     Queue q = queues.get(m.queue());
     if (q == null) {
       q = new Queue();
-      q.floor = latestReadTime == null ? null : latestReadTime - Math.max(latestMargin, m.marginMs());
+      q.floor =
+          latestReadTime == null ? null : latestReadTime - Math.max(latestMargin, m.marginMs());
       queues.put(m.queue(), q);
     }
     long existedBy = m.sendTime() + m.marginMs();
-    q.markerExistedBy = q.markerExistedBy == null ? existedBy : Math.min(q.markerExistedBy, existedBy);
+    q.markerExistedBy =
+        q.markerExistedBy == null ? existedBy : Math.min(q.markerExistedBy, existedBy);
     claims.add(new Claim(claims.size(), index, m.queue(), m.bound(), false));
   }
 
@@ -150,7 +156,8 @@ public final class ReferenceCheckpoint {
   }
 
   /** Effective: the first poll after the claim saw end offsets the archive has reached. */
-  private static boolean effective(Claim c, List<Integer> pollIndexes, List<long[]> pollVectors, long[] frontiers) {
+  private static boolean effective(
+      Claim c, List<Integer> pollIndexes, List<long[]> pollVectors, long[] frontiers) {
     for (int k = 0; k < pollIndexes.size(); k++) {
       if (pollIndexes.get(k) > c.receivedAt()) {
         long[] seen = pollVectors.get(k);
@@ -177,7 +184,9 @@ public final class ReferenceCheckpoint {
   private long frontier(int partition, int now) {
     List<Archived> ranges = new ArrayList<>();
     for (int i = 0; i <= now && i < history.size(); i++) {
-      if (history.get(i) instanceof Archived a && a.partition() == partition && a.end() > a.start()) {
+      if (history.get(i) instanceof Archived a
+          && a.partition() == partition
+          && a.end() > a.start()) {
         ranges.add(a);
       }
     }
@@ -217,11 +226,15 @@ public final class ReferenceCheckpoint {
       if (v == null) {
         return Optional.empty();
       }
-      boolean smaller = min == null || v < min || (v.equals(min) && e.getKey().compareTo(minQueue) < 0);
+      boolean smaller =
+          min == null || v < min || (v.equals(min) && e.getKey().compareTo(minQueue) < 0);
       if (smaller) {
         min = v;
         minQueue = e.getKey();
-        minRule = q.best != null && q.best >= v ? CheckpointRules.RULE_EFFECTIVE_CLAIM : CheckpointRules.RULE_NEW_QUEUE;
+        minRule =
+            q.best != null && q.best >= v
+                ? CheckpointRules.RULE_EFFECTIVE_CLAIM
+                : CheckpointRules.RULE_NEW_QUEUE;
       }
     }
     CheckpointResult r;
@@ -234,7 +247,9 @@ public final class ReferenceCheckpoint {
       r = new CheckpointResult(min - 1, minQueue, minRule, decreased, queues.size());
     } else {
       decreased = lastC != null && guard - 1 < lastC;
-      r = new CheckpointResult(guard - 1, null, CheckpointRules.RULE_MEMBERSHIP_GUARD, decreased, queues.size());
+      r =
+          new CheckpointResult(
+              guard - 1, null, CheckpointRules.RULE_MEMBERSHIP_GUARD, decreased, queues.size());
     }
     lastC = r.time();
     return Optional.of(r);

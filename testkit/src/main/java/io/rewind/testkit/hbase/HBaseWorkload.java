@@ -28,10 +28,10 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  * get right: three tables with different families, all keeping every version and deleted cells
  * (KEEP_DELETED_CELLS TRUE, so a snapshot at T stays the state at T); puts of several versions,
  * with implicit timestamps and explicit ones before and after their write time; every delete type,
- * with explicit and server-resolved timestamps; a put and a delete with the same timestamp, in
- * both orders; multi-row batches; binary row keys; one value of 1 MiB. The {@link #IMPLICIT} table
- * is written with implicit timestamps only (every cell timestamp is its write time), so a scan of
- * the source with time range [0, T+1) is a second oracle for it.
+ * with explicit and server-resolved timestamps; a put and a delete with the same timestamp, in both
+ * orders; multi-row batches; binary row keys; one value of 1 MiB. The {@link #IMPLICIT} table is
+ * written with implicit timestamps only (every cell timestamp is its write time), so a scan of the
+ * source with time range [0, T+1) is a second oracle for it.
  *
  * <p>Single-threaded and synchronous: when {@link #step()} returns, the write is acknowledged.
  * {@link #pause} finds a moment T with no write within {@link #QUIET_MS} either side and takes an
@@ -39,20 +39,26 @@ import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
  *
  * <p>Besides writes, what never reaches the WAL as edits: {@link #bulkLoad} (HFiles of the table's
  * own rows, qualifiers and recent timestamps, so later puts and deletes meet the loaded cells),
- * {@link #truncate}, {@link #addFamily} and {@link #removeFamily}, {@link #lowerVersions} (of a family
- * that only ever got puts: after a delete, which versions a read returns depends on when HBase
- * compacted, which no backup can know), {@link #split} and {@link #drop}.
+ * {@link #truncate}, {@link #addFamily} and {@link #removeFamily}, {@link #lowerVersions} (of a
+ * family that only ever got puts: after a delete, which versions a read returns depends on when
+ * HBase compacted, which no backup can know), {@link #split} and {@link #drop}.
  */
 public final class HBaseWorkload {
 
   /** Explicit and implicit timestamps, every delete type, two families. */
   public static final String EXPLICIT = "orders";
-  /** Implicit timestamps only: puts and deletes whose timestamps the server sets to the write time. */
+
+  /**
+   * Implicit timestamps only: puts and deletes whose timestamps the server sets to the write time.
+   */
   public static final String IMPLICIT = "events";
+
   /** Mixed, three families, the 1 MiB value. */
   public static final String MIXED = "profiles";
+
   /** No write lies within this many ms of a pause moment T. */
   public static final long QUIET_MS = 10;
+
   public static final int BIG_VALUE_BYTES = 1 << 20;
 
   private static final long RECENT_TS = 6;
@@ -70,8 +76,16 @@ public final class HBaseWorkload {
   private long bulkLoadedCells;
   private int truncates;
 
-  /** A table of the workload: its families, whether it only ever gets implicit timestamps, and the families that get puts only. */
-  public record TableShape(TableName name, List<byte[]> families, boolean implicitOnly, List<byte[]> rows, List<byte[]> putsOnly) {
+  /**
+   * A table of the workload: its families, whether it only ever gets implicit timestamps, and the
+   * families that get puts only.
+   */
+  public record TableShape(
+      TableName name,
+      List<byte[]> families,
+      boolean implicitOnly,
+      List<byte[]> rows,
+      List<byte[]> putsOnly) {
 
     public TableShape withFamilies(List<byte[]> families) {
       return new TableShape(name, families, implicitOnly, rows, putsOnly);
@@ -110,14 +124,17 @@ public final class HBaseWorkload {
     return new TableShape(TableName.valueOf(namespace, name), fs, implicitOnly, rows, List.of());
   }
 
-  /** Creates the namespace and the tables (pre-split in two, so both region servers host them), in the backup. */
+  /**
+   * Creates the namespace and the tables (pre-split in two, so both region servers host them), in
+   * the backup.
+   */
   public void createTables() throws IOException {
     createTables(1);
   }
 
   /**
-   * Creates the tables with this replication scope on every family: 0 keeps them out of the
-   * backup until {@link #joinBackup}, so they hold data the stream never saw.
+   * Creates the tables with this replication scope on every family: 0 keeps them out of the backup
+   * until {@link #joinBackup}, so they hold data the stream never saw.
    */
   public void createTables(int scope) throws IOException {
     try (Admin admin = connection.getAdmin()) {
@@ -150,7 +167,8 @@ public final class HBaseWorkload {
       for (TableShape s : shapes.values()) {
         org.apache.hadoop.hbase.client.TableDescriptor current = admin.getDescriptor(s.name());
         TableDescriptorBuilder b = TableDescriptorBuilder.newBuilder(current);
-        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f : current.getColumnFamilies()) {
+        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f :
+            current.getColumnFamilies()) {
           b.modifyColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(f).setScope(1).build());
         }
         admin.modifyTable(b.build());
@@ -158,7 +176,9 @@ public final class HBaseWorkload {
     }
   }
 
-  /** Flushes every table: their data so far goes into HFiles (a base then has several per store). */
+  /**
+   * Flushes every table: their data so far goes into HFiles (a base then has several per store).
+   */
   public void flush() throws IOException {
     try (Admin admin = connection.getAdmin()) {
       for (TableShape s : shapes.values()) {
@@ -170,15 +190,22 @@ public final class HBaseWorkload {
   /** Source tables, {@code namespace:qualifier}. */
   public List<String> tableNames() {
     List<String> names = new ArrayList<>();
-    shapes.values().forEach(s -> names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
+    shapes
+        .values()
+        .forEach(
+            s ->
+                names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
     return names;
   }
 
   /** Tables written with implicit timestamps only. */
   public List<String> implicitTables() {
     List<String> names = new ArrayList<>();
-    shapes.values().stream().filter(TableShape::implicitOnly)
-        .forEach(s -> names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
+    shapes.values().stream()
+        .filter(TableShape::implicitOnly)
+        .forEach(
+            s ->
+                names.add(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString()));
     return names;
   }
 
@@ -205,7 +232,10 @@ public final class HBaseWorkload {
     lastAckMillis = System.currentTimeMillis();
   }
 
-  /** Makes {@code n} writes, each acknowledged: the same ones for the same seed, however fast the cluster is. */
+  /**
+   * Makes {@code n} writes, each acknowledged: the same ones for the same seed, however fast the
+   * cluster is.
+   */
   public void steps(int n) throws IOException {
     for (int i = 0; i < n; i++) {
       step();
@@ -237,15 +267,18 @@ public final class HBaseWorkload {
     try (Admin admin = connection.getAdmin()) {
       for (TableShape s : shapes.values()) {
         String name = snapshotPrefix + "_" + index + "_" + s.name().getQualifierAsString();
-        // FLUSH: the memstore goes into the snapshot (a bare SnapshotDescription would be a DISABLED-table snapshot).
+        // FLUSH: the memstore goes into the snapshot (a bare SnapshotDescription would be a
+        // DISABLED-table snapshot).
         taken.add(admin.snapshotAsync(new SnapshotDescription(name, s.name(), SnapshotType.FLUSH)));
-        snapshots.put(s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString(), name);
+        snapshots.put(
+            s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString(), name);
       }
       for (java.util.concurrent.Future<Void> f : taken) {
         f.get(5, java.util.concurrent.TimeUnit.MINUTES);
       }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      throw new IOException("snapshot of the workload's tables at pause " + index + " failed: " + e.getMessage(), e);
+      throw new IOException(
+          "snapshot of the workload's tables at pause " + index + " failed: " + e.getMessage(), e);
     }
     return new Pause(index, t, snapshots);
   }
@@ -263,7 +296,10 @@ public final class HBaseWorkload {
     return truncates;
   }
 
-  /** The table's qualified name, {@code namespace:qualifier}, from its short name ({@link #EXPLICIT}, ...). */
+  /**
+   * The table's qualified name, {@code namespace:qualifier}, from its short name ({@link
+   * #EXPLICIT}, ...).
+   */
   public String qualified(String table) {
     TableName n = shapes.get(table).name();
     return n.getNamespaceAsString() + ":" + n.getQualifierAsString();
@@ -273,13 +309,17 @@ public final class HBaseWorkload {
    * Loads one HFile per family of the table with HBase's bulk-load tool: some of the table's rows,
    * its qualifiers, timestamps it used recently (a loaded cell ties with an earlier put of the same
    * timestamp, and wins; a later put of it wins over the loaded one), older and newer ones, and a
-   * few DeleteColumn markers. Staged on the cluster's default file system. Returns the cells loaded.
+   * few DeleteColumn markers. Staged on the cluster's default file system. Returns the cells
+   * loaded.
    */
   public long bulkLoad(String table) throws IOException {
     TableShape s = shapes.get(table);
     org.apache.hadoop.conf.Configuration conf = connection.getConfiguration();
     org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(conf);
-    org.apache.hadoop.fs.Path dir = fs.makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-workload-bulkload-" + java.util.UUID.randomUUID()));
+    org.apache.hadoop.fs.Path dir =
+        fs.makeQualified(
+            new org.apache.hadoop.fs.Path(
+                "/tmp/rewind-workload-bulkload-" + java.util.UUID.randomUUID()));
     long now = System.currentTimeMillis();
     long cells = 0;
     try {
@@ -293,10 +333,20 @@ public final class HBaseWorkload {
           for (int q = 0; q < 4; q++) {
             if (rng.nextBoolean()) {
               long ts = s.implicitOnly() ? now : explicitTimestamp(now, key);
-              org.apache.hadoop.hbase.KeyValue.Type type = !s.implicitOnly() && !s.putsOnly(family) && rng.nextInt(10) == 0
-                  ? org.apache.hadoop.hbase.KeyValue.Type.DeleteColumn : org.apache.hadoop.hbase.KeyValue.Type.Put;
-              kvs.add(new org.apache.hadoop.hbase.KeyValue(row, family, bytes("q" + q), ts, type,
-                  type == org.apache.hadoop.hbase.KeyValue.Type.Put ? value(8 + rng.nextInt(40)) : new byte[0]));
+              org.apache.hadoop.hbase.KeyValue.Type type =
+                  !s.implicitOnly() && !s.putsOnly(family) && rng.nextInt(10) == 0
+                      ? org.apache.hadoop.hbase.KeyValue.Type.DeleteColumn
+                      : org.apache.hadoop.hbase.KeyValue.Type.Put;
+              kvs.add(
+                  new org.apache.hadoop.hbase.KeyValue(
+                      row,
+                      family,
+                      bytes("q" + q),
+                      ts,
+                      type,
+                      type == org.apache.hadoop.hbase.KeyValue.Type.Put
+                          ? value(8 + rng.nextInt(40))
+                          : new byte[0]));
             }
           }
         }
@@ -304,15 +354,23 @@ public final class HBaseWorkload {
         if (kvs.isEmpty()) {
           continue;
         }
-        org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(dir, new String(family, StandardCharsets.UTF_8)),
-            "load-" + bulkLoads);
-        try (org.apache.hadoop.hbase.io.hfile.HFile.Writer w = org.apache.hadoop.hbase.io.hfile.HFile
-            .getWriterFactory(conf, org.apache.hadoop.hbase.io.hfile.CacheConfig.DISABLED).withPath(fs, file)
-            .withFileContext(new org.apache.hadoop.hbase.io.hfile.HFileContextBuilder().build()).create()) {
+        org.apache.hadoop.fs.Path file =
+            new org.apache.hadoop.fs.Path(
+                new org.apache.hadoop.fs.Path(dir, new String(family, StandardCharsets.UTF_8)),
+                "load-" + bulkLoads);
+        try (org.apache.hadoop.hbase.io.hfile.HFile.Writer w =
+            org.apache.hadoop.hbase.io.hfile.HFile.getWriterFactory(
+                    conf, org.apache.hadoop.hbase.io.hfile.CacheConfig.DISABLED)
+                .withPath(fs, file)
+                .withFileContext(new org.apache.hadoop.hbase.io.hfile.HFileContextBuilder().build())
+                .create()) {
           org.apache.hadoop.hbase.KeyValue previous = null;
           for (org.apache.hadoop.hbase.KeyValue kv : kvs) {
-            // Two cells of one key and timestamp in one file: HBase keeps one, so the workload writes one.
-            if (previous == null || org.apache.hadoop.hbase.CellComparator.getInstance().compare(previous, kv, true) != 0) {
+            // Two cells of one key and timestamp in one file: HBase keeps one, so the workload
+            // writes one.
+            if (previous == null
+                || org.apache.hadoop.hbase.CellComparator.getInstance().compare(previous, kv, true)
+                    != 0) {
               w.append(kv);
               cells++;
             }
@@ -346,13 +404,19 @@ public final class HBaseWorkload {
 
   /**
    * Adds a family (every version, deleted cells kept, backed up) and writes into it from now on;
-   * with {@code putsOnly}, puts only (a family whose VERSIONS may be lowered later: see the class comment).
+   * with {@code putsOnly}, puts only (a family whose VERSIONS may be lowered later: see the class
+   * comment).
    */
   public void addFamily(String table, String family, boolean putsOnly) throws IOException {
     TableShape s = shapes.get(table);
     try (Admin admin = connection.getAdmin()) {
-      admin.addColumnFamily(s.name(), ColumnFamilyDescriptorBuilder.newBuilder(bytes(family)).setMaxVersions(Integer.MAX_VALUE)
-          .setKeepDeletedCells(KeepDeletedCells.TRUE).setScope(1).build());
+      admin.addColumnFamily(
+          s.name(),
+          ColumnFamilyDescriptorBuilder.newBuilder(bytes(family))
+              .setMaxVersions(Integer.MAX_VALUE)
+              .setKeepDeletedCells(KeepDeletedCells.TRUE)
+              .setScope(1)
+              .build());
     }
     List<byte[]> families = new ArrayList<>(s.families());
     families.add(bytes(family));
@@ -380,14 +444,17 @@ public final class HBaseWorkload {
 
   /**
    * Lowers a family's VERSIONS; from now on it gets puts only. Lower it only on a family that never
-   * had a delete: HBase then drops the versions beyond it as it compacts, counting deleted ones with
-   * KEEP_DELETED_CELLS, so what a read returns after a delete depends on when it compacted.
+   * had a delete: HBase then drops the versions beyond it as it compacts, counting deleted ones
+   * with KEEP_DELETED_CELLS, so what a read returns after a delete depends on when it compacted.
    */
   public void lowerVersions(String table, String family, int versions) throws IOException {
     TableShape s = shapes.get(table);
     try (Admin admin = connection.getAdmin()) {
-      org.apache.hadoop.hbase.client.ColumnFamilyDescriptor current = admin.getDescriptor(s.name()).getColumnFamily(bytes(family));
-      admin.modifyColumnFamily(s.name(), ColumnFamilyDescriptorBuilder.newBuilder(current).setMaxVersions(versions).build());
+      org.apache.hadoop.hbase.client.ColumnFamilyDescriptor current =
+          admin.getDescriptor(s.name()).getColumnFamily(bytes(family));
+      admin.modifyColumnFamily(
+          s.name(),
+          ColumnFamilyDescriptorBuilder.newBuilder(current).setMaxVersions(versions).build());
     }
     List<byte[]> putsOnly = new ArrayList<>(s.putsOnly());
     putsOnly.add(bytes(family));
@@ -405,7 +472,12 @@ public final class HBaseWorkload {
       long deadline = System.currentTimeMillis() + 60_000;
       while (admin.getRegions(name).size() <= before || !admin.isTableAvailable(name)) {
         if (System.currentTimeMillis() > deadline) {
-          throw new IOException("the split of " + name + " at " + org.apache.hadoop.hbase.util.Bytes.toStringBinary(at) + " did not finish in 60 s");
+          throw new IOException(
+              "the split of "
+                  + name
+                  + " at "
+                  + org.apache.hadoop.hbase.util.Bytes.toStringBinary(at)
+                  + " did not finish in 60 s");
         }
         sleepUntil(System.currentTimeMillis() + 50);
       }
@@ -508,7 +580,9 @@ public final class HBaseWorkload {
     } else if (op < 52) {
       List<Put> batch = new ArrayList<>();
       for (int i = 0; i < 2 + rng.nextInt(3); i++) {
-        batch.add(new Put(pickRow(s)).addColumn(family, qualifier(), explicitTimestamp(now, key), value(20)));
+        batch.add(
+            new Put(pickRow(s))
+                .addColumn(family, qualifier(), explicitTimestamp(now, key), value(20)));
       }
       table.put(batch);
     } else if (op < 60) {
@@ -538,7 +612,10 @@ public final class HBaseWorkload {
       // A put and a delete with the same timestamp: the delete masks the put whatever the order.
       long ts = explicitTimestamp(now, key);
       Put p = new Put(row).addColumn(family, q, ts, value(12));
-      Delete d = rng.nextBoolean() ? new Delete(row).addColumn(family, q, ts) : new Delete(row).addColumns(family, q, ts);
+      Delete d =
+          rng.nextBoolean()
+              ? new Delete(row).addColumn(family, q, ts)
+              : new Delete(row).addColumns(family, q, ts);
       if (rng.nextBoolean()) {
         table.put(p);
         table.delete(d);
@@ -547,7 +624,8 @@ public final class HBaseWorkload {
         table.put(p);
       }
     } else {
-      // Another version at a timestamp already used: the later put of the same cell and timestamp wins.
+      // Another version at a timestamp already used: the later put of the same cell and timestamp
+      // wins.
       table.put(new Put(row).addColumn(family, q, recent(key, now), value(10)));
     }
   }
@@ -555,7 +633,10 @@ public final class HBaseWorkload {
   /** Before the write time (up to 100 s), after it (up to 100 s), or one already used. */
   private long explicitTimestamp(long now, String key) {
     int kind = rng.nextInt(3);
-    long ts = kind == 0 ? now - 1 - rng.nextInt(100_000) : kind == 1 ? now + 1 + rng.nextInt(100_000) : recent(key, now);
+    long ts =
+        kind == 0
+            ? now - 1 - rng.nextInt(100_000)
+            : kind == 1 ? now + 1 + rng.nextInt(100_000) : recent(key, now);
     ArrayDeque<Long> recent = recentTimestamps.computeIfAbsent(key, k -> new ArrayDeque<>());
     recent.addLast(ts);
     if (recent.size() > RECENT_TS) {

@@ -31,7 +31,8 @@ public final class SnapshotOracle {
   private SnapshotOracle() {}
 
   /** Clones each snapshot into its scratch table (namespaces created if missing), all at once. */
-  public static void cloneSnapshots(Connection connection, Map<String, TableName> scratchBySnapshot) throws IOException {
+  public static void cloneSnapshots(Connection connection, Map<String, TableName> scratchBySnapshot)
+      throws IOException {
     try (Admin admin = connection.getAdmin()) {
       List<Future<Void>> clones = new ArrayList<>();
       for (Map.Entry<String, TableName> e : scratchBySnapshot.entrySet()) {
@@ -47,7 +48,8 @@ public final class SnapshotOracle {
         f.get(5, TimeUnit.MINUTES);
       }
     } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cloning snapshots " + scratchBySnapshot.keySet() + " failed: " + e.getMessage(), e);
+      throw new IOException(
+          "cloning snapshots " + scratchBySnapshot.keySet() + " failed: " + e.getMessage(), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while cloning snapshots", e);
@@ -59,18 +61,29 @@ public final class SnapshotOracle {
     return cells(connection, table, new Scan().readAllVersions());
   }
 
-  /** Every version of every cell a read with time range [0, T+1) returns: the state at T where timestamps are write times. */
-  public static List<DumpCell> cellsUpTo(Connection connection, TableName table, long t) throws IOException {
+  /**
+   * Every version of every cell a read with time range [0, T+1) returns: the state at T where
+   * timestamps are write times.
+   */
+  public static List<DumpCell> cellsUpTo(Connection connection, TableName table, long t)
+      throws IOException {
     return cells(connection, table, new Scan().readAllVersions().setTimeRange(0, t + 1));
   }
 
-  private static List<DumpCell> cells(Connection connection, TableName table, Scan scan) throws IOException {
+  private static List<DumpCell> cells(Connection connection, TableName table, Scan scan)
+      throws IOException {
     List<DumpCell> cells = new ArrayList<>();
     try (Table t = connection.getTable(table);
         ResultScanner scanner = t.getScanner(scan)) {
       for (Result r : scanner) {
         for (Cell c : r.rawCells()) {
-          cells.add(new DumpCell(CellUtil.cloneRow(c), CellUtil.cloneFamily(c), CellUtil.cloneQualifier(c), c.getTimestamp(), CellUtil.cloneValue(c)));
+          cells.add(
+              new DumpCell(
+                  CellUtil.cloneRow(c),
+                  CellUtil.cloneFamily(c),
+                  CellUtil.cloneQualifier(c),
+                  c.getTimestamp(),
+                  CellUtil.cloneValue(c)));
         }
       }
     }
@@ -84,7 +97,17 @@ public final class SnapshotOracle {
       String w = i < expected.size() ? CellDump.line(expected.get(i)) : "<no more cells>";
       String g = i < actual.size() ? CellDump.line(actual.get(i)) : "<no more cells>";
       if (!w.equals(g)) {
-        return "cell " + i + ": restored " + abbreviate(g) + ", expected " + abbreviate(w) + " (" + actual.size() + " vs " + expected.size() + " cells)";
+        return "cell "
+            + i
+            + ": restored "
+            + abbreviate(g)
+            + ", expected "
+            + abbreviate(w)
+            + " ("
+            + actual.size()
+            + " vs "
+            + expected.size()
+            + " cells)";
       }
     }
     return null;

@@ -18,20 +18,28 @@ public enum CellValues {
   RANDOM;
 
   private static final String[] WORDS = {
-    "pending", "shipped", "delivered", "cancelled", "returned", "paid", "refunded", "open", "closed", "active",
-    "inactive", "premium", "standard", "basic", "eu-west-1", "us-east-1", "ap-south-1", "mobile", "desktop", "tablet",
-    "click", "view", "purchase", "signup", "login", "logout", "search", "cart", "checkout", "wishlist",
+    "pending", "shipped", "delivered", "cancelled", "returned", "paid", "refunded", "open",
+        "closed", "active",
+    "inactive", "premium", "standard", "basic", "eu-west-1", "us-east-1", "ap-south-1", "mobile",
+        "desktop", "tablet",
+    "click", "view", "purchase", "signup", "login", "logout", "search", "cart", "checkout",
+        "wishlist",
     "red", "blue", "green", "black", "white", "small", "medium", "large", "books", "garden",
-    "electronics", "toys", "sports", "music", "grocery", "fashion", "home", "beauty", "auto", "health",
+    "electronics", "toys", "sports", "music", "grocery", "fashion", "home", "beauty", "auto",
+        "health",
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
     "Berlin", "Paris", "Madrid", "Rome", "Lisbon", "Vienna", "Prague", "Oslo", "Dublin", "Warsaw"
   };
   private static final String[] FIELDS = {
-    "id", "status", "amount", "currency", "customer", "region", "device", "event", "category", "city",
-    "color", "size", "quantity", "price", "updatedAt", "createdAt", "sessionId", "score", "tier", "note"
+    "id", "status", "amount", "currency", "customer", "region", "device", "event", "category",
+        "city",
+    "color", "size", "quantity", "price", "updatedAt", "createdAt", "sessionId", "score", "tier",
+        "note"
   };
+
   /** Where the times inside values start (not the clock: values are a function of the seed). */
   private static final long EPOCH_MS = 1_763_683_200_000L;
+
   private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "JPY", "CHF"};
 
   /** A put's value; {@code n} counts values so far (the former small values were "v" + n). */
@@ -60,8 +68,13 @@ public enum CellValues {
   /** A JSON document of about {@code size} bytes: a header object and a list of line items. */
   private static byte[] document(Random rng, long n, int size) {
     StringBuilder s = new StringBuilder(size + 256);
-    s.append("{\"id\":").append(recordId(rng, n)).append(",\"customer\":\"").append(word(rng))
-        .append("\",\"createdAt\":").append(recentTime(rng, n)).append(",\"items\":[");
+    s.append("{\"id\":")
+        .append(recordId(rng, n))
+        .append(",\"customer\":\"")
+        .append(word(rng))
+        .append("\",\"createdAt\":")
+        .append(recentTime(rng, n))
+        .append(",\"items\":[");
     boolean first = true;
     while (s.length() < size) {
       if (!first) {
@@ -119,8 +132,8 @@ public enum CellValues {
   }
 
   /**
-   * A time shortly before the value is written: the value count stands in for the clock (about
-   * 10 ms per value), so values stay a function of the seed.
+   * A time shortly before the value is written: the value count stands in for the clock (about 10
+   * ms per value), so values stay a function of the seed.
    */
   private static long recentTime(Random rng, long n) {
     return EPOCH_MS + n * 10 - rng.nextInt(600_000);

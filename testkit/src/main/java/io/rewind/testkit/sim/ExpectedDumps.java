@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Restored cell dumps against an {@link ExpectedState}'s cells, as the demo and the tests compare them. */
+/**
+ * Restored cell dumps against an {@link ExpectedState}'s cells, as the demo and the tests compare
+ * them.
+ */
 public final class ExpectedDumps {
 
   private ExpectedDumps() {}

@@ -1,9 +1,9 @@
 package io.rewind.testkit.sim;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.CellType;
+import io.rewind.store.dump.DumpCell;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -46,7 +46,9 @@ public final class ExpectedState {
 
   public ExpectedState() {}
 
-  /** @param tables tables that exist even before their first edit */
+  /**
+   * @param tables tables that exist even before their first edit
+   */
   public ExpectedState(Collection<String> tables) {
     this.tables.addAll(tables);
   }
@@ -71,7 +73,10 @@ public final class ExpectedState {
     return Collections.unmodifiableSet(new TreeSet<>(tables));
   }
 
-  /** Every visible cell version of the table after applying every edit with write time <= t, sorted by {@link DumpCell#ORDER}. */
+  /**
+   * Every visible cell version of the table after applying every edit with write time <= t, sorted
+   * by {@link DumpCell#ORDER}.
+   */
   public List<DumpCell> cellsAt(String table, long t) {
     Map<ByteBuffer, RowState> rows = new HashMap<>();
     synchronized (this) {
@@ -101,14 +106,18 @@ public final class ExpectedState {
     return lastWriteTime;
   }
 
-  /** Edits written: one per (WAL entry, row), as the edits topic carries them, duplicates not counted. */
+  /**
+   * Edits written: one per (WAL entry, row), as the edits topic carries them, duplicates not
+   * counted.
+   */
   public synchronized long editCount() {
     return editCount;
   }
 
   private void requireEdits() {
     if (editCount == 0) {
-      throw new IllegalStateException("no edit recorded yet: start the workload and wait for it before asking for write times");
+      throw new IllegalStateException(
+          "no edit recorded yet: start the workload and wait for it before asking for write times");
     }
   }
 
@@ -169,7 +178,10 @@ public final class ExpectedState {
     }
   }
 
-  /** One row's puts and delete markers; visibility is decided only when asked, so order of application does not matter. */
+  /**
+   * One row's puts and delete markers; visibility is decided only when asked, so order of
+   * application does not matter.
+   */
   private static final class RowState {
     final Map<Column, TreeMap<Long, Version>> puts = new HashMap<>();
     final Map<Column, Long> deleteColumnUpTo = new HashMap<>();
@@ -185,8 +197,10 @@ public final class ExpectedState {
         if (type == CellType.PUT) {
           TreeMap<Long, Version> versions = puts.computeIfAbsent(column, k -> new TreeMap<>());
           Version existing = versions.get(c.timestamp());
-          // The later of two puts of one cell and timestamp wins, within one entry too (HBase's memstore
-          // replaces an equal key: KafkaBackupEndpointIntegrationTest); a re-shipped entry repeats the same outcome.
+          // The later of two puts of one cell and timestamp wins, within one entry too (HBase's
+          // memstore
+          // replaces an equal key: KafkaBackupEndpointIntegrationTest); a re-shipped entry repeats
+          // the same outcome.
           if (existing == null || existing.sequenceId <= e.sequenceId) {
             versions.put(c.timestamp(), new Version(e.sequenceId, c.value()));
           }
@@ -211,7 +225,9 @@ public final class ExpectedState {
         for (Map.Entry<Long, Version> v : col.getValue().entrySet()) {
           long ts = v.getKey();
           if (!masked(column, family, ts)) {
-            out.add(new DumpCell(row, bytes(column.family), bytes(column.qualifier), ts, v.getValue().value));
+            out.add(
+                new DumpCell(
+                    row, bytes(column.family), bytes(column.qualifier), ts, v.getValue().value));
           }
         }
       }

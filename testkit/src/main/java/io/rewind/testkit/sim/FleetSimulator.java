@@ -24,15 +24,15 @@ import org.slf4j.LoggerFactory;
  * N simulated region servers writing a seeded, reproducible workload through the same publishing
  * path as the HBase replication endpoint: the demo's and the benchmarks' source.
  *
- * <p>One writer thread plays the region servers' handlers: it produces edit slots at the target rate
- * (slot i is due {@code i * 1000 / rate} ms after the start), appends each entry to the WAL of the
- * server hosting its region, rolls WALs, appends replication marker entries every
- * {@link #MARKER_CHORE_MS} ms (HBase's marker chore) and kills servers at fixed moments. Each
- * entry's write time is its slot time, less a small out-of-order jitter within the margin (taken
- * before the append), so the content is a function of the seed. One {@link SimReplicationSource} per
- * queue ships through the {@link EditSink}; a snapshot task publishes the queue storage every
- * {@link #SNAPSHOT_INTERVAL_MS} ms. After the workload the marker chore and snapshots go on
- * (heartbeats) until {@link #close()}, so a checkpoint can catch up to the end.
+ * <p>One writer thread plays the region servers' handlers: it produces edit slots at the target
+ * rate (slot i is due {@code i * 1000 / rate} ms after the start), appends each entry to the WAL of
+ * the server hosting its region, rolls WALs, appends replication marker entries every {@link
+ * #MARKER_CHORE_MS} ms (HBase's marker chore) and kills servers at fixed moments. Each entry's
+ * write time is its slot time, less a small out-of-order jitter within the margin (taken before the
+ * append), so the content is a function of the seed. One {@link SimReplicationSource} per queue
+ * ships through the {@link EditSink}; a snapshot task publishes the queue storage every {@link
+ * #SNAPSHOT_INTERVAL_MS} ms. After the workload the marker chore and snapshots go on (heartbeats)
+ * until {@link #close()}, so a checkpoint can catch up to the end.
  *
  * <p>A death: the server stops taking writes, its sources ship a last batch without storing their
  * position (so the claimer ships those entries again), a survivor claims its queues and ships them
@@ -58,8 +58,13 @@ public final class FleetSimulator implements AutoCloseable {
   private final Random fleetEvents;
   private final SimQueueStorage storage = new SimQueueStorage();
   private final List<SimServer> servers = new ArrayList<>();
-  /** Sequence ids acknowledged per region (small: regions start below 1,000 and bump by 1,000 per move). */
+
+  /**
+   * Sequence ids acknowledged per region (small: regions start below 1,000 and bump by 1,000 per
+   * move).
+   */
   private final ConcurrentHashMap<String, BitSet> acknowledged = new ConcurrentHashMap<>();
+
   private final AtomicLong entriesAcknowledged = new AtomicLong();
   private final AtomicLong editsWritten = new AtomicLong();
   private final AtomicLong editsPublished = new AtomicLong();
@@ -68,26 +73,44 @@ public final class FleetSimulator implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean workloadWritten;
   private volatile long startTime;
-  /** The earliest roll or marker offset of any live WAL group (writer thread only): chores before it are no-ops. */
+
+  /**
+   * The earliest roll or marker offset of any live WAL group (writer thread only): chores before it
+   * are no-ops.
+   */
   private long nextChoreOffset;
-  /** Write times at which every live queue gets a marker entry on demand (restore points), soonest first. */
-  private final java.util.concurrent.ConcurrentSkipListSet<Long> pointMarkers = new java.util.concurrent.ConcurrentSkipListSet<>();
+
+  /**
+   * Write times at which every live queue gets a marker entry on demand (restore points), soonest
+   * first.
+   */
+  private final java.util.concurrent.ConcurrentSkipListSet<Long> pointMarkers =
+      new java.util.concurrent.ConcurrentSkipListSet<>();
+
   private Thread writer;
   private ScheduledExecutorService snapshots;
 
   public FleetSimulator(SimulatorSettings settings, EditSink sink, Clock clock) {
     if (settings.marginMs() > sink.marginMs()) {
       throw new IllegalArgumentException(
-          "the simulator's out-of-order window (marginMs=" + settings.marginMs() + ") exceeds the publisher's checkpoint margin ("
-              + sink.marginMs() + " ms): claims would be broken; lower marginMs or raise checkpoint.margin.ms");
+          "the simulator's out-of-order window (marginMs="
+              + settings.marginMs()
+              + ") exceeds the publisher's checkpoint margin ("
+              + sink.marginMs()
+              + " ms): claims would be broken; lower marginMs or raise checkpoint.margin.ms");
     }
     this.settings = settings;
     this.sink = sink;
     this.clock = clock;
     Random layout = new Random(settings.seed() ^ 0x5DEECE66DL);
     long total = settings.totalEdits();
-    int regionsPerTable = Math.max(2, (2 * settings.servers() + settings.tables() - 1) / settings.tables());
-    int rowsPerTable = (int) Math.max(regionsPerTable * 4L, Math.min(2000, Math.max(50, total / (settings.tables() * 10L))));
+    int regionsPerTable =
+        Math.max(2, (2 * settings.servers() + settings.tables() - 1) / settings.tables());
+    int rowsPerTable =
+        (int)
+            Math.max(
+                regionsPerTable * 4L,
+                Math.min(2000, Math.max(50, total / (settings.tables() * 10L))));
     List<String> names = new ArrayList<>();
     for (int i = 0; i < settings.tables(); i++) {
       SimTable t = SimTable.create(i, rowsPerTable, regionsPerTable, layout);
@@ -99,10 +122,13 @@ public final class FleetSimulator implements AutoCloseable {
     this.fleetEvents = new Random(settings.seed() * 31 + 7);
   }
 
-  /** Publishes the table descriptors, then starts the servers, their shippers and the snapshot task. */
+  /**
+   * Publishes the table descriptors, then starts the servers, their shippers and the snapshot task.
+   */
   public void start() {
     if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("the simulator was already started; create a new one to run again");
+      throw new IllegalStateException(
+          "the simulator was already started; create a new one to run again");
     }
     long start = clock.millis();
     startTime = start;
@@ -111,7 +137,8 @@ public final class FleetSimulator implements AutoCloseable {
     int k = 0;
     for (int i = 0; i < settings.servers(); i++) {
       // Start codes are the servers' start times, a little before the fleet's start.
-      SimServer server = new SimServer(i, start - 1000L * (settings.servers() - i), settings.walGroups());
+      SimServer server =
+          new SimServer(i, start - 1000L * (settings.servers() - i), settings.walGroups());
       for (SimServer.WalGroup g : server.groups()) {
         g.current = new SimWal(g.walGroupId, start);
         storage.addQueue(g.queue, server.name(), g.current);
@@ -136,17 +163,23 @@ public final class FleetSimulator implements AutoCloseable {
         startSource(g.queue, server, false);
       }
     }
-    LOG.info("fleet simulator started: {} ({} edits, tables {})", settings, settings.totalEdits(), expected.tables());
+    LOG.info(
+        "fleet simulator started: {} ({} edits, tables {})",
+        settings,
+        settings.totalEdits(),
+        expected.tables());
     writer = new Thread(this::runWriter, "sim-writer");
     writer.setDaemon(true);
     writer.start();
-    snapshots = Executors.newSingleThreadScheduledExecutor(
-        runnable -> {
-          Thread t = new Thread(runnable, "sim-snapshots");
-          t.setDaemon(true);
-          return t;
-        });
-    snapshots.scheduleWithFixedDelay(this::publishSnapshot, 0, SNAPSHOT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    snapshots =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread t = new Thread(runnable, "sim-snapshots");
+              t.setDaemon(true);
+              return t;
+            });
+    snapshots.scheduleWithFixedDelay(
+        this::publishSnapshot, 0, SNAPSHOT_INTERVAL_MS, TimeUnit.MILLISECONDS);
   }
 
   /** Waits until every edit of the workload has been written and acknowledged; false on timeout. */
@@ -169,8 +202,9 @@ public final class FleetSimulator implements AutoCloseable {
   /** Every edit the workload wrote, and the state of each table at any time. */
   public ExpectedState expected() {
     if (!settings.keepExpected()) {
-      throw new IllegalStateException("this simulator was created with keepExpected(false) and kept no expected state;"
-          + " create it with SimulatorSettings.keepExpected(true) to check restores against it");
+      throw new IllegalStateException(
+          "this simulator was created with keepExpected(false) and kept no expected state;"
+              + " create it with SimulatorSettings.keepExpected(true) to check restores against it");
     }
     return expected;
   }
@@ -185,7 +219,10 @@ public final class FleetSimulator implements AutoCloseable {
     return startTime;
   }
 
-  /** Stops the writer, heartbeats and shippers; the sink stays open (it belongs to the caller). Idempotent. */
+  /**
+   * Stops the writer, heartbeats and shippers; the sink stays open (it belongs to the caller).
+   * Idempotent.
+   */
   @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
@@ -212,7 +249,10 @@ public final class FleetSimulator implements AutoCloseable {
     }
     all.forEach(SimReplicationSource::requestStop);
     all.forEach(SimReplicationSource::join);
-    LOG.info("fleet simulator closed: {} edits written, {} published", editsWritten.get(), editsPublished.get());
+    LOG.info(
+        "fleet simulator closed: {} edits written, {} published",
+        editsWritten.get(),
+        editsPublished.get());
   }
 
   private boolean workloadDone() {
@@ -241,12 +281,16 @@ public final class FleetSimulator implements AutoCloseable {
         }
         if (slot >= total && !workloadWritten) {
           workloadWritten = true;
-          LOG.info("workload written: {} edits in {} entries", editsWritten.get(), entriesWritten.get());
+          LOG.info(
+              "workload written: {} edits in {} entries", editsWritten.get(), entriesWritten.get());
         }
         // The virtual now: no later edit can be older than it minus the jitter.
         long virtualNow = slot < total ? Math.min(now, offsetOf(slot)) : now;
         chores(virtualNow);
-        long idle = slot < total ? Math.max(2, Math.min(WRITER_IDLE_MS, offsetOf(slot) - now)) : WRITER_IDLE_MS;
+        long idle =
+            slot < total
+                ? Math.max(2, Math.min(WRITER_IDLE_MS, offsetOf(slot) - now))
+                : WRITER_IDLE_MS;
         Thread.sleep(idle);
       }
     } catch (InterruptedException e) {
@@ -266,7 +310,14 @@ public final class FleetSimulator implements AutoCloseable {
     Workload.Planned planned = workload.next(writeTime, maxRows);
     SimRegion region = planned.region;
     SimServer.WalGroup group = region.host().groupFor(region);
-    WalEntry entry = new WalEntry(region.table().name(), region.encodedName(), writeTime, region.nextSequenceId(), group.queue, planned.cells);
+    WalEntry entry =
+        new WalEntry(
+            region.table().name(),
+            region.encodedName(),
+            writeTime,
+            region.nextSequenceId(),
+            group.queue,
+            planned.cells);
     if (settings.keepExpected()) {
       expected.record(entry);
     }
@@ -323,8 +374,8 @@ public final class FleetSimulator implements AutoCloseable {
   /**
    * Answers a restore point at T the way HBase's marker chore would if it ran on request: once the
    * fleet's clock passes T plus the margin, every live queue gets a marker entry, which its source
-   * ships at once and claims (bound = marker time - margin > T); a cluster snapshot read then follows.
-   * Nothing waits for the requester.
+   * ships at once and claims (bound = marker time - margin > T); a cluster snapshot read then
+   * follows. Nothing waits for the requester.
    */
   public void answerPoint(long pointTime) {
     long at = pointTime + sink.marginMs() + 1;
@@ -339,7 +390,10 @@ public final class FleetSimulator implements AutoCloseable {
     }
   }
 
-  /** A marker entry in every live queue's current WAL at the virtual offset, and its source woken to ship it. */
+  /**
+   * A marker entry in every live queue's current WAL at the virtual offset, and its source woken to
+   * ship it.
+   */
   private void markEveryQueue(long offset) {
     for (SimServer server : servers) {
       if (!server.alive()) {
@@ -384,11 +438,18 @@ public final class FleetSimulator implements AutoCloseable {
         }
       }
     }
-    LOG.info("server {} died at +{} ms: {} queues claimed by {}, {} regions moved", victim.name(), offset, claimed.size(), claimer.name(), moved);
+    LOG.info(
+        "server {} died at +{} ms: {} queues claimed by {}, {} regions moved",
+        victim.name(),
+        offset,
+        claimed.size(),
+        claimer.name(),
+        moved);
   }
 
   private void startSource(QueueId queue, SimServer holder, boolean recovered) {
-    SimReplicationSource source = new SimReplicationSource(queue, holder.name(), recovered, storage, sink, this::shipped);
+    SimReplicationSource source =
+        new SimReplicationSource(queue, holder.name(), recovered, storage, sink, this::shipped);
     holder.sources().add(source);
     source.start();
   }
@@ -409,7 +470,10 @@ public final class FleetSimulator implements AutoCloseable {
     editsPublished.addAndGet(rows);
   }
 
-  /** Distinct rows of the entry: cells whose row no earlier cell has (a few cells: cheaper than a set). */
+  /**
+   * Distinct rows of the entry: cells whose row no earlier cell has (a few cells: cheaper than a
+   * set).
+   */
   private static int rowCount(WalEntry e) {
     List<WalCell> cells = e.cells();
     int rows = 0;

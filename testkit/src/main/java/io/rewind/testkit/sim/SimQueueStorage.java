@@ -11,10 +11,11 @@ import java.util.Map;
 
 /**
  * The simulated fleet's replication queue storage (ZooKeeper in HBase 2.6): per queue, its holder,
- * the WALs it still lists and the stored position. A WAL is listed before anything is appended to it
- * and leaves once it is closed and the stored position has passed it. Every operation holds one
- * lock, so a read is a consistent cut, and a claim moves a queue between holders atomically (HBase's
- * own readers get the same by re-reading the storage's version; see design "The unit of progress").
+ * the WALs it still lists and the stored position. A WAL is listed before anything is appended to
+ * it and leaves once it is closed and the stored position has passed it. Every operation holds one
+ * lock, so a read is a consistent cut, and a claim moves a queue between holders atomically
+ * (HBase's own readers get the same by re-reading the storage's version; see design "The unit of
+ * progress").
  */
 final class SimQueueStorage {
 
@@ -121,13 +122,17 @@ final class SimQueueStorage {
     return version;
   }
 
-  /** A consistent cut of every queue that still lists a WAL (an empty queue is fully shipped: as good as removed). */
+  /**
+   * A consistent cut of every queue that still lists a WAL (an empty queue is fully shipped: as
+   * good as removed).
+   */
   synchronized List<ListedQueue> read() {
     List<ListedQueue> listed = new ArrayList<>();
     for (Map.Entry<QueueId, StoredQueue> e : queues.entrySet()) {
       StoredQueue q = e.getValue();
       if (!q.wals.isEmpty()) {
-        listed.add(new ListedQueue(e.getKey(), q.holder, q.wals.peekFirst().createdAt(), q.wals.size()));
+        listed.add(
+            new ListedQueue(e.getKey(), q.holder, q.wals.peekFirst().createdAt(), q.wals.size()));
       }
     }
     return listed;
@@ -136,7 +141,8 @@ final class SimQueueStorage {
   private StoredQueue stored(QueueId queue) {
     StoredQueue q = queues.get(queue);
     if (q == null) {
-      throw new IllegalStateException("queue " + queue.getServer() + "/" + queue.getWalGroup() + " is not in the storage");
+      throw new IllegalStateException(
+          "queue " + queue.getServer() + "/" + queue.getWalGroup() + " is not in the storage");
     }
     return q;
   }

@@ -29,8 +29,13 @@ final class SimReplicationSource {
   static final long SHIP_INTERVAL_MS = 100;
   static final long RETRY_PAUSE_MS = 500;
   static final long POSITION_STORE_INTERVAL_MS = 1000;
-  /** A survivor does not start shipping a claimed queue at once (HBase first detects the death, then claims). */
+
+  /**
+   * A survivor does not start shipping a claimed queue at once (HBase first detects the death, then
+   * claims).
+   */
   static final long RECOVERY_DELAY_MS = 600;
+
   private static final long JOIN_TIMEOUT_MS = 120_000;
 
   /** Told about every batch of edits the sink acknowledged. */
@@ -55,14 +60,23 @@ final class SimReplicationSource {
   private long lastStoreNanos;
   private boolean stored = true;
 
-  SimReplicationSource(QueueId queue, String holder, boolean recovered, SimQueueStorage storage, EditSink sink, ShipListener listener) {
+  SimReplicationSource(
+      QueueId queue,
+      String holder,
+      boolean recovered,
+      SimQueueStorage storage,
+      EditSink sink,
+      ShipListener listener) {
     this.queue = queue;
     this.holder = holder;
     this.recovered = recovered;
     this.storage = storage;
     this.sink = sink;
     this.listener = listener;
-    this.thread = new Thread(this::run, "sim-source-" + (recovered ? "recovered-" : "") + queue.getWalGroup() + "@" + holder);
+    this.thread =
+        new Thread(
+            this::run,
+            "sim-source-" + (recovered ? "recovered-" : "") + queue.getWalGroup() + "@" + holder);
     this.thread.setDaemon(true);
   }
 
@@ -109,7 +123,10 @@ final class SimReplicationSource {
     try {
       thread.join(JOIN_TIMEOUT_MS);
       if (thread.isAlive()) {
-        LOG.warn("replication source of {} did not stop within {} ms (a publish is still waiting for Kafka)", name(), JOIN_TIMEOUT_MS);
+        LOG.warn(
+            "replication source of {} did not stop within {} ms (a publish is still waiting for Kafka)",
+            name(),
+            JOIN_TIMEOUT_MS);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -134,7 +151,10 @@ final class SimReplicationSource {
             storage.recordPosition(queue, shipped.wal, shipped.index);
             storage.removeQueue(queue);
             finished = true;
-            LOG.info("recovered queue {} fully shipped by {}: removed from the queue storage", name(), holder);
+            LOG.info(
+                "recovered queue {} fully shipped by {}: removed from the queue storage",
+                name(),
+                holder);
             return;
           }
           storeIfDue();
@@ -182,10 +202,15 @@ final class SimReplicationSource {
         listener.shipped(entries);
       }
       newestWriteTime = newest;
-      sink.publishMarker(queue, newestWriteTime, entries.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH);
+      sink.publishMarker(
+          queue, newestWriteTime, entries.isEmpty() ? MarkerSource.CHORE : MarkerSource.BATCH);
       return true;
     } catch (RuntimeException e) {
-      LOG.warn("shipping {} records of queue {} failed, will retry the batch: {}", batch.records.size(), name(), e.toString());
+      LOG.warn(
+          "shipping {} records of queue {} failed, will retry the batch: {}",
+          batch.records.size(),
+          name(),
+          e.toString());
       return false;
     }
   }
@@ -210,19 +235,27 @@ final class SimReplicationSource {
     for (SimWalRecord r : read(startPosition(), Integer.MAX_VALUE).records) {
       reShipped += r.isMarker() ? 0 : 1;
     }
-    LOG.info("server {} died while shipping queue {}: {} acknowledged entries lie after its stored position and will be shipped again",
-        holder, name(), reShipped);
+    LOG.info(
+        "server {} died while shipping queue {}: {} acknowledged entries lie after its stored position and will be shipped again",
+        holder,
+        name(),
+        reShipped);
   }
 
   private void storeIfDue() {
-    if (!stored && System.nanoTime() - lastStoreNanos >= TimeUnit.MILLISECONDS.toNanos(POSITION_STORE_INTERVAL_MS)) {
+    if (!stored
+        && System.nanoTime() - lastStoreNanos
+            >= TimeUnit.MILLISECONDS.toNanos(POSITION_STORE_INTERVAL_MS)) {
       storage.recordPosition(queue, shipped.wal, shipped.index);
       stored = true;
       lastStoreNanos = System.nanoTime();
     }
   }
 
-  /** Reads up to {@code max} records after {@code from}, moving to the next listed WAL once one is closed and read to its end. */
+  /**
+   * Reads up to {@code max} records after {@code from}, moving to the next listed WAL once one is
+   * closed and read to its end.
+   */
   private Batch read(SimQueueStorage.Position from, int max) {
     List<SimWal> wals = storage.wals(queue);
     int wi = wals.indexOf(from.wal);
@@ -232,7 +265,8 @@ final class SimReplicationSource {
       if (wals.isEmpty()) {
         return new Batch(List.of(), from, true);
       }
-      // Dropped after being fully shipped (the stored position reached its end): continue with the next one.
+      // Dropped after being fully shipped (the stored position reached its end): continue with the
+      // next one.
       wi = 0;
       wal = wals.get(0);
       index = 0;

@@ -14,7 +14,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class SimServer {
 
-  /** One WAL group: its queue id, current WAL and the writer's schedule for rolls and marker entries. */
+  /**
+   * One WAL group: its queue id, current WAL and the writer's schedule for rolls and marker
+   * entries.
+   */
   static final class WalGroup {
     final QueueId queue;
     final String walGroupId;
@@ -35,7 +38,8 @@ final class SimServer {
 
   SimServer(int index, long startCode, int walGroups) {
     this.name = String.format("rs-%02d.sim.rewind.local,16020,%d", index, startCode);
-    // ReplicateContext.getWalGroupId(): the WAL prefix, the URL-encoded server name (plus the group with multiwal).
+    // ReplicateContext.getWalGroupId(): the WAL prefix, the URL-encoded server name (plus the group
+    // with multiwal).
     String prefix = URLEncoder.encode(name, StandardCharsets.UTF_8);
     List<WalGroup> gs = new ArrayList<>();
     for (int g = 0; g < walGroups; g++) {

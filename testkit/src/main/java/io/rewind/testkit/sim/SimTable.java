@@ -10,11 +10,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** A simulated table: its families, its row key space ({@code r00000}...) and its regions (row ranges). */
+/**
+ * A simulated table: its families, its row key space ({@code r00000}...) and its regions (row
+ * ranges).
+ */
 final class SimTable {
 
-  private static final String[] NAMES = {"sim:orders", "sim:users", "sim:events", "sim:metrics", "sim:audit"};
-  private static final String[][] FAMILIES = {{"d", "m"}, {"info"}, {"e", "meta", "x"}, {"v"}, {"a", "b"}};
+  private static final String[] NAMES = {
+    "sim:orders", "sim:users", "sim:events", "sim:metrics", "sim:audit"
+  };
+  private static final String[][] FAMILIES = {
+    {"d", "m"}, {"info"}, {"e", "meta", "x"}, {"v"}, {"a", "b"}
+  };
   static final int QUALIFIERS = 4;
 
   private final String name;
@@ -62,7 +69,10 @@ final class SimTable {
     return regions;
   }
 
-  /** "r" and the index, zero-padded to 5 digits (as "r%05d"; String.format was a hot spot of the writer). */
+  /**
+   * "r" and the index, zero-padded to 5 digits (as "r%05d"; String.format was a hot spot of the
+   * writer).
+   */
   static byte[] rowKey(int index) {
     String digits = Integer.toString(index);
     StringBuilder key = new StringBuilder(6).append('r');
@@ -82,10 +92,13 @@ final class SimTable {
         return r;
       }
     }
-    throw new IllegalArgumentException("row " + rowIndex + " is outside table " + name + " (" + rows + " rows)");
+    throw new IllegalArgumentException(
+        "row " + rowIndex + " is outside table " + name + " (" + rows + " rows)");
   }
 
-  /** The descriptor as a source table of the oracle has it: every version kept, deleted cells kept. */
+  /**
+   * The descriptor as a source table of the oracle has it: every version kept, deleted cells kept.
+   */
   TableDescriptor descriptor(long now) {
     List<FamilyDescriptor> fams = new ArrayList<>();
     for (byte[] f : families) {

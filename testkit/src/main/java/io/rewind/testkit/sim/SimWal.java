@@ -46,7 +46,10 @@ final class SimWal {
     return records.size();
   }
 
-  /** True when the WAL is closed and {@code position} is at or past its end: nothing more will come from it. */
+  /**
+   * True when the WAL is closed and {@code position} is at or past its end: nothing more will come
+   * from it.
+   */
   synchronized boolean fullyRead(int position) {
     return closed && position >= records.size();
   }

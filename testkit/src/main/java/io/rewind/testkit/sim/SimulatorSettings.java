@@ -3,8 +3,8 @@ package io.rewind.testkit.sim;
 import java.time.Duration;
 
 /**
- * What the fleet simulator runs: an immutable value; each setter-like method returns a changed copy,
- * e.g. {@code SimulatorSettings.defaults().servers(3).duration(Duration.ofSeconds(2))}.
+ * What the fleet simulator runs: an immutable value; each setter-like method returns a changed
+ * copy, e.g. {@code SimulatorSettings.defaults().servers(3).duration(Duration.ofSeconds(2))}.
  */
 public final class SimulatorSettings {
 
@@ -20,8 +20,18 @@ public final class SimulatorSettings {
   private final CellValues values;
   private final boolean keepExpected;
 
-  private SimulatorSettings(int servers, int editsPerSecond, Duration duration, long seed, int tables, int deaths,
-      long marginMs, int walGroups, Duration walRollInterval, CellValues values, boolean keepExpected) {
+  private SimulatorSettings(
+      int servers,
+      int editsPerSecond,
+      Duration duration,
+      long seed,
+      int tables,
+      int deaths,
+      long marginMs,
+      int walGroups,
+      Duration walRollInterval,
+      CellValues values,
+      boolean keepExpected) {
     this.servers = servers;
     this.editsPerSecond = editsPerSecond;
     this.duration = duration;
@@ -36,11 +46,22 @@ public final class SimulatorSettings {
   }
 
   /**
-   * 20 servers, 2,000 edits/s for 30 s over 3 tables, 2 server deaths, seed 42, 500 ms margin, 1 WAL
-   * group, WAL roll every 2 s, realistic cell values, the expected state kept.
+   * 20 servers, 2,000 edits/s for 30 s over 3 tables, 2 server deaths, seed 42, 500 ms margin, 1
+   * WAL group, WAL roll every 2 s, realistic cell values, the expected state kept.
    */
   public static SimulatorSettings defaults() {
-    return new SimulatorSettings(20, 2000, Duration.ofSeconds(30), 42L, 3, 2, 500, 1, Duration.ofSeconds(2), CellValues.REALISTIC, true);
+    return new SimulatorSettings(
+        20,
+        2000,
+        Duration.ofSeconds(30),
+        42L,
+        3,
+        2,
+        500,
+        1,
+        Duration.ofSeconds(2),
+        CellValues.REALISTIC,
+        true);
   }
 
   public int servers() {
@@ -48,16 +69,40 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings servers(int n) {
-    return copy(n, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        n,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
-  /** Edits (one per WAL entry and row, as the edits topic counts them) per second of the workload. */
+  /**
+   * Edits (one per WAL entry and row, as the edits topic counts them) per second of the workload.
+   */
   public int editsPerSecond() {
     return editsPerSecond;
   }
 
   public SimulatorSettings editsPerSecond(int n) {
-    return copy(servers, n, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        n,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   /** How long the workload writes; heartbeats go on after it until the simulator is closed. */
@@ -66,7 +111,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings duration(Duration d) {
-    return copy(servers, editsPerSecond, d, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        d,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   /** Same seed, same edits (write times relative to the start). */
@@ -75,16 +131,41 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings seed(long s) {
-    return copy(servers, editsPerSecond, duration, s, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        s,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
-  /** Number of tables; the first three have different families (orders: d,m; users: info; events: e,meta,x). */
+  /**
+   * Number of tables; the first three have different families (orders: d,m; users: info; events:
+   * e,meta,x).
+   */
   public int tables() {
     return tables;
   }
 
   public SimulatorSettings tables(int n) {
-    return copy(servers, editsPerSecond, duration, seed, n, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        n,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   /** Region servers that die during the workload (their queues are claimed by survivors). */
@@ -93,7 +174,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings deaths(int n) {
-    return copy(servers, editsPerSecond, duration, seed, tables, n, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        n,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   /** The out-of-order window of appends; must not exceed the sink's checkpoint margin. */
@@ -102,7 +194,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings marginMs(long ms) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, ms, walGroups, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        ms,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   /** WAL groups (and so replication queues) per server: more than one is HBase's multiwal. */
@@ -111,7 +214,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings walGroups(int n) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, n, walRollInterval, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        n,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   public Duration walRollInterval() {
@@ -119,7 +233,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings walRollInterval(Duration d) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, d, values, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        d,
+        values,
+        keepExpected);
   }
 
   /** What put cells hold: realistic (compressible) values, or the incompressible worst case. */
@@ -128,7 +253,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings values(CellValues v) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, v, keepExpected);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        v,
+        keepExpected);
   }
 
   /**
@@ -141,7 +277,18 @@ public final class SimulatorSettings {
   }
 
   public SimulatorSettings keepExpected(boolean keep) {
-    return copy(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keep);
+    return copy(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keep);
   }
 
   /** Edits the whole workload writes. */
@@ -149,8 +296,18 @@ public final class SimulatorSettings {
     return (long) editsPerSecond * duration.toMillis() / 1000;
   }
 
-  private static SimulatorSettings copy(int servers, int editsPerSecond, Duration duration, long seed, int tables, int deaths,
-      long marginMs, int walGroups, Duration walRollInterval, CellValues values, boolean keepExpected) {
+  private static SimulatorSettings copy(
+      int servers,
+      int editsPerSecond,
+      Duration duration,
+      long seed,
+      int tables,
+      int deaths,
+      long marginMs,
+      int walGroups,
+      Duration walRollInterval,
+      CellValues values,
+      boolean keepExpected) {
     if (servers < 1) {
       throw new IllegalArgumentException("servers must be >= 1, got " + servers);
     }
@@ -164,8 +321,12 @@ public final class SimulatorSettings {
       throw new IllegalArgumentException("tables must be >= 1, got " + tables);
     }
     if (deaths < 0 || deaths >= servers) {
-      throw new IllegalArgumentException("deaths must be between 0 and servers - 1 (" + (servers - 1) + "), got " + deaths
-          + ": a survivor must claim the queues");
+      throw new IllegalArgumentException(
+          "deaths must be between 0 and servers - 1 ("
+              + (servers - 1)
+              + "), got "
+              + deaths
+              + ": a survivor must claim the queues");
     }
     if (marginMs < 0) {
       throw new IllegalArgumentException("marginMs must be >= 0, got " + marginMs);
@@ -174,15 +335,46 @@ public final class SimulatorSettings {
       throw new IllegalArgumentException("walGroups must be >= 1, got " + walGroups);
     }
     if (walRollInterval.toMillis() < 10) {
-      throw new IllegalArgumentException("walRollInterval must be at least 10 ms, got " + walRollInterval);
+      throw new IllegalArgumentException(
+          "walRollInterval must be at least 10 ms, got " + walRollInterval);
     }
-    return new SimulatorSettings(servers, editsPerSecond, duration, seed, tables, deaths, marginMs, walGroups, walRollInterval, values, keepExpected);
+    return new SimulatorSettings(
+        servers,
+        editsPerSecond,
+        duration,
+        seed,
+        tables,
+        deaths,
+        marginMs,
+        walGroups,
+        walRollInterval,
+        values,
+        keepExpected);
   }
 
   @Override
   public String toString() {
-    return "servers=" + servers + " editsPerSecond=" + editsPerSecond + " duration=" + duration + " seed=" + seed
-        + " tables=" + tables + " deaths=" + deaths + " marginMs=" + marginMs + " walGroups=" + walGroups
-        + " walRollInterval=" + walRollInterval + " values=" + values + " keepExpected=" + keepExpected;
+    return "servers="
+        + servers
+        + " editsPerSecond="
+        + editsPerSecond
+        + " duration="
+        + duration
+        + " seed="
+        + seed
+        + " tables="
+        + tables
+        + " deaths="
+        + deaths
+        + " marginMs="
+        + marginMs
+        + " walGroups="
+        + walGroups
+        + " walRollInterval="
+        + walRollInterval
+        + " values="
+        + values
+        + " keepExpected="
+        + keepExpected;
   }
 }

@@ -45,7 +45,9 @@ final class Workload {
   private final CellValues values;
   private long valueCounter;
 
-  /** @param marginMs appends run out of write-time order by less than this */
+  /**
+   * @param marginMs appends run out of write-time order by less than this
+   */
   Workload(long seed, List<SimTable> tables, long marginMs) {
     this(seed, tables, marginMs, CellValues.REALISTIC);
   }
@@ -58,8 +60,8 @@ final class Workload {
   }
 
   /**
-   * How far an entry's write time lies before its slot: write times are taken before the append,
-   * so concurrent handlers append out of write-time order, always within the margin.
+   * How far an entry's write time lies before its slot: write times are taken before the append, so
+   * concurrent handlers append out of write-time order, always within the margin.
    */
   long nextJitter() {
     if (maxJitterMs <= 0 || rng.nextInt(100) >= 15) {
@@ -68,7 +70,9 @@ final class Workload {
     return 1 + (long) rng.nextInt((int) Math.min(Integer.MAX_VALUE, maxJitterMs));
   }
 
-  /** The next entry, of at most {@code maxRows} rows of one region, written at {@code writeTime}. */
+  /**
+   * The next entry, of at most {@code maxRows} rows of one region, written at {@code writeTime}.
+   */
   Planned next(long writeTime, int maxRows) {
     SimTable table = tables.get(rng.nextInt(tables.size()));
     int first = rng.nextInt(table.rows());
@@ -116,7 +120,10 @@ final class Workload {
       int q = rng.nextInt(SimTable.QUALIFIERS);
       long ts = putTimestamp(cellBase + q, wt);
       out.add(WalCell.put(row, family, SimTable.qualifier(q), ts, value()));
-      out.add(rng.nextBoolean() ? WalCell.delete(row, family, SimTable.qualifier(q), ts) : WalCell.deleteColumn(row, family, SimTable.qualifier(q), ts));
+      out.add(
+          rng.nextBoolean()
+              ? WalCell.delete(row, family, SimTable.qualifier(q), ts)
+              : WalCell.deleteColumn(row, family, SimTable.qualifier(q), ts));
       remember(cellBase + q, ts);
     } else if (kind < 73) {
       int q = rng.nextInt(SimTable.QUALIFIERS);
@@ -127,10 +134,15 @@ final class Workload {
       out.add(WalCell.deleteColumn(row, family, SimTable.qualifier(q), ts));
       remember(cellBase + q, ts);
     } else if (kind < 91) {
-      long ts = rng.nextInt(100) < 75 ? wt : known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt - 1 - rng.nextInt(5000));
+      long ts =
+          rng.nextInt(100) < 75
+              ? wt
+              : known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt - 1 - rng.nextInt(5000));
       out.add(WalCell.deleteFamily(row, family, ts));
     } else {
-      out.add(WalCell.deleteFamilyVersion(row, family, known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt)));
+      out.add(
+          WalCell.deleteFamilyVersion(
+              row, family, known(cellBase + rng.nextInt(SimTable.QUALIFIERS), wt)));
     }
   }
 
@@ -143,7 +155,10 @@ final class Workload {
     return false;
   }
 
-  /** Usually the write time (an implicit timestamp); sometimes explicit: older, newer, or one the cell already has. */
+  /**
+   * Usually the write time (an implicit timestamp); sometimes explicit: older, newer, or one the
+   * cell already has.
+   */
   private long putTimestamp(long cell, long wt) {
     int r = rng.nextInt(100);
     if (r < 78) {
@@ -195,5 +210,4 @@ final class Workload {
     long t = tableIndex.computeIfAbsent(table, x -> tableIndex.size());
     return ((t * MAX_ROWS + rowIndex) * MAX_FAMILIES + familyIndex) * SimTable.QUALIFIERS;
   }
-
 }

@@ -26,12 +26,17 @@ import net.jqwik.api.constraints.Size;
 class CheckpointRulesPropertyTest {
 
   private static final List<QueueKey> POOL =
-      List.of(new QueueKey("a,1,1", "w"), new QueueKey("b,1,1", "w"), new QueueKey("c,1,1", "w"), new QueueKey("d,1,1", "w"));
+      List.of(
+          new QueueKey("a,1,1", "w"),
+          new QueueKey("b,1,1", "w"),
+          new QueueKey("c,1,1", "w"),
+          new QueueKey("d,1,1", "w"));
   private static final long[] MARGINS = {0, 100, 300};
 
   /** (a) on any event sequence, true or not, the rules equal the brute-force reference. */
   @Property(tries = 1000)
-  void rulesEqualReferenceOnArbitraryEvents(@ForAll @Size(max = 150) List<@IntRange(min = 0, max = 1_000_000) Integer> steps) {
+  void rulesEqualReferenceOnArbitraryEvents(
+      @ForAll @Size(max = 150) List<@IntRange(min = 0, max = 1_000_000) Integer> steps) {
     List<CheckpointEvent> events = arbitraryEvents(steps);
     CheckpointRules rules = new CheckpointRules();
     ReferenceCheckpoint reference = new ReferenceCheckpoint();
@@ -49,10 +54,14 @@ class CheckpointRulesPropertyTest {
     }
   }
 
-  /** (a) on the simulated fleet too; (b) C never passes the archived frontier; (c) C never decreases. */
+  /**
+   * (a) on the simulated fleet too; (b) C never passes the archived frontier; (c) C never
+   * decreases.
+   */
   @Property(tries = 1000)
   void publishedCheckpointNeverPassesArchivedFrontierAndNeverDecreases(
-      @ForAll @Size(min = 50, max = 600) List<@IntRange(min = 0, max = 1_000_000) Integer> steps, @ForAll boolean markers) {
+      @ForAll @Size(min = 50, max = 600) List<@IntRange(min = 0, max = 1_000_000) Integer> steps,
+      @ForAll boolean markers) {
     SimulatedFleet fleet = new SimulatedFleet(markers);
     CheckpointRules rules = new CheckpointRules();
     ReferenceCheckpoint reference = new ReferenceCheckpoint();
@@ -72,9 +81,12 @@ class CheckpointRulesPropertyTest {
       for (SimulatedFleet.Edit edit : fleet.edits()) {
         if (edit.writeTime <= time) {
           // The fleet's own record of what the app was told is archived, not the rules' view of it.
-          boolean archived = edit.copies.stream().anyMatch(copy -> fleet.archived((int) copy[0], copy[1]));
+          boolean archived =
+              edit.copies.stream().anyMatch(copy -> fleet.archived((int) copy[0], copy[1]));
           assertThat(archived)
-              .as("edit written at %d is at or before C=%d (%s) but not archived", edit.writeTime, time, c.get())
+              .as(
+                  "edit written at %d is at or before C=%d (%s) but not archived",
+                  edit.writeTime, time, c.get())
               .isTrue();
         }
       }
@@ -105,7 +117,9 @@ class CheckpointRulesPropertyTest {
         case 1 -> {
           long send = clock + r.nextInt(600) - 300;
           long margin = MARGINS[r.nextInt(3)];
-          events.add(new Marker(POOL.get(r.nextInt(POOL.size())), send - margin - r.nextInt(300), send, margin));
+          events.add(
+              new Marker(
+                  POOL.get(r.nextInt(POOL.size())), send - margin - r.nextInt(300), send, margin));
         }
         case 2 -> {
           long[] end = new long[1 + r.nextInt(3)];
@@ -124,12 +138,13 @@ class CheckpointRulesPropertyTest {
   }
 
   private static void apply(Map<String, byte[]> store, Map<String, byte[]> changes) {
-    changes.forEach((k, v) -> {
-      if (v == null) {
-        store.remove(k);
-      } else {
-        store.put(k, v);
-      }
-    });
+    changes.forEach(
+        (k, v) -> {
+          if (v == null) {
+            store.remove(k);
+          } else {
+            store.put(k, v);
+          }
+        });
   }
 }

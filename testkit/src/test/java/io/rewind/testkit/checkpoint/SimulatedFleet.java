@@ -13,12 +13,12 @@ import java.util.Deque;
 import java.util.List;
 
 /**
- * The truth the checkpoint rules reason about, simulated: region servers with replication
- * queues of WALs, edits appended with write times up to {@link #REORDER} ms in the past, shipped
- * to partitions of the edits topic (acknowledged), markers after every acknowledged batch and
- * from the marker chore, snapshots of the queue storage, deaths with claims that re-ship from the
- * stored position, archivers committing ranges, and the checkpoint app consuming the progress
- * and archived topics and polling end offsets. Every claim it publishes is true.
+ * The truth the checkpoint rules reason about, simulated: region servers with replication queues of
+ * WALs, edits appended with write times up to {@link #REORDER} ms in the past, shipped to
+ * partitions of the edits topic (acknowledged), markers after every acknowledged batch and from the
+ * marker chore, snapshots of the queue storage, deaths with claims that re-ship from the stored
+ * position, archivers committing ranges, and the checkpoint app consuming the progress and archived
+ * topics and polling end offsets. Every claim it publishes is true.
  */
 final class SimulatedFleet {
 
@@ -41,8 +41,10 @@ final class SimulatedFleet {
     boolean alive = true;
     boolean inStorage = true;
     final List<Edit> edits = new ArrayList<>();
+
     /** WALs still listed: start time and index of their first edit. */
     final Deque<long[]> wals = new ArrayDeque<>();
+
     int shipped;
 
     Queue(QueueKey key, long now) {
@@ -56,8 +58,13 @@ final class SimulatedFleet {
   private final List<Queue> queues = new ArrayList<>();
   private final long[] endOffsets = new long[PARTITIONS];
   private final long[] archivedTo = new long[PARTITIONS];
-  /** Per partition, the end of what the archived events handed to the app so far cover: the fleet's own record. */
+
+  /**
+   * Per partition, the end of what the archived events handed to the app so far cover: the fleet's
+   * own record.
+   */
   private final long[] deliveredTo = new long[PARTITIONS];
+
   private final Deque<CheckpointEvent> progress = new ArrayDeque<>();
   private final Deque<CheckpointEvent> archived = new ArrayDeque<>();
 
@@ -80,14 +87,19 @@ final class SimulatedFleet {
       case 4 -> live(arg).ifPresent(q -> q.wals.add(new long[] {now, q.edits.size()}));
       case 5 -> listed(arg).ifPresent(q -> ship(q, 1 + (arg / 5) % 4, arg));
       case 6 -> live(arg).ifPresent(this::kill);
-      case 7 -> live(arg).ifPresent(q -> {
-        if (markers && q.shipped == q.edits.size()) {
-          progress.add(new Marker(q.key, now - MARGIN, now, MARGIN));
-        }
-      });
+      case 7 ->
+          live(arg)
+              .ifPresent(
+                  q -> {
+                    if (markers && q.shipped == q.edits.size()) {
+                      progress.add(new Marker(q.key, now - MARGIN, now, MARGIN));
+                    }
+                  });
       case 8 -> {
         List<Listing> listings = new ArrayList<>();
-        queues.stream().filter(q -> q.inStorage).forEach(q -> listings.add(new Listing(q.key, q.wals.peekFirst()[0] - MARGIN)));
+        queues.stream()
+            .filter(q -> q.inStorage)
+            .forEach(q -> listings.add(new Listing(q.key, q.wals.peekFirst()[0] - MARGIN)));
         progress.add(new Snapshot(now, MARGIN, listings));
       }
       case 9, 10 -> {
@@ -124,12 +136,16 @@ final class SimulatedFleet {
 
   private java.util.Optional<Queue> live(int arg) {
     List<Queue> live = queues.stream().filter(q -> q.alive).toList();
-    return live.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(live.get(arg % live.size()));
+    return live.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(live.get(arg % live.size()));
   }
 
   private java.util.Optional<Queue> listed(int arg) {
     List<Queue> listed = queues.stream().filter(q -> q.inStorage).toList();
-    return listed.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(listed.get(arg % listed.size()));
+    return listed.isEmpty()
+        ? java.util.Optional.empty()
+        : java.util.Optional.of(listed.get(arg % listed.size()));
   }
 
   /** Ships and acknowledges a batch; then the marker, then the storage drops fully shipped WALs. */

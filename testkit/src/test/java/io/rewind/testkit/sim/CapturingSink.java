@@ -43,7 +43,8 @@ final class CapturingSink implements EditSink {
   }
 
   @Override
-  public synchronized void publishMarker(QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
+  public synchronized void publishMarker(
+      QueueId queue, long newestWriteTime, MarkerSource source, String reason) {
     events.add(new Event(null, claims.marker(queue, newestWriteTime, source, reason), null, null));
   }
 

@@ -13,8 +13,10 @@ class CellValuesTest {
 
   @Test
   void sameSeedGivesTheSameValues() {
-    assertThat(values(CellValues.REALISTIC, 7, 2000)).containsExactlyElementsOf(values(CellValues.REALISTIC, 7, 2000));
-    assertThat(join(values(CellValues.REALISTIC, 8, 2000))).isNotEqualTo(join(values(CellValues.REALISTIC, 7, 2000)));
+    assertThat(values(CellValues.REALISTIC, 7, 2000))
+        .containsExactlyElementsOf(values(CellValues.REALISTIC, 7, 2000));
+    assertThat(join(values(CellValues.REALISTIC, 8, 2000)))
+        .isNotEqualTo(join(values(CellValues.REALISTIC, 7, 2000)));
   }
 
   @Test
@@ -24,7 +26,9 @@ class CellValuesTest {
     long documents = values.stream().filter(v -> v.length >= 256).count();
     assertThat(counters).isBetween(20_000 * 20L / 100, 20_000 * 35L / 100);
     assertThat(documents).isBetween(20_000 * 2L / 100, 20_000 * 4L / 100);
-    assertThat(values.stream().filter(v -> v.length >= 256).mapToInt(v -> v.length).max().getAsInt()).isLessThan(4096 + 400);
+    assertThat(
+            values.stream().filter(v -> v.length >= 256).mapToInt(v -> v.length).max().getAsInt())
+        .isLessThan(4096 + 400);
     byte[] all = join(values);
     assertThat(deflated(all)).as("realistic values compress").isLessThan(all.length / 3);
   }
@@ -32,10 +36,18 @@ class CellValuesTest {
   @Test
   void randomValuesKeepTheIncompressibleWorstCase() {
     List<byte[]> values = values(CellValues.RANDOM, 42, 20_000);
-    assertThat(values).as("small values are the former 'v' + n").anySatisfy(v -> assertThat(v).isEqualTo("v7".getBytes()));
-    byte[] big = join(values.stream().filter(v -> v.length >= 256).collect(java.util.stream.Collectors.toList()));
+    assertThat(values)
+        .as("small values are the former 'v' + n")
+        .anySatisfy(v -> assertThat(v).isEqualTo("v7".getBytes()));
+    byte[] big =
+        join(
+            values.stream()
+                .filter(v -> v.length >= 256)
+                .collect(java.util.stream.Collectors.toList()));
     assertThat(big.length).isGreaterThan(100_000);
-    assertThat(deflated(big)).as("uniformly random bytes do not compress").isGreaterThan(big.length * 99 / 100);
+    assertThat(deflated(big))
+        .as("uniformly random bytes do not compress")
+        .isGreaterThan(big.length * 99 / 100);
   }
 
   private static List<byte[]> values(CellValues kind, long seed, int n) {

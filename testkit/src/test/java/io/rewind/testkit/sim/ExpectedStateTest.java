@@ -3,10 +3,10 @@ package io.rewind.testkit.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.rewind.store.dump.DumpCell;
 import io.rewind.producer.WalCell;
 import io.rewind.producer.WalEntry;
 import io.rewind.schemas.QueueId;
+import io.rewind.store.dump.DumpCell;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class ExpectedStateTest {
 
   private static final String T = "ns:t";
-  private static final QueueId QUEUE = QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
+  private static final QueueId QUEUE =
+      QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
   private static final byte[] ROW = b("row1");
   private static final byte[] F = b("f");
   private static final byte[] G = b("g");
@@ -28,7 +29,8 @@ class ExpectedStateTest {
     write(100, 1, put(Q1, 100, "a"));
     write(200, 2, put(Q1, 200, "b"), put(Q2, 150, "c"));
 
-    assertThat(state.cellsAt(T, 1000)).containsExactly(cell(Q1, 200, "b"), cell(Q1, 100, "a"), cell(Q2, 150, "c"));
+    assertThat(state.cellsAt(T, 1000))
+        .containsExactly(cell(Q1, 200, "b"), cell(Q1, 100, "a"), cell(Q2, 150, "c"));
   }
 
   @Test
@@ -37,7 +39,8 @@ class ExpectedStateTest {
     write(200, 2, put(Q2, 100, "older entry"));
     write(150, 1, put(Q2, 100, "lower sequence id"));
 
-    assertThat(state.cellsAt(T, 1000)).containsExactly(cell(Q1, 100, "second"), cell(Q2, 100, "older entry"));
+    assertThat(state.cellsAt(T, 1000))
+        .containsExactly(cell(Q1, 100, "second"), cell(Q2, 100, "older entry"));
   }
 
   @Test
@@ -62,26 +65,47 @@ class ExpectedStateTest {
 
   @Test
   void deleteColumnMasksVersionsAtOrBelow() {
-    write(100, 1, put(Q1, 90, "a"), put(Q1, 100, "b"), put(Q1, 110, "c"), put(Q2, 50, "other column"));
+    write(
+        100,
+        1,
+        put(Q1, 90, "a"),
+        put(Q1, 100, "b"),
+        put(Q1, 110, "c"),
+        put(Q2, 50, "other column"));
     write(200, 2, WalCell.deleteColumn(ROW, F, Q1, 100));
 
-    assertThat(state.cellsAt(T, 200)).containsExactly(cell(Q1, 110, "c"), cell(Q2, 50, "other column"));
+    assertThat(state.cellsAt(T, 200))
+        .containsExactly(cell(Q1, 110, "c"), cell(Q2, 50, "other column"));
   }
 
   @Test
   void deleteFamilyMasksEveryColumnOfTheFamilyAtOrBelow() {
-    write(100, 1, put(Q1, 100, "a"), put(Q2, 101, "b"), put(Q2, 99, "c"), WalCell.put(ROW, G, Q1, 50, b("other family")));
+    write(
+        100,
+        1,
+        put(Q1, 100, "a"),
+        put(Q2, 101, "b"),
+        put(Q2, 99, "c"),
+        WalCell.put(ROW, G, Q1, 50, b("other family")));
     write(200, 2, WalCell.deleteFamily(ROW, F, 100));
 
-    assertThat(state.cellsAt(T, 200)).containsExactly(cell(Q2, 101, "b"), new DumpCell(ROW, G, Q1, 50, b("other family")));
+    assertThat(state.cellsAt(T, 200))
+        .containsExactly(cell(Q2, 101, "b"), new DumpCell(ROW, G, Q1, 50, b("other family")));
   }
 
   @Test
   void deleteFamilyVersionMasksExactlyThatTimestampInEveryColumn() {
-    write(100, 1, put(Q1, 100, "a"), put(Q2, 100, "b"), put(Q2, 99, "c"), WalCell.put(ROW, G, Q1, 100, b("other family")));
+    write(
+        100,
+        1,
+        put(Q1, 100, "a"),
+        put(Q2, 100, "b"),
+        put(Q2, 99, "c"),
+        WalCell.put(ROW, G, Q1, 100, b("other family")));
     write(200, 2, WalCell.deleteFamilyVersion(ROW, F, 100));
 
-    assertThat(state.cellsAt(T, 200)).containsExactly(cell(Q2, 99, "c"), new DumpCell(ROW, G, Q1, 100, b("other family")));
+    assertThat(state.cellsAt(T, 200))
+        .containsExactly(cell(Q2, 99, "c"), new DumpCell(ROW, G, Q1, 100, b("other family")));
   }
 
   @Test
@@ -90,7 +114,12 @@ class ExpectedStateTest {
     write(200, 2, put(Q1, 500, "written after the delete"));
     write(300, 3, put(Q2, 700, "written before the delete"));
     write(400, 4, WalCell.deleteColumn(ROW, F, Q2, 700));
-    write(500, 5, put(Q1, 600, "survives"), WalCell.delete(ROW, F, Q1, 600), put(Q2, 800, "survives too"));
+    write(
+        500,
+        5,
+        put(Q1, 600, "survives"),
+        WalCell.delete(ROW, F, Q1, 600),
+        put(Q2, 800, "survives too"));
 
     assertThat(state.cellsAt(T, 350)).containsExactly(cell(Q2, 700, "written before the delete"));
     assertThat(state.cellsAt(T, 500)).containsExactly(cell(Q2, 800, "survives too"));
@@ -111,7 +140,11 @@ class ExpectedStateTest {
   @Test
   void deleteMarkerMasksOlderTimestampsWrittenAfterIt() {
     write(1000, 1, WalCell.deleteColumn(ROW, F, Q1, 1000), WalCell.deleteFamily(ROW, G, 1000));
-    write(2000, 2, put(Q1, 900, "explicit, older than the delete"), put(Q1, 1001, "newer"),
+    write(
+        2000,
+        2,
+        put(Q1, 900, "explicit, older than the delete"),
+        put(Q1, 1001, "newer"),
         WalCell.put(ROW, G, Q2, 999, b("masked by the family delete")));
 
     assertThat(state.cellsAt(T, 2000)).containsExactly(cell(Q1, 1001, "newer"));
@@ -128,7 +161,8 @@ class ExpectedStateTest {
 
   @Test
   void rowsAndTablesAreIndependent() {
-    state.record(new WalEntry("ns:other", "r2", 100, 1, QUEUE, List.of(WalCell.deleteFamily(ROW, F, 1000))));
+    state.record(
+        new WalEntry("ns:other", "r2", 100, 1, QUEUE, List.of(WalCell.deleteFamily(ROW, F, 1000))));
     write(100, 1, put(Q1, 100, "a"), WalCell.put(b("row2"), F, Q1, 100, b("b")));
     write(200, 2, WalCell.deleteFamily(b("row2"), F, 300));
 
@@ -139,7 +173,9 @@ class ExpectedStateTest {
 
   @Test
   void countsOneEditPerEntryAndRowAndTracksWriteTimes() {
-    assertThatThrownBy(state::firstWriteTime).isInstanceOf(IllegalStateException.class).hasMessageContaining("no edit");
+    assertThatThrownBy(state::firstWriteTime)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no edit");
     write(300, 1, put(Q1, 300, "a"), WalCell.put(b("row2"), F, Q1, 300, b("b")), put(Q2, 300, "c"));
     write(250, 2, put(Q1, 250, "d"));
 

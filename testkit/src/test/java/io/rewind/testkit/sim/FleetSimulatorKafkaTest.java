@@ -44,7 +44,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The simulator through the real publishing path into a real KRaft broker, read back from the topics. */
+/**
+ * The simulator through the real publishing path into a real KRaft broker, read back from the
+ * topics.
+ */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class FleetSimulatorKafkaTest {
 
@@ -67,8 +70,13 @@ class FleetSimulatorKafkaTest {
     RewindConfig config = stack.config();
     topics = new KafkaClients(config).topics();
     try (EditPublisher publisher = new EditPublisher(config, "fleet-simulator-test")) {
-      SimulatorSettings settings = SimulatorSettings.defaults().servers(3).editsPerSecond(500).duration(Duration.ofSeconds(2))
-          .deaths(1).walRollInterval(Duration.ofMillis(500));
+      SimulatorSettings settings =
+          SimulatorSettings.defaults()
+              .servers(3)
+              .editsPerSecond(500)
+              .duration(Duration.ofSeconds(2))
+              .deaths(1)
+              .walRollInterval(Duration.ofMillis(500));
       sim = new FleetSimulator(settings, publisher, Clock.systemUTC());
       try {
         sim.start();
@@ -107,14 +115,16 @@ class FleetSimulatorKafkaTest {
       assertThat(r.key()).isEqualTo(EditKey.of(e.getTable(), row));
       assertThat(r.timestamp()).isEqualTo(e.getWriteTime());
       assertThat(r.timestampType()).isEqualTo(TimestampType.CREATE_TIME);
-      assertThat(RecordHeaders.lastString(r.headers(), RecordHeaders.TABLE)).isEqualTo(e.getTable());
+      assertThat(RecordHeaders.lastString(r.headers(), RecordHeaders.TABLE))
+          .isEqualTo(e.getTable());
       assertThat(RecordHeaders.lastString(r.headers(), RecordHeaders.SCHEMA)).isEqualTo(schemaId);
       if (java.util.Arrays.equals(row, BIG_ROW)) {
         continue;
       }
       simRecords++;
       assertThat(e.getParts()).isEqualTo(1);
-      distinct.putIfAbsent(e.getRegion() + "#" + e.getSequenceId() + "#" + new String(row), toEntry(e));
+      distinct.putIfAbsent(
+          e.getRegion() + "#" + e.getSequenceId() + "#" + new String(row), toEntry(e));
     }
     assertThat((long) simRecords).isEqualTo(publishedEdits);
 
@@ -125,7 +135,8 @@ class FleetSimulatorKafkaTest {
     long mid = (expected.firstWriteTime() + expected.lastWriteTime()) / 2;
     for (String table : expected.tables()) {
       assertThat(fromKafka.cellsAt(table, mid)).isEqualTo(expected.cellsAt(table, mid));
-      assertThat(fromKafka.cellsAt(table, expected.lastWriteTime())).isEqualTo(expected.cellsAt(table, expected.lastWriteTime()));
+      assertThat(fromKafka.cellsAt(table, expected.lastWriteTime()))
+          .isEqualTo(expected.cellsAt(table, expected.lastWriteTime()));
     }
     assertThat(simRecords).as("a death re-ships entries").isGreaterThan(distinct.size());
   }
@@ -145,10 +156,12 @@ class FleetSimulatorKafkaTest {
     assertThat(parts).hasSize(2);
     assertThat(partitions).hasSize(1);
     assertThat(parts).extracting(WalEdit::getPart).containsExactly(0, 1);
-    assertThat(parts).allSatisfy(p -> {
-      assertThat(p.getParts()).isEqualTo(2);
-      assertThat(p.getSequenceId()).isEqualTo(99);
-    });
+    assertThat(parts)
+        .allSatisfy(
+            p -> {
+              assertThat(p.getParts()).isEqualTo(2);
+              assertThat(p.getSequenceId()).isEqualTo(99);
+            });
     List<String> qualifiers = new ArrayList<>();
     for (WalEdit p : parts) {
       for (Cell c : p.getCells()) {
@@ -204,8 +217,13 @@ class FleetSimulatorKafkaTest {
       byKey.put(d.getTable(), d);
     }
     assertThat(byKey.keySet()).isEqualTo(sim.expected().tables());
-    assertThat(byKey.values().stream().map(d -> d.getFamilies().size()).collect(Collectors.toSet())).hasSizeGreaterThan(1);
-    assertThat(byKey.values()).allSatisfy(d -> assertThat(d.getFamilies()).allSatisfy(f -> assertThat(f.getMaxVersions()).isEqualTo(Integer.MAX_VALUE)));
+    assertThat(byKey.values().stream().map(d -> d.getFamilies().size()).collect(Collectors.toSet()))
+        .hasSizeGreaterThan(1);
+    assertThat(byKey.values())
+        .allSatisfy(
+            d ->
+                assertThat(d.getFamilies())
+                    .allSatisfy(f -> assertThat(f.getMaxVersions()).isEqualTo(Integer.MAX_VALUE)));
   }
 
   private static WalEntry bigEntry() {
@@ -216,7 +234,8 @@ class FleetSimulatorKafkaTest {
       random.nextBytes(value);
       cells.add(WalCell.put(BIG_ROW, "d".getBytes(), ("q" + i).getBytes(), 1000 + i, value));
     }
-    QueueId queue = QueueId.newBuilder().setServer("big,16020,1").setWalGroup("big%2C16020%2C1").build();
+    QueueId queue =
+        QueueId.newBuilder().setServer("big,16020,1").setWalGroup("big%2C16020%2C1").build();
     return new WalEntry(BIG_TABLE, "bigregion", System.currentTimeMillis(), 99, queue, cells);
   }
 
@@ -224,12 +243,21 @@ class FleetSimulatorKafkaTest {
     byte[] row = bytes(e.getRow());
     List<WalCell> cells = new ArrayList<>();
     for (Cell c : e.getCells()) {
-      cells.add(new WalCell(row, bytes(c.getFamily()), bytes(c.getQualifier()), c.getTimestamp(), c.getType(), bytes(c.getValue())));
+      cells.add(
+          new WalCell(
+              row,
+              bytes(c.getFamily()),
+              bytes(c.getQualifier()),
+              c.getTimestamp(),
+              c.getType(),
+              bytes(c.getValue())));
     }
-    return new WalEntry(e.getTable(), e.getRegion(), e.getWriteTime(), e.getSequenceId(), e.getQueue(), cells);
+    return new WalEntry(
+        e.getTable(), e.getRegion(), e.getWriteTime(), e.getSequenceId(), e.getQueue(), cells);
   }
 
-  private static List<ConsumerRecord<byte[], byte[]>> readAll(KafkaConsumer<byte[], byte[]> consumer, String topic) {
+  private static List<ConsumerRecord<byte[], byte[]>> readAll(
+      KafkaConsumer<byte[], byte[]> consumer, String topic) {
     List<TopicPartition> partitions = new ArrayList<>();
     for (PartitionInfo p : consumer.partitionsFor(topic)) {
       partitions.add(new TopicPartition(topic, p.partition()));

@@ -28,13 +28,14 @@ import org.junit.jupiter.api.TestInstance;
 class FleetSimulatorTest {
 
   private static final long MARGIN = 500;
-  private static final SimulatorSettings SETTINGS = SimulatorSettings.defaults()
-      .servers(4)
-      .editsPerSecond(1500)
-      .duration(Duration.ofMillis(2500))
-      .deaths(2)
-      .seed(7)
-      .walRollInterval(Duration.ofMillis(300));
+  private static final SimulatorSettings SETTINGS =
+      SimulatorSettings.defaults()
+          .servers(4)
+          .editsPerSecond(1500)
+          .duration(Duration.ofMillis(2500))
+          .deaths(2)
+          .seed(7)
+          .walRollInterval(Duration.ofMillis(300));
 
   private CapturingSink sink;
   private FleetSimulator sim;
@@ -47,7 +48,9 @@ class FleetSimulatorTest {
     sim = new FleetSimulator(SETTINGS, sink, Clock.systemUTC());
     try {
       sim.start();
-      assertThat(sim.awaitWorkloadDone(Duration.ofSeconds(60))).as("workload written and acknowledged").isTrue();
+      assertThat(sim.awaitWorkloadDone(Duration.ofSeconds(60)))
+          .as("workload written and acknowledged")
+          .isTrue();
       workloadDoneAt = sink.events().size();
       // Heartbeats after the workload: markers and snapshots keep coming.
       Thread.sleep(1500);
@@ -69,7 +72,8 @@ class FleetSimulatorTest {
     long mid = (expected.firstWriteTime() + expected.lastWriteTime()) / 2;
     for (String table : expected.tables()) {
       assertThat(fromPublished.cellsAt(table, mid)).isEqualTo(expected.cellsAt(table, mid));
-      assertThat(fromPublished.cellsAt(table, expected.lastWriteTime())).isEqualTo(expected.cellsAt(table, expected.lastWriteTime()));
+      assertThat(fromPublished.cellsAt(table, expected.lastWriteTime()))
+          .isEqualTo(expected.cellsAt(table, expected.lastWriteTime()));
     }
     assertThat(sim.editsPublished()).isGreaterThan(expected.editCount());
   }
@@ -101,7 +105,13 @@ class FleetSimulatorTest {
         if (c.type().name().equals("PUT") && c.timestamp() > e.writeTime()) {
           explicitNewer++;
         }
-        byCellAndTs.computeIfAbsent(new String(c.row()) + new String(c.family()) + new String(c.qualifier()) + c.timestamp(), k -> new HashSet<>())
+        byCellAndTs
+            .computeIfAbsent(
+                new String(c.row())
+                    + new String(c.family())
+                    + new String(c.qualifier())
+                    + c.timestamp(),
+                k -> new HashSet<>())
             .add(c.type().name());
       }
       for (Set<String> t : byCellAndTs.values()) {
@@ -110,7 +120,9 @@ class FleetSimulatorTest {
         }
       }
     }
-    assertThat(types).containsExactlyInAnyOrder("PUT", "DELETE", "DELETE_COLUMN", "DELETE_FAMILY", "DELETE_FAMILY_VERSION");
+    assertThat(types)
+        .containsExactlyInAnyOrder(
+            "PUT", "DELETE", "DELETE_COLUMN", "DELETE_FAMILY", "DELETE_FAMILY_VERSION");
     assertThat(explicitOlder).isPositive();
     assertThat(explicitNewer).isPositive();
     assertThat(putDeleteSameTimestamp).isPositive();
@@ -179,9 +191,13 @@ class FleetSimulatorTest {
     }
     long runMs = SETTINGS.duration().toMillis();
     for (Set<Long> s : starts.values()) {
-      assertThat(s).allSatisfy(t -> assertThat(t).isBetween(sim.startTime(), sim.startTime() + runMs + 5000));
+      assertThat(s)
+          .allSatisfy(
+              t -> assertThat(t).isBetween(sim.startTime(), sim.startTime() + runMs + 5000));
     }
-    assertThat(starts.values().stream().mapToInt(Set::size).max().orElse(0)).as("oldest WAL start advances").isGreaterThanOrEqualTo(3);
+    assertThat(starts.values().stream().mapToInt(Set::size).max().orElse(0))
+        .as("oldest WAL start advances")
+        .isGreaterThanOrEqualTo(3);
     assertThat(maxWals).as("a queue listed more than its current WAL").isGreaterThan(1);
   }
 
@@ -208,7 +224,9 @@ class FleetSimulatorTest {
   void sequenceIdsOfARegionKeepRisingAcrossMoves() {
     Map<String, TreeMap<Long, QueueId>> byRegion = new HashMap<>();
     for (WalEntry e : sink.entries()) {
-      byRegion.computeIfAbsent(e.encodedRegion(), k -> new TreeMap<>()).put(e.sequenceId(), e.queue());
+      byRegion
+          .computeIfAbsent(e.encodedRegion(), k -> new TreeMap<>())
+          .put(e.sequenceId(), e.queue());
     }
     int moved = 0;
     for (Map.Entry<String, TreeMap<Long, QueueId>> r : byRegion.entrySet()) {
@@ -218,7 +236,9 @@ class FleetSimulatorTest {
           hosts.add(q);
         }
       }
-      assertThat(new HashSet<>(hosts)).as("region %s never returns to an earlier host", r.getKey()).hasSameSizeAs(hosts);
+      assertThat(new HashSet<>(hosts))
+          .as("region %s never returns to an earlier host", r.getKey())
+          .hasSameSizeAs(hosts);
       if (hosts.size() > 1) {
         moved++;
       }
@@ -253,18 +273,21 @@ class FleetSimulatorTest {
       if (ev.marker != null) {
         markers++;
         assertThat(ev.marker.getBound()).isEqualTo(ev.marker.getNewestWriteTime() - MARGIN);
-        requirePublishedBefore(i, ev.marker.getQueue(), ev.marker.getBound(), byQueue, firstPublished, "marker");
+        requirePublishedBefore(
+            i, ev.marker.getQueue(), ev.marker.getBound(), byQueue, firstPublished, "marker");
       }
       if (ev.snapshot != null) {
         snapshots++;
         Set<QueueId> listed = new HashSet<>();
         for (QueueListing l : ev.snapshot.getQueues()) {
           listed.add(l.getQueue());
-          requirePublishedBefore(i, l.getQueue(), l.getBound(), byQueue, firstPublished, "snapshot listing");
+          requirePublishedBefore(
+              i, l.getQueue(), l.getBound(), byQueue, firstPublished, "snapshot listing");
         }
         for (QueueId gone : previouslyListed) {
           if (!listed.contains(gone)) {
-            requirePublishedBefore(i, gone, Long.MAX_VALUE, byQueue, firstPublished, "snapshot removal");
+            requirePublishedBefore(
+                i, gone, Long.MAX_VALUE, byQueue, firstPublished, "snapshot removal");
           }
         }
         previouslyListed = listed;
@@ -288,7 +311,8 @@ class FleetSimulatorTest {
     int snapshots = 0;
     for (CapturingSink.Event e : events.subList(workloadDoneAt, events.size())) {
       if (e.batch != null) {
-        // Only a recovered queue still finishing its re-shipment may publish entries now: no new edit.
+        // Only a recovered queue still finishing its re-shipment may publish entries now: no new
+        // edit.
         assertThat(e.batch).allSatisfy(entry -> assertThat(publishedBefore).contains(id(entry)));
       }
       if (e.marker != null && e.marker.getSource() == MarkerSource.CHORE) {
@@ -299,13 +323,19 @@ class FleetSimulatorTest {
       }
     }
     assertThat(snapshots).isGreaterThanOrEqualTo(3);
-    assertThat(newestChore).hasSize((SETTINGS.servers() - SETTINGS.deaths()) * SETTINGS.walGroups());
-    assertThat(newestChore.values()).allSatisfy(t -> assertThat(t - MARGIN).isGreaterThan(lastWrite));
+    assertThat(newestChore)
+        .hasSize((SETTINGS.servers() - SETTINGS.deaths()) * SETTINGS.walGroups());
+    assertThat(newestChore.values())
+        .allSatisfy(t -> assertThat(t - MARGIN).isGreaterThan(lastWrite));
   }
 
   @Test
   void sameSeedGivesTheSameEditsAndAnotherSeedDoesNot() throws Exception {
-    SimulatorSettings small = SETTINGS.duration(Duration.ofMillis(800)).editsPerSecond(1000).walRollInterval(Duration.ofMillis(200));
+    SimulatorSettings small =
+        SETTINGS
+            .duration(Duration.ofMillis(800))
+            .editsPerSecond(1000)
+            .walRollInterval(Duration.ofMillis(200));
     Map<String, String> first = normalizedRun(small);
     Map<String, String> second = normalizedRun(small);
     Map<String, String> other = normalizedRun(small.seed(8));
@@ -317,18 +347,26 @@ class FleetSimulatorTest {
 
   @Test
   void withoutTheExpectedStateTheWorkloadStillCompletesWithEveryEditCounted() throws Exception {
-    SimulatorSettings small = SETTINGS.duration(Duration.ofMillis(800)).editsPerSecond(1000).walRollInterval(Duration.ofMillis(200));
+    SimulatorSettings small =
+        SETTINGS
+            .duration(Duration.ofMillis(800))
+            .editsPerSecond(1000)
+            .walRollInterval(Duration.ofMillis(200));
     CapturingSink capture = new CapturingSink(MARGIN);
-    try (FleetSimulator s = new FleetSimulator(small.keepExpected(false), capture, Clock.systemUTC())) {
+    try (FleetSimulator s =
+        new FleetSimulator(small.keepExpected(false), capture, Clock.systemUTC())) {
       s.start();
       assertThat(s.awaitWorkloadDone(Duration.ofSeconds(60))).as("workload done").isTrue();
       // Re-shipments after the deaths count again, so at least every written edit.
       assertThat(s.editsPublished()).isGreaterThanOrEqualTo(small.totalEdits());
-      assertThatThrownBy(s::expected).isInstanceOf(IllegalStateException.class).hasMessageContaining("keepExpected(true)");
+      assertThatThrownBy(s::expected)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("keepExpected(true)");
     }
   }
 
-  private static Map<String, String> normalizedRun(SimulatorSettings settings) throws InterruptedException {
+  private static Map<String, String> normalizedRun(SimulatorSettings settings)
+      throws InterruptedException {
     CapturingSink capture = new CapturingSink(MARGIN);
     try (FleetSimulator s = new FleetSimulator(settings, capture, Clock.systemUTC())) {
       s.start();
@@ -344,26 +382,60 @@ class FleetSimulatorTest {
     }
   }
 
-  /** The entry with times relative to the start and server start codes dropped: what the seed decides. */
+  /**
+   * The entry with times relative to the start and server start codes dropped: what the seed
+   * decides.
+   */
   private static String normalize(WalEntry e, long start) {
     StringBuilder sb = new StringBuilder();
     String server = e.queue().getServer();
-    sb.append(e.table()).append('|').append(e.encodedRegion()).append('|').append(e.sequenceId()).append('|')
-        .append(e.writeTime() - start).append('|').append(server, 0, server.lastIndexOf(','));
+    sb.append(e.table())
+        .append('|')
+        .append(e.encodedRegion())
+        .append('|')
+        .append(e.sequenceId())
+        .append('|')
+        .append(e.writeTime() - start)
+        .append('|')
+        .append(server, 0, server.lastIndexOf(','));
     for (WalCell c : e.cells()) {
-      sb.append('|').append(new String(c.row())).append('/').append(new String(c.family())).append(':')
-          .append(new String(c.qualifier())).append('/').append(c.timestamp() - start).append('/').append(c.type())
-          .append('/').append(Base64.getEncoder().encodeToString(c.value()));
+      sb.append('|')
+          .append(new String(c.row()))
+          .append('/')
+          .append(new String(c.family()))
+          .append(':')
+          .append(new String(c.qualifier()))
+          .append('/')
+          .append(c.timestamp() - start)
+          .append('/')
+          .append(c.type())
+          .append('/')
+          .append(Base64.getEncoder().encodeToString(c.value()));
     }
     return sb.toString();
   }
 
-  private static void requirePublishedBefore(int index, QueueId queue, long bound, Map<QueueId, List<WalEntry>> byQueue,
-      Map<String, Integer> firstPublished, String what) {
+  private static void requirePublishedBefore(
+      int index,
+      QueueId queue,
+      long bound,
+      Map<QueueId, List<WalEntry>> byQueue,
+      Map<String, Integer> firstPublished,
+      String what) {
     for (WalEntry e : byQueue.getOrDefault(queue, List.of())) {
       if (e.writeTime() < bound && firstPublished.get(id(e)) > index) {
-        fail(what + " #" + index + " of " + queue + " claims bound " + bound + " but entry " + e
-            + " was first published at #" + firstPublished.get(id(e)));
+        fail(
+            what
+                + " #"
+                + index
+                + " of "
+                + queue
+                + " claims bound "
+                + bound
+                + " but entry "
+                + e
+                + " was first published at #"
+                + firstPublished.get(id(e)));
       }
     }
   }

@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SimQueueStorageTest {
 
-  private static final QueueId Q = QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
+  private static final QueueId Q =
+      QueueId.newBuilder().setServer("rs1,16020,1").setWalGroup("rs1%2C16020%2C1").build();
 
   @Test
   void aWalLeavesItsQueueOnlyWhenClosedAndFullyPassed() {
@@ -22,10 +23,13 @@ class SimQueueStorageTest {
     storage.listWal(Q, second);
     first.close();
     storage.recordPosition(Q, first, 1);
-    assertThat(storage.read()).singleElement().satisfies(l -> {
-      assertThat(l.oldestWalStart()).isEqualTo(1000);
-      assertThat(l.walCount()).isEqualTo(2);
-    });
+    assertThat(storage.read())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.oldestWalStart()).isEqualTo(1000);
+              assertThat(l.walCount()).isEqualTo(2);
+            });
 
     storage.recordPosition(Q, first, 2);
     assertThat(storage.wals(Q)).containsExactly(second);
@@ -45,10 +49,13 @@ class SimQueueStorageTest {
 
     assertThat(claimed).containsExactly(Q);
     assertThat(storage.version()).isGreaterThan(before);
-    assertThat(storage.read()).singleElement().satisfies(l -> {
-      assertThat(l.holder()).isEqualTo("rs2,16020,2");
-      assertThat(l.queue()).isEqualTo(Q);
-    });
+    assertThat(storage.read())
+        .singleElement()
+        .satisfies(
+            l -> {
+              assertThat(l.holder()).isEqualTo("rs2,16020,2");
+              assertThat(l.queue()).isEqualTo(Q);
+            });
     assertThat(storage.position(Q).index).isEqualTo(1);
     storage.removeQueue(Q);
     assertThat(storage.read()).isEmpty();
