@@ -133,11 +133,11 @@ final class ArchiveBenchCommand implements Callable<Integer> {
         report ->
             String.format(
                 "plain consumer %,.0f records/s, archiver %,.0f records/s: ratio %.2f (goal >= %.1f); store bytes per Kafka byte %.3f (goal <= %.1f)",
-                report.get("raw_consumer_records_per_sec"),
-                report.get("archiver_records_per_sec"),
-                report.get("ratio"),
+                Figures.real(report.get("raw_consumer_records_per_sec")),
+                Figures.real(report.get("archiver_records_per_sec")),
+                Figures.real(report.get("ratio")),
                 GOAL_RATIO,
-                report.get("store_bytes_per_kafka_byte"),
+                Figures.real(report.get("store_bytes_per_kafka_byte")),
                 GOAL_STORE_BYTES_PER_KAFKA_BYTE));
   }
 

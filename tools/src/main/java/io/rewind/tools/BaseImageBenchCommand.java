@@ -155,15 +155,15 @@ final class BaseImageBenchCommand implements Callable<Integer> {
                 "%d bases: %,d bytes stored against %,d for naive full copies: dedup ratio %.2f (goal >= %.0f; dedup alone %.2f,"
                     + " zstd %.2f); first base copied at %.1f MB/s, a plain copy at %.1f MB/s (ratio %.2f)",
                 bases,
-                report.get("stored_bytes"),
-                report.get("naive_bytes"),
-                report.get("dedup_ratio"),
+                Figures.whole(report.get("stored_bytes")),
+                Figures.whole(report.get("naive_bytes")),
+                Figures.real(report.get("dedup_ratio")),
                 GOAL_DEDUP_RATIO,
-                report.get("dedup_only_ratio"),
-                report.get("compression_ratio"),
-                report.get("copy_mb_per_sec"),
-                report.get("plain_copy_mb_per_sec"),
-                report.get("copy_ratio")));
+                Figures.real(report.get("dedup_only_ratio")),
+                Figures.real(report.get("compression_ratio")),
+                Figures.real(report.get("copy_mb_per_sec")),
+                Figures.real(report.get("plain_copy_mb_per_sec")),
+                Figures.real(report.get("copy_ratio"))));
   }
 
   private void createTable(Connection connection) throws Exception {

@@ -124,10 +124,10 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
             String.format(
                 "restore of %,d cells into dumps: %,.0f cells/s from a captured bulk load, %,.0f as stream edits (ratio"
                     + " %.2f, dumps identical: %s)",
-                report.get("cells"),
-                report.get("bulkload_cells_per_sec"),
-                report.get("stream_cells_per_sec"),
-                report.get("ratio"),
+                Figures.whole(report.get("cells")),
+                Figures.real(report.get("bulkload_cells_per_sec")),
+                Figures.real(report.get("stream_cells_per_sec")),
+                Figures.real(report.get("ratio")),
                 report.get("dumps_identical")));
   }
 

@@ -87,7 +87,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
           r.get("update_us_p50"),
           r.get("update_us_p99"),
           r.get("reference_us_p99"),
-          r.get("reference_samples"));
+          Figures.whole(r.get("reference_samples")));
     }
     Map<String, Object> report = new LinkedHashMap<>();
     report.put("bench", "checkpoint");
@@ -115,12 +115,12 @@ final class CheckpointBenchCommand implements Callable<Integer> {
       for (Map<String, Object> r : results) {
         out.printf(
             "%,10d %12s %12s %12s %16s %,14d%n",
-            r.get("queues"),
+            Figures.whole(r.get("queues")),
             r.get("update_us_p50"),
             r.get("update_us_p99"),
             r.get("update_us_max"),
             r.get("reference_us_p99"),
-            r.get("reference_samples"));
+            Figures.whole(r.get("reference_samples")));
       }
       out.println(
           "goal: "

@@ -183,12 +183,12 @@ final class HistoryBenchCommand implements Callable<Integer> {
                 report.get("resume_requests_growth"),
                 report.get("plan_requests_growth"),
                 minutes,
-                report.get("restore_edits"),
+                Figures.whole(report.get("restore_edits")),
                 report.get("restore_heap_mb"),
                 report.get("restore_peak_rss_mb"),
-                report.get("restore_edits_per_sec"),
+                Figures.whole(report.get("restore_edits_per_sec")),
                 report.get("restore_speed_ratio"),
-                report.get("in_memory_edits_per_sec")));
+                Figures.whole(report.get("in_memory_edits_per_sec"))));
   }
 
   /**

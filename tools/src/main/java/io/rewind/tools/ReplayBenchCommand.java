@@ -129,14 +129,14 @@ final class ReplayBenchCommand implements Callable<Integer> {
         report ->
             String.format(
                 "replay of %,d edits into dumps: %,.0f edits/s sorting through %s runs on disk%s",
-                report.get("edits"),
-                report.get("spilling_edits_per_sec"),
+                Figures.whole(report.get("edits")),
+                Figures.real(report.get("spilling_edits_per_sec")),
                 report.get("sort_runs_spilled"),
                 report.containsKey("ratio")
                     ? String.format(
                         ", %,.0f edits/s in memory (ratio %.2f, dumps identical: %s)",
-                        report.get("in_memory_edits_per_sec"),
-                        report.get("ratio"),
+                        Figures.real(report.get("in_memory_edits_per_sec")),
+                        Figures.real(report.get("ratio")),
                         report.get("dumps_identical"))
                     : ""));
   }

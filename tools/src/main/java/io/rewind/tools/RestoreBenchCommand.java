@@ -185,12 +185,12 @@ final class RestoreBenchCommand implements Callable<Integer> {
         report ->
             String.format(
                 "BufferedMutator loop %,d puts/s; restore via puts %,d/s (ratio %.2f, goal >= %.1f); via bulk load %,d/s (ratio %.2f, goal >= %.0f)",
-                report.get("raw_puts_per_sec"),
-                report.get("restore_puts_per_sec"),
-                report.get("ratio_puts"),
+                Figures.whole(report.get("raw_puts_per_sec")),
+                Figures.whole(report.get("restore_puts_per_sec")),
+                Figures.real(report.get("ratio_puts")),
                 GOAL_RATIO_PUTS,
-                report.get("restore_bulkload_per_sec"),
-                report.get("ratio_bulkload"),
+                Figures.whole(report.get("restore_bulkload_per_sec")),
+                Figures.real(report.get("ratio_bulkload")),
                 GOAL_RATIO_BULKLOAD));
   }
 
@@ -278,13 +278,13 @@ final class RestoreBenchCommand implements Callable<Integer> {
             String.format(
                 "local engine (bulk load) %,d edits/s; MapReduce engine %,d edits/s (ratio %.2f, goal >= %.1f): %d map and"
                     + " %d reduce tasks, %,d ms before the first task started",
-                report.get("local_edits_per_sec"),
-                report.get("mapreduce_edits_per_sec"),
-                report.get("ratio"),
+                Figures.whole(report.get("local_edits_per_sec")),
+                Figures.whole(report.get("mapreduce_edits_per_sec")),
+                Figures.real(report.get("ratio")),
                 GOAL_RATIO_MAPREDUCE,
-                report.get("map_tasks"),
-                report.get("reduce_tasks"),
-                report.get("job_overhead_ms")));
+                Figures.whole(report.get("map_tasks")),
+                Figures.whole(report.get("reduce_tasks")),
+                Figures.whole(report.get("job_overhead_ms"))));
   }
 
   private static TableMapping mapping(String target) {

@@ -96,12 +96,12 @@ final class RpoBenchCommand implements Callable<Integer> {
             String.format(
                 "achieved %,.0f edits/s (target %,d); RPO p50 %s ms, p99 %s ms, max %s ms over %d samples; goal p99 <= %d ms: %s;"
                     + " %s segments per partition per second",
-                report.get("edits_per_second"),
+                Figures.real(report.get("edits_per_second")),
                 load.rate,
                 report.get("rpo_ms_p50"),
                 report.get("rpo_ms_p99"),
                 report.get("rpo_ms_max"),
-                report.get("samples"),
+                Figures.whole(report.get("samples")),
                 GOAL_P99_MS,
                 report.get("goal_met"),
                 report.get("segments_per_partition_per_second")));
