@@ -44,24 +44,24 @@ class SettingsDocTest {
 
   static final List<Table> TABLES =
       List.of(
-          new Table("Kafka and topics", "core: RewindConfig.KAFKA", RewindConfig.KAFKA),
-          new Table("Store and segments", "core: RewindConfig.ARCHIVE", RewindConfig.ARCHIVE),
+          new Table("Kafka and topics", "client: RewindConfig.KAFKA", RewindConfig.KAFKA),
+          new Table("Store and segments", "client: RewindConfig.ARCHIVE", RewindConfig.ARCHIVE),
           new Table("Archivers", "archivers: ArchiverSettings.CONFIG", ArchiverSettings.CONFIG),
           new Table(
               "Compaction", "archivers: CompactionSettings.CONFIG", CompactionSettings.CONFIG),
-          new Table("Encryption", "core: KeyRing.CONFIG", KeyRing.CONFIG),
-          new Table("Checkpoint", "core: RewindConfig.CHECKPOINT", RewindConfig.CHECKPOINT),
+          new Table("Encryption", "client: KeyRing.CONFIG", KeyRing.CONFIG),
+          new Table("Checkpoint", "client: RewindConfig.CHECKPOINT", RewindConfig.CHECKPOINT),
           new Table(
               "Endpoint (the replication peer's CONFIG)",
               "producers: EndpointSettings.CONFIG",
               EndpointSettings.CONFIG),
           new Table(
               "Stored HFiles (bases and captured bulk loads)",
-              "core: FileCopier.CONFIG",
+              "client: FileCopier.CONFIG",
               FileCopier.CONFIG),
           new Table("Bases", "bases: BaseImageSettings.CONFIG", BaseImageSettings.CONFIG),
-          new Table("Leases", "core: LeaseSettings.CONFIG", LeaseSettings.CONFIG),
-          new Table("Restore", "core: RewindConfig.RESTORE", RewindConfig.RESTORE),
+          new Table("Leases", "client: LeaseSettings.CONFIG", LeaseSettings.CONFIG),
+          new Table("Restore", "client: RewindConfig.RESTORE", RewindConfig.RESTORE),
           new Table(
               "Restore with --engine mapreduce",
               "restore-mapreduce: MapReduceEngine.CONFIG",
