@@ -33,12 +33,24 @@ public final class ConditionalWrites {
    */
   static final long LOCK_WAIT_MS = 30_000;
 
-  private static FileLock lock(FileChannel channel, Path lockFile) throws IOException {
+  /**
+   * Waits for the lock on {@code lockFile}, which guards {@code guarded}. The wait gives up only
+   * after {@link #LOCK_WAIT_MS} in which {@code guarded} did not change: while other processes take
+   * turns and write it, this one is queued behind them, not behind a stopped holder.
+   */
+  private static FileLock lock(FileChannel channel, Path lockFile, Path guarded)
+      throws IOException {
     long deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000;
+    Object seen = lastChange(guarded);
     while (true) {
       FileLock held = channel.tryLock();
       if (held != null) {
         return held;
+      }
+      Object now = lastChange(guarded);
+      if (!Objects.equals(now, seen)) {
+        seen = now;
+        deadline = System.nanoTime() + LOCK_WAIT_MS * 1_000_000;
       }
       if (System.nanoTime() - deadline >= 0) {
         throw new IOException(
@@ -68,6 +80,14 @@ public final class ConditionalWrites {
     }
   }
 
+  private static Object lastChange(Path file) throws IOException {
+    try {
+      return Files.getLastModifiedTime(file);
+    } catch (NoSuchFileException e) {
+      return null;
+    }
+  }
+
   /** A local object's version: the SHA-256 of its bytes. */
   static String localVersion(byte[] bytes) {
     return ManifestCodec.Sha256.hex(bytes);
@@ -82,7 +102,7 @@ public final class ConditionalWrites {
     synchronized (jvmLock) {
       try (FileChannel lockChannel =
               FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-          FileLock held = lock(lockChannel, lockFile)) {
+          FileLock held = lock(lockChannel, lockFile, file)) {
         byte[] current;
         try {
           current = Files.readAllBytes(file);
