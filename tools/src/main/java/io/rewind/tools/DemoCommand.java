@@ -20,6 +20,7 @@ import io.rewind.stack.EmbeddedStack;
 import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.testkit.sim.FleetSimulator;
 import io.rewind.testkit.sim.SimulatorSettings;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -126,8 +127,20 @@ final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long demoSeed = seed != null ? seed : System.nanoTime();
+    // stdout holds the demo's output alone (with --json, its report): the embedded parts write to
+    // System.out (HBase's mini cluster prints thread dumps while it stops), so it goes to stderr.
     PrintWriter out = spec.commandLine().getOut();
+    PrintStream stdout = System.out;
+    System.setOut(System.err);
+    try {
+      return demo(out);
+    } finally {
+      System.setOut(stdout);
+    }
+  }
+
+  private int demo(PrintWriter out) throws Exception {
+    long demoSeed = seed != null ? seed : System.nanoTime();
     Narrator say = new Narrator(run.json ? new PrintWriter(System.err, true) : out);
     ScratchDir scratch = run.start("rewind-demo-");
     Path dir = scratch.path();
