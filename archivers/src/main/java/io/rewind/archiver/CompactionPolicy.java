@@ -4,6 +4,7 @@ import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Pure: which of a partition's covering manifests to merge, and into which level. A level-k window
@@ -26,17 +27,17 @@ final class CompactionPolicy {
   private final long[] windows;
   private final long settleMs;
   private final long maxBytes;
-  private final java.util.Set<String> keyIds;
+  private final Set<String> keyIds;
 
   /**
    * @param keyIds the ids of the keys the compactor's key ring holds: encrypted segments are merged
    *     only with a key that opens them
    */
-  CompactionPolicy(long[] windows, long settleMs, long maxBytes, java.util.Set<String> keyIds) {
+  CompactionPolicy(long[] windows, long settleMs, long maxBytes, Set<String> keyIds) {
     this.windows = windows.clone();
     this.settleMs = settleMs;
     this.maxBytes = maxBytes;
-    this.keyIds = java.util.Set.copyOf(keyIds);
+    this.keyIds = Set.copyOf(keyIds);
   }
 
   static CompactionPolicy of(CompactionSettings settings) {
@@ -44,7 +45,7 @@ final class CompactionPolicy {
         settings.windows(),
         settings.settleMs(),
         settings.maxSegmentBytes(),
-        java.util.Set.copyOf(settings.keys().ids()));
+        Set.copyOf(settings.keys().ids()));
   }
 
   /** The runs to merge now among {@code entries} (covering, in offset order). */

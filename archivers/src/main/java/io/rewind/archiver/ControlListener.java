@@ -13,6 +13,7 @@ import io.rewind.store.catalog.TableDescriptorFile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +63,7 @@ final class ControlListener implements Runnable {
   private final TableHistory history;
 
   /** Per table, the newest version kept (null: none), read once from the store. */
-  private final Map<String, TableDescriptor> newestKept = new java.util.HashMap<>();
+  private final Map<String, TableDescriptor> newestKept = new HashMap<>();
 
   private final ArchiverMetrics metrics;
   private final Queue<RollRequest> rollRequests = new ConcurrentLinkedQueue<>();

@@ -12,6 +12,7 @@ import io.rewind.client.segment.CorruptSegmentException;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
+import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import io.rewind.schemas.ArchivedSegment;
 import io.rewind.schemas.ControlEvent;
@@ -630,7 +631,7 @@ class ArchiverIntegrationTest {
           while (reader.hasNext()) {
             ArchivedRecord r = reader.next();
             bytes += 16 + r.getKey().remaining() + r.getValue().remaining();
-            for (io.rewind.schemas.ArchivedHeader h : r.getHeaders()) {
+            for (ArchivedHeader h : r.getHeaders()) {
               bytes += h.getKey().length() + h.getValue().remaining();
             }
           }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.client.store.Manifest;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CompactionPolicyTest {
@@ -13,7 +14,7 @@ class CompactionPolicyTest {
   private static final long HOUR = 60 * MINUTE;
   private static final long T0 = 1_795_003_200_000L; // an hour boundary
   private final CompactionPolicy policy =
-      new CompactionPolicy(new long[] {MINUTE, HOUR}, 1_000, 1_000_000, java.util.Set.of("k1"));
+      new CompactionPolicy(new long[] {MINUTE, HOUR}, 1_000, 1_000_000, Set.of("k1"));
 
   private static Manifest m(long start, long end, long committedAt) {
     Manifest m = new Manifest();
@@ -98,7 +99,7 @@ class CompactionPolicyTest {
         .as("a key the compactor does not hold")
         .isEmpty();
 
-    CompactionPolicy capped = new CompactionPolicy(new long[] {MINUTE}, 0, 250, java.util.Set.of());
+    CompactionPolicy capped = new CompactionPolicy(new long[] {MINUTE}, 0, 250, Set.of());
     assertThat(describe(capped.runs(segments(5, T0, 1_000), T0 + MINUTE)))
         .containsExactly("L1:0-20", "L1:20-40");
   }

@@ -18,8 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,7 +64,7 @@ class CompactorTest {
 
   private Compactor compactor(Map<String, String> extra) {
     Map<String, String> settings =
-        new java.util.HashMap<>(
+        new HashMap<>(
             Map.of(
                 CompactionSettings.SETTLE_MS,
                 String.valueOf(SETTLE),
@@ -208,7 +212,7 @@ class CompactorTest {
     now.set(T0 + HOUR + SETTLE);
     compactor().pass();
     byte[] whole = store.read(StoreLayout.indexHead(0));
-    store.write(StoreLayout.indexHead(0), java.util.Arrays.copyOf(whole, whole.length / 2));
+    store.write(StoreLayout.indexHead(0), Arrays.copyOf(whole, whole.length / 2));
 
     IndexHead head = new ManifestIndex(store).readHead(0).orElseThrow();
 
@@ -308,9 +312,9 @@ class CompactorTest {
   @Test
   void encryptedSegmentsMergeIntoOneSealedInChunksWithTheKeyThatOpensThem() throws Exception {
     byte[] material = new byte[32];
-    new java.util.Random(5).nextBytes(material);
+    new Random(5).nextBytes(material);
     Path keyFile = dir.resolve("segment.key");
-    Files.writeString(keyFile, java.util.Base64.getEncoder().encodeToString(material));
+    Files.writeString(keyFile, Base64.getEncoder().encodeToString(material));
     SegmentKey key = SegmentKey.of(null, material);
     new LevelZeroSegments(store, "columnar", key).commitMany(0, 0, 6, 10, T0, 500, expected);
     now.set(T0 + MINUTE + SETTLE);

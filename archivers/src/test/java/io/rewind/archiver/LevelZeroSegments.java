@@ -16,10 +16,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 
 /**
  * Level-0 segments as archivers commit them, written straight to a store with the archiver's own
@@ -104,13 +106,13 @@ final class LevelZeroSegments {
         partition,
         offset,
         timestamp,
-        org.apache.kafka.common.record.TimestampType.CREATE_TIME,
+        TimestampType.CREATE_TIME,
         key.length,
         value.length,
         key,
         value,
         headers,
-        java.util.Optional.empty());
+        Optional.empty());
   }
 
   static String line(long offset, long timestamp, byte[] key, byte[] value) {

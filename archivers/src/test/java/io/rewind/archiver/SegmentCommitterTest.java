@@ -17,15 +17,21 @@ import io.rewind.store.segment.SealedSegment;
 import io.rewind.store.segment.SegmentFormat;
 import io.rewind.store.segment.SegmentReader;
 import io.rewind.store.segment.SegmentWriter;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -121,25 +127,22 @@ class SegmentCommitterTest {
     }
   }
 
-  static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> codecsAndFormats() {
-    return java.util.stream.Stream.of("zstd", "snappy", "deflate", "none")
+  static Stream<Arguments> codecsAndFormats() {
+    return Stream.of("zstd", "snappy", "deflate", "none")
         .flatMap(
-            codec ->
-                java.util.stream.Stream.of(SegmentFormat.values())
-                    .map(format -> org.junit.jupiter.params.provider.Arguments.of(codec, format)));
+            codec -> Stream.of(SegmentFormat.values()).map(format -> Arguments.of(codec, format)));
   }
 
   @ParameterizedTest
   @MethodSource("codecsAndFormats")
   void aSegmentOfManyBlocksCompressedOnWorkerThreadsReadsBackInOrder(
       String codec, SegmentFormat format) throws Exception {
-    java.util.concurrent.ExecutorService workers =
-        java.util.concurrent.Executors.newFixedThreadPool(2);
+    ExecutorService workers = Executors.newFixedThreadPool(2);
     try (ObjectStore store = ObjectStore.open(dir.toUri().toString(), Map.of())) {
       SegmentWriter writer = new SegmentWriter(7, 0, 64 << 20, format, codec, 3, workers);
       for (long offset = 0; offset < 32_000; offset++) {
         ConsumerRecord<byte[], byte[]> r = edit(7, offset, offset, "ns:t", 400);
-        java.util.Arrays.fill(r.value(), (byte) (offset % 7));
+        Arrays.fill(r.value(), (byte) (offset % 7));
         writer.append(r, null, 0);
       }
       SealedSegment sealed = writer.seal();
@@ -200,7 +203,7 @@ class SegmentCommitterTest {
     return writer.seal();
   }
 
-  private static byte[] bytes(java.nio.ByteBuffer b) {
+  private static byte[] bytes(ByteBuffer b) {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
     return out;

@@ -13,6 +13,7 @@ import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.Leases;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.TableHistory;
+import io.rewind.schemas.TableDescriptor;
 import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.store.io.Futures;
 import java.io.IOException;
@@ -137,8 +138,7 @@ public final class BaseImageTaker {
         base.completedAt = completedAt;
         base.regions = contents.regions;
         BaseImageReport report = copy(base, contents, fs, snapshotDir, lease);
-        io.rewind.schemas.TableDescriptor seen =
-            TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
+        TableDescriptor seen = TableDescriptors.toAvro(admin.getDescriptor(name), completedAt);
         new TableHistory(bases.store()).write(seen);
         if (TableDescriptorFile.read(bases.store(), qualified).isEmpty()) {
           TableDescriptorFile.write(bases.store(), seen);

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -101,7 +102,7 @@ public final class RetentionPolicy {
       }
       Optional<BaseImageManifest> anchor = b.servingAt(windowStart);
       BaseImageManifest kept = anchor.orElse(b.all().get(0));
-      Map<String, BaseImageManifest> forPoints = new java.util.TreeMap<>();
+      Map<String, BaseImageManifest> forPoints = new TreeMap<>();
       long replayFrom = kept.replayAfter;
       for (RestorePoint p : points) {
         if (p.time < windowStart && (p.tables.isEmpty() || p.tables.contains(table))) {

@@ -12,17 +12,22 @@ import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoredObject;
 import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
+import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.CompactionState;
+import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
@@ -62,7 +67,7 @@ class BaseImageDedupTest {
             .start();
     hbase = stack.hbase().orElseThrow();
     store = ObjectStore.open(stack.config());
-    org.apache.hadoop.conf.Configuration conf = hbase.configuration();
+    Configuration conf = hbase.configuration();
     taker =
         new BaseImageTaker(
             hbase.connection(),
@@ -70,7 +75,7 @@ class BaseImageDedupTest {
             store,
             BaseImageSettings.from(RewindConfig.of(Map.of(BaseImageSettings.COPY_THREADS, "2"))));
     try (Admin admin = hbase.connection().getAdmin()) {
-      admin.createNamespace(org.apache.hadoop.hbase.NamespaceDescriptor.create("dedup").build());
+      admin.createNamespace(NamespaceDescriptor.create("dedup").build());
       // Only the explicit major compaction below may merge files.
       admin.createTable(
           TableDescriptorBuilder.newBuilder(TABLE)
@@ -197,8 +202,7 @@ class BaseImageDedupTest {
     assertThatThrownBy(() -> taker.take("dedup:nope"))
         .isInstanceOf(BaseImageException.class)
         .hasMessageContaining("dedup:nope does not exist");
-    org.apache.hadoop.conf.Configuration noRoot =
-        new org.apache.hadoop.conf.Configuration(hbase.configuration());
+    Configuration noRoot = new Configuration(hbase.configuration());
     noRoot.unset("hbase.rootdir");
     BaseImageTaker blind =
         new BaseImageTaker(
@@ -208,11 +212,11 @@ class BaseImageDedupTest {
         .hasMessageContaining("--hbase-site");
   }
 
-  private org.apache.hadoop.hbase.client.Connection hbaseConnection() {
+  private Connection hbaseConnection() {
     try {
       return hbase.connection();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.TableBases;
 import io.rewind.client.store.Manifest;
+import io.rewind.store.point.RestorePoint;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -188,7 +189,7 @@ class RetentionPolicyTest {
 
   @Test
   void aRestorePointOlderThanTheWindowKeepsTheBaseServingItAndTheStreamFromItsReplayStart() {
-    io.rewind.store.point.RestorePoint point = new io.rewind.store.point.RestorePoint();
+    RestorePoint point = new RestorePoint();
     point.name = "before-migration";
     point.time = 15_000;
     point.tables = List.of("ns:a");
@@ -214,7 +215,7 @@ class RetentionPolicyTest {
 
   @Test
   void aRestorePointOfEveryTableKeepsEachTablesServingBase() {
-    io.rewind.store.point.RestorePoint point = new io.rewind.store.point.RestorePoint();
+    RestorePoint point = new RestorePoint();
     point.name = "all";
     point.time = 13_000;
     RetentionPlan plan =

@@ -7,6 +7,7 @@ import io.rewind.store.audit.AuditLog;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,8 +49,7 @@ final class Audited implements AutoCloseable {
   /**
    * Runs {@code work}, recording ok with {@code details} of its result, or its failure (rethrown).
    */
-  <T> T run(Work<T> work, java.util.function.Function<T, Map<String, Object>> details)
-      throws Exception {
+  <T> T run(Work<T> work, Function<T, Map<String, Object>> details) throws Exception {
     T result;
     try {
       result = work.run();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.rewind.base.BaseImageReport;
 import io.rewind.base.BaseImageSettings;
 import io.rewind.base.BaseImageTaker;
+import io.rewind.base.mapreduce.MapReduceBaseCopy;
 import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.TableBases;
@@ -22,10 +23,13 @@ import io.rewind.client.time.TimeParser;
 import io.rewind.store.lease.Pin;
 import io.rewind.store.lease.Pins;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.hadoop.hbase.client.Connection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +96,7 @@ final class BaseImageCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description =
           "The YARN cluster's client configuration for --engine mapreduce (default: HADOOP_CONF_DIR).")
-  java.nio.file.Path hadoopConf;
+  Path hadoopConf;
 
   @Option(
       names = "--tasks",
@@ -139,7 +143,7 @@ final class BaseImageCommand implements Callable<Integer> {
       if (engine == RestoreCommand.Engine.mapreduce) {
         // The bandwidth cap applies per task: each copies from its own host.
         taker.withCopyEngine(
-            new io.rewind.base.mapreduce.MapReduceBaseCopy(
+            new MapReduceBaseCopy(
                 HadoopConfDir.load(hadoopConf, conn.getConfiguration()),
                 config,
                 tasks,
@@ -254,7 +258,7 @@ final class BaseImageCommand implements Callable<Integer> {
             continue;
           }
           for (BaseImageManifest b : tb.all()) {
-            Map<String, Object> row = new java.util.LinkedHashMap<>();
+            Map<String, Object> row = new LinkedHashMap<>();
             row.put("table", b.table);
             row.put("id", b.id);
             row.put("completedAt", TimeParser.format(b.completedAt));
@@ -326,7 +330,7 @@ final class BaseImageCommand implements Callable<Integer> {
                   + " is being read by "
                   + readers.stream()
                       .map(p -> p.purpose + " on host " + p.host + " (pid " + p.pid + ")")
-                      .collect(java.util.stream.Collectors.joining("; "))
+                      .collect(Collectors.joining("; "))
                   + ": delete it once that is done, or pass --wait DURATION (lease.wait.ms) to wait for it");
         }
         Thread.sleep(settings.pollMs());
@@ -393,7 +397,7 @@ final class BaseImageCommand implements Callable<Integer> {
                           held.epoch()));
         }
         if (json) {
-          Map<String, Object> report = new java.util.LinkedHashMap<>();
+          Map<String, Object> report = new LinkedHashMap<>();
           report.put("table", table);
           report.put("id", id);
           report.put("filesDeleted", g.filesDeleted);

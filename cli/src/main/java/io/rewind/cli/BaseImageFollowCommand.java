@@ -10,6 +10,8 @@ import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.TableDescriptor;
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.apache.hadoop.hbase.client.Connection;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -107,7 +110,7 @@ final class BaseImageFollowCommand implements Callable<Integer> {
             } catch (InterruptedException e) {
               Thread.currentThread().interrupt();
               break;
-            } catch (java.io.InterruptedIOException e) {
+            } catch (InterruptedIOException e) {
               // Stopped while taking it (HBase's client clears the interrupt when it throws this):
               // stop, as asked.
               LOG.info(
@@ -116,7 +119,7 @@ final class BaseImageFollowCommand implements Callable<Integer> {
                   table);
               Thread.currentThread().interrupt();
               break;
-            } catch (RuntimeException | java.io.IOException e) {
+            } catch (RuntimeException | IOException e) {
               LOG.error(
                   "taking the first base of {} failed: {}; retried when its descriptor is next published, or run"
                       + " rewind base --tables {}",
@@ -128,7 +131,7 @@ final class BaseImageFollowCommand implements Callable<Integer> {
           }
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException e) {
+    } catch (InterruptException e) {
       Thread.interrupted();
     }
     return 0;

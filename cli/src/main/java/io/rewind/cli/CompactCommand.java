@@ -7,8 +7,11 @@ import io.rewind.client.lease.LeaseBusyException;
 import io.rewind.client.lease.LeaseLostException;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
+import java.io.InterruptedIOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,7 +72,7 @@ final class CompactCommand implements Callable<Integer> {
               config,
               store,
               "compact",
-              java.util.List.of(),
+              List.of(),
               once ? "one compaction pass" : "compact until stopped")) {
         Totals totals = new Totals();
         if (!once) {
@@ -93,7 +96,7 @@ final class CompactCommand implements Callable<Integer> {
       Compactor.Report report;
       try {
         report = compactor.pass();
-      } catch (InterruptedException | java.io.InterruptedIOException e) {
+      } catch (InterruptedException | InterruptedIOException e) {
         LOG.info("compactor stopped");
         return 0;
       } catch (LeaseLostException e) {
@@ -150,8 +153,8 @@ final class CompactCommand implements Callable<Integer> {
       errors += r.errors.size();
     }
 
-    java.util.Map<String, Object> asMap() {
-      return java.util.Map.of(
+    Map<String, Object> asMap() {
+      return Map.of(
           "passes",
           passes,
           "mergedSegmentsWritten",

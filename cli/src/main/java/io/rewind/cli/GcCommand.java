@@ -8,6 +8,8 @@ import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,13 +69,13 @@ final class GcCommand implements Callable<Integer> {
                 config,
                 store,
                 "gc",
-                java.util.List.of(),
+                List.of(),
                 "remove orphan segments older than " + Duration.ofMillis(graceMs))) {
           report =
               audit.run(
                   () -> collector.collect(false),
                   r ->
-                      java.util.Map.of(
+                      Map.of(
                           "segmentsRemoved",
                           r.removed.size(),
                           "bytesRemoved",

@@ -4,19 +4,29 @@ import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.store.Json;
+import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.time.TimeParser;
+import io.rewind.restore.RestoreProgress;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreRequest;
 import io.rewind.restore.Restorer;
 import io.rewind.restore.mapreduce.MapReduceEngine;
+import io.rewind.store.dump.CellDump;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -160,7 +170,7 @@ public final class RestoreCommand implements Callable<Integer> {
   @Spec picocli.CommandLine.Model.CommandSpec spec;
 
   /** Between progress log lines when stdout is not a terminal. */
-  static final java.time.Duration PROGRESS_LOG_INTERVAL = java.time.Duration.ofSeconds(10);
+  static final Duration PROGRESS_LOG_INTERVAL = Duration.ofSeconds(10);
 
   /** Invalid archived records the human report lists; JSON has them all. */
   private static final int INVALID_SHOWN = 20;
@@ -194,9 +204,7 @@ public final class RestoreCommand implements Callable<Integer> {
       Restorer.Prepared restore =
           Restorer.of(store, config)
               .prepare(
-                  request,
-                  new io.rewind.restore.RestoreProgress(
-                      System.console() != null, PROGRESS_LOG_INTERVAL));
+                  request, new RestoreProgress(System.console() != null, PROGRESS_LOG_INTERVAL));
       RestoreReport report;
       if (dryRun) {
         report = restore.run();
@@ -280,12 +288,12 @@ public final class RestoreCommand implements Callable<Integer> {
    * Opens the store, refusing a URI whose scheme no connector serves and a local directory that
    * does not exist (a restore reads; it never creates a store).
    */
-  static ObjectStore openStore(RewindConfig config) throws java.io.IOException {
+  static ObjectStore openStore(RewindConfig config) throws IOException {
     ObjectStore store;
     try {
       store = ObjectStore.open(config);
-    } catch (java.io.IOException e) {
-      if (e.getCause() instanceof org.apache.hadoop.fs.UnsupportedFileSystemException) {
+    } catch (IOException e) {
+      if (e.getCause() instanceof UnsupportedFileSystemException) {
         throw new RestoreRefusedException(
             "the store URI "
                 + config.storeUri()
@@ -294,8 +302,7 @@ public final class RestoreCommand implements Callable<Integer> {
       }
       throw e;
     }
-    if ("file".equals(store.uri().getScheme())
-        && !java.nio.file.Files.isDirectory(java.nio.file.Paths.get(store.uri()))) {
+    if ("file".equals(store.uri().getScheme()) && !Files.isDirectory(Paths.get(store.uri()))) {
       store.close();
       throw new RestoreRefusedException(
           "the store "
@@ -307,8 +314,8 @@ public final class RestoreCommand implements Callable<Integer> {
   }
 
   /** What the audit trail keeps of a restore. */
-  static java.util.Map<String, Object> auditDetails(RestoreReport r) {
-    java.util.Map<String, Object> d = new java.util.TreeMap<>();
+  static Map<String, Object> auditDetails(RestoreReport r) {
+    Map<String, Object> d = new TreeMap<>();
     d.put("time", r.timeIso);
     d.put("tables", r.tables);
     d.put("editsApplied", r.editsApplied);
@@ -360,8 +367,7 @@ public final class RestoreCommand implements Callable<Integer> {
       if (r.invalidRecordsArchived > INVALID_SHOWN) {
         w.printf(
             "    … %d more (--json names the first %d of each segment)%n",
-            r.invalidRecordsArchived - INVALID_SHOWN,
-            io.rewind.client.store.Manifest.MAX_INVALID_LISTED);
+            r.invalidRecordsArchived - INVALID_SHOWN, Manifest.MAX_INVALID_LISTED);
       }
     }
     if (r.dryRun) {
@@ -377,7 +383,7 @@ public final class RestoreCommand implements Callable<Integer> {
           r.coversToIso == null ? "-" : r.coversToIso);
       w.printf(
           "  estimated duration %s with --parallelism %d (%s)%n",
-          java.time.Duration.ofMillis(r.estimatedDurationMs), r.parallelism, r.estimateAssumption);
+          Duration.ofMillis(r.estimatedDurationMs), r.parallelism, r.estimateAssumption);
       w.println("  dry run: nothing written");
       return;
     }
@@ -397,7 +403,7 @@ public final class RestoreCommand implements Callable<Integer> {
                 n,
                 r.targetTables != null
                     ? "HBase table " + r.targetTables.get(t)
-                    : out.resolve(io.rewind.store.dump.CellDump.fileName(t))));
+                    : out.resolve(CellDump.fileName(t))));
     if (r.verification != null) {
       w.printf(
           "  verify: %s%n",

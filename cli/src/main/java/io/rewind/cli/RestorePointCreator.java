@@ -31,11 +31,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -295,8 +297,7 @@ public final class RestorePointCreator implements AutoCloseable {
             + " another server claims and ships it (rewind status shows the queue); create the point again with a longer --timeout");
   }
 
-  private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
-      RollRequest request) {
+  private Future<RecordMetadata> send(RollRequest request) {
     String topic = clients.topics().control();
     byte[] value =
         controlWriter.serialize(topic, ControlEvent.newBuilder().setBody(request).build());

@@ -29,10 +29,12 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,6 +50,7 @@ import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.util.Bytes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -386,7 +389,7 @@ final class RestoreTester {
       @Override
       public Cell next() {
         if (!hasNext()) {
-          throw new java.util.NoSuchElementException();
+          throw new NoSuchElementException();
         }
         return row[i++];
       }
@@ -403,11 +406,11 @@ final class RestoreTester {
 
   private static String describe(Cell c) {
     return "row "
-        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneRow(c))
+        + Bytes.toStringBinary(CellUtil.cloneRow(c))
         + " "
-        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneFamily(c))
+        + Bytes.toStringBinary(CellUtil.cloneFamily(c))
         + ":"
-        + org.apache.hadoop.hbase.util.Bytes.toStringBinary(CellUtil.cloneQualifier(c))
+        + Bytes.toStringBinary(CellUtil.cloneQualifier(c))
         + " @"
         + c.getTimestamp()
         + " ("
@@ -466,7 +469,7 @@ final class RestoreTester {
     /** {@code n} of the candidates (all when fewer), drawn at random, in name order. */
     static List<String> tables(Collection<String> candidates, int n, Random random) {
       List<String> pool = new ArrayList<>(new TreeSet<>(candidates));
-      java.util.Collections.shuffle(pool, random);
+      Collections.shuffle(pool, random);
       return new ArrayList<>(new TreeSet<>(pool.subList(0, Math.min(n, pool.size()))));
     }
 

@@ -16,6 +16,8 @@ import io.rewind.client.time.TimeParser;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,15 +111,13 @@ final class RetentionCommand implements Callable<Integer> {
                     config,
                     store,
                     "retention",
-                    java.util.List.of(),
-                    "delete what no restore at or after "
-                        + io.rewind.client.time.TimeParser.format(start)
-                        + " needs")) {
+                    List.of(),
+                    "delete what no restore at or after " + TimeParser.format(start) + " needs")) {
               report =
                   audit.run(
                       () -> retention.run(start, false),
                       r ->
-                          java.util.Map.of(
+                          Map.of(
                               "basesDeleted",
                               r.basesDeleted,
                               "baseFilesDeleted",

@@ -1,15 +1,20 @@
 package io.rewind.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 import picocli.CommandLine.Option;
 
 /** Options of every command that starts its own embedded stack: the demo and the benches. */
 public final class RunOptions {
 
   /** Bench reports keep their fields in the order they were measured. */
-  private static final com.fasterxml.jackson.databind.ObjectMapper REPORT_JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final ObjectMapper REPORT_JSON = new ObjectMapper();
 
   @Option(
       names = "--work-dir",
@@ -25,7 +30,7 @@ public final class RunOptions {
 
   /** A bench's measurements, run in its work directory, filling the report's fields. */
   public interface Measurement {
-    void run(Path dir, java.util.Map<String, Object> report) throws Exception;
+    void run(Path dir, Map<String, Object> report) throws Exception;
   }
 
   /**
@@ -34,14 +39,14 @@ public final class RunOptions {
    * (HBase's mini cluster prints thread dumps while it stops) write there.
    */
   public int runBench(
-      java.io.PrintWriter out,
+      PrintWriter out,
       String tempPrefix,
       Measurement measurement,
-      java.util.function.Function<java.util.Map<String, Object>, String> text)
+      Function<Map<String, Object>, String> text)
       throws Exception {
     ScratchDir scratch = start(tempPrefix);
-    java.util.Map<String, Object> report = new java.util.LinkedHashMap<>();
-    java.io.PrintStream stdout = System.out;
+    Map<String, Object> report = new LinkedHashMap<>();
+    PrintStream stdout = System.out;
     System.setOut(System.err);
     try {
       measurement.run(scratch.path(), report);

@@ -6,14 +6,20 @@ import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.segment.KeyRing;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.client.store.StoreRequests;
 import io.rewind.client.time.TimeParser;
 import io.rewind.restore.StoreVerifier;
 import io.rewind.restore.VerifyReport;
+import io.rewind.store.verify.RestoreTestRecord;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.hbase.client.Connection;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -150,7 +156,7 @@ final class VerifyCommand implements Callable<Integer> {
       converter = DurationConverter.class,
       description =
           "With --restore-test: run until stopped, one test this often (e.g. 24h); each outcome is recorded.")
-  java.time.Duration every;
+  Duration every;
 
   @picocli.CommandLine.Mixin HBaseConnectionOptions hbase;
 
@@ -194,7 +200,7 @@ final class VerifyCommand implements Callable<Integer> {
             audit.run(
                 () -> verifier.verify(tables, from),
                 r ->
-                    java.util.Map.of(
+                    Map.of(
                         "ok",
                         r.ok,
                         "problems",
@@ -246,17 +252,16 @@ final class VerifyCommand implements Callable<Integer> {
     Long time = to == null ? null : new TimeParser(Clock.systemUTC()).parse(to).epochMillis();
     try (ObjectStore store = RestoreCommand.openStore(config);
         ScratchDir scratch = ScratchDir.of(null, "rewind-restore-test-");
-        org.apache.hadoop.hbase.client.Connection connection =
-            hbase.given() ? hbase.connect() : null) {
+        Connection connection = hbase.given() ? hbase.connect() : null) {
       RestoreTester tester = new RestoreTester(store, config, connection, scratch.path());
       long round = 0;
       while (true) {
         long testSeed = seed != null ? seed + round : System.nanoTime();
         RestoreTester.Request request =
             new RestoreTester.Request(
-                tables, time, sample, new java.util.HashSet<>(noOracleTables), !noOracle, testSeed);
-        io.rewind.store.verify.RestoreTestRecord record;
-        io.rewind.client.store.StoreRequests before = store.requests();
+                tables, time, sample, new HashSet<>(noOracleTables), !noOracle, testSeed);
+        RestoreTestRecord record;
+        StoreRequests before = store.requests();
         try (Audited audit =
             Audited.begin(
                 config,
@@ -271,7 +276,7 @@ final class VerifyCommand implements Callable<Integer> {
               audit.run(
                   () -> tester.run(request),
                   r ->
-                      java.util.Map.of(
+                      Map.of(
                           "ok",
                           r.ok,
                           "time",
@@ -312,7 +317,7 @@ final class VerifyCommand implements Callable<Integer> {
     }
   }
 
-  static void printTest(PrintWriter w, io.rewind.store.verify.RestoreTestRecord r) {
+  static void printTest(PrintWriter w, RestoreTestRecord r) {
     w.printf(
         "restore test %s at %s: %s%n", r.id, r.startedAtIso, r.ok ? "OK" : "FAILED: " + r.error);
     w.printf(

@@ -3,9 +3,12 @@ package io.rewind.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rewind.client.base.BaseImageManifest;
 import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.TableBases;
+import io.rewind.client.store.Json;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoredObject;
@@ -20,12 +23,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.hadoop.hbase.client.Admin;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -75,7 +82,7 @@ class BaseImageOracleTest {
 
     // No compaction, so the second base finds the first's HFiles unchanged (dedup is asserted
     // below).
-    try (org.apache.hadoop.hbase.client.Admin admin = hbase.connection().getAdmin()) {
+    try (Admin admin = hbase.connection().getAdmin()) {
       admin.compactionSwitch(false, List.of());
     }
     workload = new HBaseWorkload(hbase.connection(), "pre", SEED);
@@ -167,11 +174,10 @@ class BaseImageOracleTest {
     CliRun.Result r =
         CliRun.run("status", "--json", "-b", stack.bootstrapServers(), "--store", stack.storeUri());
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode tables =
-        new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out).get("tables");
+    JsonNode tables = new ObjectMapper().readTree(r.out).get("tables");
     Map<String, TableBases> bases = new BaseImageStore(store).all();
     assertThat(tables).hasSize(workload.tableNames().size());
-    for (com.fasterxml.jackson.databind.JsonNode t : tables) {
+    for (JsonNode t : tables) {
       TableBases tb = bases.get(t.get("table").asText());
       assertThat(t.get("earliestRestorable").asLong()).isEqualTo(tb.earliest().getAsLong());
       assertThat(t.get("basis").asText()).contains("oldest base " + tb.all().get(0).id);
@@ -209,7 +215,7 @@ class BaseImageOracleTest {
             yarn().confDir().toString(),
             "--json");
     assertThat(r.exit).as("restore to %s: %s", TimeParser.format(p.time()), r.err).isZero();
-    var json = io.rewind.client.store.Json.MAPPER.readTree(r.out);
+    var json = Json.MAPPER.readTree(r.out);
     assertThat(json.get("restoreEngine").asText()).isEqualTo("mapreduce");
     assertThat(json.get("bases")).as("restored from bases").isNotEmpty();
     assertThat(json.get("editsApplied").asLong()).as("and the stream on top").isPositive();
@@ -281,10 +287,9 @@ class BaseImageOracleTest {
         .contains("outside the restorable range ");
     // The range now starts at the kept base's completion, or later where the first edit retention
     // kept is later still.
-    java.util.regex.Matcher start =
-        java.util.regex.Pattern.compile("outside the restorable range (\\S+) ").matcher(tooOld.err);
+    Matcher start = Pattern.compile("outside the restorable range (\\S+) ").matcher(tooOld.err);
     assertThat(start.find()).as(tooOld.err).isTrue();
-    assertThat(java.time.Instant.parse(start.group(1)).toEpochMilli())
+    assertThat(Instant.parse(start.group(1)).toEpochMilli())
         .as(tooOld.err)
         .isGreaterThanOrEqualTo(baseCompletions.get(1));
   }
@@ -313,7 +318,7 @@ class BaseImageOracleTest {
                 "100000000",
                 "--json"));
     assertThat(r.exit).as(r.err).isZero();
-    var report = io.rewind.client.store.Json.MAPPER.readTree(r.out);
+    var report = Json.MAPPER.readTree(r.out);
     assertThat(report.get("copyEngine").asText()).isEqualTo("mapreduce");
     assertThat(report.get("filesCopied").asLong())
         .as("the new HFiles, copied by the job's tasks")

@@ -2,6 +2,7 @@ package io.rewind.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.client.store.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,7 +31,7 @@ public final class CliRun {
   }
 
   /** The JSON a command printed, once it exited 0. */
-  public static com.fasterxml.jackson.databind.JsonNode json(String... args) throws Exception {
+  public static JsonNode json(String... args) throws Exception {
     return Json.MAPPER.readTree(succeed(args));
   }
 

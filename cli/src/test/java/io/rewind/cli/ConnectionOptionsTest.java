@@ -6,6 +6,7 @@ import io.rewind.client.config.RewindConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,9 +62,7 @@ class ConnectionOptionsTest {
     assertThat(config.storeUri()).isEqualTo("file:///tmp/demo-store");
     assertThat(config.get("fs.s3a.secret.key")).isEqualTo("s3cr3t");
     assertThat(Files.getPosixFilePermissions(file))
-        .containsExactlyInAnyOrder(
-            java.nio.file.attribute.PosixFilePermission.OWNER_READ,
-            java.nio.file.attribute.PosixFilePermission.OWNER_WRITE);
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
   }
 
   @Test

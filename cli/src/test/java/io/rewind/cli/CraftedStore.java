@@ -5,6 +5,7 @@ import io.rewind.archiver.SegmentCommitter;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.kafka.RecordHeaders;
+import io.rewind.client.segment.SegmentKey;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.schemas.Cell;
@@ -22,6 +23,7 @@ import io.rewind.store.segment.SegmentWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -80,7 +82,7 @@ final class CraftedStore {
             .serdes()
             .serializer(WalEdit.class);
     String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
-    List<Manifest> manifests = new java.util.ArrayList<>();
+    List<Manifest> manifests = new ArrayList<>();
     long last = FIRST_WRITE;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       for (int p = 0; p < partitions; p++) {
@@ -160,11 +162,7 @@ final class CraftedStore {
    * encrypted), committed at time 1; the descriptor and a checkpoint at the last write time.
    */
   static CraftedStore chains(
-      Path dir,
-      int partitions,
-      int segments,
-      int rowsPerSegment,
-      IntFunction<io.rewind.client.segment.SegmentKey> keyOf)
+      Path dir, int partitions, int segments, int rowsPerSegment, IntFunction<SegmentKey> keyOf)
       throws Exception {
     String uri = dir.toUri().toString();
     Serializer<WalEdit> serializer =
@@ -172,7 +170,7 @@ final class CraftedStore {
             .serdes()
             .serializer(WalEdit.class);
     String schema = SchemaHistory.schemaId(WalEdit.getClassSchema());
-    List<Manifest> manifests = new java.util.ArrayList<>();
+    List<Manifest> manifests = new ArrayList<>();
     long last = FIRST_WRITE;
     try (ObjectStore store = ObjectStore.open(uri, Map.of())) {
       for (int s = 0; s < segments; s++) {

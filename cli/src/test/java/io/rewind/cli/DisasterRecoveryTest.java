@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.awaitility.Awaitility;
@@ -132,9 +133,7 @@ class DisasterRecoveryTest {
         // The bulk-load path into other tables of the same fresh cluster reads exactly like the put
         // path.
         String map =
-            tables.stream()
-                .map(s -> s + "=bulk:" + qualifier(s))
-                .collect(java.util.stream.Collectors.joining(","));
+            tables.stream().map(s -> s + "=bulk:" + qualifier(s)).collect(Collectors.joining(","));
         CliRun.Result bulk =
             CliRun.run(
                 "restore",

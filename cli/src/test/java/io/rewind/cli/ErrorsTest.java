@@ -15,6 +15,8 @@ import io.rewind.client.lease.Leases;
 import io.rewind.client.store.ObjectStore;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
@@ -110,8 +112,7 @@ class ErrorsTest {
   @Test
   void aFailureExitsWith1() throws Exception {
     CraftedStore store = CraftedStore.write(dir.resolve("store"), 1, 5);
-    java.nio.file.Files.delete(
-        Path.of(java.net.URI.create(store.uri)).resolve(store.manifests.get(0).segmentPath));
+    Files.delete(Path.of(URI.create(store.uri)).resolve(store.manifests.get(0).segmentPath));
 
     Result r =
         run("restore", "--store", store.uri, "--latest", "--out", dir.resolve("out").toString());

@@ -238,7 +238,7 @@ class HBaseOracleTest {
 
     CliRun.Result again = restore(last.time(), ns, "--force", "--json");
     assertThat(again.exit).as(again.err).isZero();
-    assertThat(io.rewind.client.store.Json.MAPPER.readTree(again.out).get("editsApplied").asLong())
+    assertThat(Json.MAPPER.readTree(again.out).get("editsApplied").asLong())
         .as("--force restored again into the tables that held cells")
         .isPositive();
     List<List<DumpCell>> after = new ArrayList<>();

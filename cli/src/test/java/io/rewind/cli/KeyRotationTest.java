@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.client.segment.KeyRing;
 import io.rewind.client.segment.SegmentKey;
 import io.rewind.client.store.Json;
+import io.rewind.store.dump.CellDump;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -28,8 +30,8 @@ class KeyRotationTest {
   void rotateKeepRestoringAndRetireTheOldKeyOnlyWhenVerifyShowsNothingNeedsIt() throws Exception {
     byte[] m1 = new byte[32];
     byte[] m2 = new byte[32];
-    java.util.Arrays.fill(m1, (byte) 1);
-    java.util.Arrays.fill(m2, (byte) 2);
+    Arrays.fill(m1, (byte) 1);
+    Arrays.fill(m2, (byte) 2);
     SegmentKey k1 = SegmentKey.of("k1", m1);
     SegmentKey k2 = SegmentKey.of("k2", m2);
     CraftedStore crafted =
@@ -99,7 +101,7 @@ class KeyRotationTest {
         "--verify",
         "--set",
         keyring(newOnly));
-    String dump = io.rewind.store.dump.CellDump.fileName(CraftedStore.TABLE);
+    String dump = CellDump.fileName(CraftedStore.TABLE);
     assertThat(Files.readAllLines(after.resolve(dump)))
         .isEqualTo(Files.readAllLines(before.resolve(dump)));
   }

@@ -9,6 +9,7 @@ import io.rewind.stack.EmbeddedStack;
 import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.store.catalog.CheckpointFile;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The oracle tests' backup: the embedded stack with HBase, the checkpoint app, one archiver and the
@@ -33,17 +34,14 @@ final class OraclePipeline implements AutoCloseable {
 
   static OraclePipeline start(int partitions, int regionServers, String archiverId)
       throws Exception {
-    return start(partitions, regionServers, archiverId, java.util.Map.of());
+    return start(partitions, regionServers, archiverId, Map.of());
   }
 
   /**
    * @param hbaseSettings region server settings over the mini cluster's own
    */
   static OraclePipeline start(
-      int partitions,
-      int regionServers,
-      String archiverId,
-      java.util.Map<String, String> hbaseSettings)
+      int partitions, int regionServers, String archiverId, Map<String, String> hbaseSettings)
       throws Exception {
     EmbeddedStack.Builder builder =
         EmbeddedStack.builder()

@@ -3,7 +3,9 @@ package io.rewind.cli;
 import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun.Result;
+import io.rewind.client.store.Json;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.store.catalog.CheckpointFile;
@@ -76,14 +78,12 @@ class RestoreCommandTest {
     Result latest = run("restore", "--store", store, "--latest", "--dry-run", "--json");
 
     assertThat(noZone.exit).as(noZone.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report =
-        io.rewind.client.store.Json.MAPPER.readTree(noZone.out);
+    JsonNode report = Json.MAPPER.readTree(noZone.out);
     assertThat(report.get("timeIso").asText()).isEqualTo("2026-11-18T11:06:45Z");
     assertThat(report.get("timeInterpretation").asText())
         .isEqualTo("ISO-8601 without a zone, read as UTC");
     assertThat(latest.exit).as(latest.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode toCheckpoint =
-        io.rewind.client.store.Json.MAPPER.readTree(latest.out);
+    JsonNode toCheckpoint = Json.MAPPER.readTree(latest.out);
     assertThat(toCheckpoint.get("time").asLong())
         .isEqualTo(1_795_000_010_000L)
         .isEqualTo(toCheckpoint.get("checkpoint").asLong());
@@ -99,8 +99,7 @@ class RestoreCommandTest {
     Result r = run("restore", "--store", store, "--to", "-2h", "--dry-run", "--json");
 
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report =
-        io.rewind.client.store.Json.MAPPER.readTree(r.out);
+    JsonNode report = Json.MAPPER.readTree(r.out);
     assertThat(report.get("time").asLong())
         .isBetween(now - 2 * 3_600_000L, System.currentTimeMillis() - 2 * 3_600_000L);
     assertThat(report.get("timeInterpretation").asText()).startsWith("relative: -2h before ");

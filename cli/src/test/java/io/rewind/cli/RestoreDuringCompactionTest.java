@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,8 +118,7 @@ class RestoreDuringCompactionTest {
   }
 
   private Map<String, String> restore(
-      ObjectStore store, long time, Path out, java.util.function.UnaryOperator<RestoreTarget> wrap)
-      throws Exception {
+      ObjectStore store, long time, Path out, UnaryOperator<RestoreTarget> wrap) throws Exception {
     return restore(store, time, out, wrap, new RestoreReport[1]);
   }
 
@@ -129,7 +129,7 @@ class RestoreDuringCompactionTest {
       ObjectStore store,
       long time,
       Path out,
-      java.util.function.UnaryOperator<RestoreTarget> wrap,
+      UnaryOperator<RestoreTarget> wrap,
       RestoreReport[] report)
       throws Exception {
     Restore restore = new Restore(store, clients.serdes(), clients.topics().edits());

@@ -3,13 +3,20 @@ package io.rewind.cli;
 import static io.rewind.cli.CliRun.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun.Result;
+import io.rewind.client.store.Json;
 import io.rewind.client.store.Manifest;
+import io.rewind.client.store.ObjectStore;
 import io.rewind.stack.LoopbackPorts;
+import io.rewind.store.dump.CellDump;
+import io.rewind.store.segment.SegmentReader;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,12 +56,9 @@ class RestoreErrorsTest {
     CraftedStore mixed =
         CraftedStore.write(dir.resolve("mixed"), 3, 20, -1, p -> p == 1 ? "columnar" : "records");
     CraftedStore columnar = CraftedStore.write(dir.resolve("columnar"), 3, 20, -1, p -> "columnar");
-    try (io.rewind.client.store.ObjectStore store =
-            io.rewind.client.store.ObjectStore.open(mixed.uri, java.util.Map.of());
-        io.rewind.store.segment.SegmentReader first =
-            io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(0));
-        io.rewind.store.segment.SegmentReader second =
-            io.rewind.store.segment.SegmentReader.open(store, mixed.manifests.get(1))) {
+    try (ObjectStore store = ObjectStore.open(mixed.uri, Map.of());
+        SegmentReader first = SegmentReader.open(store, mixed.manifests.get(0));
+        SegmentReader second = SegmentReader.open(store, mixed.manifests.get(1))) {
       assertThat(first.format()).isEqualTo(1);
       assertThat(second.format()).isEqualTo(2);
     }
@@ -80,9 +84,9 @@ class RestoreErrorsTest {
     assertThat(fromMixed.exit).as(fromMixed.err).isZero();
     assertThat(fromColumnar.exit).as(fromColumnar.err).isZero();
     assertThat(fromMixed.out).containsPattern("ns:orders +expected +60 found +60 ok");
-    String dump = io.rewind.store.dump.CellDump.fileName(CraftedStore.TABLE);
-    assertThat(java.nio.file.Files.readAllBytes(dir.resolve("out-mixed").resolve(dump)))
-        .isEqualTo(java.nio.file.Files.readAllBytes(dir.resolve("out-columnar").resolve(dump)));
+    String dump = CellDump.fileName(CraftedStore.TABLE);
+    assertThat(Files.readAllBytes(dir.resolve("out-mixed").resolve(dump)))
+        .isEqualTo(Files.readAllBytes(dir.resolve("out-columnar").resolve(dump)));
   }
 
   @Test
@@ -101,8 +105,7 @@ class RestoreErrorsTest {
             "--json");
 
     assertThat(r.exit).as(r.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode v =
-        io.rewind.client.store.Json.MAPPER.readTree(r.out).get("verification");
+    JsonNode v = Json.MAPPER.readTree(r.out).get("verification");
     assertThat(v.get("ok").asBoolean()).isTrue();
     assertThat(v.get("tables").get("ns:orders").get("found").asLong()).isEqualTo(10);
   }
@@ -129,10 +132,9 @@ class RestoreErrorsTest {
         .contains("1 records of these segments failed validation when archived")
         .contains(segment + " offset 2: missing header rewind.schema");
     assertThat(json.exit).as(json.err).isZero();
-    com.fasterxml.jackson.databind.JsonNode report =
-        io.rewind.client.store.Json.MAPPER.readTree(json.out);
+    JsonNode report = Json.MAPPER.readTree(json.out);
     assertThat(report.get("invalidRecordsArchived").asLong()).isEqualTo(1);
-    com.fasterxml.jackson.databind.JsonNode named = report.get("invalidRecordsNamed");
+    JsonNode named = report.get("invalidRecordsNamed");
     assertThat(named).hasSize(1);
     assertThat(named.get(0).get("segment").asText()).isEqualTo(segment);
     assertThat(named.get(0).get("offset").asLong()).isEqualTo(2);
@@ -229,7 +231,7 @@ class RestoreErrorsTest {
 
     assertThat(r.exit).as(r.err).isEqualTo(Errors.FAILED);
     assertThat(r.err).contains("segment " + m.segmentPath + " is corrupt").contains("SHA-256");
-    try (java.util.stream.Stream<Path> left = Files.list(spill)) {
+    try (Stream<Path> left = Files.list(spill)) {
       assertThat(left).as("the restore's scratch directory is removed").isEmpty();
     }
   }

@@ -8,6 +8,7 @@ import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.hadoop.hbase.ServerName;
 import org.apache.hadoop.hbase.client.Admin;
@@ -46,7 +47,7 @@ class RestorePointDeadServerTest {
     // one and two times this first).
     pipeline =
         OraclePipeline.start(
-            2, 2, "point-archiver", java.util.Map.of("replication.sleep.before.failover", "8000"));
+            2, 2, "point-archiver", Map.of("replication.sleep.before.failover", "8000"));
     stack = pipeline.stack;
     hbase = pipeline.hbase;
     workload = new HBaseWorkload(hbase.connection(), "pt", SEED);

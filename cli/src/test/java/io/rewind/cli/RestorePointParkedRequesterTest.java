@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -283,7 +284,7 @@ class RestorePointParkedRequesterTest {
                       }
                     }
                   }
-                } catch (org.apache.kafka.common.errors.WakeupException stopped) {
+                } catch (WakeupException stopped) {
                   // closing
                 }
               },

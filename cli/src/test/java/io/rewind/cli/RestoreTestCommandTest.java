@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.Manifest;
 import io.rewind.monitoring.AlertRules;
+import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.store.catalog.ManifestStore;
 import io.rewind.store.catalog.TableDescriptorFile;
 import io.rewind.testkit.hbase.HBaseWorkload;
@@ -186,7 +187,7 @@ class RestoreTestCommandTest {
   }
 
   private long checkpoint() throws Exception {
-    return io.rewind.store.catalog.CheckpointFile.read(pipeline.store).orElseThrow().time;
+    return CheckpointFile.read(pipeline.store).orElseThrow().time;
   }
 
   private List<String> testNamespaces() throws Exception {

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -48,8 +49,8 @@ class ShutdownTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"archive", "checkpoint", "compact"})
-  void sigtermStopsTheCommandWithinSecondsAfterItClosedItsWork(
-      String command, @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+  void sigtermStopsTheCommandWithinSecondsAfterItClosedItsWork(String command, @TempDir Path dir)
+      throws Exception {
     RewindConfig config = stack.config();
     List<String> args =
         new ArrayList<>(

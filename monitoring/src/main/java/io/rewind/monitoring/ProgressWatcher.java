@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -146,8 +147,8 @@ final class ProgressWatcher {
   }
 
   /** The newest cluster snapshot read, if one was in the progress window. */
-  java.util.Optional<ClusterSnapshot> newestSnapshot() {
-    return java.util.Optional.ofNullable(newestSnapshot);
+  Optional<ClusterSnapshot> newestSnapshot() {
+    return Optional.ofNullable(newestSnapshot);
   }
 
   List<BulkLoadMarker> bulkLoads() {

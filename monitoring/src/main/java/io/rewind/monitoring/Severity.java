@@ -1,6 +1,7 @@
 package io.rewind.monitoring;
 
 import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
 
 /**
  * How urgent an alert is: a warning needs attention soon, a critical one now (data is or will be
@@ -23,6 +24,6 @@ public enum Severity {
 
   @JsonValue
   public String label() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

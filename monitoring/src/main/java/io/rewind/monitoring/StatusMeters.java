@@ -10,6 +10,7 @@ import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.Topics;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
 
 /**
  * The status as meters, for every long-running process (Prometheus names in brackets): {@code
@@ -127,7 +128,7 @@ public final class StatusMeters implements MeterBinder {
                                 MultiGauge.Row.of(
                                     Tags.of("queue", q.queue(), "holder", q.holder()),
                                     q.walsWaiting()))
-                        .collect(java.util.stream.Collectors.toList()),
+                        .collect(Collectors.toList()),
                 true));
     gauge(
         registry,

@@ -1,10 +1,13 @@
 package io.rewind.monitoring;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +26,7 @@ public final class StatusSampler implements AutoCloseable {
   private final ScheduledExecutorService executor;
   private volatile StatusReport latest;
   private volatile long failures;
-  private final java.util.List<java.util.function.Consumer<StatusReport>> listeners =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final List<Consumer<StatusReport>> listeners = new CopyOnWriteArrayList<>();
 
   public StatusSampler(StatusCollector collector) {
     this.collector = collector;
@@ -68,7 +70,7 @@ public final class StatusSampler implements AutoCloseable {
    * Told about every new report, on the sampler's thread (meters whose series follow the report's
    * rows).
    */
-  public void onSample(java.util.function.Consumer<StatusReport> listener) {
+  public void onSample(Consumer<StatusReport> listener) {
     listeners.add(listener);
   }
 

@@ -1,5 +1,6 @@
 package io.rewind.monitoring;
 
+import io.rewind.store.verify.RestoreTestRecord;
 import java.util.Locale;
 
 /**
@@ -154,7 +155,7 @@ public final class StatusText {
     tables.appendTo(out, "  ");
 
     out.append("\nLAST RESTORE TEST (rewind verify --restore-test)\n");
-    io.rewind.store.verify.RestoreTestRecord t = r.restoreTest();
+    RestoreTestRecord t = r.restoreTest();
     if (t == null) {
       out.append("  none recorded in the store\n");
     } else {

@@ -4,6 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.Topics;
+import io.rewind.client.time.TimeParser;
+import io.rewind.schemas.ClusterSnapshot;
+import io.rewind.schemas.QueueId;
+import io.rewind.schemas.QueueListing;
+import io.rewind.store.verify.RestoreTestRecord;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -230,11 +236,11 @@ class AlertRulesTest {
         .contains("no restore test was ever recorded");
   }
 
-  private static io.rewind.store.verify.RestoreTestRecord restoreTest(long endedAt, boolean ok) {
-    io.rewind.store.verify.RestoreTestRecord r = new io.rewind.store.verify.RestoreTestRecord();
+  private static RestoreTestRecord restoreTest(long endedAt, boolean ok) {
+    RestoreTestRecord r = new RestoreTestRecord();
     r.id = "t1";
     r.endedAt = endedAt;
-    r.endedAtIso = io.rewind.client.time.TimeParser.format(endedAt);
+    r.endedAtIso = TimeParser.format(endedAt);
     r.startedAtIso = r.endedAtIso;
     r.tables = List.of("ns:t");
     r.timeIso = "2026-01-01T00:00:00.000Z";
@@ -291,8 +297,8 @@ class AlertRulesTest {
 
   @Test
   void theBacklogComesFromTheNewestSnapshotCountingEveryWalOfAClaimedQueue() {
-    io.rewind.schemas.ClusterSnapshot s =
-        io.rewind.schemas.ClusterSnapshot.newBuilder()
+    ClusterSnapshot s =
+        ClusterSnapshot.newBuilder()
             .setReadTime(Facts.NOW - 300)
             .setMarginMs(500)
             .setQueues(
@@ -312,11 +318,9 @@ class AlertRulesTest {
     assertThat(b.snapshotAgeMs()).isEqualTo(300);
   }
 
-  private static io.rewind.schemas.QueueListing listing(
-      String server, String holder, int wals, long oldest) {
-    return io.rewind.schemas.QueueListing.newBuilder()
-        .setQueue(
-            io.rewind.schemas.QueueId.newBuilder().setServer(server).setWalGroup("wg").build())
+  private static QueueListing listing(String server, String holder, int wals, long oldest) {
+    return QueueListing.newBuilder()
+        .setQueue(QueueId.newBuilder().setServer(server).setWalGroup("wg").build())
         .setHolder(holder)
         .setOldestWalStart(oldest)
         .setBound(oldest - 500)
@@ -326,7 +330,7 @@ class AlertRulesTest {
 
   /** The worst queue holds {@code waiting} closed WALs; {@code behind} queues hold that many. */
   private static WalBacklog backlog(int waiting, int behind) {
-    List<WalBacklog.Queue> queues = new java.util.ArrayList<>();
+    List<WalBacklog.Queue> queues = new ArrayList<>();
     for (int i = 0; i < behind; i++) {
       queues.add(
           new WalBacklog.Queue(

@@ -1,5 +1,7 @@
 package io.rewind.monitoring;
 
+import io.rewind.client.time.TimeParser;
+import io.rewind.store.verify.RestoreTestRecord;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +20,7 @@ final class Facts {
   final List<BulkLoadMarker> bulkLoads = new ArrayList<>();
   WalBacklog walBacklog;
   final List<TableRange> tables = new ArrayList<>();
-  io.rewind.store.verify.RestoreTestRecord restoreTest;
+  RestoreTestRecord restoreTest;
 
   Facts() {
     for (String t :
@@ -69,15 +71,7 @@ final class Facts {
 
   static CheckpointState checkpoint(long time, String heldBy, String rule, boolean decreased) {
     return new CheckpointState(
-        time,
-        io.rewind.client.time.TimeParser.format(time),
-        NOW,
-        NOW - time,
-        heldBy,
-        rule,
-        1,
-        decreased,
-        "kafka");
+        time, TimeParser.format(time), NOW, NOW - time, heldBy, rule, 1, decreased, "kafka");
   }
 
   /**
@@ -122,7 +116,7 @@ final class Facts {
   StatusReport report() {
     return new StatusReport(
         NOW,
-        io.rewind.client.time.TimeParser.format(NOW),
+        TimeParser.format(NOW),
         "127.0.0.1:9092",
         "file:///tmp/store",
         topics,

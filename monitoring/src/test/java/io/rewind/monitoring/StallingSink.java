@@ -3,6 +3,7 @@ package io.rewind.monitoring;
 import io.rewind.producer.EditSink;
 import io.rewind.producer.ListedQueue;
 import io.rewind.producer.WalEntry;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.MarkerSource;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.TableDescriptor;
@@ -75,7 +76,7 @@ final class StallingSink implements EditSink {
   }
 
   @Override
-  public void publishBulkLoad(io.rewind.schemas.BulkLoad load) {
+  public void publishBulkLoad(BulkLoad load) {
     delegate.publishBulkLoad(load);
   }
 

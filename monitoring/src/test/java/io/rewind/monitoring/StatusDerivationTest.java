@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.client.store.Manifest;
 import io.rewind.store.catalog.ManifestStore;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -22,7 +23,7 @@ class StatusDerivationTest {
   private static final long NOW = 1_800_000_000_000L;
 
   private static TopicDescription topic(String name, int partitions) {
-    List<TopicPartitionInfo> infos = new java.util.ArrayList<>();
+    List<TopicPartitionInfo> infos = new ArrayList<>();
     for (int p = 0; p < partitions; p++) {
       infos.add(new TopicPartitionInfo(p, BROKER, List.of(BROKER), List.of(BROKER)));
     }

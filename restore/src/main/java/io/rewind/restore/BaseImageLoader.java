@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -66,8 +67,7 @@ public final class BaseImageLoader {
    * Loads the files of the families {@code loadsFamily} accepts (a family dropped since the base,
    * or added again after it, is not loaded: see {@link TableTimeline}); returns the HFiles loaded.
    */
-  public int load(
-      String table, BaseImageManifest base, java.util.function.Predicate<String> loadsFamily)
+  public int load(String table, BaseImageManifest base, Predicate<String> loadsFamily)
       throws IOException {
     TableName target = TableName.valueOf(mapping.target(table));
     Configuration conf = connection.getConfiguration();

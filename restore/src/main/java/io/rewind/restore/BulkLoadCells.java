@@ -6,6 +6,7 @@ import io.rewind.client.hbase.CellTypes;
 import io.rewind.client.kafka.EditKey;
 import io.rewind.client.segment.KeyRing;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.client.time.TimeParser;
 import io.rewind.schemas.CellType;
 import io.rewind.schemas.QueueId;
 import io.rewind.schemas.WalEdit;
@@ -97,7 +98,7 @@ public final class BulkLoadCells {
         staged,
         load.toString(),
         "the load's cells cannot be restored: restore to a time before it ("
-            + io.rewind.client.time.TimeParser.format(load.writeTime)
+            + TimeParser.format(load.writeTime)
             + "), or take a base of "
             + load.table
             + " (rewind base) and restore to a time after the base");

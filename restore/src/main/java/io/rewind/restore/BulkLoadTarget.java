@@ -1,7 +1,9 @@
 package io.rewind.restore;
 
+import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -119,7 +121,7 @@ public final class BulkLoadTarget implements RestoreTarget {
     writing.setInt(COMPLETE_FILE_FIRST_DELAY_MS, 10);
     FileSystem fs = FileSystem.newInstance(staging.toUri(), writing);
     if (conf.get("hbase.rootdir") != null) {
-      java.net.URI cluster = CommonFSUtils.getRootDirFileSystem(conf).getUri();
+      URI cluster = CommonFSUtils.getRootDirFileSystem(conf).getUri();
       if (!cluster.equals(fs.getUri())) {
         LOG.info(
             "bulk-load staging on {}, the cluster's files on {}: the region servers copy every HFile"
@@ -238,7 +240,7 @@ public final class BulkLoadTarget implements RestoreTarget {
   }
 
   private void count(String table, List<RestoredRow> rows) {
-    Map<String, io.rewind.schemas.FamilyDescriptor> families = tables.families(table);
+    Map<String, FamilyDescriptor> families = tables.families(table);
     long cells = 0;
     for (RestoredRow row : rows) {
       cells += HBaseTarget.readableCells(row.visibleCells(), families);

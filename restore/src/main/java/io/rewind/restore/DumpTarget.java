@@ -1,6 +1,7 @@
 package io.rewind.restore;
 
 import io.rewind.client.time.TimeParser;
+import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.store.dump.CellDump;
 import io.rewind.store.dump.DumpCell;
 import java.io.BufferedOutputStream;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +22,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,7 +61,7 @@ public final class DumpTarget implements RestoreTarget {
   /**
    * Per table, its families' settings at T: a dump lists what an all-versions read at T returns.
    */
-  private volatile Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> families = Map.of();
+  private volatile Map<String, Map<String, FamilyDescriptor>> families = Map.of();
 
   public DumpTarget(Path directory, long time, Collection<String> expectedTables)
       throws IOException {
@@ -74,8 +77,7 @@ public final class DumpTarget implements RestoreTarget {
    */
   @Override
   public void tablesAt(Map<String, TableTimeline.TableAtTime> tablesAt) {
-    Map<String, Map<String, io.rewind.schemas.FamilyDescriptor>> byTable =
-        new java.util.HashMap<>();
+    Map<String, Map<String, FamilyDescriptor>> byTable = new HashMap<>();
     tablesAt.forEach((t, a) -> byTable.put(t, a.familySettings()));
     this.families = byTable;
   }
@@ -212,7 +214,7 @@ public final class DumpTarget implements RestoreTarget {
     for (String table : tables) {
       Path file = fileOf(table);
       if (Files.exists(file)) {
-        try (java.util.stream.Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
           found.put(table, lines.skip(1).count());
         }
       }

@@ -4,6 +4,8 @@ import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
 import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,7 +21,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +140,7 @@ public final class HBaseTarget implements RestoreTarget {
     try (Admin admin = connection.getAdmin()) {
       for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
         Map<String, FamilyDescriptor> settings = new TreeMap<>();
-        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f :
+        for (ColumnFamilyDescriptor f :
             admin.getDescriptor(TableName.valueOf(e.getValue())).getColumnFamilies()) {
           settings.put(
               f.getNameAsString(),
@@ -157,7 +164,7 @@ public final class HBaseTarget implements RestoreTarget {
   public static long readableCells(List<DumpCell> visible, Map<String, FamilyDescriptor> families) {
     List<DumpCell> sorted = visible;
     if (visible.size() > 1 && !families.isEmpty()) {
-      sorted = new java.util.ArrayList<>(visible);
+      sorted = new ArrayList<>(visible);
       sorted.sort(DumpCell.ORDER);
     }
     return ReadableCells.of(sorted, families, System.currentTimeMillis()).size();
@@ -169,12 +176,9 @@ public final class HBaseTarget implements RestoreTarget {
     Map<String, Long> found = new TreeMap<>();
     for (Map.Entry<String, String> e : mapping.targets().entrySet()) {
       long cells = 0;
-      try (org.apache.hadoop.hbase.client.Table t =
-              connection.getTable(TableName.valueOf(e.getValue()));
-          org.apache.hadoop.hbase.client.ResultScanner scanner =
-              t.getScanner(
-                  new org.apache.hadoop.hbase.client.Scan().readAllVersions().setCaching(1000))) {
-        for (org.apache.hadoop.hbase.client.Result r : scanner) {
+      try (Table t = connection.getTable(TableName.valueOf(e.getValue()));
+          ResultScanner scanner = t.getScanner(new Scan().readAllVersions().setCaching(1000))) {
+        for (Result r : scanner) {
           cells += r.size();
         }
       }
@@ -209,8 +213,7 @@ public final class HBaseTarget implements RestoreTarget {
       pending.acquire();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(
-          "restore interrupted while waiting to write into HBase");
+      throw new InterruptedIOException("restore interrupted while waiting to write into HBase");
     }
     try {
       writes.add(
@@ -252,7 +255,7 @@ public final class HBaseTarget implements RestoreTarget {
         w.get();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("restore interrupted while writing into HBase");
+        throw new InterruptedIOException("restore interrupted while writing into HBase");
       } catch (ExecutionException e) {
         failure = failure == null ? asIOException(e.getCause()) : failure;
       }

@@ -9,10 +9,13 @@ import io.rewind.store.segment.MissingSegmentException;
 import io.rewind.store.segment.SegmentReader;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,9 +58,9 @@ final class PartitionReplayer {
    * Runs of bulk-loaded cells routed to this partition, and the file each range of their offsets
    * comes from.
    */
-  private List<java.nio.file.Path> bulkRuns = List.of();
+  private List<Path> bulkRuns = List.of();
 
-  private java.util.NavigableMap<Long, String> bulkFiles = new java.util.TreeMap<>();
+  private NavigableMap<Long, String> bulkFiles = new TreeMap<>();
 
   /**
    * Commit keys of the bulk loads the restore replays: a bulk-load record of the stream in range
@@ -113,8 +116,8 @@ final class PartitionReplayer {
    * @param planned commit keys of every bulk load the restore replays
    */
   PartitionReplayer withBulkLoads(
-      List<java.nio.file.Path> runs,
-      java.util.NavigableMap<Long, String> files,
+      List<Path> runs,
+      NavigableMap<Long, String> files,
       Set<String> planned,
       Deserializer<BulkLoad> decoder) {
     this.bulkRuns = runs;

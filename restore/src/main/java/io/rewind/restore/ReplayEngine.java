@@ -1,10 +1,12 @@
 package io.rewind.restore;
 
+import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.segment.KeyRing;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.hadoop.hbase.client.Connection;
 
 /**
  * Replays a planned restore somewhere other than in this process: the MapReduce job of {@code
@@ -29,7 +31,7 @@ public interface ReplayEngine {
     /** The engine's name in reports, known before it is made (a dry run makes none). */
     String name();
 
-    ReplayEngine create(org.apache.hadoop.hbase.client.Connection connection) throws IOException;
+    ReplayEngine create(Connection connection) throws IOException;
   }
 
   /**
@@ -53,7 +55,7 @@ public interface ReplayEngine {
       KeyRing keys,
       long records,
       long bytes,
-      List<io.rewind.client.base.BulkLoadManifest> bulkLoads,
+      List<BulkLoadManifest> bulkLoads,
       Set<String> bulkLoadsPlanned,
       HBaseTarget target) {}
 

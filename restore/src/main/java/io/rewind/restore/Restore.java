@@ -5,6 +5,7 @@ import io.rewind.client.base.BaseImageStore;
 import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.base.BulkLoadStore;
 import io.rewind.client.base.TableBases;
+import io.rewind.client.config.RewindConfig;
 import io.rewind.client.lease.LeaseEntry;
 import io.rewind.client.lease.LeaseResources;
 import io.rewind.client.lease.LeaseSettings;
@@ -28,9 +29,16 @@ import io.rewind.store.io.Futures;
 import io.rewind.store.lease.PinHandle;
 import io.rewind.store.lease.Pins;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -38,6 +46,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +89,7 @@ public final class Restore {
         RestoreProgress.none(),
         null,
         SortSettings.defaults(),
-        LeaseSettings.from(io.rewind.client.config.RewindConfig.of(Map.of())),
+        LeaseSettings.from(RewindConfig.of(Map.of())),
         null,
         null,
         new TablesAtMemo());
@@ -279,7 +289,7 @@ public final class Restore {
    * one without from the first archived edit.
    */
   public RestorableRange range(
-      ArchiveCatalog catalog, java.util.Collection<String> tables, Map<String, TableBases> bases)
+      ArchiveCatalog catalog, Collection<String> tables, Map<String, TableBases> bases)
       throws IOException {
     return range(checkpoint(), catalog, tables, bases);
   }
@@ -302,11 +312,11 @@ public final class Restore {
   private RestorableRange range(
       CheckpointFile.Stored checkpoint,
       ArchiveCatalog catalog,
-      java.util.Collection<String> tables,
+      Collection<String> tables,
       Map<String, TableBases> bases)
       throws IOException {
     Set<String> restored = new TreeSet<>(tables.isEmpty() ? knownTables(catalog, bases) : tables);
-    java.util.OptionalLong streamStart = catalog.minWriteTime();
+    OptionalLong streamStart = catalog.minWriteTime();
     Long earliest = null;
     String reason = null;
     boolean needsStream = false;
@@ -383,13 +393,12 @@ public final class Restore {
    * Waits until no retention or base delete holds the lease of a table restored (or of any table
    * when all are).
    */
-  private void awaitBaseDeletions(java.util.Collection<String> tables) throws IOException {
+  private void awaitBaseDeletions(Collection<String> tables) throws IOException {
     Leases leases = new Leases(store, leaseSettings, System::currentTimeMillis);
     Set<String> resources = new TreeSet<>();
     tables.forEach(t -> resources.add(LeaseResources.table(t)));
     long deadline =
-        System.nanoTime()
-            + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(2 * leaseSettings.durationMs());
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2 * leaseSettings.durationMs());
     while (true) {
       List<LeaseEntry> deleting = new ArrayList<>();
       for (LeaseEntry e : leases.live()) {
@@ -408,9 +417,7 @@ public final class Restore {
       if (System.nanoTime() - deadline >= 0) {
         throw new IOException(
             "bases are being deleted on the tables restored ("
-                + deleting.stream()
-                    .map(LeaseEntry::describe)
-                    .collect(java.util.stream.Collectors.joining("; "))
+                + deleting.stream().map(LeaseEntry::describe).collect(Collectors.joining("; "))
                 + ") for longer than "
                 + 2 * leaseSettings.durationMs()
                 + " ms: run the restore again once they are done");
@@ -420,7 +427,7 @@ public final class Restore {
         Thread.sleep(Math.min(1000, leaseSettings.pollMs()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while waiting for a base deletion");
+        throw new InterruptedIOException("interrupted while waiting for a base deletion");
       }
     }
   }
@@ -449,13 +456,12 @@ public final class Restore {
           }
         });
     Map<String, BaseImageManifest> serving = new TreeMap<>();
-    Map<String, Long> replayAfter = new java.util.HashMap<>();
+    Map<String, Long> replayAfter = new HashMap<>();
     for (String t : restored) {
       at.get(t).base().ifPresent(base -> serving.put(t, base));
       replayAfter.put(t, at.get(t).replayAfter());
     }
-    long floor =
-        restored.isEmpty() ? Long.MIN_VALUE : java.util.Collections.min(replayAfter.values());
+    long floor = restored.isEmpty() ? Long.MIN_VALUE : Collections.min(replayAfter.values());
     RestorePlan plan =
         RestorePlanner.plan(
             catalog.overlappingWriteTimes(floor, options.time()), options.time(), floor);
@@ -521,7 +527,7 @@ public final class Restore {
         tables.isEmpty() ? plan.tables() : tables);
     if (options.dryRun()) {
       // A table that did not exist at T replays nothing.
-      Map<String, Long> counted = new java.util.HashMap<>(replayAfter);
+      Map<String, Long> counted = new HashMap<>(replayAfter);
       absent.keySet().forEach(t -> counted.put(t, Long.MAX_VALUE));
       PlannedEdits.Count edits =
           new PlannedEdits(options.time(), tables, counted)
@@ -537,7 +543,7 @@ public final class Restore {
       return report.build();
     }
     if (pin != null) {
-      Map<Integer, Long> firstOffsets = new java.util.TreeMap<>();
+      Map<Integer, Long> firstOffsets = new TreeMap<>();
       plan.stepsByPartition()
           .forEach(
               (p, steps) ->
@@ -597,7 +603,7 @@ public final class Restore {
       }
       Futures.awaitAll(loads);
       if (engine != null) {
-        Set<String> planned = new java.util.HashSet<>();
+        Set<String> planned = new HashSet<>();
         bulkLoads.forEach(l -> planned.add(BulkLoadStore.commitKey(l)));
         ReplayEngine.Replayed replayed =
             engine.replay(
@@ -628,11 +634,10 @@ public final class Restore {
         return report.build();
       }
       BulkLoadRuns.Written bulk =
-          new BulkLoadRuns(store, keys, spill, org.apache.hadoop.hbase.HBaseConfiguration.create())
-              .write(bulkLoads, at);
+          new BulkLoadRuns(store, keys, spill, HBaseConfiguration.create()).write(bulkLoads, at);
       report.bulkLoadFiles = bulk.fileCount;
       report.bulkLoadCells = bulk.cells;
-      Set<String> planned = new java.util.HashSet<>();
+      Set<String> planned = new HashSet<>();
       bulkLoads.forEach(l -> planned.add(BulkLoadStore.commitKey(l)));
       Map<Integer, List<RestorePlan.Step>> partitions = new TreeMap<>(plan.stepsByPartition());
       bulk.runs.keySet().forEach(p -> partitions.putIfAbsent(p, List.of()));
@@ -754,7 +759,7 @@ public final class Restore {
 
   /** The archived descriptor of every table the store knows ({@code tables/}), by table name. */
   public Map<String, TableDescriptor> descriptors() throws IOException {
-    Map<String, TableDescriptor> byTable = new java.util.TreeMap<>();
+    Map<String, TableDescriptor> byTable = new TreeMap<>();
     for (TableDescriptor d : TableDescriptorFile.readAll(store)) {
       byTable.put(d.getTable(), d);
     }
@@ -767,14 +772,14 @@ public final class Restore {
    * created after it) is refused, naming when; unasked, it is returned with {@code exists()} false.
    * Reads per table one listing of its versions and the few {@link TableTimeline#needed} names.
    */
-  public Map<String, TableTimeline.TableAtTime> tablesAt(
-      long time, java.util.Collection<String> requested) throws IOException {
+  public Map<String, TableTimeline.TableAtTime> tablesAt(long time, Collection<String> requested)
+      throws IOException {
     return tablesAt(time, requested, catalog(), bases());
   }
 
   private Map<String, TableTimeline.TableAtTime> tablesAt(
       long time,
-      java.util.Collection<String> requested,
+      Collection<String> requested,
       ArchiveCatalog catalog,
       Map<String, TableBases> bases)
       throws IOException {
@@ -816,8 +821,7 @@ public final class Restore {
     Map<String, TableTimeline.TableAtTime> at = new TreeMap<>();
     for (String t : tables) {
       TableBases b = bases.get(t);
-      java.util.Optional<BaseImageManifest> base =
-          b == null ? java.util.Optional.empty() : b.servingAt(time);
+      Optional<BaseImageManifest> base = b == null ? Optional.empty() : b.servingAt(time);
       List<TableDescriptor> versions = new ArrayList<>();
       for (TableHistory.Entry e : TableTimeline.needed(history.list(t), time)) {
         history
@@ -849,7 +853,7 @@ public final class Restore {
    */
   public static Map<String, TableDescriptor> descriptors(
       Map<String, TableTimeline.TableAtTime> tablesAt) {
-    Map<String, TableDescriptor> byTable = new java.util.TreeMap<>();
+    Map<String, TableDescriptor> byTable = new TreeMap<>();
     tablesAt.forEach(
         (t, a) -> {
           if (a.exists() && a.descriptor() != null) {
@@ -890,7 +894,7 @@ public final class Restore {
    * Refuses tables the store has no backup of, naming those it has; call before preparing a target
    * ({@link #run} checks again).
    */
-  public void checkTablesKnown(java.util.Collection<String> requested, ArchiveCatalog catalog)
+  public void checkTablesKnown(Collection<String> requested, ArchiveCatalog catalog)
       throws IOException {
     if (requested.isEmpty()) {
       return;

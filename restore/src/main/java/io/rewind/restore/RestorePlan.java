@@ -3,8 +3,10 @@ package io.rewind.restore;
 import io.rewind.client.store.Manifest;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 /**
  * What a restore to T reads: per partition, the manifests whose segments can hold edits at or
@@ -75,7 +77,7 @@ public final class RestorePlan {
   public Long firstWriteTime() {
     return steps()
         .map(s -> s.manifest().minWriteTime)
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .min(Long::compare)
         .orElse(null);
   }
@@ -87,13 +89,13 @@ public final class RestorePlan {
   public Long lastWriteTime() {
     return steps()
         .map(s -> s.manifest().maxWriteTime)
-        .filter(java.util.Objects::nonNull)
+        .filter(Objects::nonNull)
         .max(Long::compare)
         .map(t -> Math.min(t, time))
         .orElse(null);
   }
 
-  private java.util.stream.Stream<Step> steps() {
+  private Stream<Step> steps() {
     return stepsByPartition.values().stream().flatMap(List::stream);
   }
 }

@@ -1,6 +1,14 @@
 package io.rewind.restore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.rewind.client.base.BaseImageManifest;
+import io.rewind.client.base.BulkLoadManifest;
+import io.rewind.client.store.Manifest;
+import io.rewind.client.time.TimeParser;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,10 +69,10 @@ public final class RestoreReport {
    * Those records by segment and offset with the reason (the first ones of each segment: see
    * Manifest.invalid).
    */
-  public final java.util.List<InvalidRecordArchived> invalidRecordsNamed;
+  public final List<InvalidRecordArchived> invalidRecordsNamed;
 
   /** Tables in the plan (or those asked for with --tables). */
-  public final java.util.List<String> tables;
+  public final List<String> tables;
 
   /**
    * Time range the planned edits cover: first write time in the plan … min(T, newest write time).
@@ -94,13 +102,13 @@ public final class RestoreReport {
   /**
    * The base each table restored from one was loaded from (before the stream was replayed on top).
    */
-  public final java.util.List<BaseUsed> bases;
+  public final List<BaseUsed> bases;
 
   /**
    * The captured bulk loads whose cells the restore replays (written after each table's replay
    * start, at or before T).
    */
-  public final java.util.List<BulkLoadUsed> bulkLoadsReplayed;
+  public final List<BulkLoadUsed> bulkLoadsReplayed;
 
   /** Their HFiles read and cells replayed (not in a dry run). */
   public final long bulkLoadFiles;
@@ -138,12 +146,8 @@ public final class RestoreReport {
     this.invalidRecordsNamed =
         b.invalidRecordsNamed == null
             ? null
-            : java.util.Collections.unmodifiableList(
-                new java.util.ArrayList<>(b.invalidRecordsNamed));
-    this.tables =
-        b.tables == null
-            ? null
-            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.tables));
+            : Collections.unmodifiableList(new ArrayList<>(b.invalidRecordsNamed));
+    this.tables = b.tables == null ? null : Collections.unmodifiableList(new ArrayList<>(b.tables));
     this.coversFromIso = b.coversFromIso;
     this.coversToIso = b.coversToIso;
     this.parallelism = b.parallelism;
@@ -152,31 +156,26 @@ public final class RestoreReport {
     this.cellsPerTable =
         b.cellsPerTable == null
             ? null
-            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.cellsPerTable));
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.cellsPerTable));
     this.mode = b.mode;
     this.restoreEngine = b.restoreEngine;
     this.targetTables =
         b.targetTables == null
             ? null
-            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(b.targetTables));
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.targetTables));
     this.verification = b.verification;
     this.durationMs = b.durationMs;
-    this.bases =
-        b.bases == null
-            ? null
-            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(b.bases));
+    this.bases = b.bases == null ? null : Collections.unmodifiableList(new ArrayList<>(b.bases));
     this.bulkLoadsReplayed =
         b.bulkLoadsReplayed == null
             ? null
-            : java.util.Collections.unmodifiableList(
-                new java.util.ArrayList<>(b.bulkLoadsReplayed));
+            : Collections.unmodifiableList(new ArrayList<>(b.bulkLoadsReplayed));
     this.bulkLoadFiles = b.bulkLoadFiles;
     this.bulkLoadCells = b.bulkLoadCells;
     this.tablesAbsentAtTime =
         b.tablesAbsentAtTime == null
             ? null
-            : java.util.Collections.unmodifiableMap(
-                new java.util.LinkedHashMap<>(b.tablesAbsentAtTime));
+            : Collections.unmodifiableMap(new LinkedHashMap<>(b.tablesAbsentAtTime));
   }
 
   /** This report with more to add (the restorer adds the target's and the verification's parts). */
@@ -204,8 +203,8 @@ public final class RestoreReport {
     b.segmentsMergedAway = segmentsMergedAway;
     b.invalidRecordsArchived = invalidRecordsArchived;
     b.invalidRecordsNamed =
-        invalidRecordsNamed == null ? null : new java.util.ArrayList<>(invalidRecordsNamed);
-    b.tables = tables == null ? null : new java.util.ArrayList<>(tables);
+        invalidRecordsNamed == null ? null : new ArrayList<>(invalidRecordsNamed);
+    b.tables = tables == null ? null : new ArrayList<>(tables);
     b.coversFromIso = coversFromIso;
     b.coversToIso = coversToIso;
     b.parallelism = parallelism;
@@ -214,16 +213,15 @@ public final class RestoreReport {
     b.cellsPerTable = cellsPerTable == null ? null : new TreeMap<>(cellsPerTable);
     b.mode = mode;
     b.restoreEngine = restoreEngine;
-    b.targetTables = targetTables == null ? null : new java.util.LinkedHashMap<>(targetTables);
+    b.targetTables = targetTables == null ? null : new LinkedHashMap<>(targetTables);
     b.verification = verification;
     b.durationMs = durationMs;
-    b.bases = bases == null ? null : new java.util.ArrayList<>(bases);
-    b.bulkLoadsReplayed =
-        bulkLoadsReplayed == null ? null : new java.util.ArrayList<>(bulkLoadsReplayed);
+    b.bases = bases == null ? null : new ArrayList<>(bases);
+    b.bulkLoadsReplayed = bulkLoadsReplayed == null ? null : new ArrayList<>(bulkLoadsReplayed);
     b.bulkLoadFiles = bulkLoadFiles;
     b.bulkLoadCells = bulkLoadCells;
     b.tablesAbsentAtTime =
-        tablesAbsentAtTime == null ? null : new java.util.LinkedHashMap<>(tablesAbsentAtTime);
+        tablesAbsentAtTime == null ? null : new LinkedHashMap<>(tablesAbsentAtTime);
     return b;
   }
 
@@ -250,8 +248,8 @@ public final class RestoreReport {
     long sortBytesSpilled;
     long segmentsMergedAway;
     long invalidRecordsArchived;
-    java.util.List<InvalidRecordArchived> invalidRecordsNamed = new java.util.ArrayList<>();
-    java.util.List<String> tables;
+    List<InvalidRecordArchived> invalidRecordsNamed = new ArrayList<>();
+    List<String> tables;
     String coversFromIso;
     String coversToIso;
     int parallelism;
@@ -263,8 +261,8 @@ public final class RestoreReport {
     Map<String, String> targetTables;
     RestoreVerification verification;
     long durationMs;
-    java.util.List<BaseUsed> bases = new java.util.ArrayList<>();
-    java.util.List<BulkLoadUsed> bulkLoadsReplayed = new java.util.ArrayList<>();
+    List<BaseUsed> bases = new ArrayList<>();
+    List<BulkLoadUsed> bulkLoadsReplayed = new ArrayList<>();
     long bulkLoadFiles;
     long bulkLoadCells;
     Map<String, String> tablesAbsentAtTime;
@@ -290,8 +288,7 @@ public final class RestoreReport {
       this.reason = reason;
     }
 
-    static InvalidRecordArchived of(
-        io.rewind.client.store.Manifest m, io.rewind.client.store.Manifest.InvalidRecord r) {
+    static InvalidRecordArchived of(Manifest m, Manifest.InvalidRecord r) {
       return new InvalidRecordArchived(m.segmentPath, m.partition, r.offset, r.reason);
     }
   }
@@ -315,12 +312,12 @@ public final class RestoreReport {
       this.bytes = bytes;
     }
 
-    static BulkLoadUsed of(io.rewind.client.base.BulkLoadManifest l) {
+    static BulkLoadUsed of(BulkLoadManifest l) {
       return new BulkLoadUsed(
           l.table,
           l.region,
           l.sequenceId,
-          io.rewind.client.time.TimeParser.format(l.writeTime),
+          TimeParser.format(l.writeTime),
           l.files.size(),
           l.bytes());
     }
@@ -353,12 +350,12 @@ public final class RestoreReport {
       this.bytes = bytes;
     }
 
-    static BaseUsed of(String table, io.rewind.client.base.BaseImageManifest b) {
+    static BaseUsed of(String table, BaseImageManifest b) {
       return new BaseUsed(
           table,
           b.id,
-          io.rewind.client.time.TimeParser.format(b.completedAt),
-          io.rewind.client.time.TimeParser.format(b.replayAfter),
+          TimeParser.format(b.completedAt),
+          TimeParser.format(b.replayAfter),
           b.files.size(),
           b.bytes());
     }

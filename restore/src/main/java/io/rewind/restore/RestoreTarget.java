@@ -3,6 +3,7 @@ package io.rewind.restore;
 import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /** Where restored rows go: a cell-dump directory or HBase tables. Called from many threads. */
 public interface RestoreTarget {
@@ -12,7 +13,7 @@ public interface RestoreTarget {
    * and their settings): targets that shape what they write by it, as a cell dump applies each
    * family's VERSIONS and TTL, take it here. By default nothing.
    */
-  default void tablesAt(java.util.Map<String, TableTimeline.TableAtTime> tables) {}
+  default void tablesAt(Map<String, TableTimeline.TableAtTime> tables) {}
 
   /** The visible cells of one restored row of a table. */
   void acceptRow(String table, List<DumpCell> cells) throws IOException;
@@ -42,7 +43,7 @@ public interface RestoreTarget {
   }
 
   /** Called once after every row was accepted; returns cells written per table. */
-  java.util.Map<String, Long> finish() throws IOException;
+  Map<String, Long> finish() throws IOException;
 
   /**
    * Called instead of {@link #finish} when the restore failed after the target was prepared, once
@@ -55,7 +56,7 @@ public interface RestoreTarget {
    * After {@link #finish}: the cells each table holds, read back from where they were written
    * ({@code --verify}).
    */
-  default java.util.Map<String, Long> readBack() throws IOException {
+  default Map<String, Long> readBack() throws IOException {
     throw new UnsupportedOperationException(
         getClass().getSimpleName() + " cannot read back what it wrote");
   }

@@ -2,6 +2,7 @@ package io.rewind.restore;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -30,7 +31,7 @@ public final class RestoreVerification {
    * @param found cells per table read back from the target
    */
   public static RestoreVerification compare(Map<String, Long> expected, Map<String, Long> found) {
-    return compare(expected, found, java.util.Set.of());
+    return compare(expected, found, Set.of());
   }
 
   /**
@@ -38,7 +39,7 @@ public final class RestoreVerification {
    *     which the replay did not count (the base's HFiles were checked against their SHA-256)
    */
   public static RestoreVerification compare(
-      Map<String, Long> expected, Map<String, Long> found, java.util.Set<String> fromBase) {
+      Map<String, Long> expected, Map<String, Long> found, Set<String> fromBase) {
     RestoreVerification v = new RestoreVerification();
     TreeSet<String> names = new TreeSet<>(expected.keySet());
     names.addAll(found.keySet());

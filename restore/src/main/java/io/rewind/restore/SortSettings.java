@@ -3,6 +3,7 @@ package io.rewind.restore;
 import io.rewind.client.config.RewindConfig;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 import org.apache.kafka.common.config.AbstractConfig;
 
 /**
@@ -44,7 +45,7 @@ public record SortSettings(long memoryBytes, Path spillDirectory) {
 
   /** The defaults of {@link RewindConfig}. */
   public static SortSettings defaults() {
-    return of(RewindConfig.of(java.util.Map.of()));
+    return of(RewindConfig.of(Map.of()));
   }
 
   /** This with another memory budget. */

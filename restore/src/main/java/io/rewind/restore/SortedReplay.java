@@ -1,5 +1,6 @@
 package io.rewind.restore;
 
+import io.rewind.schemas.Cell;
 import io.rewind.schemas.WalEdit;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -185,8 +186,8 @@ public final class SortedReplay {
    * edit); null when none is left.
    */
   private static WalEdit keptCells(WalEdit edit, TableTimeline.TableAtTime at) {
-    List<io.rewind.schemas.Cell> kept = new ArrayList<>(edit.getCells().size());
-    for (io.rewind.schemas.Cell c : edit.getCells()) {
+    List<Cell> kept = new ArrayList<>(edit.getCells().size());
+    for (Cell c : edit.getCells()) {
       if (at.keepsCell(
           StandardCharsets.UTF_8.decode(c.getFamily().duplicate()).toString(),
           edit.getWriteTime())) {

@@ -29,6 +29,7 @@ import io.rewind.store.segment.SegmentStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -666,7 +667,7 @@ public final class StoreVerifier {
               "configure the key material this id was created with in the key ring"));
       return;
     } catch (IOException e) {
-      if (e instanceof java.io.InterruptedIOException) {
+      if (e instanceof InterruptedIOException) {
         throw e;
       }
       mismatch = "it does not read back (" + e.getMessage() + ")";

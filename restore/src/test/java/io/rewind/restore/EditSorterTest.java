@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class EditSorterTest {
       } else {
         key =
             ("t" + random.nextInt(3) + "\0" + Integer.toHexString(random.nextInt(5000)))
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                .getBytes(StandardCharsets.UTF_8);
         keys.add(key);
       }
       byte[] value = new byte[random.nextInt(4) == 0 ? 0 : random.nextInt(300)];

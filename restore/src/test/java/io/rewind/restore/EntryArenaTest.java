@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -78,7 +79,7 @@ class EntryArenaTest {
       String k = prefix + Integer.toString(random.nextInt(100_000), 36);
       rows.add(k);
       arena.add(
-          ByteBuffer.wrap(k.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)),
+          ByteBuffer.wrap(k.getBytes(StandardCharsets.ISO_8859_1)),
           i,
           ByteBuffer.wrap(new byte[0]));
     }
@@ -88,12 +89,7 @@ class EntryArenaTest {
     EntryCursor c = arena.sorted();
     List<String> sorted = new ArrayList<>();
     while (c.next()) {
-      sorted.add(
-          new String(
-              c.buffer(),
-              c.keyOffset(),
-              c.keyLength(),
-              java.nio.charset.StandardCharsets.ISO_8859_1));
+      sorted.add(new String(c.buffer(), c.keyOffset(), c.keyLength(), StandardCharsets.ISO_8859_1));
     }
 
     assertThat(sorted).isEqualTo(expected);

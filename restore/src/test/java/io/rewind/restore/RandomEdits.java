@@ -9,6 +9,7 @@ import io.rewind.store.dump.DumpCell;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -146,7 +147,7 @@ final class RandomEdits {
       if (e.getWriteTime() <= time) {
         byKey
             .computeIfAbsent(
-                e.getTable() + "/" + java.util.Arrays.toString(RowImage.bytes(e.getRow())),
+                e.getTable() + "/" + Arrays.toString(RowImage.bytes(e.getRow())),
                 k -> new ArrayList<>())
             .add(e);
       }
@@ -211,7 +212,7 @@ final class RandomEdits {
   }
 
   private static int compareUnsigned(ByteBuffer a, ByteBuffer b) {
-    return java.util.Arrays.compareUnsigned(a.array(), b.array());
+    return Arrays.compareUnsigned(a.array(), b.array());
   }
 
   private static ByteBuffer utf8(String s) {

@@ -39,6 +39,7 @@ import java.util.TreeMap;
 import org.apache.avro.file.CodecFactory;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hbase.CellComparator;
 import org.apache.hadoop.hbase.KeyValue;
 import org.apache.hadoop.hbase.io.hfile.CacheConfig;
 import org.apache.hadoop.hbase.io.hfile.HFile;
@@ -294,7 +295,7 @@ class RestoreChangesTest {
     org.apache.hadoop.fs.Path file =
         new org.apache.hadoop.fs.Path(dir.resolve("hfile-" + seq).toUri());
     List<KeyValue> sorted = new ArrayList<>(List.of(cells));
-    sorted.sort(org.apache.hadoop.hbase.CellComparator.getInstance());
+    sorted.sort(CellComparator.getInstance());
     try (HFile.Writer w =
         HFile.getWriterFactory(conf, CacheConfig.DISABLED)
             .withPath(local, file)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.hbase.client.Connection;
 import org.junit.jupiter.api.Test;
 
 /** A request is checked whole when built: what cannot run is refused before anything is read. */
@@ -24,7 +25,7 @@ class RestoreRequestTest {
         }
 
         @Override
-        public ReplayEngine create(org.apache.hadoop.hbase.client.Connection connection) {
+        public ReplayEngine create(Connection connection) {
           throw new AssertionError("not made by a request");
         }
       };

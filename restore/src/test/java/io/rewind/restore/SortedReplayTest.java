@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -154,7 +155,7 @@ class SortedReplayTest {
 
   private SortedReplay newReplay(
       long time, Set<String> tables, Map<String, Long> replayAfter, Collecting target) {
-    Map<String, TableTimeline.TableAtTime> tablesAt = new java.util.HashMap<>();
+    Map<String, TableTimeline.TableAtTime> tablesAt = new HashMap<>();
     replayAfter.forEach(
         (t, after) -> tablesAt.put(t, TableTimeline.TableAtTime.replayingAfter(t, after)));
     return new SortedReplay(

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -186,7 +187,7 @@ class TableTimelineTest {
       TableHistory history = new TableHistory(store);
       String key = history.write(version(100, "CREATE", family("d", 1)));
       byte[] bytes = store.read(key);
-      store.write(key, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+      store.write(key, Arrays.copyOf(bytes, bytes.length / 2));
 
       assertThat(history.read(history.list(T).get(0))).isEmpty();
     }

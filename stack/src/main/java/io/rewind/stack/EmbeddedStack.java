@@ -9,9 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -379,11 +382,9 @@ public final class EmbeddedStack implements RewindStack {
     }
 
     /** Every role's ACLs, created as the super user (the broker's certificate). */
-    private static void createAcls(
-        KafkaBroker broker, java.util.List<org.apache.kafka.common.acl.AclBinding> acls)
-        throws Exception {
+    private static void createAcls(KafkaBroker broker, List<AclBinding> acls) throws Exception {
       try (Admin admin = Admin.create(broker.superUserClient())) {
-        admin.createAcls(acls).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+        admin.createAcls(acls).all().get(30, TimeUnit.SECONDS);
       }
     }
 

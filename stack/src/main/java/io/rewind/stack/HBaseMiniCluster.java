@@ -10,10 +10,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.MiniHBaseCluster;
 import org.apache.hadoop.hbase.ServerName;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
+import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.regionserver.HRegionServer;
 import org.apache.hadoop.hbase.replication.ReplicationPeerConfig;
@@ -102,7 +104,7 @@ public final class HBaseMiniCluster implements AutoCloseable {
    * retries.
    */
   static Configuration settings(Map<String, String> overrides) {
-    Configuration conf = org.apache.hadoop.hbase.HBaseConfiguration.create();
+    Configuration conf = HBaseConfiguration.create();
     Map<String, String> s = new LinkedHashMap<>();
     s.put("hbase.master.info.port", "-1");
     s.put("hbase.regionserver.info.port", "-1");
@@ -170,7 +172,7 @@ public final class HBaseMiniCluster implements AutoCloseable {
         peerConfig.put(e.getKey(), e.getValue());
       }
     }
-    try (org.apache.hadoop.hbase.client.Admin admin = connection().getAdmin()) {
+    try (Admin admin = connection().getAdmin()) {
       admin.addReplicationPeer(
           PEER_ID,
           ReplicationPeerConfig.newBuilder()

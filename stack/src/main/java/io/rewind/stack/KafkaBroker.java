@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -230,7 +232,7 @@ public final class KafkaBroker implements AutoCloseable {
     int exitCode;
     try (PrintStream print = new PrintStream(output, true, StandardCharsets.UTF_8)) {
       List<String> args =
-          new java.util.ArrayList<>(
+          new ArrayList<>(
               List.of("format", "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
       args.addAll(extraArguments);
       exitCode = StorageTool.execute(args.toArray(String[]::new), print);
@@ -258,7 +260,7 @@ public final class KafkaBroker implements AutoCloseable {
   }
 
   private void awaitReady() throws InterruptedException {
-    Map<String, Object> adminProps = new java.util.HashMap<>(superUserClient);
+    Map<String, Object> adminProps = new HashMap<>(superUserClient);
     adminProps.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
     adminProps.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 4000);
     long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();

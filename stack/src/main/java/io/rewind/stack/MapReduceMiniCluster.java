@@ -1,5 +1,6 @@
 package io.rewind.stack;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -105,14 +106,14 @@ public final class MapReduceMiniCluster implements AutoCloseable {
 
   private static String absoluteClasspath() {
     StringBuilder cp = new StringBuilder();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (entry.isEmpty()) {
         continue;
       }
       String absolute =
           entry.endsWith("*")
               ? Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath()
-                  + java.io.File.separator
+                  + File.separator
                   + "*"
               : Path.of(entry).toAbsolutePath().toString();
       cp.append(cp.length() == 0 ? "" : ",").append(absolute);

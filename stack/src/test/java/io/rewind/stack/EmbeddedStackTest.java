@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.Topics;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,7 +122,7 @@ class EmbeddedStackTest {
     assertThat(broker.get("group.initial.rebalance.delay.ms").value()).isEqualTo("0");
     for (String listener : broker.get("listeners").value().split(",")) {
       String host = listener.substring(listener.indexOf("://") + 3, listener.lastIndexOf(':'));
-      assertThat(java.net.InetAddress.getByName(host).isLoopbackAddress())
+      assertThat(InetAddress.getByName(host).isLoopbackAddress())
           .as(listener + " binds loopback only")
           .isTrue();
     }

@@ -7,6 +7,7 @@ import io.rewind.client.kafka.Topics;
 import io.rewind.client.store.ObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
@@ -62,7 +63,7 @@ abstract class RewindStackContract {
       while (!found && System.currentTimeMillis() < deadline) {
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(500));
         for (var r : records) {
-          found |= java.util.Arrays.equals(r.value(), value);
+          found |= Arrays.equals(r.value(), value);
         }
       }
       assertThat(found).as("the record came back").isTrue();

@@ -7,9 +7,14 @@ import io.rewind.client.store.StoreRequests;
 import io.rewind.store.catalog.CheckpointFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.hadoop.fs.statistics.IOStatisticsSource;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +87,7 @@ class S3ProxyServerTest {
   void manyObjectsAreDeletedInBulkRequestsWithoutALookAtEach() throws Exception {
     try (EmbeddedStack stack = EmbeddedStack.builder().editsPartitions(1).withS3(true).start();
         ObjectStore store = ObjectStore.open(stack.config())) {
-      List<String> keys = new java.util.ArrayList<>();
+      List<String> keys = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
         keys.add("segments/p=0/" + i + ".avro");
         store.write(keys.get(i), new byte[] {(byte) i});
@@ -108,10 +113,8 @@ class S3ProxyServerTest {
       long first = 1_795_000_000_000L;
       CheckpointFile.write(writer, CheckpointFile.Stored.of(first, first, null, "test", 1));
       AtomicBoolean writing = new AtomicBoolean(true);
-      java.util.concurrent.atomic.AtomicLong replaced =
-          new java.util.concurrent.atomic.AtomicLong();
-      java.util.concurrent.atomic.AtomicReference<Throwable> writerFailed =
-          new java.util.concurrent.atomic.AtomicReference<>();
+      AtomicLong replaced = new AtomicLong();
+      AtomicReference<Throwable> writerFailed = new AtomicReference<>();
       Thread app =
           new Thread(
               () -> {
@@ -128,7 +131,7 @@ class S3ProxyServerTest {
                 }
               });
       app.start();
-      java.util.Set<Long> seen = new java.util.HashSet<>();
+      Set<Long> seen = new HashSet<>();
       try {
         // The app replaces it every few hundred ms while restores and status read it; here every
         // few ms.

@@ -2,6 +2,7 @@ package io.rewind.checkpoint;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.rewind.client.time.TimeParser;
@@ -96,7 +97,7 @@ final class CheckpointHttpServer implements AutoCloseable {
   }
 
   /** Serves another path (longest prefix wins over this server's own "/"), on the same executor. */
-  void route(String path, com.sun.net.httpserver.HttpHandler handler) {
+  void route(String path, HttpHandler handler) {
     server.createContext(path, handler);
   }
 

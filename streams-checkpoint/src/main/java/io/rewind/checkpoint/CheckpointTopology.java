@@ -7,6 +7,7 @@ import io.rewind.schemas.ProgressEvent;
 import io.rewind.schemas.QueueCheckpoint;
 import io.rewind.schemas.serde.SerdeFactory;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -84,8 +85,7 @@ public final class CheckpointTopology {
       }
 
       @Override
-      public SpecificRecord deserialize(
-          String topic, org.apache.kafka.common.header.Headers headers, byte[] data) {
+      public SpecificRecord deserialize(String topic, Headers headers, byte[] data) {
         return d.deserialize(topic, headers, data);
       }
 
@@ -105,8 +105,7 @@ public final class CheckpointTopology {
       }
 
       @Override
-      public byte[] serialize(
-          String topic, org.apache.kafka.common.header.Headers headers, SpecificRecord data) {
+      public byte[] serialize(String topic, Headers headers, SpecificRecord data) {
         return s.serialize(topic, headers, type.cast(data));
       }
 

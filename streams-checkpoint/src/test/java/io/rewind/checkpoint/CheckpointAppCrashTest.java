@@ -34,6 +34,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -292,7 +293,7 @@ class CheckpointAppCrashTest {
           }
         }
       }
-    } catch (org.apache.kafka.common.errors.InterruptException stopped) {
+    } catch (InterruptException stopped) {
       // The test is over.
     }
   }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class CheckpointRulesTest {
@@ -348,7 +351,7 @@ class CheckpointRulesTest {
     poll(6, 3);
     rules.onArchived(0, 5, 6);
 
-    Map<String, byte[]> store = new java.util.TreeMap<>();
+    Map<String, byte[]> store = new TreeMap<>();
     applyTo(store, rules.drainChangedState());
     assertThat(keys(store)).isEqualTo(keys(rules.exportState()));
     CheckpointRules restored = CheckpointRules.importState(store);
@@ -381,7 +384,7 @@ class CheckpointRulesTest {
         });
   }
 
-  private static java.util.Set<String> keys(Map<String, byte[]> m) {
-    return new java.util.TreeSet<>(m.keySet());
+  private static Set<String> keys(Map<String, byte[]> m) {
+    return new TreeSet<>(m.keySet());
   }
 }

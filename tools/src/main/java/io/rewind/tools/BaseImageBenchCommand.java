@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.TableName;
@@ -232,9 +234,8 @@ final class BaseImageBenchCommand implements Callable<Integer> {
 
   /** The baseline: every HFile of the table read and written to the store as it is, timed. */
   private static double plainCopy(HBaseMiniCluster hbase, ObjectStore store) throws Exception {
-    org.apache.hadoop.conf.Configuration conf = hbase.configuration();
-    org.apache.hadoop.fs.Path tableDir =
-        CommonFSUtils.getTableDir(CommonFSUtils.getRootDir(conf), TABLE);
+    Configuration conf = hbase.configuration();
+    Path tableDir = CommonFSUtils.getTableDir(CommonFSUtils.getRootDir(conf), TABLE);
     FileSystem fs = tableDir.getFileSystem(conf);
     long bytes = 0;
     long started = System.nanoTime();

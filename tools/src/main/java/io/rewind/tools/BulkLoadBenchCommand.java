@@ -13,12 +13,14 @@ import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.SortSettings;
+import io.rewind.schemas.Cell;
 import io.rewind.schemas.WalEdit;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.store.dump.CellDump;
 import io.rewind.testkit.archive.SyntheticArchive;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,10 +30,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hbase.CellComparator;
 import org.apache.hadoop.hbase.KeyValue;
 import org.apache.hadoop.hbase.io.hfile.CacheConfig;
 import org.apache.hadoop.hbase.io.hfile.HFile;
 import org.apache.hadoop.hbase.io.hfile.HFileContextBuilder;
+import org.apache.hadoop.hbase.util.Bytes;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -139,7 +143,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
       throws Exception {
     List<KeyValue> kvs = new ArrayList<>(edits.size());
     for (WalEdit e : edits) {
-      io.rewind.schemas.Cell c = e.getCells().get(0);
+      Cell c = e.getCells().get(0);
       kvs.add(
           new KeyValue(
               bytes(e.getRow()),
@@ -148,7 +152,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
               c.getTimestamp(),
               bytes(c.getValue())));
     }
-    kvs.sort(org.apache.hadoop.hbase.CellComparator.getInstance());
+    kvs.sort(CellComparator.getInstance());
     Configuration conf = new Configuration();
     FileSystem local = FileSystem.getLocal(conf).getRaw();
     Files.createDirectories(scratch);
@@ -201,8 +205,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
 
   private static int compareRow(KeyValue kv, String row) {
     byte[] r = row.getBytes(StandardCharsets.UTF_8);
-    return org.apache.hadoop.hbase.util.Bytes.compareTo(
-        kv.getRowArray(), kv.getRowOffset(), kv.getRowLength(), r, 0, r.length);
+    return Bytes.compareTo(kv.getRowArray(), kv.getRowOffset(), kv.getRowLength(), r, 0, r.length);
   }
 
   /**
@@ -247,7 +250,7 @@ final class BulkLoadBenchCommand implements Callable<Integer> {
     }
   }
 
-  private static byte[] bytes(java.nio.ByteBuffer b) {
+  private static byte[] bytes(ByteBuffer b) {
     byte[] out = new byte[b.remaining()];
     b.duplicate().get(out);
     return out;

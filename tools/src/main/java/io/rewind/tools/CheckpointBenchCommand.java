@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -157,7 +158,7 @@ final class CheckpointBenchCommand implements Callable<Integer> {
     List<Optional<CheckpointResult>> expected = new ArrayList<>(compared);
     LatencySamples update = new LatencySamples();
     LatencySamples withState = new LatencySamples();
-    Map<String, LatencySamples> byKind = new java.util.TreeMap<>();
+    Map<String, LatencySamples> byKind = new TreeMap<>();
     long[] rulesNanos = new long[compared];
     CheckpointRules rules = new CheckpointRules();
     for (int i = 0; i < workload.size(); i++) {

@@ -20,6 +20,7 @@ import io.rewind.stack.EmbeddedStack;
 import io.rewind.store.catalog.CheckpointFile;
 import io.rewind.testkit.sim.FleetSimulator;
 import io.rewind.testkit.sim.SimulatorSettings;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -328,7 +329,7 @@ final class DemoCommand implements Callable<Integer> {
       Optional<CheckpointFile.Stored> c = CheckpointFile.read(store);
       return c.map(s -> s.timeIso + " (RPO " + (System.currentTimeMillis() - s.time) + " ms)")
           .orElse("not yet published");
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       return "unreadable (" + e.getMessage() + ")";
     }
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.rewind.client.store.StoreRequests;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code rewind demo --json}: field names are a contract read by users' scripts; add, never rename.
@@ -76,12 +78,12 @@ final class DemoReport {
     public String mechanism;
 
     /** Role -> Kafka principal it ran as. */
-    public java.util.Map<String, String> principals = new java.util.TreeMap<>();
+    public Map<String, String> principals = new TreeMap<>();
 
     /** The key ring file (kept with --work-dir: rewind verify and rewind restore need it). */
     public String keyRingFile;
 
-    public java.util.List<String> keyIds;
+    public List<String> keyIds;
   }
 
   /** The store check after the restores. */

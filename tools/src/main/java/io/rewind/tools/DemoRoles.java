@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * The settings each part of the demo runs with: with {@code --secure}, its own Kafka user (the
@@ -107,7 +108,7 @@ final class DemoRoles {
       s.principals.put(r.user(), "User:" + r.user());
     }
     s.keyRingFile = keyRing.toString();
-    s.keyIds = java.util.List.of(KEY_ID);
+    s.keyIds = List.of(KEY_ID);
     return s;
   }
 }

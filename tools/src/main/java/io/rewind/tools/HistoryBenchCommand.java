@@ -21,13 +21,26 @@ import io.rewind.stack.S3ProxyServer;
 import io.rewind.testkit.archive.HistoryArchive;
 import io.rewind.testkit.archive.SyntheticArchive;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -288,9 +301,9 @@ final class HistoryBenchCommand implements Callable<Integer> {
                   out.toString(),
                   "--json"));
       s3.hadoopConf().forEach((k, v) -> args.addAll(List.of("--set", k + "=" + v)));
-      java.io.StringWriter json = new java.io.StringWriter();
+      StringWriter json = new StringWriter();
       picocli.CommandLine cl = Rewind.commandLine();
-      cl.setOut(new java.io.PrintWriter(json));
+      cl.setOut(new PrintWriter(json));
       if (cl.execute(args.toArray(String[]::new)) != 0) {
         throw new IllegalStateException("the restore of " + prefix + " failed");
       }
@@ -302,7 +315,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
       return total;
     } finally {
       try (Stream<Path> files = Files.walk(out)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
       }
     }
   }
@@ -331,8 +344,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
       long rolls = throughS3.writeUntil(first + rollMs);
       StoreRequests perRoll = archiving.requests();
       HistoryArchive archive = new HistoryArchive(direct, clients.serdes(), shape);
-      java.util.concurrent.atomic.AtomicLong clock =
-          new java.util.concurrent.atomic.AtomicLong(first);
+      AtomicLong clock = new AtomicLong(first);
       Compactor compactor = new Compactor(compacting, settings, "bench", clock::get);
       int passes = 0;
       for (long t = first + settings.intervalMs();
@@ -468,28 +480,25 @@ final class HistoryBenchCommand implements Callable<Integer> {
   private static void tagForS3Proxy(Path dir) throws IOException {
     try (Stream<Path> files = Files.walk(dir)) {
       for (Path f : files.filter(Files::isRegularFile).toList()) {
-        java.nio.file.attribute.UserDefinedFileAttributeView view =
-            Files.getFileAttributeView(
-                f, java.nio.file.attribute.UserDefinedFileAttributeView.class);
+        UserDefinedFileAttributeView view =
+            Files.getFileAttributeView(f, UserDefinedFileAttributeView.class);
         if (view.list().contains("user.content-md5")) {
           continue;
         }
-        java.security.MessageDigest md5;
+        MessageDigest md5;
         try {
-          md5 = java.security.MessageDigest.getInstance("MD5");
-        } catch (java.security.NoSuchAlgorithmException e) {
+          md5 = MessageDigest.getInstance("MD5");
+        } catch (NoSuchAlgorithmException e) {
           throw new IllegalStateException("MD5 is required by every JRE", e);
         }
-        try (java.io.InputStream in =
-            new java.security.DigestInputStream(Files.newInputStream(f), md5)) {
-          in.transferTo(java.io.OutputStream.nullOutputStream());
+        try (InputStream in = new DigestInputStream(Files.newInputStream(f), md5)) {
+          in.transferTo(OutputStream.nullOutputStream());
         }
         // Named as S3Proxy names it, through a view that adds the "user." namespace itself.
-        view.write("user.content-md5", java.nio.ByteBuffer.wrap(md5.digest()));
+        view.write("user.content-md5", ByteBuffer.wrap(md5.digest()));
         view.write(
             "user.content-type",
-            java.nio.ByteBuffer.wrap(
-                "application/octet-stream".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            ByteBuffer.wrap("application/octet-stream".getBytes(StandardCharsets.US_ASCII)));
       }
     }
   }
@@ -514,7 +523,7 @@ final class HistoryBenchCommand implements Callable<Integer> {
   }
 
   private static long megabytes(String heap) {
-    String h = heap.toLowerCase(java.util.Locale.ROOT);
+    String h = heap.toLowerCase(Locale.ROOT);
     long n = Long.parseLong(h.replaceAll("[^0-9]", ""));
     return h.endsWith("g")
         ? n * 1024

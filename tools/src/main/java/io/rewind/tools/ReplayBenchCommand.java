@@ -1,5 +1,6 @@
 package io.rewind.tools;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.rewind.cli.RunOptions;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.DumpTarget;
@@ -10,6 +11,7 @@ import io.rewind.restore.SortSettings;
 import io.rewind.schemas.serde.SerdeFactory;
 import io.rewind.store.dump.CellDump;
 import io.rewind.testkit.archive.SyntheticArchive;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -167,9 +169,7 @@ final class ReplayBenchCommand implements Callable<Integer> {
       throws Exception {
     Restore sorting =
         restore.withSort(SortSettings.defaults().withMemoryBytes(memory).withSpillDirectory(spill));
-    com.sun.management.OperatingSystemMXBean os =
-        (com.sun.management.OperatingSystemMXBean)
-            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long cpu = os.getProcessCpuTime();
     long started = System.nanoTime();
     RestoreReport r =

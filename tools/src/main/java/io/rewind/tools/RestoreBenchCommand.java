@@ -12,15 +12,23 @@ import io.rewind.restore.Restore;
 import io.rewind.restore.RestoreOptions;
 import io.rewind.restore.RestoreReport;
 import io.rewind.restore.RestoreTarget;
+import io.rewind.restore.SortSettings;
 import io.rewind.restore.TableMapping;
+import io.rewind.restore.mapreduce.MapReduceEngine;
 import io.rewind.schemas.Cell;
+import io.rewind.schemas.TableDescriptor;
 import io.rewind.schemas.WalEdit;
 import io.rewind.stack.EmbeddedStack;
+import io.rewind.stack.MapReduceMiniCluster;
 import io.rewind.testkit.archive.SyntheticArchive;
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
@@ -67,7 +75,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
    */
   static final double GOAL_RATIO_MAPREDUCE = 0.5;
 
-  private static final java.time.Duration SETTLE_TIMEOUT = java.time.Duration.ofSeconds(60);
+  private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(60);
 
   /**
    * A large restore, what the bulk-load path is for: its fixed costs (the load, JIT) are small
@@ -120,7 +128,7 @@ final class RestoreBenchCommand implements Callable<Integer> {
                       .start();
               ObjectStore store = ObjectStore.open(stack.config())) {
             KafkaClients clients = new KafkaClients(stack.config());
-            List<WalEdit> archived = new java.util.ArrayList<>(edits);
+            List<WalEdit> archived = new ArrayList<>(edits);
             SyntheticArchive.write(
                 store,
                 clients.serdes(),
@@ -131,11 +139,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
                 archived::add);
             Restore restore =
                 new Restore(store, clients.serdes(), clients.topics().edits())
-                    .withSort(
-                        io.rewind.restore.SortSettings.defaults()
-                            .withMemoryBytes(shape.sortMemory));
+                    .withSort(SortSettings.defaults().withMemoryBytes(shape.sortMemory));
             Connection connection = stack.hbase().orElseThrow().connection();
-            Map<String, io.rewind.schemas.TableDescriptor> descriptors = restore.descriptors();
+            Map<String, TableDescriptor> descriptors = restore.descriptors();
             long time = restore.range(restore.catalog()).checkpoint();
 
             // Warm-up (JIT, connection, region locations): the same loop into a scratch table,
@@ -160,9 +166,9 @@ final class RestoreBenchCommand implements Callable<Integer> {
                 HBaseTarget.open(connection, mapping("bench_bulk:t"), descriptors, false);
             // Staged on the cluster's file system, as an operator would (--bulkload-dir
             // hdfs://...): the load moves the files.
-            org.apache.hadoop.fs.Path staging =
-                org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
-                    .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+            Path staging =
+                FileSystem.get(connection.getConfiguration())
+                    .makeQualified(new Path("/tmp/rewind-bench-bulkload"));
             double bulkSeconds =
                 timedRestore(restore, time, BulkLoadTarget.open(bulkTables, staging));
 
@@ -208,8 +214,8 @@ final class RestoreBenchCommand implements Callable<Integer> {
                       .hbasePeer(false)
                       .start();
               ObjectStore store = ObjectStore.open(stack.config());
-              io.rewind.stack.MapReduceMiniCluster yarn =
-                  io.rewind.stack.MapReduceMiniCluster.start(
+              MapReduceMiniCluster yarn =
+                  MapReduceMiniCluster.start(
                       stack.hbase().orElseThrow(), 1, 3072, dir.resolve("yarn"))) {
             KafkaClients clients = new KafkaClients(stack.config());
             SyntheticArchive.write(
@@ -223,14 +229,12 @@ final class RestoreBenchCommand implements Callable<Integer> {
             Connection connection = stack.hbase().orElseThrow().connection();
             Restore local =
                 new Restore(store, clients.serdes(), clients.topics().edits())
-                    .withSort(
-                        io.rewind.restore.SortSettings.defaults()
-                            .withMemoryBytes(shape.sortMemory));
-            Map<String, io.rewind.schemas.TableDescriptor> descriptors = local.descriptors();
+                    .withSort(SortSettings.defaults().withMemoryBytes(shape.sortMemory));
+            Map<String, TableDescriptor> descriptors = local.descriptors();
             long time = local.range(local.catalog()).checkpoint();
-            org.apache.hadoop.fs.Path staging =
-                org.apache.hadoop.fs.FileSystem.get(connection.getConfiguration())
-                    .makeQualified(new org.apache.hadoop.fs.Path("/tmp/rewind-bench-bulkload"));
+            Path staging =
+                FileSystem.get(connection.getConfiguration())
+                    .makeQualified(new Path("/tmp/rewind-bench-bulkload"));
             double localSeconds =
                 timedRestore(
                     local,
@@ -240,14 +244,12 @@ final class RestoreBenchCommand implements Callable<Integer> {
                         staging));
             settle(connection, "bench_local:t");
 
-            io.rewind.restore.mapreduce.MapReduceEngine mr =
-                new io.rewind.restore.mapreduce.MapReduceEngine(
+            MapReduceEngine mr =
+                new MapReduceEngine(
                     yarn.configuration(),
                     stack
                         .config()
-                        .with(
-                            io.rewind.restore.mapreduce.MapReduceEngine.SPLIT_BYTES_SETTING,
-                            String.valueOf(splitBytes)),
+                        .with(MapReduceEngine.SPLIT_BYTES_SETTING, String.valueOf(splitBytes)),
                     connection,
                     null);
             Restore onYarn =

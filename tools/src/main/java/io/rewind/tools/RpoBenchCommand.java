@@ -17,6 +17,7 @@ import io.rewind.stack.EmbeddedStack;
 import io.rewind.testkit.sim.FleetSimulator;
 import io.rewind.testkit.sim.SimulatorSettings;
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -244,7 +245,7 @@ final class RpoBenchCommand implements Callable<Integer> {
     r.put(
         "jvm_gc",
         ManagementFactory.getGarbageCollectorMXBeans().stream()
-            .map(java.lang.management.GarbageCollectorMXBean::getName)
+            .map(GarbageCollectorMXBean::getName)
             .toList());
     // Other work on the machine shows in the figures: say how busy it was.
     r.put(
@@ -316,8 +317,7 @@ final class RpoBenchCommand implements Callable<Integer> {
   /** Milliseconds the collectors spent collecting (for G1, its pauses). */
   private static long gcMillis() {
     long ms = 0;
-    for (java.lang.management.GarbageCollectorMXBean gc :
-        ManagementFactory.getGarbageCollectorMXBeans()) {
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       ms += Math.max(0, gc.getCollectionTime());
     }
     return ms;

@@ -9,6 +9,7 @@ import io.rewind.cli.CliRun;
 import io.rewind.cli.Rewind;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
+import io.rewind.client.kafka.Topics;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
@@ -115,7 +116,7 @@ class ArchiverCrashTest {
                 "archiver "
                     + slotId(slot)
                     + ": partitions assigned ["
-                    + new io.rewind.client.kafka.Topics(config.topicPrefix()).edits());
+                    + new Topics(config.topicPrefix()).edits());
             Thread.sleep(200 + random.nextInt(2500));
           }
           sigkill(victim);

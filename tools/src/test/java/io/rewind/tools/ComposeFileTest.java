@@ -9,6 +9,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.rewind.cli.Rewind;
 import io.rewind.client.config.RewindConfig;
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,10 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.fs.s3a.Constants;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -150,12 +155,12 @@ class ComposeFileTest {
   private static boolean passedThrough(String key) {
     if (key.startsWith("kafka.")) {
       String k = key.substring("kafka.".length());
-      return org.apache.kafka.clients.producer.ProducerConfig.configNames().contains(k)
-          || org.apache.kafka.clients.consumer.ConsumerConfig.configNames().contains(k)
-          || org.apache.kafka.clients.admin.AdminClientConfig.configNames().contains(k);
+      return ProducerConfig.configNames().contains(k)
+          || ConsumerConfig.configNames().contains(k)
+          || AdminClientConfig.configNames().contains(k);
     }
     if (key.startsWith("fs.s3a.")) {
-      for (java.lang.reflect.Field f : org.apache.hadoop.fs.s3a.Constants.class.getFields()) {
+      for (Field f : Constants.class.getFields()) {
         try {
           if (f.getType() == String.class && key.equals(f.get(null))) {
             return true;

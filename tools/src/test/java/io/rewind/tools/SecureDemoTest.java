@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.rewind.cli.CliRun;
 import io.rewind.client.segment.KeyRing;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,7 +74,7 @@ class SecureDemoTest {
         .as("stored bytes checked without the keys")
         .isTrue();
 
-    Path store = Path.of(java.net.URI.create(storeUri));
+    Path store = Path.of(URI.create(storeUri));
     for (String dirName : List.of("segments", "bases/files")) {
       try (Stream<Path> files = Files.walk(store.resolve(dirName))) {
         List<Path> objects = files.filter(Files::isRegularFile).toList();

@@ -1,14 +1,22 @@
 package io.rewind.base.mapreduce;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
 import io.rewind.base.BaseImageCopyEngine;
 import io.rewind.client.base.BaseImageFile;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.store.Json;
 import io.rewind.client.store.ObjectStore;
+import io.rewind.schemas.WalEdit;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -100,7 +108,7 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
     Path root = workRoot != null ? workRoot : new Path("/tmp");
     FileSystem fs = root.getFileSystem(hadoop);
     Path work = fs.makeQualified(new Path(root, "rewind-base-" + UUID.randomUUID()));
-    java.nio.file.Path planFile = java.nio.file.Files.createTempFile("rewind-base-plan", ".json");
+    java.nio.file.Path planFile = Files.createTempFile("rewind-base-plan", ".json");
     try {
       FileGroupInputFormat.writePlan(planFile, copies);
       Configuration conf = new Configuration(hadoop);
@@ -128,12 +136,12 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
           CopyMapper.class,
           BaseImageCopyEngine.class,
           RewindConfig.class,
-          io.rewind.schemas.WalEdit.class,
-          org.apache.avro.Schema.class,
-          com.github.luben.zstd.Zstd.class,
-          com.fasterxml.jackson.databind.ObjectMapper.class,
-          com.fasterxml.jackson.core.JsonFactory.class,
-          com.fasterxml.jackson.annotation.JsonProperty.class);
+          WalEdit.class,
+          Schema.class,
+          Zstd.class,
+          ObjectMapper.class,
+          JsonFactory.class,
+          JsonProperty.class);
       LOG.info(
           "base of {}: copying {} HFiles on MapReduce, at most {} tasks{}",
           table,
@@ -146,7 +154,7 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         job.killJob();
-        throw new java.io.InterruptedIOException(
+        throw new InterruptedIOException(
             "base copy interrupted: the job " + job.getJobID() + " was killed");
       } catch (ClassNotFoundException e) {
         throw new IOException(
@@ -187,7 +195,7 @@ public final class MapReduceBaseCopy implements BaseImageCopyEngine {
       }
       return result;
     } finally {
-      java.nio.file.Files.deleteIfExists(planFile);
+      Files.deleteIfExists(planFile);
       fs.delete(work, true);
     }
   }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +81,7 @@ public final class BaseImageStore {
   }
 
   public static String baseId(long startedAt) {
-    return String.format(java.util.Locale.ROOT, "b-%013d", startedAt);
+    return String.format(Locale.ROOT, "b-%013d", startedAt);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -176,7 +177,7 @@ public final class BulkLoadStore {
                   + store.path(key)
                   + " is torn or tampered with (its checksum does not match):"
                   + " the cells of that load cannot be restored. Restore to a time before "
-                  + java.time.Instant.ofEpochMilli(writeTime)
+                  + Instant.ofEpochMilli(writeTime)
                   + ", or take a base of "
                   + table
                   + " (rewind base) and restore to a time after it");
@@ -186,7 +187,7 @@ public final class BulkLoadStore {
       }
     }
     loads.sort(
-        java.util.Comparator.comparingLong((BulkLoadManifest l) -> l.writeTime)
+        Comparator.comparingLong((BulkLoadManifest l) -> l.writeTime)
             .thenComparingLong(l -> l.sequenceId));
     return loads;
   }

@@ -2,6 +2,7 @@ package io.rewind.client.hbase;
 
 import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.TableDescriptor;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,8 +82,7 @@ public final class TableDescriptors {
 
   private static ColumnFamilyDescriptor family(FamilyDescriptor f) {
     ColumnFamilyDescriptorBuilder b =
-        ColumnFamilyDescriptorBuilder.newBuilder(
-                f.getName().getBytes(java.nio.charset.StandardCharsets.UTF_8))
+        ColumnFamilyDescriptorBuilder.newBuilder(f.getName().getBytes(StandardCharsets.UTF_8))
             .setMaxVersions(f.getMaxVersions())
             .setMinVersions(f.getMinVersions())
             .setTimeToLive(f.getTtlSeconds())

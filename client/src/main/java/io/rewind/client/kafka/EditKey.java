@@ -2,6 +2,7 @@ package io.rewind.client.kafka;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Key of an edits record: the table name, a NUL byte (never part of a table name), the row. Every
@@ -17,9 +18,7 @@ public final class EditKey {
    * bulk load's cells).
    */
   public static int partition(byte[] key, int partitions) {
-    return org.apache.kafka.common.utils.Utils.toPositive(
-            org.apache.kafka.common.utils.Utils.murmur2(key))
-        % partitions;
+    return Utils.toPositive(Utils.murmur2(key)) % partitions;
   }
 
   public static byte[] of(String table, byte[] row) {

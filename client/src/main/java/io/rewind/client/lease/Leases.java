@@ -6,6 +6,7 @@ import io.rewind.client.store.SelfChecksummedJson;
 import io.rewind.client.store.Versioned;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.file.AccessDeniedException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -237,7 +238,7 @@ public final class Leases {
   private boolean write(Current current, LeaseRecord next) throws IOException {
     try {
       return store.writeIfVersion(KEY, SelfChecksummedJson.encode(next), current.version);
-    } catch (java.nio.file.AccessDeniedException e) {
+    } catch (AccessDeniedException e) {
       throw new IOException(
           "cannot write "
               + store.uri()

@@ -3,6 +3,7 @@ package io.rewind.client.segment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
@@ -89,8 +90,7 @@ final class SealedChunks {
    */
   static SealedChunks forReading(byte[] streamKey, int keyBytes, byte[] header, String path) {
     byte[] expected = keyCheck(streamKey, header);
-    if (!java.security.MessageDigest.isEqual(
-        expected, Arrays.copyOfRange(header, CHECK_OFFSET, HEADER_BYTES))) {
+    if (!MessageDigest.isEqual(expected, Arrays.copyOfRange(header, CHECK_OFFSET, HEADER_BYTES))) {
       return null;
     }
     return new SealedChunks(objectKey(streamKey, header, keyBytes), header, path);

@@ -1,6 +1,7 @@
 package io.rewind.client.store;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -74,8 +75,7 @@ public final class ConditionalWrites {
         Thread.sleep(5);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException(
-            "interrupted while waiting for the lock " + lockFile);
+        throw new InterruptedIOException("interrupted while waiting for the lock " + lockFile);
       }
     }
   }

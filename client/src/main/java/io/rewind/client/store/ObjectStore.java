@@ -1,22 +1,33 @@
 package io.rewind.client.store;
 
+import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
+import io.rewind.client.lease.LeaseSettings;
 import java.io.Closeable;
+import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.BulkDelete;
 import org.apache.hadoop.fs.EtagSource;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FSDataOutputStreamBuilder;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
@@ -107,8 +118,8 @@ public final class ObjectStore implements Closeable {
   }
 
   /** Opens the configured store; every {@code fs.*} setting is passed to Hadoop as it is. */
-  public static ObjectStore open(io.rewind.client.config.RewindConfig config) throws IOException {
-    Map<String, String> hadoop = new java.util.HashMap<>();
+  public static ObjectStore open(RewindConfig config) throws IOException {
+    Map<String, String> hadoop = new HashMap<>();
     config
         .asMap()
         .forEach(
@@ -119,9 +130,7 @@ public final class ObjectStore implements Closeable {
             });
     ObjectStore store = open(config.storeUri(), hadoop);
     store.unconditionalAllowed =
-        !config
-            .parse(io.rewind.client.lease.LeaseSettings.CONFIG)
-            .getBoolean(io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES);
+        !config.parse(LeaseSettings.CONFIG).getBoolean(LeaseSettings.REQUIRE_CONDITIONAL_WRITES);
     return store;
   }
 
@@ -129,7 +138,7 @@ public final class ObjectStore implements Closeable {
     try {
       URI uri = new URI(storeUri);
       if (uri.getScheme() == null) {
-        return new java.io.File(storeUri).getAbsoluteFile().toURI();
+        return new File(storeUri).getAbsoluteFile().toURI();
       }
       if (uri.getScheme().length() == 1) {
         throw new RewindException(
@@ -222,8 +231,8 @@ public final class ObjectStore implements Closeable {
           .get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while opening " + relative);
-    } catch (java.util.concurrent.ExecutionException e) {
+      throw new InterruptedIOException("interrupted while opening " + relative);
+    } catch (ExecutionException e) {
       throw e.getCause() instanceof IOException
           ? (IOException) e.getCause()
           : new IOException(e.getCause());
@@ -326,7 +335,7 @@ public final class ObjectStore implements Closeable {
    *
    * @throws IOException naming the keys the store refused to delete
    */
-  public void deleteAll(java.util.Collection<String> keys) throws IOException {
+  public void deleteAll(Collection<String> keys) throws IOException {
     if (keys.isEmpty()) {
       return;
     }
@@ -335,7 +344,7 @@ public final class ObjectStore implements Closeable {
     List<String> failed = new ArrayList<>();
     // The base path without a trailing slash: the keys' parents are compared with it as paths.
     Path base = fs.makeQualified(new Path(uri.toString().replaceAll("(?<!/)/+$", "")));
-    try (org.apache.hadoop.fs.BulkDelete bulk = fs.createBulkDelete(base)) {
+    try (BulkDelete bulk = fs.createBulkDelete(base)) {
       int page = Math.max(1, bulk.pageSize());
       for (int i = 0; i < paths.size(); i += page) {
         bulk.bulkDelete(paths.subList(i, Math.min(paths.size(), i + page)))
@@ -427,9 +436,9 @@ public final class ObjectStore implements Closeable {
         return Optional.empty();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("interrupted while reading " + relative);
-      } catch (java.util.concurrent.ExecutionException | IOException e) {
-        Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+        throw new InterruptedIOException("interrupted while reading " + relative);
+      } catch (ExecutionException | IOException e) {
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         if (attempt >= READ_ATTEMPTS || !replacedWhileRead(cause)) {
           throw cause instanceof IOException ? (IOException) cause : new IOException(cause);
         }
@@ -452,7 +461,7 @@ public final class ObjectStore implements Closeable {
     if ("file".equals(uri.getScheme())) {
       puts.increment();
       return ConditionalWrites.writeLocal(
-          java.nio.file.Paths.get(path(relative).toUri()), bytes, expectedVersion);
+          Paths.get(path(relative).toUri()), bytes, expectedVersion);
     }
     if (!"s3a".equals(uri.getScheme())) {
       if (!unconditionalAllowed) {
@@ -461,13 +470,12 @@ public final class ObjectStore implements Closeable {
                 + uri
                 + " offers no conditional writes through Hadoop's FileSystem, which leases"
                 + " and the records they protect are written with: use an s3a:// or file:// store, or set "
-                + io.rewind.client.lease.LeaseSettings.REQUIRE_CONDITIONAL_WRITES
+                + LeaseSettings.REQUIRE_CONDITIONAL_WRITES
                 + "=false to write them with a read before a plain write"
                 + " (then run one operation per table at a time yourself)");
       }
       Optional<Versioned> current = readVersioned(relative);
-      if (!java.util.Objects.equals(
-          current.map(Versioned::version).orElse(null), expectedVersion)) {
+      if (!Objects.equals(current.map(Versioned::version).orElse(null), expectedVersion)) {
         return false;
       }
       write(relative, bytes);
@@ -488,7 +496,7 @@ public final class ObjectStore implements Closeable {
     } catch (IOException e) {
       // S3 answers a failed If-None-Match or If-Match with 412, which S3A raises as
       // RemoteFileChangedException.
-      if (replacedWhileRead(e) || e instanceof org.apache.hadoop.fs.FileAlreadyExistsException) {
+      if (replacedWhileRead(e) || e instanceof FileAlreadyExistsException) {
         return false;
       }
       throw e;

@@ -10,6 +10,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -87,7 +88,7 @@ public final class TimeParser {
           d = Duration.ofDays(n);
           break;
       }
-      Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+      Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
       return new ParsedTime(now.minus(d), "relative: " + t + " before " + now);
     }
     if (DIGITS.matcher(t).matches()) {

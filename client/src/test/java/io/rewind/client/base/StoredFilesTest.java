@@ -12,6 +12,7 @@ import io.rewind.client.store.ObjectStore;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ class StoredFilesTest {
   private static byte[] content() {
     byte[] b = new byte[3 * (1 << 20) + 17];
     new Random(5).nextBytes(b);
-    java.util.Arrays.fill(b, 0, b.length / 2, (byte) 'a');
+    Arrays.fill(b, 0, b.length / 2, (byte) 'a');
     return b;
   }
 

@@ -7,6 +7,7 @@ import io.rewind.client.store.ObjectStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -126,7 +127,7 @@ class LeasesTest {
     AtomicInteger most = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try {
-      List<Future<Void>> all = new java.util.ArrayList<>();
+      List<Future<Void>> all = new ArrayList<>();
       for (int i = 0; i < 6; i++) {
         all.add(
             pool.submit(

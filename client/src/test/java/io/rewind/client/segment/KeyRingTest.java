@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.rewind.client.config.RewindConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class KeyRingTest {
 
   private static String key(int fill) {
     byte[] k = new byte[32];
-    java.util.Arrays.fill(k, (byte) fill);
+    Arrays.fill(k, (byte) fill);
     return Base64.getEncoder().encodeToString(k);
   }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,7 +26,7 @@ class LocalStoreFileSystemTest {
     assertThat(Files.readString(written)).isEqualTo("{}");
     String expected =
         FsPermission.getFileDefault()
-            .applyUMask(FsPermission.getUMask(new org.apache.hadoop.conf.Configuration()))
+            .applyUMask(FsPermission.getUMask(new Configuration()))
             .toString();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(written)))
         .isEqualTo(expected);

@@ -3,6 +3,8 @@ package io.rewind.client.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SelfChecksummedJsonTest {
@@ -21,7 +23,7 @@ class SelfChecksummedJsonTest {
   void aManifestRoundTrips() {
     Manifest m = manifest();
     m.invalidRecords = 1;
-    m.invalid = java.util.List.of(new Manifest.InvalidRecord(150, "missing header rewind.table"));
+    m.invalid = List.of(new Manifest.InvalidRecord(150, "missing header rewind.table"));
 
     Manifest read = ManifestCodec.decode(ManifestCodec.encode(m)).orElseThrow();
 
@@ -50,6 +52,6 @@ class SelfChecksummedJsonTest {
     ObjectNode added = (ObjectNode) Json.MAPPER.readTree(bytes);
     added.put("aFieldOfTheFuture", 42);
     assertThat(ManifestCodec.decode(Json.MAPPER.writeValueAsBytes(added))).isEmpty();
-    assertThat(ManifestCodec.decode(java.util.Arrays.copyOf(bytes, bytes.length / 2))).isEmpty();
+    assertThat(ManifestCodec.decode(Arrays.copyOf(bytes, bytes.length / 2))).isEmpty();
   }
 }

@@ -2,7 +2,9 @@ package io.rewind.producer.hbase;
 
 import io.rewind.client.base.FileCopier;
 import io.rewind.client.config.RewindConfig;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -72,14 +74,11 @@ public final class EndpointSettings {
    */
   static Map<String, String> relocateKafkaClassNames(Map<String, String> settings) {
     String original = String.join(".", "org", "apache", "kafka") + ".";
-    String actual =
-        org.apache.kafka.clients.producer.KafkaProducer.class
-            .getName()
-            .replace("clients.producer.KafkaProducer", "");
+    String actual = KafkaProducer.class.getName().replace("clients.producer.KafkaProducer", "");
     if (original.equals(actual)) {
       return settings;
     }
-    Map<String, String> relocated = new java.util.LinkedHashMap<>();
+    Map<String, String> relocated = new LinkedHashMap<>();
     settings.forEach((k, v) -> relocated.put(k, v == null ? null : v.replace(original, actual)));
     return relocated;
   }

@@ -1,5 +1,6 @@
 package io.rewind.producer.hbase;
 
+import io.rewind.client.config.RewindConfig;
 import io.rewind.client.hbase.TableDescriptors;
 import io.rewind.producer.EditPublisher;
 import io.rewind.producer.EditSink;
@@ -13,6 +14,7 @@ import io.rewind.schemas.TableDescriptor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -152,7 +154,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   protected void doStart() {
     try {
       sink = new EditPublisher(settings.rewindConfig(), name);
-      if (settings.rewindConfig().get(io.rewind.client.config.RewindConfig.STORE_URI) != null) {
+      if (settings.rewindConfig().get(RewindConfig.STORE_URI) != null) {
         bulkLoads = new BulkLoadCapture(ctx.getLocalConfiguration(), settings.rewindConfig(), name);
       }
       if (!recovered && settings.snapshotsEnabled()) {
@@ -346,8 +348,7 @@ public class KafkaBackupEndpoint extends BaseReplicationEndpoint {
   private boolean backedUp(TableName table) throws IOException {
     org.apache.hadoop.hbase.client.TableDescriptor d =
         ctx.getTableDescriptors() == null ? null : ctx.getTableDescriptors().get(table);
-    return d != null
-        && java.util.Arrays.stream(d.getColumnFamilies()).anyMatch(f -> f.getScope() != 0);
+    return d != null && Arrays.stream(d.getColumnFamilies()).anyMatch(f -> f.getScope() != 0);
   }
 
   /** Null when a bulk load into the table can be captured; else why not, with the fix. */

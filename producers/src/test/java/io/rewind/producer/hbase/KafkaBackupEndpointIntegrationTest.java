@@ -21,6 +21,7 @@ import io.rewind.stack.HBaseMiniCluster;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -309,7 +310,7 @@ class KafkaBackupEndpointIntegrationTest {
   private List<WalEdit> rowEdits(String row) {
     byte[] r = Bytes.toBytes(row);
     return edits.stream()
-        .filter(e -> java.util.Arrays.equals(bytes(e.getRow()), r))
+        .filter(e -> Arrays.equals(bytes(e.getRow()), r))
         .collect(Collectors.toList());
   }
 

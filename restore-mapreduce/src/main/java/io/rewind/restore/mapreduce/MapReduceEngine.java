@@ -1,21 +1,35 @@
 package io.rewind.restore.mapreduce;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.luben.zstd.Zstd;
+import io.rewind.client.base.BaseImageFile;
+import io.rewind.client.base.BulkLoadManifest;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.time.TimeParser;
+import io.rewind.restore.BulkLoadCells;
 import io.rewind.restore.ReplayEngine;
 import io.rewind.restore.RestorePlan;
 import io.rewind.restore.RestoreRefusedException;
 import io.rewind.schemas.FamilyDescriptor;
+import io.rewind.schemas.WalEdit;
+import io.rewind.store.segment.SegmentReader;
 import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import org.apache.avro.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hbase.Cell;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -23,6 +37,7 @@ import org.apache.hadoop.hbase.client.RegionLocator;
 import org.apache.hadoop.hbase.io.ImmutableBytesWritable;
 import org.apache.hadoop.hbase.mapreduce.HFileOutputFormat2;
 import org.apache.hadoop.hbase.mapreduce.MultiTableHFileOutputFormat;
+import org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil;
 import org.apache.hadoop.hbase.tool.BulkLoadHFiles;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.hadoop.io.BytesWritable;
@@ -30,13 +45,17 @@ import org.apache.hadoop.io.NullWritable;
 import org.apache.hadoop.io.SequenceFile;
 import org.apache.hadoop.mapreduce.Counter;
 import org.apache.hadoop.mapreduce.Counters;
+import org.apache.hadoop.mapreduce.JobCounter;
 import org.apache.hadoop.mapreduce.Mapper;
+import org.apache.hadoop.mapreduce.TaskReport;
+import org.apache.hadoop.mapreduce.TaskType;
 import org.apache.hadoop.mapreduce.lib.output.FileOutputFormat;
 import org.apache.hadoop.mapreduce.lib.partition.TotalOrderPartitioner;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -206,8 +225,7 @@ public final class MapReduceEngine implements ReplayEngine {
               + " on the cluster's file system, where committing them is an atomic rename and loading them a move; pass an hdfs:// directory");
     }
     Path work = fs.makeQualified(new Path(root, "rewind-restore-" + UUID.randomUUID()));
-    java.nio.file.Path planFile =
-        java.nio.file.Files.createTempFile("rewind-restore-plan", ".json");
+    java.nio.file.Path planFile = Files.createTempFile("rewind-restore-plan", ".json");
     try {
       List<SegmentInputFormat.PlannedSegment> segments = new ArrayList<>();
       for (List<RestorePlan.Step> steps : plan.stepsByPartition().values()) {
@@ -272,7 +290,7 @@ public final class MapReduceEngine implements ReplayEngine {
               System.currentTimeMillis() - loadStarted);
       return replayed;
     } finally {
-      java.nio.file.Files.deleteIfExists(planFile);
+      Files.deleteIfExists(planFile);
       try {
         fs.delete(work, true);
       } catch (IOException e) {
@@ -291,10 +309,10 @@ public final class MapReduceEngine implements ReplayEngine {
   private static List<SegmentInputFormat.PlannedFile> plannedFiles(ReplayEngine.Job plan)
       throws IOException {
     List<SegmentInputFormat.PlannedFile> files = new ArrayList<>();
-    long next = io.rewind.restore.BulkLoadCells.FIRST_OFFSET;
-    for (io.rewind.client.base.BulkLoadManifest load : plan.bulkLoads()) {
-      List<io.rewind.client.base.BaseImageFile> replayed =
-          io.rewind.restore.BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
+    long next = BulkLoadCells.FIRST_OFFSET;
+    for (BulkLoadManifest load : plan.bulkLoads()) {
+      List<BaseImageFile> replayed =
+          BulkLoadCells.replayedFiles(load, plan.tablesAt().get(load.table));
       for (int i = 0; i < load.files.size(); i++) {
         if (replayed.contains(load.files.get(i))) {
           files.add(new SegmentInputFormat.PlannedFile(load, i, next));
@@ -344,27 +362,27 @@ public final class MapReduceEngine implements ReplayEngine {
     Configuration conf = job.getConfiguration();
     job.setOutputFormatClass(MultiTableHFileOutputFormat.class);
     job.setOutputKeyClass(ImmutableBytesWritable.class);
-    job.setOutputValueClass(org.apache.hadoop.hbase.Cell.class);
+    job.setOutputValueClass(Cell.class);
     conf.setBoolean(MULTI_TABLE, true);
-    conf.set(TABLE_NAMES, String.join(";", new java.util.TreeSet<>(targets.values())));
+    conf.set(TABLE_NAMES, String.join(";", new TreeSet<>(targets.values())));
     familySettings.forEach((k, v) -> conf.set(k, String.join("&", v)));
-    org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJars(job);
+    TableMapReduceUtil.addDependencyJars(job);
     // Rewind's jars and the libraries its tasks load beside HBase's (which the line above ships):
     // the cluster need not have them.
-    org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.addDependencyJarsForClasses(
+    TableMapReduceUtil.addDependencyJarsForClasses(
         conf,
         RestoreReducer.class,
         RestorePlan.class,
         RewindConfig.class,
-        io.rewind.store.segment.SegmentReader.class,
-        io.rewind.schemas.WalEdit.class,
-        org.apache.avro.Schema.class,
-        com.github.luben.zstd.Zstd.class,
-        org.apache.kafka.common.serialization.Deserializer.class,
-        com.fasterxml.jackson.databind.ObjectMapper.class,
-        com.fasterxml.jackson.core.JsonFactory.class,
-        com.fasterxml.jackson.annotation.JsonProperty.class);
-    org.apache.hadoop.hbase.mapreduce.TableMapReduceUtil.initCredentials(job);
+        SegmentReader.class,
+        WalEdit.class,
+        Schema.class,
+        Zstd.class,
+        Deserializer.class,
+        ObjectMapper.class,
+        JsonFactory.class,
+        JsonProperty.class);
+    TableMapReduceUtil.initCredentials(job);
     splitPoints.sort(RowEditKey::compareTo);
     // No row sorts before the first table's first region: its start is no split point.
     splitPoints.remove(0);
@@ -416,7 +434,7 @@ public final class MapReduceEngine implements ReplayEngine {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       killQuietly(job);
-      throw new java.io.InterruptedIOException(
+      throw new InterruptedIOException(
           "restore interrupted: the job " + job.getJobID() + " was killed");
     }
     long ended = System.currentTimeMillis();
@@ -439,8 +457,7 @@ public final class MapReduceEngine implements ReplayEngine {
     long firstTaskStart = Long.MAX_VALUE;
     int maps = 0;
     try {
-      for (org.apache.hadoop.mapreduce.TaskReport r :
-          job.getTaskReports(org.apache.hadoop.mapreduce.TaskType.MAP)) {
+      for (TaskReport r : job.getTaskReports(TaskType.MAP)) {
         maps++;
         if (r.getStartTime() > 0) {
           firstTaskStart = Math.min(firstTaskStart, r.getStartTime());
@@ -451,10 +468,8 @@ public final class MapReduceEngine implements ReplayEngine {
     }
     long overhead = firstTaskStart == Long.MAX_VALUE ? 0 : Math.max(0, firstTaskStart - submitted);
     Counters counters = job.getCounters();
-    long failedMaps =
-        counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_MAPS).getValue();
-    long failedReduces =
-        counters.findCounter(org.apache.hadoop.mapreduce.JobCounter.NUM_FAILED_REDUCES).getValue();
+    long failedMaps = counters.findCounter(JobCounter.NUM_FAILED_MAPS).getValue();
+    long failedReduces = counters.findCounter(JobCounter.NUM_FAILED_REDUCES).getValue();
     stats =
         new Stats(
             job.getJobID().toString(),
@@ -516,7 +531,7 @@ public final class MapReduceEngine implements ReplayEngine {
     FileSystem fs = output.getFileSystem(hadoop);
     Configuration load = new Configuration(connection.getConfiguration());
     load.setInt(BulkLoadHFiles.MAX_FILES_PER_REGION_PER_FAMILY, Integer.MAX_VALUE);
-    for (String target : new java.util.TreeSet<>(targets.values())) {
+    for (String target : new TreeSet<>(targets.values())) {
       TableName name = TableName.valueOf(target);
       Path dir =
           new Path(new Path(output, name.getNamespaceAsString()), name.getQualifierAsString());

@@ -12,6 +12,7 @@ import io.rewind.schemas.FamilyDescriptor;
 import io.rewind.schemas.WalEdit;
 import io.rewind.store.dump.DumpCell;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ public class RestoreReducer
         v = context.getCurrentValue();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("restore reducer interrupted");
+        throw new InterruptedIOException("restore reducer interrupted");
       }
       int keyLength = k.length();
       int valueLength = v.getLength();
@@ -136,7 +137,7 @@ public class RestoreReducer
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        throw new java.io.InterruptedIOException("restore reducer interrupted");
+        throw new InterruptedIOException("restore reducer interrupted");
       }
       context.getCounter(RestoreCounters.ROWS_WRITTEN).increment(rows.size());
       context.getCounter(RestoreCounters.CELLS_GROUP, table).increment(cells);

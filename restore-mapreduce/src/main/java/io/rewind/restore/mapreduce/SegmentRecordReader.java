@@ -3,6 +3,7 @@ package io.rewind.restore.mapreduce;
 import io.rewind.client.config.RewindConfig;
 import io.rewind.client.kafka.KafkaClients;
 import io.rewind.client.segment.KeyRing;
+import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.restore.RecordFilter;
 import io.rewind.restore.Restore;
@@ -108,7 +109,7 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
     return true;
   }
 
-  private void open(io.rewind.client.store.Manifest manifest, long from) throws IOException {
+  private void open(Manifest manifest, long from) throws IOException {
     try {
       reader = SegmentReader.open(store, manifest, keys);
       segment = manifest.segmentPath;
@@ -120,8 +121,7 @@ final class SegmentRecordReader extends RecordReader<RowEditKey, BytesWritable> 
   }
 
   /** The segment is gone: read the rest of its planned offsets from the segments that merged it. */
-  private void replan(io.rewind.client.store.Manifest gone, MissingSegmentException e)
-      throws IOException {
+  private void replan(Manifest gone, MissingSegmentException e) throws IOException {
     steps.clear();
     for (RestorePlan.Step s : Restore.replan(store, gone.partition, nextOffset, time, floor)) {
       if (s.fromOffset() < endOffset) {

@@ -3,6 +3,7 @@ package io.rewind.schemas.serde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -74,6 +75,6 @@ public final class RecordCodec<T extends SpecificRecord> {
     if (!isSingleObject(bytes)) {
       throw new IllegalArgumentException("not single-object encoded");
     }
-    return ByteBuffer.wrap(bytes, 2, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    return ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.schemas.WalEdit;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -89,7 +90,7 @@ class RecordCodecTest {
 
   @Test
   void garbageBytesAreNamedAsNotRewindsWithoutSendingTheOperatorToTheRegistry() {
-    byte[] garbage = "hello, rewind".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] garbage = "hello, rewind".getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(
             () ->
                 new SerdeFactory(null)

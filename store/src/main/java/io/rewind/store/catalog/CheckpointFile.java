@@ -9,6 +9,7 @@ import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -100,7 +101,7 @@ public final class CheckpointFile {
    * Polls the store until its checkpoint is at or after T, or the timeout passes; returns the last
    * checkpoint time read (at or after T when reached), or Long.MIN_VALUE when none was published.
    */
-  public static long awaitAtOrAfter(ObjectStore store, long t, java.time.Duration timeout)
+  public static long awaitAtOrAfter(ObjectStore store, long t, Duration timeout)
       throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + timeout.toMillis();
     long last = Long.MIN_VALUE;

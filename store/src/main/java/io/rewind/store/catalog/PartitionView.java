@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -227,8 +228,7 @@ public final class PartitionView {
    * does not (when there is one), reading a page only when the walk reaches it: retention walks a
    * partition's prefix without reading what it keeps.
    */
-  public List<Manifest> oldestThrough(java.util.function.Predicate<Manifest> more)
-      throws IOException {
+  public List<Manifest> oldestThrough(Predicate<Manifest> more) throws IOException {
     List<Manifest> result = new ArrayList<>();
     for (IndexHead.PageRef p : pages()) {
       Optional<List<Manifest>> page = page(p);
@@ -245,7 +245,7 @@ public final class PartitionView {
 
   /** Adds manifests while {@code more} holds and the first that fails it; true when one failed. */
   private static boolean takeWhile(
-      List<Manifest> manifests, java.util.function.Predicate<Manifest> more, List<Manifest> into) {
+      List<Manifest> manifests, Predicate<Manifest> more, List<Manifest> into) {
     for (Manifest m : manifests) {
       into.add(m);
       if (!more.test(m)) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,7 +61,7 @@ public final class PinHandle implements AutoCloseable {
       throws IOException {
     pin.partitions = Pins.copy(partitions);
     pin.bases = new ArrayList<>(bases);
-    pin.bulkLoadsAfter = new java.util.TreeMap<>(bulkLoadsAfter);
+    pin.bulkLoadsAfter = new TreeMap<>(bulkLoadsAfter);
     write();
   }
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.LongSupplier;
 import org.apache.hadoop.fs.FileStatus;
@@ -158,7 +159,7 @@ public final class Pins {
   }
 
   static Map<Integer, Long> copy(Map<Integer, Long> partitions) {
-    return partitions == null ? null : new java.util.TreeMap<>(partitions);
+    return partitions == null ? null : new TreeMap<>(partitions);
   }
 
   private static String hostName() {

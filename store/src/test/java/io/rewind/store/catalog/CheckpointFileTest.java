@@ -7,6 +7,7 @@ import io.rewind.client.store.StoreLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,19 +31,19 @@ class CheckpointFileTest {
 
   @Test
   void theOlderCopyIsRewrittenFirstSoThatATornWriteNeverShowsAnOlderCheckpoint() {
-    java.util.Optional<CheckpointFile.Stored> older =
-        java.util.Optional.of(CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
-    java.util.Optional<CheckpointFile.Stored> newer =
-        java.util.Optional.of(CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
+    Optional<CheckpointFile.Stored> older =
+        Optional.of(CheckpointFile.Stored.of(1_000, 10, null, "r", 1));
+    Optional<CheckpointFile.Stored> newer =
+        Optional.of(CheckpointFile.Stored.of(2_000, 20, null, "r", 1));
     // A crash between the two writes left the backup newer: rewriting it first would leave readers
     // only the older latest.
     assertThat(CheckpointFile.firstToWrite(older, newer)).isEqualTo(StoreLayout.CHECKPOINT);
     assertThat(CheckpointFile.firstToWrite(newer, older)).isEqualTo(CheckpointFile.BACKUP);
     assertThat(CheckpointFile.firstToWrite(newer, newer)).isEqualTo(CheckpointFile.BACKUP);
-    assertThat(CheckpointFile.firstToWrite(java.util.Optional.empty(), newer))
+    assertThat(CheckpointFile.firstToWrite(Optional.empty(), newer))
         .as("a torn or missing latest")
         .isEqualTo(StoreLayout.CHECKPOINT);
-    assertThat(CheckpointFile.firstToWrite(newer, java.util.Optional.empty()))
+    assertThat(CheckpointFile.firstToWrite(newer, Optional.empty()))
         .as("a torn or missing backup")
         .isEqualTo(CheckpointFile.BACKUP);
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.rewind.client.store.Manifest;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class CoveringTest {
@@ -18,9 +19,7 @@ class CoveringTest {
   }
 
   private static List<String> ranges(List<Manifest> ms) {
-    return ms.stream()
-        .map(m -> m.startOffset + "-" + m.endOffset)
-        .collect(java.util.stream.Collectors.toList());
+    return ms.stream().map(m -> m.startOffset + "-" + m.endOffset).collect(Collectors.toList());
   }
 
   @Test

@@ -6,7 +6,9 @@ import io.rewind.client.store.Manifest;
 import io.rewind.client.store.ObjectStore;
 import io.rewind.client.store.StoreLayout;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.RawLocalFileSystem;
@@ -79,9 +81,9 @@ class ManifestIndexTest {
               head.indexedEnd = 20;
               ManifestIndex index = new ManifestIndex(store);
               index.writeHead(head, index.readHeadForWrite(0));
-              store.deleteAll(java.util.List.of(first.key(), second.key()));
+              store.deleteAll(List.of(first.key(), second.key()));
             } catch (IOException e) {
-              throw new java.io.UncheckedIOException(e);
+              throw new UncheckedIOException(e);
             }
           };
 

@@ -9,6 +9,7 @@ import io.rewind.schemas.ArchivedRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -173,7 +174,7 @@ class ColumnarBlockTest {
         // An edit like the one before: equal stretches between a few changed bytes, longer or
         // shorter.
         byte[] before = records.get(records.size() - 1).value();
-        value = java.util.Arrays.copyOf(before, Math.max(0, before.length + random.nextInt(9) - 4));
+        value = Arrays.copyOf(before, Math.max(0, before.length + random.nextInt(9) - 4));
         for (int changes = random.nextInt(6); changes > 0 && value.length > 0; changes--) {
           value[random.nextInt(value.length)] ^= (byte) (1 + random.nextInt(255));
         }

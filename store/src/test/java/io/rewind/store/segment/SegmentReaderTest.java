@@ -3,6 +3,7 @@ package io.rewind.store.segment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.rewind.client.config.RewindConfig;
 import io.rewind.client.error.RewindException;
 import io.rewind.client.error.RewindException.Kind;
 import io.rewind.client.segment.CorruptSegmentException;
@@ -17,10 +18,14 @@ import io.rewind.schemas.ArchivedHeader;
 import io.rewind.schemas.ArchivedRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -129,7 +134,7 @@ class SegmentReaderTest {
   void aTruncatedSegmentFailsOnItsSize() throws IOException {
     Manifest m = writeSegment(2, 0, 5, CodecFactory.nullCodec());
     byte[] bytes = store.read(m.segmentPath);
-    store.write(m.segmentPath, java.util.Arrays.copyOf(bytes, bytes.length - 1));
+    store.write(m.segmentPath, Arrays.copyOf(bytes, bytes.length - 1));
 
     assertThatThrownBy(() -> readAll(m))
         .isInstanceOf(CorruptSegmentException.class)
@@ -238,8 +243,7 @@ class SegmentReaderTest {
 
   @Test
   void sealingIsDeterministicAndBoundToTheSegmentPath() {
-    SegmentKey key =
-        SegmentKey.ofBase64(null, java.util.Base64.getEncoder().encodeToString(new byte[16]));
+    SegmentKey key = SegmentKey.ofBase64(null, Base64.getEncoder().encodeToString(new byte[16]));
     byte[] plain = "segment bytes".getBytes(StandardCharsets.UTF_8);
 
     assertThat(key.id()).startsWith("sha256:").hasSize("sha256:".length() + 16);
@@ -258,23 +262,20 @@ class SegmentReaderTest {
 
   @Test
   void theKeyComesFromAFileOrAnEnvironmentVariable() throws IOException {
-    String b64 = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    String b64 = Base64.getEncoder().encodeToString(new byte[32]);
     Path file = dir.resolve("segment.key");
-    java.nio.file.Files.writeString(file, b64 + "\n");
-    io.rewind.client.config.RewindConfig fromFile =
-        io.rewind.client.config.RewindConfig.of(
-            Map.of(SegmentKey.KEY_FILE, file.toString(), SegmentKey.KEY_ID, "prod-1"));
+    Files.writeString(file, b64 + "\n");
+    RewindConfig fromFile =
+        RewindConfig.of(Map.of(SegmentKey.KEY_FILE, file.toString(), SegmentKey.KEY_ID, "prod-1"));
     assertThat(SegmentKey.fromConfig(fromFile, Map.of()).orElseThrow().id()).isEqualTo("prod-1");
 
-    io.rewind.client.config.RewindConfig fromEnv =
-        io.rewind.client.config.RewindConfig.of(Map.of(SegmentKey.KEY_ENV, "MY_SEGMENT_KEY"));
+    RewindConfig fromEnv = RewindConfig.of(Map.of(SegmentKey.KEY_ENV, "MY_SEGMENT_KEY"));
     assertThat(SegmentKey.fromConfig(fromEnv, Map.of("MY_SEGMENT_KEY", b64))).isPresent();
     assertThatThrownBy(() -> SegmentKey.fromConfig(fromEnv, Map.of()))
         .isInstanceOf(RewindException.class)
         .hasFieldOrPropertyWithValue("kind", Kind.REFUSED)
         .hasMessageContaining("MY_SEGMENT_KEY");
-    assertThat(SegmentKey.fromConfig(io.rewind.client.config.RewindConfig.of(Map.of()), Map.of()))
-        .isEmpty();
+    assertThat(SegmentKey.fromConfig(RewindConfig.of(Map.of()), Map.of())).isEmpty();
   }
 
   @Test
@@ -330,7 +331,7 @@ class SegmentReaderTest {
 
   private static byte[] sealStreaming(SegmentKey key, byte[] file, String path) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (java.io.OutputStream sealing = key.encryptingStream(out, path)) {
+    try (OutputStream sealing = key.encryptingStream(out, path)) {
       sealing.write(file);
     }
     return out.toByteArray();

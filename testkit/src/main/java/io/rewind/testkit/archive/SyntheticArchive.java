@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -177,7 +178,7 @@ public final class SyntheticArchive {
     byte[] row = new byte[edit.getRow().remaining()];
     edit.getRow().duplicate().get(row);
     byte[] table = (TABLE + "\0").getBytes(StandardCharsets.UTF_8);
-    byte[] key = java.util.Arrays.copyOf(table, table.length + row.length);
+    byte[] key = Arrays.copyOf(table, table.length + row.length);
     System.arraycopy(row, 0, key, table.length, row.length);
     org.apache.kafka.common.header.internals.RecordHeaders headers =
         new org.apache.kafka.common.header.internals.RecordHeaders();

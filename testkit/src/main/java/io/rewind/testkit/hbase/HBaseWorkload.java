@@ -1,27 +1,47 @@
 package io.rewind.testkit.hbase;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.hbase.CellComparator;
 import org.apache.hadoop.hbase.KeepDeletedCells;
+import org.apache.hadoop.hbase.KeyValue;
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.NamespaceNotFoundException;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Delete;
 import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.RegionInfo;
 import org.apache.hadoop.hbase.client.SnapshotDescription;
 import org.apache.hadoop.hbase.client.SnapshotType;
 import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptor;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+import org.apache.hadoop.hbase.io.hfile.CacheConfig;
+import org.apache.hadoop.hbase.io.hfile.HFile;
+import org.apache.hadoop.hbase.io.hfile.HFileContextBuilder;
+import org.apache.hadoop.hbase.tool.BulkLoadHFiles;
+import org.apache.hadoop.hbase.util.Bytes;
 
 /**
  * A seeded random workload through the HBase client, built to exercise everything a restore must
@@ -92,7 +112,7 @@ public final class HBaseWorkload {
     }
 
     public boolean putsOnly(byte[] family) {
-      return putsOnly.stream().anyMatch(f -> java.util.Arrays.equals(f, family));
+      return putsOnly.stream().anyMatch(f -> Arrays.equals(f, family));
     }
   }
 
@@ -165,10 +185,9 @@ public final class HBaseWorkload {
   public void joinBackup() throws IOException {
     try (Admin admin = connection.getAdmin()) {
       for (TableShape s : shapes.values()) {
-        org.apache.hadoop.hbase.client.TableDescriptor current = admin.getDescriptor(s.name());
+        TableDescriptor current = admin.getDescriptor(s.name());
         TableDescriptorBuilder b = TableDescriptorBuilder.newBuilder(current);
-        for (org.apache.hadoop.hbase.client.ColumnFamilyDescriptor f :
-            current.getColumnFamilies()) {
+        for (ColumnFamilyDescriptor f : current.getColumnFamilies()) {
           b.modifyColumnFamily(ColumnFamilyDescriptorBuilder.newBuilder(f).setScope(1).build());
         }
         admin.modifyTable(b.build());
@@ -263,7 +282,7 @@ public final class HBaseWorkload {
     long t = System.currentTimeMillis();
     sleepUntil(t + QUIET_MS + 1);
     Map<String, String> snapshots = new LinkedHashMap<>();
-    List<java.util.concurrent.Future<Void>> taken = new ArrayList<>();
+    List<Future<Void>> taken = new ArrayList<>();
     try (Admin admin = connection.getAdmin()) {
       for (TableShape s : shapes.values()) {
         String name = snapshotPrefix + "_" + index + "_" + s.name().getQualifierAsString();
@@ -273,10 +292,10 @@ public final class HBaseWorkload {
         snapshots.put(
             s.name().getNamespaceAsString() + ":" + s.name().getQualifierAsString(), name);
       }
-      for (java.util.concurrent.Future<Void> f : taken) {
-        f.get(5, java.util.concurrent.TimeUnit.MINUTES);
+      for (Future<Void> f : taken) {
+        f.get(5, TimeUnit.MINUTES);
       }
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+    } catch (ExecutionException | TimeoutException e) {
       throw new IOException(
           "snapshot of the workload's tables at pause " + index + " failed: " + e.getMessage(), e);
     }
@@ -314,17 +333,14 @@ public final class HBaseWorkload {
    */
   public long bulkLoad(String table) throws IOException {
     TableShape s = shapes.get(table);
-    org.apache.hadoop.conf.Configuration conf = connection.getConfiguration();
-    org.apache.hadoop.fs.FileSystem fs = org.apache.hadoop.fs.FileSystem.get(conf);
-    org.apache.hadoop.fs.Path dir =
-        fs.makeQualified(
-            new org.apache.hadoop.fs.Path(
-                "/tmp/rewind-workload-bulkload-" + java.util.UUID.randomUUID()));
+    Configuration conf = connection.getConfiguration();
+    FileSystem fs = FileSystem.get(conf);
+    Path dir = fs.makeQualified(new Path("/tmp/rewind-workload-bulkload-" + UUID.randomUUID()));
     long now = System.currentTimeMillis();
     long cells = 0;
     try {
       for (byte[] family : s.families()) {
-        List<org.apache.hadoop.hbase.KeyValue> kvs = new ArrayList<>();
+        List<KeyValue> kvs = new ArrayList<>();
         String key = s.name() + "/" + new String(family, StandardCharsets.ISO_8859_1);
         for (byte[] row : s.rows()) {
           if (rng.nextInt(3) != 0) {
@@ -333,44 +349,38 @@ public final class HBaseWorkload {
           for (int q = 0; q < 4; q++) {
             if (rng.nextBoolean()) {
               long ts = s.implicitOnly() ? now : explicitTimestamp(now, key);
-              org.apache.hadoop.hbase.KeyValue.Type type =
+              KeyValue.Type type =
                   !s.implicitOnly() && !s.putsOnly(family) && rng.nextInt(10) == 0
-                      ? org.apache.hadoop.hbase.KeyValue.Type.DeleteColumn
-                      : org.apache.hadoop.hbase.KeyValue.Type.Put;
+                      ? KeyValue.Type.DeleteColumn
+                      : KeyValue.Type.Put;
               kvs.add(
-                  new org.apache.hadoop.hbase.KeyValue(
+                  new KeyValue(
                       row,
                       family,
                       bytes("q" + q),
                       ts,
                       type,
-                      type == org.apache.hadoop.hbase.KeyValue.Type.Put
-                          ? value(8 + rng.nextInt(40))
-                          : new byte[0]));
+                      type == KeyValue.Type.Put ? value(8 + rng.nextInt(40)) : new byte[0]));
             }
           }
         }
-        kvs.sort(org.apache.hadoop.hbase.CellComparator.getInstance());
+        kvs.sort(CellComparator.getInstance());
         if (kvs.isEmpty()) {
           continue;
         }
-        org.apache.hadoop.fs.Path file =
-            new org.apache.hadoop.fs.Path(
-                new org.apache.hadoop.fs.Path(dir, new String(family, StandardCharsets.UTF_8)),
-                "load-" + bulkLoads);
-        try (org.apache.hadoop.hbase.io.hfile.HFile.Writer w =
-            org.apache.hadoop.hbase.io.hfile.HFile.getWriterFactory(
-                    conf, org.apache.hadoop.hbase.io.hfile.CacheConfig.DISABLED)
+        Path file =
+            new Path(
+                new Path(dir, new String(family, StandardCharsets.UTF_8)), "load-" + bulkLoads);
+        try (HFile.Writer w =
+            HFile.getWriterFactory(conf, CacheConfig.DISABLED)
                 .withPath(fs, file)
-                .withFileContext(new org.apache.hadoop.hbase.io.hfile.HFileContextBuilder().build())
+                .withFileContext(new HFileContextBuilder().build())
                 .create()) {
-          org.apache.hadoop.hbase.KeyValue previous = null;
-          for (org.apache.hadoop.hbase.KeyValue kv : kvs) {
+          KeyValue previous = null;
+          for (KeyValue kv : kvs) {
             // Two cells of one key and timestamp in one file: HBase keeps one, so the workload
             // writes one.
-            if (previous == null
-                || org.apache.hadoop.hbase.CellComparator.getInstance().compare(previous, kv, true)
-                    != 0) {
+            if (previous == null || CellComparator.getInstance().compare(previous, kv, true) != 0) {
               w.append(kv);
               cells++;
             }
@@ -378,7 +388,7 @@ public final class HBaseWorkload {
           }
         }
       }
-      org.apache.hadoop.hbase.tool.BulkLoadHFiles.create(conf).bulkLoad(s.name(), dir);
+      BulkLoadHFiles.create(conf).bulkLoad(s.name(), dir);
     } finally {
       fs.delete(dir, true);
     }
@@ -436,7 +446,7 @@ public final class HBaseWorkload {
       admin.deleteColumnFamily(s.name(), bytes(family));
     }
     List<byte[]> families = new ArrayList<>(s.families());
-    families.removeIf(f -> java.util.Arrays.equals(f, bytes(family)));
+    families.removeIf(f -> Arrays.equals(f, bytes(family)));
     shapes.put(table, s.withFamilies(families));
     operations++;
     lastAckMillis = System.currentTimeMillis();
@@ -450,8 +460,7 @@ public final class HBaseWorkload {
   public void lowerVersions(String table, String family, int versions) throws IOException {
     TableShape s = shapes.get(table);
     try (Admin admin = connection.getAdmin()) {
-      org.apache.hadoop.hbase.client.ColumnFamilyDescriptor current =
-          admin.getDescriptor(s.name()).getColumnFamily(bytes(family));
+      ColumnFamilyDescriptor current = admin.getDescriptor(s.name()).getColumnFamily(bytes(family));
       admin.modifyColumnFamily(
           s.name(),
           ColumnFamilyDescriptorBuilder.newBuilder(current).setMaxVersions(versions).build());
@@ -476,14 +485,14 @@ public final class HBaseWorkload {
               "the split of "
                   + name
                   + " at "
-                  + org.apache.hadoop.hbase.util.Bytes.toStringBinary(at)
+                  + Bytes.toStringBinary(at)
                   + " did not finish in 60 s");
         }
         sleepUntil(System.currentTimeMillis() + 50);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while waiting for a split");
+      throw new InterruptedIOException("interrupted while waiting for a split");
     }
     reopen(table);
     operations++;
@@ -499,12 +508,12 @@ public final class HBaseWorkload {
 
   public static List<byte[]> splitKeys(Admin admin, TableName table) throws IOException {
     List<byte[]> keys = new ArrayList<>();
-    for (org.apache.hadoop.hbase.client.RegionInfo r : admin.getRegions(table)) {
+    for (RegionInfo r : admin.getRegions(table)) {
       if (r.getStartKey().length > 0 && !r.isSplitParent()) {
         keys.add(r.getStartKey());
       }
     }
-    keys.sort(org.apache.hadoop.hbase.util.Bytes.BYTES_COMPARATOR);
+    keys.sort(Bytes.BYTES_COMPARATOR);
     return keys;
   }
 

@@ -12,7 +12,9 @@ import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -84,8 +86,7 @@ public final class FleetSimulator implements AutoCloseable {
    * Write times at which every live queue gets a marker entry on demand (restore points), soonest
    * first.
    */
-  private final java.util.concurrent.ConcurrentSkipListSet<Long> pointMarkers =
-      new java.util.concurrent.ConcurrentSkipListSet<>();
+  private final ConcurrentSkipListSet<Long> pointMarkers = new ConcurrentSkipListSet<>();
 
   private Thread writer;
   private ScheduledExecutorService snapshots;
@@ -384,7 +385,7 @@ public final class FleetSimulator implements AutoCloseable {
     if (s != null && !s.isShutdown()) {
       try {
         s.schedule(this::publishSnapshot, Math.max(0, at - clock.millis()), TimeUnit.MILLISECONDS);
-      } catch (java.util.concurrent.RejectedExecutionException closing) {
+      } catch (RejectedExecutionException closing) {
         LOG.debug("no snapshot for the point at {}: the simulator is closing", pointTime);
       }
     }

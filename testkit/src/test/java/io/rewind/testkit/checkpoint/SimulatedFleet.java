@@ -11,6 +11,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The truth the checkpoint rules reason about, simulated: region servers with replication queues of
@@ -134,18 +135,14 @@ final class SimulatedFleet {
     return offset < deliveredTo[partition];
   }
 
-  private java.util.Optional<Queue> live(int arg) {
+  private Optional<Queue> live(int arg) {
     List<Queue> live = queues.stream().filter(q -> q.alive).toList();
-    return live.isEmpty()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(live.get(arg % live.size()));
+    return live.isEmpty() ? Optional.empty() : Optional.of(live.get(arg % live.size()));
   }
 
-  private java.util.Optional<Queue> listed(int arg) {
+  private Optional<Queue> listed(int arg) {
     List<Queue> listed = queues.stream().filter(q -> q.inStorage).toList();
-    return listed.isEmpty()
-        ? java.util.Optional.empty()
-        : java.util.Optional.of(listed.get(arg % listed.size()));
+    return listed.isEmpty() ? Optional.empty() : Optional.of(listed.get(arg % listed.size()));
   }
 
   /** Ships and acknowledges a batch; then the marker, then the storage drops fully shipped WALs. */

@@ -4,6 +4,7 @@ import io.rewind.producer.EditSink;
 import io.rewind.producer.ListedQueue;
 import io.rewind.producer.ProgressClaims;
 import io.rewind.producer.WalEntry;
+import io.rewind.schemas.BulkLoad;
 import io.rewind.schemas.ClusterSnapshot;
 import io.rewind.schemas.Marker;
 import io.rewind.schemas.MarkerSource;
@@ -49,7 +50,7 @@ final class CapturingSink implements EditSink {
   }
 
   @Override
-  public void publishBulkLoad(io.rewind.schemas.BulkLoad load) {
+  public void publishBulkLoad(BulkLoad load) {
     throw new UnsupportedOperationException("the simulator never bulk-loads");
   }
 

@@ -6,6 +6,7 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.Collectors;
 import java.util.zip.Deflater;
 import org.junit.jupiter.api.Test;
 
@@ -39,11 +40,7 @@ class CellValuesTest {
     assertThat(values)
         .as("small values are the former 'v' + n")
         .anySatisfy(v -> assertThat(v).isEqualTo("v7".getBytes()));
-    byte[] big =
-        join(
-            values.stream()
-                .filter(v -> v.length >= 256)
-                .collect(java.util.stream.Collectors.toList()));
+    byte[] big = join(values.stream().filter(v -> v.length >= 256).collect(Collectors.toList()));
     assertThat(big.length).isGreaterThan(100_000);
     assertThat(deflated(big))
         .as("uniformly random bytes do not compress")

@@ -26,6 +26,7 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -118,7 +119,7 @@ class FleetSimulatorKafkaTest {
       assertThat(RecordHeaders.lastString(r.headers(), RecordHeaders.TABLE))
           .isEqualTo(e.getTable());
       assertThat(RecordHeaders.lastString(r.headers(), RecordHeaders.SCHEMA)).isEqualTo(schemaId);
-      if (java.util.Arrays.equals(row, BIG_ROW)) {
+      if (Arrays.equals(row, BIG_ROW)) {
         continue;
       }
       simRecords++;
@@ -147,7 +148,7 @@ class FleetSimulatorKafkaTest {
     List<WalEdit> parts = new ArrayList<>();
     Set<Integer> partitions = new HashSet<>();
     for (ConsumerRecord<byte[], byte[]> r : edits) {
-      if (java.util.Arrays.equals(r.key(), EditKey.of(BIG_TABLE, BIG_ROW))) {
+      if (Arrays.equals(r.key(), EditKey.of(BIG_TABLE, BIG_ROW))) {
         assertThat(r.serializedValueSize()).isLessThan(Topics.EDITS_MAX_MESSAGE_BYTES);
         parts.add(decoder.deserialize(r.topic(), r.headers(), r.value()));
         partitions.add(r.partition());
