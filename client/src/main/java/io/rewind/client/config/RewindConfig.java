@@ -322,7 +322,9 @@ public final class RewindConfig {
     env.forEach(
         (name, value) -> {
           if (name.startsWith("REWIND_") && !name.equals("REWIND_HOME")) {
-            v.put(name.substring("REWIND_".length()).toLowerCase().replace('_', '.'), value);
+            v.put(
+                name.substring("REWIND_".length()).toLowerCase(Locale.ROOT).replace('_', '.'),
+                value);
           }
         });
     v.putAll(overrides);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.rewind.client.lease.LeaseSettings;
 import io.rewind.client.segment.KeyRing;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
@@ -75,5 +76,19 @@ class RewindConfigTest {
             () -> RewindConfig.merged(RewindConfig.KAFKA, new ConfigDef(RewindConfig.KAFKA)))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining(RewindConfig.BOOTSTRAP_SERVERS);
+  }
+
+  @Test
+  void environmentVariablesNameTheSameKeysInEveryLocale() {
+    Locale was = Locale.getDefault();
+    // Turkish lower-cases I to a dotless i: REWIND_ARCHIVER_GROUP_ID would miss archiver.group.id.
+    Locale.setDefault(Locale.forLanguageTag("tr-TR"));
+    try {
+      RewindConfig config =
+          RewindConfig.load(null, Map.of("REWIND_ARCHIVER_GROUP_ID", "from-env"), Map.of());
+      assertThat(config.get(RewindConfig.ARCHIVER_GROUP)).isEqualTo("from-env");
+    } finally {
+      Locale.setDefault(was);
+    }
   }
 }
