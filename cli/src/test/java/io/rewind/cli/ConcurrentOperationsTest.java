@@ -19,14 +19,18 @@ import io.rewind.stack.HBaseMiniCluster;
 import io.rewind.store.catalog.ManifestIndex;
 import io.rewind.testkit.hbase.HBaseWorkload;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -128,13 +132,13 @@ class ConcurrentOperationsTest {
     // A base paused past its lease's expiry while another one takes the table over.
     ChildProcess profilesPaused = child("base-profiles-paused", base(profiles));
     awaitLeaseHeldBy(profilesPaused, "table:" + profiles);
-    signal("STOP", profilesPaused);
+    pauseOutsideStoreLocks(profilesPaused);
     ChildProcess profilesTakeover = child("base-profiles-takeover", base(profiles));
 
     // A compactor paused past its lease's expiry, holding the stream: gc (no grace) and a second
     // compactor take it over.
     awaitLeaseHeldBy(compactor1, "stream");
-    signal("STOP", compactor1);
+    pauseOutsideStoreLocks(compactor1);
     ChildProcess gc = child("gc", "gc", "--grace", "0s", "--wait", "60s");
     ChildProcess compactor2 = child("compactor-2", concat(new String[] {"compact"}, COMPACTION));
     workload.run(200);
@@ -401,6 +405,43 @@ class ConcurrentOperationsTest {
     List<String> all = new ArrayList<>(List.of(a));
     Collections.addAll(all, b);
     return all.toArray(new String[0]);
+  }
+
+  /**
+   * SIGSTOPs {@code child} at a moment it holds none of the file:// store's compare-and-swap locks.
+   * Frozen inside one (held for a read and a small write), it would hold every other process up
+   * until they give up after 30 s, naming the lock: a case of its own, not the lease expiry this
+   * test pauses holders for.
+   */
+  private void pauseOutsideStoreLocks(ChildProcess child) throws Exception {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      signal("STOP", child);
+      if (!holdsStoreLock(child.pid())) {
+        return;
+      }
+      signal("CONT", child);
+      Thread.sleep(20);
+    }
+    throw new AssertionError(child.name() + " held a store lock at each of 50 pauses");
+  }
+
+  /** Whether {@code pid} holds a POSIX lock (/proc/locks) on one of the store's lock files. */
+  private boolean holdsStoreLock(long pid) throws IOException {
+    Set<String> lockFiles = new HashSet<>();
+    try (Stream<Path> files = Files.walk(Path.of(URI.create(stack.storeUri())))) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (p.getFileName().toString().endsWith(".lock")) {
+          lockFiles.add(String.valueOf(Files.getAttribute(p, "unix:ino")));
+        }
+      }
+    }
+    // "1: POSIX  ADVISORY  WRITE 4242 fd:00:1234567 0 EOF": the holder's pid, then dev:inode.
+    try (Stream<String> locks = Files.lines(Path.of("/proc/locks"))) {
+      return locks
+          .map(l -> l.trim().split("\\s+"))
+          .filter(f -> f.length > 5 && f[4].equals(String.valueOf(pid)))
+          .anyMatch(f -> lockFiles.contains(f[5].substring(f[5].lastIndexOf(':') + 1)));
+    }
   }
 
   private static void signal(String signal, ChildProcess child) throws Exception {
